@@ -1,0 +1,4 @@
+/* ps-application.c: not written yet */
+#include "config.h"
+
+#include <gtk/gtk.h>

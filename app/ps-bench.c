@@ -1,0 +1,4 @@
+/* ps-bench.c: not written yet */
+#include "config.h"
+
+#include <gtk/gtk.h>

@@ -1,0 +1,16 @@
+/* ps-bench.h: `packscope --bench`, printing "name: value" lines */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* engine: cell_steps_per_s, realtime_factor, recorder_10h_mb, ... */
+void ps_bench_engine (void);
+/* renderers: render_frame_ms (app/ps-bench-render.c) */
+void ps_bench_render (void);
+/* the real window under a display: ui_frame_interval_p95_ms
+ * (app/ps-bench-ui.c); prints nothing without a display */
+void ps_bench_ui     (void);
+
+G_END_DECLS

@@ -1,0 +1,4 @@
+/* ps-window-actions.c: not written yet */
+#include "config.h"
+
+#include <gtk/gtk.h>

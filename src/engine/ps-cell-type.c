@@ -1,0 +1,4 @@
+/* ps-cell-type.c: not written yet */
+#include "config.h"
+
+#include "ps-cell-type.h"

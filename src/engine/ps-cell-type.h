@@ -1,0 +1,87 @@
+/* ps-cell-type.h: a cell type (chemistry, ECM, thermal and geometric data)
+ *
+ * Loaded from JSON (resources/cells/<id>.json, compiled into GResource under
+ * /io/github/packscope/Packscope/cells/, or a user's file). Inside the engine
+ * everything is SI: A, V, Ohm, F, J, K, s, m, kg. The JSON uses the units in
+ * its member names (capacity_ah, temperature_c, ...).
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "ps-table.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PS_CELL_SHAPE_POUCH,
+  PS_CELL_SHAPE_CYLINDRICAL,
+  PS_CELL_SHAPE_PRISMATIC,
+} PsCellShape;
+
+typedef struct
+{
+  char        *id;
+  char        *name;
+  char        *chemistry;          /* e.g. "LMO-LNO/graphite" */
+  char        *source;             /* citation of where the numbers come from */
+
+  /* electrical */
+  double       capacity_ah;        /* rated */
+  double       voltage_min_v;      /* lower cut-off */
+  double       voltage_max_v;      /* upper charge limit */
+  double       voltage_nominal_v;
+  double       current_max_discharge_a;
+  double       current_max_charge_a;  /* positive number */
+
+  PsTable      ocv;                /* V over SOC (0..1) at t_ref_k */
+  PsTable      dudt;               /* entropic coefficient, V/K over SOC */
+  PsTable      r0;                 /* Ohm over SOC at t_ref_k */
+  PsTable      r1;                 /* Ohm over SOC at t_ref_k */
+  PsTable      c1;                 /* F over SOC */
+  PsTable      r2;
+  PsTable      c2;
+  double       t_ref_k;            /* temperature of the tables */
+  double       ea_r0_j_mol;        /* Arrhenius activation energy of R0 */
+  double       ea_rc_j_mol;        /* ... of R1 and R2 */
+
+  /* thermal */
+  double       mass_kg;
+  double       cp_j_kg_k;
+  double       surface_area_m2;    /* for convection */
+  double       k_through_w_mk;     /* through-plane (pouch) or radial (cylinder) */
+  double       k_in_plane_w_mk;    /* in-plane or axial */
+  double       temp_max_k;         /* operating limit */
+  double       temp_min_k;
+
+  /* geometry */
+  PsCellShape  shape;
+  double       length_m;           /* pouch/prismatic: largest face length; cylinder: height */
+  double       width_m;            /* pouch/prismatic: face width; cylinder: diameter */
+  double       thickness_m;        /* pouch/prismatic thickness; cylinder: diameter */
+} PsCellType;
+
+PsCellType *ps_cell_type_new_from_json_node (JsonNode    *node,
+                                             const char  *source_name,
+                                             const char  *json_path,
+                                             GError     **error);
+PsCellType *ps_cell_type_new_from_file      (const char  *path,
+                                             GError     **error);
+/* id of a built-in cell, e.g. "aesc-leaf-2011" */
+PsCellType *ps_cell_type_new_from_id        (const char  *id,
+                                             GError     **error);
+PsCellType *ps_cell_type_copy               (const PsCellType *cell);
+void        ps_cell_type_free               (PsCellType  *cell);
+/* NULL-terminated list of built-in cell ids; free with g_strfreev */
+char      **ps_cell_type_list_builtin       (void);
+JsonNode   *ps_cell_type_to_json_node       (const PsCellType *cell);
+
+/* Arrhenius factor exp(Ea/R (1/T - 1/T_ref)) */
+double      ps_cell_type_arrhenius          (double       ea_j_mol,
+                                             double       t_ref_k,
+                                             double       temp_k);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsCellType, ps_cell_type_free)
+
+G_END_DECLS

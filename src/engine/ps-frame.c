@@ -1,0 +1,4 @@
+/* ps-frame.c: not written yet */
+#include "config.h"
+
+#include "ps-frame.h"

@@ -1,0 +1,69 @@
+/* ps-frame.h: an immutable, reference-counted picture of the pack at one time
+ *
+ * The runner fills a frame on the worker thread and publishes it; after that
+ * nobody writes it, so any thread may read it without a lock. Renderers and
+ * tests may build frames themselves with ps_frame_new() and fill the arrays.
+ */
+#pragma once
+
+#include "ps-pack.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+
+  PsPack   *pack;              /* geometry and topology (a reference) */
+  guint     n_cells;
+  guint64   serial;            /* increases with every published frame */
+
+  /* per cell [n_cells], SI */
+  double   *cell_voltage_v;
+  double   *cell_current_a;    /* > 0 discharging */
+  double   *cell_soc;          /* 0..1 */
+  double   *cell_temp_k;
+  double   *cell_heat_w;
+
+  /* pack */
+  double    time_s;            /* simulated time */
+  guint     step;              /* 1-based protocol step, 0 when none */
+  guint     n_steps;
+  char     *step_text;         /* the running step as written, or NULL */
+  gboolean  finished;          /* protocol done */
+  gboolean  manual_load;       /* a live load overrides the protocol */
+  double    pack_voltage_v;
+  double    pack_current_a;    /* > 0 discharging */
+  double    pack_power_w;
+  double    pack_soc;
+  double    charge_ah;         /* cumulative, > 0 discharged */
+  double    energy_wh;         /* cumulative, > 0 discharged */
+  double    heat_w;            /* total heat generation */
+  double    ambient_k;
+  gboolean  cooling_enabled;
+  double    coolant_outlet_k;  /* hottest channel outlet, = ambient for air */
+
+  /* extremes: value and cell index */
+  double    cell_voltage_min_v, cell_voltage_max_v;
+  guint     cell_voltage_min_idx, cell_voltage_max_idx;
+  double    cell_temp_min_k, cell_temp_max_k, cell_temp_mean_k;
+  guint     cell_temp_min_idx, cell_temp_max_idx;
+  double    cell_soc_min, cell_soc_max;
+
+  /* BMS limit flags, for warnings */
+  gboolean  limit_voltage_low;
+  gboolean  limit_voltage_high;
+  gboolean  limit_temp_high;
+  gboolean  limit_current;
+} PsFrame;
+
+/* A frame with zeroed arrays for pack->n_cells cells. */
+PsFrame  *ps_frame_new                (PsPack        *pack);
+PsFrame  *ps_frame_ref                (PsFrame       *frame);
+void      ps_frame_unref              (PsFrame       *frame);
+/* Fills the extremes and means from the per-cell arrays. */
+void      ps_frame_update_extremes    (PsFrame       *frame);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsFrame, ps_frame_unref)
+
+G_END_DECLS

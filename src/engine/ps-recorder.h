@@ -1,0 +1,86 @@
+/* ps-recorder.h: the history of a run
+ *
+ * Pack totals are kept at full rate (every step) in append-only chunks.
+ * Per-cell series are kept decimated as min/max envelopes: a bounded number of
+ * bins per cell whose width doubles (pairs merge) when they fill, so memory is
+ * bounded whatever the run length (a 10 h run of the 7,104-cell pack stays
+ * well under 300 MB).
+ *
+ * One writer (the runner's worker) and any number of readers on other
+ * threads: readers see a consistent prefix (the length is published after the
+ * data). Reads copy into caller buffers; no lock is held by a caller after a
+ * read returns.
+ */
+#pragma once
+
+#include "ps-frame.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PS_SERIES_TIME_S,
+  PS_SERIES_STEP,
+  PS_SERIES_PACK_VOLTAGE_V,
+  PS_SERIES_PACK_CURRENT_A,
+  PS_SERIES_PACK_POWER_W,
+  PS_SERIES_PACK_SOC,
+  PS_SERIES_CELL_VOLTAGE_MIN_V,
+  PS_SERIES_CELL_VOLTAGE_MAX_V,
+  PS_SERIES_CELL_TEMP_MIN_K,
+  PS_SERIES_CELL_TEMP_MEAN_K,
+  PS_SERIES_CELL_TEMP_MAX_K,
+  PS_SERIES_HEAT_W,
+  PS_SERIES_CHARGE_AH,
+  PS_SERIES_ENERGY_WH,
+  PS_N_SERIES
+} PsSeries;
+
+typedef enum
+{
+  PS_CELL_QUANTITY_VOLTAGE,
+  PS_CELL_QUANTITY_CURRENT,
+  PS_CELL_QUANTITY_SOC,
+  PS_CELL_QUANTITY_TEMP,
+  PS_N_CELL_QUANTITIES
+} PsCellQuantity;
+
+typedef struct _PsRecorder PsRecorder;
+
+PsRecorder *ps_recorder_new          (guint           n_cells);
+PsRecorder *ps_recorder_ref          (PsRecorder     *recorder);
+void        ps_recorder_unref        (PsRecorder     *recorder);
+
+/* Writer side. Appends the frame's pack totals and per-cell values. */
+void        ps_recorder_append       (PsRecorder     *recorder,
+                                      const PsFrame  *frame);
+void        ps_recorder_clear        (PsRecorder     *recorder);
+
+/* Reader side. Number of full-rate samples published so far. */
+gsize       ps_recorder_get_length   (PsRecorder     *recorder);
+guint       ps_recorder_get_n_cells  (PsRecorder     *recorder);
+/* Copies samples [start, start + n) of one series into out; returns how many
+ * were copied (fewer at the end). */
+gsize       ps_recorder_read         (PsRecorder     *recorder,
+                                      PsSeries        series,
+                                      gsize           start,
+                                      gsize           n,
+                                      double         *out);
+/* Index of the first sample with time >= time_s (binary search). */
+gsize       ps_recorder_find_time    (PsRecorder     *recorder,
+                                      double          time_s);
+/* One cell's envelope: up to max_bins bins, each with its start time and the
+ * min and max over the bin. Returns the number of bins written. */
+gsize       ps_recorder_read_cell    (PsRecorder     *recorder,
+                                      guint           cell,
+                                      PsCellQuantity  quantity,
+                                      double         *time_s,
+                                      float          *min_out,
+                                      float          *max_out,
+                                      gsize           max_bins);
+/* Bytes allocated by the recorder, for the memory benchmark. */
+gsize       ps_recorder_get_memory_bytes (PsRecorder *recorder);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsRecorder, ps_recorder_unref)
+
+G_END_DECLS

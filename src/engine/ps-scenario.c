@@ -1,0 +1,4 @@
+/* ps-scenario.c: not written yet */
+#include "config.h"
+
+#include "ps-scenario.h"

@@ -1,0 +1,78 @@
+/* ps-scenario.h: everything needed to start a simulation, as JSON
+ *
+ * {
+ *   "packscope_scenario": 1,
+ *   "name": "Leaf 2011, 1C discharge",
+ *   "pack": "leaf-2011" | { pack object },
+ *   "cell": "aesc-leaf-2011" | { cell object }          (optional: pack's cell)
+ *   "initial": { "soc": 1.0, "temperature_c": 25.0 },
+ *   "ambient_c": 25.0,
+ *   "cooling": { "enabled": true, "coolant_inlet_c": 25.0 },   (optional)
+ *   "variation": { "capacity_rel_sd": 0.01, "resistance_rel_sd": 0.03,
+ *                  "soc_sd": 0.005 },                          (optional)
+ *   "protocol": "Discharge at 1C until 3.0 V" | [ "step", ... ],
+ *   "dt_s": 1.0,
+ *   "seed": 1
+ * }
+ *
+ * Validation is strict: unknown members, wrong types, non-finite or
+ * out-of-range values are errors naming the file, the JSON path and what was
+ * expected.
+ */
+#pragma once
+
+#include "ps-cell-type.h"
+#include "ps-pack.h"
+#include "ps-protocol.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char        *name;
+  char        *source_name;        /* file path or preset id, for messages */
+
+  PsPack      *pack;               /* owned reference */
+  PsCellType  *cell;               /* owned */
+
+  double       initial_soc;        /* 0..1 */
+  double       initial_temp_k;
+  double       ambient_k;
+  gboolean     cooling_enabled;
+  double       coolant_inlet_k;
+
+  double       capacity_rel_sd;    /* relative standard deviations */
+  double       resistance_rel_sd;
+  double       soc_sd;             /* absolute, in SOC units */
+
+  char        *protocol_text;      /* steps joined by newlines */
+  PsProtocol  *protocol;           /* parsed */
+
+  double       dt_s;
+  guint64      seed;
+} PsScenario;
+
+/* id is a preset id (ps_pack_list_presets) */
+PsScenario *ps_scenario_new_from_preset (const char        *id,
+                                         GError           **error);
+PsScenario *ps_scenario_new_from_file   (const char        *path,
+                                         GError           **error);
+PsScenario *ps_scenario_new_from_data   (const char        *data,
+                                         gssize             length,
+                                         const char        *source_name,
+                                         GError           **error);
+/* A preset id if one matches, otherwise a file path. */
+PsScenario *ps_scenario_new_lookup      (const char        *id_or_path,
+                                         GError           **error);
+/* Replaces the protocol; on error the scenario is unchanged. */
+gboolean    ps_scenario_set_protocol    (PsScenario        *scenario,
+                                         const char        *text,
+                                         GError           **error);
+/* Complete JSON (pack and cell inline), loadable again; free with g_free. */
+char       *ps_scenario_to_json         (const PsScenario  *scenario);
+PsScenario *ps_scenario_copy            (const PsScenario  *scenario);
+void        ps_scenario_free            (PsScenario        *scenario);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsScenario, ps_scenario_free)
+
+G_END_DECLS

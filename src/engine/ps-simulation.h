@@ -1,0 +1,101 @@
+/* ps-simulation.h: the electro-thermal pack simulation
+ *
+ * State is structure-of-arrays over all cells, allocated once; stepping
+ * allocates nothing. Each step: the cells' Thevenin linearisation
+ * V = E - R I is formed from the 2-RC ECM; the parallel groups and the series
+ * string are solved implicitly for the load (current, power, voltage hold on
+ * the highest cell, resistance); the RC states advance exactly for constant
+ * current over the step; Bernardi heat goes into the thermal network, which is
+ * advanced implicitly (unconditionally stable).
+ *
+ * The protocol executor lives here too: ps_simulation_advance() applies the
+ * current protocol step's load, checks its end conditions (duration, voltage,
+ * current, and the cells' own limits), and moves to the next step.
+ *
+ * Not thread safe: one thread (the runner's worker, or the CLI) owns it.
+ */
+#pragma once
+
+#include "ps-frame.h"
+#include "ps-scenario.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PS_LOAD_REST,
+  PS_LOAD_CURRENT,         /* value: pack current, A, > 0 discharge */
+  PS_LOAD_POWER,           /* value: pack power, W, > 0 discharge */
+  PS_LOAD_VOLTAGE_HOLD,    /* value: highest cell voltage held, V (CV charge) */
+  PS_LOAD_RESISTANCE,      /* value: external resistance across the pack, Ohm */
+} PsLoadMode;
+
+typedef struct
+{
+  PsLoadMode mode;
+  double     value;
+} PsLoad;
+
+typedef struct _PsSimulation PsSimulation;
+
+PsSimulation *ps_simulation_new              (const PsScenario *scenario,
+                                              GError          **error);
+void          ps_simulation_free             (PsSimulation     *sim);
+/* Back to the scenario's initial state (same seed, same variation). */
+void          ps_simulation_reset            (PsSimulation     *sim);
+
+/* One step of dt_s with the protocol's current load (or the manual load if
+ * set). Returns FALSE once the protocol has finished (and does nothing). */
+gboolean      ps_simulation_advance          (PsSimulation     *sim,
+                                              double            dt_s);
+/* One step of dt_s with an explicit load, ignoring the protocol. */
+void          ps_simulation_step             (PsSimulation     *sim,
+                                              const PsLoad     *load,
+                                              double            dt_s);
+
+/* Live control (the window): a manual load overrides the protocol until
+ * cleared; cooling and ambient can change at any time. */
+void          ps_simulation_set_manual_load  (PsSimulation     *sim,
+                                              const PsLoad     *load);
+void          ps_simulation_clear_manual_load (PsSimulation    *sim);
+void          ps_simulation_set_ambient      (PsSimulation     *sim,
+                                              double            ambient_k);
+void          ps_simulation_set_cooling      (PsSimulation     *sim,
+                                              gboolean          enabled);
+
+gboolean      ps_simulation_is_finished      (PsSimulation     *sim);
+double        ps_simulation_get_time         (PsSimulation     *sim);
+guint         ps_simulation_get_step         (PsSimulation     *sim);  /* 1-based, 0 if none */
+PsPack       *ps_simulation_get_pack         (PsSimulation     *sim);
+const PsScenario *ps_simulation_get_scenario (PsSimulation     *sim);
+
+/* Copies the present state into a frame made for the same pack. */
+void          ps_simulation_fill_frame       (PsSimulation     *sim,
+                                              PsFrame          *frame);
+
+/* Read access to the state arrays for tests and the CSV writer [n_cells]. */
+const double *ps_simulation_get_cell_voltage (PsSimulation     *sim);
+const double *ps_simulation_get_cell_current (PsSimulation     *sim);
+const double *ps_simulation_get_cell_soc     (PsSimulation     *sim);
+const double *ps_simulation_get_cell_temp    (PsSimulation     *sim);
+const double *ps_simulation_get_cell_heat    (PsSimulation     *sim);
+/* Cell parameters after variation [n_cells] */
+const double *ps_simulation_get_cell_capacity_ah (PsSimulation *sim);
+
+/* Pack totals of the last step */
+double        ps_simulation_get_pack_voltage (PsSimulation     *sim);
+double        ps_simulation_get_pack_current (PsSimulation     *sim);
+double        ps_simulation_get_charge_ah    (PsSimulation     *sim);
+double        ps_simulation_get_energy_wh    (PsSimulation     *sim);
+/* cumulative Joule + polarisation + entropic heat generated, J, and the
+ * thermal energy stored above the initial state plus what left to the
+ * coolant/air, J: for the energy balance test */
+double        ps_simulation_get_heat_generated_j (PsSimulation *sim);
+double        ps_simulation_get_heat_accounted_j (PsSimulation *sim);
+/* cumulative electrical loss: sum over steps of (sum_i I_i OCV_i - P_terminal
+ * - entropic part) dt, J; equals heat generated to solver tolerance */
+double        ps_simulation_get_electrical_loss_j (PsSimulation *sim);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsSimulation, ps_simulation_free)
+
+G_END_DECLS

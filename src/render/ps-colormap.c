@@ -1,0 +1,4 @@
+/* ps-colormap.c: not written yet */
+#include "config.h"
+
+#include "ps-render.h"

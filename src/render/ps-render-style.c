@@ -1,0 +1,4 @@
+/* ps-render-style.c: not written yet */
+#include "config.h"
+
+#include "ps-render.h"

@@ -1,0 +1,4 @@
+/* ps-render-thermal.c: not written yet */
+#include "config.h"
+
+#include "ps-render.h"

@@ -1,0 +1,139 @@
+/* ps-render.h: cairo renderers of frames (no GTK)
+ *
+ * Pure functions: a cairo context, a frame (plus the recorder for curves), a
+ * style and a size in device-independent units. The same code draws on
+ * screen (gtk_snapshot_append_cairo), into PNG/SVG/PDF exports and in
+ * golden-image tests.
+ */
+#pragma once
+
+#include <cairo.h>
+
+#include "ps-engine.h"
+#include "ps-colormap.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PS_QUANTITY_SOC,
+  PS_QUANTITY_VOLTAGE,
+  PS_QUANTITY_CURRENT,
+  PS_QUANTITY_TEMPERATURE,
+  PS_QUANTITY_DEVIATION,      /* voltage deviation from the pack mean */
+  PS_QUANTITY_HEAT,
+  PS_N_QUANTITIES
+} PsQuantity;
+
+typedef enum
+{
+  PS_TEMP_UNIT_CELSIUS,
+  PS_TEMP_UNIT_KELVIN,
+} PsTempUnit;
+
+typedef enum
+{
+  PS_POWER_UNIT_KILOWATT,
+  PS_POWER_UNIT_WATT,
+} PsPowerUnit;
+
+/* which curves the curve view draws (bit flags) */
+typedef enum
+{
+  PS_CURVE_VOLTAGE        = 1 << 0,
+  PS_CURVE_CURRENT        = 1 << 1,
+  PS_CURVE_POWER          = 1 << 2,
+  PS_CURVE_SOC            = 1 << 3,
+  PS_CURVE_TEMPERATURE    = 1 << 4,   /* min / mean / max cell */
+  PS_CURVE_DISCHARGE      = 1 << 5,   /* voltage against discharged Ah */
+  PS_CURVE_ALL_TIME       = 0x1f,
+} PsCurveSet;
+
+typedef struct
+{
+  /* text and colours */
+  const char   *font_family;        /* e.g. "DejaVu Sans" (tests pin fonts) */
+  double        font_size;          /* px */
+  double        fg[4];              /* RGBA 0..1 */
+  double        bg[4];
+  gboolean      draw_background;
+
+  /* layout view */
+  PsQuantity    quantity;
+  PsColormapId  colormap;           /* PS_COLORMAP_AUTO picks per quantity */
+  int           selected_cell;      /* -1 none */
+  int           hover_cell;         /* -1 none */
+  double        zoom;               /* 1 = fit to the view */
+  double        pan_x, pan_y;       /* pan in view units */
+  gboolean      mark_extremes;
+
+  /* thermal view */
+  gboolean      isotherms;
+
+  /* curves */
+  PsCurveSet    curves;
+  double        time_window_s;      /* visible span; <= 0 = whole run */
+  double        time_end_s;         /* right edge; < 0 = follow the newest sample */
+  double        cursor_time_s;      /* < 0 = no cursor */
+
+  /* units */
+  PsTempUnit    temp_unit;
+  PsPowerUnit   power_unit;
+} PsRenderStyle;
+
+void     ps_render_style_init_default (PsRenderStyle       *style);
+
+/* Pack layout: every cell at its geometry, coloured by style->quantity, with
+ * module and pack outlines and a colour bar in real units. */
+void     ps_render_layout             (cairo_t             *cr,
+                                       const PsFrame       *frame,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               height);
+/* The cell under view point (x, y) for the same style and size, or -1. */
+int      ps_render_layout_hit_test    (const PsFrame       *frame,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               height,
+                                       double               x,
+                                       double               y);
+
+/* Curves from the recorder (thinned to min/max per pixel column); the frame
+ * supplies the selected cell's present values. */
+void     ps_render_curves             (cairo_t             *cr,
+                                       PsRecorder          *recorder,
+                                       const PsFrame       *frame,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               height);
+/* Time under view x for the same style and size (for the cursor read-out). */
+double   ps_render_curves_time_at     (PsRecorder          *recorder,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               x);
+
+/* Thermal map: the temperature field interpolated between cell centres,
+ * masked to the pack outline, inferno colour map, scale bar in degrees. */
+void     ps_render_thermal            (cairo_t             *cr,
+                                       const PsFrame       *frame,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               height);
+
+/* The pack-to-view transform the layout and thermal renderers use (so the GL
+ * view and hit tests match): view = scale * (pack - origin) with y flipped. */
+typedef struct
+{
+  double scale;         /* view units per metre */
+  double offset_x;      /* view x of pack x = 0 */
+  double offset_y;      /* view y of pack y = 0 */
+  double plot_x, plot_y, plot_w, plot_h;   /* the area left of the colour bar */
+} PsViewTransform;
+
+void     ps_render_view_transform     (const PsPack        *pack,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               height,
+                                       PsViewTransform     *out);
+
+G_END_DECLS

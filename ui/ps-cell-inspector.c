@@ -1,0 +1,4 @@
+/* ps-cell-inspector.c: not written yet */
+#include "config.h"
+
+#include <gtk/gtk.h>

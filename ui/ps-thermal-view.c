@@ -1,0 +1,4 @@
+/* ps-thermal-view.c: not written yet */
+#include "config.h"
+
+#include <gtk/gtk.h>
