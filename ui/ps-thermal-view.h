@@ -1,0 +1,39 @@
+/* ps-thermal-view.h: the thermal map of the pack
+ *
+ * A GtkGLArea child uploads the per-cell temperatures as a texture and a
+ * fragment shader (GResource shaders/thermal.{vert,frag}) interpolates and
+ * colour-maps them inside the pack outline; the colour bar and the hottest
+ * cell are drawn on top with cairo. When GL is unavailable or fails
+ * (GDK_DEBUG=gl-disable, a realize or shader error), the view falls back to
+ * the cairo renderer ps_render_thermal; "gl-active" says which path draws.
+ *
+ * The runner is a raw pointer; see ps-pack-view.h.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ps-render.h"
+
+G_BEGIN_DECLS
+
+#define PS_TYPE_THERMAL_VIEW (ps_thermal_view_get_type ())
+G_DECLARE_FINAL_TYPE (PsThermalView, ps_thermal_view, PS, THERMAL_VIEW, GtkWidget)
+
+GtkWidget           *ps_thermal_view_new            (void);
+void                 ps_thermal_view_set_runner     (PsThermalView *self,
+                                                     PsRunner      *runner);
+PsRunner            *ps_thermal_view_get_runner     (PsThermalView *self);
+
+gboolean             ps_thermal_view_get_isotherms  (PsThermalView *self);
+void                 ps_thermal_view_set_isotherms  (PsThermalView *self,
+                                                     gboolean       isotherms);
+/* TRUE while the GL path draws (read-only property "gl-active") */
+gboolean             ps_thermal_view_get_gl_active  (PsThermalView *self);
+void                 ps_thermal_view_set_units      (PsThermalView *self,
+                                                     PsTempUnit     temp_unit,
+                                                     PsPowerUnit    power_unit);
+/* The style the view draws with (exports use the same one). */
+const PsRenderStyle *ps_thermal_view_get_style      (PsThermalView *self);
+
+G_END_DECLS
