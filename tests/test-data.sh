@@ -1,0 +1,163 @@
+#!/bin/sh
+# test-data.sh: checks of Packscope's desktop integration (suite 'data'),
+# printed as TAP.
+#
+#   test-data.sh desktop  FILE.desktop        desktop-file-validate
+#   test-data.sh metainfo FILE.metainfo.xml   appstreamcli validate --no-net
+#   test-data.sh schema   SCHEMA_SOURCE_DIR   glib-compile-schemas --strict --dry-run
+#   test-data.sh install  MESON BUILD_DIR PREFIX BINDIR DATADIR APP_ID
+#                                             meson install --destdir into a
+#                                             temporary tree, every file there
+#
+# A missing validator is a skip naming the Debian package that brings it.
+
+set -u
+
+n=0
+failed=0
+
+ok ()
+{
+  n=$((n + 1))
+  echo "ok $n - $1"
+}
+
+not_ok ()
+{
+  n=$((n + 1))
+  failed=1
+  echo "not ok $n - $1"
+}
+
+# run_check DESCRIPTION COMMAND...: one TAP line, the command's output as
+# diagnostics
+run_check ()
+{
+  desc=$1
+  shift
+  if out=$("$@" 2>&1); then
+    ok "$desc"
+  else
+    not_ok "$desc"
+  fi
+  if [ -n "$out" ]; then
+    printf '%s\n' "$out" | sed 's/^/# /'
+  fi
+}
+
+skip_all ()
+{
+  echo "1..0 # SKIP $1"
+  exit 0
+}
+
+need_tool ()
+{
+  command -v "$1" >/dev/null 2>&1 || skip_all "$1 not found (Debian package $2)"
+}
+
+check_desktop ()
+{
+  need_tool desktop-file-validate desktop-file-utils
+  [ -f "$1" ] || { not_ok "desktop file $1 exists"; return; }
+  run_check "desktop-file-validate $(basename "$1")" desktop-file-validate "$1"
+}
+
+check_metainfo ()
+{
+  need_tool appstreamcli appstream
+  [ -f "$1" ] || { not_ok "metainfo $1 exists"; return; }
+  run_check "appstreamcli validate --no-net $(basename "$1")" \
+    appstreamcli validate --no-net "$1"
+}
+
+check_schema ()
+{
+  need_tool glib-compile-schemas libglib2.0-bin
+  run_check "glib-compile-schemas --strict --dry-run $1" \
+    glib-compile-schemas --strict --dry-run "$1"
+}
+
+# check_file PATH DESCRIPTION: the installed tree holds PATH
+check_file ()
+{
+  if [ -f "$1" ] && [ -s "$1" ]; then
+    ok "installed: $2"
+  else
+    not_ok "installed: $2 (no file $1)"
+  fi
+}
+
+check_install ()
+{
+  meson=$1 build_dir=$2 prefix=$3 bindir=$4 datadir=$5 app_id=$6
+
+  destdir=$(mktemp -d "${TMPDIR:-/tmp}/packscope-install.XXXXXX") || exit 1
+  trap 'rm -rf "$destdir"' EXIT
+
+  run_check "meson install --destdir" \
+    "$meson" install -C "$build_dir" --no-rebuild --quiet --destdir "$destdir"
+
+  root=$destdir$prefix
+  case $bindir in /*) bin=$destdir$bindir ;; *) bin=$root/$bindir ;; esac
+  case $datadir in /*) share=$destdir$datadir ;; *) share=$root/$datadir ;; esac
+
+  desktop=$share/applications/$app_id.desktop
+  metainfo=$share/metainfo/$app_id.metainfo.xml
+  icon=$share/icons/hicolor/scalable/apps/$app_id.svg
+  symbolic=$share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg
+  schema=$share/glib-2.0/schemas/$app_id.gschema.xml
+
+  if [ -x "$bin/packscope" ] && [ -f "$bin/packscope" ]; then
+    ok "installed: the packscope binary, executable"
+  else
+    not_ok "installed: the packscope binary (no executable $bin/packscope)"
+  fi
+  check_file "$desktop" "desktop file"
+  check_file "$metainfo" "AppStream metainfo"
+  check_file "$icon" "scalable app icon"
+  check_file "$symbolic" "symbolic app icon"
+  check_file "$schema" "GSettings schema"
+
+  # the pieces must name each other: Exec= the binary, Icon= the icon file,
+  # the metainfo's launchable the desktop file, the schema's id the app id
+  if grep -qx "Exec=packscope" "$desktop" 2>/dev/null && \
+     grep -qx "Icon=$app_id" "$desktop" 2>/dev/null; then
+    ok "desktop file launches packscope with icon $app_id"
+  else
+    not_ok "desktop file launches packscope with icon $app_id"
+  fi
+  if grep -q "<launchable type=\"desktop-id\">$app_id.desktop</launchable>" "$metainfo" 2>/dev/null && \
+     grep -q "<id>$app_id</id>" "$metainfo" 2>/dev/null; then
+    ok "metainfo id and launchable match the desktop file"
+  else
+    not_ok "metainfo id and launchable match the desktop file"
+  fi
+  if grep -q "<schema id=\"$app_id\" path=\"/$(echo "$app_id" | tr . /)/\">" "$schema" 2>/dev/null; then
+    ok "schema id and path follow the app id"
+  else
+    not_ok "schema id and path follow the app id"
+  fi
+  # the installed schema compiles on its own, as the post-install step does it
+  if command -v glib-compile-schemas >/dev/null 2>&1; then
+    run_check "installed schema compiles (--strict)" \
+      glib-compile-schemas --strict --dry-run "$share/glib-2.0/schemas"
+  fi
+  if command -v desktop-file-validate >/dev/null 2>&1; then
+    run_check "installed desktop file validates" desktop-file-validate "$desktop"
+  fi
+}
+
+[ $# -ge 1 ] || { echo "usage: $0 desktop|metainfo|schema|install ARGS..." >&2; exit 2; }
+what=$1
+shift
+case $what in
+  desktop) [ $# -eq 1 ] || exit 2; check_desktop "$1" ;;
+  metainfo) [ $# -eq 1 ] || exit 2; check_metainfo "$1" ;;
+  schema) [ $# -eq 1 ] || exit 2; check_schema "$1" ;;
+  install) [ $# -eq 6 ] || exit 2; check_install "$@" ;;
+  *) echo "$0: unknown check '$what'" >&2; exit 2 ;;
+esac
+
+echo "1..$n"
+exit $failed
