@@ -1,4 +1,1076 @@
-/* ps-scenario.c: not written yet */
+/* ps-scenario.c: everything needed to start a simulation, as JSON
+ *
+ * A scenario is assembled in three layers: built-in defaults, then the
+ * pack's own preset scenario (PsPack.preset_scenario, an object without
+ * "pack"), then the members the file gives. Every member is validated as it
+ * is read; an error names the source (file path or preset id), the JSON path
+ * and what was expected, e.g.
+ *   "bad.json: $.initial.soc: expected a number from 0 to 1, got 1.5"
+ */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include "ps-error.h"
 #include "ps-scenario.h"
+
+#define PS_SCENARIO_MAX_BYTES   (64 * 1024 * 1024)
+#define PS_SCENARIO_MAX_DEPTH   64
+#define PS_SCENARIO_MAX_NAME    1024
+#define PS_SCENARIO_VERSION     1
+#define PS_PACK_RESOURCE_PREFIX "/io/github/packscope/Packscope/packs/"
+
+#define ZERO_C_IN_K             273.15
+#define TEMP_MIN_C              (-60.0)
+#define TEMP_MAX_C              150.0
+#define DT_MAX_S                3600.0
+#define SPREAD_MAX              0.5
+
+static const char * const scenario_members[] = {
+  "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
+  "cooling", "variation", "protocol", "dt_s", "seed", NULL
+};
+static const char * const initial_members[] = { "soc", "temperature_c", NULL };
+static const char * const cooling_members[] = { "enabled", "coolant_inlet_c", NULL };
+static const char * const variation_members[] = {
+  "capacity_rel_sd", "resistance_rel_sd", "soc_sd", NULL
+};
+
+/* Settings read so far; the *_set flags say which were given explicitly. */
+typedef struct
+{
+  char     *name;
+  double    initial_soc;
+  double    initial_temp_c;
+  double    ambient_c;
+  gboolean  cooling_enabled;
+  gboolean  cooling_enabled_set;
+  double    coolant_inlet_c;
+  gboolean  coolant_inlet_set;
+  double    capacity_rel_sd;
+  double    resistance_rel_sd;
+  double    soc_sd;
+  char     *protocol_text;
+  double    dt_s;
+  guint64   seed;
+} ScenarioSettings;
+
+static void
+scenario_settings_clear (ScenarioSettings *s)
+{
+  g_clear_pointer (&s->name, g_free);
+  g_clear_pointer (&s->protocol_text, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScenarioSettings, scenario_settings_clear)
+
+static const char *
+node_type_name (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "an array";
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    case G_TYPE_STRING:
+      return "a string";
+    case G_TYPE_INT64:
+    case G_TYPE_DOUBLE:
+      return "a number";
+    default:
+      return "a value";
+    }
+}
+
+static gboolean
+node_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static gboolean
+node_is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+static void
+set_error (GError     **error,
+           int          code,
+           const char  *source,
+           const char  *path,
+           const char  *format,
+           ...) G_GNUC_PRINTF (5, 6);
+
+static void
+set_error (GError     **error,
+           int          code,
+           const char  *source,
+           const char  *path,
+           const char  *format,
+           ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, PS_ENGINE_ERROR, code, "%s: %s: %s", source, path, what);
+}
+
+static char *
+member_path (const char *base,
+             const char *member)
+{
+  return g_strdup_printf ("%s.%s", base, member);
+}
+
+/* Unknown members are errors: they are usually typos that would otherwise
+ * be silently ignored. */
+static gboolean
+check_members (JsonObject         *object,
+               const char * const *allowed,
+               const char         *source,
+               const char         *path,
+               GError            **error)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+
+  for (const GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      if (!g_strv_contains (allowed, name))
+        {
+          g_autofree char *mpath = member_path (path, name);
+          g_autofree char *list = g_strjoinv (", ", (char **) allowed);
+
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, mpath,
+                     "unknown member (expected one of: %s)", list);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+get_object (JsonNode     *node,
+            const char   *source,
+            const char   *path,
+            JsonObject  **out,
+            GError      **error)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected an object, got %s", node_type_name (node));
+      return FALSE;
+    }
+
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+static gboolean
+get_number (JsonNode    *node,
+            const char  *source,
+            const char  *path,
+            double       min,
+            gboolean     min_exclusive,
+            double       max,
+            const char  *unit,
+            double      *out,
+            GError     **error)
+{
+  double value;
+
+  if (!node_is_number (node))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected a number%s%s, got %s",
+                 unit[0] ? " in " : "", unit, node_type_name (node));
+      return FALSE;
+    }
+
+  value = json_node_get_double (node);
+  if (!isfinite (value))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected a finite number, got %g", value);
+      return FALSE;
+    }
+
+  if ((min_exclusive ? value <= min : value < min) || value > max)
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected a number %s %g and at most %g%s%s, got %.17g",
+                 min_exclusive ? "above" : "from", min, max,
+                 unit[0] ? " " : "", unit, value);
+      return FALSE;
+    }
+
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+get_member_number (JsonObject  *object,
+                   const char  *member,
+                   const char  *source,
+                   const char  *base,
+                   double       min,
+                   gboolean     min_exclusive,
+                   double       max,
+                   const char  *unit,
+                   double      *out,
+                   GError     **error)
+{
+  g_autofree char *path = NULL;
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return TRUE;
+
+  path = member_path (base, member);
+  return get_number (node, source, path, min, min_exclusive, max, unit, out, error);
+}
+
+/* Protocol: a string or a non-empty array of strings; each piece is parsed
+ * on its own first so an error can name its array index. */
+static gboolean
+read_protocol (JsonNode    *node,
+               const char  *source,
+               const char  *path,
+               char       **out_text,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PsProtocol) protocol = NULL;
+  g_autofree char *text = NULL;
+
+  if (node_is_string (node))
+    {
+      const char *s = json_node_get_string (node);
+
+      protocol = ps_protocol_parse (s, &local_error);
+      if (protocol == NULL)
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
+                     local_error->message);
+          return FALSE;
+        }
+      if (protocol->n_steps == 0)
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                     "expected at least one protocol step, got none");
+          return FALSE;
+        }
+      *out_text = g_strdup (s);
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected a string or an array of strings, got %s",
+                 node_type_name (node));
+      return FALSE;
+    }
+
+  {
+    JsonArray *array = json_node_get_array (node);
+    guint n = json_array_get_length (array);
+
+    if (n == 0)
+      {
+        set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                   "expected at least one protocol step, got an empty array");
+        return FALSE;
+      }
+    if (n > PS_MAX_PROTOCOL_STEPS)
+      {
+        set_error (error, PS_ENGINE_ERROR_LIMIT, source, path,
+                   "expected at most %d protocol steps, got %u",
+                   PS_MAX_PROTOCOL_STEPS, n);
+        return FALSE;
+      }
+
+    for (guint i = 0; i < n; i++)
+      {
+        JsonNode *element = json_array_get_element (array, i);
+        g_autofree char *epath = g_strdup_printf ("%s[%u]", path, i);
+        g_autoptr(PsProtocol) piece = NULL;
+
+        if (!node_is_string (element))
+          {
+            set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
+                       "expected a protocol step (a string), got %s",
+                       node_type_name (element));
+            return FALSE;
+          }
+
+        piece = ps_protocol_parse (json_node_get_string (element), &local_error);
+        if (piece == NULL)
+          {
+            set_error (error, PS_ENGINE_ERROR_INVALID, source, epath, "%s",
+                       local_error->message);
+            return FALSE;
+          }
+        if (piece->n_steps == 0)
+          {
+            set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
+                       "expected a protocol step, got an empty string");
+            return FALSE;
+          }
+        g_ptr_array_add (pieces, g_strdup (json_node_get_string (element)));
+      }
+    g_ptr_array_add (pieces, NULL);
+  }
+
+  text = g_strjoinv ("\n", (char **) pieces->pdata);
+  /* the pieces together must still be within the limits */
+  protocol = ps_protocol_parse (text, &local_error);
+  if (protocol == NULL)
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
+                 local_error->message);
+      return FALSE;
+    }
+
+  *out_text = g_steal_pointer (&text);
+  return TRUE;
+}
+
+/* Reads every member except "pack" and "cell" into settings. */
+static gboolean
+read_settings (JsonObject        *root,
+               const char        *source,
+               const char        *base,
+               ScenarioSettings  *s,
+               GError           **error)
+{
+  JsonNode *node;
+
+  if ((node = json_object_get_member (root, "packscope_scenario")) != NULL)
+    {
+      g_autofree char *path = member_path (base, "packscope_scenario");
+
+      if (!node_is_number (node) || json_node_get_double (node) != PS_SCENARIO_VERSION)
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                     "expected the format version %d", PS_SCENARIO_VERSION);
+          return FALSE;
+        }
+    }
+
+  if ((node = json_object_get_member (root, "name")) != NULL)
+    {
+      g_autofree char *path = member_path (base, "name");
+      const char *name;
+
+      if (!node_is_string (node))
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                     "expected a string, got %s", node_type_name (node));
+          return FALSE;
+        }
+      name = json_node_get_string (node);
+      if (strlen (name) > PS_SCENARIO_MAX_NAME || !g_utf8_validate (name, -1, NULL))
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                     "expected a UTF-8 name of at most %d bytes", PS_SCENARIO_MAX_NAME);
+          return FALSE;
+        }
+      g_free (s->name);
+      s->name = g_strdup (name);
+    }
+
+  if ((node = json_object_get_member (root, "initial")) != NULL)
+    {
+      g_autofree char *path = member_path (base, "initial");
+      JsonObject *object;
+
+      if (!get_object (node, source, path, &object, error) ||
+          !check_members (object, initial_members, source, path, error) ||
+          !get_member_number (object, "soc", source, path, 0.0, FALSE, 1.0, "",
+                              &s->initial_soc, error) ||
+          !get_member_number (object, "temperature_c", source, path,
+                              TEMP_MIN_C, FALSE, TEMP_MAX_C, "degrees C",
+                              &s->initial_temp_c, error))
+        return FALSE;
+    }
+
+  if (!get_member_number (root, "ambient_c", source, base,
+                          TEMP_MIN_C, FALSE, TEMP_MAX_C, "degrees C",
+                          &s->ambient_c, error))
+    return FALSE;
+
+  if ((node = json_object_get_member (root, "cooling")) != NULL)
+    {
+      g_autofree char *path = member_path (base, "cooling");
+      JsonObject *object;
+      JsonNode *enabled;
+
+      if (!get_object (node, source, path, &object, error) ||
+          !check_members (object, cooling_members, source, path, error))
+        return FALSE;
+
+      if ((enabled = json_object_get_member (object, "enabled")) != NULL)
+        {
+          g_autofree char *epath = member_path (path, "enabled");
+
+          if (!JSON_NODE_HOLDS_VALUE (enabled) ||
+              json_node_get_value_type (enabled) != G_TYPE_BOOLEAN)
+            {
+              set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
+                         "expected true or false, got %s", node_type_name (enabled));
+              return FALSE;
+            }
+          s->cooling_enabled = json_node_get_boolean (enabled);
+          s->cooling_enabled_set = TRUE;
+        }
+
+      if (json_object_has_member (object, "coolant_inlet_c"))
+        {
+          if (!get_member_number (object, "coolant_inlet_c", source, path,
+                                  TEMP_MIN_C, FALSE, TEMP_MAX_C, "degrees C",
+                                  &s->coolant_inlet_c, error))
+            return FALSE;
+          s->coolant_inlet_set = TRUE;
+        }
+    }
+
+  if ((node = json_object_get_member (root, "variation")) != NULL)
+    {
+      g_autofree char *path = member_path (base, "variation");
+      JsonObject *object;
+
+      if (!get_object (node, source, path, &object, error) ||
+          !check_members (object, variation_members, source, path, error) ||
+          !get_member_number (object, "capacity_rel_sd", source, path,
+                              0.0, FALSE, SPREAD_MAX, "", &s->capacity_rel_sd, error) ||
+          !get_member_number (object, "resistance_rel_sd", source, path,
+                              0.0, FALSE, SPREAD_MAX, "", &s->resistance_rel_sd, error) ||
+          !get_member_number (object, "soc_sd", source, path,
+                              0.0, FALSE, SPREAD_MAX, "", &s->soc_sd, error))
+        return FALSE;
+    }
+
+  if ((node = json_object_get_member (root, "protocol")) != NULL)
+    {
+      g_autofree char *path = member_path (base, "protocol");
+      char *text = NULL;
+
+      if (!read_protocol (node, source, path, &text, error))
+        return FALSE;
+      g_free (s->protocol_text);
+      s->protocol_text = text;
+    }
+
+  if (!get_member_number (root, "dt_s", source, base, 0.0, TRUE, DT_MAX_S, "s",
+                          &s->dt_s, error))
+    return FALSE;
+
+  if ((node = json_object_get_member (root, "seed")) != NULL)
+    {
+      g_autofree char *path = member_path (base, "seed");
+
+      if (!JSON_NODE_HOLDS_VALUE (node) ||
+          json_node_get_value_type (node) != G_TYPE_INT64 ||
+          json_node_get_int (node) < 0)
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                     "expected a whole number from 0 to %" G_GINT64_FORMAT ", got %s",
+                     G_MAXINT64, node_type_name (node));
+          return FALSE;
+        }
+      s->seed = (guint64) json_node_get_int (node);
+    }
+
+  return TRUE;
+}
+
+/* json-glib 1.6 recurses once per nesting level; refuse deep nesting before
+ * parsing so that a hostile file cannot exhaust the stack. */
+static gboolean
+check_nesting (const char  *data,
+               gsize        length,
+               const char  *source,
+               GError     **error)
+{
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > PS_SCENARIO_MAX_DEPTH)
+            {
+              set_error (error, PS_ENGINE_ERROR_LIMIT, source, "$",
+                         "expected JSON nested at most %d levels deep",
+                         PS_SCENARIO_MAX_DEPTH);
+              return FALSE;
+            }
+        }
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+
+  return TRUE;
+}
+
+static JsonNode *
+parse_json (const char  *data,
+            gssize       length,
+            const char  *source,
+            GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (length < 0)
+    length = strlen (data);
+
+  if ((gsize) length > PS_SCENARIO_MAX_BYTES)
+    {
+      set_error (error, PS_ENGINE_ERROR_LIMIT, source, "$",
+                 "expected at most %d bytes, got %" G_GSSIZE_FORMAT,
+                 PS_SCENARIO_MAX_BYTES, length);
+      return NULL;
+    }
+  if (memchr (data, '\0', length) != NULL)
+    {
+      set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
+                 "expected JSON text, got binary data (a NUL byte)");
+      return NULL;
+    }
+  if (!check_nesting (data, length, source, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
+                 "expected JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
+                 "expected a JSON object, got an empty document");
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}
+
+static JsonNode *
+load_preset_pack_node (const char  *id,
+                       GError     **error)
+{
+  g_autofree char *path = g_strconcat (PS_PACK_RESOURCE_PREFIX, id, ".json", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size;
+  const char *data;
+
+  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (bytes == NULL)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_NOT_FOUND,
+                   "%s: no such built-in pack", id);
+      return NULL;
+    }
+
+  data = g_bytes_get_data (bytes, &size);
+  return parse_json (data, size, id, error);
+}
+
+static gboolean
+is_preset (const char *id)
+{
+  g_auto(GStrv) presets = ps_pack_list_presets ();
+
+  return presets != NULL && g_strv_contains ((const char * const *) presets, id);
+}
+
+static void
+set_unknown_preset_error (GError     **error,
+                          const char  *source,
+                          const char  *path,
+                          const char  *id)
+{
+  g_auto(GStrv) presets = ps_pack_list_presets ();
+  g_autofree char *list = presets ? g_strjoinv (", ", presets) : g_strdup ("none");
+
+  set_error (error, PS_ENGINE_ERROR_NOT_FOUND, source, path,
+             "unknown pack preset \"%s\" (expected one of: %s)", id, list);
+}
+
+static void
+settings_init_defaults (ScenarioSettings *s)
+{
+  memset (s, 0, sizeof *s);
+  s->initial_soc = 1.0;
+  s->initial_temp_c = 25.0;
+  s->ambient_c = 25.0;
+  s->dt_s = 1.0;
+  s->seed = 1;
+}
+
+/* Builds a scenario from a root object. When preset_id is set, the pack is
+ * that preset and root must not name one. */
+static PsScenario *
+scenario_from_root (JsonNode    *root_node,
+                    const char  *source,
+                    const char  *preset_id,
+                    GError     **error)
+{
+  g_autoptr(PsScenario) self = NULL;
+  g_autoptr(JsonNode) preset_pack_node = NULL;
+  g_autoptr(PsCellType) cell = NULL;
+  g_autoptr(PsPack) pack = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_auto(ScenarioSettings) settings;
+  JsonObject *root;
+  JsonNode *pack_node = NULL;
+  JsonNode *cell_node;
+  const char *pack_source = source;
+  const char *pack_path = "$.pack";
+
+  settings_init_defaults (&settings);
+
+  if (!get_object (root_node, source, "$", &root, error) ||
+      !check_members (root, scenario_members, source, "$", error))
+    return NULL;
+
+  /* the pack JSON: a preset's, or inline */
+  if (preset_id == NULL)
+    {
+      pack_node = json_object_get_member (root, "pack");
+      if (pack_node == NULL)
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.pack",
+                     "missing member, expected a pack preset id or a pack object");
+          return NULL;
+        }
+      if (node_is_string (pack_node))
+        {
+          preset_id = json_node_get_string (pack_node);
+          if (!is_preset (preset_id))
+            {
+              set_unknown_preset_error (error, source, "$.pack", preset_id);
+              return NULL;
+            }
+        }
+      else if (!JSON_NODE_HOLDS_OBJECT (pack_node))
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.pack",
+                     "expected a pack preset id (a string) or a pack object, got %s",
+                     node_type_name (pack_node));
+          return NULL;
+        }
+    }
+
+  if (preset_id != NULL)
+    {
+      preset_pack_node = load_preset_pack_node (preset_id, error);
+      if (preset_pack_node == NULL)
+        return NULL;
+      pack_node = preset_pack_node;
+      pack_source = preset_id;
+      pack_path = "$";
+    }
+
+  /* the cell: given, or the pack's own */
+  cell_node = json_object_get_member (root, "cell");
+  if (cell_node != NULL && node_is_string (cell_node))
+    {
+      cell = ps_cell_type_new_from_id (json_node_get_string (cell_node), &local_error);
+      if (cell == NULL)
+        {
+          set_error (error, local_error->code, source, "$.cell", "%s", local_error->message);
+          return NULL;
+        }
+    }
+  else if (cell_node != NULL && JSON_NODE_HOLDS_OBJECT (cell_node))
+    {
+      cell = ps_cell_type_new_from_json_node (cell_node, source, "$.cell", error);
+      if (cell == NULL)
+        return NULL;
+    }
+  else if (cell_node != NULL)
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.cell",
+                 "expected a cell id (a string) or a cell object, got %s",
+                 node_type_name (cell_node));
+      return NULL;
+    }
+  else
+    {
+      g_autofree char *cell_id = ps_pack_json_get_cell_id (pack_node, pack_source,
+                                                           pack_path, error);
+
+      if (cell_id == NULL)
+        return NULL;
+      cell = ps_cell_type_new_from_id (cell_id, &local_error);
+      if (cell == NULL)
+        {
+          g_autofree char *cpath = g_strdup_printf ("%s.cell", pack_path);
+
+          set_error (error, local_error->code, pack_source, cpath, "%s",
+                     local_error->message);
+          return NULL;
+        }
+    }
+
+  pack = ps_pack_new_from_json_node (pack_node, cell, pack_source, pack_path, error);
+  if (pack == NULL)
+    return NULL;
+
+  /* defaults that depend on the pack, then the preset's scenario, then ours */
+  settings.cooling_enabled = pack->cooling == PS_COOLING_COLD_PLATE;
+  settings.name = g_strdup (pack->name);
+
+  if (pack->preset_scenario != NULL)
+    {
+      JsonObject *preset;
+      g_autofree char *ppath = member_path (pack_path, "preset_scenario");
+
+      if (!get_object (pack->preset_scenario, pack_source, ppath, &preset, error))
+        return NULL;
+      if (json_object_has_member (preset, "pack") || json_object_has_member (preset, "cell"))
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, pack_source, ppath,
+                     "expected a scenario without \"pack\" or \"cell\"");
+          return NULL;
+        }
+      if (!check_members (preset, scenario_members, pack_source, ppath, error) ||
+          !read_settings (preset, pack_source, ppath, &settings, error))
+        return NULL;
+    }
+
+  if (!read_settings (root, source, "$", &settings, error))
+    return NULL;
+
+  self = g_new0 (PsScenario, 1);
+  self->name = g_steal_pointer (&settings.name);
+  self->source_name = g_strdup (source);
+  self->pack = g_steal_pointer (&pack);
+  self->cell = g_steal_pointer (&cell);
+  self->initial_soc = settings.initial_soc;
+  self->initial_temp_k = settings.initial_temp_c + ZERO_C_IN_K;
+  self->ambient_k = settings.ambient_c + ZERO_C_IN_K;
+  self->cooling_enabled = settings.cooling_enabled;
+  self->coolant_inlet_k = (settings.coolant_inlet_set ? settings.coolant_inlet_c
+                                                      : settings.ambient_c) + ZERO_C_IN_K;
+  self->capacity_rel_sd = settings.capacity_rel_sd;
+  self->resistance_rel_sd = settings.resistance_rel_sd;
+  self->soc_sd = settings.soc_sd;
+  self->dt_s = settings.dt_s;
+  self->seed = settings.seed;
+
+  if (settings.protocol_text != NULL)
+    self->protocol_text = g_steal_pointer (&settings.protocol_text);
+  else
+    self->protocol_text = g_strdup_printf ("Discharge at 1C until %.4g V",
+                                           self->cell->voltage_min_v);
+
+  self->protocol = ps_protocol_parse (self->protocol_text, &local_error);
+  if (self->protocol == NULL)
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.protocol", "%s",
+                 local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+PsScenario *
+ps_scenario_new_from_preset (const char  *id,
+                             GError     **error)
+{
+  g_autoptr(JsonNode) empty = NULL;
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!is_preset (id))
+    {
+      set_unknown_preset_error (error, id, "$", id);
+      return NULL;
+    }
+
+  empty = json_node_init_object (json_node_alloc (), json_object_new ());
+  return scenario_from_root (empty, id, id, error);
+}
+
+PsScenario *
+ps_scenario_new_from_data (const char  *data,
+                           gssize       length,
+                           const char  *source_name,
+                           GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (source_name == NULL)
+    source_name = "(data)";
+
+  root = parse_json (data, length, source_name, error);
+  if (root == NULL)
+    return NULL;
+
+  return scenario_from_root (root, source_name, NULL, error);
+}
+
+PsScenario *
+ps_scenario_new_from_file (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  file = g_file_new_for_path (path);
+  info = g_file_query_info (file,
+                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if (info == NULL)
+    {
+      gboolean missing = g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+      g_set_error (error, PS_ENGINE_ERROR,
+                   missing ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
+                   "%s: %s", path,
+                   missing ? "no such file" : local_error->message);
+      return NULL;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
+                   "%s: expected a regular file", path);
+      return NULL;
+    }
+  if (g_file_info_get_size (info) > PS_SCENARIO_MAX_BYTES)
+    {
+      set_error (error, PS_ENGINE_ERROR_LIMIT, path, "$",
+                 "expected at most %d bytes, got %" G_GOFFSET_FORMAT,
+                 PS_SCENARIO_MAX_BYTES, g_file_info_get_size (info));
+      return NULL;
+    }
+
+  if (!g_file_load_contents (file, NULL, &data, &length, NULL, &local_error))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
+                   "%s: %s", path, local_error->message);
+      return NULL;
+    }
+
+  return ps_scenario_new_from_data (data, length, path, error);
+}
+
+PsScenario *
+ps_scenario_new_lookup (const char  *id_or_path,
+                        GError     **error)
+{
+  g_return_val_if_fail (id_or_path != NULL, NULL);
+
+  if (is_preset (id_or_path))
+    return ps_scenario_new_from_preset (id_or_path, error);
+
+  if (!g_file_test (id_or_path, G_FILE_TEST_EXISTS) &&
+      strchr (id_or_path, '/') == NULL && !g_str_has_suffix (id_or_path, ".json"))
+    {
+      g_auto(GStrv) presets = ps_pack_list_presets ();
+      g_autofree char *list = presets ? g_strjoinv (", ", presets) : g_strdup ("none");
+
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_NOT_FOUND,
+                   "%s: no such preset or file (presets: %s)", id_or_path, list);
+      return NULL;
+    }
+
+  return ps_scenario_new_from_file (id_or_path, error);
+}
+
+gboolean
+ps_scenario_set_protocol (PsScenario  *self,
+                          const char  *text,
+                          GError     **error)
+{
+  g_autoptr(PsProtocol) protocol = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  protocol = ps_protocol_parse (text, error);
+  if (protocol == NULL)
+    return FALSE;
+  if (protocol->n_steps == 0)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "protocol: expected at least one step, got none");
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->protocol, ps_protocol_free);
+  g_free (self->protocol_text);
+  self->protocol = g_steal_pointer (&protocol);
+  self->protocol_text = g_strdup (text);
+
+  return TRUE;
+}
+
+char *
+ps_scenario_to_json (const PsScenario *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "packscope_scenario");
+  json_builder_add_int_value (builder, PS_SCENARIO_VERSION);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, self->name ? self->name : "");
+
+  json_builder_set_member_name (builder, "pack");
+  json_builder_add_value (builder, ps_pack_to_json_node (self->pack));
+  json_builder_set_member_name (builder, "cell");
+  json_builder_add_value (builder, ps_cell_type_to_json_node (self->cell));
+
+  json_builder_set_member_name (builder, "initial");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "soc");
+  json_builder_add_double_value (builder, self->initial_soc);
+  json_builder_set_member_name (builder, "temperature_c");
+  json_builder_add_double_value (builder, self->initial_temp_k - ZERO_C_IN_K);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "ambient_c");
+  json_builder_add_double_value (builder, self->ambient_k - ZERO_C_IN_K);
+
+  json_builder_set_member_name (builder, "cooling");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "enabled");
+  json_builder_add_boolean_value (builder, self->cooling_enabled);
+  json_builder_set_member_name (builder, "coolant_inlet_c");
+  json_builder_add_double_value (builder, self->coolant_inlet_k - ZERO_C_IN_K);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "variation");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "capacity_rel_sd");
+  json_builder_add_double_value (builder, self->capacity_rel_sd);
+  json_builder_set_member_name (builder, "resistance_rel_sd");
+  json_builder_add_double_value (builder, self->resistance_rel_sd);
+  json_builder_set_member_name (builder, "soc_sd");
+  json_builder_add_double_value (builder, self->soc_sd);
+  json_builder_end_object (builder);
+
+  /* one array element per line of the protocol as written */
+  json_builder_set_member_name (builder, "protocol");
+  json_builder_begin_array (builder);
+  lines = g_strsplit (self->protocol_text ? self->protocol_text : "", "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+
+      if (line[0] != '\0')
+        json_builder_add_string_value (builder, line);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "dt_s");
+  json_builder_add_double_value (builder, self->dt_s);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) self->seed);
+
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+PsScenario *
+ps_scenario_copy (const PsScenario *self)
+{
+  PsScenario *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->name = g_strdup (self->name);
+  copy->source_name = g_strdup (self->source_name);
+  copy->pack = self->pack ? ps_pack_ref (self->pack) : NULL;
+  copy->cell = self->cell ? ps_cell_type_copy (self->cell) : NULL;
+  copy->protocol_text = g_strdup (self->protocol_text);
+  copy->protocol = self->protocol ? ps_protocol_copy (self->protocol) : NULL;
+
+  return copy;
+}
+
+void
+ps_scenario_free (PsScenario *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->name);
+  g_free (self->source_name);
+  g_clear_pointer (&self->pack, ps_pack_unref);
+  g_clear_pointer (&self->cell, ps_cell_type_free);
+  g_free (self->protocol_text);
+  g_clear_pointer (&self->protocol, ps_protocol_free);
+  g_free (self);
+}
