@@ -1,4 +1,600 @@
-/* ps-render-layout.c: not written yet */
+/* ps-render-layout.c: the pack layout, every cell coloured by a quantity
+ *
+ * Drawn in one pass over the frame's arrays: values are quantised to the 256
+ * entries of the colour map, cells are bucketed by colour (a counting sort
+ * into a per-thread scratch buffer, no per-cell allocation) and each bucket
+ * is filled as one cairo path, so a 7,104-cell pack is 256 fills at most.
+ */
 #include "config.h"
 
-#include "ps-render.h"
+#include <math.h>
+#include <string.h>
+
+#include "ps-render-private.h"
+
+#define N_BINS 257        /* 256 colours + one for cells without a value */
+#define NAN_BIN 256
+
+typedef struct
+{
+  const char   *title;
+  const char   *unit;
+  double        min_span;  /* smallest colour-bar span, display units */
+  PsColormapId  map;
+  gboolean      symmetric; /* centred on 0 */
+} QuantityInfo;
+
+static void
+quantity_info (const PsRenderStyle *style,
+               PsQuantity           q,
+               QuantityInfo        *info)
+{
+  memset (info, 0, sizeof *info);
+  switch (q)
+    {
+    case PS_QUANTITY_VOLTAGE:
+      *info = (QuantityInfo) { "Cell voltage", "V", 0.01, PS_COLORMAP_VIRIDIS, FALSE };
+      break;
+    case PS_QUANTITY_CURRENT:
+      *info = (QuantityInfo) { "Cell current", "A", 0.1, PS_COLORMAP_VIRIDIS, FALSE };
+      break;
+    case PS_QUANTITY_TEMPERATURE:
+      *info = (QuantityInfo) { "Cell temperature",
+                               style->temp_unit == PS_TEMP_UNIT_KELVIN ? "K" : "°C",
+                               1.0, PS_COLORMAP_INFERNO, FALSE };
+      break;
+    case PS_QUANTITY_DEVIATION:
+      *info = (QuantityInfo) { "Voltage deviation from the pack mean", "mV", 2.0,
+                               PS_COLORMAP_DIVERGING, TRUE };
+      break;
+    case PS_QUANTITY_HEAT:
+      *info = (QuantityInfo) { "Cell heat generation", "W", 0.01, PS_COLORMAP_INFERNO, FALSE };
+      break;
+    case PS_QUANTITY_SOC:
+    case PS_N_QUANTITIES:
+    default:
+      *info = (QuantityInfo) { "State of charge", "%", 1.0, PS_COLORMAP_VIRIDIS, FALSE };
+      break;
+    }
+  if (style->colormap >= 0 && style->colormap < PS_N_COLORMAPS)
+    info->map = style->colormap;
+}
+
+/* The values of the quantity in display units, into out[n_cells];
+ * non-finite inputs stay NaN. Returns the mean cell voltage (for the
+ * deviation) via *mean_v. */
+static void
+quantity_values (const PsFrame       *frame,
+                 const PsRenderStyle *style,
+                 PsQuantity           q,
+                 double              *out)
+{
+  guint n = frame->n_cells;
+  const double *src = NULL;
+  double scale = 1.0, offset = 0.0;
+
+  switch (q)
+    {
+    case PS_QUANTITY_VOLTAGE:
+      src = frame->cell_voltage_v;
+      break;
+    case PS_QUANTITY_CURRENT:
+      src = frame->cell_current_a;
+      break;
+    case PS_QUANTITY_TEMPERATURE:
+      src = frame->cell_temp_k;
+      if (style->temp_unit != PS_TEMP_UNIT_KELVIN)
+        offset = -273.15;
+      break;
+    case PS_QUANTITY_HEAT:
+      src = frame->cell_heat_w;
+      break;
+    case PS_QUANTITY_DEVIATION:
+      {
+        double sum = 0.0;
+        guint m = 0;
+
+        src = frame->cell_voltage_v;
+        for (guint i = 0; i < n; i++)
+          if (isfinite (src[i]))
+            {
+              sum += src[i];
+              m++;
+            }
+        offset = m > 0 ? -1000.0 * sum / m : 0.0;
+        scale = 1000.0;
+      }
+      break;
+    case PS_QUANTITY_SOC:
+    case PS_N_QUANTITIES:
+    default:
+      src = frame->cell_soc;
+      scale = 100.0;
+      break;
+    }
+
+  if (src == NULL)
+    {
+      for (guint i = 0; i < n; i++)
+        out[i] = NAN;
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    out[i] = src[i] * scale + offset;   /* NaN stays NaN */
+}
+
+void
+ps_render_view_transform (const PsPack        *pack,
+                          const PsRenderStyle *style,
+                          double               width,
+                          double               height,
+                          PsViewTransform     *out)
+{
+  double fs = style->font_size > 0 ? style->font_size : 12.0;
+  double header = round (fs * 2.0);
+  double bw, bh, zoom, fit;
+
+  memset (out, 0, sizeof *out);
+  out->plot_x = _PS_RENDER_MARGIN;
+  out->plot_y = header;
+  out->plot_w = MAX (1.0, width - _ps_render_colorbar_region (style) - _PS_RENDER_MARGIN);
+  out->plot_h = MAX (1.0, height - header - _PS_RENDER_MARGIN);
+
+  if (pack == NULL)
+    {
+      out->scale = 1.0;
+      return;
+    }
+
+  bw = pack->bounds.w > 0 ? pack->bounds.w : 1.0;
+  bh = pack->bounds.h > 0 ? pack->bounds.h : 1.0;
+  zoom = style->zoom > 0 && isfinite (style->zoom) ? style->zoom : 1.0;
+  fit = MIN (out->plot_w / bw, out->plot_h / bh);
+  out->scale = fit * zoom;
+
+  /* the centre of the pack at the centre of the plot area, then panned */
+  out->offset_x = out->plot_x + 0.5 * out->plot_w + style->pan_x
+                  - out->scale * (pack->bounds.x + 0.5 * bw);
+  out->offset_y = out->plot_y + 0.5 * out->plot_h + style->pan_y
+                  + out->scale * (pack->bounds.y + 0.5 * bh);
+}
+
+/* The inset, in view units, that leaves a background gap between cells that
+ * touch in the pack, so each cell stays a distinct blob at any size. */
+static double
+cell_inset (double size_px)
+{
+  return MIN (1.0, 0.12 * size_px);
+}
+
+static void
+cell_path (cairo_t               *cr,
+           const PsPack          *pack,
+           const PsViewTransform *tr,
+           guint                  i,
+           double                 grow)
+{
+  double cx = _ps_view_x (tr, pack->cell_x[i]);
+  double cy = _ps_view_y (tr, pack->cell_y[i]);
+  double w = pack->cell_w[i] * tr->scale;
+  double h = pack->cell_h[i] * tr->scale;
+
+  if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
+    {
+      double d = MIN (w, h);
+      double r = 0.5 * d - cell_inset (d) + grow;
+
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, cx, cy, MAX (r, 0.3), 0, 2 * G_PI);
+    }
+  else
+    {
+      double in = cell_inset (MIN (w, h)) - grow;
+
+      cairo_rectangle (cr, cx - 0.5 * w + in, cy - 0.5 * h + in,
+                       MAX (w - 2 * in, 0.6), MAX (h - 2 * in, 0.6));
+    }
+}
+
+static gboolean
+pack_is_drawable (const PsFrame *frame)
+{
+  const PsPack *pack = frame ? frame->pack : NULL;
+
+  return pack != NULL && pack->n_cells > 0 && frame->n_cells == pack->n_cells &&
+         pack->cell_x != NULL && pack->cell_y != NULL &&
+         pack->cell_w != NULL && pack->cell_h != NULL;
+}
+
+static void
+draw_message (cairo_t             *cr,
+              const PsRenderStyle *style,
+              double               width,
+              double               height,
+              const char          *text)
+{
+  cairo_save (cr);
+  _ps_render_set_font (cr, style, 1.0, FALSE);
+  _ps_render_set_rgba (cr, style->fg, 0.7);
+  _ps_render_text (cr, width / 2, height / 2, 0.5, 0.5, text);
+  cairo_restore (cr);
+}
+
+static void
+draw_marker (cairo_t             *cr,
+             const PsRenderStyle *style,
+             double               x,
+             double               y,
+             double               r,
+             const char          *label)
+{
+  /* a ring with a halo in the background colour, readable on any cell colour */
+  cairo_new_path (cr);
+  cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+  _ps_render_set_rgba (cr, style->bg, 1.0);
+  cairo_set_line_width (cr, 4.0);
+  cairo_stroke_preserve (cr);
+  _ps_render_set_rgba (cr, style->fg, 1.0);
+  cairo_set_line_width (cr, 2.0);
+  cairo_stroke (cr);
+
+  if (label != NULL)
+    {
+      double tw = _ps_render_text_width (cr, label);
+      double fs = style->font_size > 0 ? style->font_size : 12.0;
+      double lx = x + r + 3, ly = y - r - 0.9 * fs;
+
+      cairo_rectangle (cr, lx - 2, ly - 2, tw + 4, 0.85 * fs + 4);
+      _ps_render_set_rgba (cr, style->bg, 0.85);
+      cairo_fill (cr);
+      _ps_render_set_rgba (cr, style->fg, 1.0);
+      _ps_render_text (cr, lx, ly, 0.0, 0.0, label);
+    }
+}
+
+void
+ps_render_layout (cairo_t             *cr,
+                  const PsFrame       *frame,
+                  const PsRenderStyle *style,
+                  double               width,
+                  double               height)
+{
+  PsPack *pack;
+  PsViewTransform tr;
+  QuantityInfo info;
+  double *values;
+  guint *order;
+  guint count[N_BINS + 1];
+  double vmin = INFINITY, vmax = -INFINITY, step, lo, hi;
+  guint imin = 0, imax = 0, n;
+  int max_ticks;
+  double fs = style->font_size > 0 ? style->font_size : 12.0;
+  const guint32 *table;
+  char header[256], a[64], b[64];
+  int decimals;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+
+  cairo_save (cr);
+  if (style->draw_background)
+    {
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_rectangle (cr, 0, 0, width, height);
+      cairo_fill (cr);
+    }
+
+  if (frame == NULL || !pack_is_drawable (frame))
+    {
+      draw_message (cr, style, width, height, frame == NULL ? "No pack" : "No cells");
+      cairo_restore (cr);
+      return;
+    }
+
+  pack = frame->pack;
+  n = frame->n_cells;
+  ps_render_view_transform (pack, style, width, height, &tr);
+  quantity_info (style, style->quantity, &info);
+  table = ps_colormap_table (info.map);
+
+  /* values and their range, one pass */
+  values = _ps_render_scratch (_PS_SCRATCH_LAYOUT_VALUES, n * sizeof (double));
+  quantity_values (frame, style, style->quantity, values);
+  for (guint i = 0; i < n; i++)
+    {
+      double v = values[i];
+
+      if (!isfinite (v))
+        continue;
+      if (v < vmin)
+        {
+          vmin = v;
+          imin = i;
+        }
+      if (v > vmax)
+        {
+          vmax = v;
+          imax = i;
+        }
+    }
+
+  max_ticks = MAX (2, (int) (tr.plot_h / (fs * 3.0)));
+  if (info.symmetric)
+    {
+      double m = MAX (fabs (vmin), fabs (vmax));
+
+      if (!isfinite (m))
+        m = 0.0;
+      m = MAX (m, 0.5 * info.min_span);
+      lo = -m;
+      hi = m;
+      step = _ps_render_nice_range (&lo, &hi, info.min_span, max_ticks);
+      m = MAX (-lo, hi);
+      lo = -m;
+      hi = m;
+    }
+  else
+    {
+      lo = vmin;
+      hi = vmax;
+      step = _ps_render_nice_range (&lo, &hi, info.min_span, max_ticks);
+    }
+
+  /* bucket the cells by colour: count, prefix sums, scatter */
+  order = _ps_render_scratch (_PS_SCRATCH_LAYOUT_ORDER, (n + 1) * sizeof (guint));
+  memset (count, 0, sizeof count);
+  for (guint i = 0; i < n; i++)
+    {
+      double v = values[i];
+      int bin;
+
+      if (isfinite (v))
+        {
+          bin = (int) floor ((v - lo) / (hi - lo) * 256.0);
+          bin = CLAMP (bin, 0, 255);
+        }
+      else
+        bin = NAN_BIN;
+      /* reuse the value slot for the bin: the value is not needed again
+       * except at the extremes, which are kept in vmin/vmax */
+      values[i] = bin;
+      count[bin + 1]++;
+    }
+  for (guint k = 1; k <= N_BINS; k++)
+    count[k] += count[k - 1];
+  for (guint i = 0; i < n; i++)
+    order[count[(int) values[i]]++] = i;
+  /* count[k] is now the end of bin k (and the start of bin k + 1) */
+
+  /* cells */
+  cairo_save (cr);
+  cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
+  cairo_clip (cr);
+  {
+    guint start = 0;
+    double cx0 = tr.plot_x, cx1 = tr.plot_x + tr.plot_w;
+    double cy0 = tr.plot_y, cy1 = tr.plot_y + tr.plot_h;
+
+    for (guint k = 0; k < N_BINS; k++)
+      {
+        guint end = count[k];
+        gboolean any = FALSE;
+
+        for (guint j = start; j < end; j++)
+          {
+            guint i = order[j];
+            double x = _ps_view_x (&tr, pack->cell_x[i]);
+            double y = _ps_view_y (&tr, pack->cell_y[i]);
+            double ext = 0.5 * MAX (pack->cell_w[i], pack->cell_h[i]) * tr.scale;
+
+            /* skip what a zoom pushed out of view */
+            if (x + ext < cx0 || x - ext > cx1 || y + ext < cy0 || y - ext > cy1)
+              continue;
+            cell_path (cr, pack, &tr, i, 0.0);
+            any = TRUE;
+          }
+        if (any)
+          {
+            if (k == NAN_BIN)
+              cairo_set_source_rgb (cr, 0.6, 0.6, 0.6);
+            else
+              {
+                guint32 c = table[k];
+                cairo_set_source_rgb (cr, ((c >> 16) & 0xff) / 255.0,
+                                      ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
+              }
+            cairo_fill (cr);
+          }
+        start = end;
+      }
+  }
+
+  /* module outlines and names */
+  if (pack->n_modules > 0 && pack->module_rect != NULL)
+    {
+      double name_fs = 0.8;
+
+      cairo_set_line_width (cr, 1.0);
+      _ps_render_set_rgba (cr, style->fg, 0.45);
+      for (guint m = 0; m < pack->n_modules; m++)
+        {
+          const PsRect *r = &pack->module_rect[m];
+
+          cairo_rectangle (cr, _ps_view_x (&tr, r->x), _ps_view_y (&tr, r->y + r->h),
+                           r->w * tr.scale, r->h * tr.scale);
+        }
+      cairo_stroke (cr);
+
+      _ps_render_set_font (cr, style, name_fs, FALSE);
+      for (guint m = 0; m < pack->n_modules && pack->module_name != NULL; m++)
+        {
+          const PsRect *r = &pack->module_rect[m];
+          const char *name = pack->module_name[m];
+          double rw = r->w * tr.scale, rh = r->h * tr.scale;
+          double tx = _ps_view_x (&tr, r->x), ty = _ps_view_y (&tr, r->y + r->h);
+          double tw;
+
+          if (name == NULL)
+            break;
+          tw = _ps_render_text_width (cr, name);
+          if (rw < tw + 6 || rh < fs * name_fs + 6)
+            continue;
+          /* on a plate in the background colour so it reads over cells */
+          cairo_rectangle (cr, tx + 2, ty + 2, tw + 4, fs * name_fs * 0.8 + 4);
+          _ps_render_set_rgba (cr, style->bg, 0.75);
+          cairo_fill (cr);
+          _ps_render_set_rgba (cr, style->fg, 0.9);
+          _ps_render_text (cr, tx + 4, ty + 4, 0.0, 0.0, name);
+        }
+    }
+
+  /* the series path: a thin line through the group centres in series order */
+  if (pack->n_series > 1 && pack->n_parallel > 0 &&
+      pack->n_series * pack->n_parallel == n)
+    {
+      for (guint g = 0; g < pack->n_series; g++)
+        {
+          double sx = 0, sy = 0;
+
+          for (guint p = 0; p < pack->n_parallel; p++)
+            {
+              sx += pack->cell_x[g * pack->n_parallel + p];
+              sy += pack->cell_y[g * pack->n_parallel + p];
+            }
+          sx /= pack->n_parallel;
+          sy /= pack->n_parallel;
+          if (g == 0)
+            cairo_move_to (cr, _ps_view_x (&tr, sx), _ps_view_y (&tr, sy));
+          else
+            cairo_line_to (cr, _ps_view_x (&tr, sx), _ps_view_y (&tr, sy));
+        }
+      cairo_set_line_width (cr, 1.0);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      _ps_render_set_rgba (cr, style->fg, 0.35);
+      cairo_stroke (cr);
+    }
+
+  /* pack outline */
+  _ps_render_outline_path (cr, pack, &tr);
+  cairo_set_line_width (cr, 1.5);
+  _ps_render_set_rgba (cr, style->fg, 1.0);
+  cairo_stroke (cr);
+
+  /* hover, selection and extremes */
+  if (style->hover_cell >= 0 && (guint) style->hover_cell < n)
+    {
+      cell_path (cr, pack, &tr, style->hover_cell, 1.0);
+      cairo_set_line_width (cr, 1.0);
+      _ps_render_set_rgba (cr, style->fg, 0.7);
+      cairo_stroke (cr);
+    }
+  if (style->selected_cell >= 0 && (guint) style->selected_cell < n)
+    {
+      cell_path (cr, pack, &tr, style->selected_cell, 1.5);
+      cairo_set_line_width (cr, 3.0);
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_stroke_preserve (cr);
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_source_rgb (cr, 0.0, 0.45, 0.95);
+      cairo_stroke (cr);
+    }
+
+  decimals = _ps_render_step_decimals (step) + 1;
+  decimals = MIN (decimals, 4);
+  if (isfinite (vmin))
+    {
+      g_snprintf (a, sizeof a, "%.*f %s", decimals, vmin, info.unit);
+      g_snprintf (b, sizeof b, "%.*f %s", decimals, vmax, info.unit);
+    }
+
+  if (style->mark_extremes && isfinite (vmin) && vmax > vmin)
+    {
+      double cell_px = MAX (pack->cell_w[imax], pack->cell_h[imax]) * tr.scale;
+      double r = MAX (5.0, 0.5 * cell_px + 2.0);
+      char label[80];
+
+      _ps_render_set_font (cr, style, 0.8, FALSE);
+      g_snprintf (label, sizeof label, "min %s", a);
+      draw_marker (cr, style, _ps_view_x (&tr, pack->cell_x[imin]),
+                   _ps_view_y (&tr, pack->cell_y[imin]), r, label);
+      g_snprintf (label, sizeof label, "max %s", b);
+      draw_marker (cr, style, _ps_view_x (&tr, pack->cell_x[imax]),
+                   _ps_view_y (&tr, pack->cell_y[imax]), r, label);
+    }
+  cairo_restore (cr);
+
+  /* header: what is shown, and the extremes with their cells */
+  _ps_render_set_font (cr, style, 1.0, FALSE);
+  _ps_render_set_rgba (cr, style->fg, 1.0);
+  if (isfinite (vmin))
+    g_snprintf (header, sizeof header, "%s (%s)   min %s (cell %u)   max %s (cell %u)",
+                info.title, info.unit, a, imin, b, imax);
+  else
+    g_snprintf (header, sizeof header, "%s (%s)   no values", info.title, info.unit);
+  _ps_render_text (cr, _PS_RENDER_MARGIN, round (fs * 0.5), 0.0, 0.0, header);
+
+  /* colour bar */
+  {
+    double bx = width - _ps_render_colorbar_region (style) + _PS_RENDER_MARGIN;
+    double by = tr.plot_y + 0.5 * fs;
+    double bh = tr.plot_h - fs;
+
+    _ps_render_colorbar (cr, style, info.map, bx, by, _PS_RENDER_BAR_WIDTH, bh,
+                         lo, hi, step, info.unit);
+  }
+
+  cairo_restore (cr);
+}
+
+int
+ps_render_layout_hit_test (const PsFrame       *frame,
+                           const PsRenderStyle *style,
+                           double               width,
+                           double               height,
+                           double               x,
+                           double               y)
+{
+  const PsPack *pack;
+  PsViewTransform tr;
+  double px, py, best = INFINITY;
+  int hit = -1;
+
+  g_return_val_if_fail (style != NULL, -1);
+
+  if (frame == NULL || !pack_is_drawable (frame))
+    return -1;
+  pack = frame->pack;
+  ps_render_view_transform (pack, style, width, height, &tr);
+
+  if (x < tr.plot_x || x > tr.plot_x + tr.plot_w ||
+      y < tr.plot_y || y > tr.plot_y + tr.plot_h || !(tr.scale > 0))
+    return -1;
+
+  /* back to pack metres: the exact inverse of the drawing's transform */
+  px = (x - tr.offset_x) / tr.scale;
+  py = (tr.offset_y - y) / tr.scale;
+
+  for (guint i = 0; i < pack->n_cells; i++)
+    {
+      double dx = px - pack->cell_x[i];
+      double dy = py - pack->cell_y[i];
+      double hw = 0.5 * pack->cell_w[i], hh = 0.5 * pack->cell_h[i];
+      double d2 = dx * dx + dy * dy;
+      gboolean inside;
+
+      if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
+        {
+          double r = MIN (hw, hh);
+          inside = d2 <= r * r;
+        }
+      else
+        inside = fabs (dx) <= hw && fabs (dy) <= hh;
+
+      if (inside && d2 < best)
+        {
+          best = d2;
+          hit = (int) i;
+        }
+    }
+  return hit;
+}

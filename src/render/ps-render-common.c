@@ -1,0 +1,320 @@
+/* ps-render-common.c: ticks, text, colour bars and scratch buffers shared by
+ * the renderers */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "ps-render-private.h"
+
+typedef struct
+{
+  gpointer buf[_PS_N_SCRATCH];
+  gsize    size[_PS_N_SCRATCH];
+  gpointer thermal_cache;
+} PsRenderScratch;
+
+static void
+scratch_free (gpointer data)
+{
+  PsRenderScratch *s = data;
+
+  for (guint i = 0; i < _PS_N_SCRATCH; i++)
+    g_free (s->buf[i]);
+  _ps_render_thermal_cache_free (s->thermal_cache);
+  g_free (s);
+}
+
+static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
+
+static PsRenderScratch *
+get_scratch (void)
+{
+  PsRenderScratch *s = g_private_get (&scratch_key);
+
+  if (s == NULL)
+    {
+      s = g_new0 (PsRenderScratch, 1);
+      g_private_set (&scratch_key, s);
+    }
+  return s;
+}
+
+gpointer
+_ps_render_scratch (PsScratchSlot slot,
+                    gsize         n_bytes)
+{
+  PsRenderScratch *s = get_scratch ();
+
+  g_assert (slot < _PS_N_SCRATCH);
+  if (n_bytes == 0)
+    n_bytes = 1;
+  if (s->size[slot] < n_bytes)
+    {
+      /* grow geometrically so a slowly growing pack does not reallocate
+       * every frame */
+      gsize n = MAX (n_bytes, s->size[slot] + s->size[slot] / 2);
+
+      g_free (s->buf[slot]);
+      s->buf[slot] = g_malloc (n);
+      s->size[slot] = n;
+    }
+  return s->buf[slot];
+}
+
+gpointer *
+_ps_render_thermal_cache_slot (void)
+{
+  return &get_scratch ()->thermal_cache;
+}
+
+double
+_ps_render_nice_step (double span,
+                      int    max_ticks)
+{
+  double raw, mag, norm;
+
+  if (!isfinite (span) || span <= 0.0)
+    return 1.0;
+  if (max_ticks < 1)
+    max_ticks = 1;
+
+  raw = span / max_ticks;
+  mag = pow (10.0, floor (log10 (raw)));
+  norm = raw / mag;
+  if (norm <= 1.0 + 1e-9)
+    return mag;
+  if (norm <= 2.0 + 1e-9)
+    return 2.0 * mag;
+  if (norm <= 5.0 + 1e-9)
+    return 5.0 * mag;
+  return 10.0 * mag;
+}
+
+int
+_ps_render_step_decimals (double step)
+{
+  int d;
+
+  if (!isfinite (step) || step <= 0.0)
+    return 0;
+  d = (int) -floor (log10 (step) + 1e-9);
+  return CLAMP (d, 0, 6);
+}
+
+double
+_ps_render_nice_range (double *lo,
+                       double *hi,
+                       double  min_span,
+                       int     max_ticks)
+{
+  double a = *lo, b = *hi, step;
+
+  if (!isfinite (a) || !isfinite (b))
+    {
+      a = 0.0;
+      b = min_span;
+    }
+  if (a > b)
+    {
+      double t = a;
+      a = b;
+      b = t;
+    }
+  if (b - a < min_span)
+    {
+      double mid = 0.5 * (a + b);
+      a = mid - 0.5 * min_span;
+      b = mid + 0.5 * min_span;
+    }
+
+  step = _ps_render_nice_step (b - a, max_ticks);
+  /* the small epsilon keeps a value that is already round from being
+   * pushed out by one more step through rounding noise */
+  a = floor (a / step + 1e-9) * step;
+  b = ceil (b / step - 1e-9) * step;
+  if (b <= a)
+    b = a + step;
+  *lo = a;
+  *hi = b;
+  return step;
+}
+
+void
+_ps_render_set_font (cairo_t             *cr,
+                     const PsRenderStyle *style,
+                     double               rel_size,
+                     gboolean             bold)
+{
+  cairo_select_font_face (cr,
+                          style->font_family ? style->font_family : "DejaVu Sans",
+                          CAIRO_FONT_SLANT_NORMAL,
+                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, (style->font_size > 0 ? style->font_size : 12.0) * rel_size);
+}
+
+double
+_ps_render_text_width (cairo_t    *cr,
+                       const char *text)
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, text, &ext);
+  return ext.x_advance;
+}
+
+void
+_ps_render_text (cairo_t    *cr,
+                 double      x,
+                 double      y,
+                 double      ax,
+                 double      ay,
+                 const char *text)
+{
+  cairo_text_extents_t ext;
+  cairo_font_extents_t fext;
+
+  cairo_text_extents (cr, text, &ext);
+  cairo_font_extents (cr, &fext);
+  /* vertical anchoring on the cap height (about 0.78 of DejaVu's ascent),
+   * not on each label's glyphs, so labels of different digits line up */
+  cairo_move_to (cr,
+                 x - ax * ext.x_advance,
+                 y + 0.78 * fext.ascent * (1.0 - ay));
+  cairo_show_text (cr, text);
+}
+
+void
+_ps_render_set_rgba (cairo_t      *cr,
+                     const double  rgba[4],
+                     double        alpha_scale)
+{
+  cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3] * alpha_scale);
+}
+
+double
+_ps_render_colorbar_region (const PsRenderStyle *style)
+{
+  double fs = style->font_size > 0 ? style->font_size : 12.0;
+
+  return round (_PS_RENDER_MARGIN * 2 + _PS_RENDER_BAR_WIDTH + 6.0 + 5.2 * fs);
+}
+
+void
+_ps_render_colorbar (cairo_t             *cr,
+                     const PsRenderStyle *style,
+                     PsColormapId         map,
+                     double               x,
+                     double               y,
+                     double               w,
+                     double               h,
+                     double               vmin,
+                     double               vmax,
+                     double               step,
+                     const char          *unit)
+{
+  const guint32 *table = ps_colormap_table (map);
+  int decimals = _ps_render_step_decimals (step);
+  double band = h / 256.0;
+  char label[64];
+
+  if (h <= 2 || w <= 0)
+    return;
+
+  cairo_save (cr);
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+  for (int i = 0; i < 256; i++)
+    {
+      guint32 c = table[i];
+      /* entry 0 at the bottom; integer pixel edges so the ends are exact */
+      double y1 = round (y + h - i * band);
+      double y0 = round (y + h - (i + 1) * band);
+
+      if (y1 <= y0)
+        continue;
+      cairo_set_source_rgb (cr, ((c >> 16) & 0xff) / 255.0,
+                            ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
+      cairo_rectangle (cr, round (x), y0, round (w), y1 - y0);
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+
+  cairo_save (cr);
+  _ps_render_set_rgba (cr, style->fg, 0.8);
+  cairo_set_line_width (cr, 1.0);
+  cairo_rectangle (cr, round (x) - 0.5, round (y) - 0.5, round (w) + 1, round (y + h) - round (y) + 1);
+  cairo_stroke (cr);
+
+  _ps_render_set_font (cr, style, 0.85, FALSE);
+  if (step > 0 && vmax > vmin && isfinite (vmin) && isfinite (vmax))
+    {
+      int n = (int) floor ((vmax - vmin) / step + 1e-6);
+
+      for (int i = 0; i <= n && i <= 100; i++)
+        {
+          double v = vmin + i * step;
+          double ty = round (y + h - (v - vmin) / (vmax - vmin) * h) + 0.5;
+
+          if (fabs (v) < step * 1e-6)
+            v = 0.0;   /* no "-0.0" */
+          cairo_move_to (cr, round (x + w), ty);
+          cairo_line_to (cr, round (x + w) + 4, ty);
+          cairo_stroke (cr);
+          g_snprintf (label, sizeof label, "%.*f %s", decimals, v, unit);
+          _ps_render_text (cr, round (x + w) + 6, ty, 0.0, 0.5, label);
+        }
+    }
+  cairo_restore (cr);
+}
+
+void
+_ps_render_outline_path (cairo_t               *cr,
+                         const PsPack          *pack,
+                         const PsViewTransform *tr)
+{
+  cairo_new_path (cr);
+  if (pack->n_outline >= 3 && pack->outline_xy != NULL)
+    {
+      for (guint i = 0; i < pack->n_outline; i++)
+        {
+          double vx = _ps_view_x (tr, pack->outline_xy[2 * i]);
+          double vy = _ps_view_y (tr, pack->outline_xy[2 * i + 1]);
+
+          if (i == 0)
+            cairo_move_to (cr, vx, vy);
+          else
+            cairo_line_to (cr, vx, vy);
+        }
+      cairo_close_path (cr);
+    }
+  else
+    {
+      cairo_rectangle (cr,
+                       _ps_view_x (tr, pack->bounds.x),
+                       _ps_view_y (tr, pack->bounds.y + pack->bounds.h),
+                       pack->bounds.w * tr->scale, pack->bounds.h * tr->scale);
+    }
+}
+
+void
+_ps_render_format_hms (char   *buf,
+                       gsize   len,
+                       double  time_s)
+{
+  gint64 t;
+  const char *sign = "";
+
+  if (!isfinite (time_s))
+    {
+      g_snprintf (buf, len, "-");
+      return;
+    }
+  if (time_s < 0)
+    {
+      sign = "-";
+      time_s = -time_s;
+    }
+  t = (gint64) floor (time_s + 0.5);
+  g_snprintf (buf, len, "%s%" G_GINT64_FORMAT ":%02d:%02d", sign,
+              t / 3600, (int) ((t / 60) % 60), (int) (t % 60));
+}
