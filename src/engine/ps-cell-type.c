@@ -1,4 +1,1022 @@
-/* ps-cell-type.c: not written yet */
+/* ps-cell-type.c: cell types from JSON, strictly validated
+ *
+ * Schema (every member required unless marked optional; unknown members are
+ * errors; numbers must be finite and in range; table points <=
+ * PS_MAX_TABLE_POINTS):
+ *
+ * {
+ *   "id":                      "aesc-leaf-2011"   lower-case letters, digits, '-', '_', '.'
+ *   "name":                    "AESC ..."          shown to people
+ *   "chemistry":               "LMO-LNO/graphite"
+ *   "source":                  "..." or ["...", ...]  where every number comes from
+ *   "capacity_ah":             33.1               rated, as delivered at C/3 to voltage_min_v
+ *   "voltage_min_v":           3.0                0 < min < nominal < max <= 10
+ *   "voltage_nominal_v":       3.78
+ *   "voltage_max_v":           4.15
+ *   "current_max_discharge_a": 100                > 0
+ *   "current_max_charge_a":    66                 > 0 (a magnitude)
+ *   "temperature_ref_c":       25                 temperature of the ocv and ecm tables, -50..100
+ *   "ocv":  { "soc": [0, ..., 1],     SOC 0..1, strictly ascending, first 0, last 1
+ *             "voltage_v": [...] },   0 < V <= 10, never falling as SOC rises
+ *   "dudt": { "soc": [...],           SOC 0..1, strictly ascending
+ *             "dudt_mv_k": [...] },   entropic coefficient dOCV/dT, mV/K, |x| <= 5
+ *   "ecm":  { "soc": [...],           SOC 0..1, strictly ascending, one grid for all five
+ *             "r0_ohm": [...], "r1_ohm": [...], "r2_ohm": [...]   0 < R <= 10 Ohm
+ *             "c1_f": [...],   "c2_f": [...] },                   0 < C <= 1e9 F
+ *   "ea_r0_j_mol":             24000              Arrhenius activation energy of R0, 0..200000
+ *   "ea_rc_j_mol":             21000              ... of R1 and R2
+ *   "thermal": {
+ *     "mass_kg":               0.799              0 < m <= 1000
+ *     "cp_j_kg_k":             1100               100 .. 5000
+ *     "surface_area_m2":       0.0676             0 < A <= 100 (convective area)
+ *     "k_through_w_mk":        0.5                through-plane (pouch, prismatic) or radial (cylinder)
+ *     "k_in_plane_w_mk":       25                 in-plane or axial, 0 < k <= 1000
+ *     "temperature_min_c":     -30                operating limits, -100 .. 200, min < max
+ *     "temperature_max_c":     60
+ *   },
+ *   "geometry": {
+ *     "shape": "pouch" | "prismatic", "length_m", "width_m", "thickness_m"
+ *   or
+ *     "shape": "cylindrical", "height_m", "diameter_m"      all 0 < x <= 10 m
+ *   }
+ * }
+ *
+ * Inside PsCellType everything is SI: dU/dT in V/K, temperatures in K.
+ * Errors name the source ("cell aesc-leaf-2011" or a file name), the JSON path
+ * ("$.ocv.soc[3]") and what was expected.
+ */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "ps-error.h"
 #include "ps-cell-type.h"
+
+#define CELLS_RESOURCE_DIR RESOURCE_PREFIX "/cells/"
+#define KELVIN_OFFSET      273.15
+#define GAS_CONSTANT       8.314462618    /* J/(mol K), CODATA 2018 exact */
+#define MAX_CELL_FILE_SIZE (16 * 1024 * 1024)
+
+/* ------------------------------------------------------------------ errors */
+
+G_GNUC_PRINTF (5, 6)
+static void
+set_error (GError     **error,
+           int          code,
+           const char  *source,
+           const char  *path,
+           const char  *format,
+           ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, PS_ENGINE_ERROR, code, "%s: %s: %s", source, path, what);
+}
+
+static const char *
+node_kind (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "an array";
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return "a string";
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    default:
+      return "a number";
+    }
+}
+
+static gboolean
+node_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_DOUBLE || type == G_TYPE_INT64;
+}
+
+/* ----------------------------------------------------------------- members */
+
+static gboolean
+check_members (JsonObject         *object,
+               const char         *source,
+               const char         *path,
+               const char * const *allowed,
+               GError            **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *member = l->data;
+
+      if (!g_strv_contains (allowed, member))
+        {
+          g_autofree char *expected = g_strjoinv (", ", (char **) allowed);
+
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                     "unknown member \"%s\", expected only: %s", member, expected);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static JsonNode *
+require_member (JsonObject  *object,
+                const char  *member,
+                const char  *source,
+                const char  *path,
+                const char  *expected,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+               "missing member \"%s\" (%s)", member, expected);
+  return node;
+}
+
+static JsonObject *
+get_object (JsonObject  *object,
+            const char  *member,
+            const char  *source,
+            const char  *path,
+            GError     **error)
+{
+  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+  JsonNode *node = require_member (object, member, source, path, "an object", error);
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected an object, got %s", node_kind (node));
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+static gboolean
+get_string (JsonObject  *object,
+            const char  *member,
+            const char  *source,
+            const char  *path,
+            char       **out,
+            GError     **error)
+{
+  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+  JsonNode *node = require_member (object, member, source, path, "a string", error);
+  const char *value;
+
+  if (node == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected a string, got %s", node_kind (node));
+      return FALSE;
+    }
+
+  value = json_node_get_string (node);
+  if (value == NULL || value[0] == '\0')
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected a non-empty string");
+      return FALSE;
+    }
+
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+/* A number in [min, max], or in (min, max] when min_exclusive. */
+static gboolean
+check_number (JsonNode    *node,
+              const char  *source,
+              const char  *path,
+              double       min,
+              double       max,
+              gboolean     min_exclusive,
+              double      *out,
+              GError     **error)
+{
+  double value;
+
+  if (!node_is_number (node))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected a number, got %s", node_kind (node));
+      return FALSE;
+    }
+
+  value = json_node_get_double (node);
+  if (!isfinite (value))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected a finite number");
+      return FALSE;
+    }
+
+  if ((min_exclusive ? !(value > min) : !(value >= min)) || !(value <= max))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected a number in %s%g, %g], got %g",
+                 min_exclusive ? "(" : "[", min, max, value);
+      return FALSE;
+    }
+
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+get_number (JsonObject  *object,
+            const char  *member,
+            const char  *source,
+            const char  *path,
+            double       min,
+            double       max,
+            gboolean     min_exclusive,
+            double      *out,
+            GError     **error)
+{
+  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+  JsonNode *node = require_member (object, member, source, path, "a number", error);
+
+  if (node == NULL)
+    return FALSE;
+  return check_number (node, source, member_path, min, max, min_exclusive, out, error);
+}
+
+/* An array of numbers each in range; n_expected 0 means any length >= 2. */
+static double *
+get_number_array (JsonObject  *object,
+                  const char  *member,
+                  const char  *source,
+                  const char  *path,
+                  double       min,
+                  double       max,
+                  gboolean     min_exclusive,
+                  guint        n_expected,
+                  const char  *length_of,
+                  guint       *n_out,
+                  GError     **error)
+{
+  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+  g_autofree double *values = NULL;
+  JsonNode *node = require_member (object, member, source, path, "an array of numbers", error);
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected an array of numbers, got %s", node_kind (node));
+      return NULL;
+    }
+
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n > PS_MAX_TABLE_POINTS)
+    {
+      set_error (error, PS_ENGINE_ERROR_LIMIT, source, member_path,
+                 "expected at most %d points, got %u", PS_MAX_TABLE_POINTS, n);
+      return NULL;
+    }
+  if (n_expected != 0 && n != n_expected)
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected %u numbers (as many as %s), got %u", n_expected, length_of, n);
+      return NULL;
+    }
+  if (n < 2)
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected at least 2 points, got %u", n);
+      return NULL;
+    }
+
+  values = g_new (double, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *element_path = g_strdup_printf ("%s[%u]", member_path, i);
+
+      if (!check_number (json_array_get_element (array, i), source, element_path,
+                         min, max, min_exclusive, &values[i], error))
+        return NULL;
+    }
+
+  *n_out = n;
+  return g_steal_pointer (&values);
+}
+
+/* SOC grid: numbers in [0, 1], strictly ascending. */
+static double *
+get_soc_grid (JsonObject  *object,
+              const char  *source,
+              const char  *path,
+              gboolean     full_range,
+              guint       *n_out,
+              GError     **error)
+{
+  g_autofree char *member_path = g_strdup_printf ("%s.soc", path);
+  g_autofree double *soc = NULL;
+  guint n = 0;
+
+  soc = get_number_array (object, "soc", source, path, 0.0, 1.0, FALSE, 0, NULL, &n, error);
+  if (soc == NULL)
+    return NULL;
+
+  for (guint i = 1; i < n; i++)
+    if (!(soc[i] > soc[i - 1]))
+      {
+        set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                   "[%u]: expected strictly ascending SOC, got %g after %g",
+                   i, soc[i], soc[i - 1]);
+        return NULL;
+      }
+
+  if (full_range && (soc[0] != 0.0 || soc[n - 1] != 1.0))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected the table to cover SOC 0 to 1, got %g to %g", soc[0], soc[n - 1]);
+      return NULL;
+    }
+
+  *n_out = n;
+  return g_steal_pointer (&soc);
+}
+
+static gboolean
+get_table (JsonObject  *object,
+           const char  *member,
+           const double *soc,
+           guint        n_soc,
+           const char  *soc_path,
+           const char  *source,
+           const char  *path,
+           double       min,
+           double       max,
+           gboolean     min_exclusive,
+           double       scale,
+           PsTable     *table,
+           GError     **error)
+{
+  g_autofree double *y = NULL;
+  guint n = 0;
+
+  y = get_number_array (object, member, source, path, min, max, min_exclusive,
+                        n_soc, soc_path, &n, error);
+  if (y == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    y[i] *= scale;
+
+  if (!ps_table_init (table, soc, y, n))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "\"%s\" is not a valid table over %s", member, soc_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ parse */
+
+static const char * const top_members[] = {
+  "id", "name", "chemistry", "source", "capacity_ah",
+  "voltage_min_v", "voltage_nominal_v", "voltage_max_v",
+  "current_max_discharge_a", "current_max_charge_a", "temperature_ref_c",
+  "ocv", "dudt", "ecm", "ea_r0_j_mol", "ea_rc_j_mol", "thermal", "geometry",
+  NULL
+};
+static const char * const ocv_members[] = { "soc", "voltage_v", NULL };
+static const char * const dudt_members[] = { "soc", "dudt_mv_k", NULL };
+static const char * const ecm_members[] = { "soc", "r0_ohm", "r1_ohm", "c1_f", "r2_ohm", "c2_f", NULL };
+static const char * const thermal_members[] = {
+  "mass_kg", "cp_j_kg_k", "surface_area_m2", "k_through_w_mk", "k_in_plane_w_mk",
+  "temperature_min_c", "temperature_max_c", NULL
+};
+static const char * const flat_geometry_members[] = { "shape", "length_m", "width_m", "thickness_m", NULL };
+static const char * const cylinder_geometry_members[] = { "shape", "height_m", "diameter_m", NULL };
+
+static gboolean
+id_is_valid (const char *id)
+{
+  for (const char *p = id; *p; p++)
+    if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '-' || *p == '_' || *p == '.'))
+      return FALSE;
+  return id[0] != '\0' && id[0] != '.';
+}
+
+static gboolean
+parse_source (JsonObject  *object,
+              const char  *source,
+              const char  *path,
+              char       **out,
+              GError     **error)
+{
+  g_autofree char *member_path = g_strdup_printf ("%s.source", path);
+  JsonNode *node = require_member (object, "source", source, path,
+                                   "a string or an array of strings", error);
+  g_autoptr(GString) text = NULL;
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return get_string (object, "source", source, path, out, error);
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected a string or an array of strings, got %s", node_kind (node));
+      return FALSE;
+    }
+
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n == 0)
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected at least one line citing where the numbers come from");
+      return FALSE;
+    }
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                     "[%u]: expected a string, got %s", i, node_kind (element));
+          return FALSE;
+        }
+      if (i > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, json_node_get_string (element));
+    }
+
+  *out = g_string_free (g_steal_pointer (&text), FALSE);
+  return TRUE;
+}
+
+static gboolean
+parse_ocv (PsCellType  *cell,
+           JsonObject  *root,
+           const char  *source,
+           const char  *path,
+           GError     **error)
+{
+  g_autofree char *ocv_path = g_strdup_printf ("%s.ocv", path);
+  g_autofree char *soc_path = g_strdup_printf ("%s.soc", ocv_path);
+  g_autofree double *soc = NULL;
+  JsonObject *object;
+  guint n = 0;
+
+  if (!(object = get_object (root, "ocv", source, path, error)) ||
+      !check_members (object, source, ocv_path, ocv_members, error) ||
+      !(soc = get_soc_grid (object, source, ocv_path, TRUE, &n, error)) ||
+      !get_table (object, "voltage_v", soc, n, soc_path, source, ocv_path,
+                  0.0, 10.0, TRUE, 1.0, &cell->ocv, error))
+    return FALSE;
+
+  for (guint i = 1; i < n; i++)
+    if (cell->ocv.y[i] < cell->ocv.y[i - 1])
+      {
+        set_error (error, PS_ENGINE_ERROR_INVALID, source, ocv_path,
+                   "voltage_v[%u]: expected an OCV that does not fall as SOC rises, "
+                   "got %g V after %g V", i, cell->ocv.y[i], cell->ocv.y[i - 1]);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+static gboolean
+parse_dudt (PsCellType  *cell,
+            JsonObject  *root,
+            const char  *source,
+            const char  *path,
+            GError     **error)
+{
+  g_autofree char *dudt_path = g_strdup_printf ("%s.dudt", path);
+  g_autofree char *soc_path = g_strdup_printf ("%s.soc", dudt_path);
+  g_autofree double *soc = NULL;
+  JsonObject *object;
+  guint n = 0;
+
+  return (object = get_object (root, "dudt", source, path, error)) &&
+         check_members (object, source, dudt_path, dudt_members, error) &&
+         (soc = get_soc_grid (object, source, dudt_path, FALSE, &n, error)) &&
+         get_table (object, "dudt_mv_k", soc, n, soc_path, source, dudt_path,
+                    -5.0, 5.0, FALSE, 1e-3, &cell->dudt, error);
+}
+
+static gboolean
+parse_ecm (PsCellType  *cell,
+           JsonObject  *root,
+           const char  *source,
+           const char  *path,
+           GError     **error)
+{
+  g_autofree char *ecm_path = g_strdup_printf ("%s.ecm", path);
+  g_autofree char *soc_path = g_strdup_printf ("%s.soc", ecm_path);
+  g_autofree double *soc = NULL;
+  JsonObject *object;
+  guint n = 0;
+
+  return (object = get_object (root, "ecm", source, path, error)) &&
+         check_members (object, source, ecm_path, ecm_members, error) &&
+         (soc = get_soc_grid (object, source, ecm_path, FALSE, &n, error)) &&
+         get_table (object, "r0_ohm", soc, n, soc_path, source, ecm_path, 0.0, 10.0, TRUE, 1.0, &cell->r0, error) &&
+         get_table (object, "r1_ohm", soc, n, soc_path, source, ecm_path, 0.0, 10.0, TRUE, 1.0, &cell->r1, error) &&
+         get_table (object, "c1_f", soc, n, soc_path, source, ecm_path, 0.0, 1e9, TRUE, 1.0, &cell->c1, error) &&
+         get_table (object, "r2_ohm", soc, n, soc_path, source, ecm_path, 0.0, 10.0, TRUE, 1.0, &cell->r2, error) &&
+         get_table (object, "c2_f", soc, n, soc_path, source, ecm_path, 0.0, 1e9, TRUE, 1.0, &cell->c2, error);
+}
+
+static gboolean
+parse_thermal (PsCellType  *cell,
+               JsonObject  *root,
+               const char  *source,
+               const char  *path,
+               GError     **error)
+{
+  g_autofree char *thermal_path = g_strdup_printf ("%s.thermal", path);
+  JsonObject *object;
+  double temp_min_c, temp_max_c;
+
+  if (!(object = get_object (root, "thermal", source, path, error)) ||
+      !check_members (object, source, thermal_path, thermal_members, error) ||
+      !get_number (object, "mass_kg", source, thermal_path, 0.0, 1000.0, TRUE, &cell->mass_kg, error) ||
+      !get_number (object, "cp_j_kg_k", source, thermal_path, 100.0, 5000.0, FALSE, &cell->cp_j_kg_k, error) ||
+      !get_number (object, "surface_area_m2", source, thermal_path, 0.0, 100.0, TRUE, &cell->surface_area_m2, error) ||
+      !get_number (object, "k_through_w_mk", source, thermal_path, 0.0, 1000.0, TRUE, &cell->k_through_w_mk, error) ||
+      !get_number (object, "k_in_plane_w_mk", source, thermal_path, 0.0, 1000.0, TRUE, &cell->k_in_plane_w_mk, error) ||
+      !get_number (object, "temperature_min_c", source, thermal_path, -100.0, 200.0, FALSE, &temp_min_c, error) ||
+      !get_number (object, "temperature_max_c", source, thermal_path, -100.0, 200.0, FALSE, &temp_max_c, error))
+    return FALSE;
+
+  if (!(temp_max_c > temp_min_c))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, thermal_path,
+                 "temperature_max_c: expected more than temperature_min_c (%g), got %g",
+                 temp_min_c, temp_max_c);
+      return FALSE;
+    }
+
+  cell->temp_min_k = temp_min_c + KELVIN_OFFSET;
+  cell->temp_max_k = temp_max_c + KELVIN_OFFSET;
+  return TRUE;
+}
+
+static gboolean
+parse_geometry (PsCellType  *cell,
+                JsonObject  *root,
+                const char  *source,
+                const char  *path,
+                GError     **error)
+{
+  g_autofree char *geometry_path = g_strdup_printf ("%s.geometry", path);
+  g_autofree char *shape_path = g_strdup_printf ("%s.shape", geometry_path);
+  g_autofree char *shape = NULL;
+  JsonObject *object;
+
+  if (!(object = get_object (root, "geometry", source, path, error)) ||
+      !get_string (object, "shape", source, geometry_path, &shape, error))
+    return FALSE;
+
+  if (g_str_equal (shape, "cylindrical"))
+    {
+      double height_m, diameter_m;
+
+      if (!check_members (object, source, geometry_path, cylinder_geometry_members, error) ||
+          !get_number (object, "height_m", source, geometry_path, 0.0, 10.0, TRUE, &height_m, error) ||
+          !get_number (object, "diameter_m", source, geometry_path, 0.0, 10.0, TRUE, &diameter_m, error))
+        return FALSE;
+
+      cell->shape = PS_CELL_SHAPE_CYLINDRICAL;
+      cell->length_m = height_m;
+      cell->width_m = diameter_m;
+      cell->thickness_m = diameter_m;
+      return TRUE;
+    }
+
+  if (g_str_equal (shape, "pouch"))
+    cell->shape = PS_CELL_SHAPE_POUCH;
+  else if (g_str_equal (shape, "prismatic"))
+    cell->shape = PS_CELL_SHAPE_PRISMATIC;
+  else
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, shape_path,
+                 "expected \"pouch\", \"cylindrical\" or \"prismatic\", got \"%s\"", shape);
+      return FALSE;
+    }
+
+  return check_members (object, source, geometry_path, flat_geometry_members, error) &&
+         get_number (object, "length_m", source, geometry_path, 0.0, 10.0, TRUE, &cell->length_m, error) &&
+         get_number (object, "width_m", source, geometry_path, 0.0, 10.0, TRUE, &cell->width_m, error) &&
+         get_number (object, "thickness_m", source, geometry_path, 0.0, 10.0, TRUE, &cell->thickness_m, error);
+}
+
+PsCellType *
+ps_cell_type_new_from_json_node (JsonNode    *node,
+                                 const char  *source_name,
+                                 const char  *json_path,
+                                 GError     **error)
+{
+  g_autoptr(PsCellType) cell = NULL;
+  const char *source = source_name ? source_name : "cell";
+  const char *path = json_path ? json_path : "$";
+  JsonObject *root;
+  double temp_ref_c;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected a cell object, got %s", node_kind (node));
+      return NULL;
+    }
+
+  root = json_node_get_object (node);
+  cell = g_new0 (PsCellType, 1);
+
+  if (!check_members (root, source, path, top_members, error) ||
+      !get_string (root, "id", source, path, &cell->id, error))
+    return NULL;
+
+  if (!id_is_valid (cell->id))
+    {
+      g_autofree char *id_path = g_strdup_printf ("%s.id", path);
+
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, id_path,
+                 "expected lower-case letters, digits, '-', '_' or '.', got \"%s\"", cell->id);
+      return NULL;
+    }
+
+  if (!get_string (root, "name", source, path, &cell->name, error) ||
+      !get_string (root, "chemistry", source, path, &cell->chemistry, error) ||
+      !parse_source (root, source, path, &cell->source, error) ||
+      !get_number (root, "capacity_ah", source, path, 0.0, 100000.0, TRUE, &cell->capacity_ah, error) ||
+      !get_number (root, "voltage_min_v", source, path, 0.0, 10.0, TRUE, &cell->voltage_min_v, error) ||
+      !get_number (root, "voltage_nominal_v", source, path, 0.0, 10.0, TRUE, &cell->voltage_nominal_v, error) ||
+      !get_number (root, "voltage_max_v", source, path, 0.0, 10.0, TRUE, &cell->voltage_max_v, error) ||
+      !get_number (root, "current_max_discharge_a", source, path, 0.0, 1e6, TRUE, &cell->current_max_discharge_a, error) ||
+      !get_number (root, "current_max_charge_a", source, path, 0.0, 1e6, TRUE, &cell->current_max_charge_a, error) ||
+      !get_number (root, "temperature_ref_c", source, path, -50.0, 100.0, FALSE, &temp_ref_c, error))
+    return NULL;
+
+  if (!(cell->voltage_min_v < cell->voltage_nominal_v && cell->voltage_nominal_v < cell->voltage_max_v))
+    {
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                 "expected voltage_min_v < voltage_nominal_v < voltage_max_v, got %g, %g, %g",
+                 cell->voltage_min_v, cell->voltage_nominal_v, cell->voltage_max_v);
+      return NULL;
+    }
+  cell->t_ref_k = temp_ref_c + KELVIN_OFFSET;
+
+  if (!parse_ocv (cell, root, source, path, error) ||
+      !parse_dudt (cell, root, source, path, error) ||
+      !parse_ecm (cell, root, source, path, error) ||
+      !get_number (root, "ea_r0_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_r0_j_mol, error) ||
+      !get_number (root, "ea_rc_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_rc_j_mol, error) ||
+      !parse_thermal (cell, root, source, path, error) ||
+      !parse_geometry (cell, root, source, path, error))
+    return NULL;
+
+  return g_steal_pointer (&cell);
+}
+
+static PsCellType *
+ps_cell_type_new_from_data (const char  *data,
+                            gsize        length,
+                            const char  *source,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
+                   "%s: not valid JSON: %s", source, local_error->message);
+      return NULL;
+    }
+
+  return ps_cell_type_new_from_json_node (json_parser_get_root (parser), source, "$", error);
+}
+
+PsCellType *
+ps_cell_type_new_from_file (const char  *path,
+                            GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  file = g_file_new_for_path (path);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if (info == NULL)
+    {
+      g_set_error (error, PS_ENGINE_ERROR,
+                   g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+                   ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
+                   "%s: cannot read the cell file: %s", path, local_error->message);
+      return NULL;
+    }
+  if (g_file_info_get_size (info) > MAX_CELL_FILE_SIZE)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT,
+                   "%s: expected a cell file of at most %d bytes, got %" G_GINT64_FORMAT,
+                   path, MAX_CELL_FILE_SIZE, (gint64) g_file_info_get_size (info));
+      return NULL;
+    }
+
+  if (!g_file_get_contents (path, &data, &length, &local_error))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
+                   "%s: cannot read the cell file: %s", path, local_error->message);
+      return NULL;
+    }
+
+  return ps_cell_type_new_from_data (data, length, path, error);
+}
+
+PsCellType *
+ps_cell_type_new_from_id (const char  *id,
+                          GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PsCellType) cell = NULL;
+  g_autofree char *resource = NULL;
+  g_autofree char *source = NULL;
+  gsize length = 0;
+  const char *data;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (id == NULL || !id_is_valid (id))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_NOT_FOUND,
+                   "cell \"%s\": not a valid cell id", id ? id : "(null)");
+      return NULL;
+    }
+
+  resource = g_strconcat (CELLS_RESOURCE_DIR, id, ".json", NULL);
+  bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (bytes == NULL)
+    {
+      g_auto(GStrv) known = ps_cell_type_list_builtin ();
+      g_autofree char *known_text = g_strjoinv (", ", known);
+
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_NOT_FOUND,
+                   "cell \"%s\": no built-in cell of that id, expected one of: %s",
+                   id, known_text);
+      return NULL;
+    }
+
+  source = g_strdup_printf ("cell %s", id);
+  data = g_bytes_get_data (bytes, &length);
+  cell = ps_cell_type_new_from_data (data, length, source, error);
+  if (cell == NULL)
+    return NULL;
+
+  if (!g_str_equal (cell->id, id))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: $.id: expected \"%s\" (the resource's name), got \"%s\"",
+                   source, id, cell->id);
+      return NULL;
+    }
+
+  return g_steal_pointer (&cell);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+char **
+ps_cell_type_list_builtin (void)
+{
+  g_auto(GStrv) children = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  children = g_resources_enumerate_children (CELLS_RESOURCE_DIR, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  for (guint i = 0; children != NULL && children[i] != NULL; i++)
+    if (g_str_has_suffix (children[i], ".json"))
+      g_ptr_array_add (ids, g_strndup (children[i], strlen (children[i]) - strlen (".json")));
+
+  g_ptr_array_sort (ids, compare_strings);
+  g_ptr_array_add (ids, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* ------------------------------------------------------------------- copy */
+
+PsCellType *
+ps_cell_type_copy (const PsCellType *cell)
+{
+  PsCellType *copy;
+
+  g_return_val_if_fail (cell != NULL, NULL);
+
+  copy = g_memdup2 (cell, sizeof *cell);
+  copy->id = g_strdup (cell->id);
+  copy->name = g_strdup (cell->name);
+  copy->chemistry = g_strdup (cell->chemistry);
+  copy->source = g_strdup (cell->source);
+  ps_table_copy (&copy->ocv, &cell->ocv);
+  ps_table_copy (&copy->dudt, &cell->dudt);
+  ps_table_copy (&copy->r0, &cell->r0);
+  ps_table_copy (&copy->r1, &cell->r1);
+  ps_table_copy (&copy->c1, &cell->c1);
+  ps_table_copy (&copy->r2, &cell->r2);
+  ps_table_copy (&copy->c2, &cell->c2);
+
+  return copy;
+}
+
+void
+ps_cell_type_free (PsCellType *cell)
+{
+  if (cell == NULL)
+    return;
+
+  g_free (cell->id);
+  g_free (cell->name);
+  g_free (cell->chemistry);
+  g_free (cell->source);
+  ps_table_clear (&cell->ocv);
+  ps_table_clear (&cell->dudt);
+  ps_table_clear (&cell->r0);
+  ps_table_clear (&cell->r1);
+  ps_table_clear (&cell->c1);
+  ps_table_clear (&cell->r2);
+  ps_table_clear (&cell->c2);
+  g_free (cell);
+}
+
+/* ------------------------------------------------------------------ write */
+
+static void
+add_array (JsonBuilder  *builder,
+           const char   *member,
+           const double *values,
+           guint         n,
+           double        scale)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_double_value (builder, values[i] * scale);
+  json_builder_end_array (builder);
+}
+
+static void
+add_double (JsonBuilder *builder,
+            const char  *member,
+            double       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_double_value (builder, value);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *member,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+JsonNode *
+ps_cell_type_to_json_node (const PsCellType *cell)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (cell != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", cell->id);
+  add_string (builder, "name", cell->name);
+  add_string (builder, "chemistry", cell->chemistry);
+  add_string (builder, "source", cell->source);
+  add_double (builder, "capacity_ah", cell->capacity_ah);
+  add_double (builder, "voltage_min_v", cell->voltage_min_v);
+  add_double (builder, "voltage_nominal_v", cell->voltage_nominal_v);
+  add_double (builder, "voltage_max_v", cell->voltage_max_v);
+  add_double (builder, "current_max_discharge_a", cell->current_max_discharge_a);
+  add_double (builder, "current_max_charge_a", cell->current_max_charge_a);
+  add_double (builder, "temperature_ref_c", cell->t_ref_k - KELVIN_OFFSET);
+
+  json_builder_set_member_name (builder, "ocv");
+  json_builder_begin_object (builder);
+  add_array (builder, "soc", cell->ocv.x, cell->ocv.n_points, 1.0);
+  add_array (builder, "voltage_v", cell->ocv.y, cell->ocv.n_points, 1.0);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "dudt");
+  json_builder_begin_object (builder);
+  add_array (builder, "soc", cell->dudt.x, cell->dudt.n_points, 1.0);
+  add_array (builder, "dudt_mv_k", cell->dudt.y, cell->dudt.n_points, 1e3);
+  json_builder_end_object (builder);
+
+  /* the five ECM tables share one SOC grid in the file (and after loading) */
+  json_builder_set_member_name (builder, "ecm");
+  json_builder_begin_object (builder);
+  add_array (builder, "soc", cell->r0.x, cell->r0.n_points, 1.0);
+  add_array (builder, "r0_ohm", cell->r0.y, cell->r0.n_points, 1.0);
+  add_array (builder, "r1_ohm", cell->r1.y, cell->r1.n_points, 1.0);
+  add_array (builder, "c1_f", cell->c1.y, cell->c1.n_points, 1.0);
+  add_array (builder, "r2_ohm", cell->r2.y, cell->r2.n_points, 1.0);
+  add_array (builder, "c2_f", cell->c2.y, cell->c2.n_points, 1.0);
+  json_builder_end_object (builder);
+
+  add_double (builder, "ea_r0_j_mol", cell->ea_r0_j_mol);
+  add_double (builder, "ea_rc_j_mol", cell->ea_rc_j_mol);
+
+  json_builder_set_member_name (builder, "thermal");
+  json_builder_begin_object (builder);
+  add_double (builder, "mass_kg", cell->mass_kg);
+  add_double (builder, "cp_j_kg_k", cell->cp_j_kg_k);
+  add_double (builder, "surface_area_m2", cell->surface_area_m2);
+  add_double (builder, "k_through_w_mk", cell->k_through_w_mk);
+  add_double (builder, "k_in_plane_w_mk", cell->k_in_plane_w_mk);
+  add_double (builder, "temperature_min_c", cell->temp_min_k - KELVIN_OFFSET);
+  add_double (builder, "temperature_max_c", cell->temp_max_k - KELVIN_OFFSET);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "geometry");
+  json_builder_begin_object (builder);
+  switch (cell->shape)
+    {
+    case PS_CELL_SHAPE_CYLINDRICAL:
+      add_string (builder, "shape", "cylindrical");
+      add_double (builder, "height_m", cell->length_m);
+      add_double (builder, "diameter_m", cell->width_m);
+      break;
+
+    case PS_CELL_SHAPE_PRISMATIC:
+    case PS_CELL_SHAPE_POUCH:
+    default:
+      add_string (builder, "shape", cell->shape == PS_CELL_SHAPE_PRISMATIC ? "prismatic" : "pouch");
+      add_double (builder, "length_m", cell->length_m);
+      add_double (builder, "width_m", cell->width_m);
+      add_double (builder, "thickness_m", cell->thickness_m);
+      break;
+    }
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+double
+ps_cell_type_arrhenius (double ea_j_mol,
+                        double t_ref_k,
+                        double temp_k)
+{
+  return exp (ea_j_mol / GAS_CONSTANT * (1.0 / temp_k - 1.0 / t_ref_k));
+}
