@@ -1,10 +1,902 @@
-/* test-cell.c: placeholder until its area lands; it skips, it does not pass */
-#include <glib.h>
+/* test-render.c: golden images and structural checks of the cairo renderers
+ *
+ * Every pack, frame and recorder here is built by hand from formulas, so the
+ * images do not depend on the physics. Fonts are pinned by FONTCONFIG_FILE
+ * (tests/fonts.conf). PS_UPDATE_GOLDEN=1 rewrites the references in
+ * tests/golden/; on a mismatch <name>.out.png and <name>.diff.png are written
+ * next to the reference (or into G_TEST_BUILDDIR if that is read-only).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "ps-render.h"
+
+#define GOLDEN_TOLERANCE       40     /* per channel, 0..255 */
+#define GOLDEN_MAX_FRACTION    0.002  /* of the pixels */
+
+/* ---------------------------------------------------------------------- */
+/* hand-made packs                                                         */
+
+static PsPack *
+pack_alloc (const char  *id,
+            PsCellShape  shape,
+            guint        n_series,
+            guint        n_parallel,
+            guint        n_modules)
+{
+  PsPack *pack = g_new0 (PsPack, 1);
+  guint n = n_series * n_parallel;
+
+  g_atomic_ref_count_init (&pack->ref_count);
+  pack->id = g_strdup (id);
+  pack->name = g_strdup (id);
+  pack->source = g_strdup ("test-render.c: hand-made geometry");
+  pack->cell_type_id = g_strdup ("test");
+  pack->cell_shape = shape;
+  pack->n_series = n_series;
+  pack->n_parallel = n_parallel;
+  pack->n_cells = n;
+  pack->n_modules = n_modules;
+  pack->group_module = g_new0 (guint, n_series);
+  pack->module_rect = g_new0 (PsRect, n_modules);
+  pack->module_name = g_new0 (char *, n_modules + 1);
+  for (guint m = 0; m < n_modules; m++)
+    pack->module_name[m] = g_strdup_printf ("M%u", m + 1);
+  pack->cell_x = g_new0 (double, n);
+  pack->cell_y = g_new0 (double, n);
+  pack->cell_w = g_new0 (double, n);
+  pack->cell_h = g_new0 (double, n);
+  pack->cell_ha_w_k = g_new0 (double, n);
+  pack->nb_offset = g_new0 (guint, n + 1);
+  return pack;
+}
+
+static void
+pack_set_outline (PsPack       *pack,
+                  const double *xy,
+                  guint         n_points)
+{
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+
+  pack->n_outline = n_points;
+  pack->outline_xy = g_memdup2 (xy, sizeof (double) * 2 * n_points);
+  for (guint i = 0; i < n_points; i++)
+    {
+      x0 = MIN (x0, xy[2 * i]);
+      x1 = MAX (x1, xy[2 * i]);
+      y0 = MIN (y0, xy[2 * i + 1]);
+      y1 = MAX (y1, xy[2 * i + 1]);
+    }
+  pack->bounds = (PsRect) { x0, y0, x1 - x0, y1 - y0 };
+}
+
+/* 6S4P of 18 mm cylinders on a 20 mm pitch in a T: the bar is module M1
+ * (groups 0-3, 2 rows x 8), the stem module M2 (groups 4-5, 4 rows x 2).
+ * Each group is a 2 x 2 block. */
+static PsPack *
+make_pack_t (void)
+{
+  PsPack *pack = pack_alloc ("test-t", PS_CELL_SHAPE_CYLINDRICAL, 6, 4, 2);
+  const double pitch = 0.020, d = 0.018, margin = 0.006;
+  static const double outline[] = {
+    0.0, 0.120, 0.172, 0.120, 0.172, 0.068, 0.106, 0.068,
+    0.106, -0.012, 0.066, -0.012, 0.066, 0.068, 0.0, 0.068,
+  };
+  guint c = 0;
+
+  for (guint g = 0; g < 6; g++)
+    for (guint p = 0; p < 4; p++, c++)
+      {
+        double x, y;
+
+        if (g < 4)
+          {
+            /* bar: group g covers columns 2g, 2g+1 of rows 0, 1 */
+            x = margin + 0.5 * pitch + (2 * g + p % 2) * pitch;
+            y = 0.074 + 0.5 * pitch + (p / 2) * pitch;
+          }
+        else
+          {
+            /* stem: rows from the top down, columns 0, 1 */
+            guint row = (g - 4) * 2 + p / 2;
+            x = 0.066 + margin - 0.006 + 0.5 * pitch + (p % 2) * pitch;
+            y = 0.074 - 0.5 * pitch - row * pitch + 0.0;
+            x = 0.066 + 0.0 + 0.5 * pitch + (p % 2) * pitch;
+            y = 0.068 - 0.5 * pitch - (row % 4) * pitch + 0.0;
+          }
+        pack->cell_x[c] = x;
+        pack->cell_y[c] = y;
+        pack->cell_w[c] = d;
+        pack->cell_h[c] = d;
+        pack->group_module[g] = g < 4 ? 0 : 1;
+      }
+  pack->module_rect[0] = (PsRect) { 0.003, 0.071, 0.166, 0.046 };
+  pack->module_rect[1] = (PsRect) { 0.064, -0.010, 0.044, 0.076 };
+  pack_set_outline (pack, outline, G_N_ELEMENTS (outline) / 2);
+  return pack;
+}
+
+/* 4S2P of 0.30 x 0.08 m pouch cells side by side, two modules of 2S2P */
+static PsPack *
+make_pack_pouch (void)
+{
+  PsPack *pack = pack_alloc ("test-pouch", PS_CELL_SHAPE_POUCH, 4, 2, 2);
+  static const double outline[] = {
+    0.0, 0.0, 0.38, 0.0, 0.38, 0.80, 0.0, 0.80,
+  };
+  guint c = 0;
+
+  for (guint g = 0; g < 4; g++)
+    for (guint p = 0; p < 2; p++, c++)
+      {
+        pack->cell_x[c] = 0.19;
+        pack->cell_y[c] = 0.06 + (g * 2 + p) * 0.092 + (g >= 2 ? 0.04 : 0.0);
+        pack->cell_w[c] = 0.30;
+        pack->cell_h[c] = 0.08;
+        pack->group_module[g] = g / 2;
+      }
+  pack->module_rect[0] = (PsRect) { 0.03, 0.01, 0.32, 0.374 };
+  pack->module_rect[1] = (PsRect) { 0.03, 0.41, 0.32, 0.374 };
+  pack_set_outline (pack, outline, G_N_ELEMENTS (outline) / 2);
+  return pack;
+}
+
+/* A pack of the Model S 85's size: 16 modules of 6S74P (7,104 cells of
+ * 18.5 mm), 2 columns x 8 rows of modules, each 12 hexagonal rows of 37. */
+static PsPack *
+make_pack_big (void)
+{
+  PsPack *pack = pack_alloc ("test-big", PS_CELL_SHAPE_CYLINDRICAL, 96, 74, 16);
+  const double d = 0.0185, px = 0.0190, py = 0.0166;
+  const double mw = 37 * px + 0.5 * px + 0.006, mh = 11 * py + d + 0.006;
+  static const double outline_scale[] = {
+    0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0,
+  };
+  double outline[8];
+  guint c = 0;
+
+  for (guint m = 0; m < 16; m++)
+    {
+      double mx = 0.02 + (m % 2) * (mw + 0.02);
+      double my = 0.02 + (m / 2) * (mh + 0.015);
+
+      pack->module_rect[m] = (PsRect) { mx, my, mw, mh };
+      for (guint gm = 0; gm < 6; gm++)
+        {
+          guint g = m * 6 + gm;
+
+          pack->group_module[g] = m;
+          for (guint p = 0; p < 74; p++, c++)
+            {
+              guint row = gm * 2 + p / 37, col = p % 37;
+
+              pack->cell_x[c] = mx + 0.003 + 0.5 * d + col * px + (row % 2) * 0.5 * px;
+              pack->cell_y[c] = my + 0.003 + 0.5 * d + row * py;
+              pack->cell_w[c] = d;
+              pack->cell_h[c] = d;
+            }
+        }
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      outline[2 * i] = outline_scale[2 * i] * (2 * mw + 0.06);
+      outline[2 * i + 1] = outline_scale[2 * i + 1] * (8 * mh + 7 * 0.015 + 0.04);
+    }
+  pack_set_outline (pack, outline, 4);
+  return pack;
+}
+
+/* per-cell values from formulas of the position */
+static PsFrame *
+make_frame (PsPack *pack,
+            double  phase)
+{
+  PsFrame *f = ps_frame_new (pack);
+  double cx = pack->bounds.x + 0.5 * pack->bounds.w;
+  double cy = pack->bounds.y + 0.5 * pack->bounds.h;
+  double span = MAX (pack->bounds.w, pack->bounds.h);
+
+  for (guint i = 0; i < pack->n_cells; i++)
+    {
+      double u = (pack->cell_x[i] - pack->bounds.x) / span;
+      double v = (pack->cell_y[i] - pack->bounds.y) / span;
+      double r2 = ((pack->cell_x[i] - cx) * (pack->cell_x[i] - cx) +
+                   (pack->cell_y[i] - cy) * (pack->cell_y[i] - cy)) / (span * span);
+
+      f->cell_soc[i] = 0.55 + 0.3 * sin (6.0 * u + phase) * cos (4.0 * v);
+      f->cell_voltage_v[i] = 3.4 + 0.7 * f->cell_soc[i];
+      f->cell_current_a[i] = 2.0 + 0.5 * u - 0.3 * v;
+      f->cell_temp_k[i] = 298.15 + 12.0 * exp (-8.0 * r2) + 2.0 * u;
+      f->cell_heat_w[i] = 0.05 + 0.2 * exp (-8.0 * r2);
+    }
+  f->time_s = 600.0;
+  ps_frame_update_extremes (f);
+  return f;
+}
+
+/* ---------------------------------------------------------------------- */
+/* image helpers                                                           */
+
+static cairo_surface_t *
+render_surface (int width,
+                int height)
+{
+  return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+}
+
+static guint32
+pixel_at (cairo_surface_t *s,
+          int              x,
+          int              y)
+{
+  guint8 *data = cairo_image_surface_get_data (s);
+  int stride = cairo_image_surface_get_stride (s);
+
+  cairo_surface_flush (s);
+  return *(guint32 *) (gpointer) (data + (gsize) y * stride + 4 * x);
+}
+
+static int
+channel_diff (guint32 a,
+              guint32 b)
+{
+  int d = 0;
+
+  for (int k = 0; k < 32; k += 8)
+    d = MAX (d, ABS ((int) ((a >> k) & 0xff) - (int) ((b >> k) & 0xff)));
+  return d;
+}
+
+static char *
+golden_path (const char *name,
+             const char *suffix)
+{
+  g_autofree char *file = g_strconcat (name, suffix, NULL);
+
+  return g_test_build_filename (G_TEST_DIST, "golden", file, NULL);
+}
+
+static void
+write_failure_image (cairo_surface_t *s,
+                     const char      *name,
+                     const char      *suffix)
+{
+  g_autofree char *path = golden_path (name, suffix);
+
+  if (cairo_surface_write_to_png (s, path) != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *file = g_strconcat (name, suffix, NULL);
+
+      g_free (path);
+      path = g_test_build_filename (G_TEST_BUILT, file, NULL);
+      cairo_surface_write_to_png (s, path);
+    }
+  g_test_message ("wrote %s", path);
+  g_printerr ("# wrote %s\n", path);
+}
+
+static void
+assert_golden (cairo_surface_t *s,
+               const char      *name)
+{
+  g_autofree char *ref_path = golden_path (name, ".png");
+  cairo_surface_t *ref;
+  int w = cairo_image_surface_get_width (s);
+  int h = cairo_image_surface_get_height (s);
+  gsize n_diff = 0;
+
+  cairo_surface_flush (s);
+  if (g_strcmp0 (g_getenv ("PS_UPDATE_GOLDEN"), "1") == 0)
+    {
+      g_assert_cmpint (cairo_surface_write_to_png (s, ref_path), ==, CAIRO_STATUS_SUCCESS);
+      g_test_message ("updated %s", ref_path);
+      return;
+    }
+
+  ref = cairo_image_surface_create_from_png (ref_path);
+  if (cairo_surface_status (ref) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (ref);
+      write_failure_image (s, name, ".out.png");
+      g_test_fail_printf ("reference %s cannot be read (run with PS_UPDATE_GOLDEN=1 to create it)",
+                          ref_path);
+      return;
+    }
+
+  if (cairo_image_surface_get_width (ref) != w || cairo_image_surface_get_height (ref) != h)
+    {
+      write_failure_image (s, name, ".out.png");
+      g_test_fail_printf ("%s: size %dx%d, reference %dx%d", name, w, h,
+                          cairo_image_surface_get_width (ref),
+                          cairo_image_surface_get_height (ref));
+      cairo_surface_destroy (ref);
+      return;
+    }
+
+  {
+    cairo_surface_t *diff = render_surface (w, h);
+    guint8 *dd = cairo_image_surface_get_data (diff);
+    int ds = cairo_image_surface_get_stride (diff);
+
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        {
+          guint32 a = pixel_at (s, x, y), b = pixel_at (ref, x, y);
+          int d = channel_diff (a, b);
+          guint32 *out = (guint32 *) (gpointer) (dd + (gsize) y * ds + 4 * x);
+
+          if (d > GOLDEN_TOLERANCE)
+            {
+              n_diff++;
+              *out = 0xffff0000u;
+            }
+          else
+            {
+              /* a faded copy of the reference for orientation */
+              guint32 g = (((b >> 16) & 0xff) + ((b >> 8) & 0xff) + (b & 0xff)) / 3;
+              g = 192 + g / 4;
+              *out = 0xff000000u | (g << 16) | (g << 8) | g;
+            }
+        }
+    cairo_surface_mark_dirty (diff);
+
+    if (n_diff > GOLDEN_MAX_FRACTION * w * h)
+      {
+        write_failure_image (s, name, ".out.png");
+        write_failure_image (diff, name, ".diff.png");
+        g_test_fail_printf ("%s: %" G_GSIZE_FORMAT " of %d pixels differ by more than %d "
+                            "(at most %.0f allowed); see %s.out.png and %s.diff.png",
+                            name, n_diff, w * h, GOLDEN_TOLERANCE,
+                            GOLDEN_MAX_FRACTION * w * h, name, name);
+      }
+    cairo_surface_destroy (diff);
+  }
+  cairo_surface_destroy (ref);
+}
+
+/* Connected components (4-neighbour) of pixels within tol of colour c,
+ * inside the rectangle; components smaller than min_size are ignored. */
+static guint
+count_blobs (cairo_surface_t *s,
+             guint32          c,
+             int              tol,
+             int              x0,
+             int              y0,
+             int              x1,
+             int              y1,
+             guint            min_size)
+{
+  int w = x1 - x0, h = y1 - y0;
+  g_autofree guint8 *seen = g_new0 (guint8, (gsize) w * h);
+  g_autofree int *stack = g_new (int, (gsize) w * h);
+  guint blobs = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        gsize sp = 0, size = 0;
+
+        if (seen[y * w + x] || channel_diff (pixel_at (s, x0 + x, y0 + y), c) > tol)
+          continue;
+        seen[y * w + x] = 1;
+        stack[sp++] = y * w + x;
+        while (sp > 0)
+          {
+            int p = stack[--sp], px = p % w, py = p / w;
+            static const int dx[4] = { 1, -1, 0, 0 }, dy[4] = { 0, 0, 1, -1 };
+
+            size++;
+            for (int k = 0; k < 4; k++)
+              {
+                int qx = px + dx[k], qy = py + dy[k];
+
+                if (qx < 0 || qy < 0 || qx >= w || qy >= h || seen[qy * w + qx])
+                  continue;
+                if (channel_diff (pixel_at (s, x0 + qx, y0 + qy), c) > tol)
+                  continue;
+                seen[qy * w + qx] = 1;
+                stack[sp++] = qy * w + qx;
+              }
+          }
+        if (size >= min_size)
+          blobs++;
+      }
+  return blobs;
+}
+
+static guint32
+table_argb (PsColormapId map,
+            guint        i)
+{
+  return 0xff000000u | ps_colormap_table (map)[i];
+}
+
+static void
+style_for_tests (PsRenderStyle *style)
+{
+  ps_render_style_init_default (style);
+  style->font_family = "DejaVu Sans";
+}
+
+/* ---------------------------------------------------------------------- */
+/* colour maps                                                             */
+
+static void
+test_colormap_tables (void)
+{
+  double r, g, b;
+
+  /* the published end points of the matplotlib maps */
+  g_assert_cmphex (ps_colormap_table (PS_COLORMAP_VIRIDIS)[0], ==, 0x440154);
+  g_assert_cmphex (ps_colormap_table (PS_COLORMAP_VIRIDIS)[255], ==, 0xfde725);
+  g_assert_cmphex (ps_colormap_table (PS_COLORMAP_INFERNO)[0], ==, 0x000004);
+  g_assert_cmphex (ps_colormap_table (PS_COLORMAP_INFERNO)[255], ==, 0xfcffa4);
+  /* diverging: blue, white in the middle, red */
+  ps_colormap_eval (PS_COLORMAP_DIVERGING, 0.5, &r, &g, &b);
+  g_assert_cmpfloat (MIN (r, MIN (g, b)), >, 0.97);
+  ps_colormap_eval (PS_COLORMAP_DIVERGING, 0.0, &r, &g, &b);
+  g_assert_cmpfloat (b, >, r);
+  ps_colormap_eval (PS_COLORMAP_DIVERGING, 1.0, &r, &g, &b);
+  g_assert_cmpfloat (r, >, b);
+  /* eval clamps and survives NaN */
+  ps_colormap_eval (PS_COLORMAP_INFERNO, NAN, &r, &g, &b);
+  g_assert_cmpfloat (r + g + b, <, 0.05);
+  ps_colormap_eval (PS_COLORMAP_VIRIDIS, 7.0, &r, &g, &b);
+  g_assert_cmpfloat (fabs (r - 0xfd / 255.0), <, 1e-9);
+  /* inferno's lightness rises monotonically (perceptual order) */
+  for (guint i = 1; i < 256; i++)
+    {
+      guint32 a = ps_colormap_table (PS_COLORMAP_INFERNO)[i - 1];
+      guint32 c = ps_colormap_table (PS_COLORMAP_INFERNO)[i];
+      double la = 0.30 * (a >> 16) + 0.59 * ((a >> 8) & 0xff) + 0.11 * (a & 0xff);
+      double lc = 0.30 * (c >> 16) + 0.59 * ((c >> 8) & 0xff) + 0.11 * (c & 0xff);
+
+      g_assert_cmpfloat (lc, >=, la - 1.0);
+    }
+  g_assert_cmpstr (ps_colormap_get_name (PS_COLORMAP_INFERNO), ==, "inferno");
+}
+
+/* ---------------------------------------------------------------------- */
+/* layout                                                                  */
+
+static void
+test_layout_golden (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  PsRenderStyle style;
+  cairo_surface_t *s = render_surface (480, 320);
+  cairo_t *cr = cairo_create (s);
+
+  style_for_tests (&style);
+  style.selected_cell = 5;
+  ps_render_layout (cr, frame, &style, 480, 320);
+  cairo_destroy (cr);
+  assert_golden (s, "layout-t-soc");
+  cairo_surface_destroy (s);
+}
+
+static void
+test_layout_golden_pouch_deviation (void)
+{
+  g_autoptr(PsPack) pack = make_pack_pouch ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 1.0);
+  PsRenderStyle style;
+  cairo_surface_t *s = render_surface (360, 400);
+  cairo_t *cr = cairo_create (s);
+
+  style_for_tests (&style);
+  style.quantity = PS_QUANTITY_DEVIATION;
+  ps_render_layout (cr, frame, &style, 360, 400);
+  cairo_destroy (cr);
+  assert_golden (s, "layout-pouch-deviation");
+  cairo_surface_destroy (s);
+}
+
+static void
+test_layout_golden_big (void)
+{
+  g_autoptr(PsPack) pack = make_pack_big ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.5);
+  PsRenderStyle style;
+  cairo_surface_t *s = render_surface (1280, 800);
+  cairo_t *cr = cairo_create (s);
+
+  style_for_tests (&style);
+  style.quantity = PS_QUANTITY_TEMPERATURE;
+  style.selected_cell = 4000;
+  ps_render_layout (cr, frame, &style, 1280, 800);
+  cairo_destroy (cr);
+  assert_golden (s, "layout-big-temperature");
+  cairo_surface_destroy (s);
+}
+
+/* every cell a separate blob: all cells one value, so every cell is the
+ * same colour and the background gap must separate them */
+static void
+check_blobs (PsPack *pack,
+             int     width,
+             int     height)
+{
+  g_autoptr(PsFrame) frame = ps_frame_new (pack);
+  PsRenderStyle style;
+  PsViewTransform tr;
+  cairo_surface_t *s = render_surface (width, height);
+  cairo_t *cr = cairo_create (s);
+  guint blobs;
+
+  for (guint i = 0; i < pack->n_cells; i++)
+    frame->cell_soc[i] = 0.5;
+  style_for_tests (&style);
+  ps_render_layout (cr, frame, &style, width, height);
+  cairo_destroy (cr);
+  ps_render_view_transform (pack, &style, width, height, &tr);
+
+  /* SOC 50 % is mid-scale: the colour of the bin that holds it */
+  blobs = count_blobs (s, table_argb (PS_COLORMAP_VIRIDIS, 128), 6,
+                       (int) tr.plot_x, (int) tr.plot_y,
+                       (int) (tr.plot_x + tr.plot_w), (int) (tr.plot_y + tr.plot_h), 1);
+  if (blobs != pack->n_cells)
+    {
+      write_failure_image (s, pack->id, "-blobs.out.png");
+      g_test_fail_printf ("%s: %u distinct cells drawn, %u expected", pack->id, blobs, pack->n_cells);
+    }
+  cairo_surface_destroy (s);
+}
+
+static void
+test_layout_cells_distinct (void)
+{
+  g_autoptr(PsPack) t = make_pack_t ();
+  g_autoptr(PsPack) pouch = make_pack_pouch ();
+  g_autoptr(PsPack) big = make_pack_big ();
+
+  check_blobs (t, 480, 320);
+  check_blobs (pouch, 360, 400);
+  /* 7,104 cells each visible at 1280 x 800 */
+  check_blobs (big, 1280, 800);
+}
+
+static void
+test_layout_colorbar_ends (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  PsRenderStyle style;
+  PsViewTransform tr;
+  const int w = 480, h = 320;
+  PsColormapId maps[] = { PS_COLORMAP_VIRIDIS, PS_COLORMAP_INFERNO, PS_COLORMAP_DIVERGING };
+  PsQuantity qs[] = { PS_QUANTITY_SOC, PS_QUANTITY_TEMPERATURE, PS_QUANTITY_DEVIATION };
+
+  style_for_tests (&style);
+  for (guint k = 0; k < G_N_ELEMENTS (qs); k++)
+    {
+      cairo_surface_t *s = render_surface (w, h);
+      cairo_t *cr = cairo_create (s);
+      double fs = style.font_size;
+      int bx, top, bottom;
+
+      style.quantity = qs[k];
+      ps_render_layout (cr, frame, &style, w, h);
+      cairo_destroy (cr);
+      ps_render_view_transform (pack, &style, w, h, &tr);
+
+      /* the bar: x from the colour-bar region, y from the plot area */
+      bx = (int) (w - (w - tr.plot_x - tr.plot_w) + 8 + 7);
+      top = (int) round (tr.plot_y + 0.5 * fs);
+      bottom = (int) round (tr.plot_y + tr.plot_h - 0.5 * fs) - 1;
+      g_assert_cmpint (channel_diff (pixel_at (s, bx, top), table_argb (maps[k], 255)), <=, 2);
+      g_assert_cmpint (channel_diff (pixel_at (s, bx, bottom), table_argb (maps[k], 0)), <=, 2);
+      cairo_surface_destroy (s);
+    }
+}
+
+static void
+test_layout_hit_test_round_trip (void)
+{
+  g_autoptr(PsPack) t = make_pack_t ();
+  g_autoptr(PsPack) big = make_pack_big ();
+  PsPack *packs[] = { t, big };
+  PsRenderStyle style;
+
+  style_for_tests (&style);
+  for (guint k = 0; k < G_N_ELEMENTS (packs); k++)
+    {
+      g_autoptr(PsFrame) frame = make_frame (packs[k], 0.0);
+      PsPack *pack = packs[k];
+      double zooms[] = { 1.0, 3.5 };
+
+      for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
+        {
+          PsViewTransform tr;
+
+          style.zoom = zooms[z];
+          style.pan_x = z * 40.0;
+          style.pan_y = -z * 25.0;
+          ps_render_view_transform (pack, &style, 1280, 800, &tr);
+          for (guint i = 0; i < pack->n_cells; i++)
+            {
+              double x = tr.offset_x + tr.scale * pack->cell_x[i];
+              double y = tr.offset_y - tr.scale * pack->cell_y[i];
+              int hit;
+
+              if (x < tr.plot_x || x > tr.plot_x + tr.plot_w ||
+                  y < tr.plot_y || y > tr.plot_y + tr.plot_h)
+                continue;   /* zoomed out of view */
+              hit = ps_render_layout_hit_test (frame, &style, 1280, 800, x, y);
+              g_assert_cmpint (hit, ==, (int) i);
+            }
+        }
+      /* outside the pack: nothing */
+      style.zoom = 1.0;
+      style.pan_x = style.pan_y = 0.0;
+      g_assert_cmpint (ps_render_layout_hit_test (frame, &style, 1280, 800, 2, 2), ==, -1);
+    }
+}
+
+/* the drawing is vector: a zoomed view draws a cell larger, not blurred:
+ * its centre pixel keeps the exact map colour and its radius scales */
+static void
+test_layout_zoom_crisp (void)
+{
+  g_autoptr(PsPack) pack = make_pack_big ();
+  g_autoptr(PsFrame) frame = ps_frame_new (pack);
+  PsRenderStyle style;
+  PsViewTransform tr;
+  cairo_surface_t *s = render_surface (640, 400);
+  cairo_t *cr = cairo_create (s);
+  guint cell = 3000;
+  int cx, cy, r = 0;
+
+  for (guint i = 0; i < pack->n_cells; i++)
+    frame->cell_soc[i] = 0.5;
+  style_for_tests (&style);
+  style.zoom = 12.0;
+  /* pan so the cell is in the middle of the plot */
+  ps_render_view_transform (pack, &style, 640, 400, &tr);
+  style.pan_x = tr.plot_x + 0.5 * tr.plot_w - (tr.offset_x + tr.scale * pack->cell_x[cell]);
+  style.pan_y = tr.plot_y + 0.5 * tr.plot_h - (tr.offset_y - tr.scale * pack->cell_y[cell]);
+  ps_render_layout (cr, frame, &style, 640, 400);
+  cairo_destroy (cr);
+  ps_render_view_transform (pack, &style, 640, 400, &tr);
+  cx = (int) (tr.offset_x + tr.scale * pack->cell_x[cell]);
+  cy = (int) (tr.offset_y - tr.scale * pack->cell_y[cell]);
+  g_assert_cmpint (ps_render_layout_hit_test (frame, &style, 640, 400, cx, cy), ==, (int) cell);
+  while (channel_diff (pixel_at (s, cx + r, cy), table_argb (PS_COLORMAP_VIRIDIS, 128)) <= 2)
+    r++;
+  /* 18.5 mm at the zoomed scale, less the inset, within 2 px */
+  g_assert_cmpfloat (fabs (r - (0.5 * 0.0185 * tr.scale - 1.0)), <, 2.0);
+  /* and the edge is sharp: background within 3 px beyond it */
+  {
+    gboolean bg = FALSE;
+
+    for (int k = 0; k < 4; k++)
+      if (channel_diff (pixel_at (s, cx + r + k, cy), 0xffffffffu) <= 8)
+        bg = TRUE;
+    g_assert_true (bg);
+  }
+  cairo_surface_destroy (s);
+}
+
+/* ---------------------------------------------------------------------- */
+/* thermal                                                                 */
+
+static void
+test_thermal_golden (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  PsRenderStyle style;
+  cairo_surface_t *s = render_surface (480, 320);
+  cairo_t *cr = cairo_create (s);
+
+  style_for_tests (&style);
+  style.isotherms = TRUE;
+  ps_render_thermal (cr, frame, &style, 480, 320);
+  cairo_destroy (cr);
+  assert_golden (s, "thermal-t");
+  cairo_surface_destroy (s);
+}
+
+static void
+test_thermal_golden_big (void)
+{
+  g_autoptr(PsPack) pack = make_pack_big ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  PsRenderStyle style;
+  cairo_surface_t *s = render_surface (1280, 800);
+  cairo_t *cr = cairo_create (s);
+
+  style_for_tests (&style);
+  style.isotherms = TRUE;
+  style.temp_unit = PS_TEMP_UNIT_KELVIN;
+  ps_render_thermal (cr, frame, &style, 1280, 800);
+  cairo_destroy (cr);
+  assert_golden (s, "thermal-big-kelvin");
+  cairo_surface_destroy (s);
+}
+
+/* Point in polygon (even-odd), pack metres */
+static gboolean
+inside_outline (const PsPack *pack,
+                double        x,
+                double        y)
+{
+  gboolean in = FALSE;
+
+  for (guint i = 0, j = pack->n_outline - 1; i < pack->n_outline; j = i++)
+    {
+      double xi = pack->outline_xy[2 * i], yi = pack->outline_xy[2 * i + 1];
+      double xj = pack->outline_xy[2 * j], yj = pack->outline_xy[2 * j + 1];
+
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+        in = !in;
+    }
+  return in;
+}
+
+/* Outside the T outline (farther than 3 px from it) the map leaves the
+ * background; inside, it paints (no background pixels away from labels). */
+static void
+test_thermal_masked_to_outline (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  PsRenderStyle style;
+  PsViewTransform tr;
+  const int w = 480, h = 320;
+  cairo_surface_t *s = render_surface (w, h);
+  cairo_t *cr = cairo_create (s);
+  guint n_out = 0, n_in = 0, n_in_bg = 0;
+
+  style_for_tests (&style);
+  style.mark_extremes = FALSE;
+  ps_render_thermal (cr, frame, &style, w, h);
+  cairo_destroy (cr);
+  ps_render_view_transform (pack, &style, w, h, &tr);
+
+  for (int y = (int) tr.plot_y; y < (int) (tr.plot_y + tr.plot_h); y++)
+    for (int x = (int) tr.plot_x; x < (int) (tr.plot_x + tr.plot_w); x++)
+      {
+        double mx = (x + 0.5 - tr.offset_x) / tr.scale;
+        double my = (tr.offset_y - (y + 0.5)) / tr.scale;
+        double m = 3.0 / tr.scale;   /* 3 px in metres */
+        gboolean in = inside_outline (pack, mx, my);
+        gboolean near = inside_outline (pack, mx + m, my) != in ||
+                        inside_outline (pack, mx - m, my) != in ||
+                        inside_outline (pack, mx, my + m) != in ||
+                        inside_outline (pack, mx, my - m) != in;
+        gboolean is_bg = channel_diff (pixel_at (s, x, y), 0xffffffffu) == 0;
+
+        if (near)
+          continue;
+        if (!in)
+          {
+            n_out++;
+            g_assert_true (is_bg);
+          }
+        else
+          {
+            n_in++;
+            n_in_bg += is_bg;
+          }
+      }
+  g_assert_cmpuint (n_out, >, 1000);
+  g_assert_cmpuint (n_in, >, 1000);
+  /* only the hottest cell's label plate may be near-white inside */
+  g_assert_cmpuint (n_in_bg, <, n_in / 20);
+  cairo_surface_destroy (s);
+}
+
+/* The marker ring (a halo in the background colour, which inferno never
+ * produces) is around the hottest cell, wherever that is */
+static void
+test_thermal_hottest_marker (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = ps_frame_new (pack);
+  PsRenderStyle style;
+  PsViewTransform tr;
+  const int w = 480, h = 320;
+  guint hot_cells[] = { 0, 13, 22 };
+
+  style_for_tests (&style);
+  ps_render_view_transform (pack, &style, w, h, &tr);
+  for (guint k = 0; k < G_N_ELEMENTS (hot_cells); k++)
+    {
+      cairo_surface_t *s = render_surface (w, h);
+      cairo_t *cr = cairo_create (s);
+      guint best = 0, best_count = 0, n_ringed = 0;
+
+      for (guint i = 0; i < pack->n_cells; i++)
+        frame->cell_temp_k[i] = 300.0 + 0.1 * i;
+      frame->cell_temp_k[hot_cells[k]] = 320.0;
+      ps_render_thermal (cr, frame, &style, w, h);
+      cairo_destroy (cr);
+
+      /* which cells have a ring of pure background (the halo; the label
+       * plate is translucent, inferno never white) at the marker radius */
+      for (guint i = 0; i < pack->n_cells; i++)
+        {
+          double cx = tr.offset_x + tr.scale * pack->cell_x[i];
+          double cy = tr.offset_y - tr.scale * pack->cell_y[i];
+          double r = MAX (6.0, 0.5 * pack->cell_w[i] * tr.scale + 2.0);
+          guint count = 0;
+
+          for (int a = 0; a < 72; a++)
+            {
+              /* between the dark ring (r +- 0.75) and the halo's edge (r + 2.5) */
+              int x = (int) floor (cx + (r + 1.6) * cos (a * G_PI / 36));
+              int y = (int) floor (cy + (r + 1.6) * sin (a * G_PI / 36));
+
+              if (x >= 0 && y >= 0 && x < w && y < h &&
+                  channel_diff (pixel_at (s, x, y), 0xffffffffu) <= 4)
+                count++;
+            }
+          if (count >= 50)
+            {
+              n_ringed++;
+              best_count = count;
+              best = i;
+            }
+        }
+      g_assert_cmpuint (n_ringed, ==, 1);
+      g_assert_cmpuint (best, ==, hot_cells[k]);
+      g_assert_cmpuint (best_count, >=, 50);
+      cairo_surface_destroy (s);
+    }
+}
+
+/* all cells at one temperature: a flat field, a 1 K scale, no NaN */
+static void
+test_thermal_uniform (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = ps_frame_new (pack);
+  PsRenderStyle style;
+  PsViewTransform tr;
+  cairo_surface_t *s = render_surface (480, 320);
+  cairo_t *cr = cairo_create (s);
+  guint32 c0;
+
+  for (guint i = 0; i < pack->n_cells; i++)
+    frame->cell_temp_k[i] = 298.15;
+  frame->cell_temp_k[7] = NAN;     /* a broken sensor must not poison the map */
+  style_for_tests (&style);
+  ps_render_thermal (cr, frame, &style, 480, 320);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  ps_render_view_transform (pack, &style, 480, 320, &tr);
+  /* two points in the bar and the stem have the same, mid-scale colour */
+  c0 = pixel_at (s, (int) (tr.offset_x + tr.scale * 0.03), (int) (tr.offset_y - tr.scale * 0.11));
+  g_assert_cmpint (channel_diff (c0, pixel_at (s, (int) (tr.offset_x + tr.scale * 0.086),
+                                               (int) (tr.offset_y - tr.scale * 0.0))), <=, 1);
+  g_assert_cmpint (channel_diff (c0, 0xffffffffu), >, 40);
+  cairo_surface_destroy (s);
+}
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_skip ("not written yet");
+
+  g_test_add_func ("/render/colormap/tables", test_colormap_tables);
+  g_test_add_func ("/render/layout/golden-t-soc", test_layout_golden);
+  g_test_add_func ("/render/layout/golden-pouch-deviation", test_layout_golden_pouch_deviation);
+  g_test_add_func ("/render/layout/golden-big-temperature", test_layout_golden_big);
+  g_test_add_func ("/render/layout/cells-distinct", test_layout_cells_distinct);
+  g_test_add_func ("/render/layout/colorbar-ends", test_layout_colorbar_ends);
+  g_test_add_func ("/render/layout/hit-test-round-trip", test_layout_hit_test_round_trip);
+  g_test_add_func ("/render/layout/zoom-crisp", test_layout_zoom_crisp);
+  g_test_add_func ("/render/thermal/golden-t", test_thermal_golden);
+  g_test_add_func ("/render/thermal/golden-big-kelvin", test_thermal_golden_big);
+  g_test_add_func ("/render/thermal/masked-to-outline", test_thermal_masked_to_outline);
+  g_test_add_func ("/render/thermal/hottest-marker", test_thermal_hottest_marker);
+  g_test_add_func ("/render/thermal/uniform", test_thermal_uniform);
+
   return g_test_run ();
 }

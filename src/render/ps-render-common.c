@@ -318,3 +318,24 @@ _ps_render_format_hms (char   *buf,
   g_snprintf (buf, len, "%s%" G_GINT64_FORMAT ":%02d:%02d", sign,
               t / 3600, (int) ((t / 60) % 60), (int) (t % 60));
 }
+
+void
+_ps_render_header (cairo_t    *cr,
+                   double      width,
+                   double      font_size,
+                   const char *text)
+{
+  g_autofree char *buf = g_strdup (text);
+  double avail = width - 2 * _PS_RENDER_MARGIN;
+
+  /* drop trailing "   " separated parts until it fits */
+  while (_ps_render_text_width (cr, buf) > avail)
+    {
+      char *cut = g_strrstr (buf, "   ");
+
+      if (cut == NULL)
+        break;
+      *cut = '\0';
+    }
+  _ps_render_text (cr, _PS_RENDER_MARGIN, round (font_size * 0.5), 0.0, 0.0, buf);
+}

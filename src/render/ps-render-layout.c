@@ -196,6 +196,66 @@ cell_path (cairo_t               *cr,
     }
 }
 
+/* Whether a label box (view units) would cover any part of a cell */
+static gboolean
+box_hides_a_cell (const PsPack          *pack,
+                  const PsViewTransform *tr,
+                  double                 x,
+                  double                 y,
+                  double                 w,
+                  double                 h)
+{
+  for (guint i = 0; i < pack->n_cells; i++)
+    {
+      double cx = _ps_view_x (tr, pack->cell_x[i]);
+      double cy = _ps_view_y (tr, pack->cell_y[i]);
+      double hw = 0.5 * pack->cell_w[i] * tr->scale;
+      double hh = 0.5 * pack->cell_h[i] * tr->scale;
+
+      if (cx + hw > x && cx - hw < x + w && cy + hh > y && cy - hh < y + h)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A place for a module's name that hides no cell: inside its top-left
+ * corner, just above it or just below it; FALSE if none (then the name is
+ * left out, e.g. for the packed modules of a large pack at full view; it
+ * shows when zoomed). */
+static gboolean
+place_module_label (const PsPack          *pack,
+                    const PsViewTransform *tr,
+                    const PsRect          *r,
+                    double                 lw,
+                    double                 lh,
+                    double                *lx,
+                    double                *ly)
+{
+  double x0 = _ps_view_x (tr, r->x);
+  double top = _ps_view_y (tr, r->y + r->h);
+  double bottom = _ps_view_y (tr, r->y);
+  double cand[3][2] = {
+    { x0 + 2, top + 2 },
+    { x0 + 2, top - lh - 1 },
+    { x0 + 2, bottom + 1 },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cand); k++)
+    {
+      double x = cand[k][0], y = cand[k][1];
+
+      if (x < tr->plot_x || y < tr->plot_y ||
+          x + lw > tr->plot_x + tr->plot_w || y + lh > tr->plot_y + tr->plot_h)
+        continue;
+      if (box_hides_a_cell (pack, tr, x, y, lw, lh))
+        continue;
+      *lx = x;
+      *ly = y;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 pack_is_drawable (const PsFrame *frame)
 {
@@ -220,31 +280,48 @@ draw_message (cairo_t             *cr,
   cairo_restore (cr);
 }
 
+/* An extreme cell: its outline, grown, with a halo in the background colour
+ * (readable on any cell colour); dashed for the minimum */
 static void
-draw_marker (cairo_t             *cr,
-             const PsRenderStyle *style,
-             double               x,
-             double               y,
-             double               r,
-             const char          *label)
+draw_marker (cairo_t               *cr,
+             const PsRenderStyle   *style,
+             const PsPack          *pack,
+             const PsViewTransform *tr,
+             guint                  cell,
+             gboolean               dashed,
+             const char            *label)
 {
-  /* a ring with a halo in the background colour, readable on any cell colour */
+  static const double dash[] = { 3.0, 2.0 };
+  double fs = style->font_size > 0 ? style->font_size : 12.0;
+  double grow = 2.5;
+
   cairo_new_path (cr);
-  cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+  cell_path (cr, pack, tr, cell, grow);
   _ps_render_set_rgba (cr, style->bg, 1.0);
   cairo_set_line_width (cr, 4.0);
   cairo_stroke_preserve (cr);
   _ps_render_set_rgba (cr, style->fg, 1.0);
   cairo_set_line_width (cr, 2.0);
+  if (dashed)
+    cairo_set_dash (cr, dash, 2, 0);
   cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
 
   if (label != NULL)
     {
       double tw = _ps_render_text_width (cr, label);
-      double fs = style->font_size > 0 ? style->font_size : 12.0;
-      double lx = x + r + 3, ly = y - r - 0.9 * fs;
+      double cx = _ps_view_x (tr, pack->cell_x[cell]);
+      double cy = _ps_view_y (tr, pack->cell_y[cell]);
+      double hw = 0.5 * pack->cell_w[cell] * tr->scale + grow;
+      double lh = 0.8 * fs;
+      double hh = 0.5 * pack->cell_h[cell] * tr->scale;
+      double lx = cx - 0.5 * tw, ly = cy - 0.5 * lh;
 
-      cairo_rectangle (cr, lx - 2, ly - 2, tw + 4, 0.85 * fs + 4);
+      /* inside the cell only: beside it, it would hide other cells (the
+       * header always carries the values) */
+      if (tw + 6 > 2 * hw || lh + 6 > 2 * hh)
+        return;
+      cairo_rectangle (cr, lx - 2, ly - 2, tw + 4, lh + 4);
       _ps_render_set_rgba (cr, style->bg, 0.85);
       cairo_fill (cr);
       _ps_render_set_rgba (cr, style->fg, 1.0);
@@ -366,10 +443,38 @@ ps_render_layout (cairo_t             *cr,
     order[count[(int) values[i]]++] = i;
   /* count[k] is now the end of bin k (and the start of bin k + 1) */
 
-  /* cells */
   cairo_save (cr);
   cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
   cairo_clip (cr);
+
+  /* the series path: a thin line through the group centres in series order,
+   * under the cells, so it shows in the gaps and never hides a cell */
+  if (pack->n_series > 1 && pack->n_parallel > 0 &&
+      pack->n_series * pack->n_parallel == n)
+    {
+      for (guint g = 0; g < pack->n_series; g++)
+        {
+          double sx = 0, sy = 0;
+
+          for (guint p = 0; p < pack->n_parallel; p++)
+            {
+              sx += pack->cell_x[g * pack->n_parallel + p];
+              sy += pack->cell_y[g * pack->n_parallel + p];
+            }
+          sx /= pack->n_parallel;
+          sy /= pack->n_parallel;
+          if (g == 0)
+            cairo_move_to (cr, _ps_view_x (&tr, sx), _ps_view_y (&tr, sy));
+          else
+            cairo_line_to (cr, _ps_view_x (&tr, sx), _ps_view_y (&tr, sy));
+        }
+      cairo_set_line_width (cr, 1.0);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      _ps_render_set_rgba (cr, style->fg, 0.35);
+      cairo_stroke (cr);
+    }
+
+  /* cells */
   {
     guint start = 0;
     double cx0 = tr.plot_x, cx1 = tr.plot_x + tr.plot_w;
@@ -430,48 +535,16 @@ ps_render_layout (cairo_t             *cr,
         {
           const PsRect *r = &pack->module_rect[m];
           const char *name = pack->module_name[m];
-          double rw = r->w * tr.scale, rh = r->h * tr.scale;
-          double tx = _ps_view_x (&tr, r->x), ty = _ps_view_y (&tr, r->y + r->h);
-          double tw;
+          double lx, ly, lw, lh = fs * name_fs * 0.8 + 4;
 
           if (name == NULL)
             break;
-          tw = _ps_render_text_width (cr, name);
-          if (rw < tw + 6 || rh < fs * name_fs + 6)
+          lw = _ps_render_text_width (cr, name) + 4;
+          if (!place_module_label (pack, &tr, r, lw, lh, &lx, &ly))
             continue;
-          /* on a plate in the background colour so it reads over cells */
-          cairo_rectangle (cr, tx + 2, ty + 2, tw + 4, fs * name_fs * 0.8 + 4);
-          _ps_render_set_rgba (cr, style->bg, 0.75);
-          cairo_fill (cr);
           _ps_render_set_rgba (cr, style->fg, 0.9);
-          _ps_render_text (cr, tx + 4, ty + 4, 0.0, 0.0, name);
+          _ps_render_text (cr, lx + 2, ly + 2, 0.0, 0.0, name);
         }
-    }
-
-  /* the series path: a thin line through the group centres in series order */
-  if (pack->n_series > 1 && pack->n_parallel > 0 &&
-      pack->n_series * pack->n_parallel == n)
-    {
-      for (guint g = 0; g < pack->n_series; g++)
-        {
-          double sx = 0, sy = 0;
-
-          for (guint p = 0; p < pack->n_parallel; p++)
-            {
-              sx += pack->cell_x[g * pack->n_parallel + p];
-              sy += pack->cell_y[g * pack->n_parallel + p];
-            }
-          sx /= pack->n_parallel;
-          sy /= pack->n_parallel;
-          if (g == 0)
-            cairo_move_to (cr, _ps_view_x (&tr, sx), _ps_view_y (&tr, sy));
-          else
-            cairo_line_to (cr, _ps_view_x (&tr, sx), _ps_view_y (&tr, sy));
-        }
-      cairo_set_line_width (cr, 1.0);
-      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-      _ps_render_set_rgba (cr, style->fg, 0.35);
-      cairo_stroke (cr);
     }
 
   /* pack outline */
@@ -509,17 +582,16 @@ ps_render_layout (cairo_t             *cr,
 
   if (style->mark_extremes && isfinite (vmin) && vmax > vmin)
     {
-      double cell_px = MAX (pack->cell_w[imax], pack->cell_h[imax]) * tr.scale;
-      double r = MAX (5.0, 0.5 * cell_px + 2.0);
+      double cell_px = MIN (pack->cell_w[imax], pack->cell_h[imax]) * tr.scale;
       char label[80];
+      /* labelled where the label fits inside the cell */
+      gboolean labels = cell_px >= 1.6 * fs;
 
       _ps_render_set_font (cr, style, 0.8, FALSE);
       g_snprintf (label, sizeof label, "min %s", a);
-      draw_marker (cr, style, _ps_view_x (&tr, pack->cell_x[imin]),
-                   _ps_view_y (&tr, pack->cell_y[imin]), r, label);
+      draw_marker (cr, style, pack, &tr, imin, TRUE, labels ? label : NULL);
       g_snprintf (label, sizeof label, "max %s", b);
-      draw_marker (cr, style, _ps_view_x (&tr, pack->cell_x[imax]),
-                   _ps_view_y (&tr, pack->cell_y[imax]), r, label);
+      draw_marker (cr, style, pack, &tr, imax, FALSE, labels ? label : NULL);
     }
   cairo_restore (cr);
 
@@ -531,7 +603,7 @@ ps_render_layout (cairo_t             *cr,
                 info.title, info.unit, a, imin, b, imax);
   else
     g_snprintf (header, sizeof header, "%s (%s)   no values", info.title, info.unit);
-  _ps_render_text (cr, _PS_RENDER_MARGIN, round (fs * 0.5), 0.0, 0.0, header);
+  _ps_render_header (cr, width, fs, header);
 
   /* colour bar */
   {

@@ -95,6 +95,13 @@ _ps_view_y (const PsViewTransform *tr,
   return tr->offset_y - tr->scale * y;
 }
 
+/* The view's title line at the top left; parts separated by three spaces
+ * are dropped from the end until it fits the width. */
+void         _ps_render_header             (cairo_t             *cr,
+                                            double               width,
+                                            double               font_size,
+                                            const char          *text);
+
 /* "1:02:03" (h:mm:ss, hours unbounded) */
 void         _ps_render_format_hms         (char                *buf,
                                             gsize                len,

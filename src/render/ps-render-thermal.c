@@ -1,4 +1,571 @@
-/* ps-render-thermal.c: not written yet */
+/* ps-render-thermal.c: the temperature field over the pack footprint
+ *
+ * The field is Shepard's inverse-distance interpolation (power 2) over the
+ * K nearest cell centres, evaluated on a grid of at most MAX_GRID pixels
+ * across the visible part of the pack and scaled up bilinearly. The grid's
+ * neighbours and weights depend only on the geometry and the view, so they
+ * are cached per thread; a frame then costs K multiply-adds per grid pixel.
+ * The result is clipped to the pack outline, coloured with inferno and
+ * optionally contoured (marching squares) at the scale's round values.
+ */
 #include "config.h"
 
-#include "ps-render.h"
+#include <math.h>
+#include <string.h>
+
+#include "ps-render-private.h"
+
+#define K_NEAREST 4
+#define MAX_GRID  320
+
+typedef struct
+{
+  /* key */
+  const PsPack *pack;
+  guint         n_cells;
+  double        geometry_sum;     /* catches a new pack at the same address */
+  double        rx0, ry0, rx1, ry1;  /* the grid's extent, metres */
+  int           gw, gh;
+
+  /* per grid pixel: K neighbours and normalised weights */
+  guint32      *nb;
+  float        *w;
+  cairo_surface_t *surface;       /* gw x gh ARGB32 */
+  float        *field;            /* gw x gh, display units; NaN outside */
+} ThermalCache;
+
+void
+_ps_render_thermal_cache_free (gpointer data)
+{
+  ThermalCache *c = data;
+
+  if (c == NULL)
+    return;
+  g_free (c->nb);
+  g_free (c->w);
+  g_free (c->field);
+  g_clear_pointer (&c->surface, cairo_surface_destroy);
+  g_free (c);
+}
+
+static double
+geometry_sum (const PsPack *pack)
+{
+  double s = 0.0;
+
+  for (guint i = 0; i < pack->n_cells; i++)
+    s += pack->cell_x[i] * (1.0 + 1e-3 * i) + pack->cell_y[i] * (2.0 + 1e-3 * i);
+  return s;
+}
+
+/* A uniform bucket grid over the cell centres for nearest-neighbour queries,
+ * built once per cache fill. */
+typedef struct
+{
+  double   x0, y0, size;
+  int      nx, ny;
+  guint   *start;     /* [nx * ny + 1] */
+  guint   *cells;     /* [n_cells] */
+} BucketGrid;
+
+static void
+bucket_grid_init (BucketGrid   *bg,
+                  const PsPack *pack)
+{
+  double bw = MAX (pack->bounds.w, 1e-6), bh = MAX (pack->bounds.h, 1e-6);
+  guint n = pack->n_cells;
+  guint *fill;
+
+  bg->size = sqrt (bw * bh / MAX (n, 1u)) * 1.5;
+  bg->x0 = pack->bounds.x;
+  bg->y0 = pack->bounds.y;
+  bg->nx = CLAMP ((int) ceil (bw / bg->size), 1, 1024);
+  bg->ny = CLAMP ((int) ceil (bh / bg->size), 1, 1024);
+  bg->start = g_new0 (guint, (gsize) bg->nx * bg->ny + 1);
+  bg->cells = g_new (guint, n);
+  fill = g_new0 (guint, (gsize) bg->nx * bg->ny);
+
+  for (guint i = 0; i < n; i++)
+    {
+      int bx = CLAMP ((int) floor ((pack->cell_x[i] - bg->x0) / bg->size), 0, bg->nx - 1);
+      int by = CLAMP ((int) floor ((pack->cell_y[i] - bg->y0) / bg->size), 0, bg->ny - 1);
+
+      bg->start[by * bg->nx + bx + 1]++;
+    }
+  for (int k = 1; k <= bg->nx * bg->ny; k++)
+    bg->start[k] += bg->start[k - 1];
+  for (guint i = 0; i < n; i++)
+    {
+      int bx = CLAMP ((int) floor ((pack->cell_x[i] - bg->x0) / bg->size), 0, bg->nx - 1);
+      int by = CLAMP ((int) floor ((pack->cell_y[i] - bg->y0) / bg->size), 0, bg->ny - 1);
+      int b = by * bg->nx + bx;
+
+      bg->cells[bg->start[b] + fill[b]++] = i;
+    }
+  g_free (fill);
+}
+
+static void
+bucket_grid_clear (BucketGrid *bg)
+{
+  g_free (bg->start);
+  g_free (bg->cells);
+}
+
+/* The K nearest cells to (x, y), nearest first; returns how many were found
+ * (fewer than K only for packs with fewer cells). */
+static int
+nearest_cells (const BucketGrid *bg,
+               const PsPack     *pack,
+               double            x,
+               double            y,
+               guint32           idx[K_NEAREST],
+               double            d2[K_NEAREST])
+{
+  int found = 0;
+  int bx = (int) floor ((x - bg->x0) / bg->size);
+  int by = (int) floor ((y - bg->y0) / bg->size);
+  int max_ring = MAX (bg->nx, bg->ny) + MAX (ABS (bx), ABS (by)) + 1;
+
+  for (int ring = 0; ring <= max_ring; ring++)
+    {
+      for (int j = by - ring; j <= by + ring; j++)
+        {
+          if (j < 0 || j >= bg->ny)
+            continue;
+          for (int i = bx - ring; i <= bx + ring; i++)
+            {
+              int b;
+
+              if (i < 0 || i >= bg->nx)
+                continue;
+              if (ABS (i - bx) != ring && ABS (j - by) != ring)
+                continue;   /* inner buckets were done in earlier rings */
+              b = j * bg->nx + i;
+              for (guint k = bg->start[b]; k < bg->start[b + 1]; k++)
+                {
+                  guint c = bg->cells[k];
+                  double dx = pack->cell_x[c] - x, dy = pack->cell_y[c] - y;
+                  double dd = dx * dx + dy * dy;
+                  int pos;
+
+                  if (found == K_NEAREST && dd >= d2[K_NEAREST - 1])
+                    continue;
+                  pos = found < K_NEAREST ? found++ : K_NEAREST - 1;
+                  while (pos > 0 && d2[pos - 1] > dd)
+                    {
+                      d2[pos] = d2[pos - 1];
+                      idx[pos] = idx[pos - 1];
+                      pos--;
+                    }
+                  d2[pos] = dd;
+                  idx[pos] = c;
+                }
+            }
+        }
+      /* cells in the next ring are at least ring * size away */
+      if (found == K_NEAREST && d2[K_NEAREST - 1] <= (ring * bg->size) * (ring * bg->size))
+        break;
+    }
+  return found;
+}
+
+static ThermalCache *
+thermal_cache_get (const PsPack          *pack,
+                   const PsViewTransform *tr)
+{
+  gpointer *slot = _ps_render_thermal_cache_slot ();
+  ThermalCache *c = *slot;
+  double gsum = geometry_sum (pack);
+  /* the visible part of the pack bounds, in metres */
+  double vx0 = (tr->plot_x - tr->offset_x) / tr->scale;
+  double vx1 = (tr->plot_x + tr->plot_w - tr->offset_x) / tr->scale;
+  double vy1 = (tr->offset_y - tr->plot_y) / tr->scale;
+  double vy0 = (tr->offset_y - tr->plot_y - tr->plot_h) / tr->scale;
+  double rx0 = MAX (vx0, pack->bounds.x), rx1 = MIN (vx1, pack->bounds.x + pack->bounds.w);
+  double ry0 = MAX (vy0, pack->bounds.y), ry1 = MIN (vy1, pack->bounds.y + pack->bounds.h);
+  double px_w, px_h;
+  int gw, gh;
+  BucketGrid bg;
+
+  if (!(rx1 > rx0) || !(ry1 > ry0))
+    return NULL;
+
+  /* no finer than the view's pixels, no more than MAX_GRID across */
+  px_w = (rx1 - rx0) * tr->scale;
+  px_h = (ry1 - ry0) * tr->scale;
+  if (px_w >= px_h)
+    {
+      gw = CLAMP ((int) ceil (px_w), 2, MAX_GRID);
+      gh = CLAMP ((int) ceil (gw * px_h / px_w), 2, MAX_GRID);
+    }
+  else
+    {
+      gh = CLAMP ((int) ceil (px_h), 2, MAX_GRID);
+      gw = CLAMP ((int) ceil (gh * px_w / px_h), 2, MAX_GRID);
+    }
+
+  if (c != NULL && c->pack == pack && c->n_cells == pack->n_cells &&
+      c->geometry_sum == gsum && c->gw == gw && c->gh == gh &&
+      c->rx0 == rx0 && c->rx1 == rx1 && c->ry0 == ry0 && c->ry1 == ry1)
+    return c;
+
+  _ps_render_thermal_cache_free (c);
+  c = g_new0 (ThermalCache, 1);
+  *slot = c;
+  c->pack = pack;
+  c->n_cells = pack->n_cells;
+  c->geometry_sum = gsum;
+  c->rx0 = rx0; c->rx1 = rx1; c->ry0 = ry0; c->ry1 = ry1;
+  c->gw = gw;
+  c->gh = gh;
+  c->nb = g_new (guint32, (gsize) gw * gh * K_NEAREST);
+  c->w = g_new (float, (gsize) gw * gh * K_NEAREST);
+  c->field = g_new (float, (gsize) gw * gh);
+  c->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gw, gh);
+
+  bucket_grid_init (&bg, pack);
+  for (int j = 0; j < gh; j++)
+    {
+      /* row 0 is the top (largest y) */
+      double y = ry1 - (j + 0.5) * (ry1 - ry0) / gh;
+
+      for (int i = 0; i < gw; i++)
+        {
+          double x = rx0 + (i + 0.5) * (rx1 - rx0) / gw;
+          gsize p = ((gsize) j * gw + i) * K_NEAREST;
+          guint32 idx[K_NEAREST];
+          double d2[K_NEAREST], wsum = 0.0, wk[K_NEAREST];
+          int found = nearest_cells (&bg, pack, x, y, idx, d2);
+
+          for (int k = 0; k < K_NEAREST; k++)
+            {
+              if (k >= found)
+                {
+                  wk[k] = 0.0;
+                  idx[k] = found > 0 ? idx[0] : 0;
+                }
+              else
+                wk[k] = 1.0 / MAX (d2[k], 1e-12);
+              wsum += wk[k];
+            }
+          for (int k = 0; k < K_NEAREST; k++)
+            {
+              c->nb[p + k] = idx[k];
+              c->w[p + k] = wsum > 0 ? (float) (wk[k] / wsum) : 0.0f;
+            }
+        }
+    }
+  bucket_grid_clear (&bg);
+  return c;
+}
+
+/* Marching squares on the field at one level: segments between edge
+ * crossings, in view coordinates. Saddles take the average to decide. */
+static void
+contour_level (cairo_t               *cr,
+               const ThermalCache    *c,
+               const PsViewTransform *tr,
+               double                 level)
+{
+  double sx = (c->rx1 - c->rx0) / c->gw, sy = (c->ry1 - c->ry0) / c->gh;
+
+  for (int j = 0; j + 1 < c->gh; j++)
+    for (int i = 0; i + 1 < c->gw; i++)
+      {
+        double v[4] = {
+          c->field[j * c->gw + i], c->field[j * c->gw + i + 1],
+          c->field[(j + 1) * c->gw + i + 1], c->field[(j + 1) * c->gw + i],
+        };
+        /* corners: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left */
+        double cx[4] = { i, i + 1, i + 1, i };
+        double cy[4] = { j, j, j + 1, j + 1 };
+        double px[4], py[4];
+        int np = 0;
+        int mask = 0;
+
+        if (!isfinite (v[0]) || !isfinite (v[1]) || !isfinite (v[2]) || !isfinite (v[3]))
+          continue;
+        for (int k = 0; k < 4; k++)
+          if (v[k] >= level)
+            mask |= 1 << k;
+        if (mask == 0 || mask == 15)
+          continue;
+
+        for (int e = 0; e < 4; e++)
+          {
+            int a = e, b = (e + 1) % 4;
+
+            if ((v[a] >= level) != (v[b] >= level))
+              {
+                double t = (level - v[a]) / (v[b] - v[a]);
+                double gx = cx[a] + t * (cx[b] - cx[a]);
+                double gy = cy[a] + t * (cy[b] - cy[a]);
+                double mx = c->rx0 + (gx + 0.5) * sx;
+                double my = c->ry1 - (gy + 0.5) * sy;
+
+                px[np] = _ps_view_x (tr, mx);
+                py[np] = _ps_view_y (tr, my);
+                np++;
+              }
+          }
+        if (np == 2)
+          {
+            cairo_move_to (cr, px[0], py[0]);
+            cairo_line_to (cr, px[1], py[1]);
+          }
+        else if (np == 4)
+          {
+            /* saddle: pair the crossings by the centre value */
+            double centre = 0.25 * (v[0] + v[1] + v[2] + v[3]);
+            gboolean pair01 = (centre >= level) == ((mask & 1) == 0);
+
+            if (pair01)
+              {
+                cairo_move_to (cr, px[0], py[0]);
+                cairo_line_to (cr, px[1], py[1]);
+                cairo_move_to (cr, px[2], py[2]);
+                cairo_line_to (cr, px[3], py[3]);
+              }
+            else
+              {
+                cairo_move_to (cr, px[0], py[0]);
+                cairo_line_to (cr, px[3], py[3]);
+                cairo_move_to (cr, px[1], py[1]);
+                cairo_line_to (cr, px[2], py[2]);
+              }
+          }
+      }
+}
+
+void
+ps_render_thermal (cairo_t             *cr,
+                   const PsFrame       *frame,
+                   const PsRenderStyle *style,
+                   double               width,
+                   double               height)
+{
+  const PsPack *pack;
+  PsViewTransform tr;
+  ThermalCache *c;
+  double fs = style->font_size > 0 ? style->font_size : 12.0;
+  gboolean kelvin = style->temp_unit == PS_TEMP_UNIT_KELVIN;
+  const char *unit = kelvin ? "K" : "°C";
+  double offset = kelvin ? 0.0 : -273.15;
+  double tmin = INFINITY, tmax = -INFINITY, lo, hi, step;
+  guint ihot = 0, icold = 0;
+  const guint32 *table = ps_colormap_table (PS_COLORMAP_INFERNO);
+  const double *temp;
+  char text[256], hot[64], cold[64];
+  int decimals;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+
+  cairo_save (cr);
+  if (style->draw_background)
+    {
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_rectangle (cr, 0, 0, width, height);
+      cairo_fill (cr);
+    }
+
+  pack = frame ? frame->pack : NULL;
+  if (pack == NULL || frame->n_cells == 0 || frame->n_cells != pack->n_cells ||
+      pack->cell_x == NULL || frame->cell_temp_k == NULL)
+    {
+      _ps_render_set_font (cr, style, 1.0, FALSE);
+      _ps_render_set_rgba (cr, style->fg, 0.7);
+      _ps_render_text (cr, width / 2, height / 2, 0.5, 0.5, pack == NULL ? "No pack" : "No cells");
+      cairo_restore (cr);
+      return;
+    }
+
+  temp = frame->cell_temp_k;
+  for (guint i = 0; i < frame->n_cells; i++)
+    {
+      double t = temp[i];
+
+      if (!isfinite (t))
+        continue;
+      if (t < tmin)
+        {
+          tmin = t;
+          icold = i;
+        }
+      if (t > tmax)
+        {
+          tmax = t;
+          ihot = i;
+        }
+    }
+  tmin += offset;
+  tmax += offset;
+
+  ps_render_view_transform (pack, style, width, height, &tr);
+  lo = tmin;
+  hi = tmax;
+  /* at least a 1 K span, so equal cells give one flat colour, not NaN */
+  step = _ps_render_nice_range (&lo, &hi, 1.0, MAX (2, (int) (tr.plot_h / (fs * 3.0))));
+
+  c = tr.scale > 0 && isfinite (tr.scale) ? thermal_cache_get (pack, &tr) : NULL;
+  if (c != NULL && isfinite (tmin))
+    {
+      guint32 *data;
+      int stride;
+      gsize np = (gsize) c->gw * c->gh;
+      double inv = 256.0 / (hi - lo);
+
+      cairo_surface_flush (c->surface);
+      data = (guint32 *) (gpointer) cairo_image_surface_get_data (c->surface);
+      stride = cairo_image_surface_get_stride (c->surface) / 4;
+      for (gsize p = 0; p < np; p++)
+        {
+          const guint32 *nb = &c->nb[p * K_NEAREST];
+          const float *w = &c->w[p * K_NEAREST];
+          double sum = 0.0, wsum = 0.0;
+          int bin;
+
+          for (int k = 0; k < K_NEAREST; k++)
+            {
+              double t = temp[nb[k]];
+
+              if (isfinite (t))
+                {
+                  sum += w[k] * t;
+                  wsum += w[k];
+                }
+            }
+          if (wsum > 0)
+            {
+              double v = sum / wsum + offset;
+
+              c->field[p] = (float) v;
+              bin = (int) floor ((v - lo) * inv);
+              bin = CLAMP (bin, 0, 255);
+              data[(p / c->gw) * stride + p % c->gw] = 0xff000000u | table[bin];
+            }
+          else
+            {
+              c->field[p] = NAN;
+              data[(p / c->gw) * stride + p % c->gw] = 0xff999999u;
+            }
+        }
+      cairo_surface_mark_dirty (c->surface);
+
+      cairo_save (cr);
+      cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
+      cairo_clip (cr);
+      _ps_render_outline_path (cr, pack, &tr);
+      cairo_clip (cr);
+      {
+        cairo_pattern_t *pat;
+        cairo_matrix_t m;
+
+        pat = cairo_pattern_create_for_surface (c->surface);
+        cairo_pattern_set_filter (pat, CAIRO_FILTER_BILINEAR);
+        cairo_pattern_set_extend (pat, CAIRO_EXTEND_PAD);
+        /* grid pixel edges to view: pixel (0, 0) at the top-left of the
+         * grid's extent */
+        cairo_matrix_init_translate (&m, _ps_view_x (&tr, c->rx0), _ps_view_y (&tr, c->ry1));
+        cairo_matrix_scale (&m, (c->rx1 - c->rx0) * tr.scale / c->gw,
+                            (c->ry1 - c->ry0) * tr.scale / c->gh);
+        cairo_matrix_invert (&m);
+        cairo_pattern_set_matrix (pat, &m);
+        cairo_set_source (cr, pat);
+        cairo_paint (cr);
+        cairo_pattern_destroy (pat);
+      }
+
+      if (style->isotherms)
+        {
+          int n = (int) floor ((hi - lo) / step + 1e-6);
+
+          cairo_set_line_width (cr, 1.0);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.6);
+          for (int k = 1; k < n; k++)
+            contour_level (cr, c, &tr, lo + k * step);
+          cairo_stroke (cr);
+        }
+
+      /* module outlines, faint, for orientation */
+      if (pack->n_modules > 0 && pack->module_rect != NULL)
+        {
+          for (guint m = 0; m < pack->n_modules; m++)
+            {
+              const PsRect *r = &pack->module_rect[m];
+
+              cairo_rectangle (cr, _ps_view_x (&tr, r->x), _ps_view_y (&tr, r->y + r->h),
+                               r->w * tr.scale, r->h * tr.scale);
+            }
+          cairo_set_line_width (cr, 1.0);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.25);
+          cairo_stroke (cr);
+        }
+      cairo_restore (cr);
+    }
+
+  /* pack outline */
+  cairo_save (cr);
+  cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
+  cairo_clip (cr);
+  _ps_render_outline_path (cr, pack, &tr);
+  cairo_set_line_width (cr, 1.5);
+  _ps_render_set_rgba (cr, style->fg, 1.0);
+  cairo_stroke (cr);
+
+  decimals = MIN (_ps_render_step_decimals (step) + 1, 3);
+  g_snprintf (hot, sizeof hot, "%.*f %s", decimals, tmax, unit);
+  g_snprintf (cold, sizeof cold, "%.*f %s", decimals, tmin, unit);
+
+  /* hottest cell: a ring with a halo and a label */
+  if (isfinite (tmax))
+    {
+      double x = _ps_view_x (&tr, pack->cell_x[ihot]);
+      double y = _ps_view_y (&tr, pack->cell_y[ihot]);
+      double cell_px = MAX (pack->cell_w[ihot], pack->cell_h[ihot]) * tr.scale;
+      double r = MAX (6.0, 0.5 * cell_px + 2.0);
+      double tw, lx, ly;
+
+      cairo_new_path (cr);
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_set_line_width (cr, 5.0);
+      cairo_stroke_preserve (cr);
+      _ps_render_set_rgba (cr, style->fg, 1.0);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+
+      _ps_render_set_font (cr, style, 0.85, TRUE);
+      g_snprintf (text, sizeof text, "%s", hot);
+      tw = _ps_render_text_width (cr, text);
+      lx = x + r + 4;
+      ly = y - r - fs;
+      if (lx + tw + 4 > tr.plot_x + tr.plot_w)
+        lx = x - r - 4 - tw;
+      if (ly < tr.plot_y)
+        ly = y + r + 2;
+      cairo_rectangle (cr, lx - 2, ly - 2, tw + 4, 0.85 * fs + 4);
+      _ps_render_set_rgba (cr, style->bg, 0.8);
+      cairo_fill (cr);
+      _ps_render_set_rgba (cr, style->fg, 1.0);
+      _ps_render_text (cr, lx, ly, 0.0, 0.0, text);
+    }
+  cairo_restore (cr);
+
+  /* header and scale bar */
+  _ps_render_set_font (cr, style, 1.0, FALSE);
+  _ps_render_set_rgba (cr, style->fg, 1.0);
+  if (isfinite (tmax))
+    g_snprintf (text, sizeof text, "Temperature (%s)   min %s (cell %u)   max %s (cell %u)",
+                unit, cold, icold, hot, ihot);
+  else
+    g_snprintf (text, sizeof text, "Temperature (%s)   no values", unit);
+  _ps_render_header (cr, width, fs, text);
+
+  _ps_render_colorbar (cr, style, PS_COLORMAP_INFERNO,
+                       width - _ps_render_colorbar_region (style) + _PS_RENDER_MARGIN,
+                       tr.plot_y + 0.5 * fs, _PS_RENDER_BAR_WIDTH, tr.plot_h - fs,
+                       lo, hi, step, unit);
+  cairo_restore (cr);
+}
