@@ -1,3 +1,198 @@
 #!/bin/sh
-# placeholder until the CLI lands
-echo "1..0 # SKIP not written yet"
+# test-cli.sh: the headless command line, as users and scripts call it (TAP)
+#
+# $PACKSCOPE is the built binary (set by tests/meson.build); G_TEST_SRCDIR is
+# tests/ in the source tree.
+
+set -u
+
+PACKSCOPE=${PACKSCOPE:?PACKSCOPE must name the packscope binary}
+SRCDIR=${G_TEST_SRCDIR:-$(dirname "$0")}
+BAD="$SRCDIR/data/bad-scenarios"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/packscope-cli.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+HEADER='time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,heat_w,charge_ah,energy_wh'
+DISCHARGE='Discharge at 1C for 5 minutes'
+
+n=0
+failed=0
+echo "1..21"
+
+ok () {
+  n=$((n + 1))
+  echo "ok $n - $1"
+}
+
+not_ok () {
+  n=$((n + 1))
+  failed=$((failed + 1))
+  echo "not ok $n - $1"
+  shift
+  for line in "$@"; do
+    echo "# $line"
+  done
+}
+
+# expect_bad_input NAME ARGS...: exit status 2 and exactly one line on stderr
+expect_bad_input () {
+  name=$1
+  shift
+  "$PACKSCOPE" "$@" >"$WORK/bad.out" 2>"$WORK/bad.err"
+  status=$?
+  lines=$(wc -l <"$WORK/bad.err")
+  if [ "$status" -eq 2 ] && [ "$lines" -eq 1 ]; then
+    ok "$name: $(cat "$WORK/bad.err")"
+  else
+    not_ok "$name" "exit status $status (expected 2), $lines stderr lines (expected 1):" \
+      "$(head -c 2000 "$WORK/bad.err")"
+  fi
+}
+
+# ---- --list-presets ------------------------------------------------------
+"$PACKSCOPE" --list-presets >"$WORK/presets" 2>"$WORK/presets.err"
+status=$?
+missing=""
+for id in leaf-2011 leaf-2018 model-s-85 volt-2011 forklift-48v lg-m50; do
+  cut -f1 "$WORK/presets" | grep -qx "$id" || missing="$missing $id"
+done
+if [ "$status" -eq 0 ] && [ -z "$missing" ] && [ "$(wc -l <"$WORK/presets")" -eq 6 ] &&
+   [ "$(head -n1 "$WORK/presets" | cut -f1)" = leaf-2011 ] &&
+   awk -F'\t' 'NF != 2 || $2 == "" { exit 1 }' "$WORK/presets"; then
+  ok "--list-presets prints the six ids, each with a name"
+else
+  not_ok "--list-presets prints the six ids, each with a name" "exit $status, missing:$missing" \
+    "$(cat "$WORK/presets" "$WORK/presets.err")"
+fi
+
+# ---- --print-scenario round trip ------------------------------------------
+if "$PACKSCOPE" --print-scenario leaf-2011 >"$WORK/leaf.json" 2>"$WORK/print.err" &&
+   grep -q '"packscope_scenario"' "$WORK/leaf.json"; then
+  ok "--print-scenario leaf-2011 prints scenario JSON"
+else
+  not_ok "--print-scenario leaf-2011 prints scenario JSON" "$(cat "$WORK/print.err")"
+fi
+
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "$DISCHARGE" --csv "$WORK/preset.csv" 2>"$WORK/run.err"
+status=$?
+if [ "$status" -eq 0 ] && [ -s "$WORK/preset.csv" ]; then
+  ok "--headless run of a preset exits 0 and writes the CSV"
+else
+  not_ok "--headless run of a preset exits 0 and writes the CSV" "exit $status" "$(cat "$WORK/run.err")"
+fi
+
+"$PACKSCOPE" --headless --scenario "$WORK/leaf.json" --protocol "$DISCHARGE" --csv "$WORK/file.csv" 2>"$WORK/run2.err"
+if cmp -s "$WORK/preset.csv" "$WORK/file.csv"; then
+  ok "the printed scenario loaded with --scenario FILE gives the same CSV"
+else
+  not_ok "the printed scenario loaded with --scenario FILE gives the same CSV" "$(cat "$WORK/run2.err")" \
+    "$(cmp "$WORK/preset.csv" "$WORK/file.csv" 2>&1)"
+fi
+
+# ---- the CSV itself -----------------------------------------------------------
+if [ "$(head -n1 "$WORK/preset.csv")" = "$HEADER" ]; then
+  ok "the CSV header is exactly the documented one"
+else
+  not_ok "the CSV header is exactly the documented one" "got: $(head -n1 "$WORK/preset.csv")"
+fi
+
+# 5 minutes at the default 1 s step: t = 0 and 300 steps
+rows=$(($(wc -l <"$WORK/preset.csv") - 1))
+if [ "$rows" -eq 301 ]; then
+  ok "one row per step including t = 0 (301 rows)"
+else
+  not_ok "one row per step including t = 0 (301 rows)" "got $rows rows"
+fi
+
+if awk -F, '
+  NR == 1 { next }
+  NF != 13 { print "row " NR ": " NF " fields"; bad = 1; exit }
+  {
+    for (i = 1; i <= NF; i++)
+      if ($i !~ /^-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?$/) { print "row " NR " field " i ": " $i; bad = 1; exit }
+    if (NR == 2 && $1 != 0) { print "first row at t = " $1; bad = 1; exit }
+    if (NR > 2 && $1 + 0 <= t) { print "time not increasing at row " NR; bad = 1; exit }
+    if (NR > 2 && $2 != 1) { print "step " $2 " at row " NR; bad = 1; exit }
+    if (NR > 2 && $4 + 0 <= 0) { print "current " $4 " not a discharge at row " NR; bad = 1; exit }
+    if (NR > 2 && $6 + 0 >= soc) { print "soc not decreasing at row " NR; bad = 1; exit }
+    if ($7 + 0 > $8 + 0 || $9 + 0 > $10 + 0) { print "min > max at row " NR; bad = 1; exit }
+    if (NR > 2 && $12 + 0 < ah) { print "charge_ah falls at row " NR; bad = 1; exit }
+    t = $1; soc = $6; ah = $12
+  }
+  END { if (bad) exit 1; if (ah <= 0) { print "no charge delivered"; exit 1 } }
+' "$WORK/preset.csv" >"$WORK/awk.out"; then
+  ok "rows are sane: numbers, time rising, step 1, discharge current, SOC falling, min <= max"
+else
+  not_ok "rows are sane: numbers, time rising, step 1, discharge current, SOC falling, min <= max" \
+    "$(cat "$WORK/awk.out")"
+fi
+
+if grep -q "delivered" "$WORK/run.err" && [ "$(wc -l <"$WORK/run.err")" -eq 1 ]; then
+  ok "a one-line summary on stderr: $(cat "$WORK/run.err")"
+else
+  not_ok "a one-line summary on stderr" "$(cat "$WORK/run.err")"
+fi
+
+# ---- determinism, options, stdout -----------------------------------------------
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "$DISCHARGE; Rest for 1 minute" \
+  --seed 3 --dt 2 --ambient-c 35 --csv "$WORK/det1.csv" 2>/dev/null
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "$DISCHARGE; Rest for 1 minute" \
+  --seed 3 --dt 2 --ambient-c 35 --csv "$WORK/det2.csv" 2>/dev/null
+if [ -s "$WORK/det1.csv" ] && cmp -s "$WORK/det1.csv" "$WORK/det2.csv" &&
+   [ "$(($(wc -l <"$WORK/det1.csv") - 1))" -eq 181 ] &&
+   [ "$(tail -n1 "$WORK/det1.csv" | cut -d, -f2)" = 2 ]; then
+  ok "determinism: two runs with --seed/--dt/--ambient-c give the same bytes"
+else
+  not_ok "determinism: two runs with --seed/--dt/--ambient-c give the same bytes" \
+    "$(cmp "$WORK/det1.csv" "$WORK/det2.csv" 2>&1)" "$(wc -l "$WORK/det1.csv")"
+fi
+
+"$PACKSCOPE" --headless --protocol "Rest for 10 s" --csv - >"$WORK/stdout.csv" 2>"$WORK/stdout.err"
+if [ "$(head -n1 "$WORK/stdout.csv")" = "$HEADER" ] && [ "$(wc -l <"$WORK/stdout.csv")" -eq 12 ] &&
+   grep -q "Leaf\|leaf" "$WORK/stdout.err"; then
+  ok "--csv - writes to stdout; no --scenario runs the default leaf-2011"
+else
+  not_ok "--csv - writes to stdout; no --scenario runs the default leaf-2011" \
+    "$(head -c 500 "$WORK/stdout.csv")" "$(cat "$WORK/stdout.err")"
+fi
+
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Discharge at 1C for 3 s" --cells \
+  --csv "$WORK/cells.csv" 2>/dev/null
+fields=$(head -n1 "$WORK/cells.csv" | awk -F, '{ print NF }')
+widths=$(awk -F, '{ print NF }' "$WORK/cells.csv" | sort -u | wc -l)
+if [ "$fields" -eq $((13 + 4 * 192)) ] && [ "$widths" -eq 1 ] &&
+   head -n1 "$WORK/cells.csv" | grep -q ',cell0001_v,cell0001_i_a,cell0001_soc,cell0001_t_c,' &&
+   head -n1 "$WORK/cells.csv" | grep -q ',cell0192_t_c$'; then
+  ok "--cells adds four columns for each of the 192 cells ($fields columns)"
+else
+  not_ok "--cells adds four columns for each of the 192 cells" "got $fields columns, $widths widths"
+fi
+
+# ---- bad usage and bad input: exit 2, one line, no file left ----------------------
+expect_bad_input "a bad protocol" --headless --protocol "Discharge at 1X until 3 V" --csv "$WORK/never.csv"
+if [ -e "$WORK/never.csv" ] || ls -a "$WORK" | grep -q '^\.never\.csv'; then
+  not_ok "a failed run leaves no CSV behind" "$(ls -a "$WORK")"
+else
+  ok "a failed run leaves no CSV behind"
+fi
+expect_bad_input "a malformed scenario file" --headless --scenario "$BAD/soc-range.json" --csv "$WORK/never.csv"
+if grep -q 'soc-range.json: \$.initial.soc' "$WORK/bad.err"; then
+  ok "the message names the file and the JSON path"
+else
+  not_ok "the message names the file and the JSON path" "$(cat "$WORK/bad.err")"
+fi
+expect_bad_input "a missing scenario file" --headless --scenario "$WORK/missing.json" --csv "$WORK/never.csv"
+expect_bad_input "an unknown option" --headless --frobnicate
+expect_bad_input "a bad --dt" --headless --dt 0 --csv "$WORK/never.csv"
+expect_bad_input "--print-scenario of an unknown preset" --print-scenario leaf-2099
+expect_bad_input "a CSV in a missing directory" --headless --protocol "Rest for 1 s" --csv "$WORK/no/such/dir/out.csv"
+
+if "$PACKSCOPE" --help >"$WORK/help" 2>&1 && grep -q -- "--headless" "$WORK/help" &&
+   grep -q "cellNNNN_v" "$WORK/help"; then
+  ok "--help exits 0 and documents --headless and the CSV columns"
+else
+  not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
+fi
+
+[ "$n" -eq 21 ] || echo "# planned 21 tests, ran $n"
+exit 0

@@ -218,8 +218,9 @@ get_number (JsonNode    *node,
   if ((min_exclusive ? value <= min : value < min) || value > max)
     {
       set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected a number %s %g and at most %g%s%s, got %.17g",
-                 min_exclusive ? "above" : "from", min, max,
+                 "expected a number %s %g %s %g%s%s, got %.15g",
+                 min_exclusive ? "above" : "from", min,
+                 min_exclusive ? "and at most" : "to", max,
                  unit[0] ? " " : "", unit, value);
       return FALSE;
     }
