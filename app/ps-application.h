@@ -8,6 +8,9 @@ G_BEGIN_DECLS
 #define PS_TYPE_APPLICATION (ps_application_get_type ())
 G_DECLARE_FINAL_TYPE (PsApplication, ps_application, PS, APPLICATION, AdwApplication)
 
-PsApplication *ps_application_new (void);
+PsApplication *ps_application_new          (void);
+/* The app's GSettings, or NULL when the schema is not installed (the app
+ * then runs on the schema's defaults and saves nothing). */
+GSettings     *ps_application_get_settings (PsApplication *self);
 
 G_END_DECLS

@@ -1,4 +1,466 @@
-/* ps-window-actions.c: not written yet */
+/* ps-window-actions.c: every command of the window is an action in "win."
+ *
+ * Buttons, menus, keyboard accelerators (set by PsApplication) and tests all
+ * drive these same actions.
+ */
 #include "config.h"
 
-#include <gtk/gtk.h>
+#include <glib/gi18n.h>
+
+#include "ps-export.h"
+#include "ps-window-private.h"
+
+static void
+play_step_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  if (self->runner == NULL)
+    return;
+
+  ps_window_set_playing (self, FALSE);
+  ps_runner_single_step (self->runner);
+}
+
+static void
+reset_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  if (self->runner == NULL)
+    return;
+
+  ps_runner_clear_load (self->runner);
+  ps_runner_reset (self->runner);
+  if (self->playing)
+    ps_runner_play (self->runner);
+  self->was_finished = FALSE;
+  self->last_serial = G_MAXUINT64;
+}
+
+static void
+preset_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  const char *id = g_variant_get_string (param, NULL);
+
+  if (!ps_window_open_scenario (self, id, &error))
+    ps_window_toast (self, error->message);
+}
+
+static void
+enlarge_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  int view = g_variant_get_int32 (param);
+
+  if (view < PS_WINDOW_VIEW_NONE || view > PS_WINDOW_VIEW_THERMAL)
+    return;
+
+  /* pressing the same one again restores the three views */
+  if ((int) self->enlarged == view)
+    view = PS_WINDOW_VIEW_NONE;
+  ps_window_set_enlarged_view (self, view);
+}
+
+static guint
+speed_index (double speed)
+{
+  for (guint i = 0; i < _ps_window_n_speeds; i++)
+    if (speed == _ps_window_speeds[i])
+      return i;
+
+  /* between steps: the next faster one */
+  for (guint i = 0; i + 1 < _ps_window_n_speeds; i++)
+    if (speed < _ps_window_speeds[i])
+      return i;
+
+  return _ps_window_n_speeds - 1;
+}
+
+static void
+speed_up_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  guint i = speed_index (self->speed);
+
+  if (self->speed != _ps_window_speeds[i])
+    ps_window_set_speed (self, _ps_window_speeds[i]);
+  else if (i + 1 < _ps_window_n_speeds)
+    ps_window_set_speed (self, _ps_window_speeds[i + 1]);
+}
+
+static void
+speed_down_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  guint i = speed_index (self->speed);
+
+  if (i > 0)
+    ps_window_set_speed (self, _ps_window_speeds[i - 1]);
+}
+
+static void
+apply_load_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  _ps_window_apply_load (PS_WINDOW (widget));
+}
+
+static void
+follow_protocol_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  if (self->runner != NULL)
+    ps_runner_clear_load (self->runner);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  _ps_window_export (PS_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  _ps_window_open_file (PS_WINDOW (widget));
+}
+
+/* opening a scenario file: read and validated on a worker thread */
+
+static void
+load_scenario_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  PsScenario *scenario = ps_scenario_new_from_file (task_data, &error);
+
+  if (scenario == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, scenario, (GDestroyNotify) ps_scenario_free);
+}
+
+static void
+load_scenario_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  PsWindow *self = PS_WINDOW (object);
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+
+  scenario = g_task_propagate_pointer (G_TASK (result), &error);
+  if (scenario == NULL || !ps_window_set_scenario (self, scenario, &error))
+    {
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                           _("Could Not Open the Scenario"),
+                                                           error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+open_response (GtkNativeDialog *dialog,
+               int              response,
+               PsWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path == NULL)
+        ps_window_toast (self, _("Only local scenario files can be opened"));
+      else
+        {
+          g_autoptr(GTask) task = g_task_new (self, NULL, load_scenario_done, NULL);
+
+          g_task_set_task_data (task, g_steal_pointer (&path), g_free);
+          g_task_run_in_thread (task, load_scenario_thread);
+        }
+    }
+
+  if (self->chooser == GTK_FILE_CHOOSER_NATIVE (dialog))
+    g_clear_object (&self->chooser);
+}
+
+void
+_ps_window_open_file (PsWindow *self)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+
+  self->chooser = gtk_file_chooser_native_new (_("Open Scenario"),
+                                               GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"),
+                                               _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Packscope scenarios (*.json)"));
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* export */
+
+typedef struct
+{
+  PsWindow *self;
+  GFile    *file;
+} ExportDone;
+
+static ExportDone *
+export_done_new (PsWindow *self,
+                 GFile    *file)
+{
+  ExportDone *done = g_new0 (ExportDone, 1);
+
+  done->self = g_object_ref (self);
+  done->file = g_object_ref (file);
+  return done;
+}
+
+static void
+export_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ExportDone *done = user_data;
+  g_autoptr(PsWindow) self = done->self;
+  g_autoptr(GFile) file = done->file;
+  g_autoptr(GError) error = NULL;
+
+  g_free (done);
+
+  if (!ps_export_finish (result, &error))
+    {
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                           _("Export Failed"),
+                                                           error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  else
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *message = g_strdup_printf (_("Exported “%s”"), name);
+
+      ps_window_toast (self, message);
+    }
+}
+
+static const char *export_names[] = { "layout", "curves", "thermal" };
+
+static void
+export_response (GtkNativeDialog *dialog,
+                 int              response,
+                 PsWindow        *self)
+{
+  const char *what = g_object_get_data (G_OBJECT (dialog), "ps-export-what");
+
+  if (response == GTK_RESPONSE_ACCEPT && what != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *basename = file != NULL ? g_file_get_basename (file) : NULL;
+      gboolean csv = g_str_equal (what, "csv");
+      PsExportFormat format = csv ? PS_EXPORT_CSV : PS_EXPORT_PNG;
+
+      if (file == NULL)
+        goto out;
+
+      /* no known extension: add the default one for what is exported */
+      if (!ps_export_format_from_name (basename, &format))
+        {
+          g_autoptr(GFile) parent = g_file_get_parent (file);
+          g_autofree char *named = g_strconcat (basename, ps_export_format_get_extension (format), NULL);
+
+          g_object_unref (file);
+          file = parent != NULL ? g_file_get_child (parent, named) : g_file_new_for_path (named);
+        }
+
+      if (csv != (format == PS_EXPORT_CSV))
+        {
+          ps_window_toast (self, csv ? _("A run is exported as a .csv file")
+                                     : _("A view is exported as a .png, .svg or .pdf file"));
+          goto out;
+        }
+
+      if (self->runner == NULL)
+        goto out;
+
+      if (csv)
+        {
+          g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
+
+          ps_export_csv_async (file, recorder, NULL, export_done, export_done_new (self, file));
+        }
+      else
+        {
+          g_autoptr(PsFrame) frame = ps_runner_dup_frame (self->runner);
+          g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
+          const PsRenderStyle *style = NULL;
+          GtkWidget *view = NULL;
+          PsExportView which = PS_EXPORT_VIEW_LAYOUT;
+          int width, height;
+
+          if (g_str_equal (what, "curves"))
+            {
+              which = PS_EXPORT_VIEW_CURVES;
+              view = GTK_WIDGET (self->curve_view);
+              style = ps_curve_view_get_style (self->curve_view);
+            }
+          else if (g_str_equal (what, "thermal"))
+            {
+              which = PS_EXPORT_VIEW_THERMAL;
+              view = GTK_WIDGET (self->thermal_view);
+              style = ps_thermal_view_get_style (self->thermal_view);
+            }
+          else
+            {
+              view = GTK_WIDGET (self->pack_view);
+              style = ps_pack_view_get_style (self->pack_view);
+            }
+
+          /* the view's own size; a hidden view exports at a sensible one */
+          width = gtk_widget_get_width (view);
+          height = gtk_widget_get_height (view);
+          if (width < 16 || height < 16)
+            {
+              width = 1024;
+              height = 768;
+            }
+
+          ps_export_view_async (file, which, frame, recorder, style, width, height,
+                                format, NULL, export_done, export_done_new (self, file));
+        }
+    }
+
+out:
+  if (self->chooser == GTK_FILE_CHOOSER_NATIVE (dialog))
+    g_clear_object (&self->chooser);
+}
+
+void
+_ps_window_export (PsWindow   *self,
+                   const char *what)
+{
+  g_autofree char *name = NULL;
+  gboolean csv;
+
+  if (self->chooser != NULL || self->runner == NULL)
+    return;
+
+  /* "current": the enlarged view, or the layout */
+  if (g_strcmp0 (what, "current") == 0)
+    what = self->enlarged != PS_WINDOW_VIEW_NONE ? export_names[self->enlarged - 1] : "layout";
+  if (!g_strv_contains (export_names, what) && g_strcmp0 (what, "csv") != 0)
+    return;
+
+  csv = g_str_equal (what, "csv");
+  name = g_strdup_printf ("%s-%s%s",
+                          self->scenario != NULL && self->scenario->pack != NULL ? self->scenario->pack->id : "packscope",
+                          csv ? "run" : what,
+                          csv ? ".csv" : ".png");
+
+  self->chooser = gtk_file_chooser_native_new (csv ? _("Export the Recorded Run") : _("Export the View"),
+                                               GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Export"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_object_set_data_full (G_OBJECT (self->chooser), "ps-export-what", g_strdup (what), g_free);
+
+  if (csv)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _("CSV (*.csv)"));
+      gtk_file_filter_add_pattern (filter, "*.csv");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+    }
+  else
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _("Images and documents (*.png, *.svg, *.pdf)"));
+      gtk_file_filter_add_pattern (filter, "*.png");
+      gtk_file_filter_add_pattern (filter, "*.svg");
+      gtk_file_filter_add_pattern (filter, "*.pdf");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+    }
+
+  g_signal_connect (self->chooser, "response", G_CALLBACK (export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+void
+_ps_window_update_actions (PsWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean have_runner = self->runner != NULL;
+  guint i = speed_index (self->speed);
+
+  gtk_widget_action_set_enabled (widget, "win.play", have_runner);
+  gtk_widget_action_set_enabled (widget, "win.step", have_runner);
+  gtk_widget_action_set_enabled (widget, "win.reset", have_runner);
+  gtk_widget_action_set_enabled (widget, "win.export", have_runner);
+  gtk_widget_action_set_enabled (widget, "win.apply-load", have_runner);
+  gtk_widget_action_set_enabled (widget, "win.follow-protocol", have_runner);
+  gtk_widget_action_set_enabled (widget, "win.speed-up",
+                                 !(self->speed == _ps_window_speeds[i] && i + 1 == _ps_window_n_speeds));
+  gtk_widget_action_set_enabled (widget, "win.speed-down", i > 0);
+}
+
+void
+_ps_window_class_init_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_property_action (widget_class, "win.play", "playing");
+  gtk_widget_class_install_property_action (widget_class, "win.speed", "speed");
+  gtk_widget_class_install_property_action (widget_class, "win.cooling", "cooling");
+  gtk_widget_class_install_action (widget_class, "win.step", NULL, play_step_action);
+  gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
+  gtk_widget_class_install_action (widget_class, "win.preset", "s", preset_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.enlarge", "i", enlarge_action);
+  gtk_widget_class_install_action (widget_class, "win.speed-up", NULL, speed_up_action);
+  gtk_widget_class_install_action (widget_class, "win.speed-down", NULL, speed_down_action);
+  gtk_widget_class_install_action (widget_class, "win.apply-load", NULL, apply_load_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-protocol", NULL, follow_protocol_action);
+}

@@ -1,4 +1,1115 @@
-/* ps-window.c: not written yet */
+/* ps-window.c: the main window
+ *
+ * The window owns the runner. Its views each take the runner's latest frame
+ * on their own frame-clock tick; the window's tick does the same for the
+ * summary and the clock. Nothing here steps the physics or waits on the
+ * worker: it only sends commands (ps_runner_play, _set_load, ...) and reads
+ * published frames.
+ */
 #include "config.h"
 
-#include <gtk/gtk.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ps-application.h"
+#include "ps-window-private.h"
+
+#define SUMMARY_INTERVAL_US (100 * 1000)
+
+enum {
+  PROP_0,
+  PROP_ENLARGED_VIEW,
+  PROP_PLAYING,
+  PROP_SPEED,
+  PROP_COOLING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  ROW_VOLTAGE,
+  ROW_CURRENT,
+  ROW_POWER,
+  ROW_SOC,
+  ROW_CHARGE,
+  ROW_ENERGY,
+  ROW_HEAT,
+  ROW_CELL_V_MIN,
+  ROW_CELL_V_MAX,
+  ROW_CELL_T_MIN,
+  ROW_CELL_T_MAX,
+  ROW_CELL_T_MEAN,
+  ROW_STEP,
+  N_ROWS
+};
+
+static const char *row_titles[N_ROWS] = {
+  N_("Voltage"),
+  N_("Current"),
+  N_("Power"),
+  N_("State of charge"),
+  N_("Discharged"),
+  N_("Energy out"),
+  N_("Heat"),
+  N_("Lowest cell"),
+  N_("Highest cell"),
+  N_("Coolest cell"),
+  N_("Hottest cell"),
+  N_("Mean cell"),
+  N_("Step"),
+};
+
+G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
+
+const double _ps_window_speeds[] = { 1.0, 10.0, 60.0, 600.0, 3600.0, PS_RUNNER_SPEED_MAX };
+const guint _ps_window_n_speeds = G_N_ELEMENTS (_ps_window_speeds);
+
+static void ps_window_update_summary (PsWindow      *self,
+                                      const PsFrame *frame);
+
+static void
+format_clock (char   *buf,
+              gsize   size,
+              double  time_s)
+{
+  guint64 t = (guint64) MAX (0.0, floor (time_s));
+
+  g_snprintf (buf, size, "%" G_GUINT64_FORMAT ":%02u:%02u",
+              t / 3600, (guint) ((t / 60) % 60), (guint) (t % 60));
+}
+
+static char *
+format_speed (double speed)
+{
+  if (speed == PS_RUNNER_SPEED_MAX)
+    return g_strdup (_("Max"));
+  return g_strdup_printf ("%g×", speed);
+}
+
+static char *
+format_temp (PsWindow *self,
+             double    temp_k)
+{
+  if (self->temp_unit == PS_TEMP_UNIT_KELVIN)
+    return g_strdup_printf ("%.1f K", temp_k);
+  return g_strdup_printf ("%.1f °C", temp_k - 273.15);
+}
+
+static char *
+format_power (PsWindow *self,
+              double    power_w)
+{
+  if (self->power_unit == PS_POWER_UNIT_WATT)
+    return g_strdup_printf ("%.0f W", power_w);
+  return g_strdup_printf ("%.2f kW", power_w / 1000.0);
+}
+
+static char *
+format_energy (PsWindow *self,
+               double    energy_wh)
+{
+  if (self->power_unit == PS_POWER_UNIT_WATT)
+    return g_strdup_printf ("%.0f Wh", energy_wh);
+  return g_strdup_printf ("%.2f kWh", energy_wh / 1000.0);
+}
+
+/* "#57 (group 28, M14)" */
+static char *
+describe_cell (const PsPack *pack,
+               guint         cell)
+{
+  guint group;
+  guint module;
+
+  if (pack == NULL || cell >= pack->n_cells || pack->n_parallel == 0)
+    return g_strdup_printf ("#%u", cell);
+
+  group = cell / pack->n_parallel;
+  if (pack->group_module != NULL && group < pack->n_series &&
+      (module = pack->group_module[group]) < pack->n_modules &&
+      pack->module_name != NULL && pack->module_name[module] != NULL)
+    return g_strdup_printf ("#%u (group %u, %s)", cell, group + 1, pack->module_name[module]);
+
+  return g_strdup_printf ("#%u (group %u)", cell, group + 1);
+}
+
+static void
+set_row (PsWindow   *self,
+         guint       row,
+         const char *text)
+{
+  gtk_label_set_label (self->summary_values[row], text);
+}
+
+static void
+ps_window_update_summary (PsWindow      *self,
+                          const PsFrame *frame)
+{
+  char clock[32];
+  char *s;
+
+  format_clock (clock, sizeof clock, frame->time_s);
+  gtk_label_set_label (self->clock_label, clock);
+
+  s = g_strdup_printf ("%.1f V", frame->pack_voltage_v);
+  set_row (self, ROW_VOLTAGE, s);
+  g_free (s);
+
+  s = g_strdup_printf ("%.1f A", frame->pack_current_a);
+  set_row (self, ROW_CURRENT, s);
+  g_free (s);
+
+  s = format_power (self, frame->pack_power_w);
+  set_row (self, ROW_POWER, s);
+  g_free (s);
+
+  s = g_strdup_printf ("%.1f %%  (cells %.1f–%.1f %%)",
+                       100.0 * frame->pack_soc,
+                       100.0 * frame->cell_soc_min,
+                       100.0 * frame->cell_soc_max);
+  set_row (self, ROW_SOC, s);
+  g_free (s);
+
+  s = g_strdup_printf ("%.2f Ah", frame->charge_ah);
+  set_row (self, ROW_CHARGE, s);
+  g_free (s);
+
+  s = format_energy (self, frame->energy_wh);
+  set_row (self, ROW_ENERGY, s);
+  g_free (s);
+
+  s = format_power (self, frame->heat_w);
+  set_row (self, ROW_HEAT, s);
+  g_free (s);
+
+  if (frame->n_cells > 0)
+    {
+      g_autofree char *vmin_cell = describe_cell (frame->pack, frame->cell_voltage_min_idx);
+      g_autofree char *vmax_cell = describe_cell (frame->pack, frame->cell_voltage_max_idx);
+      g_autofree char *tmin_cell = describe_cell (frame->pack, frame->cell_temp_min_idx);
+      g_autofree char *tmax_cell = describe_cell (frame->pack, frame->cell_temp_max_idx);
+      g_autofree char *tmin = format_temp (self, frame->cell_temp_min_k);
+      g_autofree char *tmax = format_temp (self, frame->cell_temp_max_k);
+      g_autofree char *tmean = format_temp (self, frame->cell_temp_mean_k);
+
+      s = g_strdup_printf ("%.3f V  %s", frame->cell_voltage_min_v, vmin_cell);
+      set_row (self, ROW_CELL_V_MIN, s);
+      g_free (s);
+      s = g_strdup_printf ("%.3f V  %s", frame->cell_voltage_max_v, vmax_cell);
+      set_row (self, ROW_CELL_V_MAX, s);
+      g_free (s);
+      s = g_strdup_printf ("%s  %s", tmin, tmin_cell);
+      set_row (self, ROW_CELL_T_MIN, s);
+      g_free (s);
+      s = g_strdup_printf ("%s  %s", tmax, tmax_cell);
+      set_row (self, ROW_CELL_T_MAX, s);
+      g_free (s);
+      set_row (self, ROW_CELL_T_MEAN, tmean);
+    }
+
+  if (frame->manual_load)
+    s = g_strdup (_("Manual load"));
+  else if (frame->finished)
+    s = g_strdup (_("Protocol finished"));
+  else if (frame->step > 0 && frame->step_text != NULL)
+    s = g_strdup_printf ("%u/%u  %s", frame->step, frame->n_steps, frame->step_text);
+  else
+    s = g_strdup ("–");
+  set_row (self, ROW_STEP, s);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_values[ROW_STEP]), s);
+  g_free (s);
+
+  /* limit warnings */
+  {
+    GString *w = g_string_new (NULL);
+
+    if (frame->limit_voltage_low)
+      g_string_append_printf (w, "%s\n", _("A cell is at its lower voltage limit"));
+    if (frame->limit_voltage_high)
+      g_string_append_printf (w, "%s\n", _("A cell is at its upper voltage limit"));
+    if (frame->limit_temp_high)
+      g_string_append_printf (w, "%s\n", _("A cell is over its temperature limit"));
+    if (frame->limit_current)
+      g_string_append_printf (w, "%s\n", _("The current is at the cells' limit"));
+    if (w->len > 0)
+      g_string_truncate (w, w->len - 1);
+    gtk_label_set_label (self->warning_label, w->str);
+    gtk_widget_set_visible (GTK_WIDGET (self->warning_label), w->len > 0);
+    g_string_free (w, TRUE);
+  }
+
+  {
+    g_autofree char *speed = format_speed (self->speed);
+    g_autofree char *status = NULL;
+
+    if (frame->finished)
+      status = g_strdup (_("Finished"));
+    else
+      status = g_strdup_printf ("%s · %s", self->playing ? _("Running") : _("Paused"), speed);
+    gtk_label_set_label (self->status_label, status);
+  }
+}
+
+static gboolean
+ps_window_tick (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  g_autoptr(PsFrame) frame = NULL;
+  gint64 now;
+
+  if (self->runner == NULL)
+    return G_SOURCE_CONTINUE;
+
+  frame = ps_runner_dup_frame (self->runner);
+  if (frame == NULL || frame->serial == self->last_serial)
+    return G_SOURCE_CONTINUE;
+
+  /* the protocol ended: show the play button as paused */
+  if (frame->finished && !self->was_finished && self->playing)
+    ps_window_set_playing (self, FALSE);
+  self->was_finished = frame->finished;
+
+  now = gdk_frame_clock_get_frame_time (frame_clock);
+  if (self->playing && now - self->last_summary_us < SUMMARY_INTERVAL_US)
+    return G_SOURCE_CONTINUE;
+
+  self->last_summary_us = now;
+  self->last_serial = frame->serial;
+  ps_window_update_summary (self, frame);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ps_window_update_speed_button (PsWindow *self)
+{
+  g_autofree char *label = format_speed (self->speed);
+
+  gtk_menu_button_set_label (self->speed_button, label);
+}
+
+static void
+ps_window_update_play_button (PsWindow *self)
+{
+  gtk_button_set_icon_name (self->play_button,
+                            self->playing ? "media-playback-pause-symbolic"
+                                          : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
+                               self->playing ? _("Pause (Space)") : _("Play (Space)"));
+}
+
+static void
+ps_window_update_enlarge_buttons (PsWindow *self)
+{
+  GtkButton *buttons[] = { self->layout_enlarge, self->curves_enlarge, self->thermal_enlarge };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      gboolean enlarged = self->enlarged == (PsWindowView) (i + 1);
+
+      gtk_button_set_icon_name (buttons[i], enlarged ? "view-restore-symbolic"
+                                                     : "view-fullscreen-symbolic");
+    }
+}
+
+static double
+ambient_k_from_display (PsWindow *self,
+                        double    value)
+{
+  return self->temp_unit == PS_TEMP_UNIT_KELVIN ? value : value + 273.15;
+}
+
+static void
+on_ambient_changed (GtkAdjustment *adjustment,
+                    PsWindow      *self)
+{
+  if (self->runner != NULL)
+    ps_runner_set_ambient (self->runner,
+                           ambient_k_from_display (self, gtk_adjustment_get_value (adjustment)));
+}
+
+static void
+ps_window_show_ambient (PsWindow *self,
+                        double    ambient_k)
+{
+  g_signal_handlers_block_by_func (self->ambient_adjustment, on_ambient_changed, self);
+  if (self->temp_unit == PS_TEMP_UNIT_KELVIN)
+    {
+      gtk_adjustment_configure (self->ambient_adjustment, ambient_k,
+                                233.15, 333.15, 1.0, 5.0, 0.0);
+      gtk_label_set_label (self->ambient_label, _("Ambient (K)"));
+    }
+  else
+    {
+      gtk_adjustment_configure (self->ambient_adjustment, ambient_k - 273.15,
+                                -40.0, 60.0, 1.0, 5.0, 0.0);
+      gtk_label_set_label (self->ambient_label, _("Ambient (°C)"));
+    }
+  g_signal_handlers_unblock_by_func (self->ambient_adjustment, on_ambient_changed, self);
+}
+
+static void
+ps_window_update_load_unit (PsWindow *self)
+{
+  gboolean power = gtk_drop_down_get_selected (self->load_mode) == 1;
+
+  gtk_label_set_label (self->load_unit_label, power ? "kW" : "A");
+}
+
+static void
+on_load_control_changed (PsWindow *self)
+{
+  ps_window_update_load_unit (self);
+
+  /* a manual load already running follows the controls live */
+  if (self->runner != NULL)
+    {
+      g_autoptr(PsFrame) frame = ps_runner_dup_frame (self->runner);
+
+      if (frame != NULL && frame->manual_load)
+        _ps_window_apply_load (self);
+    }
+}
+
+void
+_ps_window_apply_load (PsWindow *self)
+{
+  PsLoad load;
+  double value = gtk_adjustment_get_value (self->load_adjustment);
+  double sign = gtk_drop_down_get_selected (self->load_direction) == 1 ? -1.0 : 1.0;
+
+  if (self->runner == NULL)
+    return;
+
+  if (gtk_drop_down_get_selected (self->load_mode) == 1)
+    {
+      load.mode = PS_LOAD_POWER;
+      load.value = sign * value * 1000.0;
+    }
+  else
+    {
+      load.mode = PS_LOAD_CURRENT;
+      load.value = sign * value;
+    }
+  if (value == 0.0)
+    load.mode = PS_LOAD_REST;
+
+  ps_runner_set_load (self->runner, &load);
+}
+
+static const PsQuantity quantity_of_row[] = {
+  PS_QUANTITY_SOC,
+  PS_QUANTITY_VOLTAGE,
+  PS_QUANTITY_CURRENT,
+  PS_QUANTITY_TEMPERATURE,
+  PS_QUANTITY_DEVIATION,
+  PS_QUANTITY_HEAT,
+};
+
+static void
+on_quantity_selected (PsWindow *self)
+{
+  guint row = gtk_drop_down_get_selected (self->quantity_dropdown);
+
+  if (row < G_N_ELEMENTS (quantity_of_row))
+    ps_pack_view_set_quantity (self->pack_view, quantity_of_row[row]);
+}
+
+static void
+on_pack_view_quantity (PsWindow *self)
+{
+  PsQuantity q = ps_pack_view_get_quantity (self->pack_view);
+
+  for (guint i = 0; i < G_N_ELEMENTS (quantity_of_row); i++)
+    if (quantity_of_row[i] == q && gtk_drop_down_get_selected (self->quantity_dropdown) != i)
+      gtk_drop_down_set_selected (self->quantity_dropdown, i);
+}
+
+static const guint curves_of_row[] = {
+  PS_CURVE_ALL_TIME,
+  PS_CURVE_VOLTAGE,
+  PS_CURVE_CURRENT,
+  PS_CURVE_POWER,
+  PS_CURVE_SOC,
+  PS_CURVE_TEMPERATURE,
+  PS_CURVE_DISCHARGE,
+};
+
+static void
+on_curves_selected (PsWindow *self)
+{
+  guint row = gtk_drop_down_get_selected (self->curves_dropdown);
+
+  if (row < G_N_ELEMENTS (curves_of_row))
+    ps_curve_view_set_curves (self->curve_view, curves_of_row[row]);
+}
+
+static void
+on_isotherms_toggled (PsWindow *self)
+{
+  ps_thermal_view_set_isotherms (self->thermal_view,
+                                 gtk_toggle_button_get_active (self->isotherms_toggle));
+}
+
+static void
+on_selected_cell (PsWindow *self)
+{
+  int cell = ps_pack_view_get_selected_cell (self->pack_view);
+
+  ps_curve_view_set_selected_cell (self->curve_view, cell);
+  ps_cell_inspector_set_cell (self->cell_inspector, cell);
+}
+
+static void
+on_inspector_cell (PsWindow *self)
+{
+  int cell = ps_cell_inspector_get_cell (self->cell_inspector);
+
+  ps_pack_view_set_selected_cell (self->pack_view, cell);
+}
+
+static void
+ps_window_set_runner_on_views (PsWindow *self,
+                               PsRunner *runner)
+{
+  ps_pack_view_set_runner (self->pack_view, runner);
+  ps_curve_view_set_runner (self->curve_view, runner);
+  ps_thermal_view_set_runner (self->thermal_view, runner);
+  ps_cell_inspector_set_runner (self->cell_inspector, runner);
+}
+
+static void
+ps_window_build_preset_menu (PsWindow *self)
+{
+  g_auto(GStrv) ids = ps_pack_list_presets ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) presets = g_menu_new ();
+  g_autoptr(GMenu) file = g_menu_new ();
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      g_autoptr(PsPack) pack = ps_pack_new_from_id (ids[i], NULL);
+      g_autoptr(GMenuItem) item = NULL;
+
+      item = g_menu_item_new (pack != NULL && pack->name != NULL ? pack->name : ids[i], NULL);
+      g_menu_item_set_action_and_target (item, "win.preset", "s", ids[i]);
+      g_menu_append_item (presets, item);
+    }
+
+  g_menu_append_section (menu, _("Pack Presets"), G_MENU_MODEL (presets));
+  g_menu_append (file, _("Open Scenario File…"), "win.open");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (file));
+  gtk_menu_button_set_menu_model (self->preset_button, G_MENU_MODEL (menu));
+}
+
+gboolean
+ps_window_set_scenario (PsWindow          *self,
+                        const PsScenario  *scenario,
+                        GError           **error)
+{
+  PsRunner *old;
+  PsRunner *runner;
+  double one_c;
+
+  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (scenario != NULL, FALSE);
+
+  runner = ps_runner_new (scenario, error);
+  if (runner == NULL)
+    return FALSE;
+
+  old = self->runner;
+  self->runner = runner;
+  ps_window_set_runner_on_views (self, runner);
+  g_clear_pointer (&old, ps_runner_free);
+
+  g_clear_pointer (&self->scenario, ps_scenario_free);
+  self->scenario = ps_scenario_copy (scenario);
+  g_free (self->scenario_source);
+  self->scenario_source = g_strdup (scenario->source_name);
+
+  self->last_serial = G_MAXUINT64;
+  self->was_finished = FALSE;
+  ps_pack_view_set_selected_cell (self->pack_view, -1);
+  ps_pack_view_reset_view (self->pack_view);
+
+  /* the header and the controls show the new scenario */
+  {
+    const char *pack_name = scenario->pack->name != NULL ? scenario->pack->name : scenario->pack->id;
+    g_autofree char *subtitle = g_strdup_printf ("%u cells, %uP%uS",
+                                                 scenario->pack->n_cells,
+                                                 scenario->pack->n_parallel,
+                                                 scenario->pack->n_series);
+
+    gtk_menu_button_set_label (self->preset_button, pack_name);
+    adw_window_title_set_title (self->window_title,
+                                scenario->name != NULL ? scenario->name : pack_name);
+    adw_window_title_set_subtitle (self->window_title, subtitle);
+  }
+
+  one_c = scenario->pack->n_parallel * scenario->cell->capacity_ah;
+  gtk_adjustment_set_upper (self->load_adjustment, MAX (2000.0, 10.0 * one_c));
+  g_signal_handlers_block_by_func (self->load_adjustment, on_load_control_changed, self);
+  gtk_adjustment_set_value (self->load_adjustment, round (one_c));
+  g_signal_handlers_unblock_by_func (self->load_adjustment, on_load_control_changed, self);
+
+  ps_window_show_ambient (self, scenario->ambient_k);
+  self->cooling = scenario->cooling_enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
+
+  ps_runner_set_speed (runner, self->speed);
+  if (self->playing)
+    ps_runner_play (runner);
+
+  _ps_window_update_actions (self);
+
+  {
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
+
+    if (frame != NULL)
+      ps_window_update_summary (self, frame);
+  }
+
+  return TRUE;
+}
+
+gboolean
+ps_window_open_scenario (PsWindow    *self,
+                         const char  *id_or_path,
+                         GError     **error)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+
+  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (id_or_path != NULL, FALSE);
+
+  scenario = ps_scenario_new_lookup (id_or_path, error);
+  if (scenario == NULL)
+    return FALSE;
+
+  return ps_window_set_scenario (self, scenario, error);
+}
+
+const PsScenario *
+ps_window_get_scenario (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+
+  return self->scenario;
+}
+
+PsRunner *
+ps_window_get_runner (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+
+  return self->runner;
+}
+
+GtkWidget *
+ps_window_get_view (PsWindow     *self,
+                    PsWindowView  view)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+
+  switch (view)
+    {
+    case PS_WINDOW_VIEW_LAYOUT:
+      return GTK_WIDGET (self->pack_view);
+    case PS_WINDOW_VIEW_CURVES:
+      return GTK_WIDGET (self->curve_view);
+    case PS_WINDOW_VIEW_THERMAL:
+      return GTK_WIDGET (self->thermal_view);
+    case PS_WINDOW_VIEW_NONE:
+    default:
+      return NULL;
+    }
+}
+
+GtkWidget *
+ps_window_get_cell_inspector (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->cell_inspector);
+}
+
+PsWindowView
+ps_window_get_enlarged_view (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), PS_WINDOW_VIEW_NONE);
+
+  return self->enlarged;
+}
+
+void
+ps_window_set_enlarged_view (PsWindow     *self,
+                             PsWindowView  view)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  if (view > PS_WINDOW_VIEW_THERMAL)
+    view = PS_WINDOW_VIEW_NONE;
+  if (self->enlarged == view)
+    return;
+
+  self->enlarged = view;
+  gtk_widget_set_visible (self->layout_card,
+                          view == PS_WINDOW_VIEW_NONE || view == PS_WINDOW_VIEW_LAYOUT);
+  gtk_widget_set_visible (self->curves_card,
+                          view == PS_WINDOW_VIEW_NONE || view == PS_WINDOW_VIEW_CURVES);
+  gtk_widget_set_visible (self->thermal_card,
+                          view == PS_WINDOW_VIEW_NONE || view == PS_WINDOW_VIEW_THERMAL);
+  ps_window_update_enlarge_buttons (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENLARGED_VIEW]);
+}
+
+gboolean
+ps_window_get_playing (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
+
+  return self->playing;
+}
+
+void
+ps_window_set_playing (PsWindow *self,
+                       gboolean  playing)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  playing = !!playing;
+  if (self->playing == playing)
+    return;
+
+  self->playing = playing;
+  if (self->runner != NULL)
+    {
+      if (playing)
+        ps_runner_play (self->runner);
+      else
+        ps_runner_pause (self->runner);
+    }
+  ps_window_update_play_button (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+}
+
+double
+ps_window_get_speed (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), 0.0);
+
+  return self->speed;
+}
+
+void
+ps_window_set_speed (PsWindow *self,
+                     double    speed)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  if (!isfinite (speed) || speed < 0.0)
+    speed = PS_RUNNER_SPEED_MAX;
+  if (self->speed == speed)
+    return;
+
+  self->speed = speed;
+  if (self->runner != NULL)
+    ps_runner_set_speed (self->runner, speed);
+  ps_window_update_speed_button (self);
+  _ps_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+}
+
+gboolean
+ps_window_get_cooling (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
+
+  return self->cooling;
+}
+
+void
+ps_window_set_cooling (PsWindow *self,
+                       gboolean  cooling)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  cooling = !!cooling;
+  if (self->cooling == cooling)
+    return;
+
+  self->cooling = cooling;
+  if (self->runner != NULL)
+    ps_runner_set_cooling (self->runner, cooling);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
+}
+
+void
+ps_window_toast (PsWindow   *self,
+                 const char *message)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* settings */
+
+static PsColormapId
+colormap_from_string (const char *s)
+{
+  if (g_strcmp0 (s, "viridis") == 0)
+    return PS_COLORMAP_VIRIDIS;
+  if (g_strcmp0 (s, "inferno") == 0)
+    return PS_COLORMAP_INFERNO;
+  if (g_strcmp0 (s, "diverging") == 0)
+    return PS_COLORMAP_DIVERGING;
+  return PS_COLORMAP_AUTO;
+}
+
+static void
+ps_window_apply_units (PsWindow    *self,
+                       PsTempUnit   temp_unit,
+                       PsPowerUnit  power_unit)
+{
+  double ambient_k = ambient_k_from_display (self, gtk_adjustment_get_value (self->ambient_adjustment));
+
+  self->temp_unit = temp_unit;
+  self->power_unit = power_unit;
+  ps_pack_view_set_units (self->pack_view, temp_unit, power_unit);
+  ps_curve_view_set_units (self->curve_view, temp_unit, power_unit);
+  ps_thermal_view_set_units (self->thermal_view, temp_unit, power_unit);
+  ps_cell_inspector_set_units (self->cell_inspector, temp_unit, power_unit);
+  ps_window_show_ambient (self, ambient_k);
+
+  self->last_serial = G_MAXUINT64;
+  self->last_summary_us = 0;
+}
+
+static void
+on_settings_changed (GSettings  *settings,
+                     const char *key,
+                     PsWindow   *self)
+{
+  if (key == NULL || g_str_equal (key, "layout-colormap"))
+    {
+      g_autofree char *map = g_settings_get_string (settings, "layout-colormap");
+
+      ps_pack_view_set_colormap (self->pack_view, colormap_from_string (map));
+    }
+
+  if (key == NULL || g_str_equal (key, "temperature-unit") || g_str_equal (key, "power-unit"))
+    {
+      g_autofree char *t = g_settings_get_string (settings, "temperature-unit");
+      g_autofree char *p = g_settings_get_string (settings, "power-unit");
+
+      ps_window_apply_units (self,
+                             g_strcmp0 (t, "kelvin") == 0 ? PS_TEMP_UNIT_KELVIN : PS_TEMP_UNIT_CELSIUS,
+                             g_strcmp0 (p, "watt") == 0 ? PS_POWER_UNIT_WATT : PS_POWER_UNIT_KILOWATT);
+    }
+}
+
+void
+ps_window_bind_settings (PsWindow  *self,
+                         GSettings *settings)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+  g_return_if_fail (!settings || G_IS_SETTINGS (settings));
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_func (self->settings, on_settings_changed, self);
+  g_set_object (&self->settings, settings);
+  if (settings == NULL)
+    return;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               MAX (640, g_settings_get_int (settings, "window-width")),
+                               MAX (480, g_settings_get_int (settings, "window-height")));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  ps_window_set_speed (self, g_settings_get_double (settings, "default-speed"));
+
+  g_signal_connect (settings, "changed", G_CALLBACK (on_settings_changed), self);
+  on_settings_changed (settings, NULL, self);
+}
+
+static gboolean
+ps_window_close_request (GtkWindow *window)
+{
+  PsWindow *self = PS_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized",
+                              gtk_window_is_maximized (window));
+      g_settings_set_string (self->settings, "last-scenario",
+                             self->scenario_source != NULL ? self->scenario_source : "");
+    }
+
+  return GTK_WINDOW_CLASS (ps_window_parent_class)->close_request (window);
+}
+
+static void
+ps_window_build_summary (PsWindow *self)
+{
+  for (guint i = 0; i < N_ROWS; i++)
+    {
+      GtkWidget *title = gtk_label_new (_(row_titles[i]));
+      GtkWidget *value = gtk_label_new ("–");
+
+      gtk_label_set_xalign (GTK_LABEL (title), 0.0);
+      gtk_widget_add_css_class (title, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (value), 0.0);
+      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
+      gtk_label_set_selectable (GTK_LABEL (value), FALSE);
+      gtk_widget_set_hexpand (value, TRUE);
+      gtk_widget_add_css_class (value, "numeric");
+      gtk_grid_attach (self->summary_grid, title, 0, i, 1, 1);
+      gtk_grid_attach (self->summary_grid, value, 1, i, 1, 1);
+      self->summary_values[i] = GTK_LABEL (value);
+    }
+}
+
+PsWindow *
+ps_window_new (GtkApplication *application)
+{
+  return g_object_new (PS_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+static void
+ps_window_dispose (GObject *object)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+
+  /* the views keep a raw pointer to the runner: detach them first */
+  if (self->runner != NULL)
+    {
+      if (self->pack_view != NULL)
+        ps_window_set_runner_on_views (self, NULL);
+      g_clear_pointer (&self->runner, ps_runner_free);
+    }
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+
+  if (self->settings != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->settings, on_settings_changed, self);
+      g_clear_object (&self->settings);
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (ps_window_parent_class)->dispose (object);
+}
+
+static void
+ps_window_finalize (GObject *object)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  g_clear_pointer (&self->scenario, ps_scenario_free);
+  g_clear_pointer (&self->scenario_source, g_free);
+
+  G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
+}
+
+static void
+ps_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENLARGED_VIEW:
+      g_value_set_int (value, self->enlarged);
+      break;
+    case PROP_PLAYING:
+      g_value_set_boolean (value, self->playing);
+      break;
+    case PROP_SPEED:
+      g_value_set_double (value, self->speed);
+      break;
+    case PROP_COOLING:
+      g_value_set_boolean (value, self->cooling);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ps_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENLARGED_VIEW:
+      ps_window_set_enlarged_view (self, g_value_get_int (value));
+      break;
+    case PROP_PLAYING:
+      ps_window_set_playing (self, g_value_get_boolean (value));
+      break;
+    case PROP_SPEED:
+      ps_window_set_speed (self, g_value_get_double (value));
+      break;
+    case PROP_COOLING:
+      ps_window_set_cooling (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ps_window_class_init (PsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ps_window_dispose;
+  object_class->finalize = ps_window_finalize;
+  object_class->get_property = ps_window_get_property;
+  object_class->set_property = ps_window_set_property;
+
+  window_class->close_request = ps_window_close_request;
+
+  properties[PROP_ENLARGED_VIEW] =
+    g_param_spec_int ("enlarged-view", NULL, NULL,
+                      PS_WINDOW_VIEW_NONE, PS_WINDOW_VIEW_THERMAL, PS_WINDOW_VIEW_NONE,
+                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PLAYING] =
+    g_param_spec_boolean ("playing", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SPEED] =
+    g_param_spec_double ("speed", NULL, NULL,
+                         0.0, 1.0e6, 60.0,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_COOLING] =
+    g_param_spec_boolean ("cooling", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (PS_TYPE_PACK_VIEW);
+  g_type_ensure (PS_TYPE_CURVE_VIEW);
+  g_type_ensure (PS_TYPE_THERMAL_VIEW);
+  g_type_ensure (PS_TYPE_CELL_INSPECTOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ps-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, preset_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, speed_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, clock_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, load_direction);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, load_mode);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, load_value);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, load_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, load_unit_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, ambient_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, ambient_spin);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, ambient_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, cooling_switch);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, views_grid);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, layout_card);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, curves_card);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, thermal_card);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, layout_enlarge);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, curves_enlarge);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, thermal_enlarge);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, quantity_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, curves_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, isotherms_toggle);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, pack_view);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, curve_view);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, thermal_view);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, cell_inspector);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, summary_grid);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, warning_label);
+
+  _ps_window_class_init_actions (widget_class);
+}
+
+static void
+ps_window_init (PsWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->speed = 60.0;
+  self->cooling = TRUE;
+  self->enlarged = PS_WINDOW_VIEW_NONE;
+  self->temp_unit = PS_TEMP_UNIT_CELSIUS;
+  self->power_unit = PS_POWER_UNIT_KILOWATT;
+  self->last_serial = G_MAXUINT64;
+
+  ps_window_build_summary (self);
+  ps_window_build_preset_menu (self);
+  ps_window_update_speed_button (self);
+  ps_window_update_play_button (self);
+  ps_window_update_enlarge_buttons (self);
+  ps_window_update_load_unit (self);
+
+  g_signal_connect_swapped (self->load_mode, "notify::selected",
+                            G_CALLBACK (on_load_control_changed), self);
+  g_signal_connect_swapped (self->load_direction, "notify::selected",
+                            G_CALLBACK (on_load_control_changed), self);
+  g_signal_connect_swapped (self->load_adjustment, "value-changed",
+                            G_CALLBACK (on_load_control_changed), self);
+  g_signal_connect (self->ambient_adjustment, "value-changed",
+                    G_CALLBACK (on_ambient_changed), self);
+  g_signal_connect_swapped (self->quantity_dropdown, "notify::selected",
+                            G_CALLBACK (on_quantity_selected), self);
+  g_signal_connect_swapped (self->pack_view, "notify::quantity",
+                            G_CALLBACK (on_pack_view_quantity), self);
+  g_signal_connect_swapped (self->curves_dropdown, "notify::selected",
+                            G_CALLBACK (on_curves_selected), self);
+  g_signal_connect_swapped (self->isotherms_toggle, "toggled",
+                            G_CALLBACK (on_isotherms_toggled), self);
+  g_signal_connect_swapped (self->pack_view, "notify::selected-cell",
+                            G_CALLBACK (on_selected_cell), self);
+  g_signal_connect_swapped (self->cell_inspector, "notify::cell",
+                            G_CALLBACK (on_inspector_cell), self);
+
+  on_pack_view_quantity (self);
+
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), ps_window_tick, NULL, NULL);
+
+  _ps_window_update_actions (self);
+}

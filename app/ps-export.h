@@ -1,0 +1,75 @@
+/* ps-export.h: views as PNG, SVG or PDF, and the recorded run as CSV
+ *
+ * Views are drawn by the same cairo renderers the widgets use, at the view's
+ * size and with its style. Files are written atomically
+ * (g_file_replace_contents: a temporary file renamed over the target), so a
+ * failed export leaves no half-written file. The _async functions do the
+ * drawing and the writing on a GTask worker thread.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ps-render.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PS_EXPORT_PNG,
+  PS_EXPORT_SVG,
+  PS_EXPORT_PDF,
+  PS_EXPORT_CSV,
+} PsExportFormat;
+
+typedef enum
+{
+  PS_EXPORT_VIEW_LAYOUT,
+  PS_EXPORT_VIEW_CURVES,
+  PS_EXPORT_VIEW_THERMAL,
+} PsExportView;
+
+/* The CLI's CSV header (without the newline). */
+#define PS_EXPORT_CSV_HEADER \
+  "time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc," \
+  "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c," \
+  "heat_w,charge_ah,energy_wh"
+
+/* From the file name's extension (case-insensitive); FALSE if unknown. */
+gboolean  ps_export_format_from_name (const char           *name,
+                                      PsExportFormat       *format);
+const char *ps_export_format_get_extension (PsExportFormat format);
+
+/* The view drawn into a PNG, SVG or PDF document in memory. */
+GBytes   *ps_export_render_view      (PsExportView          view,
+                                      const PsFrame        *frame,
+                                      PsRecorder           *recorder,
+                                      const PsRenderStyle  *style,
+                                      int                   width,
+                                      int                   height,
+                                      PsExportFormat        format,
+                                      GError              **error);
+/* The whole recorded run, one row per sample, the CLI's columns. */
+GBytes   *ps_export_csv              (PsRecorder           *recorder,
+                                      GError              **error);
+
+void      ps_export_view_async       (GFile                *file,
+                                      PsExportView          view,
+                                      PsFrame              *frame,
+                                      PsRecorder           *recorder,
+                                      const PsRenderStyle  *style,
+                                      int                   width,
+                                      int                   height,
+                                      PsExportFormat        format,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+void      ps_export_csv_async        (GFile                *file,
+                                      PsRecorder           *recorder,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+gboolean  ps_export_finish           (GAsyncResult         *result,
+                                      GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,333 @@
+/* ps-screenshot.c: headless screenshots of the real window through GTK */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "ps-engine.h"
+#include "ps-pack-view.h"
+#include "ps-curve-view.h"
+#include "ps-thermal-view.h"
+#include "ps-screenshot.h"
+#include "ps-window.h"
+
+#define MIN_SIZE 64
+#define MAX_SIZE 8192
+#define MAX_RUN_S (1000.0 * 3600.0)
+#define PAINT_TIMEOUT_MS 30000
+
+gboolean
+ps_screenshot_parse_size (const char  *text,
+                          int         *width,
+                          int         *height,
+                          GError     **error)
+{
+  guint64 w, h;
+  char *end = NULL;
+
+  if (text == NULL)
+    goto bad;
+
+  if (!g_ascii_isdigit (*text))
+    goto bad;
+  w = g_ascii_strtoull (text, &end, 10);
+  if (end == NULL || (*end != 'x' && *end != 'X'))
+    goto bad;
+  text = end + 1;
+  if (!g_ascii_isdigit (*text))
+    goto bad;
+  h = g_ascii_strtoull (text, &end, 10);
+  if (end == NULL || *end != '\0')
+    goto bad;
+
+  if (w < MIN_SIZE || h < MIN_SIZE || w > MAX_SIZE || h > MAX_SIZE)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--size: %" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT
+                   " is outside %dx%d..%dx%d",
+                   w, h, MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE);
+      return FALSE;
+    }
+
+  *width = (int) w;
+  *height = (int) h;
+  return TRUE;
+
+bad:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "--size: expected WIDTHxHEIGHT such as 1280x800, got “%s”",
+               text != NULL ? text : "");
+  return FALSE;
+}
+
+typedef struct
+{
+  guint    paints;
+  gboolean timed_out;
+} WaitData;
+
+static void
+on_after_paint (GdkFrameClock *frame_clock,
+                WaitData      *data)
+{
+  data->paints++;
+}
+
+static gboolean
+keep_ticking (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  /* a tick callback keeps the frame clock painting */
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  WaitData *data = user_data;
+
+  data->timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+ps_screenshot_wait_painted (GtkWidget *widget,
+                            guint      n_paints,
+                            guint      timeout_ms)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GdkFrameClock *frame_clock;
+  WaitData data = { 0, FALSE };
+  guint timeout_id;
+  guint tick_id;
+  gulong handler;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+
+  if (GTK_IS_WINDOW (root) && !gtk_widget_get_visible (GTK_WIDGET (root)))
+    gtk_window_present (GTK_WINDOW (root));
+
+  timeout_id = g_timeout_add (timeout_ms, on_timeout, &data);
+
+  while (!data.timed_out && gtk_widget_get_frame_clock (widget) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (data.timed_out)
+    return FALSE;
+
+  frame_clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint), &data);
+  tick_id = gtk_widget_add_tick_callback (widget, keep_ticking, NULL, NULL);
+
+  while (!data.timed_out && data.paints < n_paints)
+    g_main_context_iteration (NULL, TRUE);
+
+  gtk_widget_remove_tick_callback (widget, tick_id);
+  g_signal_handler_disconnect (frame_clock, handler);
+  if (!data.timed_out)
+    g_source_remove (timeout_id);
+
+  return data.paints >= n_paints;
+}
+
+GdkTexture *
+ps_screenshot_render (GtkWidget  *widget,
+                      GError    **error)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+  GtkNative *native;
+  GskRenderer *renderer;
+  GdkTexture *texture;
+  int width, height;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  native = gtk_widget_get_native (widget);
+  renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+
+  if (renderer == NULL || width < 1 || height < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Screenshot: the %s is not on screen (no renderer or no size)",
+                   G_OBJECT_TYPE_NAME (widget));
+      return NULL;
+    }
+
+  /* the render node the widget drew in its last paint */
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Screenshot: the %s has not drawn anything",
+                   G_OBJECT_TYPE_NAME (widget));
+      return NULL;
+    }
+
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (texture == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                 "Screenshot: the renderer %s could not render the %s",
+                 G_OBJECT_TYPE_NAME (renderer), G_OBJECT_TYPE_NAME (widget));
+
+  return texture;
+}
+
+gboolean
+ps_screenshot_save_png (GdkTexture  *texture,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GBytes) png = NULL;
+
+  g_return_val_if_fail (GDK_IS_TEXTURE (texture), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  png = gdk_texture_save_to_png_bytes (texture);
+  if (png == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Screenshot: encoding the PNG for %s failed", path);
+      return FALSE;
+    }
+
+  if (!g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error))
+    {
+      g_prefix_error (error, "Screenshot: ");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+fail (GError *error)
+{
+  g_printerr ("packscope: %s\n", error->message);
+  g_error_free (error);
+  return 2;
+}
+
+int
+ps_screenshot_run (GtkApplication            *application,
+                   const PsScreenshotOptions *options)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkWidget *window = NULL;
+  GtkWidget *target = NULL;
+  PsRunner *own_runner = NULL;
+  const char *view = options->view != NULL ? options->view : "window";
+  GError *error = NULL;
+  int status = 0;
+
+  if (options->output == NULL || options->output[0] == '\0')
+    return fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                              "--screenshot: expected an output file name"));
+  if (!isfinite (options->run_s) || options->run_s < 0.0 || options->run_s > MAX_RUN_S)
+    return fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                              "--run: expected simulated seconds in 0..%.0f, got %g",
+                              MAX_RUN_S, options->run_s));
+  if (options->width < MIN_SIZE || options->height < MIN_SIZE ||
+      options->width > MAX_SIZE || options->height > MAX_SIZE)
+    return fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                              "--size: %dx%d is outside %dx%d..%dx%d",
+                              options->width, options->height,
+                              MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE));
+  if (!g_str_equal (view, "window") && !g_str_equal (view, "layout") &&
+      !g_str_equal (view, "curves") && !g_str_equal (view, "thermal"))
+    return fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                              "--view: expected window, layout, curves or thermal, got “%s”",
+                              view));
+
+  scenario = ps_scenario_new_lookup (options->scenario != NULL ? options->scenario : "leaf-2011",
+                                     &error);
+  if (scenario == NULL)
+    return fail (error);
+  if (options->protocol != NULL &&
+      !ps_scenario_set_protocol (scenario, options->protocol, &error))
+    return fail (error);
+
+  if (g_str_equal (view, "window"))
+    {
+      PsWindow *win = ps_window_new (application);
+
+      window = GTK_WIDGET (win);
+      if (!ps_window_set_scenario (win, scenario, &error))
+        {
+          gtk_window_destroy (GTK_WINDOW (window));
+          return fail (error);
+        }
+      ps_runner_run_until (ps_window_get_runner (win), options->run_s);
+      target = window;
+    }
+  else
+    {
+      own_runner = ps_runner_new (scenario, &error);
+      if (own_runner == NULL)
+        return fail (error);
+      ps_runner_run_until (own_runner, options->run_s);
+
+      if (g_str_equal (view, "layout"))
+        {
+          target = ps_pack_view_new ();
+          ps_pack_view_set_runner (PS_PACK_VIEW (target), own_runner);
+        }
+      else if (g_str_equal (view, "curves"))
+        {
+          target = ps_curve_view_new ();
+          ps_curve_view_set_runner (PS_CURVE_VIEW (target), own_runner);
+        }
+      else
+        {
+          target = ps_thermal_view_new ();
+          ps_thermal_view_set_runner (PS_THERMAL_VIEW (target), own_runner);
+        }
+
+      window = gtk_window_new ();
+      gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
+      gtk_window_set_child (GTK_WINDOW (window), target);
+    }
+
+  gtk_window_set_title (GTK_WINDOW (window), "Packscope");
+  gtk_window_set_default_size (GTK_WINDOW (window), options->width, options->height);
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (!ps_screenshot_wait_painted (target, 4, PAINT_TIMEOUT_MS))
+    error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                         "Screenshot: the window did not draw within %d s (is there a display?)",
+                         PAINT_TIMEOUT_MS / 1000);
+  else if ((texture = ps_screenshot_render (target, &error)) != NULL)
+    ps_screenshot_save_png (texture, options->output, &error);
+
+  if (error != NULL)
+    status = fail (error);
+
+  /* views hold a raw pointer to the runner: detach before freeing it */
+  if (own_runner != NULL)
+    {
+      if (PS_IS_PACK_VIEW (target))
+        ps_pack_view_set_runner (PS_PACK_VIEW (target), NULL);
+      else if (PS_IS_CURVE_VIEW (target))
+        ps_curve_view_set_runner (PS_CURVE_VIEW (target), NULL);
+      else if (PS_IS_THERMAL_VIEW (target))
+        ps_thermal_view_set_runner (PS_THERMAL_VIEW (target), NULL);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_pointer (&own_runner, ps_runner_free);
+
+  /* let the destruction finish before the application shuts down */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  return status;
+}

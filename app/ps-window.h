@@ -1,0 +1,72 @@
+/* ps-window.h: the main window
+ *
+ * Composes the pack layout, the curves and the thermal map over one runner,
+ * with the run controls in the header bar, a live load control, the pack
+ * summary and the cell inspector. Every command is an action in "win."
+ * (see ps-window-actions.c).
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ps-engine.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PS_WINDOW_VIEW_NONE    = 0,
+  PS_WINDOW_VIEW_LAYOUT  = 1,
+  PS_WINDOW_VIEW_CURVES  = 2,
+  PS_WINDOW_VIEW_THERMAL = 3,
+} PsWindowView;
+
+#define PS_TYPE_WINDOW (ps_window_get_type ())
+G_DECLARE_FINAL_TYPE (PsWindow, ps_window, PS, WINDOW, AdwApplicationWindow)
+
+/* application may be NULL (benchmarks and tests) */
+PsWindow     *ps_window_new                (GtkApplication   *application);
+
+/* Replaces the runner with one for a copy of scenario; plays if playing. */
+gboolean      ps_window_set_scenario       (PsWindow         *self,
+                                            const PsScenario *scenario,
+                                            GError          **error);
+/* A preset id or a scenario file path. */
+gboolean      ps_window_open_scenario      (PsWindow         *self,
+                                            const char       *id_or_path,
+                                            GError          **error);
+const PsScenario *ps_window_get_scenario   (PsWindow         *self);
+PsRunner     *ps_window_get_runner         (PsWindow         *self);
+
+GtkWidget    *ps_window_get_view           (PsWindow         *self,
+                                            PsWindowView      view);
+GtkWidget    *ps_window_get_cell_inspector (PsWindow         *self);
+
+/* "enlarged-view": one view fills the views' area, or NONE */
+PsWindowView  ps_window_get_enlarged_view  (PsWindow         *self);
+void          ps_window_set_enlarged_view  (PsWindow         *self,
+                                            PsWindowView      view);
+/* "playing" */
+gboolean      ps_window_get_playing        (PsWindow         *self);
+void          ps_window_set_playing        (PsWindow         *self,
+                                            gboolean          playing);
+/* "speed": simulated seconds per second, PS_RUNNER_SPEED_MAX = max */
+double        ps_window_get_speed          (PsWindow         *self);
+void          ps_window_set_speed          (PsWindow         *self,
+                                            double            speed);
+/* "cooling" */
+gboolean      ps_window_get_cooling        (PsWindow         *self);
+void          ps_window_set_cooling        (PsWindow         *self,
+                                            gboolean          cooling);
+
+/* Restores size and state from settings, applies colour map and units now
+ * and whenever they change, and saves the state on close. Not called for
+ * headless screenshots, which stay deterministic. */
+void          ps_window_bind_settings      (PsWindow         *self,
+                                            GSettings        *settings);
+
+/* Shows a message in a toast (errors as well as confirmations). */
+void          ps_window_toast              (PsWindow         *self,
+                                            const char       *message);
+
+G_END_DECLS
