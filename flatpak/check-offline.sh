@@ -313,7 +313,7 @@ shots=$work/shots
 rm -rf "$shots" && mkdir -p "$shots" || fail "cannot create $shots"
 shot=$shots/leaf-2011.png
 # the app itself has no file access: grant this one directory for this run
-if ! timeout 300 dbus-run-session -- xvfb-run -a -s '-screen 0 1920x1200x24' \
+if ! timeout 300 xvfb-run -a -s "-screen 0 1920x1200x24" dbus-run-session -- \
        flatpak run --user --filesystem="$shots" "$app_id" \
        --screenshot "$shot" --scenario leaf-2011 --run 600 > "$work/run.log" 2>&1; then
   tail -20 "$work/run.log"
