@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 typedef struct _PsRunner PsRunner;
 
 /* Takes a copy of the scenario; starts the thread paused at t = 0 with a
- * first frame already published. */
+ * first frame already published, at speed 1 (real time). */
 PsRunner   *ps_runner_new            (const PsScenario *scenario,
                                       GError          **error);
 /* Sends quit, joins the thread, frees everything. */
@@ -54,7 +54,9 @@ double      ps_runner_get_speed      (PsRunner         *runner);
  * published a frame (tests and the headless screenshot path only). */
 void        ps_runner_sync           (PsRunner         *runner);
 /* Runs until simulated time t (or the protocol ends), as fast as possible,
- * then pauses; blocks (headless screenshots and tests only). */
+ * then pauses; blocks (headless screenshots and tests only). A pause, reset,
+ * load_scenario or another run_until sent meanwhile from another thread ends
+ * the wait early. */
 void        ps_runner_run_until      (PsRunner         *runner,
                                       double            time_s);
 
