@@ -339,6 +339,7 @@ ps_cell_inspector_class_init (PsCellInspectorClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  _ps_view_ensure_resources ();
   g_type_ensure (PS_TYPE_CURVE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ps-cell-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, PsCellInspector, box);

@@ -30,7 +30,8 @@
 #include "ps-view-private.h"
 
 #define TEMPS_TEX_WIDTH  256
-#define K_NEAREST        4
+#define K_NEAREST        4        /* cells per node, as the shader reads them */
+#define K_SEARCH         (K_NEAREST + 1)
 #define GRID_MIN_NODES   128      /* along the longer side */
 #define GRID_MAX_NODES   512
 
@@ -237,18 +238,19 @@ cell_buckets_clear (CellBuckets *b)
   g_clear_pointer (&b->cells, g_free);
 }
 
-/* The K nearest cells of point (x, y): ring search over the buckets. */
+/* The K_SEARCH nearest cells of point (x, y), nearest first: ring search
+ * over the buckets. */
 static int
 cell_buckets_nearest (const CellBuckets *b,
                       const PsPack      *pack,
                       double             x,
                       double             y,
-                      guint              best_i[K_NEAREST],
-                      double             best_d2[K_NEAREST])
+                      guint              best_i[K_SEARCH],
+                      double             best_d2[K_SEARCH])
 {
   int bx = CLAMP ((int) floor ((x - b->x0) / b->size), 0, b->nbx - 1);
   int by = CLAMP ((int) floor ((y - b->y0) / b->size), 0, b->nby - 1);
-  int want = (int) MIN (pack->n_cells, K_NEAREST);
+  int want = (int) MIN (pack->n_cells, K_SEARCH);
   int found = 0;
   int r, r_max = MAX (b->nbx, b->nby);
 
@@ -309,10 +311,14 @@ cell_buckets_nearest (const CellBuckets *b,
   return found;
 }
 
-/* Fills the node textures' data for a pack: grid over the bounds with one
- * node of margin, each node's K nearest cells and normalised weights
- * w = 1 / (d^2 + eps^2) (Shepard, power 2; eps keeps a node on a cell centre
- * finite). */
+/* Fills the node textures' data for a pack: a grid over the bounds with one
+ * node of margin, each node's K_NEAREST nearest cells and normalised
+ * weights. The weights are Franke and Little's localised Shepard weights,
+ * w_k = ((R - d_k) / (R d_k))^2 with R the distance of the next nearest
+ * cell (R. Franke, "Scattered data interpolation: tests of some methods",
+ * Math. Comp. 38 (1982) 181-200): a cell's weight falls to zero exactly when
+ * it leaves a node's nearest set, so the field has no seams where the set
+ * changes, as plain K-nearest Shepard weights would. */
 static gboolean
 compute_nodes (const PsPack  *pack,
                int           *out_w,
@@ -324,7 +330,7 @@ compute_nodes (const PsPack  *pack,
                float        **out_weights)
 {
   CellBuckets buckets;
-  double bx0, by0, bw, bh, longer, pitch, step, eps2;
+  double bx0, by0, bw, bh, longer, pitch, step, dmin;
   guint32 *cells;
   float *weights;
   int gw, gh, i, j;
@@ -340,7 +346,7 @@ compute_nodes (const PsPack  *pack,
   pitch = sqrt (bw * bh / pack->n_cells);
   step = MIN (pitch / 4.0, longer / GRID_MIN_NODES);
   step = MAX (step, longer / (GRID_MAX_NODES - 3));
-  eps2 = (0.05 * pitch) * (0.05 * pitch);
+  dmin = 1e-3 * pitch;    /* a node on a cell centre takes that cell */
 
   gw = (int) ceil (bw / step) + 3;
   gh = (int) ceil (bh / step) + 3;
@@ -357,18 +363,39 @@ compute_nodes (const PsPack  *pack,
     for (i = 0; i < gw; i++)
       {
         gsize node = ((gsize) j * gw + i) * K_NEAREST;
-        guint best_i[K_NEAREST];
-        double best_d2[K_NEAREST], w[K_NEAREST], sum = 0.0;
-        int k, found;
+        guint best_i[K_SEARCH];
+        double best_d2[K_SEARCH], w[K_SEARCH], sum = 0.0;
+        int k, found, n_used;
 
         found = cell_buckets_nearest (&buckets, pack, bx0 + i * step, by0 + j * step,
                                       best_i, best_d2);
-        for (k = 0; k < found; k++)
+        n_used = MIN (found, K_NEAREST);
+
+        if (found == K_SEARCH)
           {
-            w[k] = 1.0 / (best_d2[k] + eps2);
-            sum += w[k];
+            double r = sqrt (best_d2[K_NEAREST]);
+
+            for (k = 0; k < n_used; k++)
+              {
+                double d = MAX (sqrt (best_d2[k]), dmin);
+                double f = (r - d) / (r * d);
+
+                w[k] = f > 0.0 ? f * f : 0.0;
+                sum += w[k];
+              }
           }
-        for (k = 0; k < found; k++)
+        /* fewer cells than K_SEARCH (the set never changes) or all at the
+         * same distance: plain inverse-distance weights */
+        if (!(sum > 0.0))
+          {
+            sum = 0.0;
+            for (k = 0; k < n_used; k++)
+              {
+                w[k] = 1.0 / (best_d2[k] + dmin * dmin);
+                sum += w[k];
+              }
+          }
+        for (k = 0; k < n_used; k++)
           {
             cells[node + k] = best_i[k];
             weights[node + k] = (float) (w[k] / sum);
@@ -1230,6 +1257,7 @@ ps_thermal_view_class_init (PsThermalViewClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  _ps_view_ensure_resources ();
   gtk_widget_class_set_css_name (widget_class, "thermalview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }

@@ -8,6 +8,15 @@
 #include <math.h>
 
 #include "ps-view-private.h"
+#include "ps-ui-resources.h"
+
+void
+_ps_view_ensure_resources (void)
+{
+  /* referring to the resource links its object (whose constructor
+   * registers it) */
+  (void) ps_ui_get_resource ();
+}
 
 gboolean
 _ps_view_poll_frame (PsRunner  *runner,

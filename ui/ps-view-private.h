@@ -9,6 +9,11 @@
 
 G_BEGIN_DECLS
 
+/* Makes sure the UI GResource (templates, shaders) is linked in and
+ * registered: from a static library its object is only linked when
+ * something refers to it. */
+void         _ps_view_ensure_resources  (void);
+
 /* Takes the runner's latest frame into *frame if it differs from the one
  * held (another frame object or another serial). Returns TRUE when *frame
  * changed. With runner == NULL, clears *frame (TRUE if there was one). Only

@@ -71,7 +71,7 @@ main ()
       float q = (t - u_scale_lo) / u_iso_step;
       float width = max (fwidth (q), 1e-6);
       float d = abs (fract (q + 0.5) - 0.5) / width;
-      float line = 1.0 - clamp (d - 0.5, 0.0, 1.0);
+      float line = 1.0 - clamp (d, 0.0, 1.0);
 
       rgb = mix (rgb, u_iso_color.rgb, line * u_iso_color.a);
     }
