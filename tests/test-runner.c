@@ -338,7 +338,7 @@ static void
 test_runner_run_until_reaches_time (void)
 {
   g_autoptr(PsScenario) scenario =
-    scenario_with_protocol ("leaf-2011", "Discharge at 1C for 1 hour; Rest for 1 hour");
+    scenario_with_protocol ("leaf-2011", "Discharge at 0.5C for 1 hour; Rest for 1 hour");
   g_autoptr(GError) error = NULL;
   g_autoptr(PsRunner) runner = NULL;
   g_autoptr(PsFrame) frame = NULL;

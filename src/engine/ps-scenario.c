@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ps-error.h"
@@ -496,9 +497,13 @@ read_settings (JsonObject        *root,
           json_node_get_value_type (node) != G_TYPE_INT64 ||
           json_node_get_int (node) < 0)
         {
+          g_autofree char *got = node_is_number (node)
+                                 ? g_strdup_printf ("%.15g", json_node_get_double (node))
+                                 : g_strdup (node_type_name (node));
+
           set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
                      "expected a whole number from 0 to %" G_GINT64_FORMAT ", got %s",
-                     G_MAXINT64, node_type_name (node));
+                     G_MAXINT64, got);
           return FALSE;
         }
       s->seed = (guint64) json_node_get_int (node);
@@ -582,8 +587,22 @@ parse_json (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
-                 "expected JSON: %s", local_error->message);
+      const char *message = local_error->message;
+      guint line = 0, column = 0;
+      int consumed = 0;
+
+      /* json-glib says "<data>:4:23: Parse error: ..."; say where in words */
+      if (sscanf (message, "<data>:%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
+        {
+          message += consumed;
+          if (g_str_has_prefix (message, "Parse error: "))
+            message += strlen ("Parse error: ");
+          set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
+                     "expected JSON, line %u column %u: %s", line, column, message);
+        }
+      else
+        set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
+                   "expected JSON: %s", message);
       return NULL;
     }
 
