@@ -91,6 +91,10 @@ typedef struct
   /* the preset's default scenario (a scenario object without "pack"),
    * or NULL; the scenario loader reads it */
   JsonNode      *preset_scenario;
+
+  /* private to ps-pack.c: the compact layout (for ps_pack_to_json_node),
+   * per-cell data the neighbour search needs, and the hit-test grid */
+  struct _PsPackLayout *layout;
 } PsPack;
 
 /* The cell is needed to size footprints and conductances from cell data. */
