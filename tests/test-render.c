@@ -878,6 +878,251 @@ test_thermal_uniform (void)
   cairo_surface_destroy (s);
 }
 
+
+/* ---------------------------------------------------------------------- */
+/* curves                                                                  */
+
+/* A synthetic run of `duration` seconds in n samples: a 1C-like discharge
+ * with a rest, a regen pulse at u = 0.5 (one sample), cells spread in
+ * voltage and temperature. Values are formulas of u = t / duration only, so
+ * recorders of different lengths have the same shape. */
+static PsRecorder *
+make_recorder (PsPack *pack,
+               gsize   n,
+               double  duration)
+{
+  PsRecorder *rec = ps_recorder_new (pack->n_cells);
+  g_autoptr(PsFrame) f = ps_frame_new (pack);
+  gsize spike = (gsize) llround (0.5 * (n - 1));
+
+  for (gsize k = 0; k < n; k++)
+    {
+      double u = n > 1 ? (double) k / (n - 1) : 0.0;
+      gboolean rest = u > 0.70 && u < 0.80;
+      double soc = 0.95 - 0.75 * MIN (u, 0.70) / 0.70;
+      double ocv = 3.45 + 0.75 * soc - 0.08 * exp (-30.0 * soc);
+      double i_cell = rest ? 0.0 : 3.0;
+
+      if (k == spike)
+        i_cell = -6.0;           /* a one-sample regen spike */
+      f->time_s = u * duration;
+      f->step = rest ? 2 : 1;
+      for (guint c = 0; c < pack->n_cells; c++)
+        {
+          double dc = (c % 7) * 0.004;
+
+          f->cell_soc[c] = soc - dc;
+          f->cell_voltage_v[c] = ocv - 0.03 * i_cell - 0.15 * dc;
+          f->cell_current_a[c] = i_cell / pack->n_parallel * pack->n_parallel;
+          f->cell_temp_k[c] = 298.15 + 8.0 * MIN (u, 0.7) + 0.3 * (c % 5);
+          f->cell_heat_w[c] = 0.03 * i_cell * i_cell;
+        }
+      ps_frame_update_extremes (f);
+      f->pack_current_a = i_cell * pack->n_parallel;
+      f->pack_voltage_v = 0.0;
+      for (guint g = 0; g < pack->n_series; g++)
+        f->pack_voltage_v += f->cell_voltage_v[g * pack->n_parallel];
+      f->pack_power_w = f->pack_voltage_v * f->pack_current_a;
+      f->pack_soc = soc - 0.012;
+      f->charge_ah = (0.95 - soc) * 5.0 * pack->n_parallel;
+      f->energy_wh = f->charge_ah * 3.7 * pack->n_series;
+      f->heat_w = 0.03 * i_cell * i_cell * pack->n_cells;
+      ps_recorder_append (rec, f);
+    }
+  return rec;
+}
+
+static void
+test_curves_golden (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsRecorder) rec = make_recorder (pack, 3601, 3600.0);
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  PsRenderStyle style;
+  cairo_surface_t *s = render_surface (720, 640);
+  cairo_t *cr = cairo_create (s);
+
+  style_for_tests (&style);
+  style.selected_cell = 5;
+  style.cursor_time_s = 1500.0;
+  ps_render_curves (cr, rec, frame, &style, 720, 640);
+  cairo_destroy (cr);
+  assert_golden (s, "curves-all");
+  cairo_surface_destroy (s);
+}
+
+static void
+test_curves_golden_discharge (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsRecorder) rec = make_recorder (pack, 601, 600.0);
+  PsRenderStyle style;
+  cairo_surface_t *s = render_surface (900, 360);
+  cairo_t *cr = cairo_create (s);
+
+  style_for_tests (&style);
+  style.curves = PS_CURVE_VOLTAGE | PS_CURVE_DISCHARGE;
+  style.temp_unit = PS_TEMP_UNIT_KELVIN;
+  /* a window in the past: 2 minutes ending at 5 minutes */
+  style.time_end_s = 300.0;
+  style.time_window_s = 120.0;
+  ps_render_curves (cr, rec, NULL, &style, 900, 360);
+  cairo_destroy (cr);
+  assert_golden (s, "curves-window-discharge");
+  cairo_surface_destroy (s);
+}
+
+static void
+test_curves_empty (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsRecorder) rec = ps_recorder_new (pack->n_cells);
+  PsRenderStyle style;
+  cairo_surface_t *s = render_surface (480, 360);
+  cairo_t *cr = cairo_create (s);
+
+  style_for_tests (&style);
+  style.selected_cell = 3;
+  style.cursor_time_s = 10.0;
+  style.curves |= PS_CURVE_DISCHARGE;
+  ps_render_curves (cr, rec, NULL, &style, 480, 360);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  assert_golden (s, "curves-empty");
+  cairo_surface_destroy (s);
+  /* and with no recorder at all */
+  s = render_surface (200, 100);
+  cr = cairo_create (s);
+  ps_render_curves (cr, NULL, NULL, &style, 200, 100);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+/* Min/max thinning: a 10 h run (36,000 samples) and a 10 min run (600
+ * samples) of the same shape draw the same plot, including a one-sample
+ * spike that plain decimation would drop. Only the time labels differ. */
+static void
+test_curves_thinning (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsRecorder) short_run = make_recorder (pack, 600, 599.0);
+  g_autoptr(PsRecorder) long_run = make_recorder (pack, 36000, 35999.0);
+  PsRenderStyle style;
+  const int w = 640, h = 240;
+  cairo_surface_t *a = render_surface (w, h), *b = render_surface (w, h);
+  cairo_t *cr;
+  gsize n_diff = 0, n_curve = 0;
+  double fs;
+  int x0, x1, y0, y1, spike_col = -1;
+  guint32 curve_colour = 0;
+
+  style_for_tests (&style);
+  style.curves = PS_CURVE_CURRENT;
+  fs = style.font_size;
+  cr = cairo_create (a);
+  ps_render_curves (cr, short_run, NULL, &style, w, h);
+  cairo_destroy (cr);
+  cr = cairo_create (b);
+  ps_render_curves (cr, long_run, NULL, &style, w, h);
+  cairo_destroy (cr);
+
+  /* the plot interior: right of the y labels, under the title, above the
+   * time labels */
+  x0 = (int) (fs * 4.6) + 2;
+  x1 = w - (int) (fs * 1.2) - 2;
+  y0 = (int) (fs * 0.5 + fs * 1.6);
+  y1 = h - (int) (fs * 2.0) - 2;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        guint32 pa = pixel_at (a, x, y), pb = pixel_at (b, x, y);
+
+        if (channel_diff (pa, pb) > 48)
+          n_diff++;
+        /* the current's orange: red high, blue low */
+        if (((pa >> 16) & 0xff) > 150 && (pa & 0xff) < 90)
+          n_curve++;
+      }
+  g_assert_cmpuint (n_curve, >, 300);
+  if (n_diff > (gsize) (0.01 * (x1 - x0) * (y1 - y0)))
+    {
+      write_failure_image (a, "thinning-10min", ".out.png");
+      write_failure_image (b, "thinning-10h", ".out.png");
+      g_test_fail_printf ("10 min and 10 h plots differ in %" G_GSIZE_FORMAT " pixels", n_diff);
+    }
+
+  /* the spike (down to -6 A x 4) reaches the bottom of the plot in both:
+   * find the lowest orange pixel's column in the long run */
+  for (int y = y1 - 1; y >= y0 && spike_col < 0; y--)
+    for (int x = x0; x < x1; x++)
+      {
+        guint32 p = pixel_at (b, x, y);
+
+        if (((p >> 16) & 0xff) > 150 && (p & 0xff) < 90 && ((p >> 8) & 0xff) < 160)
+          {
+            spike_col = x;
+            curve_colour = p;
+            break;
+          }
+      }
+  g_assert_cmpint (spike_col, >=, 0);
+  (void) curve_colour;
+  /* it is in the middle of the run, and far below the rest of the curve */
+  g_assert_cmpfloat (fabs (spike_col - 0.5 * (x0 - 2 + x1 + 2)), <, 4.0);
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+}
+
+/* time_at inverts the x mapping: a cursor placed at time_at (x) is drawn
+ * in pixel column x */
+static void
+test_curves_time_at (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsRecorder) rec = make_recorder (pack, 1201, 1200.0);
+  PsRenderStyle style;
+  const int w = 600, h = 300;
+
+  style_for_tests (&style);
+  style.curves = PS_CURVE_SOC;
+  /* follow the newest sample, whole run: the right edge is the newest */
+  g_assert_cmpfloat (ps_render_curves_time_at (rec, &style, w, w), ==, 1200.0);
+  g_assert_cmpfloat (ps_render_curves_time_at (rec, &style, w, 0), ==, 0.0);
+  /* a window: 600 s ending at 1000 s */
+  style.time_end_s = 1000.0;
+  style.time_window_s = 600.0;
+  g_assert_cmpfloat (ps_render_curves_time_at (rec, &style, w, w + 50), ==, 1000.0);
+  g_assert_cmpfloat (ps_render_curves_time_at (rec, &style, w, -5), ==, 400.0);
+
+  for (int x = 120; x <= 480; x += 90)
+    {
+      cairo_surface_t *s = render_surface (w, h);
+      cairo_t *cr = cairo_create (s);
+      guint dark = 0;
+
+      style.cursor_time_s = ps_render_curves_time_at (rec, &style, w, x + 0.5);
+      g_assert_cmpfloat (style.cursor_time_s, >, 400.0);
+      g_assert_cmpfloat (style.cursor_time_s, <, 1000.0);
+      ps_render_curves (cr, rec, NULL, &style, w, h);
+      cairo_destroy (cr);
+      /* the dashed cursor line: dark pixels in column x, in the lower half
+       * of the plot (away from the read-out box) */
+      for (int y = h / 2; y < h - 30; y++)
+        if (channel_diff (pixel_at (s, x, y), 0xff000000u | 0x222226) < 90)
+          dark++;
+      g_assert_cmpuint (dark, >, 20);
+      /* and not in the neighbouring columns */
+      for (int y = h / 2, n_side = 0; y < h - 30; y++)
+        {
+          if (channel_diff (pixel_at (s, x + 3, y), 0xff000000u | 0x222226) < 90)
+            n_side++;
+          g_assert_cmpint (n_side, <, 10);
+        }
+      cairo_surface_destroy (s);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -897,6 +1142,11 @@ main (int    argc,
   g_test_add_func ("/render/thermal/masked-to-outline", test_thermal_masked_to_outline);
   g_test_add_func ("/render/thermal/hottest-marker", test_thermal_hottest_marker);
   g_test_add_func ("/render/thermal/uniform", test_thermal_uniform);
+  g_test_add_func ("/render/curves/golden-all", test_curves_golden);
+  g_test_add_func ("/render/curves/golden-window-discharge", test_curves_golden_discharge);
+  g_test_add_func ("/render/curves/empty", test_curves_empty);
+  g_test_add_func ("/render/curves/thinning-10min-equals-10h", test_curves_thinning);
+  g_test_add_func ("/render/curves/time-at-inverts-x", test_curves_time_at);
 
   return g_test_run ();
 }

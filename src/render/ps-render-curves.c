@@ -1,4 +1,1072 @@
-/* ps-render-curves.c: not written yet */
+/* ps-render-curves.c: stacked time plots and the discharge curve, from the
+ * recorder
+ *
+ * Every time series is thinned to one column summary per pixel (first, last,
+ * min and max of the samples that fall in it), read from the recorder in
+ * fixed-size blocks into a per-thread scratch buffer: what is drawn is
+ * bounded by the pixel width, so a 10 h run draws like a 10 min one, and
+ * nothing proportional to the run is allocated per frame.
+ */
 #include "config.h"
 
-#include "ps-render.h"
+#include <math.h>
+#include <string.h>
+
+#include "ps-render-private.h"
+
+#define BLOCK        2048
+#define MAX_COLUMNS  8192
+#define CELL_BINS    2048
+
+typedef struct
+{
+  double first, last, min, max;
+  double x;                 /* exact x of a lone sample */
+  guint  n;
+} Column;
+
+typedef struct
+{
+  double t0, t1;            /* visible time range */
+  double x0, w;             /* plot columns, view units */
+  int    n_cols;
+  gsize  len;
+  gsize  i0, i1;            /* sample range to read (incl. one each side) */
+} TimeAxis;
+
+typedef struct
+{
+  double v0, v1;            /* visible value range, display units */
+  gboolean valid;
+  /* the samples just outside the window, so lines reach the edges */
+  double left_x, left_v, right_x, right_v;
+  gboolean has_left, has_right;
+} Summary;
+
+typedef struct
+{
+  const char *title;
+  double      y, h;         /* panel rectangle (x from the time axis) */
+  double      v0, v1, step;
+} Panel;
+
+static const double col_voltage[3] = { 0.12, 0.47, 0.71 };
+static const double col_current[3] = { 0.84, 0.37, 0.00 };
+static const double col_power[3]   = { 0.17, 0.56, 0.17 };
+static const double col_soc[3]     = { 0.50, 0.33, 0.70 };
+static const double col_tmin[3]    = { 0.20, 0.40, 0.80 };
+static const double col_tmean[3]   = { 0.35, 0.35, 0.35 };
+static const double col_tmax[3]    = { 0.84, 0.15, 0.16 };
+static const double col_cell[3]    = { 0.85, 0.10, 0.60 };
+
+static double
+font_size (const PsRenderStyle *style)
+{
+  return style->font_size > 0 ? style->font_size : 12.0;
+}
+
+static double
+left_margin (const PsRenderStyle *style)
+{
+  return round (font_size (style) * 4.6);
+}
+
+/* the width given to the time plots (the discharge curve takes the rest) */
+static double
+time_area_width (const PsRenderStyle *style,
+                 double               width)
+{
+  if ((style->curves & PS_CURVE_ALL_TIME) == 0)
+    return 0.0;
+  if (style->curves & PS_CURVE_DISCHARGE)
+    return round (width * 0.64);
+  return width;
+}
+
+static double
+read_one (PsRecorder *rec,
+          PsSeries    series,
+          gsize       i)
+{
+  double v = NAN;
+
+  if (ps_recorder_read (rec, series, i, 1, &v) != 1)
+    return NAN;
+  return v;
+}
+
+static gboolean
+time_axis (PsRecorder          *rec,
+           const PsRenderStyle *style,
+           double               width,
+           TimeAxis            *ax)
+{
+  double tw = time_area_width (style, width);
+  double t_first = 0.0, t_last = 60.0;
+
+  memset (ax, 0, sizeof *ax);
+  if (tw <= 0)
+    return FALSE;
+
+  ax->x0 = left_margin (style);
+  ax->w = MAX (1.0, tw - ax->x0 - round (font_size (style) * 1.2));
+  ax->n_cols = CLAMP ((int) ceil (ax->w), 1, MAX_COLUMNS);
+  ax->len = rec != NULL ? ps_recorder_get_length (rec) : 0;
+  if (ax->len > 0)
+    {
+      t_first = read_one (rec, PS_SERIES_TIME_S, 0);
+      t_last = read_one (rec, PS_SERIES_TIME_S, ax->len - 1);
+      if (!isfinite (t_first) || !isfinite (t_last))
+        t_first = t_last = 0.0;
+    }
+
+  ax->t1 = style->time_end_s >= 0 && isfinite (style->time_end_s) ? style->time_end_s : t_last;
+  if (style->time_window_s > 0 && isfinite (style->time_window_s))
+    ax->t0 = ax->t1 - style->time_window_s;
+  else
+    ax->t0 = MIN (t_first, ax->t1);
+  if (ax->t1 - ax->t0 < 1e-6)
+    ax->t1 = ax->t0 + 1.0;
+
+  if (ax->len > 0)
+    {
+      gsize a = ps_recorder_find_time (rec, ax->t0);
+      gsize b = ps_recorder_find_time (rec, ax->t1);
+
+      ax->i0 = a > 0 ? a - 1 : 0;
+      ax->i1 = MIN (b + 1, ax->len);
+    }
+  return TRUE;
+}
+
+static inline double
+time_x (const TimeAxis *ax,
+        double          t)
+{
+  return (t - ax->t0) / (ax->t1 - ax->t0) * ax->w;
+}
+
+/* Column summary of one series over the visible window, values mapped to
+ * display units (v * scale + offset). */
+static void
+summarise (PsRecorder     *rec,
+           PsSeries        series,
+           double          scale,
+           double          offset,
+           const TimeAxis *ax,
+           Column         *cols,
+           Summary        *sum)
+{
+  double *tbuf = _ps_render_scratch (_PS_SCRATCH_CURVES_BLOCK, 2 * BLOCK * sizeof (double));
+  double *vbuf = tbuf + BLOCK;
+
+  memset (sum, 0, sizeof *sum);
+  sum->v0 = INFINITY;
+  sum->v1 = -INFINITY;
+  for (int c = 0; c < ax->n_cols; c++)
+    cols[c].n = 0;
+
+  for (gsize start = ax->i0; start < ax->i1; start += BLOCK)
+    {
+      gsize want = MIN ((gsize) BLOCK, ax->i1 - start);
+      gsize nt = ps_recorder_read (rec, PS_SERIES_TIME_S, start, want, tbuf);
+      gsize nv = ps_recorder_read (rec, series, start, want, vbuf);
+      gsize n = MIN (nt, nv);
+
+      for (gsize k = 0; k < n; k++)
+        {
+          double x = time_x (ax, tbuf[k]);
+          double v = vbuf[k] * scale + offset;
+          int c;
+          Column *col;
+
+          if (!isfinite (v) || !isfinite (x))
+            continue;
+          if (x < 0)
+            {
+              sum->has_left = TRUE;
+              sum->left_x = x;
+              sum->left_v = v;
+              continue;
+            }
+          c = (int) floor (x);
+          if (c >= ax->n_cols)
+            {
+              if (x > ax->w)
+                {
+                  if (!sum->has_right)
+                    {
+                      sum->has_right = TRUE;
+                      sum->right_x = x;
+                      sum->right_v = v;
+                    }
+                  continue;
+                }
+              c = ax->n_cols - 1;
+            }
+          col = &cols[c];
+          if (col->n == 0)
+            {
+              col->first = col->min = col->max = v;
+              col->x = x;
+            }
+          else
+            {
+              col->min = MIN (col->min, v);
+              col->max = MAX (col->max, v);
+            }
+          col->last = v;
+          col->n++;
+          sum->v0 = MIN (sum->v0, v);
+          sum->v1 = MAX (sum->v1, v);
+          sum->valid = TRUE;
+        }
+      if (n < want)
+        break;
+    }
+}
+
+static inline double
+panel_y (const Panel *p,
+         double       v)
+{
+  return p->y + p->h - (v - p->v0) / (p->v1 - p->v0) * p->h;
+}
+
+/* The thinned polyline of a summary */
+static void
+line_path (cairo_t        *cr,
+           const TimeAxis *ax,
+           const Panel    *p,
+           const Column   *cols,
+           const Summary  *sum)
+{
+  gboolean started = FALSE;
+
+  cairo_new_path (cr);
+  if (sum->has_left)
+    {
+      cairo_move_to (cr, ax->x0 + sum->left_x, panel_y (p, sum->left_v));
+      started = TRUE;
+    }
+  for (int c = 0; c < ax->n_cols; c++)
+    {
+      const Column *col = &cols[c];
+      double x = ax->x0 + c + 0.5;
+
+      if (col->n == 0)
+        continue;
+      if (col->n == 1)
+        {
+          x = ax->x0 + col->x;
+          if (started)
+            cairo_line_to (cr, x, panel_y (p, col->first));
+          else
+            cairo_move_to (cr, x, panel_y (p, col->first));
+          started = TRUE;
+          continue;
+        }
+      if (started)
+        cairo_line_to (cr, x, panel_y (p, col->first));
+      else
+        cairo_move_to (cr, x, panel_y (p, col->first));
+      started = TRUE;
+      cairo_line_to (cr, x, panel_y (p, col->min));
+      cairo_line_to (cr, x, panel_y (p, col->max));
+      cairo_line_to (cr, x, panel_y (p, col->last));
+    }
+  if (sum->has_right && started)
+    cairo_line_to (cr, ax->x0 + sum->right_x, panel_y (p, sum->right_v));
+}
+
+/* The band between the lowest of lo and the highest of hi per column */
+static void
+band_path (cairo_t        *cr,
+           const TimeAxis *ax,
+           const Panel    *p,
+           const Column   *lo,
+           const Column   *hi)
+{
+  gboolean started = FALSE;
+  int last = -1;
+
+  cairo_new_path (cr);
+  for (int c = 0; c < ax->n_cols; c++)
+    {
+      double x;
+
+      if (hi[c].n == 0 || lo[c].n == 0)
+        continue;
+      x = ax->x0 + (hi[c].n == 1 ? hi[c].x : c + 0.5);
+      if (!started)
+        cairo_move_to (cr, x, panel_y (p, hi[c].max));
+      else
+        cairo_line_to (cr, x, panel_y (p, hi[c].max));
+      started = TRUE;
+      last = c;
+    }
+  for (int c = last; c >= 0 && started; c--)
+    {
+      double x;
+
+      if (hi[c].n == 0 || lo[c].n == 0)
+        continue;
+      x = ax->x0 + (lo[c].n == 1 ? lo[c].x : c + 0.5);
+      cairo_line_to (cr, x, panel_y (p, lo[c].min));
+    }
+  if (started)
+    cairo_close_path (cr);
+}
+
+static void
+set_rgb (cairo_t      *cr,
+         const double  c[3],
+         double        alpha)
+{
+  cairo_set_source_rgba (cr, c[0], c[1], c[2], alpha);
+}
+
+/* A legend entry: a swatch (line or band) and a label; returns the x after */
+static double
+legend_item (cairo_t             *cr,
+             const PsRenderStyle *style,
+             double               x,
+             double               y,
+             const double         colour[3],
+             gboolean             band,
+             const char          *label)
+{
+  double fs = font_size (style);
+  double tw = _ps_render_text_width (cr, label);
+
+  cairo_rectangle (cr, x - 2, y - 1, 22 + tw + 4, 0.85 * fs + 3);
+  _ps_render_set_rgba (cr, style->bg, 0.8);
+  cairo_fill (cr);
+  if (band)
+    {
+      cairo_rectangle (cr, x, y + 0.1 * fs, 16, 0.55 * fs);
+      set_rgb (cr, colour, 0.3);
+      cairo_fill (cr);
+    }
+  else
+    {
+      cairo_move_to (cr, x, y + 0.4 * fs);
+      cairo_line_to (cr, x + 16, y + 0.4 * fs);
+      set_rgb (cr, colour, 1.0);
+      cairo_set_line_width (cr, 2.0);
+      cairo_stroke (cr);
+    }
+  _ps_render_set_rgba (cr, style->fg, 1.0);
+  _ps_render_text (cr, x + 20, y, 0.0, 0.0, label);
+  return x + 22 + tw + 10;
+}
+
+static void
+draw_panel_frame (cairo_t             *cr,
+                  const PsRenderStyle *style,
+                  const TimeAxis      *ax,
+                  Panel               *p,
+                  const char          *unit)
+{
+  double fs = font_size (style);
+  int decimals = _ps_render_step_decimals (p->step);
+  int n = (int) floor ((p->v1 - p->v0) / p->step + 1e-6);
+  char label[64];
+
+  /* horizontal grid and y labels */
+  _ps_render_set_font (cr, style, 0.85, FALSE);
+  cairo_set_line_width (cr, 1.0);
+  for (int k = 0; k <= n && k <= 50; k++)
+    {
+      double v = p->v0 + k * p->step;
+      double y = round (panel_y (p, v)) + 0.5;
+
+      if (fabs (v) < 1e-9 * p->step)
+        v = 0.0;
+      cairo_move_to (cr, ax->x0, y);
+      cairo_line_to (cr, ax->x0 + ax->w, y);
+      _ps_render_set_rgba (cr, style->fg, 0.12);
+      cairo_stroke (cr);
+      _ps_render_set_rgba (cr, style->fg, 0.85);
+      g_snprintf (label, sizeof label, "%.*f", decimals, v);
+      /* the end labels inside the panel's height, so stacked panels'
+       * labels never collide */
+      _ps_render_text (cr, ax->x0 - 5, y, 1.0,
+                       k == 0 ? 1.0 : (k == n ? 0.0 : 0.5), label);
+    }
+  /* unit above the labels */
+  (void) unit;
+  (void) fs;
+
+  /* box */
+  cairo_rectangle (cr, round (ax->x0) + 0.5, round (p->y) + 0.5,
+                   round (ax->w) - 1, round (p->h) - 1);
+  _ps_render_set_rgba (cr, style->fg, 0.6);
+  cairo_stroke (cr);
+}
+
+static void
+draw_time_grid (cairo_t             *cr,
+                const PsRenderStyle *style,
+                const TimeAxis      *ax,
+                double               top,
+                double               bottom,
+                gboolean             labels)
+{
+  static const double steps[] = {
+    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800,
+    21600, 43200, 86400, 172800, 432000, 864000,
+  };
+  double span = ax->t1 - ax->t0;
+  double fs = font_size (style);
+  int max_ticks = MAX (2, (int) (ax->w / (fs * 6.5)));
+  double step = steps[G_N_ELEMENTS (steps) - 1];
+  char label[64];
+
+  for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+    if (span / steps[k] <= max_ticks)
+      {
+        step = steps[k];
+        break;
+      }
+  while (span / step > max_ticks)
+    step *= 2;
+
+  _ps_render_set_font (cr, style, 0.85, FALSE);
+  cairo_set_line_width (cr, 1.0);
+  for (double t = ceil (ax->t0 / step - 1e-9) * step; t <= ax->t1 + 1e-9 * step; t += step)
+    {
+      double x = round (ax->x0 + time_x (ax, t)) + 0.5;
+
+      cairo_move_to (cr, x, top);
+      cairo_line_to (cr, x, bottom);
+      _ps_render_set_rgba (cr, style->fg, 0.12);
+      cairo_stroke (cr);
+      if (labels)
+        {
+          _ps_render_format_hms (label, sizeof label, t);
+          _ps_render_set_rgba (cr, style->fg, 0.85);
+          _ps_render_text (cr, x, bottom + 4, 0.5, 0.0, label);
+        }
+    }
+}
+
+typedef enum
+{
+  PANEL_PACK_VOLTAGE,
+  PANEL_CELL_VOLTAGE,
+  PANEL_CURRENT,
+  PANEL_POWER,
+  PANEL_SOC,
+  PANEL_TEMPERATURE,
+  N_PANELS
+} PanelKind;
+
+/* One series of a panel: what to read and how to show it */
+typedef struct
+{
+  PsSeries      series;
+  const double *colour;
+  const char   *label;
+} PanelSeries;
+
+typedef struct
+{
+  const char   *title;
+  const char   *unit;
+  double        scale, offset, min_span;
+  PanelSeries   s[3];
+  guint         n_series;
+  gboolean      band;               /* s[0] .. s[n-1] bounded by a band */
+  int           cell_quantity;      /* PsCellQuantity overlay, or -1 */
+} PanelDef;
+
+static void
+panel_def (const PsRenderStyle *style,
+           PanelKind            kind,
+           PanelDef            *d)
+{
+  gboolean kelvin = style->temp_unit == PS_TEMP_UNIT_KELVIN;
+  gboolean kw = style->power_unit == PS_POWER_UNIT_KILOWATT;
+
+  memset (d, 0, sizeof *d);
+  d->scale = 1.0;
+  d->cell_quantity = -1;
+  switch (kind)
+    {
+    case PANEL_PACK_VOLTAGE:
+      d->title = "Pack voltage";
+      d->unit = "V";
+      d->min_span = 1.0;
+      d->s[0] = (PanelSeries) { PS_SERIES_PACK_VOLTAGE_V, col_voltage, "pack" };
+      d->n_series = 1;
+      break;
+    case PANEL_CELL_VOLTAGE:
+      d->title = "Cell voltage";
+      d->unit = "V";
+      d->min_span = 0.05;
+      d->s[0] = (PanelSeries) { PS_SERIES_CELL_VOLTAGE_MIN_V, col_voltage, "lowest / highest cell" };
+      d->s[1] = (PanelSeries) { PS_SERIES_CELL_VOLTAGE_MAX_V, col_voltage, "highest" };
+      d->n_series = 2;
+      d->band = TRUE;
+      d->cell_quantity = PS_CELL_QUANTITY_VOLTAGE;
+      break;
+    case PANEL_CURRENT:
+      d->title = "Pack current";
+      d->unit = "A";
+      d->min_span = 1.0;
+      d->s[0] = (PanelSeries) { PS_SERIES_PACK_CURRENT_A, col_current, "pack" };
+      d->n_series = 1;
+      break;
+    case PANEL_POWER:
+      d->title = "Pack power";
+      d->unit = kw ? "kW" : "W";
+      d->scale = kw ? 1e-3 : 1.0;
+      d->min_span = kw ? 0.1 : 100.0;
+      d->s[0] = (PanelSeries) { PS_SERIES_PACK_POWER_W, col_power, "pack" };
+      d->n_series = 1;
+      break;
+    case PANEL_SOC:
+      d->title = "State of charge";
+      d->unit = "%";
+      d->scale = 100.0;
+      d->min_span = 1.0;
+      d->s[0] = (PanelSeries) { PS_SERIES_PACK_SOC, col_soc, "pack" };
+      d->n_series = 1;
+      d->cell_quantity = PS_CELL_QUANTITY_SOC;
+      break;
+    case PANEL_TEMPERATURE:
+    case N_PANELS:
+    default:
+      d->title = "Cell temperature";
+      d->unit = kelvin ? "K" : "°C";
+      d->offset = kelvin ? 0.0 : -273.15;
+      d->min_span = 1.0;
+      d->s[0] = (PanelSeries) { PS_SERIES_CELL_TEMP_MIN_K, col_tmin, "min" };
+      d->s[1] = (PanelSeries) { PS_SERIES_CELL_TEMP_MEAN_K, col_tmean, "mean" };
+      d->s[2] = (PanelSeries) { PS_SERIES_CELL_TEMP_MAX_K, col_tmax, "max" };
+      d->n_series = 3;
+      d->band = TRUE;
+      d->cell_quantity = PS_CELL_QUANTITY_TEMP;
+      break;
+    }
+}
+
+static guint
+list_panels (const PsRenderStyle *style,
+             PanelKind            kinds[N_PANELS])
+{
+  guint n = 0;
+
+  if (style->curves & PS_CURVE_VOLTAGE)
+    {
+      kinds[n++] = PANEL_PACK_VOLTAGE;
+      kinds[n++] = PANEL_CELL_VOLTAGE;
+    }
+  if (style->curves & PS_CURVE_CURRENT)
+    kinds[n++] = PANEL_CURRENT;
+  if (style->curves & PS_CURVE_POWER)
+    kinds[n++] = PANEL_POWER;
+  if (style->curves & PS_CURVE_SOC)
+    kinds[n++] = PANEL_SOC;
+  if (style->curves & PS_CURVE_TEMPERATURE)
+    kinds[n++] = PANEL_TEMPERATURE;
+  return n;
+}
+
+/* The selected cell's envelope from the recorder, in display units, as a
+ * band and a mid line; extends the panel range. Reads up to CELL_BINS bins. */
+static gsize
+read_cell (PsRecorder     *rec,
+           guint           cell,
+           PsCellQuantity  q,
+           double        **time_s,
+           float         **mn,
+           float         **mx)
+{
+  guint8 *buf = _ps_render_scratch (_PS_SCRATCH_CURVES_CELL,
+                                    CELL_BINS * (sizeof (double) + 2 * sizeof (float)));
+
+  *time_s = (double *) (gpointer) buf;
+  *mn = (float *) (gpointer) (buf + CELL_BINS * sizeof (double));
+  *mx = *mn + CELL_BINS;
+  return ps_recorder_read_cell (rec, cell, q, *time_s, *mn, *mx, CELL_BINS);
+}
+
+static void
+draw_time_panels (cairo_t             *cr,
+                  PsRecorder          *rec,
+                  const PsFrame       *frame,
+                  const PsRenderStyle *style,
+                  const TimeAxis      *ax,
+                  double               height)
+{
+  double fs = font_size (style);
+  PanelKind kinds[N_PANELS];
+  guint n_panels = list_panels (style, kinds);
+  double top = round (fs * 0.5), bottom = height - round (fs * 2.0);
+  double gap = round (fs * 0.6);
+  double ph;
+  Column *cols = _ps_render_scratch (_PS_SCRATCH_CURVES_COLUMNS,
+                                     3 * (gsize) ax->n_cols * sizeof (Column));
+  gboolean have_data = ax->len > 0 && ax->i1 > ax->i0;
+  int sel = style->selected_cell;
+  gboolean cell_ok = rec != NULL && sel >= 0 && (guint) sel < ps_recorder_get_n_cells (rec);
+
+  if (n_panels == 0)
+    return;
+  ph = (bottom - top - gap * (n_panels - 1)) / n_panels;
+  if (ph < fs)
+    ph = fs;
+
+  for (guint k = 0; k < n_panels; k++)
+    {
+      PanelDef d;
+      Panel p;
+      Summary sums[3];
+      double lo = INFINITY, hi = -INFINITY;
+      double *ct = NULL;
+      float *cmin = NULL, *cmax = NULL;
+      gsize n_bins = 0;
+      double lx;
+      char label[128];
+
+      panel_def (style, kinds[k], &d);
+      p.title = d.title;
+      p.y = round (top + k * (ph + gap));
+      p.h = round (ph);
+
+      for (guint s = 0; s < d.n_series && have_data; s++)
+        {
+          summarise (rec, d.s[s].series, d.scale, d.offset, ax,
+                     cols + s * ax->n_cols, &sums[s]);
+          if (sums[s].valid)
+            {
+              lo = MIN (lo, sums[s].v0);
+              hi = MAX (hi, sums[s].v1);
+            }
+        }
+      if (cell_ok && d.cell_quantity >= 0 && have_data)
+        {
+          n_bins = read_cell (rec, sel, d.cell_quantity, &ct, &cmin, &cmax);
+          for (gsize b = 0; b < n_bins; b++)
+            if (ct[b] >= ax->t0 && ct[b] <= ax->t1 && isfinite (cmin[b]) && isfinite (cmax[b]))
+              {
+                lo = MIN (lo, cmin[b] * d.scale + d.offset);
+                hi = MAX (hi, cmax[b] * d.scale + d.offset);
+              }
+        }
+      if (!isfinite (lo))
+        {
+          lo = 0.0;
+          hi = d.min_span;
+        }
+      p.v0 = lo;
+      p.v1 = hi;
+      p.step = _ps_render_nice_range (&p.v0, &p.v1, d.min_span,
+                                      MAX (2, (int) (p.h / (fs * 1.8))));
+
+      draw_panel_frame (cr, style, ax, &p, d.unit);
+      draw_time_grid (cr, style, ax, p.y, p.y + p.h, k + 1 == n_panels);
+
+      cairo_save (cr);
+      cairo_rectangle (cr, ax->x0, p.y, ax->w, p.h);
+      cairo_clip (cr);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      if (have_data)
+        {
+          if (d.band && d.n_series >= 2)
+            {
+              band_path (cr, ax, &p, cols, cols + (d.n_series - 1) * ax->n_cols);
+              set_rgb (cr, d.s[d.n_series - 1].colour, 0.18);
+              cairo_fill (cr);
+            }
+          for (guint s = 0; s < d.n_series; s++)
+            {
+              if (!sums[s].valid)
+                continue;
+              line_path (cr, ax, &p, cols + s * ax->n_cols, &sums[s]);
+              set_rgb (cr, d.s[s].colour, 1.0);
+              cairo_set_line_width (cr, d.band ? 1.2 : 1.6);
+              cairo_stroke (cr);
+            }
+          if (n_bins > 0)
+            {
+              gboolean started = FALSE;
+
+              /* the cell's own envelope, then its middle */
+              for (gsize b = 0; b < n_bins; b++)
+                {
+                  double x = ax->x0 + time_x (ax, ct[b]);
+                  double y = panel_y (&p, cmax[b] * d.scale + d.offset);
+
+                  if (!isfinite (cmax[b]))
+                    continue;
+                  if (!started)
+                    cairo_move_to (cr, x, y);
+                  else
+                    cairo_line_to (cr, x, y);
+                  started = TRUE;
+                }
+              for (gsize b = n_bins; b-- > 0 && started;)
+                if (isfinite (cmin[b]))
+                  cairo_line_to (cr, ax->x0 + time_x (ax, ct[b]),
+                                 panel_y (&p, cmin[b] * d.scale + d.offset));
+              set_rgb (cr, col_cell, 0.2);
+              cairo_fill (cr);
+              started = FALSE;
+              for (gsize b = 0; b < n_bins; b++)
+                {
+                  double x = ax->x0 + time_x (ax, ct[b]);
+                  double v = 0.5 * ((double) cmin[b] + cmax[b]) * d.scale + d.offset;
+
+                  if (!isfinite (v))
+                    continue;
+                  if (!started)
+                    cairo_move_to (cr, x, panel_y (&p, v));
+                  else
+                    cairo_line_to (cr, x, panel_y (&p, v));
+                  started = TRUE;
+                }
+              set_rgb (cr, col_cell, 1.0);
+              cairo_set_line_width (cr, 1.4);
+              cairo_stroke (cr);
+            }
+        }
+      cairo_restore (cr);
+
+      /* title and legend */
+      _ps_render_set_font (cr, style, 0.85, TRUE);
+      g_snprintf (label, sizeof label, "%s (%s)", d.title, d.unit);
+      lx = ax->x0 + 6;
+      {
+        double tw = _ps_render_text_width (cr, label);
+
+        cairo_rectangle (cr, lx - 2, p.y + 3, tw + 6, 0.85 * fs + 3);
+        _ps_render_set_rgba (cr, style->bg, 0.8);
+        cairo_fill (cr);
+        _ps_render_set_rgba (cr, style->fg, 1.0);
+        _ps_render_text (cr, lx, p.y + 4, 0.0, 0.0, label);
+        lx += tw + 12;
+      }
+      _ps_render_set_font (cr, style, 0.8, FALSE);
+      if (d.n_series > 1)
+        {
+          if (d.band)
+            lx = legend_item (cr, style, lx, p.y + 4, d.s[d.n_series - 1].colour, TRUE,
+                              "min–max band");
+          for (guint s = 0; s < d.n_series; s++)
+            if (d.s[s].colour != d.s[0].colour || s == 0)
+              lx = legend_item (cr, style, lx, p.y + 4, d.s[s].colour, FALSE, d.s[s].label);
+        }
+      if (n_bins > 0)
+        {
+          double now = NAN;
+
+          if (frame != NULL && (guint) sel < frame->n_cells)
+            {
+              const double *arr = d.cell_quantity == PS_CELL_QUANTITY_VOLTAGE ? frame->cell_voltage_v :
+                                  d.cell_quantity == PS_CELL_QUANTITY_SOC ? frame->cell_soc :
+                                  frame->cell_temp_k;
+              now = arr[sel] * d.scale + d.offset;
+            }
+          if (isfinite (now))
+            g_snprintf (label, sizeof label, "cell %d: %.*f %s", sel,
+                        _ps_render_step_decimals (p.step) + 1, now, d.unit);
+          else
+            g_snprintf (label, sizeof label, "cell %d", sel);
+          if (lx + 60 < ax->x0 + ax->w)
+            legend_item (cr, style, lx, p.y + 4, col_cell, FALSE, label);
+        }
+    }
+
+  if (!have_data)
+    {
+      _ps_render_set_font (cr, style, 1.0, FALSE);
+      _ps_render_set_rgba (cr, style->fg, 0.6);
+      _ps_render_text (cr, ax->x0 + 0.5 * ax->w, 0.5 * (top + bottom), 0.5, 0.5, "no data");
+    }
+}
+
+/* Cursor: a line over all time panels and a read-out of the sample nearest
+ * to cursor_time_s */
+static void
+draw_cursor (cairo_t             *cr,
+             PsRecorder          *rec,
+             const PsRenderStyle *style,
+             const TimeAxis      *ax,
+             double               height)
+{
+  static const double dash[] = { 4.0, 3.0 };
+  double fs = font_size (style);
+  double t = style->cursor_time_s, x;
+  gsize i;
+  char lines[8][96];
+  guint n_lines = 0;
+  double bw = 0, bx, by;
+  gboolean kelvin = style->temp_unit == PS_TEMP_UNIT_KELVIN;
+  gboolean kw = style->power_unit == PS_POWER_UNIT_KILOWATT;
+  double toff = kelvin ? 0.0 : -273.15;
+  const char *tunit = kelvin ? "K" : "°C";
+
+  if (!(t >= 0) || t < ax->t0 || t > ax->t1)
+    return;
+  /* the pixel column that holds the cursor's x */
+  x = floor (ax->x0 + time_x (ax, t)) + 0.5;
+
+  cairo_save (cr);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_set_line_width (cr, 1.0);
+  _ps_render_set_rgba (cr, style->fg, 0.8);
+  cairo_move_to (cr, x, round (fs * 0.5));
+  cairo_line_to (cr, x, height - round (fs * 2.0));
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  if (ax->len == 0)
+    return;
+  i = ps_recorder_find_time (rec, t);
+  if (i >= ax->len)
+    i = ax->len - 1;
+  if (i > 0 && fabs (read_one (rec, PS_SERIES_TIME_S, i - 1) - t) <
+               fabs (read_one (rec, PS_SERIES_TIME_S, i) - t))
+    i--;
+
+  _ps_render_format_hms (lines[n_lines], sizeof lines[0], read_one (rec, PS_SERIES_TIME_S, i));
+  n_lines++;
+  if (style->curves & PS_CURVE_VOLTAGE)
+    {
+      g_snprintf (lines[n_lines++], sizeof lines[0], "Pack %.2f V",
+                  read_one (rec, PS_SERIES_PACK_VOLTAGE_V, i));
+      g_snprintf (lines[n_lines++], sizeof lines[0], "Cells %.3f–%.3f V",
+                  read_one (rec, PS_SERIES_CELL_VOLTAGE_MIN_V, i),
+                  read_one (rec, PS_SERIES_CELL_VOLTAGE_MAX_V, i));
+    }
+  if (style->curves & PS_CURVE_CURRENT)
+    g_snprintf (lines[n_lines++], sizeof lines[0], "Current %.1f A",
+                read_one (rec, PS_SERIES_PACK_CURRENT_A, i));
+  if (style->curves & PS_CURVE_POWER)
+    g_snprintf (lines[n_lines++], sizeof lines[0], kw ? "Power %.2f kW" : "Power %.0f W",
+                read_one (rec, PS_SERIES_PACK_POWER_W, i) * (kw ? 1e-3 : 1.0));
+  if (style->curves & PS_CURVE_SOC)
+    g_snprintf (lines[n_lines++], sizeof lines[0], "SOC %.1f %%",
+                100.0 * read_one (rec, PS_SERIES_PACK_SOC, i));
+  if (style->curves & PS_CURVE_TEMPERATURE)
+    g_snprintf (lines[n_lines++], sizeof lines[0], "T %.1f / %.1f / %.1f %s",
+                read_one (rec, PS_SERIES_CELL_TEMP_MIN_K, i) + toff,
+                read_one (rec, PS_SERIES_CELL_TEMP_MEAN_K, i) + toff,
+                read_one (rec, PS_SERIES_CELL_TEMP_MAX_K, i) + toff, tunit);
+
+  _ps_render_set_font (cr, style, 0.85, FALSE);
+  for (guint k = 0; k < n_lines; k++)
+    bw = MAX (bw, _ps_render_text_width (cr, lines[k]));
+  bx = x + 8;
+  if (bx + bw + 8 > ax->x0 + ax->w)
+    bx = x - 8 - bw - 8;
+  by = round (fs * 0.5) + 1.4 * fs;
+  cairo_rectangle (cr, bx, by, bw + 8, n_lines * 1.15 * fs + 6);
+  _ps_render_set_rgba (cr, style->bg, 0.92);
+  cairo_fill_preserve (cr);
+  _ps_render_set_rgba (cr, style->fg, 0.6);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  _ps_render_set_rgba (cr, style->fg, 1.0);
+  for (guint k = 0; k < n_lines; k++)
+    _ps_render_text (cr, bx + 4, by + 4 + k * 1.15 * fs, 0.0, 0.0, lines[k]);
+}
+
+/* Pack voltage against discharged charge, the classic discharge curve */
+static void
+draw_discharge (cairo_t             *cr,
+                PsRecorder          *rec,
+                const PsRenderStyle *style,
+                double               x_left,
+                double               width,
+                double               height)
+{
+  double fs = font_size (style);
+  double *buf = _ps_render_scratch (_PS_SCRATCH_CURVES_BLOCK, 2 * BLOCK * sizeof (double));
+  double *qb = buf, *vb = buf + BLOCK;
+  gsize len = rec != NULL ? ps_recorder_get_length (rec) : 0;
+  double q0 = INFINITY, q1 = -INFINITY, v0 = INFINITY, v1 = -INFINITY;
+  double qstep, vstep;
+  double px = x_left + round (fs * 4.6), pw = width - px - round (fs * 1.2);
+  double py = round (fs * 0.5), ph = height - py - round (fs * 2.0);
+  Panel p;
+  char label[64];
+
+  if (pw < 10 || ph < 10)
+    return;
+
+  /* ranges over the whole run */
+  for (gsize start = 0; start < len; start += BLOCK)
+    {
+      gsize n = MIN ((gsize) BLOCK, len - start);
+
+      n = MIN (ps_recorder_read (rec, PS_SERIES_CHARGE_AH, start, n, qb),
+               ps_recorder_read (rec, PS_SERIES_PACK_VOLTAGE_V, start, n, vb));
+      for (gsize k = 0; k < n; k++)
+        if (isfinite (qb[k]) && isfinite (vb[k]))
+          {
+            q0 = MIN (q0, qb[k]);
+            q1 = MAX (q1, qb[k]);
+            v0 = MIN (v0, vb[k]);
+            v1 = MAX (v1, vb[k]);
+          }
+    }
+  if (!isfinite (q0))
+    {
+      q0 = 0;
+      q1 = 1;
+      v0 = 0;
+      v1 = 1;
+    }
+  q0 = MIN (q0, 0.0);
+  qstep = _ps_render_nice_range (&q0, &q1, 1.0, MAX (2, (int) (pw / (fs * 5))));
+  vstep = _ps_render_nice_range (&v0, &v1, 1.0, MAX (2, (int) (ph / (fs * 1.8))));
+  p.y = py;
+  p.h = ph;
+  p.v0 = v0;
+  p.v1 = v1;
+  p.step = vstep;
+
+  {
+    TimeAxis fake = { 0 };
+
+    fake.x0 = px;
+    fake.w = pw;
+    draw_panel_frame (cr, style, &fake, &p, "V");
+  }
+
+  /* x grid and labels in Ah */
+  _ps_render_set_font (cr, style, 0.85, FALSE);
+  cairo_set_line_width (cr, 1.0);
+  for (int k = 0; k <= (int) floor ((q1 - q0) / qstep + 1e-6) && k <= 50; k++)
+    {
+      double q = q0 + k * qstep;
+      double x = round (px + (q - q0) / (q1 - q0) * pw) + 0.5;
+
+      cairo_move_to (cr, x, py);
+      cairo_line_to (cr, x, py + ph);
+      _ps_render_set_rgba (cr, style->fg, 0.12);
+      cairo_stroke (cr);
+      _ps_render_set_rgba (cr, style->fg, 0.85);
+      g_snprintf (label, sizeof label, "%.*f", _ps_render_step_decimals (qstep), fabs (q) < 1e-9 ? 0.0 : q);
+      _ps_render_text (cr, x, py + ph + 4, 0.5, 0.0, label);
+    }
+
+  /* the curve: consecutive points closer than half a pixel merge */
+  cairo_save (cr);
+  cairo_rectangle (cr, px, py, pw, ph);
+  cairo_clip (cr);
+  cairo_new_path (cr);
+  {
+    double lx = -1e9, ly = -1e9;
+    gboolean started = FALSE;
+
+    for (gsize start = 0; start < len; start += BLOCK)
+      {
+        gsize n = MIN ((gsize) BLOCK, len - start);
+
+        n = MIN (ps_recorder_read (rec, PS_SERIES_CHARGE_AH, start, n, qb),
+                 ps_recorder_read (rec, PS_SERIES_PACK_VOLTAGE_V, start, n, vb));
+        for (gsize k = 0; k < n; k++)
+          {
+            double x, y;
+
+            if (!isfinite (qb[k]) || !isfinite (vb[k]))
+              continue;
+            x = px + (qb[k] - q0) / (q1 - q0) * pw;
+            y = panel_y (&p, vb[k]);
+            if (started && fabs (x - lx) < 0.5 && fabs (y - ly) < 0.5)
+              continue;
+            if (started)
+              cairo_line_to (cr, x, y);
+            else
+              cairo_move_to (cr, x, y);
+            started = TRUE;
+            lx = x;
+            ly = y;
+          }
+      }
+  }
+  set_rgb (cr, col_voltage, 1.0);
+  cairo_set_line_width (cr, 1.6);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  _ps_render_set_font (cr, style, 0.85, TRUE);
+  {
+    const char *title = "Pack voltage (V) vs discharged charge (Ah)";
+    double tw = _ps_render_text_width (cr, title);
+
+    cairo_rectangle (cr, px + 4, py + 3, tw + 6, 0.85 * fs + 3);
+    _ps_render_set_rgba (cr, style->bg, 0.8);
+    cairo_fill (cr);
+    _ps_render_set_rgba (cr, style->fg, 1.0);
+    _ps_render_text (cr, px + 6, py + 4, 0.0, 0.0, title);
+  }
+  if (len == 0)
+    {
+      _ps_render_set_font (cr, style, 1.0, FALSE);
+      _ps_render_set_rgba (cr, style->fg, 0.6);
+      _ps_render_text (cr, px + 0.5 * pw, py + 0.5 * ph, 0.5, 0.5, "no data");
+    }
+}
+
+void
+ps_render_curves (cairo_t             *cr,
+                  PsRecorder          *recorder,
+                  const PsFrame       *frame,
+                  const PsRenderStyle *style,
+                  double               width,
+                  double               height)
+{
+  TimeAxis ax;
+  double tw;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+
+  cairo_save (cr);
+  if (style->draw_background)
+    {
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_rectangle (cr, 0, 0, width, height);
+      cairo_fill (cr);
+    }
+
+  tw = time_area_width (style, width);
+  if (time_axis (recorder, style, width, &ax))
+    {
+      draw_time_panels (cr, recorder, frame, style, &ax, height);
+      draw_cursor (cr, recorder, style, &ax, height);
+    }
+  if (style->curves & PS_CURVE_DISCHARGE)
+    draw_discharge (cr, recorder, style, tw, width, height);
+  if ((style->curves & (PS_CURVE_ALL_TIME | PS_CURVE_DISCHARGE)) == 0)
+    {
+      _ps_render_set_font (cr, style, 1.0, FALSE);
+      _ps_render_set_rgba (cr, style->fg, 0.6);
+      _ps_render_text (cr, width / 2, height / 2, 0.5, 0.5, "no curves chosen");
+    }
+  cairo_restore (cr);
+}
+
+double
+ps_render_curves_time_at (PsRecorder          *recorder,
+                          const PsRenderStyle *style,
+                          double               width,
+                          double               x)
+{
+  TimeAxis ax;
+  double t;
+
+  g_return_val_if_fail (style != NULL, -1.0);
+
+  if (!time_axis (recorder, style, width, &ax))
+    return -1.0;
+  t = ax.t0 + (x - ax.x0) / ax.w * (ax.t1 - ax.t0);
+  return CLAMP (t, ax.t0, ax.t1);
+}
