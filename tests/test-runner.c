@@ -407,8 +407,8 @@ test_runner_pauses_when_protocol_finishes (void)
   g_assert_no_error (error);
   ps_runner_set_speed (runner, PS_RUNNER_SPEED_MAX);
   g_assert_cmpfloat (ps_runner_get_speed (runner), ==, PS_RUNNER_SPEED_MAX);
+  /* the worker may already have finished those 30 steps when play returns */
   ps_runner_play (runner);
-  g_assert_true (ps_runner_is_playing (runner));
 
   while (ps_runner_is_playing (runner))
     {

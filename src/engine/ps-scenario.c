@@ -843,6 +843,7 @@ PsScenario *
 ps_scenario_new_from_preset (const char  *id,
                              GError     **error)
 {
+  g_autoptr(JsonObject) object = NULL;
   g_autoptr(JsonNode) empty = NULL;
 
   g_return_val_if_fail (id != NULL, NULL);
@@ -854,7 +855,9 @@ ps_scenario_new_from_preset (const char  *id,
       return NULL;
     }
 
-  empty = json_node_init_object (json_node_alloc (), json_object_new ());
+  /* a scenario that says nothing: the preset's own defaults */
+  object = json_object_new ();
+  empty = json_node_init_object (json_node_alloc (), object);
   return scenario_from_root (empty, id, id, error);
 }
 
