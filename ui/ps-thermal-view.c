@@ -32,7 +32,7 @@
 #define TEMPS_TEX_WIDTH  256
 #define K_NEAREST        4        /* cells per node, as the shader reads them */
 #define K_SEARCH         (K_NEAREST + 1)
-#define GRID_MIN_NODES   128      /* along the longer side */
+#define GRID_MIN_NODES   384      /* along the longer side */
 #define GRID_MAX_NODES   512
 
 typedef struct

@@ -1,0 +1,715 @@
+/* test-widgets.c: the four views on a real runner, rendered through GTK
+ *
+ * Runs under Xvfb (GSK_RENDERER=cairo); skips without a display. The runner
+ * simulates the leaf-2011 preset to a fixed time and pauses, so what the
+ * views draw is fixed while they are captured; the checks are about the
+ * widgets (what reaches the renderers, notifications, the GL path matching
+ * the cairo path), not about the physics.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gtk/gtk.h>
+#include <libglib-testing/signal-logger.h>
+
+#include "ps-cell-inspector.h"
+#include "ps-curve-view.h"
+#include "ps-pack-view.h"
+#include "ps-thermal-view.h"
+
+#define VIEW_W 640
+#define VIEW_H 420
+
+static gboolean have_display;
+
+/* ---------------------------------------------------------------------- */
+/* helpers                                                                 */
+
+static PsRunner *
+runner_new_at (const char *preset,
+               double      time_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = NULL;
+  PsRunner *runner;
+
+  scenario = ps_scenario_new_from_preset (preset, &error);
+  g_assert_no_error (error);
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, time_s);
+  ps_runner_sync (runner);
+  return runner;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                guint         *n_paints)
+{
+  (*n_paints)++;
+}
+
+/* Shows widget alone in a window of the test size and waits until the window
+ * has painted a few times (the views take their frame on the frame clock). */
+static GtkWidget *
+window_show (GtkWidget *widget)
+{
+  GtkWidget *window = gtk_window_new ();
+  GdkFrameClock *clock;
+  guint n_paints = 0;
+  gint64 deadline;
+  gulong id;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), VIEW_W, VIEW_H);
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_present (GTK_WINDOW (window));
+
+  while (!gtk_widget_get_mapped (widget))
+    g_main_context_iteration (NULL, TRUE);
+
+  clock = gtk_widget_get_frame_clock (window);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (n_paints < 3 && g_get_monotonic_time () < deadline)
+    {
+      gtk_widget_queue_draw (window);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, id);
+  g_assert_cmpuint (n_paints, >=, 3);
+
+  return window;
+}
+
+/* Lets the frame clock run a few more frames (after a property change). */
+static void
+window_settle (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  guint n_paints = 0;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gulong id;
+
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
+  while (n_paints < 2 && g_get_monotonic_time () < deadline)
+    {
+      gtk_widget_queue_draw (window);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, id);
+}
+
+/* The widget as the window's renderer draws it, as a cairo image surface. */
+static cairo_surface_t *
+capture (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GskRenderer *renderer;
+  cairo_surface_t *surface;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                        gdk_texture_get_width (texture),
+                                        gdk_texture_get_height (texture));
+  cairo_surface_flush (surface);
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface),
+                        cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+
+  return surface;
+}
+
+static guint32
+pixel (cairo_surface_t *s,
+       int              x,
+       int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (s);
+
+  return *(const guint32 *) (gconstpointer) (data + y * cairo_image_surface_get_stride (s) + 4 * x);
+}
+
+static int
+pixel_diff (guint32 a,
+            guint32 b)
+{
+  int d = 0;
+
+  for (int shift = 0; shift < 32; shift += 8)
+    d = MAX (d, ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)));
+  return d;
+}
+
+/* number of distinct colours (capped), a cheap "is anything drawn" */
+static guint
+count_colours (cairo_surface_t *s,
+               guint            cap)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  int w = cairo_image_surface_get_width (s);
+  int h = cairo_image_surface_get_height (s);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        g_hash_table_add (seen, GUINT_TO_POINTER (pixel (s, x, y) | 0x1u));
+        if (g_hash_table_size (seen) >= cap)
+          return cap;
+      }
+  return g_hash_table_size (seen);
+}
+
+/* fraction of the pixels that have the top-left pixel's colour */
+static double
+background_fraction (cairo_surface_t *s)
+{
+  int w = cairo_image_surface_get_width (s);
+  int h = cairo_image_surface_get_height (s);
+  guint32 bg = pixel (s, 0, 0);
+  guint64 n = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      n += pixel (s, x, y) == bg;
+  return (double) n / ((double) w * h);
+}
+
+typedef struct
+{
+  double mean;               /* mean of the per-pixel max channel difference */
+  double frac_big;           /* fraction of pixels differing by more than 48 */
+  int    x0, y0, x1, y1;     /* bounding box of pixels differing by more than 16 */
+} DiffStats;
+
+static void
+diff_images (cairo_surface_t *a,
+             cairo_surface_t *b,
+             DiffStats       *st)
+{
+  int w = MIN (cairo_image_surface_get_width (a), cairo_image_surface_get_width (b));
+  int h = MIN (cairo_image_surface_get_height (a), cairo_image_surface_get_height (b));
+  double sum = 0.0;
+  guint64 big = 0;
+
+  st->x0 = st->y0 = G_MAXINT;
+  st->x1 = st->y1 = -1;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        int d = pixel_diff (pixel (a, x, y), pixel (b, x, y));
+
+        sum += d;
+        if (d > 48)
+          big++;
+        if (d > 16)
+          {
+            st->x0 = MIN (st->x0, x);
+            st->y0 = MIN (st->y0, y);
+            st->x1 = MAX (st->x1, x);
+            st->y1 = MAX (st->y1, y);
+          }
+      }
+  st->mean = sum / ((double) w * h);
+  st->frac_big = (double) big / ((double) w * h);
+}
+
+static void
+save_for_inspection (cairo_surface_t *s,
+                     const char      *name)
+{
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+  g_autofree char *path = g_build_filename (dir != NULL ? dir : ".", name, NULL);
+
+  cairo_surface_write_to_png (s, path);
+  g_test_message ("wrote %s", path);
+}
+
+static GtkLabel *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return GTK_LABEL (root);
+
+  for (child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+#define REQUIRE_DISPLAY() \
+  G_STMT_START { \
+    if (!have_display) \
+      { \
+        g_test_skip ("no display (run under xvfb-run -a)"); \
+        return; \
+      } \
+  } G_STMT_END
+
+/* ---------------------------------------------------------------------- */
+/* properties: notify once per real change, never for the same value       */
+
+static void
+test_pack_view_properties (void)
+{
+  g_autoptr(GtSignalLogger) logger = NULL;
+  GtkWidget *view;
+
+  REQUIRE_DISPLAY ();
+
+  view = g_object_ref_sink (ps_pack_view_new ());
+  logger = gt_signal_logger_new ();
+  gt_signal_logger_connect (logger, view, "notify");
+
+  ps_pack_view_set_quantity (PS_PACK_VIEW (view), PS_QUANTITY_TEMPERATURE);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "quantity");
+  ps_pack_view_set_quantity (PS_PACK_VIEW (view), PS_QUANTITY_TEMPERATURE);
+  g_object_set (view, "colormap", PS_COLORMAP_DIVERGING, NULL);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "colormap");
+  g_object_set (view, "selected-cell", 7, NULL);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "selected-cell");
+  ps_pack_view_set_selected_cell (PS_PACK_VIEW (view), 7);
+  ps_pack_view_set_zoom (PS_PACK_VIEW (view), 3.0);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "zoom");
+  ps_pack_view_set_zoom (PS_PACK_VIEW (view), 3.0);
+  gt_signal_logger_assert_no_emissions (logger);
+
+  g_assert_cmpint (ps_pack_view_get_quantity (PS_PACK_VIEW (view)), ==, PS_QUANTITY_TEMPERATURE);
+  g_assert_cmpint (ps_pack_view_get_style (PS_PACK_VIEW (view))->quantity, ==, PS_QUANTITY_TEMPERATURE);
+  g_assert_cmpint (ps_pack_view_get_style (PS_PACK_VIEW (view))->colormap, ==, PS_COLORMAP_DIVERGING);
+  g_assert_cmpint (ps_pack_view_get_style (PS_PACK_VIEW (view))->selected_cell, ==, 7);
+  g_assert_cmpfloat (ps_pack_view_get_zoom (PS_PACK_VIEW (view)), ==, 3.0);
+
+  ps_pack_view_reset_view (PS_PACK_VIEW (view));
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "zoom");
+  g_assert_cmpfloat (ps_pack_view_get_style (PS_PACK_VIEW (view))->pan_x, ==, 0.0);
+  gt_signal_logger_assert_no_emissions (logger);
+
+  g_object_unref (view);
+}
+
+static void
+test_curve_view_properties (void)
+{
+  g_autoptr(GtSignalLogger) logger = NULL;
+  GtkWidget *view;
+  const PsRenderStyle *style;
+
+  REQUIRE_DISPLAY ();
+
+  view = g_object_ref_sink (ps_curve_view_new ());
+  style = ps_curve_view_get_style (PS_CURVE_VIEW (view));
+  logger = gt_signal_logger_new ();
+  gt_signal_logger_connect (logger, view, "notify");
+
+  g_assert_true (ps_curve_view_get_follow (PS_CURVE_VIEW (view)));
+  g_assert_cmpfloat (style->time_end_s, <, 0.0);
+
+  g_object_set (view, "curves", (guint) (PS_CURVE_VOLTAGE | PS_CURVE_SOC), NULL);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "curves");
+  g_assert_cmpuint (style->curves, ==, PS_CURVE_VOLTAGE | PS_CURVE_SOC);
+  ps_curve_view_set_curves (PS_CURVE_VIEW (view), PS_CURVE_VOLTAGE | PS_CURVE_SOC);
+  ps_curve_view_set_selected_cell (PS_CURVE_VIEW (view), 3);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "selected-cell");
+  ps_curve_view_set_time_window (PS_CURVE_VIEW (view), 600.0);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "time-window");
+  ps_curve_view_set_time_window (PS_CURVE_VIEW (view), 600.0);
+  g_assert_cmpfloat (style->time_window_s, ==, 600.0);
+
+  /* unfollowing freezes the right edge; following again lets it go */
+  ps_curve_view_set_follow (PS_CURVE_VIEW (view), FALSE);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "follow");
+  g_assert_cmpfloat (style->time_end_s, >=, 0.0);
+  ps_curve_view_set_follow (PS_CURVE_VIEW (view), FALSE);
+  ps_curve_view_set_follow (PS_CURVE_VIEW (view), TRUE);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "follow");
+  g_assert_cmpfloat (style->time_end_s, <, 0.0);
+  g_assert_cmpfloat (style->cursor_time_s, <, 0.0);
+  gt_signal_logger_assert_no_emissions (logger);
+
+  g_object_unref (view);
+}
+
+static void
+test_thermal_view_properties (void)
+{
+  g_autoptr(GtSignalLogger) logger = NULL;
+  GtkWidget *view;
+  GParamSpec *pspec;
+
+  REQUIRE_DISPLAY ();
+
+  view = g_object_ref_sink (ps_thermal_view_new ());
+  logger = gt_signal_logger_new ();
+  gt_signal_logger_connect (logger, view, "notify");
+
+  /* not realized: nothing draws with GL yet */
+  g_assert_false (ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)));
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (view), "gl-active");
+  g_assert_nonnull (pspec);
+  g_assert_false (pspec->flags & G_PARAM_WRITABLE);
+
+  g_object_set (view, "isotherms", TRUE, NULL);
+  gt_signal_logger_assert_notify_emission_pop (logger, view, "isotherms");
+  ps_thermal_view_set_isotherms (PS_THERMAL_VIEW (view), TRUE);
+  g_assert_true (ps_thermal_view_get_style (PS_THERMAL_VIEW (view))->isotherms);
+  gt_signal_logger_assert_no_emissions (logger);
+
+  g_object_unref (view);
+}
+
+static void
+test_cell_inspector_properties (void)
+{
+  g_autoptr(GtSignalLogger) logger = NULL;
+  GtkWidget *inspector;
+
+  REQUIRE_DISPLAY ();
+
+  inspector = g_object_ref_sink (ps_cell_inspector_new ());
+  logger = gt_signal_logger_new ();
+  gt_signal_logger_connect (logger, inspector, "notify");
+
+  g_assert_cmpint (ps_cell_inspector_get_cell (PS_CELL_INSPECTOR (inspector)), ==, -1);
+  g_assert_nonnull (find_label (inspector, "No cell selected"));
+  g_object_set (inspector, "cell", 12, NULL);
+  gt_signal_logger_assert_notify_emission_pop (logger, inspector, "cell");
+  ps_cell_inspector_set_cell (PS_CELL_INSPECTOR (inspector), 12);
+  gt_signal_logger_assert_no_emissions (logger);
+
+  g_object_unref (inspector);
+}
+
+/* ---------------------------------------------------------------------- */
+/* on a runner                                                             */
+
+static void
+test_pack_view_selection_and_zoom (void)
+{
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  cairo_surface_t *plain, *selected, *zoomed;
+  PsViewTransform before, after;
+  PsRenderStyle style_before;
+  GtkWidget *window, *view;
+  DiffStats st;
+  double cx, cy, px, py, vx, vy;
+  int w, h, cell;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 600.0);
+  frame = ps_runner_dup_frame (runner);
+  g_assert_cmpuint (frame->n_cells, >, 10);
+
+  view = ps_pack_view_new ();
+  ps_pack_view_set_runner (PS_PACK_VIEW (view), runner);
+  window = window_show (view);
+  w = gtk_widget_get_width (view);
+  h = gtk_widget_get_height (view);
+
+  plain = capture (view);
+  g_assert_cmpuint (count_colours (plain, 64), >=, 16);
+
+  /* a selection out of range is no selection */
+  ps_pack_view_set_selected_cell (PS_PACK_VIEW (view), frame->n_cells + 5);
+  g_assert_cmpint (ps_pack_view_get_selected_cell (PS_PACK_VIEW (view)), ==, -1);
+
+  /* the selected cell is drawn, where the cell is */
+  cell = frame->n_cells / 3;
+  ps_pack_view_set_selected_cell (PS_PACK_VIEW (view), cell);
+  window_settle (window);
+  selected = capture (view);
+  diff_images (plain, selected, &st);
+  save_for_inspection (selected, "widgets-pack-selected.png");
+  g_assert_cmpint (st.x1, >=, 0);
+  ps_render_view_transform (frame->pack, ps_pack_view_get_style (PS_PACK_VIEW (view)), w, h, &before);
+  vx = before.offset_x + before.scale * frame->pack->cell_x[cell];
+  vy = before.offset_y - before.scale * frame->pack->cell_y[cell];
+  g_assert_cmpfloat (vx, >=, st.x0 - 2);
+  g_assert_cmpfloat (vx, <=, st.x1 + 2);
+  g_assert_cmpfloat (vy, >=, st.y0 - 2);
+  g_assert_cmpfloat (vy, <=, st.y1 + 2);
+  g_assert_cmpint (ps_render_layout_hit_test (frame, ps_pack_view_get_style (PS_PACK_VIEW (view)),
+                                              w, h, vx, vy), ==, cell);
+
+  /* zooming keeps the pack point at the view's centre where it is */
+  style_before = *ps_pack_view_get_style (PS_PACK_VIEW (view));
+  ps_render_view_transform (frame->pack, &style_before, w, h, &before);
+  cx = w / 2.0;
+  cy = h / 2.0;
+  px = (cx - before.offset_x) / before.scale;
+  py = (before.offset_y - cy) / before.scale;
+  ps_pack_view_set_zoom (PS_PACK_VIEW (view), 4.0);
+  ps_render_view_transform (frame->pack, ps_pack_view_get_style (PS_PACK_VIEW (view)), w, h, &after);
+  g_assert_cmpfloat_with_epsilon (after.scale, 4.0 * before.scale, 1e-6 * before.scale);
+  g_assert_cmpfloat_with_epsilon (after.offset_x + after.scale * px, cx, 0.05);
+  g_assert_cmpfloat_with_epsilon (after.offset_y - after.scale * py, cy, 0.05);
+
+  window_settle (window);
+  zoomed = capture (view);
+  save_for_inspection (zoomed, "widgets-pack-zoomed.png");
+  diff_images (selected, zoomed, &st);
+  g_assert_cmpfloat (st.frac_big, >, 0.05);
+
+  ps_pack_view_reset_view (PS_PACK_VIEW (view));
+  g_assert_cmpfloat (ps_pack_view_get_zoom (PS_PACK_VIEW (view)), ==, 1.0);
+
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (selected);
+  cairo_surface_destroy (zoomed);
+  ps_pack_view_set_runner (PS_PACK_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The thermal view draws what ps_render_thermal draws: exactly on the cairo
+ * path, closely (the same scale, colours and marks; the field interpolated
+ * on the GPU) on the GL path. */
+static void
+test_thermal_view_matches_cairo (void)
+{
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  cairo_surface_t *shot, *reference;
+  GtkWidget *window, *view;
+  gboolean gl;
+  DiffStats st;
+  cairo_t *cr;
+  int w, h;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 1200.0);
+  frame = ps_runner_dup_frame (runner);
+
+  view = ps_thermal_view_new ();
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), runner);
+  window = window_show (view);
+  w = gtk_widget_get_width (view);
+  h = gtk_widget_get_height (view);
+  gl = ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view));
+  g_test_message ("thermal view draws with %s", gl ? "GL" : "cairo");
+
+  if (g_getenv ("PS_TEST_EXPECT_NO_GL") != NULL)
+    g_assert_false (gl);
+
+  shot = capture (view);
+  reference = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (reference);
+  ps_render_thermal (cr, frame, ps_thermal_view_get_style (PS_THERMAL_VIEW (view)), w, h);
+  cairo_destroy (cr);
+  cairo_surface_flush (reference);
+
+  save_for_inspection (shot, gl ? "widgets-thermal-gl.png" : "widgets-thermal-cairo.png");
+  g_assert_cmpuint (count_colours (shot, 64), >=, 32);
+
+  diff_images (shot, reference, &st);
+  g_test_message ("thermal view vs ps_render_thermal: mean %.2f, %.4f of pixels > 48",
+                  st.mean, st.frac_big);
+  if (gl)
+    {
+      g_assert_cmpfloat (st.mean, <, 6.0);
+      g_assert_cmpfloat (st.frac_big, <, 0.03);
+    }
+  else
+    {
+      g_assert_cmpfloat (st.mean, <, 0.5);
+      g_assert_cmpfloat (st.frac_big, <, 0.001);
+    }
+
+  /* isotherms reach the picture on either path */
+  ps_thermal_view_set_isotherms (PS_THERMAL_VIEW (view), TRUE);
+  window_settle (window);
+  {
+    cairo_surface_t *iso = capture (view);
+
+    diff_images (shot, iso, &st);
+    g_assert_cmpint (st.x1, >=, 0);
+    cairo_surface_destroy (iso);
+  }
+
+  cairo_surface_destroy (shot);
+  cairo_surface_destroy (reference);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* With GDK_DEBUG=gl-disable the view falls back to cairo and still draws. */
+static void
+test_thermal_view_gl_disabled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const char *argv[] = { NULL, "-p", "/ui/widgets/thermal-view/matches-cairo", NULL };
+  int status = 0;
+
+  REQUIRE_DISPLAY ();
+
+  argv[0] = g_test_get_filename (G_TEST_BUILT, "test-widgets", NULL);
+  envp = g_get_environ ();
+  envp = g_environ_setenv (envp, "GDK_DEBUG", "gl-disable", TRUE);
+  envp = g_environ_setenv (envp, "PS_TEST_EXPECT_NO_GL", "1", TRUE);
+
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("the gl-disable run failed:\n%s\n%s", out, err);
+}
+
+static void
+test_curve_view_draws (void)
+{
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  cairo_surface_t *shot;
+  GtkWidget *window, *view;
+  const PsRenderStyle *style;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 900.0);
+  frame = ps_runner_dup_frame (runner);
+
+  view = ps_curve_view_new ();
+  ps_curve_view_set_runner (PS_CURVE_VIEW (view), runner);
+  window = window_show (view);
+  style = ps_curve_view_get_style (PS_CURVE_VIEW (view));
+
+  shot = capture (view);
+  save_for_inspection (shot, "widgets-curves.png");
+  g_assert_cmpuint (count_colours (shot, 16), >=, 8);
+  cairo_surface_destroy (shot);
+
+  /* unfollowing freezes the right edge at the newest frame's time */
+  ps_curve_view_set_follow (PS_CURVE_VIEW (view), FALSE);
+  g_assert_cmpfloat_with_epsilon (style->time_end_s, frame->time_s, 1e-9);
+  ps_curve_view_set_follow (PS_CURVE_VIEW (view), TRUE);
+  g_assert_cmpfloat (style->time_end_s, <, 0.0);
+
+  ps_curve_view_set_runner (PS_CURVE_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_cell_inspector_shows_cell (void)
+{
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  g_autofree char *voltage = NULL, *title = NULL;
+  GtkWidget *window, *inspector;
+  guint cell;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 600.0);
+  frame = ps_runner_dup_frame (runner);
+  cell = frame->n_cells - 1;
+
+  inspector = ps_cell_inspector_new ();
+  ps_cell_inspector_set_runner (PS_CELL_INSPECTOR (inspector), runner);
+  ps_cell_inspector_set_cell (PS_CELL_INSPECTOR (inspector), cell);
+  window = window_show (inspector);
+
+  title = g_strdup_printf ("Cell #%u", cell);
+  voltage = g_strdup_printf ("%.4f V", frame->cell_voltage_v[cell]);
+  g_assert_nonnull (find_label (inspector, title));
+  g_assert_nonnull (find_label (inspector, voltage));
+
+  /* out of the pack: no cell */
+  ps_cell_inspector_set_cell (PS_CELL_INSPECTOR (inspector), frame->n_cells + 3);
+  g_assert_nonnull (find_label (inspector, "No cell selected"));
+
+  ps_cell_inspector_set_runner (PS_CELL_INSPECTOR (inspector), NULL);
+  g_assert_nonnull (find_label (inspector, "No pack loaded"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Views let go of a runner: after set_runner (NULL) the runner can be freed
+ * and the views draw their empty state. */
+static void
+test_views_detach_runner (void)
+{
+  PsRunner *runner;
+  GtkWidget *window, *box, *views[3];
+  cairo_surface_t *shot;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 60.0);
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  views[0] = ps_pack_view_new ();
+  views[1] = ps_curve_view_new ();
+  views[2] = ps_thermal_view_new ();
+  for (guint i = 0; i < 3; i++)
+    gtk_box_append (GTK_BOX (box), views[i]);
+  ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), runner);
+  ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), runner);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (views[2]), runner);
+  window = window_show (box);
+
+  ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), NULL);
+  ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), NULL);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (views[2]), NULL);
+  ps_runner_free (runner);
+  window_settle (window);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      shot = capture (views[i]);
+      /* background and the message's text, no picture */
+      g_assert_cmpfloat (background_fraction (shot), >, 0.97);
+      g_assert_cmpuint (count_colours (shot, 64), >=, 2);
+      cairo_surface_destroy (shot);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  have_display = gtk_init_check ();
+
+  g_test_add_func ("/ui/widgets/pack-view/properties", test_pack_view_properties);
+  g_test_add_func ("/ui/widgets/curve-view/properties", test_curve_view_properties);
+  g_test_add_func ("/ui/widgets/thermal-view/properties", test_thermal_view_properties);
+  g_test_add_func ("/ui/widgets/cell-inspector/properties", test_cell_inspector_properties);
+  g_test_add_func ("/ui/widgets/pack-view/selection-and-zoom", test_pack_view_selection_and_zoom);
+  g_test_add_func ("/ui/widgets/thermal-view/matches-cairo", test_thermal_view_matches_cairo);
+  g_test_add_func ("/ui/widgets/thermal-view/gl-disabled", test_thermal_view_gl_disabled);
+  g_test_add_func ("/ui/widgets/curve-view/draws", test_curve_view_draws);
+  g_test_add_func ("/ui/widgets/cell-inspector/shows-cell", test_cell_inspector_shows_cell);
+  g_test_add_func ("/ui/widgets/views/detach-runner", test_views_detach_runner);
+
+  return g_test_run ();
+}
