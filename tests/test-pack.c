@@ -536,6 +536,10 @@ typedef struct
   const char *message;  /* expected in the error message */
 } BadPack;
 
+/* the end of the module in two_cells_json, to append a second module */
+#define MODULE_TAIL \
+  "\"rows\": 2, \"pitch_m\": [0.2, 0.012],    \"cell_orientation\": \"edge\", \"groups\": 2 }"
+
 static const BadPack bad_packs[] = {
   { "\"n_series\": 2", "\"n_series\": 0", PS_ENGINE_ERROR_INVALID, "$.n_series: expected an integer" },
   { "\"n_series\": 2", "\"n_series\": 2.5", PS_ENGINE_ERROR_INVALID, "$.n_series" },
@@ -553,6 +557,12 @@ static const BadPack bad_packs[] = {
   { "\"groups\": 2 }", "\"groups\": 2, \"rotation_deg\": 45 }", PS_ENGINE_ERROR_INVALID, "$.modules[0].rotation_deg" },
   { "\"groups\": 2 }", "\"groups\": 2, \"order\": \"zigzag\" }", PS_ENGINE_ERROR_INVALID, "$.modules[0].order: expected one of" },
   { "\"groups\": 2 }", "\"groups\": 2, \"repeat\": 2 }", PS_ENGINE_ERROR_INVALID, "$.modules[0].repeat_step_m: missing member" },
+  { MODULE_TAIL, "\"rows\": 1, \"pitch_m\": [0.2, 0.012], \"cell_orientation\": \"edge\", \"groups\": 1, \"name\": \"A\" }, { \"name\": \"A\", \"origin_m\": [0.05, 0.06], \"size_m\": [0.2, 0.02],"
+    " \"columns\": 1, \"rows\": 1, \"pitch_m\": [0.2, 0.012], \"cell_orientation\": \"edge\", \"groups\": 1 }",
+    PS_ENGINE_ERROR_INVALID, "$.modules: two modules are named \"A\"" },
+  { MODULE_TAIL, "\"rows\": 1, \"pitch_m\": [0.2, 0.012], \"cell_orientation\": \"edge\", \"groups\": 1 }, { \"origin_m\": [0.05, 0.04], \"size_m\": [0.2, 0.02],"
+    " \"columns\": 1, \"rows\": 1, \"pitch_m\": [0.2, 0.012], \"cell_orientation\": \"edge\", \"groups\": 1 }",
+    PS_ENGINE_ERROR_INVALID, "$.modules: modules M1 and M2 overlap" },
   { "\"origin_m\": [0.05, 0.02]", "\"origin_m\": [0.15, 0.02]", PS_ENGINE_ERROR_INVALID, "$.outline_m: module M1" },
   { "[0.3, 0.1], [0, 0.1]]", "[0, 0.1], [0.1, 0.2]]", PS_ENGINE_ERROR_INVALID, "$.outline_m: edges" },
   { "[[0, 0], [0.3, 0], [0.3, 0.1], [0, 0.1]]", "[[0, 0], [0.3, 0]]", PS_ENGINE_ERROR_INVALID, "$.outline_m: expected at least 3 points" },

@@ -1837,6 +1837,21 @@ ps_pack_new_from_json_node (JsonNode          *node,
   if (!expand_modules (self, cell, source, path, error))
     return NULL;
 
+  /* module names are unique (views and messages refer to modules by name) */
+  {
+    g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint m = 0; m < self->n_modules; m++)
+      if (!g_hash_table_add (names, self->module_name[m]))
+        {
+          g_autofree char *mpath = member_path (path, "modules");
+
+          fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
+                "two modules are named \"%s\" (expected unique names)", self->module_name[m]);
+          return NULL;
+        }
+  }
+
   /* modules inside the outline, and apart */
   outline_path = member_path (path, "outline_m");
   for (guint m = 0; m < self->n_modules; m++)
