@@ -101,7 +101,6 @@ ps_bench_render (void)
   ps_render_style_init_default (&style);
   style.quantity = PS_QUANTITY_TEMPERATURE;
   style.selected_cell = pack->n_cells / 3;
-  style.isotherms = TRUE;
   for (guint v = 0; v < 3; v++)
     surface[v] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, BENCH_WIDTH, BENCH_HEIGHT);
 

@@ -637,6 +637,44 @@ test_layout_hit_test_round_trip (void)
     }
 }
 
+/* The fast scan conversion on pixel targets draws the same cells as the
+ * cairo paths used for vector targets */
+static void
+test_layout_raster_matches_vector (void)
+{
+  g_autoptr(PsPack) big = make_pack_big ();
+  g_autoptr(PsPack) pouch = make_pack_pouch ();
+  PsPack *packs[] = { big, pouch };
+
+  for (guint k = 0; k < G_N_ELEMENTS (packs); k++)
+    {
+      g_autoptr(PsFrame) frame = make_frame (packs[k], 0.3);
+      PsRenderStyle style;
+      const int w = 800, h = 500;
+      cairo_surface_t *a = render_surface (w, h), *b = render_surface (w, h);
+      cairo_t *cr;
+      gsize n_diff = 0;
+
+      style_for_tests (&style);
+      style.zoom = 1.7;
+      style.pan_x = 31.0;
+      cr = cairo_create (a);
+      ps_render_layout (cr, frame, &style, w, h);
+      cairo_destroy (cr);
+      style.vector_only = TRUE;
+      cr = cairo_create (b);
+      ps_render_layout (cr, frame, &style, w, h);
+      cairo_destroy (cr);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          if (channel_diff (pixel_at (a, x, y), pixel_at (b, x, y)) > 64)
+            n_diff++;
+      g_assert_cmpuint (n_diff, <, (gsize) (0.002 * w * h));
+      cairo_surface_destroy (a);
+      cairo_surface_destroy (b);
+    }
+}
+
 /* the drawing is vector: a zoomed view draws a cell larger, not blurred:
  * its centre pixel keeps the exact map colour and its radius scales */
 static void
@@ -1137,6 +1175,7 @@ main (int    argc,
   g_test_add_func ("/render/layout/colorbar-ends", test_layout_colorbar_ends);
   g_test_add_func ("/render/layout/hit-test-round-trip", test_layout_hit_test_round_trip);
   g_test_add_func ("/render/layout/zoom-crisp", test_layout_zoom_crisp);
+  g_test_add_func ("/render/layout/raster-matches-vector", test_layout_raster_matches_vector);
   g_test_add_func ("/render/thermal/golden-t", test_thermal_golden);
   g_test_add_func ("/render/thermal/golden-big-kelvin", test_thermal_golden_big);
   g_test_add_func ("/render/thermal/masked-to-outline", test_thermal_masked_to_outline);

@@ -266,14 +266,22 @@ line_path (cairo_t        *cr,
           started = TRUE;
           continue;
         }
-      if (started)
-        cairo_line_to (cr, x, panel_y (p, col->first));
-      else
-        cairo_move_to (cr, x, panel_y (p, col->first));
-      started = TRUE;
-      cairo_line_to (cr, x, panel_y (p, col->min));
-      cairo_line_to (cr, x, panel_y (p, col->max));
-      cairo_line_to (cr, x, panel_y (p, col->last));
+      /* a vertical stroke over the column's range, entered at the end
+       * nearer to the first sample and left at the other: two points per
+       * column, and the line still passes through first, min, max, last */
+      {
+        gboolean down_first = fabs (col->first - col->min) <= fabs (col->first - col->max);
+        double ya = panel_y (p, down_first ? col->min : col->max);
+        double yb = panel_y (p, down_first ? col->max : col->min);
+
+        if (started)
+          cairo_line_to (cr, x, ya);
+        else
+          cairo_move_to (cr, x, ya);
+        started = TRUE;
+        if (yb != ya)
+          cairo_line_to (cr, x, yb);
+      }
     }
   if (sum->has_right && started)
     cairo_line_to (cr, ax->x0 + sum->right_x, panel_y (p, sum->right_v));
@@ -376,6 +384,17 @@ draw_panel_frame (cairo_t             *cr,
   /* horizontal grid and y labels */
   _ps_render_set_font (cr, style, 0.85, FALSE);
   cairo_set_line_width (cr, 1.0);
+  cairo_new_path (cr);
+  for (int k = 0; k <= n && k <= 50; k++)
+    {
+      double y = round (panel_y (p, p->v0 + k * p->step)) + 0.5;
+
+      cairo_move_to (cr, ax->x0, y);
+      cairo_line_to (cr, ax->x0 + ax->w, y);
+    }
+  _ps_render_set_rgba (cr, style->fg, 0.12);
+  cairo_stroke (cr);
+  _ps_render_set_rgba (cr, style->fg, 0.85);
   for (int k = 0; k <= n && k <= 50; k++)
     {
       double v = p->v0 + k * p->step;
@@ -383,11 +402,6 @@ draw_panel_frame (cairo_t             *cr,
 
       if (fabs (v) < 1e-9 * p->step)
         v = 0.0;
-      cairo_move_to (cr, ax->x0, y);
-      cairo_line_to (cr, ax->x0 + ax->w, y);
-      _ps_render_set_rgba (cr, style->fg, 0.12);
-      cairo_stroke (cr);
-      _ps_render_set_rgba (cr, style->fg, 0.85);
       g_snprintf (label, sizeof label, "%.*f", decimals, v);
       /* the end labels inside the panel's height, so stacked panels'
        * labels never collide */
@@ -434,19 +448,31 @@ draw_time_grid (cairo_t             *cr,
 
   _ps_render_set_font (cr, style, 0.85, FALSE);
   cairo_set_line_width (cr, 1.0);
+  cairo_new_path (cr);
   for (double t = ceil (ax->t0 / step - 1e-9) * step; t <= ax->t1 + 1e-9 * step; t += step)
     {
       double x = round (ax->x0 + time_x (ax, t)) + 0.5;
 
       cairo_move_to (cr, x, top);
       cairo_line_to (cr, x, bottom);
-      _ps_render_set_rgba (cr, style->fg, 0.12);
-      cairo_stroke (cr);
-      if (labels)
+    }
+  _ps_render_set_rgba (cr, style->fg, 0.12);
+  cairo_stroke (cr);
+  if (labels)
+    {
+      _ps_render_set_rgba (cr, style->fg, 0.85);
+      for (double t = ceil (ax->t0 / step - 1e-9) * step; t <= ax->t1 + 1e-9 * step; t += step)
         {
+          double x = round (ax->x0 + time_x (ax, t)) + 0.5;
+          double tw;
+
           _ps_render_format_hms (label, sizeof label, t);
-          _ps_render_set_rgba (cr, style->fg, 0.85);
-          _ps_render_text (cr, x, bottom + 4, 0.5, 0.0, label);
+          tw = _ps_render_text_width (cr, label);
+          /* the last label stays inside the view */
+          if (x + 0.5 * tw > ax->x0 + ax->w + 0.9 * fs)
+            _ps_render_text (cr, x, bottom + 4, 1.0, 0.0, label);
+          else
+            _ps_render_text (cr, x, bottom + 4, 0.5, 0.0, label);
         }
     }
 }

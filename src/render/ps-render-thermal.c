@@ -32,6 +32,7 @@ typedef struct
   float        *w;
   cairo_surface_t *surface;       /* gw x gh ARGB32 */
   float        *field;            /* gw x gh, display units; NaN outside */
+  guint8       *inside;           /* gw x gh: pixel centre inside the outline */
 } ThermalCache;
 
 void
@@ -44,6 +45,7 @@ _ps_render_thermal_cache_free (gpointer data)
   g_free (c->nb);
   g_free (c->w);
   g_free (c->field);
+  g_free (c->inside);
   g_clear_pointer (&c->surface, cairo_surface_destroy);
   g_free (c);
 }
@@ -170,6 +172,27 @@ nearest_cells (const BucketGrid *bg,
   return found;
 }
 
+/* even-odd rule; a pack without an outline is its bounds */
+static gboolean
+point_in_outline (const PsPack *pack,
+                  double        x,
+                  double        y)
+{
+  gboolean in = FALSE;
+
+  if (pack->n_outline < 3 || pack->outline_xy == NULL)
+    return TRUE;
+  for (guint i = 0, j = pack->n_outline - 1; i < pack->n_outline; j = i++)
+    {
+      double xi = pack->outline_xy[2 * i], yi = pack->outline_xy[2 * i + 1];
+      double xj = pack->outline_xy[2 * j], yj = pack->outline_xy[2 * j + 1];
+
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+        in = !in;
+    }
+  return in;
+}
+
 static ThermalCache *
 thermal_cache_get (const PsPack          *pack,
                    const PsViewTransform *tr)
@@ -224,6 +247,8 @@ thermal_cache_get (const PsPack          *pack,
   c->field = g_new (float, (gsize) gw * gh);
   c->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gw, gh);
 
+  c->inside = g_new (guint8, (gsize) gw * gh);
+
   bucket_grid_init (&bg, pack);
   for (int j = 0; j < gh; j++)
     {
@@ -249,6 +274,7 @@ thermal_cache_get (const PsPack          *pack,
                 wk[k] = 1.0 / MAX (d2[k], 1e-12);
               wsum += wk[k];
             }
+          c->inside[p / K_NEAREST] = point_in_outline (pack, x, y);
           for (int k = 0; k < K_NEAREST; k++)
             {
               c->nb[p + k] = idx[k];
@@ -440,7 +466,8 @@ ps_render_thermal (cairo_t             *cr,
             {
               double v = sum / wsum + offset;
 
-              c->field[p] = (float) v;
+              /* contours stay inside the outline without a clip */
+              c->field[p] = c->inside[p] ? (float) v : NAN;
               bin = (int) floor ((v - lo) * inv);
               bin = CLAMP (bin, 0, 255);
               data[(p / c->gw) * stride + p % c->gw] = 0xff000000u | table[bin];
@@ -477,17 +504,6 @@ ps_render_thermal (cairo_t             *cr,
         cairo_pattern_destroy (pat);
       }
 
-      if (style->isotherms)
-        {
-          int n = (int) floor ((hi - lo) / step + 1e-6);
-
-          cairo_set_line_width (cr, 1.0);
-          cairo_set_source_rgba (cr, 1, 1, 1, 0.6);
-          for (int k = 1; k < n; k++)
-            contour_level (cr, c, &tr, lo + k * step);
-          cairo_stroke (cr);
-        }
-
       /* module outlines, faint, for orientation */
       if (pack->n_modules > 0 && pack->module_rect != NULL)
         {
@@ -509,6 +525,16 @@ ps_render_thermal (cairo_t             *cr,
   cairo_save (cr);
   cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
   cairo_clip (cr);
+  if (c != NULL && isfinite (tmin) && style->isotherms)
+    {
+      int n = (int) floor ((hi - lo) / step + 1e-6);
+
+      cairo_set_line_width (cr, 1.0);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.6);
+      for (int k = 1; k < n; k++)
+        contour_level (cr, c, &tr, lo + k * step);
+      cairo_stroke (cr);
+    }
   _ps_render_outline_path (cr, pack, &tr);
   cairo_set_line_width (cr, 1.5);
   _ps_render_set_rgba (cr, style->fg, 1.0);

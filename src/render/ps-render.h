@@ -79,6 +79,11 @@ typedef struct
   /* units */
   PsTempUnit    temp_unit;
   PsPowerUnit   power_unit;
+
+  /* draw every cell as a cairo path even on pixel targets (image and
+   * recording surfaces are otherwise scan-converted directly, which is
+   * much faster and draws the same shapes); FALSE by default */
+  gboolean      vector_only;
 } PsRenderStyle;
 
 void     ps_render_style_init_default (PsRenderStyle       *style);
