@@ -53,7 +53,7 @@
 
 /* Gauss-Seidel: stop when no cell's temperature change moved by more than
  * this in a sweep, or after this many sweeps. */
-#define PS_THERMAL_TOL_K     1e-9
+#define PS_THERMAL_TOL_K     1e-8
 #define PS_THERMAL_MAX_SWEEPS 500
 
 /* With the cooling switched off (no coolant flow, or a sealed air pack) each
@@ -84,6 +84,7 @@ enum
   A_B2,
   A_CACHE_SOC,
   A_CACHE_TEMP,
+  A_OCV_SLOPE,    /* dOCV/dSOC / (3600 Q): OCV change per coulomb, V/C */
   N_STATE_ARRAYS
 };
 
@@ -99,6 +100,9 @@ typedef struct
   double   pack_current_a;
   double   heat_w;
   double   coolant_outlet_k;
+  double   cell_voltage_min_v; /* extremes after the last step */
+  double   cell_voltage_max_v;
+  double   cell_temp_max_k;
   double   cache_dt;           /* dt the RC caches were made for, 0 = none */
   gboolean refresh_pending;    /* some cell drifted from its cache */
   gboolean limit_current;
@@ -136,6 +140,8 @@ struct _PsSimulation
   double           *ec;          /* cell E */
   double           *rc;          /* cell R */
   double           *gb;          /* branch conductance 1 / (R + R_tab) */
+  double           *u_ref;       /* OCV at t_ref for the SOC at the step start */
+  double           *dudt;        /* dU/dT at that SOC */
   double           *group_e;     /* [n_series] */
   double           *group_r;
 
@@ -156,6 +162,9 @@ struct _PsSimulation
   guint             step_index;    /* 0-based, next to run */
   guint             step_shown;    /* 1-based, for frames; 0 = none */
   double            step_elapsed_s;
+  double            last_extreme;         /* limit-side extreme cell voltage */
+  double            last_extreme_change;  /* |its change| in the last step */
+  double            last_dt;
   gboolean          finished;
   gboolean          has_manual_load;
   PsLoad            manual_load;
@@ -430,12 +439,11 @@ update_cooling (PsSimulation *sim)
   sim->thermal_dt = 0.0;
 }
 
-/* Coolant temperatures along every channel for cell temperatures temp + dtemp;
+/* Coolant temperatures along every channel for the cell temperatures temp;
  * returns the hottest outlet. */
 static double
 update_coolant (PsSimulation *sim,
-                const double *temp,
-                const double *dtemp)
+                const double *temp)
 {
   const PsPack *pack = sim->pack;
   double inlet = sim->scenario->coolant_inlet_k;
@@ -451,7 +459,7 @@ update_coolant (PsSimulation *sim,
           guint i = pack->channel_cells[k];
 
           sim->tf[i] = t_fluid;
-          t_fluid += sim->ha_eff[i] * ((temp[i] - t_fluid) + dtemp[i]) * inv_mcp;
+          t_fluid += sim->ha_eff[i] * (temp[i] - t_fluid) * inv_mcp;
         }
       outlet_max = MAX (outlet_max, t_fluid);
     }
@@ -472,12 +480,11 @@ thermal_step (PsSimulation *sim,
   double *dtemp = sim->dtemp;
   double *rhs = sim->rhs;
   const double *ha = sim->ha_eff;
-  double *tf = sim->tf;
+  const double *tf = sim->tf;
   const double *inv_diag = sim->inv_diag;
   double c_dt = sim->heat_capacity_j_k / dt;
-  gboolean flows = sim->coolant_flows;
   guint n = sim->n_cells;
-  double removed_w = 0.0;
+  double removed_w = 0.0, t_max;
 
   if (sim->thermal_dt != dt)
     {
@@ -486,68 +493,100 @@ thermal_step (PsSimulation *sim,
       sim->thermal_dt = dt;
     }
 
-  /* Backward Euler in delta form, d_i = T_i(t + dt) - T_i(t):
-   *   (C/dt + sum_j G_ij + ha_i) d_i - sum_j G_ij d_j
-   *     = q_i + sum_j G_ij (T_j - T_i) + ha_i (T_f,i - T_i)
-   * where a flowing coolant's T_f,i depends on the upstream cells' new
-   * temperatures. The right-hand side is exactly zero at equilibrium. */
-  for (guint i = 0; i < n; i++)
-    {
-      double t = temp[i];
-      double r = heat[i];
-
-      for (guint k = nb_offset[i]; k < nb_offset[i + 1]; k++)
-        r += nb_g[k] * (temp[nb_index[k]] - t);
-      if (!flows)
-        r += ha[i] * (tf[i] - t);
-      rhs[i] = r;
-      dtemp[i] = 0.0;
-    }
-
-  for (guint sweep = 0; sweep < PS_THERMAL_MAX_SWEEPS; sweep++)
-    {
-      double max_change = 0.0;
-
-      if (flows)
-        update_coolant (sim, temp, dtemp);
-
-      for (guint i = 0; i < n; i++)
-        {
-          double r = rhs[i];
-          double d;
-
-          if (flows)
-            r += ha[i] * (tf[i] - temp[i]);
-          for (guint k = nb_offset[i]; k < nb_offset[i + 1]; k++)
-            r += nb_g[k] * dtemp[nb_index[k]];
-          d = r * inv_diag[i];
-          max_change = MAX (max_change, fabs (d - dtemp[i]));
-          dtemp[i] = d;
-        }
-
-      if (max_change <= PS_THERMAL_TOL_K)
-        break;
-    }
-
-  for (guint i = 0; i < n; i++)
-    temp[i] += dtemp[i];
-
-  if (flows)
-    {
-      memset (dtemp, 0, sizeof (double) * n);
-      sim->sc.coolant_outlet_k = update_coolant (sim, temp, dtemp);
-    }
+  /* The coolant along each channel is warmed by the cells at the start of
+   * the step (the fluid holds no heat, so this is a quasi-static profile);
+   * the heat it removes over the step is counted with that same profile, so
+   * the energy balance is exact. */
+  if (sim->coolant_flows)
+    sim->sc.coolant_outlet_k = update_coolant (sim, temp);
   else if (pack->cooling == PS_COOLING_COLD_PLATE)
     sim->sc.coolant_outlet_k = sim->scenario->coolant_inlet_k;
   else
     sim->sc.coolant_outlet_k = sim->ambient_k;
 
+  /* Backward Euler in delta form, d_i = T_i(t + dt) - T_i(t):
+   *   (C/dt + sum_j G_ij + ha_i) d_i - sum_j G_ij d_j
+   *     = q_i + sum_j G_ij (T_j - T_i) + ha_i (T_f,i - T_i)
+   * The right-hand side is exactly zero at equilibrium, so a pack at the
+   * fluid temperature stays there to the last bit. */
   for (guint i = 0; i < n; i++)
-    removed_w += ha[i] * (temp[i] - tf[i]);
+    {
+      double t = temp[i];
+      double r = heat[i] + ha[i] * (tf[i] - t);
+      double r2 = 0.0;
+      guint k = nb_offset[i], end = nb_offset[i + 1];
+
+      /* two accumulators: the neighbour sums are latency bound */
+      for (; k + 1 < end; k += 2)
+        {
+          r += nb_g[k] * (temp[nb_index[k]] - t);
+          r2 += nb_g[k + 1] * (temp[nb_index[k + 1]] - t);
+        }
+      if (k < end)
+        r += nb_g[k] * (temp[nb_index[k]] - t);
+      r += r2;
+      rhs[i] = r;
+      dtemp[i] = r * inv_diag[i];
+    }
+
+  /* Gauss-Seidel sweeps on the coupling (the matrix is symmetric and
+   * diagonally dominant, so they converge for every dt) */
+  if (nb_offset[n] > 0)
+    {
+      for (guint sweep = 0; sweep < PS_THERMAL_MAX_SWEEPS; sweep++)
+        {
+          double max_change = 0.0;
+
+          for (guint i = 0; i < n; i++)
+            {
+              double r = rhs[i], r2 = 0.0;
+              double d;
+              guint k = nb_offset[i], end = nb_offset[i + 1];
+
+              for (; k + 1 < end; k += 2)
+                {
+                  r += nb_g[k] * dtemp[nb_index[k]];
+                  r2 += nb_g[k + 1] * dtemp[nb_index[k + 1]];
+                }
+              if (k < end)
+                r += nb_g[k] * dtemp[nb_index[k]];
+              d = (r + r2) * inv_diag[i];
+              max_change = MAX (max_change, fabs (d - dtemp[i]));
+              dtemp[i] = d;
+            }
+
+          if (max_change <= PS_THERMAL_TOL_K)
+            break;
+        }
+    }
+
+  t_max = -INFINITY;
+  for (guint i = 0; i < n; i++)
+    {
+      double t = temp[i] + dtemp[i];
+
+      temp[i] = t;
+      t_max = MAX (t_max, t);
+      removed_w += ha[i] * (t - tf[i]);
+    }
   sim->sc.heat_removed_j += removed_w * dt;
+  sim->sc.cell_temp_max_k = t_max;
 }
 
 /* ------------------------------------------------------------ electrical */
+
+/* dy/dx of a table as the central difference over one LUT interval: a
+ * continuous function of x (the LUT's own slope jumps at every grid point,
+ * which would let rounding-level differences between identical cells grow
+ * into different currents). */
+static inline double
+table_slope (const PsTable *table,
+             double         x)
+{
+  double h = 0.5 / table->inv_dx;
+
+  return (ps_table_eval (table, x + h) - ps_table_eval (table, x - h)) * table->inv_dx;
+}
 
 /* Arrhenius factors and exact RC decay factors of cell i for its present SOC
  * and temperature and the step dt. */
@@ -576,19 +615,7 @@ refresh_cell_cache (PsSimulation *sim,
   sim->s[A_B2][i] = r2 * (1.0 - e2);
   sim->s[A_CACHE_SOC][i] = soc;
   sim->s[A_CACHE_TEMP][i] = temp_k;
-}
-
-/* dy/dx of a table as the central difference over one LUT interval: a
- * continuous function of x (the LUT's own slope jumps at every grid point,
- * which would let rounding-level differences between identical cells grow
- * into different currents). */
-static inline double
-table_slope (const PsTable *table,
-             double         x)
-{
-  double h = 0.5 / table->inv_dx;
-
-  return (ps_table_eval (table, x + h) - ps_table_eval (table, x - h)) * table->inv_dx;
+  sim->s[A_OCV_SLOPE][i] = table_slope (&cell->ocv, soc) * sim->inv_capacity_as[i];
 }
 
 /* Forms every cell's Thevenin pair (E, R) for the coming step and the groups'
@@ -615,7 +642,9 @@ linearise (PsSimulation *sim,
   double *ec = sim->ec;
   double *rc = sim->rc;
   double *gb = sim->gb;
-  const double *inv_cap = sim->inv_capacity_as;
+  const double *ocv_slope = sim->s[A_OCV_SLOPE];
+  double *u_ref = sim->u_ref;
+  double *dudt = sim->dudt;
   double t_ref = cell->t_ref_k;
   double r_tab = sim->pack->r_tab_ohm;
   guint np = sim->n_parallel;
@@ -642,12 +671,14 @@ linearise (PsSimulation *sim,
           drift |= (fabs (s - cache_soc[i]) > PS_CACHE_SOC)
                    | (fabs (t - cache_temp[i]) > PS_CACHE_TEMP_K);
 
-          u = ps_table_eval (&cell->ocv, s) + (t - t_ref) * ps_table_eval (&cell->dudt, s);
+          u_ref[i] = ps_table_eval (&cell->ocv, s);
+          dudt[i] = ps_table_eval (&cell->dudt, s);
+          u = u_ref[i] + (t - t_ref) * dudt[i];
           e = u - v1[i] * e1[i] - v2[i] * e2[i];
           /* the OCV moves with the charge passed during the step:
            * OCV(SOC - I dt / 3600 Q) = OCV - (dOCV/dSOC) (dt / 3600 Q) I,
            * which is linear in I, so it joins R (end-of-step voltage) */
-          ro = table_slope (&cell->ocv, s) * dt * inv_cap[i];
+          ro = ocv_slope[i] * dt;
           r = ps_table_eval (&cell->r0, s) * arr_r0[i] + b1[i] + b2[i] + ro;
           gi = 1.0 / (r + r_tab);
           ocv[i] = u;
@@ -777,11 +808,14 @@ step_internal (PsSimulation *sim,
   const double *ec = sim->ec;
   const double *rc = sim->rc;
   const double *gb = sim->gb;
+  const double *u_ref = sim->u_ref;
+  const double *dudt = sim->dudt;
   const double *inv_cap = sim->inv_capacity_as;
   double r_tab = sim->pack->r_tab_ohm;
   guint np = sim->n_parallel;
   double pack_e, pack_r, pack_i, pack_v, busbar_share;
   double sum_i_ocv = 0.0, sum_entropic = 0.0, sum_heat = 0.0, sum_vg = 0.0;
+  double v_min = INFINITY, v_max = -INFINITY;
 
   linearise (sim, dt, &pack_e, &pack_r);
   pack_i = solve_pack_current (sim, load, pack_e, pack_r);
@@ -800,13 +834,14 @@ step_internal (PsSimulation *sim,
           /* the OCV averaged over the step (trapezoid between the SOC before
            * and after): the chemical energy taken is I OCV_mid dt, the rest
            * of I (OCV_mid - V) dt is heat */
-          double u = ocv[i] + 0.5 * (ps_table_eval (&cell->ocv, s_end)
-                                     - ps_table_eval (&cell->ocv, soc[i]));
-          double entropic = ii * temp[i] * ps_table_eval (&cell->dudt, soc[i]);
+          double u = ocv[i] + 0.5 * (ps_table_eval (&cell->ocv, s_end) - u_ref[i]);
+          double entropic = ii * temp[i] * dudt[i];
           double q = ii * (u - vi) - entropic + ii * ii * r_tab + busbar_share;
 
           current[i] = ii;
           voltage[i] = vi;
+          v_min = MIN (v_min, vi);
+          v_max = MAX (v_max, vi);
           heat[i] = q;
           v1[i] = v1[i] * e1[i] + b1[i] * ii;
           v2[i] = v2[i] * e2[i] + b2[i] * ii;
@@ -822,6 +857,8 @@ step_internal (PsSimulation *sim,
 
   sim->sc.pack_current_a = pack_i;
   sim->sc.pack_voltage_v = pack_v;
+  sim->sc.cell_voltage_min_v = v_min;
+  sim->sc.cell_voltage_max_v = v_max;
   sim->sc.heat_w = sum_heat;
   sim->sc.charge_as += pack_i * dt;
   sim->sc.energy_j += pack_v * pack_i * dt;
@@ -881,18 +918,32 @@ reset_state (PsSimulation *sim)
   sim->cooling_enabled = scenario->cooling_enabled;
   update_cooling (sim);
 
+  /* at rest before the first step: open-circuit voltages (the mean of each
+   * group, a first look until the first step solves the groups) */
   {
-    double v = 0.0;
+    double v = 0.0, v_min = INFINITY, v_max = -INFINITY;
 
-    for (guint i = 0; i < sim->n_cells; i += sim->n_parallel)
-      v += sim->s[A_VOLTAGE][i];
+    for (guint i = 0; i < sim->n_cells; i++)
+      {
+        double u = sim->s[A_VOLTAGE][i];
+
+        v += u / sim->n_parallel;
+        v_min = MIN (v_min, u);
+        v_max = MAX (v_max, u);
+      }
     sim->sc.pack_voltage_v = v;
+    sim->sc.cell_voltage_min_v = v_min;
+    sim->sc.cell_voltage_max_v = v_max;
+    sim->sc.cell_temp_max_k = scenario->initial_temp_k;
   }
   sim->sc.coolant_outlet_k = sim->pack->cooling == PS_COOLING_COLD_PLATE
                              ? scenario->coolant_inlet_k : sim->ambient_k;
 
   sim->step_index = 0;
   sim->step_elapsed_s = 0.0;
+  sim->last_extreme = 0.0;
+  sim->last_extreme_change = 0.0;
+  sim->last_dt = 0.0;
   sim->finished = (scenario->protocol == NULL || scenario->protocol->n_steps == 0);
   sim->step_shown = sim->finished ? 0 : 1;
   sim->has_manual_load = FALSE;
@@ -938,6 +989,8 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->ec = g_new0 (double, n);
   sim->rc = g_new0 (double, n);
   sim->gb = g_new0 (double, n);
+  sim->u_ref = g_new0 (double, n);
+  sim->dudt = g_new0 (double, n);
   sim->group_e = g_new0 (double, sim->n_series);
   sim->group_r = g_new0 (double, sim->n_series);
 
@@ -972,6 +1025,8 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->ec);
   g_free (sim->rc);
   g_free (sim->gb);
+  g_free (sim->u_ref);
+  g_free (sim->dudt);
   g_free (sim->group_e);
   g_free (sim->group_r);
   g_free (sim->ha_eff);
@@ -1008,39 +1063,6 @@ restore_state (PsSimulation *sim)
   sim->sc = sim->saved_sc;
 }
 
-static double
-min_cell_voltage (PsSimulation *sim)
-{
-  const double *v = sim->s[A_VOLTAGE];
-  double m = v[0];
-
-  for (guint i = 1; i < sim->n_cells; i++)
-    m = MIN (m, v[i]);
-  return m;
-}
-
-static double
-max_cell_voltage (PsSimulation *sim)
-{
-  const double *v = sim->s[A_VOLTAGE];
-  double m = v[0];
-
-  for (guint i = 1; i < sim->n_cells; i++)
-    m = MAX (m, v[i]);
-  return m;
-}
-
-static double
-max_cell_temp (PsSimulation *sim)
-{
-  const double *t = sim->s[A_TEMP];
-  double m = t[0];
-
-  for (guint i = 1; i < sim->n_cells; i++)
-    m = MAX (m, t[i]);
-  return m;
-}
-
 /* TRUE when the voltage limit of a load step has been reached. */
 static gboolean
 voltage_limit_reached (PsSimulation   *sim,
@@ -1048,8 +1070,8 @@ voltage_limit_reached (PsSimulation   *sim,
                        double          threshold)
 {
   if (kind == PS_STEP_DISCHARGE)
-    return min_cell_voltage (sim) <= threshold;
-  return max_cell_voltage (sim) >= threshold;
+    return sim->sc.cell_voltage_min_v <= threshold;
+  return sim->sc.cell_voltage_max_v >= threshold;
 }
 
 static void
@@ -1091,6 +1113,7 @@ end_protocol_step (PsSimulation *sim)
 {
   sim->step_index++;
   sim->step_elapsed_s = 0.0;
+  sim->last_extreme_change = 0.0;
   if (sim->step_index >= sim->scenario->protocol->n_steps)
     sim->finished = TRUE;
 }
@@ -1102,7 +1125,7 @@ ps_simulation_advance (PsSimulation *sim,
   const PsProtocolStep *step;
   PsLoad load;
   double remaining, dt, threshold = NAN;
-  gboolean voltage_end = FALSE, ended = FALSE;
+  gboolean voltage_end = FALSE, ended = FALSE, saved;
 
   g_return_val_if_fail (sim != NULL, FALSE);
   g_return_val_if_fail (isfinite (dt_s) && dt_s > 0.0, FALSE);
@@ -1139,12 +1162,46 @@ ps_simulation_advance (PsSimulation *sim,
       voltage_end = TRUE;
     }
 
+  /* Keep a copy of the state to bisect from only when this step might
+   * reach the limit: at the start of a protocol step (the load changes),
+   * or when the extreme cell is within reach of the threshold at the pace
+   * it moved during the last step. */
+  saved = FALSE;
   if (voltage_end)
-    save_state (sim);
+    {
+      double extreme = step->kind == PS_STEP_DISCHARGE
+                       ? sim->sc.cell_voltage_min_v : sim->sc.cell_voltage_max_v;
+      double distance = fabs (extreme - threshold);
+      double pace = sim->last_extreme_change * dt / MAX (sim->last_dt, 1e-12);
+
+      if (sim->step_elapsed_s == 0.0 || !(distance > 0.02 + 4.0 * pace))
+        {
+          /* near the limit, fresh OCV slopes and resistances every step, so
+           * each step ends where the next begins */
+          sim->sc.refresh_pending = TRUE;
+          save_state (sim);
+          saved = TRUE;
+        }
+      sim->last_extreme = extreme;
+    }
 
   step_internal (sim, &load, dt);
 
-  if (voltage_end && voltage_limit_reached (sim, step->kind, threshold))
+  if (voltage_end)
+    {
+      double extreme = step->kind == PS_STEP_DISCHARGE
+                       ? sim->sc.cell_voltage_min_v : sim->sc.cell_voltage_max_v;
+
+      sim->last_extreme_change = fabs (extreme - sim->last_extreme);
+      sim->last_dt = dt;
+    }
+
+  if (voltage_end && voltage_limit_reached (sim, step->kind, threshold) && !saved)
+    {
+      /* crossed faster than foreseen: end the step here */
+      ended = TRUE;
+    }
+  else if (voltage_end && voltage_limit_reached (sim, step->kind, threshold))
     {
       /* find the moment the limit is reached, so the delivered charge does
        * not depend on the step size */
@@ -1185,7 +1242,7 @@ ps_simulation_advance (PsSimulation *sim,
         ended = TRUE;
     }
 
-  if (step->kind != PS_STEP_REST && max_cell_temp (sim) >= sim->cell->temp_max_k)
+  if (step->kind != PS_STEP_REST && sim->sc.cell_temp_max_k >= sim->cell->temp_max_k)
     ended = TRUE;
 
   if (ended)
