@@ -19,6 +19,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ps-engine.h"
@@ -246,6 +247,21 @@ csv_writer_open (const char  *path,
                        "--csv %s: cannot write in %s: %s", path, dir, g_strerror (saved));
           return NULL;
         }
+      /* mkstemp makes the file private; give it the mode any new file gets */
+      {
+        mode_t mask = umask (0);
+
+        umask (mask);
+        if (fchmod (fd, 0666 & ~mask) != 0)
+          {
+            int saved = errno;
+
+            close (fd);
+            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                         "--csv %s: %s", path, g_strerror (saved));
+            return NULL;
+          }
+      }
       w->out = fdopen (fd, "w");
       if (w->out == NULL)
         {
@@ -488,6 +504,16 @@ run_headless (CliOptions *o)
 
   ps_simulation_fill_frame (sim, frame);
   duration = format_duration (frame->time_s);
+  if (frame->limit_voltage_low || frame->limit_voltage_high || frame->limit_temp_high)
+    {
+      char *with_limits = g_strdup_printf ("%s, at the cells' %s limit", end_reason,
+                                           frame->limit_temp_high ? "temperature"
+                                           : frame->limit_voltage_low ? "lower voltage"
+                                           : "upper voltage");
+
+      g_free (end_reason);
+      end_reason = with_limits;
+    }
 
   fprintf (stderr,
            "packscope: %s: delivered %.6g Ah, %.6g Wh in %s simulated "
