@@ -1,4 +1,222 @@
-/* ps-bench.c: not written yet */
+/* ps-bench.c: `packscope --bench`, the engine part
+ *
+ * Prints "name: value" lines. The headline figures are for the largest
+ * preset, model-s-85 (7,104 cells), at dt = 1 s with the ECM and the thermal
+ * network, on one thread: the median of several runs of two simulated hours
+ * each. Rates are given per second of the benchmark thread's CPU time (the
+ * work of one core, which does not depend on what else the machine runs)
+ * and per second of wall-clock time (the _wall lines). ps_bench_render and ps_bench_ui live in ps-bench-render.c and
+ * ps-bench-ui.c.
+ */
 #include "config.h"
 
-#include <gtk/gtk.h>
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "ps-bench.h"
+#include "ps-engine.h"
+
+#define BENCH_PRESET       "model-s-85"
+#define BENCH_DT_S         1.0
+#define BENCH_SIM_HOURS    2.0
+#define BENCH_RUNS         5
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return (n % 2) ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+static double
+thread_cpu_seconds (void)
+{
+#ifdef CLOCK_THREAD_CPUTIME_ID
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+#endif
+  return g_get_monotonic_time () / 1e6;
+}
+
+/* Runs `hours` of the protocol (or until it ends); returns the number of
+ * steps and the thread CPU and wall seconds it took. */
+static guint64
+time_run (PsSimulation *sim,
+          double        hours,
+          double       *cpu_s,
+          double       *wall_s)
+{
+  gint64 wall_start = g_get_monotonic_time ();
+  double cpu_start = thread_cpu_seconds ();
+  guint64 steps = 0;
+  double end_s = hours * 3600.0;
+
+  while (ps_simulation_get_time (sim) < end_s - 1e-9
+         && ps_simulation_advance (sim, BENCH_DT_S))
+    steps++;
+
+  *cpu_s = thread_cpu_seconds () - cpu_start;
+  *wall_s = (g_get_monotonic_time () - wall_start) / 1e6;
+  return steps;
+}
+
+static PsScenario *
+bench_scenario (const char *preset,
+                const char *protocol)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = ps_scenario_new_from_preset (preset, &error);
+
+  if (scenario == NULL)
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return NULL;
+    }
+  scenario->initial_soc = 1.0;
+  if (!ps_scenario_set_protocol (scenario, protocol, &error))
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&scenario);
+}
+
+typedef struct
+{
+  double cell_steps_per_s;        /* per CPU second of this thread */
+  double cell_steps_per_s_wall;
+  double realtime_factor;         /* simulated seconds per CPU second */
+  double realtime_factor_wall;
+  double step_us;                 /* CPU time of one pack step */
+} BenchResult;
+
+/* medians over `runs` runs of one preset */
+static gboolean
+bench_preset (const char  *preset,
+              const char  *protocol,
+              double       hours,
+              guint        runs,
+              BenchResult *result)
+{
+  g_autoptr(PsScenario) scenario = bench_scenario (preset, protocol);
+  g_autoptr(PsSimulation) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  double rate[16], rate_wall[16], factor[16], factor_wall[16], step_us[16];
+
+  g_assert (runs <= G_N_ELEMENTS (rate));
+
+  if (scenario == NULL)
+    return FALSE;
+  sim = ps_simulation_new (scenario, &error);
+  if (sim == NULL)
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return FALSE;
+    }
+
+  for (guint r = 0; r < runs; r++)
+    {
+      double cpu, wall, cell_steps;
+      guint64 steps;
+
+      ps_simulation_reset (sim);
+      steps = time_run (sim, hours, &cpu, &wall);
+      if (steps == 0 || !(cpu > 0.0) || !(wall > 0.0))
+        return FALSE;
+      cell_steps = (double) steps * scenario->pack->n_cells;
+      rate[r] = cell_steps / cpu;
+      rate_wall[r] = cell_steps / wall;
+      factor[r] = ps_simulation_get_time (sim) / cpu;
+      factor_wall[r] = ps_simulation_get_time (sim) / wall;
+      step_us[r] = cpu * 1e6 / steps;
+    }
+
+  result->cell_steps_per_s = median (rate, runs);
+  result->cell_steps_per_s_wall = median (rate_wall, runs);
+  result->realtime_factor = median (factor, runs);
+  result->realtime_factor_wall = median (factor_wall, runs);
+  result->step_us = median (step_us, runs);
+  return TRUE;
+}
+
+/* Memory of the recorder after ten simulated hours of model-s-85 at 1 s:
+ * 36,000 appended frames (the recorder's cost depends on the number of
+ * appends, not on their values, so the same pack state is appended). */
+static void
+bench_recorder (void)
+{
+  g_autoptr(PsScenario) scenario = bench_scenario (BENCH_PRESET, "Discharge at 0.3C for 1 minute");
+  g_autoptr(PsSimulation) sim = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  gint64 start;
+  double wall;
+  guint n_frames = (guint) (10 * 3600 / BENCH_DT_S);
+
+  if (scenario == NULL)
+    return;
+  sim = ps_simulation_new (scenario, NULL);
+  if (sim == NULL)
+    return;
+  while (ps_simulation_advance (sim, BENCH_DT_S))
+    ;
+
+  frame = ps_frame_new (scenario->pack);
+  ps_simulation_fill_frame (sim, frame);
+  recorder = ps_recorder_new (scenario->pack->n_cells);
+
+  start = g_get_monotonic_time ();
+  for (guint k = 0; k < n_frames; k++)
+    {
+      frame->time_s = k * BENCH_DT_S;
+      frame->serial = k;
+      ps_recorder_append (recorder, frame);
+    }
+  wall = (g_get_monotonic_time () - start) / 1e6;
+
+  g_print ("recorder_10h_mb: %.1f\n",
+           ps_recorder_get_memory_bytes (recorder) / (1024.0 * 1024.0));
+  g_print ("recorder_append_us: %.1f\n", wall * 1e6 / n_frames);
+}
+
+void
+ps_bench_engine (void)
+{
+  BenchResult r;
+
+  if (bench_preset (BENCH_PRESET, "Discharge at 0.4C for 3 hours",
+                    BENCH_SIM_HOURS, BENCH_RUNS, &r))
+    {
+      g_print ("cell_steps_per_s: %.0f\n", r.cell_steps_per_s);
+      g_print ("realtime_factor: %.0f\n", r.realtime_factor);
+      g_print ("cell_steps_per_s_wall: %.0f\n", r.cell_steps_per_s_wall);
+      g_print ("realtime_factor_wall: %.0f\n", r.realtime_factor_wall);
+      g_print ("engine_step_us: %.1f\n", r.step_us);
+    }
+
+  /* a busy protocol (voltage limits, CV hold) on the default pack */
+  if (bench_preset ("leaf-2011",
+                    "Discharge at 1C until 3.0 V; Charge at 0.5C until 4.1 V;"
+                    "Hold at 4.1 V until C/20",
+                    4.0, 3, &r))
+    {
+      g_print ("leaf_2011_cell_steps_per_s: %.0f\n", r.cell_steps_per_s);
+      g_print ("leaf_2011_realtime_factor: %.0f\n", r.realtime_factor);
+    }
+
+  bench_recorder ();
+}
