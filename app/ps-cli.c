@@ -229,6 +229,28 @@ csv_writer_open (const char  *path,
     {
       w->out = stdout;
     }
+  else if (g_file_test (path, G_FILE_TEST_EXISTS) &&
+           !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      /* a device, a pipe or a directory: write to it as it is, never
+       * replace it with a regular file */
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                       "--csv %s: is a directory, expected a file", path);
+          return NULL;
+        }
+      w->out = fopen (path, "w");
+      if (w->out == NULL)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "--csv %s: %s", path, g_strerror (saved));
+          return NULL;
+        }
+      w->path = g_strdup (path);
+    }
   else
     {
       g_autofree char *dir = g_path_get_dirname (path);
@@ -381,6 +403,9 @@ csv_writer_finish (CsvWriter  *w,
       return FALSE;
     }
   w->out = NULL;
+
+  if (w->tmp_path == NULL)
+    return TRUE;   /* written in place */
 
   if (g_rename (w->tmp_path, w->path) != 0)
     {

@@ -17,7 +17,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..21"
+echo "1..22"
 
 ok () {
   n=$((n + 1))
@@ -168,6 +168,14 @@ else
   not_ok "--cells adds four columns for each of the 192 cells" "got $fields columns, $widths widths"
 fi
 
+# a device is written in place, never replaced by a regular file
+if [ -c /dev/null ] &&
+   "$PACKSCOPE" --headless --protocol "Rest for 2 s" --csv /dev/null 2>/dev/null && [ -c /dev/null ]; then
+  ok "--csv /dev/null writes to the device and leaves it a device"
+else
+  not_ok "--csv /dev/null writes to the device and leaves it a device" "$(ls -l /dev/null)"
+fi
+
 # ---- bad usage and bad input: exit 2, one line, no file left ----------------------
 expect_bad_input "a bad protocol" --headless --protocol "Discharge at 1X until 3 V" --csv "$WORK/never.csv"
 if [ -e "$WORK/never.csv" ] || ls -a "$WORK" | grep -q '^\.never\.csv'; then
@@ -194,5 +202,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 21 ] || echo "# planned 21 tests, ran $n"
+[ "$n" -eq 22 ] || echo "# planned 22 tests, ran $n"
 exit 0
