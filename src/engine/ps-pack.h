@@ -5,6 +5,8 @@
  * The loader expands compact layout descriptions into explicit per-cell
  * arrays, so everything downstream (simulation, thermal network, renderers)
  * reads plain arrays.
+ * The JSON schema and the thermal assumptions are documented at the top of
+ * ps-pack.c.
  *
  * Cell numbering: cell c = g * n_parallel + p, where g (0 .. n_series-1) is
  * the series group in series order from the pack's negative terminal and p
