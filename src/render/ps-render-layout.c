@@ -696,9 +696,15 @@ ps_render_layout (cairo_t             *cr,
         }
       cairo_stroke (cr);
 
+      /* boxes of the labels placed so far, so names never overlap */
+      double placed[64][4];
+      guint n_placed = 0;
+
       _ps_render_set_font (cr, style, name_fs, FALSE);
       for (guint m = 0; m < pack->n_modules && pack->module_name != NULL; m++)
         {
+          gboolean clash = FALSE;
+
           const PsRect *r = &pack->module_rect[m];
           const char *name = pack->module_name[m];
           double lx, ly, lw, lh = fs * name_fs * 0.8 + 4;
@@ -708,6 +714,16 @@ ps_render_layout (cairo_t             *cr,
           lw = _ps_render_text_width (cr, name) + 4;
           if (!place_module_label (pack, &tr, r, lw, lh, &lx, &ly))
             continue;
+          for (guint q = 0; q < n_placed && !clash; q++)
+            clash = lx < placed[q][0] + placed[q][2] + 2 && lx + lw + 2 > placed[q][0] &&
+                    ly < placed[q][1] + placed[q][3] && ly + lh > placed[q][1];
+          if (clash || n_placed == G_N_ELEMENTS (placed))
+            continue;
+          placed[n_placed][0] = lx;
+          placed[n_placed][1] = ly;
+          placed[n_placed][2] = lw;
+          placed[n_placed][3] = lh;
+          n_placed++;
           _ps_render_set_rgba (cr, style->fg, 0.9);
           _ps_render_text (cr, lx + 2, ly + 2, 0.0, 0.0, name);
         }

@@ -18,6 +18,12 @@
 #define K_NEAREST 4
 #define MAX_GRID  320
 
+/* grid pixel flags: the field is shown only on and between cells (not
+ * over empty parts of the pack, where there is nothing to interpolate),
+ * and contoured only inside the outline */
+#define PIXEL_NEAR_CELL      1
+#define PIXEL_IN_OUTLINE     2
+
 typedef struct
 {
   /* key */
@@ -32,7 +38,7 @@ typedef struct
   float        *w;
   cairo_surface_t *surface;       /* gw x gh ARGB32 */
   float        *field;            /* gw x gh, display units; NaN outside */
-  guint8       *inside;           /* gw x gh: pixel centre inside the outline */
+  guint8       *inside;           /* gw x gh: PIXEL_* flags */
 } ThermalCache;
 
 void
@@ -274,7 +280,44 @@ thermal_cache_get (const PsPack          *pack,
                 wk[k] = 1.0 / MAX (d2[k], 1e-12);
               wsum += wk[k];
             }
-          c->inside[p / K_NEAREST] = point_in_outline (pack, x, y);
+          {
+            /* the distance to the nearest footprint among the nearest
+             * centres, against a tolerance that bridges the gaps between
+             * neighbouring cells but not the empty parts of a pack */
+            double dmin = INFINITY, tol = 0.012;
+            guint8 flags = 0;
+
+            for (int k = 0; k < found; k++)
+              {
+                guint cc = idx[k];
+                double hw = 0.5 * pack->cell_w[cc], hh = 0.5 * pack->cell_h[cc];
+                double ddx = fabs (x - pack->cell_x[cc]), ddy = fabs (y - pack->cell_y[cc]);
+                double d;
+
+                if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
+                  d = MAX (0.0, sqrt (ddx * ddx + ddy * ddy) - MIN (hw, hh));
+                else
+                  d = hypot (MAX (0.0, ddx - hw), MAX (0.0, ddy - hh));
+                dmin = MIN (dmin, d);
+                tol = MAX (tol, 0.6 * MIN (hw, hh));
+              }
+            if (dmin <= tol)
+              flags |= PIXEL_NEAR_CELL;
+            /* inside a module (and the same margin around it) counts as
+             * among cells too: modules are solid blocks of cells */
+            for (guint m = 0; m < pack->n_modules && pack->module_rect != NULL &&
+                              !(flags & PIXEL_NEAR_CELL); m++)
+              {
+                const PsRect *r = &pack->module_rect[m];
+
+                if (x >= r->x - tol && x <= r->x + r->w + tol &&
+                    y >= r->y - tol && y <= r->y + r->h + tol)
+                  flags |= PIXEL_NEAR_CELL;
+              }
+            if (point_in_outline (pack, x, y))
+              flags |= PIXEL_IN_OUTLINE;
+            c->inside[p / K_NEAREST] = flags;
+          }
           for (int k = 0; k < K_NEAREST; k++)
             {
               c->nb[p + k] = idx[k];
@@ -466,11 +509,14 @@ ps_render_thermal (cairo_t             *cr,
             {
               double v = sum / wsum + offset;
 
+              guint8 flags = c->inside[p];
+
               /* contours stay inside the outline without a clip */
-              c->field[p] = c->inside[p] ? (float) v : NAN;
+              c->field[p] = flags == (PIXEL_NEAR_CELL | PIXEL_IN_OUTLINE) ? (float) v : NAN;
               bin = (int) floor ((v - lo) * inv);
               bin = CLAMP (bin, 0, 255);
-              data[(p / c->gw) * stride + p % c->gw] = 0xff000000u | table[bin];
+              data[(p / c->gw) * stride + p % c->gw] =
+                (flags & PIXEL_NEAR_CELL) ? 0xff000000u | table[bin] : 0;
             }
           else
             {
@@ -485,6 +531,9 @@ ps_render_thermal (cairo_t             *cr,
       cairo_clip (cr);
       _ps_render_outline_path (cr, pack, &tr);
       cairo_clip (cr);
+      /* the parts of the pack without cells, in a neutral tint */
+      _ps_render_set_rgba (cr, style->fg, 0.08);
+      cairo_paint (cr);
       {
         cairo_pattern_t *pat;
         cairo_matrix_t m;
@@ -554,7 +603,19 @@ ps_render_thermal (cairo_t             *cr,
       double tw, lx, ly;
 
       cairo_new_path (cr);
-      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
+        cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      else
+        {
+          /* the cell's own rectangle, 2 px out */
+          double hw = 0.5 * pack->cell_w[ihot] * tr.scale + 2.0;
+          double hh = 0.5 * pack->cell_h[ihot] * tr.scale + 2.0;
+
+          hw = MAX (hw, 4.0);
+          hh = MAX (hh, 4.0);
+          cairo_rectangle (cr, x - hw, y - hh, 2 * hw, 2 * hh);
+          r = hh;
+        }
       _ps_render_set_rgba (cr, style->bg, 1.0);
       cairo_set_line_width (cr, 5.0);
       cairo_stroke_preserve (cr);
