@@ -40,17 +40,27 @@ def soc_grid_fine(n_mid=21):
     return np.array(ends + mid + top)
 
 
+KNEE_EXTENSION = 0.01
+
+
+def leaf_soc(soc):
+    """ORNL SOC (1 at 4.2 V full, 0 where the HPPC's 10 A reached 3.0 V) on
+    the table's scale, whose 0 lies KNEE_EXTENSION further down the knee."""
+    return (np.asarray(soc, dtype=float) + KNEE_EXTENSION) / (1.0 + KNEE_EXTENSION)
+
+
 def leaf_ocv(fit):
-    """The ORNL OCV (SOC normalised to the 30.5 Ah the HPPC delivered down to
-    3.0 V, last point relaxed to ~3.07 V) with the knee continued by 1 % of SOC
-    to 2.80 V, so that a C/3 discharge reaches the 3.0 V cut-off before SOC 0
-    (within 1 % of it) instead of running into the clamped end of the table."""
-    soc = np.array(fit["ocv_soc"])
-    v = np.array(fit["ocv_v"])
-    ext = 0.01
-    soc = np.concatenate(([0.0], (soc + ext) / (1.0 + ext)))
-    v = np.concatenate(([2.80], v))
+    """The ORNL OCV with the knee continued by 1 % of SOC to 2.80 V, so that a
+    C/3 discharge reaches the 3.0 V cut-off before SOC 0 (within 1 % of it)
+    instead of running into the clamped end of the table."""
+    soc = np.concatenate(([0.0], leaf_soc(fit["ocv_soc"])))
+    v = np.concatenate(([2.80], fit["ocv_v"]))
     return soc, v
+
+
+def leaf_tables(fit):
+    """dU/dT and ECM grids on the same SOC scale as leaf_ocv."""
+    return leaf_soc(fit["dudt_soc"]), leaf_soc(fit["ecm_soc"])
 
 
 def cell_json(ident, name, chemistry, source, capacity_ah, v_min, v_nom, v_max,
@@ -184,6 +194,7 @@ def electrode_windows(u_pos, u_neg, q_n, q_p, x100, y100, v0):
 
 def make_leaf_2011(fit):
     ocv_soc, ocv_v = leaf_ocv(fit)
+    dudt_soc, ecm_soc = leaf_tables(fit)
     fit_src = fit.get("summary", "provisional numbers from FACTS.md section 6 (fit-leaf.py not yet run)")
     source = [
         "AESC cell of the Nissan Leaf 2011 (ZE0) 24 kWh pack, 2P96S, 192 cells.",
@@ -207,7 +218,7 @@ def make_leaf_2011(fit):
     return cell_json(
         "aesc-leaf-2011", "AESC Nissan Leaf 2011 cell (33 Ah LMO pouch)", "LMO-LNO/graphite",
         source, 33.1, 3.0, 3.78, 4.2, 130.0, 70.0,
-        ocv_soc, ocv_v, fit["dudt_soc"], fit["dudt_mv_k"], fit["ecm_soc"],
+        ocv_soc, ocv_v, dudt_soc, fit["dudt_mv_k"], ecm_soc,
         fit["r0_ohm"], fit["r1_ohm"], fit["c1_f"], fit["r2_ohm"], fit["c2_f"],
         fit["ea_r0_j_mol"], fit["ea_rc_j_mol"], 0.799, fit["cp_j_kg_k"], 0.067569,
         0.52, 26.6, -30.0, 60.0,
@@ -218,6 +229,7 @@ def make_leaf_2018(fit):
     q = 56.3
     scale = 33.1 / q
     ocv_soc, ocv_v = leaf_ocv(fit)
+    dudt_soc, ecm_soc = leaf_tables(fit)
     # 40 kWh pack 303 kg; the 24 kWh pack's cells are 192 x 0.799 = 153 kg of
     # 294 kg (52 %); the same share of 303 kg gives 0.82 kg per cell [X]
     mass = round(0.52 * 303.0 / 192.0, 3)
@@ -239,7 +251,7 @@ def make_leaf_2018(fit):
     return cell_json(
         "aesc-leaf-2018", "AESC Nissan Leaf 2018 cell (56.3 Ah pouch)", "LMO-NMC/graphite",
         source, q, 3.0, 3.7, 4.2, 150.0, 70.0,
-        ocv_soc, ocv_v, fit["dudt_soc"], fit["dudt_mv_k"], fit["ecm_soc"],
+        ocv_soc, ocv_v, dudt_soc, fit["dudt_mv_k"], ecm_soc,
         np.array(fit["r0_ohm"]) * scale, np.array(fit["r1_ohm"]) * scale,
         np.array(fit["c1_f"]) / scale, np.array(fit["r2_ohm"]) * scale,
         np.array(fit["c2_f"]) / scale,
@@ -250,6 +262,7 @@ def make_leaf_2018(fit):
 
 def make_volt_2011(fit):
     ocv_soc, ocv_v = leaf_ocv(fit)
+    dudt_soc, ecm_soc = leaf_tables(fit)
     target_wh = 16000.0 / 288.0
     # LG Chem's Volt cell: Mn-spinel (LMO) blend like the Leaf's, so the measured
     # Leaf OCV shape is the closest published curve [X]
@@ -258,7 +271,7 @@ def make_volt_2011(fit):
     d = cell_json(
         "lg-volt-2011", "LG Chem Chevrolet Volt 2011 cell (15 Ah pouch)", "LMO-NMC/graphite",
         [], q_guess, 3.0, 3.75, 4.15, 0, 0,
-        ocv_soc, ocv_v, fit["dudt_soc"], fit["dudt_mv_k"], fit["ecm_soc"],
+        ocv_soc, ocv_v, dudt_soc, fit["dudt_mv_k"], ecm_soc,
         np.array(fit["r0_ohm"]) * scale, np.array(fit["r1_ohm"]) * scale,
         np.array(fit["c1_f"]) / scale, np.array(fit["r2_ohm"]) * scale,
         np.array(fit["c2_f"]) / scale, fit["ea_r0_j_mol"], fit["ea_rc_j_mol"],
