@@ -1,7 +1,11 @@
 /* ps-render-thermal.c: the temperature field over the pack footprint
  *
- * The field is Shepard's inverse-distance interpolation (power 2) over the
- * K nearest cell centres, evaluated on a grid of at most MAX_GRID pixels
+ * The field is the modified Shepard interpolation of Franke and Little
+ * (weights ((R - d) / (R d))^2 over the K nearest cell centres, R the
+ * distance of the next nearest; R. Franke, "Scattered data interpolation:
+ * tests of some methods", Math. Comp. 38 (1982) 181), which, unlike plain
+ * inverse distance over a fixed neighbour count, stays continuous where
+ * the set of nearest cells changes, evaluated on a grid of at most MAX_GRID pixels
  * across the visible part of the pack and scaled up bilinearly. The grid's
  * neighbours and weights depend only on the geometry and the view, so they
  * are cached per thread; a frame then costs K multiply-adds per grid pixel.
@@ -15,7 +19,8 @@
 
 #include "ps-render-private.h"
 
-#define K_NEAREST 4
+#define K_NEAREST 6
+#define K_SEARCH  (K_NEAREST + 1)
 #define MAX_GRID  320
 
 /* grid pixel flags: the field is shown only on and between cells (not
@@ -127,8 +132,8 @@ nearest_cells (const BucketGrid *bg,
                const PsPack     *pack,
                double            x,
                double            y,
-               guint32           idx[K_NEAREST],
-               double            d2[K_NEAREST])
+               guint32           idx[K_SEARCH],
+               double            d2[K_SEARCH])
 {
   int found = 0;
   int bx = (int) floor ((x - bg->x0) / bg->size);
@@ -157,9 +162,9 @@ nearest_cells (const BucketGrid *bg,
                   double dd = dx * dx + dy * dy;
                   int pos;
 
-                  if (found == K_NEAREST && dd >= d2[K_NEAREST - 1])
+                  if (found == K_SEARCH && dd >= d2[K_SEARCH - 1])
                     continue;
-                  pos = found < K_NEAREST ? found++ : K_NEAREST - 1;
+                  pos = found < K_SEARCH ? found++ : K_SEARCH - 1;
                   while (pos > 0 && d2[pos - 1] > dd)
                     {
                       d2[pos] = d2[pos - 1];
@@ -172,7 +177,7 @@ nearest_cells (const BucketGrid *bg,
             }
         }
       /* cells in the next ring are at least ring * size away */
-      if (found == K_NEAREST && d2[K_NEAREST - 1] <= (ring * bg->size) * (ring * bg->size))
+      if (found == K_SEARCH && d2[K_SEARCH - 1] <= (ring * bg->size) * (ring * bg->size))
         break;
     }
   return found;
@@ -265,9 +270,13 @@ thermal_cache_get (const PsPack          *pack,
         {
           double x = rx0 + (i + 0.5) * (rx1 - rx0) / gw;
           gsize p = ((gsize) j * gw + i) * K_NEAREST;
-          guint32 idx[K_NEAREST];
-          double d2[K_NEAREST], wsum = 0.0, wk[K_NEAREST];
+          guint32 idx[K_SEARCH];
+          double d2[K_SEARCH], wsum = 0.0, wk[K_NEAREST];
           int found = nearest_cells (&bg, pack, x, y, idx, d2);
+          /* R: the next nearest cell's distance (or a little beyond the
+           * farthest, for packs with few cells) */
+          double big_r = found == K_SEARCH ? sqrt (d2[K_NEAREST])
+                                           : 1.5 * sqrt (d2[MAX (found - 1, 0)]) + 1e-6;
 
           for (int k = 0; k < K_NEAREST; k++)
             {
@@ -277,8 +286,20 @@ thermal_cache_get (const PsPack          *pack,
                   idx[k] = found > 0 ? idx[0] : 0;
                 }
               else
-                wk[k] = 1.0 / MAX (d2[k], 1e-12);
+                {
+                  double d = MAX (sqrt (d2[k]), 1e-9);
+                  double f = MAX (big_r - d, 0.0) / (big_r * d);
+
+                  wk[k] = f * f;
+                }
               wsum += wk[k];
+            }
+          if (found > 0 && !(wsum > 0))
+            {
+              /* all at the same distance as R: equal weights */
+              for (int k = 0; k < MIN (found, K_NEAREST); k++)
+                wk[k] = 1.0;
+              wsum = MIN (found, K_NEAREST);
             }
           {
             /* the distance to the nearest footprint among the nearest
@@ -287,7 +308,7 @@ thermal_cache_get (const PsPack          *pack,
             double dmin = INFINITY, tol = 0.012;
             guint8 flags = 0;
 
-            for (int k = 0; k < found; k++)
+            for (int k = 0; k < MIN (found, K_NEAREST); k++)
               {
                 guint cc = idx[k];
                 double hw = 0.5 * pack->cell_w[cc], hh = 0.5 * pack->cell_h[cc];
