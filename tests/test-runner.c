@@ -463,6 +463,62 @@ test_runner_paces_to_wall_time (void)
   g_assert_false (ps_runner_is_playing (runner));
 }
 
+/* Playing as fast as possible, frames go out at most ~120 times per wall
+ * second (one per 8.3 ms), while every step still reaches the recorder. */
+static void
+test_runner_publishes_at_most_120_per_second (void)
+{
+  g_autoptr(PsScenario) scenario =
+    scenario_with_protocol ("lg-m50", "Rest for 1000 hours");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) first = NULL;
+  g_autoptr(PsFrame) last = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  guint64 changes = 0, serial;
+  gint64 start, elapsed;
+
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_set_speed (runner, PS_RUNNER_SPEED_MAX);
+  ps_runner_play (runner);
+  ps_runner_sync (runner);
+
+  first = ps_runner_dup_frame (runner);
+  serial = first->serial;
+  start = g_get_monotonic_time ();
+  do
+    {
+      g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
+
+      if (frame->serial != serial)
+        {
+          g_assert_cmpuint (frame->serial, >, serial);
+          changes += frame->serial - serial;
+          serial = frame->serial;
+        }
+      g_usleep (200);
+      elapsed = g_get_monotonic_time () - start;
+    }
+  while (elapsed < 500 * 1000);
+
+  last = ps_runner_dup_frame (runner);
+  g_test_message ("%" G_GUINT64_FORMAT " frames in %.3f s, simulated %.0f s",
+                  changes, elapsed / 1e6, last->time_s - first->time_s);
+  g_assert_cmpuint (changes, <=, (guint64) (elapsed / 8333.0) + 2);
+  g_assert_cmpuint (changes, >, 0);
+  /* many steps per frame: the frames are not the bottleneck */
+  g_assert_cmpfloat (last->time_s - first->time_s, >, 2.0 * changes * scenario->dt_s);
+
+  ps_runner_pause (runner);
+  ps_runner_sync (runner);
+  g_clear_pointer (&last, ps_frame_unref);
+  last = ps_runner_dup_frame (runner);
+  recorder = ps_runner_dup_recorder (runner);
+  g_assert_cmpuint (ps_recorder_get_length (recorder), ==,
+                    (gsize) llround (last->time_s / scenario->dt_s) + 1);
+}
+
 /* Storms of commands from one thread while another reads frames and the
  * recorder: no deadlock (a watchdog), serials only grow, frames stay
  * consistent with their pack. */
@@ -638,6 +694,7 @@ main (int   argc,
   g_test_add_func ("/engine/runner/run-until-reaches-time", test_runner_run_until_reaches_time);
   g_test_add_func ("/engine/runner/pauses-when-protocol-finishes", test_runner_pauses_when_protocol_finishes);
   g_test_add_func ("/engine/runner/paces-to-wall-time", test_runner_paces_to_wall_time);
+  g_test_add_func ("/engine/runner/publishes-at-most-120-per-second", test_runner_publishes_at_most_120_per_second);
   g_test_add_func ("/engine/runner/survives-command-storms", test_runner_survives_command_storms);
 
   return g_test_run ();

@@ -387,8 +387,13 @@ run_batch (PsRunner *self)
 {
   gint64 start = g_get_monotonic_time ();
   gint64 now = start;
+  gint64 deadline = start + PS_RUNNER_BATCH_US;
   double dt = sim_dt (self);
   double target;
+
+  /* end the batch when the next frame is due, so frames go out on time */
+  if (self->last_publish_us + PS_RUNNER_PUBLISH_US > start)
+    deadline = MIN (deadline, self->last_publish_us + PS_RUNNER_PUBLISH_US);
 
   if (max_speed (self))
     target = isnan (self->until_s) ? INFINITY : self->until_s;
@@ -396,7 +401,7 @@ run_batch (PsRunner *self)
     target = self->anchor_sim_s +
              self->worker_speed * (now - self->anchor_wall_us) / (double) G_USEC_PER_SEC;
 
-  while (now - start < PS_RUNNER_BATCH_US)
+  while (now < deadline)
     {
       double t = ps_simulation_get_time (self->sim);
 
