@@ -85,6 +85,7 @@ enum
   A_CACHE_SOC,
   A_CACHE_TEMP,
   A_OCV_SLOPE,    /* dOCV/dSOC / (3600 Q): OCV change per coulomb, V/C */
+  A_DTEMP,        /* temperature change of the last step (the solver's guess) */
   N_STATE_ARRAYS
 };
 
@@ -151,7 +152,6 @@ struct _PsSimulation
   double           *g_sum;       /* sum_j G_ij */
   double           *inv_diag;
   double           *rhs;
-  double           *dtemp;
   double            thermal_dt;  /* inv_diag made for this dt, 0 = none */
   double            ambient_k;
   gboolean          cooling_enabled;
@@ -477,7 +477,7 @@ thermal_step (PsSimulation *sim,
   const double *nb_g = pack->nb_g_w_k;
   double *temp = sim->s[A_TEMP];
   const double *heat = sim->s[A_HEAT];
-  double *dtemp = sim->dtemp;
+  double *dtemp = sim->s[A_DTEMP];
   double *rhs = sim->rhs;
   const double *ha = sim->ha_eff;
   const double *tf = sim->tf;
@@ -508,56 +508,55 @@ thermal_step (PsSimulation *sim,
    *   (C/dt + sum_j G_ij + ha_i) d_i - sum_j G_ij d_j
    *     = q_i + sum_j G_ij (T_j - T_i) + ha_i (T_f,i - T_i)
    * The right-hand side is exactly zero at equilibrium, so a pack at the
-   * fluid temperature stays there to the last bit. */
-  for (guint i = 0; i < n; i++)
+   * fluid temperature stays there to the last bit. Gauss-Seidel sweeps (the
+   * matrix is symmetric and diagonally dominant, so they converge for every
+   * dt), starting from the last step's change, which the temperatures'
+   * smooth evolution makes a close guess; the first sweep also forms the
+   * right-hand side. Two accumulators, as the neighbour sums are latency
+   * bound. */
+  for (guint sweep = 0; sweep < PS_THERMAL_MAX_SWEEPS; sweep++)
     {
-      double t = temp[i];
-      double r = heat[i] + ha[i] * (tf[i] - t);
-      double r2 = 0.0;
-      guint k = nb_offset[i], end = nb_offset[i + 1];
+      double max_change = 0.0;
 
-      /* two accumulators: the neighbour sums are latency bound */
-      for (; k + 1 < end; k += 2)
+      for (guint i = 0; i < n; i++)
         {
-          r += nb_g[k] * (temp[nb_index[k]] - t);
-          r2 += nb_g[k + 1] * (temp[nb_index[k + 1]] - t);
-        }
-      if (k < end)
-        r += nb_g[k] * (temp[nb_index[k]] - t);
-      r += r2;
-      rhs[i] = r;
-      dtemp[i] = r * inv_diag[i];
-    }
+          guint k = nb_offset[i], end = nb_offset[i + 1];
+          double r, r2 = 0.0, d;
 
-  /* Gauss-Seidel sweeps on the coupling (the matrix is symmetric and
-   * diagonally dominant, so they converge for every dt) */
-  if (nb_offset[n] > 0)
-    {
-      for (guint sweep = 0; sweep < PS_THERMAL_MAX_SWEEPS; sweep++)
-        {
-          double max_change = 0.0;
-
-          for (guint i = 0; i < n; i++)
+          if (sweep == 0)
             {
-              double r = rhs[i], r2 = 0.0;
-              double d;
-              guint k = nb_offset[i], end = nb_offset[i + 1];
+              double t = temp[i];
+              double c2 = 0.0;
 
+              r = heat[i] + ha[i] * (tf[i] - t);
               for (; k + 1 < end; k += 2)
                 {
-                  r += nb_g[k] * dtemp[nb_index[k]];
-                  r2 += nb_g[k + 1] * dtemp[nb_index[k + 1]];
+                  r += nb_g[k] * (temp[nb_index[k]] - t);
+                  c2 += nb_g[k + 1] * (temp[nb_index[k + 1]] - t);
                 }
               if (k < end)
-                r += nb_g[k] * dtemp[nb_index[k]];
-              d = (r + r2) * inv_diag[i];
-              max_change = MAX (max_change, fabs (d - dtemp[i]));
-              dtemp[i] = d;
+                r += nb_g[k] * (temp[nb_index[k]] - t);
+              r += c2;
+              rhs[i] = r;
+              k = nb_offset[i];
             }
+          else
+            r = rhs[i];
 
-          if (max_change <= PS_THERMAL_TOL_K)
-            break;
+          for (; k + 1 < end; k += 2)
+            {
+              r += nb_g[k] * dtemp[nb_index[k]];
+              r2 += nb_g[k + 1] * dtemp[nb_index[k + 1]];
+            }
+          if (k < end)
+            r += nb_g[k] * dtemp[nb_index[k]];
+          d = (r + r2) * inv_diag[i];
+          max_change = MAX (max_change, fabs (d - dtemp[i]));
+          dtemp[i] = d;
         }
+
+      if (max_change <= PS_THERMAL_TOL_K)
+        break;
     }
 
   t_max = -INFINITY;
@@ -999,7 +998,6 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->g_sum = g_new0 (double, n);
   sim->inv_diag = g_new0 (double, n);
   sim->rhs = g_new0 (double, n);
-  sim->dtemp = g_new0 (double, n);
 
   for (guint i = 0; i < n; i++)
     for (guint k = sim->pack->nb_offset[i]; k < sim->pack->nb_offset[i + 1]; k++)
@@ -1034,7 +1032,6 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->g_sum);
   g_free (sim->inv_diag);
   g_free (sim->rhs);
-  g_free (sim->dtemp);
   ps_scenario_free (sim->scenario);
   g_free (sim);
 }
