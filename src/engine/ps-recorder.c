@@ -28,7 +28,7 @@
 
 #define PS_RECORDER_CHUNK_SAMPLES   4096
 /* bytes the per-cell envelopes may use, whatever the cell count */
-#define PS_RECORDER_ENVELOPE_BUDGET (128u * 1024u * 1024u)
+#define PS_RECORDER_ENVELOPE_BUDGET (64u * 1024u * 1024u)
 #define PS_RECORDER_MAX_BINS        2048
 #define PS_RECORDER_MIN_BINS        16
 

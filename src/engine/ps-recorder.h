@@ -4,7 +4,9 @@
  * Per-cell series are kept decimated as min/max envelopes: a bounded number of
  * bins per cell whose width doubles (pairs merge) when they fill, so memory is
  * bounded whatever the run length (a 10 h run of the 7,104-cell pack stays
- * well under 300 MB).
+ * well under 300 MB). The envelopes hold at most 2,048 bins per cell and
+ * 64 MiB in all: 294 bins per cell for the 7,104-cell pack, 2,048 for packs
+ * of up to 1,024 cells; pack totals cost 112 bytes per step.
  *
  * One writer (the runner's worker) and any number of readers on other
  * threads: readers see a consistent prefix (the length is published after the
