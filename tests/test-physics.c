@@ -813,6 +813,105 @@ test_thermal_stability (void)
   g_assert_cmpfloat_with_epsilon (final_t[2], final_t[0], 0.3 * (final_t[0] - T_25C));
 }
 
+/* A load step ends when the hottest cell reaches the cell's temperature
+ * limit, and a load step does not start on cells over it. */
+static void
+test_temperature_limit (void)
+{
+  CellSpec spec = default_spec;
+  PsPack *pack = make_pack (1, 2, 0.1, 0.001, PS_COOLING_AIR);
+  PsCellType *cell = NULL;
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsSimulation) sim = NULL;
+  guint steps_in_3 = 0;
+
+  spec.r0 = 0.05;   /* a poor cell: 10 A x 0.05 Ohm = 5 W, 70 J/K */
+  cell = make_cell (&spec);
+  cell->temp_max_k = T_25C + 10.0;
+  scenario = make_scenario (pack, cell, "Discharge at 1C for 1 hour; Rest for 10 s;"
+                                        "Discharge at 1C for 1 hour");
+  sim = make_sim (scenario);
+
+  while (ps_simulation_advance (sim, 2.0))
+    {
+      const double *t = ps_simulation_get_cell_temp (sim);
+      guint step = ps_simulation_get_step (sim);
+
+      if (step == 1)
+        g_assert_cmpfloat (MAX (t[0], t[1]), <, T_25C + 10.0 + 0.5);
+      if (step == 3)
+        steps_in_3++;
+    }
+
+  /* the first step stopped early, the third never ran */
+  g_assert_cmpfloat (ps_simulation_get_time (sim), <, 3600.0);
+  g_assert_cmpfloat (ps_simulation_get_time (sim), >, 100.0);
+  g_assert_cmpuint (steps_in_3, <=, 1);
+}
+
+/* A manual load overrides the protocol (and runs after it has finished);
+ * clearing it hands back to the protocol where it was. A frame carries the
+ * same numbers as the accessors. */
+static void
+test_manual_load_and_frame (void)
+{
+  PsPack *pack = make_pack (3, 2, 0.2, 0.05, PS_COOLING_COLD_PLATE);
+  PsCellType *cell = make_cell (&default_spec);
+  g_autoptr(PsScenario) scenario = make_scenario (pack, cell, "Rest for 1 minute");
+  g_autoptr(PsSimulation) sim = make_sim (scenario);
+  g_autoptr(PsFrame) frame = ps_frame_new (pack);
+  PsLoad load = { PS_LOAD_CURRENT, 7.5 };
+
+  ps_simulation_set_manual_load (sim, &load);
+  for (guint s = 0; s < 100; s++)
+    g_assert_true (ps_simulation_advance (sim, 1.0));
+  g_assert_cmpfloat (ps_simulation_get_pack_current (sim), ==, 7.5);
+  g_assert_cmpfloat_with_epsilon (ps_simulation_get_charge_ah (sim), 7.5 * 100 / 3600.0, 1e-12);
+  g_assert_false (ps_simulation_is_finished (sim));
+
+  ps_simulation_fill_frame (sim, frame);
+  g_assert_true (frame->manual_load);
+  g_assert_cmpfloat (frame->time_s, ==, 100.0);
+  g_assert_cmpuint (frame->step, ==, 1);
+  g_assert_cmpuint (frame->n_steps, ==, 1);
+  g_assert_cmpstr (frame->step_text, ==, "Rest for 1 minute");
+  g_assert_cmpfloat (frame->pack_current_a, ==, 7.5);
+  g_assert_cmpfloat (frame->pack_voltage_v, ==, ps_simulation_get_pack_voltage (sim));
+  g_assert_cmpfloat_with_epsilon (frame->pack_power_w, 7.5 * frame->pack_voltage_v, 1e-9);
+  g_assert_cmpfloat (frame->charge_ah, ==, ps_simulation_get_charge_ah (sim));
+  g_assert_cmpfloat (frame->energy_wh, ==, ps_simulation_get_energy_wh (sim));
+  g_assert_true (memcmp (frame->cell_temp_k, ps_simulation_get_cell_temp (sim),
+                         6 * sizeof (double)) == 0);
+  g_assert_true (memcmp (frame->cell_voltage_v, ps_simulation_get_cell_voltage (sim),
+                         6 * sizeof (double)) == 0);
+  g_assert_cmpfloat (frame->cell_temp_max_k, >, T_25C);
+  g_assert_cmpfloat (frame->coolant_outlet_k, >, T_25C);
+  g_assert_cmpfloat (frame->coolant_outlet_k, <, frame->cell_temp_max_k);
+  g_assert_cmpfloat (frame->pack_soc, <, 0.9);
+  g_assert_cmpfloat (frame->pack_soc, >, 0.8);
+  g_assert_true (frame->cooling_enabled);
+
+  ps_simulation_clear_manual_load (sim);
+  while (ps_simulation_advance (sim, 1.0))
+    ;
+  g_assert_cmpfloat_with_epsilon (ps_simulation_get_time (sim), 160.0, 1e-9);
+  g_assert_cmpfloat (ps_simulation_get_pack_current (sim), ==, 0.0);
+
+  /* after the end, a manual load still drives the pack */
+  ps_simulation_set_manual_load (sim, &load);
+  g_assert_true (ps_simulation_advance (sim, 1.0));
+  ps_simulation_clear_manual_load (sim);
+  g_assert_false (ps_simulation_advance (sim, 1.0));
+
+  /* cooling off: the coolant stops, the outlet reads the inlet */
+  ps_simulation_set_cooling (sim, FALSE);
+  ps_simulation_step (sim, &load, 1.0);
+  ps_simulation_fill_frame (sim, frame);
+  g_assert_false (frame->cooling_enabled);
+  g_assert_true (frame->finished);
+  g_assert_cmpfloat (frame->coolant_outlet_k, ==, T_25C);
+}
+
 /* Bad input gets an error naming the problem, never NaN later. */
 static void
 test_invalid_scenario (void)
@@ -921,6 +1020,10 @@ main (int   argc,
   g_test_add_func ("/engine/physics/protocol-ends-at-duration-and-limits",
                    test_protocol_limits);
   g_test_add_func ("/engine/physics/thermal-stability-dt-1-10-60", test_thermal_stability);
+  g_test_add_func ("/engine/physics/protocol-step-ends-at-temperature-limit",
+                   test_temperature_limit);
+  g_test_add_func ("/engine/physics/manual-load-overrides-protocol",
+                   test_manual_load_and_frame);
   g_test_add_func ("/engine/physics/invalid-scenario-errors", test_invalid_scenario);
   for (guint i = 0; i < G_N_ELEMENTS (nominal_cases); i++)
     {

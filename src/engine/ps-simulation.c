@@ -1141,6 +1141,13 @@ ps_simulation_advance (PsSimulation *sim,
   sim->step_shown = sim->step_index + 1;
   step_load (sim, step, &load);
 
+  /* a load step does not start on cells over their temperature limit */
+  if (step->kind != PS_STEP_REST && sim->sc.cell_temp_max_k >= sim->cell->temp_max_k)
+    {
+      end_protocol_step (sim);
+      return TRUE;
+    }
+
   remaining = step->duration_s - sim->step_elapsed_s;
   dt = MIN (dt_s, remaining);
 
