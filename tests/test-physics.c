@@ -912,6 +912,30 @@ test_manual_load_and_frame (void)
   g_assert_cmpfloat (frame->coolant_outlet_k, ==, T_25C);
 }
 
+/* Absurd loads give absurd but finite numbers, never NaN or inf. */
+static void
+test_absurd_load_finite (void)
+{
+  PsPack *pack = make_pack (2, 2, 0.2, 0.05, PS_COOLING_COLD_PLATE);
+  PsCellType *cell = make_cell (&default_spec);
+  g_autoptr(PsScenario) scenario = make_scenario (pack, cell, "Rest for 1 s");
+  g_autoptr(PsSimulation) sim = make_sim (scenario);
+  const PsLoad loads[] = {
+    { PS_LOAD_CURRENT, 1e6 }, { PS_LOAD_CURRENT, -1e6 }, { PS_LOAD_POWER, 1e9 },
+    { PS_LOAD_POWER, -1e9 }, { PS_LOAD_RESISTANCE, 1e-9 }, { PS_LOAD_VOLTAGE_HOLD, 100.0 },
+    { PS_LOAD_VOLTAGE_HOLD, 0.001 },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (loads); k++)
+    for (guint s = 0; s < 50; s++)
+      {
+        ps_simulation_step (sim, &loads[k], 10.0);
+        assert_all_finite (sim);
+        g_assert_true (isfinite (ps_simulation_get_pack_voltage (sim)));
+        g_assert_true (isfinite (ps_simulation_get_pack_current (sim)));
+      }
+}
+
 /* Bad input gets an error naming the problem, never NaN later. */
 static void
 test_invalid_scenario (void)
@@ -1024,6 +1048,7 @@ main (int   argc,
                    test_temperature_limit);
   g_test_add_func ("/engine/physics/manual-load-overrides-protocol",
                    test_manual_load_and_frame);
+  g_test_add_func ("/engine/physics/absurd-load-stays-finite", test_absurd_load_finite);
   g_test_add_func ("/engine/physics/invalid-scenario-errors", test_invalid_scenario);
   for (guint i = 0; i < G_N_ELEMENTS (nominal_cases); i++)
     {

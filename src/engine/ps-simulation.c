@@ -62,6 +62,11 @@
  * (shared/data/presets/FACTS.md, "Leaf cell lumped model"). */
 #define PS_H_NATURAL_W_M2K 9.5
 
+/* range of temperatures the Arrhenius factors and the entropic terms are
+ * evaluated in (far outside any cell's operating range) */
+#define PS_ARRHENIUS_MIN_K 173.15
+#define PS_ARRHENIUS_MAX_K 573.15
+
 /* Bisection of the step that crosses a voltage limit */
 #define PS_LIMIT_BISECTIONS 26
 
@@ -597,7 +602,10 @@ refresh_cell_cache (PsSimulation *sim,
                     double        dt)
 {
   const PsCellType *cell = sim->cell;
-  double inv_t = 1.0 / temp_k - 1.0 / cell->t_ref_k;
+  /* the Arrhenius fits say nothing outside this range; it only keeps an
+   * absurd manual load from turning temperatures into inf or NaN */
+  double inv_t = 1.0 / CLAMP (temp_k, PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K)
+                 - 1.0 / cell->t_ref_k;
   double rf = sim->resistance_factor[i];
   double arc = rf * exp (sim->inv_r_gas_earc * inv_t);
   double r1 = ps_table_eval (&cell->r1, soc) * arc;
@@ -672,6 +680,9 @@ linearise (PsSimulation *sim,
 
           u_ref[i] = ps_table_eval (&cell->ocv, s);
           dudt[i] = ps_table_eval (&cell->dudt, s);
+          /* (temperatures clamped to where the fits mean something, so an
+           * absurd load cannot run away through the entropic terms) */
+          t = CLAMP (t, PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K);
           u = u_ref[i] + (t - t_ref) * dudt[i];
           e = u - v1[i] * e1[i] - v2[i] * e2[i];
           /* the OCV moves with the charge passed during the step:
@@ -834,7 +845,7 @@ step_internal (PsSimulation *sim,
            * and after): the chemical energy taken is I OCV_mid dt, the rest
            * of I (OCV_mid - V) dt is heat */
           double u = ocv[i] + 0.5 * (ps_table_eval (&cell->ocv, s_end) - u_ref[i]);
-          double entropic = ii * temp[i] * dudt[i];
+          double entropic = ii * CLAMP (temp[i], PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K) * dudt[i];
           double q = ii * (u - vi) - entropic + ii * ii * r_tab + busbar_share;
 
           current[i] = ii;
