@@ -368,6 +368,16 @@ raster_target (cairo_t *cr,
   return TRUE;
 }
 
+/* x * a / 255, rounded, without a division */
+static inline guint
+mul_div_255 (guint x,
+             guint a)
+{
+  guint t = x * a + 128;
+
+  return (t + (t >> 8)) >> 8;
+}
+
 static inline void
 blend_pixel (guint32 *p,
              guint32  colour,
@@ -385,10 +395,10 @@ blend_pixel (guint32 *p,
       return;
     }
   /* premultiplied OVER with an opaque source of alpha a */
-  *p = ((ai + (((d >> 24) & 0xff) * inv + 127) / 255) << 24) |
-       ((((colour >> 16) & 0xff) * ai + ((d >> 16) & 0xff) * inv + 127) / 255) << 16 |
-       ((((colour >> 8) & 0xff) * ai + ((d >> 8) & 0xff) * inv + 127) / 255) << 8 |
-       (((colour & 0xff) * ai + (d & 0xff) * inv + 127) / 255);
+  *p = ((ai + mul_div_255 ((d >> 24) & 0xff, inv)) << 24) |
+       ((mul_div_255 ((colour >> 16) & 0xff, ai) + mul_div_255 ((d >> 16) & 0xff, inv)) << 16) |
+       ((mul_div_255 ((colour >> 8) & 0xff, ai) + mul_div_255 ((d >> 8) & 0xff, inv)) << 8) |
+       (mul_div_255 (colour & 0xff, ai) + mul_div_255 (d & 0xff, inv));
 }
 
 static gboolean
@@ -451,31 +461,47 @@ raster_cells (cairo_t               *cr,
       if (x0 >= x1 || y0 >= y1)
         continue;
 
-      for (int y = y0; y < y1; y++)
-        {
-          guint32 *row = data + (gsize) y * stride;
-          double py = y + 0.5 - cy;
+      {
+        /* squared radii where coverage is certainly full or empty */
+        double r_in = MAX (hx - 0.5, 0.0), r_out = hx + 0.5;
+        double r_in2 = r_in * r_in, r_out2 = r_out * r_out;
+        guint32 solid = 0xff000000u | colour;
 
-          for (int x = x0; x < x1; x++)
-            {
-              double a;
+        for (int y = y0; y < y1; y++)
+          {
+            guint32 *row = data + (gsize) y * stride;
+            double py = y + 0.5 - cy;
 
-              if (round_cells)
-                {
-                  double px = x + 0.5 - cx;
-                  a = hx + 0.5 - sqrt (px * px + py * py);
-                }
-              else
-                {
-                  double ax = MIN (x + 1.0, cx + hx) - MAX ((double) x, cx - hx);
-                  double ay = MIN (y + 1.0, cy + hy) - MAX ((double) y, cy - hy);
-                  a = CLAMP (ax, 0.0, 1.0) * CLAMP (ay, 0.0, 1.0);
-                }
-              if (a <= 0.0)
-                continue;
-              blend_pixel (&row[x], colour, MIN (a, 1.0));
-            }
-        }
+            for (int x = x0; x < x1; x++)
+              {
+                double a;
+
+                if (round_cells)
+                  {
+                    double px = x + 0.5 - cx;
+                    double dd = px * px + py * py;
+
+                    if (dd >= r_out2)
+                      continue;
+                    if (dd <= r_in2 && row[x] == 0)
+                      {
+                        row[x] = solid;
+                        continue;
+                      }
+                    a = hx + 0.5 - sqrt (dd);
+                  }
+                else
+                  {
+                    double ax = MIN (x + 1.0, cx + hx) - MAX ((double) x, cx - hx);
+                    double ay = MIN (y + 1.0, cy + hy) - MAX ((double) y, cy - hy);
+                    a = CLAMP (ax, 0.0, 1.0) * CLAMP (ay, 0.0, 1.0);
+                  }
+                if (a <= 0.0)
+                  continue;
+                blend_pixel (&row[x], colour, MIN (a, 1.0));
+              }
+          }
+      }
     }
 
   img = cairo_image_surface_create_for_data ((guchar *) data, CAIRO_FORMAT_ARGB32,
