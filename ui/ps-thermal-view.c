@@ -5,15 +5,17 @@
  *
  * Two paths draw the same picture:
  * - GL: a GtkGLArea child. Per pack, a grid of interpolation nodes over the
- *   pack's bounds (each with its four nearest cells and inverse-distance
- *   weights, as the cairo renderer computes them) goes into two textures,
- *   the outline polygon into a vertex buffer. Per frame only the cell
- *   temperatures are uploaded (one float texel per cell); the fragment
- *   shader (resources/shaders/thermal.frag) blends the nodes, colour-maps
- *   with inferno and draws isotherms; the outline is a stencil mask. The
- *   scale bar, header, pack outline and hottest-cell marker are drawn with
- *   cairo on top, with the render layer's helpers so they match the cairo
- *   path.
+ *   pack's bounds (each with its six nearest cells, their Franke-Little
+ *   weights and an among-cells flag, by the cairo renderer's rules) goes
+ *   into two textures, the outline polygon into a vertex buffer. Per frame
+ *   only the cell temperatures are uploaded (one float texel per cell).
+ *   Pass 1 (shaders/thermal-nodes.frag) evaluates every node into a small
+ *   RGBA8 texture; pass 2 (shaders/thermal.frag) blends the four nodes
+ *   around each pixel, colour-maps with inferno and draws isotherms; the
+ *   outline is a stencil mask. The neutral tint under the field, the scale
+ *   bar, header, pack outline and hottest-cell marker are drawn with cairo
+ *   under and over the GL area, with the render layer's helpers, so they
+ *   match the cairo path (tests/ui/test-widgets.c compares the two).
  * - cairo: ps_render_thermal(), when GL is unavailable (GDK_DEBUG=gl-disable,
  *   no GL 3.2 / GLES 3.0, a shader that does not compile, any GL error).
  *   Falling back is one-way for the life of the widget.
@@ -30,10 +32,42 @@
 #include "ps-view-private.h"
 
 #define TEMPS_TEX_WIDTH  256
-#define K_NEAREST        4        /* cells per node, as the shader reads them */
+#define K_NEAREST        6        /* cells per node, as the cairo renderer */
 #define K_SEARCH         (K_NEAREST + 1)
-#define GRID_MIN_NODES   384      /* along the longer side */
-#define GRID_MAX_NODES   512
+#define NODE_SLOTS       8        /* two RGBA texels per node */
+#define GRID_MIN_NODES   256      /* along the longer side */
+#define GRID_MAX_NODES   320
+
+enum {
+  U_PACK_TO_NDC,
+  U_NODE_CELLS,
+  U_NODE_WEIGHTS,
+  U_TEMPS,
+  U_TEMPS_WIDTH,
+  U_SCALE_LO,
+  U_SCALE_SPAN,
+  U_UNIT_OFFSET,
+  U_FIELD,
+  U_COLORMAP,
+  U_GRID_SIZE,
+  U_GRID_ORIGIN,
+  U_GRID_STEP,
+  U_ISO_STEP,
+  U_ISO_COLOR,
+  N_UNIFORMS
+};
+
+static const char * const uniform_names[N_UNIFORMS] = {
+  "u_pack_to_ndc", "u_node_cells", "u_node_weights", "u_temps", "u_temps_width",
+  "u_scale_lo", "u_scale_span", "u_unit_offset", "u_field", "u_colormap",
+  "u_grid_size", "u_grid_origin", "u_grid_step", "u_iso_step", "u_iso_color",
+};
+
+typedef struct
+{
+  GLuint    id;
+  GLint     loc[N_UNIFORMS];
+} GlProgram;
 
 typedef struct
 {
@@ -63,37 +97,26 @@ struct _PsThermalView
   gboolean       gl_use_es;
   guint          gl_fail_idle;
   char          *gl_error;        /* why GL is not used, for debugging */
-  GLuint         program;
+  GlProgram      nodes_program;   /* pass 1: node temperatures */
+  GlProgram      map_program;     /* pass 2: pixels */
   GLuint         vao;
   GLuint         vbo;
+  GLuint         fbo_field;
   GLuint         tex_node_cells;
   GLuint         tex_node_weights;
   GLuint         tex_temps;
   GLuint         tex_colormap;
+  GLuint         tex_field;
   PsPack        *gl_pack;         /* the pack the geometry was built for */
   guint64        gl_serial;       /* the frame whose temperatures are uploaded */
   const PsFrame *gl_frame;
+  gboolean       field_valid;     /* tex_field holds gl_frame on this scale */
+  double         field_lo, field_hi, field_offset;
   float         *temps;           /* [TEMPS_TEX_WIDTH * rows], per pack */
   guint          temps_rows;
   guint          n_outline;       /* vertices of the outline fan (0: none) */
   int            grid_w, grid_h;
   double         grid_x0, grid_y0, grid_step;
-
-  /* uniform locations */
-  GLint          u_pack_to_ndc;
-  GLint          u_node_cells;
-  GLint          u_node_weights;
-  GLint          u_temps;
-  GLint          u_colormap;
-  GLint          u_temps_width;
-  GLint          u_grid_size;
-  GLint          u_grid_origin;
-  GLint          u_grid_step;
-  GLint          u_scale_lo;
-  GLint          u_scale_span;
-  GLint          u_unit_offset;
-  GLint          u_iso_step;
-  GLint          u_iso_color;
 };
 
 enum {
@@ -312,13 +335,18 @@ cell_buckets_nearest (const CellBuckets *b,
 }
 
 /* Fills the node textures' data for a pack: a grid over the bounds with one
- * node of margin, each node's K_NEAREST nearest cells and normalised
- * weights. The weights are Franke and Little's localised Shepard weights,
- * w_k = ((R - d_k) / (R d_k))^2 with R the distance of the next nearest
- * cell (R. Franke, "Scattered data interpolation: tests of some methods",
- * Math. Comp. 38 (1982) 181-200): a cell's weight falls to zero exactly when
- * it leaves a node's nearest set, so the field has no seams where the set
- * changes, as plain K-nearest Shepard weights would. */
+ * node of margin; per node two texels of cell indices and two of weights
+ * (K_NEAREST cells, the rest weight 0) and, in the last weight slot, 1 when
+ * the node is on or between cells, 0 over empty parts of the pack. The
+ * rules are those of the cairo renderer (ps-render-thermal.c), so both paths
+ * draw the same field:
+ * - Franke and Little's localised Shepard weights, w_k = ((R - d_k) /
+ *   (R d_k))^2, R the distance of the next nearest cell (R. Franke,
+ *   "Scattered data interpolation: tests of some methods", Math. Comp. 38
+ *   (1982) 181-200): a cell's weight falls to zero exactly when it leaves a
+ *   node's nearest set, so there are no seams where the set changes;
+ * - "among cells": within max (12 mm, 0.6 x the half footprint) of a nearby
+ *   cell's footprint, or inside a module's rectangle (with that margin). */
 static gboolean
 compute_nodes (const PsPack  *pack,
                int           *out_w,
@@ -330,7 +358,7 @@ compute_nodes (const PsPack  *pack,
                float        **out_weights)
 {
   CellBuckets buckets;
-  double bx0, by0, bw, bh, longer, pitch, step, dmin;
+  double bx0, by0, bw, bh, longer, pitch, step;
   guint32 *cells;
   float *weights;
   int gw, gh, i, j;
@@ -346,7 +374,6 @@ compute_nodes (const PsPack  *pack,
   pitch = sqrt (bw * bh / pack->n_cells);
   step = MIN (pitch / 4.0, longer / GRID_MIN_NODES);
   step = MAX (step, longer / (GRID_MAX_NODES - 3));
-  dmin = 1e-3 * pitch;    /* a node on a cell centre takes that cell */
 
   gw = (int) ceil (bw / step) + 3;
   gh = (int) ceil (bh / step) + 3;
@@ -356,50 +383,74 @@ compute_nodes (const PsPack  *pack,
   cell_buckets_init (&buckets, pack, bx0, by0, bx0 + gw * step, by0 + gh * step,
                      MAX (pitch, step));
 
-  cells = g_new0 (guint32, (gsize) gw * gh * K_NEAREST);
-  weights = g_new0 (float, (gsize) gw * gh * K_NEAREST);
+  cells = g_new0 (guint32, (gsize) gw * gh * NODE_SLOTS);
+  weights = g_new0 (float, (gsize) gw * gh * NODE_SLOTS);
 
   for (j = 0; j < gh; j++)
     for (i = 0; i < gw; i++)
       {
-        gsize node = ((gsize) j * gw + i) * K_NEAREST;
+        gsize node = ((gsize) j * gw + i) * NODE_SLOTS;
+        double x = bx0 + i * step, y = by0 + j * step;
         guint best_i[K_SEARCH];
-        double best_d2[K_SEARCH], w[K_SEARCH], sum = 0.0;
+        double best_d2[K_SEARCH], w[K_NEAREST], sum = 0.0, big_r;
+        double dmin = INFINITY, tol = 0.012;
+        gboolean near = FALSE;
         int k, found, n_used;
 
-        found = cell_buckets_nearest (&buckets, pack, bx0 + i * step, by0 + j * step,
-                                      best_i, best_d2);
+        found = cell_buckets_nearest (&buckets, pack, x, y, best_i, best_d2);
+        if (found == 0)
+          continue;
         n_used = MIN (found, K_NEAREST);
 
-        if (found == K_SEARCH)
+        /* R: the next nearest cell's distance, or a little beyond the
+         * farthest for packs of few cells */
+        big_r = found == K_SEARCH ? sqrt (best_d2[K_NEAREST])
+                                  : 1.5 * sqrt (best_d2[found - 1]) + 1e-6;
+        for (k = 0; k < n_used; k++)
           {
-            double r = sqrt (best_d2[K_NEAREST]);
+            double d = MAX (sqrt (best_d2[k]), 1e-9);
+            double f = MAX (big_r - d, 0.0) / (big_r * d);
 
-            for (k = 0; k < n_used; k++)
-              {
-                double d = MAX (sqrt (best_d2[k]), dmin);
-                double f = (r - d) / (r * d);
-
-                w[k] = f > 0.0 ? f * f : 0.0;
-                sum += w[k];
-              }
+            w[k] = f * f;
+            sum += w[k];
           }
-        /* fewer cells than K_SEARCH (the set never changes) or all at the
-         * same distance: plain inverse-distance weights */
         if (!(sum > 0.0))
           {
-            sum = 0.0;
+            /* all at the same distance as R: equal weights */
             for (k = 0; k < n_used; k++)
-              {
-                w[k] = 1.0 / (best_d2[k] + dmin * dmin);
-                sum += w[k];
-              }
+              w[k] = 1.0;
+            sum = n_used;
           }
+
+        for (k = 0; k < n_used; k++)
+          {
+            guint c = best_i[k];
+            double hw = 0.5 * pack->cell_w[c], hh = 0.5 * pack->cell_h[c];
+            double dx = fabs (x - pack->cell_x[c]), dy = fabs (y - pack->cell_y[c]);
+            double d;
+
+            if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
+              d = MAX (0.0, sqrt (dx * dx + dy * dy) - MIN (hw, hh));
+            else
+              d = hypot (MAX (0.0, dx - hw), MAX (0.0, dy - hh));
+            dmin = MIN (dmin, d);
+            tol = MAX (tol, 0.6 * MIN (hw, hh));
+          }
+        near = dmin <= tol;
+        for (guint m = 0; !near && pack->module_rect != NULL && m < pack->n_modules; m++)
+          {
+            const PsRect *r = &pack->module_rect[m];
+
+            near = x >= r->x - tol && x <= r->x + r->w + tol &&
+                   y >= r->y - tol && y <= r->y + r->h + tol;
+          }
+
         for (k = 0; k < n_used; k++)
           {
             cells[node + k] = best_i[k];
             weights[node + k] = (float) (w[k] / sum);
           }
+        weights[node + NODE_SLOTS - 1] = near ? 1.0f : 0.0f;
       }
 
   cell_buckets_clear (&buckets);
@@ -433,8 +484,9 @@ gl_check (PsThermalView  *self,
 static GLuint
 gl_compile (PsThermalView  *self,
             GLenum          type,
-            const char     *resource)
+            const char     *name)
 {
+  g_autofree char *resource = g_strconcat (RESOURCE_PREFIX "/shaders/", name, NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   const char *sources[2];
@@ -482,60 +534,51 @@ gl_compile (PsThermalView  *self,
 }
 
 static gboolean
-gl_build_program (PsThermalView *self)
+gl_build_program (PsThermalView *self,
+                  GlProgram     *program,
+                  const char    *vertex_name,
+                  const char    *fragment_name)
 {
   GLuint vert, frag;
   GLint ok = 0;
+  guint i;
 
-  vert = gl_compile (self, GL_VERTEX_SHADER, RESOURCE_PREFIX "/shaders/thermal.vert");
+  vert = gl_compile (self, GL_VERTEX_SHADER, vertex_name);
   if (vert == 0)
     return FALSE;
-  frag = gl_compile (self, GL_FRAGMENT_SHADER, RESOURCE_PREFIX "/shaders/thermal.frag");
+  frag = gl_compile (self, GL_FRAGMENT_SHADER, fragment_name);
   if (frag == 0)
     {
       glDeleteShader (vert);
       return FALSE;
     }
 
-  self->program = glCreateProgram ();
-  glAttachShader (self->program, vert);
-  glAttachShader (self->program, frag);
-  glBindAttribLocation (self->program, 0, "a_pos");
+  program->id = glCreateProgram ();
+  glAttachShader (program->id, vert);
+  glAttachShader (program->id, frag);
+  glBindAttribLocation (program->id, 0, "a_pos");
   if (!self->gl_use_es)
-    glBindFragDataLocation (self->program, 0, "o_color");
-  glLinkProgram (self->program);
-  glDetachShader (self->program, vert);
-  glDetachShader (self->program, frag);
+    glBindFragDataLocation (program->id, 0, "o_color");
+  glLinkProgram (program->id);
+  glDetachShader (program->id, vert);
+  glDetachShader (program->id, frag);
   glDeleteShader (vert);
   glDeleteShader (frag);
 
-  glGetProgramiv (self->program, GL_LINK_STATUS, &ok);
+  glGetProgramiv (program->id, GL_LINK_STATUS, &ok);
   if (!ok)
     {
       char log[2048] = "";
 
-      glGetProgramInfoLog (self->program, sizeof log, NULL, log);
+      glGetProgramInfoLog (program->id, sizeof log, NULL, log);
       g_free (self->gl_error);
-      self->gl_error = g_strdup_printf ("thermal shaders do not link: %s", log);
+      self->gl_error = g_strdup_printf ("%s + %s do not link: %s", vertex_name, fragment_name, log);
       return FALSE;
     }
 
-#define LOCATE(name) self->name = glGetUniformLocation (self->program, #name)
-  LOCATE (u_pack_to_ndc);
-  LOCATE (u_node_cells);
-  LOCATE (u_node_weights);
-  LOCATE (u_temps);
-  LOCATE (u_colormap);
-  LOCATE (u_temps_width);
-  LOCATE (u_grid_size);
-  LOCATE (u_grid_origin);
-  LOCATE (u_grid_step);
-  LOCATE (u_scale_lo);
-  LOCATE (u_scale_span);
-  LOCATE (u_unit_offset);
-  LOCATE (u_iso_step);
-  LOCATE (u_iso_color);
-#undef LOCATE
+  /* -1 for a uniform the program does not use: glUniform ignores it */
+  for (i = 0; i < N_UNIFORMS; i++)
+    program->loc[i] = glGetUniformLocation (program->id, uniform_names[i]);
 
   return gl_check (self, "linking the thermal shaders");
 }
@@ -556,7 +599,8 @@ gl_create_objects (PsThermalView *self)
   guint8 rgba[256 * 4];
   int i;
 
-  if (!gl_build_program (self))
+  if (!gl_build_program (self, &self->nodes_program, "thermal.vert", "thermal-nodes.frag") ||
+      !gl_build_program (self, &self->map_program, "thermal.vert", "thermal.frag"))
     return FALSE;
 
   glGenVertexArrays (1, &self->vao);
@@ -585,44 +629,59 @@ gl_create_objects (PsThermalView *self)
   glGenTextures (1, &self->tex_node_cells);
   glGenTextures (1, &self->tex_node_weights);
   glGenTextures (1, &self->tex_temps);
+  glGenTextures (1, &self->tex_field);
+  glGenFramebuffers (1, &self->fbo_field);
   glBindTexture (GL_TEXTURE_2D, 0);
 
   return gl_check (self, "creating the thermal view's objects");
 }
 
+/* Forgets every GL name; deletes them first when the context is current. */
 static void
-gl_delete_objects (PsThermalView *self)
+gl_delete_objects (PsThermalView *self,
+                   gboolean       context_current)
 {
-  if (self->program != 0)
-    glDeleteProgram (self->program);
-  if (self->vbo != 0)
-    glDeleteBuffers (1, &self->vbo);
-  if (self->vao != 0)
-    glDeleteVertexArrays (1, &self->vao);
-  if (self->tex_node_cells != 0)
-    glDeleteTextures (1, &self->tex_node_cells);
-  if (self->tex_node_weights != 0)
-    glDeleteTextures (1, &self->tex_node_weights);
-  if (self->tex_temps != 0)
-    glDeleteTextures (1, &self->tex_temps);
-  if (self->tex_colormap != 0)
-    glDeleteTextures (1, &self->tex_colormap);
+  if (context_current)
+    {
+      GLuint textures[] = {
+        self->tex_node_cells, self->tex_node_weights, self->tex_temps,
+        self->tex_colormap, self->tex_field,
+      };
 
-  self->program = 0;
+      if (self->nodes_program.id != 0)
+        glDeleteProgram (self->nodes_program.id);
+      if (self->map_program.id != 0)
+        glDeleteProgram (self->map_program.id);
+      if (self->vbo != 0)
+        glDeleteBuffers (1, &self->vbo);
+      if (self->vao != 0)
+        glDeleteVertexArrays (1, &self->vao);
+      if (self->fbo_field != 0)
+        glDeleteFramebuffers (1, &self->fbo_field);
+      for (guint i = 0; i < G_N_ELEMENTS (textures); i++)
+        if (textures[i] != 0)
+          glDeleteTextures (1, &textures[i]);
+    }
+
+  memset (&self->nodes_program, 0, sizeof self->nodes_program);
+  memset (&self->map_program, 0, sizeof self->map_program);
   self->vbo = 0;
   self->vao = 0;
+  self->fbo_field = 0;
   self->tex_node_cells = 0;
   self->tex_node_weights = 0;
   self->tex_temps = 0;
   self->tex_colormap = 0;
+  self->tex_field = 0;
   g_clear_pointer (&self->gl_pack, ps_pack_unref);
   g_clear_pointer (&self->temps, g_free);
   self->gl_frame = NULL;
   self->gl_serial = 0;
+  self->field_valid = FALSE;
 }
 
-/* Geometry of a new pack: outline and bounds quad, node textures, the
- * temperature texture's size. */
+/* Geometry of a new pack: outline, bounds quad and the node pass's quad;
+ * node textures; the sizes of the temperature and field textures. */
 static gboolean
 gl_upload_pack (PsThermalView *self,
                 PsPack        *pack)
@@ -632,6 +691,7 @@ gl_upload_pack (PsThermalView *self,
   g_autofree float *vertices = NULL;
   double x0, y0, x1, y1;
   guint n_outline, i;
+  float *v;
 
   if (!compute_nodes (pack, &self->grid_w, &self->grid_h,
                       &self->grid_x0, &self->grid_y0, &self->grid_step,
@@ -642,36 +702,34 @@ gl_upload_pack (PsThermalView *self,
       return FALSE;
     }
 
-  /* the outline as a fan for the stencil, then the bounds as a strip */
+  /* the outline as a fan for the stencil, the bounds as a strip, and a
+   * clip-space strip over the whole target for the node pass */
   n_outline = pack->n_outline >= 3 && pack->outline_xy != NULL ? pack->n_outline : 0;
-  vertices = g_new (float, 2 * (n_outline + 4));
-  for (i = 0; i < n_outline; i++)
-    {
-      vertices[2 * i] = (float) pack->outline_xy[2 * i];
-      vertices[2 * i + 1] = (float) pack->outline_xy[2 * i + 1];
-    }
+  vertices = g_new (float, 2 * (n_outline + 8));
+  for (i = 0; i < 2 * n_outline; i++)
+    vertices[i] = (float) pack->outline_xy[i];
   x0 = pack->bounds.x;
   y0 = pack->bounds.y;
   x1 = x0 + pack->bounds.w;
   y1 = y0 + pack->bounds.h;
-  vertices[2 * n_outline + 0] = x0; vertices[2 * n_outline + 1] = y0;
-  vertices[2 * n_outline + 2] = x1; vertices[2 * n_outline + 3] = y0;
-  vertices[2 * n_outline + 4] = x0; vertices[2 * n_outline + 5] = y1;
-  vertices[2 * n_outline + 6] = x1; vertices[2 * n_outline + 7] = y1;
+  v = vertices + 2 * n_outline;
+  v[0] = x0; v[1] = y0; v[2] = x1; v[3] = y0; v[4] = x0; v[5] = y1; v[6] = x1; v[7] = y1;
+  v += 8;
+  v[0] = -1; v[1] = -1; v[2] = 1; v[3] = -1; v[4] = -1; v[5] = 1; v[6] = 1; v[7] = 1;
   self->n_outline = n_outline;
 
   glBindBuffer (GL_ARRAY_BUFFER, self->vbo);
-  glBufferData (GL_ARRAY_BUFFER, sizeof (float) * 2 * (n_outline + 4), vertices, GL_STATIC_DRAW);
+  glBufferData (GL_ARRAY_BUFFER, sizeof (float) * 2 * (n_outline + 8), vertices, GL_STATIC_DRAW);
   glBindBuffer (GL_ARRAY_BUFFER, 0);
 
   glBindTexture (GL_TEXTURE_2D, self->tex_node_cells);
   gl_texture_params ();
-  glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA32UI, self->grid_w, self->grid_h, 0,
+  glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA32UI, 2 * self->grid_w, self->grid_h, 0,
                 GL_RGBA_INTEGER, GL_UNSIGNED_INT, cells);
 
   glBindTexture (GL_TEXTURE_2D, self->tex_node_weights);
   gl_texture_params ();
-  glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA32F, self->grid_w, self->grid_h, 0,
+  glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA32F, 2 * self->grid_w, self->grid_h, 0,
                 GL_RGBA, GL_FLOAT, weights);
 
   self->temps_rows = (pack->n_cells + TEMPS_TEX_WIDTH - 1) / TEMPS_TEX_WIDTH;
@@ -681,11 +739,26 @@ gl_upload_pack (PsThermalView *self,
   gl_texture_params ();
   glTexImage2D (GL_TEXTURE_2D, 0, GL_R32F, TEMPS_TEX_WIDTH, self->temps_rows, 0,
                 GL_RED, GL_FLOAT, self->temps);
+
+  glBindTexture (GL_TEXTURE_2D, self->tex_field);
+  gl_texture_params ();
+  glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA8, self->grid_w, self->grid_h, 0,
+                GL_RGBA, GL_UNSIGNED_BYTE, NULL);
   glBindTexture (GL_TEXTURE_2D, 0);
+
+  glBindFramebuffer (GL_FRAMEBUFFER, self->fbo_field);
+  glFramebufferTexture2D (GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, self->tex_field, 0);
+  if (glCheckFramebufferStatus (GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
+    {
+      g_free (self->gl_error);
+      self->gl_error = g_strdup ("the node field framebuffer is incomplete");
+      return FALSE;
+    }
 
   g_clear_pointer (&self->gl_pack, ps_pack_unref);
   self->gl_pack = ps_pack_ref (pack);
   self->gl_frame = NULL;
+  self->field_valid = FALSE;
 
   return gl_check (self, "uploading the pack geometry");
 }
@@ -712,6 +785,49 @@ gl_upload_temps (PsThermalView *self,
 
   self->gl_frame = frame;
   self->gl_serial = frame->serial;
+  self->field_valid = FALSE;
+}
+
+/* Pass 1: every node's temperature on the colour scale, into tex_field.
+ * Leaves the GL area's framebuffer and viewport bound again. */
+static void
+gl_draw_nodes (PsThermalView *self,
+               GtkGLArea     *area)
+{
+  const GLint *loc = self->nodes_program.loc;
+  GLint viewport[4];
+
+  glGetIntegerv (GL_VIEWPORT, viewport);
+  glBindFramebuffer (GL_FRAMEBUFFER, self->fbo_field);
+  glViewport (0, 0, self->grid_w, self->grid_h);
+
+  glUseProgram (self->nodes_program.id);
+  glUniform4f (loc[U_PACK_TO_NDC], 1.0f, 1.0f, 0.0f, 0.0f);
+  glUniform1i (loc[U_NODE_CELLS], 0);
+  glUniform1i (loc[U_NODE_WEIGHTS], 1);
+  glUniform1i (loc[U_TEMPS], 2);
+  glUniform1i (loc[U_TEMPS_WIDTH], TEMPS_TEX_WIDTH);
+  glUniform1f (loc[U_SCALE_LO], self->scale.lo);
+  glUniform1f (loc[U_SCALE_SPAN], self->scale.hi - self->scale.lo);
+  glUniform1f (loc[U_UNIT_OFFSET], self->scale.offset);
+
+  glActiveTexture (GL_TEXTURE0);
+  glBindTexture (GL_TEXTURE_2D, self->tex_node_cells);
+  glActiveTexture (GL_TEXTURE1);
+  glBindTexture (GL_TEXTURE_2D, self->tex_node_weights);
+  glActiveTexture (GL_TEXTURE2);
+  glBindTexture (GL_TEXTURE_2D, self->tex_temps);
+
+  glBindVertexArray (self->vao);
+  glDrawArrays (GL_TRIANGLE_STRIP, self->n_outline + 4, 4);
+
+  gtk_gl_area_attach_buffers (area);
+  glViewport (viewport[0], viewport[1], viewport[2], viewport[3]);
+
+  self->field_valid = TRUE;
+  self->field_lo = self->scale.lo;
+  self->field_hi = self->scale.hi;
+  self->field_offset = self->scale.offset;
 }
 
 static gboolean
@@ -795,7 +911,7 @@ on_gl_realize (GtkGLArea     *area,
 
   if (!gl_create_objects (self))
     {
-      gl_delete_objects (self);
+      gl_delete_objects (self, TRUE);
       ps_thermal_view_gl_fail (self, FALSE);
       return;
     }
@@ -808,15 +924,8 @@ on_gl_unrealize (GtkGLArea     *area,
                  PsThermalView *self)
 {
   gtk_gl_area_make_current (area);
-  if (gtk_gl_area_get_error (area) == NULL)
-    gl_delete_objects (self);
-  else
-    {
-      /* the context is gone: forget the names, GL freed them with it */
-      self->program = self->vbo = self->vao = 0;
-      self->tex_node_cells = self->tex_node_weights = self->tex_temps = self->tex_colormap = 0;
-      gl_delete_objects (self);
-    }
+  /* without a context, GL freed the objects with it: forget the names */
+  gl_delete_objects (self, gtk_gl_area_get_error (area) == NULL);
 
   if (self->gl_active)
     ps_thermal_view_set_gl_active (self, FALSE);
@@ -828,16 +937,17 @@ on_gl_render (GtkGLArea     *area,
               PsThermalView *self)
 {
   const PsFrame *frame = self->frame;
+  const GLint *loc = self->map_program.loc;
   PsViewTransform tr;
   double width, height;
-  float iso_color[4] = { 1.0f, 1.0f, 1.0f, 0.6f };
-
-  glClearColor (0, 0, 0, 0);
-  glClearStencil (0);
-  glClear (GL_COLOR_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+  int sf;
 
   if (!self->gl_active || self->gl_failed || frame == NULL || !self->scale.valid)
-    return TRUE;
+    {
+      glClearColor (0, 0, 0, 0);
+      glClear (GL_COLOR_BUFFER_BIT);
+      return TRUE;
+    }
 
   if (gtk_gl_area_get_error (area) != NULL)
     {
@@ -855,51 +965,54 @@ on_gl_render (GtkGLArea     *area,
   if (self->gl_frame != frame || self->gl_serial != frame->serial)
     gl_upload_temps (self, frame);
 
+  glDisable (GL_BLEND);
+  glDisable (GL_DEPTH_TEST);
+  glDisable (GL_SCISSOR_TEST);
+  glDisable (GL_STENCIL_TEST);
+
+  /* pass 1, only when the temperatures or the scale changed */
+  if (!self->field_valid ||
+      self->field_lo != self->scale.lo ||
+      self->field_hi != self->scale.hi ||
+      self->field_offset != self->scale.offset)
+    gl_draw_nodes (self, area);
+
+  glClearColor (0, 0, 0, 0);
+  glClearStencil (0);
+  glClear (GL_COLOR_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+
   width = gtk_widget_get_width (GTK_WIDGET (self));
   height = gtk_widget_get_height (GTK_WIDGET (self));
   ps_render_view_transform (frame->pack, &self->style, width, height, &tr);
 
-  glUseProgram (self->program);
+  /* pass 2 */
+  glUseProgram (self->map_program.id);
   /* ndc = 2 view / size - 1, with view y = offset_y - scale * y, flipped */
-  glUniform4f (self->u_pack_to_ndc,
+  glUniform4f (loc[U_PACK_TO_NDC],
                2.0 * tr.scale / width, 2.0 * tr.scale / height,
                2.0 * tr.offset_x / width - 1.0, 1.0 - 2.0 * tr.offset_y / height);
-  glUniform1i (self->u_node_cells, 0);
-  glUniform1i (self->u_node_weights, 1);
-  glUniform1i (self->u_temps, 2);
-  glUniform1i (self->u_colormap, 3);
-  glUniform1i (self->u_temps_width, TEMPS_TEX_WIDTH);
-  glUniform2i (self->u_grid_size, self->grid_w, self->grid_h);
-  glUniform2f (self->u_grid_origin, self->grid_x0, self->grid_y0);
-  glUniform2f (self->u_grid_step, self->grid_step, self->grid_step);
-  glUniform1f (self->u_scale_lo, self->scale.lo);
-  glUniform1f (self->u_scale_span, self->scale.hi - self->scale.lo);
-  glUniform1f (self->u_unit_offset, self->scale.offset);
-  glUniform1f (self->u_iso_step, self->style.isotherms ? self->scale.step : 0.0);
-  glUniform4fv (self->u_iso_color, 1, iso_color);
+  glUniform1i (loc[U_FIELD], 0);
+  glUniform1i (loc[U_COLORMAP], 1);
+  glUniform2i (loc[U_GRID_SIZE], self->grid_w, self->grid_h);
+  glUniform2f (loc[U_GRID_ORIGIN], self->grid_x0, self->grid_y0);
+  glUniform2f (loc[U_GRID_STEP], self->grid_step, self->grid_step);
+  glUniform1f (loc[U_SCALE_SPAN], self->scale.hi - self->scale.lo);
+  glUniform1f (loc[U_ISO_STEP], self->style.isotherms ? self->scale.step : 0.0);
+  glUniform4f (loc[U_ISO_COLOR], 1.0f, 1.0f, 1.0f, 0.6f);
 
   glActiveTexture (GL_TEXTURE0);
-  glBindTexture (GL_TEXTURE_2D, self->tex_node_cells);
+  glBindTexture (GL_TEXTURE_2D, self->tex_field);
   glActiveTexture (GL_TEXTURE1);
-  glBindTexture (GL_TEXTURE_2D, self->tex_node_weights);
-  glActiveTexture (GL_TEXTURE2);
-  glBindTexture (GL_TEXTURE_2D, self->tex_temps);
-  glActiveTexture (GL_TEXTURE3);
   glBindTexture (GL_TEXTURE_2D, self->tex_colormap);
 
   glBindVertexArray (self->vao);
-  glDisable (GL_BLEND);
-  glDisable (GL_DEPTH_TEST);
 
   /* the plot area only, as the cairo renderer clips */
+  sf = gtk_widget_get_scale_factor (GTK_WIDGET (area));
   glEnable (GL_SCISSOR_TEST);
-  {
-    int sf = gtk_widget_get_scale_factor (GTK_WIDGET (area));
-
-    glScissor ((int) floor (tr.plot_x * sf),
-               (int) floor ((height - tr.plot_y - tr.plot_h) * sf),
-               (int) ceil (tr.plot_w * sf), (int) ceil (tr.plot_h * sf));
-  }
+  glScissor ((int) floor (tr.plot_x * sf),
+             (int) floor ((height - tr.plot_y - tr.plot_h) * sf),
+             (int) ceil (tr.plot_w * sf), (int) ceil (tr.plot_h * sf));
 
   if (self->n_outline >= 3)
     {
@@ -922,7 +1035,7 @@ on_gl_render (GtkGLArea     *area,
   glDisable (GL_SCISSOR_TEST);
   glBindVertexArray (0);
   glUseProgram (0);
-  for (int unit = 3; unit >= 0; unit--)
+  for (int unit = 2; unit >= 0; unit--)
     {
       glActiveTexture (GL_TEXTURE0 + unit);
       glBindTexture (GL_TEXTURE_2D, 0);
@@ -934,7 +1047,37 @@ on_gl_render (GtkGLArea     *area,
   return TRUE;
 }
 
-/* The decorations over the GL field, as ps_render_thermal() draws them. */
+/* What the cairo renderer draws under its field: the background and, over
+ * the pack outline, a neutral tint that shows where the pack has no cells. */
+static void
+draw_underlay (PsThermalView *self,
+               cairo_t       *cr,
+               double         width,
+               double         height)
+{
+  const PsRenderStyle *style = &self->style;
+  PsViewTransform tr;
+
+  ps_render_view_transform (self->frame->pack, style, width, height, &tr);
+
+  cairo_save (cr);
+  if (style->draw_background)
+    {
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_paint (cr);
+    }
+  cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
+  cairo_clip (cr);
+  _ps_render_outline_path (cr, self->frame->pack, &tr);
+  cairo_clip (cr);
+  _ps_render_set_rgba (cr, style->fg, 0.08);
+  cairo_paint (cr);
+  cairo_restore (cr);
+}
+
+/* The decorations over the GL field, as ps_render_thermal() draws them
+ * (the render layer has no entry point for the decorations alone; its
+ * helpers keep the colour bar, text and outline identical). */
 static void
 draw_overlay (PsThermalView *self,
               cairo_t       *cr,
@@ -986,7 +1129,7 @@ draw_overlay (PsThermalView *self,
   g_snprintf (hot, sizeof hot, "%.*f %s", decimals, sc->tmax, unit);
   g_snprintf (cold, sizeof cold, "%.*f %s", decimals, sc->tmin, unit);
 
-  /* hottest cell: a ring with a halo and a label */
+  /* hottest cell: its shape with a halo, and a label */
   {
     double x = _ps_view_x (&tr, pack->cell_x[sc->ihot]);
     double y = _ps_view_y (&tr, pack->cell_y[sc->ihot]);
@@ -995,9 +1138,18 @@ draw_overlay (PsThermalView *self,
     double tw, lx, ly;
 
     cairo_new_path (cr);
-    cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+    if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+    else
+      {
+        double hw = MAX (0.5 * pack->cell_w[sc->ihot] * tr.scale + 2.0, 4.0);
+        double hh = MAX (0.5 * pack->cell_h[sc->ihot] * tr.scale + 2.0, 4.0);
+
+        cairo_rectangle (cr, x - hw, y - hh, 2 * hw, 2 * hh);
+        r = hh;
+      }
     _ps_render_set_rgba (cr, style->bg, 1.0);
-    cairo_set_line_width (cr, 4.0);
+    cairo_set_line_width (cr, 5.0);
     cairo_stroke_preserve (cr);
     _ps_render_set_rgba (cr, style->fg, 1.0);
     cairo_set_line_width (cr, 1.5);
@@ -1012,7 +1164,7 @@ draw_overlay (PsThermalView *self,
     if (ly < tr.plot_y)
       ly = y + r + 2;
     cairo_rectangle (cr, lx - 2, ly - 2, tw + 4, 0.85 * fs + 4);
-    _ps_render_set_rgba (cr, style->bg, 0.85);
+    _ps_render_set_rgba (cr, style->bg, 0.8);
     cairo_fill (cr);
     _ps_render_set_rgba (cr, style->fg, 1.0);
     _ps_render_text (cr, lx, ly, 0.0, 0.0, hot);
@@ -1025,7 +1177,7 @@ draw_overlay (PsThermalView *self,
   _ps_render_set_rgba (cr, style->fg, 1.0);
   g_snprintf (text, sizeof text, "Temperature (%s)   min %s (cell %u)   max %s (cell %u)",
               unit, cold, sc->icold, hot, sc->ihot);
-  _ps_render_text (cr, _PS_RENDER_MARGIN, round (fs * 0.5), 0.0, 0.0, text);
+  _ps_render_header (cr, width, fs, text);
 
   _ps_render_colorbar (cr, style, PS_COLORMAP_INFERNO,
                        width - _ps_render_colorbar_region (style) + _PS_RENDER_MARGIN,
@@ -1119,12 +1271,9 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
       return;
     }
 
-  if (self->style.draw_background)
-    {
-      GdkRGBA bg = { self->style.bg[0], self->style.bg[1], self->style.bg[2], self->style.bg[3] };
-
-      gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, width, height));
-    }
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  draw_underlay (self, cr, width, height);
+  cairo_destroy (cr);
 
   gtk_widget_snapshot_child (widget, self->gl_area, snapshot);
 

@@ -528,6 +528,7 @@ test_thermal_view_matches_cairo (void)
   save_for_inspection (shot, gl ? "widgets-thermal-gl.png" : "widgets-thermal-cairo.png");
   g_assert_cmpuint (count_colours (shot, 64), >=, 32);
 
+  save_for_inspection (reference, "widgets-thermal-reference.png");
   diff_images (shot, reference, &st);
   g_test_message ("thermal view vs ps_render_thermal: mean %.2f, %.4f of pixels > 48",
                   st.mean, st.frac_big);
