@@ -18,6 +18,7 @@
 #include "ps-curve-view.h"
 #include "ps-pack-view.h"
 #include "ps-thermal-view.h"
+#include "ps-view-private.h"
 
 #define VIEW_W 640
 #define VIEW_H 420
@@ -642,6 +643,12 @@ test_cell_inspector_shows_cell (void)
   voltage = g_strdup_printf ("%.4f V", frame->cell_voltage_v[cell]);
   g_assert_nonnull (find_label (inspector, title));
   g_assert_nonnull (find_label (inspector, voltage));
+  {
+    cairo_surface_t *shot = capture (inspector);
+
+    save_for_inspection (shot, "widgets-inspector.png");
+    cairo_surface_destroy (shot);
+  }
 
   /* out of the pack: no cell */
   ps_cell_inspector_set_cell (PS_CELL_INSPECTOR (inspector), frame->n_cells + 3);
@@ -650,6 +657,52 @@ test_cell_inspector_shows_cell (void)
   ps_cell_inspector_set_runner (PS_CELL_INSPECTOR (inspector), NULL);
   g_assert_nonnull (find_label (inspector, "No pack loaded"));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The hover tooltip names the cell, its group and module, and its values
+ * in the style's units. */
+static void
+test_tooltip_text (void)
+{
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  g_autofree char *expect_v = NULL, *expect_t = NULL, *expect_k = NULL, *expect_group = NULL;
+  PsRenderStyle style;
+  const PsPack *pack;
+  const char *module;
+  char text[512];
+  guint cell, group;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 300.0);
+  frame = ps_runner_dup_frame (runner);
+  pack = frame->pack;
+  cell = pack->n_parallel + 1;          /* second group, second cell */
+  group = cell / pack->n_parallel;
+  module = _ps_view_group_module_name (pack, group);
+  g_assert_nonnull (module);
+
+  ps_render_style_init_default (&style);
+  _ps_view_format_cell (frame, &style, cell, text, sizeof text);
+  g_test_message ("%s", text);
+
+  expect_group = g_strdup_printf ("Cell #%u · group %u/%u", cell, group + 1, pack->n_series);
+  expect_v = g_strdup_printf ("%.4f V", frame->cell_voltage_v[cell]);
+  expect_t = g_strdup_printf ("%.2f °C", frame->cell_temp_k[cell] - 273.15);
+  g_assert_true (g_str_has_prefix (text, expect_group));
+  g_assert_nonnull (strstr (text, module));
+  g_assert_nonnull (strstr (text, expect_v));
+  g_assert_nonnull (strstr (text, expect_t));
+
+  style.temp_unit = PS_TEMP_UNIT_KELVIN;
+  _ps_view_format_cell (frame, &style, cell, text, sizeof text);
+  expect_k = g_strdup_printf ("%.2f K", frame->cell_temp_k[cell]);
+  g_assert_nonnull (strstr (text, expect_k));
+
+  /* no such cell: nothing */
+  _ps_view_format_cell (frame, &style, frame->n_cells, text, sizeof text);
+  g_assert_cmpstr (text, ==, "");
 }
 
 /* Views let go of a runner: after set_runner (NULL) the runner can be freed
@@ -710,6 +763,7 @@ main (int   argc,
   g_test_add_func ("/ui/widgets/thermal-view/gl-disabled", test_thermal_view_gl_disabled);
   g_test_add_func ("/ui/widgets/curve-view/draws", test_curve_view_draws);
   g_test_add_func ("/ui/widgets/cell-inspector/shows-cell", test_cell_inspector_shows_cell);
+  g_test_add_func ("/ui/widgets/pack-view/tooltip-text", test_tooltip_text);
   g_test_add_func ("/ui/widgets/views/detach-runner", test_views_detach_runner);
 
   return g_test_run ();
