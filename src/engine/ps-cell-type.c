@@ -354,9 +354,10 @@ get_soc_grid (JsonObject  *object,
   for (guint i = 1; i < n; i++)
     if (!(soc[i] > soc[i - 1]))
       {
-        set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                   "[%u]: expected strictly ascending SOC, got %g after %g",
-                   i, soc[i], soc[i - 1]);
+        g_autofree char *element_path = g_strdup_printf ("%s[%u]", member_path, i);
+
+        set_error (error, PS_ENGINE_ERROR_INVALID, source, element_path,
+                   "expected strictly ascending SOC, got %g after %g", soc[i], soc[i - 1]);
         return NULL;
       }
 
@@ -399,8 +400,10 @@ get_table (JsonObject  *object,
 
   if (!ps_table_init (table, soc, y, n))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "\"%s\" is not a valid table over %s", member, soc_path);
+      g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                 "expected a valid table over %s", soc_path);
       return FALSE;
     }
   return TRUE;
@@ -512,9 +515,11 @@ parse_ocv (PsCellType  *cell,
   for (guint i = 1; i < n; i++)
     if (cell->ocv.y[i] < cell->ocv.y[i - 1])
       {
-        set_error (error, PS_ENGINE_ERROR_INVALID, source, ocv_path,
-                   "voltage_v[%u]: expected an OCV that does not fall as SOC rises, "
-                   "got %g V after %g V", i, cell->ocv.y[i], cell->ocv.y[i - 1]);
+        g_autofree char *element_path = g_strdup_printf ("%s.voltage_v[%u]", ocv_path, i);
+
+        set_error (error, PS_ENGINE_ERROR_INVALID, source, element_path,
+                   "expected an OCV that does not fall as SOC rises, got %g V after %g V",
+                   cell->ocv.y[i], cell->ocv.y[i - 1]);
         return FALSE;
       }
 
@@ -588,9 +593,10 @@ parse_thermal (PsCellType  *cell,
 
   if (!(temp_max_c > temp_min_c))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, thermal_path,
-                 "temperature_max_c: expected more than temperature_min_c (%g), got %g",
-                 temp_min_c, temp_max_c);
+      g_autofree char *max_path = g_strdup_printf ("%s.temperature_max_c", thermal_path);
+
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, max_path,
+                 "expected more than temperature_min_c (%g), got %g", temp_min_c, temp_max_c);
       return FALSE;
     }
 
@@ -699,8 +705,10 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
 
   if (!(cell->voltage_min_v < cell->voltage_nominal_v && cell->voltage_nominal_v < cell->voltage_max_v))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected voltage_min_v < voltage_nominal_v < voltage_max_v, got %g, %g, %g",
+      g_autofree char *nominal_path = g_strdup_printf ("%s.voltage_nominal_v", path);
+
+      set_error (error, PS_ENGINE_ERROR_INVALID, source, nominal_path,
+                 "expected voltage_min_v (%g) < voltage_nominal_v (%g) < voltage_max_v (%g)",
                  cell->voltage_min_v, cell->voltage_nominal_v, cell->voltage_max_v);
       return NULL;
     }

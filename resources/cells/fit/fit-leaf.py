@@ -266,19 +266,28 @@ def fit_hppc(h):
     return rows
 
 
-def knee_points(h, last_params):
-    """OCV below the last rest point from the final 10 A discharge to 3.0 V:
-    OCV = V + I (R0 + R1 (1 - e^-t/tau1) + R2 (1 - e^-t/tau2))."""
-    r0, r1, tau1, r2, tau2 = last_params
-    seg = [s for s in h.segs if s[2] == 9][-1]
-    a, b = seg[0], seg[1]
+def pseudo_ocv_points(h, j, params, step_soc=0.015):
+    """OCV along the 10 A discharge of block j, from the measured voltage with
+    the fitted polarisation added back: OCV = V + R0 I + R1 f1 + R2 f2, the RC
+    responses integrated from the block's start (after a 1 h rest). Used where
+    rest points are too far apart for the shape: the knee (the block that
+    enters it and the final discharge to 3.0 V, which has no rest after it)."""
+    r0, r1, tau1, r2, tau2 = params
+    a = h.blocks[j][0]
+    b = h.blocks[j][1]
     t = h.t[a:b] - h.t[a]
-    ocv = h.v[a:b] + h.i[a:b] * (r0 + r1 * (1 - np.exp(-t / tau1)) + r2 * (1 - np.exp(-t / tau2)))
+    i = h.i[a:b]
+    ocv = h.v[a:b] + r0 * i + r1 * rc_response(t, i, tau1) + r2 * rc_response(t, i, tau2)
     soc = 1.0 - h.ah[a:b] / h.ah_total
+    on = h.step[a:b] == 9
+    # from 60 s into the 10 A step (the first RC settles) to its end
+    start = np.where(on)[0][0]
+    on &= t - t[start] >= 60.0
     out = []
-    for target in (0.045, 0.03, 0.015, 0.0):
-        k = int(np.argmin(np.abs(soc - target)))
-        out.append((max(soc[k], 0.0), ocv[k]))
+    targets = np.arange(soc[on].max(), soc[on].min() + 0.5 * step_soc, -step_soc)
+    for target in list(targets) + [soc[on].min()]:
+        k = int(np.argmin(np.where(on, np.abs(soc - target), np.inf)))
+        out.append((max(float(soc[k]), 0.0), float(ocv[k])))
     return out
 
 
@@ -321,13 +330,16 @@ def main():
 
     h25 = hppc[25.0]
     soc_rest = 1.0 - h25.ocv_ah / h25.ah_total
-    knee = knee_points(h25, fits[25.0][-1][1])
-    ocv_soc = list(soc_rest[::-1][1:] if soc_rest[-1] < 0.045 else soc_rest[::-1])
-    ocv_v = list(h25.ocv_v[::-1][1:] if soc_rest[-1] < 0.045 else h25.ocv_v[::-1])
-    for s, v in reversed(knee):
-        if s < min(ocv_soc) - 0.005:
-            ocv_soc.insert(0, s)
-            ocv_v.insert(0, v)
+    knee = []
+    for j, (a, b, rest) in enumerate(h25.blocks):
+        if rest is None or knee_block(h25, a, b):
+            knee += pseudo_ocv_points(h25, j, fits[25.0][j][1])
+    ocv_soc = list(soc_rest)
+    ocv_v = list(h25.ocv_v)
+    for s_, v_ in knee:
+        if np.min(np.abs(np.array(ocv_soc) - s_)) > 0.007:
+            ocv_soc.append(s_)
+            ocv_v.append(v_)
     ocv_soc = np.array(ocv_soc)
     ocv_v = np.array(ocv_v)
     order = np.argsort(ocv_soc)
