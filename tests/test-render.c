@@ -675,6 +675,50 @@ test_layout_raster_matches_vector (void)
     }
 }
 
+/* GTK records a widget's drawing on a recording surface and replays it
+ * later: the replay must show this frame's cells even after the renderer
+ * has drawn another frame (its scratch buffers reused) in between */
+static void
+test_layout_recording_replay (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) f1 = make_frame (pack, 0.0);
+  g_autoptr(PsFrame) f2 = make_frame (pack, 2.5);
+  PsRenderStyle style;
+  const int w = 480, h = 320;
+  cairo_rectangle_t extents = { 0, 0, w, h };
+  cairo_surface_t *rec = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  cairo_surface_t *direct = render_surface (w, h), *replay = render_surface (w, h);
+  cairo_t *cr;
+  gsize n_diff = 0;
+
+  style_for_tests (&style);
+  cr = cairo_create (rec);
+  ps_render_layout (cr, f1, &style, w, h);
+  cairo_destroy (cr);
+  /* another frame through the same scratch buffers */
+  cr = cairo_create (direct);
+  ps_render_layout (cr, f2, &style, w, h);
+  cairo_destroy (cr);
+  cr = cairo_create (direct);
+  ps_render_layout (cr, f1, &style, w, h);
+  cairo_destroy (cr);
+
+  cr = cairo_create (replay);
+  cairo_set_source_surface (cr, rec, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if (channel_diff (pixel_at (direct, x, y), pixel_at (replay, x, y)) > 8)
+        n_diff++;
+  g_assert_cmpuint (n_diff, <, 50);
+  cairo_surface_destroy (rec);
+  cairo_surface_destroy (direct);
+  cairo_surface_destroy (replay);
+}
+
 /* the drawing is vector: a zoomed view draws a cell larger, not blurred:
  * its centre pixel keeps the exact map colour and its radius scales */
 static void
@@ -1161,6 +1205,57 @@ test_curves_time_at (void)
     }
 }
 
+/* Bad values never crash or poison a view: NaN cells are drawn grey and
+ * left out of the scale; degenerate view sizes draw nothing harmful */
+static void
+test_render_nan_and_tiny_views (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  g_autoptr(PsRecorder) rec = make_recorder (pack, 50, 50.0);
+  PsRenderStyle style;
+  PsViewTransform tr;
+  cairo_surface_t *s = render_surface (480, 320);
+  cairo_t *cr = cairo_create (s);
+  double sizes[][2] = { { 0, 0 }, { 1, 1 }, { 3, 200 }, { 200, 3 }, { -5, -5 } };
+  guint32 p;
+
+  frame->cell_soc[9] = NAN;
+  frame->cell_voltage_v[9] = INFINITY;
+  frame->cell_temp_k[9] = NAN;
+  style_for_tests (&style);
+  ps_render_layout (cr, frame, &style, 480, 320);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  ps_render_view_transform (pack, &style, 480, 320, &tr);
+  p = pixel_at (s, (int) (tr.offset_x + tr.scale * pack->cell_x[9]),
+                (int) (tr.offset_y - tr.scale * pack->cell_y[9]));
+  g_assert_cmpint (channel_diff (p, 0xff999999u), <=, 2);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      s = render_surface (64, 64);
+      cr = cairo_create (s);
+      style.quantity = (PsQuantity) (k % PS_N_QUANTITIES);
+      ps_render_layout (cr, frame, &style, sizes[k][0], sizes[k][1]);
+      ps_render_thermal (cr, frame, &style, sizes[k][0], sizes[k][1]);
+      ps_render_curves (cr, rec, frame, &style, sizes[k][0], sizes[k][1]);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      g_assert_cmpint (ps_render_layout_hit_test (frame, &style, sizes[k][0], sizes[k][1], 0, 0), ==, -1);
+      cairo_destroy (cr);
+      cairo_surface_destroy (s);
+    }
+  /* no frame at all */
+  s = render_surface (64, 64);
+  cr = cairo_create (s);
+  ps_render_layout (cr, NULL, &style, 64, 64);
+  ps_render_thermal (cr, NULL, &style, 64, 64);
+  g_assert_cmpint (ps_render_layout_hit_test (NULL, &style, 64, 64, 3, 3), ==, -1);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1176,6 +1271,7 @@ main (int    argc,
   g_test_add_func ("/render/layout/hit-test-round-trip", test_layout_hit_test_round_trip);
   g_test_add_func ("/render/layout/zoom-crisp", test_layout_zoom_crisp);
   g_test_add_func ("/render/layout/raster-matches-vector", test_layout_raster_matches_vector);
+  g_test_add_func ("/render/layout/recording-replay", test_layout_recording_replay);
   g_test_add_func ("/render/thermal/golden-t", test_thermal_golden);
   g_test_add_func ("/render/thermal/golden-big-kelvin", test_thermal_golden_big);
   g_test_add_func ("/render/thermal/masked-to-outline", test_thermal_masked_to_outline);
@@ -1186,6 +1282,7 @@ main (int    argc,
   g_test_add_func ("/render/curves/empty", test_curves_empty);
   g_test_add_func ("/render/curves/thinning-10min-equals-10h", test_curves_thinning);
   g_test_add_func ("/render/curves/time-at-inverts-x", test_curves_time_at);
+  g_test_add_func ("/render/nan-and-tiny-views", test_render_nan_and_tiny_views);
 
   return g_test_run ();
 }
