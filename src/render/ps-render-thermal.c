@@ -350,29 +350,80 @@ thermal_cache_get (const PsPack          *pack,
   return c;
 }
 
-/* Marching squares on the field at one level: segments between edge
- * crossings, in view coordinates. Saddles take the average to decide. */
+/* Where a level crosses grid edge `id` (horizontal edges first, then
+ * vertical), in view coordinates */
+static void
+edge_point (const ThermalCache    *c,
+            const PsViewTransform *tr,
+            double                 level,
+            gint32                 id,
+            double                *x,
+            double                *y)
+{
+  int n_h = c->gw * c->gh;
+  gboolean vertical = id >= n_h;
+  int k = vertical ? id - n_h : id;
+  int i = k % c->gw, j = k / c->gw;
+  double va = c->field[j * c->gw + i];
+  double vb = vertical ? c->field[(j + 1) * c->gw + i] : c->field[j * c->gw + i + 1];
+  double t = vb != va ? (level - va) / (vb - va) : 0.5;
+  double gx = vertical ? i : i + t;
+  double gy = vertical ? j + t : j;
+
+  *x = _ps_view_x (tr, c->rx0 + (gx + 0.5) * (c->rx1 - c->rx0) / c->gw);
+  *y = _ps_view_y (tr, c->ry1 - (gy + 0.5) * (c->ry1 - c->ry0) / c->gh);
+}
+
+/* Marching squares on the field at one level. The segments are chained
+ * through the grid edges they share into polylines (and nearly coincident
+ * points dropped), because cairo strokes a few long polylines much faster
+ * than thousands of separate segments. Saddles are split by the cell's
+ * mean value. NaN corners (outside the outline or away from cells) end a
+ * line. */
+static gint32 *
+contour_buffers (const ThermalCache *c)
+{
+  gsize n_ids = 2 * (gsize) c->gw * c->gh;
+  gsize max_segs = 2 * (gsize) (c->gw - 1) * (c->gh - 1) + 1;
+  gint32 *links = _ps_render_scratch (_PS_SCRATCH_THERMAL_VALUES,
+                                      (2 * n_ids + 5 * max_segs) * sizeof (gint32));
+
+  /* every edge starts unlinked (-1); contour_level leaves them so */
+  memset (links, 0xff, 2 * n_ids * sizeof (gint32));
+  return links;
+}
+
 static void
 contour_level (cairo_t               *cr,
                const ThermalCache    *c,
                const PsViewTransform *tr,
+               gint32                *links,
                double                 level)
 {
-  double sx = (c->rx1 - c->rx0) / c->gw, sy = (c->ry1 - c->ry0) / c->gh;
+  int gw = c->gw, gh = c->gh;
+  gsize n_ids = 2 * (gsize) gw * gh;
+  gsize max_segs = 2 * (gsize) (gw - 1) * (gh - 1) + 1;
+  /* after the per-edge slots: per segment two edges and a mark, and the
+   * list of edges touched, to reset them cheaply */
+  gint32 *seg = links + 2 * n_ids;
+  gint32 *done = seg + 2 * max_segs;
+  gint32 *touched = done + max_segs;
+  gsize n_segs = 0, n_touched = 0;
+  int n_h = gw * gh;
 
-  for (int j = 0; j + 1 < c->gh; j++)
-    for (int i = 0; i + 1 < c->gw; i++)
+  for (int j = 0; j + 1 < gh; j++)
+    for (int i = 0; i + 1 < gw; i++)
       {
         double v[4] = {
-          c->field[j * c->gw + i], c->field[j * c->gw + i + 1],
-          c->field[(j + 1) * c->gw + i + 1], c->field[(j + 1) * c->gw + i],
+          c->field[j * gw + i], c->field[j * gw + i + 1],
+          c->field[(j + 1) * gw + i + 1], c->field[(j + 1) * gw + i],
         };
-        /* corners: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left */
-        double cx[4] = { i, i + 1, i + 1, i };
-        double cy[4] = { j, j, j + 1, j + 1 };
-        double px[4], py[4];
-        int np = 0;
-        int mask = 0;
+        /* edges: 0 top, 1 right, 2 bottom, 3 left */
+        gint32 edge[4] = {
+          j * gw + i, n_h + j * gw + i + 1, (j + 1) * gw + i, n_h + j * gw + i,
+        };
+        gint32 cross[4];
+        int n_cross = 0, mask = 0;
 
         if (!isfinite (v[0]) || !isfinite (v[1]) || !isfinite (v[2]) || !isfinite (v[3]))
           continue;
@@ -381,51 +432,95 @@ contour_level (cairo_t               *cr,
             mask |= 1 << k;
         if (mask == 0 || mask == 15)
           continue;
-
         for (int e = 0; e < 4; e++)
-          {
-            int a = e, b = (e + 1) % 4;
+          if ((v[e] >= level) != (v[(e + 1) % 4] >= level))
+            cross[n_cross++] = edge[e];
 
-            if ((v[a] >= level) != (v[b] >= level))
-              {
-                double t = (level - v[a]) / (v[b] - v[a]);
-                double gx = cx[a] + t * (cx[b] - cx[a]);
-                double gy = cy[a] + t * (cy[b] - cy[a]);
-                double mx = c->rx0 + (gx + 0.5) * sx;
-                double my = c->ry1 - (gy + 0.5) * sy;
-
-                px[np] = _ps_view_x (tr, mx);
-                py[np] = _ps_view_y (tr, my);
-                np++;
-              }
-          }
-        if (np == 2)
+        for (int k = 0; k + 1 < n_cross; k += 2)
           {
-            cairo_move_to (cr, px[0], py[0]);
-            cairo_line_to (cr, px[1], py[1]);
-          }
-        else if (np == 4)
-          {
-            /* saddle: pair the crossings by the centre value */
-            double centre = 0.25 * (v[0] + v[1] + v[2] + v[3]);
-            gboolean pair01 = (centre >= level) == ((mask & 1) == 0);
+            gint32 a = cross[k], b = cross[k + 1];
 
-            if (pair01)
+            if (n_cross == 4)
               {
-                cairo_move_to (cr, px[0], py[0]);
-                cairo_line_to (cr, px[1], py[1]);
-                cairo_move_to (cr, px[2], py[2]);
-                cairo_line_to (cr, px[3], py[3]);
+                /* saddle: pair the crossings by the centre value */
+                double centre = 0.25 * (v[0] + v[1] + v[2] + v[3]);
+                gboolean pair01 = (centre >= level) == ((mask & 1) == 0);
+
+                if (!pair01)
+                  {
+                    a = k == 0 ? cross[0] : cross[1];
+                    b = k == 0 ? cross[3] : cross[2];
+                  }
               }
-            else
+            seg[2 * n_segs] = a;
+            seg[2 * n_segs + 1] = b;
+            done[n_segs] = 0;
+            for (int end = 0; end < 2; end++)
               {
-                cairo_move_to (cr, px[0], py[0]);
-                cairo_line_to (cr, px[3], py[3]);
-                cairo_move_to (cr, px[1], py[1]);
-                cairo_line_to (cr, px[2], py[2]);
+                gint32 id = end ? b : a;
+
+                if (links[2 * id] < 0)
+                  {
+                    links[2 * id] = (gint32) n_segs;
+                    touched[n_touched++] = id;
+                  }
+                else
+                  links[2 * id + 1] = (gint32) n_segs;
               }
+            n_segs++;
           }
       }
+
+  for (gsize s0 = 0; s0 < n_segs; s0++)
+    {
+      gint32 cur = (gint32) s0, edge_in, e;
+      double lx, ly, x, y;
+      gsize guard = 0;
+
+      if (done[s0])
+        continue;
+
+      /* walk back to the start of the line (or once round a loop) */
+      edge_in = seg[2 * cur];
+      for (guard = 0; guard < n_segs; guard++)
+        {
+          gint32 prev = links[2 * edge_in] == cur ? links[2 * edge_in + 1] : links[2 * edge_in];
+
+          if (prev < 0 || prev == (gint32) s0 || done[prev])
+            break;
+          edge_in = seg[2 * prev] == edge_in ? seg[2 * prev + 1] : seg[2 * prev];
+          cur = prev;
+        }
+
+      /* then forward, emitting points */
+      edge_point (c, tr, level, edge_in, &lx, &ly);
+      cairo_move_to (cr, lx, ly);
+      for (guard = 0; guard <= n_segs; guard++)
+        {
+          gint32 next;
+
+          done[cur] = 1;
+          e = seg[2 * cur] == edge_in ? seg[2 * cur + 1] : seg[2 * cur];
+          edge_point (c, tr, level, e, &x, &y);
+          next = links[2 * e] == cur ? links[2 * e + 1] : links[2 * e];
+          if (next < 0 || done[next])
+            {
+              cairo_line_to (cr, x, y);
+              break;
+            }
+          if (fabs (x - lx) + fabs (y - ly) > 0.8)
+            {
+              cairo_line_to (cr, x, y);
+              lx = x;
+              ly = y;
+            }
+          edge_in = e;
+          cur = next;
+        }
+    }
+
+  for (gsize k = 0; k < n_touched; k++)
+    links[2 * touched[k]] = links[2 * touched[k] + 1] = -1;
 }
 
 void
@@ -601,8 +696,10 @@ ps_render_thermal (cairo_t             *cr,
 
       cairo_set_line_width (cr, 1.0);
       cairo_set_source_rgba (cr, 1, 1, 1, 0.6);
+      gint32 *links = contour_buffers (c);
+
       for (int k = 1; k < n; k++)
-        contour_level (cr, c, &tr, lo + k * step);
+        contour_level (cr, c, &tr, links, lo + k * step);
       cairo_stroke (cr);
     }
   _ps_render_outline_path (cr, pack, &tr);
