@@ -560,6 +560,23 @@ test_layout_cells_distinct (void)
   check_blobs (big, 1280, 800);
 }
 
+/* the acceptance check on the real preset geometry: every one of the
+ * 7,104 cells of model-s-85 is a distinct blob at 1280 x 800 */
+static void
+test_layout_model_s_cells_distinct (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsPack) pack = ps_pack_new_from_id ("model-s-85", &error);
+
+  if (pack == NULL)
+    {
+      g_test_skip_printf ("model-s-85 preset not available: %s", error->message);
+      return;
+    }
+  g_assert_cmpuint (pack->n_cells, ==, 7104);
+  check_blobs (pack, 1280, 800);
+}
+
 static void
 test_layout_colorbar_ends (void)
 {
@@ -1267,6 +1284,7 @@ main (int    argc,
   g_test_add_func ("/render/layout/golden-pouch-deviation", test_layout_golden_pouch_deviation);
   g_test_add_func ("/render/layout/golden-big-temperature", test_layout_golden_big);
   g_test_add_func ("/render/layout/cells-distinct", test_layout_cells_distinct);
+  g_test_add_func ("/render/layout/model-s-85-cells-distinct", test_layout_model_s_cells_distinct);
   g_test_add_func ("/render/layout/colorbar-ends", test_layout_colorbar_ends);
   g_test_add_func ("/render/layout/hit-test-round-trip", test_layout_hit_test_round_trip);
   g_test_add_func ("/render/layout/zoom-crisp", test_layout_zoom_crisp);
