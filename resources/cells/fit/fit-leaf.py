@@ -2,30 +2,39 @@
 """Fit the AESC Leaf cell (aesc-leaf-2011) to the ORNL measurements of that
 cell: shared/data/experimental/ornl-leaf-cell (batterysim/equiv-circ-model
 examples/data, MIT). Writes leaf-fit.json beside this script and prints what
-it found.
+it found; make-cells.py turns that into resources/cells/aesc-leaf-2011.json.
 
-1. OCV(SOC) at 25 C: the voltage at the end of each 1 h rest of the HPPC test
-   (cell-low-current-hppc-25c-2.csv); SOC = 1 - Ah / Ah_total with Ah counted
-   from the full cell (4.2 V CV) to the final 3.0 V at 10 A. Below the last rest
-   point the knee comes from the final 10 A discharge with the fitted
-   resistance added back (V + I R(t)).
-2. 2-RC parameters: for every HPPC block (30 A 30 s pulse, 40 s rest, 10 s
-   charge pulse, 10 A for 3 Ah, 1 h rest) R0, R1, tau1, R2, tau2 are fitted by
-   least squares on the terminal voltage, the model integrated exactly per
-   sample (exponential RC update), OCV from step 1. The last block, which ends
-   at 3.0 V with no rest, is fitted on its pulses only with tau2 / R2:R0 held
-   at the neighbouring block's.
+1. OCV(SOC) at 25 C (cell-low-current-hppc-25c-2.csv): the voltage at the end
+   of each 1 h rest; SOC = 1 - Ah / Ah_total with Ah counted from the full
+   cell (4.2 V CV, then 1 h rest) to the final 3.0 V at 10 A (30.50 Ah).
+   Between rest points a monotone cubic (PCHIP). Where rest points are too
+   sparse for the shape (the first block below full, the block entering the
+   knee, and the final 10 A discharge to 3.0 V, which has no rest after it)
+   pseudo-OCV points are added: measured V plus the fitted polarisation
+   R0 I + R1 f1 + R2 f2. The table is written every 2.5 % SOC plus those nodes.
+2. 2-RC parameters: the record is cut into blocks (30 A 30 s pulse, 40 s rest,
+   10 s charge pulse, 10 A for 3 Ah, 1 h rest). With the two time constants
+   fixed, the model is linear in R0, R1, R2, so every block's resistances come
+   from one joint non-negative least-squares solve with a mild smoothness
+   penalty between neighbouring blocks (two RC pairs are hard to tell apart in
+   one block); tau1 and tau2 (one pair per temperature) minimise the summed
+   squared error (Nelder-Mead). The RC responses are integrated exactly per
+   sample with the current of the interval ending at that sample, as the
+   engine does. Blocks whose OCV bends strongly between their two rest points
+   are fitted on the pulses, the first 120 s of the 10 A step and the rest
+   only; the final block on its pulses.
 3. The same at 10 C and 40 C (cell-low-current-hppc-10c.csv, -40c-1.csv):
-   activation energies from ln R vs 1/T over the blocks between 15 % and 90 %
-   SOC (R0 alone, and R1 + R2); dU/dT(SOC) from the OCV at the same Ah from
-   full at the three temperatures (linear regression over T).
-4. cp: the lumped thermal node (m 0.799 kg, A 0.067569 m2, h 9.5 W/m2K, ORNL
+   activation energies = median over the blocks between 15 % and 90 % SOC of
+   the slope of ln R vs 1/T (R0; R1 + R2). dU/dT(SOC) from the OCV at 25 and
+   40 C at equal Ah from full (10 C left out: its CV charge ends less full,
+   4.176 V after the rest against 4.182 / 4.183 V, which shifts its Ah axis;
+   steep points, > 40 mV/Ah, left out too).
+4. cp: one lumped thermal node (m 0.799 kg, A 0.067569 m2, h 9.5 W/m2K, ORNL
    params.py) driven by the measured current of the first 1C, 2C and 3C
-   discharges (cell-discharge-bitrode-*.csv) with Bernardi heat; cp is the
-   value that makes the simulated peak temperatures match the peak of the
-   hottest surface thermocouple (cell-discharge-temperature-*.lvm, aligned by
-   the start of the discharge; the logger's rows are 3 s apart from the
-   Bitrode's t = 0).
+   discharges (cell-discharge-bitrode-*.csv) with Bernardi heat and the
+   Arrhenius resistances; cp minimises the squared error of the simulated
+   peak temperatures against the peak of the hottest surface thermocouple
+   (cell-discharge-temperature-*.lvm, rows 3 s apart on the Bitrode's clock).
 """
 import csv
 import json
@@ -462,8 +471,9 @@ def main():
 
     mid = [k for k in range(len(ecm_soc)) if 0.15 <= ecm_soc[k] <= 0.9]
     fit["summary"] = (
-        "HPPC 25 C: %.2f Ah from 4.2 V to 3.0 V at 10 A; OCV at the end of 1 h rests; "
-        "2-RC per pulse block, mid-SOC R0 %.2f mOhm, R1 %.2f mOhm (tau1 %.0f s), R2 %.2f mOhm (tau2 %.0f s); "
+        "HPPC 25 C: %.2f Ah from 4.2 V to 3.0 V at 10 A; OCV at the end of 1 h rests plus "
+        "pseudo-OCV (V + fitted polarisation) near full and through the knee; "
+        "2-RC per pulse block (shared time constants, joint least squares), mid-SOC R0 %.2f mOhm, R1 %.2f mOhm (tau1 %.0f s), R2 %.2f mOhm (tau2 %.0f s); "
         "Ea R0 %.0f J/mol, R1+R2 %.0f J/mol from 10/25/40 C; dU/dT from the OCV at 25 and 40 C at equal Ah from full (10 C left out: its CV charge ends less full); "
         "cp %.0f J/kgK fitted to peak surface temperatures (%s)."
         % (h25.ah_total, np.median(r0[mid]) * 1e3, np.median(r1[mid]) * 1e3, np.median(tau1[mid]),

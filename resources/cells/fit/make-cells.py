@@ -192,10 +192,22 @@ def electrode_windows(u_pos, u_neg, q_n, q_p, x100, y100, v0):
 
 # --- the cells -------------------------------------------------------------
 
+def pulse_resistance(fit, soc, seconds):
+    """R(t) = R0 + R1 (1 - e^-t/tau1) + R2 (1 - e^-t/tau2) at 25 C."""
+    e = {k: np.interp(soc, fit["ecm_soc"], fit[k]) for k in ("r0_ohm", "r1_ohm", "c1_f", "r2_ohm", "c2_f")}
+    return (e["r0_ohm"] + e["r1_ohm"] * (1 - math.exp(-seconds / (e["r1_ohm"] * e["c1_f"])))
+            + e["r2_ohm"] * (1 - math.exp(-seconds / (e["r2_ohm"] * e["c2_f"]))))
+
+
 def make_leaf_2011(fit):
     ocv_soc, ocv_v = leaf_ocv(fit)
     dudt_soc, ecm_soc = leaf_tables(fit)
     fit_src = fit.get("summary", "provisional numbers from FACTS.md section 6 (fit-leaf.py not yet run)")
+    compare = ("Compared with FACTS.md's own reduction of the same data (R0 1.6, R(10 s) 2.0, R(30 s) 2.5 mOhm "
+               "at 25 C; tau1 15-20 s): this fit gives R(1 s) %.2f, R(10 s) %.2f, R(30 s) %.2f mOhm at 50 %% SOC, "
+               "with a slower first RC pair; FACTS' Ea 24 kJ/mol (10-25 C) vs %.0f here (10-40 C regression)."
+               % (pulse_resistance(fit, 0.5, 1.0) * 1e3, pulse_resistance(fit, 0.5, 10.0) * 1e3,
+                  pulse_resistance(fit, 0.5, 30.0) * 1e3, fit["ea_r0_j_mol"]))
     source = [
         "AESC cell of the Nissan Leaf 2011 (ZE0) 24 kWh pack, 2P96S, 192 cells.",
         "Rated capacity 33.1 Ah (ORNL params.py, " + FACTS + " section 1/6). The measured ORNL cell "
@@ -204,6 +216,7 @@ def make_leaf_2011(fit):
         "OCV(SOC), dU/dT(SOC), R0/R1/C1/R2/C2(SOC) at 25 C, activation energies and cp: fitted in "
         "resources/cells/fit/fit-leaf.py to ORNL measurements of that cell (shared/data/experimental/"
         "ornl-leaf-cell, batterysim/equiv-circ-model examples/data, MIT): " + fit_src,
+        compare,
         "OCV knee continued by 1 % SOC to 2.80 V below the last relaxed point (extrapolated) so the "
         "3.0 V cut-off is reached at C/3 before SOC 0.",
         "Voltage window 3.0-4.2 V: ORNL test window; pack maximum 403.2 V / 96 = 4.2 V (mobility.lk, FACTS section 1).",
