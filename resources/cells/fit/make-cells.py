@@ -254,7 +254,8 @@ def make_leaf_2018(fit):
         "are the fitted ORNL Leaf-cell curves (aesc-leaf-2011); R0, R1, R2 are the Leaf-cell values x 33.1/56.3 "
         "and C1, C2 x 56.3/33.1 (same time constants), as FACTS suggests (R0 ~0.95 mOhm). The 2018 cell's "
         "chemistry differs (more nickel), so this is an assumption.",
-        "Pack 40 kWh / 192 = 208 Wh per cell; with the Leaf OCV the C/3 energy is checked by make-cells.py.",
+        "Pack 40 kWh / 192 = 208 Wh per cell, nominal 3.7 V = 208 Wh / 56.3 Ah; with the Leaf OCV the C/3 "
+        "energy is checked by make-cells.py.",
         "Mass 0.82 kg [X]: the 2011 pack's cell share of mass (192 x 0.799 / 294 kg = 52 %) applied to the "
         "303 kg 40 kWh pack (Battery-Emulator wiki, FACTS section 2). Convective area and cp as the 2011 cell "
         "(fitted cp); same footprint, thickness from the 2011 cell's density (UNVERIFIED, FACTS: 'Gen-1 footprint').",
@@ -283,7 +284,7 @@ def make_volt_2011(fit):
     scale = 33.1 / q_guess
     d = cell_json(
         "lg-volt-2011", "LG Chem Chevrolet Volt 2011 cell (15 Ah pouch)", "LMO-NMC/graphite",
-        [], q_guess, 3.0, 3.75, 4.15, 0, 0,
+        [], q_guess, 3.0, 3.75, 4.2, 0, 0,
         ocv_soc, ocv_v, dudt_soc, fit["dudt_mv_k"], ecm_soc,
         np.array(fit["r0_ohm"]) * scale, np.array(fit["r1_ohm"]) * scale,
         np.array(fit["c1_f"]) / scale, np.array(fit["r2_ohm"]) * scale,
@@ -291,6 +292,7 @@ def make_volt_2011(fit):
         0.0, fit["cp_j_kg_k"], 0.0, 0.52, 26.6, -30.0, 60.0, {})
     q = capacity_for_energy(d, target_wh)
     d["capacity_ah"] = round(q, 3)
+    d["voltage_nominal_v"] = round(target_wh / q, 2)
     # mass at the Leaf cell's specific energy (same chemistry family) [X]
     mass = round(0.799 * target_wh / 125.0, 3)
     density = 0.799 / (0.290 * 0.216 * 0.0061)
@@ -310,6 +312,8 @@ def make_volt_2011(fit):
         "AESC Leaf cell (aesc-leaf-2011), the closest measured Mn-spinel blend cathode [assumption].",
         "Capacity %.2f Ah [X]: chosen by make-cells.py so that a C/3 discharge at 25 C from full to 3.0 V gives "
         "16 kWh / 288 = 55.6 Wh with that OCV (FACTS estimates ~15 Ah at an assumed 3.7 V)." % q,
+        "Voltage window 3.0-4.2 V as the Leaf cell whose OCV it uses (GM's own window is narrower); nominal "
+        "%.2f V = 55.6 Wh / capacity." % (target_wh / q),
         "R0, R1, R2: Leaf-cell values x 33.1/15 (same area-specific resistance, smaller cell), C1, C2 x 15/33.1 "
         "[assumption]; activation energies as the Leaf cell.",
         "Mass %.3f kg at the Leaf cell's 156 Wh/kg; 5.5 mm thick at the Leaf cell's density, face %.0f x %.0f mm "
@@ -418,7 +422,8 @@ def make_lg_m50():
         dudt_soc, dudt, ecm_soc, r0, r1, c1, r2, c2, ea_r0, 0.0,
         0.069, cp, 0.00531, 0.2, 14.6, -20.0, 60.0,
         {"shape": "cylindrical", "height_m": 0.0700, "diameter_m": 0.0210})
-    ah, _wh, _h = cm.c3_discharge(cm.Cell(d))
+    ah, wh, _h = cm.c3_discharge(cm.Cell(d))
+    d["voltage_nominal_v"] = round(wh / ah, 2)
     d["source"] = [
         "LG M50 21700, Chen et al., J. Electrochem. Soc. 167 (2020) 080534, as the PyBaMM Chen2020 set "
         "(shared/data/parameters/PARAMETERS.md section 1): 5 Ah nominal, 2.5-4.2 V.",
@@ -426,7 +431,8 @@ def make_lg_m50():
         "stoichiometry windows: 100 %% at x = %.4f, y = %.4f (the set's initial concentrations), 0 %% at x = %.4f, "
         "y = %.4f solved here from conserved cyclable lithium (%.2f Ah) and OCV 2.5 V; window %.3f Ah."
         % (p["x100"], p["y100"], p["x0"], p["y0"], p["q_n"] * p["x100"] + p["q_p"] * p["y100"], window_ah),
-        "Capacity: that window; the model delivers %.3f Ah at C/3 from full to 2.5 V (make-cells.py)." % ah,
+        "Capacity: that window; the model delivers %.3f Ah and %.2f Wh at C/3 from full to 2.5 V "
+        "(make-cells.py), so nominal %.2f V." % (ah, wh, wh / ah),
         "No published 2-RC table (FACTS section 6). R0, R1/C1, R2/C2 DERIVED from the Chen2020 electrode "
         "parameters in make-cells.py: R0 = electrolyte (Nyman 2008 conductivity, Bruggeman 1.5) + solid ohmic + "
         "linearised Butler-Volmer charge transfer of both electrodes; R1/R2 = solid diffusion of graphite / NMC "
