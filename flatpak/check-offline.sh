@@ -170,6 +170,22 @@ assemble_runtime ()
     | tar -C / --null --no-recursion -T - -cf - \
     | tar -C "$files" --transform 's,^usr/,,' -xf - || return 1
 
+  # Debian's alternatives (awk, cc, c++, pager, ...): maintainer scripts make
+  # these links, no package owns them; keep those whose choice is in here
+  local link alt target
+  mkdir -p "$files/etc/alternatives"
+  while read -r link; do
+    alt=$(readlink "$link")
+    target=$(readlink "$alt") || continue
+    case $target in /usr/*) ;; /*) target=/usr$target ;; *) continue ;; esac
+    [ -e "$files/${target#/usr/}" ] || [ -L "$files/${target#/usr/}" ] || continue
+    [ -d "$(dirname "$files/${link#/usr/}")" ] || continue
+    [ -L "$files/etc/alternatives/${alt##*/}" ] \
+      || ln -s "$target" "$files/etc/alternatives/${alt##*/}"
+    [ -e "$files/${link#/usr/}" ] || [ -L "$files/${link#/usr/}" ] \
+      || ln -s "$alt" "$files/${link#/usr/}"
+  done < <(find /usr -path /usr/share/man -prune -o -lname '/etc/alternatives/*' -print 2>/dev/null)
+
   # the runtime's ld.so.conf: the app's libraries first, as Flathub's runtimes do
   cat > "$files/etc/ld.so.conf" <<'CONF'
 include /run/flatpak/ld.so.conf.d/app-*.conf
