@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include <adwaita.h>
+
 #include "ps-engine.h"
 #include "ps-pack-view.h"
 #include "ps-curve-view.h"
@@ -73,13 +75,26 @@ on_after_paint (GdkFrameClock *frame_clock,
   data->paints++;
 }
 
+/* queue_draw on a widget redraws only that widget; its children keep their
+ * last render nodes unless they queued a draw themselves */
+static void
+queue_draw_all (GtkWidget *widget)
+{
+  gtk_widget_queue_draw (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    queue_draw_all (child);
+}
+
 static gboolean
 keep_ticking (GtkWidget     *widget,
               GdkFrameClock *frame_clock,
               gpointer       user_data)
 {
-  /* a tick callback keeps the frame clock painting */
-  gtk_widget_queue_draw (widget);
+  /* a tick callback keeps the frame clock painting, and every widget draws
+   * afresh at its final size */
+  queue_draw_all (widget);
   return G_SOURCE_CONTINUE;
 }
 
@@ -132,6 +147,49 @@ ps_screenshot_wait_painted (GtkWidget *widget,
   return data.paints >= n_paints;
 }
 
+gboolean
+ps_screenshot_present (GtkWidget *target,
+                       int        width,
+                       int        height,
+                       guint      timeout_ms)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (target));
+  g_return_val_if_fail (GTK_IS_WINDOW (window), FALSE);
+
+  GtkWidget *content = target;
+
+  g_return_val_if_fail (GTK_IS_WINDOW (window), FALSE);
+
+  /* The window's own size counts the margin of its client-side decoration
+   * (5 px under Xvfb even undecorated), and a default size only applies
+   * before the window is first shown: size the content instead. */
+  if (ADW_IS_APPLICATION_WINDOW (target))
+    content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (target));
+  else if (GTK_IS_WINDOW (target))
+    content = gtk_window_get_child (GTK_WINDOW (target));
+  g_return_val_if_fail (content != NULL, FALSE);
+
+  gtk_window_set_decorated (window, FALSE);
+  gtk_widget_set_size_request (content, width, height);
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_present (window);
+  /* the X server resizes the surface asynchronously: wait until the
+   * target has its size, then for a few frames drawn at that size */
+  for (guint i = 0; i < 100; i++)
+    {
+      if (!ps_screenshot_wait_painted (target, 1, timeout_ms))
+        return FALSE;
+      if (gtk_widget_get_width (target) == width && gtk_widget_get_height (target) == height)
+        break;
+    }
+
+  if (gtk_widget_get_width (target) != width || gtk_widget_get_height (target) != height)
+    g_debug ("screenshot: the %s is %dx%d, not %dx%d", G_OBJECT_TYPE_NAME (target),
+             gtk_widget_get_width (target), gtk_widget_get_height (target), width, height);
+
+  return ps_screenshot_wait_painted (target, 4, timeout_ms);
+}
+
 GdkTexture *
 ps_screenshot_render (GtkWidget  *widget,
                       GError    **error)
@@ -142,6 +200,7 @@ ps_screenshot_render (GtkWidget  *widget,
   GtkNative *native;
   GskRenderer *renderer;
   GdkTexture *texture;
+  graphene_rect_t bounds;
   int width, height;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
@@ -159,10 +218,19 @@ ps_screenshot_render (GtkWidget  *widget,
       return NULL;
     }
 
-  /* the render node the widget drew in its last paint */
+  /* The render node the widget drew in its last paint. The paintable maps
+   * the widget's bounds (for a toplevel they include the margin of its
+   * client-side decoration) onto the size it is drawn at: draw it at those
+   * bounds, unscaled, and cut the widget itself out of them. */
+  if (!gtk_widget_compute_bounds (widget, widget, &bounds))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Screenshot: the %s has no bounds", G_OBJECT_TYPE_NAME (widget));
+      return NULL;
+    }
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  gdk_paintable_snapshot (paintable, snapshot, bounds.size.width, bounds.size.height);
   node = gtk_snapshot_free_to_node (snapshot);
   if (node == NULL)
     {
@@ -173,7 +241,8 @@ ps_screenshot_render (GtkWidget  *widget,
     }
 
   texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+                                         &GRAPHENE_RECT_INIT (-bounds.origin.x, -bounds.origin.y,
+                                                              width, height));
   if (texture == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                  "Screenshot: the renderer %s could not render the %s",
@@ -299,10 +368,7 @@ ps_screenshot_run (GtkApplication            *application,
     }
 
   gtk_window_set_title (GTK_WINDOW (window), "Packscope");
-  gtk_window_set_default_size (GTK_WINDOW (window), options->width, options->height);
-  gtk_window_present (GTK_WINDOW (window));
-
-  if (!ps_screenshot_wait_painted (target, 4, PAINT_TIMEOUT_MS))
+  if (!ps_screenshot_present (target, options->width, options->height, PAINT_TIMEOUT_MS))
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                          "Screenshot: the window did not draw within %d s (is there a display?)",
                          PAINT_TIMEOUT_MS / 1000);

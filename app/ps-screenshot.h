@@ -39,6 +39,12 @@ int         ps_screenshot_run          (GtkApplication             *application,
 gboolean    ps_screenshot_wait_painted (GtkWidget                  *widget,
                                         guint                       n_paints,
                                         guint                       timeout_ms);
+/* Presents the target's window undecorated so that the target is
+ * width x height, and waits until it has painted. */
+gboolean    ps_screenshot_present      (GtkWidget                  *target,
+                                        int                         width,
+                                        int                         height,
+                                        guint                       timeout_ms);
 /* The widget as drawn now, rendered by its native's renderer. */
 GdkTexture *ps_screenshot_render       (GtkWidget                  *widget,
                                         GError                    **error);

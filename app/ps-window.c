@@ -557,8 +557,11 @@ ps_window_set_scenario (PsWindow          *self,
   g_signal_handlers_unblock_by_func (self->load_adjustment, on_load_control_changed, self);
 
   ps_window_show_ambient (self, scenario->ambient_k);
-  self->cooling = scenario->cooling_enabled;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
+  if (self->cooling != !!scenario->cooling_enabled)
+    {
+      self->cooling = !!scenario->cooling_enabled;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
+    }
 
   ps_runner_set_speed (runner, self->speed);
   if (self->playing)

@@ -1,0 +1,1036 @@
+/* test-window.c: the main window, rendered the way --screenshot renders it
+ *
+ * Runs under a display (xvfb-run -a); without one every test is skipped.
+ * The window is rendered through its own GskRenderer (GSK_RENDERER=cairo in
+ * the test environment) and the pixels are checked: each view's region is
+ * drawn, the layout shows every cell of leaf-2011, the thermal map has a
+ * colour span. Actions are driven like a user would, and the views'
+ * property notifications are checked with GtSignalLogger.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <libglib-testing/signal-logger.h>
+#include <math.h>
+
+#include "ps-engine.h"
+#include "ps-export.h"
+#include "ps-render.h"
+#include "ps-screenshot.h"
+#include "ps-window-private.h"
+
+GResource *ps_ui_get_resource (void);
+
+#define WIDTH  1280
+#define HEIGHT 800
+
+static gboolean have_display;
+
+/* a window on a preset, run to run_s and painted */
+static PsWindow *
+window_new_painted (const char   *preset,
+                    double        run_s,
+                    PsWindowView  enlarged)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+
+  scenario = ps_scenario_new_from_preset (preset, &error);
+  g_assert_no_error (error);
+
+  window = ps_window_new (NULL);
+  g_object_ref_sink (window);
+  g_assert_true (ps_window_set_scenario (window, scenario, &error));
+  g_assert_no_error (error);
+  ps_runner_run_until (ps_window_get_runner (window), run_s);
+  ps_window_set_enlarged_view (window, enlarged);
+  g_assert_true (ps_screenshot_present (GTK_WIDGET (window), WIDTH, HEIGHT, 30000));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, WIDTH);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, HEIGHT);
+  return window;
+}
+
+static void
+window_free (PsWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+typedef struct
+{
+  int     width, height;
+  gsize   stride;
+  guchar *data;          /* GDK_MEMORY_DEFAULT: B G R A, premultiplied */
+} Pixels;
+
+static void
+pixels_from_widget (GtkWidget *widget,
+                    Pixels    *px)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  texture = ps_screenshot_render (widget, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (texture);
+
+  /* PS_TEST_DUMP=dir keeps every rendered window for a person to look at */
+  if (g_getenv ("PS_TEST_DUMP") != NULL)
+    {
+      static guint n_dumps;
+      g_autofree char *name = g_strdup_printf ("%s-%u.png", g_test_get_path (), n_dumps++);
+      g_autofree char *path = NULL;
+
+      g_strdelimit (name, "/", '_');
+      path = g_build_filename (g_getenv ("PS_TEST_DUMP"), name, NULL);
+      gdk_texture_save_to_png (texture, path);
+    }
+
+  px->width = gdk_texture_get_width (texture);
+  px->height = gdk_texture_get_height (texture);
+  px->stride = (gsize) px->width * 4;
+  px->data = g_malloc (px->stride * px->height);
+  gdk_texture_download (texture, px->data, px->stride);
+}
+
+static inline void
+pixel_rgb (const Pixels *px,
+           int           x,
+           int           y,
+           int          *r,
+           int          *g,
+           int          *b)
+{
+  const guchar *p = px->data + (gsize) y * px->stride + (gsize) x * 4;
+
+  *b = p[0];
+  *g = p[1];
+  *r = p[2];
+}
+
+/* a cell's colour from a colour map, not the grey of text, lines and background */
+static inline gboolean
+is_colourful (int r,
+              int g,
+              int b)
+{
+  return MAX (r, MAX (g, b)) - MIN (r, MIN (g, b)) > 40;
+}
+
+typedef struct
+{
+  double luma_mean;
+  double luma_sd;
+  double luma_min, luma_max;
+  guint  n_colours;    /* distinct colours, quantised to 5 bits a channel */
+} RegionStats;
+
+static void
+region_stats (const Pixels          *px,
+              const graphene_rect_t *rect,
+              RegionStats           *stats)
+{
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+  int x0 = MAX (0, (int) ceil (rect->origin.x));
+  int y0 = MAX (0, (int) ceil (rect->origin.y));
+  int x1 = MIN (px->width, (int) floor (rect->origin.x + rect->size.width));
+  int y1 = MIN (px->height, (int) floor (rect->origin.y + rect->size.height));
+  double sum = 0.0, sum2 = 0.0;
+  gsize n = 0;
+
+  stats->luma_min = 255.0;
+  stats->luma_max = 0.0;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        int r, g, b;
+        double l;
+
+        pixel_rgb (px, x, y, &r, &g, &b);
+        l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        sum += l;
+        sum2 += l * l;
+        n++;
+        stats->luma_min = MIN (stats->luma_min, l);
+        stats->luma_max = MAX (stats->luma_max, l);
+        g_hash_table_add (colours, GUINT_TO_POINTER (1 + (((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3))));
+      }
+
+  g_assert_cmpuint (n, >, 0);
+  stats->luma_mean = sum / n;
+  stats->luma_sd = sqrt (MAX (0.0, sum2 / n - stats->luma_mean * stats->luma_mean));
+  stats->n_colours = g_hash_table_size (colours);
+}
+
+static void
+view_bounds (PsWindow        *window,
+             PsWindowView     view,
+             graphene_rect_t *bounds)
+{
+  GtkWidget *widget = ps_window_get_view (window, view);
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), bounds));
+}
+
+static void
+test_window_views_drawn (void)
+{
+  static const char *names[] = { NULL, "layout", "curves", "thermal" };
+  PsWindow *window;
+  Pixels px;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 600.0, PS_WINDOW_VIEW_NONE);
+  pixels_from_widget (GTK_WIDGET (window), &px);
+  g_assert_cmpint (px.width, ==, gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_cmpint (px.height, ==, gtk_widget_get_height (GTK_WIDGET (window)));
+
+  for (PsWindowView v = PS_WINDOW_VIEW_LAYOUT; v <= PS_WINDOW_VIEW_THERMAL; v++)
+    {
+      graphene_rect_t b;
+      RegionStats s;
+
+      view_bounds (window, v, &b);
+      g_test_message ("%s at %.0f,%.0f %.0fx%.0f", names[v],
+                      b.origin.x, b.origin.y, b.size.width, b.size.height);
+      /* all three views are visible at once, each a real share of the window */
+      g_assert_cmpfloat (b.size.width, >=, 250.0);
+      g_assert_cmpfloat (b.size.height, >=, 180.0);
+      g_assert_cmpfloat (b.origin.x + b.size.width, <=, px.width + 0.5);
+      g_assert_cmpfloat (b.origin.y + b.size.height, <=, px.height + 0.5);
+
+      region_stats (&px, &b, &s);
+      g_test_message ("%s: luma mean %.1f sd %.1f, %u colours", names[v],
+                      s.luma_mean, s.luma_sd, s.n_colours);
+      /* drawn, not blank */
+      g_assert_cmpfloat (s.luma_sd, >, 8.0);
+      g_assert_cmpuint (s.n_colours, >, 20);
+    }
+
+  g_free (px.data);
+  window_free (window);
+}
+
+/* Every cell of leaf-2011 at its own place in the enlarged layout, drawn in
+ * a colour-map colour: count the cells whose centre pixel is such a colour
+ * and the distinct pixels they sit on, and the connected patches of
+ * colour-map colour in the plot (overlays such as the series path can split
+ * a cell, never merge two). */
+static void
+test_window_layout_cells (void)
+{
+  g_autoptr(PsFrame) frame = NULL;
+  g_autoptr(GHashTable) positions = g_hash_table_new (NULL, NULL);
+  PsViewTransform t;
+  graphene_rect_t b;
+  PsWindow *window;
+  GtkWidget *view;
+  Pixels px;
+  guint coloured = 0;
+  guint hidden_by_marker = 0;
+  guint marked[2];
+  guint components = 0;
+  g_autofree guint8 *seen = NULL;
+  g_autoptr(GArray) stack = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 600.0, PS_WINDOW_VIEW_LAYOUT);
+  view = ps_window_get_view (window, PS_WINDOW_VIEW_LAYOUT);
+  pixels_from_widget (GTK_WIDGET (window), &px);
+  view_bounds (window, PS_WINDOW_VIEW_LAYOUT, &b);
+  g_assert_cmpfloat (b.size.width, >, 0.6 * px.width);
+
+  frame = ps_runner_dup_frame (ps_window_get_runner (window));
+  g_assert_cmpuint (frame->n_cells, ==, 192);
+  ps_render_view_transform (frame->pack, ps_pack_view_get_style (PS_PACK_VIEW (view)),
+                            gtk_widget_get_width (view), gtk_widget_get_height (view), &t);
+
+  /* the extreme cells' markers (outline grown 2.5 px plus a 4 px halo) may
+   * cover the cells right beside them: those are not counted */
+  {
+    guint imin = 0, imax = 0;
+
+    for (guint c = 1; c < frame->n_cells; c++)
+      {
+        if (frame->cell_soc[c] < frame->cell_soc[imin])
+          imin = c;
+        if (frame->cell_soc[c] > frame->cell_soc[imax])
+          imax = c;
+      }
+    marked[0] = imin;
+    marked[1] = imax;
+  }
+
+  for (guint c = 0; c < frame->n_cells; c++)
+    {
+      const PsPack *pack = frame->pack;
+      double cx = b.origin.x + t.offset_x + t.scale * pack->cell_x[c];
+      double cy = b.origin.y + t.offset_y - t.scale * pack->cell_y[c];
+      /* any pixel of its footprint (renderers inset cells and snap them
+       * to the pixel grid; the series path may run through the centre) */
+      int x0 = (int) ceil (cx - 0.5 * t.scale * pack->cell_w[c] + 0.25);
+      int x1 = (int) floor (cx + 0.5 * t.scale * pack->cell_w[c] - 0.25);
+      int y0 = (int) ceil (cy - 0.5 * t.scale * pack->cell_h[c] + 0.25);
+      int y1 = (int) floor (cy + 0.5 * t.scale * pack->cell_h[c] - 0.25);
+      gboolean is_coloured = FALSE;
+      gboolean near_marker = FALSE;
+
+      g_assert_cmpint (x0, >=, 0);
+      g_assert_cmpint (y0, >=, 0);
+      g_assert_cmpint (x1, <, px.width);
+      g_assert_cmpint (y1, <, px.height);
+      for (int y = y0; y <= y1 && !is_coloured; y++)
+        for (int x = x0; x <= x1 && !is_coloured; x++)
+          {
+            int r, g, bl;
+
+            pixel_rgb (&px, x, y, &r, &g, &bl);
+            is_coloured = is_colourful (r, g, bl);
+          }
+      for (guint k = 0; k < G_N_ELEMENTS (marked); k++)
+        {
+          guint m = marked[k];
+          double gap_x = fabs (pack->cell_x[c] - pack->cell_x[m]) - 0.5 * (pack->cell_w[c] + pack->cell_w[m]);
+          double gap_y = fabs (pack->cell_y[c] - pack->cell_y[m]) - 0.5 * (pack->cell_h[c] + pack->cell_h[m]);
+
+          if (m != c && MAX (gap_x, gap_y) * t.scale < 5.0)
+            {
+              near_marker = TRUE;
+              break;
+            }
+        }
+
+      if (is_coloured)
+        coloured++;
+      else if (near_marker)
+        hidden_by_marker++;
+      else if (g_test_verbose ())
+        {
+          GString *col = g_string_new (NULL);
+
+          for (int dy = -3; dy <= 3; dy++)
+            {
+              int r, g, bl;
+
+              pixel_rgb (&px, (int) floor (cx + 1), (int) floor (cy + dy), &r, &g, &bl);
+              g_string_append_printf (col, " %02x%02x%02x", r, g, bl);
+            }
+          g_test_message ("cell %u at %.1f,%.1f (w %.1f h %.1f px) not coloured:%s",
+                          c, cx, cy, t.scale * pack->cell_w[c], t.scale * pack->cell_h[c], col->str);
+          g_string_free (col, TRUE);
+        }
+      g_hash_table_add (positions, GINT_TO_POINTER (1 + (int) floor (cy) * px.width + (int) floor (cx)));
+    }
+  g_test_message ("cells drawn in a colour-map colour: %u, beside a marker: %u, distinct centres: %u",
+                  coloured, hidden_by_marker, g_hash_table_size (positions));
+  g_assert_cmpuint (coloured + hidden_by_marker, ==, 192);
+  g_assert_cmpuint (hidden_by_marker, <=, 8);
+  g_assert_cmpuint (g_hash_table_size (positions), ==, 192);
+
+  /* connected patches of colour inside the plot area */
+  seen = g_new0 (guint8, (gsize) px.width * px.height);
+  stack = g_array_new (FALSE, FALSE, sizeof (int));
+  {
+    int x0 = (int) ceil (b.origin.x + t.plot_x);
+    int y0 = (int) ceil (b.origin.y + t.plot_y);
+    int x1 = (int) floor (b.origin.x + t.plot_x + t.plot_w);
+    int y1 = (int) floor (b.origin.y + t.plot_y + t.plot_h);
+
+    for (int y = y0; y < y1; y++)
+      for (int x = x0; x < x1; x++)
+        {
+          int r, g, bl;
+          guint size = 0;
+
+          if (seen[y * px.width + x])
+            continue;
+          pixel_rgb (&px, x, y, &r, &g, &bl);
+          if (!is_colourful (r, g, bl))
+            continue;
+
+          g_array_set_size (stack, 0);
+          seen[y * px.width + x] = 1;
+          g_array_append_val (stack, (int) { y * px.width + x });
+          while (stack->len > 0)
+            {
+              int p = g_array_index (stack, int, stack->len - 1);
+              int px_ = p % px.width, py = p / px.width;
+              const int nx[4] = { px_ - 1, px_ + 1, px_, px_ };
+              const int ny[4] = { py, py, py - 1, py + 1 };
+
+              g_array_set_size (stack, stack->len - 1);
+              size++;
+              for (guint k = 0; k < 4; k++)
+                {
+                  if (nx[k] < x0 || nx[k] >= x1 || ny[k] < y0 || ny[k] >= y1)
+                    continue;
+                  if (seen[ny[k] * px.width + nx[k]])
+                    continue;
+                  pixel_rgb (&px, nx[k], ny[k], &r, &g, &bl);
+                  if (!is_colourful (r, g, bl))
+                    continue;
+                  seen[ny[k] * px.width + nx[k]] = 1;
+                  g_array_append_val (stack, (int) { ny[k] * px.width + nx[k] });
+                }
+            }
+          if (size >= 4)
+            components++;
+        }
+  }
+  g_test_message ("patches of colour-map colour in the plot: %u", components);
+  g_assert_cmpuint (components, >=, 192 - hidden_by_marker);
+
+  g_free (px.data);
+  window_free (window);
+}
+
+static void
+test_window_thermal_span (void)
+{
+  graphene_rect_t b;
+  RegionStats s;
+  PsWindow *window;
+  Pixels px;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  /* after a 1C discharge for 20 minutes the cells differ in temperature */
+  window = window_new_painted ("leaf-2011", 1200.0, PS_WINDOW_VIEW_THERMAL);
+  pixels_from_widget (GTK_WIDGET (window), &px);
+  view_bounds (window, PS_WINDOW_VIEW_THERMAL, &b);
+  region_stats (&px, &b, &s);
+  g_test_message ("thermal: luma %.0f..%.0f, %u colours, gl-active %d",
+                  s.luma_min, s.luma_max, s.n_colours,
+                  ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (ps_window_get_view (window, PS_WINDOW_VIEW_THERMAL))));
+  g_assert_cmpfloat (s.luma_max - s.luma_min, >, 100.0);
+  g_assert_cmpuint (s.n_colours, >, 50);
+
+  g_free (px.data);
+  window_free (window);
+}
+
+static void
+test_window_actions (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
+  PsWindow *window;
+  PsRunner *runner;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  scenario = ps_scenario_new_from_preset ("leaf-2011", &error);
+  g_assert_no_error (error);
+  window = g_object_ref_sink (ps_window_new (NULL));
+  g_assert_true (ps_window_set_scenario (window, scenario, &error));
+  runner = ps_window_get_runner (window);
+  gt_signal_logger_connect (logger, window, "notify");
+
+  /* play / pause (space) drives the runner */
+  g_assert_false (ps_window_get_playing (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  gt_signal_logger_assert_notify_emission_pop (logger, window, "playing");
+  ps_runner_sync (runner);
+  g_assert_true (ps_window_get_playing (window));
+  g_assert_true (ps_runner_is_playing (runner));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  gt_signal_logger_assert_notify_emission_pop (logger, window, "playing");
+  ps_runner_sync (runner);
+  g_assert_false (ps_runner_is_playing (runner));
+
+  /* single step (period) advances simulated time by one dt */
+  {
+    g_autoptr(PsFrame) before = ps_runner_dup_frame (runner);
+    g_autoptr(PsFrame) after = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL);
+    ps_runner_sync (runner);
+    after = ps_runner_dup_frame (runner);
+    g_assert_cmpfloat_with_epsilon (after->time_s - before->time_s, scenario->dt_s, 1e-9);
+  }
+
+  /* reset (ctrl+r) goes back to t = 0 */
+  ps_runner_run_until (runner, 120.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reset", NULL);
+  ps_runner_sync (runner);
+  {
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
+
+    g_assert_cmpfloat (frame->time_s, ==, 0.0);
+  }
+
+  /* speed: the menu's radio action, and ctrl+plus / ctrl+minus */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.speed", "d", 600.0);
+  gt_signal_logger_assert_notify_emission_pop (logger, window, "speed");
+  ps_runner_sync (runner);
+  g_assert_cmpfloat (ps_runner_get_speed (runner), ==, 600.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.speed-up", NULL);
+  gt_signal_logger_assert_notify_emission_pop (logger, window, "speed");
+  g_assert_cmpfloat (ps_window_get_speed (window), ==, 3600.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.speed-up", NULL);
+  gt_signal_logger_assert_notify_emission_pop (logger, window, "speed");
+  g_assert_cmpfloat (ps_window_get_speed (window), ==, PS_RUNNER_SPEED_MAX);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.speed-down", NULL);
+  gt_signal_logger_assert_notify_emission_pop (logger, window, "speed");
+  g_assert_cmpfloat (ps_window_get_speed (window), ==, 3600.0);
+  ps_runner_sync (runner);
+  g_assert_cmpfloat (ps_runner_get_speed (runner), ==, 3600.0);
+
+  /* enlarge (ctrl+1/2/3): again restores the three views */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enlarge", "i", 2);
+  gt_signal_logger_assert_notify_emission_pop (logger, window, "enlarged-view");
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_CURVES);
+  g_assert_false (gtk_widget_get_visible (window->layout_card));
+  g_assert_false (gtk_widget_get_visible (window->thermal_card));
+  g_assert_true (gtk_widget_get_visible (window->curves_card));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enlarge", "i", 2);
+  gt_signal_logger_assert_notify_emission_pop (logger, window, "enlarged-view");
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_NONE);
+  g_assert_true (gtk_widget_get_visible (window->layout_card));
+
+  /* cooling (ctrl+k) reaches the runner's frames */
+  {
+    gboolean cooling = ps_window_get_cooling (window);
+    g_autoptr(PsFrame) frame = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.cooling", NULL);
+    gt_signal_logger_assert_notify_emission_pop (logger, window, "cooling");
+    g_assert_cmpint (ps_window_get_cooling (window), ==, !cooling);
+    ps_runner_single_step (runner);
+    ps_runner_sync (runner);
+    frame = ps_runner_dup_frame (runner);
+    g_assert_cmpint (frame->cooling_enabled, ==, !cooling);
+  }
+
+  /* a manual load overrides the protocol; follow-protocol clears it */
+  {
+    g_autoptr(PsFrame) frame = NULL;
+
+    gtk_adjustment_set_value (window->load_adjustment, 20.0);
+    gtk_drop_down_set_selected (window->load_mode, 0);
+    gtk_drop_down_set_selected (window->load_direction, 0);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-load", NULL);
+    ps_runner_single_step (runner);
+    ps_runner_sync (runner);
+    frame = ps_runner_dup_frame (runner);
+    g_assert_true (frame->manual_load);
+    g_assert_cmpfloat_with_epsilon (frame->pack_current_a, 20.0, 1e-6);
+    g_clear_pointer (&frame, ps_frame_unref);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.follow-protocol", NULL);
+    ps_runner_single_step (runner);
+    ps_runner_sync (runner);
+    frame = ps_runner_dup_frame (runner);
+    g_assert_false (frame->manual_load);
+  }
+
+  /* the preset menu replaces the scenario and the runner */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.preset", "s", "volt-2011");
+  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, "volt-2011");
+  g_assert_true (ps_window_get_runner (window) != NULL);
+  {
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (window));
+
+    g_assert_cmpuint (frame->n_cells, ==, 288);
+  }
+  /* the scenario's cooling shows in the window (volt-2011 is liquid cooled) */
+  while (gt_signal_logger_get_n_emissions (logger) > 0)
+    gt_signal_logger_assert_notify_emission_pop (logger, window, "cooling");
+
+  /* every command of the brief is an action of the window */
+  {
+    static const char *actions[] = {
+      "win.play", "win.step", "win.reset", "win.open", "win.export", "win.enlarge",
+      "win.speed", "win.speed-up", "win.speed-down", "win.cooling", "win.preset",
+      "win.apply-load", "win.follow-protocol",
+    };
+    GtkWidgetClass *klass = GTK_WIDGET_GET_CLASS (window);
+
+    for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+      {
+        gboolean found = FALSE;
+        const char *name;
+        GType owner;
+        const GVariantType *param_type;
+        const char *property;
+
+        for (guint k = 0; gtk_widget_class_query_action (klass, k, &owner, &name, &param_type, &property); k++)
+          if (g_str_equal (name, actions[i]))
+            found = TRUE;
+        g_assert_true (found);
+      }
+  }
+
+  gt_signal_logger_assert_no_emissions (logger);
+  window_free (window);
+}
+
+/* The selection is one across the views; properties notify exactly once per
+ * change and not at all when set to what they are. */
+static void
+test_window_selection_notify (void)
+{
+  g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
+  PsWindow *window;
+  PsPackView *pack_view;
+  PsCurveView *curve_view;
+  PsCellInspector *inspector;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 60.0, PS_WINDOW_VIEW_NONE);
+  pack_view = PS_PACK_VIEW (ps_window_get_view (window, PS_WINDOW_VIEW_LAYOUT));
+  curve_view = PS_CURVE_VIEW (ps_window_get_view (window, PS_WINDOW_VIEW_CURVES));
+  inspector = PS_CELL_INSPECTOR (ps_window_get_cell_inspector (window));
+
+  gt_signal_logger_connect (logger, pack_view, "notify::selected-cell");
+  gt_signal_logger_connect (logger, pack_view, "notify::quantity");
+  gt_signal_logger_connect (logger, curve_view, "notify::selected-cell");
+  gt_signal_logger_connect (logger, inspector, "notify::cell");
+
+  /* the window's handlers run before the logger's (connected later), so
+   * the followers' notifications are logged first */
+  ps_pack_view_set_selected_cell (pack_view, 57);
+  gt_signal_logger_assert_notify_emission_pop (logger, curve_view, "selected-cell");
+  gt_signal_logger_assert_notify_emission_pop (logger, inspector, "cell");
+  gt_signal_logger_assert_notify_emission_pop (logger, pack_view, "selected-cell");
+  gt_signal_logger_assert_no_emissions (logger);
+  g_assert_cmpint (ps_curve_view_get_selected_cell (curve_view), ==, 57);
+  g_assert_cmpint (ps_cell_inspector_get_cell (inspector), ==, 57);
+
+  ps_pack_view_set_selected_cell (pack_view, 57);
+  gt_signal_logger_assert_no_emissions (logger);
+
+  /* selecting in the inspector selects in the layout */
+  ps_cell_inspector_set_cell (inspector, 3);
+  gt_signal_logger_assert_notify_emission_pop (logger, curve_view, "selected-cell");
+  gt_signal_logger_assert_notify_emission_pop (logger, pack_view, "selected-cell");
+  gt_signal_logger_assert_notify_emission_pop (logger, inspector, "cell");
+  gt_signal_logger_assert_no_emissions (logger);
+  g_assert_cmpint (ps_pack_view_get_selected_cell (pack_view), ==, 3);
+
+  /* the layout's quantity selector */
+  gtk_drop_down_set_selected (window->quantity_dropdown, 3);
+  gt_signal_logger_assert_notify_emission_pop (logger, pack_view, "quantity");
+  gt_signal_logger_assert_no_emissions (logger);
+  g_assert_cmpint (ps_pack_view_get_quantity (pack_view), ==, PS_QUANTITY_TEMPERATURE);
+  ps_pack_view_set_quantity (pack_view, PS_QUANTITY_TEMPERATURE);
+  gt_signal_logger_assert_no_emissions (logger);
+  ps_pack_view_set_quantity (pack_view, PS_QUANTITY_HEAT);
+  gt_signal_logger_assert_notify_emission_pop (logger, pack_view, "quantity");
+  gt_signal_logger_assert_no_emissions (logger);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->quantity_dropdown), ==, 5);
+
+  window_free (window);
+}
+
+/* Settings (issue 4): colour map and units reach the views live; the window
+ * size comes from the settings; the state is saved on close. */
+static void
+test_window_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+  int w, h;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_test_skip ("GSettings schema " APPLICATION_ID " is not compiled (GSETTINGS_SCHEMA_DIR)");
+      return;
+    }
+
+  settings = g_settings_new_full (schema, NULL, NULL);
+  g_settings_set_int (settings, "window-width", 1100);
+  g_settings_set_int (settings, "window-height", 700);
+  g_settings_set_double (settings, "default-speed", 600.0);
+
+  scenario = ps_scenario_new_from_preset ("leaf-2011", &error);
+  g_assert_no_error (error);
+  window = g_object_ref_sink (ps_window_new (NULL));
+  ps_window_bind_settings (window, settings);
+  g_assert_true (ps_window_set_scenario (window, scenario, &error));
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
+  g_assert_cmpint (w, ==, 1100);
+  g_assert_cmpint (h, ==, 700);
+  g_assert_cmpfloat (ps_window_get_speed (window), ==, 600.0);
+
+  g_settings_set_string (settings, "layout-colormap", "inferno");
+  g_assert_cmpint (ps_pack_view_get_colormap (window->pack_view), ==, PS_COLORMAP_INFERNO);
+  g_settings_set_string (settings, "layout-colormap", "auto");
+  g_assert_cmpint (ps_pack_view_get_colormap (window->pack_view), ==, PS_COLORMAP_AUTO);
+
+  g_settings_set_string (settings, "temperature-unit", "kelvin");
+  g_assert_cmpint (ps_thermal_view_get_style (window->thermal_view)->temp_unit, ==, PS_TEMP_UNIT_KELVIN);
+  g_assert_cmpint (ps_pack_view_get_style (window->pack_view)->temp_unit, ==, PS_TEMP_UNIT_KELVIN);
+  g_assert_cmpint (ps_curve_view_get_style (window->curve_view)->temp_unit, ==, PS_TEMP_UNIT_KELVIN);
+  /* the ambient control follows: 25 °C is 298.15 K */
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (window->ambient_adjustment),
+                                  scenario->ambient_k, 1e-9);
+  g_settings_set_string (settings, "power-unit", "watt");
+  g_assert_cmpint (ps_curve_view_get_style (window->curve_view)->power_unit, ==, PS_POWER_UNIT_WATT);
+
+  g_settings_set_string (settings, "temperature-unit", "celsius");
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (window->ambient_adjustment),
+                                  scenario->ambient_k - 273.15, 1e-9);
+
+  /* closing saves the size and the scenario that was open */
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 2, 30000));
+  g_settings_set_int (settings, "window-width", 1);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
+  {
+    g_autofree char *last = g_settings_get_string (settings, "last-scenario");
+
+    g_assert_cmpstr (last, ==, scenario->source_name);
+  }
+
+  g_settings_reset (settings, "layout-colormap");
+  g_settings_reset (settings, "temperature-unit");
+  g_settings_reset (settings, "power-unit");
+  window_free (window);
+}
+
+/* Exports draw through the renderers into real PNG / SVG / PDF documents;
+ * the CSV has the CLI's columns; a failed export leaves nothing behind. */
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} AsyncWait;
+
+static void
+export_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AsyncWait *wait = user_data;
+
+  wait->ok = ps_export_finish (result, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+export_view_sync (GFile          *file,
+                  PsExportView    view,
+                  PsRunner       *runner,
+                  PsExportFormat  format,
+                  int             width,
+                  int             height,
+                  GError        **error)
+{
+  g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
+  g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (runner);
+  PsRenderStyle style;
+  AsyncWait wait = { FALSE, FALSE, NULL };
+
+  ps_render_style_init_default (&style);
+  ps_export_view_async (file, view, frame, recorder, &style, width, height, format,
+                        NULL, export_done, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.ok;
+}
+
+static void
+test_export (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  static const struct { PsExportView view; PsExportFormat format; const char *name; const char *magic; } cases[] = {
+    { PS_EXPORT_VIEW_LAYOUT, PS_EXPORT_PNG, "layout.png", "\x89PNG" },
+    { PS_EXPORT_VIEW_CURVES, PS_EXPORT_SVG, "curves.svg", "<?xml" },
+    { PS_EXPORT_VIEW_THERMAL, PS_EXPORT_PDF, "thermal.pdf", "%PDF" },
+  };
+
+  dir = g_dir_make_tmp ("packscope-export-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  scenario = ps_scenario_new_from_preset ("leaf-2011", &error);
+  g_assert_no_error (error);
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 300.0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, cases[i].name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      g_assert_true (export_view_sync (file, cases[i].view, runner, cases[i].format, 640, 400, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      g_test_message ("%s: %" G_GSIZE_FORMAT " bytes", cases[i].name, length);
+      g_assert_cmpuint (length, >, 1000);
+      g_assert_true (memcmp (contents, cases[i].magic, strlen (cases[i].magic)) == 0);
+      if (cases[i].format == PS_EXPORT_PNG)
+        {
+          g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpint (gdk_texture_get_width (texture), ==, 640);
+          g_assert_cmpint (gdk_texture_get_height (texture), ==, 400);
+        }
+      g_unlink (path);
+    }
+
+  /* CSV: the CLI's header, one row per recorded sample */
+  {
+    g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (runner);
+    g_autofree char *path = g_build_filename (dir, "run.csv", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autofree char *contents = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_auto(GStrv) last = NULL;
+    AsyncWait wait = { FALSE, FALSE, NULL };
+    gsize n_samples = ps_recorder_get_length (recorder);
+
+    ps_export_csv_async (file, recorder, NULL, export_done, &wait);
+    while (!wait.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_no_error (wait.error);
+    g_assert_true (wait.ok);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    lines = g_strsplit (contents, "\n", -1);
+    g_assert_cmpstr (lines[0], ==, PS_EXPORT_CSV_HEADER);
+    g_assert_cmpuint (n_samples, >, 100);
+    /* header + samples + the empty string after the last newline */
+    g_assert_cmpuint (g_strv_length (lines), ==, n_samples + 2);
+    last = g_strsplit (lines[n_samples], ",", -1);
+    g_assert_cmpuint (g_strv_length (last), ==, 13);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, scenario->dt_s);
+    g_unlink (path);
+  }
+
+  /* failures: a missing folder, and a bad size over an existing file that
+   * must stay as it was */
+  {
+    g_autofree char *missing = g_build_filename (dir, "no-such-folder", "layout.png", NULL);
+    g_autofree char *existing = g_build_filename (dir, "keep.png", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (missing);
+    g_autoptr(GFile) keep = g_file_new_for_path (existing);
+    g_autofree char *contents = NULL;
+    g_autoptr(GDir) d = NULL;
+    guint n_files = 0;
+
+    g_assert_false (export_view_sync (file, PS_EXPORT_VIEW_LAYOUT, runner, PS_EXPORT_PNG, 640, 400, &error));
+    g_assert_nonnull (error);
+    g_test_message ("missing folder: %s", error->message);
+    g_assert_nonnull (strstr (error->message, "layout.png"));
+    g_clear_error (&error);
+
+    g_assert_true (g_file_set_contents (existing, "old", 3, NULL));
+    g_assert_false (export_view_sync (keep, PS_EXPORT_VIEW_LAYOUT, runner, PS_EXPORT_PNG, 0, 400, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+    g_assert_true (g_file_get_contents (existing, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "old");
+
+    /* nothing else was left in the folder (no temporary files) */
+    d = g_dir_open (dir, 0, NULL);
+    while (g_dir_read_name (d) != NULL)
+      n_files++;
+    g_assert_cmpuint (n_files, ==, 1);
+    g_unlink (existing);
+  }
+
+  g_rmdir (dir);
+}
+
+/* The real program, as the Flatpak check and users run it: --screenshot with
+ * GL disabled, and errors as exit 2 with one line. */
+static void
+run_packscope (const char * const *args,
+               const char         *gdk_debug,
+               int                *exit_status,
+               char              **err)
+{
+  const char *packscope = g_getenv ("PACKSCOPE");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (gpointer) packscope);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  if (gdk_debug != NULL)
+    envp = g_environ_setenv (envp, "GDK_DEBUG", gdk_debug, TRUE);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT,
+                               NULL, NULL, NULL, err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  *exit_status = WEXITSTATUS (wait_status);
+}
+
+static void
+test_screenshot_gl_disable (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (g_getenv ("PACKSCOPE") == NULL)
+    {
+      g_test_skip ("PACKSCOPE (the program) is not set");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("packscope-shot-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "thermal.png", NULL);
+
+  {
+    const char *args[] = { "--screenshot", path, "--scenario", "leaf-2011",
+                           "--run", "900", "--size", "800x500", "--view", "window", NULL };
+
+    run_packscope (args, "gl-disable", &status, &err);
+    g_test_message ("stderr: %s", err);
+    g_assert_cmpint (status, ==, 0);
+  }
+
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 800);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 500);
+  {
+    Pixels px;
+    RegionStats s;
+    graphene_rect_t all = GRAPHENE_RECT_INIT (0, 0, 800, 500);
+
+    px.width = 800;
+    px.height = 500;
+    px.stride = 800 * 4;
+    px.data = g_malloc (px.stride * px.height);
+    gdk_texture_download (texture, px.data, px.stride);
+    region_stats (&px, &all, &s);
+    g_assert_cmpfloat (s.luma_sd, >, 8.0);
+    g_assert_cmpuint (s.n_colours, >, 50);
+    g_free (px.data);
+  }
+  g_unlink (path);
+
+  /* one view alone */
+  {
+    const char *args[] = { "--screenshot", path, "--scenario", "model-s-85",
+                           "--run", "300", "--size", "640x400", "--view", "thermal", NULL };
+    g_autoptr(GdkTexture) t = NULL;
+
+    g_clear_pointer (&err, g_free);
+    run_packscope (args, "gl-disable", &status, &err);
+    g_assert_cmpint (status, ==, 0);
+    t = gdk_texture_new_from_filename (path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (gdk_texture_get_width (t), ==, 640);
+    g_assert_cmpint (gdk_texture_get_height (t), ==, 400);
+    g_unlink (path);
+  }
+
+  /* bad input: exit 2, one line on stderr, no file */
+  {
+    const char *bad[][10] = {
+      { "--screenshot", path, "--scenario", "no-such-pack", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", "huge", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--view", "sideways", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--protocol", "Fly at 3 m", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--run", "-5", NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_clear_pointer (&err, g_free);
+        run_packscope (bad[i], NULL, &status, &err);
+        g_test_message ("bad %u: status %d, stderr: %s", i, status, err);
+        g_assert_cmpint (status, ==, 2);
+        g_assert_true (g_str_has_prefix (err, "packscope: "));
+        g_assert_cmpint (strchr (err, '\n') - err, ==, (int) strlen (err) - 1);
+        g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      }
+  }
+
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* the tests of a window need a display; without one they skip */
+  have_display = gtk_init_check ();
+  if (have_display)
+    {
+      adw_init ();
+      (void) ps_ui_get_resource ();
+    }
+
+  g_test_add_func ("/ui/window/views-drawn", test_window_views_drawn);
+  g_test_add_func ("/ui/window/layout-cells", test_window_layout_cells);
+  g_test_add_func ("/ui/window/thermal-span", test_window_thermal_span);
+  g_test_add_func ("/ui/window/actions", test_window_actions);
+  g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
+  g_test_add_func ("/ui/window/settings", test_window_settings);
+  g_test_add_func ("/ui/export/formats-and-failures", test_export);
+  g_test_add_func ("/ui/screenshot/gl-disable", test_screenshot_gl_disable);
+
+  return g_test_run ();
+}
