@@ -3,7 +3,9 @@
 # printed as TAP.
 #
 #   test-data.sh desktop  FILE.desktop        desktop-file-validate
-#   test-data.sh metainfo FILE.metainfo.xml   appstreamcli validate --no-net
+#   test-data.sh metainfo FILE.metainfo.xml [SCREENSHOTS_DIR]
+#                                             appstreamcli validate --no-net, and
+#                                             each screenshot is a committed PNG
 #   test-data.sh schema   SCHEMA_SOURCE_DIR   glib-compile-schemas --strict --dry-run
 #   test-data.sh install  MESON BUILD_DIR PREFIX BINDIR DATADIR APP_ID
 #                                             meson install --destdir into a
@@ -69,6 +71,30 @@ check_metainfo ()
   [ -f "$1" ] || { not_ok "metainfo $1 exists"; return; }
   run_check "appstreamcli validate --no-net $(basename "$1")" \
     appstreamcli validate --no-net "$1"
+  [ $# -ge 2 ] || return
+
+  # every screenshot the metainfo shows is committed in resources/screenshots
+  shots_dir=$2
+  urls=$(sed -n 's|.*<image>\(.*\)</image>.*|\1|p' "$1")
+  if [ -z "$urls" ]; then
+    not_ok "metainfo lists screenshots"
+    return
+  fi
+  for url in $urls; do
+    name=${url##*/}
+    case $url in
+      */resources/screenshots/*.png) ;;
+      *) not_ok "screenshot $url is a resources/screenshots/*.png URL"; continue ;;
+    esac
+    if [ ! -d "$shots_dir" ]; then
+      n=$((n + 1))
+      echo "ok $n - screenshot $name # SKIP resources/screenshots/ not committed yet"
+    elif [ "$(head -c 8 "$shots_dir/$name" 2>/dev/null | od -An -c | tr -d ' ')" = '211PNG\r\n032\n' ]; then
+      ok "screenshot $name is a PNG in resources/screenshots"
+    else
+      not_ok "screenshot $name is a PNG in resources/screenshots (no such PNG: $shots_dir/$name)"
+    fi
+  done
 }
 
 check_schema ()
@@ -153,7 +179,7 @@ what=$1
 shift
 case $what in
   desktop) [ $# -eq 1 ] || exit 2; check_desktop "$1" ;;
-  metainfo) [ $# -eq 1 ] || exit 2; check_metainfo "$1" ;;
+  metainfo) [ $# -ge 1 ] && [ $# -le 2 ] || exit 2; check_metainfo "$@" ;;
   schema) [ $# -eq 1 ] || exit 2; check_schema "$1" ;;
   install) [ $# -eq 6 ] || exit 2; check_install "$@" ;;
   *) echo "$0: unknown check '$what'" >&2; exit 2 ;;
