@@ -674,7 +674,7 @@ test_ornl_leaf_hppc_25c (void)
                   sqrt (sum_sq / n) * 1e3, sqrt (sum_sq_pulse / n_pulse) * 1e3, max_err * 1e3);
 
   /* Each 1 h rest ends on a point of the fitted OCV and the pulses carry
-   * R0 / RC, so the model follows the 12 h record to a few mV (6.0 mV with
+   * R0 / RC, so the model follows the 12 h record to a few mV (4.8 mV with
    * this fit; the worst stretch is the 10 A step into the knee): 10 mV
    * catches OCV or SOC-scale errors (1 % of SOC is 5-20 mV over the record).
    * Over the pulses alone R0 dominates: 30 A x 20 % of 1.75 mOhm = 10 mV, so
@@ -801,8 +801,8 @@ test_ornl_leaf_discharges (void)
    * curve, where the HPPC-fitted resistances must carry over to continuous
    * current (at 1C, 33 A x 4.3 mOhm = 0.14 V of polarisation: a 10 %
    * resistance error alone is 14 mV and breaks the 1C limit). The limits are
-   * ~1.3-1.4x the figures this fit gives (11.5 / 7.3, 20.9 / 19.2,
-   * 66.1 / 42.5 mV), so a regression in the data or the loader fails while
+   * ~1.2-1.3x the figures this fit gives (12.0 / 8.2, 22.4 / 20.4,
+   * 67.4 / 43.7 mV), so a regression in the data or the loader fails while
    * the known model limitation does not. */
   static const DischargeCase cases[] = {
     { "1c", 0.016, 0.010 },

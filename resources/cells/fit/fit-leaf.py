@@ -339,10 +339,21 @@ def main():
 
     h25 = hppc[25.0]
     soc_rest = 1.0 - h25.ocv_ah / h25.ah_total
+    # pseudo-OCV through the knee: the block that enters it (its points
+    # detrended so that the last one meets the rest point that ends the
+    # block) and the final discharge to 3.0 V
     knee = []
     for j, (a, b, rest) in enumerate(h25.blocks):
-        if rest is None or knee_block(h25, a, b):
+        soc_start = 1.0 - h25.ah[a] / h25.ah_total
+        if rest is None:
             knee += pseudo_ocv_points(h25, j, fits[25.0][j][1])
+        elif soc_start < 0.5 and knee_block(h25, a, b):
+            pts = pseudo_ocv_points(h25, j, fits[25.0][j][1])
+            soc_end = 1.0 - h25.ah[rest[1] - 1] / h25.ah_total
+            v_end = float(h25.ocv_v[list(h25.ocv_ah).index(h25.ah[rest[1] - 1])])
+            bias = v_end - pts[-1][1]
+            s_hi = pts[0][0]
+            knee += [(s_, v_ + bias * (s_hi - s_) / max(s_hi - soc_end, 1e-9)) for s_, v_ in pts]
     ocv_soc = list(soc_rest)
     ocv_v = list(h25.ocv_v)
     for s_, v_ in knee:
