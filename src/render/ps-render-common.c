@@ -215,29 +215,40 @@ _ps_render_colorbar (cairo_t             *cr,
 {
   const guint32 *table = ps_colormap_table (map);
   int decimals = _ps_render_step_decimals (step);
-  double band = h / 256.0;
   char label[64];
 
   if (h <= 2 || w <= 0)
     return;
 
-  cairo_save (cr);
-  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
-  for (int i = 0; i < 256; i++)
-    {
-      guint32 c = table[i];
-      /* entry 0 at the bottom; integer pixel edges so the ends are exact */
-      double y1 = round (y + h - i * band);
-      double y0 = round (y + h - (i + 1) * band);
+  /* the map as a 1 x 256 image, stretched without smoothing: one paint,
+   * and the bar's ends are exactly the map's ends */
+  {
+    cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 256);
+    guint8 *data = cairo_image_surface_get_data (img);
+    int stride = cairo_image_surface_get_stride (img);
+    cairo_pattern_t *pat;
+    cairo_matrix_t m;
+    double x0 = round (x), y0 = round (y), bw = round (w), bh = round (y + h) - y0;
 
-      if (y1 <= y0)
-        continue;
-      cairo_set_source_rgb (cr, ((c >> 16) & 0xff) / 255.0,
-                            ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
-      cairo_rectangle (cr, round (x), y0, round (w), y1 - y0);
-      cairo_fill (cr);
-    }
-  cairo_restore (cr);
+    cairo_surface_flush (img);
+    for (int i = 0; i < 256; i++)
+      *(guint32 *) (gpointer) (data + (gsize) (255 - i) * stride) = 0xff000000u | table[i];
+    cairo_surface_mark_dirty (img);
+
+    pat = cairo_pattern_create_for_surface (img);
+    cairo_pattern_set_filter (pat, CAIRO_FILTER_NEAREST);
+    cairo_pattern_set_extend (pat, CAIRO_EXTEND_PAD);
+    cairo_matrix_init_scale (&m, 1.0 / bw, 256.0 / bh);
+    cairo_matrix_translate (&m, -x0, -y0);
+    cairo_pattern_set_matrix (pat, &m);
+    cairo_save (cr);
+    cairo_set_source (cr, pat);
+    cairo_rectangle (cr, x0, y0, bw, bh);
+    cairo_fill (cr);
+    cairo_restore (cr);
+    cairo_pattern_destroy (pat);
+    cairo_surface_destroy (img);
+  }
 
   cairo_save (cr);
   _ps_render_set_rgba (cr, style->fg, 0.8);

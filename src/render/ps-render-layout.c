@@ -196,7 +196,26 @@ cell_path (cairo_t               *cr,
     }
 }
 
-/* Whether a label box (view units) would cover any part of a cell */
+static gboolean
+cell_in_box (const PsPack          *pack,
+             const PsViewTransform *tr,
+             guint                  i,
+             double                 x,
+             double                 y,
+             double                 w,
+             double                 h)
+{
+  double cx = _ps_view_x (tr, pack->cell_x[i]);
+  double cy = _ps_view_y (tr, pack->cell_y[i]);
+  double hw = 0.5 * pack->cell_w[i] * tr->scale;
+  double hh = 0.5 * pack->cell_h[i] * tr->scale;
+
+  return cx + hw > x && cx - hw < x + w && cy + hh > y && cy - hh < y + h;
+}
+
+/* Whether a label box (view units) would cover any part of a cell. With
+ * modules, only the cells of modules whose outline (plus a cell's size)
+ * meets the box are looked at. */
 static gboolean
 box_hides_a_cell (const PsPack          *pack,
                   const PsViewTransform *tr,
@@ -205,15 +224,38 @@ box_hides_a_cell (const PsPack          *pack,
                   double                 w,
                   double                 h)
 {
-  for (guint i = 0; i < pack->n_cells; i++)
-    {
-      double cx = _ps_view_x (tr, pack->cell_x[i]);
-      double cy = _ps_view_y (tr, pack->cell_y[i]);
-      double hw = 0.5 * pack->cell_w[i] * tr->scale;
-      double hh = 0.5 * pack->cell_h[i] * tr->scale;
+  gboolean by_module = pack->n_modules > 0 && pack->module_rect != NULL &&
+                       pack->group_module != NULL && pack->n_parallel > 0 &&
+                       pack->n_series * pack->n_parallel == pack->n_cells;
 
-      if (cx + hw > x && cx - hw < x + w && cy + hh > y && cy - hh < y + h)
-        return TRUE;
+  if (!by_module)
+    {
+      for (guint i = 0; i < pack->n_cells; i++)
+        if (cell_in_box (pack, tr, i, x, y, w, h))
+          return TRUE;
+      return FALSE;
+    }
+
+  for (guint g = 0; g < pack->n_series; g++)
+    {
+      guint m = pack->group_module[g];
+      const PsRect *r;
+      double margin, rx, ry;
+      guint first = g * pack->n_parallel;
+
+      if (m >= pack->n_modules)
+        m = 0;
+      r = &pack->module_rect[m];
+      /* a cell may stick out of its module's outline by its own size */
+      margin = MAX (pack->cell_w[first], pack->cell_h[first]) * tr->scale;
+      rx = _ps_view_x (tr, r->x);
+      ry = _ps_view_y (tr, r->y + r->h);
+      if (rx - margin > x + w || rx + r->w * tr->scale + margin < x ||
+          ry - margin > y + h || ry + r->h * tr->scale + margin < y)
+        continue;
+      for (guint p = 0; p < pack->n_parallel; p++)
+        if (cell_in_box (pack, tr, first + p, x, y, w, h))
+          return TRUE;
     }
   return FALSE;
 }
