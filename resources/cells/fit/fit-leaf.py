@@ -7,11 +7,12 @@ it found; make-cells.py turns that into resources/cells/aesc-leaf-2011.json.
 1. OCV(SOC) at 25 C (cell-low-current-hppc-25c-2.csv): the voltage at the end
    of each 1 h rest; SOC = 1 - Ah / Ah_total with Ah counted from the full
    cell (4.2 V CV, then 1 h rest) to the final 3.0 V at 10 A (30.50 Ah).
-   Between rest points a monotone cubic (PCHIP). Where rest points are too
-   sparse for the shape (the first block below full, the block entering the
-   knee, and the final 10 A discharge to 3.0 V, which has no rest after it)
-   pseudo-OCV points are added: measured V plus the fitted polarisation
-   R0 I + R1 f1 + R2 f2. The table is written every 2.5 % SOC plus those nodes.
+   Between rest points a monotone cubic (PCHIP). Through the knee, where
+   rest points 10 % SOC apart miss the shape (the block entering it and the
+   final 10 A discharge to 3.0 V, which has no rest after it), pseudo-OCV
+   points are added: measured V plus the fitted polarisation R0 I + R1 f1 +
+   R2 f2, the first block's points shifted linearly so that they meet the
+   rest point that ends it. The table is written every 2.5 % SOC plus nodes.
 2. 2-RC parameters: the record is cut into blocks (30 A 30 s pulse, 40 s rest,
    10 s charge pulse, 10 A for 3 Ah, 1 h rest). With the two time constants
    fixed, the model is linear in R0, R1, R2, so every block's resistances come
@@ -483,7 +484,7 @@ def main():
     mid = [k for k in range(len(ecm_soc)) if 0.15 <= ecm_soc[k] <= 0.9]
     fit["summary"] = (
         "HPPC 25 C: %.2f Ah from 4.2 V to 3.0 V at 10 A; OCV at the end of 1 h rests plus "
-        "pseudo-OCV (V + fitted polarisation) near full and through the knee; "
+        "pseudo-OCV (V + fitted polarisation) through the knee; "
         "2-RC per pulse block (shared time constants, joint least squares), mid-SOC R0 %.2f mOhm, R1 %.2f mOhm (tau1 %.0f s), R2 %.2f mOhm (tau2 %.0f s); "
         "Ea R0 %.0f J/mol, R1+R2 %.0f J/mol from 10/25/40 C; dU/dT from the OCV at 25 and 40 C at equal Ah from full (10 C left out: its CV charge ends less full); "
         "cp %.0f J/kgK fitted to peak surface temperatures (%s)."
