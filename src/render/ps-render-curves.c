@@ -419,6 +419,7 @@ draw_panel_frame (cairo_t             *cr,
   double fs = font_size (style);
   int decimals = _ps_render_step_decimals (p->step);
   int n = (int) floor ((p->v1 - p->v0) / p->step + 1e-6);
+  int stride;
   char label[64];
 
   /* horizontal grid and y labels */
@@ -435,11 +436,19 @@ draw_panel_frame (cairo_t             *cr,
   _ps_render_set_rgba (cr, style->fg, 0.12);
   cairo_stroke (cr);
   _ps_render_set_rgba (cr, style->fg, 0.85);
+  /* in a short panel, label every stride-th tick so labels never overlap */
+  stride = 1;
+  if (n > 0 && p->h / n < 0.95 * 0.85 * fs)
+    stride = (int) ceil (0.95 * 0.85 * fs / (p->h / n));
   for (int k = 0; k <= n && k <= 50; k++)
     {
       double v = p->v0 + k * p->step;
       double y = round (panel_y (p, v)) + 0.5;
 
+      if (k % stride != 0 || (stride > 1 && k == n && n % stride != 0))
+        continue;
+      if (stride > 1 && k != 0 && k + stride > n && p->h < 2.0 * fs)
+        continue;   /* room for one label only: the lowest */
       if (fabs (v) < 1e-9 * p->step)
         v = 0.0;
       g_snprintf (label, sizeof label, "%.*f", decimals, v);
@@ -450,7 +459,6 @@ draw_panel_frame (cairo_t             *cr,
     }
   /* unit above the labels */
   (void) unit;
-  (void) fs;
 
   /* box */
   cairo_rectangle (cr, round (ax->x0) + 0.5, round (p->y) + 0.5,
