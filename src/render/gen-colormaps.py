@@ -1,5 +1,17 @@
+#!/usr/bin/env python3
+# gen-colormaps.py: regenerates the tables in ps-colormap.c (not part of the
+# build; run by hand, paste the output).
+#
+# viridis and inferno: the matplotlib maps (CC0 1.0, Smith, van der Walt,
+# Firing), read as the 256-colour hex strings of d3-scale-chromatic's dist
+# file (npm pack d3-scale-chromatic@3, then point D3_FILE at
+# package/dist/d3-scale-chromatic.js).
+# diverging: Kenneth Moreland, "Diverging Color Maps for Scientific
+# Visualization" (ISVC 2009): interpolation in Msh space between blue
+# (59, 76, 192) and red (180, 4, 38), here through white (M = 100).
+import os
 import re, math
-s=open('/tmp/render-scratch/package/dist/d3-scale-chromatic.js').read()
+s=open(os.environ.get('D3_FILE', 'package/dist/d3-scale-chromatic.js')).read()
 def tab(name):
     m=re.search(r'\b'+name+r'\s*=\s*ramp\(colors\("([0-9a-f]+)"\)\)',s)
     h=m.group(1); return [int(h[i:i+6],16) for i in range(0,len(h),6)]
@@ -45,4 +57,3 @@ def emit(name,t):
         out+='  '+', '.join('0x%06x'%v for v in t[i:i+8])+',\n'
     return out+'};\n'
 print(emit('viridis',tab('viridis'))); print(emit('inferno',tab('inferno'))); print(emit('diverging',div))
-print('/* mid', hex(div[127]), hex(div[128]), hex(div[0]), hex(div[255]),'*/')
