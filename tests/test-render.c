@@ -12,6 +12,9 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+
 #include "ps-render.h"
 
 #define GOLDEN_TOLERANCE       40     /* per channel, 0..255 */
@@ -1273,6 +1276,58 @@ test_render_nan_and_tiny_views (void)
   cairo_surface_destroy (s);
 }
 
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* Exports go to vector surfaces: the same renderers draw there (the cell
+ * path, not the pixel scan conversion), and the files hold every cell */
+static void
+test_render_vector_exports (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  g_autoptr(PsRecorder) rec = make_recorder (pack, 300, 300.0);
+  PsRenderStyle style;
+
+  style_for_tests (&style);
+  for (guint kind = 0; kind < 2; kind++)
+    {
+      g_autoptr(GByteArray) bytes = g_byte_array_new ();
+      cairo_surface_t *s = kind == 0 ? cairo_svg_surface_create_for_stream (append_bytes, bytes, 480, 320)
+                                     : cairo_pdf_surface_create_for_stream (append_bytes, bytes, 480, 320);
+      cairo_t *cr = cairo_create (s);
+
+      style.isotherms = TRUE;
+      ps_render_layout (cr, frame, &style, 480, 320);
+      cairo_show_page (cr);
+      ps_render_thermal (cr, frame, &style, 480, 320);
+      cairo_show_page (cr);
+      ps_render_curves (cr, rec, frame, &style, 480, 320);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      cairo_destroy (cr);
+      cairo_surface_finish (s);
+      g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+      cairo_surface_destroy (s);
+      g_assert_cmpuint (bytes->len, >, 2000);
+      if (kind == 0)
+        {
+          /* SVG: the 24 cells are arcs in paths, not one embedded image */
+          g_autofree char *text = g_strndup ((const char *) bytes->data, bytes->len);
+          guint n_arcs = 0;
+
+          for (const char *q = text; (q = strstr (q, " C ")) != NULL; q++)
+            n_arcs++;
+          g_assert_cmpuint (n_arcs, >=, 4 * pack->n_cells);
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1301,6 +1356,7 @@ main (int    argc,
   g_test_add_func ("/render/curves/thinning-10min-equals-10h", test_curves_thinning);
   g_test_add_func ("/render/curves/time-at-inverts-x", test_curves_time_at);
   g_test_add_func ("/render/nan-and-tiny-views", test_render_nan_and_tiny_views);
+  g_test_add_func ("/render/vector-exports", test_render_vector_exports);
 
   return g_test_run ();
 }
