@@ -29,8 +29,12 @@
 #define PS_CLI_EXIT_OK        0
 #define PS_CLI_EXIT_BAD_INPUT 2
 #define PS_CLI_DEFAULT_PRESET "leaf-2011"
-/* a protocol that never ends must not write forever */
+/* a protocol that never ends must not run forever: at most this many
+ * steps, and at most PS_CLI_MAX_CELL_STEPS / n_cells (but never fewer than
+ * PS_CLI_MIN_STEP_CAP) */
 #define PS_CLI_MAX_STEPS      G_GUINT64_CONSTANT (20000000)
+#define PS_CLI_MAX_CELL_STEPS G_GUINT64_CONSTANT (4000000000)
+#define PS_CLI_MIN_STEP_CAP   G_GUINT64_CONSTANT (100000)
 #define ZERO_C_IN_K           273.15
 
 static const char *csv_header =
@@ -225,7 +229,13 @@ csv_writer_open (const char  *path,
   w->n_cells = n_cells;
   w->row = g_string_sized_new (256);
 
-  if (g_str_equal (path, "-"))
+  if (path[0] == '\0')
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "--csv: expected a file name or '-', got an empty string");
+      return NULL;
+    }
+  else if (g_str_equal (path, "-"))
     {
       w->out = stdout;
     }
@@ -448,6 +458,7 @@ run_headless (CliOptions *o)
   g_autofree char *end_reason = NULL;
   const char *id = o->scenario ? o->scenario : PS_CLI_DEFAULT_PRESET;
   guint64 n_rows = 0;
+  guint64 max_steps;
   gint64 wall_start;
   double dt;
 
@@ -460,7 +471,8 @@ run_headless (CliOptions *o)
     return fail ("--protocol: %s", error->message);
 
   if (o->dt != NULL &&
-      !parse_double ("--dt", o->dt, 0.0, TRUE, 3600.0, &scenario->dt_s))
+      !parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,
+                     &scenario->dt_s))
     return PS_CLI_EXIT_BAD_INPUT;
 
   if (o->seed != NULL)
@@ -495,6 +507,9 @@ run_headless (CliOptions *o)
       csv_write_header (csv);
     }
 
+  max_steps = PS_CLI_MAX_CELL_STEPS / MAX (1u, frame->n_cells);
+  max_steps = CLAMP (max_steps, PS_CLI_MIN_STEP_CAP, PS_CLI_MAX_STEPS);
+
   wall_start = g_get_monotonic_time ();
   dt = scenario->dt_s;
 
@@ -508,10 +523,10 @@ run_headless (CliOptions *o)
         }
       n_rows++;
 
-      if (n_rows > PS_CLI_MAX_STEPS)
+      if (n_rows > max_steps)
         {
-          end_reason = g_strdup_printf ("step limit reached (%" G_GUINT64_FORMAT " steps)",
-                                        PS_CLI_MAX_STEPS);
+          end_reason = g_strdup_printf ("stopped at the limit of %" G_GUINT64_FORMAT
+                                        " steps for %u cells", max_steps, frame->n_cells);
           break;
         }
       if (!ps_simulation_advance (sim, dt))
@@ -577,7 +592,7 @@ ps_cli_main (int    argc,
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv,
       "Write one CSV row per step to FILE ('-' for stdout)", "FILE" },
     { "dt", 0, 0, G_OPTION_ARG_STRING, &o.dt,
-      "Time step in seconds, 0 < S <= 3600 (default: the scenario's)", "S" },
+      "Time step in seconds, 0.001..3600 (default: the scenario's)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed,
       "Seed of the cell-to-cell variation (default: the scenario's)", "N" },
     { "ambient-c", 0, 0, G_OPTION_ARG_STRING, &o.ambient_c,

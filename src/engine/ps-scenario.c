@@ -25,7 +25,6 @@
 #define ZERO_C_IN_K             273.15
 #define TEMP_MIN_C              (-60.0)
 #define TEMP_MAX_C              150.0
-#define DT_MAX_S                3600.0
 #define SPREAD_MAX              0.5
 
 static const char * const scenario_members[] = {
@@ -485,7 +484,8 @@ read_settings (JsonObject        *root,
       s->protocol_text = text;
     }
 
-  if (!get_member_number (root, "dt_s", source, base, 0.0, TRUE, DT_MAX_S, "s",
+  if (!get_member_number (root, "dt_s", source, base,
+                          PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S, "s",
                           &s->dt_s, error))
     return FALSE;
 

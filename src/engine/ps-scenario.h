@@ -27,6 +27,10 @@
 
 G_BEGIN_DECLS
 
+/* The time step a scenario may ask for, seconds */
+#define PS_SCENARIO_DT_MIN_S  0.001
+#define PS_SCENARIO_DT_MAX_S  3600.0
+
 typedef struct
 {
   char        *name;
