@@ -141,8 +141,9 @@ parse_double (const char *option,
     }
   if ((min_exclusive ? value <= min : value < min) || value > max)
     {
-      fail ("%s: expected a number %s %g and at most %g, got %s",
-            option, min_exclusive ? "above" : "from", min, max, text);
+      fail ("%s: expected a number %s %g %s %g, got %s",
+            option, min_exclusive ? "above" : "from", min,
+            min_exclusive ? "and at most" : "to", max, text);
       return FALSE;
     }
 
