@@ -311,36 +311,37 @@ ps_recorder_read (PsRecorder *self,
                   gsize       n,
                   double     *out)
 {
-  gsize length;
   gsize copied = 0;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (series < PS_N_SERIES, 0);
   g_return_val_if_fail (out != NULL || n == 0, 0);
 
-  g_mutex_lock (&self->lock);
-
-  /* under the lock, so a concurrent clear cannot free what is being read */
-  length = __atomic_load_n (&self->length, __ATOMIC_ACQUIRE);
-  if (start >= length)
-    goto out;
-  n = MIN (n, length - start);
-
+  /* one chunk (at most 32 KiB) per lock, so a long read never holds the
+   * writer up for long; the lock keeps a concurrent clear from freeing the
+   * chunk being read */
   while (copied < n)
     {
       gsize pos = start + copied;
-      gsize chunk_index = pos / PS_RECORDER_CHUNK_SAMPLES;
-      gsize in_chunk = pos % PS_RECORDER_CHUNK_SAMPLES;
-      gsize run = MIN (n - copied, PS_RECORDER_CHUNK_SAMPLES - in_chunk);
+      gsize length, run;
 
+      g_mutex_lock (&self->lock);
+      length = __atomic_load_n (&self->length, __ATOMIC_ACQUIRE);
+      if (pos >= length)
+        {
+          g_mutex_unlock (&self->lock);
+          break;
+        }
+      run = MIN (MIN (n - copied, length - pos),
+                 PS_RECORDER_CHUNK_SAMPLES - pos % PS_RECORDER_CHUNK_SAMPLES);
       memcpy (out + copied,
-              series_slot (self->chunks[chunk_index], series, in_chunk),
+              series_slot (self->chunks[pos / PS_RECORDER_CHUNK_SAMPLES], series,
+                           pos % PS_RECORDER_CHUNK_SAMPLES),
               run * sizeof (double));
+      g_mutex_unlock (&self->lock);
+
       copied += run;
     }
-
-out:
-  g_mutex_unlock (&self->lock);
 
   return copied;
 }
