@@ -148,10 +148,11 @@ ps_screenshot_wait_painted (GtkWidget *widget,
 }
 
 gboolean
-ps_screenshot_present (GtkWidget *target,
-                       int        width,
-                       int        height,
-                       guint      timeout_ms)
+ps_screenshot_present (GtkWidget  *target,
+                       int         width,
+                       int         height,
+                       guint       timeout_ms,
+                       GError    **error)
 {
   GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (target));
   g_return_val_if_fail (GTK_IS_WINDOW (window), FALSE);
@@ -178,16 +179,30 @@ ps_screenshot_present (GtkWidget *target,
   for (guint i = 0; i < 100; i++)
     {
       if (!ps_screenshot_wait_painted (target, 1, timeout_ms))
-        return FALSE;
+        goto timeout;
       if (gtk_widget_get_width (target) == width && gtk_widget_get_height (target) == height)
         break;
     }
 
-  if (gtk_widget_get_width (target) != width || gtk_widget_get_height (target) != height)
-    g_debug ("screenshot: the %s is %dx%d, not %dx%d", G_OBJECT_TYPE_NAME (target),
-             gtk_widget_get_width (target), gtk_widget_get_height (target), width, height);
+  if (!ps_screenshot_wait_painted (target, 4, timeout_ms))
+    goto timeout;
 
-  return ps_screenshot_wait_painted (target, 4, timeout_ms);
+  if (gtk_widget_get_width (target) != width || gtk_widget_get_height (target) != height)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--size %dx%d: the %s needs at least %dx%d",
+                   width, height, GTK_IS_WINDOW (target) ? "window" : "view",
+                   gtk_widget_get_width (target), gtk_widget_get_height (target));
+      return FALSE;
+    }
+
+  return TRUE;
+
+timeout:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+               "Screenshot: the window did not draw within %u s (is there a display?)",
+               timeout_ms / 1000);
+  return FALSE;
 }
 
 GdkTexture *
@@ -368,11 +383,8 @@ ps_screenshot_run (GtkApplication            *application,
     }
 
   gtk_window_set_title (GTK_WINDOW (window), "Packscope");
-  if (!ps_screenshot_present (target, options->width, options->height, PAINT_TIMEOUT_MS))
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                         "Screenshot: the window did not draw within %d s (is there a display?)",
-                         PAINT_TIMEOUT_MS / 1000);
-  else if ((texture = ps_screenshot_render (target, &error)) != NULL)
+  if (ps_screenshot_present (target, options->width, options->height, PAINT_TIMEOUT_MS, &error) &&
+      (texture = ps_screenshot_render (target, &error)) != NULL)
     ps_screenshot_save_png (texture, options->output, &error);
 
   if (error != NULL)

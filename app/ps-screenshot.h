@@ -40,11 +40,13 @@ gboolean    ps_screenshot_wait_painted (GtkWidget                  *widget,
                                         guint                       n_paints,
                                         guint                       timeout_ms);
 /* Presents the target's window undecorated so that the target is
- * width x height, and waits until it has painted. */
+ * width x height, and waits until it has painted at that size; an error if
+ * it cannot be that small or never paints. */
 gboolean    ps_screenshot_present      (GtkWidget                  *target,
                                         int                         width,
                                         int                         height,
-                                        guint                       timeout_ms);
+                                        guint                       timeout_ms,
+                                        GError                    **error);
 /* The widget as drawn now, rendered by its native's renderer. */
 GdkTexture *ps_screenshot_render       (GtkWidget                  *widget,
                                         GError                    **error);

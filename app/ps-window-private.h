@@ -17,6 +17,7 @@ struct _PsWindow
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
   GtkMenuButton        *preset_button;
+  GtkLabel             *preset_label;
   GtkMenuButton        *speed_button;
   GtkButton            *play_button;
   GtkLabel             *clock_label;

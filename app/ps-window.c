@@ -544,7 +544,8 @@ ps_window_set_scenario (PsWindow          *self,
                                                  scenario->pack->n_parallel,
                                                  scenario->pack->n_series);
 
-    gtk_menu_button_set_label (self->preset_button, pack_name);
+    gtk_label_set_label (self->preset_label, pack_name);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->preset_button), pack_name);
     adw_window_title_set_title (self->window_title,
                                 scenario->name != NULL ? scenario->name : pack_name);
     adw_window_title_set_subtitle (self->window_title, subtitle);
@@ -1037,6 +1038,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, preset_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, preset_label);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, speed_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, clock_label);

@@ -46,7 +46,8 @@ window_new_painted (const char   *preset,
   g_assert_no_error (error);
   ps_runner_run_until (ps_window_get_runner (window), run_s);
   ps_window_set_enlarged_view (window, enlarged);
-  g_assert_true (ps_screenshot_present (GTK_WIDGET (window), WIDTH, HEIGHT, 30000));
+  g_assert_true (ps_screenshot_present (GTK_WIDGET (window), WIDTH, HEIGHT, 30000, &error));
+  g_assert_no_error (error);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, WIDTH);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, HEIGHT);
   return window;
@@ -940,7 +941,7 @@ test_screenshot_gl_disable (void)
 
   {
     const char *args[] = { "--screenshot", path, "--scenario", "leaf-2011",
-                           "--run", "900", "--size", "800x500", "--view", "window", NULL };
+                           "--run", "900", "--size", "1024x640", "--view", "window", NULL };
 
     run_packscope (args, "gl-disable", &status, &err);
     g_test_message ("stderr: %s", err);
@@ -949,16 +950,16 @@ test_screenshot_gl_disable (void)
 
   texture = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, 800);
-  g_assert_cmpint (gdk_texture_get_height (texture), ==, 500);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 1024);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 640);
   {
     Pixels px;
     RegionStats s;
-    graphene_rect_t all = GRAPHENE_RECT_INIT (0, 0, 800, 500);
+    graphene_rect_t all = GRAPHENE_RECT_INIT (0, 0, 1024, 640);
 
-    px.width = 800;
-    px.height = 500;
-    px.stride = 800 * 4;
+    px.width = 1024;
+    px.height = 640;
+    px.stride = 1024 * 4;
     px.data = g_malloc (px.stride * px.height);
     gdk_texture_download (texture, px.data, px.stride);
     region_stats (&px, &all, &s);
@@ -992,6 +993,7 @@ test_screenshot_gl_disable (void)
       { "--screenshot", path, "--scenario", "leaf-2011", "--view", "sideways", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--protocol", "Fly at 3 m", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--run", "-5", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", "320x200", NULL },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
