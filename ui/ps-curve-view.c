@@ -22,7 +22,7 @@ struct _PsCurveView
   PsRunner      *runner;          /* not owned, see ps-pack-view.h */
   PsFrame       *frame;
   PsRecorder    *recorder;
-  guint          tick_id;
+  PsViewPacer    pacer;
 
   GtkWidget     *follow_button;
 
@@ -93,11 +93,14 @@ ps_curve_view_set_cursor_x (PsCurveView *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static void
-ps_curve_view_update_frame (PsCurveView *self)
+/* Takes the runner's newest frame (and its recorder); TRUE if it changed. */
+static gboolean
+ps_curve_view_poll (GtkWidget *widget)
 {
+  PsCurveView *self = PS_CURVE_VIEW (widget);
+
   if (!_ps_view_poll_frame (self->runner, &self->frame))
-    return;
+    return FALSE;
 
   /* the recorder is replaced with the scenario; take it again with each
    * new frame (a reference, no copy) */
@@ -105,16 +108,7 @@ ps_curve_view_update_frame (PsCurveView *self)
   if (self->runner != NULL)
     self->recorder = ps_runner_dup_recorder (self->runner);
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-ps_curve_view_tick (GtkWidget     *widget,
-                    GdkFrameClock *frame_clock,
-                    gpointer       user_data)
-{
-  ps_curve_view_update_frame (PS_CURVE_VIEW (widget));
-  return G_SOURCE_CONTINUE;
+  return TRUE;
 }
 
 static void
@@ -124,9 +118,7 @@ ps_curve_view_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (ps_curve_view_parent_class)->map (widget);
 
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (widget, ps_curve_view_tick, NULL, NULL);
-  ps_curve_view_update_frame (self);
+  _ps_view_pacer_start (&self->pacer);
 }
 
 static void
@@ -134,11 +126,7 @@ ps_curve_view_unmap (GtkWidget *widget)
 {
   PsCurveView *self = PS_CURVE_VIEW (widget);
 
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (widget, self->tick_id);
-      self->tick_id = 0;
-    }
+  _ps_view_pacer_stop (&self->pacer);
 
   GTK_WIDGET_CLASS (ps_curve_view_parent_class)->unmap (widget);
 }
@@ -160,11 +148,13 @@ ps_curve_view_snapshot (GtkWidget   *widget,
     }
   else
     {
+      gint64 begin = _ps_view_pacer_draw_begin (&self->pacer);
       cairo_t *cr;
 
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
       ps_render_curves (cr, self->recorder, self->frame, &self->style, width, height);
       cairo_destroy (cr);
+      _ps_view_pacer_draw_end (&self->pacer, begin);
     }
 
   gtk_widget_snapshot_child (widget, self->follow_button, snapshot);
@@ -469,6 +459,7 @@ ps_curve_view_init (PsCurveView *self)
   GtkEventController *controller;
   GtkGesture *gesture;
 
+  _ps_view_pacer_init (&self->pacer, GTK_WIDGET (self), ps_curve_view_poll, NULL);
   ps_render_style_init_default (&self->style);
   self->style.selected_cell = -1;
   self->style.hover_cell = -1;
@@ -535,7 +526,7 @@ ps_curve_view_set_runner (PsCurveView *self,
   self->runner = runner;
   g_clear_pointer (&self->frame, ps_frame_unref);
   g_clear_pointer (&self->recorder, ps_recorder_unref);
-  ps_curve_view_update_frame (self);
+  ps_curve_view_poll (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

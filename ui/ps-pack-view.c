@@ -22,7 +22,7 @@ struct _PsPackView
 
   PsRunner      *runner;          /* not owned, see the header */
   PsFrame       *frame;           /* the frame drawn */
-  guint          tick_id;
+  PsViewPacer    pacer;
 
   PsRenderStyle  style;
 
@@ -162,11 +162,14 @@ ps_pack_view_reset_view (PsPackView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static void
-ps_pack_view_update_frame (PsPackView *self)
+/* Takes the runner's newest frame; TRUE if it changed. */
+static gboolean
+ps_pack_view_poll (GtkWidget *widget)
 {
+  PsPackView *self = PS_PACK_VIEW (widget);
+
   if (!_ps_view_poll_frame (self->runner, &self->frame))
-    return;
+    return FALSE;
 
   /* a new pack (another scenario) may have fewer cells */
   if (self->frame != NULL && self->style.selected_cell >= (int) self->frame->n_cells)
@@ -174,16 +177,7 @@ ps_pack_view_update_frame (PsPackView *self)
   if (self->frame != NULL && self->style.hover_cell >= (int) self->frame->n_cells)
     self->style.hover_cell = -1;
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-ps_pack_view_tick (GtkWidget     *widget,
-                   GdkFrameClock *frame_clock,
-                   gpointer       user_data)
-{
-  ps_pack_view_update_frame (PS_PACK_VIEW (widget));
-  return G_SOURCE_CONTINUE;
+  return TRUE;
 }
 
 static void
@@ -193,9 +187,7 @@ ps_pack_view_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (ps_pack_view_parent_class)->map (widget);
 
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (widget, ps_pack_view_tick, NULL, NULL);
-  ps_pack_view_update_frame (self);
+  _ps_view_pacer_start (&self->pacer);
 }
 
 static void
@@ -203,11 +195,7 @@ ps_pack_view_unmap (GtkWidget *widget)
 {
   PsPackView *self = PS_PACK_VIEW (widget);
 
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (widget, self->tick_id);
-      self->tick_id = 0;
-    }
+  _ps_view_pacer_stop (&self->pacer);
 
   GTK_WIDGET_CLASS (ps_pack_view_parent_class)->unmap (widget);
 }
@@ -219,6 +207,7 @@ ps_pack_view_snapshot (GtkWidget   *widget,
   PsPackView *self = PS_PACK_VIEW (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  gint64 begin;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
@@ -230,9 +219,11 @@ ps_pack_view_snapshot (GtkWidget   *widget,
       return;
     }
 
+  begin = _ps_view_pacer_draw_begin (&self->pacer);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   ps_render_layout (cr, self->frame, &self->style, width, height);
   cairo_destroy (cr);
+  _ps_view_pacer_draw_end (&self->pacer, begin);
 }
 
 static gboolean
@@ -555,6 +546,7 @@ ps_pack_view_init (PsPackView *self)
   GtkEventController *controller;
   GtkGesture *gesture;
 
+  _ps_view_pacer_init (&self->pacer, GTK_WIDGET (self), ps_pack_view_poll, NULL);
   ps_render_style_init_default (&self->style);
   self->style.selected_cell = -1;
   self->style.hover_cell = -1;
@@ -614,7 +606,7 @@ ps_pack_view_set_runner (PsPackView *self,
   self->runner = runner;
   g_clear_pointer (&self->frame, ps_frame_unref);
   self->style.hover_cell = -1;
-  ps_pack_view_update_frame (self);
+  ps_pack_view_poll (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -86,7 +86,7 @@ struct _PsThermalView
 
   PsRunner      *runner;          /* not owned, see ps-pack-view.h */
   PsFrame       *frame;
-  guint          tick_id;
+  PsViewPacer    pacer;
 
   PsRenderStyle  style;
   ThermalScale   scale;           /* of self->frame at the present size */
@@ -1186,22 +1186,19 @@ draw_overlay (PsThermalView *self,
   cairo_restore (cr);
 }
 
-static void
-ps_thermal_view_update_frame (PsThermalView *self)
+/* Takes the runner's newest frame; TRUE if it changed. */
+static gboolean
+ps_thermal_view_poll (GtkWidget *widget)
 {
-  if (!_ps_view_poll_frame (self->runner, &self->frame))
-    return;
+  PsThermalView *self = PS_THERMAL_VIEW (widget);
 
-  ps_thermal_view_queue_redraw (self);
+  return _ps_view_poll_frame (self->runner, &self->frame);
 }
 
-static gboolean
-ps_thermal_view_tick (GtkWidget     *widget,
-                      GdkFrameClock *frame_clock,
-                      gpointer       user_data)
+static void
+ps_thermal_view_redraw (GtkWidget *widget)
 {
-  ps_thermal_view_update_frame (PS_THERMAL_VIEW (widget));
-  return G_SOURCE_CONTINUE;
+  ps_thermal_view_queue_redraw (PS_THERMAL_VIEW (widget));
 }
 
 static void
@@ -1211,9 +1208,7 @@ ps_thermal_view_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (ps_thermal_view_parent_class)->map (widget);
 
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (widget, ps_thermal_view_tick, NULL, NULL);
-  ps_thermal_view_update_frame (self);
+  _ps_view_pacer_start (&self->pacer);
 }
 
 static void
@@ -1221,11 +1216,7 @@ ps_thermal_view_unmap (GtkWidget *widget)
 {
   PsThermalView *self = PS_THERMAL_VIEW (widget);
 
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (widget, self->tick_id);
-      self->tick_id = 0;
-    }
+  _ps_view_pacer_stop (&self->pacer);
 
   GTK_WIDGET_CLASS (ps_thermal_view_parent_class)->unmap (widget);
 }
@@ -1250,6 +1241,7 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
   PsThermalView *self = PS_THERMAL_VIEW (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  gint64 begin;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
@@ -1261,6 +1253,7 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
       return;
     }
 
+  begin = _ps_view_pacer_draw_begin (&self->pacer);
   thermal_scale_compute (self->frame, &self->style, width, height, &self->scale);
 
   if (!self->gl_active || self->gl_failed || !self->scale.valid)
@@ -1268,6 +1261,7 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
       ps_render_thermal (cr, self->frame, &self->style, width, height);
       cairo_destroy (cr);
+      _ps_view_pacer_draw_end (&self->pacer, begin);
       return;
     }
 
@@ -1280,6 +1274,7 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   draw_overlay (self, cr, width, height);
   cairo_destroy (cr);
+  _ps_view_pacer_draw_end (&self->pacer, begin);
 }
 
 static void
@@ -1414,6 +1409,7 @@ ps_thermal_view_class_init (PsThermalViewClass *klass)
 static void
 ps_thermal_view_init (PsThermalView *self)
 {
+  _ps_view_pacer_init (&self->pacer, GTK_WIDGET (self), ps_thermal_view_poll, ps_thermal_view_redraw);
   ps_render_style_init_default (&self->style);
   self->style.selected_cell = -1;
   self->style.hover_cell = -1;
@@ -1454,7 +1450,7 @@ ps_thermal_view_set_runner (PsThermalView *self,
 
   self->runner = runner;
   g_clear_pointer (&self->frame, ps_frame_unref);
-  ps_thermal_view_update_frame (self);
+  ps_thermal_view_poll (GTK_WIDGET (self));
   ps_thermal_view_queue_redraw (self);
 }
 

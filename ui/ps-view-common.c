@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "ps-view-private.h"
 #include "ps-ui-resources.h"
@@ -16,6 +17,174 @@ _ps_view_ensure_resources (void)
   /* referring to the resource links its object (whose constructor
    * registers it) */
   (void) ps_ui_get_resource ();
+}
+
+/* Frame pacing */
+
+#define PACER_BUDGET_US   10000   /* estimated draw time granted per frame */
+#define PACER_CHEAP_US     1500   /* a view this cheap never waits */
+#define PACER_MAX_WAIT        4   /* frames; then it draws whatever the cost */
+
+static GPtrArray *pacers;          /* PsViewPacer*, registered (mapped) views */
+
+static int
+pacer_compare_waited (gconstpointer a,
+                      gconstpointer b)
+{
+  const PsViewPacer *pa = *(PsViewPacer * const *) a;
+  const PsViewPacer *pb = *(PsViewPacer * const *) b;
+
+  /* longest waiting first; stable for equal waits (registration order) */
+  return (int) pb->waited - (int) pa->waited;
+}
+
+/* Once per frame of a frame clock: poll every view on it and grant redraws. */
+static void
+pacer_arbitrate (GdkFrameClock *clock)
+{
+  PsViewPacer *order[32];
+  guint n = 0, i;
+  gint64 used = 0;
+
+  for (i = 0; i < pacers->len && n < G_N_ELEMENTS (order); i++)
+    {
+      PsViewPacer *p = g_ptr_array_index (pacers, i);
+
+      if (gtk_widget_get_frame_clock (p->widget) != clock)
+        continue;
+      if (p->poll (p->widget))
+        p->pending = TRUE;
+      p->granted = FALSE;
+      if (p->pending)
+        order[n++] = p;
+    }
+
+  /* insertion sort keeps registration order among equals */
+  for (i = 1; i < n; i++)
+    {
+      PsViewPacer *p = order[i];
+      guint j = i;
+
+      while (j > 0 && pacer_compare_waited (&order[j - 1], &p) > 0)
+        {
+          order[j] = order[j - 1];
+          j--;
+        }
+      order[j] = p;
+    }
+
+  for (i = 0; i < n; i++)
+    {
+      PsViewPacer *p = order[i];
+
+      if (used == 0 || p->cost_us <= PACER_CHEAP_US ||
+          used + p->cost_us <= PACER_BUDGET_US || p->waited >= PACER_MAX_WAIT)
+        {
+          p->granted = TRUE;
+          used += MAX (p->cost_us, 1);
+        }
+    }
+}
+
+static void
+pacer_redraw (PsViewPacer *pacer)
+{
+  if (pacer->redraw != NULL)
+    pacer->redraw (pacer->widget);
+  else
+    gtk_widget_queue_draw (pacer->widget);
+}
+
+static gboolean
+pacer_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
+{
+  PsViewPacer *pacer = user_data;
+  gint64 counter = gdk_frame_clock_get_frame_counter (clock);
+  static GdkFrameClock *last_clock;
+  static gint64 last_counter = -1;
+
+  /* the first view to tick in a frame arbitrates for all on its clock */
+  if (clock != last_clock || counter != last_counter)
+    {
+      last_clock = clock;
+      last_counter = counter;
+      pacer_arbitrate (clock);
+    }
+
+  if (pacer->granted)
+    {
+      pacer->granted = FALSE;
+      pacer->pending = FALSE;
+      pacer->waited = 0;
+      pacer_redraw (pacer);
+    }
+  else if (pacer->pending)
+    {
+      pacer->waited++;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+void
+_ps_view_pacer_init (PsViewPacer      *pacer,
+                     GtkWidget        *widget,
+                     PsViewPollFunc    poll,
+                     PsViewRedrawFunc  redraw)
+{
+  memset (pacer, 0, sizeof *pacer);
+  pacer->widget = widget;
+  pacer->poll = poll;
+  pacer->redraw = redraw;
+}
+
+void
+_ps_view_pacer_start (PsViewPacer *pacer)
+{
+  if (pacer->tick_id != 0)
+    return;
+
+  if (pacers == NULL)
+    pacers = g_ptr_array_new ();
+  g_ptr_array_add (pacers, pacer);
+  pacer->tick_id = gtk_widget_add_tick_callback (pacer->widget, pacer_tick, pacer, NULL);
+
+  /* a newly shown view draws what there is now */
+  pacer->poll (pacer->widget);
+  pacer->pending = FALSE;
+  pacer->waited = 0;
+  pacer_redraw (pacer);
+}
+
+void
+_ps_view_pacer_stop (PsViewPacer *pacer)
+{
+  if (pacer->tick_id == 0)
+    return;
+
+  gtk_widget_remove_tick_callback (pacer->widget, pacer->tick_id);
+  pacer->tick_id = 0;
+  g_ptr_array_remove (pacers, pacer);
+  pacer->pending = FALSE;
+  pacer->granted = FALSE;
+}
+
+gint64
+_ps_view_pacer_draw_begin (PsViewPacer *pacer)
+{
+  return g_get_monotonic_time ();
+}
+
+void
+_ps_view_pacer_draw_end (PsViewPacer *pacer,
+                         gint64       begin)
+{
+  gint64 cost = g_get_monotonic_time () - begin;
+
+  /* a running mean over about four draws */
+  pacer->cost_us = pacer->cost_us == 0 ? cost : (3 * pacer->cost_us + cost) / 4;
 }
 
 gboolean

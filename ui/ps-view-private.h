@@ -21,6 +21,44 @@ void         _ps_view_ensure_resources  (void);
 gboolean     _ps_view_poll_frame        (PsRunner            *runner,
                                          PsFrame            **frame);
 
+/* Frame pacing shared by the views of a window.
+ *
+ * Each view polls its runner for a new frame on the frame clock. When all of
+ * a window's views have new frames at once (a big pack running fast), drawing
+ * them all in one frame can take longer than a frame; the pacer lets views
+ * take turns instead: once per frame clock frame, every registered view on
+ * that clock is polled, and pending views are granted a redraw, longest
+ * waiting first, while their measured draw costs fit a budget (the first
+ * always does, and a cheap view always does). A view then shows a frame at
+ * most a few display frames old, and the window keeps its frame rate.
+ * Redraws that users cause (zoom, hover, selection) do not go through it. */
+typedef gboolean (*PsViewPollFunc)   (GtkWidget *widget);
+typedef void     (*PsViewRedrawFunc) (GtkWidget *widget);
+
+typedef struct
+{
+  GtkWidget      *widget;
+  PsViewPollFunc  poll;          /* takes a new frame; TRUE if it changed */
+  PsViewRedrawFunc redraw;       /* NULL: gtk_widget_queue_draw */
+  gint64          cost_us;       /* running estimate of one draw */
+  guint           waited;        /* frames waited with a new frame */
+  gboolean        pending;
+  gboolean        granted;
+  guint           tick_id;
+} PsViewPacer;
+
+void         _ps_view_pacer_init        (PsViewPacer         *pacer,
+                                         GtkWidget           *widget,
+                                         PsViewPollFunc       poll,
+                                         PsViewRedrawFunc     redraw);
+/* from map / unmap: adds or removes the tick callback and registration */
+void         _ps_view_pacer_start       (PsViewPacer         *pacer);
+void         _ps_view_pacer_stop        (PsViewPacer         *pacer);
+/* around a draw, to measure its cost */
+gint64       _ps_view_pacer_draw_begin  (PsViewPacer         *pacer);
+void         _ps_view_pacer_draw_end    (PsViewPacer         *pacer,
+                                         gint64               begin);
+
 /* Fits the style's text and background colours to the widget's theme: dark
  * on light by default (the renderers' default, as in exports), light on dark
  * when the theme's text colour is light. */
