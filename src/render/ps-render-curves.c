@@ -682,7 +682,7 @@ draw_time_panels (cairo_t             *cr,
   double gap = round (fs * 0.6);
   double ph;
   Column *cols = _ps_render_scratch (_PS_SCRATCH_CURVES_COLUMNS,
-                                     3 * (gsize) ax->n_cols * sizeof (Column));
+                                     5 * (gsize) ax->n_cols * sizeof (Column));
   gboolean have_data = ax->len > 0 && ax->i1 > ax->i0;
   /* a sample or more per pixel column: draw columns, not a polyline */
   gboolean dense = have_data && (double) (ax->i1 - ax->i0) >= ax->n_cols;
@@ -774,45 +774,78 @@ draw_time_panels (cairo_t             *cr,
             }
           if (n_bins > 0)
             {
-              gboolean started = FALSE;
+              /* the cell's envelope bins, thinned to columns like the
+               * pack series: the envelope as a band, its middle as a line */
+              Column *env = cols + 3 * ax->n_cols, *mid = cols + 4 * ax->n_cols;
+              Summary msum;
+              gsize n_cols_used = 0;
 
-              /* the cell's own envelope, then its middle */
+              memset (&msum, 0, sizeof msum);
+              for (int c = 0; c < ax->n_cols; c++)
+                env[c].n = mid[c].n = 0;
               for (gsize b = 0; b < n_bins; b++)
                 {
-                  double x = ax->x0 + time_x (ax, ct[b]);
-                  double y = panel_y (&p, cmax[b] * d.scale + d.offset);
+                  double x = time_x (ax, ct[b]);
+                  double lo_v = cmin[b] * d.scale + d.offset;
+                  double hi_v = cmax[b] * d.scale + d.offset;
+                  double m = 0.5 * (lo_v + hi_v);
+                  int c;
 
-                  if (!isfinite (cmax[b]))
+                  if (!isfinite (m) || !isfinite (x))
                     continue;
-                  if (!started)
-                    cairo_move_to (cr, x, y);
+                  if (x < 0)
+                    {
+                      msum.has_left = TRUE;
+                      msum.left_x = x;
+                      msum.left_v = m;
+                      continue;
+                    }
+                  if (x > ax->w)
+                    {
+                      if (!msum.has_right)
+                        {
+                          msum.has_right = TRUE;
+                          msum.right_x = x;
+                          msum.right_v = m;
+                        }
+                      continue;
+                    }
+                  c = MIN ((int) floor (x), ax->n_cols - 1);
+                  if (env[c].n == 0)
+                    {
+                      env[c].min = lo_v;
+                      env[c].max = hi_v;
+                      env[c].x = x;
+                      mid[c].first = mid[c].min = mid[c].max = m;
+                      mid[c].x = x;
+                      n_cols_used++;
+                    }
                   else
-                    cairo_line_to (cr, x, y);
-                  started = TRUE;
+                    {
+                      env[c].min = MIN (env[c].min, lo_v);
+                      env[c].max = MAX (env[c].max, hi_v);
+                      mid[c].min = MIN (mid[c].min, m);
+                      mid[c].max = MAX (mid[c].max, m);
+                    }
+                  mid[c].last = m;
+                  env[c].n++;
+                  mid[c].n++;
                 }
-              for (gsize b = n_bins; b-- > 0 && started;)
-                if (isfinite (cmin[b]))
-                  cairo_line_to (cr, ax->x0 + time_x (ax, ct[b]),
-                                 panel_y (&p, cmin[b] * d.scale + d.offset));
+              band_path (cr, ax, &p, env, env);
               set_rgb (cr, col_cell, 0.2);
               cairo_fill (cr);
-              started = FALSE;
-              for (gsize b = 0; b < n_bins; b++)
-                {
-                  double x = ax->x0 + time_x (ax, ct[b]);
-                  double v = 0.5 * ((double) cmin[b] + cmax[b]) * d.scale + d.offset;
-
-                  if (!isfinite (v))
-                    continue;
-                  if (!started)
-                    cairo_move_to (cr, x, panel_y (&p, v));
-                  else
-                    cairo_line_to (cr, x, panel_y (&p, v));
-                  started = TRUE;
-                }
               set_rgb (cr, col_cell, 1.0);
-              cairo_set_line_width (cr, 1.4);
-              cairo_stroke (cr);
+              if (n_cols_used >= (gsize) ax->n_cols * 3 / 4)
+                {
+                  column_boxes (cr, ax, &p, mid);
+                  cairo_fill (cr);
+                }
+              else
+                {
+                  line_path (cr, ax, &p, mid, &msum);
+                  cairo_set_line_width (cr, 1.4);
+                  cairo_stroke (cr);
+                }
             }
         }
       cairo_restore (cr);
