@@ -666,24 +666,31 @@ test_layout_raster_matches_vector (void)
   g_autoptr(PsPack) pouch = make_pack_pouch ();
   PsPack *packs[] = { big, pouch };
 
-  for (guint k = 0; k < G_N_ELEMENTS (packs); k++)
+  /* at 1x and on a HiDPI (device scale 2) surface */
+  for (guint k = 0; k < 2 * G_N_ELEMENTS (packs); k++)
     {
-      g_autoptr(PsFrame) frame = make_frame (packs[k], 0.3);
+      g_autoptr(PsFrame) frame = make_frame (packs[k % 2], 0.3);
       PsRenderStyle style;
+      double ds = k < 2 ? 1.0 : 2.0;
       const int w = 800, h = 500;
       cairo_surface_t *a = render_surface (w, h), *b = render_surface (w, h);
       cairo_t *cr;
       gsize n_diff = 0;
 
+      cairo_surface_set_device_scale (a, ds, ds);
+      cairo_surface_set_device_scale (b, ds, ds);
       style_for_tests (&style);
       style.zoom = 1.7;
       style.pan_x = 31.0;
+      /* HiDPI also with the offset a parent widget applies */
       cr = cairo_create (a);
-      ps_render_layout (cr, frame, &style, w, h);
+      cairo_translate (cr, 17.0 * (ds - 1), 9.0 * (ds - 1));
+      ps_render_layout (cr, frame, &style, w / ds, h / ds);
       cairo_destroy (cr);
       style.vector_only = TRUE;
       cr = cairo_create (b);
-      ps_render_layout (cr, frame, &style, w, h);
+      cairo_translate (cr, 17.0 * (ds - 1), 9.0 * (ds - 1));
+      ps_render_layout (cr, frame, &style, w / ds, h / ds);
       cairo_destroy (cr);
       for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)

@@ -557,7 +557,8 @@ ps_render_thermal (cairo_t             *cr,
 
   pack = frame ? frame->pack : NULL;
   if (pack == NULL || frame->n_cells == 0 || frame->n_cells != pack->n_cells ||
-      pack->cell_x == NULL || frame->cell_temp_k == NULL)
+      pack->cell_x == NULL || pack->cell_y == NULL || pack->cell_w == NULL ||
+      pack->cell_h == NULL || frame->cell_temp_k == NULL)
     {
       _ps_render_set_font (cr, style, 1.0, FALSE);
       _ps_render_set_rgba (cr, style->fg, 0.7);
