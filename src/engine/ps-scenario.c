@@ -781,7 +781,9 @@ scenario_from_root (JsonNode    *root_node,
     return NULL;
 
   /* defaults that depend on the pack, then the preset's scenario, then ours */
-  settings.cooling_enabled = pack->cooling == PS_COOLING_COLD_PLATE;
+  /* the pack's own cooling (air convection or the cold plate) works unless a
+   * scenario says it has failed or is switched off */
+  settings.cooling_enabled = TRUE;
   settings.name = g_strdup (pack->name);
 
   if (pack->preset_scenario != NULL)
