@@ -352,6 +352,16 @@ ps_screenshot_run (GtkApplication            *application,
           return fail (error);
         }
       ps_runner_run_until (ps_window_get_runner (win), options->run_s);
+
+      /* the cell inspector shows the hottest cell, the one a person would
+       * look at first (deterministic: it follows from the run) */
+      {
+        g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (win));
+
+        if (frame != NULL && frame->n_cells > 0)
+          ps_pack_view_set_selected_cell (PS_PACK_VIEW (ps_window_get_view (win, PS_WINDOW_VIEW_LAYOUT)),
+                                          frame->cell_temp_max_idx);
+      }
       target = window;
     }
   else

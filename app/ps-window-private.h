@@ -31,7 +31,8 @@ struct _PsWindow
   GtkAdjustment        *ambient_adjustment;
   GtkSwitch            *cooling_switch;
   GtkLabel             *status_label;
-  GtkGrid              *views_grid;
+  GtkPaned             *views_paned;
+  GtkWidget            *maps_box;
   GtkWidget            *layout_card;
   GtkWidget            *curves_card;
   GtkWidget            *thermal_card;

@@ -96,12 +96,13 @@ format_temp (PsWindow *self,
   return g_strdup_printf ("%.1f °C", temp_k - 273.15);
 }
 
+/* kilowatts, but a single cell's few watts in watts */
 static char *
 format_power (PsWindow *self,
               double    power_w)
 {
-  if (self->power_unit == PS_POWER_UNIT_WATT)
-    return g_strdup_printf ("%.0f W", power_w);
+  if (self->power_unit == PS_POWER_UNIT_WATT || fabs (power_w) < 1000.0)
+    return g_strdup_printf (fabs (power_w) < 100.0 ? "%.2f W" : "%.0f W", power_w);
   return g_strdup_printf ("%.2f kW", power_w / 1000.0);
 }
 
@@ -109,8 +110,8 @@ static char *
 format_energy (PsWindow *self,
                double    energy_wh)
 {
-  if (self->power_unit == PS_POWER_UNIT_WATT)
-    return g_strdup_printf ("%.0f Wh", energy_wh);
+  if (self->power_unit == PS_POWER_UNIT_WATT || fabs (energy_wh) < 1000.0)
+    return g_strdup_printf (fabs (energy_wh) < 100.0 ? "%.2f Wh" : "%.0f Wh", energy_wh);
   return g_strdup_printf ("%.2f kWh", energy_wh / 1000.0);
 }
 
@@ -129,9 +130,9 @@ describe_cell (const PsPack *pack,
   if (pack->group_module != NULL && group < pack->n_series &&
       (module = pack->group_module[group]) < pack->n_modules &&
       pack->module_name != NULL && pack->module_name[module] != NULL)
-    return g_strdup_printf ("#%u (group %u, %s)", cell, group + 1, pack->module_name[module]);
+    return g_strdup_printf ("#%u, %s", cell, pack->module_name[module]);
 
-  return g_strdup_printf ("#%u (group %u)", cell, group + 1);
+  return g_strdup_printf ("#%u, group %u", cell, group + 1);
 }
 
 static void
@@ -152,11 +153,11 @@ ps_window_update_summary (PsWindow      *self,
   format_clock (clock, sizeof clock, frame->time_s);
   gtk_label_set_label (self->clock_label, clock);
 
-  s = g_strdup_printf ("%.1f V", frame->pack_voltage_v);
+  s = g_strdup_printf (frame->pack_voltage_v < 20.0 ? "%.3f V" : "%.1f V", frame->pack_voltage_v);
   set_row (self, ROW_VOLTAGE, s);
   g_free (s);
 
-  s = g_strdup_printf ("%.1f A", frame->pack_current_a);
+  s = g_strdup_printf (fabs (frame->pack_current_a) < 20.0 ? "%.2f A" : "%.1f A", frame->pack_current_a);
   set_row (self, ROW_CURRENT, s);
   g_free (s);
 
@@ -164,7 +165,7 @@ ps_window_update_summary (PsWindow      *self,
   set_row (self, ROW_POWER, s);
   g_free (s);
 
-  s = g_strdup_printf ("%.1f %%  (cells %.1f–%.1f %%)",
+  s = g_strdup_printf ("%.1f %%  (%.1f–%.1f)",
                        100.0 * frame->pack_soc,
                        100.0 * frame->cell_soc_min,
                        100.0 * frame->cell_soc_max);
@@ -429,6 +430,7 @@ on_pack_view_quantity (PsWindow *self)
 }
 
 static const guint curves_of_row[] = {
+  PS_CURVE_VOLTAGE | PS_CURVE_SOC | PS_CURVE_TEMPERATURE,
   PS_CURVE_ALL_TIME,
   PS_CURVE_VOLTAGE,
   PS_CURVE_CURRENT,
@@ -667,6 +669,7 @@ ps_window_set_enlarged_view (PsWindow     *self,
                           view == PS_WINDOW_VIEW_NONE || view == PS_WINDOW_VIEW_CURVES);
   gtk_widget_set_visible (self->thermal_card,
                           view == PS_WINDOW_VIEW_NONE || view == PS_WINDOW_VIEW_THERMAL);
+  gtk_widget_set_visible (self->maps_box, view != PS_WINDOW_VIEW_CURVES);
   ps_window_update_enlarge_buttons (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENLARGED_VIEW]);
 }
@@ -878,6 +881,12 @@ ps_window_build_summary (PsWindow *self)
       gtk_label_set_xalign (GTK_LABEL (title), 0.0);
       gtk_widget_add_css_class (title, "dim-label");
       gtk_label_set_xalign (GTK_LABEL (value), 0.0);
+      if (i == ROW_STEP)
+        {
+          gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+          gtk_label_set_lines (GTK_LABEL (value), 2);
+        }
       gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
       gtk_label_set_selectable (GTK_LABEL (value), FALSE);
       gtk_widget_set_hexpand (value, TRUE);
@@ -1052,7 +1061,8 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, ambient_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, cooling_switch);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, status_label);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, views_grid);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, views_paned);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, maps_box);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, layout_card);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, curves_card);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, thermal_card);
@@ -1083,6 +1093,9 @@ ps_window_init (PsWindow *self)
   self->temp_unit = PS_TEMP_UNIT_CELSIUS;
   self->power_unit = PS_POWER_UNIT_KILOWATT;
   self->last_serial = G_MAXUINT64;
+  /* the template's actionables read the property actions' state already */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
 
   ps_window_build_summary (self);
   ps_window_build_preset_menu (self);
@@ -1113,6 +1126,7 @@ ps_window_init (PsWindow *self)
                             G_CALLBACK (on_inspector_cell), self);
 
   on_pack_view_quantity (self);
+  on_curves_selected (self);
 
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), ps_window_tick, NULL, NULL);
 
