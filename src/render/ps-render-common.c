@@ -56,7 +56,7 @@ _ps_render_scratch (PsScratchSlot slot,
       gsize n = MAX (n_bytes, s->size[slot] + s->size[slot] / 2);
 
       g_free (s->buf[slot]);
-      s->buf[slot] = g_malloc (n);
+      s->buf[slot] = g_malloc0 (n);
       s->size[slot] = n;
     }
   return s->buf[slot];

@@ -327,6 +327,32 @@ column_boxes (cairo_t        *cr,
     }
 }
 
+/* The same band for dense data, as one pixel-aligned box per column (no
+ * anti-aliasing needed, and far cheaper than a polygon of thousands of
+ * vertices) */
+static void
+band_boxes (cairo_t        *cr,
+            const TimeAxis *ax,
+            const Panel    *p,
+            const Column   *lo,
+            const Column   *hi)
+{
+  double x0 = round (ax->x0);
+
+  cairo_new_path (cr);
+  for (int c = 0; c < ax->n_cols; c++)
+    {
+      double y_top, y_bottom;
+
+      if (hi[c].n == 0 || lo[c].n == 0)
+        continue;
+      y_top = round (panel_y (p, hi[c].max));
+      y_bottom = round (panel_y (p, lo[c].min));
+      if (y_bottom > y_top)
+        cairo_rectangle (cr, x0 + c, y_top, 1.0, y_bottom - y_top);
+    }
+}
+
 /* The band between the lowest of lo and the highest of hi per column */
 static void
 band_path (cairo_t        *cr,
@@ -753,7 +779,10 @@ draw_time_panels (cairo_t             *cr,
         {
           if (d.band && d.n_series >= 2)
             {
-              band_path (cr, ax, &p, cols, cols + (d.n_series - 1) * ax->n_cols);
+              if (dense)
+                band_boxes (cr, ax, &p, cols, cols + (d.n_series - 1) * ax->n_cols);
+              else
+                band_path (cr, ax, &p, cols, cols + (d.n_series - 1) * ax->n_cols);
               set_rgb (cr, d.s[d.n_series - 1].colour, 0.18);
               cairo_fill (cr);
             }
@@ -831,7 +860,10 @@ draw_time_panels (cairo_t             *cr,
                   env[c].n++;
                   mid[c].n++;
                 }
-              band_path (cr, ax, &p, env, env);
+              if (n_cols_used >= (gsize) ax->n_cols * 3 / 4)
+                band_boxes (cr, ax, &p, env, env);
+              else
+                band_path (cr, ax, &p, env, env);
               set_rgb (cr, col_cell, 0.2);
               cairo_fill (cr);
               set_rgb (cr, col_cell, 1.0);

@@ -421,12 +421,11 @@ mul_div_255 (guint x,
 }
 
 static inline void
-blend_pixel (guint32 *p,
-             guint32  colour,
-             double   a)
+blend_pixel_u8 (guint32 *p,
+                guint32  colour,
+                guint    ai)
 {
   guint32 d = *p;
-  guint ai = (guint) (a * 255.0 + 0.5);
   guint inv = 255 - ai;
 
   if (ai == 0)
@@ -436,11 +435,115 @@ blend_pixel (guint32 *p,
       *p = 0xff000000u | colour;
       return;
     }
-  /* premultiplied OVER with an opaque source of alpha a */
+  /* premultiplied OVER with an opaque source of alpha ai / 255 */
   *p = ((ai + mul_div_255 ((d >> 24) & 0xff, inv)) << 24) |
        ((mul_div_255 ((colour >> 16) & 0xff, ai) + mul_div_255 ((d >> 16) & 0xff, inv)) << 16) |
        ((mul_div_255 ((colour >> 8) & 0xff, ai) + mul_div_255 ((d >> 8) & 0xff, inv)) << 8) |
        (mul_div_255 (colour & 0xff, ai) + mul_div_255 (d & 0xff, inv));
+}
+
+static inline void
+blend_pixel (guint32 *p,
+             guint32  colour,
+             double   a)
+{
+  blend_pixel_u8 (p, colour, (guint) (a * 255.0 + 0.5));
+}
+
+/* Coverage stamps of one disc radius at STAMP_PHASES x STAMP_PHASES
+ * sub-pixel positions of its centre: most packs have cells of one size, so
+ * each cell is then a table walk (no square roots); an 1/8 px position step
+ * is invisible. Kept per thread, rebuilt when the radius changes. */
+#define STAMP_PHASES   8
+#define STAMP_MAX_HALF 16
+
+typedef struct
+{
+  double  radius;        /* buffer pixels */
+  int     half;          /* stamp covers [-half, half] pixels around the base */
+  int     size;          /* 2 * half + 1 */
+  guint8  cov[];         /* [phase_y][phase_x][size][size] */
+} DiscStamps;
+
+static const DiscStamps *
+disc_stamps (double radius)
+{
+  int half = (int) ceil (radius + 1.0);
+  int size = 2 * half + 1;
+  gsize n = (gsize) STAMP_PHASES * STAMP_PHASES * size * size;
+  DiscStamps *st;
+
+  if (half > STAMP_MAX_HALF)
+    return NULL;
+  st = _ps_render_scratch (_PS_SCRATCH_LAYOUT_STAMPS, sizeof (DiscStamps) + n);
+  if (st->radius == radius && st->half == half)
+    return st;
+
+  st->radius = radius;
+  st->half = half;
+  st->size = size;
+  for (int fy = 0; fy < STAMP_PHASES; fy++)
+    for (int fx = 0; fx < STAMP_PHASES; fx++)
+      {
+        guint8 *c = st->cov + ((gsize) fy * STAMP_PHASES + fx) * size * size;
+        /* the centre's offset inside its base pixel */
+        double ox = (fx + 0.5) / STAMP_PHASES, oy = (fy + 0.5) / STAMP_PHASES;
+
+        for (int v = 0; v < size; v++)
+          for (int u = 0; u < size; u++)
+            {
+              double px = u - half + 0.5 - ox, py = v - half + 0.5 - oy;
+              double a = radius + 0.5 - sqrt (px * px + py * py);
+
+              c[v * size + u] = (guint8) (CLAMP (a, 0.0, 1.0) * 255.0 + 0.5);
+            }
+      }
+  return st;
+}
+
+static void
+stamp_disc (guint32          *data,
+            int               stride,
+            int               ow,
+            int               oh,
+            const DiscStamps *st,
+            double            cx,
+            double            cy,
+            guint32           colour)
+{
+  int bx = (int) floor (cx), by = (int) floor (cy);
+  int fx = CLAMP ((int) ((cx - bx) * STAMP_PHASES), 0, STAMP_PHASES - 1);
+  int fy = CLAMP ((int) ((cy - by) * STAMP_PHASES), 0, STAMP_PHASES - 1);
+  const guint8 *c = st->cov + ((gsize) fy * STAMP_PHASES + fx) * st->size * st->size;
+  guint32 solid = 0xff000000u | colour;
+
+  for (int v = 0; v < st->size; v++)
+    {
+      int y = by - st->half + v;
+      guint32 *row;
+
+      if (y < 0 || y >= oh)
+        continue;
+      row = data + (gsize) y * stride;
+      for (int u = 0; u < st->size; u++)
+        {
+          int x = bx - st->half + u;
+          guint a = c[v * st->size + u];
+
+          if (a == 0 || x < 0 || x >= ow)
+            continue;
+          if (a == 255 || row[x] == 0)
+            {
+              /* alone on an empty pixel: premultiplied colour at alpha a */
+              row[x] = a == 255 ? solid
+                                : (a << 24) | (mul_div_255 ((colour >> 16) & 0xff, a) << 16) |
+                                  (mul_div_255 ((colour >> 8) & 0xff, a) << 8) |
+                                  mul_div_255 (colour & 0xff, a);
+              continue;
+            }
+          blend_pixel_u8 (&row[x], colour, a);
+        }
+    }
 }
 
 static gboolean
@@ -455,6 +558,7 @@ raster_cells (cairo_t               *cr,
   cairo_surface_t *img;
   guint32 *data;
   gboolean round_cells = pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL;
+  const DiscStamps *stamps = NULL;
 
   if (!raster_target (cr, &s, &dx, &dy, &ds))
     return FALSE;
@@ -494,6 +598,18 @@ raster_cells (cairo_t               *cr,
           double in = cell_inset (MIN (w, h));
           hx = 0.5 * MAX (w - 2 * in, 0.6) * k;
           hy = 0.5 * MAX (h - 2 * in, 0.6) * k;
+        }
+
+      if (round_cells)
+        {
+          if (stamps == NULL || stamps->radius != hx)
+            stamps = disc_stamps (hx);
+          if (stamps != NULL)
+            {
+              if (cx + hx + 1 >= 0 && cx - hx - 1 < ow && cy + hx + 1 >= 0 && cy - hx - 1 < oh)
+                stamp_disc (data, stride, ow, oh, stamps, cx, cy, colour);
+              continue;
+            }
         }
 
       x0 = MAX ((int) floor (cx - hx - 1), 0);
