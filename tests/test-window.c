@@ -941,7 +941,7 @@ test_screenshot_gl_disable (void)
 
   {
     const char *args[] = { "--screenshot", path, "--scenario", "leaf-2011",
-                           "--run", "900", "--size", "1024x640", "--view", "window", NULL };
+                           "--run", "900", "--size", "1152x720", "--view", "window", NULL };
 
     run_packscope (args, "gl-disable", &status, &err);
     g_test_message ("stderr: %s", err);
@@ -950,16 +950,16 @@ test_screenshot_gl_disable (void)
 
   texture = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, 1024);
-  g_assert_cmpint (gdk_texture_get_height (texture), ==, 640);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 1152);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 720);
   {
     Pixels px;
     RegionStats s;
-    graphene_rect_t all = GRAPHENE_RECT_INIT (0, 0, 1024, 640);
+    graphene_rect_t all = GRAPHENE_RECT_INIT (0, 0, 1152, 720);
 
-    px.width = 1024;
-    px.height = 640;
-    px.stride = 1024 * 4;
+    px.width = 1152;
+    px.height = 720;
+    px.stride = 1152 * 4;
     px.data = g_malloc (px.stride * px.height);
     gdk_texture_download (texture, px.data, px.stride);
     region_stats (&px, &all, &s);
