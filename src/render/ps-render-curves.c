@@ -287,6 +287,42 @@ line_path (cairo_t        *cr,
     cairo_line_to (cr, ax->x0 + sum->right_x, panel_y (p, sum->right_v));
 }
 
+/* Adds a w x h box, merged with the pending one when they continue the
+ * same span: runs of equal columns (flat stretches) become one rectangle */
+typedef struct
+{
+  double x, y, w, h;
+} PendingBox;
+
+static inline void
+push_box (cairo_t    *cr,
+          PendingBox *pb,
+          double      x,
+          double      y,
+          double      h)
+{
+  if (pb->w > 0 && pb->x + pb->w == x && pb->y == y && pb->h == h)
+    {
+      pb->w += 1.0;
+      return;
+    }
+  if (pb->w > 0)
+    cairo_rectangle (cr, pb->x, pb->y, pb->w, pb->h);
+  pb->x = x;
+  pb->y = y;
+  pb->w = 1.0;
+  pb->h = h;
+}
+
+static inline void
+flush_box (cairo_t    *cr,
+           PendingBox *pb)
+{
+  if (pb->w > 0)
+    cairo_rectangle (cr, pb->x, pb->y, pb->w, pb->h);
+  pb->w = 0;
+}
+
 /* Dense data (a sample or more per column): each column a pixel-aligned
  * bar over the values in it, joined to the previous column's last value.
  * That is exactly what a 1 px min/max line looks like, and cairo fills
@@ -300,6 +336,7 @@ column_boxes (cairo_t        *cr,
   gboolean have_prev = FALSE;
   double prev_last = 0.0;
   double x0 = round (ax->x0);
+  PendingBox pb = { 0 };
 
   cairo_new_path (cr);
   for (int c = 0; c < ax->n_cols; c++)
@@ -321,10 +358,11 @@ column_boxes (cairo_t        *cr,
       y_bottom = round (panel_y (p, lo) + 0.8);
       if (y_bottom < y_top + 2)
         y_bottom = y_top + 2;
-      cairo_rectangle (cr, x0 + c, y_top, 1.0, y_bottom - y_top);
+      push_box (cr, &pb, x0 + c, y_top, y_bottom - y_top);
       prev_last = col->last;
       have_prev = TRUE;
     }
+  flush_box (cr, &pb);
 }
 
 /* The same band for dense data, as one pixel-aligned box per column (no
@@ -338,6 +376,7 @@ band_boxes (cairo_t        *cr,
             const Column   *hi)
 {
   double x0 = round (ax->x0);
+  PendingBox pb = { 0 };
 
   cairo_new_path (cr);
   for (int c = 0; c < ax->n_cols; c++)
@@ -349,8 +388,9 @@ band_boxes (cairo_t        *cr,
       y_top = round (panel_y (p, hi[c].max));
       y_bottom = round (panel_y (p, lo[c].min));
       if (y_bottom > y_top)
-        cairo_rectangle (cr, x0 + c, y_top, 1.0, y_bottom - y_top);
+        push_box (cr, &pb, x0 + c, y_top, y_bottom - y_top);
     }
+  flush_box (cr, &pb);
 }
 
 /* The band between the lowest of lo and the highest of hi per column */
