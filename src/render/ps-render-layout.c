@@ -410,14 +410,18 @@ raster_target (cairo_t *cr,
   return TRUE;
 }
 
-/* x * a / 255, rounded, without a division */
-static inline guint
-mul_div_255 (guint x,
-             guint a)
+/* All four channels of a premultiplied pixel times a / 255, two channels
+ * per multiplication */
+static inline guint32
+scale_pixel (guint32 p,
+             guint   a)
 {
-  guint t = x * a + 128;
+  guint32 rb = (p & 0x00ff00ffu) * a + 0x00800080u;
+  guint32 ag = ((p >> 8) & 0x00ff00ffu) * a + 0x00800080u;
 
-  return (t + (t >> 8)) >> 8;
+  rb = ((rb + ((rb >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
+  ag = (ag + ((ag >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
+  return rb | ag;
 }
 
 static inline void
@@ -425,9 +429,6 @@ blend_pixel_u8 (guint32 *p,
                 guint32  colour,
                 guint    ai)
 {
-  guint32 d = *p;
-  guint inv = 255 - ai;
-
   if (ai == 0)
     return;
   if (ai == 255)
@@ -435,11 +436,9 @@ blend_pixel_u8 (guint32 *p,
       *p = 0xff000000u | colour;
       return;
     }
-  /* premultiplied OVER with an opaque source of alpha ai / 255 */
-  *p = ((ai + mul_div_255 ((d >> 24) & 0xff, inv)) << 24) |
-       ((mul_div_255 ((colour >> 16) & 0xff, ai) + mul_div_255 ((d >> 16) & 0xff, inv)) << 16) |
-       ((mul_div_255 ((colour >> 8) & 0xff, ai) + mul_div_255 ((d >> 8) & 0xff, inv)) << 8) |
-       (mul_div_255 (colour & 0xff, ai) + mul_div_255 (d & 0xff, inv));
+  /* premultiplied OVER with an opaque source of alpha ai / 255 (the two
+   * rounded terms of a channel never sum past 255) */
+  *p = scale_pixel (0xff000000u | colour, ai) + scale_pixel (*p, 255 - ai);
 }
 
 static inline void
@@ -535,10 +534,7 @@ stamp_disc (guint32          *data,
           if (a == 255 || row[x] == 0)
             {
               /* alone on an empty pixel: premultiplied colour at alpha a */
-              row[x] = a == 255 ? solid
-                                : (a << 24) | (mul_div_255 ((colour >> 16) & 0xff, a) << 16) |
-                                  (mul_div_255 ((colour >> 8) & 0xff, a) << 8) |
-                                  mul_div_255 (colour & 0xff, a);
+              row[x] = a == 255 ? solid : scale_pixel (solid, a);
               continue;
             }
           blend_pixel_u8 (&row[x], colour, a);
