@@ -562,6 +562,45 @@ test_thermal_view_matches_cairo (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Moving the view to another window unrealizes it (GL objects deleted with
+ * their context current) and realizes it again: it must draw as before. */
+static void
+test_thermal_view_rerealize (void)
+{
+  g_autoptr(PsRunner) runner = NULL;
+  cairo_surface_t *first, *second;
+  GtkWidget *window, *view;
+  gboolean gl;
+  DiffStats st;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 900.0);
+  view = ps_thermal_view_new ();
+  g_object_ref_sink (view);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), runner);
+  window = window_show (view);
+  gl = ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view));
+  first = capture (view);
+
+  gtk_window_set_child (GTK_WINDOW (window), NULL);
+  g_assert_false (gtk_widget_get_realized (view));
+  g_assert_false (ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = window_show (view);
+  g_assert_cmpint (ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)), ==, gl);
+  second = capture (view);
+  diff_images (first, second, &st);
+  g_assert_cmpfloat (st.mean, <, 0.5);
+
+  cairo_surface_destroy (first);
+  cairo_surface_destroy (second);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (view);
+}
+
 /* With GDK_DEBUG=gl-disable the view falls back to cairo and still draws. */
 static void
 test_thermal_view_gl_disabled (void)
@@ -763,6 +802,7 @@ main (int   argc,
   g_test_add_func ("/ui/widgets/pack-view/selection-and-zoom", test_pack_view_selection_and_zoom);
   g_test_add_func ("/ui/widgets/thermal-view/matches-cairo", test_thermal_view_matches_cairo);
   g_test_add_func ("/ui/widgets/thermal-view/gl-disabled", test_thermal_view_gl_disabled);
+  g_test_add_func ("/ui/widgets/thermal-view/rerealize", test_thermal_view_rerealize);
   g_test_add_func ("/ui/widgets/curve-view/draws", test_curve_view_draws);
   g_test_add_func ("/ui/widgets/cell-inspector/shows-cell", test_cell_inspector_shows_cell);
   g_test_add_func ("/ui/widgets/pack-view/tooltip-text", test_tooltip_text);
