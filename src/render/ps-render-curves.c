@@ -479,8 +479,7 @@ static void
 draw_panel_frame (cairo_t             *cr,
                   const PsRenderStyle *style,
                   const TimeAxis      *ax,
-                  Panel               *p,
-                  const char          *unit)
+                  Panel               *p)
 {
   double fs = font_size (style);
   int decimals = _ps_render_step_decimals (p->step);
@@ -523,8 +522,6 @@ draw_panel_frame (cairo_t             *cr,
       _ps_render_text (cr, ax->x0 - 5, y, 1.0,
                        k == 0 ? 1.0 : (k == n ? 0.0 : 0.5), label);
     }
-  /* unit above the labels */
-  (void) unit;
 
   /* box */
   cairo_rectangle (cr, round (ax->x0) + 0.5, round (p->y) + 0.5,
@@ -808,7 +805,7 @@ draw_time_panels (cairo_t             *cr,
       p.step = _ps_render_nice_range (&p.v0, &p.v1, d.min_span,
                                       MAX (2, (int) (p.h / (fs * 1.8))));
 
-      draw_panel_frame (cr, style, ax, &p, d.unit);
+      draw_panel_frame (cr, style, ax, &p);
       draw_time_grid (cr, style, ax, p.y, p.y + p.h, k + 1 == n_panels);
 
       cairo_save (cr);
@@ -1122,7 +1119,7 @@ draw_discharge (cairo_t             *cr,
 
     fake.x0 = px;
     fake.w = pw;
-    draw_panel_frame (cr, style, &fake, &p, "V");
+    draw_panel_frame (cr, style, &fake, &p);
   }
 
   /* x grid and labels in Ah */
