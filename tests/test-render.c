@@ -105,10 +105,9 @@ make_pack_t (void)
           {
             /* stem: rows from the top down, columns 0, 1 */
             guint row = (g - 4) * 2 + p / 2;
-            x = 0.066 + margin - 0.006 + 0.5 * pitch + (p % 2) * pitch;
-            y = 0.074 - 0.5 * pitch - row * pitch + 0.0;
-            x = 0.066 + 0.0 + 0.5 * pitch + (p % 2) * pitch;
-            y = 0.068 - 0.5 * pitch - (row % 4) * pitch + 0.0;
+
+            x = 0.066 + 0.5 * pitch + (p % 2) * pitch;
+            y = 0.068 - 0.5 * pitch - row * pitch;
           }
         pack->cell_x[c] = x;
         pack->cell_y[c] = y;
