@@ -73,7 +73,7 @@ window_show (GtkWidget *widget)
 
   clock = gtk_widget_get_frame_clock (window);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (n_paints < 3 && g_get_monotonic_time () < deadline)
     {
       gtk_widget_queue_draw (window);
@@ -745,6 +745,143 @@ test_tooltip_text (void)
   g_assert_cmpstr (text, ==, "");
 }
 
+/* The view's event controller of a type (the gestures are driven by
+ * emitting their signals, as GTK does for real input). */
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+test_pack_view_gestures (void)
+{
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  GtkEventController *motion, *scroll, *drag, *click;
+  const PsRenderStyle *style;
+  PsViewTransform before, after;
+  GtkWidget *window, *view;
+  double vx, vy, px, py;
+  gboolean handled = FALSE;
+  guint cell;
+  int w, h;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 300.0);
+  frame = ps_runner_dup_frame (runner);
+  view = ps_pack_view_new ();
+  ps_pack_view_set_runner (PS_PACK_VIEW (view), runner);
+  window = window_show (view);
+  style = ps_pack_view_get_style (PS_PACK_VIEW (view));
+  w = gtk_widget_get_width (view);
+  h = gtk_widget_get_height (view);
+
+  motion = find_controller (view, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  scroll = find_controller (view, GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  drag = find_controller (view, GTK_TYPE_GESTURE_DRAG);
+  click = find_controller (view, GTK_TYPE_GESTURE_CLICK);
+
+  /* hover, then a click, on one cell's centre */
+  cell = frame->n_cells / 2 + 1;
+  ps_render_view_transform (frame->pack, style, w, h, &before);
+  vx = before.offset_x + before.scale * frame->pack->cell_x[cell];
+  vy = before.offset_y - before.scale * frame->pack->cell_y[cell];
+  g_signal_emit_by_name (motion, "motion", vx, vy);
+  g_assert_cmpint (style->hover_cell, ==, cell);
+  g_signal_emit_by_name (drag, "drag-begin", vx, vy);
+  g_signal_emit_by_name (click, "pressed", 1, vx, vy);
+  g_signal_emit_by_name (click, "released", 1, vx, vy);
+  g_assert_cmpint (ps_pack_view_get_selected_cell (PS_PACK_VIEW (view)), ==, cell);
+
+  /* the wheel zooms about the pointer */
+  px = (vx - before.offset_x) / before.scale;
+  py = (before.offset_y - vy) / before.scale;
+  g_signal_emit_by_name (scroll, "scroll", 0.0, -2.0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpfloat (ps_pack_view_get_zoom (PS_PACK_VIEW (view)), >, 1.2);
+  ps_render_view_transform (frame->pack, style, w, h, &after);
+  g_assert_cmpfloat_with_epsilon (after.offset_x + after.scale * px, vx, 0.05);
+  g_assert_cmpfloat_with_epsilon (after.offset_y - after.scale * py, vy, 0.05);
+
+  /* a drag pans by its offset, and its release selects nothing */
+  g_signal_emit_by_name (drag, "drag-begin", 10.0, 10.0);
+  g_signal_emit_by_name (drag, "drag-update", 40.0, -25.0);
+  ps_render_view_transform (frame->pack, style, w, h, &before);
+  g_assert_cmpfloat_with_epsilon (before.offset_x - after.offset_x, 40.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (before.offset_y - after.offset_y, -25.0, 1e-6);
+  g_signal_emit_by_name (click, "released", 1, 50.0, -15.0);
+  g_assert_cmpint (ps_pack_view_get_selected_cell (PS_PACK_VIEW (view)), ==, cell);
+
+  /* a double-click resets the view; leaving clears the hover */
+  g_signal_emit_by_name (click, "pressed", 2, vx, vy);
+  g_assert_cmpfloat (ps_pack_view_get_zoom (PS_PACK_VIEW (view)), ==, 1.0);
+  g_assert_cmpfloat (style->pan_x, ==, 0.0);
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_cmpint (style->hover_cell, ==, -1);
+
+  ps_pack_view_set_runner (PS_PACK_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_curve_view_gestures (void)
+{
+  g_autoptr(PsRunner) runner = NULL;
+  GtkEventController *motion, *click;
+  const PsRenderStyle *style;
+  GtkWidget *window, *view;
+  int w, h;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 900.0);
+  view = ps_curve_view_new ();
+  ps_curve_view_set_runner (PS_CURVE_VIEW (view), runner);
+  window = window_show (view);
+  style = ps_curve_view_get_style (PS_CURVE_VIEW (view));
+  w = gtk_widget_get_width (view);
+  h = gtk_widget_get_height (view);
+
+  motion = find_controller (view, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  click = find_controller (view, GTK_TYPE_GESTURE_CLICK);
+
+  /* entering under a resting pointer is not inspecting */
+  g_signal_emit_by_name (motion, "enter", w / 2.0, h / 2.0);
+  g_signal_emit_by_name (motion, "motion", w / 2.0, h / 2.0);
+  g_assert_true (ps_curve_view_get_follow (PS_CURVE_VIEW (view)));
+
+  /* moving over the plot stops following and shows the cursor there */
+  g_signal_emit_by_name (motion, "motion", w / 2.0 + 20, h / 2.0);
+  g_assert_false (ps_curve_view_get_follow (PS_CURVE_VIEW (view)));
+  g_assert_cmpfloat (style->time_end_s, >, 0.0);
+  g_assert_cmpfloat (style->cursor_time_s, >, 0.0);
+  g_assert_cmpfloat (style->cursor_time_s, <, style->time_end_s);
+
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_cmpfloat (style->cursor_time_s, <, 0.0);
+
+  /* a double-click follows again */
+  g_signal_emit_by_name (click, "pressed", 2, w / 2.0, h / 2.0);
+  g_assert_true (ps_curve_view_get_follow (PS_CURVE_VIEW (view)));
+  g_assert_cmpfloat (style->time_end_s, <, 0.0);
+
+  ps_curve_view_set_runner (PS_CURVE_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Views let go of a runner: after set_runner (NULL) the runner can be freed
  * and the views draw their empty state. */
 static void
@@ -806,6 +943,8 @@ main (int   argc,
   g_test_add_func ("/ui/widgets/curve-view/draws", test_curve_view_draws);
   g_test_add_func ("/ui/widgets/cell-inspector/shows-cell", test_cell_inspector_shows_cell);
   g_test_add_func ("/ui/widgets/pack-view/tooltip-text", test_tooltip_text);
+  g_test_add_func ("/ui/widgets/pack-view/gestures", test_pack_view_gestures);
+  g_test_add_func ("/ui/widgets/curve-view/gestures", test_curve_view_gestures);
   g_test_add_func ("/ui/widgets/views/detach-runner", test_views_detach_runner);
 
   return g_test_run ();
