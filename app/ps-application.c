@@ -119,17 +119,13 @@ quit_action (GSimpleAction *action,
   g_application_quit (app);
 }
 
-static void
-about_action (GSimpleAction *action,
-              GVariant      *param,
-              gpointer       user_data)
+GtkWidget *
+ps_application_create_about_window (void)
 {
-  GtkApplication *app = user_data;
   static const char *developers[] = { "The Packscope developers", NULL };
   AdwAboutWindow *about;
 
   about = ADW_ABOUT_WINDOW (adw_about_window_new ());
-  gtk_window_set_transient_for (GTK_WINDOW (about), gtk_application_get_active_window (app));
   adw_about_window_set_application_name (about, "Packscope");
   adw_about_window_set_application_icon (about, APPLICATION_ID);
   adw_about_window_set_version (about, PACKAGE_VERSION);
@@ -140,7 +136,6 @@ about_action (GSimpleAction *action,
     _("A lab for lithium-ion battery packs: build a pack, run it through "
       "charges, discharges and drives, and watch its cells' voltage, state of "
       "charge and temperature, cell by cell."));
-
   adw_about_window_add_legal_section (about,
     _("Nissan Leaf cell measurements"),
     "Oak Ridge National Laboratory, via batterysim/equiv-circ-model",
@@ -169,6 +164,18 @@ about_action (GSimpleAction *action,
     GTK_LICENSE_CUSTOM,
     "CC0 1.0 Universal (public domain dedication)");
 
+  return GTK_WIDGET (about);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWidget *about = ps_application_create_about_window ();
+
+  gtk_window_set_transient_for (GTK_WINDOW (about), gtk_application_get_active_window (app));
   gtk_window_present (GTK_WINDOW (about));
 }
 

@@ -12,5 +12,7 @@ PsApplication *ps_application_new          (void);
 /* The app's GSettings, or NULL when the schema is not installed (the app
  * then runs on the schema's defaults and saves nothing). */
 GSettings     *ps_application_get_settings (PsApplication *self);
+/* The about window, crediting the data sources (not yet shown). */
+GtkWidget     *ps_application_create_about_window (void);
 
 G_END_DECLS

@@ -15,7 +15,9 @@
 #include <math.h>
 
 #include "ps-engine.h"
+#include "ps-application.h"
 #include "ps-export.h"
+#include "ps-preferences-window.h"
 #include "ps-render.h"
 #include "ps-screenshot.h"
 #include "ps-window-private.h"
@@ -732,6 +734,120 @@ test_window_settings (void)
   window_free (window);
 }
 
+static void
+collect_combo_rows (GtkWidget  *widget,
+                    GPtrArray  *rows)
+{
+  if (ADW_IS_COMBO_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_combo_rows (child, rows);
+}
+
+/* The preferences write the settings the window listens to, and follow
+ * them; the shortcuts window lists valid accelerators; the about window
+ * credits the data. */
+static void
+test_window_dialogs (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *prefs;
+  GtkWidget *about;
+  GObject *overlay;
+  guint n_shortcuts = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  /* shortcuts: the resource GtkApplication loads as the help overlay */
+  builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/gtk/help-overlay.ui");
+  overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  {
+    g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+
+    for (GSList *l = objects; l != NULL; l = l->next)
+      if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        {
+          g_autofree char *accel = NULL;
+          guint key = 0;
+          GdkModifierType mods = 0;
+
+          g_object_get (l->data, "accelerator", &accel, NULL);
+          g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+          g_assert_cmpuint (key, !=, 0);
+          n_shortcuts++;
+        }
+  }
+  g_assert_cmpuint (n_shortcuts, >=, 15);
+  gtk_window_destroy (GTK_WINDOW (overlay));
+
+  /* about */
+  about = ps_application_create_about_window ();
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Packscope");
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+  gtk_window_present (GTK_WINDOW (about));
+  g_assert_true (ps_screenshot_wait_painted (about, 2, 30000));
+  gtk_window_destroy (GTK_WINDOW (about));
+
+  /* preferences without the schema: insensitive, no crash */
+  prefs = ps_preferences_window_new (NULL);
+  collect_combo_rows (prefs, rows);
+  g_assert_cmpuint (rows->len, ==, 4);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_false (gtk_widget_get_sensitive (rows->pdata[i]));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_ptr_array_set_size (rows, 0);
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_test_message ("schema not compiled: preferences with settings not checked");
+      return;
+    }
+
+  {
+    g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+    g_autofree char *map = NULL;
+    g_autofree char *unit = NULL;
+
+    prefs = ps_preferences_window_new (settings);
+    collect_combo_rows (prefs, rows);
+    g_assert_cmpuint (rows->len, ==, 4);
+
+    /* rows -> settings: colour map, temperature unit, power unit, speed */
+    adw_combo_row_set_selected (rows->pdata[0], 2);
+    map = g_settings_get_string (settings, "layout-colormap");
+    g_assert_cmpstr (map, ==, "inferno");
+    adw_combo_row_set_selected (rows->pdata[1], 1);
+    unit = g_settings_get_string (settings, "temperature-unit");
+    g_assert_cmpstr (unit, ==, "kelvin");
+    adw_combo_row_set_selected (rows->pdata[3], 4);
+    g_assert_cmpfloat (g_settings_get_double (settings, "default-speed"), ==, 3600.0);
+
+    /* settings -> rows */
+    g_settings_set_string (settings, "power-unit", "watt");
+    g_assert_cmpuint (adw_combo_row_get_selected (rows->pdata[2]), ==, 1);
+    g_settings_set_double (settings, "default-speed", 10.0);
+    g_assert_cmpuint (adw_combo_row_get_selected (rows->pdata[3]), ==, 1);
+
+    gtk_window_destroy (GTK_WINDOW (prefs));
+    g_settings_reset (settings, "layout-colormap");
+    g_settings_reset (settings, "temperature-unit");
+    g_settings_reset (settings, "power-unit");
+    g_settings_reset (settings, "default-speed");
+  }
+}
+
 /* Exports draw through the renderers into real PNG / SVG / PDF documents;
  * the CSV has the CLI's columns; a failed export leaves nothing behind. */
 typedef struct
@@ -1031,6 +1147,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/actions", test_window_actions);
   g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
   g_test_add_func ("/ui/window/settings", test_window_settings);
+  g_test_add_func ("/ui/window/dialogs", test_window_dialogs);
   g_test_add_func ("/ui/export/formats-and-failures", test_export);
   g_test_add_func ("/ui/screenshot/gl-disable", test_screenshot_gl_disable);
 
