@@ -98,15 +98,23 @@ static gboolean
 ps_curve_view_poll (GtkWidget *widget)
 {
   PsCurveView *self = PS_CURVE_VIEW (widget);
+  double old_time = self->frame != NULL ? self->frame->time_s : 0.0;
+  PsRecorder *old_recorder = self->recorder;
 
   if (!_ps_view_poll_frame (self->runner, &self->frame))
     return FALSE;
 
   /* the recorder is replaced with the scenario; take it again with each
    * new frame (a reference, no copy) */
-  g_clear_pointer (&self->recorder, ps_recorder_unref);
-  if (self->runner != NULL)
-    self->recorder = ps_runner_dup_recorder (self->runner);
+  self->recorder = self->runner != NULL ? ps_runner_dup_recorder (self->runner) : NULL;
+
+  /* a new run (another scenario, or a reset) starts at t = 0: a frozen
+   * right edge from the old one would show nothing */
+  if (!self->follow && self->frame != NULL &&
+      (self->recorder != old_recorder || self->frame->time_s < old_time))
+    ps_curve_view_set_follow (self, TRUE);
+
+  g_clear_pointer (&old_recorder, ps_recorder_unref);
 
   return TRUE;
 }

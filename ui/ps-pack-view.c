@@ -167,9 +167,14 @@ static gboolean
 ps_pack_view_poll (GtkWidget *widget)
 {
   PsPackView *self = PS_PACK_VIEW (widget);
+  const PsPack *old_pack = self->frame != NULL ? self->frame->pack : NULL;
 
   if (!_ps_view_poll_frame (self->runner, &self->frame))
     return FALSE;
+
+  /* another pack: a zoom and pan into the old one mean nothing here */
+  if (self->frame != NULL && old_pack != NULL && self->frame->pack != old_pack)
+    ps_pack_view_reset_view (self);
 
   /* a new pack (another scenario) may have fewer cells */
   if (self->frame != NULL && self->style.selected_cell >= (int) self->frame->n_cells)

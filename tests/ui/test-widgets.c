@@ -882,6 +882,51 @@ test_curve_view_gestures (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A new scenario on the same runner: the pack view forgets a zoom into the
+ * old pack, the curve view follows the new run. */
+static void
+test_views_new_scenario (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsScenario) other = NULL;
+  GtkWidget *window, *box, *pack_view, *curve_view;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 600.0);
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  pack_view = ps_pack_view_new ();
+  curve_view = ps_curve_view_new ();
+  gtk_widget_set_size_request (pack_view, 300, 300);
+  gtk_widget_set_size_request (curve_view, 300, 300);
+  gtk_box_append (GTK_BOX (box), pack_view);
+  gtk_box_append (GTK_BOX (box), curve_view);
+  ps_pack_view_set_runner (PS_PACK_VIEW (pack_view), runner);
+  ps_curve_view_set_runner (PS_CURVE_VIEW (curve_view), runner);
+  window = window_show (box);
+
+  ps_pack_view_set_zoom (PS_PACK_VIEW (pack_view), 5.0);
+  ps_pack_view_set_selected_cell (PS_PACK_VIEW (pack_view), 150);
+  ps_curve_view_set_follow (PS_CURVE_VIEW (curve_view), FALSE);
+  g_assert_cmpfloat (ps_curve_view_get_style (PS_CURVE_VIEW (curve_view))->time_end_s, >=, 600.0 - 1e-6);
+
+  other = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  ps_runner_load_scenario (runner, other);
+  ps_runner_sync (runner);
+  window_settle (window);
+
+  g_assert_cmpfloat (ps_pack_view_get_zoom (PS_PACK_VIEW (pack_view)), ==, 1.0);
+  /* lg-m50 is one cell: cell 150 is no more */
+  g_assert_cmpint (ps_pack_view_get_selected_cell (PS_PACK_VIEW (pack_view)), ==, -1);
+  g_assert_true (ps_curve_view_get_follow (PS_CURVE_VIEW (curve_view)));
+
+  ps_pack_view_set_runner (PS_PACK_VIEW (pack_view), NULL);
+  ps_curve_view_set_runner (PS_CURVE_VIEW (curve_view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Views let go of a runner: after set_runner (NULL) the runner can be freed
  * and the views draw their empty state. */
 static void
@@ -945,6 +990,7 @@ main (int   argc,
   g_test_add_func ("/ui/widgets/pack-view/tooltip-text", test_tooltip_text);
   g_test_add_func ("/ui/widgets/pack-view/gestures", test_pack_view_gestures);
   g_test_add_func ("/ui/widgets/curve-view/gestures", test_curve_view_gestures);
+  g_test_add_func ("/ui/widgets/views/new-scenario", test_views_new_scenario);
   g_test_add_func ("/ui/widgets/views/detach-runner", test_views_detach_runner);
 
   return g_test_run ();
