@@ -286,6 +286,85 @@ export_done (GObject      *object,
 
 static const char *export_names[] = { "layout", "curves", "thermal" };
 
+/* Exports what ("layout", "curves", "thermal" or "csv") to file; a name
+ * without a known extension gets the default one. Errors and the result are
+ * shown in a toast or a dialog. */
+void
+_ps_window_export_to_file (PsWindow   *self,
+                           const char *what,
+                           GFile      *chosen)
+{
+  g_autoptr(GFile) file = g_object_ref (chosen);
+  g_autofree char *basename = g_file_get_basename (file);
+  gboolean csv = g_str_equal (what, "csv");
+  PsExportFormat format = csv ? PS_EXPORT_CSV : PS_EXPORT_PNG;
+
+  if (!ps_export_format_from_name (basename, &format))
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autofree char *named = g_strconcat (basename, ps_export_format_get_extension (format), NULL);
+
+      g_object_unref (file);
+      file = parent != NULL ? g_file_get_child (parent, named) : g_file_new_for_path (named);
+    }
+
+  if (csv != (format == PS_EXPORT_CSV))
+    {
+      ps_window_toast (self, csv ? _("A run is exported as a .csv file")
+                                 : _("A view is exported as a .png, .svg or .pdf file"));
+      return;
+    }
+
+  if (self->runner == NULL)
+    return;
+
+  if (csv)
+    {
+      g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
+
+      ps_export_csv_async (file, recorder, NULL, export_done, export_done_new (self, file));
+    }
+  else
+    {
+      g_autoptr(PsFrame) frame = ps_runner_dup_frame (self->runner);
+      g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
+      const PsRenderStyle *style = NULL;
+      GtkWidget *view = NULL;
+      PsExportView which = PS_EXPORT_VIEW_LAYOUT;
+      int width, height;
+
+      if (g_str_equal (what, "curves"))
+        {
+          which = PS_EXPORT_VIEW_CURVES;
+          view = GTK_WIDGET (self->curve_view);
+          style = ps_curve_view_get_style (self->curve_view);
+        }
+      else if (g_str_equal (what, "thermal"))
+        {
+          which = PS_EXPORT_VIEW_THERMAL;
+          view = GTK_WIDGET (self->thermal_view);
+          style = ps_thermal_view_get_style (self->thermal_view);
+        }
+      else
+        {
+          view = GTK_WIDGET (self->pack_view);
+          style = ps_pack_view_get_style (self->pack_view);
+        }
+
+      /* the view's own size; a hidden view exports at a sensible one */
+      width = gtk_widget_get_width (view);
+      height = gtk_widget_get_height (view);
+      if (width < 16 || height < 16)
+        {
+          width = 1024;
+          height = 768;
+        }
+
+      ps_export_view_async (file, which, frame, recorder, style, width, height,
+                            format, NULL, export_done, export_done_new (self, file));
+    }
+}
+
 static void
 export_response (GtkNativeDialog *dialog,
                  int              response,
@@ -296,81 +375,11 @@ export_response (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT && what != NULL)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *basename = file != NULL ? g_file_get_basename (file) : NULL;
-      gboolean csv = g_str_equal (what, "csv");
-      PsExportFormat format = csv ? PS_EXPORT_CSV : PS_EXPORT_PNG;
 
-      if (file == NULL)
-        goto out;
-
-      /* no known extension: add the default one for what is exported */
-      if (!ps_export_format_from_name (basename, &format))
-        {
-          g_autoptr(GFile) parent = g_file_get_parent (file);
-          g_autofree char *named = g_strconcat (basename, ps_export_format_get_extension (format), NULL);
-
-          g_object_unref (file);
-          file = parent != NULL ? g_file_get_child (parent, named) : g_file_new_for_path (named);
-        }
-
-      if (csv != (format == PS_EXPORT_CSV))
-        {
-          ps_window_toast (self, csv ? _("A run is exported as a .csv file")
-                                     : _("A view is exported as a .png, .svg or .pdf file"));
-          goto out;
-        }
-
-      if (self->runner == NULL)
-        goto out;
-
-      if (csv)
-        {
-          g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
-
-          ps_export_csv_async (file, recorder, NULL, export_done, export_done_new (self, file));
-        }
-      else
-        {
-          g_autoptr(PsFrame) frame = ps_runner_dup_frame (self->runner);
-          g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
-          const PsRenderStyle *style = NULL;
-          GtkWidget *view = NULL;
-          PsExportView which = PS_EXPORT_VIEW_LAYOUT;
-          int width, height;
-
-          if (g_str_equal (what, "curves"))
-            {
-              which = PS_EXPORT_VIEW_CURVES;
-              view = GTK_WIDGET (self->curve_view);
-              style = ps_curve_view_get_style (self->curve_view);
-            }
-          else if (g_str_equal (what, "thermal"))
-            {
-              which = PS_EXPORT_VIEW_THERMAL;
-              view = GTK_WIDGET (self->thermal_view);
-              style = ps_thermal_view_get_style (self->thermal_view);
-            }
-          else
-            {
-              view = GTK_WIDGET (self->pack_view);
-              style = ps_pack_view_get_style (self->pack_view);
-            }
-
-          /* the view's own size; a hidden view exports at a sensible one */
-          width = gtk_widget_get_width (view);
-          height = gtk_widget_get_height (view);
-          if (width < 16 || height < 16)
-            {
-              width = 1024;
-              height = 768;
-            }
-
-          ps_export_view_async (file, which, frame, recorder, style, width, height,
-                                format, NULL, export_done, export_done_new (self, file));
-        }
+      if (file != NULL)
+        _ps_window_export_to_file (self, what, file);
     }
 
-out:
   if (self->chooser == GTK_FILE_CHOOSER_NATIVE (dialog))
     g_clear_object (&self->chooser);
 }

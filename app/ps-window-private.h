@@ -76,6 +76,9 @@ void     _ps_window_update_actions     (PsWindow       *self);
 void     _ps_window_apply_load         (PsWindow       *self);
 void     _ps_window_export             (PsWindow       *self,
                                         const char     *what);
+void     _ps_window_export_to_file     (PsWindow       *self,
+                                        const char     *what,
+                                        GFile          *file);
 void     _ps_window_open_file          (PsWindow       *self);
 /* speed steps of the speed menu, slowest first; PS_RUNNER_SPEED_MAX last */
 extern const double _ps_window_speeds[];

@@ -848,6 +848,68 @@ test_window_dialogs (void)
   }
 }
 
+/* The export action: win.export opens a file chooser for what is asked
+ * ("current" is the enlarged view or the layout); the name the user accepts
+ * is written (GTask) with the default extension added when it has none. */
+static void
+test_window_export_action (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+  static const struct { const char *what; const char *name; const char *written; const char *magic; } cases[] = {
+    { "layout", "pack.svg", "pack.svg", "<?xml" },
+    { "current", "shown", "shown.png", "\x89PNG" },
+    { "csv", "run", "run.csv", PS_EXPORT_CSV_HEADER },
+  };
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("packscope-export-action-XXXXXX", &error);
+  g_assert_no_error (error);
+  window = window_new_painted ("leaf-2011", 300.0, PS_WINDOW_VIEW_NONE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, cases[i].written, NULL);
+      g_autofree char *contents = NULL;
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+      g_autofree char *chosen_path = g_build_filename (dir, cases[i].name, NULL);
+      g_autoptr(GFile) chosen = g_file_new_for_path (chosen_path);
+
+      /* the action opens the file chooser; what the user accepts there
+       * goes to _ps_window_export_to_file */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", "s", cases[i].what));
+      g_assert_nonnull (window->chooser);
+      g_assert_cmpstr (g_object_get_data (G_OBJECT (window->chooser), "ps-export-what"), ==,
+                       g_str_equal (cases[i].what, "current") ? "layout" : cases[i].what);
+      gtk_native_dialog_hide (GTK_NATIVE_DIALOG (window->chooser));
+      g_signal_emit_by_name (window->chooser, "response", GTK_RESPONSE_CANCEL);
+      g_assert_null (window->chooser);
+
+      _ps_window_export_to_file (window, g_str_equal (cases[i].what, "current") ? "layout" : cases[i].what,
+                                 chosen);
+      while (!g_file_test (path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      /* the toast comes when the task has finished */
+      for (guint k = 0; k < 10; k++)
+        g_main_context_iteration (NULL, FALSE);
+
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_test_message ("%s -> %s", cases[i].what, cases[i].written);
+      g_assert_true (g_str_has_prefix (contents, cases[i].magic));
+      g_unlink (path);
+    }
+
+  window_free (window);
+  g_rmdir (dir);
+}
+
 /* Exports draw through the renderers into real PNG / SVG / PDF documents;
  * the CSV has the CLI's columns; a failed export leaves nothing behind. */
 typedef struct
@@ -1149,6 +1211,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/settings", test_window_settings);
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);
   g_test_add_func ("/ui/export/formats-and-failures", test_export);
+  g_test_add_func ("/ui/export/action", test_window_export_action);
   g_test_add_func ("/ui/screenshot/gl-disable", test_screenshot_gl_disable);
 
   return g_test_run ();
