@@ -892,8 +892,8 @@ on_gl_realize (GtkGLArea     *area,
 
   self->gl_use_es = gdk_gl_context_get_use_es (context);
   gdk_gl_context_get_version (context, &major, &minor);
-  if (gdk_gl_context_is_legacy (context) ||
-      (self->gl_use_es && major < 3) ||
+  /* a legacy (compatibility) context of 3.2 or later runs the same shaders */
+  if ((self->gl_use_es && major < 3) ||
       (!self->gl_use_es && (major < 3 || (major == 3 && minor < 2))))
     {
       g_free (self->gl_error);
