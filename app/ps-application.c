@@ -49,8 +49,8 @@ static const struct {
   const char *action;
   const char *accels[3];
 } accels[] = {
-  { "win.play", { "space", NULL } },
-  { "win.step", { "period", NULL } },
+  /* space (play/pause) and period (single step) are the window's own
+   * shortcuts: they give way to text entry (ps-window-actions.c) */
   { "win.reset", { "<Control>r", NULL } },
   { "win.open", { "<Control>o", NULL } },
   { "win.export('current')", { "<Control>e", NULL } },

@@ -456,6 +456,37 @@ _ps_window_update_actions (PsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.speed-down", i > 0);
 }
 
+/* Space and period without a modifier: before the focused widget sees
+ * them (so a focused button does not take space), unless the focus is in a
+ * text entry such as the load value, where they are typed. */
+static gboolean
+plain_key_shortcut (GtkWidget *widget,
+                    GVariant  *args,
+                    gpointer   user_data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+
+  if (focus != NULL && GTK_IS_EDITABLE (focus))
+    return FALSE;
+
+  return gtk_widget_activate_action (widget, user_data, NULL);
+}
+
+void
+_ps_window_init_shortcuts (PsWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                      gtk_callback_action_new (plain_key_shortcut, (gpointer) "win.play", NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_period, 0),
+                      gtk_callback_action_new (plain_key_shortcut, (gpointer) "win.step", NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 void
 _ps_window_class_init_actions (GtkWidgetClass *widget_class)
 {

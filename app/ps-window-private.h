@@ -72,6 +72,7 @@ struct _PsWindow
 };
 
 void     _ps_window_class_init_actions (GtkWidgetClass *widget_class);
+void     _ps_window_init_shortcuts     (PsWindow       *self);
 void     _ps_window_update_actions     (PsWindow       *self);
 void     _ps_window_apply_load         (PsWindow       *self);
 void     _ps_window_export             (PsWindow       *self,

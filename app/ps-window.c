@@ -1128,6 +1128,8 @@ ps_window_init (PsWindow *self)
   on_pack_view_quantity (self);
   on_curves_selected (self);
 
+  _ps_window_init_shortcuts (self);
+
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), ps_window_tick, NULL, NULL);
 
   _ps_window_update_actions (self);

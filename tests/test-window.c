@@ -592,6 +592,86 @@ test_window_actions (void)
   window_free (window);
 }
 
+static GtkShortcut *
+find_shortcut (GtkWidget *widget,
+               guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
+            return shortcut;   /* the controller keeps it alive */
+        }
+    }
+
+  return NULL;
+}
+
+/* Space plays and pauses, period steps, except while typing a number into
+ * the load or ambient field. */
+static void
+test_window_plain_keys (void)
+{
+  PsWindow *window;
+  GtkShortcut *space, *period;
+  g_autoptr(PsFrame) before = NULL;
+  g_autoptr(PsFrame) after = NULL;
+  PsRunner *runner;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 60.0, PS_WINDOW_VIEW_NONE);
+  runner = ps_window_get_runner (window);
+  space = find_shortcut (GTK_WIDGET (window), GDK_KEY_space);
+  period = find_shortcut (GTK_WIDGET (window), GDK_KEY_period);
+  g_assert_nonnull (space);
+  g_assert_nonnull (period);
+
+  /* focus on a button: space is play/pause, not a click */
+  gtk_widget_grab_focus (GTK_WIDGET (window->play_button));
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (space), 0,
+                                               GTK_WIDGET (window), NULL));
+  g_assert_true (ps_window_get_playing (window));
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (space), 0,
+                                               GTK_WIDGET (window), NULL));
+  g_assert_false (ps_window_get_playing (window));
+
+  ps_runner_sync (runner);
+  before = ps_runner_dup_frame (runner);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (period), 0,
+                                               GTK_WIDGET (window), NULL));
+  ps_runner_sync (runner);
+  after = ps_runner_dup_frame (runner);
+  g_assert_cmpfloat (after->time_s, >, before->time_s);
+
+  /* typing in the load value: both keys go to the text */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (window->load_value)));
+  g_assert_true (GTK_IS_EDITABLE (gtk_root_get_focus (GTK_ROOT (window))));
+  g_assert_false (gtk_shortcut_action_activate (gtk_shortcut_get_action (space), 0,
+                                                GTK_WIDGET (window), NULL));
+  g_assert_false (gtk_shortcut_action_activate (gtk_shortcut_get_action (period), 0,
+                                                GTK_WIDGET (window), NULL));
+  g_assert_false (ps_window_get_playing (window));
+
+  window_free (window);
+}
+
 /* The selection is one across the views; properties notify exactly once per
  * change and not at all when set to what they are. */
 static void
@@ -1207,6 +1287,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/layout-cells", test_window_layout_cells);
   g_test_add_func ("/ui/window/thermal-span", test_window_thermal_span);
   g_test_add_func ("/ui/window/actions", test_window_actions);
+  g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);
   g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
   g_test_add_func ("/ui/window/settings", test_window_settings);
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);
