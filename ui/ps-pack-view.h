@@ -43,7 +43,9 @@ void                 ps_pack_view_reset_view        (PsPackView    *self);
 void                 ps_pack_view_set_units         (PsPackView    *self,
                                                      PsTempUnit     temp_unit,
                                                      PsPowerUnit    power_unit);
-/* The style the view draws with (exports use the same one). */
+/* The style the view draws with (exports use the same one; its hover_cell
+ * is the cell under the pointer, which an export may want to clear in its
+ * copy). */
 const PsRenderStyle *ps_pack_view_get_style         (PsPackView    *self);
 
 G_END_DECLS
