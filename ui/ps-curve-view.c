@@ -478,6 +478,10 @@ ps_curve_view_init (PsCurveView *self)
   self->last_y = -1.0;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Curves",
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "The run against time",
+                                  -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self), 200, 120);

@@ -1419,6 +1419,10 @@ ps_thermal_view_init (PsThermalView *self)
   self->style.quantity = PS_QUANTITY_TEMPERATURE;
   self->style.colormap = PS_COLORMAP_INFERNO;
 
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Thermal map",
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "The temperature field over the pack",
+                                  -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 
