@@ -208,8 +208,7 @@ open_response (GtkNativeDialog *dialog,
         }
     }
 
-  if (self->chooser == GTK_FILE_CHOOSER_NATIVE (dialog))
-    g_clear_object (&self->chooser);
+  _ps_window_drop_chooser (self, dialog);
 }
 
 void
@@ -232,6 +231,20 @@ _ps_window_open_file (PsWindow *self)
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect (self->chooser, "response", G_CALLBACK (open_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* The chooser answers once; after that it may still emit (a portal that
+ * fails late), so it is disconnected before it is let go. */
+void
+_ps_window_drop_chooser (PsWindow        *self,
+                         GtkNativeDialog *dialog)
+{
+  g_signal_handlers_disconnect_by_data (dialog, self);
+  if (self->chooser == GTK_FILE_CHOOSER_NATIVE (dialog))
+    {
+      gtk_native_dialog_destroy (dialog);
+      g_clear_object (&self->chooser);
+    }
 }
 
 /* export */
@@ -380,8 +393,7 @@ export_response (GtkNativeDialog *dialog,
         _ps_window_export_to_file (self, what, file);
     }
 
-  if (self->chooser == GTK_FILE_CHOOSER_NATIVE (dialog))
-    g_clear_object (&self->chooser);
+  _ps_window_drop_chooser (self, dialog);
 }
 
 void

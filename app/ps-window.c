@@ -925,10 +925,7 @@ ps_window_dispose (GObject *object)
     }
 
   if (self->chooser != NULL)
-    {
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
+    _ps_window_drop_chooser (self, GTK_NATIVE_DIALOG (self->chooser));
 
   if (self->settings != NULL)
     {
