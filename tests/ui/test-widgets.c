@@ -489,33 +489,32 @@ test_pack_view_selection_and_zoom (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The thermal view draws what ps_render_thermal draws: exactly on the cairo
- * path, closely (the same scale, colours and marks; the field interpolated
- * on the GPU) on the GL path. */
 static void
-test_thermal_view_matches_cairo (void)
+check_thermal_matches_cairo (const char *preset,
+                             double      time_s,
+                             gboolean    isotherms)
 {
   g_autoptr(PsRunner) runner = NULL;
   g_autoptr(PsFrame) frame = NULL;
-  cairo_surface_t *shot, *reference;
+  g_autofree char *name = NULL, *ref_name = NULL;
+  cairo_surface_t *shot, *reference, *other;
   GtkWidget *window, *view;
   gboolean gl;
   DiffStats st;
   cairo_t *cr;
   int w, h;
 
-  REQUIRE_DISPLAY ();
-
-  runner = runner_new_at ("leaf-2011", 1200.0);
+  runner = runner_new_at (preset, time_s);
   frame = ps_runner_dup_frame (runner);
 
   view = ps_thermal_view_new ();
   ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), runner);
+  ps_thermal_view_set_isotherms (PS_THERMAL_VIEW (view), isotherms);
   window = window_show (view);
   w = gtk_widget_get_width (view);
   h = gtk_widget_get_height (view);
   gl = ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view));
-  g_test_message ("thermal view draws with %s", gl ? "GL" : "cairo");
+  g_test_message ("%s: thermal view draws with %s", preset, gl ? "GL" : "cairo");
 
   if (g_getenv ("PS_TEST_EXPECT_NO_GL") != NULL)
     g_assert_false (gl);
@@ -527,17 +526,24 @@ test_thermal_view_matches_cairo (void)
   cairo_destroy (cr);
   cairo_surface_flush (reference);
 
-  save_for_inspection (shot, gl ? "widgets-thermal-gl.png" : "widgets-thermal-cairo.png");
+  name = g_strdup_printf ("widgets-thermal-%s-%s%s.png", preset, gl ? "gl" : "cairo",
+                          isotherms ? "-isotherms" : "");
+  ref_name = g_strdup_printf ("widgets-thermal-%s-reference%s.png", preset,
+                              isotherms ? "-isotherms" : "");
+  save_for_inspection (shot, name);
+  save_for_inspection (reference, ref_name);
   g_assert_cmpuint (count_colours (shot, 64), >=, 32);
 
-  save_for_inspection (reference, "widgets-thermal-reference.png");
   diff_images (shot, reference, &st);
-  g_test_message ("thermal view vs ps_render_thermal: mean %.2f, %.4f of pixels > 48",
-                  st.mean, st.frac_big);
+  g_test_message ("%s: thermal view vs ps_render_thermal: mean %.2f, %.4f of pixels > 48",
+                  preset, st.mean, st.frac_big);
   if (gl)
     {
-      g_assert_cmpfloat (st.mean, <, 6.0);
-      g_assert_cmpfloat (st.frac_big, <, 0.03);
+      /* the two interpolate on different grids: edges, stripes only a few
+       * pixels wide and isotherms land a pixel apart; a wrong mask, scale
+       * or colour map is a mean difference of tens */
+      g_assert_cmpfloat (st.mean, <, 8.0);
+      g_assert_cmpfloat (st.frac_big, <, 0.05);
     }
   else
     {
@@ -545,21 +551,31 @@ test_thermal_view_matches_cairo (void)
       g_assert_cmpfloat (st.frac_big, <, 0.001);
     }
 
-  /* isotherms reach the picture on either path */
-  ps_thermal_view_set_isotherms (PS_THERMAL_VIEW (view), TRUE);
+  /* isotherms reach the picture (or leave it) on either path */
+  ps_thermal_view_set_isotherms (PS_THERMAL_VIEW (view), !isotherms);
   window_settle (window);
-  {
-    cairo_surface_t *iso = capture (view);
-
-    diff_images (shot, iso, &st);
-    g_assert_cmpint (st.x1, >=, 0);
-    cairo_surface_destroy (iso);
-  }
+  other = capture (view);
+  diff_images (shot, other, &st);
+  g_assert_cmpint (st.x1, >=, 0);
+  cairo_surface_destroy (other);
 
   cairo_surface_destroy (shot);
   cairo_surface_destroy (reference);
   ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), NULL);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The thermal view draws what ps_render_thermal draws: exactly on the cairo
+ * path, closely (the same scale, colours and marks; the field interpolated
+ * on the GPU) on the GL path; pouch cells (Leaf) and 7,104 cylinders
+ * (Model S) with isotherms. */
+static void
+test_thermal_view_matches_cairo (void)
+{
+  REQUIRE_DISPLAY ();
+
+  check_thermal_matches_cairo ("leaf-2011", 1200.0, FALSE);
+  check_thermal_matches_cairo ("model-s-85", 900.0, TRUE);
 }
 
 /* Moving the view to another window unrealizes it (GL objects deleted with
