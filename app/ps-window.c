@@ -512,21 +512,25 @@ ps_window_set_scenario (PsWindow          *self,
                         const PsScenario  *scenario,
                         GError           **error)
 {
-  PsRunner *old;
-  PsRunner *runner;
   double one_c;
 
   g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (scenario != NULL, FALSE);
 
-  runner = ps_runner_new (scenario, error);
-  if (runner == NULL)
-    return FALSE;
-
-  old = self->runner;
-  self->runner = runner;
-  ps_window_set_runner_on_views (self, runner);
-  g_clear_pointer (&old, ps_runner_free);
+  /* the first scenario starts the runner; later ones are a command to it,
+   * so the UI thread never waits for the worker to stop */
+  if (self->runner == NULL)
+    {
+      self->runner = ps_runner_new (scenario, error);
+      if (self->runner == NULL)
+        return FALSE;
+      ps_window_set_runner_on_views (self, self->runner);
+    }
+  else
+    {
+      ps_runner_clear_load (self->runner);
+      ps_runner_load_scenario (self->runner, scenario);
+    }
 
   g_clear_pointer (&self->scenario, ps_scenario_free);
   self->scenario = ps_scenario_copy (scenario);
@@ -566,18 +570,13 @@ ps_window_set_scenario (PsWindow          *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
     }
 
-  ps_runner_set_speed (runner, self->speed);
+  ps_runner_set_speed (self->runner, self->speed);
   if (self->playing)
-    ps_runner_play (runner);
+    ps_runner_play (self->runner);
+  else
+    ps_runner_pause (self->runner);
 
   _ps_window_update_actions (self);
-
-  {
-    g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
-
-    if (frame != NULL)
-      ps_window_update_summary (self, frame);
-  }
 
   return TRUE;
 }

@@ -27,7 +27,9 @@ G_DECLARE_FINAL_TYPE (PsWindow, ps_window, PS, WINDOW, AdwApplicationWindow)
 /* application may be NULL (benchmarks and tests) */
 PsWindow     *ps_window_new                (GtkApplication   *application);
 
-/* Replaces the runner with one for a copy of scenario; plays if playing. */
+/* Loads a copy of scenario into the window's runner (started with the first
+ * scenario; later ones are a command to it, the UI never waits); plays if
+ * "playing". Fails only for the first scenario, with the runner's error. */
 gboolean      ps_window_set_scenario       (PsWindow         *self,
                                             const PsScenario *scenario,
                                             GError          **error);

@@ -554,7 +554,9 @@ test_window_actions (void)
   /* the preset menu replaces the scenario and the runner */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.preset", "s", "volt-2011");
   g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, "volt-2011");
-  g_assert_true (ps_window_get_runner (window) != NULL);
+  /* the same runner, given the new scenario */
+  g_assert_true (ps_window_get_runner (window) == runner);
+  ps_runner_sync (runner);
   {
     g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (window));
 
