@@ -483,25 +483,40 @@ ps_window_set_runner_on_views (PsWindow *self,
   ps_cell_inspector_set_runner (self->cell_inspector, runner);
 }
 
+/* id and display name of every preset, read once per process (loading a
+ * pack expands its geometry, which for 7,104 cells is not free) */
+static GMenuModel *
+preset_section (void)
+{
+  static GMenu *section;
+
+  if (section == NULL)
+    {
+      g_auto(GStrv) ids = ps_pack_list_presets ();
+
+      section = g_menu_new ();
+      for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+        {
+          g_autoptr(PsPack) pack = ps_pack_new_from_id (ids[i], NULL);
+          g_autoptr(GMenuItem) item = NULL;
+
+          item = g_menu_item_new (pack != NULL && pack->name != NULL ? pack->name : ids[i], NULL);
+          g_menu_item_set_action_and_target (item, "win.preset", "s", ids[i]);
+          g_menu_append_item (section, item);
+        }
+      g_menu_freeze (section);
+    }
+
+  return G_MENU_MODEL (section);
+}
+
 static void
 ps_window_build_preset_menu (PsWindow *self)
 {
-  g_auto(GStrv) ids = ps_pack_list_presets ();
   g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenu) presets = g_menu_new ();
   g_autoptr(GMenu) file = g_menu_new ();
 
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    {
-      g_autoptr(PsPack) pack = ps_pack_new_from_id (ids[i], NULL);
-      g_autoptr(GMenuItem) item = NULL;
-
-      item = g_menu_item_new (pack != NULL && pack->name != NULL ? pack->name : ids[i], NULL);
-      g_menu_item_set_action_and_target (item, "win.preset", "s", ids[i]);
-      g_menu_append_item (presets, item);
-    }
-
-  g_menu_append_section (menu, _("Pack Presets"), G_MENU_MODEL (presets));
+  g_menu_append_section (menu, _("Pack Presets"), preset_section ());
   g_menu_append (file, _("Open Scenario File…"), "win.open");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (file));
   gtk_menu_button_set_menu_model (self->preset_button, G_MENU_MODEL (menu));
