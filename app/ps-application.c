@@ -262,9 +262,13 @@ ps_application_activate (GApplication *app)
     }
 
   scenario = ps_scenario_new_lookup (wanted, &error);
-  if (scenario != NULL && self->protocol != NULL &&
-      !ps_scenario_set_protocol (scenario, self->protocol, &error))
-    g_clear_pointer (&scenario, ps_scenario_free);
+  if (scenario != NULL && self->protocol != NULL)
+    {
+      if (ps_scenario_set_protocol (scenario, self->protocol, &error))
+        ps_window_name_for_protocol (scenario);
+      else
+        g_clear_pointer (&scenario, ps_scenario_free);
+    }
 
   if (scenario == NULL)
     {

@@ -337,9 +337,12 @@ ps_screenshot_run (GtkApplication            *application,
                                      &error);
   if (scenario == NULL)
     return fail (error);
-  if (options->protocol != NULL &&
-      !ps_scenario_set_protocol (scenario, options->protocol, &error))
-    return fail (error);
+  if (options->protocol != NULL)
+    {
+      if (!ps_scenario_set_protocol (scenario, options->protocol, &error))
+        return fail (error);
+      ps_window_name_for_protocol (scenario);
+    }
 
   if (g_str_equal (view, "window"))
     {

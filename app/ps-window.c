@@ -225,12 +225,31 @@ ps_window_update_summary (PsWindow      *self,
   {
     GString *w = g_string_new (NULL);
 
-    if (frame->limit_voltage_low)
-      g_string_append_printf (w, "%s\n", _("A cell is at its lower voltage limit"));
-    if (frame->limit_voltage_high)
-      g_string_append_printf (w, "%s\n", _("A cell is at its upper voltage limit"));
-    if (frame->limit_temp_high)
-      g_string_append_printf (w, "%s\n", _("A cell is over its temperature limit"));
+    /* the BMS's flags, and the cells' own limits (within 5 mV) from the
+     * cell data, so a protocol that stops at the cut-off still says so */
+    const PsCellType *cell = self->scenario != NULL ? self->scenario->cell : NULL;
+    gboolean low = frame->limit_voltage_low ||
+                   (cell != NULL && frame->cell_voltage_min_v <= cell->voltage_min_v + 0.005);
+    gboolean high = frame->limit_voltage_high ||
+                    (cell != NULL && frame->cell_voltage_max_v >= cell->voltage_max_v - 0.005);
+    gboolean hot = frame->limit_temp_high ||
+                   (cell != NULL && frame->cell_temp_max_k >= cell->temp_max_k);
+
+    if (low)
+      g_string_append_printf (w, _("Cell #%u is at its lower voltage limit (%.2f V)\n"),
+                              frame->cell_voltage_min_idx,
+                              cell != NULL ? cell->voltage_min_v : frame->cell_voltage_min_v);
+    if (high)
+      g_string_append_printf (w, _("Cell #%u is at its upper voltage limit (%.2f V)\n"),
+                              frame->cell_voltage_max_idx,
+                              cell != NULL ? cell->voltage_max_v : frame->cell_voltage_max_v);
+    if (hot)
+      {
+        g_autofree char *limit = format_temp (self, cell != NULL ? cell->temp_max_k : frame->cell_temp_max_k);
+
+        g_string_append_printf (w, _("Cell #%u is over its temperature limit (%s)\n"),
+                                frame->cell_temp_max_idx, limit);
+      }
     if (frame->limit_current)
       g_string_append_printf (w, "%s\n", _("The current is at the cells' limit"));
     if (w->len > 0)
@@ -767,6 +786,24 @@ ps_window_set_cooling (PsWindow *self,
   if (self->runner != NULL)
     ps_runner_set_cooling (self->runner, cooling);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
+}
+
+void
+ps_window_name_for_protocol (PsScenario *scenario)
+{
+  g_autofree char *steps = NULL;
+  const char *pack;
+
+  g_return_if_fail (scenario != NULL);
+
+  if (scenario->protocol_text == NULL)
+    return;
+
+  steps = g_strdup (scenario->protocol_text);
+  g_strstrip (g_strdelimit (steps, "\n", ';'));
+  pack = scenario->pack != NULL && scenario->pack->id != NULL ? scenario->pack->id : "";
+  g_free (scenario->name);
+  scenario->name = g_strdup_printf ("%s: %s", pack, steps);
 }
 
 void

@@ -674,6 +674,42 @@ test_window_plain_keys (void)
   window_free (window);
 }
 
+/* The summary warns when a cell reaches its limits, and only then. */
+static void
+test_window_limit_warning (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  scenario = ps_scenario_new_from_preset ("leaf-2011", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Discharge at 3C for 2 hours", &error));
+  window = g_object_ref_sink (ps_window_new (NULL));
+  g_assert_true (ps_window_set_scenario (window, scenario, &error));
+
+  ps_runner_run_until (ps_window_get_runner (window), 300.0);
+  g_assert_true (ps_screenshot_present (GTK_WIDGET (window), WIDTH, HEIGHT, 30000, &error));
+  g_assert_no_error (error);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->warning_label)));
+
+  /* 3C empties the pack in under 20 minutes: the step ends at the cut-off */
+  ps_runner_run_until (ps_window_get_runner (window), 7200.0);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_test_message ("warning: %s", gtk_label_get_label (window->warning_label));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->warning_label)));
+  g_assert_nonnull (strstr (gtk_label_get_label (window->warning_label), "lower voltage limit"));
+  g_assert_false (ps_window_get_playing (window));
+
+  window_free (window);
+}
+
 /* The selection is one across the views; properties notify exactly once per
  * change and not at all when set to what they are. */
 static void
@@ -1290,6 +1326,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/thermal-span", test_window_thermal_span);
   g_test_add_func ("/ui/window/actions", test_window_actions);
   g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);
+  g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
   g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
   g_test_add_func ("/ui/window/settings", test_window_settings);
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);
