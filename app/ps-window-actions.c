@@ -195,20 +195,33 @@ open_response (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
-      if (path == NULL)
-        ps_window_toast (self, _("Only local scenario files can be opened"));
-      else
-        {
-          g_autoptr(GTask) task = g_task_new (self, NULL, load_scenario_done, NULL);
-
-          g_task_set_task_data (task, g_steal_pointer (&path), g_free);
-          g_task_run_in_thread (task, load_scenario_thread);
-        }
+      if (file != NULL)
+        _ps_window_load_file (self, file);
     }
 
   _ps_window_drop_chooser (self, dialog);
+}
+
+/* Reads and validates the scenario file on a worker thread; then the
+ * window shows it, or a dialog with the loader's error (file, JSON path,
+ * what was expected) and the present scenario stays. */
+void
+_ps_window_load_file (PsWindow *self,
+                      GFile    *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GTask) task = NULL;
+
+  if (path == NULL)
+    {
+      ps_window_toast (self, _("Only local scenario files can be opened"));
+      return;
+    }
+
+  task = g_task_new (self, NULL, load_scenario_done, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
+  g_task_run_in_thread (task, load_scenario_thread);
 }
 
 void

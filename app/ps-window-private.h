@@ -81,6 +81,8 @@ void     _ps_window_export_to_file     (PsWindow       *self,
                                         const char     *what,
                                         GFile          *file);
 void     _ps_window_open_file          (PsWindow       *self);
+void     _ps_window_load_file          (PsWindow       *self,
+                                        GFile          *file);
 void     _ps_window_drop_chooser       (PsWindow       *self,
                                         GtkNativeDialog *dialog);
 /* speed steps of the speed menu, slowest first; PS_RUNNER_SPEED_MAX last */

@@ -710,6 +710,87 @@ test_window_limit_warning (void)
   window_free (window);
 }
 
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+/* Opening a scenario file: a good one (a preset's --print-scenario JSON)
+ * replaces the scenario; a bad one leaves it and says why in a dialog. */
+static void
+test_window_open_file (void)
+{
+  g_autoptr(PsScenario) preset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *json = NULL;
+  PsWindow *window;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("packscope-open-XXXXXX", &error);
+  g_assert_no_error (error);
+  preset = ps_scenario_new_from_preset ("forklift-48v", &error);
+  g_assert_no_error (error);
+  json = ps_scenario_to_json (preset);
+  good = g_build_filename (dir, "forklift.json", NULL);
+  bad = g_build_filename (dir, "bad.json", NULL);
+  g_assert_true (g_file_set_contents (good, json, -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "{ \"packscope_scenario\": 1, \"pack\": 7 }", -1, NULL));
+
+  window = window_new_painted ("leaf-2011", 0.0, PS_WINDOW_VIEW_NONE);
+
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (good);
+
+    _ps_window_load_file (window, file);
+    deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while (g_strcmp0 (ps_window_get_scenario (window)->source_name, good) != 0 &&
+           g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (ps_window_get_scenario (window)->source_name, ==, good);
+    g_assert_cmpuint (ps_window_get_scenario (window)->pack->n_cells, ==, preset->pack->n_cells);
+    g_assert_null (find_message_dialog ());
+  }
+
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (bad);
+    GtkWidget *dialog = NULL;
+
+    _ps_window_load_file (window, file);
+    deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_nonnull (dialog);
+    g_test_message ("error: %s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "bad.json"));
+    g_assert_cmpstr (ps_window_get_scenario (window)->source_name, ==, good);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
+  window_free (window);
+  g_unlink (good);
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
 /* The selection is one across the views; properties notify exactly once per
  * change and not at all when set to what they are. */
 static void
@@ -1327,6 +1408,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/actions", test_window_actions);
   g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
+  g_test_add_func ("/ui/window/open-file", test_window_open_file);
   g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
   g_test_add_func ("/ui/window/settings", test_window_settings);
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);
