@@ -331,6 +331,14 @@ ps_application_handle_local_options (GApplication *app,
       return 2;
     }
 
+  /* without a display GTK would exit 1 with a warning at startup */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("packscope: --screenshot needs a display and none could be opened "
+                  "(DISPLAY or WAYLAND_DISPLAY; headless, use xvfb-run -a)\n");
+      return 2;
+    }
+
   /* never hand the screenshot to a running instance */
   g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
   if (!g_application_register (app, NULL, &error))

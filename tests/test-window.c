@@ -1267,6 +1267,7 @@ test_export (void)
 static void
 run_packscope (const char * const *args,
                const char         *gdk_debug,
+               gboolean            no_display,
                int                *exit_status,
                char              **err)
 {
@@ -1283,6 +1284,11 @@ run_packscope (const char * const *args,
 
   if (gdk_debug != NULL)
     envp = g_environ_setenv (envp, "GDK_DEBUG", gdk_debug, TRUE);
+  if (no_display)
+    {
+      envp = g_environ_unsetenv (envp, "DISPLAY");
+      envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+    }
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT,
                                NULL, NULL, NULL, err, &wait_status, &error));
@@ -1320,7 +1326,7 @@ test_screenshot_gl_disable (void)
     const char *args[] = { "--screenshot", path, "--scenario", "leaf-2011",
                            "--run", "900", "--size", "1152x720", "--view", "window", NULL };
 
-    run_packscope (args, "gl-disable", &status, &err);
+    run_packscope (args, "gl-disable", FALSE, &status, &err);
     g_test_message ("stderr: %s", err);
     g_assert_cmpint (status, ==, 0);
   }
@@ -1353,7 +1359,7 @@ test_screenshot_gl_disable (void)
     g_autoptr(GdkTexture) t = NULL;
 
     g_clear_pointer (&err, g_free);
-    run_packscope (args, "gl-disable", &status, &err);
+    run_packscope (args, "gl-disable", FALSE, &status, &err);
     g_assert_cmpint (status, ==, 0);
     t = gdk_texture_new_from_filename (path, &error);
     g_assert_no_error (error);
@@ -1371,12 +1377,14 @@ test_screenshot_gl_disable (void)
       { "--screenshot", path, "--scenario", "leaf-2011", "--protocol", "Fly at 3 m", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--run", "-5", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--size", "320x200", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", NULL },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
       {
         g_clear_pointer (&err, g_free);
-        run_packscope (bad[i], NULL, &status, &err);
+        /* the last one has no display at all */
+        run_packscope (bad[i], NULL, i + 1 == G_N_ELEMENTS (bad), &status, &err);
         g_test_message ("bad %u: status %d, stderr: %s", i, status, err);
         g_assert_cmpint (status, ==, 2);
         g_assert_true (g_str_has_prefix (err, "packscope: "));
