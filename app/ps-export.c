@@ -71,6 +71,10 @@ draw_view (cairo_t             *cr,
 {
   PsRenderStyle s = *style;
 
+  /* the pointer is not part of a document */
+  s.hover_cell = -1;
+  s.cursor_time_s = -1.0;
+
   /* a document needs its own background, whatever the widget showed through */
   s.draw_background = TRUE;
   if (s.bg[3] <= 0.0)
