@@ -154,11 +154,11 @@ ps_screenshot_present (GtkWidget  *target,
                        guint       timeout_ms,
                        GError    **error)
 {
-  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (target));
-  g_return_val_if_fail (GTK_IS_WINDOW (window), FALSE);
-
+  GtkWindow *window;
   GtkWidget *content = target;
 
+  g_return_val_if_fail (GTK_IS_WIDGET (target), FALSE);
+  window = GTK_WINDOW (gtk_widget_get_root (target));
   g_return_val_if_fail (GTK_IS_WINDOW (window), FALSE);
 
   /* The window's own size counts the margin of its client-side decoration
@@ -174,6 +174,7 @@ ps_screenshot_present (GtkWidget  *target,
   gtk_widget_set_size_request (content, width, height);
   gtk_window_set_default_size (window, width, height);
   gtk_window_present (window);
+
   /* the X server resizes the surface asynchronously: wait until the
    * target has its size, then for a few frames drawn at that size */
   for (guint i = 0; i < 100; i++)
