@@ -167,8 +167,12 @@ thermal_scale_compute (const PsFrame       *frame,
   memset (out, 0, sizeof *out);
   out->offset = style->temp_unit == PS_TEMP_UNIT_KELVIN ? 0.0 : -273.15;
 
+  /* what the GL path needs; without it ps_render_thermal says what is
+   * missing */
   if (frame == NULL || frame->pack == NULL || frame->n_cells == 0 ||
-      frame->n_cells != frame->pack->n_cells)
+      frame->n_cells != frame->pack->n_cells || frame->cell_temp_k == NULL ||
+      frame->pack->cell_x == NULL || frame->pack->cell_y == NULL ||
+      frame->pack->cell_w == NULL || frame->pack->cell_h == NULL)
     return;
 
   for (i = 0; i < frame->n_cells; i++)
