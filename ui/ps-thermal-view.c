@@ -172,7 +172,9 @@ thermal_scale_compute (const PsFrame       *frame,
   if (frame == NULL || frame->pack == NULL || frame->n_cells == 0 ||
       frame->n_cells != frame->pack->n_cells || frame->cell_temp_k == NULL ||
       frame->pack->cell_x == NULL || frame->pack->cell_y == NULL ||
-      frame->pack->cell_w == NULL || frame->pack->cell_h == NULL)
+      frame->pack->cell_w == NULL || frame->pack->cell_h == NULL ||
+      !(frame->pack->bounds.w > 0) || !(frame->pack->bounds.h > 0) ||
+      !isfinite (frame->pack->bounds.w) || !isfinite (frame->pack->bounds.h))
     return;
 
   for (i = 0; i < frame->n_cells; i++)
