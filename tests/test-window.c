@@ -1264,6 +1264,70 @@ test_export (void)
 
 /* The real program, as the Flatpak check and users run it: --screenshot with
  * GL disabled, and errors as exit 2 with one line. */
+/* The window's CSV export and the CLI's --csv write the same run the same
+ * way: same header, same rows, same number formats. */
+static void
+test_export_csv_matches_cli (void)
+{
+  const char *packscope = g_getenv ("PACKSCOPE");
+  const char *protocol = "Discharge at 1C for 120 s";
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *cli = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  if (packscope == NULL)
+    {
+      g_test_skip ("PACKSCOPE (the program) is not set");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("packscope-csv-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "cli.csv", NULL);
+  {
+    const char *argv[] = { packscope, "--headless", "--scenario", "leaf-2011",
+                           "--protocol", protocol, "--csv", path, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 NULL, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  }
+  g_assert_true (g_file_get_contents (path, &cli, NULL, NULL));
+
+  scenario = ps_scenario_new_from_preset ("leaf-2011", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, protocol, &error));
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 1.0e6);
+  recorder = ps_runner_dup_recorder (runner);
+  bytes = ps_export_csv (recorder, &error);
+  g_assert_no_error (error);
+
+  {
+    g_auto(GStrv) a = g_strsplit (cli, "\n", -1);
+    g_auto(GStrv) b = g_strsplit (g_bytes_get_data (bytes, NULL), "\n", -1);
+
+    g_test_message ("CLI %u lines, export %u lines", g_strv_length (a), g_strv_length (b));
+    for (guint i = 0; a[i] != NULL && b[i] != NULL; i++)
+      if (g_strcmp0 (a[i], b[i]) != 0)
+        g_test_message ("line %u differs:\n  cli    %s\n  export %s", i + 1, a[i], b[i]);
+    g_assert_cmpuint (g_strv_length (a), ==, g_strv_length (b));
+  }
+  g_assert_cmpstr (g_bytes_get_data (bytes, NULL), ==, cli);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 run_packscope (const char * const *args,
                const char         *gdk_debug,
@@ -1422,6 +1486,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);
   g_test_add_func ("/ui/export/formats-and-failures", test_export);
   g_test_add_func ("/ui/export/action", test_window_export_action);
+  g_test_add_func ("/ui/export/csv-matches-cli", test_export_csv_matches_cli);
   g_test_add_func ("/ui/screenshot/gl-disable", test_screenshot_gl_disable);
 
   return g_test_run ();
