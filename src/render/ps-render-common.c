@@ -12,6 +12,7 @@ typedef struct
   gpointer buf[_PS_N_SCRATCH];
   gsize    size[_PS_N_SCRATCH];
   gpointer thermal_cache;
+  gpointer layout_cache;
 } PsRenderScratch;
 
 static void
@@ -22,6 +23,7 @@ scratch_free (gpointer data)
   for (guint i = 0; i < _PS_N_SCRATCH; i++)
     g_free (s->buf[i]);
   _ps_render_thermal_cache_free (s->thermal_cache);
+  _ps_render_layout_cache_free (s->layout_cache);
   g_free (s);
 }
 
@@ -66,6 +68,26 @@ gpointer *
 _ps_render_thermal_cache_slot (void)
 {
   return &get_scratch ()->thermal_cache;
+}
+
+gpointer *
+_ps_render_layout_cache_slot (void)
+{
+  return &get_scratch ()->layout_cache;
+}
+
+double
+_ps_render_geometry_sum (const PsPack *pack)
+{
+  double s = 0.0;
+
+  for (guint i = 0; i < pack->n_cells; i++)
+    s += pack->cell_x[i] * (1.0 + 1e-3 * i) + pack->cell_y[i] * (2.0 + 1e-3 * i) +
+         pack->cell_w[i] * 3.0 + pack->cell_h[i] * 5.0;
+  for (guint m = 0; m < pack->n_modules && pack->module_rect != NULL; m++)
+    s += 3.0 * pack->module_rect[m].x + 5.0 * pack->module_rect[m].y +
+         7.0 * pack->module_rect[m].w + 11.0 * pack->module_rect[m].h;
+  return s;
 }
 
 double
@@ -305,6 +327,139 @@ _ps_render_outline_path (cairo_t               *cr,
                        _ps_view_y (tr, pack->bounds.y + pack->bounds.h),
                        pack->bounds.w * tr->scale, pack->bounds.h * tr->scale);
     }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Pixel targets */
+
+gboolean
+_ps_render_raster_geometry (cairo_t               *cr,
+                            const PsViewTransform *tr,
+                            PsRasterGeometry      *g)
+{
+  cairo_surface_t *target = cairo_get_group_target (cr);
+  cairo_surface_type_t type = cairo_surface_get_type (target);
+  cairo_matrix_t m;
+  double sx = 1.0, sy = 1.0;
+
+  if (type != CAIRO_SURFACE_TYPE_IMAGE && type != CAIRO_SURFACE_TYPE_RECORDING)
+    return FALSE;
+  cairo_get_matrix (cr, &m);
+  if (m.xy != 0.0 || m.yx != 0.0 || m.xx <= 0.0 || fabs (m.xx - m.yy) > 1e-9 * m.xx)
+    return FALSE;
+  cairo_surface_get_device_scale (target, &sx, &sy);
+  if (sx <= 0.0 || fabs (sx - sy) > 1e-9)
+    return FALSE;
+  g->s = m.xx;
+  g->dx = m.x0;
+  g->dy = m.y0;
+  g->ds = sx;
+
+  /* target pixels per view unit, and the plot area in target pixels */
+  g->k = g->s * g->ds;
+  g->ox = (int) floor ((tr->plot_x * g->s + g->dx) * g->ds);
+  g->oy = (int) floor ((tr->plot_y * g->s + g->dy) * g->ds);
+  g->ow = (int) ceil (((tr->plot_x + tr->plot_w) * g->s + g->dx) * g->ds) - g->ox;
+  g->oh = (int) ceil (((tr->plot_y + tr->plot_h) * g->s + g->dy) * g->ds) - g->oy;
+  return g->ow > 0 && g->oh > 0 && g->ow <= 16384 && g->oh <= 16384;
+}
+
+cairo_surface_t *
+_ps_render_layer_new (const PsRasterGeometry *g,
+                      cairo_format_t          format)
+{
+  cairo_surface_t *layer = cairo_image_surface_create (format, g->ow, g->oh);
+
+  /* layer pixel (0, 0) is target pixel (ox, oy) */
+  cairo_surface_set_device_scale (layer, g->ds, g->ds);
+  cairo_surface_set_device_offset (layer, -g->ox, -g->oy);
+  return layer;
+}
+
+cairo_t *
+_ps_render_layer_context (cairo_t               *cr,
+                          cairo_surface_t       *layer,
+                          const PsViewTransform *tr,
+                          gboolean               clip)
+{
+  cairo_t *lc = cairo_create (layer);
+  cairo_matrix_t m;
+
+  cairo_get_matrix (cr, &m);
+  cairo_set_matrix (lc, &m);
+  cairo_set_antialias (lc, cairo_get_antialias (cr));
+  cairo_set_tolerance (lc, cairo_get_tolerance (cr));
+  if (clip)
+    {
+      cairo_rectangle (lc, tr->plot_x, tr->plot_y, tr->plot_w, tr->plot_h);
+      cairo_clip (lc);
+    }
+  cairo_new_path (lc);
+  return lc;
+}
+
+void
+_ps_render_paint_buffer (cairo_t                *cr,
+                         guint32                *data,
+                         const PsRasterGeometry *g)
+{
+  cairo_surface_t *img;
+
+  img = cairo_image_surface_create_for_data ((guchar *) data, CAIRO_FORMAT_ARGB32,
+                                             g->ow, g->oh, g->ow * 4);
+  cairo_surface_set_device_scale (img, g->ds, g->ds);
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  cairo_set_source_surface (cr, img, g->ox / g->ds, g->oy / g->ds);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  /* a recording surface keeps a reference and must not see the scratch
+   * buffer change later: let it take a snapshot now */
+  cairo_surface_finish (img);
+  cairo_surface_destroy (img);
+}
+
+void
+_ps_render_sparse_layer_take (PsSparseLayer   *l,
+                              cairo_surface_t *layer)
+{
+  const guint32 *data;
+  int stride, w, h;
+  gsize n = 0;
+
+  cairo_surface_flush (layer);
+  data = (const guint32 *) (gconstpointer) cairo_image_surface_get_data (layer);
+  stride = cairo_image_surface_get_stride (layer) / 4;
+  w = cairo_image_surface_get_width (layer);
+  h = cairo_image_surface_get_height (layer);
+  _ps_render_sparse_layer_clear (l);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      n += data[(gsize) y * stride + x] != 0;
+  l->off = g_new (guint32, MAX (n, 1));
+  l->px = g_new (guint32, MAX (n, 1));
+  l->n = n;
+  n = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = data[(gsize) y * stride + x];
+
+        if (p == 0)
+          continue;
+        l->off[n] = (guint32) ((gsize) y * w + x);
+        l->px[n] = p;
+        n++;
+      }
+}
+
+void
+_ps_render_sparse_layer_clear (PsSparseLayer *l)
+{
+  g_clear_pointer (&l->off, g_free);
+  g_clear_pointer (&l->px, g_free);
+  l->n = 0;
 }
 
 void

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ps-render-private.h"
@@ -383,47 +384,6 @@ draw_marker (cairo_t               *cr,
  * targets (PDF, SVG, PostScript) and rotated or skewed transforms take the
  * cairo path instead, which draws the same shapes. */
 
-static gboolean
-raster_target (cairo_t *cr,
-               double  *scale,
-               double  *dx,
-               double  *dy,
-               double  *dev_scale)
-{
-  cairo_surface_t *target = cairo_get_group_target (cr);
-  cairo_surface_type_t type = cairo_surface_get_type (target);
-  cairo_matrix_t m;
-  double sx = 1.0, sy = 1.0;
-
-  if (type != CAIRO_SURFACE_TYPE_IMAGE && type != CAIRO_SURFACE_TYPE_RECORDING)
-    return FALSE;
-  cairo_get_matrix (cr, &m);
-  if (m.xy != 0.0 || m.yx != 0.0 || m.xx <= 0.0 || fabs (m.xx - m.yy) > 1e-9 * m.xx)
-    return FALSE;
-  cairo_surface_get_device_scale (target, &sx, &sy);
-  if (sx <= 0.0 || fabs (sx - sy) > 1e-9)
-    return FALSE;
-  *scale = m.xx;
-  *dx = m.x0;
-  *dy = m.y0;
-  *dev_scale = sx;
-  return TRUE;
-}
-
-/* All four channels of a premultiplied pixel times a / 255, two channels
- * per multiplication */
-static inline guint32
-scale_pixel (guint32 p,
-             guint   a)
-{
-  guint32 rb = (p & 0x00ff00ffu) * a + 0x00800080u;
-  guint32 ag = ((p >> 8) & 0x00ff00ffu) * a + 0x00800080u;
-
-  rb = ((rb + ((rb >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
-  ag = (ag + ((ag >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
-  return rb | ag;
-}
-
 static inline void
 blend_pixel_u8 (guint32 *p,
                 guint32  colour,
@@ -438,7 +398,7 @@ blend_pixel_u8 (guint32 *p,
     }
   /* premultiplied OVER with an opaque source of alpha ai / 255 (the two
    * rounded terms of a channel never sum past 255) */
-  *p = scale_pixel (0xff000000u | colour, ai) + scale_pixel (*p, 255 - ai);
+  *p = _ps_render_scale_pixel (0xff000000u | colour, ai) + _ps_render_scale_pixel (*p, 255 - ai);
 }
 
 static inline void
@@ -461,6 +421,9 @@ typedef struct
   double  radius;        /* buffer pixels */
   int     half;          /* stamp covers [-half, half] pixels around the base */
   int     size;          /* 2 * half + 1 */
+  guint8 *spans;         /* [phase_y][phase_x][size][4]: per row the first
+                          * covered column, the first and end of the fully
+                          * covered run, the end of the covered columns */
   guint8  cov[];         /* [phase_y][phase_x][size][size] */
 } DiscStamps;
 
@@ -470,34 +433,90 @@ disc_stamps (double radius)
   int half = (int) ceil (radius + 1.0);
   int size = 2 * half + 1;
   gsize n = (gsize) STAMP_PHASES * STAMP_PHASES * size * size;
+  gsize n_spans = (gsize) STAMP_PHASES * STAMP_PHASES * size * 4;
   DiscStamps *st;
 
   if (half > STAMP_MAX_HALF)
     return NULL;
-  st = _ps_render_scratch (_PS_SCRATCH_LAYOUT_STAMPS, sizeof (DiscStamps) + n);
+  st = _ps_render_scratch (_PS_SCRATCH_LAYOUT_STAMPS, sizeof (DiscStamps) + n + n_spans);
   if (st->radius == radius && st->half == half)
     return st;
 
   st->radius = radius;
   st->half = half;
   st->size = size;
+  st->spans = st->cov + n;
   for (int fy = 0; fy < STAMP_PHASES; fy++)
     for (int fx = 0; fx < STAMP_PHASES; fx++)
       {
-        guint8 *c = st->cov + ((gsize) fy * STAMP_PHASES + fx) * size * size;
+        gsize phase = (gsize) fy * STAMP_PHASES + fx;
+        guint8 *c = st->cov + phase * size * size;
         /* the centre's offset inside its base pixel */
         double ox = (fx + 0.5) / STAMP_PHASES, oy = (fy + 0.5) / STAMP_PHASES;
 
         for (int v = 0; v < size; v++)
-          for (int u = 0; u < size; u++)
-            {
-              double px = u - half + 0.5 - ox, py = v - half + 0.5 - oy;
-              double a = radius + 0.5 - sqrt (px * px + py * py);
+          {
+            guint8 *row = c + v * size;
+            guint8 *sp = st->spans + (phase * size + v) * 4;
+            int u0 = size, u1 = 0, s0 = size, s1 = 0;
 
-              c[v * size + u] = (guint8) (CLAMP (a, 0.0, 1.0) * 255.0 + 0.5);
-            }
+            for (int u = 0; u < size; u++)
+              {
+                double px = u - half + 0.5 - ox, py = v - half + 0.5 - oy;
+                double a = radius + 0.5 - sqrt (px * px + py * py);
+
+                row[u] = (guint8) (CLAMP (a, 0.0, 1.0) * 255.0 + 0.5);
+                if (row[u] != 0)
+                  {
+                    u0 = MIN (u0, u);
+                    u1 = u + 1;
+                  }
+                if (row[u] == 255)
+                  {
+                    s0 = MIN (s0, u);
+                    s1 = u + 1;
+                  }
+              }
+            if (u0 >= u1)
+              u0 = u1 = s0 = s1 = 0;
+            else if (s0 >= s1)
+              s0 = s1 = u1;              /* no full pixel: all edge */
+            else
+              {
+                /* a disc's full pixels are one run; anything else is
+                 * walked pixel by pixel */
+                for (int u = s0; u < s1; u++)
+                  if (row[u] != 255)
+                    {
+                      s0 = s1 = u1;
+                      break;
+                    }
+              }
+            sp[0] = (guint8) u0;
+            sp[1] = (guint8) s0;
+            sp[2] = (guint8) s1;
+            sp[3] = (guint8) u1;
+          }
       }
   return st;
+}
+
+/* One anti-aliased edge pixel of a cell over whatever the buffer holds */
+static inline void
+stamp_pixel (guint32 *p,
+             guint32  colour,
+             guint32  solid,
+             guint    a)
+{
+  if (a == 0)
+    return;
+  if (a == 255 || *p == 0)
+    {
+      /* alone on an empty pixel: premultiplied colour at alpha a */
+      *p = a == 255 ? solid : _ps_render_scale_pixel (solid, a);
+      return;
+    }
+  blend_pixel_u8 (p, colour, a);
 }
 
 static void
@@ -513,68 +532,249 @@ stamp_disc (guint32          *data,
   int bx = (int) floor (cx), by = (int) floor (cy);
   int fx = CLAMP ((int) ((cx - bx) * STAMP_PHASES), 0, STAMP_PHASES - 1);
   int fy = CLAMP ((int) ((cy - by) * STAMP_PHASES), 0, STAMP_PHASES - 1);
-  const guint8 *c = st->cov + ((gsize) fy * STAMP_PHASES + fx) * st->size * st->size;
+  gsize phase = (gsize) fy * STAMP_PHASES + fx;
+  const guint8 *c = st->cov + phase * st->size * st->size;
+  const guint8 *spans = st->spans + phase * st->size * 4;
   guint32 solid = 0xff000000u | colour;
+  int left = bx - st->half;
+  gboolean inside_x = left >= 0 && left + st->size <= ow;
 
   for (int v = 0; v < st->size; v++)
     {
       int y = by - st->half + v;
+      const guint8 *cv = c + v * st->size, *sp = spans + v * 4;
       guint32 *row;
 
-      if (y < 0 || y >= oh)
+      if (y < 0 || y >= oh || sp[0] >= sp[3])
         continue;
-      row = data + (gsize) y * stride;
-      for (int u = 0; u < st->size; u++)
+      row = data + (gsize) y * stride + left;
+      if (inside_x)
         {
-          int x = bx - st->half + u;
-          guint a = c[v * st->size + u];
-
-          if (a == 0 || x < 0 || x >= ow)
-            continue;
-          if (a == 255 || row[x] == 0)
-            {
-              /* alone on an empty pixel: premultiplied colour at alpha a */
-              row[x] = a == 255 ? solid : scale_pixel (solid, a);
-              continue;
-            }
-          blend_pixel_u8 (&row[x], colour, a);
+          /* edge pixels, the fully covered run, edge pixels */
+          for (int u = sp[0]; u < sp[1]; u++)
+            stamp_pixel (&row[u], colour, solid, cv[u]);
+          for (int u = sp[1]; u < sp[2]; u++)
+            row[u] = solid;
+          for (int u = sp[2]; u < sp[3]; u++)
+            stamp_pixel (&row[u], colour, solid, cv[u]);
+        }
+      else
+        {
+          for (int u = sp[0]; u < sp[3]; u++)
+            if (left + u >= 0 && left + u < ow)
+              stamp_pixel (&row[u], colour, solid, cv[u]);
         }
     }
 }
 
+/* The series path: a thin line through the group centres in series order,
+ * under the cells, so it shows in the gaps and never hides a cell */
 static gboolean
+has_series_path (const PsPack *pack)
+{
+  return pack->n_series > 1 && pack->n_parallel > 0 &&
+         pack->n_series * pack->n_parallel == pack->n_cells;
+}
+
+static void
+draw_series_path (cairo_t               *cr,
+                  const PsPack          *pack,
+                  const PsViewTransform *tr,
+                  const PsRenderStyle   *style)
+{
+  if (!has_series_path (pack))
+    return;
+
+  for (guint g = 0; g < pack->n_series; g++)
+    {
+      double sx = 0, sy = 0;
+
+      for (guint p = 0; p < pack->n_parallel; p++)
+        {
+          sx += pack->cell_x[g * pack->n_parallel + p];
+          sy += pack->cell_y[g * pack->n_parallel + p];
+        }
+      sx /= pack->n_parallel;
+      sy /= pack->n_parallel;
+      if (g == 0)
+        cairo_move_to (cr, _ps_view_x (tr, sx), _ps_view_y (tr, sy));
+      else
+        cairo_line_to (cr, _ps_view_x (tr, sx), _ps_view_y (tr, sy));
+    }
+  cairo_set_line_width (cr, 1.0);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  _ps_render_set_rgba (cr, style->fg, 0.35);
+  cairo_stroke (cr);
+}
+
+static void
+draw_module_outlines (cairo_t               *cr,
+                      const PsPack          *pack,
+                      const PsViewTransform *tr,
+                      const PsRenderStyle   *style)
+{
+  if (pack->n_modules == 0 || pack->module_rect == NULL)
+    return;
+
+  cairo_set_line_width (cr, 1.0);
+  _ps_render_set_rgba (cr, style->fg, 0.45);
+  for (guint m = 0; m < pack->n_modules; m++)
+    {
+      const PsRect *r = &pack->module_rect[m];
+
+      cairo_rectangle (cr, _ps_view_x (tr, r->x), _ps_view_y (tr, r->y + r->h),
+                       r->w * tr->scale, r->h * tr->scale);
+    }
+  cairo_stroke (cr);
+}
+
+/* The parts of the raster that do not change from frame to frame (they
+ * depend on the pack's geometry, the view and the foreground colour only):
+ * the series path under the cells and the module outlines over them, as
+ * sparse lists of premultiplied buffer pixels, drawn once with cairo into
+ * a scratch surface of the buffer's size. A frame then writes the few
+ * thousand pixels of each instead of stroking two long paths (compositing
+ * is associative: the layer over the cells over the layer over the target
+ * is the same picture as drawing them in turn onto the target). */
+typedef struct
+{
+  /* key */
+  const PsPack   *pack;
+  guint           n_cells;
+  double          geometry_sum;
+  PsViewTransform tr;
+  PsRasterGeometry rg;
+  double          fg[4];
+  cairo_antialias_t antialias;
+
+  PsSparseLayer   under, over;
+  /* the cells in raster order (by row of their centre pixel, then column),
+   * so consecutive cells write neighbouring memory */
+  guint32        *order;
+} LayoutCache;
+
+void
+_ps_render_layout_cache_free (gpointer data)
+{
+  LayoutCache *c = data;
+
+  if (c == NULL)
+    return;
+  _ps_render_sparse_layer_clear (&c->under);
+  _ps_render_sparse_layer_clear (&c->over);
+  g_free (c->order);
+  g_free (c);
+}
+
+static int
+compare_u64 (const void *a,
+             const void *b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static const LayoutCache *
+layout_cache_get (cairo_t               *cr,
+                  const PsPack          *pack,
+                  const PsViewTransform *tr,
+                  const PsRenderStyle   *style,
+                  const PsRasterGeometry *rg)
+{
+  gpointer *slot = _ps_render_layout_cache_slot ();
+  LayoutCache *c = *slot;
+  double gsum = _ps_render_geometry_sum (pack);
+  cairo_antialias_t aa = cairo_get_antialias (cr);
+  cairo_surface_t *layer;
+  cairo_t *lc;
+
+  if (c != NULL && c->pack == pack && c->n_cells == pack->n_cells &&
+      c->geometry_sum == gsum && c->antialias == aa &&
+      memcmp (&c->tr, tr, sizeof *tr) == 0 && memcmp (&c->rg, rg, sizeof *rg) == 0 &&
+      memcmp (c->fg, style->fg, sizeof c->fg) == 0)
+    return c;
+
+  _ps_render_layout_cache_free (c);
+  c = g_new0 (LayoutCache, 1);
+  *slot = c;
+  c->pack = pack;
+  c->n_cells = pack->n_cells;
+  c->geometry_sum = gsum;
+  c->tr = *tr;
+  c->rg = *rg;
+  memcpy (c->fg, style->fg, sizeof c->fg);
+  c->antialias = aa;
+
+  layer = _ps_render_layer_new (rg, CAIRO_FORMAT_ARGB32);
+  lc = _ps_render_layer_context (cr, layer, tr, TRUE);
+  draw_series_path (lc, pack, tr, style);
+  cairo_destroy (lc);
+  _ps_render_sparse_layer_take (&c->under, layer);
+
+  /* the module outlines on a clear layer, with the round joins the series
+   * path leaves set for what follows it */
+  lc = cairo_create (layer);
+  cairo_set_operator (lc, CAIRO_OPERATOR_CLEAR);
+  cairo_paint (lc);
+  cairo_destroy (lc);
+  lc = _ps_render_layer_context (cr, layer, tr, TRUE);
+  if (has_series_path (pack))
+    cairo_set_line_join (lc, CAIRO_LINE_JOIN_ROUND);
+  draw_module_outlines (lc, pack, tr, style);
+  cairo_destroy (lc);
+  _ps_render_sparse_layer_take (&c->over, layer);
+
+  c->order = g_new (guint32, MAX (pack->n_cells, 1u));
+  for (guint i = 0; i < pack->n_cells; i++)
+    c->order[i] = i;
+  if (pack->n_cells < (1u << 24))
+    {
+      g_autofree guint64 *keys = g_new (guint64, MAX (pack->n_cells, 1u));
+
+      for (guint i = 0; i < pack->n_cells; i++)
+        {
+          double cx = (_ps_view_x (tr, pack->cell_x[i]) * rg->s + rg->dx) * rg->ds - rg->ox;
+          double cy = (_ps_view_y (tr, pack->cell_y[i]) * rg->s + rg->dy) * rg->ds - rg->oy;
+          guint64 ky = (guint64) CLAMP (floor (cy) + 65536.0, 0.0, 1048575.0);
+          guint64 kx = (guint64) CLAMP (floor (cx) + 65536.0, 0.0, 1048575.0);
+
+          keys[i] = (ky << 44) | (kx << 24) | i;
+        }
+      qsort (keys, pack->n_cells, sizeof (guint64), compare_u64);
+      for (guint i = 0; i < pack->n_cells; i++)
+        c->order[i] = (guint32) (keys[i] & 0xffffff);
+    }
+  cairo_surface_destroy (layer);
+  return c;
+}
+
+/* The cells, with the series path under them and the module outlines over
+ * them, into a buffer of device pixels painted once */
+static void
 raster_cells (cairo_t               *cr,
               const PsPack          *pack,
               const PsViewTransform *tr,
+              const PsRenderStyle   *style,
+              const PsRasterGeometry  *rg,
               const double          *bins,
               const guint32         *table)
 {
-  double s, dx, dy, ds, k;
-  int ox, oy, ow, oh, stride;
-  cairo_surface_t *img;
+  const LayoutCache *lc = layout_cache_get (cr, pack, tr, style, rg);
+  double s = rg->s, dx = rg->dx, dy = rg->dy, ds = rg->ds, k = rg->k;
+  int ox = rg->ox, oy = rg->oy, ow = rg->ow, oh = rg->oh, stride = ow;
   guint32 *data;
   gboolean round_cells = pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL;
   const DiscStamps *stamps = NULL;
 
-  if (!raster_target (cr, &s, &dx, &dy, &ds))
-    return FALSE;
+  data = _ps_render_scratch (_PS_SCRATCH_LAYOUT_RASTER, (gsize) ow * oh * 4);
+  memset (data, 0, (gsize) stride * oh * 4);
+  for (gsize j = 0; j < lc->under.n; j++)
+    data[lc->under.off[j]] = lc->under.px[j];
 
-  /* target pixels per view unit, and the plot area in target pixels */
-  k = s * ds;
-  ox = (int) floor ((tr->plot_x * s + dx) * ds);
-  oy = (int) floor ((tr->plot_y * s + dy) * ds);
-  ow = (int) ceil (((tr->plot_x + tr->plot_w) * s + dx) * ds) - ox;
-  oh = (int) ceil (((tr->plot_y + tr->plot_h) * s + dy) * ds) - oy;
-  if (ow <= 0 || oh <= 0 || ow > 16384 || oh > 16384)
-    return FALSE;
-
-  stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, ow);
-  data = _ps_render_scratch (_PS_SCRATCH_LAYOUT_RASTER, (gsize) stride * oh);
-  memset (data, 0, (gsize) stride * oh);
-  stride /= 4;
-
-  for (guint i = 0; i < pack->n_cells; i++)
+  for (guint j = 0; j < pack->n_cells; j++)
     {
+      guint i = lc->order[j];
       int bin = (int) bins[i];
       guint32 colour = bin == NAN_BIN ? 0x999999u : table[bin];
       /* centre and half sizes in buffer pixels */
@@ -658,20 +858,11 @@ raster_cells (cairo_t               *cr,
       }
     }
 
-  img = cairo_image_surface_create_for_data ((guchar *) data, CAIRO_FORMAT_ARGB32,
-                                             ow, oh, stride * 4);
-  cairo_surface_set_device_scale (img, ds, ds);
-  cairo_save (cr);
-  cairo_identity_matrix (cr);
-  cairo_set_source_surface (cr, img, ox / ds, oy / ds);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_paint (cr);
-  cairo_restore (cr);
-  /* a recording surface keeps a reference and must not see the scratch
-   * buffer change later: let it take a snapshot now */
-  cairo_surface_finish (img);
-  cairo_surface_destroy (img);
-  return TRUE;
+  /* the module outlines over the cells */
+  for (gsize j = 0; j < lc->over.n; j++)
+    _ps_render_over_pixel (&data[lc->over.off[j]], lc->over.px[j]);
+
+  _ps_render_paint_buffer (cr, data, rg);
 }
 
 void
@@ -683,6 +874,7 @@ ps_render_layout (cairo_t             *cr,
 {
   PsPack *pack;
   PsViewTransform tr;
+  PsRasterGeometry rg;
   QuantityInfo info;
   double *values;
   guint *order;
@@ -792,36 +984,18 @@ ps_render_layout (cairo_t             *cr,
   cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
   cairo_clip (cr);
 
-  /* the series path: a thin line through the group centres in series order,
-   * under the cells, so it shows in the gaps and never hides a cell */
-  if (pack->n_series > 1 && pack->n_parallel > 0 &&
-      pack->n_series * pack->n_parallel == n)
+  /* the series path, the cells and the module outlines */
+  if (!style->vector_only && _ps_render_raster_geometry (cr, &tr, &rg))
     {
-      for (guint g = 0; g < pack->n_series; g++)
-        {
-          double sx = 0, sy = 0;
-
-          for (guint p = 0; p < pack->n_parallel; p++)
-            {
-              sx += pack->cell_x[g * pack->n_parallel + p];
-              sy += pack->cell_y[g * pack->n_parallel + p];
-            }
-          sx /= pack->n_parallel;
-          sy /= pack->n_parallel;
-          if (g == 0)
-            cairo_move_to (cr, _ps_view_x (&tr, sx), _ps_view_y (&tr, sy));
-          else
-            cairo_line_to (cr, _ps_view_x (&tr, sx), _ps_view_y (&tr, sy));
-        }
-      cairo_set_line_width (cr, 1.0);
-      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-      _ps_render_set_rgba (cr, style->fg, 0.35);
-      cairo_stroke (cr);
+      raster_cells (cr, pack, &tr, style, &rg, values, table);
+      /* the joins of the markers below as if the series path had been
+       * stroked here */
+      if (has_series_path (pack))
+        cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
     }
-
-  /* cells */
-  if (style->vector_only || !raster_cells (cr, pack, &tr, values, table))
+  else
   {
+    draw_series_path (cr, pack, &tr, style);
     guint start = 0;
     double cx0 = tr.plot_x, cx1 = tr.plot_x + tr.plot_w;
     double cy0 = tr.plot_y, cy1 = tr.plot_y + tr.plot_h;
@@ -858,23 +1032,13 @@ ps_render_layout (cairo_t             *cr,
           }
         start = end;
       }
+    draw_module_outlines (cr, pack, &tr, style);
   }
 
-  /* module outlines and names */
+  /* module names */
   if (pack->n_modules > 0 && pack->module_rect != NULL)
     {
       double name_fs = 0.8;
-
-      cairo_set_line_width (cr, 1.0);
-      _ps_render_set_rgba (cr, style->fg, 0.45);
-      for (guint m = 0; m < pack->n_modules; m++)
-        {
-          const PsRect *r = &pack->module_rect[m];
-
-          cairo_rectangle (cr, _ps_view_x (&tr, r->x), _ps_view_y (&tr, r->y + r->h),
-                           r->w * tr.scale, r->h * tr.scale);
-        }
-      cairo_stroke (cr);
 
       /* boxes of the labels placed so far, so names never overlap */
       double placed[64][4];

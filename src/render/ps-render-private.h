@@ -21,15 +21,24 @@ typedef enum
   _PS_SCRATCH_CURVES_COLUMNS,
   _PS_SCRATCH_CURVES_CELL,
   _PS_SCRATCH_THERMAL_VALUES,
+  _PS_SCRATCH_THERMAL_RASTER,
+  _PS_SCRATCH_THERMAL_ROWS,
   _PS_N_SCRATCH
 } PsScratchSlot;
 
 /* A buffer of at least n_bytes for this thread, kept between calls. */
 gpointer     _ps_render_scratch            (PsScratchSlot        slot,
                                             gsize                n_bytes);
-/* The per-thread cache of the thermal renderer (see ps-render-thermal.c). */
+/* The per-thread caches of the thermal and layout renderers (see
+ * ps-render-thermal.c and ps-render-layout.c): what depends only on the
+ * pack's geometry and the view, kept between frames. */
 gpointer    *_ps_render_thermal_cache_slot (void);
 void         _ps_render_thermal_cache_free (gpointer             cache);
+gpointer    *_ps_render_layout_cache_slot  (void);
+void         _ps_render_layout_cache_free  (gpointer             cache);
+/* A checksum of the cell centres and module outlines, which tells a cache
+ * that a new pack at the same address has another geometry. */
+double       _ps_render_geometry_sum       (const PsPack        *pack);
 
 /* Round tick step (1-2-5 x 10^n) for a span with at most max_ticks ticks. */
 double       _ps_render_nice_step          (double               span,
@@ -95,6 +104,80 @@ _ps_view_y (const PsViewTransform *tr,
             double                 y)
 {
   return tr->offset_y - tr->scale * y;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Pixel targets
+ *
+ * On an image surface (or a recording surface, which GTK replays onto one)
+ * the layout and thermal renderers fill a buffer of device pixels over the
+ * plot area themselves and paint it once. */
+
+typedef struct
+{
+  double s, dx, dy, ds;     /* view to target pixels: (v * s + d) * ds */
+  double k;                 /* target pixels per view unit */
+  int    ox, oy, ow, oh;    /* the buffer's rectangle in target pixels */
+} PsRasterGeometry;
+
+/* FALSE for vector targets and rotated or skewed transforms (draw paths) */
+gboolean     _ps_render_raster_geometry    (cairo_t             *cr,
+                                            const PsViewTransform *tr,
+                                            PsRasterGeometry    *g);
+/* A clear surface of the buffer's size that takes view coordinates through
+ * a context from _ps_render_layer_context */
+cairo_surface_t *_ps_render_layer_new      (const PsRasterGeometry *g,
+                                            cairo_format_t       format);
+/* A context on layer with cr's transform, antialiasing and tolerance,
+ * clipped to the plot area if clip */
+cairo_t     *_ps_render_layer_context      (cairo_t             *cr,
+                                            cairo_surface_t     *layer,
+                                            const PsViewTransform *tr,
+                                            gboolean             clip);
+/* Paints an ARGB32 buffer of g->ow x g->oh pixels (stride ow * 4) at the
+ * buffer's place, pixel for pixel */
+void         _ps_render_paint_buffer       (cairo_t             *cr,
+                                            guint32             *data,
+                                            const PsRasterGeometry *g);
+
+/* The pixels a layer touched, as a list (static decorations drawn once per
+ * view, then composited per frame) */
+typedef struct
+{
+  guint32 *off;             /* pixel index, y * ow + x */
+  guint32 *px;              /* premultiplied ARGB */
+  gsize    n;
+} PsSparseLayer;
+
+void         _ps_render_sparse_layer_take  (PsSparseLayer       *l,
+                                            cairo_surface_t     *layer);
+void         _ps_render_sparse_layer_clear (PsSparseLayer       *l);
+
+/* All four channels of a premultiplied pixel times a / 255, two channels
+ * per multiplication (rounded like pixman) */
+static inline guint32
+_ps_render_scale_pixel (guint32 p,
+                        guint   a)
+{
+  guint32 rb = (p & 0x00ff00ffu) * a + 0x00800080u;
+  guint32 ag = ((p >> 8) & 0x00ff00ffu) * a + 0x00800080u;
+
+  rb = ((rb + ((rb >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
+  ag = (ag + ((ag >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
+  return rb | ag;
+}
+
+/* A premultiplied pixel o over *p */
+static inline void
+_ps_render_over_pixel (guint32 *p,
+                       guint32  o)
+{
+  guint oa = o >> 24;
+
+  if (oa == 255 || *p == 0)
+    *p = o;
+  else
+    *p = o + _ps_render_scale_pixel (*p, 255 - oa);
 }
 
 /* The view's title line at the top left; parts separated by three spaces

@@ -61,16 +61,6 @@ _ps_render_thermal_cache_free (gpointer data)
   g_free (c);
 }
 
-static double
-geometry_sum (const PsPack *pack)
-{
-  double s = 0.0;
-
-  for (guint i = 0; i < pack->n_cells; i++)
-    s += pack->cell_x[i] * (1.0 + 1e-3 * i) + pack->cell_y[i] * (2.0 + 1e-3 * i);
-  return s;
-}
-
 /* A uniform bucket grid over the cell centres for nearest-neighbour queries,
  * built once per cache fill. */
 typedef struct
@@ -210,7 +200,7 @@ thermal_cache_get (const PsPack          *pack,
 {
   gpointer *slot = _ps_render_thermal_cache_slot ();
   ThermalCache *c = *slot;
-  double gsum = geometry_sum (pack);
+  double gsum = _ps_render_geometry_sum (pack);
   /* the visible part of the pack bounds, in metres */
   double vx0 = (tr->plot_x - tr->offset_x) / tr->scale;
   double vx1 = (tr->plot_x + tr->plot_w - tr->offset_x) / tr->scale;
