@@ -334,6 +334,10 @@ ps_screenshot_run (GtkApplication            *application,
                               "--view: expected window, layout, curves or thermal, got “%s”",
                               view));
 
+  /* the same picture whatever the desktop's light or dark preference */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_LIGHT);
+
   scenario = ps_scenario_new_lookup (options->scenario != NULL ? options->scenario : "leaf-2011",
                                      &error);
   if (scenario == NULL)
