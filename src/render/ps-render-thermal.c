@@ -44,6 +44,7 @@ typedef struct
   cairo_surface_t *surface;       /* gw x gh ARGB32 */
   float        *field;            /* gw x gh, display units; NaN outside */
   guint8       *inside;           /* gw x gh: PIXEL_* flags */
+  double       *wsum;             /* gw x gh: the sum of the K weights */
 } ThermalCache;
 
 void
@@ -57,6 +58,7 @@ _ps_render_thermal_cache_free (gpointer data)
   g_free (c->w);
   g_free (c->field);
   g_free (c->inside);
+  g_free (c->wsum);
   g_clear_pointer (&c->surface, cairo_surface_destroy);
   g_free (c);
 }
@@ -249,6 +251,7 @@ thermal_cache_get (const PsPack          *pack,
   c->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gw, gh);
 
   c->inside = g_new (guint8, (gsize) gw * gh);
+  c->wsum = g_new (double, (gsize) gw * gh);
 
   bucket_grid_init (&bg, pack);
   for (int j = 0; j < gh; j++)
@@ -329,15 +332,104 @@ thermal_cache_get (const PsPack          *pack,
               flags |= PIXEL_IN_OUTLINE;
             c->inside[p / K_NEAREST] = flags;
           }
+          c->wsum[p / K_NEAREST] = 0.0;
           for (int k = 0; k < K_NEAREST; k++)
             {
               c->nb[p + k] = idx[k];
               c->w[p + k] = wsum > 0 ? (float) (wk[k] / wsum) : 0.0f;
+              /* as a frame with every temperature finite sums them */
+              c->wsum[p / K_NEAREST] += c->w[p + k];
             }
         }
     }
   bucket_grid_clear (&bg);
   return c;
+}
+
+/* The pixel of a solid colour as cairo hands it to pixman (16 bits per
+ * premultiplied channel, then the top 8) */
+static guint32
+solid_pixel (const double rgba[4],
+             double       alpha_scale)
+{
+  double a = CLAMP (rgba[3] * alpha_scale, 0.0, 1.0);
+  guint r = (guint) (CLAMP (rgba[0], 0.0, 1.0) * a * 65535.0 + 0.5);
+  guint g = (guint) (CLAMP (rgba[1], 0.0, 1.0) * a * 65535.0 + 0.5);
+  guint b = (guint) (CLAMP (rgba[2], 0.0, 1.0) * a * 65535.0 + 0.5);
+  guint a16 = (guint) (a * 65535.0 + 0.5);
+
+  return ((a16 >> 8) << 24) | ((r >> 8) << 16) | ((g >> 8) << 8) | (b >> 8);
+}
+
+/* The field's grid for one frame: per grid pixel the interpolated value
+ * (display units, for the contours) and its colour. Grid pixels away from
+ * the cells hold the neutral tint of the pack's empty parts: scaled up
+ * bilinearly, a field pixel next to them is the field over the tint, the
+ * same as painting the tint under a field that is transparent there, in
+ * one paint instead of two. */
+static void
+grid_colours (ThermalCache        *c,
+              const double        *temp,
+              gboolean             all_finite,
+              double               offset,
+              double               lo,
+              double               hi,
+              const guint32       *table,
+              const PsRenderStyle *style)
+{
+  guint32 *data;
+  int stride;
+  double inv = 256.0 / (hi - lo);
+  guint32 tint = solid_pixel (style->fg, 0.08);
+
+  cairo_surface_flush (c->surface);
+  data = (guint32 *) (gpointer) cairo_image_surface_get_data (c->surface);
+  stride = cairo_image_surface_get_stride (c->surface) / 4;
+  for (int j = 0; j < c->gh; j++)
+    for (int i = 0; i < c->gw; i++)
+      {
+        gsize p = (gsize) j * c->gw + i;
+        const guint32 *nb = &c->nb[p * K_NEAREST];
+        const float *w = &c->w[p * K_NEAREST];
+        double sum = 0.0, wsum = 0.0;
+        guint32 *px = &data[(gsize) j * stride + i];
+
+        if (all_finite)
+          {
+            /* the same sums as below, without a test per term */
+            for (int k = 0; k < K_NEAREST; k++)
+              sum += w[k] * temp[nb[k]];
+            wsum = c->wsum[p];
+          }
+        else
+          for (int k = 0; k < K_NEAREST; k++)
+            {
+              double t = temp[nb[k]];
+
+              if (isfinite (t))
+                {
+                  sum += w[k] * t;
+                  wsum += w[k];
+                }
+            }
+        if (wsum > 0)
+          {
+            double v = sum / wsum + offset;
+            guint8 flags = c->inside[p];
+            int bin = (int) floor ((v - lo) * inv);
+
+            /* contours stay inside the outline without a clip */
+            c->field[p] = flags == (PIXEL_NEAR_CELL | PIXEL_IN_OUTLINE) ? (float) v : NAN;
+            bin = CLAMP (bin, 0, 255);
+            *px = (flags & PIXEL_NEAR_CELL) ? 0xff000000u | table[bin] : tint;
+          }
+        else
+          {
+            c->field[p] = NAN;
+            *px = 0xff999999u;
+          }
+      }
+  cairo_surface_mark_dirty (c->surface);
 }
 
 /* Where a level crosses grid edge `id` (horizontal edges first, then
@@ -528,7 +620,8 @@ ps_render_thermal (cairo_t             *cr,
   const char *unit = kelvin ? "K" : "°C";
   double offset = kelvin ? 0.0 : -273.15;
   double tmin = INFINITY, tmax = -INFINITY, lo, hi, step;
-  guint ihot = 0, icold = 0;
+  guint ihot = 0, icold = 0, n_finite = 0;
+  gboolean all_finite;
   const guint32 *table = ps_colormap_table (PS_COLORMAP_INFERNO);
   const double *temp;
   char text[256], hot[64], cold[64];
@@ -564,6 +657,7 @@ ps_render_thermal (cairo_t             *cr,
 
       if (!isfinite (t))
         continue;
+      n_finite++;
       if (t < tmin)
         {
           tmin = t;
@@ -577,6 +671,7 @@ ps_render_thermal (cairo_t             *cr,
     }
   tmin += offset;
   tmax += offset;
+  all_finite = n_finite == frame->n_cells;
 
   ps_render_view_transform (pack, style, width, height, &tr);
   lo = tmin;
@@ -587,60 +682,13 @@ ps_render_thermal (cairo_t             *cr,
   c = tr.scale > 0 && isfinite (tr.scale) ? thermal_cache_get (pack, &tr) : NULL;
   if (c != NULL && isfinite (tmin))
     {
-      guint32 *data;
-      int stride;
-      gsize np = (gsize) c->gw * c->gh;
-      double inv = 256.0 / (hi - lo);
-
-      cairo_surface_flush (c->surface);
-      data = (guint32 *) (gpointer) cairo_image_surface_get_data (c->surface);
-      stride = cairo_image_surface_get_stride (c->surface) / 4;
-      for (gsize p = 0; p < np; p++)
-        {
-          const guint32 *nb = &c->nb[p * K_NEAREST];
-          const float *w = &c->w[p * K_NEAREST];
-          double sum = 0.0, wsum = 0.0;
-          int bin;
-
-          for (int k = 0; k < K_NEAREST; k++)
-            {
-              double t = temp[nb[k]];
-
-              if (isfinite (t))
-                {
-                  sum += w[k] * t;
-                  wsum += w[k];
-                }
-            }
-          if (wsum > 0)
-            {
-              double v = sum / wsum + offset;
-
-              guint8 flags = c->inside[p];
-
-              /* contours stay inside the outline without a clip */
-              c->field[p] = flags == (PIXEL_NEAR_CELL | PIXEL_IN_OUTLINE) ? (float) v : NAN;
-              bin = (int) floor ((v - lo) * inv);
-              bin = CLAMP (bin, 0, 255);
-              data[(p / c->gw) * stride + p % c->gw] =
-                (flags & PIXEL_NEAR_CELL) ? 0xff000000u | table[bin] : 0;
-            }
-          else
-            {
-              c->field[p] = NAN;
-              data[(p / c->gw) * stride + p % c->gw] = 0xff999999u;
-            }
-        }
-      cairo_surface_mark_dirty (c->surface);
+      grid_colours (c, temp, all_finite, offset, lo, hi, table, style);
 
       cairo_save (cr);
       cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
       cairo_clip (cr);
       _ps_render_outline_path (cr, pack, &tr);
       cairo_clip (cr);
-      /* the parts of the pack without cells, in a neutral tint */
-      _ps_render_set_rgba (cr, style->fg, 0.08);
-      cairo_paint (cr);
       {
         cairo_pattern_t *pat;
         cairo_matrix_t m;
