@@ -420,6 +420,63 @@ _ps_render_paint_buffer (cairo_t                *cr,
   cairo_surface_destroy (img);
 }
 
+guint32 *
+_ps_render_target_pixels (cairo_t                *cr,
+                          const PsRasterGeometry *g,
+                          int                    *stride)
+{
+  cairo_surface_t *target = cairo_get_group_target (cr);
+  cairo_rectangle_list_t *list;
+  double xo = 0.0, yo = 0.0;
+  gboolean ok;
+  int px, py;
+
+  if (cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE ||
+      cairo_image_surface_get_format (target) != CAIRO_FORMAT_ARGB32 ||
+      cairo_get_operator (cr) != CAIRO_OPERATOR_OVER ||
+      cairo_surface_status (target) != CAIRO_STATUS_SUCCESS)
+    return NULL;
+  cairo_surface_get_device_offset (target, &xo, &yo);
+  if (xo != floor (xo) || yo != floor (yo))
+    return NULL;
+  px = g->ox + (int) xo;
+  py = g->oy + (int) yo;
+  if (px < 0 || py < 0 ||
+      px + g->ow > cairo_image_surface_get_width (target) ||
+      py + g->oh > cairo_image_surface_get_height (target))
+    return NULL;
+
+  /* the clip, in target pixels less the device offset */
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  list = cairo_copy_clip_rectangle_list (cr);
+  cairo_restore (cr);
+  ok = list->status == CAIRO_STATUS_SUCCESS && list->num_rectangles == 1;
+  if (ok)
+    {
+      const cairo_rectangle_t *r = &list->rectangles[0];
+      double eps = 1e-6;
+
+      ok = r->x * g->ds <= g->ox + eps && r->y * g->ds <= g->oy + eps &&
+           (r->x + r->width) * g->ds >= g->ox + g->ow - eps &&
+           (r->y + r->height) * g->ds >= g->oy + g->oh - eps;
+    }
+  cairo_rectangle_list_destroy (list);
+  if (!ok)
+    return NULL;
+
+  cairo_surface_flush (target);
+  *stride = cairo_image_surface_get_stride (target) / 4;
+  return (guint32 *) (gpointer) (cairo_image_surface_get_data (target) +
+                                 (gsize) py * cairo_image_surface_get_stride (target)) + px;
+}
+
+void
+_ps_render_target_done (cairo_t *cr)
+{
+  cairo_surface_mark_dirty (cairo_get_group_target (cr));
+}
+
 void
 _ps_render_sparse_layer_take (PsSparseLayer   *l,
                               cairo_surface_t *layer)

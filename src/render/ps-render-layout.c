@@ -749,14 +749,37 @@ layout_cache_get (cairo_t               *cr,
   return c;
 }
 
+/* A layer over the pixels of a buffer or target of the given stride (the
+ * layer's pixel indices are for rows of ow) */
+static void
+composite_layer (guint32             *data,
+                 int                  stride,
+                 int                  ow,
+                 const PsSparseLayer *l)
+{
+  gsize row = 0, row_end = ow;
+
+  for (gsize j = 0; j < l->n; j++)
+    {
+      /* the list is in raster order */
+      while (l->off[j] >= row_end)
+        {
+          row++;
+          row_end += ow;
+        }
+      _ps_render_over_pixel (&data[row * stride + (l->off[j] - (row_end - ow))], l->px[j]);
+    }
+}
+
 /* The cells, with the series path under them and the module outlines over
- * them, into a buffer of device pixels painted once */
+ * them, straight onto an image target or into a buffer of device pixels
+ * painted once */
 static void
 raster_cells (cairo_t               *cr,
               const PsPack          *pack,
               const PsViewTransform *tr,
               const PsRenderStyle   *style,
-              const PsRasterGeometry  *rg,
+              const PsRasterGeometry *rg,
               const double          *bins,
               const guint32         *table)
 {
@@ -766,11 +789,18 @@ raster_cells (cairo_t               *cr,
   guint32 *data;
   gboolean round_cells = pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL;
   const DiscStamps *stamps = NULL;
+  /* straight onto an image target if it can be, else into a buffer */
+  gboolean direct;
 
-  data = _ps_render_scratch (_PS_SCRATCH_LAYOUT_RASTER, (gsize) ow * oh * 4);
-  memset (data, 0, (gsize) stride * oh * 4);
-  for (gsize j = 0; j < lc->under.n; j++)
-    data[lc->under.off[j]] = lc->under.px[j];
+  data = _ps_render_target_pixels (cr, rg, &stride);
+  direct = data != NULL;
+  if (!direct)
+    {
+      stride = ow;
+      data = _ps_render_scratch (_PS_SCRATCH_LAYOUT_RASTER, (gsize) ow * oh * 4);
+      memset (data, 0, (gsize) ow * oh * 4);
+    }
+  composite_layer (data, stride, ow, &lc->under);
 
   for (guint j = 0; j < pack->n_cells; j++)
     {
@@ -859,10 +889,12 @@ raster_cells (cairo_t               *cr,
     }
 
   /* the module outlines over the cells */
-  for (gsize j = 0; j < lc->over.n; j++)
-    _ps_render_over_pixel (&data[lc->over.off[j]], lc->over.px[j]);
+  composite_layer (data, stride, ow, &lc->over);
 
-  _ps_render_paint_buffer (cr, data, rg);
+  if (direct)
+    _ps_render_target_done (cr);
+  else
+    _ps_render_paint_buffer (cr, data, rg);
 }
 
 void

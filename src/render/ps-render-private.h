@@ -140,6 +140,17 @@ void         _ps_render_paint_buffer       (cairo_t             *cr,
                                             guint32             *data,
                                             const PsRasterGeometry *g);
 
+/* When cr draws with OVER straight onto an ARGB32 image surface through a
+ * clip of one rectangle that holds the whole buffer, the target's pixel at
+ * the buffer's (0, 0) (*stride in pixels): a renderer can then composite
+ * there itself instead of filling a buffer and painting it (the same
+ * arithmetic as pixman's OVER). The surface is flushed; call
+ * _ps_render_target_done after writing. NULL otherwise. */
+guint32     *_ps_render_target_pixels      (cairo_t             *cr,
+                                            const PsRasterGeometry *g,
+                                            int                 *stride);
+void         _ps_render_target_done        (cairo_t             *cr);
+
 /* The pixels a layer touched, as a list (static decorations drawn once per
  * view, then composited per frame) */
 typedef struct
