@@ -496,11 +496,23 @@ bitrode_free (Bitrode *b)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Bitrode, bitrode_free)
 
+/* The measurements are committed under tests/data/ornl-leaf-cell (a copy of
+ * shared/data/experimental/ornl-leaf-cell), so a clean checkout checks them;
+ * PS_SHARED_DATA is the fallback when the copy is missing. */
 static char *
 ornl_path (const char *name)
 {
+  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
   const char *shared = g_getenv ("PS_SHARED_DATA");
 
+  if (srcdir != NULL)
+    {
+      char *path = g_build_filename (srcdir, "data", "ornl-leaf-cell", name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return path;
+      g_free (path);
+    }
   if (shared == NULL)
     return NULL;
   return g_build_filename (shared, "experimental", "ornl-leaf-cell", name, NULL);
@@ -636,7 +648,7 @@ test_ornl_leaf_hppc_25c (void)
 
   if (b == NULL)
     {
-      g_test_skip ("PS_SHARED_DATA/experimental/ornl-leaf-cell not available");
+      g_test_skip ("tests/data/ornl-leaf-cell (or PS_SHARED_DATA) not available");
       return;
     }
   load_leaf (&cell);
@@ -816,7 +828,7 @@ test_ornl_leaf_discharges (void)
 
   if (hppc == NULL)
     {
-      g_test_skip ("PS_SHARED_DATA/experimental/ornl-leaf-cell not available");
+      g_test_skip ("tests/data/ornl-leaf-cell (or PS_SHARED_DATA) not available");
       return;
     }
   load_leaf (&cell);
