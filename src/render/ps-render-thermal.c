@@ -396,6 +396,14 @@ grid_colours (ThermalCache        *c,
 
         if (all_finite)
           {
+            /* away from the cells only the tint shows and no contour
+             * runs: no sum needed */
+            if (!(c->inside[p] & PIXEL_NEAR_CELL))
+              {
+                c->field[p] = NAN;
+                *px = c->wsum[p] > 0 ? tint : 0xff999999u;
+                continue;
+              }
             /* the same sums as below, without a test per term */
             for (int k = 0; k < K_NEAREST; k++)
               sum += w[k] * temp[nb[k]];
