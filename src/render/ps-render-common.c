@@ -477,6 +477,19 @@ _ps_render_target_done (cairo_t *cr)
   cairo_surface_mark_dirty (cairo_get_group_target (cr));
 }
 
+guint32
+_ps_render_solid_pixel (const double rgba[4],
+                        double       alpha_scale)
+{
+  double a = CLAMP (rgba[3] * alpha_scale, 0.0, 1.0);
+  guint r = (guint) (CLAMP (rgba[0], 0.0, 1.0) * a * 65535.0 + 0.5);
+  guint g = (guint) (CLAMP (rgba[1], 0.0, 1.0) * a * 65535.0 + 0.5);
+  guint b = (guint) (CLAMP (rgba[2], 0.0, 1.0) * a * 65535.0 + 0.5);
+  guint a16 = (guint) (a * 65535.0 + 0.5);
+
+  return ((a16 >> 8) << 24) | ((r >> 8) << 16) | ((g >> 8) << 8) | (b >> 8);
+}
+
 void
 _ps_render_sparse_layer_take (PsSparseLayer   *l,
                               cairo_surface_t *layer)

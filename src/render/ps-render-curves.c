@@ -287,27 +287,45 @@ line_path (cairo_t        *cr,
     cairo_line_to (cr, ax->x0 + sum->right_x, panel_y (p, sum->right_v));
 }
 
-/* Adds a w x h box, merged with the pending one when they continue the
- * same span: runs of equal columns (flat stretches) become one rectangle */
+/* Pixel-aligned boxes of one fill, collected in a per-thread list: a box
+ * is merged with the pending one when they continue the same span, so runs
+ * of equal columns (flat stretches) become one rectangle */
 typedef struct
 {
   double x, y, w, h;
 } PendingBox;
 
-static inline void
-push_box (cairo_t    *cr,
-          PendingBox *pb,
-          double      x,
-          double      y,
-          double      h)
+typedef struct
 {
+  PendingBox *b;
+  gsize       n;
+  PendingBox  pending;
+} BoxList;
+
+static void
+box_list_start (BoxList        *l,
+                const TimeAxis *ax)
+{
+  l->b = _ps_render_scratch (_PS_SCRATCH_CURVES_BOXES, ((gsize) ax->n_cols + 1) * sizeof (PendingBox));
+  l->n = 0;
+  l->pending.w = 0;
+}
+
+static inline void
+push_box (BoxList *l,
+          double   x,
+          double   y,
+          double   h)
+{
+  PendingBox *pb = &l->pending;
+
   if (pb->w > 0 && pb->x + pb->w == x && pb->y == y && pb->h == h)
     {
       pb->w += 1.0;
       return;
     }
   if (pb->w > 0)
-    cairo_rectangle (cr, pb->x, pb->y, pb->w, pb->h);
+    l->b[l->n++] = *pb;
   pb->x = x;
   pb->y = y;
   pb->w = 1.0;
@@ -315,12 +333,74 @@ push_box (cairo_t    *cr,
 }
 
 static inline void
-flush_box (cairo_t    *cr,
-           PendingBox *pb)
+flush_box (BoxList *l)
 {
-  if (pb->w > 0)
-    cairo_rectangle (cr, pb->x, pb->y, pb->w, pb->h);
-  pb->w = 0;
+  if (l->pending.w > 0)
+    l->b[l->n++] = l->pending;
+  l->pending.w = 0;
+}
+
+/* Fills the boxes with the current source colour. On an image target
+ * with a unit transform and the panel's clip, straight into its pixels
+ * (solid boxes are plain stores, translucent ones pixman's OVER of a solid
+ * colour: the same pixels), else as one cairo fill. */
+static void
+fill_boxes (cairo_t        *cr,
+            const BoxList  *l,
+            const TimeAxis *ax,
+            const Panel    *p)
+{
+  PsViewTransform vt = { 0 };
+  PsRasterGeometry rg;
+  double r, g, b, a;
+  guint32 *data = NULL;
+  int stride = 0;
+
+  vt.plot_x = ax->x0;
+  vt.plot_y = p->y;
+  vt.plot_w = ax->w;
+  vt.plot_h = p->h;
+  if (cairo_pattern_get_rgba (cairo_get_source (cr), &r, &g, &b, &a) == CAIRO_STATUS_SUCCESS &&
+      _ps_render_raster_geometry (cr, &vt, &rg) &&
+      rg.s == 1.0 && rg.ds == 1.0 && rg.dx == floor (rg.dx) && rg.dy == floor (rg.dy))
+    data = _ps_render_target_pixels (cr, &rg, &stride);
+
+  if (data == NULL)
+    {
+      cairo_new_path (cr);
+      for (gsize k = 0; k < l->n; k++)
+        cairo_rectangle (cr, l->b[k].x, l->b[k].y, l->b[k].w, l->b[k].h);
+      cairo_fill (cr);
+      return;
+    }
+
+  {
+    double c[4] = { r, g, b, a };
+    guint32 px = _ps_render_solid_pixel (c, 1.0);
+
+    for (gsize k = 0; k < l->n; k++)
+      {
+        /* the box in buffer pixels, cut to the panel */
+        int x0 = MAX ((int) (l->b[k].x + rg.dx) - rg.ox, 0);
+        int x1 = MIN ((int) (l->b[k].x + l->b[k].w + rg.dx) - rg.ox, rg.ow);
+        int y0 = MAX ((int) (l->b[k].y + rg.dy) - rg.oy, 0);
+        int y1 = MIN ((int) (l->b[k].y + l->b[k].h + rg.dy) - rg.oy, rg.oh);
+
+        for (int y = y0; y < y1; y++)
+          {
+            guint32 *row = data + (gsize) y * stride;
+
+            if ((px >> 24) == 255)
+              for (int x = x0; x < x1; x++)
+                row[x] = px;
+            else
+              for (int x = x0; x < x1; x++)
+                _ps_render_over_pixel (&row[x], px);
+          }
+      }
+    cairo_new_path (cr);
+    _ps_render_target_done (cr);
+  }
 }
 
 /* Dense data (a sample or more per column): each column a pixel-aligned
@@ -328,7 +408,7 @@ flush_box (cairo_t    *cr,
  * That is exactly what a 1 px min/max line looks like, and cairo fills
  * pixel-aligned boxes far faster than it strokes long zig-zag polylines. */
 static void
-column_boxes (cairo_t        *cr,
+column_boxes (BoxList        *l,
               const TimeAxis *ax,
               const Panel    *p,
               const Column   *cols)
@@ -336,9 +416,8 @@ column_boxes (cairo_t        *cr,
   gboolean have_prev = FALSE;
   double prev_last = 0.0;
   double x0 = round (ax->x0);
-  PendingBox pb = { 0 };
 
-  cairo_new_path (cr);
+  box_list_start (l, ax);
   for (int c = 0; c < ax->n_cols; c++)
     {
       const Column *col = &cols[c];
@@ -358,27 +437,26 @@ column_boxes (cairo_t        *cr,
       y_bottom = round (panel_y (p, lo) + 0.8);
       if (y_bottom < y_top + 2)
         y_bottom = y_top + 2;
-      push_box (cr, &pb, x0 + c, y_top, y_bottom - y_top);
+      push_box (l, x0 + c, y_top, y_bottom - y_top);
       prev_last = col->last;
       have_prev = TRUE;
     }
-  flush_box (cr, &pb);
+  flush_box (l);
 }
 
 /* The same band for dense data, as one pixel-aligned box per column (no
  * anti-aliasing needed, and far cheaper than a polygon of thousands of
  * vertices) */
 static void
-band_boxes (cairo_t        *cr,
+band_boxes (BoxList        *l,
             const TimeAxis *ax,
             const Panel    *p,
             const Column   *lo,
             const Column   *hi)
 {
   double x0 = round (ax->x0);
-  PendingBox pb = { 0 };
 
-  cairo_new_path (cr);
+  box_list_start (l, ax);
   for (int c = 0; c < ax->n_cols; c++)
     {
       double y_top, y_bottom;
@@ -388,9 +466,9 @@ band_boxes (cairo_t        *cr,
       y_top = round (panel_y (p, hi[c].max));
       y_bottom = round (panel_y (p, lo[c].min));
       if (y_bottom > y_top)
-        push_box (cr, &pb, x0 + c, y_top, y_bottom - y_top);
+        push_box (l, x0 + c, y_top, y_bottom - y_top);
     }
-  flush_box (cr, &pb);
+  flush_box (l);
 }
 
 /* The band between the lowest of lo and the highest of hi per column */
@@ -750,6 +828,7 @@ draw_time_panels (cairo_t             *cr,
   /* a sample or more per pixel column: draw columns, not a polyline */
   gboolean dense = have_data && (double) (ax->i1 - ax->i0) >= ax->n_cols;
   int sel = style->selected_cell;
+  BoxList boxes;
   gboolean cell_ok = rec != NULL && sel >= 0 && (guint) sel < ps_recorder_get_n_cells (rec);
 
   if (n_panels == 0)
@@ -816,12 +895,17 @@ draw_time_panels (cairo_t             *cr,
         {
           if (d.band && d.n_series >= 2)
             {
-              if (dense)
-                band_boxes (cr, ax, &p, cols, cols + (d.n_series - 1) * ax->n_cols);
-              else
-                band_path (cr, ax, &p, cols, cols + (d.n_series - 1) * ax->n_cols);
               set_rgb (cr, d.s[d.n_series - 1].colour, 0.18);
-              cairo_fill (cr);
+              if (dense)
+                {
+                  band_boxes (&boxes, ax, &p, cols, cols + (d.n_series - 1) * ax->n_cols);
+                  fill_boxes (cr, &boxes, ax, &p);
+                }
+              else
+                {
+                  band_path (cr, ax, &p, cols, cols + (d.n_series - 1) * ax->n_cols);
+                  cairo_fill (cr);
+                }
             }
           for (guint s = 0; s < d.n_series; s++)
             {
@@ -830,8 +914,8 @@ draw_time_panels (cairo_t             *cr,
               set_rgb (cr, d.s[s].colour, 1.0);
               if (dense)
                 {
-                  column_boxes (cr, ax, &p, cols + s * ax->n_cols);
-                  cairo_fill (cr);
+                  column_boxes (&boxes, ax, &p, cols + s * ax->n_cols);
+                  fill_boxes (cr, &boxes, ax, &p);
                   continue;
                 }
               line_path (cr, ax, &p, cols + s * ax->n_cols, &sums[s]);
@@ -897,17 +981,22 @@ draw_time_panels (cairo_t             *cr,
                   env[c].n++;
                   mid[c].n++;
                 }
-              if (n_cols_used >= (gsize) ax->n_cols * 3 / 4)
-                band_boxes (cr, ax, &p, env, env);
-              else
-                band_path (cr, ax, &p, env, env);
               set_rgb (cr, col_cell, 0.2);
-              cairo_fill (cr);
+              if (n_cols_used >= (gsize) ax->n_cols * 3 / 4)
+                {
+                  band_boxes (&boxes, ax, &p, env, env);
+                  fill_boxes (cr, &boxes, ax, &p);
+                }
+              else
+                {
+                  band_path (cr, ax, &p, env, env);
+                  cairo_fill (cr);
+                }
               set_rgb (cr, col_cell, 1.0);
               if (n_cols_used >= (gsize) ax->n_cols * 3 / 4)
                 {
-                  column_boxes (cr, ax, &p, mid);
-                  cairo_fill (cr);
+                  column_boxes (&boxes, ax, &p, mid);
+                  fill_boxes (cr, &boxes, ax, &p);
                 }
               else
                 {

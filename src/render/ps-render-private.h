@@ -20,6 +20,7 @@ typedef enum
   _PS_SCRATCH_CURVES_BLOCK,
   _PS_SCRATCH_CURVES_COLUMNS,
   _PS_SCRATCH_CURVES_CELL,
+  _PS_SCRATCH_CURVES_BOXES,
   _PS_SCRATCH_THERMAL_VALUES,
   _PS_SCRATCH_THERMAL_RASTER,
   _PS_SCRATCH_THERMAL_ROWS,
@@ -177,6 +178,11 @@ _ps_render_scale_pixel (guint32 p,
   ag = (ag + ((ag >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
   return rb | ag;
 }
+
+/* The premultiplied pixel cairo paints for a solid colour (16 bits a
+ * channel, premultiplied, then the top 8) */
+guint32      _ps_render_solid_pixel        (const double         rgba[4],
+                                            double               alpha_scale);
 
 /* A premultiplied pixel o over *p */
 static inline void

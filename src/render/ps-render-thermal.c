@@ -346,21 +346,6 @@ thermal_cache_get (const PsPack          *pack,
   return c;
 }
 
-/* The pixel of a solid colour as cairo hands it to pixman (16 bits per
- * premultiplied channel, then the top 8) */
-static guint32
-solid_pixel (const double rgba[4],
-             double       alpha_scale)
-{
-  double a = CLAMP (rgba[3] * alpha_scale, 0.0, 1.0);
-  guint r = (guint) (CLAMP (rgba[0], 0.0, 1.0) * a * 65535.0 + 0.5);
-  guint g = (guint) (CLAMP (rgba[1], 0.0, 1.0) * a * 65535.0 + 0.5);
-  guint b = (guint) (CLAMP (rgba[2], 0.0, 1.0) * a * 65535.0 + 0.5);
-  guint a16 = (guint) (a * 65535.0 + 0.5);
-
-  return ((a16 >> 8) << 24) | ((r >> 8) << 16) | ((g >> 8) << 8) | (b >> 8);
-}
-
 /* The field's grid for one frame: per grid pixel the interpolated value
  * (display units, for the contours) and its colour. Grid pixels away from
  * the cells hold the neutral tint of the pack's empty parts: scaled up
@@ -380,7 +365,7 @@ grid_colours (ThermalCache        *c,
   guint32 *data;
   int stride;
   double inv = 256.0 / (hi - lo);
-  guint32 tint = solid_pixel (style->fg, 0.08);
+  guint32 tint = _ps_render_solid_pixel (style->fg, 0.08);
 
   cairo_surface_flush (c->surface);
   data = (guint32 *) (gpointer) cairo_image_surface_get_data (c->surface);
