@@ -1059,6 +1059,46 @@ test_curves_golden (void)
   cairo_surface_destroy (s);
 }
 
+/* Pixel targets are drawn partly straight into their pixels (dense curves'
+ * column boxes and bands) when the clip and transform allow: the same
+ * picture as through a recording surface, which takes cairo's fills */
+static void
+test_curves_recording_replay (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsRecorder) rec = make_recorder (pack, 3601, 3600.0);
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  PsRenderStyle style;
+  const int w = 720, h = 640;
+  cairo_rectangle_t extents = { 0, 0, w, h };
+  cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  cairo_surface_t *direct = render_surface (w, h), *replay = render_surface (w, h);
+  cairo_t *cr;
+  gsize n_diff = 0;
+
+  style_for_tests (&style);
+  style.selected_cell = 5;
+  cr = cairo_create (recording);
+  ps_render_curves (cr, rec, frame, &style, w, h);
+  cairo_destroy (cr);
+  cr = cairo_create (direct);
+  ps_render_curves (cr, rec, frame, &style, w, h);
+  cairo_destroy (cr);
+  cr = cairo_create (replay);
+  cairo_set_source_surface (cr, recording, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if (channel_diff (pixel_at (direct, x, y), pixel_at (replay, x, y)) > 2)
+        n_diff++;
+  g_assert_cmpuint (n_diff, ==, 0);
+  cairo_surface_destroy (recording);
+  cairo_surface_destroy (direct);
+  cairo_surface_destroy (replay);
+}
+
 static void
 test_curves_golden_discharge (void)
 {
@@ -1358,6 +1398,7 @@ main (int    argc,
   g_test_add_func ("/render/thermal/uniform", test_thermal_uniform);
   g_test_add_func ("/render/curves/golden-all", test_curves_golden);
   g_test_add_func ("/render/curves/golden-window-discharge", test_curves_golden_discharge);
+  g_test_add_func ("/render/curves/recording-replay", test_curves_recording_replay);
   g_test_add_func ("/render/curves/empty", test_curves_empty);
   g_test_add_func ("/render/curves/thinning-10min-equals-10h", test_curves_thinning);
   g_test_add_func ("/render/curves/time-at-inverts-x", test_curves_time_at);
