@@ -107,6 +107,7 @@
 #include <string.h>
 
 #include "ps-error.h"
+#include "ps-json-private.h"
 #include "ps-pack.h"
 
 #define PS_PACK_RESOURCE_PREFIX "/io/github/packscope/Packscope/packs/"
@@ -206,6 +207,8 @@ struct _PsPackLayout
 
 /* ---------------------------------------------------------------- errors */
 
+/* A pack read without a source or path (a built-in preset) is named "pack"
+ * at "$". */
 static gboolean fail (GError     **error,
                       int          code,
                       const char  *source,
@@ -221,148 +224,16 @@ fail (GError     **error,
       const char  *format,
       ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  _ps_json_set_error_valist (error, code, source ? source : "pack", path ? path : "$",
+                             format, args);
   va_end (args);
-
-  g_set_error (error, PS_ENGINE_ERROR, code, "%s: %s: %s",
-               source ? source : "pack", path ? path : "$", message);
   return FALSE;
 }
 
-static char *
-member_path (const char *path,
-             const char *name)
-{
-  return g_strdup_printf ("%s.%s", path, name);
-}
-
-static char *
-index_path (const char *path,
-            guint       index)
-{
-  return g_strdup_printf ("%s[%u]", path, index);
-}
-
-static const char *
-node_type_name (JsonNode *node)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return "null";
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return "an object";
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return "an array";
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_BOOLEAN:
-      return "a boolean";
-    case G_TYPE_STRING:
-      return "a string";
-    default:
-      return "a number";
-    }
-}
-
-static gboolean
-node_is_number (JsonNode *node)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
-}
-
 /* ---------------------------------------------------------- JSON reading */
-
-typedef enum
-{
-  RANGE_ANY,           /* finite */
-  RANGE_POSITIVE,      /* > 0 */
-  RANGE_NON_NEGATIVE,  /* >= 0 */
-  RANGE_FRACTION,      /* 0 .. 1 */
-} PsRange;
-
-static const char *
-range_text (PsRange range)
-{
-  switch (range)
-    {
-    case RANGE_POSITIVE:
-      return "a finite number > 0";
-    case RANGE_NON_NEGATIVE:
-      return "a finite number >= 0";
-    case RANGE_FRACTION:
-      return "a number from 0 to 1";
-    case RANGE_ANY:
-    default:
-      return "a finite number";
-    }
-}
-
-static gboolean
-in_range (double  value,
-          PsRange range)
-{
-  if (!isfinite (value) || fabs (value) > 1e12)
-    return FALSE;
-  switch (range)
-    {
-    case RANGE_POSITIVE:
-      return value > 0.0;
-    case RANGE_NON_NEGATIVE:
-      return value >= 0.0;
-    case RANGE_FRACTION:
-      return value >= 0.0 && value <= 1.0;
-    case RANGE_ANY:
-    default:
-      return TRUE;
-    }
-}
-
-static gboolean
-get_object (JsonNode     *node,
-            const char   *source,
-            const char   *path,
-            JsonObject  **out,
-            GError      **error)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected an object, got %s", node_type_name (node));
-  *out = json_node_get_object (node);
-  return TRUE;
-}
-
-static gboolean
-check_members (JsonObject         *object,
-               const char * const *allowed,
-               const char         *source,
-               const char         *path,
-               GError            **error)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-
-      if (!g_strv_contains (allowed, name))
-        {
-          g_autofree char *mpath = member_path (path, name);
-          g_autofree char *expected = g_strjoinv (", ", (char **) allowed);
-
-          return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
-                       "unknown member (expected one of: %s)", expected);
-        }
-    }
-  return TRUE;
-}
 
 static JsonNode *
 require_member (JsonObject  *object,
@@ -375,39 +246,18 @@ require_member (JsonObject  *object,
 
   if (node == NULL)
     {
-      g_autofree char *mpath = member_path (path, name);
+      g_autofree char *mpath = _ps_json_member_path (path, name);
 
       fail (error, PS_ENGINE_ERROR_INVALID, source, mpath, "missing member");
     }
   return node;
 }
 
-static gboolean
-read_number_node (JsonNode    *node,
-                  PsRange      range,
-                  const char  *source,
-                  const char  *path,
-                  double      *out,
-                  GError     **error)
-{
-  double value;
-
-  if (!node_is_number (node))
-    return fail (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected %s, got %s", range_text (range), node_type_name (node));
-  value = json_node_get_double (node);
-  if (!in_range (value, range))
-    return fail (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected %s, got %g", range_text (range), value);
-  *out = value;
-  return TRUE;
-}
-
 /* optional members: has_default; *out keeps dflt when absent */
 static gboolean
 read_number (JsonObject  *object,
              const char  *name,
-             PsRange      range,
+             PsJsonRange  range,
              gboolean     required,
              double       dflt,
              const char  *source,
@@ -415,18 +265,18 @@ read_number (JsonObject  *object,
              double      *out,
              GError     **error)
 {
-  g_autofree char *mpath = member_path (path, name);
+  g_autofree char *mpath = _ps_json_member_path (path, name);
   JsonNode *node = json_object_get_member (object, name);
 
   if (node == NULL)
     {
       if (required)
         return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
-                     "missing member (expected %s)", range_text (range));
+                     "missing member (expected %s)", _ps_json_range_text (range));
       *out = dflt;
       return TRUE;
     }
-  return read_number_node (node, range, source, mpath, out, error);
+  return _ps_json_read_number (node, range, source, mpath, out, error);
 }
 
 static gboolean
@@ -442,7 +292,7 @@ read_uint (JsonObject  *object,
            guint       *out,
            GError     **error)
 {
-  g_autofree char *mpath = member_path (path, name);
+  g_autofree char *mpath = _ps_json_member_path (path, name);
   JsonNode *node = json_object_get_member (object, name);
   double value;
 
@@ -454,10 +304,10 @@ read_uint (JsonObject  *object,
       *out = dflt;
       return TRUE;
     }
-  if (!node_is_number (node))
+  if (!_ps_json_node_is_number (node))
     return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                  "expected an integer from %u to %u, got %s", min, max,
-                 node_type_name (node));
+                 _ps_json_node_kind (node));
   value = json_node_get_double (node);
   if (!isfinite (value) || value != floor (value))
     return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
@@ -479,7 +329,7 @@ read_string (JsonObject   *object,
              const char  **out,
              GError      **error)
 {
-  g_autofree char *mpath = member_path (path, name);
+  g_autofree char *mpath = _ps_json_member_path (path, name);
   JsonNode *node = json_object_get_member (object, name);
 
   if (node == NULL)
@@ -493,7 +343,7 @@ read_string (JsonObject   *object,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
       json_node_get_string (node)[0] == '\0')
     return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
-                 "expected a non-empty string, got %s", node_type_name (node));
+                 "expected a non-empty string, got %s", _ps_json_node_kind (node));
   *out = json_node_get_string (node);
   return TRUE;
 }
@@ -508,7 +358,7 @@ read_enum (JsonObject         *object,
            int                *out,
            GError            **error)
 {
-  g_autofree char *mpath = member_path (path, name);
+  g_autofree char *mpath = _ps_json_member_path (path, name);
   g_autofree char *expected = g_strjoinv ("\", \"", (char **) names);
   JsonNode *node = json_object_get_member (object, name);
   const char *value;
@@ -523,7 +373,7 @@ read_enum (JsonObject         *object,
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
-                 "expected one of \"%s\", got %s", expected, node_type_name (node));
+                 "expected one of \"%s\", got %s", expected, _ps_json_node_kind (node));
   value = json_node_get_string (node);
   for (int i = 0; names[i] != NULL; i++)
     if (g_strcmp0 (names[i], value) == 0)
@@ -537,7 +387,7 @@ read_enum (JsonObject         *object,
 
 static gboolean
 read_pair_node (JsonNode    *node,
-                PsRange      range,
+                PsJsonRange  range,
                 const char  *source,
                 const char  *path,
                 double       out[2],
@@ -549,13 +399,13 @@ read_pair_node (JsonNode    *node,
       json_array_get_length (array = json_node_get_array (node)) != 2)
     return fail (error, PS_ENGINE_ERROR_INVALID, source, path,
                  "expected an array of two numbers ([x, y] in metres), got %s",
-                 node_type_name (node));
+                 _ps_json_node_kind (node));
   for (guint i = 0; i < 2; i++)
     {
-      g_autofree char *ipath = index_path (path, i);
+      g_autofree char *ipath = _ps_json_index_path (path, i);
 
-      if (!read_number_node (json_array_get_element (array, i), range, source, ipath,
-                             &out[i], error))
+      if (!_ps_json_read_number (json_array_get_element (array, i), range, source, ipath,
+                                 &out[i], error))
         return FALSE;
       if (fabs (out[i]) > MAX_COORD_M)
         return fail (error, PS_ENGINE_ERROR_LIMIT, source, ipath,
@@ -567,13 +417,13 @@ read_pair_node (JsonNode    *node,
 static gboolean
 read_pair (JsonObject  *object,
            const char  *name,
-           PsRange      range,
+           PsJsonRange  range,
            const char  *source,
            const char  *path,
            double       out[2],
            GError     **error)
 {
-  g_autofree char *mpath = member_path (path, name);
+  g_autofree char *mpath = _ps_json_member_path (path, name);
   JsonNode *node = json_object_get_member (object, name);
 
   if (node == NULL)
@@ -725,8 +575,8 @@ parse_module_spec (JsonNode      *node,
   const char *name;
   int value;
 
-  if (!get_object (node, source, path, &object, error) ||
-      !check_members (object, module_members, source, path, error))
+  if (!_ps_json_get_object (node, source, path, &object, error) ||
+      !_ps_json_check_members (object, module_members, source, path, error))
     return FALSE;
 
   if (!read_string (object, "name", FALSE, source, path, &name, error))
@@ -738,26 +588,26 @@ parse_module_spec (JsonNode      *node,
     return FALSE;
   if (json_object_has_member (object, "repeat_step_m"))
     {
-      if (!read_pair (object, "repeat_step_m", RANGE_ANY, source, path,
+      if (!read_pair (object, "repeat_step_m", PS_JSON_RANGE_ANY, source, path,
                       spec->repeat_step, error))
         return FALSE;
     }
   else if (spec->repeat > 1)
     {
-      g_autofree char *mpath = member_path (path, "repeat_step_m");
+      g_autofree char *mpath = _ps_json_member_path (path, "repeat_step_m");
 
       return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                    "missing member (expected [dx, dy] in metres when repeat > 1)");
     }
 
-  if (!read_pair (object, "origin_m", RANGE_ANY, source, path, spec->origin, error) ||
-      !read_pair (object, "size_m", RANGE_POSITIVE, source, path, spec->size, error) ||
+  if (!read_pair (object, "origin_m", PS_JSON_RANGE_ANY, source, path, spec->origin, error) ||
+      !read_pair (object, "size_m", PS_JSON_RANGE_POSITIVE, source, path, spec->size, error) ||
       !read_uint (object, "rotation_deg", 0, 90, FALSE, 0, PS_ENGINE_ERROR_INVALID,
                   source, path, &spec->rotation_deg, error))
     return FALSE;
   if (spec->rotation_deg != 0 && spec->rotation_deg != 90)
     {
-      g_autofree char *mpath = member_path (path, "rotation_deg");
+      g_autofree char *mpath = _ps_json_member_path (path, "rotation_deg");
 
       return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                    "expected 0 or 90, got %u", spec->rotation_deg);
@@ -771,7 +621,7 @@ parse_module_spec (JsonNode      *node,
                   source, path, &spec->columns, error) ||
       !read_uint (object, "rows", 1, PS_MAX_CELLS, TRUE, 0, PS_ENGINE_ERROR_LIMIT,
                   source, path, &spec->rows, error) ||
-      !read_pair (object, "pitch_m", RANGE_POSITIVE, source, path, spec->pitch, error))
+      !read_pair (object, "pitch_m", PS_JSON_RANGE_POSITIVE, source, path, spec->pitch, error))
     return FALSE;
   if (!read_enum (object, "cell_orientation", orientation_names, -1, source, path,
                   &value, error))
@@ -793,7 +643,7 @@ parse_outline (JsonObject  *root,
                PsPack      *self,
                GError     **error)
 {
-  g_autofree char *path = member_path (base, "outline_m");
+  g_autofree char *path = _ps_json_member_path (base, "outline_m");
   JsonNode *node = require_member (root, "outline_m", source, base, error);
   JsonArray *array;
   guint n;
@@ -803,7 +653,7 @@ parse_outline (JsonObject  *root,
     return FALSE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return fail (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected an array of [x, y] points, got %s", node_type_name (node));
+                 "expected an array of [x, y] points, got %s", _ps_json_node_kind (node));
   array = json_node_get_array (node);
   n = json_array_get_length (array);
   if (n < 3)
@@ -817,9 +667,9 @@ parse_outline (JsonObject  *root,
   self->outline_xy = g_new (double, 2 * n);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *ipath = index_path (path, i);
+      g_autofree char *ipath = _ps_json_index_path (path, i);
 
-      if (!read_pair_node (json_array_get_element (array, i), RANGE_ANY, source, ipath,
+      if (!read_pair_node (json_array_get_element (array, i), PS_JSON_RANGE_ANY, source, ipath,
                            &self->outline_xy[2 * i], error))
         return FALSE;
     }
@@ -856,27 +706,27 @@ parse_cooling (JsonObject  *root,
                GError     **error)
 {
   struct _PsPackLayout *layout = self->layout;
-  g_autofree char *path = member_path (base, "cooling");
+  g_autofree char *path = _ps_json_member_path (base, "cooling");
   JsonNode *node = require_member (root, "cooling", source, base, error);
   JsonObject *object = NULL;
   int kind;
 
-  if (node == NULL || !get_object (node, source, path, &object, error) ||
+  if (node == NULL || !_ps_json_get_object (node, source, path, &object, error) ||
       !read_enum (object, "kind", cooling_names, -1, source, path, &kind, error))
     return FALSE;
 
   if (kind == 0)
     {
       self->cooling = PS_COOLING_AIR;
-      return check_members (object, air_members, source, path, error) &&
-             read_number (object, "h_w_m2k", RANGE_POSITIVE, TRUE, 0, source, path,
+      return _ps_json_check_members (object, air_members, source, path, error) &&
+             read_number (object, "h_w_m2k", PS_JSON_RANGE_POSITIVE, TRUE, 0, source, path,
                           &layout->h_w_m2k, error) &&
-             read_number (object, "exposed_area_fraction", RANGE_FRACTION, TRUE, 0,
+             read_number (object, "exposed_area_fraction", PS_JSON_RANGE_FRACTION, TRUE, 0,
                           source, path, &layout->area_fraction, error);
     }
 
   self->cooling = PS_COOLING_COLD_PLATE;
-  if (!check_members (object, cold_plate_members, source, path, error))
+  if (!_ps_json_check_members (object, cold_plate_members, source, path, error))
     return FALSE;
   if (json_object_has_member (object, "ha_w_k"))
     {
@@ -886,18 +736,18 @@ parse_cooling (JsonObject  *root,
                      "expected either \"ha_w_k\" or \"h_w_m2k\" with "
                      "\"contact_area_fraction\", not both");
       layout->has_ha = TRUE;
-      if (!read_number (object, "ha_w_k", RANGE_POSITIVE, TRUE, 0, source, path,
+      if (!read_number (object, "ha_w_k", PS_JSON_RANGE_POSITIVE, TRUE, 0, source, path,
                         &layout->ha_w_k, error))
         return FALSE;
     }
-  else if (!read_number (object, "h_w_m2k", RANGE_POSITIVE, TRUE, 0, source, path,
+  else if (!read_number (object, "h_w_m2k", PS_JSON_RANGE_POSITIVE, TRUE, 0, source, path,
                          &layout->h_w_m2k, error) ||
-           !read_number (object, "contact_area_fraction", RANGE_FRACTION, TRUE, 0,
+           !read_number (object, "contact_area_fraction", PS_JSON_RANGE_FRACTION, TRUE, 0,
                          source, path, &layout->area_fraction, error))
     return FALSE;
   else if (layout->area_fraction <= 0.0)
     {
-      g_autofree char *mpath = member_path (path, "contact_area_fraction");
+      g_autofree char *mpath = _ps_json_member_path (path, "contact_area_fraction");
 
       return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                    "expected a number > 0 and <= 1, got 0");
@@ -906,9 +756,9 @@ parse_cooling (JsonObject  *root,
   {
     int path_kind;
 
-    if (!read_number (object, "coolant_flow_kg_s", RANGE_POSITIVE, TRUE, 0, source, path,
+    if (!read_number (object, "coolant_flow_kg_s", PS_JSON_RANGE_POSITIVE, TRUE, 0, source, path,
                       &self->coolant_flow_kg_s, error) ||
-        !read_number (object, "coolant_cp_j_kg_k", RANGE_POSITIVE, TRUE, 0, source, path,
+        !read_number (object, "coolant_cp_j_kg_k", PS_JSON_RANGE_POSITIVE, TRUE, 0, source, path,
                       &self->coolant_cp_j_kg_k, error) ||
         !read_enum (object, "channel_path", order_names, ORDER_SNAKE_ROWS, source, path,
                     &path_kind, error))
@@ -926,24 +776,24 @@ parse_conduction (JsonObject  *root,
                   GError     **error)
 {
   struct _PsPackLayout *layout = self->layout;
-  g_autofree char *path = member_path (base, "conduction");
+  g_autofree char *path = _ps_json_member_path (base, "conduction");
   JsonNode *node = require_member (root, "conduction", source, base, error);
   JsonObject *object = NULL;
 
-  if (node == NULL || !get_object (node, source, path, &object, error) ||
-      !check_members (object, conduction_members, source, path, error) ||
-      !read_number (object, "contact_w_m2k", RANGE_POSITIVE, TRUE, 0, source, path,
+  if (node == NULL || !_ps_json_get_object (node, source, path, &object, error) ||
+      !_ps_json_check_members (object, conduction_members, source, path, error) ||
+      !read_number (object, "contact_w_m2k", PS_JSON_RANGE_POSITIVE, TRUE, 0, source, path,
                     &layout->contact_w_m2k, error) ||
-      !read_number (object, "module_contact_w_m2k", RANGE_POSITIVE, TRUE, 0, source, path,
+      !read_number (object, "module_contact_w_m2k", PS_JSON_RANGE_POSITIVE, TRUE, 0, source, path,
                     &layout->module_contact_w_m2k, error) ||
-      !read_number (object, "filler_k_w_mk", RANGE_POSITIVE, TRUE, 0, source, path,
+      !read_number (object, "filler_k_w_mk", PS_JSON_RANGE_POSITIVE, TRUE, 0, source, path,
                     &layout->filler_k_w_mk, error) ||
-      !read_number (object, "max_gap_m", RANGE_NON_NEGATIVE, TRUE, 0, source, path,
+      !read_number (object, "max_gap_m", PS_JSON_RANGE_NON_NEGATIVE, TRUE, 0, source, path,
                     &layout->max_gap_m, error))
     return FALSE;
   if (layout->max_gap_m > MAX_GAP_LIMIT_M)
     {
-      g_autofree char *mpath = member_path (path, "max_gap_m");
+      g_autofree char *mpath = _ps_json_member_path (path, "max_gap_m");
 
       return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                    "expected at most %g m, got %g", MAX_GAP_LIMIT_M, layout->max_gap_m);
@@ -1020,7 +870,7 @@ expand_modules (PsPack            *self,
                 const char        *base,
                 GError           **error)
 {
-  g_autofree char *modules_path = member_path (base, "modules");
+  g_autofree char *modules_path = _ps_json_member_path (base, "modules");
   struct _PsPackLayout *layout = self->layout;
   guint64 n_modules = 0;
   guint64 n_groups = 0;
@@ -1063,7 +913,7 @@ expand_modules (PsPack            *self,
   for (guint i = 0; i < layout->n_specs; i++)
     {
       const PsModuleSpec *spec = &layout->specs[i];
-      g_autofree char *path = index_path (modules_path, i);
+      g_autofree char *path = _ps_json_index_path (modules_path, i);
       double fw, fh, fz;      /* footprint in the module's own frame, upright height */
       guint thin;             /* own axis of the cell's thickness, 2 = upright */
       double extent_u, extent_v, ou, ov;
@@ -1080,7 +930,7 @@ expand_modules (PsPack            *self,
         case ORIENT_FLAT:
           if (cell->shape == PS_CELL_SHAPE_CYLINDRICAL)
             {
-              g_autofree char *mpath = member_path (path, "cell_orientation");
+              g_autofree char *mpath = _ps_json_member_path (path, "cell_orientation");
 
               return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                            "\"%s\" needs a pouch or prismatic cell, but cell \"%s\" is "
@@ -1105,7 +955,7 @@ expand_modules (PsPack            *self,
         default:
           if (cell->shape != PS_CELL_SHAPE_CYLINDRICAL)
             {
-              g_autofree char *mpath = member_path (path, "cell_orientation");
+              g_autofree char *mpath = _ps_json_member_path (path, "cell_orientation");
 
               return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                            "\"upright\" needs a cylindrical cell, but cell \"%s\" is not "
@@ -1123,7 +973,7 @@ expand_modules (PsPack            *self,
                  (spec->arrangement == ARRANGE_HEX && spec->columns > 1 ? 0.5 * spec->pitch[1] : 0.0);
       if (extent_u + fw > spec->size[0] + GEOM_EPS || extent_v + fh > spec->size[1] + GEOM_EPS)
         {
-          g_autofree char *mpath = member_path (path, "size_m");
+          g_autofree char *mpath = _ps_json_member_path (path, "size_m");
 
           return fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                        "the cells (%u x %u at pitch %g x %g m, cell \"%s\" footprint "
@@ -1562,9 +1412,9 @@ build_neighbours (PsPack            *self,
                   const char        *base,
                   GError           **error)
 {
-  g_autofree char *modules_path = member_path (base, "modules");
-  g_autofree char *conduction_path = member_path (base, "conduction");
-  g_autofree char *cooling_path = member_path (base, "cooling");
+  g_autofree char *modules_path = _ps_json_member_path (base, "modules");
+  g_autofree char *conduction_path = _ps_json_member_path (base, "conduction");
+  g_autofree char *cooling_path = _ps_json_member_path (base, "cooling");
   struct _PsPackLayout *layout = self->layout;
   g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (PsPair));
   g_autofree guint *seen = g_new0 (guint, self->n_cells);
@@ -1730,8 +1580,8 @@ ps_pack_new_from_json_node (JsonNode          *node,
   g_return_val_if_fail (cell != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!get_object (node, source, path, &root, error) ||
-      !check_members (root, pack_members, source, path, error))
+  if (!_ps_json_get_object (node, source, path, &root, error) ||
+      !_ps_json_check_members (root, pack_members, source, path, error))
     return NULL;
 
   self = g_new0 (PsPack, 1);
@@ -1767,9 +1617,9 @@ ps_pack_new_from_json_node (JsonNode          *node,
     }
   self->n_cells = n_cells;
 
-  if (!read_number (root, "r_tab_ohm", RANGE_NON_NEGATIVE, TRUE, 0, source, path,
+  if (!read_number (root, "r_tab_ohm", PS_JSON_RANGE_NON_NEGATIVE, TRUE, 0, source, path,
                     &self->r_tab_ohm, error) ||
-      !read_number (root, "r_busbar_ohm", RANGE_NON_NEGATIVE, TRUE, 0, source, path,
+      !read_number (root, "r_busbar_ohm", PS_JSON_RANGE_NON_NEGATIVE, TRUE, 0, source, path,
                     &self->r_busbar_ohm, error))
     return NULL;
 
@@ -1785,13 +1635,13 @@ ps_pack_new_from_json_node (JsonNode          *node,
   if (modules_node == NULL)
     return NULL;
   {
-    g_autofree char *mpath = member_path (path, "modules");
+    g_autofree char *mpath = _ps_json_member_path (path, "modules");
 
     if (!JSON_NODE_HOLDS_ARRAY (modules_node) ||
         json_array_get_length (modules = json_node_get_array (modules_node)) == 0)
       {
         fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
-              "expected a non-empty array of modules, got %s", node_type_name (modules_node));
+              "expected a non-empty array of modules, got %s", _ps_json_node_kind (modules_node));
         return NULL;
       }
     if (json_array_get_length (modules) > PS_MAX_MODULES)
@@ -1805,7 +1655,7 @@ ps_pack_new_from_json_node (JsonNode          *node,
     self->layout->specs = g_new0 (PsModuleSpec, self->layout->n_specs);
     for (guint i = 0; i < self->layout->n_specs; i++)
       {
-        g_autofree char *ipath = index_path (mpath, i);
+        g_autofree char *ipath = _ps_json_index_path (mpath, i);
 
         if (!parse_module_spec (json_array_get_element (modules, i), source, ipath,
                                 &self->layout->specs[i], error))
@@ -1818,10 +1668,10 @@ ps_pack_new_from_json_node (JsonNode          *node,
 
     if (preset != NULL)
       {
-        g_autofree char *ppath = member_path (path, "preset_scenario");
+        g_autofree char *ppath = _ps_json_member_path (path, "preset_scenario");
         JsonObject *preset_object = NULL;
 
-        if (!get_object (preset, source, ppath, &preset_object, error))
+        if (!_ps_json_get_object (preset, source, ppath, &preset_object, error))
           return NULL;
         if (json_object_has_member (preset_object, "pack") ||
             json_object_has_member (preset_object, "cell"))
@@ -1844,7 +1694,7 @@ ps_pack_new_from_json_node (JsonNode          *node,
     for (guint m = 0; m < self->n_modules; m++)
       if (!g_hash_table_add (names, self->module_name[m]))
         {
-          g_autofree char *mpath = member_path (path, "modules");
+          g_autofree char *mpath = _ps_json_member_path (path, "modules");
 
           fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                 "two modules are named \"%s\" (expected unique names)", self->module_name[m]);
@@ -1853,7 +1703,7 @@ ps_pack_new_from_json_node (JsonNode          *node,
   }
 
   /* modules inside the outline, and apart */
-  outline_path = member_path (path, "outline_m");
+  outline_path = _ps_json_member_path (path, "outline_m");
   for (guint m = 0; m < self->n_modules; m++)
     {
       const PsRect *r = &self->module_rect[m];
@@ -1876,7 +1726,7 @@ ps_pack_new_from_json_node (JsonNode          *node,
           if (a->x < b->x + b->w - GEOM_EPS && b->x < a->x + a->w - GEOM_EPS &&
               a->y < b->y + b->h - GEOM_EPS && b->y < a->y + a->h - GEOM_EPS)
             {
-              g_autofree char *mpath = member_path (path, "modules");
+              g_autofree char *mpath = _ps_json_member_path (path, "modules");
 
               fail (error, PS_ENGINE_ERROR_INVALID, source, mpath,
                     "modules %s and %s overlap", self->module_name[m], self->module_name[n]);
@@ -1922,9 +1772,9 @@ ps_pack_json_get_cell_id (JsonNode    *node,
   const char *source = source_name ? source_name : "pack";
   const char *path = json_path ? json_path : "$";
   JsonObject *root = NULL;
-  const char *cell_id;
+  const char *cell_id = NULL;
 
-  if (!get_object (node, source, path, &root, error) ||
+  if (!_ps_json_get_object (node, source, path, &root, error) ||
       !read_string (root, "cell", TRUE, source, path, &cell_id, error))
     return NULL;
   return g_strdup (cell_id);

@@ -1,0 +1,71 @@
+/* ps-json-private.h: strict-JSON validation helpers shared by the loaders
+ *
+ * Internal to the engine (cell types, packs, scenarios); not installed and
+ * not part of the contract. Every error is in PS_ENGINE_ERROR and reads
+ * "source: path: what", where path is a JSON path such as "$.ocv.soc[3]".
+ */
+#pragma once
+
+#include <stdarg.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* How a number read with _ps_json_read_number must lie; every kind also
+ * requires a finite value of magnitude <= 1e12. */
+typedef enum
+{
+  PS_JSON_RANGE_ANY,           /* finite */
+  PS_JSON_RANGE_POSITIVE,      /* > 0 */
+  PS_JSON_RANGE_NON_NEGATIVE,  /* >= 0 */
+  PS_JSON_RANGE_FRACTION,      /* 0 .. 1 */
+} PsJsonRange;
+
+gboolean     _ps_json_set_error_valist     (GError             **error,
+                                            int                  code,
+                                            const char          *source,
+                                            const char          *path,
+                                            const char          *format,
+                                            va_list              args) G_GNUC_PRINTF (5, 0);
+gboolean     _ps_json_set_error            (GError             **error,
+                                            int                  code,
+                                            const char          *source,
+                                            const char          *path,
+                                            const char          *format,
+                                            ...) G_GNUC_PRINTF (5, 6);
+
+char        *_ps_json_member_path          (const char          *path,
+                                            const char          *member);
+char        *_ps_json_index_path           (const char          *path,
+                                            guint                index);
+
+const char  *_ps_json_node_kind            (JsonNode            *node);
+gboolean     _ps_json_node_is_number       (JsonNode            *node);
+gboolean     _ps_json_node_is_string       (JsonNode            *node);
+
+const char  *_ps_json_find_unknown_member  (JsonObject          *object,
+                                            const char * const  *allowed);
+gboolean     _ps_json_check_members        (JsonObject          *object,
+                                            const char * const  *allowed,
+                                            const char          *source,
+                                            const char          *path,
+                                            GError             **error);
+gboolean     _ps_json_get_object           (JsonNode            *node,
+                                            const char          *source,
+                                            const char          *path,
+                                            JsonObject         **out,
+                                            GError             **error);
+
+const char  *_ps_json_range_text           (PsJsonRange          range);
+gboolean     _ps_json_in_range             (double               value,
+                                            PsJsonRange          range);
+gboolean     _ps_json_read_number          (JsonNode            *node,
+                                            PsJsonRange          range,
+                                            const char          *source,
+                                            const char          *path,
+                                            double              *out,
+                                            GError             **error);
+
+G_END_DECLS

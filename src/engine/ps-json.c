@@ -1,0 +1,222 @@
+/* ps-json.c: strict-JSON validation helpers shared by the loaders
+ *
+ * One copy of what ps-cell-type.c, ps-pack.c and ps-scenario.c each need to
+ * validate their input: errors that name the source and JSON path, path
+ * building, node kind names, number and member checks. The loaders keep the
+ * wording of their own messages where it differs; what is here is worded the
+ * same for all of them.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "ps-error.h"
+#include "ps-json-private.h"
+
+/* ---------------------------------------------------------------- errors */
+
+/* Sets "source: path: what" and returns FALSE, so a reader can
+ * "return _ps_json_set_error (...)". */
+gboolean
+_ps_json_set_error_valist (GError     **error,
+                           int          code,
+                           const char  *source,
+                           const char  *path,
+                           const char  *format,
+                           va_list      args)
+{
+  g_autofree char *what = g_strdup_vprintf (format, args);
+
+  g_set_error (error, PS_ENGINE_ERROR, code, "%s: %s: %s", source, path, what);
+  return FALSE;
+}
+
+gboolean
+_ps_json_set_error (GError     **error,
+                    int          code,
+                    const char  *source,
+                    const char  *path,
+                    const char  *format,
+                    ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  _ps_json_set_error_valist (error, code, source, path, format, args);
+  va_end (args);
+  return FALSE;
+}
+
+/* ----------------------------------------------------------------- paths */
+
+char *
+_ps_json_member_path (const char *path,
+                      const char *member)
+{
+  return g_strdup_printf ("%s.%s", path, member);
+}
+
+char *
+_ps_json_index_path (const char *path,
+                     guint       index)
+{
+  return g_strdup_printf ("%s[%u]", path, index);
+}
+
+/* ----------------------------------------------------------------- nodes */
+
+/* What a node holds, worded for "expected ..., got %s". */
+const char *
+_ps_json_node_kind (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "an array";
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    case G_TYPE_STRING:
+      return "a string";
+    case G_TYPE_INT64:
+    case G_TYPE_DOUBLE:
+      return "a number";
+    default:
+      /* the parser only makes the four kinds above */
+      return "a value";
+    }
+}
+
+gboolean
+_ps_json_node_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+gboolean
+_ps_json_node_is_string (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+/* --------------------------------------------------------------- members */
+
+/* The first member of object not in allowed (owned by object), or NULL. */
+const char *
+_ps_json_find_unknown_member (JsonObject         *object,
+                              const char * const *allowed)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (allowed, l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Unknown members are errors: they are usually typos that would otherwise
+ * be silently ignored. The error names the member's own path. */
+gboolean
+_ps_json_check_members (JsonObject         *object,
+                        const char * const *allowed,
+                        const char         *source,
+                        const char         *path,
+                        GError            **error)
+{
+  const char *unknown = _ps_json_find_unknown_member (object, allowed);
+  g_autofree char *mpath = NULL;
+  g_autofree char *expected = NULL;
+
+  if (unknown == NULL)
+    return TRUE;
+
+  mpath = _ps_json_member_path (path, unknown);
+  expected = g_strjoinv (", ", (char **) allowed);
+  return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, mpath,
+                             "unknown member (expected one of: %s)", expected);
+}
+
+gboolean
+_ps_json_get_object (JsonNode     *node,
+                     const char   *source,
+                     const char   *path,
+                     JsonObject  **out,
+                     GError      **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                               "expected an object, got %s", _ps_json_node_kind (node));
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+/* --------------------------------------------------------------- numbers */
+
+const char *
+_ps_json_range_text (PsJsonRange range)
+{
+  switch (range)
+    {
+    case PS_JSON_RANGE_POSITIVE:
+      return "a finite number > 0";
+    case PS_JSON_RANGE_NON_NEGATIVE:
+      return "a finite number >= 0";
+    case PS_JSON_RANGE_FRACTION:
+      return "a number from 0 to 1";
+    case PS_JSON_RANGE_ANY:
+    default:
+      return "a finite number";
+    }
+}
+
+gboolean
+_ps_json_in_range (double      value,
+                   PsJsonRange range)
+{
+  if (!isfinite (value) || fabs (value) > 1e12)
+    return FALSE;
+  switch (range)
+    {
+    case PS_JSON_RANGE_POSITIVE:
+      return value > 0.0;
+    case PS_JSON_RANGE_NON_NEGATIVE:
+      return value >= 0.0;
+    case PS_JSON_RANGE_FRACTION:
+      return value >= 0.0 && value <= 1.0;
+    case PS_JSON_RANGE_ANY:
+    default:
+      return TRUE;
+    }
+}
+
+gboolean
+_ps_json_read_number (JsonNode    *node,
+                      PsJsonRange  range,
+                      const char  *source,
+                      const char  *path,
+                      double      *out,
+                      GError     **error)
+{
+  double value;
+
+  if (!_ps_json_node_is_number (node))
+    return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                               "expected %s, got %s", _ps_json_range_text (range),
+                               _ps_json_node_kind (node));
+  value = json_node_get_double (node);
+  if (!_ps_json_in_range (value, range))
+    return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                               "expected %s, got %g", _ps_json_range_text (range), value);
+  *out = value;
+  return TRUE;
+}
