@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ps-error.h"
+#include "ps-json-private.h"
 #include "ps-scenario.h"
 
 #define PS_SCENARIO_MAX_BYTES   (64 * 1024 * 1024)
@@ -65,127 +66,6 @@ scenario_settings_clear (ScenarioSettings *s)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScenarioSettings, scenario_settings_clear)
 
-static const char *
-node_type_name (JsonNode *node)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return "null";
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return "an object";
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return "an array";
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_BOOLEAN:
-      return "a boolean";
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_INT64:
-    case G_TYPE_DOUBLE:
-      return "a number";
-    default:
-      return "a value";
-    }
-}
-
-static gboolean
-node_is_number (JsonNode *node)
-{
-  GType type;
-
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
-}
-
-static gboolean
-node_is_string (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
-static void
-set_error (GError     **error,
-           int          code,
-           const char  *source,
-           const char  *path,
-           const char  *format,
-           ...) G_GNUC_PRINTF (5, 6);
-
-static void
-set_error (GError     **error,
-           int          code,
-           const char  *source,
-           const char  *path,
-           const char  *format,
-           ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, PS_ENGINE_ERROR, code, "%s: %s: %s", source, path, what);
-}
-
-static char *
-member_path (const char *base,
-             const char *member)
-{
-  return g_strdup_printf ("%s.%s", base, member);
-}
-
-/* Unknown members are errors: they are usually typos that would otherwise
- * be silently ignored. */
-static gboolean
-check_members (JsonObject         *object,
-               const char * const *allowed,
-               const char         *source,
-               const char         *path,
-               GError            **error)
-{
-  g_autoptr(GList) names = json_object_get_members (object);
-
-  for (const GList *l = names; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-
-      if (!g_strv_contains (allowed, name))
-        {
-          g_autofree char *mpath = member_path (path, name);
-          g_autofree char *list = g_strjoinv (", ", (char **) allowed);
-
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, mpath,
-                     "unknown member (expected one of: %s)", list);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-static gboolean
-get_object (JsonNode     *node,
-            const char   *source,
-            const char   *path,
-            JsonObject  **out,
-            GError      **error)
-{
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected an object, got %s", node_type_name (node));
-      return FALSE;
-    }
-
-  *out = json_node_get_object (node);
-  return TRUE;
-}
-
 static gboolean
 get_number (JsonNode    *node,
             const char  *source,
@@ -199,29 +79,29 @@ get_number (JsonNode    *node,
 {
   double value;
 
-  if (!node_is_number (node))
+  if (!_ps_json_node_is_number (node))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected a number%s%s, got %s",
-                 unit[0] ? " in " : "", unit, node_type_name (node));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected a number%s%s, got %s",
+                          unit[0] ? " in " : "", unit, _ps_json_node_kind (node));
       return FALSE;
     }
 
   value = json_node_get_double (node);
   if (!isfinite (value))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected a finite number, got %g", value);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected a finite number, got %g", value);
       return FALSE;
     }
 
   if ((min_exclusive ? value <= min : value < min) || value > max)
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected a number %s %g %s %g%s%s, got %.15g",
-                 min_exclusive ? "above" : "from", min,
-                 min_exclusive ? "and at most" : "to", max,
-                 unit[0] ? " " : "", unit, value);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected a number %s %g %s %g%s%s, got %.15g",
+                          min_exclusive ? "above" : "from", min,
+                          min_exclusive ? "and at most" : "to", max,
+                          unit[0] ? " " : "", unit, value);
       return FALSE;
     }
 
@@ -247,7 +127,7 @@ get_member_number (JsonObject  *object,
   if (node == NULL)
     return TRUE;
 
-  path = member_path (base, member);
+  path = _ps_json_member_path (base, member);
   return get_number (node, source, path, min, min_exclusive, max, unit, out, error);
 }
 
@@ -265,21 +145,21 @@ read_protocol (JsonNode    *node,
   g_autoptr(PsProtocol) protocol = NULL;
   g_autofree char *text = NULL;
 
-  if (node_is_string (node))
+  if (_ps_json_node_is_string (node))
     {
       const char *s = json_node_get_string (node);
 
       protocol = ps_protocol_parse (s, &local_error);
       if (protocol == NULL)
         {
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
-                     local_error->message);
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
+                              local_error->message);
           return FALSE;
         }
       if (protocol->n_steps == 0)
         {
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                     "expected at least one protocol step, got none");
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                              "expected at least one protocol step, got none");
           return FALSE;
         }
       *out_text = g_strdup (s);
@@ -288,9 +168,9 @@ read_protocol (JsonNode    *node,
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected a string or an array of strings, got %s",
-                 node_type_name (node));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected a string or an array of strings, got %s",
+                          _ps_json_node_kind (node));
       return FALSE;
     }
 
@@ -300,43 +180,43 @@ read_protocol (JsonNode    *node,
 
     if (n == 0)
       {
-        set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                   "expected at least one protocol step, got an empty array");
+        _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                            "expected at least one protocol step, got an empty array");
         return FALSE;
       }
     if (n > PS_MAX_PROTOCOL_STEPS)
       {
-        set_error (error, PS_ENGINE_ERROR_LIMIT, source, path,
-                   "expected at most %d protocol steps, got %u",
-                   PS_MAX_PROTOCOL_STEPS, n);
+        _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, path,
+                            "expected at most %d protocol steps, got %u",
+                            PS_MAX_PROTOCOL_STEPS, n);
         return FALSE;
       }
 
     for (guint i = 0; i < n; i++)
       {
         JsonNode *element = json_array_get_element (array, i);
-        g_autofree char *epath = g_strdup_printf ("%s[%u]", path, i);
+        g_autofree char *epath = _ps_json_index_path (path, i);
         g_autoptr(PsProtocol) piece = NULL;
 
-        if (!node_is_string (element))
+        if (!_ps_json_node_is_string (element))
           {
-            set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
-                       "expected a protocol step (a string), got %s",
-                       node_type_name (element));
+            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
+                                "expected a protocol step (a string), got %s",
+                                _ps_json_node_kind (element));
             return FALSE;
           }
 
         piece = ps_protocol_parse (json_node_get_string (element), &local_error);
         if (piece == NULL)
           {
-            set_error (error, PS_ENGINE_ERROR_INVALID, source, epath, "%s",
-                       local_error->message);
+            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath, "%s",
+                                local_error->message);
             return FALSE;
           }
         if (piece->n_steps == 0)
           {
-            set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
-                       "expected a protocol step, got an empty string");
+            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
+                                "expected a protocol step, got an empty string");
             return FALSE;
           }
         g_ptr_array_add (pieces, g_strdup (json_node_get_string (element)));
@@ -349,8 +229,8 @@ read_protocol (JsonNode    *node,
   protocol = ps_protocol_parse (text, &local_error);
   if (protocol == NULL)
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
-                 local_error->message);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
+                          local_error->message);
       return FALSE;
     }
 
@@ -370,32 +250,34 @@ read_settings (JsonObject        *root,
 
   if ((node = json_object_get_member (root, "packscope_scenario")) != NULL)
     {
-      g_autofree char *path = member_path (base, "packscope_scenario");
+      g_autofree char *path = _ps_json_member_path (base, "packscope_scenario");
 
-      if (!node_is_number (node) || json_node_get_double (node) != PS_SCENARIO_VERSION)
+      if (!_ps_json_node_is_number (node) ||
+          json_node_get_double (node) != PS_SCENARIO_VERSION)
         {
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                     "expected the format version %d", PS_SCENARIO_VERSION);
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                              "expected the format version %d", PS_SCENARIO_VERSION);
           return FALSE;
         }
     }
 
   if ((node = json_object_get_member (root, "name")) != NULL)
     {
-      g_autofree char *path = member_path (base, "name");
+      g_autofree char *path = _ps_json_member_path (base, "name");
       const char *name;
 
-      if (!node_is_string (node))
+      if (!_ps_json_node_is_string (node))
         {
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                     "expected a string, got %s", node_type_name (node));
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                              "expected a string, got %s", _ps_json_node_kind (node));
           return FALSE;
         }
       name = json_node_get_string (node);
       if (strlen (name) > PS_SCENARIO_MAX_NAME || !g_utf8_validate (name, -1, NULL))
         {
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                     "expected a UTF-8 name of at most %d bytes", PS_SCENARIO_MAX_NAME);
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                              "expected a UTF-8 name of at most %d bytes",
+                              PS_SCENARIO_MAX_NAME);
           return FALSE;
         }
       g_free (s->name);
@@ -404,11 +286,11 @@ read_settings (JsonObject        *root,
 
   if ((node = json_object_get_member (root, "initial")) != NULL)
     {
-      g_autofree char *path = member_path (base, "initial");
+      g_autofree char *path = _ps_json_member_path (base, "initial");
       JsonObject *object;
 
-      if (!get_object (node, source, path, &object, error) ||
-          !check_members (object, initial_members, source, path, error) ||
+      if (!_ps_json_get_object (node, source, path, &object, error) ||
+          !_ps_json_check_members (object, initial_members, source, path, error) ||
           !get_member_number (object, "soc", source, path, 0.0, FALSE, 1.0, "",
                               &s->initial_soc, error) ||
           !get_member_number (object, "temperature_c", source, path,
@@ -424,23 +306,24 @@ read_settings (JsonObject        *root,
 
   if ((node = json_object_get_member (root, "cooling")) != NULL)
     {
-      g_autofree char *path = member_path (base, "cooling");
+      g_autofree char *path = _ps_json_member_path (base, "cooling");
       JsonObject *object;
       JsonNode *enabled;
 
-      if (!get_object (node, source, path, &object, error) ||
-          !check_members (object, cooling_members, source, path, error))
+      if (!_ps_json_get_object (node, source, path, &object, error) ||
+          !_ps_json_check_members (object, cooling_members, source, path, error))
         return FALSE;
 
       if ((enabled = json_object_get_member (object, "enabled")) != NULL)
         {
-          g_autofree char *epath = member_path (path, "enabled");
+          g_autofree char *epath = _ps_json_member_path (path, "enabled");
 
           if (!JSON_NODE_HOLDS_VALUE (enabled) ||
               json_node_get_value_type (enabled) != G_TYPE_BOOLEAN)
             {
-              set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
-                         "expected true or false, got %s", node_type_name (enabled));
+              _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
+                                  "expected true or false, got %s",
+                                  _ps_json_node_kind (enabled));
               return FALSE;
             }
           s->cooling_enabled = json_node_get_boolean (enabled);
@@ -459,11 +342,11 @@ read_settings (JsonObject        *root,
 
   if ((node = json_object_get_member (root, "variation")) != NULL)
     {
-      g_autofree char *path = member_path (base, "variation");
+      g_autofree char *path = _ps_json_member_path (base, "variation");
       JsonObject *object;
 
-      if (!get_object (node, source, path, &object, error) ||
-          !check_members (object, variation_members, source, path, error) ||
+      if (!_ps_json_get_object (node, source, path, &object, error) ||
+          !_ps_json_check_members (object, variation_members, source, path, error) ||
           !get_member_number (object, "capacity_rel_sd", source, path,
                               0.0, FALSE, SPREAD_MAX, "", &s->capacity_rel_sd, error) ||
           !get_member_number (object, "resistance_rel_sd", source, path,
@@ -475,7 +358,7 @@ read_settings (JsonObject        *root,
 
   if ((node = json_object_get_member (root, "protocol")) != NULL)
     {
-      g_autofree char *path = member_path (base, "protocol");
+      g_autofree char *path = _ps_json_member_path (base, "protocol");
       char *text = NULL;
 
       if (!read_protocol (node, source, path, &text, error))
@@ -491,19 +374,19 @@ read_settings (JsonObject        *root,
 
   if ((node = json_object_get_member (root, "seed")) != NULL)
     {
-      g_autofree char *path = member_path (base, "seed");
+      g_autofree char *path = _ps_json_member_path (base, "seed");
 
       if (!JSON_NODE_HOLDS_VALUE (node) ||
           json_node_get_value_type (node) != G_TYPE_INT64 ||
           json_node_get_int (node) < 0)
         {
-          g_autofree char *got = node_is_number (node)
+          g_autofree char *got = _ps_json_node_is_number (node)
                                  ? g_strdup_printf ("%.15g", json_node_get_double (node))
-                                 : g_strdup (node_type_name (node));
+                                 : g_strdup (_ps_json_node_kind (node));
 
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                     "expected a whole number from 0 to %" G_GINT64_FORMAT ", got %s",
-                     G_MAXINT64, got);
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                              "expected a whole number from 0 to %" G_GINT64_FORMAT ", got %s",
+                              G_MAXINT64, got);
           return FALSE;
         }
       s->seed = (guint64) json_node_get_int (node);
@@ -542,9 +425,9 @@ check_nesting (const char  *data,
         {
           if (++depth > PS_SCENARIO_MAX_DEPTH)
             {
-              set_error (error, PS_ENGINE_ERROR_LIMIT, source, "$",
-                         "expected JSON nested at most %d levels deep",
-                         PS_SCENARIO_MAX_DEPTH);
+              _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, "$",
+                                  "expected JSON nested at most %d levels deep",
+                                  PS_SCENARIO_MAX_DEPTH);
               return FALSE;
             }
         }
@@ -570,15 +453,15 @@ parse_json (const char  *data,
 
   if ((gsize) length > PS_SCENARIO_MAX_BYTES)
     {
-      set_error (error, PS_ENGINE_ERROR_LIMIT, source, "$",
-                 "expected at most %d bytes, got %" G_GSSIZE_FORMAT,
-                 PS_SCENARIO_MAX_BYTES, length);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, "$",
+                          "expected at most %d bytes, got %" G_GSSIZE_FORMAT,
+                          PS_SCENARIO_MAX_BYTES, length);
       return NULL;
     }
   if (memchr (data, '\0', length) != NULL)
     {
-      set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
-                 "expected JSON text, got binary data (a NUL byte)");
+      _ps_json_set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
+                          "expected JSON text, got binary data (a NUL byte)");
       return NULL;
     }
   if (!check_nesting (data, length, source, error))
@@ -597,20 +480,20 @@ parse_json (const char  *data,
           message += consumed;
           if (g_str_has_prefix (message, "Parse error: "))
             message += strlen ("Parse error: ");
-          set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
-                     "expected JSON, line %u column %u: %s", line, column, message);
+          _ps_json_set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
+                              "expected JSON, line %u column %u: %s", line, column, message);
         }
       else
-        set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
-                   "expected JSON: %s", message);
+        _ps_json_set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
+                            "expected JSON: %s", message);
       return NULL;
     }
 
   root = json_parser_get_root (parser);
   if (root == NULL)
     {
-      set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
-                 "expected a JSON object, got an empty document");
+      _ps_json_set_error (error, PS_ENGINE_ERROR_PARSE, source, "$",
+                          "expected a JSON object, got an empty document");
       return NULL;
     }
 
@@ -655,8 +538,8 @@ set_unknown_preset_error (GError     **error,
   g_auto(GStrv) presets = ps_pack_list_presets ();
   g_autofree char *list = presets ? g_strjoinv (", ", presets) : g_strdup ("none");
 
-  set_error (error, PS_ENGINE_ERROR_NOT_FOUND, source, path,
-             "unknown pack preset \"%s\" (expected one of: %s)", id, list);
+  _ps_json_set_error (error, PS_ENGINE_ERROR_NOT_FOUND, source, path,
+                      "unknown pack preset \"%s\" (expected one of: %s)", id, list);
 }
 
 static void
@@ -692,8 +575,8 @@ scenario_from_root (JsonNode    *root_node,
 
   settings_init_defaults (&settings);
 
-  if (!get_object (root_node, source, "$", &root, error) ||
-      !check_members (root, scenario_members, source, "$", error))
+  if (!_ps_json_get_object (root_node, source, "$", &root, error) ||
+      !_ps_json_check_members (root, scenario_members, source, "$", error))
     return NULL;
 
   /* the pack JSON: a preset's, or inline */
@@ -702,11 +585,11 @@ scenario_from_root (JsonNode    *root_node,
       pack_node = json_object_get_member (root, "pack");
       if (pack_node == NULL)
         {
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.pack",
-                     "missing member, expected a pack preset id or a pack object");
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.pack",
+                              "missing member, expected a pack preset id or a pack object");
           return NULL;
         }
-      if (node_is_string (pack_node))
+      if (_ps_json_node_is_string (pack_node))
         {
           preset_id = json_node_get_string (pack_node);
           if (!is_preset (preset_id))
@@ -717,9 +600,9 @@ scenario_from_root (JsonNode    *root_node,
         }
       else if (!JSON_NODE_HOLDS_OBJECT (pack_node))
         {
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.pack",
-                     "expected a pack preset id (a string) or a pack object, got %s",
-                     node_type_name (pack_node));
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.pack",
+                              "expected a pack preset id (a string) or a pack object, got %s",
+                              _ps_json_node_kind (pack_node));
           return NULL;
         }
     }
@@ -736,12 +619,13 @@ scenario_from_root (JsonNode    *root_node,
 
   /* the cell: given, or the pack's own */
   cell_node = json_object_get_member (root, "cell");
-  if (cell_node != NULL && node_is_string (cell_node))
+  if (cell_node != NULL && _ps_json_node_is_string (cell_node))
     {
       cell = ps_cell_type_new_from_id (json_node_get_string (cell_node), &local_error);
       if (cell == NULL)
         {
-          set_error (error, local_error->code, source, "$.cell", "%s", local_error->message);
+          _ps_json_set_error (error, local_error->code, source, "$.cell", "%s",
+                              local_error->message);
           return NULL;
         }
     }
@@ -753,9 +637,9 @@ scenario_from_root (JsonNode    *root_node,
     }
   else if (cell_node != NULL)
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.cell",
-                 "expected a cell id (a string) or a cell object, got %s",
-                 node_type_name (cell_node));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.cell",
+                          "expected a cell id (a string) or a cell object, got %s",
+                          _ps_json_node_kind (cell_node));
       return NULL;
     }
   else
@@ -770,8 +654,8 @@ scenario_from_root (JsonNode    *root_node,
         {
           g_autofree char *cpath = g_strdup_printf ("%s.cell", pack_path);
 
-          set_error (error, local_error->code, pack_source, cpath, "%s",
-                     local_error->message);
+          _ps_json_set_error (error, local_error->code, pack_source, cpath, "%s",
+                              local_error->message);
           return NULL;
         }
     }
@@ -789,17 +673,17 @@ scenario_from_root (JsonNode    *root_node,
   if (pack->preset_scenario != NULL)
     {
       JsonObject *preset;
-      g_autofree char *ppath = member_path (pack_path, "preset_scenario");
+      g_autofree char *ppath = _ps_json_member_path (pack_path, "preset_scenario");
 
-      if (!get_object (pack->preset_scenario, pack_source, ppath, &preset, error))
+      if (!_ps_json_get_object (pack->preset_scenario, pack_source, ppath, &preset, error))
         return NULL;
       if (json_object_has_member (preset, "pack") || json_object_has_member (preset, "cell"))
         {
-          set_error (error, PS_ENGINE_ERROR_INVALID, pack_source, ppath,
-                     "expected a scenario without \"pack\" or \"cell\"");
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, pack_source, ppath,
+                              "expected a scenario without \"pack\" or \"cell\"");
           return NULL;
         }
-      if (!check_members (preset, scenario_members, pack_source, ppath, error) ||
+      if (!_ps_json_check_members (preset, scenario_members, pack_source, ppath, error) ||
           !read_settings (preset, pack_source, ppath, &settings, error))
         return NULL;
     }
@@ -833,8 +717,8 @@ scenario_from_root (JsonNode    *root_node,
   self->protocol = ps_protocol_parse (self->protocol_text, &local_error);
   if (self->protocol == NULL)
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.protocol", "%s",
-                 local_error->message);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.protocol", "%s",
+                          local_error->message);
       return NULL;
     }
 
@@ -920,9 +804,9 @@ ps_scenario_new_from_file (const char  *path,
     }
   if (g_file_info_get_size (info) > PS_SCENARIO_MAX_BYTES)
     {
-      set_error (error, PS_ENGINE_ERROR_LIMIT, path, "$",
-                 "expected at most %d bytes, got %" G_GOFFSET_FORMAT,
-                 PS_SCENARIO_MAX_BYTES, g_file_info_get_size (info));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, path, "$",
+                          "expected at most %d bytes, got %" G_GOFFSET_FORMAT,
+                          PS_SCENARIO_MAX_BYTES, g_file_info_get_size (info));
       return NULL;
     }
 
