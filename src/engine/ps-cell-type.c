@@ -54,6 +54,7 @@
 
 #include "ps-error.h"
 #include "ps-cell-type.h"
+#include "ps-json-private.h"
 
 #define CELLS_RESOURCE_DIR RESOURCE_PREFIX "/cells/"
 #define KELVIN_OFFSET      273.15
@@ -62,59 +63,10 @@
 
 /* ------------------------------------------------------------------ errors */
 
-G_GNUC_PRINTF (5, 6)
-static void
-set_error (GError     **error,
-           int          code,
-           const char  *source,
-           const char  *path,
-           const char  *format,
-           ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, PS_ENGINE_ERROR, code, "%s: %s: %s", source, path, what);
-}
-
-static const char *
-node_kind (JsonNode *node)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return "null";
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return "an object";
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return "an array";
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_BOOLEAN:
-      return "a boolean";
-    default:
-      return "a number";
-    }
-}
-
-static gboolean
-node_is_number (JsonNode *node)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  return type == G_TYPE_DOUBLE || type == G_TYPE_INT64;
-}
-
 /* ----------------------------------------------------------------- members */
 
+/* Unknown members are errors; the error names the object and lists what it
+ * may hold. */
 static gboolean
 check_members (JsonObject         *object,
                const char         *source,
@@ -122,23 +74,15 @@ check_members (JsonObject         *object,
                const char * const *allowed,
                GError            **error)
 {
-  g_autoptr(GList) members = json_object_get_members (object);
+  const char *member = _ps_json_find_unknown_member (object, allowed);
+  g_autofree char *expected = NULL;
 
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      const char *member = l->data;
+  if (member == NULL)
+    return TRUE;
 
-      if (!g_strv_contains (allowed, member))
-        {
-          g_autofree char *expected = g_strjoinv (", ", (char **) allowed);
-
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                     "unknown member \"%s\", expected only: %s", member, expected);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
+  expected = g_strjoinv (", ", (char **) allowed);
+  return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                             "unknown member \"%s\", expected only: %s", member, expected);
 }
 
 static JsonNode *
@@ -152,8 +96,8 @@ require_member (JsonObject  *object,
   JsonNode *node = json_object_get_member (object, member);
 
   if (node == NULL)
-    set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-               "missing member \"%s\" (%s)", member, expected);
+    _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                        "missing member \"%s\" (%s)", member, expected);
   return node;
 }
 
@@ -164,15 +108,15 @@ get_object (JsonObject  *object,
             const char  *path,
             GError     **error)
 {
-  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+  g_autofree char *member_path = _ps_json_member_path (path, member);
   JsonNode *node = require_member (object, member, source, path, "an object", error);
 
   if (node == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected an object, got %s", node_kind (node));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected an object, got %s", _ps_json_node_kind (node));
       return NULL;
     }
   return json_node_get_object (node);
@@ -186,24 +130,24 @@ get_string (JsonObject  *object,
             char       **out,
             GError     **error)
 {
-  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+  g_autofree char *member_path = _ps_json_member_path (path, member);
   JsonNode *node = require_member (object, member, source, path, "a string", error);
   const char *value;
 
   if (node == NULL)
     return FALSE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (!_ps_json_node_is_string (node))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected a string, got %s", node_kind (node));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected a string, got %s", _ps_json_node_kind (node));
       return FALSE;
     }
 
   value = json_node_get_string (node);
   if (value == NULL || value[0] == '\0')
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected a non-empty string");
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected a non-empty string");
       return FALSE;
     }
 
@@ -224,26 +168,26 @@ check_number (JsonNode    *node,
 {
   double value;
 
-  if (!node_is_number (node))
+  if (!_ps_json_node_is_number (node))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected a number, got %s", node_kind (node));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected a number, got %s", _ps_json_node_kind (node));
       return FALSE;
     }
 
   value = json_node_get_double (node);
   if (!isfinite (value))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected a finite number");
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected a finite number");
       return FALSE;
     }
 
   if ((min_exclusive ? !(value > min) : !(value >= min)) || !(value <= max))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected a number in %s%g, %g], got %g",
-                 min_exclusive ? "(" : "[", min, max, value);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected a number in %s%g, %g], got %g",
+                          min_exclusive ? "(" : "[", min, max, value);
       return FALSE;
     }
 
@@ -262,7 +206,7 @@ get_number (JsonObject  *object,
             double      *out,
             GError     **error)
 {
-  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+  g_autofree char *member_path = _ps_json_member_path (path, member);
   JsonNode *node = require_member (object, member, source, path, "a number", error);
 
   if (node == NULL)
@@ -284,7 +228,7 @@ get_number_array (JsonObject  *object,
                   guint       *n_out,
                   GError     **error)
 {
-  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+  g_autofree char *member_path = _ps_json_member_path (path, member);
   g_autofree double *values = NULL;
   JsonNode *node = require_member (object, member, source, path, "an array of numbers", error);
   JsonArray *array;
@@ -294,8 +238,8 @@ get_number_array (JsonObject  *object,
     return NULL;
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected an array of numbers, got %s", node_kind (node));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected an array of numbers, got %s", _ps_json_node_kind (node));
       return NULL;
     }
 
@@ -303,27 +247,27 @@ get_number_array (JsonObject  *object,
   n = json_array_get_length (array);
   if (n > PS_MAX_TABLE_POINTS)
     {
-      set_error (error, PS_ENGINE_ERROR_LIMIT, source, member_path,
-                 "expected at most %d points, got %u", PS_MAX_TABLE_POINTS, n);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, member_path,
+                          "expected at most %d points, got %u", PS_MAX_TABLE_POINTS, n);
       return NULL;
     }
   if (n_expected != 0 && n != n_expected)
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected %u numbers (as many as %s), got %u", n_expected, length_of, n);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected %u numbers (as many as %s), got %u", n_expected, length_of, n);
       return NULL;
     }
   if (n < 2)
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected at least 2 points, got %u", n);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected at least 2 points, got %u", n);
       return NULL;
     }
 
   values = g_new (double, n);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *element_path = g_strdup_printf ("%s[%u]", member_path, i);
+      g_autofree char *element_path = _ps_json_index_path (member_path, i);
 
       if (!check_number (json_array_get_element (array, i), source, element_path,
                          min, max, min_exclusive, &values[i], error))
@@ -343,7 +287,7 @@ get_soc_grid (JsonObject  *object,
               guint       *n_out,
               GError     **error)
 {
-  g_autofree char *member_path = g_strdup_printf ("%s.soc", path);
+  g_autofree char *member_path = _ps_json_member_path (path, "soc");
   g_autofree double *soc = NULL;
   guint n = 0;
 
@@ -354,17 +298,17 @@ get_soc_grid (JsonObject  *object,
   for (guint i = 1; i < n; i++)
     if (!(soc[i] > soc[i - 1]))
       {
-        g_autofree char *element_path = g_strdup_printf ("%s[%u]", member_path, i);
+        g_autofree char *element_path = _ps_json_index_path (member_path, i);
 
-        set_error (error, PS_ENGINE_ERROR_INVALID, source, element_path,
-                   "expected strictly ascending SOC, got %g after %g", soc[i], soc[i - 1]);
+        _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, element_path,
+                            "expected strictly ascending SOC, got %g after %g", soc[i], soc[i - 1]);
         return NULL;
       }
 
   if (full_range && (soc[0] != 0.0 || soc[n - 1] != 1.0))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected the table to cover SOC 0 to 1, got %g to %g", soc[0], soc[n - 1]);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected the table to cover SOC 0 to 1, got %g to %g", soc[0], soc[n - 1]);
       return NULL;
     }
 
@@ -400,10 +344,10 @@ get_table (JsonObject  *object,
 
   if (!ps_table_init (table, soc, y, n))
     {
-      g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+      g_autofree char *member_path = _ps_json_member_path (path, member);
 
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected a valid table over %s", soc_path);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected a valid table over %s", soc_path);
       return FALSE;
     }
   return TRUE;
@@ -444,7 +388,7 @@ parse_source (JsonObject  *object,
               char       **out,
               GError     **error)
 {
-  g_autofree char *member_path = g_strdup_printf ("%s.source", path);
+  g_autofree char *member_path = _ps_json_member_path (path, "source");
   JsonNode *node = require_member (object, "source", source, path,
                                    "a string or an array of strings", error);
   g_autoptr(GString) text = NULL;
@@ -453,13 +397,13 @@ parse_source (JsonObject  *object,
 
   if (node == NULL)
     return FALSE;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+  if (_ps_json_node_is_string (node))
     return get_string (object, "source", source, path, out, error);
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected a string or an array of strings, got %s", node_kind (node));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected a string or an array of strings, got %s", _ps_json_node_kind (node));
       return FALSE;
     }
 
@@ -467,8 +411,8 @@ parse_source (JsonObject  *object,
   n = json_array_get_length (array);
   if (n == 0)
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                 "expected at least one line citing where the numbers come from");
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                          "expected at least one line citing where the numbers come from");
       return FALSE;
     }
 
@@ -477,10 +421,10 @@ parse_source (JsonObject  *object,
     {
       JsonNode *element = json_array_get_element (array, i);
 
-      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+      if (!_ps_json_node_is_string (element))
         {
-          set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
-                     "[%u]: expected a string, got %s", i, node_kind (element));
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                              "[%u]: expected a string, got %s", i, _ps_json_node_kind (element));
           return FALSE;
         }
       if (i > 0)
@@ -499,8 +443,8 @@ parse_ocv (PsCellType  *cell,
            const char  *path,
            GError     **error)
 {
-  g_autofree char *ocv_path = g_strdup_printf ("%s.ocv", path);
-  g_autofree char *soc_path = g_strdup_printf ("%s.soc", ocv_path);
+  g_autofree char *ocv_path = _ps_json_member_path (path, "ocv");
+  g_autofree char *soc_path = _ps_json_member_path (ocv_path, "soc");
   g_autofree double *soc = NULL;
   JsonObject *object;
   guint n = 0;
@@ -517,9 +461,9 @@ parse_ocv (PsCellType  *cell,
       {
         g_autofree char *element_path = g_strdup_printf ("%s.voltage_v[%u]", ocv_path, i);
 
-        set_error (error, PS_ENGINE_ERROR_INVALID, source, element_path,
-                   "expected an OCV that does not fall as SOC rises, got %g V after %g V",
-                   cell->ocv.y[i], cell->ocv.y[i - 1]);
+        _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, element_path,
+                            "expected an OCV that does not fall as SOC rises, got %g V after %g V",
+                            cell->ocv.y[i], cell->ocv.y[i - 1]);
         return FALSE;
       }
 
@@ -533,8 +477,8 @@ parse_dudt (PsCellType  *cell,
             const char  *path,
             GError     **error)
 {
-  g_autofree char *dudt_path = g_strdup_printf ("%s.dudt", path);
-  g_autofree char *soc_path = g_strdup_printf ("%s.soc", dudt_path);
+  g_autofree char *dudt_path = _ps_json_member_path (path, "dudt");
+  g_autofree char *soc_path = _ps_json_member_path (dudt_path, "soc");
   g_autofree double *soc = NULL;
   JsonObject *object;
   guint n = 0;
@@ -553,8 +497,8 @@ parse_ecm (PsCellType  *cell,
            const char  *path,
            GError     **error)
 {
-  g_autofree char *ecm_path = g_strdup_printf ("%s.ecm", path);
-  g_autofree char *soc_path = g_strdup_printf ("%s.soc", ecm_path);
+  g_autofree char *ecm_path = _ps_json_member_path (path, "ecm");
+  g_autofree char *soc_path = _ps_json_member_path (ecm_path, "soc");
   g_autofree double *soc = NULL;
   JsonObject *object;
   guint n = 0;
@@ -576,7 +520,7 @@ parse_thermal (PsCellType  *cell,
                const char  *path,
                GError     **error)
 {
-  g_autofree char *thermal_path = g_strdup_printf ("%s.thermal", path);
+  g_autofree char *thermal_path = _ps_json_member_path (path, "thermal");
   JsonObject *object;
   double temp_min_c, temp_max_c;
 
@@ -593,10 +537,10 @@ parse_thermal (PsCellType  *cell,
 
   if (!(temp_max_c > temp_min_c))
     {
-      g_autofree char *max_path = g_strdup_printf ("%s.temperature_max_c", thermal_path);
+      g_autofree char *max_path = _ps_json_member_path (thermal_path, "temperature_max_c");
 
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, max_path,
-                 "expected more than temperature_min_c (%g), got %g", temp_min_c, temp_max_c);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, max_path,
+                          "expected more than temperature_min_c (%g), got %g", temp_min_c, temp_max_c);
       return FALSE;
     }
 
@@ -612,8 +556,8 @@ parse_geometry (PsCellType  *cell,
                 const char  *path,
                 GError     **error)
 {
-  g_autofree char *geometry_path = g_strdup_printf ("%s.geometry", path);
-  g_autofree char *shape_path = g_strdup_printf ("%s.shape", geometry_path);
+  g_autofree char *geometry_path = _ps_json_member_path (path, "geometry");
+  g_autofree char *shape_path = _ps_json_member_path (geometry_path, "shape");
   g_autofree char *shape = NULL;
   JsonObject *object;
 
@@ -643,8 +587,8 @@ parse_geometry (PsCellType  *cell,
     cell->shape = PS_CELL_SHAPE_PRISMATIC;
   else
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, shape_path,
-                 "expected \"pouch\", \"cylindrical\" or \"prismatic\", got \"%s\"", shape);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, shape_path,
+                          "expected \"pouch\", \"cylindrical\" or \"prismatic\", got \"%s\"", shape);
       return FALSE;
     }
 
@@ -670,8 +614,8 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                 "expected a cell object, got %s", node_kind (node));
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected a cell object, got %s", _ps_json_node_kind (node));
       return NULL;
     }
 
@@ -684,10 +628,10 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
 
   if (!id_is_valid (cell->id))
     {
-      g_autofree char *id_path = g_strdup_printf ("%s.id", path);
+      g_autofree char *id_path = _ps_json_member_path (path, "id");
 
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, id_path,
-                 "expected lower-case letters, digits, '-', '_' or '.', got \"%s\"", cell->id);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, id_path,
+                          "expected lower-case letters, digits, '-', '_' or '.', got \"%s\"", cell->id);
       return NULL;
     }
 
@@ -705,11 +649,11 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
 
   if (!(cell->voltage_min_v < cell->voltage_nominal_v && cell->voltage_nominal_v < cell->voltage_max_v))
     {
-      g_autofree char *nominal_path = g_strdup_printf ("%s.voltage_nominal_v", path);
+      g_autofree char *nominal_path = _ps_json_member_path (path, "voltage_nominal_v");
 
-      set_error (error, PS_ENGINE_ERROR_INVALID, source, nominal_path,
-                 "expected voltage_min_v (%g) < voltage_nominal_v (%g) < voltage_max_v (%g)",
-                 cell->voltage_min_v, cell->voltage_nominal_v, cell->voltage_max_v);
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, nominal_path,
+                          "expected voltage_min_v (%g) < voltage_nominal_v (%g) < voltage_max_v (%g)",
+                          cell->voltage_min_v, cell->voltage_nominal_v, cell->voltage_max_v);
       return NULL;
     }
   cell->t_ref_k = temp_ref_c + KELVIN_OFFSET;
