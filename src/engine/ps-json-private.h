@@ -6,8 +6,6 @@
  */
 #pragma once
 
-#include <stdarg.h>
-
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -23,12 +21,6 @@ typedef enum
   PS_JSON_RANGE_FRACTION,      /* 0 .. 1 */
 } PsJsonRange;
 
-gboolean     _ps_json_set_error_valist     (GError             **error,
-                                            int                  code,
-                                            const char          *source,
-                                            const char          *path,
-                                            const char          *format,
-                                            va_list              args) G_GNUC_PRINTF (5, 0);
 gboolean     _ps_json_set_error            (GError             **error,
                                             int                  code,
                                             const char          *source,

@@ -18,20 +18,6 @@
 /* Sets "source: path: what" and returns FALSE, so a reader can
  * "return _ps_json_set_error (...)". */
 gboolean
-_ps_json_set_error_valist (GError     **error,
-                           int          code,
-                           const char  *source,
-                           const char  *path,
-                           const char  *format,
-                           va_list      args)
-{
-  g_autofree char *what = g_strdup_vprintf (format, args);
-
-  g_set_error (error, PS_ENGINE_ERROR, code, "%s: %s: %s", source, path, what);
-  return FALSE;
-}
-
-gboolean
 _ps_json_set_error (GError     **error,
                     int          code,
                     const char  *source,
@@ -39,11 +25,14 @@ _ps_json_set_error (GError     **error,
                     const char  *format,
                     ...)
 {
+  g_autofree char *what = NULL;
   va_list args;
 
   va_start (args, format);
-  _ps_json_set_error_valist (error, code, source, path, format, args);
+  what = g_strdup_vprintf (format, args);
   va_end (args);
+
+  g_set_error (error, PS_ENGINE_ERROR, code, "%s: %s: %s", source, path, what);
   return FALSE;
 }
 

@@ -207,31 +207,11 @@ struct _PsPackLayout
 
 /* ---------------------------------------------------------------- errors */
 
-/* A pack read without a source or path (a built-in preset) is named "pack"
- * at "$". */
-static gboolean fail (GError     **error,
-                      int          code,
-                      const char  *source,
-                      const char  *path,
-                      const char  *format,
-                      ...) G_GNUC_PRINTF (5, 6);
-
-static gboolean
-fail (GError     **error,
-      int          code,
-      const char  *source,
-      const char  *path,
-      const char  *format,
-      ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  _ps_json_set_error_valist (error, code, source ? source : "pack", path ? path : "$",
-                             format, args);
-  va_end (args);
-  return FALSE;
-}
+/* Errors read "source: path: what"; a pack read without a source or path (a
+ * built-in preset) is named "pack" at "$". */
+#define fail(error, code, source, path, ...) \
+  _ps_json_set_error ((error), (code), (source) ? (source) : "pack", \
+                      (path) ? (path) : "$", __VA_ARGS__)
 
 /* ---------------------------------------------------------- JSON reading */
 
