@@ -155,46 +155,6 @@ get_string (JsonObject  *object,
   return TRUE;
 }
 
-/* A number in [min, max], or in (min, max] when min_exclusive. */
-static gboolean
-check_number (JsonNode    *node,
-              const char  *source,
-              const char  *path,
-              double       min,
-              double       max,
-              gboolean     min_exclusive,
-              double      *out,
-              GError     **error)
-{
-  double value;
-
-  if (!_ps_json_node_is_number (node))
-    {
-      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                          "expected a number, got %s", _ps_json_node_kind (node));
-      return FALSE;
-    }
-
-  value = json_node_get_double (node);
-  if (!isfinite (value))
-    {
-      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                          "expected a finite number");
-      return FALSE;
-    }
-
-  if ((min_exclusive ? !(value > min) : !(value >= min)) || !(value <= max))
-    {
-      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                          "expected a number in %s%g, %g], got %g",
-                          min_exclusive ? "(" : "[", min, max, value);
-      return FALSE;
-    }
-
-  *out = value;
-  return TRUE;
-}
-
 static gboolean
 get_number (JsonObject  *object,
             const char  *member,
@@ -211,7 +171,8 @@ get_number (JsonObject  *object,
 
   if (node == NULL)
     return FALSE;
-  return check_number (node, source, member_path, min, max, min_exclusive, out, error);
+  return _ps_json_read_number_between (node, min, min_exclusive, max, PS_JSON_WORDING_INTERVAL,
+                                       NULL, source, member_path, out, error);
 }
 
 /* An array of numbers each in range; n_expected 0 means any length >= 2. */
@@ -269,8 +230,9 @@ get_number_array (JsonObject  *object,
     {
       g_autofree char *element_path = _ps_json_index_path (member_path, i);
 
-      if (!check_number (json_array_get_element (array, i), source, element_path,
-                         min, max, min_exclusive, &values[i], error))
+      if (!_ps_json_read_number_between (json_array_get_element (array, i), min, min_exclusive,
+                                         max, PS_JSON_WORDING_INTERVAL, NULL, source,
+                                         element_path, &values[i], error))
         return NULL;
     }
 

@@ -21,6 +21,14 @@ typedef enum
   PS_JSON_RANGE_FRACTION,      /* 0 .. 1 */
 } PsJsonRange;
 
+/* How _ps_json_read_number_between words a number out of its bounds; each
+ * loader keeps the wording its users already see. */
+typedef enum
+{
+  PS_JSON_WORDING_INTERVAL,  /* "expected a number in (0, 10], got 12" */
+  PS_JSON_WORDING_PROSE,     /* "expected a number from 0 to 1, got 1.5" */
+} PsJsonWording;
+
 gboolean     _ps_json_set_error            (GError             **error,
                                             int                  code,
                                             const char          *source,
@@ -55,6 +63,16 @@ gboolean     _ps_json_in_range             (double               value,
                                             PsJsonRange          range);
 gboolean     _ps_json_read_number          (JsonNode            *node,
                                             PsJsonRange          range,
+                                            const char          *source,
+                                            const char          *path,
+                                            double              *out,
+                                            GError             **error);
+gboolean     _ps_json_read_number_between  (JsonNode            *node,
+                                            double               min,
+                                            gboolean             min_exclusive,
+                                            double               max,
+                                            PsJsonWording        wording,
+                                            const char          *unit,
                                             const char          *source,
                                             const char          *path,
                                             double              *out,

@@ -209,3 +209,55 @@ _ps_json_read_number (JsonNode    *node,
   *out = value;
   return TRUE;
 }
+
+/* A finite number in [min, max], or in (min, max] when min_exclusive. unit
+ * (may be NULL) is named in PS_JSON_WORDING_PROSE messages only. */
+gboolean
+_ps_json_read_number_between (JsonNode       *node,
+                              double          min,
+                              gboolean        min_exclusive,
+                              double          max,
+                              PsJsonWording   wording,
+                              const char     *unit,
+                              const char     *source,
+                              const char     *path,
+                              double         *out,
+                              GError        **error)
+{
+  gboolean prose = wording == PS_JSON_WORDING_PROSE;
+  double value;
+
+  if (unit == NULL || !prose)
+    unit = "";
+
+  if (!_ps_json_node_is_number (node))
+    return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                               "expected a number%s%s, got %s",
+                               unit[0] ? " in " : "", unit, _ps_json_node_kind (node));
+
+  value = json_node_get_double (node);
+  if (!isfinite (value))
+    {
+      if (prose)
+        return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                                   "expected a finite number, got %g", value);
+      return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                                 "expected a finite number");
+    }
+
+  if ((min_exclusive ? value <= min : value < min) || value > max)
+    {
+      if (prose)
+        return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                                   "expected a number %s %g %s %g%s%s, got %.15g",
+                                   min_exclusive ? "above" : "from", min,
+                                   min_exclusive ? "and at most" : "to", max,
+                                   unit[0] ? " " : "", unit, value);
+      return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                                 "expected a number in %s%g, %g], got %g",
+                                 min_exclusive ? "(" : "[", min, max, value);
+    }
+
+  *out = value;
+  return TRUE;
+}

@@ -67,49 +67,6 @@ scenario_settings_clear (ScenarioSettings *s)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScenarioSettings, scenario_settings_clear)
 
 static gboolean
-get_number (JsonNode    *node,
-            const char  *source,
-            const char  *path,
-            double       min,
-            gboolean     min_exclusive,
-            double       max,
-            const char  *unit,
-            double      *out,
-            GError     **error)
-{
-  double value;
-
-  if (!_ps_json_node_is_number (node))
-    {
-      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                          "expected a number%s%s, got %s",
-                          unit[0] ? " in " : "", unit, _ps_json_node_kind (node));
-      return FALSE;
-    }
-
-  value = json_node_get_double (node);
-  if (!isfinite (value))
-    {
-      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                          "expected a finite number, got %g", value);
-      return FALSE;
-    }
-
-  if ((min_exclusive ? value <= min : value < min) || value > max)
-    {
-      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                          "expected a number %s %g %s %g%s%s, got %.15g",
-                          min_exclusive ? "above" : "from", min,
-                          min_exclusive ? "and at most" : "to", max,
-                          unit[0] ? " " : "", unit, value);
-      return FALSE;
-    }
-
-  *out = value;
-  return TRUE;
-}
-
-static gboolean
 get_member_number (JsonObject  *object,
                    const char  *member,
                    const char  *source,
@@ -128,7 +85,8 @@ get_member_number (JsonObject  *object,
     return TRUE;
 
   path = _ps_json_member_path (base, member);
-  return get_number (node, source, path, min, min_exclusive, max, unit, out, error);
+  return _ps_json_read_number_between (node, min, min_exclusive, max, PS_JSON_WORDING_PROSE,
+                                       unit, source, path, out, error);
 }
 
 /* Protocol: a string or a non-empty array of strings; each piece is parsed
