@@ -813,38 +813,6 @@ ps_cell_type_free (PsCellType *cell)
 
 /* ------------------------------------------------------------------ write */
 
-static void
-add_array (JsonBuilder  *builder,
-           const char   *member,
-           const double *values,
-           guint         n,
-           double        scale)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < n; i++)
-    json_builder_add_double_value (builder, values[i] * scale);
-  json_builder_end_array (builder);
-}
-
-static void
-add_double (JsonBuilder *builder,
-            const char  *member,
-            double       value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_double_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *member,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, value);
-}
-
 JsonNode *
 ps_cell_type_to_json_node (const PsCellType *cell)
 {
@@ -853,53 +821,53 @@ ps_cell_type_to_json_node (const PsCellType *cell)
   g_return_val_if_fail (cell != NULL, NULL);
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", cell->id);
-  add_string (builder, "name", cell->name);
-  add_string (builder, "chemistry", cell->chemistry);
-  add_string (builder, "source", cell->source);
-  add_double (builder, "capacity_ah", cell->capacity_ah);
-  add_double (builder, "voltage_min_v", cell->voltage_min_v);
-  add_double (builder, "voltage_nominal_v", cell->voltage_nominal_v);
-  add_double (builder, "voltage_max_v", cell->voltage_max_v);
-  add_double (builder, "current_max_discharge_a", cell->current_max_discharge_a);
-  add_double (builder, "current_max_charge_a", cell->current_max_charge_a);
-  add_double (builder, "temperature_ref_c", cell->t_ref_k - KELVIN_OFFSET);
+  _ps_json_builder_add_string (builder, "id", cell->id);
+  _ps_json_builder_add_string (builder, "name", cell->name);
+  _ps_json_builder_add_string (builder, "chemistry", cell->chemistry);
+  _ps_json_builder_add_string (builder, "source", cell->source);
+  _ps_json_builder_add_double (builder, "capacity_ah", cell->capacity_ah);
+  _ps_json_builder_add_double (builder, "voltage_min_v", cell->voltage_min_v);
+  _ps_json_builder_add_double (builder, "voltage_nominal_v", cell->voltage_nominal_v);
+  _ps_json_builder_add_double (builder, "voltage_max_v", cell->voltage_max_v);
+  _ps_json_builder_add_double (builder, "current_max_discharge_a", cell->current_max_discharge_a);
+  _ps_json_builder_add_double (builder, "current_max_charge_a", cell->current_max_charge_a);
+  _ps_json_builder_add_double (builder, "temperature_ref_c", cell->t_ref_k - KELVIN_OFFSET);
 
   json_builder_set_member_name (builder, "ocv");
   json_builder_begin_object (builder);
-  add_array (builder, "soc", cell->ocv.x, cell->ocv.n_points, 1.0);
-  add_array (builder, "voltage_v", cell->ocv.y, cell->ocv.n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, "soc", cell->ocv.x, cell->ocv.n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, "voltage_v", cell->ocv.y, cell->ocv.n_points, 1.0);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "dudt");
   json_builder_begin_object (builder);
-  add_array (builder, "soc", cell->dudt.x, cell->dudt.n_points, 1.0);
-  add_array (builder, "dudt_mv_k", cell->dudt.y, cell->dudt.n_points, 1e3);
+  _ps_json_builder_add_doubles (builder, "soc", cell->dudt.x, cell->dudt.n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, "dudt_mv_k", cell->dudt.y, cell->dudt.n_points, 1e3);
   json_builder_end_object (builder);
 
   /* the five ECM tables share one SOC grid in the file (and after loading) */
   json_builder_set_member_name (builder, "ecm");
   json_builder_begin_object (builder);
-  add_array (builder, "soc", cell->r0.x, cell->r0.n_points, 1.0);
-  add_array (builder, "r0_ohm", cell->r0.y, cell->r0.n_points, 1.0);
-  add_array (builder, "r1_ohm", cell->r1.y, cell->r1.n_points, 1.0);
-  add_array (builder, "c1_f", cell->c1.y, cell->c1.n_points, 1.0);
-  add_array (builder, "r2_ohm", cell->r2.y, cell->r2.n_points, 1.0);
-  add_array (builder, "c2_f", cell->c2.y, cell->c2.n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, "soc", cell->r0.x, cell->r0.n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, "r0_ohm", cell->r0.y, cell->r0.n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, "r1_ohm", cell->r1.y, cell->r1.n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, "c1_f", cell->c1.y, cell->c1.n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, "r2_ohm", cell->r2.y, cell->r2.n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, "c2_f", cell->c2.y, cell->c2.n_points, 1.0);
   json_builder_end_object (builder);
 
-  add_double (builder, "ea_r0_j_mol", cell->ea_r0_j_mol);
-  add_double (builder, "ea_rc_j_mol", cell->ea_rc_j_mol);
+  _ps_json_builder_add_double (builder, "ea_r0_j_mol", cell->ea_r0_j_mol);
+  _ps_json_builder_add_double (builder, "ea_rc_j_mol", cell->ea_rc_j_mol);
 
   json_builder_set_member_name (builder, "thermal");
   json_builder_begin_object (builder);
-  add_double (builder, "mass_kg", cell->mass_kg);
-  add_double (builder, "cp_j_kg_k", cell->cp_j_kg_k);
-  add_double (builder, "surface_area_m2", cell->surface_area_m2);
-  add_double (builder, "k_through_w_mk", cell->k_through_w_mk);
-  add_double (builder, "k_in_plane_w_mk", cell->k_in_plane_w_mk);
-  add_double (builder, "temperature_min_c", cell->temp_min_k - KELVIN_OFFSET);
-  add_double (builder, "temperature_max_c", cell->temp_max_k - KELVIN_OFFSET);
+  _ps_json_builder_add_double (builder, "mass_kg", cell->mass_kg);
+  _ps_json_builder_add_double (builder, "cp_j_kg_k", cell->cp_j_kg_k);
+  _ps_json_builder_add_double (builder, "surface_area_m2", cell->surface_area_m2);
+  _ps_json_builder_add_double (builder, "k_through_w_mk", cell->k_through_w_mk);
+  _ps_json_builder_add_double (builder, "k_in_plane_w_mk", cell->k_in_plane_w_mk);
+  _ps_json_builder_add_double (builder, "temperature_min_c", cell->temp_min_k - KELVIN_OFFSET);
+  _ps_json_builder_add_double (builder, "temperature_max_c", cell->temp_max_k - KELVIN_OFFSET);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "geometry");
@@ -907,18 +875,18 @@ ps_cell_type_to_json_node (const PsCellType *cell)
   switch (cell->shape)
     {
     case PS_CELL_SHAPE_CYLINDRICAL:
-      add_string (builder, "shape", "cylindrical");
-      add_double (builder, "height_m", cell->length_m);
-      add_double (builder, "diameter_m", cell->width_m);
+      _ps_json_builder_add_string (builder, "shape", "cylindrical");
+      _ps_json_builder_add_double (builder, "height_m", cell->length_m);
+      _ps_json_builder_add_double (builder, "diameter_m", cell->width_m);
       break;
 
     case PS_CELL_SHAPE_PRISMATIC:
     case PS_CELL_SHAPE_POUCH:
     default:
-      add_string (builder, "shape", cell->shape == PS_CELL_SHAPE_PRISMATIC ? "prismatic" : "pouch");
-      add_double (builder, "length_m", cell->length_m);
-      add_double (builder, "width_m", cell->width_m);
-      add_double (builder, "thickness_m", cell->thickness_m);
+      _ps_json_builder_add_string (builder, "shape", cell->shape == PS_CELL_SHAPE_PRISMATIC ? "prismatic" : "pouch");
+      _ps_json_builder_add_double (builder, "length_m", cell->length_m);
+      _ps_json_builder_add_double (builder, "width_m", cell->width_m);
+      _ps_json_builder_add_double (builder, "thickness_m", cell->thickness_m);
       break;
     }
   json_builder_end_object (builder);

@@ -78,4 +78,19 @@ gboolean     _ps_json_read_number_between  (JsonNode            *node,
                                             double              *out,
                                             GError             **error);
 
+void         _ps_json_builder_add_double   (JsonBuilder         *builder,
+                                            const char          *member,
+                                            double               value);
+void         _ps_json_builder_add_int      (JsonBuilder         *builder,
+                                            const char          *member,
+                                            gint64               value);
+void         _ps_json_builder_add_string   (JsonBuilder         *builder,
+                                            const char          *member,
+                                            const char          *value);
+void         _ps_json_builder_add_doubles  (JsonBuilder         *builder,
+                                            const char          *member,
+                                            const double        *values,
+                                            guint                n,
+                                            double               scale);
+
 G_END_DECLS

@@ -261,3 +261,47 @@ _ps_json_read_number_between (JsonNode       *node,
   *out = value;
   return TRUE;
 }
+
+/* --------------------------------------------------------------- writing */
+
+void
+_ps_json_builder_add_double (JsonBuilder *builder,
+                             const char  *member,
+                             double       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_double_value (builder, value);
+}
+
+void
+_ps_json_builder_add_int (JsonBuilder *builder,
+                          const char  *member,
+                          gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+_ps_json_builder_add_string (JsonBuilder *builder,
+                             const char  *member,
+                             const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+/* member: [values[0] * scale, ...] */
+void
+_ps_json_builder_add_doubles (JsonBuilder  *builder,
+                              const char   *member,
+                              const double *values,
+                              guint         n,
+                              double        scale)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_double_value (builder, values[i] * scale);
+  json_builder_end_array (builder);
+}

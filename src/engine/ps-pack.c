@@ -1839,45 +1839,6 @@ ps_pack_list_presets (void)
 
 /* --------------------------------------------------------------- writing */
 
-static void
-add_pair (JsonBuilder  *builder,
-          const char   *name,
-          const double  value[2])
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, value[0]);
-  json_builder_add_double_value (builder, value[1]);
-  json_builder_end_array (builder);
-}
-
-static void
-add_double (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_double_value (builder, value);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
 JsonNode *
 ps_pack_to_json_node (const PsPack *pack)
 {
@@ -1888,14 +1849,14 @@ ps_pack_to_json_node (const PsPack *pack)
   layout = pack->layout;
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", pack->id);
-  add_string (builder, "name", pack->name);
-  add_string (builder, "source", pack->source);
-  add_string (builder, "cell", pack->cell_type_id);
-  add_int (builder, "n_series", pack->n_series);
-  add_int (builder, "n_parallel", pack->n_parallel);
-  add_double (builder, "r_tab_ohm", pack->r_tab_ohm);
-  add_double (builder, "r_busbar_ohm", pack->r_busbar_ohm);
+  _ps_json_builder_add_string (builder, "id", pack->id);
+  _ps_json_builder_add_string (builder, "name", pack->name);
+  _ps_json_builder_add_string (builder, "source", pack->source);
+  _ps_json_builder_add_string (builder, "cell", pack->cell_type_id);
+  _ps_json_builder_add_int (builder, "n_series", pack->n_series);
+  _ps_json_builder_add_int (builder, "n_parallel", pack->n_parallel);
+  _ps_json_builder_add_double (builder, "r_tab_ohm", pack->r_tab_ohm);
+  _ps_json_builder_add_double (builder, "r_busbar_ohm", pack->r_busbar_ohm);
 
   json_builder_set_member_name (builder, "outline_m");
   json_builder_begin_array (builder);
@@ -1916,22 +1877,22 @@ ps_pack_to_json_node (const PsPack *pack)
 
       json_builder_begin_object (builder);
       if (spec->name != NULL)
-        add_string (builder, "name", spec->name);
+        _ps_json_builder_add_string (builder, "name", spec->name);
       if (spec->repeat > 1)
         {
-          add_int (builder, "repeat", spec->repeat);
-          add_pair (builder, "repeat_step_m", spec->repeat_step);
+          _ps_json_builder_add_int (builder, "repeat", spec->repeat);
+          _ps_json_builder_add_doubles (builder, "repeat_step_m", spec->repeat_step, 2, 1.0);
         }
-      add_pair (builder, "origin_m", spec->origin);
-      add_pair (builder, "size_m", spec->size);
-      add_int (builder, "rotation_deg", spec->rotation_deg);
-      add_string (builder, "arrangement", arrangement_names[spec->arrangement]);
-      add_int (builder, "columns", spec->columns);
-      add_int (builder, "rows", spec->rows);
-      add_pair (builder, "pitch_m", spec->pitch);
-      add_string (builder, "cell_orientation", orientation_names[spec->orientation]);
-      add_int (builder, "groups", spec->groups);
-      add_string (builder, "order", order_names[spec->order]);
+      _ps_json_builder_add_doubles (builder, "origin_m", spec->origin, 2, 1.0);
+      _ps_json_builder_add_doubles (builder, "size_m", spec->size, 2, 1.0);
+      _ps_json_builder_add_int (builder, "rotation_deg", spec->rotation_deg);
+      _ps_json_builder_add_string (builder, "arrangement", arrangement_names[spec->arrangement]);
+      _ps_json_builder_add_int (builder, "columns", spec->columns);
+      _ps_json_builder_add_int (builder, "rows", spec->rows);
+      _ps_json_builder_add_doubles (builder, "pitch_m", spec->pitch, 2, 1.0);
+      _ps_json_builder_add_string (builder, "cell_orientation", orientation_names[spec->orientation]);
+      _ps_json_builder_add_int (builder, "groups", spec->groups);
+      _ps_json_builder_add_string (builder, "order", order_names[spec->order]);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1940,32 +1901,32 @@ ps_pack_to_json_node (const PsPack *pack)
   json_builder_begin_object (builder);
   if (pack->cooling == PS_COOLING_AIR)
     {
-      add_string (builder, "kind", "air");
-      add_double (builder, "h_w_m2k", layout->h_w_m2k);
-      add_double (builder, "exposed_area_fraction", layout->area_fraction);
+      _ps_json_builder_add_string (builder, "kind", "air");
+      _ps_json_builder_add_double (builder, "h_w_m2k", layout->h_w_m2k);
+      _ps_json_builder_add_double (builder, "exposed_area_fraction", layout->area_fraction);
     }
   else
     {
-      add_string (builder, "kind", "cold_plate");
+      _ps_json_builder_add_string (builder, "kind", "cold_plate");
       if (layout->has_ha)
-        add_double (builder, "ha_w_k", layout->ha_w_k);
+        _ps_json_builder_add_double (builder, "ha_w_k", layout->ha_w_k);
       else
         {
-          add_double (builder, "h_w_m2k", layout->h_w_m2k);
-          add_double (builder, "contact_area_fraction", layout->area_fraction);
+          _ps_json_builder_add_double (builder, "h_w_m2k", layout->h_w_m2k);
+          _ps_json_builder_add_double (builder, "contact_area_fraction", layout->area_fraction);
         }
-      add_double (builder, "coolant_flow_kg_s", pack->coolant_flow_kg_s);
-      add_double (builder, "coolant_cp_j_kg_k", pack->coolant_cp_j_kg_k);
-      add_string (builder, "channel_path", order_names[layout->channel_path]);
+      _ps_json_builder_add_double (builder, "coolant_flow_kg_s", pack->coolant_flow_kg_s);
+      _ps_json_builder_add_double (builder, "coolant_cp_j_kg_k", pack->coolant_cp_j_kg_k);
+      _ps_json_builder_add_string (builder, "channel_path", order_names[layout->channel_path]);
     }
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "conduction");
   json_builder_begin_object (builder);
-  add_double (builder, "contact_w_m2k", layout->contact_w_m2k);
-  add_double (builder, "module_contact_w_m2k", layout->module_contact_w_m2k);
-  add_double (builder, "filler_k_w_mk", layout->filler_k_w_mk);
-  add_double (builder, "max_gap_m", layout->max_gap_m);
+  _ps_json_builder_add_double (builder, "contact_w_m2k", layout->contact_w_m2k);
+  _ps_json_builder_add_double (builder, "module_contact_w_m2k", layout->module_contact_w_m2k);
+  _ps_json_builder_add_double (builder, "filler_k_w_mk", layout->filler_k_w_mk);
+  _ps_json_builder_add_double (builder, "max_gap_m", layout->max_gap_m);
   json_builder_end_object (builder);
 
   if (pack->preset_scenario != NULL)

@@ -841,10 +841,8 @@ ps_scenario_to_json (const PsScenario *self)
 
   json_builder_begin_object (builder);
 
-  json_builder_set_member_name (builder, "packscope_scenario");
-  json_builder_add_int_value (builder, PS_SCENARIO_VERSION);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, self->name ? self->name : "");
+  _ps_json_builder_add_int (builder, "packscope_scenario", PS_SCENARIO_VERSION);
+  _ps_json_builder_add_string (builder, "name", self->name ? self->name : "");
 
   json_builder_set_member_name (builder, "pack");
   json_builder_add_value (builder, ps_pack_to_json_node (self->pack));
@@ -853,31 +851,24 @@ ps_scenario_to_json (const PsScenario *self)
 
   json_builder_set_member_name (builder, "initial");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "soc");
-  json_builder_add_double_value (builder, self->initial_soc);
-  json_builder_set_member_name (builder, "temperature_c");
-  json_builder_add_double_value (builder, self->initial_temp_k - ZERO_C_IN_K);
+  _ps_json_builder_add_double (builder, "soc", self->initial_soc);
+  _ps_json_builder_add_double (builder, "temperature_c", self->initial_temp_k - ZERO_C_IN_K);
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "ambient_c");
-  json_builder_add_double_value (builder, self->ambient_k - ZERO_C_IN_K);
+  _ps_json_builder_add_double (builder, "ambient_c", self->ambient_k - ZERO_C_IN_K);
 
   json_builder_set_member_name (builder, "cooling");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "enabled");
   json_builder_add_boolean_value (builder, self->cooling_enabled);
-  json_builder_set_member_name (builder, "coolant_inlet_c");
-  json_builder_add_double_value (builder, self->coolant_inlet_k - ZERO_C_IN_K);
+  _ps_json_builder_add_double (builder, "coolant_inlet_c", self->coolant_inlet_k - ZERO_C_IN_K);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "variation");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "capacity_rel_sd");
-  json_builder_add_double_value (builder, self->capacity_rel_sd);
-  json_builder_set_member_name (builder, "resistance_rel_sd");
-  json_builder_add_double_value (builder, self->resistance_rel_sd);
-  json_builder_set_member_name (builder, "soc_sd");
-  json_builder_add_double_value (builder, self->soc_sd);
+  _ps_json_builder_add_double (builder, "capacity_rel_sd", self->capacity_rel_sd);
+  _ps_json_builder_add_double (builder, "resistance_rel_sd", self->resistance_rel_sd);
+  _ps_json_builder_add_double (builder, "soc_sd", self->soc_sd);
   json_builder_end_object (builder);
 
   /* one array element per line of the protocol as written */
@@ -893,10 +884,8 @@ ps_scenario_to_json (const PsScenario *self)
     }
   json_builder_end_array (builder);
 
-  json_builder_set_member_name (builder, "dt_s");
-  json_builder_add_double_value (builder, self->dt_s);
-  json_builder_set_member_name (builder, "seed");
-  json_builder_add_int_value (builder, (gint64) self->seed);
+  _ps_json_builder_add_double (builder, "dt_s", self->dt_s);
+  _ps_json_builder_add_int (builder, "seed", (gint64) self->seed);
 
   json_builder_end_object (builder);
 
