@@ -14,6 +14,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(PsApplication) app = NULL;
+  int status;
 
   setlocale (LC_ALL, "");
   /* numbers in files and on the command line are always C-locale */
@@ -23,5 +24,10 @@ main (int   argc,
     return ps_cli_main (argc, argv);
 
   app = ps_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+
+  /* GApplication reports a bad option ("Unknown option --x", a bad value)
+   * with exit status 1 after printing it; Packscope's contract is 2 for bad
+   * usage, as in the headless modes. */
+  return status == 1 ? 2 : status;
 }

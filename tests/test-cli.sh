@@ -17,7 +17,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..22"
+echo "1..23"
 
 ok () {
   n=$((n + 1))
@@ -191,6 +191,7 @@ else
 fi
 expect_bad_input "a missing scenario file" --headless --scenario "$WORK/missing.json" --csv "$WORK/never.csv"
 expect_bad_input "an unknown option" --headless --frobnicate
+expect_bad_input "an unknown option without --headless (the application's parser)" --frobnicate
 expect_bad_input "a bad --dt" --headless --dt 0 --csv "$WORK/never.csv"
 expect_bad_input "--print-scenario of an unknown preset" --print-scenario leaf-2099
 expect_bad_input "a CSV in a missing directory" --headless --protocol "Rest for 1 s" --csv "$WORK/no/such/dir/out.csv"
@@ -202,5 +203,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 22 ] || echo "# planned 22 tests, ran $n"
+[ "$n" -eq 23 ] || echo "# planned 23 tests, ran $n"
 exit 0
