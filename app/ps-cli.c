@@ -612,7 +612,13 @@ ps_cli_main (int    argc,
     "  packscope --print-scenario ID > my.json\n"
     "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
     "            [--dt S] [--seed N] [--ambient-c C] [--cells]\n"
-    "  packscope --bench");
+    "  packscope --bench\n"
+    "The window itself takes:\n"
+    "  packscope [--scenario ID|FILE] [--protocol TEXT]\n"
+    "  packscope --screenshot FILE --scenario ID|FILE [--protocol TEXT]\n"
+    "            [--run SECONDS] [--size WxH] [--view window|layout|curves|thermal]\n"
+    "            (renders the real window or one view to a PNG; needs a display,\n"
+    "            e.g. xvfb-run -a)");
   g_option_context_set_description (context,
     "Protocol steps (PyBaMM experiment grammar):\n"
     "  Discharge|Charge at <x> A|C|W|kW [for <duration>] [or until <x> V]\n"
