@@ -124,15 +124,15 @@ describe_cell (const PsPack *pack,
   guint module;
 
   if (pack == NULL || cell >= pack->n_cells || pack->n_parallel == 0)
-    return g_strdup_printf ("#%u", cell);
+    return g_strdup_printf ("#%u", cell + 1);
 
   group = cell / pack->n_parallel;
   if (pack->group_module != NULL && group < pack->n_series &&
       (module = pack->group_module[group]) < pack->n_modules &&
       pack->module_name != NULL && pack->module_name[module] != NULL)
-    return g_strdup_printf ("#%u, %s", cell, pack->module_name[module]);
+    return g_strdup_printf ("#%u, %s", cell + 1, pack->module_name[module]);
 
-  return g_strdup_printf ("#%u, group %u", cell, group + 1);
+  return g_strdup_printf ("#%u, group %u", cell + 1, group + 1);
 }
 
 static void
@@ -237,18 +237,18 @@ ps_window_update_summary (PsWindow      *self,
 
     if (low)
       g_string_append_printf (w, _("Cell #%u is at its lower voltage limit (%.2f V)\n"),
-                              frame->cell_voltage_min_idx,
+                              frame->cell_voltage_min_idx + 1,
                               cell != NULL ? cell->voltage_min_v : frame->cell_voltage_min_v);
     if (high)
       g_string_append_printf (w, _("Cell #%u is at its upper voltage limit (%.2f V)\n"),
-                              frame->cell_voltage_max_idx,
+                              frame->cell_voltage_max_idx + 1,
                               cell != NULL ? cell->voltage_max_v : frame->cell_voltage_max_v);
     if (hot)
       {
         g_autofree char *limit = format_temp (self, cell != NULL ? cell->temp_max_k : frame->cell_temp_max_k);
 
         g_string_append_printf (w, _("Cell #%u is over its temperature limit (%s)\n"),
-                                frame->cell_temp_max_idx, limit);
+                                frame->cell_temp_max_idx + 1, limit);
       }
     if (frame->limit_current)
       g_string_append_printf (w, "%s\n", _("The current is at the cells' limit"));

@@ -157,7 +157,7 @@ ps_cell_inspector_update_labels (PsCellInspector *self)
   first = group * n_parallel;
   module = _ps_view_group_module_name (pack, group);
 
-  g_snprintf (buf, sizeof buf, "Cell #%d", self->cell);
+  g_snprintf (buf, sizeof buf, "Cell #%d", self->cell + 1);
   gtk_label_set_text (self->title_label, buf);
   g_snprintf (buf, sizeof buf,
               "Series group %u of %u · position %u of %u · module %s",

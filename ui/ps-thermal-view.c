@@ -1182,7 +1182,7 @@ draw_overlay (PsThermalView *self,
   _ps_render_set_font (cr, style, 1.0, FALSE);
   _ps_render_set_rgba (cr, style->fg, 1.0);
   g_snprintf (text, sizeof text, "Temperature (%s)   min %s (cell %u)   max %s (cell %u)",
-              unit, cold, sc->icold, hot, sc->ihot);
+              unit, cold, sc->icold + 1, hot, sc->ihot + 1);
   _ps_render_header (cr, width, fs, text);
 
   _ps_render_colorbar (cr, style, PS_COLORMAP_INFERNO,

@@ -355,7 +355,7 @@ _ps_view_format_cell (const PsFrame       *frame,
               "Cell #%u · group %u/%u (position %u) · module %s\n"
               "%.4f V   %+.3f A   SOC %.1f %%\n"
               "%.2f %s   heat %.3f W",
-              cell, group + 1, pack->n_series, position + 1,
+              cell + 1, group + 1, pack->n_series, position + 1,
               module != NULL ? module : "–",
               frame->cell_voltage_v[cell],
               frame->cell_current_a[cell],

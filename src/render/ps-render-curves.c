@@ -1044,10 +1044,10 @@ draw_time_panels (cairo_t             *cr,
               now = arr[sel] * d.scale + d.offset;
             }
           if (isfinite (now))
-            g_snprintf (label, sizeof label, "cell %d: %.*f %s", sel,
+            g_snprintf (label, sizeof label, "cell %d: %.*f %s", sel + 1,
                         _ps_render_step_decimals (p.step) + 1, now, d.unit);
           else
-            g_snprintf (label, sizeof label, "cell %d", sel);
+            g_snprintf (label, sizeof label, "cell %d", sel + 1);
           if (lx + 60 < ax->x0 + ax->w)
             legend_item (cr, style, lx, p.y + 4, col_cell, FALSE, label);
         }

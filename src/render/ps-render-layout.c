@@ -1185,7 +1185,7 @@ ps_render_layout (cairo_t             *cr,
   _ps_render_set_rgba (cr, style->fg, 1.0);
   if (isfinite (vmin))
     g_snprintf (header, sizeof header, "%s (%s)   min %s (cell %u)   max %s (cell %u)",
-                info.title, info.unit, a, imin, b, imax);
+                info.title, info.unit, a, imin + 1, b, imax + 1);
   else
     g_snprintf (header, sizeof header, "%s (%s)   no values", info.title, info.unit);
   _ps_render_header (cr, width, fs, header);

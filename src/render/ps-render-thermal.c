@@ -795,7 +795,7 @@ ps_render_thermal (cairo_t             *cr,
   _ps_render_set_rgba (cr, style->fg, 1.0);
   if (isfinite (tmax))
     g_snprintf (text, sizeof text, "Temperature (%s)   min %s (cell %u)   max %s (cell %u)",
-                unit, cold, icold, hot, ihot);
+                unit, cold, icold + 1, hot, ihot + 1);
   else
     g_snprintf (text, sizeof text, "Temperature (%s)   no values", unit);
   _ps_render_header (cr, width, fs, text);

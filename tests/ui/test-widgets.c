@@ -695,7 +695,7 @@ test_cell_inspector_shows_cell (void)
   ps_cell_inspector_set_cell (PS_CELL_INSPECTOR (inspector), cell);
   window = window_show (inspector);
 
-  title = g_strdup_printf ("Cell #%u", cell);
+  title = g_strdup_printf ("Cell #%u", cell + 1);
   voltage = g_strdup_printf ("%.4f V", frame->cell_voltage_v[cell]);
   g_assert_nonnull (find_label (inspector, title));
   g_assert_nonnull (find_label (inspector, voltage));
@@ -743,7 +743,7 @@ test_tooltip_text (void)
   _ps_view_format_cell (frame, &style, cell, text, sizeof text);
   g_test_message ("%s", text);
 
-  expect_group = g_strdup_printf ("Cell #%u · group %u/%u", cell, group + 1, pack->n_series);
+  expect_group = g_strdup_printf ("Cell #%u · group %u/%u", cell + 1, group + 1, pack->n_series);
   expect_v = g_strdup_printf ("%.4f V", frame->cell_voltage_v[cell]);
   expect_t = g_strdup_printf ("%.2f °C", frame->cell_temp_k[cell] - 273.15);
   g_assert_true (g_str_has_prefix (text, expect_group));
