@@ -6,6 +6,12 @@
 
 set -u
 
+# The C locale exists everywhere (a Flatpak build sandbox may lack the
+# host's), so GTK's "locale not supported" warning cannot turn fatal under
+# G_DEBUG=fatal-warnings in the cases that reach the application's parser.
+LC_ALL=C
+export LC_ALL
+
 PACKSCOPE=${PACKSCOPE:?PACKSCOPE must name the packscope binary}
 SRCDIR=${G_TEST_SRCDIR:-$(dirname "$0")}
 BAD="$SRCDIR/data/bad-scenarios"
