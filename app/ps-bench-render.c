@@ -27,33 +27,6 @@
 #define BENCH_FRAMES   40
 #define BENCH_HISTORY  3600
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        guint   n)
-{
-  qsort (values, n, sizeof (double), compare_doubles);
-  return (n % 2) ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
-static double
-thread_cpu_ms (void)
-{
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-    return NAN;
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void
 fill_frame (PsFrame *f,
@@ -128,7 +101,7 @@ ps_bench_render (void)
 
       fill_frame (frame, BENCH_HISTORY + k);
 
-      c0 = thread_cpu_ms ();
+      c0 = 1e3 * ps_bench_thread_cpu_seconds ();
       t0 = g_get_monotonic_time ();
       cr = cairo_create (surface[0]);
       ps_render_layout (cr, frame, &style, BENCH_WIDTH, BENCH_HEIGHT);
@@ -152,7 +125,7 @@ ps_bench_render (void)
       curves[k] = (t2 - t1) / 1e3;
       thermal[k] = (t3 - t2) / 1e3;
       total[k] = (t3 - t0) / 1e3;
-      cpu[k] = thread_cpu_ms () - c0;
+      cpu[k] = 1e3 * ps_bench_thread_cpu_seconds () - c0;
     }
 
   if (g_getenv ("PS_BENCH_RENDER_DIR") != NULL)
@@ -170,10 +143,10 @@ ps_bench_render (void)
   for (guint v = 0; v < 3; v++)
     cairo_surface_destroy (surface[v]);
 
-  printf ("render_frame_ms: %.2f\n", median (total, BENCH_FRAMES));
-  printf ("render_frame_cpu_ms: %.2f\n", median (cpu, BENCH_FRAMES));
-  printf ("render_layout_ms: %.2f\n", median (layout, BENCH_FRAMES));
-  printf ("render_curves_ms: %.2f\n", median (curves, BENCH_FRAMES));
-  printf ("render_thermal_ms: %.2f\n", median (thermal, BENCH_FRAMES));
+  printf ("render_frame_ms: %.2f\n", ps_bench_median (total, BENCH_FRAMES));
+  printf ("render_frame_cpu_ms: %.2f\n", ps_bench_median (cpu, BENCH_FRAMES));
+  printf ("render_layout_ms: %.2f\n", ps_bench_median (layout, BENCH_FRAMES));
+  printf ("render_curves_ms: %.2f\n", ps_bench_median (curves, BENCH_FRAMES));
+  printf ("render_thermal_ms: %.2f\n", ps_bench_median (thermal, BENCH_FRAMES));
   fflush (stdout);
 }

@@ -32,16 +32,16 @@ compare_doubles (const void *a,
   return (x > y) - (x < y);
 }
 
-static double
-median (double *values,
-        guint   n)
+double
+ps_bench_median (double *values,
+                 guint   n)
 {
   qsort (values, n, sizeof (double), compare_doubles);
   return (n % 2) ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
-static double
-thread_cpu_seconds (void)
+double
+ps_bench_thread_cpu_seconds (void)
 {
 #ifdef CLOCK_THREAD_CPUTIME_ID
   struct timespec ts;
@@ -61,7 +61,7 @@ time_run (PsSimulation *sim,
           double       *wall_s)
 {
   gint64 wall_start = g_get_monotonic_time ();
-  double cpu_start = thread_cpu_seconds ();
+  double cpu_start = ps_bench_thread_cpu_seconds ();
   guint64 steps = 0;
   double end_s = hours * 3600.0;
 
@@ -69,7 +69,7 @@ time_run (PsSimulation *sim,
          && ps_simulation_advance (sim, BENCH_DT_S))
     steps++;
 
-  *cpu_s = thread_cpu_seconds () - cpu_start;
+  *cpu_s = ps_bench_thread_cpu_seconds () - cpu_start;
   *wall_s = (g_get_monotonic_time () - wall_start) / 1e6;
   return steps;
 }
@@ -145,11 +145,11 @@ bench_preset (const char  *preset,
       step_us[r] = cpu * 1e6 / steps;
     }
 
-  result->cell_steps_per_s = median (rate, runs);
-  result->cell_steps_per_s_wall = median (rate_wall, runs);
-  result->realtime_factor = median (factor, runs);
-  result->realtime_factor_wall = median (factor_wall, runs);
-  result->step_us = median (step_us, runs);
+  result->cell_steps_per_s = ps_bench_median (rate, runs);
+  result->cell_steps_per_s_wall = ps_bench_median (rate_wall, runs);
+  result->realtime_factor = ps_bench_median (factor, runs);
+  result->realtime_factor_wall = ps_bench_median (factor_wall, runs);
+  result->step_us = ps_bench_median (step_us, runs);
   return TRUE;
 }
 

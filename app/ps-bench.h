@@ -13,4 +13,10 @@ void ps_bench_render (void);
  * (app/ps-bench-ui.c); prints nothing without a display */
 void ps_bench_ui     (void);
 
+/* shared by the benchmarks: the median (sorts values in place), and this
+ * thread's CPU time in seconds (wall time where the clock is missing) */
+double ps_bench_median             (double *values,
+                                    guint   n);
+double ps_bench_thread_cpu_seconds (void);
+
 G_END_DECLS
