@@ -12,10 +12,12 @@
  *   Pass 1 (shaders/thermal-nodes.frag) evaluates every node into a small
  *   RGBA8 texture; pass 2 (shaders/thermal.frag) blends the four nodes
  *   around each pixel, colour-maps with inferno and draws isotherms; the
- *   outline is a stencil mask. The neutral tint under the field, the scale
- *   bar, header, pack outline and hottest-cell marker are drawn with cairo
- *   under and over the GL area, with the render layer's helpers, so they
- *   match the cairo path (tests/ui/test-widgets.c compares the two).
+ *   outline is a stencil mask. The neutral tint under the field and the
+ *   decorations over it (module and pack outlines, hottest-cell marker,
+ *   header, colour bar) are drawn with cairo under and over the GL area by
+ *   the render layer itself (ps_render_thermal_underlay/_decorations), and
+ *   the colour scale comes from ps_render_thermal_range, so they match the
+ *   cairo path (tests/ui/test-widgets.c compares the two).
  * - cairo: ps_render_thermal(), when GL is unavailable (GDK_DEBUG=gl-disable,
  *   no GL 3.2 / GLES 3.0, a shader that does not compile, any GL error).
  *   Falling back is one-way for the life of the widget.
@@ -28,7 +30,6 @@
 #include <epoxy/gl.h>
 
 #include "ps-thermal-view.h"
-#include "ps-render-private.h"
 #include "ps-view-private.h"
 
 #define TEMPS_TEX_WIDTH  256
@@ -73,8 +74,6 @@ typedef struct
 {
   double    lo, hi, step;         /* colour scale, display units */
   double    offset;               /* display = kelvin + offset */
-  double    tmin, tmax;           /* display units */
-  guint     icold, ihot;
   gboolean  valid;
 } ThermalScale;
 
@@ -150,8 +149,8 @@ ps_thermal_view_set_gl_active (PsThermalView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GL_ACTIVE]);
 }
 
-/* The colour scale both paths use: the cairo renderer's rule (a nice range
- * of at least 1 K with ticks about three text lines apart). */
+/* The colour scale both paths use, from the render layer (so the shader
+ * maps the same temperatures to the same colours as ps_render_thermal). */
 static void
 thermal_scale_compute (const PsFrame       *frame,
                        const PsRenderStyle *style,
@@ -159,53 +158,18 @@ thermal_scale_compute (const PsFrame       *frame,
                        double               height,
                        ThermalScale        *out)
 {
-  PsViewTransform tr;
-  double fs = style->font_size > 0 ? style->font_size : 12.0;
-  double tmin = INFINITY, tmax = -INFINITY;
-  guint i;
-
   memset (out, 0, sizeof *out);
   out->offset = style->temp_unit == PS_TEMP_UNIT_KELVIN ? 0.0 : -273.15;
 
-  /* what the GL path needs; without it ps_render_thermal says what is
-   * missing */
-  if (frame == NULL || frame->pack == NULL || frame->n_cells == 0 ||
-      frame->n_cells != frame->pack->n_cells || frame->cell_temp_k == NULL ||
-      frame->pack->cell_x == NULL || frame->pack->cell_y == NULL ||
-      frame->pack->cell_w == NULL || frame->pack->cell_h == NULL ||
+  /* what the GL path needs besides a field; without it ps_render_thermal
+   * draws (or says what is missing) */
+  if (frame == NULL || frame->pack == NULL ||
       !(frame->pack->bounds.w > 0) || !(frame->pack->bounds.h > 0) ||
       !isfinite (frame->pack->bounds.w) || !isfinite (frame->pack->bounds.h))
     return;
 
-  for (i = 0; i < frame->n_cells; i++)
-    {
-      double t = frame->cell_temp_k[i];
-
-      if (!isfinite (t))
-        continue;
-      if (t < tmin)
-        {
-          tmin = t;
-          out->icold = i;
-        }
-      if (t > tmax)
-        {
-          tmax = t;
-          out->ihot = i;
-        }
-    }
-  if (!isfinite (tmin))
-    return;
-
-  out->tmin = tmin + out->offset;
-  out->tmax = tmax + out->offset;
-  out->lo = out->tmin;
-  out->hi = out->tmax;
-
-  ps_render_view_transform (frame->pack, style, width, height, &tr);
-  out->step = _ps_render_nice_range (&out->lo, &out->hi, 1.0,
-                                     MAX (2, (int) (tr.plot_h / (fs * 3.0))));
-  out->valid = out->hi > out->lo && isfinite (out->hi - out->lo);
+  out->valid = ps_render_thermal_range (frame, style, width, height,
+                                        &out->lo, &out->hi, &out->step);
 }
 
 /* Interpolation nodes */
@@ -773,10 +737,13 @@ static void
 gl_upload_temps (PsThermalView *self,
                  const PsFrame *frame)
 {
-  double fill = frame->cell_temp_k[self->scale.icold];
+  double fill = INFINITY;
   guint i;
 
   /* a non-finite temperature would poison its neighbours: show the coldest */
+  for (i = 0; i < frame->n_cells; i++)
+    if (isfinite (frame->cell_temp_k[i]))
+      fill = MIN (fill, frame->cell_temp_k[i]);
   for (i = 0; i < frame->n_cells; i++)
     {
       double t = frame->cell_temp_k[i];
@@ -1053,145 +1020,6 @@ on_gl_render (GtkGLArea     *area,
   return TRUE;
 }
 
-/* What the cairo renderer draws under its field: the background and, over
- * the pack outline, a neutral tint that shows where the pack has no cells. */
-static void
-draw_underlay (PsThermalView *self,
-               cairo_t       *cr,
-               double         width,
-               double         height)
-{
-  const PsRenderStyle *style = &self->style;
-  PsViewTransform tr;
-
-  ps_render_view_transform (self->frame->pack, style, width, height, &tr);
-
-  cairo_save (cr);
-  if (style->draw_background)
-    {
-      _ps_render_set_rgba (cr, style->bg, 1.0);
-      cairo_paint (cr);
-    }
-  cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
-  cairo_clip (cr);
-  _ps_render_outline_path (cr, self->frame->pack, &tr);
-  cairo_clip (cr);
-  _ps_render_set_rgba (cr, style->fg, 0.08);
-  cairo_paint (cr);
-  cairo_restore (cr);
-}
-
-/* The decorations over the GL field, as ps_render_thermal() draws them
- * (the render layer has no entry point for the decorations alone; its
- * helpers keep the colour bar, text and outline identical). */
-static void
-draw_overlay (PsThermalView *self,
-              cairo_t       *cr,
-              double         width,
-              double         height)
-{
-  const PsRenderStyle *style = &self->style;
-  const PsFrame *frame = self->frame;
-  const PsPack *pack = frame->pack;
-  const ThermalScale *sc = &self->scale;
-  const char *unit = _ps_view_temp_unit (style);
-  double fs = style->font_size > 0 ? style->font_size : 12.0;
-  PsViewTransform tr;
-  char text[256], hot[64], cold[64];
-  int decimals;
-
-  ps_render_view_transform (pack, style, width, height, &tr);
-
-  cairo_save (cr);
-  cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
-  cairo_clip (cr);
-
-  /* module outlines, faint, for orientation */
-  if (pack->n_modules > 0 && pack->module_rect != NULL)
-    {
-      cairo_save (cr);
-      _ps_render_outline_path (cr, pack, &tr);
-      cairo_clip (cr);
-      for (guint m = 0; m < pack->n_modules; m++)
-        {
-          const PsRect *r = &pack->module_rect[m];
-
-          cairo_rectangle (cr, _ps_view_x (&tr, r->x), _ps_view_y (&tr, r->y + r->h),
-                           r->w * tr.scale, r->h * tr.scale);
-        }
-      cairo_set_line_width (cr, 1.0);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.25);
-      cairo_stroke (cr);
-      cairo_restore (cr);
-    }
-
-  /* pack outline */
-  _ps_render_outline_path (cr, pack, &tr);
-  cairo_set_line_width (cr, 1.5);
-  _ps_render_set_rgba (cr, style->fg, 1.0);
-  cairo_stroke (cr);
-
-  decimals = MIN (_ps_render_step_decimals (sc->step) + 1, 3);
-  g_snprintf (hot, sizeof hot, "%.*f %s", decimals, sc->tmax, unit);
-  g_snprintf (cold, sizeof cold, "%.*f %s", decimals, sc->tmin, unit);
-
-  /* hottest cell: its shape with a halo, and a label */
-  {
-    double x = _ps_view_x (&tr, pack->cell_x[sc->ihot]);
-    double y = _ps_view_y (&tr, pack->cell_y[sc->ihot]);
-    double cell_px = MAX (pack->cell_w[sc->ihot], pack->cell_h[sc->ihot]) * tr.scale;
-    double r = MAX (6.0, 0.5 * cell_px + 2.0);
-    double tw, lx, ly;
-
-    cairo_new_path (cr);
-    if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
-      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
-    else
-      {
-        double hw = MAX (0.5 * pack->cell_w[sc->ihot] * tr.scale + 2.0, 4.0);
-        double hh = MAX (0.5 * pack->cell_h[sc->ihot] * tr.scale + 2.0, 4.0);
-
-        cairo_rectangle (cr, x - hw, y - hh, 2 * hw, 2 * hh);
-        r = hh;
-      }
-    _ps_render_set_rgba (cr, style->bg, 1.0);
-    cairo_set_line_width (cr, 5.0);
-    cairo_stroke_preserve (cr);
-    _ps_render_set_rgba (cr, style->fg, 1.0);
-    cairo_set_line_width (cr, 1.5);
-    cairo_stroke (cr);
-
-    _ps_render_set_font (cr, style, 0.85, TRUE);
-    tw = _ps_render_text_width (cr, hot);
-    lx = x + r + 4;
-    ly = y - r - fs;
-    if (lx + tw + 4 > tr.plot_x + tr.plot_w)
-      lx = x - r - 4 - tw;
-    if (ly < tr.plot_y)
-      ly = y + r + 2;
-    cairo_rectangle (cr, lx - 2, ly - 2, tw + 4, 0.85 * fs + 4);
-    _ps_render_set_rgba (cr, style->bg, 0.8);
-    cairo_fill (cr);
-    _ps_render_set_rgba (cr, style->fg, 1.0);
-    _ps_render_text (cr, lx, ly, 0.0, 0.0, hot);
-  }
-  cairo_restore (cr);
-
-  /* header and scale bar */
-  cairo_save (cr);
-  _ps_render_set_font (cr, style, 1.0, FALSE);
-  _ps_render_set_rgba (cr, style->fg, 1.0);
-  g_snprintf (text, sizeof text, "Temperature (%s)   min %s (cell %u)   max %s (cell %u)",
-              unit, cold, sc->icold + 1, hot, sc->ihot + 1);
-  _ps_render_header (cr, width, fs, text);
-
-  _ps_render_colorbar (cr, style, PS_COLORMAP_INFERNO,
-                       width - _ps_render_colorbar_region (style) + _PS_RENDER_MARGIN,
-                       tr.plot_y + 0.5 * fs, _PS_RENDER_BAR_WIDTH, tr.plot_h - fs,
-                       sc->lo, sc->hi, sc->step, unit);
-  cairo_restore (cr);
-}
-
 /* Takes the runner's newest frame; TRUE if it changed. */
 static gboolean
 ps_thermal_view_poll (GtkWidget *widget)
@@ -1272,13 +1100,13 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
     }
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  draw_underlay (self, cr, width, height);
+  ps_render_thermal_underlay (cr, self->frame, &self->style, width, height);
   cairo_destroy (cr);
 
   gtk_widget_snapshot_child (widget, self->gl_area, snapshot);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  draw_overlay (self, cr, width, height);
+  ps_render_thermal_decorations (cr, self->frame, &self->style, width, height);
   cairo_destroy (cr);
   _ps_view_pacer_draw_end (&self->pacer, begin);
 }

@@ -29,6 +29,9 @@
 #define PIXEL_NEAR_CELL      1
 #define PIXEL_IN_OUTLINE     2
 
+/* the neutral tint over the pack's empty parts: the foreground at this alpha */
+#define TINT_ALPHA 0.08
+
 typedef struct
 {
   /* key */
@@ -365,7 +368,7 @@ grid_colours (ThermalCache        *c,
   guint32 *data;
   int stride;
   double inv = 256.0 / (hi - lo);
-  guint32 tint = _ps_render_solid_pixel (style->fg, 0.08);
+  guint32 tint = _ps_render_solid_pixel (style->fg, TINT_ALPHA);
 
   cairo_surface_flush (c->surface);
   data = (guint32 *) (gpointer) cairo_image_surface_get_data (c->surface);
@@ -598,52 +601,47 @@ contour_level (cairo_t               *cr,
     links[2 * touched[k]] = links[2 * touched[k] + 1] = -1;
 }
 
-void
-ps_render_thermal (cairo_t             *cr,
-                   const PsFrame       *frame,
-                   const PsRenderStyle *style,
-                   double               width,
-                   double               height)
+/* A frame ps_render_thermal can draw a field for */
+static gboolean
+thermal_frame_ok (const PsFrame *frame)
 {
-  const PsPack *pack;
+  const PsPack *pack = frame ? frame->pack : NULL;
+
+  return pack != NULL && frame->n_cells > 0 && frame->n_cells == pack->n_cells &&
+         pack->cell_x != NULL && pack->cell_y != NULL && pack->cell_w != NULL &&
+         pack->cell_h != NULL && frame->cell_temp_k != NULL;
+}
+
+/* What the field and its decorations share for one frame at one size */
+typedef struct
+{
   PsViewTransform tr;
-  ThermalCache *c;
-  double fs = style->font_size > 0 ? style->font_size : 12.0;
+  double          fs;
+  const char     *unit;
+  double          offset;       /* display = kelvin + offset */
+  double          tmin, tmax;   /* display units; +-INFINITY: no finite values */
+  guint           icold, ihot;
+  gboolean        all_finite;
+  double          lo, hi, step; /* the colour scale, display units */
+} ThermalScale;
+
+static void
+thermal_scale (const PsFrame       *frame,
+               const PsRenderStyle *style,
+               double               width,
+               double               height,
+               ThermalScale        *s)
+{
   gboolean kelvin = style->temp_unit == PS_TEMP_UNIT_KELVIN;
-  const char *unit = kelvin ? "K" : "°C";
-  double offset = kelvin ? 0.0 : -273.15;
-  double tmin = INFINITY, tmax = -INFINITY, lo, hi, step;
-  guint ihot = 0, icold = 0, n_finite = 0;
-  gboolean all_finite;
-  const guint32 *table = ps_colormap_table (PS_COLORMAP_INFERNO);
-  const double *temp;
-  char text[256], hot[64], cold[64];
-  int decimals;
+  const double *temp = frame->cell_temp_k;
+  guint n_finite = 0;
 
-  g_return_if_fail (cr != NULL);
-  g_return_if_fail (style != NULL);
-
-  cairo_save (cr);
-  if (style->draw_background)
-    {
-      _ps_render_set_rgba (cr, style->bg, 1.0);
-      cairo_rectangle (cr, 0, 0, width, height);
-      cairo_fill (cr);
-    }
-
-  pack = frame ? frame->pack : NULL;
-  if (pack == NULL || frame->n_cells == 0 || frame->n_cells != pack->n_cells ||
-      pack->cell_x == NULL || pack->cell_y == NULL || pack->cell_w == NULL ||
-      pack->cell_h == NULL || frame->cell_temp_k == NULL)
-    {
-      _ps_render_set_font (cr, style, 1.0, FALSE);
-      _ps_render_set_rgba (cr, style->fg, 0.7);
-      _ps_render_text (cr, width / 2, height / 2, 0.5, 0.5, pack == NULL ? "No pack" : "No cells");
-      cairo_restore (cr);
-      return;
-    }
-
-  temp = frame->cell_temp_k;
+  s->fs = style->font_size > 0 ? style->font_size : 12.0;
+  s->unit = kelvin ? "K" : "°C";
+  s->offset = kelvin ? 0.0 : -273.15;
+  s->tmin = INFINITY;
+  s->tmax = -INFINITY;
+  s->icold = s->ihot = 0;
   for (guint i = 0; i < frame->n_cells; i++)
     {
       double t = temp[i];
@@ -651,104 +649,102 @@ ps_render_thermal (cairo_t             *cr,
       if (!isfinite (t))
         continue;
       n_finite++;
-      if (t < tmin)
+      if (t < s->tmin)
         {
-          tmin = t;
-          icold = i;
+          s->tmin = t;
+          s->icold = i;
         }
-      if (t > tmax)
+      if (t > s->tmax)
         {
-          tmax = t;
-          ihot = i;
+          s->tmax = t;
+          s->ihot = i;
         }
     }
-  tmin += offset;
-  tmax += offset;
-  all_finite = n_finite == frame->n_cells;
+  s->tmin += s->offset;
+  s->tmax += s->offset;
+  s->all_finite = n_finite == frame->n_cells;
 
-  ps_render_view_transform (pack, style, width, height, &tr);
-  lo = tmin;
-  hi = tmax;
+  ps_render_view_transform (frame->pack, style, width, height, &s->tr);
+  s->lo = s->tmin;
+  s->hi = s->tmax;
   /* at least a 1 K span, so equal cells give one flat colour, not NaN */
-  step = _ps_render_nice_range (&lo, &hi, 1.0, MAX (2, (int) (tr.plot_h / (fs * 3.0))));
+  s->step = _ps_render_nice_range (&s->lo, &s->hi, 1.0,
+                                   MAX (2, (int) (s->tr.plot_h / (s->fs * 3.0))));
+}
 
-  c = tr.scale > 0 && isfinite (tr.scale) ? thermal_cache_get (pack, &tr) : NULL;
-  if (c != NULL && isfinite (tmin))
+/* Everything over the field: module outlines (when the field is shown),
+ * the isotherms (from the cairo field's grid, when given), the pack
+ * outline, the hottest cell's marker and label, the header and the colour
+ * bar. */
+static void
+thermal_decorations (cairo_t             *cr,
+                     const PsFrame       *frame,
+                     const PsRenderStyle *style,
+                     double               width,
+                     const ThermalScale  *s,
+                     gboolean             field_shown,
+                     ThermalCache        *iso)
+{
+  const PsPack *pack = frame->pack;
+  const PsViewTransform *tr = &s->tr;
+  double fs = s->fs;
+  char text[256], hot[64], cold[64];
+  int decimals;
+
+  cairo_save (cr);
+
+  /* module outlines, faint, for orientation */
+  if (field_shown && pack->n_modules > 0 && pack->module_rect != NULL)
     {
-      grid_colours (c, temp, all_finite, offset, lo, hi, table, style);
-
       cairo_save (cr);
-      cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
+      cairo_rectangle (cr, tr->plot_x, tr->plot_y, tr->plot_w, tr->plot_h);
       cairo_clip (cr);
-      _ps_render_outline_path (cr, pack, &tr);
+      _ps_render_outline_path (cr, pack, tr);
       cairo_clip (cr);
-      {
-        cairo_pattern_t *pat;
-        cairo_matrix_t m;
-
-        pat = cairo_pattern_create_for_surface (c->surface);
-        cairo_pattern_set_filter (pat, CAIRO_FILTER_BILINEAR);
-        cairo_pattern_set_extend (pat, CAIRO_EXTEND_PAD);
-        /* grid pixel edges to view: pixel (0, 0) at the top-left of the
-         * grid's extent */
-        cairo_matrix_init_translate (&m, _ps_view_x (&tr, c->rx0), _ps_view_y (&tr, c->ry1));
-        cairo_matrix_scale (&m, (c->rx1 - c->rx0) * tr.scale / c->gw,
-                            (c->ry1 - c->ry0) * tr.scale / c->gh);
-        cairo_matrix_invert (&m);
-        cairo_pattern_set_matrix (pat, &m);
-        cairo_set_source (cr, pat);
-        cairo_paint (cr);
-        cairo_pattern_destroy (pat);
-      }
-
-      /* module outlines, faint, for orientation */
-      if (pack->n_modules > 0 && pack->module_rect != NULL)
+      for (guint m = 0; m < pack->n_modules; m++)
         {
-          for (guint m = 0; m < pack->n_modules; m++)
-            {
-              const PsRect *r = &pack->module_rect[m];
+          const PsRect *r = &pack->module_rect[m];
 
-              cairo_rectangle (cr, _ps_view_x (&tr, r->x), _ps_view_y (&tr, r->y + r->h),
-                               r->w * tr.scale, r->h * tr.scale);
-            }
-          cairo_set_line_width (cr, 1.0);
-          cairo_set_source_rgba (cr, 1, 1, 1, 0.25);
-          cairo_stroke (cr);
+          cairo_rectangle (cr, _ps_view_x (tr, r->x), _ps_view_y (tr, r->y + r->h),
+                           r->w * tr->scale, r->h * tr->scale);
         }
+      cairo_set_line_width (cr, 1.0);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.25);
+      cairo_stroke (cr);
       cairo_restore (cr);
     }
 
   /* pack outline */
   cairo_save (cr);
-  cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
+  cairo_rectangle (cr, tr->plot_x, tr->plot_y, tr->plot_w, tr->plot_h);
   cairo_clip (cr);
-  if (c != NULL && isfinite (tmin) && style->isotherms)
+  if (iso != NULL && style->isotherms)
     {
-      int n = (int) floor ((hi - lo) / step + 1e-6);
+      int n = (int) floor ((s->hi - s->lo) / s->step + 1e-6);
+      gint32 *links;
 
       cairo_set_line_width (cr, 1.0);
       cairo_set_source_rgba (cr, 1, 1, 1, 0.6);
-      gint32 *links = contour_buffers (c);
-
+      links = contour_buffers (iso);
       for (int k = 1; k < n; k++)
-        contour_level (cr, c, &tr, links, lo + k * step);
+        contour_level (cr, iso, tr, links, s->lo + k * s->step);
       cairo_stroke (cr);
     }
-  _ps_render_outline_path (cr, pack, &tr);
+  _ps_render_outline_path (cr, pack, tr);
   cairo_set_line_width (cr, 1.5);
   _ps_render_set_rgba (cr, style->fg, 1.0);
   cairo_stroke (cr);
 
-  decimals = MIN (_ps_render_step_decimals (step) + 1, 3);
-  g_snprintf (hot, sizeof hot, "%.*f %s", decimals, tmax, unit);
-  g_snprintf (cold, sizeof cold, "%.*f %s", decimals, tmin, unit);
+  decimals = MIN (_ps_render_step_decimals (s->step) + 1, 3);
+  g_snprintf (hot, sizeof hot, "%.*f %s", decimals, s->tmax, s->unit);
+  g_snprintf (cold, sizeof cold, "%.*f %s", decimals, s->tmin, s->unit);
 
   /* hottest cell: a ring with a halo and a label */
-  if (isfinite (tmax))
+  if (isfinite (s->tmax))
     {
-      double x = _ps_view_x (&tr, pack->cell_x[ihot]);
-      double y = _ps_view_y (&tr, pack->cell_y[ihot]);
-      double cell_px = MAX (pack->cell_w[ihot], pack->cell_h[ihot]) * tr.scale;
+      double x = _ps_view_x (tr, pack->cell_x[s->ihot]);
+      double y = _ps_view_y (tr, pack->cell_y[s->ihot]);
+      double cell_px = MAX (pack->cell_w[s->ihot], pack->cell_h[s->ihot]) * tr->scale;
       double r = MAX (6.0, 0.5 * cell_px + 2.0);
       double tw, lx, ly;
 
@@ -758,8 +754,8 @@ ps_render_thermal (cairo_t             *cr,
       else
         {
           /* the cell's own rectangle, 2 px out */
-          double hw = 0.5 * pack->cell_w[ihot] * tr.scale + 2.0;
-          double hh = 0.5 * pack->cell_h[ihot] * tr.scale + 2.0;
+          double hw = 0.5 * pack->cell_w[s->ihot] * tr->scale + 2.0;
+          double hh = 0.5 * pack->cell_h[s->ihot] * tr->scale + 2.0;
 
           hw = MAX (hw, 4.0);
           hh = MAX (hh, 4.0);
@@ -774,35 +770,184 @@ ps_render_thermal (cairo_t             *cr,
       cairo_stroke (cr);
 
       _ps_render_set_font (cr, style, 0.85, TRUE);
-      g_snprintf (text, sizeof text, "%s", hot);
-      tw = _ps_render_text_width (cr, text);
+      tw = _ps_render_text_width (cr, hot);
       lx = x + r + 4;
       ly = y - r - fs;
-      if (lx + tw + 4 > tr.plot_x + tr.plot_w)
+      if (lx + tw + 4 > tr->plot_x + tr->plot_w)
         lx = x - r - 4 - tw;
-      if (ly < tr.plot_y)
+      if (ly < tr->plot_y)
         ly = y + r + 2;
       cairo_rectangle (cr, lx - 2, ly - 2, tw + 4, 0.85 * fs + 4);
       _ps_render_set_rgba (cr, style->bg, 0.8);
       cairo_fill (cr);
       _ps_render_set_rgba (cr, style->fg, 1.0);
-      _ps_render_text (cr, lx, ly, 0.0, 0.0, text);
+      _ps_render_text (cr, lx, ly, 0.0, 0.0, hot);
     }
   cairo_restore (cr);
 
   /* header and scale bar */
   _ps_render_set_font (cr, style, 1.0, FALSE);
   _ps_render_set_rgba (cr, style->fg, 1.0);
-  if (isfinite (tmax))
+  if (isfinite (s->tmax))
     g_snprintf (text, sizeof text, "Temperature (%s)   min %s (cell %u)   max %s (cell %u)",
-                unit, cold, icold + 1, hot, ihot + 1);
+                s->unit, cold, s->icold + 1, hot, s->ihot + 1);
   else
-    g_snprintf (text, sizeof text, "Temperature (%s)   no values", unit);
+    g_snprintf (text, sizeof text, "Temperature (%s)   no values", s->unit);
   _ps_render_header (cr, width, fs, text);
 
   _ps_render_colorbar (cr, style, PS_COLORMAP_INFERNO,
                        width - _ps_render_colorbar_region (style) + _PS_RENDER_MARGIN,
-                       tr.plot_y + 0.5 * fs, _PS_RENDER_BAR_WIDTH, tr.plot_h - fs,
-                       lo, hi, step, unit);
+                       tr->plot_y + 0.5 * fs, _PS_RENDER_BAR_WIDTH, tr->plot_h - fs,
+                       s->lo, s->hi, s->step, s->unit);
+  cairo_restore (cr);
+}
+
+void
+ps_render_thermal (cairo_t             *cr,
+                   const PsFrame       *frame,
+                   const PsRenderStyle *style,
+                   double               width,
+                   double               height)
+{
+  const PsPack *pack;
+  PsViewTransform *tr;
+  ThermalScale s;
+  ThermalCache *c;
+  gboolean field_shown;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+
+  cairo_save (cr);
+  if (style->draw_background)
+    {
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_rectangle (cr, 0, 0, width, height);
+      cairo_fill (cr);
+    }
+
+  if (!thermal_frame_ok (frame))
+    {
+      pack = frame ? frame->pack : NULL;
+      _ps_render_set_font (cr, style, 1.0, FALSE);
+      _ps_render_set_rgba (cr, style->fg, 0.7);
+      _ps_render_text (cr, width / 2, height / 2, 0.5, 0.5, pack == NULL ? "No pack" : "No cells");
+      cairo_restore (cr);
+      return;
+    }
+
+  pack = frame->pack;
+  thermal_scale (frame, style, width, height, &s);
+  tr = &s.tr;
+
+  c = tr->scale > 0 && isfinite (tr->scale) ? thermal_cache_get (pack, tr) : NULL;
+  field_shown = c != NULL && isfinite (s.tmin);
+  if (field_shown)
+    {
+      cairo_pattern_t *pat;
+      cairo_matrix_t m;
+
+      grid_colours (c, frame->cell_temp_k, s.all_finite, s.offset, s.lo, s.hi,
+                    ps_colormap_table (PS_COLORMAP_INFERNO), style);
+
+      cairo_save (cr);
+      cairo_rectangle (cr, tr->plot_x, tr->plot_y, tr->plot_w, tr->plot_h);
+      cairo_clip (cr);
+      _ps_render_outline_path (cr, pack, tr);
+      cairo_clip (cr);
+      pat = cairo_pattern_create_for_surface (c->surface);
+      cairo_pattern_set_filter (pat, CAIRO_FILTER_BILINEAR);
+      cairo_pattern_set_extend (pat, CAIRO_EXTEND_PAD);
+      /* grid pixel edges to view: pixel (0, 0) at the top-left of the
+       * grid's extent */
+      cairo_matrix_init_translate (&m, _ps_view_x (tr, c->rx0), _ps_view_y (tr, c->ry1));
+      cairo_matrix_scale (&m, (c->rx1 - c->rx0) * tr->scale / c->gw,
+                          (c->ry1 - c->ry0) * tr->scale / c->gh);
+      cairo_matrix_invert (&m);
+      cairo_pattern_set_matrix (pat, &m);
+      cairo_set_source (cr, pat);
+      cairo_paint (cr);
+      cairo_pattern_destroy (pat);
+      cairo_restore (cr);
+    }
+
+  thermal_decorations (cr, frame, style, width, &s, field_shown, field_shown ? c : NULL);
+  cairo_restore (cr);
+}
+
+gboolean
+ps_render_thermal_range (const PsFrame       *frame,
+                         const PsRenderStyle *style,
+                         double               width,
+                         double               height,
+                         double              *lo,
+                         double              *hi,
+                         double              *step)
+{
+  ThermalScale s;
+
+  g_return_val_if_fail (style != NULL, FALSE);
+
+  if (!thermal_frame_ok (frame))
+    return FALSE;
+  thermal_scale (frame, style, width, height, &s);
+  if (!isfinite (s.tmin) || !(s.hi > s.lo) || !isfinite (s.hi - s.lo))
+    return FALSE;
+  if (lo != NULL)
+    *lo = s.lo;
+  if (hi != NULL)
+    *hi = s.hi;
+  if (step != NULL)
+    *step = s.step;
+  return TRUE;
+}
+
+void
+ps_render_thermal_decorations (cairo_t             *cr,
+                               const PsFrame       *frame,
+                               const PsRenderStyle *style,
+                               double               width,
+                               double               height)
+{
+  ThermalScale s;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+
+  if (!thermal_frame_ok (frame))
+    return;
+  thermal_scale (frame, style, width, height, &s);
+  thermal_decorations (cr, frame, style, width, &s,
+                       s.tr.scale > 0 && isfinite (s.tr.scale) && isfinite (s.tmin), NULL);
+}
+
+void
+ps_render_thermal_underlay (cairo_t             *cr,
+                            const PsFrame       *frame,
+                            const PsRenderStyle *style,
+                            double               width,
+                            double               height)
+{
+  PsViewTransform tr;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+
+  cairo_save (cr);
+  if (style->draw_background)
+    {
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_paint (cr);
+    }
+  if (thermal_frame_ok (frame))
+    {
+      ps_render_view_transform (frame->pack, style, width, height, &tr);
+      cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
+      cairo_clip (cr);
+      _ps_render_outline_path (cr, frame->pack, &tr);
+      cairo_clip (cr);
+      _ps_render_set_rgba (cr, style->fg, TINT_ALPHA);
+      cairo_paint (cr);
+    }
   cairo_restore (cr);
 }

@@ -124,6 +124,36 @@ void     ps_render_thermal            (cairo_t             *cr,
                                        const PsRenderStyle *style,
                                        double               width,
                                        double               height);
+/* What ps_render_thermal draws under its field, for a view that draws the
+ * field itself: the background (if style->draw_background) and, inside the
+ * pack outline, the neutral tint that shows where the pack has no cells. */
+void     ps_render_thermal_underlay   (cairo_t             *cr,
+                                       const PsFrame       *frame,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               height);
+/* Everything of the thermal map but the field and its isotherms: module
+ * outlines, pack outline, hottest-cell marker and label, header with the
+ * extremes and their cells, colour bar; as ps_render_thermal draws them over
+ * its field (for a view that draws the field itself, e.g. on the GPU).
+ * Draws nothing for a frame ps_render_thermal has no field for. */
+void     ps_render_thermal_decorations (cairo_t             *cr,
+                                        const PsFrame       *frame,
+                                        const PsRenderStyle *style,
+                                        double               width,
+                                        double               height);
+/* The thermal map's colour scale for the frame drawn at width x height: the
+ * temperatures (in style->temp_unit) at the two ends of the colour bar and
+ * its tick step (the isotherm spacing). FALSE, leaving the outputs unset,
+ * when there is no field to colour (no pack or cells, no finite
+ * temperature). Any output may be NULL. */
+gboolean ps_render_thermal_range      (const PsFrame       *frame,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               height,
+                                       double              *lo,
+                                       double              *hi,
+                                       double              *step);
 
 /* The pack-to-view transform the layout and thermal renderers use (so the GL
  * view and hit tests match): view = scale * (pack - origin) with y flipped. */
