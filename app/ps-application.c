@@ -265,7 +265,7 @@ ps_application_activate (GApplication *app)
   if (scenario != NULL && self->protocol != NULL)
     {
       if (ps_scenario_set_protocol (scenario, self->protocol, &error))
-        ps_window_name_for_protocol (scenario);
+        ps_scenario_name_after_protocol (scenario);
       else
         g_clear_pointer (&scenario, ps_scenario_free);
     }

@@ -467,9 +467,12 @@ run_headless (CliOptions *o)
   if (scenario == NULL)
     return fail ("%s", error->message);
 
-  if (o->protocol != NULL &&
-      !ps_scenario_set_protocol (scenario, o->protocol, &error))
-    return fail ("--protocol: %s", error->message);
+  if (o->protocol != NULL)
+    {
+      if (!ps_scenario_set_protocol (scenario, o->protocol, &error))
+        return fail ("--protocol: %s", error->message);
+      ps_scenario_name_after_protocol (scenario);
+    }
 
   if (o->dt != NULL &&
       !parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,

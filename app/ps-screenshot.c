@@ -346,7 +346,7 @@ ps_screenshot_run (GtkApplication            *application,
     {
       if (!ps_scenario_set_protocol (scenario, options->protocol, &error))
         return fail (error);
-      ps_window_name_for_protocol (scenario);
+      ps_scenario_name_after_protocol (scenario);
     }
 
   if (g_str_equal (view, "window"))

@@ -789,24 +789,6 @@ ps_window_set_cooling (PsWindow *self,
 }
 
 void
-ps_window_name_for_protocol (PsScenario *scenario)
-{
-  g_autofree char *steps = NULL;
-  const char *pack;
-
-  g_return_if_fail (scenario != NULL);
-
-  if (scenario->protocol_text == NULL)
-    return;
-
-  steps = g_strdup (scenario->protocol_text);
-  g_strstrip (g_strdelimit (steps, "\n", ';'));
-  pack = scenario->pack != NULL && scenario->pack->id != NULL ? scenario->pack->id : "";
-  g_free (scenario->name);
-  scenario->name = g_strdup_printf ("%s: %s", pack, steps);
-}
-
-void
 ps_window_toast (PsWindow   *self,
                  const char *message)
 {

@@ -69,7 +69,6 @@ void          ps_window_bind_settings      (PsWindow         *self,
 
 /* After --protocol replaced a scenario's protocol, its name (shown as the
  * window title) says what runs now: "<pack>: <steps>". */
-void          ps_window_name_for_protocol  (PsScenario       *scenario);
 
 /* Shows a message in a toast (errors as well as confirmations). */
 void          ps_window_toast              (PsWindow         *self,

@@ -829,6 +829,24 @@ ps_scenario_set_protocol (PsScenario  *self,
   return TRUE;
 }
 
+void
+ps_scenario_name_after_protocol (PsScenario *scenario)
+{
+  g_autofree char *steps = NULL;
+  const char *pack;
+
+  g_return_if_fail (scenario != NULL);
+
+  if (scenario->protocol_text == NULL)
+    return;
+
+  steps = g_strdup (scenario->protocol_text);
+  g_strstrip (g_strdelimit (steps, "\n", ';'));
+  pack = scenario->pack != NULL && scenario->pack->id != NULL ? scenario->pack->id : "";
+  g_free (scenario->name);
+  scenario->name = g_strdup_printf ("%s: %s", pack, steps);
+}
+
 char *
 ps_scenario_to_json (const PsScenario *self)
 {

@@ -72,6 +72,9 @@ PsScenario *ps_scenario_new_lookup      (const char        *id_or_path,
 gboolean    ps_scenario_set_protocol    (PsScenario        *scenario,
                                          const char        *text,
                                          GError           **error);
+/* Renames the scenario "<pack id>: <steps>" after its protocol, so a title
+ * or summary says what runs when --protocol replaced the preset's own. */
+void        ps_scenario_name_after_protocol (PsScenario  *scenario);
 /* Complete JSON (pack and cell inline), loadable again; free with g_free. */
 char       *ps_scenario_to_json         (const PsScenario  *scenario);
 PsScenario *ps_scenario_copy            (const PsScenario  *scenario);
