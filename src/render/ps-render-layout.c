@@ -323,8 +323,78 @@ draw_message (cairo_t             *cr,
   cairo_restore (cr);
 }
 
-/* An extreme cell: its outline, grown, with a halo in the background colour
- * (readable on any cell colour); dashed for the minimum */
+/* Restricts drawing to what lies outside every cell other than @cell: a
+ * box around @cell, reach px wide, with the filled shapes of the cells in it
+ * cut out (even-odd; the drawn shapes never overlap). A marker drawn under
+ * this clip can use the gaps around its cell but never covers another
+ * cell's colour. */
+static void
+clip_out_other_cells (cairo_t               *cr,
+                      const PsPack          *pack,
+                      const PsViewTransform *tr,
+                      guint                  cell,
+                      double                 reach)
+{
+  double cx = _ps_view_x (tr, pack->cell_x[cell]);
+  double cy = _ps_view_y (tr, pack->cell_y[cell]);
+  double hw = 0.5 * pack->cell_w[cell] * tr->scale + reach;
+  double hh = 0.5 * pack->cell_h[cell] * tr->scale + reach;
+
+  cairo_new_path (cr);
+  cairo_rectangle (cr, cx - hw, cy - hh, 2 * hw, 2 * hh);
+  for (guint i = 0; i < pack->n_cells; i++)
+    if (i != cell && cell_in_box (pack, tr, i, cx - hw, cy - hh, 2 * hw, 2 * hh))
+      cell_path (cr, pack, tr, i, 0.0);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_clip (cr);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
+  cairo_new_path (cr);
+}
+
+/* An outline hugging a cell's filled shape from outside: a line of @width px
+ * in @rgb (dashed if asked) right at the cell's edge, with a halo of the
+ * background colour outside it, both clipped out of the other cells, so
+ * they show in the gaps and around the pack's edge and never hide another
+ * cell's colour (nor the marked cell's own). */
+static void
+draw_ring (cairo_t               *cr,
+           const PsRenderStyle   *style,
+           const PsPack          *pack,
+           const PsViewTransform *tr,
+           guint                  cell,
+           const double          *rgb,
+           double                 alpha,
+           double                 width,
+           double                 halo,
+           gboolean               dashed)
+{
+  static const double dash[] = { 3.0, 2.0 };
+
+  cairo_save (cr);
+  clip_out_other_cells (cr, pack, tr, cell, width + halo + 1.0);
+  if (halo > 0)
+    {
+      cell_path (cr, pack, tr, cell, 0.5 * (width + halo));
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_set_line_width (cr, width + halo);
+      cairo_stroke (cr);
+    }
+  cell_path (cr, pack, tr, cell, 0.5 * width);
+  if (rgb != NULL)
+    cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], alpha);
+  else
+    _ps_render_set_rgba (cr, style->fg, alpha);
+  cairo_set_line_width (cr, width);
+  if (dashed)
+    cairo_set_dash (cr, dash, 2, 0);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* An extreme cell: a ring hugging it from outside (dashed for the minimum)
+ * with a halo in the background colour, readable on any cell colour; where
+ * the cell is large enough, an inner contrasting line too, inside its own
+ * edge, that leaves most of its colour showing */
 static void
 draw_marker (cairo_t               *cr,
              const PsRenderStyle   *style,
@@ -334,35 +404,44 @@ draw_marker (cairo_t               *cr,
              gboolean               dashed,
              const char            *label)
 {
-  static const double dash[] = { 3.0, 2.0 };
   double fs = style->font_size > 0 ? style->font_size : 12.0;
-  double grow = 2.5;
+  double w = pack->cell_w[cell] * tr->scale;
+  double h = pack->cell_h[cell] * tr->scale;
 
-  cairo_new_path (cr);
-  cell_path (cr, pack, tr, cell, grow);
-  _ps_render_set_rgba (cr, style->bg, 1.0);
-  cairo_set_line_width (cr, 4.0);
-  cairo_stroke_preserve (cr);
-  _ps_render_set_rgba (cr, style->fg, 1.0);
-  cairo_set_line_width (cr, 2.0);
-  if (dashed)
-    cairo_set_dash (cr, dash, 2, 0);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
+  /* a tiny cell (an 18650 in a large pack) only has the small gaps between
+   * its neighbours for a ring: wider, so that more of them show, and
+   * solid, as dashes would not read at that size (the header says which
+   * cell is which) */
+  if (MIN (w, h) < 8.0)
+    draw_ring (cr, style, pack, tr, cell, NULL, 1.0, 3.0, 2.0, FALSE);
+  else
+    draw_ring (cr, style, pack, tr, cell, NULL, 1.0, 2.0, 2.0, dashed);
+  if (MIN (w, h) >= 10.0)
+    {
+      /* a thin line of the background colour just inside the edge */
+      cairo_save (cr);
+      cairo_new_path (cr);
+      cell_path (cr, pack, tr, cell, -0.5);
+      _ps_render_set_rgba (cr, style->bg, 1.0);
+      cairo_set_line_width (cr, 1.0);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
 
   if (label != NULL)
     {
       double tw = _ps_render_text_width (cr, label);
       double cx = _ps_view_x (tr, pack->cell_x[cell]);
       double cy = _ps_view_y (tr, pack->cell_y[cell]);
-      double hw = 0.5 * pack->cell_w[cell] * tr->scale + grow;
+      double hw = 0.5 * w;
       double lh = 0.8 * fs;
-      double hh = 0.5 * pack->cell_h[cell] * tr->scale;
+      double hh = 0.5 * h;
       double lx = cx - 0.5 * tw, ly = cy - 0.5 * lh;
 
-      /* inside the cell only: beside it, it would hide other cells (the
-       * header always carries the values) */
-      if (tw + 6 > 2 * hw || lh + 6 > 2 * hh)
+      /* inside the cell only, with its colour showing around it: beside
+       * it, it would hide other cells (the header always carries the
+       * values) */
+      if (tw + 10 > 2 * hw || lh + 10 > 2 * hh)
         return;
       cairo_rectangle (cr, lx - 2, ly - 2, tw + 4, lh + 4);
       _ps_render_set_rgba (cr, style->bg, 0.85);
@@ -1140,21 +1219,12 @@ ps_render_layout (cairo_t             *cr,
 
   /* hover, selection and extremes */
   if (style->hover_cell >= 0 && (guint) style->hover_cell < n)
-    {
-      cell_path (cr, pack, &tr, style->hover_cell, 1.0);
-      cairo_set_line_width (cr, 1.0);
-      _ps_render_set_rgba (cr, style->fg, 0.7);
-      cairo_stroke (cr);
-    }
+    draw_ring (cr, style, pack, &tr, style->hover_cell, NULL, 0.7, 1.5, 0.0, FALSE);
   if (style->selected_cell >= 0 && (guint) style->selected_cell < n)
     {
-      cell_path (cr, pack, &tr, style->selected_cell, 1.5);
-      cairo_set_line_width (cr, 3.0);
-      _ps_render_set_rgba (cr, style->bg, 1.0);
-      cairo_stroke_preserve (cr);
-      cairo_set_line_width (cr, 1.5);
-      cairo_set_source_rgb (cr, 0.0, 0.45, 0.95);
-      cairo_stroke (cr);
+      static const double selection_rgb[] = { 0.0, 0.45, 0.95 };
+
+      draw_ring (cr, style, pack, &tr, style->selected_cell, selection_rgb, 1.0, 2.0, 1.5, FALSE);
     }
 
   decimals = _ps_render_step_decimals (step) + 1;
