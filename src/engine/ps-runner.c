@@ -351,8 +351,10 @@ apply_command (PsRunner *self,
 
     case CMD_RUN_UNTIL:
       finish_run_until (self);
+      /* (a manual load runs after the protocol finished too) */
       if (ps_simulation_get_time (self->sim) >= cmd->value ||
-          ps_simulation_is_finished (self->sim))
+          (ps_simulation_is_finished (self->sim) &&
+           !ps_simulation_has_manual_load (self->sim)))
         {
           set_worker_playing (self, FALSE);
           publish (self);

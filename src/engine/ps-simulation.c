@@ -1355,6 +1355,14 @@ end_check_peek (const PsEndCheck *ec,
                 double           *value,
                 double           *limit)
 {
+  /* a load past a cell's current limit first: it says most about why */
+  if (ec->check_current && pk->i_ratio > 1.0 + 1e-9)
+    {
+      *cell = pk->i_cell + 1;
+      *value = pk->i_cell_a;
+      *limit = pk->i_limit_a;
+      return PS_STEP_END_CURRENT_MAX;
+    }
   if (pk->v_max >= ec->v_upper)
     {
       *cell = pk->v_max_cell + 1;
@@ -1368,13 +1376,6 @@ end_check_peek (const PsEndCheck *ec,
       *value = pk->v_min;
       *limit = ec->v_lower;
       return ec->lower_reason;
-    }
-  if (ec->check_current && pk->i_ratio > 1.0 + 1e-9)
-    {
-      *cell = pk->i_cell + 1;
-      *value = pk->i_cell_a;
-      *limit = pk->i_limit_a;
-      return PS_STEP_END_CURRENT_MAX;
     }
   if (!isnan (ec->until_current_a) && fabs (pk->pack_i) <= ec->until_current_a)
     {
@@ -1613,6 +1614,11 @@ run_span (PsSimulation     *sim,
       double accurate;
       PsPeek pk;
 
+      /* a hold's current is the small difference between the held voltage
+       * and the cells' own: fresh resistances every substep, so it follows
+       * the temperature smoothly rather than in cache-refresh jumps */
+      if (load->mode == PS_LOAD_VOLTAGE_HOLD)
+        sim->sc.refresh_pending = TRUE;
       peek (sim, load, h, &pk);
       accurate = substep_accurate (&pk);
       if (accurate < 0.7 * h)
@@ -1898,6 +1904,13 @@ ps_simulation_is_finished (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, TRUE);
   return sim->finished;
+}
+
+gboolean
+ps_simulation_has_manual_load (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, FALSE);
+  return sim->has_manual_load;
 }
 
 double

@@ -117,6 +117,9 @@ void          ps_simulation_set_cooling      (PsSimulation     *sim,
                                               gboolean          enabled);
 
 gboolean      ps_simulation_is_finished      (PsSimulation     *sim);
+/* TRUE while a manual load overrides the protocol (it runs even after the
+ * protocol finished) */
+gboolean      ps_simulation_has_manual_load  (PsSimulation     *sim);
 double        ps_simulation_get_time         (PsSimulation     *sim);
 guint         ps_simulation_get_step         (PsSimulation     *sim);  /* 1-based, 0 if none */
 PsPack       *ps_simulation_get_pack         (PsSimulation     *sim);

@@ -95,6 +95,10 @@ ps_step_end_info_describe (const PsStepEndInfo *info)
       break;
     }
 
+  /* a manual charge at the upper limit goes on at constant voltage */
+  if (info->step == 0 && info->reason == PS_STEP_END_VOLTAGE_MAX)
+    return g_strdup_printf ("the manual charge is held at constant voltage from %s: %s",
+                            when, why);
   if (info->at_once)
     return g_strdup_printf ("%s ended at once at %s: %s", what, when, why);
   return g_strdup_printf ("%s ended at %s: %s", what, when, why);
