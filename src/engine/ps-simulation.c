@@ -28,10 +28,8 @@
  * coolant can never overshoot the cell it passes.
  *
  * Variation: capacity and resistance factors N(1, sd) and initial SOC
- * N(soc0, sd), drawn cell by cell from a xoshiro256** generator seeded by
- * splitmix64 (Blackman and Vigna, "Scrambled linear pseudorandom number
- * generators", ACM TOMS 47 (2021)); Box-Muller turns uniforms into normals.
- * Written here so the bytes do not depend on the GLib version.
+ * N(soc0, sd), drawn cell by cell from the engine's own generator
+ * (ps-rng.c), so the bytes do not depend on the GLib version.
  */
 #include "config.h"
 
@@ -39,6 +37,7 @@
 #include <string.h>
 
 #include "ps-error.h"
+#include "ps-rng-private.h"
 #include "ps-simulation.h"
 
 #define PS_GAS_CONSTANT_J_MOL_K 8.314462618
@@ -174,73 +173,6 @@ struct _PsSimulation
   gboolean          has_manual_load;
   PsLoad            manual_load;
 };
-
-/* ---------------------------------------------------------------- random */
-
-typedef struct
-{
-  guint64 s[4];
-} PsRng;
-
-static guint64
-splitmix64 (guint64 *x)
-{
-  guint64 z = (*x += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-static inline guint64
-rotl (guint64 x,
-      int     k)
-{
-  return (x << k) | (x >> (64 - k));
-}
-
-static void
-ps_rng_init (PsRng   *rng,
-             guint64  seed)
-{
-  guint64 x = seed;
-
-  for (guint i = 0; i < 4; i++)
-    rng->s[i] = splitmix64 (&x);
-}
-
-static guint64
-ps_rng_next (PsRng *rng)
-{
-  guint64 *s = rng->s;
-  guint64 result = rotl (s[1] * 5, 7) * 9;
-  guint64 t = s[1] << 17;
-
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl (s[3], 45);
-  return result;
-}
-
-/* uniform in (0, 1] */
-static double
-ps_rng_uniform (PsRng *rng)
-{
-  return ((ps_rng_next (rng) >> 11) + 1) * (1.0 / 9007199254740992.0);
-}
-
-/* standard normal (Box-Muller, one of the pair) */
-static double
-ps_rng_normal (PsRng *rng)
-{
-  double u1 = ps_rng_uniform (rng);
-  double u2 = ps_rng_uniform (rng);
-
-  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
-}
 
 /* ------------------------------------------------------------ validation */
 
@@ -887,15 +819,15 @@ reset_state (PsSimulation *sim)
   const PsScenario *scenario = sim->scenario;
   PsRng rng;
 
-  ps_rng_init (&rng, scenario->seed);
+  _ps_rng_init (&rng, scenario->seed);
 
   /* three draws per cell in cell order, whatever the spreads, so changing
    * one spread leaves the others' draws alone */
   for (guint i = 0; i < sim->n_cells; i++)
     {
-      double zc = ps_rng_normal (&rng);
-      double zr = ps_rng_normal (&rng);
-      double zs = ps_rng_normal (&rng);
+      double zc = _ps_rng_normal (&rng);
+      double zr = _ps_rng_normal (&rng);
+      double zs = _ps_rng_normal (&rng);
       double fc = MAX (0.05, 1.0 + scenario->capacity_rel_sd * zc);
       double fr = MAX (0.05, 1.0 + scenario->resistance_rel_sd * zr);
       double s0 = CLAMP (scenario->initial_soc + scenario->soc_sd * zs, 0.0, 1.0);
