@@ -19,13 +19,8 @@
  * Heat per cell (Bernardi): q = I (OCV - V) - I T dU/dT + I^2 R_tab, plus an
  * equal share of the busbar loss I^2 R_busbar.
  *
- * Thermal network: C dT_i/dt = q_i + sum_j G_ij (T_j - T_i) - ha_i (T_i - T_f,i),
- * integrated with backward Euler, solved by Gauss-Seidel sweeps on the
- * temperature change (so a pack at rest at the coolant temperature stays
- * there exactly, and every step size is stable). For cold plates the coolant
- * warms along each channel in flow order; each cell's contact is treated as a
- * heat exchanger segment of effectiveness 1 - exp(-ha / (m_dot c_p)), so the
- * coolant can never overshoot the cell it passes.
+ * Thermal network (ps-thermal-network.c): the cells' heat goes into a
+ * backward-Euler network of cell-to-cell conductances and cooling.
  *
  * Variation: capacity and resistance factors N(1, sd) and initial SOC
  * N(soc0, sd), drawn cell by cell from the engine's own generator
@@ -39,6 +34,7 @@
 #include "ps-error.h"
 #include "ps-rng-private.h"
 #include "ps-simulation.h"
+#include "ps-thermal-network-private.h"
 
 #define PS_GAS_CONSTANT_J_MOL_K 8.314462618
 
@@ -49,17 +45,6 @@
  * decide which of two mirror-image cells refreshes first). */
 #define PS_CACHE_TEMP_K   0.05
 #define PS_CACHE_SOC      0.002
-
-/* Gauss-Seidel: stop when no cell's temperature change moved by more than
- * this in a sweep, or after this many sweeps. */
-#define PS_THERMAL_TOL_K     1e-8
-#define PS_THERMAL_MAX_SWEEPS 500
-
-/* With the cooling switched off (no coolant flow, or a sealed air pack) each
- * cell is left with natural convection over its footprint to ambient; h from
- * the ORNL lumped fit of the Leaf cell in free air, 9.5 W/m^2 K
- * (shared/data/presets/FACTS.md, "Leaf cell lumped model"). */
-#define PS_H_NATURAL_W_M2K 9.5
 
 /* range of temperatures the Arrhenius factors and the entropic terms are
  * evaluated in (far outside any cell's operating range) */
@@ -76,7 +61,6 @@ enum
   A_SOC,
   A_V1,
   A_V2,
-  A_TEMP,
   A_VOLTAGE,
   A_CURRENT,
   A_HEAT,
@@ -89,7 +73,6 @@ enum
   A_CACHE_SOC,
   A_CACHE_TEMP,
   A_OCV_SLOPE,    /* dOCV/dSOC / (3600 Q): OCV change per coulomb, V/C */
-  A_DTEMP,        /* temperature change of the last step (the solver's guess) */
   N_STATE_ARRAYS
 };
 
@@ -99,15 +82,12 @@ typedef struct
   double   charge_as;          /* coulombs, > 0 discharged */
   double   energy_j;
   double   heat_generated_j;
-  double   heat_removed_j;
   double   electrical_loss_j;
   double   pack_voltage_v;
   double   pack_current_a;
   double   heat_w;
-  double   coolant_outlet_k;
   double   cell_voltage_min_v; /* extremes after the last step */
   double   cell_voltage_max_v;
-  double   cell_temp_max_k;
   double   cache_dt;           /* dt the RC caches were made for, 0 = none */
   gboolean refresh_pending;    /* some cell drifted from its cache */
   gboolean limit_current;
@@ -151,16 +131,9 @@ struct _PsSimulation
   double           *group_r;
 
   /* thermal */
-  double           *ha_eff;      /* conductance to the fluid, W/K */
-  double           *tf;          /* fluid temperature at each cell */
-  double           *g_sum;       /* sum_j G_ij */
-  double           *inv_diag;
-  double           *rhs;
-  double            thermal_dt;  /* inv_diag made for this dt, 0 = none */
+  PsThermalNetwork *thermal;
   double            ambient_k;
   gboolean          cooling_enabled;
-  gboolean          coolant_flows;  /* cold plate with cooling enabled */
-  double            coolant_mcp;    /* m_dot c_p per channel, W/K */
 
   /* protocol */
   guint             step_index;    /* 0-based, next to run */
@@ -341,174 +314,6 @@ validate_scenario (const PsScenario  *scenario,
   return TRUE;
 }
 
-/* --------------------------------------------------------------- thermal */
-
-static void
-update_cooling (PsSimulation *sim)
-{
-  const PsPack *pack = sim->pack;
-
-  sim->coolant_flows = (pack->cooling == PS_COOLING_COLD_PLATE
-                        && sim->cooling_enabled && pack->n_channels > 0);
-  sim->coolant_mcp = pack->coolant_flow_kg_s * pack->coolant_cp_j_kg_k;
-
-  for (guint i = 0; i < sim->n_cells; i++)
-    {
-      double ha = pack->cell_ha_w_k[i];
-
-      if (!sim->cooling_enabled)
-        ha = MIN (ha, PS_H_NATURAL_W_M2K * pack->cell_w[i] * pack->cell_h[i]);
-      sim->ha_eff[i] = ha;
-      sim->tf[i] = sim->coolant_flows ? sim->scenario->coolant_inlet_k : sim->ambient_k;
-    }
-
-  if (sim->coolant_flows)
-    {
-      /* a segment of effectiveness 1 - exp(-NTU) */
-      for (guint k = 0; k < pack->channel_offset[pack->n_channels]; k++)
-        {
-          guint i = pack->channel_cells[k];
-
-          sim->ha_eff[i] = sim->coolant_mcp * -expm1 (-pack->cell_ha_w_k[i] / sim->coolant_mcp);
-        }
-    }
-
-  sim->thermal_dt = 0.0;
-}
-
-/* Coolant temperatures along every channel for the cell temperatures temp;
- * returns the hottest outlet. */
-static double
-update_coolant (PsSimulation *sim,
-                const double *temp)
-{
-  const PsPack *pack = sim->pack;
-  double inlet = sim->scenario->coolant_inlet_k;
-  double outlet_max = inlet;
-  double inv_mcp = 1.0 / sim->coolant_mcp;
-
-  for (guint c = 0; c < pack->n_channels; c++)
-    {
-      double t_fluid = inlet;
-
-      for (guint k = pack->channel_offset[c]; k < pack->channel_offset[c + 1]; k++)
-        {
-          guint i = pack->channel_cells[k];
-
-          sim->tf[i] = t_fluid;
-          t_fluid += sim->ha_eff[i] * (temp[i] - t_fluid) * inv_mcp;
-        }
-      outlet_max = MAX (outlet_max, t_fluid);
-    }
-
-  return outlet_max;
-}
-
-static void
-thermal_step (PsSimulation *sim,
-              double        dt)
-{
-  const PsPack *pack = sim->pack;
-  const guint *nb_offset = pack->nb_offset;
-  const guint *nb_index = pack->nb_index;
-  const double *nb_g = pack->nb_g_w_k;
-  double *temp = sim->s[A_TEMP];
-  const double *heat = sim->s[A_HEAT];
-  double *dtemp = sim->s[A_DTEMP];
-  double *rhs = sim->rhs;
-  const double *ha = sim->ha_eff;
-  const double *tf = sim->tf;
-  const double *inv_diag = sim->inv_diag;
-  double c_dt = sim->heat_capacity_j_k / dt;
-  guint n = sim->n_cells;
-  double removed_w = 0.0, t_max;
-
-  if (sim->thermal_dt != dt)
-    {
-      for (guint i = 0; i < n; i++)
-        sim->inv_diag[i] = 1.0 / (c_dt + sim->g_sum[i] + ha[i]);
-      sim->thermal_dt = dt;
-    }
-
-  /* The coolant along each channel is warmed by the cells at the start of
-   * the step (the fluid holds no heat, so this is a quasi-static profile);
-   * the heat it removes over the step is counted with that same profile, so
-   * the energy balance is exact. */
-  if (sim->coolant_flows)
-    sim->sc.coolant_outlet_k = update_coolant (sim, temp);
-  else if (pack->cooling == PS_COOLING_COLD_PLATE)
-    sim->sc.coolant_outlet_k = sim->scenario->coolant_inlet_k;
-  else
-    sim->sc.coolant_outlet_k = sim->ambient_k;
-
-  /* Backward Euler in delta form, d_i = T_i(t + dt) - T_i(t):
-   *   (C/dt + sum_j G_ij + ha_i) d_i - sum_j G_ij d_j
-   *     = q_i + sum_j G_ij (T_j - T_i) + ha_i (T_f,i - T_i)
-   * The right-hand side is exactly zero at equilibrium, so a pack at the
-   * fluid temperature stays there to the last bit. Gauss-Seidel sweeps (the
-   * matrix is symmetric and diagonally dominant, so they converge for every
-   * dt), starting from the last step's change, which the temperatures'
-   * smooth evolution makes a close guess; the first sweep also forms the
-   * right-hand side. Two accumulators, as the neighbour sums are latency
-   * bound. */
-  for (guint sweep = 0; sweep < PS_THERMAL_MAX_SWEEPS; sweep++)
-    {
-      double max_change = 0.0;
-
-      for (guint i = 0; i < n; i++)
-        {
-          guint k = nb_offset[i], end = nb_offset[i + 1];
-          double r, r2 = 0.0, d;
-
-          if (sweep == 0)
-            {
-              double t = temp[i];
-              double c2 = 0.0;
-
-              r = heat[i] + ha[i] * (tf[i] - t);
-              for (; k + 1 < end; k += 2)
-                {
-                  r += nb_g[k] * (temp[nb_index[k]] - t);
-                  c2 += nb_g[k + 1] * (temp[nb_index[k + 1]] - t);
-                }
-              if (k < end)
-                r += nb_g[k] * (temp[nb_index[k]] - t);
-              r += c2;
-              rhs[i] = r;
-              k = nb_offset[i];
-            }
-          else
-            r = rhs[i];
-
-          for (; k + 1 < end; k += 2)
-            {
-              r += nb_g[k] * dtemp[nb_index[k]];
-              r2 += nb_g[k + 1] * dtemp[nb_index[k + 1]];
-            }
-          if (k < end)
-            r += nb_g[k] * dtemp[nb_index[k]];
-          d = (r + r2) * inv_diag[i];
-          max_change = MAX (max_change, fabs (d - dtemp[i]));
-          dtemp[i] = d;
-        }
-
-      if (max_change <= PS_THERMAL_TOL_K)
-        break;
-    }
-
-  t_max = -INFINITY;
-  for (guint i = 0; i < n; i++)
-    {
-      double t = temp[i] + dtemp[i];
-
-      temp[i] = t;
-      t_max = MAX (t_max, t);
-      removed_w += ha[i] * (t - tf[i]);
-    }
-  sim->sc.heat_removed_j += removed_w * dt;
-  sim->sc.cell_temp_max_k = t_max;
-}
-
 /* ------------------------------------------------------------ electrical */
 
 /* dy/dx of a table as the central difference over one LUT interval: a
@@ -567,7 +372,7 @@ linearise (PsSimulation *sim,
 {
   const PsCellType *cell = sim->cell;
   const double *soc = sim->s[A_SOC];
-  const double *temp = sim->s[A_TEMP];
+  const double *temp = _ps_thermal_network_get_temp (sim->thermal);
   const double *v1 = sim->s[A_V1];
   const double *v2 = sim->s[A_V2];
   const double *arr_r0 = sim->s[A_ARR_R0];
@@ -738,7 +543,7 @@ step_internal (PsSimulation *sim,
   double *soc = sim->s[A_SOC];
   double *v1 = sim->s[A_V1];
   double *v2 = sim->s[A_V2];
-  const double *temp = sim->s[A_TEMP];
+  const double *temp = _ps_thermal_network_get_temp (sim->thermal);
   double *voltage = sim->s[A_VOLTAGE];
   double *current = sim->s[A_CURRENT];
   double *heat = sim->s[A_HEAT];
@@ -808,7 +613,7 @@ step_internal (PsSimulation *sim,
   sim->sc.electrical_loss_j += (sum_i_ocv - pack_v * pack_i - sum_entropic) * dt;
   sim->sc.time_s += dt;
 
-  thermal_step (sim, dt);
+  _ps_thermal_network_step (sim->thermal, heat, dt);
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -849,7 +654,6 @@ reset_state (PsSimulation *sim)
                  + (t0 - sim->cell->t_ref_k) * ps_table_eval (&sim->cell->dudt, s0);
 
       sim->s[A_SOC][i] = s0;
-      sim->s[A_TEMP][i] = t0;
       sim->s[A_OCV][i] = u;
       sim->s[A_VOLTAGE][i] = u;
       sim->s[A_CACHE_SOC][i] = NAN;
@@ -858,7 +662,8 @@ reset_state (PsSimulation *sim)
 
   sim->ambient_k = scenario->ambient_k;
   sim->cooling_enabled = scenario->cooling_enabled;
-  update_cooling (sim);
+  _ps_thermal_network_reset (sim->thermal, scenario->initial_temp_k,
+                             sim->ambient_k, sim->cooling_enabled);
 
   /* at rest before the first step: open-circuit voltages (the mean of each
    * group, a first look until the first step solves the groups) */
@@ -876,10 +681,7 @@ reset_state (PsSimulation *sim)
     sim->sc.pack_voltage_v = v;
     sim->sc.cell_voltage_min_v = v_min;
     sim->sc.cell_voltage_max_v = v_max;
-    sim->sc.cell_temp_max_k = scenario->initial_temp_k;
   }
-  sim->sc.coolant_outlet_k = sim->pack->cooling == PS_COOLING_COLD_PLATE
-                             ? scenario->coolant_inlet_k : sim->ambient_k;
 
   sim->step_index = 0;
   sim->step_elapsed_s = 0.0;
@@ -936,15 +738,8 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->group_e = g_new0 (double, sim->n_series);
   sim->group_r = g_new0 (double, sim->n_series);
 
-  sim->ha_eff = g_new0 (double, n);
-  sim->tf = g_new0 (double, n);
-  sim->g_sum = g_new0 (double, n);
-  sim->inv_diag = g_new0 (double, n);
-  sim->rhs = g_new0 (double, n);
-
-  for (guint i = 0; i < n; i++)
-    for (guint k = sim->pack->nb_offset[i]; k < sim->pack->nb_offset[i + 1]; k++)
-      sim->g_sum[i] += sim->pack->nb_g_w_k[k];
+  sim->thermal = _ps_thermal_network_new (sim->pack, sim->heat_capacity_j_k,
+                                          sim->scenario->coolant_inlet_k);
 
   reset_state (sim);
 
@@ -970,11 +765,7 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->dudt);
   g_free (sim->group_e);
   g_free (sim->group_r);
-  g_free (sim->ha_eff);
-  g_free (sim->tf);
-  g_free (sim->g_sum);
-  g_free (sim->inv_diag);
-  g_free (sim->rhs);
+  _ps_thermal_network_free (sim->thermal);
   ps_scenario_free (sim->scenario);
   g_free (sim);
 }
@@ -994,6 +785,7 @@ save_state (PsSimulation *sim)
 {
   memcpy (sim->saved_state, sim->state, sizeof (double) * N_STATE_ARRAYS * sim->n_cells);
   sim->saved_sc = sim->sc;
+  _ps_thermal_network_save (sim->thermal);
 }
 
 static void
@@ -1001,6 +793,7 @@ restore_state (PsSimulation *sim)
 {
   memcpy (sim->state, sim->saved_state, sizeof (double) * N_STATE_ARRAYS * sim->n_cells);
   sim->sc = sim->saved_sc;
+  _ps_thermal_network_restore (sim->thermal);
 }
 
 /* TRUE when the voltage limit of a load step has been reached. */
@@ -1085,7 +878,7 @@ ps_simulation_advance (PsSimulation *sim,
   step_load (sim, step, &load);
 
   /* a load step does not start on cells over their temperature limit */
-  if (step->kind != PS_STEP_REST && sim->sc.cell_temp_max_k >= sim->cell->temp_max_k)
+  if (step->kind != PS_STEP_REST && _ps_thermal_network_get_temp_max (sim->thermal) >= sim->cell->temp_max_k)
     {
       end_protocol_step (sim);
       return TRUE;
@@ -1189,7 +982,7 @@ ps_simulation_advance (PsSimulation *sim,
         ended = TRUE;
     }
 
-  if (step->kind != PS_STEP_REST && sim->sc.cell_temp_max_k >= sim->cell->temp_max_k)
+  if (step->kind != PS_STEP_REST && _ps_thermal_network_get_temp_max (sim->thermal) >= sim->cell->temp_max_k)
     ended = TRUE;
 
   if (ended)
@@ -1243,7 +1036,7 @@ ps_simulation_set_ambient (PsSimulation *sim,
   g_return_if_fail (isfinite (ambient_k) && ambient_k > 0.0);
 
   sim->ambient_k = ambient_k;
-  update_cooling (sim);
+  _ps_thermal_network_set_conditions (sim->thermal, sim->ambient_k, sim->cooling_enabled);
 }
 
 void
@@ -1253,7 +1046,7 @@ ps_simulation_set_cooling (PsSimulation *sim,
   g_return_if_fail (sim != NULL);
 
   sim->cooling_enabled = !!enabled;
-  update_cooling (sim);
+  _ps_thermal_network_set_conditions (sim->thermal, sim->ambient_k, sim->cooling_enabled);
 }
 
 /* ---------------------------------------------------------------- access */
@@ -1313,7 +1106,7 @@ ps_simulation_fill_frame (PsSimulation *sim,
   memcpy (frame->cell_voltage_v, sim->s[A_VOLTAGE], bytes);
   memcpy (frame->cell_current_a, sim->s[A_CURRENT], bytes);
   memcpy (frame->cell_soc, sim->s[A_SOC], bytes);
-  memcpy (frame->cell_temp_k, sim->s[A_TEMP], bytes);
+  memcpy (frame->cell_temp_k, _ps_thermal_network_get_temp (sim->thermal), bytes);
   memcpy (frame->cell_heat_w, sim->s[A_HEAT], bytes);
 
   for (guint i = 0; i < sim->n_cells; i++)
@@ -1343,7 +1136,7 @@ ps_simulation_fill_frame (PsSimulation *sim,
   frame->heat_w = sim->sc.heat_w;
   frame->ambient_k = sim->ambient_k;
   frame->cooling_enabled = sim->cooling_enabled;
-  frame->coolant_outlet_k = sim->sc.coolant_outlet_k;
+  frame->coolant_outlet_k = _ps_thermal_network_get_coolant_outlet (sim->thermal);
 
   ps_frame_update_extremes (frame);
 
@@ -1378,7 +1171,7 @@ const double *
 ps_simulation_get_cell_temp (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, NULL);
-  return sim->s[A_TEMP];
+  return _ps_thermal_network_get_temp (sim->thermal);
 }
 
 const double *
@@ -1433,15 +1226,17 @@ ps_simulation_get_heat_generated_j (PsSimulation *sim)
 double
 ps_simulation_get_heat_accounted_j (PsSimulation *sim)
 {
+  const double *temp;
   double stored = 0.0;
   double t0;
 
   g_return_val_if_fail (sim != NULL, 0.0);
 
   t0 = sim->scenario->initial_temp_k;
+  temp = _ps_thermal_network_get_temp (sim->thermal);
   for (guint i = 0; i < sim->n_cells; i++)
-    stored += sim->s[A_TEMP][i] - t0;
-  return stored * sim->heat_capacity_j_k + sim->sc.heat_removed_j;
+    stored += temp[i] - t0;
+  return stored * sim->heat_capacity_j_k + _ps_thermal_network_get_heat_removed_j (sim->thermal);
 }
 
 double
