@@ -1,12 +1,8 @@
 /* ps-simulation.c: the electro-thermal pack simulation and protocol executor
  *
- * Electrical model per cell (DESIGN.md section 2): a Thevenin ECM with two RC
- * pairs. For a current I held constant over a step of dt, the RC voltages
- * advance exactly,
- *     v_k(t + dt) = v_k e^(-dt/tau_k) + R_k (1 - e^(-dt/tau_k)) I,
- * so the cell's terminal voltage at the end of the step is linear in I:
- *     V = E - R I,  E = OCV(SOC, T) - sum_k v_k e^(-dt/tau_k),
- *                   R = R0 + sum_k R_k (1 - e^(-dt/tau_k)).
+ * Electrical model per cell: a cell model (ps-cell-model.h; the 2-RC ECM of
+ * ps-ecm.c) gives each cell's end-of-step terminal voltage for the coming
+ * step as a Thevenin pair, V = E - R I.
  * Adding the tab resistance gives each cell's branch (E, R + R_tab). A
  * parallel group of branches is then itself a Thevenin source
  *     E_g = (sum E_i/R_i) / (sum 1/R_i),  R_g = 1 / (sum 1/R_i),
@@ -16,8 +12,8 @@
  * voltage in the same step (implicit, no lag), so sum_i I_i = I in every
  * group to rounding.
  *
- * Heat per cell (Bernardi): q = I (OCV - V) - I T dU/dT + I^2 R_tab, plus an
- * equal share of the busbar loss I^2 R_busbar.
+ * Heat per cell: the cell model's own (Bernardi for the ECM) + I^2 R_tab,
+ * plus an equal share of the busbar loss I^2 R_busbar.
  *
  * Thermal network (ps-thermal-network.c): the cells' heat goes into a
  * backward-Euler network of cell-to-cell conductances and cooling.
@@ -31,25 +27,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "ps-cell-model.h"
 #include "ps-error.h"
 #include "ps-rng-private.h"
 #include "ps-simulation.h"
 #include "ps-thermal-network-private.h"
-
-#define PS_GAS_CONSTANT_J_MOL_K 8.314462618
-
-/* Refresh the cells' cached Arrhenius factors and RC decay factors when a
- * cell's temperature moved by more than this, or its SOC by more than this,
- * since they were made. The decision is taken for all cells at once, so that
- * identical cells stay identical (a per-cell decision would let rounding
- * decide which of two mirror-image cells refreshes first). */
-#define PS_CACHE_TEMP_K   0.05
-#define PS_CACHE_SOC      0.002
-
-/* range of temperatures the Arrhenius factors and the entropic terms are
- * evaluated in (far outside any cell's operating range) */
-#define PS_ARRHENIUS_MIN_K 173.15
-#define PS_ARRHENIUS_MAX_K 573.15
 
 /* Bisection of the step that crosses a voltage limit */
 #define PS_LIMIT_BISECTIONS 26
@@ -58,21 +40,8 @@
  * snapshot that limit bisection restores). */
 enum
 {
-  A_SOC,
-  A_V1,
-  A_V2,
-  A_VOLTAGE,
   A_CURRENT,
   A_HEAT,
-  A_OCV,
-  A_ARR_R0,       /* resistance factor x Arrhenius(R0) */
-  A_E1,           /* e^(-dt/tau1) */
-  A_B1,           /* R1 (1 - e^(-dt/tau1)) */
-  A_E2,
-  A_B2,
-  A_CACHE_SOC,
-  A_CACHE_TEMP,
-  A_OCV_SLOPE,    /* dOCV/dSOC / (3600 Q): OCV change per coulomb, V/C */
   N_STATE_ARRAYS
 };
 
@@ -88,8 +57,6 @@ typedef struct
   double   heat_w;
   double   cell_voltage_min_v; /* extremes after the last step */
   double   cell_voltage_max_v;
-  double   cache_dt;           /* dt the RC caches were made for, 0 = none */
-  gboolean refresh_pending;    /* some cell drifted from its cache */
   gboolean limit_current;
 } PsSimScalars;
 
@@ -105,14 +72,14 @@ struct _PsSimulation
   double            pack_capacity_ah;  /* rated, n_parallel x cell capacity */
   double            heat_capacity_j_k; /* m c_p of one cell */
   double            r_busbar_total;    /* (n_series - 1) x r_busbar */
-  double            inv_r_gas_ea0;     /* Ea / R for R0 */
-  double            inv_r_gas_earc;
 
   /* variation, per cell */
   double           *capacity_ah;
-  double           *inv_capacity_as;   /* 1 / (3600 Q) */
   double           *resistance_factor;
   double           *initial_soc;
+
+  /* the cells' electrochemistry */
+  PsCellModel      *model;
 
   /* state, one block of N_STATE_ARRAYS x n_cells, and its snapshot */
   double           *state;
@@ -122,11 +89,9 @@ struct _PsSimulation
   PsSimScalars      saved_sc;
 
   /* scratch for one step */
-  double           *ec;          /* cell E */
-  double           *rc;          /* cell R */
+  const double     *ec;          /* cell E (the model's) */
+  const double     *rc;          /* cell R */
   double           *gb;          /* branch conductance 1 / (R + R_tab) */
-  double           *u_ref;       /* OCV at t_ref for the SOC at the step start */
-  double           *dudt;        /* dU/dT at that SOC */
   double           *group_e;     /* [n_series] */
   double           *group_r;
 
@@ -316,52 +281,6 @@ validate_scenario (const PsScenario  *scenario,
 
 /* ------------------------------------------------------------ electrical */
 
-/* dy/dx of a table as the central difference over one LUT interval: a
- * continuous function of x (the LUT's own slope jumps at every grid point,
- * which would let rounding-level differences between identical cells grow
- * into different currents). */
-static inline double
-table_slope (const PsTable *table,
-             double         x)
-{
-  double h = 0.5 / table->inv_dx;
-
-  return (ps_table_eval (table, x + h) - ps_table_eval (table, x - h)) * table->inv_dx;
-}
-
-/* Arrhenius factors and exact RC decay factors of cell i for its present SOC
- * and temperature and the step dt. */
-static void
-refresh_cell_cache (PsSimulation *sim,
-                    guint         i,
-                    double        soc,
-                    double        temp_k,
-                    double        dt)
-{
-  const PsCellType *cell = sim->cell;
-  /* the Arrhenius fits say nothing outside this range; it only keeps an
-   * absurd manual load from turning temperatures into inf or NaN */
-  double inv_t = 1.0 / CLAMP (temp_k, PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K)
-                 - 1.0 / cell->t_ref_k;
-  double rf = sim->resistance_factor[i];
-  double arc = rf * exp (sim->inv_r_gas_earc * inv_t);
-  double r1 = ps_table_eval (&cell->r1, soc) * arc;
-  double r2 = ps_table_eval (&cell->r2, soc) * arc;
-  double tau1 = r1 * ps_table_eval (&cell->c1, soc);
-  double tau2 = r2 * ps_table_eval (&cell->c2, soc);
-  double e1 = tau1 > 0.0 ? exp (-dt / tau1) : 0.0;
-  double e2 = tau2 > 0.0 ? exp (-dt / tau2) : 0.0;
-
-  sim->s[A_ARR_R0][i] = rf * exp (sim->inv_r_gas_ea0 * inv_t);
-  sim->s[A_E1][i] = e1;
-  sim->s[A_B1][i] = r1 * (1.0 - e1);
-  sim->s[A_E2][i] = e2;
-  sim->s[A_B2][i] = r2 * (1.0 - e2);
-  sim->s[A_CACHE_SOC][i] = soc;
-  sim->s[A_CACHE_TEMP][i] = temp_k;
-  sim->s[A_OCV_SLOPE][i] = table_slope (&cell->ocv, soc) * sim->inv_capacity_as[i];
-}
-
 /* Forms every cell's Thevenin pair (E, R) for the coming step and the groups'
  * equivalents; returns the pack's (E, R) through out-parameters. */
 static void
@@ -370,37 +289,17 @@ linearise (PsSimulation *sim,
            double       *pack_e,
            double       *pack_r)
 {
-  const PsCellType *cell = sim->cell;
-  const double *soc = sim->s[A_SOC];
-  const double *temp = _ps_thermal_network_get_temp (sim->thermal);
-  const double *v1 = sim->s[A_V1];
-  const double *v2 = sim->s[A_V2];
-  const double *arr_r0 = sim->s[A_ARR_R0];
-  const double *e1 = sim->s[A_E1];
-  const double *b1 = sim->s[A_B1];
-  const double *e2 = sim->s[A_E2];
-  const double *b2 = sim->s[A_B2];
-  const double *cache_soc = sim->s[A_CACHE_SOC];
-  const double *cache_temp = sim->s[A_CACHE_TEMP];
-  double *ocv = sim->s[A_OCV];
-  double *ec = sim->ec;
-  double *rc = sim->rc;
+  const double *ec, *rc;
   double *gb = sim->gb;
-  const double *ocv_slope = sim->s[A_OCV_SLOPE];
-  double *u_ref = sim->u_ref;
-  double *dudt = sim->dudt;
-  double t_ref = cell->t_ref_k;
   double r_tab = sim->pack->r_tab_ohm;
   guint np = sim->n_parallel;
   double e_sum = 0.0, r_sum = sim->r_busbar_total;
-  gboolean drift = FALSE;
 
-  if (sim->sc.cache_dt != dt || sim->sc.refresh_pending)
-    {
-      for (guint i = 0; i < sim->n_cells; i++)
-        refresh_cell_cache (sim, i, soc[i], temp[i], dt);
-      sim->sc.cache_dt = dt;
-    }
+  sim->model->klass->linearise (sim->model, dt,
+                                _ps_thermal_network_get_temp (sim->thermal),
+                                &ec, &rc);
+  sim->ec = ec;
+  sim->rc = rc;
 
   for (guint g = 0; g < sim->n_series; g++)
     {
@@ -408,32 +307,11 @@ linearise (PsSimulation *sim,
 
       for (guint i = g * np; i < (g + 1) * np; i++)
         {
-          double s = soc[i];
-          double t = temp[i];
-          double u, e, r, ro, gi;
+          double gi = 1.0 / (rc[i] + r_tab);
 
-          drift |= (fabs (s - cache_soc[i]) > PS_CACHE_SOC)
-                   | (fabs (t - cache_temp[i]) > PS_CACHE_TEMP_K);
-
-          u_ref[i] = ps_table_eval (&cell->ocv, s);
-          dudt[i] = ps_table_eval (&cell->dudt, s);
-          /* (temperatures clamped to where the fits mean something, so an
-           * absurd load cannot run away through the entropic terms) */
-          t = CLAMP (t, PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K);
-          u = u_ref[i] + (t - t_ref) * dudt[i];
-          e = u - v1[i] * e1[i] - v2[i] * e2[i];
-          /* the OCV moves with the charge passed during the step:
-           * OCV(SOC - I dt / 3600 Q) = OCV - (dOCV/dSOC) (dt / 3600 Q) I,
-           * which is linear in I, so it joins R (end-of-step voltage) */
-          ro = ocv_slope[i] * dt;
-          r = ps_table_eval (&cell->r0, s) * arr_r0[i] + b1[i] + b2[i] + ro;
-          gi = 1.0 / (r + r_tab);
-          ocv[i] = u;
-          ec[i] = e;
-          rc[i] = r;
           gb[i] = gi;
           sum_g += gi;
-          sum_eg += e * gi;
+          sum_eg += ec[i] * gi;
         }
 
       sim->group_e[g] = sum_eg / sum_g;
@@ -442,7 +320,6 @@ linearise (PsSimulation *sim,
       r_sum += sim->group_r[g];
     }
 
-  sim->sc.refresh_pending = drift;
   *pack_e = e_sum;
   *pack_r = r_sum;
 }
@@ -539,65 +416,47 @@ step_internal (PsSimulation *sim,
                const PsLoad *load,
                double        dt)
 {
-  const PsCellType *cell = sim->cell;
-  double *soc = sim->s[A_SOC];
-  double *v1 = sim->s[A_V1];
-  double *v2 = sim->s[A_V2];
-  const double *temp = _ps_thermal_network_get_temp (sim->thermal);
-  double *voltage = sim->s[A_VOLTAGE];
+  PsCellModel *model = sim->model;
   double *current = sim->s[A_CURRENT];
   double *heat = sim->s[A_HEAT];
-  const double *ocv = sim->s[A_OCV];
-  const double *e1 = sim->s[A_E1];
-  const double *b1 = sim->s[A_B1];
-  const double *e2 = sim->s[A_E2];
-  const double *b2 = sim->s[A_B2];
-  const double *ec = sim->ec;
-  const double *rc = sim->rc;
-  const double *gb = sim->gb;
-  const double *u_ref = sim->u_ref;
-  const double *dudt = sim->dudt;
-  const double *inv_cap = sim->inv_capacity_as;
+  const double *voltage;
+  const double *ec, *gb;
   double r_tab = sim->pack->r_tab_ohm;
   guint np = sim->n_parallel;
   double pack_e, pack_r, pack_i, pack_v, busbar_share;
-  double sum_i_ocv = 0.0, sum_entropic = 0.0, sum_heat = 0.0, sum_vg = 0.0;
+  double sum_heat = 0.0, sum_vg = 0.0;
   double v_min = INFINITY, v_max = -INFINITY;
+  PsCellModelPower power;
 
   linearise (sim, dt, &pack_e, &pack_r);
   pack_i = solve_pack_current (sim, load, pack_e, pack_r);
   busbar_share = pack_i * pack_i * sim->r_busbar_total / sim->n_cells;
 
+  ec = sim->ec;
+  gb = sim->gb;
   for (guint g = 0; g < sim->n_series; g++)
     {
       double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
 
       sum_vg += vg;
       for (guint i = g * np; i < (g + 1) * np; i++)
-        {
-          double ii = (ec[i] - vg) * gb[i];
-          double vi = ec[i] - rc[i] * ii;
-          double s_end = soc[i] - ii * dt * inv_cap[i];
-          /* the OCV averaged over the step (trapezoid between the SOC before
-           * and after): the chemical energy taken is I OCV_mid dt, the rest
-           * of I (OCV_mid - V) dt is heat */
-          double u = ocv[i] + 0.5 * (ps_table_eval (&cell->ocv, s_end) - u_ref[i]);
-          double entropic = ii * CLAMP (temp[i], PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K) * dudt[i];
-          double q = ii * (u - vi) - entropic + ii * ii * r_tab + busbar_share;
+        current[i] = (ec[i] - vg) * gb[i];
+    }
 
-          current[i] = ii;
-          voltage[i] = vi;
-          v_min = MIN (v_min, vi);
-          v_max = MAX (v_max, vi);
-          heat[i] = q;
-          v1[i] = v1[i] * e1[i] + b1[i] * ii;
-          v2[i] = v2[i] * e2[i] + b2[i] * ii;
-          soc[i] = s_end;
+  model->klass->commit (model, dt, _ps_thermal_network_get_temp (sim->thermal),
+                        current, heat, &power);
+  voltage = model->klass->get_voltage (model);
 
-          sum_i_ocv += ii * u;
-          sum_entropic += entropic;
-          sum_heat += q;
-        }
+  for (guint i = 0; i < sim->n_cells; i++)
+    {
+      double ii = current[i];
+      double vi = voltage[i];
+      double q = heat[i] + ii * ii * r_tab + busbar_share;
+
+      v_min = MIN (v_min, vi);
+      v_max = MAX (v_max, vi);
+      heat[i] = q;
+      sum_heat += q;
     }
 
   pack_v = sum_vg - pack_i * sim->r_busbar_total;
@@ -610,7 +469,7 @@ step_internal (PsSimulation *sim,
   sim->sc.charge_as += pack_i * dt;
   sim->sc.energy_j += pack_v * pack_i * dt;
   sim->sc.heat_generated_j += sum_heat * dt;
-  sim->sc.electrical_loss_j += (sum_i_ocv - pack_v * pack_i - sum_entropic) * dt;
+  sim->sc.electrical_loss_j += (power.chemical_w - pack_v * pack_i - power.reversible_w) * dt;
   sim->sc.time_s += dt;
 
   _ps_thermal_network_step (sim->thermal, heat, dt);
@@ -638,7 +497,6 @@ reset_state (PsSimulation *sim)
       double s0 = CLAMP (scenario->initial_soc + scenario->soc_sd * zs, 0.0, 1.0);
 
       sim->capacity_ah[i] = sim->cell->capacity_ah * fc;
-      sim->inv_capacity_as[i] = 1.0 / (3600.0 * sim->capacity_ah[i]);
       sim->resistance_factor[i] = fr;
       sim->initial_soc[i] = s0;
     }
@@ -646,19 +504,8 @@ reset_state (PsSimulation *sim)
   memset (sim->state, 0, sizeof (double) * N_STATE_ARRAYS * sim->n_cells);
   memset (&sim->sc, 0, sizeof sim->sc);
 
-  for (guint i = 0; i < sim->n_cells; i++)
-    {
-      double s0 = sim->initial_soc[i];
-      double t0 = scenario->initial_temp_k;
-      double u = ps_table_eval (&sim->cell->ocv, s0)
-                 + (t0 - sim->cell->t_ref_k) * ps_table_eval (&sim->cell->dudt, s0);
-
-      sim->s[A_SOC][i] = s0;
-      sim->s[A_OCV][i] = u;
-      sim->s[A_VOLTAGE][i] = u;
-      sim->s[A_CACHE_SOC][i] = NAN;
-      sim->s[A_CACHE_TEMP][i] = NAN;
-    }
+  sim->model->klass->reset (sim->model, sim->initial_soc, sim->capacity_ah,
+                            sim->resistance_factor, scenario->initial_temp_k);
 
   sim->ambient_k = scenario->ambient_k;
   sim->cooling_enabled = scenario->cooling_enabled;
@@ -668,11 +515,12 @@ reset_state (PsSimulation *sim)
   /* at rest before the first step: open-circuit voltages (the mean of each
    * group, a first look until the first step solves the groups) */
   {
+    const double *voltage = sim->model->klass->get_voltage (sim->model);
     double v = 0.0, v_min = INFINITY, v_max = -INFINITY;
 
     for (guint i = 0; i < sim->n_cells; i++)
       {
-        double u = sim->s[A_VOLTAGE][i];
+        double u = voltage[i];
 
         v += u / sim->n_parallel;
         v_min = MIN (v_min, u);
@@ -717,11 +565,8 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->pack_capacity_ah = sim->n_parallel * sim->cell->capacity_ah;
   sim->heat_capacity_j_k = sim->cell->mass_kg * sim->cell->cp_j_kg_k;
   sim->r_busbar_total = (sim->n_series - 1) * sim->pack->r_busbar_ohm;
-  sim->inv_r_gas_ea0 = sim->cell->ea_r0_j_mol / PS_GAS_CONSTANT_J_MOL_K;
-  sim->inv_r_gas_earc = sim->cell->ea_rc_j_mol / PS_GAS_CONSTANT_J_MOL_K;
 
   sim->capacity_ah = g_new0 (double, n);
-  sim->inv_capacity_as = g_new0 (double, n);
   sim->resistance_factor = g_new0 (double, n);
   sim->initial_soc = g_new0 (double, n);
 
@@ -730,11 +575,8 @@ ps_simulation_new (const PsScenario  *scenario,
   for (guint a = 0; a < N_STATE_ARRAYS; a++)
     sim->s[a] = sim->state + (gsize) a * n;
 
-  sim->ec = g_new0 (double, n);
-  sim->rc = g_new0 (double, n);
+  sim->model = _ps_ecm_class.new (sim->cell, n);
   sim->gb = g_new0 (double, n);
-  sim->u_ref = g_new0 (double, n);
-  sim->dudt = g_new0 (double, n);
   sim->group_e = g_new0 (double, sim->n_series);
   sim->group_r = g_new0 (double, sim->n_series);
 
@@ -753,16 +595,13 @@ ps_simulation_free (PsSimulation *sim)
     return;
 
   g_free (sim->capacity_ah);
-  g_free (sim->inv_capacity_as);
   g_free (sim->resistance_factor);
   g_free (sim->initial_soc);
   g_free (sim->state);
   g_free (sim->saved_state);
-  g_free (sim->ec);
-  g_free (sim->rc);
+  if (sim->model != NULL)
+    sim->model->klass->free (sim->model);
   g_free (sim->gb);
-  g_free (sim->u_ref);
-  g_free (sim->dudt);
   g_free (sim->group_e);
   g_free (sim->group_r);
   _ps_thermal_network_free (sim->thermal);
@@ -785,6 +624,7 @@ save_state (PsSimulation *sim)
 {
   memcpy (sim->saved_state, sim->state, sizeof (double) * N_STATE_ARRAYS * sim->n_cells);
   sim->saved_sc = sim->sc;
+  sim->model->klass->save (sim->model);
   _ps_thermal_network_save (sim->thermal);
 }
 
@@ -793,6 +633,7 @@ restore_state (PsSimulation *sim)
 {
   memcpy (sim->state, sim->saved_state, sizeof (double) * N_STATE_ARRAYS * sim->n_cells);
   sim->sc = sim->saved_sc;
+  sim->model->klass->restore (sim->model);
   _ps_thermal_network_restore (sim->thermal);
 }
 
@@ -918,7 +759,7 @@ ps_simulation_advance (PsSimulation *sim,
         {
           /* near the limit, fresh OCV slopes and resistances every step, so
            * each step ends where the next begins */
-          sim->sc.refresh_pending = TRUE;
+          sim->model->klass->refresh (sim->model);
           save_state (sim);
           saved = TRUE;
         }
@@ -1091,6 +932,7 @@ ps_simulation_fill_frame (PsSimulation *sim,
                           PsFrame      *frame)
 {
   const PsProtocol *protocol;
+  const double *soc;
   gsize bytes;
   double soc_q = 0.0, q = 0.0;
   double i_dis = sim->cell->current_max_discharge_a;
@@ -1102,10 +944,11 @@ ps_simulation_fill_frame (PsSimulation *sim,
   g_return_if_fail (frame->n_cells == sim->n_cells);
 
   protocol = sim->scenario->protocol;
+  soc = sim->model->klass->get_soc (sim->model);
   bytes = sizeof (double) * sim->n_cells;
-  memcpy (frame->cell_voltage_v, sim->s[A_VOLTAGE], bytes);
+  memcpy (frame->cell_voltage_v, sim->model->klass->get_voltage (sim->model), bytes);
   memcpy (frame->cell_current_a, sim->s[A_CURRENT], bytes);
-  memcpy (frame->cell_soc, sim->s[A_SOC], bytes);
+  memcpy (frame->cell_soc, soc, bytes);
   memcpy (frame->cell_temp_k, _ps_thermal_network_get_temp (sim->thermal), bytes);
   memcpy (frame->cell_heat_w, sim->s[A_HEAT], bytes);
 
@@ -1113,7 +956,7 @@ ps_simulation_fill_frame (PsSimulation *sim,
     {
       double ii = sim->s[A_CURRENT][i];
 
-      soc_q += sim->s[A_SOC][i] * sim->capacity_ah[i];
+      soc_q += soc[i] * sim->capacity_ah[i];
       q += sim->capacity_ah[i];
       if ((i_dis > 0.0 && ii > i_dis) || (i_chg > 0.0 && ii < -i_chg))
         over_current = TRUE;
@@ -1150,7 +993,7 @@ const double *
 ps_simulation_get_cell_voltage (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, NULL);
-  return sim->s[A_VOLTAGE];
+  return sim->model->klass->get_voltage (sim->model);
 }
 
 const double *
@@ -1164,7 +1007,7 @@ const double *
 ps_simulation_get_cell_soc (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, NULL);
-  return sim->s[A_SOC];
+  return sim->model->klass->get_soc (sim->model);
 }
 
 const double *
