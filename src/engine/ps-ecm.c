@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ps-cell-model.h"
+#include "ps-state-block-private.h"
 
 /* Refresh the cells' cached Arrhenius factors and RC decay factors when a
  * cell's temperature moved by more than this, or its SOC by more than this,
@@ -70,8 +71,7 @@ typedef struct
   double           *inv_capacity_as;   /* 1 / (3600 Q) */
   double           *resistance_factor;
 
-  double           *state;
-  double           *saved_state;
+  PsStateBlock     block;
   double           *s[N_ECM_ARRAYS];
   EcmScalars        sc;
   EcmScalars        saved_sc;
@@ -96,10 +96,7 @@ ecm_new (const PsCellType *cell,
   ecm->inv_capacity_as = g_new0 (double, n);
   ecm->resistance_factor = g_new0 (double, n);
 
-  ecm->state = g_new0 (double, (gsize) N_ECM_ARRAYS * n);
-  ecm->saved_state = g_new0 (double, (gsize) N_ECM_ARRAYS * n);
-  for (guint a = 0; a < N_ECM_ARRAYS; a++)
-    ecm->s[a] = ecm->state + (gsize) a * n;
+  _ps_state_block_init (&ecm->block, N_ECM_ARRAYS, n, ecm->s);
 
   ecm->e = g_new0 (double, n);
   ecm->r = g_new0 (double, n);
@@ -116,8 +113,7 @@ ecm_free (PsCellModel *model)
 
   g_free (ecm->inv_capacity_as);
   g_free (ecm->resistance_factor);
-  g_free (ecm->state);
-  g_free (ecm->saved_state);
+  _ps_state_block_clear (&ecm->block);
   g_free (ecm->e);
   g_free (ecm->r);
   g_free (ecm->u_ref);
@@ -135,7 +131,7 @@ ecm_reset (PsCellModel  *model,
   PsEcm *ecm = (PsEcm *) model;
   const PsCellType *cell = ecm->cell;
 
-  memset (ecm->state, 0, sizeof (double) * N_ECM_ARRAYS * ecm->n_cells);
+  _ps_state_block_zero (&ecm->block);
   memset (&ecm->sc, 0, sizeof ecm->sc);
 
   for (guint i = 0; i < ecm->n_cells; i++)
@@ -326,7 +322,7 @@ ecm_save (PsCellModel *model)
 {
   PsEcm *ecm = (PsEcm *) model;
 
-  memcpy (ecm->saved_state, ecm->state, sizeof (double) * N_ECM_ARRAYS * ecm->n_cells);
+  _ps_state_block_save (&ecm->block);
   ecm->saved_sc = ecm->sc;
 }
 
@@ -335,7 +331,7 @@ ecm_restore (PsCellModel *model)
 {
   PsEcm *ecm = (PsEcm *) model;
 
-  memcpy (ecm->state, ecm->saved_state, sizeof (double) * N_ECM_ARRAYS * ecm->n_cells);
+  _ps_state_block_restore (&ecm->block);
   ecm->sc = ecm->saved_sc;
 }
 

@@ -31,6 +31,7 @@
 #include "ps-error.h"
 #include "ps-rng-private.h"
 #include "ps-simulation.h"
+#include "ps-state-block-private.h"
 #include "ps-thermal-network-private.h"
 
 /* Bisection of the step that crosses a voltage limit */
@@ -82,8 +83,7 @@ struct _PsSimulation
   PsCellModel      *model;
 
   /* state, one block of N_STATE_ARRAYS x n_cells, and its snapshot */
-  double           *state;
-  double           *saved_state;
+  PsStateBlock     block;
   double           *s[N_STATE_ARRAYS];
   PsSimScalars      sc;
   PsSimScalars      saved_sc;
@@ -334,7 +334,7 @@ reset_state (PsSimulation *sim)
       sim->initial_soc[i] = s0;
     }
 
-  memset (sim->state, 0, sizeof (double) * N_STATE_ARRAYS * sim->n_cells);
+  _ps_state_block_zero (&sim->block);
   memset (&sim->sc, 0, sizeof sim->sc);
 
   sim->model->klass->reset (sim->model, sim->initial_soc, sim->capacity_ah,
@@ -405,10 +405,7 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->resistance_factor = g_new0 (double, n);
   sim->initial_soc = g_new0 (double, n);
 
-  sim->state = g_new0 (double, (gsize) N_STATE_ARRAYS * n);
-  sim->saved_state = g_new0 (double, (gsize) N_STATE_ARRAYS * n);
-  for (guint a = 0; a < N_STATE_ARRAYS; a++)
-    sim->s[a] = sim->state + (gsize) a * n;
+  _ps_state_block_init (&sim->block, N_STATE_ARRAYS, n, sim->s);
 
   sim->model = _ps_ecm_class.new (sim->cell, n);
   sim->gb = g_new0 (double, n);
@@ -432,8 +429,7 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->capacity_ah);
   g_free (sim->resistance_factor);
   g_free (sim->initial_soc);
-  g_free (sim->state);
-  g_free (sim->saved_state);
+  _ps_state_block_clear (&sim->block);
   if (sim->model != NULL)
     sim->model->klass->free (sim->model);
   g_free (sim->gb);
@@ -457,7 +453,7 @@ ps_simulation_reset (PsSimulation *sim)
 static void
 save_state (PsSimulation *sim)
 {
-  memcpy (sim->saved_state, sim->state, sizeof (double) * N_STATE_ARRAYS * sim->n_cells);
+  _ps_state_block_save (&sim->block);
   sim->saved_sc = sim->sc;
   sim->model->klass->save (sim->model);
   _ps_thermal_network_save (sim->thermal);
@@ -466,7 +462,7 @@ save_state (PsSimulation *sim)
 static void
 restore_state (PsSimulation *sim)
 {
-  memcpy (sim->state, sim->saved_state, sizeof (double) * N_STATE_ARRAYS * sim->n_cells);
+  _ps_state_block_restore (&sim->block);
   sim->sc = sim->saved_sc;
   sim->model->klass->restore (sim->model);
   _ps_thermal_network_restore (sim->thermal);

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ps-state-block-private.h"
 #include "ps-thermal-network-private.h"
 
 /* Gauss-Seidel: stop when no cell's temperature change moved by more than
@@ -49,8 +50,7 @@ struct _PsThermalNetwork
   double        heat_capacity_j_k; /* m c_p of one cell */
   double        coolant_inlet_k;
 
-  double       *state;
-  double       *saved_state;
+  PsStateBlock block;
   double       *s[N_THERMAL_ARRAYS];
   ThermalScalars sc;
   ThermalScalars saved_sc;
@@ -80,10 +80,7 @@ _ps_thermal_network_new (const PsPack *pack,
   net->heat_capacity_j_k = heat_capacity_j_k;
   net->coolant_inlet_k = coolant_inlet_k;
 
-  net->state = g_new0 (double, (gsize) N_THERMAL_ARRAYS * n);
-  net->saved_state = g_new0 (double, (gsize) N_THERMAL_ARRAYS * n);
-  for (guint a = 0; a < N_THERMAL_ARRAYS; a++)
-    net->s[a] = net->state + (gsize) a * n;
+  _ps_state_block_init (&net->block, N_THERMAL_ARRAYS, n, net->s);
 
   net->ha_eff = g_new0 (double, n);
   net->tf = g_new0 (double, n);
@@ -104,8 +101,7 @@ _ps_thermal_network_free (PsThermalNetwork *net)
   if (net == NULL)
     return;
 
-  g_free (net->state);
-  g_free (net->saved_state);
+  _ps_state_block_clear (&net->block);
   g_free (net->ha_eff);
   g_free (net->tf);
   g_free (net->g_sum);
@@ -163,7 +159,7 @@ _ps_thermal_network_reset (PsThermalNetwork *net,
                            double            ambient_k,
                            gboolean          cooling_enabled)
 {
-  memset (net->state, 0, sizeof (double) * N_THERMAL_ARRAYS * net->n_cells);
+  _ps_state_block_zero (&net->block);
   for (guint i = 0; i < net->n_cells; i++)
     net->s[T_TEMP][i] = temp_k;
 
@@ -311,14 +307,14 @@ _ps_thermal_network_step (PsThermalNetwork *net,
 void
 _ps_thermal_network_save (PsThermalNetwork *net)
 {
-  memcpy (net->saved_state, net->state, sizeof (double) * N_THERMAL_ARRAYS * net->n_cells);
+  _ps_state_block_save (&net->block);
   net->saved_sc = net->sc;
 }
 
 void
 _ps_thermal_network_restore (PsThermalNetwork *net)
 {
-  memcpy (net->state, net->saved_state, sizeof (double) * N_THERMAL_ARRAYS * net->n_cells);
+  _ps_state_block_restore (&net->block);
   net->sc = net->saved_sc;
 }
 
