@@ -362,18 +362,11 @@ append_step_ends (GString             *row,
                   const PsStepEndInfo *ends,
                   guint                n_ends)
 {
+  g_autofree char *text = ps_step_end_format_ids (ends, n_ends);
+
   g_string_append_c (row, ',');
-  for (guint k = 0; k < n_ends; k++)
-    {
-      if (k > 0)
-        g_string_append (row, "; ");
-      g_string_append_printf (row, "step %u %s", ends[k].step,
-                              ps_step_end_to_id (ends[k].reason));
-      if (ends[k].cell > 0)
-        g_string_append_printf (row, " cell %u", ends[k].cell);
-      if (ends[k].at_once)
-        g_string_append (row, " at once");
-    }
+  if (text != NULL)
+    g_string_append (row, text);
 }
 
 static void

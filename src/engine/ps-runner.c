@@ -178,11 +178,28 @@ finish_run_until (PsRunner *self)
   waiter_signal (g_steal_pointer (&self->until_waiter));
 }
 
+/* The step ends of the simulation's last call, noted at the recorder's
+ * last sample (the CSV export's step_end column). */
+static void
+note_step_ends (PsRunner   *self,
+                PsRecorder *recorder)
+{
+  const PsStepEndInfo *ends;
+  guint n_ends;
+  g_autofree char *text = NULL;
+
+  ends = ps_simulation_get_step_ends (self->sim, &n_ends);
+  text = ps_step_end_format_ids (ends, n_ends);
+  if (text != NULL)
+    ps_recorder_note_step_ends (recorder, text);
+}
+
 static void
 record_step (PsRunner *self)
 {
   ps_simulation_fill_frame (self->sim, self->record_frame);
   ps_recorder_append (self->recorder, self->record_frame);
+  note_step_ends (self, self->recorder);
   self->dirty = TRUE;
 }
 
@@ -244,6 +261,7 @@ replace_recorder (PsRunner *self)
 
   ps_simulation_fill_frame (self->sim, self->record_frame);
   ps_recorder_append (recorder, self->record_frame);
+  note_step_ends (self, recorder);
 
   g_mutex_lock (&self->publish_lock);
   old = self->recorder;
@@ -257,8 +275,13 @@ replace_recorder (PsRunner *self)
 static gboolean
 step_once (PsRunner *self)
 {
+  /* a last call that ends the protocol without time passing: its step
+   * ends belong to the last row */
   if (!ps_simulation_advance (self->sim, sim_dt (self)))
-    return FALSE;
+    {
+      note_step_ends (self, self->recorder);
+      return FALSE;
+    }
 
   record_step (self);
   return TRUE;

@@ -68,6 +68,10 @@ typedef struct
  * files, and a sentence for people ("cell 12 reached its lower voltage
  * limit, 3.000 V"); free the sentence with g_free. */
 const char   *ps_step_end_to_id              (PsStepEnd            reason);
+/* The ends at one row as the CLI's step_end column writes them, "step 1
+ * until-voltage cell 12; step 2 duration at once"; NULL when n_ends is 0 */
+char         *ps_step_end_format_ids         (const PsStepEndInfo *ends,
+                                              guint                n_ends);
 char         *ps_step_end_info_describe      (const PsStepEndInfo *info);
 
 typedef struct _PsSimulation PsSimulation;

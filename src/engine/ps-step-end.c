@@ -26,6 +26,30 @@ ps_step_end_to_id (PsStepEnd reason)
     }
 }
 
+char *
+ps_step_end_format_ids (const PsStepEndInfo *ends,
+                        guint                n_ends)
+{
+  GString *text;
+
+  if (n_ends == 0)
+    return NULL;
+  g_return_val_if_fail (ends != NULL, NULL);
+
+  text = g_string_new (NULL);
+  for (guint k = 0; k < n_ends; k++)
+    {
+      if (k > 0)
+        g_string_append (text, "; ");
+      g_string_append_printf (text, "step %u %s", ends[k].step, ps_step_end_to_id (ends[k].reason));
+      if (ends[k].cell > 0)
+        g_string_append_printf (text, " cell %u", ends[k].cell);
+      if (ends[k].at_once)
+        g_string_append (text, " at once");
+    }
+  return g_string_free (text, FALSE);
+}
+
 static char *
 describe_duration (double seconds)
 {
