@@ -944,11 +944,6 @@ run_span (PsSimulation     *sim,
       double accurate;
       PsPeek pk;
 
-      /* a hold's current is the small difference between the held voltage
-       * and the cells' own: fresh resistances every substep, so it follows
-       * the temperature smoothly rather than in cache-refresh jumps */
-      if (load->mode == PS_LOAD_VOLTAGE_HOLD)
-        sim->model->klass->refresh (sim->model);
       peek (sim, load, h, &pk);
       accurate = substep_accurate (&pk);
       if (accurate < 0.7 * h)
