@@ -461,6 +461,7 @@ check_recorder (RowCheck   *rc,
   g_autofree double *vmin = g_new (double, n + 1);
   g_autofree double *vmax = g_new (double, n + 1);
   g_autofree double *tmax = g_new (double, n + 1);
+  g_autofree double *soc = g_new (double, n + 1);
 
   if (n == 0)
     return;
@@ -468,6 +469,7 @@ check_recorder (RowCheck   *rc,
   ps_recorder_read (recorder, PS_SERIES_CELL_VOLTAGE_MIN_V, *from, n, vmin);
   ps_recorder_read (recorder, PS_SERIES_CELL_VOLTAGE_MAX_V, *from, n, vmax);
   ps_recorder_read (recorder, PS_SERIES_CELL_TEMP_MAX_K, *from, n, tmax);
+  ps_recorder_read (recorder, PS_SERIES_PACK_SOC, *from, n, soc);
   for (gsize k = 0; k < n; k++)
     {
       if (!(t[k] > rc->t_last))
@@ -480,6 +482,8 @@ check_recorder (RowCheck   *rc,
                   vmin[k], vmax[k], cell->voltage_min_v, cell->voltage_max_v);
       if (!isfinite (tmax[k]) || tmax[k] > cell->temp_max_k + PS_TEST_T_TOL)
         fail_row (rc, "recorded temperature %.4f K over the limit", tmax[k]);
+      if (!(soc[k] >= -PS_TEST_SOC_TOL && soc[k] <= 1.0 + PS_TEST_SOC_TOL))
+        fail_row (rc, "recorded pack SOC %.6f outside [0, 1] +- %g", soc[k], PS_TEST_SOC_TOL);
     }
   *from = length;
 }
