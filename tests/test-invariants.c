@@ -381,8 +381,16 @@ run_headless (PsScenario *scenario,
       rc.rows++;
       stats->rows++;
 
-      if (rc.rows >= max_rows || !ps_simulation_advance (sim, dt))
+      if (rc.rows >= max_rows)
         break;
+      if (!ps_simulation_advance (sim, dt))
+        {
+          /* a last call may end steps without time passing: they belong to
+           * the last row (the CLI writes them there) */
+          ends = ps_simulation_get_step_ends (sim, &n_ends);
+          check_ends (&rc, stats, ends, n_ends, t, frame->n_cells);
+          break;
+        }
     }
 
   if (ps_simulation_is_finished (sim) && rc.next_step != scenario->protocol->n_steps + 1)
