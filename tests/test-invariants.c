@@ -13,8 +13,8 @@
  *   - charge is conserved: in every parallel group the cell currents add up
  *     to the pack current, and the charge each group's cells lost equals the
  *     charge the pack delivered;
- *   - energy is conserved: the heat generated equals the electrical loss and
- *     the heat stored or removed;
+ *   - energy is conserved: the heat generated equals the electrical loss (1e-6)
+ *     and the heat stored or removed (1e-5, or 1 microkelvin of the pack);
  *   - every step end has a reason, the steps end in order, each once, at the
  *     row's time, and a finished protocol has ended all its steps.
  *
@@ -287,10 +287,14 @@ check_energy (RowCheck     *rc,
   double loss = ps_simulation_get_electrical_loss_j (sim);
   double accounted = ps_simulation_get_heat_accounted_j (sim);
   double scale = MAX (1.0, fabs (generated));
+  /* the thermal solve stops within 1e-8 K a sweep: over a long run that
+   * adds up to a fraction of a microkelvin of the whole pack */
+  double pack_j_k = rc->scenario->pack->n_cells * rc->scenario->cell->mass_kg
+                    * rc->scenario->cell->cp_j_kg_k;
 
   if (fabs (loss - generated) > 1e-6 * scale)
     fail_row (rc, "electrical loss %.9g J, heat generated %.9g J", loss, generated);
-  if (fabs (accounted - generated) > 1e-5 * scale + 1e-3)
+  if (fabs (accounted - generated) > 1e-5 * scale + 1e-6 * pack_j_k)
     fail_row (rc, "heat stored or removed %.9g J, generated %.9g J", accounted, generated);
 }
 
