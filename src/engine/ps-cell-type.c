@@ -645,8 +645,12 @@ ps_cell_type_new_from_data (const char  *data,
     return NULL;
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
+      /* json-glib quotes the text it stopped at, which may hold the bytes of
+       * an unpaired surrogate escape: keep the message valid UTF-8 */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
-                   "%s: not valid JSON: %s", source, local_error->message);
+                   "%s: not valid JSON: %s", source, valid);
       return NULL;
     }
 

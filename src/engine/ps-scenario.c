@@ -385,7 +385,10 @@ parse_json (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      const char *message = local_error->message;
+      /* json-glib quotes the text it stopped at, which may hold the bytes of
+       * an unpaired surrogate escape: keep the message valid UTF-8 */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+      const char *message = valid;
       guint line = 0, column = 0;
       int consumed = 0;
 

@@ -43,6 +43,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (cell == NULL)
     {
       fuzz_check (error != NULL && error->domain == PS_ENGINE_ERROR);
+      fuzz_check (g_utf8_validate (error->message, -1, NULL));
       return 0;
     }
 

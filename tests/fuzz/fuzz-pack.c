@@ -26,6 +26,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (scenario == NULL)
     {
       fuzz_check (error != NULL && error->domain == PS_ENGINE_ERROR);
+      fuzz_check (g_utf8_validate (error->message, -1, NULL));
       return 0;
     }
   fuzz_check (scenario->pack->n_cells == scenario->pack->n_series * scenario->pack->n_parallel);
