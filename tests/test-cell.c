@@ -626,6 +626,28 @@ lvm_load (const char *name)
   return rows;
 }
 
+/* RMS over time: each error weighted by the interval it closes */
+typedef struct
+{
+  double sum_sq;
+  double time;
+} TimeRms;
+
+static void
+time_rms_add (TimeRms *r,
+              double   err,
+              double   dt)
+{
+  r->sum_sq += err * err * dt;
+  r->time += dt;
+}
+
+static double
+time_rms (const TimeRms *r)
+{
+  return sqrt (r->sum_sq / r->time);
+}
+
 static guint
 hppc_first_pulse (const Bitrode *b)
 {
@@ -653,8 +675,8 @@ test_ornl_leaf_hppc (gconstpointer data)
   const HppcCase *hc = data;
   g_autoptr(Bitrode) b = bitrode_load (hc->file);
   g_autoptr(PsSimulation) sim = NULL;
-  double sum_sq = 0.0, sum_sq_pulse = 0.0, time = 0.0, time_pulse = 0.0, max_err = 0.0;
-  double ah = 0.0, rms, rms_pulse;
+  TimeRms all = { 0 }, pulses = { 0 };
+  double max_err = 0.0, ah = 0.0, rms, rms_pulse;
   guint first;
 
   g_assert_nonnull (b);         /* committed under tests/data/ornl-leaf-cell */
@@ -670,26 +692,22 @@ test_ornl_leaf_hppc (gconstpointer data)
         continue;
       err = one_cell_step (sim, B_I (b, k), dt) - B_V (b, k);
       ah += B_I (b, k) * dt / 3600.0;
-      sum_sq += err * err * dt;
-      time += dt;
+      time_rms_add (&all, err, dt);
       max_err = MAX (max_err, fabs (err));
       /* steps 6-8: 30 A pulse, 40 s rest, charge pulse */
       if (B_STEP (b, k) >= 6 && B_STEP (b, k) <= 8)
-        {
-          sum_sq_pulse += err * err * dt;
-          time_pulse += dt;
-        }
+        time_rms_add (&pulses, err, dt);
     }
-  rms = sqrt (sum_sq / time);
-  rms_pulse = sqrt (sum_sq_pulse / time_pulse);
+  rms = time_rms (&all);
+  rms_pulse = time_rms (&pulses);
 
   g_test_message ("ORNL Leaf cell, HPPC %.0f C, shipped cell (%.2f Ah) in the engine: "
                   "%.2f Ah measured to 3.0 V over %.1f h; voltage RMS over time %.1f mV "
                   "(pulses %.1f mV), max %.0f mV",
                   hc->temp_c, ps_simulation_get_scenario (sim)->cell->capacity_ah,
-                  ah, time / 3600.0, rms * 1e3, rms_pulse * 1e3, max_err * 1e3);
+                  ah, all.time / 3600.0, rms * 1e3, rms_pulse * 1e3, max_err * 1e3);
 
-  g_assert_cmpfloat (time, >, 10.0 * 3600.0);
+  g_assert_cmpfloat (all.time, >, 10.0 * 3600.0);
   g_assert_cmpfloat (rms, <, hc->rms_limit_v);
   g_assert_cmpfloat (rms_pulse, <, hc->rms_pulse_limit_v);
 }
@@ -715,8 +733,8 @@ run_ornl_discharge (const DischargeCase *dc)
   g_autoptr(PsSimulation) sim = NULL;
   guint a = 0, end;
   double t0, t_end, temp0 = 0.0, ambient = 0.0, peak_measured = -1e9, peak_model = -1e9;
-  double sum_sq = 0.0, sum_sq90 = 0.0, time = 0.0, time90 = 0.0, ah = 0.0, ah_total = 0.0;
-  double rms, rms90, mean_current, ah_model;
+  TimeRms all = { 0 }, first90 = { 0 };
+  double ah = 0.0, ah_total = 0.0, rms, rms90, mean_current, ah_model;
   guint n_before = 0, n_during = 0;
 
   g_assert_nonnull (b);
@@ -774,18 +792,14 @@ run_ornl_discharge (const DischargeCase *dc)
         continue;
       err = one_cell_step (sim, B_I (b, k), dt) - B_V (b, k);
       ah += B_I (b, k) * dt / 3600.0;
-      sum_sq += err * err * dt;
-      time += dt;
+      time_rms_add (&all, err, dt);
       if (ah <= 0.9 * ah_total)
-        {
-          sum_sq90 += err * err * dt;
-          time90 += dt;
-        }
+        time_rms_add (&first90, err, dt);
       peak_model = MAX (peak_model, ps_simulation_get_cell_temp (sim)[0] - 273.15);
     }
   /* after the discharge the cell only cools */
-  rms = sqrt (sum_sq / time);
-  rms90 = sqrt (sum_sq90 / time90);
+  rms = time_rms (&all);
+  rms90 = time_rms (&first90);
   ah_model = one_cell_capacity_ah (mean_current, temp0, ambient);
 
   g_test_message ("ORNL Leaf cell, %s discharge at %.1f A, shipped cell in the engine: "

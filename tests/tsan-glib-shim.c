@@ -47,93 +47,47 @@ real (const char *name)
   if (real_fn == NULL) \
     real_fn = (ret (*) args) real (#name)
 
-/* ---- GMutex, GRecMutex, GRWLock ---- */
+/* ---- GMutex, GRecMutex, GRWLock: lock acquires, unlock releases ---- */
 
-void
-g_mutex_lock (GMutex *mutex)
-{
-  REAL (void, g_mutex_lock, (GMutex *));
-  real_fn (mutex);
-  __tsan_acquire (mutex);
-}
+#define ANNOTATED_LOCK(name, type) \
+  void \
+  name (type *lock) \
+  { \
+    REAL (void, name, (type *)); \
+    real_fn (lock); \
+    __tsan_acquire (lock); \
+  }
 
-void
-g_mutex_unlock (GMutex *mutex)
-{
-  REAL (void, g_mutex_unlock, (GMutex *));
-  __tsan_release (mutex);
-  real_fn (mutex);
-}
+#define ANNOTATED_UNLOCK(name, type) \
+  void \
+  name (type *lock) \
+  { \
+    REAL (void, name, (type *)); \
+    __tsan_release (lock); \
+    real_fn (lock); \
+  }
 
-gboolean
-g_mutex_trylock (GMutex *mutex)
-{
-  REAL (gboolean, g_mutex_trylock, (GMutex *));
-  gboolean locked = real_fn (mutex);
+#define ANNOTATED_TRYLOCK(name, type) \
+  gboolean \
+  name (type *lock) \
+  { \
+    REAL (gboolean, name, (type *)); \
+    gboolean locked = real_fn (lock); \
+    if (locked) \
+      __tsan_acquire (lock); \
+    return locked; \
+  }
 
-  if (locked)
-    __tsan_acquire (mutex);
-  return locked;
-}
-
-void
-g_rec_mutex_lock (GRecMutex *mutex)
-{
-  REAL (void, g_rec_mutex_lock, (GRecMutex *));
-  real_fn (mutex);
-  __tsan_acquire (mutex);
-}
-
-void
-g_rec_mutex_unlock (GRecMutex *mutex)
-{
-  REAL (void, g_rec_mutex_unlock, (GRecMutex *));
-  __tsan_release (mutex);
-  real_fn (mutex);
-}
-
-gboolean
-g_rec_mutex_trylock (GRecMutex *mutex)
-{
-  REAL (gboolean, g_rec_mutex_trylock, (GRecMutex *));
-  gboolean locked = real_fn (mutex);
-
-  if (locked)
-    __tsan_acquire (mutex);
-  return locked;
-}
-
-void
-g_rw_lock_writer_lock (GRWLock *lock)
-{
-  REAL (void, g_rw_lock_writer_lock, (GRWLock *));
-  real_fn (lock);
-  __tsan_acquire (lock);
-}
-
-void
-g_rw_lock_writer_unlock (GRWLock *lock)
-{
-  REAL (void, g_rw_lock_writer_unlock, (GRWLock *));
-  __tsan_release (lock);
-  real_fn (lock);
-}
-
-void
-g_rw_lock_reader_lock (GRWLock *lock)
-{
-  REAL (void, g_rw_lock_reader_lock, (GRWLock *));
-  real_fn (lock);
-  __tsan_acquire (lock);
-}
-
-void
-g_rw_lock_reader_unlock (GRWLock *lock)
-{
-  REAL (void, g_rw_lock_reader_unlock, (GRWLock *));
-  __tsan_release (lock);
-  real_fn (lock);
-}
+ANNOTATED_LOCK (g_mutex_lock, GMutex)
+ANNOTATED_UNLOCK (g_mutex_unlock, GMutex)
+ANNOTATED_TRYLOCK (g_mutex_trylock, GMutex)
+ANNOTATED_LOCK (g_rec_mutex_lock, GRecMutex)
+ANNOTATED_UNLOCK (g_rec_mutex_unlock, GRecMutex)
+ANNOTATED_TRYLOCK (g_rec_mutex_trylock, GRecMutex)
+ANNOTATED_LOCK (g_rw_lock_writer_lock, GRWLock)
+ANNOTATED_UNLOCK (g_rw_lock_writer_unlock, GRWLock)
+ANNOTATED_LOCK (g_rw_lock_reader_lock, GRWLock)
+ANNOTATED_UNLOCK (g_rw_lock_reader_unlock, GRWLock)
 
 /* ---- GCond: the wait unlocks the mutex and locks it again ---- */
 
@@ -232,14 +186,26 @@ push_annotated (GAsyncQueue *queue,
   pthread_mutex_unlock (&pushed_lock);
 }
 
+static gpointer
+try_pop_annotated (GAsyncQueue *queue)
+{
+  const QueueFns *f = queue_fns ();
+  gpointer data;
+
+  f->lock (queue);
+  __tsan_acquire (queue);
+  data = f->try_pop_unlocked (queue);
+  __tsan_release (queue);
+  f->unlock (queue);
+  return data;
+}
+
 /* The next item, waiting until end_us (monotonic, G_MAXINT64: for ever);
  * NULL at the deadline. */
 static gpointer
 pop_annotated (GAsyncQueue *queue,
                gint64       end_us)
 {
-  const QueueFns *f = queue_fns ();
-
   for (;;)
     {
       guint64 seen;
@@ -249,11 +215,7 @@ pop_annotated (GAsyncQueue *queue,
       seen = pushed_generation;
       pthread_mutex_unlock (&pushed_lock);
 
-      f->lock (queue);
-      __tsan_acquire (queue);
-      data = f->try_pop_unlocked (queue);
-      __tsan_release (queue);
-      f->unlock (queue);
+      data = try_pop_annotated (queue);
       if (data != NULL)
         return data;
 
@@ -275,12 +237,7 @@ pop_annotated (GAsyncQueue *queue,
       if (end_us != G_MAXINT64 && g_get_monotonic_time () >= end_us)
         {
           /* one last look, as libglib's timed pop makes */
-          f->lock (queue);
-          __tsan_acquire (queue);
-          data = f->try_pop_unlocked (queue);
-          __tsan_release (queue);
-          f->unlock (queue);
-          return data;
+          return try_pop_annotated (queue);
         }
     }
 }
@@ -308,15 +265,7 @@ g_async_queue_pop (GAsyncQueue *queue)
 gpointer
 g_async_queue_try_pop (GAsyncQueue *queue)
 {
-  const QueueFns *f = queue_fns ();
-  gpointer data;
-
-  f->lock (queue);
-  __tsan_acquire (queue);
-  data = f->try_pop_unlocked (queue);
-  __tsan_release (queue);
-  f->unlock (queue);
-  return data;
+  return try_pop_annotated (queue);
 }
 
 gpointer
