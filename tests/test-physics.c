@@ -970,7 +970,9 @@ typedef struct
 } NominalCase;
 
 static const NominalCase nominal_cases[] = {
-  { "leaf-2011", 24.0 },
+  /* the 24 kWh nameplate is for 33.1 Ah rated cells; the shipped cell is
+   * the measured 30.8 Ah one (its source says so) */
+  { "leaf-2011", 24.0 * 30.8 / 33.1 },
   { "leaf-2018", 40.0 },
   { "model-s-85", 85.0 },
   { "volt-2011", 16.0 },

@@ -421,8 +421,11 @@ test_runner_pauses_when_protocol_finishes (void)
   g_assert_cmpfloat_with_epsilon (frame->time_s, 30.0, 1e-9);
 }
 
-/* At a finite speed, simulated time follows wall time x speed and never
- * runs ahead of it. */
+/* At a finite speed, simulated time follows wall time x speed: never ahead
+ * of it, and not far behind. The lower bound allows a factor of 3 (a loaded
+ * 2-core machine may deschedule the worker, and a lag of more than 0.25 wall
+ * seconds re-anchors the pace), and the window is tried up to three times, so
+ * a stall passes while a runner pacing 10x too slow fails every time. */
 static void
 test_runner_paces_to_wall_time (void)
 {
@@ -433,26 +436,41 @@ test_runner_paces_to_wall_time (void)
   g_autoptr(PsFrame) frame = NULL;
   g_autoptr(PsFrame) later = NULL;
   const double speed = 200.0;
-  gint64 start, elapsed;
+  gboolean kept_pace = FALSE;
 
   runner = ps_runner_new (scenario, &error);
   g_assert_no_error (error);
   ps_runner_set_speed (runner, speed);
   ps_runner_sync (runner);
 
-  start = g_get_monotonic_time ();
-  ps_runner_play (runner);
-  g_usleep (300 * 1000);
-  frame = ps_runner_dup_frame (runner);
-  elapsed = g_get_monotonic_time () - start;
+  for (guint attempt = 0; attempt < 3 && !kept_pace; attempt++)
+    {
+      double sim_start, sim_elapsed, expected;
+      gint64 start, elapsed;
 
-  g_test_message ("%.3f s wall -> %.1f s simulated at %gx",
-                  elapsed / 1e6, frame->time_s, speed);
-  g_assert_cmpfloat (frame->time_s, >, 0.0);
-  g_assert_cmpfloat (frame->time_s, <=, speed * elapsed / 1e6 + scenario->dt_s);
+      g_clear_pointer (&frame, ps_frame_unref);
+      frame = ps_runner_dup_frame (runner);
+      sim_start = frame->time_s;
+      start = g_get_monotonic_time ();
+      ps_runner_play (runner);
+      g_usleep (400 * 1000);
+      g_clear_pointer (&frame, ps_frame_unref);
+      frame = ps_runner_dup_frame (runner);
+      elapsed = g_get_monotonic_time () - start;
+      ps_runner_pause (runner);
+      ps_runner_sync (runner);
+
+      sim_elapsed = frame->time_s - sim_start;
+      expected = speed * elapsed / 1e6;
+      g_test_message ("attempt %u: %.3f s wall -> %.1f s simulated at %gx (%.2f of speed x wall)",
+                      attempt + 1, elapsed / 1e6, sim_elapsed, speed, sim_elapsed / expected);
+      /* never ahead of the wall clock (one step of slack) */
+      g_assert_cmpfloat (sim_elapsed, <=, expected + scenario->dt_s);
+      kept_pace = sim_elapsed >= expected / 3.0;
+    }
+  g_assert_true (kept_pace);
   g_assert_true (frame->time_s < 3600.0);
 
-  ps_runner_pause (runner);
   ps_runner_sync (runner);
   g_clear_pointer (&frame, ps_frame_unref);
   frame = ps_runner_dup_frame (runner);
