@@ -175,6 +175,8 @@ load_scenario_done (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   scenario = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (scenario == NULL || !ps_window_set_scenario (self, scenario, &error))
     {
       AdwMessageDialog *dialog;
@@ -219,7 +221,7 @@ _ps_window_load_file (PsWindow *self,
       return;
     }
 
-  task = g_task_new (self, NULL, load_scenario_done, NULL);
+  task = g_task_new (self, self->cancellable, load_scenario_done, NULL);
   g_task_set_task_data (task, g_steal_pointer (&path), g_free);
   g_task_run_in_thread (task, load_scenario_thread);
 }
@@ -293,6 +295,10 @@ export_done (GObject      *object,
 
   if (!ps_export_finish (result, &error))
     {
+      /* the window closed: nobody is there to tell */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
       AdwMessageDialog *dialog;
 
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
@@ -348,12 +354,12 @@ _ps_window_export_to_file (PsWindow   *self,
     {
       g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
 
-      ps_export_csv_async (file, recorder, NULL, export_done, export_done_new (self, file));
+      ps_export_csv_async (file, recorder, self->cancellable, export_done, export_done_new (self, file));
     }
   else
     {
-      g_autoptr(PsFrame) frame = ps_runner_dup_frame (self->runner);
-      g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
+      g_autoptr(PsFrame) frame = NULL;
+      g_autoptr(PsRecorder) recorder = NULL;
       const PsRenderStyle *style = NULL;
       GtkWidget *view = NULL;
       PsExportView which = PS_EXPORT_VIEW_LAYOUT;
@@ -377,6 +383,9 @@ _ps_window_export_to_file (PsWindow   *self,
           style = ps_pack_view_get_style (self->pack_view);
         }
 
+      /* the frame and the recorder of one run */
+      ps_runner_dup_frame_and_recorder (self->runner, &frame, &recorder);
+
       /* the view's own size; a hidden view exports at a sensible one */
       width = gtk_widget_get_width (view);
       height = gtk_widget_get_height (view);
@@ -387,7 +396,7 @@ _ps_window_export_to_file (PsWindow   *self,
         }
 
       ps_export_view_async (file, which, frame, recorder, style, width, height,
-                            format, NULL, export_done, export_done_new (self, file));
+                            format, self->cancellable, export_done, export_done_new (self, file));
     }
 }
 

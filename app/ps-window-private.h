@@ -54,7 +54,8 @@ struct _PsWindow
   GtkLabel             *summary_values[16];
 
   /* state */
-  PsRunner             *runner;
+  PsRunner             *runner;            /* a reference, as each view holds */
+  GCancellable         *cancellable;       /* cancelled when the window goes */
   PsScenario           *scenario;
   char                 *scenario_source;   /* preset id or file path */
   GSettings            *settings;

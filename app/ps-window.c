@@ -541,30 +541,12 @@ ps_window_build_preset_menu (PsWindow *self)
   gtk_menu_button_set_menu_model (self->preset_button, G_MENU_MODEL (menu));
 }
 
-gboolean
-ps_window_set_scenario (PsWindow          *self,
-                        const PsScenario  *scenario,
-                        GError           **error)
+/* The runner runs scenario now: the window shows it. */
+static void
+ps_window_show_scenario (PsWindow         *self,
+                         const PsScenario *scenario)
 {
   double one_c;
-
-  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (scenario != NULL, FALSE);
-
-  /* the first scenario starts the runner; later ones are a command to it,
-   * so the UI thread never waits for the worker to stop */
-  if (self->runner == NULL)
-    {
-      self->runner = ps_runner_new (scenario, error);
-      if (self->runner == NULL)
-        return FALSE;
-      ps_window_set_runner_on_views (self, self->runner);
-    }
-  else
-    {
-      ps_runner_clear_load (self->runner);
-      ps_runner_load_scenario (self->runner, scenario);
-    }
 
   g_clear_pointer (&self->scenario, ps_scenario_free);
   self->scenario = ps_scenario_copy (scenario);
@@ -604,13 +586,91 @@ ps_window_set_scenario (PsWindow          *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
     }
 
+  _ps_window_update_actions (self);
+}
+
+typedef struct
+{
+  PsWindow   *self;       /* a reference */
+  PsScenario *scenario;
+} ScenarioLoad;
+
+static void
+scenario_load_free (ScenarioLoad *load)
+{
+  g_clear_object (&load->self);
+  g_clear_pointer (&load->scenario, ps_scenario_free);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScenarioLoad, scenario_load_free)
+
+/* The runner's answer to a later scenario: shown when it runs; when the
+ * runner refused it (it keeps the old one), the window keeps its title and
+ * says why. */
+static void
+scenario_loaded (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ScenarioLoad) load = user_data;
+  g_autoptr(GError) error = NULL;
+  PsWindow *self = load->self;
+
+  if (self->runner == NULL)
+    return;
+
+  if (!ps_runner_load_scenario_finish (self->runner, result, &error))
+    {
+      const char *name;
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      name = load->scenario->name != NULL ? load->scenario->name : load->scenario->pack->id;
+      /* Translators: a scenario's name, then the engine's reason */
+      message = g_strdup_printf (_("Could not run “%s”: %s"), name, error->message);
+      ps_window_toast (self, message);
+      return;
+    }
+
+  ps_window_show_scenario (self, load->scenario);
+}
+
+gboolean
+ps_window_set_scenario (PsWindow          *self,
+                        const PsScenario  *scenario,
+                        GError           **error)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (scenario != NULL, FALSE);
+
+  /* the first scenario starts the runner; later ones are a command to it,
+   * so the UI thread never waits for the worker to stop */
+  if (self->runner == NULL)
+    {
+      self->runner = ps_runner_new (scenario, error);
+      if (self->runner == NULL)
+        return FALSE;
+      ps_window_set_runner_on_views (self, self->runner);
+      ps_window_show_scenario (self, scenario);
+    }
+  else
+    {
+      ScenarioLoad *load = g_new0 (ScenarioLoad, 1);
+
+      load->self = g_object_ref (self);
+      load->scenario = ps_scenario_copy (scenario);
+      ps_runner_clear_load (self->runner);
+      ps_runner_load_scenario_async (self->runner, scenario, self->cancellable,
+                                     scenario_loaded, load);
+    }
+
   ps_runner_set_speed (self->runner, self->speed);
   if (self->playing)
     ps_runner_play (self->runner);
   else
     ps_runner_pause (self->runner);
-
-  _ps_window_update_actions (self);
 
   return TRUE;
 }
@@ -949,13 +1009,11 @@ ps_window_dispose (GObject *object)
       self->tick_id = 0;
     }
 
-  /* the views keep a raw pointer to the runner: detach them first */
-  if (self->runner != NULL)
-    {
-      if (self->pack_view != NULL)
-        ps_window_set_runner_on_views (self, NULL);
-      g_clear_pointer (&self->runner, ps_runner_free);
-    }
+  /* the window's tasks (exports, scenario loads) end with it */
+  g_cancellable_cancel (self->cancellable);
+
+  /* the views hold their own references: the last one stops the worker */
+  g_clear_pointer (&self->runner, ps_runner_unref);
 
   if (self->chooser != NULL)
     _ps_window_drop_chooser (self, GTK_NATIVE_DIALOG (self->chooser));
@@ -978,6 +1036,7 @@ ps_window_finalize (GObject *object)
 
   g_clear_pointer (&self->scenario, ps_scenario_free);
   g_clear_pointer (&self->scenario_source, g_free);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
 }
@@ -1117,6 +1176,7 @@ ps_window_init (PsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->speed = 60.0;
   self->cooling = TRUE;
   self->enlarged = PS_WINDOW_VIEW_NONE;

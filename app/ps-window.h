@@ -29,7 +29,10 @@ PsWindow     *ps_window_new                (GtkApplication   *application);
 
 /* Loads a copy of scenario into the window's runner (started with the first
  * scenario; later ones are a command to it, the UI never waits); plays if
- * "playing". Fails only for the first scenario, with the runner's error. */
+ * "playing". Fails only for the first scenario, with the runner's error.
+ * A later scenario shows (title, controls, ps_window_get_scenario) once the
+ * runner has it; if the runner refuses it, the window keeps the old one and
+ * shows the runner's error in a toast. */
 gboolean      ps_window_set_scenario       (PsWindow         *self,
                                             const PsScenario *scenario,
                                             GError          **error);
@@ -37,7 +40,9 @@ gboolean      ps_window_set_scenario       (PsWindow         *self,
 gboolean      ps_window_open_scenario      (PsWindow         *self,
                                             const char       *id_or_path,
                                             GError          **error);
+/* Returns: (nullable) (transfer none) */
 const PsScenario *ps_window_get_scenario   (PsWindow         *self);
+/* Returns: (nullable) (transfer none): take a reference to keep it */
 PsRunner     *ps_window_get_runner         (PsWindow         *self);
 
 GtkWidget    *ps_window_get_view           (PsWindow         *self,

@@ -55,6 +55,41 @@ window_new_painted (const char   *preset,
   return window;
 }
 
+/* A later scenario shows once the runner has it (a command, answered on
+ * the main context): iterate until the window shows pack_id. */
+static void
+window_wait_for_pack (PsWindow   *window,
+                      const char *pack_id)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (ps_window_get_scenario (window)->pack->id, pack_id) != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, pack_id);
+}
+
+/* a label anywhere under widget whose text contains needle (a toast's) */
+static GtkWidget *
+find_label_containing (GtkWidget  *widget,
+                       const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_containing (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 window_free (PsWindow *window)
 {
@@ -555,7 +590,7 @@ test_window_actions (void)
 
   /* the preset menu replaces the scenario and the runner */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.preset", "s", "volt-2011");
-  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, "volt-2011");
+  window_wait_for_pack (window, "volt-2011");
   /* the same runner, given the new scenario */
   g_assert_true (ps_window_get_runner (window) == runner);
   ps_runner_sync (runner);
@@ -791,6 +826,61 @@ test_window_open_file (void)
   g_unlink (good);
   g_unlink (bad);
   g_rmdir (dir);
+}
+
+/* A scenario the runner refuses (its simulation cannot be built) leaves the
+ * old one running: the window keeps its title and scenario and says why in
+ * a toast; a good one after it is shown as usual. */
+static void
+test_window_refused_scenario (void)
+{
+  g_autoptr(PsScenario) bad = NULL;
+  g_autoptr(PsScenario) good = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *toast_label = NULL;
+  PsWindow *window;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 0.0, PS_WINDOW_VIEW_NONE);
+  title = g_strdup (adw_window_title_get_title (window->window_title));
+
+  /* loaded fine, then spoilt behind the loader's back: only the runner's
+   * simulation sees it */
+  bad = ps_scenario_new_from_preset ("volt-2011", &error);
+  g_assert_no_error (error);
+  bad->dt_s = -1.0;
+  g_assert_true (ps_window_set_scenario (window, bad, &error));
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((toast_label = find_label_containing (GTK_WIDGET (window), "dt_s")) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (toast_label);
+  g_test_message ("toast: %s", gtk_label_get_label (GTK_LABEL (toast_label)));
+  g_assert_cmpstr (adw_window_title_get_title (window->window_title), ==, title);
+  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, "leaf-2011");
+  ps_runner_sync (ps_window_get_runner (window));
+  {
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (window));
+
+    g_assert_cmpuint (frame->n_cells, ==, ps_window_get_scenario (window)->pack->n_cells);
+  }
+
+  good = ps_scenario_new_from_preset ("volt-2011", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_window_set_scenario (window, good, &error));
+  window_wait_for_pack (window, "volt-2011");
+  g_assert_cmpstr (adw_window_title_get_title (window->window_title), !=, title);
+
+  window_free (window);
 }
 
 /* The selection is one across the views; properties notify exactly once per
@@ -1483,6 +1573,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
+  g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);
   g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
   g_test_add_func ("/ui/window/settings", test_window_settings);
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);

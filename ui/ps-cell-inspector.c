@@ -43,7 +43,7 @@ struct _PsCellInspector
   GtkLabel      *group_labels[N_ROWS];
   GtkLabel      *pack_labels[N_ROWS];
 
-  PsRunner      *runner;          /* not owned, see ps-pack-view.h */
+  PsRunner      *runner;          /* a reference */
   PsFrame       *frame;
   guint          tick_id;
   gint64         labels_time_us;
@@ -273,7 +273,7 @@ ps_cell_inspector_dispose (GObject *object)
 {
   PsCellInspector *self = PS_CELL_INSPECTOR (object);
 
-  self->runner = NULL;
+  g_clear_pointer (&self->runner, ps_runner_unref);
   g_clear_pointer (&self->frame, ps_frame_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_CELL_INSPECTOR);
@@ -386,7 +386,7 @@ ps_cell_inspector_set_runner (PsCellInspector *self,
   if (self->runner == runner)
     return;
 
-  self->runner = runner;
+  _ps_view_set_runner (&self->runner, runner);
   ps_curve_view_set_runner (self->curve_view, runner);
   g_clear_pointer (&self->frame, ps_frame_unref);
   _ps_view_poll_frame (self->runner, &self->frame);

@@ -19,7 +19,7 @@ struct _PsCurveView
 {
   GtkWidget      parent_instance;
 
-  PsRunner      *runner;          /* not owned, see ps-pack-view.h */
+  PsRunner      *runner;          /* a reference */
   PsFrame       *frame;
   PsRecorder    *recorder;
   PsViewPacer    pacer;
@@ -101,12 +101,15 @@ ps_curve_view_poll (GtkWidget *widget)
   double old_time = self->frame != NULL ? self->frame->time_s : 0.0;
   PsRecorder *old_recorder = self->recorder;
 
-  if (!_ps_view_poll_frame (self->runner, &self->frame))
-    return FALSE;
-
-  /* the recorder is replaced with the scenario; take it again with each
-   * new frame (a reference, no copy) */
-  self->recorder = self->runner != NULL ? ps_runner_dup_recorder (self->runner) : NULL;
+  /* the recorder is replaced with the scenario: take it with each new
+   * frame, in one call, so the two are of the same run (references, no
+   * copy) */
+  self->recorder = NULL;
+  if (!_ps_view_poll_frame_and_recorder (self->runner, &self->frame, &self->recorder))
+    {
+      self->recorder = old_recorder;
+      return FALSE;
+    }
 
   /* a new run (another scenario, or a reset) starts at t = 0: a frozen
    * right edge from the old one would show nothing */
@@ -346,7 +349,7 @@ ps_curve_view_dispose (GObject *object)
 {
   PsCurveView *self = PS_CURVE_VIEW (object);
 
-  self->runner = NULL;
+  g_clear_pointer (&self->runner, ps_runner_unref);
   g_clear_pointer (&self->frame, ps_frame_unref);
   g_clear_pointer (&self->recorder, ps_recorder_unref);
   g_clear_pointer (&self->follow_button, gtk_widget_unparent);
@@ -535,7 +538,7 @@ ps_curve_view_set_runner (PsCurveView *self,
   if (self->runner == runner)
     return;
 
-  self->runner = runner;
+  _ps_view_set_runner (&self->runner, runner);
   g_clear_pointer (&self->frame, ps_frame_unref);
   g_clear_pointer (&self->recorder, ps_recorder_unref);
   ps_curve_view_poll (GTK_WIDGET (self));

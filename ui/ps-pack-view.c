@@ -20,7 +20,7 @@ struct _PsPackView
 {
   GtkWidget      parent_instance;
 
-  PsRunner      *runner;          /* not owned, see the header */
+  PsRunner      *runner;          /* a reference */
   PsFrame       *frame;           /* the frame drawn */
   PsViewPacer    pacer;
 
@@ -423,7 +423,7 @@ ps_pack_view_dispose (GObject *object)
 {
   PsPackView *self = PS_PACK_VIEW (object);
 
-  self->runner = NULL;
+  g_clear_pointer (&self->runner, ps_runner_unref);
   g_clear_pointer (&self->frame, ps_frame_unref);
 
   G_OBJECT_CLASS (ps_pack_view_parent_class)->dispose (object);
@@ -612,7 +612,7 @@ ps_pack_view_set_runner (PsPackView *self,
   if (self->runner == runner)
     return;
 
-  self->runner = runner;
+  _ps_view_set_runner (&self->runner, runner);
   g_clear_pointer (&self->frame, ps_frame_unref);
   self->style.hover_cell = -1;
   ps_pack_view_poll (GTK_WIDGET (self));

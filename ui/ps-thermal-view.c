@@ -83,7 +83,7 @@ struct _PsThermalView
 
   GtkWidget     *gl_area;
 
-  PsRunner      *runner;          /* not owned, see ps-pack-view.h */
+  PsRunner      *runner;          /* a reference */
   PsFrame       *frame;
   PsViewPacer    pacer;
 
@@ -1143,7 +1143,7 @@ ps_thermal_view_dispose (GObject *object)
 {
   PsThermalView *self = PS_THERMAL_VIEW (object);
 
-  self->runner = NULL;
+  g_clear_pointer (&self->runner, ps_runner_unref);
   g_clear_handle_id (&self->gl_fail_idle, g_source_remove);
   g_clear_pointer (&self->gl_area, gtk_widget_unparent);
   g_clear_pointer (&self->frame, ps_frame_unref);
@@ -1286,7 +1286,7 @@ ps_thermal_view_set_runner (PsThermalView *self,
   if (self->runner == runner)
     return;
 
-  self->runner = runner;
+  _ps_view_set_runner (&self->runner, runner);
   g_clear_pointer (&self->frame, ps_frame_unref);
   ps_thermal_view_poll (GTK_WIDGET (self));
   ps_thermal_view_queue_redraw (self);

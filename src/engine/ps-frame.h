@@ -29,7 +29,9 @@ typedef struct
   double    time_s;            /* simulated time */
   guint     step;              /* 1-based protocol step, 0 when none */
   guint     n_steps;
-  char     *step_text;         /* the running step as written, or NULL */
+  char     *step_text;         /* the running step as written, or NULL: the
+                                * protocol's GRefString, one reference held
+                                * (set it with g_ref_string_acquire / _new) */
   gboolean  finished;          /* protocol done */
   gboolean  manual_load;       /* a live load overrides the protocol */
   double    pack_voltage_v;

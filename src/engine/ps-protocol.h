@@ -47,7 +47,9 @@ typedef struct
   double      until_voltage_v;  /* NaN when not given */
   PsStepUnit  until_current_unit; /* AMPERE or C_RATE for hold, NONE otherwise */
   double      until_current;    /* magnitude in that unit, NaN when not given */
-  char       *text;             /* the step as written, for display and errors */
+  char       *text;             /* the step as written, for display and errors:
+                                 * an immutable GRefString, shared by copies
+                                 * of the protocol and by frames */
 } PsProtocolStep;
 
 typedef struct

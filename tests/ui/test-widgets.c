@@ -969,7 +969,7 @@ test_views_detach_runner (void)
   ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), NULL);
   ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), NULL);
   ps_thermal_view_set_runner (PS_THERMAL_VIEW (views[2]), NULL);
-  ps_runner_free (runner);
+  ps_runner_unref (runner);
   window_settle (window);
 
   for (guint i = 0; i < 3; i++)
