@@ -14,9 +14,7 @@
 #include "ps-screenshot.h"
 #include "ps-window.h"
 
-/* the UI resources are compiled into the ui library; referencing them makes
- * the linker keep them (their constructor registers them) */
-GResource *ps_ui_get_resource (void);
+#include "ps-app-resources.h"
 
 struct _PsApplication
 {
@@ -204,7 +202,10 @@ ps_application_startup (GApplication *app)
 {
   PsApplication *self = PS_APPLICATION (app);
 
-  (void) ps_ui_get_resource ();
+  /* the program's resources (style.css and the shortcuts window under the
+   * resource base path) are compiled into the app library; referring to
+   * them makes the linker keep them (their constructor registers them) */
+  (void) ps_app_get_resource ();
 
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
 

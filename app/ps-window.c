@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ps-app-resources.h"
 #include "ps-application.h"
 #include "ps-window-private.h"
 
@@ -1132,6 +1133,8 @@ ps_window_class_init (PsWindowClass *klass)
   g_type_ensure (PS_TYPE_THERMAL_VIEW);
   g_type_ensure (PS_TYPE_CELL_INSPECTOR);
 
+  /* the template is in the app library's resources: keep them linked */
+  (void) ps_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ps-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, window_title);

@@ -341,7 +341,7 @@ ps_cell_inspector_class_init (PsCellInspectorClass *klass)
 
   _ps_view_ensure_resources ();
   g_type_ensure (PS_TYPE_CURVE_VIEW);
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ps-cell-inspector.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, UI_RESOURCE_PREFIX "/ps-cell-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, PsCellInspector, box);
   gtk_widget_class_bind_template_child (widget_class, PsCellInspector, title_label);
   gtk_widget_class_bind_template_child (widget_class, PsCellInspector, place_label);

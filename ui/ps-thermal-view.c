@@ -456,7 +456,7 @@ gl_compile (PsThermalView  *self,
             GLenum          type,
             const char     *name)
 {
-  g_autofree char *resource = g_strconcat (RESOURCE_PREFIX "/shaders/", name, NULL);
+  g_autofree char *resource = g_strconcat (UI_RESOURCE_PREFIX "/shaders/", name, NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   const char *sources[2];
