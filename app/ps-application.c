@@ -120,14 +120,19 @@ quit_action (GSimpleAction *action,
 GtkWidget *
 ps_application_create_about_window (void)
 {
-  static const char *developers[] = { "The Packscope developers", NULL };
+  const char *developers[] = { _("The Packscope developers"), NULL };
+  const char *translators;
   AdwAboutWindow *about;
 
   about = ADW_ABOUT_WINDOW (adw_about_window_new ());
   adw_about_window_set_application_name (about, "Packscope");
   adw_about_window_set_application_icon (about, APPLICATION_ID);
   adw_about_window_set_version (about, PACKAGE_VERSION);
-  adw_about_window_set_developer_name (about, "The Packscope developers");
+  adw_about_window_set_developer_name (about, _("The Packscope developers"));
+  /* Translators: your name(s), one a line, to be credited in the about window */
+  translators = _("translator-credits");
+  if (!g_str_equal (translators, "translator-credits"))
+    adw_about_window_set_translator_credits (about, translators);
   adw_about_window_set_developers (about, developers);
   adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
   adw_about_window_set_comments (about,

@@ -133,7 +133,8 @@ describe_cell (const PsPack *pack,
       pack->module_name != NULL && pack->module_name[module] != NULL)
     return g_strdup_printf ("#%u, %s", cell + 1, pack->module_name[module]);
 
-  return g_strdup_printf ("#%u, group %u", cell + 1, group + 1);
+  /* Translators: a cell's number and its series group's */
+  return g_strdup_printf (_("#%u, group %u"), cell + 1, group + 1);
 }
 
 static void
@@ -562,7 +563,10 @@ ps_window_show_scenario (PsWindow         *self,
   /* the header and the controls show the new scenario */
   {
     const char *pack_name = scenario->pack->name != NULL ? scenario->pack->name : scenario->pack->id;
-    g_autofree char *subtitle = g_strdup_printf ("%u cells, %uP%uS",
+    /* Translators: the cell count, then the arrangement, as in "96P2S" */
+    g_autofree char *subtitle = g_strdup_printf (ngettext ("%u cell, %uP%uS",
+                                                           "%u cells, %uP%uS",
+                                                           scenario->pack->n_cells),
                                                  scenario->pack->n_cells,
                                                  scenario->pack->n_parallel,
                                                  scenario->pack->n_series);

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "ps-cell-inspector.h"
@@ -25,7 +26,7 @@ typedef enum
 } Row;
 
 static const char * const row_names[N_ROWS] = {
-  "Voltage", "Current", "SOC", "Temperature", "Heat",
+  N_("Voltage"), N_("Current"), N_("SOC"), N_("Temperature"), N_("Heat"),
 };
 
 struct _PsCellInspector
@@ -143,9 +144,9 @@ ps_cell_inspector_update_labels (PsCellInspector *self)
   if (frame == NULL || self->cell < 0 || self->cell >= (int) frame->n_cells)
     {
       gtk_label_set_text (self->title_label,
-                          frame == NULL ? "No pack loaded" : "No cell selected");
+                          frame == NULL ? _("No pack loaded") : _("No cell selected"));
       gtk_label_set_text (self->place_label,
-                          "Click a cell in the pack layout to inspect it.");
+                          _("Click a cell in the pack layout to inspect it."));
       gtk_widget_set_visible (GTK_WIDGET (self->grid), FALSE);
       return;
     }
@@ -157,10 +158,11 @@ ps_cell_inspector_update_labels (PsCellInspector *self)
   first = group * n_parallel;
   module = _ps_view_group_module_name (pack, group);
 
-  g_snprintf (buf, sizeof buf, "Cell #%d", self->cell + 1);
+  g_snprintf (buf, sizeof buf, _("Cell #%d"), self->cell + 1);
   gtk_label_set_text (self->title_label, buf);
+  /* Translators: where the cell sits; the module is a name or "–" */
   g_snprintf (buf, sizeof buf,
-              "Series group %u of %u · position %u of %u · module %s",
+              _("Series group %u of %u · position %u of %u · module %s"),
               group + 1, pack->n_series, position + 1, n_parallel,
               module != NULL ? module : "–");
   gtk_label_set_text (self->place_label, buf);
@@ -364,7 +366,7 @@ ps_cell_inspector_init (PsCellInspector *self)
 
   for (row = 0; row < N_ROWS; row++)
     {
-      add_label (self, row_names[row], 0, row + 1, TRUE);
+      add_label (self, _(row_names[row]), 0, row + 1, TRUE);
       self->value_labels[row] = add_label (self, "–", 1, row + 1, FALSE);
       self->group_labels[row] = add_label (self, "–", 2, row + 1, FALSE);
       self->pack_labels[row] = add_label (self, "–", 3, row + 1, FALSE);

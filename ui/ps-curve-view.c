@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "ps-curve-view.h"
@@ -155,7 +156,7 @@ ps_curve_view_snapshot (GtkWidget   *widget,
 
   if (self->frame == NULL || self->recorder == NULL)
     {
-      _ps_view_snapshot_empty (widget, snapshot, &self->style, "No run");
+      _ps_view_snapshot_empty (widget, snapshot, &self->style, _("No run"));
     }
   else
     {
@@ -482,15 +483,15 @@ ps_curve_view_init (PsCurveView *self)
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Curves",
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "The run against time",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Curves"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("The run against time"),
                                   -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self), 200, 120);
 
   self->follow_button = gtk_button_new_from_icon_name ("go-last-symbolic");
-  gtk_widget_set_tooltip_text (self->follow_button, "Follow the newest sample (End)");
+  gtk_widget_set_tooltip_text (self->follow_button, _("Follow the newest sample (End)"));
   gtk_widget_add_css_class (self->follow_button, "osd");
   gtk_widget_add_css_class (self->follow_button, "circular");
   gtk_widget_set_halign (self->follow_button, GTK_ALIGN_END);

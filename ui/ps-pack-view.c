@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "ps-pack-view.h"
@@ -220,7 +221,7 @@ ps_pack_view_snapshot (GtkWidget   *widget,
 
   if (self->frame == NULL)
     {
-      _ps_view_snapshot_empty (widget, snapshot, &self->style, "No pack loaded");
+      _ps_view_snapshot_empty (widget, snapshot, &self->style, _("No pack loaded"));
       return;
     }
 
@@ -563,8 +564,8 @@ ps_pack_view_init (PsPackView *self)
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Pack layout",
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Every cell of the pack coloured by the chosen quantity",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pack layout"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Every cell of the pack coloured by the chosen quantity"),
                                   -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);

@@ -24,6 +24,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
@@ -1083,7 +1084,7 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
 
   if (self->frame == NULL)
     {
-      _ps_view_snapshot_empty (widget, snapshot, &self->style, "No pack loaded");
+      _ps_view_snapshot_empty (widget, snapshot, &self->style, _("No pack loaded"));
       return;
     }
 
@@ -1254,8 +1255,8 @@ ps_thermal_view_init (PsThermalView *self)
   self->style.colormap = PS_COLORMAP_INFERNO;
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Thermal map",
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "The temperature field over the pack",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Thermal map"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("The temperature field over the pack"),
                                   -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);

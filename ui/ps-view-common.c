@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
@@ -369,10 +370,12 @@ _ps_view_format_cell (const PsFrame       *frame,
   position = cell % n_parallel;
   module = _ps_view_group_module_name (pack, group);
 
+  /* Translators: a cell's tooltip; the module is a name or "–", then the
+   * temperature's value and unit */
   g_snprintf (buf, size,
-              "Cell #%u · group %u/%u (position %u) · module %s\n"
-              "%.4f V   %+.3f A   SOC %.1f %%\n"
-              "%.2f %s   heat %.3f W",
+              _("Cell #%u · group %u/%u (position %u) · module %s\n"
+                "%.4f V   %+.3f A   SOC %.1f %%\n"
+                "%.2f %s   heat %.3f W"),
               cell + 1, group + 1, pack->n_series, position + 1,
               module != NULL ? module : "–",
               frame->cell_voltage_v[cell],
