@@ -47,20 +47,8 @@ static const struct {
   const char *action;
   const char *accels[3];
 } accels[] = {
-  /* space (play/pause) and period (single step) are the window's own
-   * shortcuts: they give way to text entry (ps-window-actions.c) */
-  { "win.reset", { "<Control>r", NULL } },
-  { "win.open", { "<Control>o", NULL } },
-  { "win.export('current')", { "<Control>e", NULL } },
-  { "win.export('csv')", { "<Control><Shift>e", NULL } },
-  { "win.enlarge(1)", { "<Control>1", NULL } },
-  { "win.enlarge(2)", { "<Control>2", NULL } },
-  { "win.enlarge(3)", { "<Control>3", NULL } },
-  { "win.speed-up", { "<Control>plus", "<Control>equal", NULL } },
-  { "win.speed-down", { "<Control>minus", NULL } },
-  { "win.apply-load", { "<Control>l", NULL } },
-  { "win.follow-protocol", { "<Control><Shift>l", NULL } },
-  { "win.cooling", { "<Control>k", NULL } },
+  /* the window's own shortcuts are bindings of its class
+   * (ps-window-actions.c); show-help-overlay is GtkApplicationWindow's */
   { "win.show-help-overlay", { "<Control>question", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
   { "app.about", { "F1", NULL } },

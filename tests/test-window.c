@@ -632,8 +632,9 @@ test_window_actions (void)
 }
 
 static GtkShortcut *
-find_shortcut (GtkWidget *widget,
-               guint      keyval)
+find_shortcut_with (GtkWidget       *widget,
+                    guint            keyval,
+                    GdkModifierType  modifiers)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
 
@@ -650,12 +651,77 @@ find_shortcut (GtkWidget *widget,
 
           if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
               gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
             return shortcut;   /* the controller keeps it alive */
         }
     }
 
   return NULL;
+}
+
+static GtkShortcut *
+find_shortcut (GtkWidget *widget,
+               guint      keyval)
+{
+  return find_shortcut_with (widget, keyval, 0);
+}
+
+static void
+activate_shortcut (GtkWidget       *widget,
+                   guint            keyval,
+                   GdkModifierType  modifiers)
+{
+  GtkShortcut *shortcut = find_shortcut_with (widget, keyval, modifiers);
+
+  g_assert_nonnull (shortcut);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                               gtk_shortcut_get_arguments (shortcut)));
+}
+
+/* The window's shortcuts are its class's bindings: they work in a window
+ * without an application, and reach the actions with their targets. */
+static void
+test_window_shortcuts (void)
+{
+  PsWindow *window;
+  gboolean cooling;
+  double speed;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 0.0, PS_WINDOW_VIEW_NONE);
+  g_assert_null (gtk_window_get_application (GTK_WINDOW (window)));
+
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_2, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_CURVES);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_3, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_THERMAL);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_3, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_NONE);
+
+  cooling = ps_window_get_cooling (window);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_k, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_cooling (window), ==, !cooling);
+
+  speed = ps_window_get_speed (window);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_plus, GDK_CONTROL_MASK);
+  g_assert_cmpfloat (ps_window_get_speed (window), >, speed);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_minus, GDK_CONTROL_MASK);
+  g_assert_cmpfloat (ps_window_get_speed (window), ==, speed);
+
+  /* Ctrl+Shift+E is the CSV export: its chooser opens with "csv" */
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_nonnull (window->chooser);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (window->chooser), "ps-export-what"), ==, "csv");
+  gtk_native_dialog_hide (GTK_NATIVE_DIALOG (window->chooser));
+  g_signal_emit_by_name (window->chooser, "response", GTK_RESPONSE_CANCEL);
+  g_assert_null (window->chooser);
+
+  window_free (window);
 }
 
 /* Space plays and pauses, period steps, except while typing a number into
@@ -1571,6 +1637,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/thermal-span", test_window_thermal_span);
   g_test_add_func ("/ui/window/actions", test_window_actions);
   g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);
+  g_test_add_func ("/ui/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
   g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);
