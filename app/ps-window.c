@@ -932,8 +932,24 @@ ps_window_bind_settings (PsWindow  *self,
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_func (self->settings, on_settings_changed, self);
   g_set_object (&self->settings, settings);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", NULL);
   if (settings == NULL)
     return;
+
+  /* the preferences that are choices, as stateful actions ("settings.",
+   * the menu's units section): the key is the state, a target sets it */
+  {
+    static const char * const keys[] = { "layout-colormap", "temperature-unit", "power-unit" };
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_autoptr(GAction) action = g_settings_create_action (settings, keys[i]);
+
+        g_action_map_add_action (G_ACTION_MAP (group), action);
+      }
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
+  }
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                MAX (640, g_settings_get_int (settings, "window-width")),

@@ -1073,6 +1073,21 @@ test_window_settings (void)
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (window->ambient_adjustment),
                                   scenario->ambient_k - 273.15, 1e-9);
 
+  /* the choices are actions too (the menu's units): activating one with a
+   * target sets the key, and the state is the key */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.temperature-unit", "s", "kelvin"));
+  {
+    g_autofree char *unit = g_settings_get_string (settings, "temperature-unit");
+
+    g_assert_cmpstr (unit, ==, "kelvin");
+  }
+  g_assert_cmpint (ps_thermal_view_get_style (window->thermal_view)->temp_unit, ==, PS_TEMP_UNIT_KELVIN);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.power-unit", "s", "kilowatt"));
+  g_assert_cmpint (ps_curve_view_get_style (window->curve_view)->power_unit, ==, PS_POWER_UNIT_KILOWATT);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.layout-colormap", "s", "viridis"));
+  g_assert_cmpint (ps_pack_view_get_colormap (window->pack_view), ==, PS_COLORMAP_VIRIDIS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.temperature-unit", "s", "celsius"));
+
   /* closing saves the size and the scenario that was open */
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 2, 30000));
