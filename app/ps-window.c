@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ps-app-enums.h"
 #include "ps-app-resources.h"
 #include "ps-application.h"
 #include "ps-window-private.h"
@@ -1073,7 +1074,7 @@ ps_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ENLARGED_VIEW:
-      g_value_set_int (value, self->enlarged);
+      g_value_set_enum (value, self->enlarged);
       break;
     case PROP_PLAYING:
       g_value_set_boolean (value, self->playing);
@@ -1100,7 +1101,7 @@ ps_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_ENLARGED_VIEW:
-      ps_window_set_enlarged_view (self, g_value_get_int (value));
+      ps_window_set_enlarged_view (self, g_value_get_enum (value));
       break;
     case PROP_PLAYING:
       ps_window_set_playing (self, g_value_get_boolean (value));
@@ -1131,9 +1132,9 @@ ps_window_class_init (PsWindowClass *klass)
   window_class->close_request = ps_window_close_request;
 
   properties[PROP_ENLARGED_VIEW] =
-    g_param_spec_int ("enlarged-view", NULL, NULL,
-                      PS_WINDOW_VIEW_NONE, PS_WINDOW_VIEW_THERMAL, PS_WINDOW_VIEW_NONE,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+    g_param_spec_enum ("enlarged-view", NULL, NULL,
+                       PS_TYPE_WINDOW_VIEW, PS_WINDOW_VIEW_NONE,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_PLAYING] =
     g_param_spec_boolean ("playing", NULL, NULL,
                           FALSE,

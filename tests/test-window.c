@@ -21,6 +21,8 @@
 #include "ps-render.h"
 #include "ps-screenshot.h"
 #include "ps-window-private.h"
+#include "ps-app-enums.h"
+#include "ps-ui-enums.h"
 
 GResource *ps_ui_get_resource (void);
 
@@ -676,6 +678,35 @@ activate_shortcut (GtkWidget       *widget,
   g_assert_nonnull (shortcut);
   g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
                                                gtk_shortcut_get_arguments (shortcut)));
+}
+
+/* Enum properties have enum types (gnome.mkenums_simple), so bindings,
+ * GtkBuilder and the inspector see names, not numbers. */
+static void
+test_window_enum_properties (void)
+{
+  g_autoptr(GTypeClass) window_class = g_type_class_ref (PS_TYPE_WINDOW);
+  g_autoptr(GTypeClass) view_class = g_type_class_ref (PS_TYPE_PACK_VIEW);
+  struct { GTypeClass *klass; const char *property; GType type; int value; const char *nick; } cases[] = {
+    { window_class, "enlarged-view", PS_TYPE_WINDOW_VIEW, PS_WINDOW_VIEW_THERMAL, "thermal" },
+    { view_class, "quantity", PS_TYPE_QUANTITY, PS_QUANTITY_DEVIATION, "deviation" },
+    { view_class, "colormap", PS_TYPE_COLORMAP_ID, PS_COLORMAP_AUTO, "auto" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (cases[i].klass), cases[i].property);
+      g_autoptr(GEnumClass) enum_class = NULL;
+      GEnumValue *value;
+
+      g_assert_nonnull (pspec);
+      g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+      g_assert_true (pspec->value_type == cases[i].type);
+      enum_class = g_type_class_ref (cases[i].type);
+      value = g_enum_get_value (enum_class, cases[i].value);
+      g_assert_nonnull (value);
+      g_assert_cmpstr (value->value_nick, ==, cases[i].nick);
+    }
 }
 
 /* The window's shortcuts are its class's bindings: they work in a window
@@ -1653,6 +1684,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/actions", test_window_actions);
   g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);
   g_test_add_func ("/ui/window/shortcuts", test_window_shortcuts);
+  g_test_add_func ("/ui/window/enum-properties", test_window_enum_properties);
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
   g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "ps-pack-view.h"
+#include "ps-ui-enums.h"
 #include "ps-view-private.h"
 
 #define ZOOM_MIN        0.5
@@ -441,11 +442,11 @@ ps_pack_view_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_QUANTITY:
-      g_value_set_int (value, self->style.quantity);
+      g_value_set_enum (value, self->style.quantity);
       break;
 
     case PROP_COLORMAP:
-      g_value_set_int (value, self->style.colormap);
+      g_value_set_enum (value, self->style.colormap);
       break;
 
     case PROP_SELECTED_CELL:
@@ -472,11 +473,11 @@ ps_pack_view_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_QUANTITY:
-      ps_pack_view_set_quantity (self, g_value_get_int (value));
+      ps_pack_view_set_quantity (self, g_value_get_enum (value));
       break;
 
     case PROP_COLORMAP:
-      ps_pack_view_set_colormap (self, g_value_get_int (value));
+      ps_pack_view_set_colormap (self, g_value_get_enum (value));
       break;
 
     case PROP_SELECTED_CELL:
@@ -509,14 +510,14 @@ ps_pack_view_class_init (PsPackViewClass *klass)
   widget_class->css_changed = ps_pack_view_css_changed;
 
   properties[PROP_QUANTITY] =
-    g_param_spec_int ("quantity", NULL, NULL,
-                      0, PS_N_QUANTITIES - 1, PS_QUANTITY_SOC,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+    g_param_spec_enum ("quantity", NULL, NULL,
+                       PS_TYPE_QUANTITY, PS_QUANTITY_SOC,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_COLORMAP] =
-    g_param_spec_int ("colormap", NULL, NULL,
-                      PS_COLORMAP_AUTO, PS_N_COLORMAPS - 1, PS_COLORMAP_AUTO,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+    g_param_spec_enum ("colormap", NULL, NULL,
+                       PS_TYPE_COLORMAP_ID, PS_COLORMAP_AUTO,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_SELECTED_CELL] =
     g_param_spec_int ("selected-cell", NULL, NULL,

@@ -12,7 +12,7 @@ typedef enum
   PS_COLORMAP_VIRIDIS = 0,
   PS_COLORMAP_INFERNO,
   PS_COLORMAP_DIVERGING,
-  PS_N_COLORMAPS
+  PS_N_COLORMAPS /*< skip >*/
 } PsColormapId;
 
 /* t in [0, 1] (clamped); writes r, g, b in [0, 1]. */
