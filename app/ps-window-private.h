@@ -67,6 +67,7 @@ struct _PsWindow
   gboolean              playing;
   gboolean              cooling;
   gboolean              was_finished;
+  gboolean              setting_controls;  /* the window, not the user, sets them */
   PsTempUnit            temp_unit;
   PsPowerUnit           power_unit;
   GtkFileChooserNative *chooser;

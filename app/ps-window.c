@@ -349,7 +349,7 @@ static void
 on_ambient_changed (GtkAdjustment *adjustment,
                     PsWindow      *self)
 {
-  if (self->runner != NULL)
+  if (self->runner != NULL && !self->setting_controls)
     ps_runner_set_ambient (self->runner,
                            ambient_k_from_display (self, gtk_adjustment_get_value (adjustment)));
 }
@@ -358,7 +358,7 @@ static void
 ps_window_show_ambient (PsWindow *self,
                         double    ambient_k)
 {
-  g_signal_handlers_block_by_func (self->ambient_adjustment, on_ambient_changed, self);
+  self->setting_controls = TRUE;
   if (self->temp_unit == PS_TEMP_UNIT_KELVIN)
     {
       gtk_adjustment_configure (self->ambient_adjustment, ambient_k,
@@ -371,7 +371,7 @@ ps_window_show_ambient (PsWindow *self,
                                 -40.0, 60.0, 1.0, 5.0, 0.0);
       gtk_label_set_label (self->ambient_label, _("Ambient (°C)"));
     }
-  g_signal_handlers_unblock_by_func (self->ambient_adjustment, on_ambient_changed, self);
+  self->setting_controls = FALSE;
 }
 
 static void
@@ -385,6 +385,9 @@ ps_window_update_load_unit (PsWindow *self)
 static void
 on_load_control_changed (PsWindow *self)
 {
+  if (self->setting_controls)
+    return;
+
   ps_window_update_load_unit (self);
 
   /* a manual load already running follows the controls live */
@@ -469,30 +472,6 @@ on_curves_selected (PsWindow *self)
 
   if (row < G_N_ELEMENTS (curves_of_row))
     ps_curve_view_set_curves (self->curve_view, curves_of_row[row]);
-}
-
-static void
-on_isotherms_toggled (PsWindow *self)
-{
-  ps_thermal_view_set_isotherms (self->thermal_view,
-                                 gtk_toggle_button_get_active (self->isotherms_toggle));
-}
-
-static void
-on_selected_cell (PsWindow *self)
-{
-  int cell = ps_pack_view_get_selected_cell (self->pack_view);
-
-  ps_curve_view_set_selected_cell (self->curve_view, cell);
-  ps_cell_inspector_set_cell (self->cell_inspector, cell);
-}
-
-static void
-on_inspector_cell (PsWindow *self)
-{
-  int cell = ps_cell_inspector_get_cell (self->cell_inspector);
-
-  ps_pack_view_set_selected_cell (self->pack_view, cell);
 }
 
 static void
@@ -581,9 +560,9 @@ ps_window_show_scenario (PsWindow         *self,
 
   one_c = scenario->pack->n_parallel * scenario->cell->capacity_ah;
   gtk_adjustment_set_upper (self->load_adjustment, MAX (2000.0, 10.0 * one_c));
-  g_signal_handlers_block_by_func (self->load_adjustment, on_load_control_changed, self);
+  self->setting_controls = TRUE;
   gtk_adjustment_set_value (self->load_adjustment, round (one_c));
-  g_signal_handlers_unblock_by_func (self->load_adjustment, on_load_control_changed, self);
+  self->setting_controls = FALSE;
 
   ps_window_show_ambient (self, scenario->ambient_k);
   if (self->cooling != !!scenario->cooling_enabled)
@@ -1191,6 +1170,11 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, cell_inspector);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, summary_grid);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, warning_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_load_control_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_ambient_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_quantity_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_pack_view_quantity);
+  gtk_widget_class_bind_template_callback (widget_class, on_curves_selected);
 
   _ps_window_class_init_actions (widget_class);
 }
@@ -1218,27 +1202,8 @@ ps_window_init (PsWindow *self)
   ps_window_update_enlarge_buttons (self);
   ps_window_update_load_unit (self);
 
-  g_signal_connect_swapped (self->load_mode, "notify::selected",
-                            G_CALLBACK (on_load_control_changed), self);
-  g_signal_connect_swapped (self->load_direction, "notify::selected",
-                            G_CALLBACK (on_load_control_changed), self);
-  g_signal_connect_swapped (self->load_adjustment, "value-changed",
-                            G_CALLBACK (on_load_control_changed), self);
-  g_signal_connect (self->ambient_adjustment, "value-changed",
-                    G_CALLBACK (on_ambient_changed), self);
-  g_signal_connect_swapped (self->quantity_dropdown, "notify::selected",
-                            G_CALLBACK (on_quantity_selected), self);
-  g_signal_connect_swapped (self->pack_view, "notify::quantity",
-                            G_CALLBACK (on_pack_view_quantity), self);
-  g_signal_connect_swapped (self->curves_dropdown, "notify::selected",
-                            G_CALLBACK (on_curves_selected), self);
-  g_signal_connect_swapped (self->isotherms_toggle, "toggled",
-                            G_CALLBACK (on_isotherms_toggled), self);
-  g_signal_connect_swapped (self->pack_view, "notify::selected-cell",
-                            G_CALLBACK (on_selected_cell), self);
-  g_signal_connect_swapped (self->cell_inspector, "notify::cell",
-                            G_CALLBACK (on_inspector_cell), self);
-
+  /* the controls' signals and the views' shared selection and isotherms
+   * are in the template (callbacks and bindings) */
   on_pack_view_quantity (self);
   on_curves_selected (self);
 

@@ -1040,6 +1040,12 @@ test_window_selection_notify (void)
   gt_signal_logger_assert_no_emissions (logger);
   g_assert_cmpuint (gtk_drop_down_get_selected (window->quantity_dropdown), ==, 5);
 
+  /* the isotherms button and the thermal map's property are one */
+  gtk_toggle_button_set_active (window->isotherms_toggle, TRUE);
+  g_assert_true (ps_thermal_view_get_isotherms (window->thermal_view));
+  ps_thermal_view_set_isotherms (window->thermal_view, FALSE);
+  g_assert_false (gtk_toggle_button_get_active (window->isotherms_toggle));
+
   window_free (window);
 }
 
