@@ -17,9 +17,12 @@ G_BEGIN_DECLS
 #define PS_TYPE_CELL_INSPECTOR (ps_cell_inspector_get_type ())
 G_DECLARE_FINAL_TYPE (PsCellInspector, ps_cell_inspector, PS, CELL_INSPECTOR, GtkWidget)
 
+/* Returns: (transfer floating) */
 GtkWidget *ps_cell_inspector_new        (void);
+/* runner: (nullable) (transfer none): the inspector takes its own reference */
 void       ps_cell_inspector_set_runner (PsCellInspector *self,
                                          PsRunner        *runner);
+/* Returns: (nullable) (transfer none) */
 PsRunner  *ps_cell_inspector_get_runner (PsCellInspector *self);
 int        ps_cell_inspector_get_cell   (PsCellInspector *self);
 void       ps_cell_inspector_set_cell   (PsCellInspector *self,

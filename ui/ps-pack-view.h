@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define PS_TYPE_PACK_VIEW (ps_pack_view_get_type ())
 G_DECLARE_FINAL_TYPE (PsPackView, ps_pack_view, PS, PACK_VIEW, GtkWidget)
 
+/* Returns: (transfer floating) */
 GtkWidget           *ps_pack_view_new               (void);
 /* runner: (nullable) (transfer none): the view takes its own reference */
 void                 ps_pack_view_set_runner        (PsPackView    *self,
@@ -47,7 +48,8 @@ void                 ps_pack_view_set_units         (PsPackView    *self,
                                                      PsPowerUnit    power_unit);
 /* The style the view draws with (exports use the same one; its hover_cell
  * is the cell under the pointer, which an export may want to clear in its
- * copy). */
+ * copy).
+ * Returns: (transfer none): owned by the view, valid until it changes */
 const PsRenderStyle *ps_pack_view_get_style         (PsPackView    *self);
 
 G_END_DECLS

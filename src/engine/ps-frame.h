@@ -59,8 +59,11 @@ typedef struct
   gboolean  limit_current;
 } PsFrame;
 
-/* A frame with zeroed arrays for pack->n_cells cells. */
+/* A frame with zeroed arrays for pack->n_cells cells.
+ * pack: (transfer none): the frame takes a reference
+ * Returns: (transfer full) */
 PsFrame  *ps_frame_new                (PsPack        *pack);
+/* Returns: (transfer full): frame, with one more reference */
 PsFrame  *ps_frame_ref                (PsFrame       *frame);
 void      ps_frame_unref              (PsFrame       *frame);
 /* Fills the extremes and means from the per-cell arrays. */

@@ -58,9 +58,11 @@ typedef struct
   PsProtocolStep *steps;
 } PsProtocol;
 
-/* Errors name the step (1-based) and its text, and what was expected. */
+/* Errors name the step (1-based) and its text, and what was expected.
+ * Returns: (transfer full) (nullable): NULL with error set */
 PsProtocol *ps_protocol_parse (const char       *text,
                                GError          **error);
+/* Returns: (transfer full): the steps' texts are shared, not copied */
 PsProtocol *ps_protocol_copy  (const PsProtocol *protocol);
 void        ps_protocol_free  (PsProtocol       *protocol);
 
