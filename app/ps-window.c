@@ -948,6 +948,10 @@ ps_window_close_request (GtkWindow *window)
 {
   PsWindow *self = PS_WINDOW (window);
 
+  /* the window's tasks (exports, scenario loads) end with it; a task holds
+   * the window until its callback has run */
+  g_cancellable_cancel (self->cancellable);
+
   if (self->settings != NULL)
     {
       int width, height;

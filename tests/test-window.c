@@ -925,6 +925,57 @@ test_window_open_file (void)
   g_rmdir (dir);
 }
 
+/* Closing the window cancels its tasks: an export and a scenario load still
+ * running end quietly (no dialog, no toast on a window that is gone), and
+ * the window is finalized once they have. */
+static void
+test_window_close_cancels (void)
+{
+  g_autoptr(PsScenario) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+  PsWindow *window;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("packscope-close-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "run.csv", NULL);
+  file = g_file_new_for_path (path);
+
+  window = window_new_painted ("model-s-85", 3600.0, PS_WINDOW_VIEW_NONE);
+  cancellable = g_object_ref (window->cancellable);
+  other = ps_scenario_new_from_preset ("volt-2011", &error);
+  g_assert_no_error (error);
+
+  _ps_window_export_to_file (window, "csv", file);
+  g_assert_true (ps_window_set_scenario (window, other, &error));
+  g_assert_false (g_cancellable_is_cancelled (cancellable));
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_object_unref (window);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (window != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (window);
+  g_assert_null (find_message_dialog ());
+
+  g_object_unref (cancellable);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* A scenario the runner refuses (its simulation cannot be built) leaves the
  * old one running: the window keeps its title and scenario and says why in
  * a toast; a good one after it is shown as usual. */
@@ -1694,6 +1745,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
   g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);
+  g_test_add_func ("/ui/window/close-cancels", test_window_close_cancels);
   g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
   g_test_add_func ("/ui/window/settings", test_window_settings);
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);
