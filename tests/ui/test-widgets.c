@@ -943,31 +943,46 @@ test_views_new_scenario (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The layout, the curves, the thermal map (and with n_views 4 the cell
+ * inspector) side by side on runner, shown in a window. */
+static GtkWidget *
+views_show_on (PsRunner   *runner,
+               GtkWidget **views,
+               guint       n_views)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  g_assert (n_views == 3 || n_views == 4);
+  views[0] = ps_pack_view_new ();
+  views[1] = ps_curve_view_new ();
+  views[2] = ps_thermal_view_new ();
+  if (n_views == 4)
+    views[3] = ps_cell_inspector_new ();
+  for (guint i = 0; i < n_views; i++)
+    gtk_box_append (GTK_BOX (box), views[i]);
+  ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), runner);
+  ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), runner);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (views[2]), runner);
+  if (n_views == 4)
+    ps_cell_inspector_set_runner (PS_CELL_INSPECTOR (views[3]), runner);
+
+  return window_show (box);
+}
+
 /* Views hold a reference to their runner: the one who made it may drop
  * its own, and the views go on showing (and the runner stepping) until
  * the last view lets go. */
 static void
 test_views_hold_runner (void)
 {
-  GtkWidget *window, *box, *views[4];
+  GtkWidget *window, *views[4];
   PsRunner *runner;
   double t;
 
   REQUIRE_DISPLAY ();
 
   runner = runner_new_at ("leaf-2011", 60.0);
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  views[0] = ps_pack_view_new ();
-  views[1] = ps_curve_view_new ();
-  views[2] = ps_thermal_view_new ();
-  views[3] = ps_cell_inspector_new ();
-  for (guint i = 0; i < 4; i++)
-    gtk_box_append (GTK_BOX (box), views[i]);
-  ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), runner);
-  ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), runner);
-  ps_thermal_view_set_runner (PS_THERMAL_VIEW (views[2]), runner);
-  ps_cell_inspector_set_runner (PS_CELL_INSPECTOR (views[3]), runner);
-  window = window_show (box);
+  window = views_show_on (runner, views, 4);
 
   /* the maker lets go: the views' references keep it */
   ps_runner_unref (runner);
@@ -1000,22 +1015,13 @@ static void
 test_views_detach_runner (void)
 {
   PsRunner *runner;
-  GtkWidget *window, *box, *views[3];
+  GtkWidget *window, *views[3];
   cairo_surface_t *shot;
 
   REQUIRE_DISPLAY ();
 
   runner = runner_new_at ("leaf-2011", 60.0);
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  views[0] = ps_pack_view_new ();
-  views[1] = ps_curve_view_new ();
-  views[2] = ps_thermal_view_new ();
-  for (guint i = 0; i < 3; i++)
-    gtk_box_append (GTK_BOX (box), views[i]);
-  ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), runner);
-  ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), runner);
-  ps_thermal_view_set_runner (PS_THERMAL_VIEW (views[2]), runner);
-  window = window_show (box);
+  window = views_show_on (runner, views, 3);
 
   ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), NULL);
   ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), NULL);
