@@ -1,6 +1,11 @@
 /* ps-window.c: the main window
  *
- * The window owns the runner. Its views each take the runner's latest frame
+ * The window starts the runner and holds a reference to it, as each view
+ * does (the last one to let go stops the worker). A later scenario is a
+ * command to the runner, answered on the main context: the window shows it
+ * once it runs, or keeps the old one and shows the runner's error. Closing
+ * the window cancels its tasks (exports, scenario loads) through its
+ * cancellable. Its views each take the runner's latest frame
  * on their own frame-clock tick; the window's tick does the same for the
  * summary and the clock. Nothing here steps the physics or waits on the
  * worker: it only sends commands (ps_runner_play, _set_load, ...) and reads

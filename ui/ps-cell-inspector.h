@@ -4,7 +4,7 @@
  * group and module, its deviation from its group's mean, and its own curves
  * (a small PsCurveView). "cell" is -1 when no cell is selected.
  *
- * The runner is a raw pointer; see ps-pack-view.h.
+ * The inspector holds a reference to its runner; see ps-pack-view.h.
  */
 #pragma once
 

@@ -7,7 +7,7 @@
  * shows a cursor read-out; ps_curve_view_set_follow (TRUE) or a double-click
  * brings it back.
  *
- * The runner is a raw pointer; see ps-pack-view.h.
+ * The view holds a reference to its runner; see ps-pack-view.h.
  */
 #pragma once
 

@@ -7,7 +7,7 @@
  * (GDK_DEBUG=gl-disable, a realize or shader error), the view falls back to
  * the cairo renderer ps_render_thermal; "gl-active" says which path draws.
  *
- * The runner is a raw pointer; see ps-pack-view.h.
+ * The view holds a reference to its runner; see ps-pack-view.h.
  */
 #pragma once
 
