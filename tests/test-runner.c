@@ -329,7 +329,7 @@ test_runner_single_step_advances_one_dt (void)
   g_assert_cmpuint (ps_recorder_get_n_cells (recorder), ==, 192);
 
   /* the runner is gone: what we hold is ours alone */
-  g_clear_pointer (&runner, ps_runner_free);
+  g_clear_pointer (&runner, ps_runner_unref);
   g_assert_true (g_atomic_ref_count_compare (&first->ref_count, 1));
   g_assert_true (g_atomic_ref_count_compare (&third->ref_count, 1));
 }
@@ -633,10 +633,13 @@ storm_reader (gpointer user_data)
 
   while (!g_atomic_int_get (&storm->stop))
     {
-      g_autoptr(PsFrame) frame = ps_runner_dup_frame (storm->runner);
-      g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (storm->runner);
+      g_autoptr(PsFrame) frame = NULL;
+      g_autoptr(PsRecorder) recorder = NULL;
       double buf[64];
-      gsize length;
+      gsize length, n_read;
+
+      /* one call: the frame and the recorder are of the same run */
+      ps_runner_dup_frame_and_recorder (storm->runner, &frame, &recorder);
 
       g_assert_cmpuint (frame->serial, >=, last_serial);
       last_serial = frame->serial;
@@ -646,7 +649,12 @@ storm_reader (gpointer user_data)
 
       length = ps_recorder_get_length (recorder);
       g_assert_cmpuint (length, >=, 1);
-      ps_recorder_read (recorder, PS_SERIES_TIME_S, length > 64 ? length - 64 : 0, 64, buf);
+      n_read = ps_recorder_read (recorder, PS_SERIES_TIME_S, length > 64 ? length - 64 : 0, 64, buf);
+      g_assert_cmpuint (n_read, >=, 1);
+      /* the run's recorder has reached the frame (another run's would be
+       * of another pack, or from a reset, behind it) */
+      g_assert_cmpuint (ps_recorder_get_n_cells (recorder), ==, frame->n_cells);
+      g_assert_cmpfloat (buf[n_read - 1], >=, frame->time_s - 1e-9);
       storm->frames_seen++;
     }
 
@@ -691,7 +699,7 @@ test_runner_survives_command_storms (void)
   ps_runner_set_speed (storm.runner, PS_RUNNER_SPEED_MAX);
   ps_runner_play (storm.runner);
   g_usleep (5000);
-  ps_runner_free (storm.runner);
+  ps_runner_unref (storm.runner);
 
   ps_scenario_free (storm.scenarios[0]);
   ps_scenario_free (storm.scenarios[1]);

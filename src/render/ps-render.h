@@ -22,7 +22,7 @@ typedef enum
   PS_QUANTITY_TEMPERATURE,
   PS_QUANTITY_DEVIATION,      /* voltage deviation from the pack mean */
   PS_QUANTITY_HEAT,
-  PS_N_QUANTITIES
+  PS_N_QUANTITIES /*< skip >*/
 } PsQuantity;
 
 typedef enum
