@@ -287,6 +287,78 @@ scenario_with_protocol (const char *id,
 }
 
 static void
+load_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Loads scenario into runner and waits for the worker's answer. */
+static gboolean
+load_and_wait (PsRunner         *runner,
+               const PsScenario *scenario,
+               GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ps_runner_load_scenario_async (runner, scenario, NULL, load_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return ps_runner_load_scenario_finish (runner, result, error);
+}
+
+/* A scenario the simulation refuses comes back as an error naming the
+ * problem, and the runner goes on with the old one (frame, recorder); a
+ * good one replaces both. */
+static void
+test_runner_load_scenario_answers (void)
+{
+  g_autoptr(PsScenario) first = scenario_with_protocol ("leaf-2011", "Discharge at 1C for 1 hour");
+  g_autoptr(PsScenario) bad = scenario_with_protocol ("lg-m50", NULL);
+  g_autoptr(PsScenario) good = scenario_with_protocol ("lg-m50", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  PsFrame *frame = NULL;
+  PsRecorder *after = NULL;
+
+  runner = ps_runner_new (first, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 60.0);
+  recorder = ps_runner_dup_recorder (runner);
+
+  bad->dt_s = -1.0;
+  g_assert_false (load_and_wait (runner, bad, &error));
+  g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "dt_s"));
+  g_clear_error (&error);
+
+  ps_runner_sync (runner);
+  ps_runner_dup_frame_and_recorder (runner, &frame, &after);
+  g_assert_cmpuint (frame->n_cells, ==, first->pack->n_cells);
+  g_assert_cmpfloat (frame->time_s, >=, 60.0);
+  g_assert_true (after == recorder);
+  g_clear_pointer (&frame, ps_frame_unref);
+  g_clear_pointer (&after, ps_recorder_unref);
+
+  g_assert_true (load_and_wait (runner, good, &error));
+  g_assert_no_error (error);
+  ps_runner_sync (runner);
+  ps_runner_dup_frame_and_recorder (runner, &frame, &after);
+  g_assert_cmpuint (frame->n_cells, ==, good->pack->n_cells);
+  g_assert_cmpfloat (frame->time_s, ==, 0.0);
+  g_assert_true (after != recorder);
+  g_assert_cmpuint (ps_recorder_get_n_cells (after), ==, good->pack->n_cells);
+  ps_frame_unref (frame);
+  ps_recorder_unref (after);
+}
+
+static void
 test_runner_single_step_advances_one_dt (void)
 {
   g_autoptr(PsScenario) scenario =
@@ -722,6 +794,7 @@ main (int   argc,
   g_test_add_func ("/engine/runner/paces-to-wall-time", test_runner_paces_to_wall_time);
   g_test_add_func ("/engine/runner/publishes-at-most-120-per-second", test_runner_publishes_at_most_120_per_second);
   g_test_add_func ("/engine/runner/survives-command-storms", test_runner_survives_command_storms);
+  g_test_add_func ("/engine/runner/load-scenario-answers", test_runner_load_scenario_answers);
 
   return g_test_run ();
 }
