@@ -1442,6 +1442,10 @@ test_screenshot_gl_disable (void)
       { "--screenshot", path, "--scenario", "leaf-2011", "--view", "sideways", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--protocol", "Fly at 3 m", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--run", "-5", NULL },
+      /* the strict number parser: no hex, no spaces, no junk */
+      { "--screenshot", path, "--scenario", "leaf-2011", "--run", "0x10", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", " 640x400", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", "640x400px", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--size", "320x200", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", NULL },
     };
