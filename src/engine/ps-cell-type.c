@@ -641,6 +641,8 @@ ps_cell_type_new_from_data (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
 
+  if (!_ps_json_check_no_nul_escapes (data, length, source, error))
+    return NULL;
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
