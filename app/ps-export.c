@@ -217,28 +217,117 @@ static const struct {
   { PS_SERIES_ENERGY_WH, FALSE, FALSE },
 };
 
-GBytes *
-ps_export_csv (PsRecorder  *recorder,
-               GError     **error)
+/* Progress reports cross to the caller's main context; the sink is shared
+ * by the job and every report still queued, so its data lives until the
+ * last one has run. */
+typedef struct
+{
+  PsExportProgressFunc func;
+  gpointer             data;
+  GDestroyNotify       destroy;
+} ProgressSink;
+
+static void
+progress_sink_clear (gpointer p)
+{
+  ProgressSink *sink = p;
+
+  if (sink->destroy != NULL)
+    sink->destroy (sink->data);
+}
+
+typedef struct
+{
+  ProgressSink *sink;
+  double        fraction;
+} ProgressReport;
+
+static gboolean
+progress_report_run (gpointer p)
+{
+  ProgressReport *report = p;
+
+  report->sink->func (report->fraction, report->sink->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_report_free (gpointer p)
+{
+  ProgressReport *report = p;
+
+  g_atomic_rc_box_release_full (report->sink, progress_sink_clear);
+  g_free (report);
+}
+
+typedef struct
+{
+  ProgressSink *sink;        /* NULL: no reports */
+  GMainContext *context;
+  gint64        next_report;
+} ProgressTarget;
+
+static void
+progress_maybe_report (ProgressTarget *target,
+                       double          fraction,
+                       gboolean        last)
+{
+  ProgressReport *report;
+  gint64 now;
+
+  if (target == NULL || target->sink == NULL)
+    return;
+  now = g_get_monotonic_time ();
+  if (!last && now < target->next_report)
+    return;
+  target->next_report = now + G_USEC_PER_SEC / 10;
+
+  report = g_new (ProgressReport, 1);
+  report->sink = g_atomic_rc_box_acquire (target->sink);
+  report->fraction = fraction;
+  g_main_context_invoke_full (target->context, G_PRIORITY_DEFAULT,
+                              progress_report_run, report, progress_report_free);
+}
+
+/* Streams the run to out, CSV_CHUNK rows at a time: the memory used does not
+ * grow with the run. Only the full-rate part of a recording is exact, so a
+ * run whose start the recorder keeps decimated is refused. */
+static gboolean
+write_csv (PsRecorder     *recorder,
+           GOutputStream  *out,
+           ProgressTarget *progress,
+           GCancellable   *cancellable,
+           GError        **error)
 {
   g_autofree double *columns = NULL;
+  g_autoptr(GString) text = NULL;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  GString *out;
-  gsize length;
+  gsize length, full_start;
   const guint n_columns = G_N_ELEMENTS (csv_columns);
 
   if (recorder == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "Export: there is no recorded run");
-      return NULL;
+      return FALSE;
     }
 
   /* a consistent prefix: read up to the length published now */
   length = ps_recorder_get_length (recorder);
+  full_start = ps_recorder_get_full_rate_start (recorder);
+  if (full_start > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "Export: the run has %" G_GSIZE_FORMAT " steps, but only the last %"
+                   G_GSIZE_FORMAT " are kept at full rate (longer runs are kept decimated "
+                   "for the curves); write every step of a run this long with "
+                   "packscope --headless --csv FILE", length, length - full_start);
+      return FALSE;
+    }
+
   columns = g_new (double, (gsize) n_columns * CSV_CHUNK);
-  out = g_string_sized_new (128 + length * 120);
-  g_string_append (out, PS_EXPORT_CSV_HEADER "\n");
+  text = g_string_sized_new (CSV_CHUNK * 128);
+  g_string_append (text, PS_EXPORT_CSV_HEADER "\n");
 
   for (gsize start = 0; start < length; start += CSV_CHUNK)
     {
@@ -260,31 +349,85 @@ ps_export_csv (PsRecorder  *recorder,
               double v = columns[(gsize) c * CSV_CHUNK + i];
 
               if (c > 0)
-                g_string_append_c (out, ',');
+                g_string_append_c (text, ',');
               if (!isfinite (v))
                 {
-                  g_string_free (out, TRUE);
                   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                "Export: sample %" G_GSIZE_FORMAT " of the run is not a finite number",
                                start + i);
-                  return NULL;
+                  return FALSE;
                 }
               /* the CLI's formats: time with more digits, then %.6g */
               if (csv_columns[c].integer)
-                g_string_append_printf (out, "%u", (guint) MAX (0.0, v));
+                g_string_append_printf (text, "%u", (guint) MAX (0.0, v));
               else
-                g_string_append (out, g_ascii_formatd (buf, sizeof buf,
-                                                       csv_columns[c].series == PS_SERIES_TIME_S ? "%.10g" : "%.6g",
-                                                       csv_columns[c].kelvin_to_celsius ? v - 273.15 : v));
+                g_string_append (text, g_ascii_formatd (buf, sizeof buf,
+                                                        csv_columns[c].series == PS_SERIES_TIME_S ? "%.10g" : "%.6g",
+                                                        csv_columns[c].kelvin_to_celsius ? v - 273.15 : v));
             }
-          g_string_append_c (out, '\n');
+          g_string_append_c (text, '\n');
         }
+
+      if (!g_output_stream_write_all (out, text->str, text->len, NULL, cancellable, error))
+        return FALSE;
+      g_string_truncate (text, 0);
+      progress_maybe_report (progress, (double) (start + n) / (double) length, FALSE);
 
       if (n < MIN (CSV_CHUNK, length - start))
         break;
     }
 
-  return g_string_free_to_bytes (out);
+  if (text->len > 0 &&
+      !g_output_stream_write_all (out, text->str, text->len, NULL, cancellable, error))
+    return FALSE;
+  progress_maybe_report (progress, 1.0, TRUE);
+
+  return TRUE;
+}
+
+GBytes *
+ps_export_csv (PsRecorder  *recorder,
+               GError     **error)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+  if (!write_csv (recorder, out, NULL, NULL, error) ||
+      !g_output_stream_close (out, NULL, error))
+    return NULL;
+
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* The CSV written straight into a replacement of the file: an existing file
+ * stays as it was until the new one is complete, and a failed export leaves
+ * nothing behind. */
+static gboolean
+export_csv_to_file (GFile          *file,
+                    PsRecorder     *recorder,
+                    ProgressTarget *progress,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GCancellable) abort = NULL;
+  gboolean existed = g_file_query_exists (file, NULL);
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, error);
+  if (out == NULL)
+    return FALSE;
+
+  if (write_csv (recorder, G_OUTPUT_STREAM (out), progress, cancellable, error) &&
+      g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error))
+    return TRUE;
+
+  /* closing with a cancelled cancellable drops the temporary file and keeps
+   * the old one; a file that did not exist before is written in place */
+  abort = g_cancellable_new ();
+  g_cancellable_cancel (abort);
+  g_output_stream_close (G_OUTPUT_STREAM (out), abort, NULL);
+  if (!existed)
+    g_file_delete (file, NULL, NULL);
+  return FALSE;
 }
 
 /* async: the job carries its own copies and references */
@@ -301,6 +444,7 @@ typedef struct
   int            width;
   int            height;
   PsExportFormat format;
+  ProgressSink  *progress;
 } ExportJob;
 
 static void
@@ -312,6 +456,8 @@ export_job_free (gpointer data)
   g_clear_pointer (&job->frame, ps_frame_unref);
   g_clear_pointer (&job->recorder, ps_recorder_unref);
   g_free (job->font_family);
+  if (job->progress != NULL)
+    g_atomic_rc_box_release_full (job->progress, progress_sink_clear);
   g_free (job);
 }
 
@@ -326,9 +472,23 @@ export_thread (GTask        *task,
   GError *error = NULL;
 
   if (job->csv)
-    bytes = ps_export_csv (job->recorder, &error);
-  else
-    bytes = ps_export_render_view (job->view, job->frame, job->recorder, &job->style,
+    {
+      ProgressTarget progress = { job->progress, g_task_get_context (task), 0 };
+
+      if (!export_csv_to_file (job->file, job->recorder, &progress, cancellable, &error))
+        {
+          g_autofree char *name = g_file_get_parse_name (job->file);
+
+          if (!g_str_has_prefix (error->message, "Export"))
+            g_prefix_error (&error, "Export to %s: ", name);
+          g_task_return_error (task, error);
+          return;
+        }
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  bytes = ps_export_render_view (job->view, job->frame, job->recorder, &job->style,
                                    job->width, job->height, job->format, &error);
 
   if (bytes == NULL)
@@ -399,6 +559,19 @@ ps_export_csv_async (GFile               *file,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
+  ps_export_csv_async_full (file, recorder, NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+void
+ps_export_csv_async_full (GFile                *file,
+                          PsRecorder           *recorder,
+                          PsExportProgressFunc  progress,
+                          gpointer              progress_data,
+                          GDestroyNotify        progress_destroy,
+                          GCancellable         *cancellable,
+                          GAsyncReadyCallback   callback,
+                          gpointer              user_data)
+{
   g_autoptr(GTask) task = NULL;
   ExportJob *job;
 
@@ -409,6 +582,15 @@ ps_export_csv_async (GFile               *file,
   job->csv = TRUE;
   job->format = PS_EXPORT_CSV;
   job->recorder = recorder != NULL ? ps_recorder_ref (recorder) : NULL;
+  if (progress != NULL)
+    {
+      job->progress = g_atomic_rc_box_new0 (ProgressSink);
+      job->progress->func = progress;
+      job->progress->data = progress_data;
+      job->progress->destroy = progress_destroy;
+    }
+  else if (progress_destroy != NULL)
+    progress_destroy (progress_data);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, ps_export_csv_async);
