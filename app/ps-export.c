@@ -398,9 +398,10 @@ ps_export_csv (PsRecorder  *recorder,
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
 
-/* The CSV written straight into a replacement of the file: an existing file
- * stays as it was until the new one is complete, and a failed export leaves
- * nothing behind. */
+/* The CSV streamed into a hidden temporary file beside the target and moved
+ * over it when complete (a rename for a local file), so the target never
+ * holds a partial run, an existing one stays as it was until the new one is
+ * complete, and a failed export leaves nothing behind. */
 static gboolean
 export_csv_to_file (GFile          *file,
                     PsRecorder     *recorder,
@@ -408,25 +409,42 @@ export_csv_to_file (GFile          *file,
                     GCancellable   *cancellable,
                     GError        **error)
 {
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *base = g_file_get_basename (file);
   g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GCancellable) abort = NULL;
-  gboolean existed = g_file_query_exists (file, NULL);
+  g_autoptr(GFile) tmp = NULL;
 
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, error);
-  if (out == NULL)
-    return FALSE;
+  if (parent == NULL || base == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   "Export: expected a file name, not a folder");
+      return FALSE;
+    }
+
+  for (guint attempt = 0; out == NULL; attempt++)
+    {
+      g_autofree char *name = g_strdup_printf (".%s.%06X", base, g_random_int () & 0xFFFFFF);
+      g_autoptr(GError) local_error = NULL;
+
+      g_clear_object (&tmp);
+      tmp = g_file_get_child (parent, name);
+      out = g_file_create (tmp, G_FILE_CREATE_NONE, cancellable, &local_error);
+      if (out == NULL && (attempt >= 16 ||
+                          !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS)))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
 
   if (write_csv (recorder, G_OUTPUT_STREAM (out), progress, cancellable, error) &&
-      g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error))
+      g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error) &&
+      g_file_move (tmp, file, G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
+                   cancellable, NULL, NULL, error))
     return TRUE;
 
-  /* closing with a cancelled cancellable drops the temporary file and keeps
-   * the old one; a file that did not exist before is written in place */
-  abort = g_cancellable_new ();
-  g_cancellable_cancel (abort);
-  g_output_stream_close (G_OUTPUT_STREAM (out), abort, NULL);
-  if (!existed)
-    g_file_delete (file, NULL, NULL);
+  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
+  g_file_delete (tmp, NULL, NULL);
   return FALSE;
 }
 
