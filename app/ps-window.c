@@ -851,6 +851,15 @@ ps_window_toast (PsWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+void
+ps_window_add_toast (PsWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+}
+
 /* settings */
 
 static PsColormapId

@@ -156,6 +156,45 @@ test_size_limit (void)
   g_assert_nonnull (strstr (error->message, "big.json: $: expected at most"));
 }
 
+/* json-glib would cut a string at a \u0000 escape (a protocol would lose
+ * its later steps without a word): refused, naming the string's path; an
+ * escaped backslash before "u0000" is only text. */
+static void
+test_nul_escape_refused (void)
+{
+  static const char *cases[][2] = {
+    { "{ \"packscope_scenario\": 1, \"pack\": \"leaf-2011\", "
+      "\"protocol\": [ \"Rest for 1 s\", \"Discharge at 1C for 1 s\\u0000; Rest for 1 hour\" ] }",
+      "nul.json: $.protocol[1]: a \\u0000 (NUL) escape in a string" },
+    { "{ \"packscope_scenario\": 1, \"name\": \"a\\u0000b\", \"pack\": \"leaf-2011\" }",
+      "nul.json: $.name: a \\u0000" },
+    { "{ \"packscope_scenario\": 1, \"pack\": \"leaf-2011\", \"initial\": { \"s\\u0000oc\": 0.5 } }",
+      "nul.json: $.initial: a \\u0000 (NUL) escape in a member name" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = ps_scenario_new_from_data (cases[i][0], -1, "nul.json", &error);
+
+      g_assert_null (scenario);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, cases[i][1]));
+    }
+
+  /* "\\u0000" is a backslash and the text u0000: fine */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PsScenario) scenario =
+      ps_scenario_new_from_data ("{ \"packscope_scenario\": 1, \"name\": \"a\\\\u0000b\", "
+                                 "\"pack\": \"leaf-2011\" }", -1, "ok.json", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (scenario->name, ==, "a\\u0000b");
+  }
+}
+
 static void
 test_overrides (void)
 {
@@ -434,6 +473,7 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/hidden-nesting-and-surrogates-refused",
                    test_hidden_nesting_and_surrogates);
   g_test_add_func ("/engine/scenario/overrides", test_overrides);
+  g_test_add_func ("/engine/scenario/nul-escape-refused", test_nul_escape_refused);
   g_test_add_func ("/engine/scenario/round-trip-same-simulation", test_round_trip);
   g_test_add_func ("/engine/scenario/validate", test_validate);
 

@@ -1589,6 +1589,110 @@ test_export_csv_matches_cli (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  guint  calls;
+  double last;
+  double previous;
+  gboolean rising;
+  gboolean freed;
+} ProgressSeen;
+
+static void
+progress_seen (double   fraction,
+               gpointer user_data)
+{
+  ProgressSeen *seen = user_data;
+
+  if (seen->calls > 0 && fraction < seen->previous)
+    seen->rising = FALSE;
+  seen->previous = fraction;
+  seen->last = fraction;
+  seen->calls++;
+}
+
+static void
+progress_freed (gpointer user_data)
+{
+  ((ProgressSeen *) user_data)->freed = TRUE;
+}
+
+/* The CSV streams into the file with progress reports that rise to 1 and
+ * the same bytes as the in-memory export; a run whose start the recorder
+ * keeps decimated is refused with the numbers and leaves no file. */
+static void
+test_export_csv_streams_with_progress (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("packscope-stream-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "run.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  ProgressSeen seen = { 0, 0, 0, TRUE, FALSE };
+  AsyncWait wait = { FALSE, FALSE, NULL };
+
+  scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Discharge at 0.5C for 10 hours", &error));
+  scenario->dt_s = 0.5;
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 1.0e6);
+  recorder = ps_runner_dup_recorder (runner);
+  g_assert_cmpuint (ps_recorder_get_length (recorder), >, 3 * 4096);
+
+  ps_export_csv_async_full (file, recorder, progress_seen, &seen, progress_freed,
+                            NULL, export_done, &wait);
+  while (!wait.done || !seen.freed)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+  g_test_message ("%u progress reports, last %.3f", seen.calls, seen.last);
+  g_assert_cmpuint (seen.calls, >=, 1);
+  g_assert_true (seen.rising);
+  g_assert_cmpfloat (seen.last, ==, 1.0);
+
+  bytes = ps_export_csv (recorder, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, ==, g_bytes_get_size (bytes));
+  g_assert_true (memcmp (contents, g_bytes_get_data (bytes, NULL), length) == 0);
+  g_unlink (path);
+
+  /* a recorder that keeps only the last 4,096 steps at full rate */
+  {
+    g_autoptr(PsRecorder) small = ps_recorder_new_full (ps_recorder_get_n_cells (recorder), 4096);
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
+    g_autoptr(GBytes) none = NULL;
+    AsyncWait refused = { FALSE, FALSE, NULL };
+
+    for (guint i = 0; i < 3 * 4096; i++)
+      ps_recorder_append (small, frame);
+    none = ps_export_csv (small, &error);
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "12288 steps"));
+    g_assert_nonnull (strstr (error->message, "--headless --csv"));
+    g_clear_error (&error);
+
+    ps_export_csv_async (file, small, NULL, export_done, &refused);
+    while (!refused.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (refused.ok);
+    g_assert_error (refused.error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_clear_error (&refused.error);
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+
+  g_rmdir (dir);
+}
+
 static void
 run_packscope (const char * const *args,
                const char         *gdk_debug,
@@ -1701,6 +1805,10 @@ test_screenshot_gl_disable (void)
       { "--screenshot", path, "--scenario", "leaf-2011", "--view", "sideways", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--protocol", "Fly at 3 m", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--run", "-5", NULL },
+      /* the strict number parser: no hex, no spaces, no junk */
+      { "--screenshot", path, "--scenario", "leaf-2011", "--run", "0x10", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", " 640x400", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", "640x400px", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--size", "320x200", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", NULL },
     };
@@ -1752,6 +1860,7 @@ main (int   argc,
   g_test_add_func ("/ui/export/formats-and-failures", test_export);
   g_test_add_func ("/ui/export/action", test_window_export_action);
   g_test_add_func ("/ui/export/csv-matches-cli", test_export_csv_matches_cli);
+  g_test_add_func ("/ui/export/csv-streams-with-progress", test_export_csv_streams_with_progress);
   g_test_add_func ("/ui/screenshot/gl-disable", test_screenshot_gl_disable);
 
   return g_test_run ();

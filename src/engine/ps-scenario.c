@@ -381,6 +381,8 @@ parse_json (const char  *data,
     }
   if (!_ps_json_check_depth (data, length, PS_SCENARIO_MAX_DEPTH, source, error))
     return NULL;
+  if (!_ps_json_check_no_nul_escapes (data, length, source, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
