@@ -287,6 +287,78 @@ scenario_with_protocol (const char *id,
 }
 
 static void
+load_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Loads scenario into runner and waits for the worker's answer. */
+static gboolean
+load_and_wait (PsRunner         *runner,
+               const PsScenario *scenario,
+               GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ps_runner_load_scenario_async (runner, scenario, NULL, load_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return ps_runner_load_scenario_finish (runner, result, error);
+}
+
+/* A scenario the simulation refuses comes back as an error naming the
+ * problem, and the runner goes on with the old one (frame, recorder); a
+ * good one replaces both. */
+static void
+test_runner_load_scenario_answers (void)
+{
+  g_autoptr(PsScenario) first = scenario_with_protocol ("leaf-2011", "Discharge at 1C for 1 hour");
+  g_autoptr(PsScenario) bad = scenario_with_protocol ("lg-m50", NULL);
+  g_autoptr(PsScenario) good = scenario_with_protocol ("lg-m50", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  PsFrame *frame = NULL;
+  PsRecorder *after = NULL;
+
+  runner = ps_runner_new (first, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 60.0);
+  recorder = ps_runner_dup_recorder (runner);
+
+  bad->dt_s = -1.0;
+  g_assert_false (load_and_wait (runner, bad, &error));
+  g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "dt_s"));
+  g_clear_error (&error);
+
+  ps_runner_sync (runner);
+  ps_runner_dup_frame_and_recorder (runner, &frame, &after);
+  g_assert_cmpuint (frame->n_cells, ==, first->pack->n_cells);
+  g_assert_cmpfloat (frame->time_s, >=, 60.0);
+  g_assert_true (after == recorder);
+  g_clear_pointer (&frame, ps_frame_unref);
+  g_clear_pointer (&after, ps_recorder_unref);
+
+  g_assert_true (load_and_wait (runner, good, &error));
+  g_assert_no_error (error);
+  ps_runner_sync (runner);
+  ps_runner_dup_frame_and_recorder (runner, &frame, &after);
+  g_assert_cmpuint (frame->n_cells, ==, good->pack->n_cells);
+  g_assert_cmpfloat (frame->time_s, ==, 0.0);
+  g_assert_true (after != recorder);
+  g_assert_cmpuint (ps_recorder_get_n_cells (after), ==, good->pack->n_cells);
+  ps_frame_unref (frame);
+  ps_recorder_unref (after);
+}
+
+static void
 test_runner_single_step_advances_one_dt (void)
 {
   g_autoptr(PsScenario) scenario =
@@ -329,7 +401,7 @@ test_runner_single_step_advances_one_dt (void)
   g_assert_cmpuint (ps_recorder_get_n_cells (recorder), ==, 192);
 
   /* the runner is gone: what we hold is ours alone */
-  g_clear_pointer (&runner, ps_runner_free);
+  g_clear_pointer (&runner, ps_runner_unref);
   g_assert_true (g_atomic_ref_count_compare (&first->ref_count, 1));
   g_assert_true (g_atomic_ref_count_compare (&third->ref_count, 1));
 }
@@ -421,8 +493,11 @@ test_runner_pauses_when_protocol_finishes (void)
   g_assert_cmpfloat_with_epsilon (frame->time_s, 30.0, 1e-9);
 }
 
-/* At a finite speed, simulated time follows wall time x speed and never
- * runs ahead of it. */
+/* At a finite speed, simulated time follows wall time x speed: never ahead
+ * of it, and not far behind. The lower bound allows a factor of 3 (a loaded
+ * 2-core machine may deschedule the worker, and a lag of more than 0.25 wall
+ * seconds re-anchors the pace), and the window is tried up to three times, so
+ * a stall passes while a runner pacing 10x too slow fails every time. */
 static void
 test_runner_paces_to_wall_time (void)
 {
@@ -433,26 +508,41 @@ test_runner_paces_to_wall_time (void)
   g_autoptr(PsFrame) frame = NULL;
   g_autoptr(PsFrame) later = NULL;
   const double speed = 200.0;
-  gint64 start, elapsed;
+  gboolean kept_pace = FALSE;
 
   runner = ps_runner_new (scenario, &error);
   g_assert_no_error (error);
   ps_runner_set_speed (runner, speed);
   ps_runner_sync (runner);
 
-  start = g_get_monotonic_time ();
-  ps_runner_play (runner);
-  g_usleep (300 * 1000);
-  frame = ps_runner_dup_frame (runner);
-  elapsed = g_get_monotonic_time () - start;
+  for (guint attempt = 0; attempt < 3 && !kept_pace; attempt++)
+    {
+      double sim_start, sim_elapsed, expected;
+      gint64 start, elapsed;
 
-  g_test_message ("%.3f s wall -> %.1f s simulated at %gx",
-                  elapsed / 1e6, frame->time_s, speed);
-  g_assert_cmpfloat (frame->time_s, >, 0.0);
-  g_assert_cmpfloat (frame->time_s, <=, speed * elapsed / 1e6 + scenario->dt_s);
+      g_clear_pointer (&frame, ps_frame_unref);
+      frame = ps_runner_dup_frame (runner);
+      sim_start = frame->time_s;
+      start = g_get_monotonic_time ();
+      ps_runner_play (runner);
+      g_usleep (400 * 1000);
+      g_clear_pointer (&frame, ps_frame_unref);
+      frame = ps_runner_dup_frame (runner);
+      elapsed = g_get_monotonic_time () - start;
+      ps_runner_pause (runner);
+      ps_runner_sync (runner);
+
+      sim_elapsed = frame->time_s - sim_start;
+      expected = speed * elapsed / 1e6;
+      g_test_message ("attempt %u: %.3f s wall -> %.1f s simulated at %gx (%.2f of speed x wall)",
+                      attempt + 1, elapsed / 1e6, sim_elapsed, speed, sim_elapsed / expected);
+      /* never ahead of the wall clock (one step of slack) */
+      g_assert_cmpfloat (sim_elapsed, <=, expected + scenario->dt_s);
+      kept_pace = sim_elapsed >= expected / 3.0;
+    }
+  g_assert_true (kept_pace);
   g_assert_true (frame->time_s < 3600.0);
 
-  ps_runner_pause (runner);
   ps_runner_sync (runner);
   g_clear_pointer (&frame, ps_frame_unref);
   frame = ps_runner_dup_frame (runner);
@@ -615,10 +705,13 @@ storm_reader (gpointer user_data)
 
   while (!g_atomic_int_get (&storm->stop))
     {
-      g_autoptr(PsFrame) frame = ps_runner_dup_frame (storm->runner);
-      g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (storm->runner);
+      g_autoptr(PsFrame) frame = NULL;
+      g_autoptr(PsRecorder) recorder = NULL;
       double buf[64];
-      gsize length;
+      gsize length, n_read;
+
+      /* one call: the frame and the recorder are of the same run */
+      ps_runner_dup_frame_and_recorder (storm->runner, &frame, &recorder);
 
       g_assert_cmpuint (frame->serial, >=, last_serial);
       last_serial = frame->serial;
@@ -628,7 +721,12 @@ storm_reader (gpointer user_data)
 
       length = ps_recorder_get_length (recorder);
       g_assert_cmpuint (length, >=, 1);
-      ps_recorder_read (recorder, PS_SERIES_TIME_S, length > 64 ? length - 64 : 0, 64, buf);
+      n_read = ps_recorder_read (recorder, PS_SERIES_TIME_S, length > 64 ? length - 64 : 0, 64, buf);
+      g_assert_cmpuint (n_read, >=, 1);
+      /* the run's recorder has reached the frame (another run's would be
+       * of another pack, or from a reset, behind it) */
+      g_assert_cmpuint (ps_recorder_get_n_cells (recorder), ==, frame->n_cells);
+      g_assert_cmpfloat (buf[n_read - 1], >=, frame->time_s - 1e-9);
       storm->frames_seen++;
     }
 
@@ -673,7 +771,7 @@ test_runner_survives_command_storms (void)
   ps_runner_set_speed (storm.runner, PS_RUNNER_SPEED_MAX);
   ps_runner_play (storm.runner);
   g_usleep (5000);
-  ps_runner_free (storm.runner);
+  ps_runner_unref (storm.runner);
 
   ps_scenario_free (storm.scenarios[0]);
   ps_scenario_free (storm.scenarios[1]);
@@ -773,7 +871,7 @@ test_runner_manual_load_obeys_limits (void)
   g_assert_false (frame->manual_limited);
   g_assert_true (frame->finished);
   g_clear_pointer (&frame, ps_frame_unref);
-  g_clear_pointer (&runner, ps_runner_free);
+  g_clear_pointer (&runner, ps_runner_unref);
 
   /* a warm cell discharged hard stops at its temperature limit */
   hot->initial_soc = 1.0;
@@ -807,6 +905,7 @@ main (int   argc,
   g_test_add_func ("/engine/runner/publishes-at-most-120-per-second", test_runner_publishes_at_most_120_per_second);
   g_test_add_func ("/engine/runner/survives-command-storms", test_runner_survives_command_storms);
   g_test_add_func ("/engine/runner/manual-load-obeys-limits", test_runner_manual_load_obeys_limits);
+  g_test_add_func ("/engine/runner/load-scenario-answers", test_runner_load_scenario_answers);
 
   return g_test_run ();
 }

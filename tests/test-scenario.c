@@ -355,6 +355,72 @@ test_validate (void)
   g_assert_nonnull (strstr (error->message, "time step dt_s is 0"));
 }
 
+/* The audit's inputs (issue 8): nesting the old depth guard could not see
+ * (behind a comment json-glib skips, or a quote inside a '...' string)
+ * crashed json-glib; now each is refused with the depth error, while
+ * brackets inside strings and comments do not count. An unpaired UTF-16
+ * surrogate escape (json-glib lets it through as bytes that are not UTF-8)
+ * is refused, naming its path, instead of being written back. */
+static void
+test_hidden_nesting_and_surrogates (void)
+{
+  static const char * const prefixes[] = {
+    "{\"pack\": \"leaf-2011\", \"name\": /* \" */ ",
+    "{\"pack\": \"leaf-2011\", \"name\": '\"', \"protocol\": ",
+    "{\"pack\": \"leaf-2011\", \"name\": \"a\\\"\", \"protocol\": ",
+    "{\"pack\": \"leaf-2011\", \"name\": \"x\", / \" / \"protocol\": ",
+  };
+  static const struct { const char *json, *path; } surrogates[] = {
+    { "{\"pack\": \"lg-m50\", \"name\": \"a\\udc00b\", \"protocol\": \"Rest for 1 s\"}", "$.name" },
+    { "{\"pack\": \"lg-m50\", \"protocol\": [\"Rest for 1 s\", \"\\udfffx\"]}", "$.protocol[1]" },
+    { "{\"pack\": \"lg-m50\", \"n\\udc00x\": 1}", "$: expected member names" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autoptr(GString) json = g_string_new (prefixes[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = NULL;
+
+      for (guint k = 0; k < 100000; k++)
+        g_string_append_c (json, i % 2 ? '[' : '{');
+      scenario = ps_scenario_new_from_data (json->str, json->len, "deep.json", &error);
+      g_assert_null (scenario);
+      g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT);
+      g_assert_cmpstr (error->message, ==, "deep.json: $: expected JSON nested at most 64 levels deep");
+    }
+
+  {
+    g_autoptr(GString) json = g_string_new ("{\"pack\": \"lg-m50\", \"name\": \"");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PsScenario) scenario = NULL;
+
+    for (guint k = 0; k < 200; k++)
+      g_string_append (json, "[{");
+    g_string_append (json, "\", /* [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ */"
+                     " \"protocol\": 'Rest for 1 s [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' }");
+    scenario = ps_scenario_new_from_data (json->str, json->len, "brackets.json", &error);
+    /* not refused for depth (the protocol text itself is not valid) */
+    g_assert_null (scenario);
+    g_assert_false (g_error_matches (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT));
+    g_assert_nonnull (strstr (error->message, "$.protocol"));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (surrogates); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario =
+        ps_scenario_new_from_data (surrogates[i].json, -1, "surrogate.json", &error);
+
+      g_assert_null (scenario);
+      g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "surrogate.json: "));
+      g_assert_nonnull (strstr (error->message, surrogates[i].path));
+      g_assert_nonnull (strstr (error->message, "unpaired UTF-16 surrogate"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -365,6 +431,8 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/bad-files-name-file-path-and-expectation", test_bad_files);
   g_test_add_func ("/engine/scenario/lookup-errors", test_lookup_errors);
   g_test_add_func ("/engine/scenario/size-limit", test_size_limit);
+  g_test_add_func ("/engine/scenario/hidden-nesting-and-surrogates-refused",
+                   test_hidden_nesting_and_surrogates);
   g_test_add_func ("/engine/scenario/overrides", test_overrides);
   g_test_add_func ("/engine/scenario/round-trip-same-simulation", test_round_trip);
   g_test_add_func ("/engine/scenario/validate", test_validate);

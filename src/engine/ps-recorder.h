@@ -49,7 +49,9 @@ typedef enum
 
 typedef struct _PsRecorder PsRecorder;
 
+/* Returns: (transfer full) */
 PsRecorder *ps_recorder_new          (guint           n_cells);
+/* Returns: (transfer full): recorder, with one more reference */
 PsRecorder *ps_recorder_ref          (PsRecorder     *recorder);
 void        ps_recorder_unref        (PsRecorder     *recorder);
 

@@ -58,7 +58,8 @@ typedef struct
   guint64      seed;
 } PsScenario;
 
-/* id is a preset id (ps_pack_list_presets) */
+/* The loaders return (transfer full) (nullable): NULL with error set.
+ * id is a preset id (ps_pack_list_presets) */
 PsScenario *ps_scenario_new_from_preset (const char        *id,
                                          GError           **error);
 PsScenario *ps_scenario_new_from_file   (const char        *path,
@@ -93,8 +94,10 @@ gboolean    ps_scenario_check_limits    (const PsScenario  *scenario,
  * the value. */
 gboolean    ps_scenario_validate        (const PsScenario  *scenario,
                                          GError           **error);
-/* Complete JSON (pack and cell inline), loadable again; free with g_free. */
+/* Complete JSON (pack and cell inline), loadable again.
+ * Returns: (transfer full): free with g_free */
 char       *ps_scenario_to_json         (const PsScenario  *scenario);
+/* Returns: (transfer full) */
 PsScenario *ps_scenario_copy            (const PsScenario  *scenario);
 void        ps_scenario_free            (PsScenario        *scenario);
 
