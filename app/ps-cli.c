@@ -314,6 +314,15 @@ apply_numeric_options (CliOptions  *o,
       scenario->initial_temp_set = TRUE;
     }
 
+  if ((o->ambient_c != NULL || o->initial_c != NULL) &&
+      !ps_scenario_check_limits (scenario,
+                                 o->initial_c != NULL ? "--initial-c"
+                                 : !scenario->initial_temp_set ? "--ambient-c"
+                                 : "the scenario's initial temperature",
+                                 o->ambient_c != NULL ? "--ambient-c" : "the scenario's ambient_c",
+                                 error))
+    return FALSE;
+
   return TRUE;
 }
 
@@ -418,15 +427,6 @@ run_headless (CliOptions *o)
   if (!apply_numeric_options (o, scenario, &error))
     return fail ("%s", error->message);
 
-  if ((o->ambient_c != NULL || o->initial_c != NULL) &&
-      !ps_scenario_check_limits (scenario,
-                                 o->initial_c != NULL ? "--initial-c"
-                                 : o->ambient_c != NULL && !scenario->initial_temp_set
-                                 ? "--ambient-c" : "the scenario's initial temperature",
-                                 o->ambient_c != NULL ? "--ambient-c" : "the scenario's ambient_c",
-                                 &error))
-    return fail ("%s", error->message);
-
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
     return fail ("%s", error->message);
@@ -463,20 +463,29 @@ run_headless (CliOptions *o)
     {
       const PsStepEndInfo *ends;
       guint n_ends;
-      gboolean more;
+      gboolean more = FALSE, over_limit;
 
       ends = ps_simulation_get_step_ends (sim, &n_ends);
       g_array_append_vals (row_ends, ends, n_ends);
-      if (csv != NULL)
-        ps_simulation_fill_frame (sim, frame);
+      ps_simulation_fill_frame (sim, frame);
       n_rows++;
 
-      more = ps_simulation_advance (sim, dt);
-      if (!more)
+      signo = ps_cli_interrupted ();
+      /* a protocol whose length is unknown (a step that ends only on its
+       * condition) stops at the stated limit unless --force */
+      over_limit = !o->force &&
+                   (n_rows > PS_CLI_LIMIT_STEPS ||
+                    (csv != NULL && ps_cli_output_get_bytes (csv) > PS_CLI_LIMIT_CSV_BYTES));
+      if (signo == 0 && !over_limit)
         {
-          ends = ps_simulation_get_step_ends (sim, &n_ends);
-          g_array_append_vals (row_ends, ends, n_ends);
+          more = ps_simulation_advance (sim, dt);
+          if (!more)
+            {
+              ends = ps_simulation_get_step_ends (sim, &n_ends);
+              g_array_append_vals (row_ends, ends, n_ends);
+            }
         }
+
       if (csv != NULL)
         {
           csv_format_row (row, o->cells, frame,
@@ -491,13 +500,9 @@ run_headless (CliOptions *o)
         }
       g_array_set_size (row_ends, 0);
 
-      if ((signo = ps_cli_interrupted ()) != 0)
+      if (signo != 0)
         break;
-      /* a protocol whose length is unknown (a step that ends only on its
-       * condition) stops at the stated limit unless --force */
-      if (!o->force &&
-          (n_rows > PS_CLI_LIMIT_STEPS ||
-           (csv != NULL && ps_cli_output_get_bytes (csv) > PS_CLI_LIMIT_CSV_BYTES)))
+      if (over_limit)
         {
           g_autofree char *limit = ps_cli_format_bytes (PS_CLI_LIMIT_CSV_BYTES);
 
@@ -516,7 +521,7 @@ run_headless (CliOptions *o)
           break;
         }
       if (progress != NULL)
-        ps_cli_progress_update (progress, n_rows * dt, n_rows,
+        ps_cli_progress_update (progress, ps_simulation_get_time (sim), n_rows,
                                 csv != NULL ? ps_cli_output_get_bytes (csv) : 0);
     }
 
@@ -671,8 +676,8 @@ ps_cli_main (int    argc,
                  "--print-scenario, --bench (see --help)");
 
   if (!o.headless &&
-      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c ||
-       o.initial_c || o.cells || o.force || o.keep_partial))
+      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.initial_c ||
+       o.cells || o.force || o.keep_partial))
     return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --initial-c, "
                  "--cells, --force and --keep-partial need --headless");
   if (o.cells && o.csv == NULL)

@@ -188,9 +188,9 @@ ps_recorder_unref (PsRecorder *self)
   if (g_atomic_ref_count_dec (&self->ref_count))
     {
       ps_recorder_free_data (self);
-      g_free (self->ring);
       g_clear_pointer (&self->end_sample, g_array_unref);
       g_clear_pointer (&self->end_text, g_ptr_array_unref);
+      g_free (self->ring);
       g_free (self->bins);
       g_free (self->bin_time_s);
       g_mutex_clear (&self->lock);

@@ -28,7 +28,9 @@
 
 G_BEGIN_DECLS
 
-/* The time step a scenario may ask for, seconds */
+/* The output interval a scenario may ask for, seconds: the engine substeps
+ * within it as accuracy needs, so any of these gives the same results; the
+ * maximum keeps at least one row per simulated hour. */
 #define PS_SCENARIO_DT_MIN_S  0.001
 #define PS_SCENARIO_DT_MAX_S  3600.0
 

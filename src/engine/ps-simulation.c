@@ -296,6 +296,7 @@ typedef struct
 {
   double   h;
   double   pack_i;
+  double   pack_r;                /* the pack's resistance to its current, Ohm */
   double   v_min, v_max;          /* cell voltages at the end of the substep */
   guint    v_min_cell, v_max_cell; /* 0-based */
   double   i_ratio;               /* largest |I_i| / the cell's limit */
@@ -362,6 +363,7 @@ peek (PsSimulation *sim,
 
   pk->h = h;
   pk->pack_i = pack_i;
+  pk->pack_r = pack_r;
   pk->v_min = v_min;
   pk->v_max = v_max;
   pk->v_min_cell = v_min_cell;
@@ -717,14 +719,16 @@ end_check_peek (const PsEndCheck *ec,
 
 /* TRUE when a peeked substep ended close to an end condition: the state it
  * leaves may meet it at once (the OCV is exact at the substep's end, not
- * linearised), so the next instant is looked at before the row is done. */
+ * linearised: a difference of microvolts, which is a large part of a small
+ * hold current), so the next instant is looked at before the row is done. */
 static gboolean
 end_check_near (const PsEndCheck *ec,
                 const PsPeek     *pk)
 {
   return pk->v_max >= ec->v_upper - 0.01 || pk->v_min <= ec->v_lower + 0.01
          || (ec->check_current && pk->i_ratio > 0.98)
-         || (!isnan (ec->until_current_a) && fabs (pk->pack_i) <= 1.05 * ec->until_current_a);
+         || (!isnan (ec->until_current_a)
+             && fabs (pk->pack_i) <= 1.05 * ec->until_current_a + 0.002 / pk->pack_r);
 }
 
 static guint
@@ -944,11 +948,6 @@ run_span (PsSimulation     *sim,
       double accurate;
       PsPeek pk;
 
-      /* a hold's current is the small difference between the held voltage
-       * and the cells' own: fresh resistances every substep, so it follows
-       * the temperature smoothly rather than in cache-refresh jumps */
-      if (load->mode == PS_LOAD_VOLTAGE_HOLD)
-        sim->model->klass->refresh (sim->model);
       peek (sim, load, h, &pk);
       accurate = substep_accurate (&pk);
       if (accurate < 0.7 * h)
