@@ -32,7 +32,7 @@ static void
 fill_frame (PsFrame *f,
             double   time_s)
 {
-  const PsPack *pack = f->pack;
+  const PsPackInfo *pack = ps_pack_get_info (f->pack);
   double span = MAX (pack->bounds.w, pack->bounds.h);
   double u_t = time_s / 3600.0;
 
@@ -78,7 +78,7 @@ ps_bench_render (void)
       return;
     }
 
-  recorder = ps_recorder_new (pack->n_cells);
+  recorder = ps_recorder_new (ps_pack_get_info (pack)->n_cells);
   frame = ps_frame_new (pack);
   for (guint k = 0; k < BENCH_HISTORY; k++)
     {
@@ -88,7 +88,7 @@ ps_bench_render (void)
 
   ps_render_style_init_default (&style);
   style.quantity = PS_QUANTITY_TEMPERATURE;
-  style.selected_cell = pack->n_cells / 3;
+  style.selected_cell = ps_pack_get_info (pack)->n_cells / 3;
   for (guint v = 0; v < 3; v++)
     surface[v] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, BENCH_WIDTH, BENCH_HEIGHT);
 

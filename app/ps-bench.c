@@ -86,7 +86,7 @@ bench_scenario (const char *preset,
       g_printerr ("bench: %s\n", error->message);
       return NULL;
     }
-  scenario->initial_soc = 1.0;
+  ps_scenario_set_initial_soc (scenario, 1.0);
   if (!ps_scenario_set_protocol (scenario, protocol, &error))
     {
       g_printerr ("bench: %s\n", error->message);
@@ -137,7 +137,7 @@ bench_preset (const char  *preset,
       steps = time_run (sim, hours, &cpu, &wall);
       if (steps == 0 || !(cpu > 0.0) || !(wall > 0.0))
         return FALSE;
-      cell_steps = (double) steps * scenario->pack->n_cells;
+      cell_steps = (double) steps * ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells;
       rate[r] = cell_steps / cpu;
       rate_wall[r] = cell_steps / wall;
       factor[r] = ps_simulation_get_time (sim) / cpu;
@@ -175,9 +175,9 @@ bench_recorder (void)
   while (ps_simulation_advance (sim, BENCH_DT_S))
     ;
 
-  frame = ps_frame_new (scenario->pack);
+  frame = ps_frame_new (ps_scenario_get_pack (scenario));
   ps_simulation_fill_frame (sim, frame);
-  recorder = ps_recorder_new (scenario->pack->n_cells);
+  recorder = ps_recorder_new (ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells);
 
   start = g_get_monotonic_time ();
   for (guint k = 0; k < n_frames; k++)

@@ -160,10 +160,12 @@ list_presets (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(PsPack) pack = ps_pack_new_from_id (ids[i], &error);
+      const char *name;
 
       if (pack == NULL)
         return fail ("%s", error->message);
-      printf ("%s\t%s\n", ids[i], pack->name ? pack->name : "");
+      name = ps_pack_get_info (pack)->name;
+      printf ("%s\t%s\n", ids[i], name ? name : "");
     }
 
   return fflush (stdout) == 0 ? PS_CLI_EXIT_OK : fail ("writing to stdout failed");
@@ -474,10 +476,15 @@ run_headless (CliOptions *o)
       ps_scenario_name_after_protocol (scenario);
     }
 
-  if (o->dt != NULL &&
-      !parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,
-                     &scenario->dt_s))
-    return PS_CLI_EXIT_BAD_INPUT;
+  if (o->dt != NULL)
+    {
+      double dt_s;
+
+      if (!parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,
+                         &dt_s))
+        return PS_CLI_EXIT_BAD_INPUT;
+      ps_scenario_set_dt_s (scenario, dt_s);
+    }
 
   if (o->seed != NULL)
     {
@@ -485,7 +492,7 @@ run_headless (CliOptions *o)
 
       if (!g_ascii_string_to_unsigned (o->seed, 10, 0, G_MAXINT64, &seed, &error))
         return fail ("--seed: expected a whole number from 0, got \"%s\"", o->seed);
-      scenario->seed = seed;
+      ps_scenario_set_seed (scenario, seed);
     }
 
   if (o->ambient_c != NULL)
@@ -494,7 +501,7 @@ run_headless (CliOptions *o)
 
       if (!parse_double ("--ambient-c", o->ambient_c, -60.0, FALSE, 150.0, &ambient_c))
         return PS_CLI_EXIT_BAD_INPUT;
-      scenario->ambient_k = ambient_c + ZERO_C_IN_K;
+      ps_scenario_set_ambient_k (scenario, ambient_c + ZERO_C_IN_K);
     }
 
   sim = ps_simulation_new (scenario, &error);
@@ -515,7 +522,7 @@ run_headless (CliOptions *o)
   max_steps = CLAMP (max_steps, PS_CLI_MIN_STEP_CAP, PS_CLI_MAX_STEPS);
 
   wall_start = g_get_monotonic_time ();
-  dt = scenario->dt_s;
+  dt = ps_scenario_get_dt_s (scenario);
 
   /* the row at t = 0, then one row per step */
   for (;;)
@@ -535,7 +542,7 @@ run_headless (CliOptions *o)
         }
       if (!ps_simulation_advance (sim, dt))
         {
-          guint n_steps = scenario->protocol ? scenario->protocol->n_steps : 0;
+          guint n_steps = ps_scenario_get_protocol (scenario) ? ps_scenario_get_protocol (scenario)->n_steps : 0;
 
           end_reason = g_strdup_printf ("protocol finished (%u step%s)",
                                         n_steps, n_steps == 1 ? "" : "s");
@@ -562,7 +569,7 @@ run_headless (CliOptions *o)
   fprintf (stderr,
            "packscope: %s: delivered %.6g Ah, %.6g Wh in %s simulated "
            "(%" G_GUINT64_FORMAT " steps of %g s, %.3f s wall); end: %s\n",
-           scenario->name ? scenario->name : id,
+           ps_scenario_get_name (scenario) ? ps_scenario_get_name (scenario) : id,
            frame->charge_ah, frame->energy_wh, duration,
            n_rows - 1, dt,
            (g_get_monotonic_time () - wall_start) / (double) G_USEC_PER_SEC,

@@ -12,7 +12,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "ps-cell-type.h"
+#include "ps-cell-type-private.h"
 #include "ps-error.h"
 #include "ps-table.h"
 

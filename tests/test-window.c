@@ -283,7 +283,7 @@ test_window_layout_cells (void)
 
   for (guint c = 0; c < frame->n_cells; c++)
     {
-      const PsPack *pack = frame->pack;
+      const PsPackInfo *pack = ps_pack_get_info (frame->pack);
       double cx = b.origin.x + t.offset_x + t.scale * pack->cell_x[c];
       double cy = b.origin.y + t.offset_y - t.scale * pack->cell_y[c];
       /* any pixel of its footprint (renderers inset cells and snap them
@@ -475,7 +475,7 @@ test_window_actions (void)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL);
     ps_runner_sync (runner);
     after = ps_runner_dup_frame (runner);
-    g_assert_cmpfloat_with_epsilon (after->time_s - before->time_s, scenario->dt_s, 1e-9);
+    g_assert_cmpfloat_with_epsilon (after->time_s - before->time_s, ps_scenario_get_dt_s (scenario), 1e-9);
   }
 
   /* reset (ctrl+r) goes back to t = 0 */
@@ -555,7 +555,7 @@ test_window_actions (void)
 
   /* the preset menu replaces the scenario and the runner */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.preset", "s", "volt-2011");
-  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, "volt-2011");
+  g_assert_cmpstr (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, ==, "volt-2011");
   /* the same runner, given the new scenario */
   g_assert_true (ps_window_get_runner (window) == runner);
   ps_runner_sync (runner);
@@ -764,11 +764,11 @@ test_window_open_file (void)
 
     _ps_window_load_file (window, file);
     deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-    while (g_strcmp0 (ps_window_get_scenario (window)->source_name, good) != 0 &&
+    while (g_strcmp0 (ps_scenario_get_source_name (ps_window_get_scenario (window)), good) != 0 &&
            g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, TRUE);
-    g_assert_cmpstr (ps_window_get_scenario (window)->source_name, ==, good);
-    g_assert_cmpuint (ps_window_get_scenario (window)->pack->n_cells, ==, preset->pack->n_cells);
+    g_assert_cmpstr (ps_scenario_get_source_name (ps_window_get_scenario (window)), ==, good);
+    g_assert_cmpuint (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->n_cells, ==, ps_pack_get_info (ps_scenario_get_pack (preset))->n_cells);
     g_assert_null (find_message_dialog ());
   }
 
@@ -783,7 +783,7 @@ test_window_open_file (void)
     g_assert_nonnull (dialog);
     g_test_message ("error: %s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
     g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "bad.json"));
-    g_assert_cmpstr (ps_window_get_scenario (window)->source_name, ==, good);
+    g_assert_cmpstr (ps_scenario_get_source_name (ps_window_get_scenario (window)), ==, good);
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
 
@@ -909,13 +909,13 @@ test_window_settings (void)
   g_assert_cmpint (ps_curve_view_get_style (window->curve_view)->temp_unit, ==, PS_TEMP_UNIT_KELVIN);
   /* the ambient control follows: 25 °C is 298.15 K */
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (window->ambient_adjustment),
-                                  scenario->ambient_k, 1e-9);
+                                  ps_scenario_get_ambient_k (scenario), 1e-9);
   g_settings_set_string (settings, "power-unit", "watt");
   g_assert_cmpint (ps_curve_view_get_style (window->curve_view)->power_unit, ==, PS_POWER_UNIT_WATT);
 
   g_settings_set_string (settings, "temperature-unit", "celsius");
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (window->ambient_adjustment),
-                                  scenario->ambient_k - 273.15, 1e-9);
+                                  ps_scenario_get_ambient_k (scenario) - 273.15, 1e-9);
 
   /* closing saves the size and the scenario that was open */
   gtk_window_present (GTK_WINDOW (window));
@@ -926,7 +926,7 @@ test_window_settings (void)
   {
     g_autofree char *last = g_settings_get_string (settings, "last-scenario");
 
-    g_assert_cmpstr (last, ==, scenario->source_name);
+    g_assert_cmpstr (last, ==, ps_scenario_get_source_name (scenario));
   }
 
   g_settings_reset (settings, "layout-colormap");
@@ -1225,7 +1225,7 @@ test_export (void)
     g_assert_cmpuint (g_strv_length (lines), ==, n_samples + 2);
     last = g_strsplit (lines[n_samples], ",", -1);
     g_assert_cmpuint (g_strv_length (last), ==, 13);
-    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, scenario->dt_s);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, ps_scenario_get_dt_s (scenario));
     g_unlink (path);
   }
 

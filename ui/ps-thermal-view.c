@@ -158,14 +158,17 @@ thermal_scale_compute (const PsFrame       *frame,
                        double               height,
                        ThermalScale        *out)
 {
+  const PsRect *bounds;
+
   memset (out, 0, sizeof *out);
   out->offset = style->temp_unit == PS_TEMP_UNIT_KELVIN ? 0.0 : -273.15;
 
   /* what the GL path needs besides a field; without it ps_render_thermal
    * draws (or says what is missing) */
-  if (frame == NULL || frame->pack == NULL ||
-      !(frame->pack->bounds.w > 0) || !(frame->pack->bounds.h > 0) ||
-      !isfinite (frame->pack->bounds.w) || !isfinite (frame->pack->bounds.h))
+  if (frame == NULL || frame->pack == NULL)
+    return;
+  bounds = &ps_pack_get_info (frame->pack)->bounds;
+  if (!(bounds->w > 0) || !(bounds->h > 0) || !isfinite (bounds->w) || !isfinite (bounds->h))
     return;
 
   out->valid = ps_render_thermal_range (frame, style, width, height,
@@ -184,7 +187,7 @@ typedef struct
 
 static void
 cell_buckets_init (CellBuckets  *b,
-                   const PsPack *pack,
+                   const PsPackInfo *pack,
                    double        x0,
                    double        y0,
                    double        x1,
@@ -235,7 +238,7 @@ cell_buckets_clear (CellBuckets *b)
  * over the buckets. */
 static int
 cell_buckets_nearest (const CellBuckets *b,
-                      const PsPack      *pack,
+                      const PsPackInfo  *pack,
                       double             x,
                       double             y,
                       guint              best_i[K_SEARCH],
@@ -318,7 +321,7 @@ cell_buckets_nearest (const CellBuckets *b,
  * - "among cells": within max (12 mm, 0.6 x the half footprint) of a nearby
  *   cell's footprint, or inside a module's rectangle (with that margin). */
 static gboolean
-compute_nodes (const PsPack  *pack,
+compute_nodes (const PsPackInfo *pack,
                int           *out_w,
                int           *out_h,
                double        *out_x0,
@@ -654,8 +657,9 @@ gl_delete_objects (PsThermalView *self,
  * node textures; the sizes of the temperature and field textures. */
 static gboolean
 gl_upload_pack (PsThermalView *self,
-                PsPack        *pack)
+                PsPack        *pack_ref)
 {
+  const PsPackInfo *pack = ps_pack_get_info (pack_ref);
   g_autofree guint32 *cells = NULL;
   g_autofree float *weights = NULL;
   g_autofree float *vertices = NULL;
@@ -726,7 +730,7 @@ gl_upload_pack (PsThermalView *self,
     }
 
   g_clear_pointer (&self->gl_pack, ps_pack_unref);
-  self->gl_pack = ps_pack_ref (pack);
+  self->gl_pack = ps_pack_ref (pack_ref);
   self->gl_frame = NULL;
   self->field_valid = FALSE;
 

@@ -39,6 +39,8 @@
 #include <string.h>
 
 #include "ps-error.h"
+#include "ps-pack-private.h"
+#include "ps-scenario-private.h"
 #include "ps-simulation.h"
 
 #define PS_GAS_CONSTANT_J_MOL_K 8.314462618

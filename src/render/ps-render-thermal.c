@@ -35,7 +35,7 @@
 typedef struct
 {
   /* key */
-  const PsPack *pack;
+  const PsPackInfo *pack;
   guint         n_cells;
   double        geometry_sum;     /* catches a new pack at the same address */
   double        rx0, ry0, rx1, ry1;  /* the grid's extent, metres */
@@ -78,7 +78,7 @@ typedef struct
 
 static void
 bucket_grid_init (BucketGrid   *bg,
-                  const PsPack *pack)
+                  const PsPackInfo *pack)
 {
   double bw = MAX (pack->bounds.w, 1e-6), bh = MAX (pack->bounds.h, 1e-6);
   guint n = pack->n_cells;
@@ -124,7 +124,7 @@ bucket_grid_clear (BucketGrid *bg)
  * (fewer than K only for packs with fewer cells). */
 static int
 nearest_cells (const BucketGrid *bg,
-               const PsPack     *pack,
+               const PsPackInfo *pack,
                double            x,
                double            y,
                guint32           idx[K_SEARCH],
@@ -180,7 +180,7 @@ nearest_cells (const BucketGrid *bg,
 
 /* even-odd rule; a pack without an outline is its bounds */
 static gboolean
-point_in_outline (const PsPack *pack,
+point_in_outline (const PsPackInfo *pack,
                   double        x,
                   double        y)
 {
@@ -200,7 +200,7 @@ point_in_outline (const PsPack *pack,
 }
 
 static ThermalCache *
-thermal_cache_get (const PsPack          *pack,
+thermal_cache_get (const PsPackInfo      *pack,
                    const PsViewTransform *tr)
 {
   gpointer *slot = _ps_render_thermal_cache_slot ();
@@ -605,7 +605,7 @@ contour_level (cairo_t               *cr,
 static gboolean
 thermal_frame_ok (const PsFrame *frame)
 {
-  const PsPack *pack = frame ? frame->pack : NULL;
+  const PsPackInfo *pack = frame ? ps_pack_get_info (frame->pack) : NULL;
 
   return pack != NULL && frame->n_cells > 0 && frame->n_cells == pack->n_cells &&
          pack->cell_x != NULL && pack->cell_y != NULL && pack->cell_w != NULL &&
@@ -685,7 +685,7 @@ thermal_decorations (cairo_t             *cr,
                      gboolean             field_shown,
                      ThermalCache        *iso)
 {
-  const PsPack *pack = frame->pack;
+  const PsPackInfo *pack = ps_pack_get_info (frame->pack);
   const PsViewTransform *tr = &s->tr;
   double fs = s->fs;
   char text[256], hot[64], cold[64];
@@ -809,7 +809,7 @@ ps_render_thermal (cairo_t             *cr,
                    double               width,
                    double               height)
 {
-  const PsPack *pack;
+  const PsPackInfo *pack;
   PsViewTransform *tr;
   ThermalScale s;
   ThermalCache *c;
@@ -828,7 +828,7 @@ ps_render_thermal (cairo_t             *cr,
 
   if (!thermal_frame_ok (frame))
     {
-      pack = frame ? frame->pack : NULL;
+      pack = frame ? ps_pack_get_info (frame->pack) : NULL;
       _ps_render_set_font (cr, style, 1.0, FALSE);
       _ps_render_set_rgba (cr, style->fg, 0.7);
       _ps_render_text (cr, width / 2, height / 2, 0.5, 0.5, pack == NULL ? "No pack" : "No cells");
@@ -836,7 +836,7 @@ ps_render_thermal (cairo_t             *cr,
       return;
     }
 
-  pack = frame->pack;
+  pack = ps_pack_get_info (frame->pack);
   thermal_scale (frame, style, width, height, &s);
   tr = &s.tr;
 
@@ -944,7 +944,7 @@ ps_render_thermal_underlay (cairo_t             *cr,
       ps_render_view_transform (frame->pack, style, width, height, &tr);
       cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
       cairo_clip (cr);
-      _ps_render_outline_path (cr, frame->pack, &tr);
+      _ps_render_outline_path (cr, ps_pack_get_info (frame->pack), &tr);
       cairo_clip (cr);
       _ps_render_set_rgba (cr, style->fg, TINT_ALPHA);
       cairo_paint (cr);

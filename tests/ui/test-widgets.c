@@ -451,8 +451,8 @@ test_pack_view_selection_and_zoom (void)
   save_for_inspection (selected, "widgets-pack-selected.png");
   g_assert_cmpint (st.x1, >=, 0);
   ps_render_view_transform (frame->pack, ps_pack_view_get_style (PS_PACK_VIEW (view)), w, h, &before);
-  vx = before.offset_x + before.scale * frame->pack->cell_x[cell];
-  vy = before.offset_y - before.scale * frame->pack->cell_y[cell];
+  vx = before.offset_x + before.scale * ps_pack_get_info (frame->pack)->cell_x[cell];
+  vy = before.offset_y - before.scale * ps_pack_get_info (frame->pack)->cell_y[cell];
   g_assert_cmpfloat (vx, >=, st.x0 - 2);
   g_assert_cmpfloat (vx, <=, st.x1 + 2);
   g_assert_cmpfloat (vy, >=, st.y0 - 2);
@@ -724,7 +724,7 @@ test_tooltip_text (void)
   g_autoptr(PsFrame) frame = NULL;
   g_autofree char *expect_v = NULL, *expect_t = NULL, *expect_k = NULL, *expect_group = NULL;
   PsRenderStyle style;
-  const PsPack *pack;
+  const PsPackInfo *pack;
   const char *module;
   char text[512];
   guint cell, group;
@@ -733,7 +733,7 @@ test_tooltip_text (void)
 
   runner = runner_new_at ("leaf-2011", 300.0);
   frame = ps_runner_dup_frame (runner);
-  pack = frame->pack;
+  pack = ps_pack_get_info (frame->pack);
   cell = pack->n_parallel + 1;          /* second group, second cell */
   group = cell / pack->n_parallel;
   module = _ps_view_group_module_name (pack, group);
@@ -813,8 +813,8 @@ test_pack_view_gestures (void)
   /* hover, then a click, on one cell's centre */
   cell = frame->n_cells / 2 + 1;
   ps_render_view_transform (frame->pack, style, w, h, &before);
-  vx = before.offset_x + before.scale * frame->pack->cell_x[cell];
-  vy = before.offset_y - before.scale * frame->pack->cell_y[cell];
+  vx = before.offset_x + before.scale * ps_pack_get_info (frame->pack)->cell_x[cell];
+  vy = before.offset_y - before.scale * ps_pack_get_info (frame->pack)->cell_y[cell];
   g_signal_emit_by_name (motion, "motion", vx, vy);
   g_assert_cmpint (style->hover_cell, ==, cell);
   g_signal_emit_by_name (drag, "drag-begin", vx, vy);
