@@ -330,6 +330,34 @@ test_round_trip (void)
     }
 }
 
+/* A loaded scenario is valid; one changed in code afterwards is checked
+ * again, and the error names the source and the value. */
+static void
+test_validate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = ps_scenario_new_from_preset ("leaf-2011", &error);
+  double r1;
+
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_validate (scenario, &error));
+  g_assert_no_error (error);
+
+  r1 = scenario->cell->r1.lut[7];
+  scenario->cell->r1.lut[7] = -1e-3;
+  g_assert_false (ps_scenario_validate (scenario, &error));
+  g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "leaf-2011"));
+  g_assert_nonnull (strstr (error->message, "R1 table has the value -0.001"));
+  g_clear_error (&error);
+  scenario->cell->r1.lut[7] = r1;
+
+  scenario->dt_s = 0.0;
+  g_assert_false (ps_scenario_validate (scenario, &error));
+  g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "time step dt_s is 0"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -342,6 +370,7 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/size-limit", test_size_limit);
   g_test_add_func ("/engine/scenario/overrides", test_overrides);
   g_test_add_func ("/engine/scenario/round-trip-same-simulation", test_round_trip);
+  g_test_add_func ("/engine/scenario/validate", test_validate);
 
   return g_test_run ();
 }

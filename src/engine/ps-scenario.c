@@ -513,6 +513,180 @@ settings_init_defaults (ScenarioSettings *s)
   s->seed = 1;
 }
 
+/* ------------------------------------------------------------ validation */
+
+static gboolean
+check_table (const PsScenario  *scenario,
+             const PsTable     *table,
+             const char        *name,
+             double             min_value,
+             gboolean           strict,
+             GError           **error)
+{
+  for (guint i = 0; i < PS_LUT_SIZE; i++)
+    {
+      double v = table->lut[i];
+
+      if (!isfinite (v) || (strict ? !(v > min_value) : !(v >= min_value)))
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "%s: cell '%s': %s table has the value %g at SOC %g, "
+                       "expected a finite value %s %g",
+                       scenario->source_name ? scenario->source_name : "scenario",
+                       scenario->cell->id ? scenario->cell->id : "?",
+                       name, v, table->x_min + i / table->inv_dx,
+                       strict ? ">" : ">=", min_value);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_positive (const PsScenario  *scenario,
+                double             value,
+                const char        *what,
+                GError           **error)
+{
+  if (isfinite (value) && value > 0.0)
+    return TRUE;
+
+  g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+               "%s: %s is %g, expected a finite number greater than zero",
+               scenario->source_name ? scenario->source_name : "scenario",
+               what, value);
+  return FALSE;
+}
+
+gboolean
+ps_scenario_validate (const PsScenario  *scenario,
+                      GError           **error)
+{
+  const char *where;
+  const PsCellType *cell;
+  const PsPack *pack;
+
+  g_return_val_if_fail (scenario != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  where = scenario->source_name ? scenario->source_name : "scenario";
+  cell = scenario->cell;
+  pack = scenario->pack;
+
+  if (pack == NULL || cell == NULL)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: the scenario has no %s", where, pack == NULL ? "pack" : "cell");
+      return FALSE;
+    }
+
+  if (pack->n_cells == 0 || pack->n_series == 0 || pack->n_parallel == 0
+      || pack->n_cells != pack->n_series * pack->n_parallel
+      || pack->n_cells > PS_MAX_CELLS)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: pack '%s' has %u cells in %u series groups of %u, expected "
+                   "n_series x n_parallel cells, at least 1 and at most %d",
+                   where, pack->id ? pack->id : "?", pack->n_cells, pack->n_series,
+                   pack->n_parallel, PS_MAX_CELLS);
+      return FALSE;
+    }
+
+  if (pack->nb_offset == NULL || pack->cell_ha_w_k == NULL
+      || pack->cell_w == NULL || pack->cell_h == NULL)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: pack '%s' lacks its thermal arrays", where,
+                   pack->id ? pack->id : "?");
+      return FALSE;
+    }
+
+  if (!check_positive (scenario, scenario->dt_s, "the time step dt_s", error)
+      || !check_positive (scenario, cell->capacity_ah, "the cell capacity", error)
+      || !check_positive (scenario, cell->mass_kg, "the cell mass", error)
+      || !check_positive (scenario, cell->cp_j_kg_k, "the cell specific heat", error)
+      || !check_positive (scenario, cell->t_ref_k, "the cell's table temperature", error)
+      || !check_positive (scenario, scenario->initial_temp_k, "the initial temperature", error)
+      || !check_positive (scenario, scenario->ambient_k, "the ambient temperature", error)
+      || !check_positive (scenario, scenario->coolant_inlet_k, "the coolant inlet temperature", error))
+    return FALSE;
+
+  if (!isfinite (cell->ea_r0_j_mol) || !isfinite (cell->ea_rc_j_mol)
+      || !isfinite (pack->r_tab_ohm) || pack->r_tab_ohm < 0.0
+      || !isfinite (pack->r_busbar_ohm) || pack->r_busbar_ohm < 0.0
+      || !isfinite (scenario->initial_soc)
+      || !(scenario->capacity_rel_sd >= 0.0 && scenario->capacity_rel_sd < 1.0)
+      || !(scenario->resistance_rel_sd >= 0.0 && scenario->resistance_rel_sd < 1.0)
+      || !(scenario->soc_sd >= 0.0 && scenario->soc_sd < 1.0))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: activation energies, tab and busbar resistances, initial SOC "
+                   "and variation spreads must be finite, resistances >= 0 and "
+                   "spreads in [0, 1)", where);
+      return FALSE;
+    }
+
+  if (!check_table (scenario, &cell->ocv, "OCV", 0.0, TRUE, error)
+      || !check_table (scenario, &cell->dudt, "dU/dT", -INFINITY, FALSE, error)
+      || !check_table (scenario, &cell->r0, "R0", 0.0, TRUE, error)
+      || !check_table (scenario, &cell->r1, "R1", 0.0, FALSE, error)
+      || !check_table (scenario, &cell->c1, "C1", 0.0, FALSE, error)
+      || !check_table (scenario, &cell->r2, "R2", 0.0, FALSE, error)
+      || !check_table (scenario, &cell->c2, "C2", 0.0, FALSE, error))
+    return FALSE;
+
+  for (guint i = 0; i < pack->n_cells; i++)
+    {
+      if (!isfinite (pack->cell_ha_w_k[i]) || pack->cell_ha_w_k[i] < 0.0)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "%s: pack '%s': cell %u has a cooling conductance of %g W/K, "
+                       "expected a finite value >= 0", where,
+                       pack->id ? pack->id : "?", i, pack->cell_ha_w_k[i]);
+          return FALSE;
+        }
+      for (guint k = pack->nb_offset[i]; k < pack->nb_offset[i + 1]; k++)
+        {
+          if (pack->nb_index[k] >= pack->n_cells
+              || !isfinite (pack->nb_g_w_k[k]) || pack->nb_g_w_k[k] < 0.0)
+            {
+              g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                           "%s: pack '%s': cell %u has a bad neighbour entry "
+                           "(index %u, %g W/K)", where, pack->id ? pack->id : "?",
+                           i, pack->nb_index[k], pack->nb_g_w_k[k]);
+              return FALSE;
+            }
+        }
+    }
+
+  if (pack->cooling == PS_COOLING_COLD_PLATE && pack->n_channels > 0)
+    {
+      if (!check_positive (scenario, pack->coolant_flow_kg_s, "the coolant flow", error)
+          || !check_positive (scenario, pack->coolant_cp_j_kg_k,
+                              "the coolant specific heat", error))
+        return FALSE;
+      if (pack->channel_offset == NULL || pack->channel_cells == NULL
+          || pack->channel_offset[pack->n_channels] > pack->n_cells)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "%s: pack '%s': coolant channels are inconsistent", where,
+                       pack->id ? pack->id : "?");
+          return FALSE;
+        }
+      for (guint k = 0; k < pack->channel_offset[pack->n_channels]; k++)
+        if (pack->channel_cells[k] >= pack->n_cells)
+          {
+            g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                         "%s: pack '%s': coolant channel names cell %u of %u",
+                         where, pack->id ? pack->id : "?", pack->channel_cells[k],
+                         pack->n_cells);
+            return FALSE;
+          }
+    }
+
+  return TRUE;
+}
+
 /* Builds a scenario from a root object. When preset_id is set, the pack is
  * that preset and root must not name one. */
 static PsScenario *
@@ -681,6 +855,11 @@ scenario_from_root (JsonNode    *root_node,
                           local_error->message);
       return NULL;
     }
+
+  /* what the members do not say alone: the tables and thermal arrays the
+   * pack and cell were built into, and their fit with each other */
+  if (!ps_scenario_validate (self, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }

@@ -53,6 +53,14 @@ gboolean    ps_scenario_set_protocol    (PsScenario        *scenario,
 /* Renames the scenario "<pack id>: <steps>" after its protocol, so a title
  * or summary says what runs when --protocol replaced the preset's own. */
 void        ps_scenario_name_after_protocol (PsScenario  *scenario);
+/* Checks everything a simulation relies on: positive capacity, mass, heat
+ * capacity, temperatures and time step, finite tables in their ranges,
+ * consistent pack arrays (cells, neighbours, coolant channels). The loaders
+ * call it, so a loaded scenario is valid; ps_simulation_new calls it again,
+ * as code may build or change a scenario. The error names the source and
+ * the value. */
+gboolean    ps_scenario_validate        (const PsScenario  *scenario,
+                                         GError           **error);
 /* Complete JSON (pack and cell inline), loadable again; free with g_free. */
 char       *ps_scenario_to_json         (const PsScenario  *scenario);
 PsScenario *ps_scenario_copy            (const PsScenario  *scenario);

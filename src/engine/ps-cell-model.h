@@ -1,0 +1,85 @@
+/* ps-cell-model.h: the seam between the pack solve and a cell model
+ *
+ * The simulation solves the pack (parallel groups, series string, load) and
+ * leaves the cells' electrochemistry to a cell model behind this interface:
+ * the ECM today (ps-ecm.c), SPMe and DFN next. Each step is two calls, for
+ * all cells at once (structure of arrays, nothing allocated per step):
+ *
+ *   linearise (dt, T)  every cell's end-of-step terminal voltage as a
+ *                      Thevenin pair for the coming step, V_i = E_i - R_i I_i
+ *                      (the model's own states held at their start values)
+ *   commit (dt, T, I)  the step with the currents the pack solve found:
+ *                      the model advances its states, sets each cell's
+ *                      terminal voltage E_i - R_i I_i and reports its heat
+ *
+ * Currents are > 0 discharging, per cell (A); temperatures K, held by the
+ * thermal network and constant over the step. Internal to the engine.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "ps-cell-type.h"
+
+G_BEGIN_DECLS
+
+typedef struct _PsCellModel      PsCellModel;
+typedef struct _PsCellModelClass PsCellModelClass;
+
+/* Powers summed over the cells during a committed step, W */
+typedef struct
+{
+  double chemical_w;    /* sum_i I_i U_i, U the open-circuit voltage over the step */
+  double reversible_w;  /* sum_i I_i T_i dU/dT (entropic) */
+} PsCellModelPower;
+
+struct _PsCellModelClass
+{
+  const char   *name;
+
+  /* cell must outlive the model */
+  PsCellModel  *(*new)       (const PsCellType *cell,
+                              guint             n_cells);
+  void          (*free)      (PsCellModel      *model);
+  /* cells at rest at soc0[i] and temp_k, each with its capacity and a factor
+   * on every resistance (cell-to-cell variation) */
+  void          (*reset)     (PsCellModel      *model,
+                              const double     *soc0,
+                              const double     *capacity_ah,
+                              const double     *resistance_factor,
+                              double            temp_k);
+  /* *e and *r point at model-owned arrays, valid until the next call */
+  void          (*linearise) (PsCellModel      *model,
+                              double            dt,
+                              const double     *temp_k,
+                              const double    **e,
+                              const double    **r);
+  /* heat_w[i] receives cell i's own heat over the step (W) */
+  void          (*commit)    (PsCellModel      *model,
+                              double            dt,
+                              const double     *temp_k,
+                              const double     *current_a,
+                              double           *heat_w,
+                              PsCellModelPower *power);
+  /* make the next linearisation exact for the state it starts from (no
+   * factors cached from earlier steps): near a limit */
+  void          (*refresh)   (PsCellModel      *model);
+  /* one snapshot of the whole state, for the bisection of a limit step */
+  void          (*save)      (PsCellModel      *model);
+  void          (*restore)   (PsCellModel      *model);
+
+  const double *(*get_soc)     (PsCellModel    *model);
+  const double *(*get_ocv)     (PsCellModel    *model);
+  const double *(*get_voltage) (PsCellModel    *model);
+};
+
+/* Every model's instance struct starts with this. */
+struct _PsCellModel
+{
+  const PsCellModelClass *klass;
+};
+
+/* The Thevenin equivalent circuit with two RC pairs (ps-ecm.c). */
+extern const PsCellModelClass _ps_ecm_class;
+
+G_END_DECLS

@@ -1,0 +1,369 @@
+/* ps-ecm.c: the 2-RC equivalent circuit model behind ps-cell-model.h
+ *
+ * A Thevenin ECM with two RC pairs (DESIGN.md section 2). For a current I
+ * held constant over a step of dt, the RC voltages advance exactly,
+ *     v_k(t + dt) = v_k e^(-dt/tau_k) + R_k (1 - e^(-dt/tau_k)) I,
+ * so the cell's terminal voltage at the end of the step is linear in I:
+ *     V = E - R I,  E = OCV(SOC, T) - sum_k v_k e^(-dt/tau_k),
+ *                   R = R0 + sum_k R_k (1 - e^(-dt/tau_k)) + R_ocv,
+ * where R_ocv = dOCV/dSOC dt / (3600 Q) carries the OCV's move with the
+ * charge passed. OCV(SOC, T) = OCV(SOC, T_ref) + (T - T_ref) dU/dT(SOC);
+ * R0 and the RC resistances follow Arrhenius (ps_cell_type_arrhenius).
+ *
+ * Heat per cell (Bernardi): q = I (OCV - V) - I T dU/dT, with the OCV
+ * averaged over the step.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ps-cell-model.h"
+#include "ps-state-block-private.h"
+
+/* Refresh the cells' cached Arrhenius factors and RC decay factors when a
+ * cell's temperature moved by more than this, or its SOC by more than this,
+ * since they were made. The decision is taken for all cells at once, so that
+ * identical cells stay identical (a per-cell decision would let rounding
+ * decide which of two mirror-image cells refreshes first). */
+#define PS_CACHE_TEMP_K   0.05
+#define PS_CACHE_SOC      0.002
+
+/* range of temperatures the Arrhenius factors and the entropic terms are
+ * evaluated in (far outside any cell's operating range) */
+#define PS_ARRHENIUS_MIN_K 173.15
+#define PS_ARRHENIUS_MAX_K 573.15
+
+/* Per-cell arrays that make up the state (copied as one block for the
+ * snapshot). */
+enum
+{
+  E_SOC,
+  E_V1,
+  E_V2,
+  E_VOLTAGE,
+  E_OCV,
+  E_ARR_R0,       /* resistance factor x Arrhenius(R0) */
+  E_E1,           /* e^(-dt/tau1) */
+  E_B1,           /* R1 (1 - e^(-dt/tau1)) */
+  E_E2,
+  E_B2,
+  E_CACHE_SOC,
+  E_CACHE_TEMP,
+  E_OCV_SLOPE,    /* dOCV/dSOC / (3600 Q): OCV change per coulomb, V/C */
+  N_ECM_ARRAYS
+};
+
+typedef struct
+{
+  double   cache_dt;           /* dt the RC caches were made for, 0 = none */
+  gboolean refresh_pending;    /* some cell drifted from its cache */
+} EcmScalars;
+
+typedef struct
+{
+  PsCellModel       parent;
+
+  const PsCellType *cell;
+  guint             n_cells;
+
+  /* per cell, set by reset */
+  double           *inv_capacity_as;   /* 1 / (3600 Q) */
+  double           *resistance_factor;
+
+  PsStateBlock     block;
+  double           *s[N_ECM_ARRAYS];
+  EcmScalars        sc;
+  EcmScalars        saved_sc;
+
+  /* the linearisation of the coming step */
+  double           *e;
+  double           *r;
+  double           *u_ref;       /* OCV at t_ref for the SOC at the step start */
+  double           *dudt;        /* dU/dT at that SOC */
+} PsEcm;
+
+static PsCellModel *
+ecm_new (const PsCellType *cell,
+         guint             n)
+{
+  PsEcm *ecm = g_new0 (PsEcm, 1);
+
+  ecm->parent.klass = &_ps_ecm_class;
+  ecm->cell = cell;
+  ecm->n_cells = n;
+
+  ecm->inv_capacity_as = g_new0 (double, n);
+  ecm->resistance_factor = g_new0 (double, n);
+
+  _ps_state_block_init (&ecm->block, N_ECM_ARRAYS, n, ecm->s);
+
+  ecm->e = g_new0 (double, n);
+  ecm->r = g_new0 (double, n);
+  ecm->u_ref = g_new0 (double, n);
+  ecm->dudt = g_new0 (double, n);
+
+  return &ecm->parent;
+}
+
+static void
+ecm_free (PsCellModel *model)
+{
+  PsEcm *ecm = (PsEcm *) model;
+
+  g_free (ecm->inv_capacity_as);
+  g_free (ecm->resistance_factor);
+  _ps_state_block_clear (&ecm->block);
+  g_free (ecm->e);
+  g_free (ecm->r);
+  g_free (ecm->u_ref);
+  g_free (ecm->dudt);
+  g_free (ecm);
+}
+
+static void
+ecm_reset (PsCellModel  *model,
+           const double *soc0,
+           const double *capacity_ah,
+           const double *resistance_factor,
+           double        temp_k)
+{
+  PsEcm *ecm = (PsEcm *) model;
+  const PsCellType *cell = ecm->cell;
+
+  _ps_state_block_zero (&ecm->block);
+  memset (&ecm->sc, 0, sizeof ecm->sc);
+
+  for (guint i = 0; i < ecm->n_cells; i++)
+    {
+      double s0 = soc0[i];
+      double u = ps_table_eval (&cell->ocv, s0)
+                 + (temp_k - cell->t_ref_k) * ps_table_eval (&cell->dudt, s0);
+
+      ecm->inv_capacity_as[i] = 1.0 / (3600.0 * capacity_ah[i]);
+      ecm->resistance_factor[i] = resistance_factor[i];
+      ecm->s[E_SOC][i] = s0;
+      ecm->s[E_OCV][i] = u;
+      ecm->s[E_VOLTAGE][i] = u;
+      ecm->s[E_CACHE_SOC][i] = NAN;
+      ecm->s[E_CACHE_TEMP][i] = NAN;
+    }
+}
+
+/* dy/dx of a table as the central difference over one LUT interval: a
+ * continuous function of x (the LUT's own slope jumps at every grid point,
+ * which would let rounding-level differences between identical cells grow
+ * into different currents). */
+static inline double
+table_slope (const PsTable *table,
+             double         x)
+{
+  double h = 0.5 / table->inv_dx;
+
+  return (ps_table_eval (table, x + h) - ps_table_eval (table, x - h)) * table->inv_dx;
+}
+
+/* Arrhenius factors and exact RC decay factors of cell i for its present SOC
+ * and temperature and the step dt. */
+static void
+refresh_cell_cache (PsEcm  *ecm,
+                    guint   i,
+                    double  soc,
+                    double  temp_k,
+                    double  dt)
+{
+  const PsCellType *cell = ecm->cell;
+  /* the Arrhenius fits say nothing outside this range; it only keeps an
+   * absurd manual load from turning temperatures into inf or NaN */
+  double t = CLAMP (temp_k, PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K);
+  double rf = ecm->resistance_factor[i];
+  double arc = rf * ps_cell_type_arrhenius (cell->ea_rc_j_mol, cell->t_ref_k, t);
+  double r1 = ps_table_eval (&cell->r1, soc) * arc;
+  double r2 = ps_table_eval (&cell->r2, soc) * arc;
+  double tau1 = r1 * ps_table_eval (&cell->c1, soc);
+  double tau2 = r2 * ps_table_eval (&cell->c2, soc);
+  double e1 = tau1 > 0.0 ? exp (-dt / tau1) : 0.0;
+  double e2 = tau2 > 0.0 ? exp (-dt / tau2) : 0.0;
+
+  ecm->s[E_ARR_R0][i] = rf * ps_cell_type_arrhenius (cell->ea_r0_j_mol, cell->t_ref_k, t);
+  ecm->s[E_E1][i] = e1;
+  ecm->s[E_B1][i] = r1 * (1.0 - e1);
+  ecm->s[E_E2][i] = e2;
+  ecm->s[E_B2][i] = r2 * (1.0 - e2);
+  ecm->s[E_CACHE_SOC][i] = soc;
+  ecm->s[E_CACHE_TEMP][i] = temp_k;
+  ecm->s[E_OCV_SLOPE][i] = table_slope (&cell->ocv, soc) * ecm->inv_capacity_as[i];
+}
+
+static void
+ecm_linearise (PsCellModel   *model,
+               double         dt,
+               const double  *temp,
+               const double **e_out,
+               const double **r_out)
+{
+  PsEcm *ecm = (PsEcm *) model;
+  const PsCellType *cell = ecm->cell;
+  const double *soc = ecm->s[E_SOC];
+  const double *v1 = ecm->s[E_V1];
+  const double *v2 = ecm->s[E_V2];
+  const double *arr_r0 = ecm->s[E_ARR_R0];
+  const double *e1 = ecm->s[E_E1];
+  const double *b1 = ecm->s[E_B1];
+  const double *e2 = ecm->s[E_E2];
+  const double *b2 = ecm->s[E_B2];
+  const double *cache_soc = ecm->s[E_CACHE_SOC];
+  const double *cache_temp = ecm->s[E_CACHE_TEMP];
+  const double *ocv_slope = ecm->s[E_OCV_SLOPE];
+  double *ocv = ecm->s[E_OCV];
+  double *ec = ecm->e;
+  double *rc = ecm->r;
+  double *u_ref = ecm->u_ref;
+  double *dudt = ecm->dudt;
+  double t_ref = cell->t_ref_k;
+  guint n = ecm->n_cells;
+  gboolean drift = FALSE;
+
+  if (ecm->sc.cache_dt != dt || ecm->sc.refresh_pending)
+    {
+      for (guint i = 0; i < n; i++)
+        refresh_cell_cache (ecm, i, soc[i], temp[i], dt);
+      ecm->sc.cache_dt = dt;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      double s = soc[i];
+      double t = temp[i];
+      double u, ro;
+
+      drift |= (fabs (s - cache_soc[i]) > PS_CACHE_SOC)
+               | (fabs (t - cache_temp[i]) > PS_CACHE_TEMP_K);
+
+      u_ref[i] = ps_table_eval (&cell->ocv, s);
+      dudt[i] = ps_table_eval (&cell->dudt, s);
+      /* (temperatures clamped to where the fits mean something, so an
+       * absurd load cannot run away through the entropic terms) */
+      t = CLAMP (t, PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K);
+      u = u_ref[i] + (t - t_ref) * dudt[i];
+      /* the OCV moves with the charge passed during the step:
+       * OCV(SOC - I dt / 3600 Q) = OCV - (dOCV/dSOC) (dt / 3600 Q) I,
+       * which is linear in I, so it joins R (end-of-step voltage) */
+      ro = ocv_slope[i] * dt;
+      ocv[i] = u;
+      ec[i] = u - v1[i] * e1[i] - v2[i] * e2[i];
+      rc[i] = ps_table_eval (&cell->r0, s) * arr_r0[i] + b1[i] + b2[i] + ro;
+    }
+
+  ecm->sc.refresh_pending = drift;
+  *e_out = ec;
+  *r_out = rc;
+}
+
+static void
+ecm_commit (PsCellModel      *model,
+            double            dt,
+            const double     *temp,
+            const double     *current,
+            double           *heat,
+            PsCellModelPower *power)
+{
+  PsEcm *ecm = (PsEcm *) model;
+  const PsCellType *cell = ecm->cell;
+  double *soc = ecm->s[E_SOC];
+  double *v1 = ecm->s[E_V1];
+  double *v2 = ecm->s[E_V2];
+  double *voltage = ecm->s[E_VOLTAGE];
+  const double *ocv = ecm->s[E_OCV];
+  const double *e1 = ecm->s[E_E1];
+  const double *b1 = ecm->s[E_B1];
+  const double *e2 = ecm->s[E_E2];
+  const double *b2 = ecm->s[E_B2];
+  const double *ec = ecm->e;
+  const double *rc = ecm->r;
+  const double *u_ref = ecm->u_ref;
+  const double *dudt = ecm->dudt;
+  const double *inv_cap = ecm->inv_capacity_as;
+  double sum_i_ocv = 0.0, sum_entropic = 0.0;
+
+  for (guint i = 0; i < ecm->n_cells; i++)
+    {
+      double ii = current[i];
+      double vi = ec[i] - rc[i] * ii;
+      double s_end = soc[i] - ii * dt * inv_cap[i];
+      /* the OCV averaged over the step (trapezoid between the SOC before
+       * and after): the chemical energy taken is I OCV_mid dt, the rest
+       * of I (OCV_mid - V) dt is heat */
+      double u = ocv[i] + 0.5 * (ps_table_eval (&cell->ocv, s_end) - u_ref[i]);
+      double entropic = ii * CLAMP (temp[i], PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K) * dudt[i];
+
+      voltage[i] = vi;
+      heat[i] = ii * (u - vi) - entropic;
+      v1[i] = v1[i] * e1[i] + b1[i] * ii;
+      v2[i] = v2[i] * e2[i] + b2[i] * ii;
+      soc[i] = s_end;
+
+      sum_i_ocv += ii * u;
+      sum_entropic += entropic;
+    }
+
+  power->chemical_w = sum_i_ocv;
+  power->reversible_w = sum_entropic;
+}
+
+static void
+ecm_refresh (PsCellModel *model)
+{
+  ((PsEcm *) model)->sc.refresh_pending = TRUE;
+}
+
+static void
+ecm_save (PsCellModel *model)
+{
+  PsEcm *ecm = (PsEcm *) model;
+
+  _ps_state_block_save (&ecm->block);
+  ecm->saved_sc = ecm->sc;
+}
+
+static void
+ecm_restore (PsCellModel *model)
+{
+  PsEcm *ecm = (PsEcm *) model;
+
+  _ps_state_block_restore (&ecm->block);
+  ecm->sc = ecm->saved_sc;
+}
+
+static const double *
+ecm_get_soc (PsCellModel *model)
+{
+  return ((PsEcm *) model)->s[E_SOC];
+}
+
+static const double *
+ecm_get_ocv (PsCellModel *model)
+{
+  return ((PsEcm *) model)->s[E_OCV];
+}
+
+static const double *
+ecm_get_voltage (PsCellModel *model)
+{
+  return ((PsEcm *) model)->s[E_VOLTAGE];
+}
+
+const PsCellModelClass _ps_ecm_class = {
+  .name = "ecm-2rc",
+  .new = ecm_new,
+  .free = ecm_free,
+  .reset = ecm_reset,
+  .linearise = ecm_linearise,
+  .commit = ecm_commit,
+  .refresh = ecm_refresh,
+  .save = ecm_save,
+  .restore = ecm_restore,
+  .get_soc = ecm_get_soc,
+  .get_ocv = ecm_get_ocv,
+  .get_voltage = ecm_get_voltage,
+};
