@@ -590,6 +590,77 @@ test_thermal_view_matches_cairo (void)
   check_thermal_matches_cairo ("model-s-85", 900.0, TRUE);
 }
 
+/* A view that switches to another pack draws the new pack's field: on the
+ * GL path it waits (field not ready) for the new pack's nodes, computed off
+ * the UI thread, then matches ps_render_thermal as a fresh view does. */
+static void
+test_thermal_view_switch_pack (void)
+{
+  g_autoptr(PsRunner) first = NULL;
+  g_autoptr(PsRunner) second = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  cairo_surface_t *shot, *reference;
+  GtkWidget *window, *view;
+  GdkFrameClock *clock;
+  guint n_paints = 0;
+  gint64 deadline;
+  gulong id;
+  DiffStats st;
+  cairo_t *cr;
+  int w, h;
+
+  REQUIRE_DISPLAY ();
+
+  first = runner_new_at ("leaf-2011", 900.0);
+  second = runner_new_at ("model-s-85", 900.0);
+  frame = ps_runner_dup_frame (second);
+
+  view = ps_thermal_view_new ();
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), first);
+  window = window_show (view);
+  g_assert_true (ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (view)));
+
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), second);
+  if (ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)))
+    g_assert_false (ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (view)));
+
+  /* until the field is ready, then three frames */
+  clock = gtk_widget_get_frame_clock (window);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((n_paints < 3 || field_pending (view)) && g_get_monotonic_time () < deadline)
+    {
+      if (field_pending (view))
+        n_paints = 0;
+      gtk_widget_queue_draw (window);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, id);
+  g_assert_false (field_pending (view));
+
+  w = gtk_widget_get_width (view);
+  h = gtk_widget_get_height (view);
+  shot = capture (view);
+  reference = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (reference);
+  ps_render_thermal (cr, frame, ps_thermal_view_get_style (PS_THERMAL_VIEW (view)), w, h);
+  cairo_destroy (cr);
+  cairo_surface_flush (reference);
+  save_for_inspection (shot, "widgets-thermal-switch.png");
+
+  diff_images (shot, reference, &st);
+  g_test_message ("after the switch: thermal view vs ps_render_thermal: mean %.2f, %.4f of pixels > 48",
+                  st.mean, st.frac_big);
+  /* the bounds of check_thermal_matches_cairo's GL path */
+  g_assert_cmpfloat (st.mean, <, 8.0);
+  g_assert_cmpfloat (st.frac_big, <, 0.05);
+
+  cairo_surface_destroy (shot);
+  cairo_surface_destroy (reference);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Moving the view to another window unrealizes it (GL objects deleted with
  * their context current) and realizes it again: it must draw as before. */
 static void
@@ -1013,6 +1084,7 @@ main (int   argc,
   g_test_add_func ("/ui/widgets/thermal-view/matches-cairo", test_thermal_view_matches_cairo);
   g_test_add_func ("/ui/widgets/thermal-view/gl-disabled", test_thermal_view_gl_disabled);
   g_test_add_func ("/ui/widgets/thermal-view/rerealize", test_thermal_view_rerealize);
+  g_test_add_func ("/ui/widgets/thermal-view/switch-pack", test_thermal_view_switch_pack);
   g_test_add_func ("/ui/widgets/curve-view/draws", test_curve_view_draws);
   g_test_add_func ("/ui/widgets/cell-inspector/shows-cell", test_cell_inspector_shows_cell);
   g_test_add_func ("/ui/widgets/pack-view/tooltip-text", test_tooltip_text);
