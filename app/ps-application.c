@@ -10,13 +10,12 @@
 #include <glib/gi18n.h>
 
 #include "ps-application.h"
+#include "ps-parse.h"
 #include "ps-preferences-window.h"
 #include "ps-screenshot.h"
 #include "ps-window.h"
 
-/* the UI resources are compiled into the ui library; referencing them makes
- * the linker keep them (their constructor registers them) */
-GResource *ps_ui_get_resource (void);
+#include "ps-app-resources.h"
 
 struct _PsApplication
 {
@@ -36,7 +35,7 @@ static const GOptionEntry main_entries[] = {
     N_("Open this preset id or scenario file"), N_("ID|FILE") },
   { "protocol", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Replace the scenario's protocol, steps separated by ';'"), N_("TEXT") },
-  { "run", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+  { "run", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Screenshot: simulated seconds to run first (default 0)"), N_("SECONDS") },
   { "size", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Screenshot: size of the picture (default 1280x800)"), N_("WxH") },
@@ -49,20 +48,8 @@ static const struct {
   const char *action;
   const char *accels[3];
 } accels[] = {
-  /* space (play/pause) and period (single step) are the window's own
-   * shortcuts: they give way to text entry (ps-window-actions.c) */
-  { "win.reset", { "<Control>r", NULL } },
-  { "win.open", { "<Control>o", NULL } },
-  { "win.export('current')", { "<Control>e", NULL } },
-  { "win.export('csv')", { "<Control><Shift>e", NULL } },
-  { "win.enlarge(1)", { "<Control>1", NULL } },
-  { "win.enlarge(2)", { "<Control>2", NULL } },
-  { "win.enlarge(3)", { "<Control>3", NULL } },
-  { "win.speed-up", { "<Control>plus", "<Control>equal", NULL } },
-  { "win.speed-down", { "<Control>minus", NULL } },
-  { "win.apply-load", { "<Control>l", NULL } },
-  { "win.follow-protocol", { "<Control><Shift>l", NULL } },
-  { "win.cooling", { "<Control>k", NULL } },
+  /* the window's own shortcuts are bindings of its class
+   * (ps-window-actions.c); show-help-overlay is GtkApplicationWindow's */
   { "win.show-help-overlay", { "<Control>question", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
   { "app.about", { "F1", NULL } },
@@ -122,14 +109,19 @@ quit_action (GSimpleAction *action,
 GtkWidget *
 ps_application_create_about_window (void)
 {
-  static const char *developers[] = { "The Packscope developers", NULL };
+  const char *developers[] = { _("The Packscope developers"), NULL };
+  const char *translators;
   AdwAboutWindow *about;
 
   about = ADW_ABOUT_WINDOW (adw_about_window_new ());
   adw_about_window_set_application_name (about, "Packscope");
   adw_about_window_set_application_icon (about, APPLICATION_ID);
   adw_about_window_set_version (about, PACKAGE_VERSION);
-  adw_about_window_set_developer_name (about, "The Packscope developers");
+  adw_about_window_set_developer_name (about, _("The Packscope developers"));
+  /* Translators: your name(s), one a line, to be credited in the about window */
+  translators = _("translator-credits");
+  if (!g_str_equal (translators, "translator-credits"))
+    adw_about_window_set_translator_credits (about, translators);
   adw_about_window_set_developers (about, developers);
   adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
   adw_about_window_set_comments (about,
@@ -204,7 +196,10 @@ ps_application_startup (GApplication *app)
 {
   PsApplication *self = PS_APPLICATION (app);
 
-  (void) ps_ui_get_resource ();
+  /* the program's resources (style.css and the shortcuts window under the
+   * resource base path) are compiled into the app library; referring to
+   * them makes the linker keep them (their constructor registers them) */
+  (void) ps_app_get_resource ();
 
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
 
@@ -299,6 +294,7 @@ ps_application_handle_local_options (GApplication *app,
   PsScreenshotOptions shot = { NULL };
   const char *output = NULL;
   const char *size = NULL;
+  const char *run = NULL;
   g_autoptr(GError) error = NULL;
 
   g_variant_dict_lookup (options, "scenario", "s", &self->scenario);
@@ -321,8 +317,13 @@ ps_application_handle_local_options (GApplication *app,
   shot.protocol = self->protocol;
   shot.width = 1280;
   shot.height = 800;
-  if (!g_variant_dict_lookup (options, "run", "d", &shot.run_s))
-    shot.run_s = 0.0;
+  shot.run_s = 0.0;
+  if (g_variant_dict_lookup (options, "run", "&s", &run) &&
+      !ps_parse_double ("--run", run, 0.0, FALSE, PS_SCREENSHOT_MAX_RUN_S, &shot.run_s, &error))
+    {
+      g_printerr ("packscope: %s\n", error->message);
+      return 2;
+    }
   g_variant_dict_lookup (options, "view", "&s", &shot.view);
   if (g_variant_dict_lookup (options, "size", "&s", &size) &&
       !ps_screenshot_parse_size (size, &shot.width, &shot.height, &error))

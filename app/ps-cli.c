@@ -3,17 +3,22 @@
  *   packscope --list-presets
  *   packscope --print-scenario ID
  *   packscope --headless [--scenario ID|FILE] [--protocol TEXT] [--csv FILE]
- *             [--dt S] [--seed N] [--ambient-c C] [--cells]
+ *             [--dt S] [--seed N] [--ambient-c C] [--cells] [--force]
+ *             [--keep-partial]
  *   packscope --bench
  *
  * Only GLib and the engine: this file never touches GTK, so it runs on a
- * machine without a display. Exit status 0 on success, 2 on bad usage or bad
- * input (one line on stderr naming the problem).
+ * machine without a display. Exit statuses in ps-cli-output.h: 0 on
+ * success, 2 on bad usage or bad input (one line on stderr naming the
+ * problem), 3 when the CSV could not be written, 128 + the signal when
+ * interrupted. The output file, the size estimate, progress and interrupts
+ * live in ps-cli-output.c.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,16 +30,10 @@
 #include "ps-engine.h"
 #include "ps-bench.h"
 #include "ps-cli.h"
+#include "ps-cli-output.h"
+#include "ps-parse.h"
 
-#define PS_CLI_EXIT_OK        0
-#define PS_CLI_EXIT_BAD_INPUT 2
 #define PS_CLI_DEFAULT_PRESET "leaf-2011"
-/* a protocol that never ends must not run forever: at most this many
- * steps, and at most PS_CLI_MAX_CELL_STEPS / n_cells (but never fewer than
- * PS_CLI_MIN_STEP_CAP) */
-#define PS_CLI_MAX_STEPS      G_GUINT64_CONSTANT (20000000)
-#define PS_CLI_MAX_CELL_STEPS G_GUINT64_CONSTANT (4000000000)
-#define PS_CLI_MIN_STEP_CAP   G_GUINT64_CONSTANT (100000)
 #define ZERO_C_IN_K           273.15
 
 static const char *csv_header =
@@ -55,6 +54,8 @@ typedef struct
   char     *seed;
   char     *ambient_c;
   gboolean  cells;
+  gboolean  force;
+  gboolean  keep_partial;
 } CliOptions;
 
 static void
@@ -120,37 +121,6 @@ ps_cli_wants (int    argc,
   return FALSE;
 }
 
-/* Strict number parsing: the whole string, C locale, finite. */
-static gboolean
-parse_double (const char *option,
-              const char *text,
-              double      min,
-              gboolean    min_exclusive,
-              double      max,
-              double     *out)
-{
-  char *end = NULL;
-  double value;
-
-  errno = 0;
-  value = g_ascii_strtod (text, &end);
-  if (text[0] == '\0' || end == NULL || *end != '\0' || errno != 0 || !isfinite (value))
-    {
-      fail ("%s: expected a number, got \"%s\"", option, text);
-      return FALSE;
-    }
-  if ((min_exclusive ? value <= min : value < min) || value > max)
-    {
-      fail ("%s: expected a number %s %g %s %g, got %s",
-            option, min_exclusive ? "above" : "from", min,
-            min_exclusive ? "and at most" : "to", max, text);
-      return FALSE;
-    }
-
-  *out = value;
-  return TRUE;
-}
-
 static int
 list_presets (void)
 {
@@ -188,131 +158,7 @@ print_scenario (const char *id)
   return fflush (stdout) == 0 ? PS_CLI_EXIT_OK : fail ("writing to stdout failed");
 }
 
-/* ---- CSV ---------------------------------------------------------------- */
-
-typedef struct
-{
-  FILE     *out;
-  char     *path;          /* final path, NULL for stdout */
-  char     *tmp_path;      /* written here, renamed to path at the end */
-  gboolean  cells;
-  guint     n_cells;
-  GString  *row;
-} CsvWriter;
-
-static void
-csv_writer_free (CsvWriter *w)
-{
-  if (w == NULL)
-    return;
-
-  if (w->out != NULL && w->out != stdout)
-    fclose (w->out);
-  /* a failed run leaves no half file */
-  if (w->tmp_path != NULL)
-    g_unlink (w->tmp_path);
-  g_free (w->path);
-  g_free (w->tmp_path);
-  if (w->row != NULL)
-    g_string_free (w->row, TRUE);
-  g_free (w);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsvWriter, csv_writer_free)
-
-static CsvWriter *
-csv_writer_open (const char  *path,
-                 gboolean     cells,
-                 guint        n_cells,
-                 GError     **error)
-{
-  g_autoptr(CsvWriter) w = g_new0 (CsvWriter, 1);
-
-  w->cells = cells;
-  w->n_cells = n_cells;
-  w->row = g_string_sized_new (256);
-
-  if (path[0] == '\0')
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   "--csv: expected a file name or '-', got an empty string");
-      return NULL;
-    }
-  else if (g_str_equal (path, "-"))
-    {
-      w->out = stdout;
-    }
-  else if (g_file_test (path, G_FILE_TEST_EXISTS) &&
-           !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      /* a device, a pipe or a directory: write to it as it is, never
-       * replace it with a regular file */
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
-                       "--csv %s: is a directory, expected a file", path);
-          return NULL;
-        }
-      w->out = fopen (path, "w");
-      if (w->out == NULL)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "--csv %s: %s", path, g_strerror (saved));
-          return NULL;
-        }
-      w->path = g_strdup (path);
-    }
-  else
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-      g_autofree char *base = g_path_get_basename (path);
-      int fd;
-
-      w->path = g_strdup (path);
-      w->tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-      fd = g_mkstemp (w->tmp_path);
-      if (fd < 0)
-        {
-          int saved = errno;
-
-          g_clear_pointer (&w->tmp_path, g_free);
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "--csv %s: cannot write in %s: %s", path, dir, g_strerror (saved));
-          return NULL;
-        }
-      /* mkstemp makes the file private; give it the mode any new file gets */
-      {
-        mode_t mask = umask (0);
-
-        umask (mask);
-        if (fchmod (fd, 0666 & ~mask) != 0)
-          {
-            int saved = errno;
-
-            close (fd);
-            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                         "--csv %s: %s", path, g_strerror (saved));
-            return NULL;
-          }
-      }
-      w->out = fdopen (fd, "w");
-      if (w->out == NULL)
-        {
-          int saved = errno;
-
-          close (fd);
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "--csv %s: %s", path, g_strerror (saved));
-          return NULL;
-        }
-    }
-
-  setvbuf (w->out, NULL, _IOFBF, 1 << 20);
-
-  return g_steal_pointer (&w);
-}
+/* ---- CSV rows ------------------------------------------------------------ */
 
 static void
 append_number (GString    *row,
@@ -335,31 +181,33 @@ append_number (GString    *row,
 }
 
 static void
-csv_write_header (CsvWriter *w)
+csv_format_header (GString *row,
+                   gboolean cells,
+                   guint    n_cells)
 {
-  fputs (csv_header, w->out);
+  g_string_assign (row, csv_header);
 
-  if (w->cells)
+  if (cells)
     {
       char digits[16];
       int width;
 
-      g_snprintf (digits, sizeof digits, "%u", w->n_cells);
+      g_snprintf (digits, sizeof digits, "%u", n_cells);
       width = MAX (4, (int) strlen (digits));
 
-      for (guint i = 0; i < w->n_cells; i++)
-        fprintf (w->out, ",cell%0*u_v,cell%0*u_i_a,cell%0*u_soc,cell%0*u_t_c",
-                 width, i + 1, width, i + 1, width, i + 1, width, i + 1);
+      for (guint i = 0; i < n_cells; i++)
+        g_string_append_printf (row, ",cell%0*u_v,cell%0*u_i_a,cell%0*u_soc,cell%0*u_t_c",
+                                width, i + 1, width, i + 1, width, i + 1, width, i + 1);
     }
 
-  fputc ('\n', w->out);
+  g_string_append_c (row, '\n');
 }
 
 static void
-csv_write_row (CsvWriter     *w,
-               const PsFrame *f)
+csv_format_row (GString       *row,
+                gboolean       cells,
+                const PsFrame *f)
 {
-  GString *row = w->row;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_truncate (row, 0);
@@ -378,7 +226,7 @@ csv_write_row (CsvWriter     *w,
   append_number (row, f->charge_ah, "%.6g");
   append_number (row, f->energy_wh, "%.6g");
 
-  if (w->cells)
+  if (cells)
     {
       for (guint i = 0; i < f->n_cells; i++)
         {
@@ -390,48 +238,6 @@ csv_write_row (CsvWriter     *w,
     }
 
   g_string_append_c (row, '\n');
-  fwrite (row->str, 1, row->len, w->out);
-}
-
-static gboolean
-csv_writer_finish (CsvWriter  *w,
-                   GError    **error)
-{
-  const char *name = w->path ? w->path : "stdout";
-
-  if (fflush (w->out) != 0 || ferror (w->out))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
-                   "--csv %s: write failed: %s", name, g_strerror (errno));
-      return FALSE;
-    }
-  if (w->out == stdout)
-    return TRUE;
-
-  if (fclose (w->out) != 0)
-    {
-      w->out = NULL;
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
-                   "--csv %s: write failed: %s", name, g_strerror (errno));
-      return FALSE;
-    }
-  w->out = NULL;
-
-  if (w->tmp_path == NULL)
-    return TRUE;   /* written in place */
-
-  if (g_rename (w->tmp_path, w->path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "--csv %s: cannot rename the finished file into place: %s",
-                   name, g_strerror (saved));
-      return FALSE;
-    }
-  g_clear_pointer (&w->tmp_path, g_free);
-
-  return TRUE;
 }
 
 /* ---- headless run ------------------------------------------------------- */
@@ -449,6 +255,111 @@ format_duration (double seconds)
   return g_strdup_printf ("%g s", seconds);
 }
 
+/* --dt, --seed and --ambient-c over the scenario's own values */
+static gboolean
+apply_numeric_options (CliOptions  *o,
+                       PsScenario  *scenario,
+                       GError     **error)
+{
+  if (o->dt != NULL)
+    {
+      double dt_s;
+
+      if (!ps_parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,
+                            &dt_s, error))
+        return FALSE;
+      ps_scenario_set_dt_s (scenario, dt_s);
+    }
+
+  if (o->seed != NULL)
+    {
+      guint64 seed;
+
+      if (!ps_parse_uint64 ("--seed", o->seed, 0, G_MAXINT64, &seed, error))
+        return FALSE;
+      ps_scenario_set_seed (scenario, seed);
+    }
+
+  if (o->ambient_c != NULL)
+    {
+      double ambient_c;
+
+      if (!ps_parse_double ("--ambient-c", o->ambient_c, -60.0, FALSE, 150.0, &ambient_c, error))
+        return FALSE;
+      ps_scenario_set_ambient_k (scenario, ambient_c + ZERO_C_IN_K);
+    }
+
+  return TRUE;
+}
+
+/* The run's size from the protocol, dt and columns, up front: beyond the
+ * limits it needs --force. */
+static gboolean
+check_run_size (CliOptions        *o,
+                const PsScenario  *scenario,
+                guint              n_cells,
+                double             total_s,
+                GError           **error)
+{
+  guint n_columns = 13 + (o->cells ? 4 * n_cells : 0);
+  guint64 rows, bytes;
+  g_autofree char *size = NULL;
+  g_autofree char *limit = NULL;
+
+  if (o->force || !ps_cli_estimate_run (total_s, ps_scenario_get_dt_s (scenario), n_columns, o->csv != NULL,
+                                        &rows, &bytes))
+    return TRUE;
+  if (rows - 1 <= PS_CLI_LIMIT_STEPS && bytes <= PS_CLI_LIMIT_CSV_BYTES)
+    return TRUE;
+
+  size = ps_cli_format_bytes (bytes);
+  limit = ps_cli_format_bytes (PS_CLI_LIMIT_CSV_BYTES);
+  if (o->csv != NULL)
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+                 "this run would take up to %" G_GUINT64_FORMAT " steps of %g s and write about %s "
+                 "of CSV (%u columns a row); the limits are %" G_GUINT64_FORMAT " steps and %s: "
+                 "add --force to run it anyway", rows - 1, ps_scenario_get_dt_s (scenario), size, n_columns,
+                 PS_CLI_LIMIT_STEPS, limit);
+  else
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+                 "this run would take up to %" G_GUINT64_FORMAT " steps of %g s; the limit is %"
+                 G_GUINT64_FORMAT " steps: add --force to run it anyway",
+                 rows - 1, ps_scenario_get_dt_s (scenario), PS_CLI_LIMIT_STEPS);
+  return FALSE;
+}
+
+/* After an interrupt: the partial CSV kept (--keep-partial) or removed. */
+static int
+finish_interrupted (CliOptions  *o,
+                    PsCliOutput *csv,
+                    int          signo,
+                    double       time_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *duration = format_duration (time_s);
+  const char *name = signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal";
+
+  if (csv == NULL)
+    fprintf (stderr, "packscope: interrupted by %s at %s simulated\n", name, duration);
+  else if (o->keep_partial)
+    {
+      if (!ps_cli_output_commit (csv, &error))
+        {
+          fail ("%s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
+      fprintf (stderr, "packscope: interrupted by %s at %s simulated; kept the partial CSV "
+               "(%" G_GUINT64_FORMAT " rows) in %s\n", name, duration,
+               ps_cli_output_get_rows (csv), ps_cli_output_get_name (csv));
+    }
+  else
+    fprintf (stderr, "packscope: interrupted by %s at %s simulated; no CSV written to %s "
+             "(--keep-partial keeps the rows so far)\n", name, duration,
+             ps_cli_output_get_name (csv));
+
+  return PS_CLI_EXIT_INTERRUPTED + signo;
+}
+
 static int
 run_headless (CliOptions *o)
 {
@@ -456,14 +367,16 @@ run_headless (CliOptions *o)
   g_autoptr(PsScenario) scenario = NULL;
   g_autoptr(PsSimulation) sim = NULL;
   g_autoptr(PsFrame) frame = NULL;
-  g_autoptr(CsvWriter) csv = NULL;
+  g_autoptr(PsCliOutput) csv = NULL;
+  g_autoptr(PsCliProgress) progress = NULL;
+  g_autoptr(GString) row = NULL;
   g_autofree char *duration = NULL;
   g_autofree char *end_reason = NULL;
   const char *id = o->scenario ? o->scenario : PS_CLI_DEFAULT_PRESET;
   guint64 n_rows = 0;
-  guint64 max_steps;
   gint64 wall_start;
-  double dt;
+  double dt, total_s;
+  int signo = 0;
 
   scenario = ps_scenario_new_lookup (id, &error);
   if (scenario == NULL)
@@ -476,51 +389,34 @@ run_headless (CliOptions *o)
       ps_scenario_name_after_protocol (scenario);
     }
 
-  if (o->dt != NULL)
-    {
-      double dt_s;
-
-      if (!parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,
-                         &dt_s))
-        return PS_CLI_EXIT_BAD_INPUT;
-      ps_scenario_set_dt_s (scenario, dt_s);
-    }
-
-  if (o->seed != NULL)
-    {
-      guint64 seed;
-
-      if (!g_ascii_string_to_unsigned (o->seed, 10, 0, G_MAXINT64, &seed, &error))
-        return fail ("--seed: expected a whole number from 0, got \"%s\"", o->seed);
-      ps_scenario_set_seed (scenario, seed);
-    }
-
-  if (o->ambient_c != NULL)
-    {
-      double ambient_c;
-
-      if (!parse_double ("--ambient-c", o->ambient_c, -60.0, FALSE, 150.0, &ambient_c))
-        return PS_CLI_EXIT_BAD_INPUT;
-      ps_scenario_set_ambient_k (scenario, ambient_c + ZERO_C_IN_K);
-    }
+  if (!apply_numeric_options (o, scenario, &error))
+    return fail ("%s", error->message);
 
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
     return fail ("%s", error->message);
 
   frame = ps_frame_new (ps_simulation_get_pack (sim));
+  total_s = ps_cli_protocol_duration (ps_scenario_get_protocol (scenario));
+  if (!check_run_size (o, scenario, frame->n_cells, total_s, &error))
+    return fail ("%s", error->message);
 
+  row = g_string_sized_new (256);
   if (o->csv != NULL)
     {
-      csv = csv_writer_open (o->csv, o->cells, frame->n_cells, &error);
+      csv = ps_cli_output_open (o->csv, o->force, &error);
       if (csv == NULL)
         return fail ("%s", error->message);
-      csv_write_header (csv);
+      csv_format_header (row, o->cells, frame->n_cells);
+      if (!ps_cli_output_write (csv, row->str, row->len, &error))
+        {
+          fail ("%s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
     }
 
-  max_steps = PS_CLI_MAX_CELL_STEPS / MAX (1u, frame->n_cells);
-  max_steps = CLAMP (max_steps, PS_CLI_MIN_STEP_CAP, PS_CLI_MAX_STEPS);
-
+  ps_cli_interrupts_install ();
+  progress = ps_cli_progress_new (total_s, isatty (STDERR_FILENO));
   wall_start = g_get_monotonic_time ();
   dt = ps_scenario_get_dt_s (scenario);
 
@@ -530,15 +426,32 @@ run_headless (CliOptions *o)
       if (csv != NULL)
         {
           ps_simulation_fill_frame (sim, frame);
-          csv_write_row (csv, frame);
+          csv_format_row (row, o->cells, frame);
+          if (!ps_cli_output_write (csv, row->str, row->len, &error))
+            {
+              g_clear_pointer (&progress, ps_cli_progress_free);
+              fail ("%s", error->message);
+              return PS_CLI_EXIT_WRITE_FAILED;
+            }
+          ps_cli_output_add_row (csv);
         }
       n_rows++;
 
-      if (n_rows > max_steps)
+      if ((signo = ps_cli_interrupted ()) != 0)
+        break;
+      /* a protocol whose length is unknown (a step that ends only on its
+       * condition) stops at the stated limit unless --force */
+      if (!o->force &&
+          (n_rows > PS_CLI_LIMIT_STEPS ||
+           (csv != NULL && ps_cli_output_get_bytes (csv) > PS_CLI_LIMIT_CSV_BYTES)))
         {
-          end_reason = g_strdup_printf ("stopped at the limit of %" G_GUINT64_FORMAT
-                                        " steps for %u cells", max_steps, frame->n_cells);
-          break;
+          g_autofree char *limit = ps_cli_format_bytes (PS_CLI_LIMIT_CSV_BYTES);
+
+          g_clear_pointer (&progress, ps_cli_progress_free);
+          return fail ("the run passed the limit of %" G_GUINT64_FORMAT " steps of %g s or %s "
+                       "of CSV without finishing its protocol (a step with no duration ends "
+                       "only on its condition); no CSV written: add --force to run without "
+                       "a limit", PS_CLI_LIMIT_STEPS, dt, limit);
         }
       if (!ps_simulation_advance (sim, dt))
         {
@@ -548,12 +461,29 @@ run_headless (CliOptions *o)
                                         n_steps, n_steps == 1 ? "" : "s");
           break;
         }
+      if (progress != NULL)
+        ps_cli_progress_update (progress, n_rows * dt, n_rows,
+                                csv != NULL ? ps_cli_output_get_bytes (csv) : 0);
     }
 
-  if (csv != NULL && !csv_writer_finish (csv, &error))
-    return fail ("%s", error->message);
-
+  g_clear_pointer (&progress, ps_cli_progress_free);
   ps_simulation_fill_frame (sim, frame);
+
+  if (signo != 0)
+    {
+      int status = finish_interrupted (o, csv, signo, frame->time_s);
+
+      ps_cli_interrupts_remove ();
+      return status;
+    }
+  ps_cli_interrupts_remove ();
+
+  if (csv != NULL && !ps_cli_output_commit (csv, &error))
+    {
+      fail ("%s", error->message);
+      return PS_CLI_EXIT_WRITE_FAILED;
+    }
+
   duration = format_duration (frame->time_s);
   if (frame->limit_voltage_low || frame->limit_voltage_high || frame->limit_temp_high)
     {
@@ -610,6 +540,10 @@ ps_cli_main (int    argc,
       "Ambient temperature in degrees C, -60..150 (default: the scenario's)", "C" },
     { "cells", 0, 0, G_OPTION_ARG_NONE, &o.cells,
       "Add four columns per cell to the CSV", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+      "Run beyond the size limits; write to a symlink, FIFO or read-only file", NULL },
+    { "keep-partial", 0, 0, G_OPTION_ARG_NONE, &o.keep_partial,
+      "When interrupted (Ctrl+C, SIGTERM), keep the CSV rows written so far", NULL },
     { NULL }
   };
 
@@ -621,7 +555,8 @@ ps_cli_main (int    argc,
     "  packscope --list-presets\n"
     "  packscope --print-scenario ID > my.json\n"
     "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
-    "            [--dt S] [--seed N] [--ambient-c C] [--cells]\n"
+    "            [--dt S] [--seed N] [--ambient-c C] [--cells] [--force]\n"
+    "            [--keep-partial]\n"
     "  packscope --bench\n"
     "The window itself takes:\n"
     "  packscope [--scenario ID|FILE] [--protocol TEXT]\n"
@@ -645,9 +580,19 @@ ps_cli_main (int    argc,
     "for each cell N (1-based, zero-padded to at least 4 digits): cellNNNN_v\n"
     "(V), cellNNNN_i_a (A), cellNNNN_soc (0..1), cellNNNN_t_c (degrees C).\n"
     "The CSV is written to a temporary file and renamed when the run is\n"
-    "complete. A one-line summary goes to stderr.\n"
+    "complete; a failed or interrupted run leaves no file (with --keep-partial\n"
+    "an interrupted one keeps its complete rows). A symlink, a FIFO, a block\n"
+    "device or a read-only file as --csv needs --force. A one-line summary\n"
+    "goes to stderr, and progress too while it is a terminal.\n"
     "\n"
-    "Exit status: 0 success, 2 bad usage or bad input (one line on stderr).");
+    "Limits: a run whose protocol would take more than 50,000,000 steps or\n"
+    "about 4 GB of CSV (from its durations, --dt and the columns) needs\n"
+    "--force; so does one that passes 50,000,000 steps when a step has no\n"
+    "duration.\n"
+    "\n"
+    "Exit status: 0 success, 2 bad usage or bad input (one line on stderr),\n"
+    "3 the CSV could not be written (disk full, I/O error; no file left),\n"
+    "130 interrupted by SIGINT (Ctrl+C), 143 by SIGTERM.");
 
   /* parse a copy: the strv variant frees what it consumes */
   args = g_new0 (char *, argc + 1);
@@ -665,11 +610,14 @@ ps_cli_main (int    argc,
                  "--print-scenario, --bench (see --help)");
 
   if (!o.headless &&
-      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.cells))
-    return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c and "
-                 "--cells need --headless");
+      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.cells ||
+       o.force || o.keep_partial))
+    return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --cells, "
+                 "--force and --keep-partial need --headless");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");
+  if (o.keep_partial && o.csv == NULL)
+    return fail ("--keep-partial needs --csv FILE");
 
   if (o.list_presets)
     return list_presets ();

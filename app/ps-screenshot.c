@@ -11,11 +11,12 @@
 #include "ps-curve-view.h"
 #include "ps-thermal-view.h"
 #include "ps-screenshot.h"
+#include "ps-parse.h"
 #include "ps-window.h"
 
 #define MIN_SIZE 64
 #define MAX_SIZE 8192
-#define MAX_RUN_S (1000.0 * 3600.0)
+#define MAX_RUN_S PS_SCREENSHOT_MAX_RUN_S
 #define PAINT_TIMEOUT_MS 30000
 
 gboolean
@@ -24,42 +25,26 @@ ps_screenshot_parse_size (const char  *text,
                           int         *height,
                           GError     **error)
 {
+  g_auto(GStrv) parts = NULL;
   guint64 w, h;
-  char *end = NULL;
 
-  if (text == NULL)
-    goto bad;
-
-  if (!g_ascii_isdigit (*text))
-    goto bad;
-  w = g_ascii_strtoull (text, &end, 10);
-  if (end == NULL || (*end != 'x' && *end != 'X'))
-    goto bad;
-  text = end + 1;
-  if (!g_ascii_isdigit (*text))
-    goto bad;
-  h = g_ascii_strtoull (text, &end, 10);
-  if (end == NULL || *end != '\0')
-    goto bad;
-
-  if (w < MIN_SIZE || h < MIN_SIZE || w > MAX_SIZE || h > MAX_SIZE)
+  /* WIDTHxHEIGHT, each part a strict whole number */
+  if (text != NULL)
+    parts = g_strsplit_set (text, "xX", -1);
+  if (parts == NULL || g_strv_length (parts) != 2)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--size: %" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT
-                   " is outside %dx%d..%dx%d",
-                   w, h, MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE);
+                   "--size: expected WIDTHxHEIGHT such as 1280x800, got “%s”",
+                   text != NULL ? text : "");
       return FALSE;
     }
+  if (!ps_parse_uint64 ("--size (width)", parts[0], MIN_SIZE, MAX_SIZE, &w, error) ||
+      !ps_parse_uint64 ("--size (height)", parts[1], MIN_SIZE, MAX_SIZE, &h, error))
+    return FALSE;
 
   *width = (int) w;
   *height = (int) h;
   return TRUE;
-
-bad:
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               "--size: expected WIDTHxHEIGHT such as 1280x800, got “%s”",
-               text != NULL ? text : "");
-  return FALSE;
 }
 
 typedef struct
@@ -331,7 +316,7 @@ ps_screenshot_run (GtkApplication            *application,
   g_autoptr(GdkTexture) texture = NULL;
   GtkWidget *window = NULL;
   GtkWidget *target = NULL;
-  PsRunner *own_runner = NULL;
+  g_autoptr(PsRunner) own_runner = NULL;
   const char *view = options->view != NULL ? options->view : "window";
   GError *error = NULL;
   int status = 0;
@@ -429,18 +414,9 @@ ps_screenshot_run (GtkApplication            *application,
   if (error != NULL)
     status = fail (error);
 
-  /* views hold a raw pointer to the runner: detach before freeing it */
-  if (own_runner != NULL)
-    {
-      if (PS_IS_PACK_VIEW (target))
-        ps_pack_view_set_runner (PS_PACK_VIEW (target), NULL);
-      else if (PS_IS_CURVE_VIEW (target))
-        ps_curve_view_set_runner (PS_CURVE_VIEW (target), NULL);
-      else if (PS_IS_THERMAL_VIEW (target))
-        ps_thermal_view_set_runner (PS_THERMAL_VIEW (target), NULL);
-    }
+  /* the view holds its own reference to the runner */
   gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_pointer (&own_runner, ps_runner_free);
+  g_clear_pointer (&own_runner, ps_runner_unref);
 
   /* let the destruction finish before the application shuts down */
   while (g_main_context_pending (NULL))

@@ -14,6 +14,9 @@
 
 G_BEGIN_DECLS
 
+/* the longest --run: 1,000 simulated hours */
+#define PS_SCREENSHOT_MAX_RUN_S (1000.0 * 3600.0)
+
 typedef struct
 {
   const char *output;      /* PNG path */
@@ -48,7 +51,8 @@ gboolean    ps_screenshot_present      (GtkWidget                  *target,
                                         int                         height,
                                         guint                       timeout_ms,
                                         GError                    **error);
-/* The widget as drawn now, rendered by its native's renderer. */
+/* The widget as drawn now, rendered by its native's renderer.
+ * Returns: (transfer full) (nullable): NULL with error set */
 GdkTexture *ps_screenshot_render       (GtkWidget                  *widget,
                                         GError                    **error);
 /* Saves a texture as PNG atomically. */

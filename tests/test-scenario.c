@@ -159,6 +159,45 @@ test_size_limit (void)
   g_assert_nonnull (strstr (error->message, "big.json: $: expected at most"));
 }
 
+/* json-glib would cut a string at a \u0000 escape (a protocol would lose
+ * its later steps without a word): refused, naming the string's path; an
+ * escaped backslash before "u0000" is only text. */
+static void
+test_nul_escape_refused (void)
+{
+  static const char *cases[][2] = {
+    { "{ \"packscope_scenario\": 1, \"pack\": \"leaf-2011\", "
+      "\"protocol\": [ \"Rest for 1 s\", \"Discharge at 1C for 1 s\\u0000; Rest for 1 hour\" ] }",
+      "nul.json: $.protocol[1]: a \\u0000 (NUL) escape in a string" },
+    { "{ \"packscope_scenario\": 1, \"name\": \"a\\u0000b\", \"pack\": \"leaf-2011\" }",
+      "nul.json: $.name: a \\u0000" },
+    { "{ \"packscope_scenario\": 1, \"pack\": \"leaf-2011\", \"initial\": { \"s\\u0000oc\": 0.5 } }",
+      "nul.json: $.initial: a \\u0000 (NUL) escape in a member name" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = ps_scenario_new_from_data (cases[i][0], -1, "nul.json", &error);
+
+      g_assert_null (scenario);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, cases[i][1]));
+    }
+
+  /* "\\u0000" is a backslash and the text u0000: fine */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PsScenario) scenario =
+      ps_scenario_new_from_data ("{ \"packscope_scenario\": 1, \"name\": \"a\\\\u0000b\", "
+                                 "\"pack\": \"leaf-2011\" }", -1, "ok.json", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (scenario->name, ==, "a\\u0000b");
+  }
+}
+
 static void
 test_overrides (void)
 {
@@ -358,6 +397,72 @@ test_validate (void)
   g_assert_nonnull (strstr (error->message, "time step dt_s is 0"));
 }
 
+/* The audit's inputs (issue 8): nesting the old depth guard could not see
+ * (behind a comment json-glib skips, or a quote inside a '...' string)
+ * crashed json-glib; now each is refused with the depth error, while
+ * brackets inside strings and comments do not count. An unpaired UTF-16
+ * surrogate escape (json-glib lets it through as bytes that are not UTF-8)
+ * is refused, naming its path, instead of being written back. */
+static void
+test_hidden_nesting_and_surrogates (void)
+{
+  static const char * const prefixes[] = {
+    "{\"pack\": \"leaf-2011\", \"name\": /* \" */ ",
+    "{\"pack\": \"leaf-2011\", \"name\": '\"', \"protocol\": ",
+    "{\"pack\": \"leaf-2011\", \"name\": \"a\\\"\", \"protocol\": ",
+    "{\"pack\": \"leaf-2011\", \"name\": \"x\", / \" / \"protocol\": ",
+  };
+  static const struct { const char *json, *path; } surrogates[] = {
+    { "{\"pack\": \"lg-m50\", \"name\": \"a\\udc00b\", \"protocol\": \"Rest for 1 s\"}", "$.name" },
+    { "{\"pack\": \"lg-m50\", \"protocol\": [\"Rest for 1 s\", \"\\udfffx\"]}", "$.protocol[1]" },
+    { "{\"pack\": \"lg-m50\", \"n\\udc00x\": 1}", "$: expected member names" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autoptr(GString) json = g_string_new (prefixes[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = NULL;
+
+      for (guint k = 0; k < 100000; k++)
+        g_string_append_c (json, i % 2 ? '[' : '{');
+      scenario = ps_scenario_new_from_data (json->str, json->len, "deep.json", &error);
+      g_assert_null (scenario);
+      g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT);
+      g_assert_cmpstr (error->message, ==, "deep.json: $: expected JSON nested at most 64 levels deep");
+    }
+
+  {
+    g_autoptr(GString) json = g_string_new ("{\"pack\": \"lg-m50\", \"name\": \"");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PsScenario) scenario = NULL;
+
+    for (guint k = 0; k < 200; k++)
+      g_string_append (json, "[{");
+    g_string_append (json, "\", /* [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ */"
+                     " \"protocol\": 'Rest for 1 s [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' }");
+    scenario = ps_scenario_new_from_data (json->str, json->len, "brackets.json", &error);
+    /* not refused for depth (the protocol text itself is not valid) */
+    g_assert_null (scenario);
+    g_assert_false (g_error_matches (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT));
+    g_assert_nonnull (strstr (error->message, "$.protocol"));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (surrogates); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario =
+        ps_scenario_new_from_data (surrogates[i].json, -1, "surrogate.json", &error);
+
+      g_assert_null (scenario);
+      g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "surrogate.json: "));
+      g_assert_nonnull (strstr (error->message, surrogates[i].path));
+      g_assert_nonnull (strstr (error->message, "unpaired UTF-16 surrogate"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,7 +473,10 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/bad-files-name-file-path-and-expectation", test_bad_files);
   g_test_add_func ("/engine/scenario/lookup-errors", test_lookup_errors);
   g_test_add_func ("/engine/scenario/size-limit", test_size_limit);
+  g_test_add_func ("/engine/scenario/hidden-nesting-and-surrogates-refused",
+                   test_hidden_nesting_and_surrogates);
   g_test_add_func ("/engine/scenario/overrides", test_overrides);
+  g_test_add_func ("/engine/scenario/nul-escape-refused", test_nul_escape_refused);
   g_test_add_func ("/engine/scenario/round-trip-same-simulation", test_round_trip);
   g_test_add_func ("/engine/scenario/validate", test_validate);
 

@@ -15,12 +15,15 @@
 #include <math.h>
 
 #include "ps-engine.h"
+#include "ps-scenario-private.h"   /* a scenario spoilt behind the loader's back */
 #include "ps-application.h"
 #include "ps-export.h"
 #include "ps-preferences-window.h"
 #include "ps-render.h"
 #include "ps-screenshot.h"
 #include "ps-window-private.h"
+#include "ps-app-enums.h"
+#include "ps-ui-enums.h"
 
 GResource *ps_ui_get_resource (void);
 
@@ -53,6 +56,41 @@ window_new_painted (const char   *preset,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, WIDTH);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, HEIGHT);
   return window;
+}
+
+/* A later scenario shows once the runner has it (a command, answered on
+ * the main context): iterate until the window shows pack_id. */
+static void
+window_wait_for_pack (PsWindow   *window,
+                      const char *pack_id)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, pack_id) != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, ==, pack_id);
+}
+
+/* a label anywhere under widget whose text contains needle (a toast's) */
+static GtkWidget *
+find_label_containing (GtkWidget  *widget,
+                       const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_containing (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
 }
 
 static void
@@ -555,7 +593,7 @@ test_window_actions (void)
 
   /* the preset menu replaces the scenario and the runner */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.preset", "s", "volt-2011");
-  g_assert_cmpstr (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, ==, "volt-2011");
+  window_wait_for_pack (window, "volt-2011");
   /* the same runner, given the new scenario */
   g_assert_true (ps_window_get_runner (window) == runner);
   ps_runner_sync (runner);
@@ -597,8 +635,9 @@ test_window_actions (void)
 }
 
 static GtkShortcut *
-find_shortcut (GtkWidget *widget,
-               guint      keyval)
+find_shortcut_with (GtkWidget       *widget,
+                    guint            keyval,
+                    GdkModifierType  modifiers)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
 
@@ -615,12 +654,106 @@ find_shortcut (GtkWidget *widget,
 
           if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
               gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
             return shortcut;   /* the controller keeps it alive */
         }
     }
 
   return NULL;
+}
+
+static GtkShortcut *
+find_shortcut (GtkWidget *widget,
+               guint      keyval)
+{
+  return find_shortcut_with (widget, keyval, 0);
+}
+
+static void
+activate_shortcut (GtkWidget       *widget,
+                   guint            keyval,
+                   GdkModifierType  modifiers)
+{
+  GtkShortcut *shortcut = find_shortcut_with (widget, keyval, modifiers);
+
+  g_assert_nonnull (shortcut);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                               gtk_shortcut_get_arguments (shortcut)));
+}
+
+/* Enum properties have enum types (gnome.mkenums_simple), so bindings,
+ * GtkBuilder and the inspector see names, not numbers. */
+static void
+test_window_enum_properties (void)
+{
+  g_autoptr(GTypeClass) window_class = g_type_class_ref (PS_TYPE_WINDOW);
+  g_autoptr(GTypeClass) view_class = g_type_class_ref (PS_TYPE_PACK_VIEW);
+  struct { GTypeClass *klass; const char *property; GType type; int value; const char *nick; } cases[] = {
+    { window_class, "enlarged-view", PS_TYPE_WINDOW_VIEW, PS_WINDOW_VIEW_THERMAL, "thermal" },
+    { view_class, "quantity", PS_TYPE_QUANTITY, PS_QUANTITY_DEVIATION, "deviation" },
+    { view_class, "colormap", PS_TYPE_COLORMAP_ID, PS_COLORMAP_AUTO, "auto" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (cases[i].klass), cases[i].property);
+      g_autoptr(GEnumClass) enum_class = NULL;
+      GEnumValue *value;
+
+      g_assert_nonnull (pspec);
+      g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+      g_assert_true (pspec->value_type == cases[i].type);
+      enum_class = g_type_class_ref (cases[i].type);
+      value = g_enum_get_value (enum_class, cases[i].value);
+      g_assert_nonnull (value);
+      g_assert_cmpstr (value->value_nick, ==, cases[i].nick);
+    }
+}
+
+/* The window's shortcuts are its class's bindings: they work in a window
+ * without an application, and reach the actions with their targets. */
+static void
+test_window_shortcuts (void)
+{
+  PsWindow *window;
+  gboolean cooling;
+  double speed;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 0.0, PS_WINDOW_VIEW_NONE);
+  g_assert_null (gtk_window_get_application (GTK_WINDOW (window)));
+
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_2, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_CURVES);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_3, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_THERMAL);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_3, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_NONE);
+
+  cooling = ps_window_get_cooling (window);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_k, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_cooling (window), ==, !cooling);
+
+  speed = ps_window_get_speed (window);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_plus, GDK_CONTROL_MASK);
+  g_assert_cmpfloat (ps_window_get_speed (window), >, speed);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_minus, GDK_CONTROL_MASK);
+  g_assert_cmpfloat (ps_window_get_speed (window), ==, speed);
+
+  /* Ctrl+Shift+E is the CSV export: its chooser opens with "csv" */
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_nonnull (window->chooser);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (window->chooser), "ps-export-what"), ==, "csv");
+  gtk_native_dialog_hide (GTK_NATIVE_DIALOG (window->chooser));
+  g_signal_emit_by_name (window->chooser, "response", GTK_RESPONSE_CANCEL);
+  g_assert_null (window->chooser);
+
+  window_free (window);
 }
 
 /* Space plays and pauses, period steps, except while typing a number into
@@ -793,6 +926,112 @@ test_window_open_file (void)
   g_rmdir (dir);
 }
 
+/* Closing the window cancels its tasks: an export and a scenario load still
+ * running end quietly (no dialog, no toast on a window that is gone), and
+ * the window is finalized once they have. */
+static void
+test_window_close_cancels (void)
+{
+  g_autoptr(PsScenario) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+  PsWindow *window;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("packscope-close-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "run.csv", NULL);
+  file = g_file_new_for_path (path);
+
+  window = window_new_painted ("model-s-85", 3600.0, PS_WINDOW_VIEW_NONE);
+  cancellable = g_object_ref (window->cancellable);
+  other = ps_scenario_new_from_preset ("volt-2011", &error);
+  g_assert_no_error (error);
+
+  _ps_window_export_to_file (window, "csv", file);
+  g_assert_true (ps_window_set_scenario (window, other, &error));
+  g_assert_false (g_cancellable_is_cancelled (cancellable));
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_object_unref (window);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (window != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (window);
+  g_assert_null (find_message_dialog ());
+
+  g_object_unref (cancellable);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A scenario the runner refuses (its simulation cannot be built) leaves the
+ * old one running: the window keeps its title and scenario and says why in
+ * a toast; a good one after it is shown as usual. */
+static void
+test_window_refused_scenario (void)
+{
+  g_autoptr(PsScenario) bad = NULL;
+  g_autoptr(PsScenario) good = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *toast_label = NULL;
+  PsWindow *window;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 0.0, PS_WINDOW_VIEW_NONE);
+  title = g_strdup (adw_window_title_get_title (window->window_title));
+
+  /* loaded fine, then spoilt behind the loader's back: only the runner's
+   * simulation sees it */
+  bad = ps_scenario_new_from_preset ("volt-2011", &error);
+  g_assert_no_error (error);
+  bad->dt_s = -1.0;
+  g_assert_true (ps_window_set_scenario (window, bad, &error));
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((toast_label = find_label_containing (GTK_WIDGET (window), "dt_s")) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (toast_label);
+  g_test_message ("toast: %s", gtk_label_get_label (GTK_LABEL (toast_label)));
+  g_assert_cmpstr (adw_window_title_get_title (window->window_title), ==, title);
+  g_assert_cmpstr (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, ==, "leaf-2011");
+  ps_runner_sync (ps_window_get_runner (window));
+  {
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (window));
+
+    g_assert_cmpuint (frame->n_cells, ==, ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->n_cells);
+  }
+
+  good = ps_scenario_new_from_preset ("volt-2011", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_window_set_scenario (window, good, &error));
+  window_wait_for_pack (window, "volt-2011");
+  g_assert_cmpstr (adw_window_title_get_title (window->window_title), !=, title);
+
+  window_free (window);
+}
+
 /* The selection is one across the views; properties notify exactly once per
  * change and not at all when set to what they are. */
 static void
@@ -852,6 +1091,12 @@ test_window_selection_notify (void)
   gt_signal_logger_assert_notify_emission_pop (logger, pack_view, "quantity");
   gt_signal_logger_assert_no_emissions (logger);
   g_assert_cmpuint (gtk_drop_down_get_selected (window->quantity_dropdown), ==, 5);
+
+  /* the isotherms button and the thermal map's property are one */
+  gtk_toggle_button_set_active (window->isotherms_toggle, TRUE);
+  g_assert_true (ps_thermal_view_get_isotherms (window->thermal_view));
+  ps_thermal_view_set_isotherms (window->thermal_view, FALSE);
+  g_assert_false (gtk_toggle_button_get_active (window->isotherms_toggle));
 
   window_free (window);
 }
@@ -916,6 +1161,21 @@ test_window_settings (void)
   g_settings_set_string (settings, "temperature-unit", "celsius");
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (window->ambient_adjustment),
                                   ps_scenario_get_ambient_k (scenario) - 273.15, 1e-9);
+
+  /* the choices are actions too (the menu's units): activating one with a
+   * target sets the key, and the state is the key */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.temperature-unit", "s", "kelvin"));
+  {
+    g_autofree char *unit = g_settings_get_string (settings, "temperature-unit");
+
+    g_assert_cmpstr (unit, ==, "kelvin");
+  }
+  g_assert_cmpint (ps_thermal_view_get_style (window->thermal_view)->temp_unit, ==, PS_TEMP_UNIT_KELVIN);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.power-unit", "s", "kilowatt"));
+  g_assert_cmpint (ps_curve_view_get_style (window->curve_view)->power_unit, ==, PS_POWER_UNIT_KILOWATT);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.layout-colormap", "s", "viridis"));
+  g_assert_cmpint (ps_pack_view_get_colormap (window->pack_view), ==, PS_COLORMAP_VIRIDIS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.temperature-unit", "s", "celsius"));
 
   /* closing saves the size and the scenario that was open */
   gtk_window_present (GTK_WINDOW (window));
@@ -1330,6 +1590,110 @@ test_export_csv_matches_cli (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  guint  calls;
+  double last;
+  double previous;
+  gboolean rising;
+  gboolean freed;
+} ProgressSeen;
+
+static void
+progress_seen (double   fraction,
+               gpointer user_data)
+{
+  ProgressSeen *seen = user_data;
+
+  if (seen->calls > 0 && fraction < seen->previous)
+    seen->rising = FALSE;
+  seen->previous = fraction;
+  seen->last = fraction;
+  seen->calls++;
+}
+
+static void
+progress_freed (gpointer user_data)
+{
+  ((ProgressSeen *) user_data)->freed = TRUE;
+}
+
+/* The CSV streams into the file with progress reports that rise to 1 and
+ * the same bytes as the in-memory export; a run whose start the recorder
+ * keeps decimated is refused with the numbers and leaves no file. */
+static void
+test_export_csv_streams_with_progress (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("packscope-stream-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "run.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  ProgressSeen seen = { 0, 0, 0, TRUE, FALSE };
+  AsyncWait wait = { FALSE, FALSE, NULL };
+
+  scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Discharge at 0.5C for 10 hours", &error));
+  ps_scenario_set_dt_s (scenario, 0.5);
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 1.0e6);
+  recorder = ps_runner_dup_recorder (runner);
+  g_assert_cmpuint (ps_recorder_get_length (recorder), >, 3 * 4096);
+
+  ps_export_csv_async_full (file, recorder, progress_seen, &seen, progress_freed,
+                            NULL, export_done, &wait);
+  while (!wait.done || !seen.freed)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+  g_test_message ("%u progress reports, last %.3f", seen.calls, seen.last);
+  g_assert_cmpuint (seen.calls, >=, 1);
+  g_assert_true (seen.rising);
+  g_assert_cmpfloat (seen.last, ==, 1.0);
+
+  bytes = ps_export_csv (recorder, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, ==, g_bytes_get_size (bytes));
+  g_assert_true (memcmp (contents, g_bytes_get_data (bytes, NULL), length) == 0);
+  g_unlink (path);
+
+  /* a recorder that keeps only the last 4,096 steps at full rate */
+  {
+    g_autoptr(PsRecorder) small = ps_recorder_new_full (ps_recorder_get_n_cells (recorder), 4096);
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
+    g_autoptr(GBytes) none = NULL;
+    AsyncWait refused = { FALSE, FALSE, NULL };
+
+    for (guint i = 0; i < 3 * 4096; i++)
+      ps_recorder_append (small, frame);
+    none = ps_export_csv (small, &error);
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "12288 steps"));
+    g_assert_nonnull (strstr (error->message, "--headless --csv"));
+    g_clear_error (&error);
+
+    ps_export_csv_async (file, small, NULL, export_done, &refused);
+    while (!refused.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (refused.ok);
+    g_assert_error (refused.error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_clear_error (&refused.error);
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+
+  g_rmdir (dir);
+}
+
 static void
 run_packscope (const char * const *args,
                const char         *gdk_debug,
@@ -1442,6 +1806,10 @@ test_screenshot_gl_disable (void)
       { "--screenshot", path, "--scenario", "leaf-2011", "--view", "sideways", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--protocol", "Fly at 3 m", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--run", "-5", NULL },
+      /* the strict number parser: no hex, no spaces, no junk */
+      { "--screenshot", path, "--scenario", "leaf-2011", "--run", "0x10", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", " 640x400", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", "640x400px", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--size", "320x200", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", NULL },
     };
@@ -1481,14 +1849,19 @@ main (int   argc,
   g_test_add_func ("/ui/window/thermal-span", test_window_thermal_span);
   g_test_add_func ("/ui/window/actions", test_window_actions);
   g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);
+  g_test_add_func ("/ui/window/shortcuts", test_window_shortcuts);
+  g_test_add_func ("/ui/window/enum-properties", test_window_enum_properties);
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
+  g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);
+  g_test_add_func ("/ui/window/close-cancels", test_window_close_cancels);
   g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
   g_test_add_func ("/ui/window/settings", test_window_settings);
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);
   g_test_add_func ("/ui/export/formats-and-failures", test_export);
   g_test_add_func ("/ui/export/action", test_window_export_action);
   g_test_add_func ("/ui/export/csv-matches-cli", test_export_csv_matches_cli);
+  g_test_add_func ("/ui/export/csv-streams-with-progress", test_export_csv_streams_with_progress);
   g_test_add_func ("/ui/screenshot/gl-disable", test_screenshot_gl_disable);
 
   return g_test_run ();

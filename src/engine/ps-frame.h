@@ -29,7 +29,9 @@ typedef struct
   double    time_s;            /* simulated time */
   guint     step;              /* 1-based protocol step, 0 when none */
   guint     n_steps;
-  char     *step_text;         /* the running step as written, or NULL */
+  char     *step_text;         /* the running step as written, or NULL: the
+                                * protocol's GRefString, one reference held
+                                * (set it with g_ref_string_acquire / _new) */
   gboolean  finished;          /* protocol done */
   gboolean  manual_load;       /* a live load overrides the protocol */
   double    pack_voltage_v;
@@ -57,8 +59,11 @@ typedef struct
   gboolean  limit_current;
 } PsFrame;
 
-/* A frame with zeroed arrays for pack->n_cells cells. */
+/* A frame with zeroed arrays for pack->n_cells cells.
+ * pack: (transfer none): the frame takes a reference
+ * Returns: (transfer full) */
 PsFrame  *ps_frame_new                (PsPack        *pack);
+/* Returns: (transfer full): frame, with one more reference */
 PsFrame  *ps_frame_ref                (PsFrame       *frame);
 void      ps_frame_unref              (PsFrame       *frame);
 /* Fills the extremes and means from the per-cell arrays. */

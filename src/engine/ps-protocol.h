@@ -47,7 +47,9 @@ typedef struct
   double      until_voltage_v;  /* NaN when not given */
   PsStepUnit  until_current_unit; /* AMPERE or C_RATE for hold, NONE otherwise */
   double      until_current;    /* magnitude in that unit, NaN when not given */
-  char       *text;             /* the step as written, for display and errors */
+  char       *text;             /* the step as written, for display and errors:
+                                 * an immutable GRefString, shared by copies
+                                 * of the protocol and by frames */
 } PsProtocolStep;
 
 typedef struct
@@ -56,9 +58,11 @@ typedef struct
   PsProtocolStep *steps;
 } PsProtocol;
 
-/* Errors name the step (1-based) and its text, and what was expected. */
+/* Errors name the step (1-based) and its text, and what was expected.
+ * Returns: (transfer full) (nullable): NULL with error set */
 PsProtocol *ps_protocol_parse (const char       *text,
                                GError          **error);
+/* Returns: (transfer full): the steps' texts are shared, not copied */
 PsProtocol *ps_protocol_copy  (const PsProtocol *protocol);
 void        ps_protocol_free  (PsProtocol       *protocol);
 

@@ -20,7 +20,7 @@
 #include "ps-scenario-private.h"
 
 #define PS_SCENARIO_MAX_BYTES   (64 * 1024 * 1024)
-#define PS_SCENARIO_MAX_DEPTH   64
+#define PS_SCENARIO_MAX_DEPTH   PS_JSON_MAX_DEPTH
 #define PS_SCENARIO_MAX_NAME    1024
 #define PS_SCENARIO_VERSION     1
 #define PS_PACK_RESOURCE_PREFIX "/io/github/packscope/Packscope/packs/"
@@ -355,49 +355,6 @@ read_settings (JsonObject        *root,
   return TRUE;
 }
 
-/* json-glib 1.6 recurses once per nesting level; refuse deep nesting before
- * parsing so that a hostile file cannot exhaust the stack. */
-static gboolean
-check_nesting (const char  *data,
-               gsize        length,
-               const char  *source,
-               GError     **error)
-{
-  int depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > PS_SCENARIO_MAX_DEPTH)
-            {
-              _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, "$",
-                                  "expected JSON nested at most %d levels deep",
-                                  PS_SCENARIO_MAX_DEPTH);
-              return FALSE;
-            }
-        }
-      else if (c == '}' || c == ']')
-        depth--;
-    }
-
-  return TRUE;
-}
-
 static JsonNode *
 parse_json (const char  *data,
             gssize       length,
@@ -424,13 +381,18 @@ parse_json (const char  *data,
                           "expected JSON text, got binary data (a NUL byte)");
       return NULL;
     }
-  if (!check_nesting (data, length, source, error))
+  if (!_ps_json_check_depth (data, length, PS_SCENARIO_MAX_DEPTH, source, error))
+    return NULL;
+  if (!_ps_json_check_no_nul_escapes (data, length, source, error))
     return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      const char *message = local_error->message;
+      /* json-glib quotes the text it stopped at, which may hold the bytes of
+       * an unpaired surrogate escape: keep the message valid UTF-8 */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+      const char *message = valid;
       guint line = 0, column = 0;
       int consumed = 0;
 
@@ -456,6 +418,8 @@ parse_json (const char  *data,
                           "expected a JSON object, got an empty document");
       return NULL;
     }
+  if (!_ps_json_check_text (root, source, "$", error))
+    return NULL;
 
   return json_node_ref (root);
 }

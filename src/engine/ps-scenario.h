@@ -34,7 +34,8 @@ G_BEGIN_DECLS
 /* Opaque outside the engine: read with the accessors below. */
 typedef struct _PsScenario PsScenario;
 
-/* id is a preset id (ps_pack_list_presets) */
+/* The loaders return (transfer full) (nullable): NULL with error set.
+ * id is a preset id (ps_pack_list_presets) */
 PsScenario *ps_scenario_new_from_preset (const char        *id,
                                          GError           **error);
 PsScenario *ps_scenario_new_from_file   (const char        *path,
@@ -61,8 +62,10 @@ void        ps_scenario_name_after_protocol (PsScenario  *scenario);
  * the value. */
 gboolean    ps_scenario_validate        (const PsScenario  *scenario,
                                          GError           **error);
-/* Complete JSON (pack and cell inline), loadable again; free with g_free. */
+/* Complete JSON (pack and cell inline), loadable again.
+ * Returns: (transfer full): free with g_free */
 char       *ps_scenario_to_json         (const PsScenario  *scenario);
+/* Returns: (transfer full) */
 PsScenario *ps_scenario_copy            (const PsScenario  *scenario);
 
 /* Read-only accessors; the pointers are owned by the scenario. */

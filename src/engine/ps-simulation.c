@@ -766,6 +766,7 @@ ps_simulation_fill_frame (PsSimulation *sim,
 {
   const PsProtocol *protocol;
   const double *soc;
+  char *step_text;
   gsize bytes;
   double soc_q = 0.0, q = 0.0;
   double i_dis = sim->cell->current_max_discharge_a;
@@ -798,9 +799,14 @@ ps_simulation_fill_frame (PsSimulation *sim,
   frame->time_s = sim->sc.time_s;
   frame->step = sim->step_shown;
   frame->n_steps = protocol != NULL ? protocol->n_steps : 0;
-  g_clear_pointer (&frame->step_text, g_free);
-  if (sim->step_shown > 0 && protocol != NULL)
-    frame->step_text = g_strdup (protocol->steps[sim->step_shown - 1].text);
+  /* the step's text is shared, not copied: the step loop allocates nothing */
+  step_text = sim->step_shown > 0 && protocol != NULL ? protocol->steps[sim->step_shown - 1].text : NULL;
+  if (frame->step_text != step_text)
+    {
+      g_clear_pointer (&frame->step_text, g_ref_string_release);
+      if (step_text != NULL)
+        frame->step_text = g_ref_string_acquire (step_text);
+    }
   frame->finished = sim->finished;
   frame->manual_load = sim->has_manual_load;
   frame->pack_voltage_v = sim->sc.pack_voltage_v;

@@ -38,6 +38,9 @@ typedef struct
 
 typedef struct _PsSimulation PsSimulation;
 
+/* scenario: (transfer none): copied
+ * Returns: (transfer full) (nullable): NULL with error set (the scenario
+ * fails ps_scenario_validate) */
 PsSimulation *ps_simulation_new              (const PsScenario *scenario,
                                               GError          **error);
 void          ps_simulation_free             (PsSimulation     *sim);
@@ -66,7 +69,10 @@ void          ps_simulation_set_cooling      (PsSimulation     *sim,
 gboolean      ps_simulation_is_finished      (PsSimulation     *sim);
 double        ps_simulation_get_time         (PsSimulation     *sim);
 guint         ps_simulation_get_step         (PsSimulation     *sim);  /* 1-based, 0 if none */
+/* Returns: (transfer none): the simulation's own (take a reference to keep
+ * the pack) */
 PsPack       *ps_simulation_get_pack         (PsSimulation     *sim);
+/* Returns: (transfer none): the simulation's own copy */
 const PsScenario *ps_simulation_get_scenario (PsSimulation     *sim);
 
 /* Copies the present state into a frame made for the same pack. */
