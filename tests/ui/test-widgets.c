@@ -63,26 +63,18 @@ field_pending (GtkWidget *widget)
          !ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (widget));
 }
 
-static GtkWidget *
-window_show (GtkWidget *widget)
+/* Paints the window until three frames have everything drawn (a thermal
+ * view's field included). */
+static void
+paint_until_drawn (GtkWidget *window,
+                   GtkWidget *widget)
 {
-  GtkWidget *window = gtk_window_new ();
-  GdkFrameClock *clock;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   guint n_paints = 0;
-  gint64 deadline;
   gulong id;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), VIEW_W, VIEW_H);
-  gtk_window_set_child (GTK_WINDOW (window), widget);
-  gtk_window_present (GTK_WINDOW (window));
-
-  while (!gtk_widget_get_mapped (widget))
-    g_main_context_iteration (NULL, TRUE);
-
-  clock = gtk_widget_get_frame_clock (window);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  /* three frames with everything drawn */
   while ((n_paints < 3 || field_pending (widget)) && g_get_monotonic_time () < deadline)
     {
       if (field_pending (widget))
@@ -93,7 +85,21 @@ window_show (GtkWidget *widget)
   g_signal_handler_disconnect (clock, id);
   g_assert_cmpuint (n_paints, >=, 3);
   g_assert_false (field_pending (widget));
+}
 
+static GtkWidget *
+window_show (GtkWidget *widget)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), VIEW_W, VIEW_H);
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_present (GTK_WINDOW (window));
+
+  while (!gtk_widget_get_mapped (widget))
+    g_main_context_iteration (NULL, TRUE);
+
+  paint_until_drawn (window, widget);
   return window;
 }
 
@@ -601,10 +607,6 @@ test_thermal_view_switch_pack (void)
   g_autoptr(PsFrame) frame = NULL;
   cairo_surface_t *shot, *reference;
   GtkWidget *window, *view;
-  GdkFrameClock *clock;
-  guint n_paints = 0;
-  gint64 deadline;
-  gulong id;
   DiffStats st;
   cairo_t *cr;
   int w, h;
@@ -624,19 +626,7 @@ test_thermal_view_switch_pack (void)
   if (ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)))
     g_assert_false (ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (view)));
 
-  /* until the field is ready, then three frames */
-  clock = gtk_widget_get_frame_clock (window);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while ((n_paints < 3 || field_pending (view)) && g_get_monotonic_time () < deadline)
-    {
-      if (field_pending (view))
-        n_paints = 0;
-      gtk_widget_queue_draw (window);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-  g_assert_false (field_pending (view));
+  paint_until_drawn (window, view);
 
   w = gtk_widget_get_width (view);
   h = gtk_widget_get_height (view);
