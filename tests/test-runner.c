@@ -972,6 +972,116 @@ test_runner_survives_command_storms (void)
   g_mutex_clear (&storm.lock);
 }
 
+/* The window's load bar goes through ps_runner_set_load: a manual load obeys
+ * the cells' limits as protocol steps do, and the frame says what happened
+ * (the status the window shows). LG M50: 2.5..4.2 V, 7.3 A discharge and
+ * 3.4 A charge, 60 C. */
+static PsFrame *
+run_manual (PsRunner   *runner,
+            PsLoadMode  mode,
+            double      value,
+            double      seconds)
+{
+  PsLoad load = { mode, value };
+  g_autoptr(PsFrame) before = ps_runner_dup_frame (runner);
+
+  ps_runner_set_load (runner, &load);
+  ps_runner_run_until (runner, before->time_s + seconds);
+  return ps_runner_dup_frame (runner);
+}
+
+static void
+test_runner_manual_load_obeys_limits (void)
+{
+  g_autoptr(PsScenario) scenario = scenario_with_protocol ("lg-m50", "Rest for 1 minute");
+  g_autoptr(PsScenario) hot = scenario_with_protocol ("lg-m50", "Rest for 1 minute");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  const PsCellType *cell = scenario->cell;
+  double finished_at;
+
+  scenario->initial_soc = 0.5;
+  scenario->dt_s = 5.0;
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 1e6);
+  frame = ps_runner_dup_frame (runner);
+  g_assert_true (frame->finished);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_DURATION);
+  finished_at = frame->time_s;
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* after "Finished" a manual charge runs; at 4.2 V it goes on at
+   * constant voltage and the current tapers */
+  frame = run_manual (runner, PS_LOAD_CURRENT, -3.0, 3.0 * 3600.0);
+  g_test_message ("charge: %s; %.4f A at %.4f V, SOC %.4f", frame->end_text,
+                  frame->pack_current_a, frame->cell_voltage_max_v, frame->cell_soc_max);
+  g_assert_cmpfloat (frame->time_s, >, finished_at + 3600.0);
+  g_assert_true (frame->manual_load);
+  g_assert_true (frame->manual_limited);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_VOLTAGE_MAX);
+  g_assert_cmpuint (frame->end_step, ==, 0);
+  g_assert_cmpuint (frame->end_cell, ==, 1);
+  g_assert_nonnull (strstr (frame->end_text, "upper voltage limit, 4.200 V"));
+  g_assert_cmpfloat (frame->cell_voltage_max_v, <=, cell->voltage_max_v + 1e-6);
+  g_assert_cmpfloat (frame->cell_voltage_max_v, >, cell->voltage_max_v - 1e-3);
+  g_assert_cmpfloat (frame->pack_current_a, <=, 0.0);
+  g_assert_cmpfloat (frame->pack_current_a, >, -0.5);
+  g_assert_cmpfloat (frame->cell_soc_max, <=, 1.0101);
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* a discharge stops at the lower limit: rest, and why */
+  frame = run_manual (runner, PS_LOAD_CURRENT, 5.0, 3.0 * 3600.0);
+  g_test_message ("discharge: %s", frame->end_text);
+  g_assert_true (frame->manual_limited);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_VOLTAGE_MIN);
+  g_assert_nonnull (strstr (frame->end_text, "lower voltage limit, 2.500 V"));
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_assert_cmpfloat (frame->cell_voltage_min_v, >=, cell->voltage_min_v - 0.005);
+  g_assert_cmpfloat (frame->cell_soc_min, >=, -0.0101);
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* past the current limits: stopped at once, both ways */
+  frame = run_manual (runner, PS_LOAD_CURRENT, 100.0, 60.0);
+  g_test_message ("over-current discharge: %s", frame->end_text);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_CURRENT_MAX);
+  g_assert_true (frame->end_at_once);
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_assert_nonnull (strstr (frame->end_text, "over its current limit of 7.3 A"));
+  g_clear_pointer (&frame, ps_frame_unref);
+  frame = run_manual (runner, PS_LOAD_POWER, -200.0, 60.0);
+  g_test_message ("over-current charge: %s", frame->end_text);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_CURRENT_MAX);
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* back to the protocol: nothing left to run, no limit shown as active */
+  ps_runner_clear_load (runner);
+  ps_runner_sync (runner);
+  frame = ps_runner_dup_frame (runner);
+  g_assert_false (frame->manual_load);
+  g_assert_false (frame->manual_limited);
+  g_assert_true (frame->finished);
+  g_clear_pointer (&frame, ps_frame_unref);
+  g_clear_pointer (&runner, ps_runner_unref);
+
+  /* a warm cell discharged hard stops at its temperature limit */
+  hot->initial_soc = 1.0;
+  hot->ambient_k = 273.15 + 55.0;
+  hot->initial_temp_k = hot->ambient_k;
+  hot->dt_s = 10.0;
+  runner = ps_runner_new (hot, &error);
+  g_assert_no_error (error);
+  frame = run_manual (runner, PS_LOAD_CURRENT, 7.0, 3600.0);
+  g_test_message ("hot discharge: %s; %.3f C", frame->end_text,
+                  frame->cell_temp_max_k - 273.15);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_TEMP_MAX);
+  g_assert_cmpfloat (frame->cell_temp_max_k, <=, cell->temp_max_k + 0.05);
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_assert_nonnull (strstr (frame->end_text, "temperature limit, 60.0 degrees C"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -989,6 +1099,7 @@ main (int   argc,
   g_test_add_func ("/engine/runner/paces-to-wall-time", test_runner_paces_to_wall_time);
   g_test_add_func ("/engine/runner/publishes-at-most-120-per-second", test_runner_publishes_at_most_120_per_second);
   g_test_add_func ("/engine/runner/survives-command-storms", test_runner_survives_command_storms);
+  g_test_add_func ("/engine/runner/manual-load-obeys-limits", test_runner_manual_load_obeys_limits);
   g_test_add_func ("/engine/runner/load-scenario-answers", test_runner_load_scenario_answers);
 
   return g_test_run ();

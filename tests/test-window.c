@@ -845,6 +845,72 @@ test_window_limit_warning (void)
   window_free (window);
 }
 
+/* The summary row that says what runs (the protocol step or the manual load) */
+static const char *
+step_row_text (PsWindow *window)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (window->summary_values); i++)
+    {
+      const char *text;
+
+      if (window->summary_values[i] == NULL)
+        continue;
+      text = gtk_label_get_label (window->summary_values[i]);
+      if (g_str_has_prefix (text, "Manual load") || g_str_has_prefix (text, "Protocol finished"))
+        return text;
+    }
+  return "";
+}
+
+/* The load bar's manual load obeys the cells' limits and the window says
+ * what stopped it; Play after "Finished" says what to do instead. */
+static void
+test_window_manual_load_status (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Rest for 1 minute", &error));
+  scenario->initial_soc = 0.3;
+  window = g_object_ref_sink (ps_window_new (NULL));
+  g_assert_true (ps_window_set_scenario (window, scenario, &error));
+
+  ps_runner_run_until (ps_window_get_runner (window), 3600.0);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_test_message ("finished: %s | %s", gtk_label_get_label (window->status_label),
+                  step_row_text (window));
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Finished");
+  g_assert_nonnull (strstr (step_row_text (window), "its duration of 1 min elapsed"));
+
+  /* Play has nothing to run: the window stays paused */
+  ps_window_set_playing (window, TRUE);
+  g_assert_false (ps_window_get_playing (window));
+
+  /* a 5 A discharge from the bar runs until the lower limit stops it */
+  gtk_drop_down_set_selected (window->load_mode, 0);
+  gtk_drop_down_set_selected (window->load_direction, 0);
+  gtk_adjustment_set_value (window->load_adjustment, 5.0);
+  _ps_window_apply_load (window);
+  ps_runner_run_until (ps_window_get_runner (window), 3.0 * 3600.0);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_test_message ("discharged: %s | %s", gtk_label_get_label (window->status_label),
+                  step_row_text (window));
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), !=, "Finished");
+  g_assert_true (g_str_has_prefix (step_row_text (window), "Manual load stopped: "));
+  g_assert_nonnull (strstr (step_row_text (window), "lower voltage limit, 2.500 V"));
+
+  window_free (window);
+}
+
 static GtkWidget *
 find_message_dialog (void)
 {
@@ -1484,7 +1550,7 @@ test_export (void)
     /* header + samples + the empty string after the last newline */
     g_assert_cmpuint (g_strv_length (lines), ==, n_samples + 2);
     last = g_strsplit (lines[n_samples], ",", -1);
-    g_assert_cmpuint (g_strv_length (last), ==, 13);
+    g_assert_cmpuint (g_strv_length (last), ==, 14);
     g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, ps_scenario_get_dt_s (scenario));
     g_unlink (path);
   }
@@ -1852,6 +1918,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/ui/window/enum-properties", test_window_enum_properties);
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
+  g_test_add_func ("/ui/window/manual-load-status", test_window_manual_load_status);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
   g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);
   g_test_add_func ("/ui/window/close-cancels", test_window_close_cancels);

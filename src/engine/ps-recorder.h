@@ -78,6 +78,11 @@ void        ps_recorder_append       (PsRecorder     *recorder,
                                       const PsFrame  *frame);
 void        ps_recorder_clear        (PsRecorder     *recorder);
 
+/* Attaches the step ends of the last appended sample, in the CLI's
+ * step_end form (ps_step_end_format_ids); joins with "; " what is there. */
+void        ps_recorder_note_step_ends (PsRecorder   *recorder,
+                                        const char   *text);
+
 /* Reader side. Number of samples (steps) published so far. */
 gsize       ps_recorder_get_length   (PsRecorder     *recorder);
 /* Samples below this index are in the decimated history (0 while the whole
@@ -103,6 +108,9 @@ gsize       ps_recorder_read_cell    (PsRecorder     *recorder,
                                       float          *min_out,
                                       float          *max_out,
                                       gsize           max_bins);
+/* The step ends noted at a sample, or NULL; free with g_free. */
+char       *ps_recorder_dup_step_ends (PsRecorder    *recorder,
+                                       gsize          sample);
 /* Bytes allocated by the recorder, for the memory benchmark. */
 gsize       ps_recorder_get_memory_bytes (PsRecorder *recorder);
 /* The most a recorder of n_cells cells (default window) ever allocates. */

@@ -15,7 +15,8 @@ struct _PsScenario
   PsCellType  *cell;               /* owned */
 
   double       initial_soc;        /* 0..1 */
-  double       initial_temp_k;
+  double       initial_temp_k;     /* = ambient_k unless given */
+  gboolean     initial_temp_set;   /* given explicitly ("initial" member) */
   double       ambient_k;
   gboolean     cooling_enabled;
   double       coolant_inlet_k;

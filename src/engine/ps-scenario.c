@@ -46,6 +46,7 @@ typedef struct
   char     *name;
   double    initial_soc;
   double    initial_temp_c;
+  gboolean  initial_temp_set;
   double    ambient_c;
   gboolean  cooling_enabled;
   gboolean  cooling_enabled_set;
@@ -257,6 +258,8 @@ read_settings (JsonObject        *root,
                               TEMP_MIN_C, FALSE, TEMP_MAX_C, "degrees C",
                               &s->initial_temp_c, error))
         return FALSE;
+      if (json_object_has_member (object, "temperature_c"))
+        s->initial_temp_set = TRUE;
     }
 
   if (!get_member_number (root, "ambient_c", source, base,
@@ -795,7 +798,11 @@ scenario_from_root (JsonNode    *root_node,
   self->pack = g_steal_pointer (&pack);
   self->cell = g_steal_pointer (&cell);
   self->initial_soc = settings.initial_soc;
-  self->initial_temp_k = settings.initial_temp_c + ZERO_C_IN_K;
+  /* the cells start at the ambient temperature unless told otherwise, as
+   * in PyBaMM */
+  self->initial_temp_set = settings.initial_temp_set;
+  self->initial_temp_k = (settings.initial_temp_set ? settings.initial_temp_c
+                                                    : settings.ambient_c) + ZERO_C_IN_K;
   self->ambient_k = settings.ambient_c + ZERO_C_IN_K;
   self->cooling_enabled = settings.cooling_enabled;
   self->coolant_inlet_k = (settings.coolant_inlet_set ? settings.coolant_inlet_c
@@ -824,6 +831,14 @@ scenario_from_root (JsonNode    *root_node,
    * pack and cell were built into, and their fit with each other */
   if (!ps_scenario_validate (self, error))
     return NULL;
+
+  if (!ps_scenario_check_limits (self, "$.initial.temperature_c", "$.ambient_c",
+                                 &local_error))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID, "%s: %s",
+                   source, local_error->message);
+      return NULL;
+    }
 
   return g_steal_pointer (&self);
 }
@@ -1015,7 +1030,9 @@ ps_scenario_to_json (const PsScenario *self)
   json_builder_set_member_name (builder, "initial");
   json_builder_begin_object (builder);
   _ps_json_builder_add_double (builder, "soc", self->initial_soc);
-  _ps_json_builder_add_double (builder, "temperature_c", self->initial_temp_k - ZERO_C_IN_K);
+  /* left out when it follows the ambient temperature, so it still does */
+  if (self->initial_temp_set)
+    _ps_json_builder_add_double (builder, "temperature_c", self->initial_temp_k - ZERO_C_IN_K);
   json_builder_end_object (builder);
 
   _ps_json_builder_add_double (builder, "ambient_c", self->ambient_k - ZERO_C_IN_K);
@@ -1059,6 +1076,54 @@ ps_scenario_to_json (const PsScenario *self)
   json_generator_set_root (generator, root);
 
   return json_generator_to_data (generator, NULL);
+}
+
+gboolean
+ps_scenario_check_limits (const PsScenario  *self,
+                          const char        *initial_name,
+                          const char        *ambient_name,
+                          GError           **error)
+{
+  const PsCellType *cell;
+  double t0_c, amb_c, min_c, max_c;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  cell = self->cell;
+  if (cell == NULL)
+    return TRUE;
+
+  t0_c = self->initial_temp_k - ZERO_C_IN_K;
+  amb_c = self->ambient_k - ZERO_C_IN_K;
+  min_c = cell->temp_min_k - ZERO_C_IN_K;
+  max_c = cell->temp_max_k - ZERO_C_IN_K;
+
+  if (t0_c > max_c || t0_c < min_c)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: the cells would start at %g degrees C%s, %s the %s "
+                   "temperature limit of cell '%s', %g degrees C (expected a start "
+                   "from %g to %g degrees C)", initial_name, t0_c,
+                   self->initial_temp_set ? "" : " (the ambient temperature)",
+                   t0_c > max_c ? "above" : "below", t0_c > max_c ? "upper" : "lower",
+                   cell->id ? cell->id : "?", t0_c > max_c ? max_c : min_c,
+                   min_c, max_c);
+      return FALSE;
+    }
+  /* at rest the cells go to the ambient temperature, so an ambient above
+   * the limit would take them past it where no step can stop it */
+  if (amb_c > max_c)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: an ambient temperature of %g degrees C is above the upper "
+                   "temperature limit of cell '%s', %g degrees C (a resting pack "
+                   "would heat past it)", ambient_name, amb_c,
+                   cell->id ? cell->id : "?", max_c);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 PsScenario *
@@ -1139,6 +1204,20 @@ ps_scenario_get_initial_soc (const PsScenario *scenario)
 }
 
 double
+ps_scenario_get_initial_temp_k (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NAN);
+  return scenario->initial_temp_k;
+}
+
+gboolean
+ps_scenario_get_initial_temp_set (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, FALSE);
+  return scenario->initial_temp_set;
+}
+
+double
 ps_scenario_get_ambient_k (const PsScenario *scenario)
 {
   g_return_val_if_fail (scenario != NULL, NAN);
@@ -1193,10 +1272,23 @@ ps_scenario_set_seed (PsScenario *scenario,
 }
 
 void
+ps_scenario_set_initial_temp_k (PsScenario *scenario,
+                                double      temp_k)
+{
+  g_return_if_fail (scenario != NULL);
+  g_return_if_fail (isfinite (temp_k) && temp_k > 0.0);
+  scenario->initial_temp_k = temp_k;
+  scenario->initial_temp_set = TRUE;
+}
+
+void
 ps_scenario_set_ambient_k (PsScenario *scenario,
                            double      ambient_k)
 {
   g_return_if_fail (scenario != NULL);
   g_return_if_fail (isfinite (ambient_k) && ambient_k > 0.0);
   scenario->ambient_k = ambient_k;
+  /* cells that start at the ambient temperature still do */
+  if (!scenario->initial_temp_set)
+    scenario->initial_temp_k = ambient_k;
 }

@@ -5,7 +5,8 @@
  *   "name": "Leaf 2011, 1C discharge",
  *   "pack": "leaf-2011" | { pack object },
  *   "cell": "aesc-leaf-2011" | { cell object }          (optional: pack's cell)
- *   "initial": { "soc": 1.0, "temperature_c": 25.0 },
+ *   "initial": { "soc": 1.0, "temperature_c": 25.0 },  (temperature: ambient_c
+ *                                                       unless given)
  *   "ambient_c": 25.0,
  *   "cooling": { "enabled": true, "coolant_inlet_c": 25.0 },   (optional)
  *   "variation": { "capacity_rel_sd": 0.01, "resistance_rel_sd": 0.03,
@@ -27,7 +28,9 @@
 
 G_BEGIN_DECLS
 
-/* The time step a scenario may ask for, seconds */
+/* The output interval a scenario may ask for, seconds: the engine substeps
+ * within it as accuracy needs, so any of these gives the same results; the
+ * maximum keeps at least one row per simulated hour. */
 #define PS_SCENARIO_DT_MIN_S  0.001
 #define PS_SCENARIO_DT_MAX_S  3600.0
 
@@ -54,6 +57,14 @@ gboolean    ps_scenario_set_protocol    (PsScenario        *scenario,
 /* Renames the scenario "<pack id>: <steps>" after its protocol, so a title
  * or summary says what runs when --protocol replaced the preset's own. */
 void        ps_scenario_name_after_protocol (PsScenario  *scenario);
+/* FALSE (naming the value, the limit and, by initial_name or ambient_name,
+ * where it came from) when the cells would start outside their temperature
+ * limits or the ambient is above the upper one. Loading checks this; call it
+ * again after changing the temperatures. */
+gboolean    ps_scenario_check_limits    (const PsScenario  *scenario,
+                                         const char        *initial_name,
+                                         const char        *ambient_name,
+                                         GError           **error);
 /* Checks everything a simulation relies on: positive capacity, mass, heat
  * capacity, temperatures and time step, finite tables in their ranges,
  * consistent pack arrays (cells, neighbours, coolant channels). The loaders
@@ -76,6 +87,9 @@ PsPack           *ps_scenario_get_pack           (const PsScenario *scenario);
 const PsCellType *ps_scenario_get_cell           (const PsScenario *scenario);
 const PsProtocol *ps_scenario_get_protocol       (const PsScenario *scenario);
 double            ps_scenario_get_initial_soc    (const PsScenario *scenario);
+double            ps_scenario_get_initial_temp_k (const PsScenario *scenario);
+/* TRUE when the initial temperature was given (else it is the ambient) */
+gboolean          ps_scenario_get_initial_temp_set (const PsScenario *scenario);
 double            ps_scenario_get_ambient_k      (const PsScenario *scenario);
 gboolean          ps_scenario_get_cooling_enabled (const PsScenario *scenario);
 double            ps_scenario_get_dt_s           (const PsScenario *scenario);
@@ -90,6 +104,9 @@ void        ps_scenario_set_dt_s        (PsScenario        *scenario,
                                          double             dt_s);
 void        ps_scenario_set_seed        (PsScenario        *scenario,
                                          guint64            seed);
+void        ps_scenario_set_initial_temp_k (PsScenario     *scenario,
+                                            double          temp_k);
+/* also the cells' initial temperature when the scenario gives none */
 void        ps_scenario_set_ambient_k   (PsScenario        *scenario,
                                          double             ambient_k);
 void        ps_scenario_free            (PsScenario        *scenario);
