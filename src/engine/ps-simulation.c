@@ -35,7 +35,9 @@
 
 #include "ps-cell-model.h"
 #include "ps-error.h"
+#include "ps-pack-private.h"
 #include "ps-rng-private.h"
+#include "ps-scenario-private.h"
 #include "ps-simulation.h"
 #include "ps-state-block-private.h"
 #include "ps-thermal-network-private.h"
