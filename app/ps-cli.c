@@ -390,6 +390,14 @@ finish_interrupted (CliOptions  *o,
                "(%" G_GUINT64_FORMAT " rows) in %s\n", name, duration,
                ps_cli_output_get_rows (csv), ps_cli_output_get_name (csv));
     }
+  else if (g_strcmp0 (o->csv, "-") == 0 ||
+           (g_file_test (o->csv, G_FILE_TEST_EXISTS) &&
+            !g_file_test (o->csv, G_FILE_TEST_IS_REGULAR)))
+    /* stdout, a device or a FIFO is written in place: the rows so far are
+     * already out, there is nothing to remove */
+    fprintf (stderr, "packscope: interrupted by %s at %s simulated; the %" G_GUINT64_FORMAT
+             " rows so far went to %s\n", name, duration,
+             ps_cli_output_get_rows (csv), ps_cli_output_get_name (csv));
   else
     fprintf (stderr, "packscope: interrupted by %s at %s simulated; no CSV written to %s "
              "(--keep-partial keeps the rows so far)\n", name, duration,

@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..51"
+echo "1..52"
 
 ok () {
   n=$((n + 1))
@@ -376,6 +376,26 @@ else
     "$(cat "$WORK/sig.err")" "$(tail -n2 "$WORK/int/part.csv" 2>/dev/null)"
 fi
 
+# stdout is written in place: an interrupt cannot take the rows back, and
+# the message says they went out instead of "no CSV written"
+"$PACKSCOPE" --headless --protocol "Rest for 1000 hours" --csv - >"$WORK/int/stdout.csv" 2>"$WORK/sig.err" &
+pid=$!
+tries=0
+while [ "$tries" -lt 200 ] && [ "$(stat -c %s "$WORK/int/stdout.csv")" -lt 300000 ]; do
+  sleep 0.05
+  tries=$((tries + 1))
+done
+kill -INT "$pid"
+wait "$pid"
+status=$?
+if [ "$status" -eq 130 ] && ! grep -q "no CSV written" "$WORK/sig.err" &&
+   grep -q "rows so far went to stdout" "$WORK/sig.err"; then
+  ok "SIGINT while writing to stdout: exit 130, the rows already out are said to be out: $(cat "$WORK/sig.err")"
+else
+  not_ok "SIGINT while writing to stdout: the message says the rows went out" "exit $status" "$(cat "$WORK/sig.err")"
+fi
+rm -f "$WORK/int/stdout.csv"
+
 # ---- size up front, and progress ---------------------------------------------------------
 expect_bad_input "a run too big for the limits needs --force" --headless --scenario model-s-85 \
   --protocol "Discharge at 0.1C for 10 hours" --cells --csv "$WORK/huge.csv"
@@ -406,5 +426,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 51 ] || echo "# planned 51 tests, ran $n"
+[ "$n" -eq 52 ] || echo "# planned 52 tests, ran $n"
 exit 0
