@@ -4,6 +4,7 @@
  * without touching GTK; everything else is the application. */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <locale.h>
 
 #include "ps-application.h"
@@ -19,6 +20,12 @@ main (int   argc,
   setlocale (LC_ALL, "");
   /* numbers in files and on the command line are always C-locale */
   setlocale (LC_NUMERIC, "C");
+
+  /* the window's and the widgets' strings (po/); GtkBuilder templates
+   * translate through the default domain set here */
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   if (ps_cli_wants (argc, argv))
     return ps_cli_main (argc, argv);

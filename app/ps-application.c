@@ -15,9 +15,7 @@
 #include "ps-screenshot.h"
 #include "ps-window.h"
 
-/* the UI resources are compiled into the ui library; referencing them makes
- * the linker keep them (their constructor registers them) */
-GResource *ps_ui_get_resource (void);
+#include "ps-app-resources.h"
 
 struct _PsApplication
 {
@@ -50,20 +48,8 @@ static const struct {
   const char *action;
   const char *accels[3];
 } accels[] = {
-  /* space (play/pause) and period (single step) are the window's own
-   * shortcuts: they give way to text entry (ps-window-actions.c) */
-  { "win.reset", { "<Control>r", NULL } },
-  { "win.open", { "<Control>o", NULL } },
-  { "win.export('current')", { "<Control>e", NULL } },
-  { "win.export('csv')", { "<Control><Shift>e", NULL } },
-  { "win.enlarge(1)", { "<Control>1", NULL } },
-  { "win.enlarge(2)", { "<Control>2", NULL } },
-  { "win.enlarge(3)", { "<Control>3", NULL } },
-  { "win.speed-up", { "<Control>plus", "<Control>equal", NULL } },
-  { "win.speed-down", { "<Control>minus", NULL } },
-  { "win.apply-load", { "<Control>l", NULL } },
-  { "win.follow-protocol", { "<Control><Shift>l", NULL } },
-  { "win.cooling", { "<Control>k", NULL } },
+  /* the window's own shortcuts are bindings of its class
+   * (ps-window-actions.c); show-help-overlay is GtkApplicationWindow's */
   { "win.show-help-overlay", { "<Control>question", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
   { "app.about", { "F1", NULL } },
@@ -123,14 +109,19 @@ quit_action (GSimpleAction *action,
 GtkWidget *
 ps_application_create_about_window (void)
 {
-  static const char *developers[] = { "The Packscope developers", NULL };
+  const char *developers[] = { _("The Packscope developers"), NULL };
+  const char *translators;
   AdwAboutWindow *about;
 
   about = ADW_ABOUT_WINDOW (adw_about_window_new ());
   adw_about_window_set_application_name (about, "Packscope");
   adw_about_window_set_application_icon (about, APPLICATION_ID);
   adw_about_window_set_version (about, PACKAGE_VERSION);
-  adw_about_window_set_developer_name (about, "The Packscope developers");
+  adw_about_window_set_developer_name (about, _("The Packscope developers"));
+  /* Translators: your name(s), one a line, to be credited in the about window */
+  translators = _("translator-credits");
+  if (!g_str_equal (translators, "translator-credits"))
+    adw_about_window_set_translator_credits (about, translators);
   adw_about_window_set_developers (about, developers);
   adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
   adw_about_window_set_comments (about,
@@ -205,7 +196,10 @@ ps_application_startup (GApplication *app)
 {
   PsApplication *self = PS_APPLICATION (app);
 
-  (void) ps_ui_get_resource ();
+  /* the program's resources (style.css and the shortcuts window under the
+   * resource base path) are compiled into the app library; referring to
+   * them makes the linker keep them (their constructor registers them) */
+  (void) ps_app_get_resource ();
 
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
 

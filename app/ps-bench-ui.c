@@ -15,7 +15,7 @@
 #include "ps-engine.h"
 #include "ps-window.h"
 
-GResource *ps_ui_get_resource (void);
+#include "ps-ui-resources.h"
 
 #define BENCH_WARMUP_US   (1 * G_USEC_PER_SEC)
 #define BENCH_DURATION_US (6 * G_USEC_PER_SEC)

@@ -5,8 +5,10 @@
  * network, on one thread: the median of several runs of two simulated hours
  * each. Rates are given per second of the benchmark thread's CPU time (the
  * work of one core, which does not depend on what else the machine runs)
- * and per second of wall-clock time (the _wall lines). ps_bench_render and ps_bench_ui live in ps-bench-render.c and
- * ps-bench-ui.c.
+ * and per second of wall-clock time (the _wall lines). The soak_ lines are
+ * 24 simulated hours of model-s-85 through the runner and its recorder, with
+ * the RSS sampled. ps_bench_render and ps_bench_ui live in ps-bench-render.c
+ * and ps-bench-ui.c.
  */
 #include "config.h"
 
@@ -14,6 +16,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "ps-bench.h"
@@ -223,6 +226,108 @@ bench_recorder (void)
            ps_recorder_get_memory_bound (scenario->pack->n_cells) / (1024.0 * 1024.0));
 }
 
+/* Resident set size of this process, MiB (Linux /proc; NaN elsewhere) */
+static double
+rss_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return NAN;
+  line = strstr (status, "\nVmRSS:");
+  if (line == NULL)
+    return NAN;
+  return g_ascii_strtod (line + strlen ("\nVmRSS:"), NULL) / 1024.0;
+}
+
+/* Soak: 24 simulated hours of model-s-85 at dt 1 s through the runner, as
+ * the window runs it (worker thread, recorder appending every step, frames
+ * published), as fast as it goes; the bench thread samples the RSS every
+ * half second of wall time. Reports the growth: what a long run costs in
+ * memory (issue 13 bounds the recorder; this measures whatever it is). */
+#define SOAK_SIM_HOURS 24.0
+
+static void
+bench_soak (void)
+{
+  g_autoptr(PsScenario) scenario =
+    bench_scenario (BENCH_PRESET, "Discharge at 0.1C for 8 hours; Charge at 0.1C for 8 hours;"
+                                  "Rest for 8 hours; Rest for 24 hours");
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double) * 2);
+  double rss_start, rss_peak, rss_end, sim_h = 0.0, slope = NAN;
+  gint64 start;
+
+  if (scenario == NULL)
+    return;
+  scenario->dt_s = BENCH_DT_S;
+  runner = ps_runner_new (scenario, &error);
+  if (runner == NULL)
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return;
+    }
+  ps_runner_set_speed (runner, PS_RUNNER_SPEED_MAX);
+  ps_runner_sync (runner);
+  rss_start = rss_peak = rss_mb ();
+
+  start = g_get_monotonic_time ();
+  ps_runner_play (runner);
+  while (sim_h < SOAK_SIM_HOURS)
+    {
+      g_autoptr(PsFrame) frame = NULL;
+      double sample[2];
+
+      g_usleep (G_USEC_PER_SEC / 2);
+      frame = ps_runner_dup_frame (runner);
+      sim_h = frame->time_s / 3600.0;
+      sample[0] = sim_h;
+      sample[1] = rss_mb ();
+      rss_peak = MAX (rss_peak, sample[1]);
+      g_array_append_vals (samples, sample, 1);
+      if (frame->finished)
+        break;
+    }
+  ps_runner_pause (runner);
+  ps_runner_sync (runner);
+  rss_end = rss_mb ();
+  recorder = ps_runner_dup_recorder (runner);
+
+  /* least-squares slope of RSS over simulated time, past the first hour
+   * (start-up allocations are not growth) */
+  {
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+
+    for (guint i = 0; i < samples->len; i++)
+      {
+        const double *p = &g_array_index (samples, double, 2 * i);
+
+        if (p[0] < 1.0)
+          continue;
+        n++;
+        sx += p[0];
+        sy += p[1];
+        sxx += p[0] * p[0];
+        sxy += p[0] * p[1];
+      }
+    if (n >= 2 && sxx * n - sx * sx > 0)
+      slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  }
+
+  g_print ("soak_sim_hours: %.2f\n", sim_h);
+  g_print ("soak_wall_s: %.1f\n", (g_get_monotonic_time () - start) / 1e6);
+  g_print ("soak_rss_start_mb: %.1f\n", rss_start);
+  g_print ("soak_rss_end_mb: %.1f\n", rss_end);
+  g_print ("soak_rss_peak_mb: %.1f\n", rss_peak);
+  g_print ("soak_rss_growth_mb: %.1f\n", rss_end - rss_start);
+  g_print ("soak_rss_growth_mb_per_sim_hour: %.2f\n", slope);
+  g_print ("soak_recorder_mb: %.1f\n",
+           ps_recorder_get_memory_bytes (recorder) / (1024.0 * 1024.0));
+}
+
 void
 ps_bench_engine (void)
 {
@@ -249,4 +354,5 @@ ps_bench_engine (void)
     }
 
   bench_recorder ();
+  bench_soak ();
 }

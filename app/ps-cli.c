@@ -3,8 +3,8 @@
  *   packscope --list-presets
  *   packscope --print-scenario ID
  *   packscope --headless [--scenario ID|FILE] [--protocol TEXT] [--csv FILE]
- *             [--dt S] [--seed N] [--ambient-c C] [--cells] [--force]
- *             [--keep-partial]
+ *             [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]
+ *             [--force] [--keep-partial]
  *   packscope --bench
  *
  * Only GLib and the engine: this file never touches GTK, so it runs on a
@@ -39,7 +39,7 @@
 static const char *csv_header =
   "time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,"
   "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,"
-  "heat_w,charge_ah,energy_wh";
+  "heat_w,charge_ah,energy_wh,step_end";
 
 typedef struct
 {
@@ -53,6 +53,7 @@ typedef struct
   char     *dt;
   char     *seed;
   char     *ambient_c;
+  char     *initial_c;
   gboolean  cells;
   gboolean  force;
   gboolean  keep_partial;
@@ -68,6 +69,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->dt);
   g_free (o->seed);
   g_free (o->ambient_c);
+  g_free (o->initial_c);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
@@ -201,10 +203,26 @@ csv_format_header (GString *row,
   g_string_append_c (row, '\n');
 }
 
+/* The step ends at a row, "step 1 until-voltage cell 12; step 2 ..." (no
+ * commas or quotes, so the column needs no quoting); empty when none. */
 static void
-csv_format_row (GString       *row,
-                gboolean       cells,
-                const PsFrame *f)
+append_step_ends (GString             *row,
+                  const PsStepEndInfo *ends,
+                  guint                n_ends)
+{
+  g_autofree char *text = ps_step_end_format_ids (ends, n_ends);
+
+  g_string_append_c (row, ',');
+  if (text != NULL)
+    g_string_append (row, text);
+}
+
+static void
+csv_format_row (GString             *row,
+                gboolean             cells,
+                const PsFrame       *f,
+                const PsStepEndInfo *ends,
+                guint                n_ends)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -223,6 +241,7 @@ csv_format_row (GString       *row,
   append_number (row, f->heat_w, "%.6g");
   append_number (row, f->charge_ah, "%.6g");
   append_number (row, f->energy_wh, "%.6g");
+  append_step_ends (row, ends, n_ends);
 
   if (cells)
     {
@@ -253,7 +272,7 @@ format_duration (double seconds)
   return g_strdup_printf ("%g s", seconds);
 }
 
-/* --dt, --seed and --ambient-c over the scenario's own values */
+/* --dt, --seed, --ambient-c and --initial-c over the scenario's own values */
 static gboolean
 apply_numeric_options (CliOptions  *o,
                        PsScenario  *scenario,
@@ -280,7 +299,29 @@ apply_numeric_options (CliOptions  *o,
       if (!ps_parse_double ("--ambient-c", o->ambient_c, -60.0, FALSE, 150.0, &ambient_c, error))
         return FALSE;
       scenario->ambient_k = ambient_c + ZERO_C_IN_K;
+      /* cells that start at the ambient temperature still do */
+      if (!scenario->initial_temp_set)
+        scenario->initial_temp_k = scenario->ambient_k;
     }
+
+  if (o->initial_c != NULL)
+    {
+      double initial_c;
+
+      if (!ps_parse_double ("--initial-c", o->initial_c, -60.0, FALSE, 150.0, &initial_c, error))
+        return FALSE;
+      scenario->initial_temp_k = initial_c + ZERO_C_IN_K;
+      scenario->initial_temp_set = TRUE;
+    }
+
+  if ((o->ambient_c != NULL || o->initial_c != NULL) &&
+      !ps_scenario_check_limits (scenario,
+                                 o->initial_c != NULL ? "--initial-c"
+                                 : !scenario->initial_temp_set ? "--ambient-c"
+                                 : "the scenario's initial temperature",
+                                 o->ambient_c != NULL ? "--ambient-c" : "the scenario's ambient_c",
+                                 error))
+    return FALSE;
 
   return TRUE;
 }
@@ -294,7 +335,7 @@ check_run_size (CliOptions        *o,
                 double             total_s,
                 GError           **error)
 {
-  guint n_columns = 13 + (o->cells ? 4 * n_cells : 0);
+  guint n_columns = 14 + (o->cells ? 4 * n_cells : 0);
   guint64 rows, bytes;
   g_autofree char *size = NULL;
   g_autofree char *limit = NULL;
@@ -363,6 +404,7 @@ run_headless (CliOptions *o)
   g_autoptr(PsCliOutput) csv = NULL;
   g_autoptr(PsCliProgress) progress = NULL;
   g_autoptr(GString) row = NULL;
+  g_autoptr(GArray) row_ends = NULL;
   g_autofree char *duration = NULL;
   g_autofree char *end_reason = NULL;
   const char *id = o->scenario ? o->scenario : PS_CLI_DEFAULT_PRESET;
@@ -413,13 +455,41 @@ run_headless (CliOptions *o)
   wall_start = g_get_monotonic_time ();
   dt = scenario->dt_s;
 
-  /* the row at t = 0, then one row per step */
+  /* the row at t = 0, then one row per output interval or step end; each
+   * row carries the step ends at its time, including those found by a last
+   * call that ended the protocol without time passing */
+  row_ends = g_array_new (FALSE, FALSE, sizeof (PsStepEndInfo));
   for (;;)
     {
+      const PsStepEndInfo *ends;
+      guint n_ends;
+      gboolean more = FALSE, over_limit;
+
+      ends = ps_simulation_get_step_ends (sim, &n_ends);
+      g_array_append_vals (row_ends, ends, n_ends);
+      ps_simulation_fill_frame (sim, frame);
+      n_rows++;
+
+      signo = ps_cli_interrupted ();
+      /* a protocol whose length is unknown (a step that ends only on its
+       * condition) stops at the stated limit unless --force */
+      over_limit = !o->force &&
+                   (n_rows > PS_CLI_LIMIT_STEPS ||
+                    (csv != NULL && ps_cli_output_get_bytes (csv) > PS_CLI_LIMIT_CSV_BYTES));
+      if (signo == 0 && !over_limit)
+        {
+          more = ps_simulation_advance (sim, dt);
+          if (!more)
+            {
+              ends = ps_simulation_get_step_ends (sim, &n_ends);
+              g_array_append_vals (row_ends, ends, n_ends);
+            }
+        }
+
       if (csv != NULL)
         {
-          ps_simulation_fill_frame (sim, frame);
-          csv_format_row (row, o->cells, frame);
+          csv_format_row (row, o->cells, frame,
+                          (const PsStepEndInfo *) (gpointer) row_ends->data, row_ends->len);
           if (!ps_cli_output_write (csv, row->str, row->len, &error))
             {
               g_clear_pointer (&progress, ps_cli_progress_free);
@@ -428,15 +498,11 @@ run_headless (CliOptions *o)
             }
           ps_cli_output_add_row (csv);
         }
-      n_rows++;
+      g_array_set_size (row_ends, 0);
 
-      if ((signo = ps_cli_interrupted ()) != 0)
+      if (signo != 0)
         break;
-      /* a protocol whose length is unknown (a step that ends only on its
-       * condition) stops at the stated limit unless --force */
-      if (!o->force &&
-          (n_rows > PS_CLI_LIMIT_STEPS ||
-           (csv != NULL && ps_cli_output_get_bytes (csv) > PS_CLI_LIMIT_CSV_BYTES)))
+      if (over_limit)
         {
           g_autofree char *limit = ps_cli_format_bytes (PS_CLI_LIMIT_CSV_BYTES);
 
@@ -446,7 +512,7 @@ run_headless (CliOptions *o)
                        "only on its condition); no CSV written: add --force to run without "
                        "a limit", PS_CLI_LIMIT_STEPS, dt, limit);
         }
-      if (!ps_simulation_advance (sim, dt))
+      if (!more)
         {
           guint n_steps = scenario->protocol ? scenario->protocol->n_steps : 0;
 
@@ -455,7 +521,7 @@ run_headless (CliOptions *o)
           break;
         }
       if (progress != NULL)
-        ps_cli_progress_update (progress, n_rows * dt, n_rows,
+        ps_cli_progress_update (progress, ps_simulation_get_time (sim), n_rows,
                                 csv != NULL ? ps_cli_output_get_bytes (csv) : 0);
     }
 
@@ -478,15 +544,13 @@ run_headless (CliOptions *o)
     }
 
   duration = format_duration (frame->time_s);
-  if (frame->limit_voltage_low || frame->limit_voltage_high || frame->limit_temp_high)
+  if (ps_simulation_get_last_end (sim) != NULL)
     {
-      char *with_limits = g_strdup_printf ("%s, at the cells' %s limit", end_reason,
-                                           frame->limit_temp_high ? "temperature"
-                                           : frame->limit_voltage_low ? "lower voltage"
-                                           : "upper voltage");
+      g_autofree char *last = ps_step_end_info_describe (ps_simulation_get_last_end (sim));
+      char *with_last = g_strdup_printf ("%s; last step end: %s", end_reason, last);
 
       g_free (end_reason);
-      end_reason = with_limits;
+      end_reason = with_last;
     }
 
   fprintf (stderr,
@@ -526,11 +590,15 @@ ps_cli_main (int    argc,
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv,
       "Write one CSV row per step to FILE ('-' for stdout)", "FILE" },
     { "dt", 0, 0, G_OPTION_ARG_STRING, &o.dt,
-      "Time step in seconds, 0.001..3600 (default: the scenario's)", "S" },
+      "Output interval in seconds, 0.001..3600 (default: the scenario's); the "
+      "engine substeps as accuracy needs, so results do not depend on it", "S" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed,
       "Seed of the cell-to-cell variation (default: the scenario's)", "N" },
     { "ambient-c", 0, 0, G_OPTION_ARG_STRING, &o.ambient_c,
       "Ambient temperature in degrees C, -60..150 (default: the scenario's)", "C" },
+    { "initial-c", 0, 0, G_OPTION_ARG_STRING, &o.initial_c,
+      "Temperature the cells start at in degrees C, within the cell's limits "
+      "(default: the scenario's, else the ambient)", "C" },
     { "cells", 0, 0, G_OPTION_ARG_NONE, &o.cells,
       "Add four columns per cell to the CSV", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
@@ -548,8 +616,8 @@ ps_cli_main (int    argc,
     "  packscope --list-presets\n"
     "  packscope --print-scenario ID > my.json\n"
     "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
-    "            [--dt S] [--seed N] [--ambient-c C] [--cells] [--force]\n"
-    "            [--keep-partial]\n"
+    "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
+    "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "The window itself takes:\n"
     "  packscope [--scenario ID|FILE] [--protocol TEXT]\n"
@@ -564,12 +632,17 @@ ps_cli_main (int    argc,
     "  Rest for <duration>            (durations: 60 s, 10 minutes, 1 hour)\n"
     "Currents and powers are pack-level; voltages are cell-level.\n"
     "\n"
-    "CSV columns, one row per step from t = 0 (current > 0 discharging;\n"
-    "charge_ah and energy_wh cumulative, > 0 discharged):\n"
+    "CSV columns, one row per output interval --dt from t = 0 and one where a\n"
+    "step ends (current > 0 discharging; charge_ah and energy_wh cumulative,\n"
+    "> 0 discharged):\n"
     "  time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,\n"
     "  cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,\n"
-    "  heat_w,charge_ah,energy_wh\n"
-    "step is the 1-based protocol step. With --cells, four columns follow\n"
+    "  heat_w,charge_ah,energy_wh,step_end\n"
+    "step is the 1-based protocol step. step_end is empty except on a row\n"
+    "where steps ended: \"step N REASON [cell K] [at once]\", several joined\n"
+    "by \"; \", REASON one of duration, horizon (24 h without a duration),\n"
+    "until-voltage, until-current, voltage-max, voltage-min, temperature-max,\n"
+    "current-max. With --cells, four columns follow\n"
     "for each cell N (1-based, zero-padded to at least 4 digits): cellNNNN_v\n"
     "(V), cellNNNN_i_a (A), cellNNNN_soc (0..1), cellNNNN_t_c (degrees C).\n"
     "The CSV is written to a temporary file and renamed when the run is\n"
@@ -603,10 +676,10 @@ ps_cli_main (int    argc,
                  "--print-scenario, --bench (see --help)");
 
   if (!o.headless &&
-      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.cells ||
-       o.force || o.keep_partial))
-    return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --cells, "
-                 "--force and --keep-partial need --headless");
+      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.initial_c ||
+       o.cells || o.force || o.keep_partial))
+    return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --initial-c, "
+                 "--cells, --force and --keep-partial need --headless");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");
   if (o.keep_partial && o.csv == NULL)

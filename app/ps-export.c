@@ -389,6 +389,14 @@ write_csv (PsRecorder     *recorder,
                                                         csv_columns[c].series == PS_SERIES_TIME_S ? "%.10g" : "%.6g",
                                                         csv_columns[c].kelvin_to_celsius ? v - 273.15 : v));
             }
+          /* step_end: why steps ended at this row, if any did */
+          {
+            g_autofree char *ends = ps_recorder_dup_step_ends (recorder, start + i);
+
+            g_string_append_c (text, ',');
+            if (ends != NULL)
+              g_string_append (text, ends);
+          }
           g_string_append_c (text, '\n');
         }
 

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ps-app-resources.h"
 #include "ps-preferences-window.h"
 
 struct _PsPreferencesWindow
@@ -156,6 +157,7 @@ ps_preferences_window_class_init (PsPreferencesWindowClass *klass)
 
   object_class->dispose = ps_preferences_window_dispose;
 
+  (void) ps_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ps-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PsPreferencesWindow, display_group);

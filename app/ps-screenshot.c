@@ -295,7 +295,7 @@ ps_screenshot_run (GtkApplication            *application,
   g_autoptr(GdkTexture) texture = NULL;
   GtkWidget *window = NULL;
   GtkWidget *target = NULL;
-  PsRunner *own_runner = NULL;
+  g_autoptr(PsRunner) own_runner = NULL;
   const char *view = options->view != NULL ? options->view : "window";
   GError *error = NULL;
   int status = 0;
@@ -393,18 +393,9 @@ ps_screenshot_run (GtkApplication            *application,
   if (error != NULL)
     status = fail (error);
 
-  /* views hold a raw pointer to the runner: detach before freeing it */
-  if (own_runner != NULL)
-    {
-      if (PS_IS_PACK_VIEW (target))
-        ps_pack_view_set_runner (PS_PACK_VIEW (target), NULL);
-      else if (PS_IS_CURVE_VIEW (target))
-        ps_curve_view_set_runner (PS_CURVE_VIEW (target), NULL);
-      else if (PS_IS_THERMAL_VIEW (target))
-        ps_thermal_view_set_runner (PS_THERMAL_VIEW (target), NULL);
-    }
+  /* the view holds its own reference to the runner */
   gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_pointer (&own_runner, ps_runner_free);
+  g_clear_pointer (&own_runner, ps_runner_unref);
 
   /* let the destruction finish before the application shuts down */
   while (g_main_context_pending (NULL))

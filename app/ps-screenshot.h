@@ -50,7 +50,8 @@ gboolean    ps_screenshot_present      (GtkWidget                  *target,
                                         int                         height,
                                         guint                       timeout_ms,
                                         GError                    **error);
-/* The widget as drawn now, rendered by its native's renderer. */
+/* The widget as drawn now, rendered by its native's renderer.
+ * Returns: (transfer full) (nullable): NULL with error set */
 GdkTexture *ps_screenshot_render       (GtkWidget                  *widget,
                                         GError                    **error);
 /* Saves a texture as PNG atomically. */

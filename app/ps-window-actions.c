@@ -177,6 +177,8 @@ load_scenario_done (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   scenario = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (scenario == NULL || !ps_window_set_scenario (self, scenario, &error))
     {
       AdwMessageDialog *dialog;
@@ -221,7 +223,7 @@ _ps_window_load_file (PsWindow *self,
       return;
     }
 
-  task = g_task_new (self, NULL, load_scenario_done, NULL);
+  task = g_task_new (self, self->cancellable, load_scenario_done, NULL);
   g_task_set_task_data (task, g_steal_pointer (&path), g_free);
   g_task_run_in_thread (task, load_scenario_thread);
 }
@@ -301,6 +303,10 @@ export_done (GObject      *object,
 
   if (!ps_export_finish (result, &error))
     {
+      /* the window closed: nobody is there to tell */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
       AdwMessageDialog *dialog;
 
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
@@ -381,12 +387,12 @@ _ps_window_export_to_file (PsWindow   *self,
       ps_window_add_toast (self, done->progress);
       ps_export_csv_async_full (file, recorder, export_progress,
                                 g_object_ref (done->progress), g_object_unref,
-                                NULL, export_done, done);
+                                self->cancellable, export_done, done);
     }
   else
     {
-      g_autoptr(PsFrame) frame = ps_runner_dup_frame (self->runner);
-      g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
+      g_autoptr(PsFrame) frame = NULL;
+      g_autoptr(PsRecorder) recorder = NULL;
       const PsRenderStyle *style = NULL;
       GtkWidget *view = NULL;
       PsExportView which = PS_EXPORT_VIEW_LAYOUT;
@@ -410,6 +416,9 @@ _ps_window_export_to_file (PsWindow   *self,
           style = ps_pack_view_get_style (self->pack_view);
         }
 
+      /* the frame and the recorder of one run */
+      ps_runner_dup_frame_and_recorder (self->runner, &frame, &recorder);
+
       /* the view's own size; a hidden view exports at a sensible one */
       width = gtk_widget_get_width (view);
       height = gtk_widget_get_height (view);
@@ -420,7 +429,7 @@ _ps_window_export_to_file (PsWindow   *self,
         }
 
       ps_export_view_async (file, which, frame, recorder, style, width, height,
-                            format, NULL, export_done, export_done_new (self, file));
+                            format, self->cancellable, export_done, export_done_new (self, file));
     }
 }
 
@@ -561,4 +570,27 @@ _ps_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.speed-down", NULL, speed_down_action);
   gtk_widget_class_install_action (widget_class, "win.apply-load", NULL, apply_load_action);
   gtk_widget_class_install_action (widget_class, "win.follow-protocol", NULL, follow_protocol_action);
+
+  /* the window's keyboard shortcuts, with or without an application (the
+   * shortcuts window, app/ps-shortcuts.ui, lists them). Space and period
+   * are not here: a class binding runs in the bubble phase, after a focused
+   * button has taken the key (see _ps_window_init_shortcuts). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "win.export", "s", "current");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.export", "s", "csv");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.enlarge", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.enlarge", "i", 2);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.enlarge", "i", 3);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.speed-up", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.speed-up", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.speed-up", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.speed-down", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.speed-down", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.apply-load", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.follow-protocol", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.cooling", NULL);
 }

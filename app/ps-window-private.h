@@ -54,7 +54,8 @@ struct _PsWindow
   GtkLabel             *summary_values[16];
 
   /* state */
-  PsRunner             *runner;
+  PsRunner             *runner;            /* a reference, as each view holds */
+  GCancellable         *cancellable;       /* cancelled when the window goes */
   PsScenario           *scenario;
   char                 *scenario_source;   /* preset id or file path */
   GSettings            *settings;
@@ -66,6 +67,7 @@ struct _PsWindow
   gboolean              playing;
   gboolean              cooling;
   gboolean              was_finished;
+  gboolean              setting_controls;  /* the window, not the user, sets them */
   PsTempUnit            temp_unit;
   PsPowerUnit           power_unit;
   GtkFileChooserNative *chooser;

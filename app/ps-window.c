@@ -1,6 +1,11 @@
 /* ps-window.c: the main window
  *
- * The window owns the runner. Its views each take the runner's latest frame
+ * The window starts the runner and holds a reference to it, as each view
+ * does (the last one to let go stops the worker). A later scenario is a
+ * command to the runner, answered on the main context: the window shows it
+ * once it runs, or keeps the old one and shows the runner's error. Closing
+ * the window cancels its tasks (exports, scenario loads) through its
+ * cancellable. Its views each take the runner's latest frame
  * on their own frame-clock tick; the window's tick does the same for the
  * summary and the clock. Nothing here steps the physics or waits on the
  * worker: it only sends commands (ps_runner_play, _set_load, ...) and reads
@@ -11,6 +16,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ps-app-enums.h"
+#include "ps-app-resources.h"
 #include "ps-application.h"
 #include "ps-cli-output.h"
 #include "ps-window-private.h"
@@ -133,7 +140,8 @@ describe_cell (const PsPack *pack,
       pack->module_name != NULL && pack->module_name[module] != NULL)
     return g_strdup_printf ("#%u, %s", cell + 1, pack->module_name[module]);
 
-  return g_strdup_printf ("#%u, group %u", cell + 1, group + 1);
+  /* Translators: a cell's number and its series group's */
+  return g_strdup_printf (_("#%u, group %u"), cell + 1, group + 1);
 }
 
 static void
@@ -221,8 +229,15 @@ ps_window_update_summary (PsWindow      *self,
       set_row (self, ROW_CELL_T_MEAN, tmean);
     }
 
-  if (frame->manual_load)
+  /* what ran and, when a limit or the protocol's end stopped it, why */
+  if (frame->manual_load && frame->manual_limited && frame->end_text != NULL)
+    s = g_strdup_printf (frame->end_reason == PS_STEP_END_VOLTAGE_MAX
+                         ? _("Manual load: %s") : _("Manual load stopped: %s"),
+                         frame->end_text);
+  else if (frame->manual_load)
     s = g_strdup (_("Manual load"));
+  else if (frame->finished && frame->end_text != NULL)
+    s = g_strdup_printf (_("Protocol finished: %s"), frame->end_text);
   else if (frame->finished)
     s = g_strdup (_("Protocol finished"));
   else if (frame->step > 0 && frame->step_text != NULL)
@@ -275,7 +290,8 @@ ps_window_update_summary (PsWindow      *self,
     g_autofree char *speed = format_speed (self->speed);
     g_autofree char *status = NULL;
 
-    if (frame->finished)
+    /* a manual load runs after the protocol finished too */
+    if (frame->finished && !frame->manual_load)
       status = g_strdup (_("Finished"));
     else
       status = g_strdup_printf ("%s · %s", self->playing ? _("Running") : _("Paused"), speed);
@@ -299,10 +315,11 @@ ps_window_tick (GtkWidget     *widget,
   if (frame == NULL || frame->serial == self->last_serial)
     return G_SOURCE_CONTINUE;
 
-  /* the protocol ended: show the play button as paused */
-  if (frame->finished && !self->was_finished && self->playing)
+  /* the protocol ended (and no manual load runs): show the play button
+   * as paused */
+  if (frame->finished && !frame->manual_load && !self->was_finished && self->playing)
     ps_window_set_playing (self, FALSE);
-  self->was_finished = frame->finished;
+  self->was_finished = frame->finished && !frame->manual_load;
 
   now = gdk_frame_clock_get_frame_time (frame_clock);
   if (self->playing && now - self->last_summary_us < SUMMARY_INTERVAL_US)
@@ -358,7 +375,7 @@ static void
 on_ambient_changed (GtkAdjustment *adjustment,
                     PsWindow      *self)
 {
-  if (self->runner != NULL)
+  if (self->runner != NULL && !self->setting_controls)
     ps_runner_set_ambient (self->runner,
                            ambient_k_from_display (self, gtk_adjustment_get_value (adjustment)));
 }
@@ -367,7 +384,7 @@ static void
 ps_window_show_ambient (PsWindow *self,
                         double    ambient_k)
 {
-  g_signal_handlers_block_by_func (self->ambient_adjustment, on_ambient_changed, self);
+  self->setting_controls = TRUE;
   if (self->temp_unit == PS_TEMP_UNIT_KELVIN)
     {
       gtk_adjustment_configure (self->ambient_adjustment, ambient_k,
@@ -380,7 +397,7 @@ ps_window_show_ambient (PsWindow *self,
                                 -40.0, 60.0, 1.0, 5.0, 0.0);
       gtk_label_set_label (self->ambient_label, _("Ambient (°C)"));
     }
-  g_signal_handlers_unblock_by_func (self->ambient_adjustment, on_ambient_changed, self);
+  self->setting_controls = FALSE;
 }
 
 static void
@@ -394,6 +411,9 @@ ps_window_update_load_unit (PsWindow *self)
 static void
 on_load_control_changed (PsWindow *self)
 {
+  if (self->setting_controls)
+    return;
+
   ps_window_update_load_unit (self);
 
   /* a manual load already running follows the controls live */
@@ -481,30 +501,6 @@ on_curves_selected (PsWindow *self)
 }
 
 static void
-on_isotherms_toggled (PsWindow *self)
-{
-  ps_thermal_view_set_isotherms (self->thermal_view,
-                                 gtk_toggle_button_get_active (self->isotherms_toggle));
-}
-
-static void
-on_selected_cell (PsWindow *self)
-{
-  int cell = ps_pack_view_get_selected_cell (self->pack_view);
-
-  ps_curve_view_set_selected_cell (self->curve_view, cell);
-  ps_cell_inspector_set_cell (self->cell_inspector, cell);
-}
-
-static void
-on_inspector_cell (PsWindow *self)
-{
-  int cell = ps_cell_inspector_get_cell (self->cell_inspector);
-
-  ps_pack_view_set_selected_cell (self->pack_view, cell);
-}
-
-static void
 ps_window_set_runner_on_views (PsWindow *self,
                                PsRunner *runner)
 {
@@ -553,30 +549,12 @@ ps_window_build_preset_menu (PsWindow *self)
   gtk_menu_button_set_menu_model (self->preset_button, G_MENU_MODEL (menu));
 }
 
-gboolean
-ps_window_set_scenario (PsWindow          *self,
-                        const PsScenario  *scenario,
-                        GError           **error)
+/* The runner runs scenario now: the window shows it. */
+static void
+ps_window_show_scenario (PsWindow         *self,
+                         const PsScenario *scenario)
 {
   double one_c;
-
-  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (scenario != NULL, FALSE);
-
-  /* the first scenario starts the runner; later ones are a command to it,
-   * so the UI thread never waits for the worker to stop */
-  if (self->runner == NULL)
-    {
-      self->runner = ps_runner_new (scenario, error);
-      if (self->runner == NULL)
-        return FALSE;
-      ps_window_set_runner_on_views (self, self->runner);
-    }
-  else
-    {
-      ps_runner_clear_load (self->runner);
-      ps_runner_load_scenario (self->runner, scenario);
-    }
 
   g_clear_pointer (&self->scenario, ps_scenario_free);
   self->scenario = ps_scenario_copy (scenario);
@@ -591,7 +569,10 @@ ps_window_set_scenario (PsWindow          *self,
   /* the header and the controls show the new scenario */
   {
     const char *pack_name = scenario->pack->name != NULL ? scenario->pack->name : scenario->pack->id;
-    g_autofree char *subtitle = g_strdup_printf ("%u cells, %uP%uS",
+    /* Translators: the cell count, then the arrangement, as in "96P2S" */
+    g_autofree char *subtitle = g_strdup_printf (ngettext ("%u cell, %uP%uS",
+                                                           "%u cells, %uP%uS",
+                                                           scenario->pack->n_cells),
                                                  scenario->pack->n_cells,
                                                  scenario->pack->n_parallel,
                                                  scenario->pack->n_series);
@@ -605,9 +586,9 @@ ps_window_set_scenario (PsWindow          *self,
 
   one_c = scenario->pack->n_parallel * scenario->cell->capacity_ah;
   gtk_adjustment_set_upper (self->load_adjustment, MAX (2000.0, 10.0 * one_c));
-  g_signal_handlers_block_by_func (self->load_adjustment, on_load_control_changed, self);
+  self->setting_controls = TRUE;
   gtk_adjustment_set_value (self->load_adjustment, round (one_c));
-  g_signal_handlers_unblock_by_func (self->load_adjustment, on_load_control_changed, self);
+  self->setting_controls = FALSE;
 
   ps_window_show_ambient (self, scenario->ambient_k);
   if (self->cooling != !!scenario->cooling_enabled)
@@ -616,13 +597,91 @@ ps_window_set_scenario (PsWindow          *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
     }
 
+  _ps_window_update_actions (self);
+}
+
+typedef struct
+{
+  PsWindow   *self;       /* a reference */
+  PsScenario *scenario;
+} ScenarioLoad;
+
+static void
+scenario_load_free (ScenarioLoad *load)
+{
+  g_clear_object (&load->self);
+  g_clear_pointer (&load->scenario, ps_scenario_free);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScenarioLoad, scenario_load_free)
+
+/* The runner's answer to a later scenario: shown when it runs; when the
+ * runner refused it (it keeps the old one), the window keeps its title and
+ * says why. */
+static void
+scenario_loaded (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ScenarioLoad) load = user_data;
+  g_autoptr(GError) error = NULL;
+  PsWindow *self = load->self;
+
+  if (self->runner == NULL)
+    return;
+
+  if (!ps_runner_load_scenario_finish (self->runner, result, &error))
+    {
+      const char *name;
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      name = load->scenario->name != NULL ? load->scenario->name : load->scenario->pack->id;
+      /* Translators: a scenario's name, then the engine's reason */
+      message = g_strdup_printf (_("Could not run “%s”: %s"), name, error->message);
+      ps_window_toast (self, message);
+      return;
+    }
+
+  ps_window_show_scenario (self, load->scenario);
+}
+
+gboolean
+ps_window_set_scenario (PsWindow          *self,
+                        const PsScenario  *scenario,
+                        GError           **error)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (scenario != NULL, FALSE);
+
+  /* the first scenario starts the runner; later ones are a command to it,
+   * so the UI thread never waits for the worker to stop */
+  if (self->runner == NULL)
+    {
+      self->runner = ps_runner_new (scenario, error);
+      if (self->runner == NULL)
+        return FALSE;
+      ps_window_set_runner_on_views (self, self->runner);
+      ps_window_show_scenario (self, scenario);
+    }
+  else
+    {
+      ScenarioLoad *load = g_new0 (ScenarioLoad, 1);
+
+      load->self = g_object_ref (self);
+      load->scenario = ps_scenario_copy (scenario);
+      ps_runner_clear_load (self->runner);
+      ps_runner_load_scenario_async (self->runner, scenario, self->cancellable,
+                                     scenario_loaded, load);
+    }
+
   ps_runner_set_speed (self->runner, self->speed);
   if (self->playing)
     ps_runner_play (self->runner);
   else
     ps_runner_pause (self->runner);
-
-  _ps_window_update_actions (self);
 
   return TRUE;
 }
@@ -736,6 +795,20 @@ ps_window_set_playing (PsWindow *self,
   playing = !!playing;
   if (self->playing == playing)
     return;
+
+  /* Play after the protocol finished has nothing to run: say so, and
+   * what would (a manual load runs, within the cells' limits) */
+  if (playing && self->runner != NULL)
+    {
+      g_autoptr(PsFrame) frame = ps_runner_dup_frame (self->runner);
+
+      if (frame != NULL && frame->finished && !frame->manual_load)
+        {
+          ps_window_toast (self, _("The protocol has finished: reset to run it again, "
+                                   "or apply a manual load"));
+          return;
+        }
+    }
 
   self->playing = playing;
   if (self->runner != NULL)
@@ -888,8 +961,24 @@ ps_window_bind_settings (PsWindow  *self,
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_func (self->settings, on_settings_changed, self);
   g_set_object (&self->settings, settings);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", NULL);
   if (settings == NULL)
     return;
+
+  /* the preferences that are choices, as stateful actions ("settings.",
+   * the menu's units section): the key is the state, a target sets it */
+  {
+    static const char * const keys[] = { "layout-colormap", "temperature-unit", "power-unit" };
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_autoptr(GAction) action = g_settings_create_action (settings, keys[i]);
+
+        g_action_map_add_action (G_ACTION_MAP (group), action);
+      }
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
+  }
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                MAX (640, g_settings_get_int (settings, "window-width")),
@@ -907,6 +996,10 @@ static gboolean
 ps_window_close_request (GtkWindow *window)
 {
   PsWindow *self = PS_WINDOW (window);
+
+  /* the window's tasks (exports, scenario loads) end with it; a task holds
+   * the window until its callback has run */
+  g_cancellable_cancel (self->cancellable);
 
   if (self->settings != NULL)
     {
@@ -970,13 +1063,11 @@ ps_window_dispose (GObject *object)
       self->tick_id = 0;
     }
 
-  /* the views keep a raw pointer to the runner: detach them first */
-  if (self->runner != NULL)
-    {
-      if (self->pack_view != NULL)
-        ps_window_set_runner_on_views (self, NULL);
-      g_clear_pointer (&self->runner, ps_runner_free);
-    }
+  /* the window's tasks (exports, scenario loads) end with it */
+  g_cancellable_cancel (self->cancellable);
+
+  /* the views hold their own references: the last one stops the worker */
+  g_clear_pointer (&self->runner, ps_runner_unref);
 
   if (self->chooser != NULL)
     _ps_window_drop_chooser (self, GTK_NATIVE_DIALOG (self->chooser));
@@ -999,6 +1090,7 @@ ps_window_finalize (GObject *object)
 
   g_clear_pointer (&self->scenario, ps_scenario_free);
   g_clear_pointer (&self->scenario_source, g_free);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
 }
@@ -1014,7 +1106,7 @@ ps_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ENLARGED_VIEW:
-      g_value_set_int (value, self->enlarged);
+      g_value_set_enum (value, self->enlarged);
       break;
     case PROP_PLAYING:
       g_value_set_boolean (value, self->playing);
@@ -1041,7 +1133,7 @@ ps_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_ENLARGED_VIEW:
-      ps_window_set_enlarged_view (self, g_value_get_int (value));
+      ps_window_set_enlarged_view (self, g_value_get_enum (value));
       break;
     case PROP_PLAYING:
       ps_window_set_playing (self, g_value_get_boolean (value));
@@ -1072,9 +1164,9 @@ ps_window_class_init (PsWindowClass *klass)
   window_class->close_request = ps_window_close_request;
 
   properties[PROP_ENLARGED_VIEW] =
-    g_param_spec_int ("enlarged-view", NULL, NULL,
-                      PS_WINDOW_VIEW_NONE, PS_WINDOW_VIEW_THERMAL, PS_WINDOW_VIEW_NONE,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+    g_param_spec_enum ("enlarged-view", NULL, NULL,
+                       PS_TYPE_WINDOW_VIEW, PS_WINDOW_VIEW_NONE,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_PLAYING] =
     g_param_spec_boolean ("playing", NULL, NULL,
                           FALSE,
@@ -1094,6 +1186,8 @@ ps_window_class_init (PsWindowClass *klass)
   g_type_ensure (PS_TYPE_THERMAL_VIEW);
   g_type_ensure (PS_TYPE_CELL_INSPECTOR);
 
+  /* the template is in the app library's resources: keep them linked */
+  (void) ps_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ps-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, window_title);
@@ -1129,6 +1223,11 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, cell_inspector);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, summary_grid);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, warning_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_load_control_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_ambient_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_quantity_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_pack_view_quantity);
+  gtk_widget_class_bind_template_callback (widget_class, on_curves_selected);
 
   _ps_window_class_init_actions (widget_class);
 }
@@ -1138,6 +1237,7 @@ ps_window_init (PsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->speed = 60.0;
   self->cooling = TRUE;
   self->enlarged = PS_WINDOW_VIEW_NONE;
@@ -1155,27 +1255,8 @@ ps_window_init (PsWindow *self)
   ps_window_update_enlarge_buttons (self);
   ps_window_update_load_unit (self);
 
-  g_signal_connect_swapped (self->load_mode, "notify::selected",
-                            G_CALLBACK (on_load_control_changed), self);
-  g_signal_connect_swapped (self->load_direction, "notify::selected",
-                            G_CALLBACK (on_load_control_changed), self);
-  g_signal_connect_swapped (self->load_adjustment, "value-changed",
-                            G_CALLBACK (on_load_control_changed), self);
-  g_signal_connect (self->ambient_adjustment, "value-changed",
-                    G_CALLBACK (on_ambient_changed), self);
-  g_signal_connect_swapped (self->quantity_dropdown, "notify::selected",
-                            G_CALLBACK (on_quantity_selected), self);
-  g_signal_connect_swapped (self->pack_view, "notify::quantity",
-                            G_CALLBACK (on_pack_view_quantity), self);
-  g_signal_connect_swapped (self->curves_dropdown, "notify::selected",
-                            G_CALLBACK (on_curves_selected), self);
-  g_signal_connect_swapped (self->isotherms_toggle, "toggled",
-                            G_CALLBACK (on_isotherms_toggled), self);
-  g_signal_connect_swapped (self->pack_view, "notify::selected-cell",
-                            G_CALLBACK (on_selected_cell), self);
-  g_signal_connect_swapped (self->cell_inspector, "notify::cell",
-                            G_CALLBACK (on_inspector_cell), self);
-
+  /* the controls' signals and the views' shared selection and isotherms
+   * are in the template (callbacks and bindings) */
   on_pack_view_quantity (self);
   on_curves_selected (self);
 

@@ -24,12 +24,16 @@ typedef enum
 #define PS_TYPE_WINDOW (ps_window_get_type ())
 G_DECLARE_FINAL_TYPE (PsWindow, ps_window, PS, WINDOW, AdwApplicationWindow)
 
-/* application may be NULL (benchmarks and tests) */
+/* application: (nullable): NULL for benchmarks and tests
+ * Returns: (transfer none): GTK owns toplevels; gtk_window_destroy ends it */
 PsWindow     *ps_window_new                (GtkApplication   *application);
 
 /* Loads a copy of scenario into the window's runner (started with the first
  * scenario; later ones are a command to it, the UI never waits); plays if
- * "playing". Fails only for the first scenario, with the runner's error. */
+ * "playing". Fails only for the first scenario, with the runner's error.
+ * A later scenario shows (title, controls, ps_window_get_scenario) once the
+ * runner has it; if the runner refuses it, the window keeps the old one and
+ * shows the runner's error in a toast. */
 gboolean      ps_window_set_scenario       (PsWindow         *self,
                                             const PsScenario *scenario,
                                             GError          **error);
@@ -37,11 +41,15 @@ gboolean      ps_window_set_scenario       (PsWindow         *self,
 gboolean      ps_window_open_scenario      (PsWindow         *self,
                                             const char       *id_or_path,
                                             GError          **error);
+/* Returns: (nullable) (transfer none) */
 const PsScenario *ps_window_get_scenario   (PsWindow         *self);
+/* Returns: (nullable) (transfer none): take a reference to keep it */
 PsRunner     *ps_window_get_runner         (PsWindow         *self);
 
+/* Returns: (nullable) (transfer none): NULL for PS_WINDOW_VIEW_NONE */
 GtkWidget    *ps_window_get_view           (PsWindow         *self,
                                             PsWindowView      view);
+/* Returns: (transfer none) */
 GtkWidget    *ps_window_get_cell_inspector (PsWindow         *self);
 
 /* "enlarged-view": one view fills the views' area, or NONE */
@@ -64,6 +72,7 @@ void          ps_window_set_cooling        (PsWindow         *self,
 /* Restores size and state from settings, applies colour map and units now
  * and whenever they change, and saves the state on close. Not called for
  * headless screenshots, which stay deterministic. */
+/* settings: (nullable) (transfer none): the window takes a reference */
 void          ps_window_bind_settings      (PsWindow         *self,
                                             GSettings        *settings);
 

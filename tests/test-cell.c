@@ -12,9 +12,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "ps-cell-type.h"
-#include "ps-error.h"
-#include "ps-table.h"
+#include "ps-engine.h"
 
 /* ------------------------------------------------------------- the loader */
 
@@ -421,57 +419,82 @@ test_arrhenius (void)
 
 /* ------------------------------------------- validation against ORNL data */
 
-/* The 2-RC cell of DESIGN.md section 2, integrated the way the engine does:
- * current held over each interval, exact exponential update of the RC pairs,
- * Arrhenius resistances, entropic OCV shift, Bernardi heat into one lumped
- * thermal node with convection h A (T - T_ambient), updated exactly. Kept
- * here so that this test checks the cell data, independent of the pack engine. */
-typedef struct
+/* The shipped cell (resources/cells/aesc-leaf-2011.json, as the engine loads
+ * it) driven through the engine itself: a PsSimulation of a one-cell pack
+ * (tests/data/ornl-one-cell-pack.json: no tab or link resistance, free air at
+ * ORNL's h = 9.5 W/m2K) with the measured current, row by row. Errors are
+ * reported the way the field does: RMS over time (each sample weighted by the
+ * interval it closes), not over log rows. */
+static char *
+test_data_path (const char *name)
 {
-  const PsCellType *cell;
-  double q_ah;                  /* SOC scale */
-  double h_w_m2k;
-  double ambient_k;
-  double soc, v1, v2, temp_k;
-} LumpedCell;
+  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
 
-static double
-lumped_cell_voltage (const LumpedCell *lc,
-                     double            current_a)
-{
-  const PsCellType *c = lc->cell;
-  double ocv = ps_table_eval (&c->ocv, lc->soc) + (lc->temp_k - c->t_ref_k) * ps_table_eval (&c->dudt, lc->soc);
-  double r0 = ps_table_eval (&c->r0, lc->soc) * ps_cell_type_arrhenius (c->ea_r0_j_mol, c->t_ref_k, lc->temp_k);
-
-  return ocv - lc->v1 - lc->v2 - r0 * current_a;
+  return g_build_filename (srcdir != NULL ? srcdir : ".", "data", name, NULL);
 }
 
-static void
-lumped_cell_step (LumpedCell *lc,
-                  double      current_a,
-                  double      dt)
+static PsSimulation *
+one_cell_simulation (double initial_temp_c,
+                     double ambient_c)
 {
-  const PsCellType *c = lc->cell;
-  double f_rc = ps_cell_type_arrhenius (c->ea_rc_j_mol, c->t_ref_k, lc->temp_k);
-  double f_r0 = ps_cell_type_arrhenius (c->ea_r0_j_mol, c->t_ref_k, lc->temp_k);
-  double r0 = ps_table_eval (&c->r0, lc->soc) * f_r0;
-  double r1 = ps_table_eval (&c->r1, lc->soc) * f_rc;
-  double r2 = ps_table_eval (&c->r2, lc->soc) * f_rc;
-  double a1 = exp (-dt / (r1 * ps_table_eval (&c->c1, lc->soc)));
-  double a2 = exp (-dt / (r2 * ps_table_eval (&c->c2, lc->soc)));
-  double dudt = ps_table_eval (&c->dudt, lc->soc);
-  double heat, ha, t_inf;
+  g_autofree char *pack_path = test_data_path ("ornl-one-cell-pack.json");
+  g_autofree char *pack_json = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = NULL;
+  char t0[G_ASCII_DTOSTR_BUF_SIZE], ta[G_ASCII_DTOSTR_BUF_SIZE];
+  PsSimulation *sim;
 
-  /* Bernardi with the state at the start of the interval */
-  heat = current_a * (lc->v1 + lc->v2 + r0 * current_a) - current_a * lc->temp_k * dudt;
+  g_assert_true (g_file_get_contents (pack_path, &pack_json, NULL, &error));
+  g_assert_no_error (error);
+  g_ascii_dtostr (t0, sizeof t0, initial_temp_c);
+  g_ascii_dtostr (ta, sizeof ta, ambient_c);
+  json = g_strdup_printf ("{ \"packscope_scenario\": 1, \"name\": \"ORNL Leaf cell\","
+                          "  \"pack\": %s,"
+                          "  \"initial\": { \"soc\": 1.0, \"temperature_c\": %s },"
+                          "  \"ambient_c\": %s, \"cooling\": { \"enabled\": true },"
+                          "  \"variation\": { \"capacity_rel_sd\": 0, \"resistance_rel_sd\": 0,"
+                          "                   \"soc_sd\": 0 },"
+                          "  \"protocol\": \"Rest for 1 hour\", \"dt_s\": 1, \"seed\": 1 }",
+                          pack_json, t0, ta);
+  scenario = ps_scenario_new_from_data (json, -1, "ornl-one-cell.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (scenario->cell->id, ==, "aesc-leaf-2011");
+  g_assert_cmpuint (scenario->pack->n_cells, ==, 1);
+  sim = ps_simulation_new (scenario, &error);
+  g_assert_no_error (error);
+  return sim;
+}
 
-  lc->v1 = lc->v1 * a1 + r1 * current_a * (1.0 - a1);
-  lc->v2 = lc->v2 * a2 + r2 * current_a * (1.0 - a2);
-  lc->soc -= current_a * dt / (3600.0 * lc->q_ah);
+/* one interval of dt at the measured current; the cell's voltage at its end */
+static double
+one_cell_step (PsSimulation *sim,
+               double        current_a,
+               double        dt)
+{
+  PsLoad load = { PS_LOAD_CURRENT, current_a };
 
-  ha = lc->h_w_m2k * c->surface_area_m2;
-  t_inf = lc->ambient_k + heat / ha;
-  lc->temp_k = t_inf + (lc->temp_k - t_inf) * exp (-ha / (c->mass_kg * c->cp_j_kg_k) * dt);
+  ps_simulation_step (sim, &load, dt);
+  return ps_simulation_get_cell_voltage (sim)[0];
+}
+
+/* Charge the simulated cell delivers from full to its cut-off at a constant
+ * current, 1 s steps, Ah. */
+static double
+one_cell_capacity_ah (double current_a,
+                      double initial_temp_c,
+                      double ambient_c)
+{
+  g_autoptr(PsSimulation) sim = one_cell_simulation (initial_temp_c, ambient_c);
+  const PsScenario *scenario = ps_simulation_get_scenario (sim);
+  double t = 0.0;
+
+  while (one_cell_step (sim, current_a, 1.0) > scenario->cell->voltage_min_v)
+    {
+      t += 1.0;
+      g_assert_cmpfloat (t, <, 4.0 * 3600.0 * scenario->cell->capacity_ah / current_a);
+    }
+  return current_a * (t + 1.0) / 3600.0;
 }
 
 typedef struct
@@ -603,97 +626,90 @@ lvm_load (const char *name)
   return rows;
 }
 
-/* The aesc-leaf-2011 table's SOC scale: the cell is rated 33.1 Ah, but the
- * measured ORNL cell delivered q_hppc from full to 3.0 V at 10 A, and the
- * table's SOC 0 lies 1 % below that end (make-cells.py KNEE_EXTENSION); so
- * the ORNL cell is simulated with q = 1.01 q_hppc. */
-#define KNEE_EXTENSION 0.01
+/* RMS over time: each error weighted by the interval it closes */
+typedef struct
+{
+  double sum_sq;
+  double time;
+} TimeRms;
+
+static void
+time_rms_add (TimeRms *r,
+              double   err,
+              double   dt)
+{
+  r->sum_sq += err * err * dt;
+  r->time += dt;
+}
 
 static double
-hppc_capacity_ah (const Bitrode *b,
-                  guint         *first)
+time_rms (const TimeRms *r)
 {
-  double ah = 0.0;
+  return sqrt (r->sum_sq / r->time);
+}
+
+static guint
+hppc_first_pulse (const Bitrode *b)
+{
   guint k0 = 0;
 
   while (k0 < b->time_s->len && B_STEP (b, k0) != 6)
     k0++;
   g_assert_cmpuint (k0, <, b->time_s->len);
-  for (guint k = k0 + 1; k < b->time_s->len; k++)
-    ah += B_I (b, k) * (B_T (b, k) - B_T (b, k - 1)) / 3600.0;
-  *first = k0;
-  return ah;
+  return k0;
 }
 
-static gboolean
-load_leaf (PsCellType **cell)
+typedef struct
 {
-  g_autoptr(GError) error = NULL;
+  const char *file;
+  double      temp_c;           /* chamber */
+  double      rms_limit_v;
+  double      rms_pulse_limit_v;
+} HppcCase;
 
-  *cell = ps_cell_type_new_from_id ("aesc-leaf-2011", &error);
-  g_assert_no_error (error);
-  return *cell != NULL;
-}
-
-/* HPPC at 25 C (30 A pulses, 10 A steps of 3 Ah, 1 h rests, full to 3.0 V):
- * the whole 16 h record, the voltage error over every sample. */
+/* HPPC (30 A pulses, 10 A steps of 3 Ah, 1 h rests, from full to 3.0 V): the
+ * whole record, the voltage error over time and over the pulses alone. */
 static void
-test_ornl_leaf_hppc_25c (void)
+test_ornl_leaf_hppc (gconstpointer data)
 {
-  g_autoptr(Bitrode) b = bitrode_load ("cell-low-current-hppc-25c-2.csv");
-  g_autoptr(PsCellType) cell = NULL;
-  LumpedCell lc = { 0 };
-  double sum_sq = 0.0, sum_sq_pulse = 0.0, max_err = 0.0, q_hppc;
-  guint first, n = 0, n_pulse = 0;
+  const HppcCase *hc = data;
+  g_autoptr(Bitrode) b = bitrode_load (hc->file);
+  g_autoptr(PsSimulation) sim = NULL;
+  TimeRms all = { 0 }, pulses = { 0 };
+  double max_err = 0.0, ah = 0.0, rms, rms_pulse;
+  guint first;
 
-  if (b == NULL)
+  g_assert_nonnull (b);         /* committed under tests/data/ornl-leaf-cell */
+  first = hppc_first_pulse (b);
+  sim = one_cell_simulation (hc->temp_c, hc->temp_c);
+
+  for (guint k = first + 1; k < b->time_s->len; k++)
     {
-      g_test_skip ("tests/data/ornl-leaf-cell (or PS_SHARED_DATA) not available");
-      return;
-    }
-  load_leaf (&cell);
+      double dt = B_T (b, k) - B_T (b, k - 1);
+      double err;
 
-  q_hppc = hppc_capacity_ah (b, &first);
-  lc.cell = cell;
-  lc.q_ah = q_hppc * (1.0 + KNEE_EXTENSION);
-  lc.h_w_m2k = 9.5;
-  lc.ambient_k = 298.15;
-  lc.temp_k = 298.15;
-  lc.soc = 1.0;
-
-  for (guint k = first; k < b->time_s->len; k++)
-    {
-      double v, err;
-
-      if (k > first)
-        lumped_cell_step (&lc, B_I (b, k), B_T (b, k) - B_T (b, k - 1));
-      v = lumped_cell_voltage (&lc, B_I (b, k));
-      err = v - B_V (b, k);
-      sum_sq += err * err;
+      if (dt <= 0.0)
+        continue;
+      err = one_cell_step (sim, B_I (b, k), dt) - B_V (b, k);
+      ah += B_I (b, k) * dt / 3600.0;
+      time_rms_add (&all, err, dt);
       max_err = MAX (max_err, fabs (err));
-      n++;
       /* steps 6-8: 30 A pulse, 40 s rest, charge pulse */
       if (B_STEP (b, k) >= 6 && B_STEP (b, k) <= 8)
-        {
-          sum_sq_pulse += err * err;
-          n_pulse++;
-        }
+        time_rms_add (&pulses, err, dt);
     }
+  rms = time_rms (&all);
+  rms_pulse = time_rms (&pulses);
 
-  g_test_message ("ORNL Leaf cell, HPPC 25 C: %.2f Ah to 3.0 V, %u samples over %.1f h, "
-                  "voltage RMS error %.1f mV (pulses %.1f mV), max %.0f mV",
-                  q_hppc, n, (B_T (b, b->time_s->len - 1) - B_T (b, first)) / 3600.0,
-                  sqrt (sum_sq / n) * 1e3, sqrt (sum_sq_pulse / n_pulse) * 1e3, max_err * 1e3);
+  g_test_message ("ORNL Leaf cell, HPPC %.0f C, shipped cell (%.2f Ah) in the engine: "
+                  "%.2f Ah measured to 3.0 V over %.1f h; voltage RMS over time %.1f mV "
+                  "(pulses %.1f mV), max %.0f mV",
+                  hc->temp_c, ps_simulation_get_scenario (sim)->cell->capacity_ah,
+                  ah, all.time / 3600.0, rms * 1e3, rms_pulse * 1e3, max_err * 1e3);
 
-  /* Each 1 h rest ends on a point of the fitted OCV and the pulses carry
-   * R0 / RC, so the model follows the 12 h record to a few mV (4.8 mV with
-   * this fit; the worst stretch is the 10 A step into the knee): 10 mV
-   * catches OCV or SOC-scale errors (1 % of SOC is 5-20 mV over the record).
-   * Over the pulses alone R0 dominates: 30 A x 20 % of 1.75 mOhm = 10 mV, so
-   * 8 mV (with ~4 mV from this fit) catches a resistance error of 20 %. */
-  g_assert_cmpuint (n, >, 10000);
-  g_assert_cmpfloat (sqrt (sum_sq / n), <, 0.010);
-  g_assert_cmpfloat (sqrt (sum_sq_pulse / n_pulse), <, 0.008);
+  g_assert_cmpfloat (all.time, >, 10.0 * 3600.0);
+  g_assert_cmpfloat (rms, <, hc->rms_limit_v);
+  g_assert_cmpfloat (rms_pulse, <, hc->rms_pulse_limit_v);
 }
 
 typedef struct
@@ -701,25 +717,25 @@ typedef struct
   const char *c_rate;
   double      rms_limit_v;
   double      rms90_limit_v;
+  double      ah_excess_min;    /* simulated minus measured charge to 3.0 V */
+  double      ah_excess_max;
 } DischargeCase;
 
 /* First constant-current discharge of each file, from full to 3.0 V, current
  * as measured; surface temperatures from the lvm on the same clock. */
 static void
-run_ornl_discharge (const PsCellType    *cell,
-                    double               q_ah,
-                    const DischargeCase *dc,
-                    double              *peak_error_k)
+run_ornl_discharge (const DischargeCase *dc)
 {
   g_autofree char *csv = g_strdup_printf ("cell-discharge-bitrode-%s.csv", dc->c_rate);
   g_autofree char *lvm_name = g_strdup_printf ("cell-discharge-temperature-%s.lvm", dc->c_rate);
   g_autoptr(Bitrode) b = bitrode_load (csv);
   g_autoptr(GArray) lvm = lvm_load (lvm_name);
-  LumpedCell lc = { 0 };
+  g_autoptr(PsSimulation) sim = NULL;
   guint a = 0, end;
   double t0, t_end, temp0 = 0.0, ambient = 0.0, peak_measured = -1e9, peak_model = -1e9;
-  double sum_sq = 0.0, sum_sq90 = 0.0, ah = 0.0, ah_total = 0.0;
-  guint n_before = 0, n_during = 0, n = 0, n90 = 0;
+  TimeRms all = { 0 }, first90 = { 0 };
+  double ah = 0.0, ah_total = 0.0, rms, rms90, mean_current, ah_model;
+  guint n_before = 0, n_during = 0;
 
   g_assert_nonnull (b);
   g_assert_nonnull (lvm);
@@ -736,6 +752,7 @@ run_ornl_discharge (const PsCellType    *cell,
   t_end = B_T (b, end - 1);
   for (guint k = a; k < end; k++)
     ah_total += B_I (b, k) * (B_T (b, k) - (k == a ? t0 : B_T (b, k - 1))) / 3600.0;
+  mean_current = ah_total * 3600.0 / (t_end - t0);
 
   for (guint r = 0; r < lvm->len; r++)
     {
@@ -765,88 +782,78 @@ run_ornl_discharge (const PsCellType    *cell,
   temp0 /= n_before;
   ambient /= n_during;
 
-  lc.cell = cell;
-  lc.q_ah = q_ah;
-  lc.h_w_m2k = 9.5;
-  lc.ambient_k = ambient + 273.15;
-  lc.temp_k = temp0 + 273.15;
-  lc.soc = 1.0;
-
+  sim = one_cell_simulation (temp0, ambient);
   for (guint k = a; k < end; k++)
     {
       double dt = B_T (b, k) - (k == a ? t0 : B_T (b, k - 1));
       double err;
 
-      lumped_cell_step (&lc, B_I (b, k), dt);
+      if (dt <= 0.0)
+        continue;
+      err = one_cell_step (sim, B_I (b, k), dt) - B_V (b, k);
       ah += B_I (b, k) * dt / 3600.0;
-      err = lumped_cell_voltage (&lc, B_I (b, k)) - B_V (b, k);
-      sum_sq += err * err;
-      n++;
+      time_rms_add (&all, err, dt);
       if (ah <= 0.9 * ah_total)
-        {
-          sum_sq90 += err * err;
-          n90++;
-        }
-      peak_model = MAX (peak_model, lc.temp_k - 273.15);
+        time_rms_add (&first90, err, dt);
+      peak_model = MAX (peak_model, ps_simulation_get_cell_temp (sim)[0] - 273.15);
     }
-  /* after the discharge the lumped node only cools */
+  /* after the discharge the cell only cools */
+  rms = time_rms (&all);
+  rms90 = time_rms (&first90);
+  ah_model = one_cell_capacity_ah (mean_current, temp0, ambient);
 
-  *peak_error_k = peak_model - peak_measured;
-  g_test_message ("ORNL Leaf cell, %s discharge: %.2f Ah in %.0f s; voltage RMS error %.1f mV "
-                  "(first 90 %% of the charge %.1f mV); peak surface %.1f C measured (hottest of "
-                  "three thermocouples), %.1f C simulated (start %.1f C, ambient %.1f C)",
-                  dc->c_rate, ah_total, t_end - t0, sqrt (sum_sq / n) * 1e3,
-                  sqrt (sum_sq90 / n90) * 1e3, peak_measured, peak_model, temp0, ambient);
+  g_test_message ("ORNL Leaf cell, %s discharge at %.1f A, shipped cell in the engine: "
+                  "%.2f Ah measured, %.2f Ah simulated to 3.0 V (%+.2f Ah); voltage RMS over "
+                  "time %.1f mV (first 90 %% of the charge %.1f mV); peak surface %.1f C "
+                  "measured (hottest of three thermocouples), %.1f C simulated (start %.1f C, "
+                  "ambient %.1f C)",
+                  dc->c_rate, mean_current, ah_total, ah_model, ah_model - ah_total,
+                  rms * 1e3, rms90 * 1e3, peak_measured, peak_model, temp0, ambient);
 
-  g_assert_cmpfloat (sqrt (sum_sq / n), <, dc->rms_limit_v);
-  g_assert_cmpfloat (sqrt (sum_sq90 / n90), <, dc->rms90_limit_v);
+  g_assert_cmpfloat (rms, <, dc->rms_limit_v);
+  g_assert_cmpfloat (rms90, <, dc->rms90_limit_v);
+  g_assert_cmpfloat (ah_model - ah_total, >, dc->ah_excess_min);
+  g_assert_cmpfloat (ah_model - ah_total, <, dc->ah_excess_max);
+
+  /* Temperature: the one cell in free air (h 9.5 W/m2K, ORNL's chamber)
+   * against the hottest of three surface thermocouples, which themselves
+   * spread by 1-2 K at 2C-3C (e.g. 41.0-43.0 C at 3C); cp is the only thermal
+   * parameter fitted. 1.5 K is inside that spread and about a tenth of the
+   * 3C rise, and a cp or h off by 20 % would break it at 3C. */
+  g_assert_cmpfloat (fabs (peak_model - peak_measured), <, 1.5);
 }
 
+/* The limits are ~1.25x what the shipped cell gives in the engine today
+ * (HPPC 25 C: 3.2 mV over the record, 4.0 mV over the pulses; 10 C: 7.6 /
+ * 14.0 mV), so a regression in the data, the loader or the engine fails. At
+ * 10 C every resistance carries its Arrhenius factor (x1.3 for R0, x1.7 for
+ * R1 and R2 at 13 / 26 kJ/mol): a factor computed the wrong way round is
+ * tens of mV on the 30 A pulses. */
+static const HppcCase hppc_cases[] = {
+  { "cell-low-current-hppc-25c-2.csv", 25.0, 0.0045, 0.0055 },
+  { "cell-low-current-hppc-10c.csv", 10.0, 0.0095, 0.0175 },
+};
+
+/* A 2-RC model has no rate-dependent capacity: the ORNL cell delivers 30.5 Ah
+ * at 10 A but 30.3 / 30.0 / 28.6 Ah at 1C / 2C / 3C, so at 3C the shipped
+ * cell gives 1.0 Ah too much and its voltage stays up to ~0.3 V above the
+ * collapsing measured voltage over the last few per cent. The whole-discharge
+ * limits allow for that tail; the first-90 % limits check the body of the
+ * curve. Today's figures (RMS over time, whole / first 90 %): 1C 14.6 / 12.7,
+ * 2C 50.7 / 36.0, 3C 136.9 / 94.3 mV; charge to 3.0 V -0.17 / -0.09 / +1.04 Ah
+ * against the measurement. The limits are ~1.2x the voltage figures and
+ * +-0.35 Ah around the charge (a 33.1 Ah cell gives +2.1 to +3.3 Ah and
+ * fails; so does a resistance 10 % off at 1C: 31 A x 0.4 mOhm = 12 mV). */
+static const DischargeCase discharge_cases[] = {
+  { "1c", 0.018, 0.016, -0.52, 0.18 },
+  { "2c", 0.062, 0.045, -0.44, 0.26 },
+  { "3c", 0.165, 0.115, 0.69, 1.39 },
+};
+
 static void
-test_ornl_leaf_discharges (void)
+test_ornl_leaf_discharge (gconstpointer data)
 {
-  /* Voltage thresholds. A 2-RC model has no rate-dependent capacity: the
-   * ORNL cell delivers 30.5 Ah at 10 A but 30.3 / 30.0 / 28.6 Ah at 1C / 2C /
-   * 3C, so over the last few per cent of a 3C discharge the model stays up
-   * to ~0.3 V above the collapsing measured voltage. The whole-discharge
-   * limits allow for that tail; the first-90 % limits check the body of the
-   * curve, where the HPPC-fitted resistances must carry over to continuous
-   * current (at 1C, 33 A x 4.3 mOhm = 0.14 V of polarisation: a 10 %
-   * resistance error alone is 14 mV and breaks the 1C limit). The limits are
-   * ~1.2-1.3x the figures this fit gives (12.0 / 8.2, 22.4 / 20.4,
-   * 67.4 / 43.7 mV), so a regression in the data or the loader fails while
-   * the known model limitation does not. */
-  static const DischargeCase cases[] = {
-    { "1c", 0.016, 0.010 },
-    { "2c", 0.028, 0.026 },
-    { "3c", 0.086, 0.055 },
-  };
-  g_autoptr(Bitrode) hppc = bitrode_load ("cell-low-current-hppc-25c-2.csv");
-  g_autoptr(PsCellType) cell = NULL;
-  double q_hppc;
-  guint first;
-
-  if (hppc == NULL)
-    {
-      g_test_skip ("tests/data/ornl-leaf-cell (or PS_SHARED_DATA) not available");
-      return;
-    }
-  load_leaf (&cell);
-  q_hppc = hppc_capacity_ah (hppc, &first);
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      double peak_error_k;
-
-      run_ornl_discharge (cell, q_hppc * (1.0 + KNEE_EXTENSION), &cases[i], &peak_error_k);
-
-      /* Temperature: one lumped node (h 9.5 W/m2K, ORNL's chamber) against
-       * the hottest of three surface thermocouples, which themselves spread by
-       * 1-2 K at 2C-3C (e.g. 41.0-43.0 C at 3C); cp is the only thermal
-       * parameter fitted. 1.5 K is inside that spread and about a tenth of the
-       * 3C rise, and a cp or h off by 20 % would break it at 3C. */
-      g_assert_cmpfloat (fabs (peak_error_k), <, 1.5);
-    }
+  run_ornl_discharge (data);
 }
 
 int
@@ -860,9 +867,21 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/cell/malformed-limits-and-sources", test_malformed_limits_and_sources);
   g_test_add_func ("/engine/cell/table-lut-interpolation", test_table_lut);
   g_test_add_func ("/engine/cell/arrhenius-factor", test_arrhenius);
-  g_test_add_func ("/engine/cell/ornl-leaf-hppc-25c-voltage", test_ornl_leaf_hppc_25c);
-  g_test_add_func ("/engine/cell/ornl-leaf-discharge-voltage-and-peak-temperature",
-                   test_ornl_leaf_discharges);
+  for (guint i = 0; i < G_N_ELEMENTS (hppc_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/engine/cell/ornl-leaf-hppc-%.0fc-voltage",
+                                               hppc_cases[i].temp_c);
+
+      g_test_add_data_func (path, &hppc_cases[i], test_ornl_leaf_hppc);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (discharge_cases); i++)
+    {
+      g_autofree char *path =
+        g_strdup_printf ("/engine/cell/ornl-leaf-discharge-%s-voltage-charge-and-peak-temperature",
+                         discharge_cases[i].c_rate);
+
+      g_test_add_data_func (path, &discharge_cases[i], test_ornl_leaf_discharge);
+    }
 
   return g_test_run ();
 }

@@ -18,12 +18,12 @@ BAD="$SRCDIR/data/bad-scenarios"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/packscope-cli.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
-HEADER='time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,heat_w,charge_ah,energy_wh'
+HEADER='time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,heat_w,charge_ah,energy_wh,step_end'
 DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..44"
+echo "1..51"
 
 ok () {
   n=$((n + 1))
@@ -112,9 +112,9 @@ fi
 
 if awk -F, '
   NR == 1 { next }
-  NF != 13 { print "row " NR ": " NF " fields"; bad = 1; exit }
+  NF != 14 { print "row " NR ": " NF " fields"; bad = 1; exit }
   {
-    for (i = 1; i <= NF; i++)
+    for (i = 1; i <= 13; i++)
       if ($i !~ /^-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?$/) { print "row " NR " field " i ": " $i; bad = 1; exit }
     if (NR == 2 && $1 != 0) { print "first row at t = " $1; bad = 1; exit }
     if (NR > 2 && $1 + 0 <= t) { print "time not increasing at row " NR; bad = 1; exit }
@@ -166,7 +166,7 @@ fi
   --csv "$WORK/cells.csv" 2>/dev/null
 fields=$(head -n1 "$WORK/cells.csv" | awk -F, '{ print NF }')
 widths=$(awk -F, '{ print NF }' "$WORK/cells.csv" | sort -u | wc -l)
-if [ "$fields" -eq $((13 + 4 * 192)) ] && [ "$widths" -eq 1 ] &&
+if [ "$fields" -eq $((14 + 4 * 192)) ] && [ "$widths" -eq 1 ] &&
    head -n1 "$WORK/cells.csv" | grep -q ',cell0001_v,cell0001_i_a,cell0001_soc,cell0001_t_c,' &&
    head -n1 "$WORK/cells.csv" | grep -q ',cell0192_t_c$'; then
   ok "--cells adds four columns for each of the 192 cells ($fields columns)"
@@ -181,6 +181,62 @@ if [ -c /dev/null ] &&
 else
   not_ok "--csv /dev/null writes to the device and leaves it a device" "$(ls -l /dev/null)"
 fi
+
+# ---- how steps end ------------------------------------------------------------
+if [ "$(tail -n1 "$WORK/preset.csv" | cut -d, -f14)" = "step 1 duration" ] &&
+   [ "$(awk -F, 'NR > 1 && $14 != "" { n++ } END { print n + 0 }' "$WORK/preset.csv")" -eq 1 ] &&
+   grep -q "step 1 ended at 5 min: its duration of 5 min elapsed" "$WORK/run.err"; then
+  ok "the row where the step ends says why, and so does the summary"
+else
+  not_ok "the row where the step ends says why, and so does the summary" \
+    "$(tail -n1 "$WORK/preset.csv")" "$(cat "$WORK/run.err")"
+fi
+
+# a step that ends at once: one row at t = 0, its reason and the cell
+"$PACKSCOPE" --headless --scenario lg-m50 --protocol "Charge at 1 A until 4.1 V" \
+  --csv "$WORK/once.csv" 2>"$WORK/once.err"
+if [ "$(wc -l <"$WORK/once.csv")" -eq 2 ] &&
+   [ "$(tail -n1 "$WORK/once.csv" | cut -d, -f14)" = "step 1 until-voltage cell 1 at once" ] &&
+   grep -q "step 1 ended at once at 0 s: cell 1 reached 4.100 V" "$WORK/once.err"; then
+  ok "a step that ends at once: one row, its reason, no duplicate"
+else
+  not_ok "a step that ends at once: one row, its reason, no duplicate" \
+    "$(cat "$WORK/once.csv")" "$(cat "$WORK/once.err")"
+fi
+
+# a step cut short by a cell's limit names the limit and the cell, once
+"$PACKSCOPE" --headless --scenario volt-2011 --protocol "Discharge at 3C until 2.5 V" \
+  --dt 60 --csv "$WORK/limit.csv" 2>"$WORK/limit.err"
+if tail -n1 "$WORK/limit.csv" | cut -d, -f14 | grep -q "^step 1 voltage-min cell [0-9]*$" &&
+   [ "$(tail -n2 "$WORK/limit.csv" | cut -d, -f1 | uniq | wc -l)" -eq 2 ] &&
+   grep -q "reached its lower voltage limit, 3.000 V" "$WORK/limit.err"; then
+  ok "a step stopped by a cell's lower limit says so, on one last row"
+else
+  not_ok "a step stopped by a cell's lower limit says so, on one last row" \
+    "$(tail -n2 "$WORK/limit.csv")" "$(cat "$WORK/limit.err")"
+fi
+
+# the cells start at the ambient temperature unless told otherwise
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Rest for 1 s" --ambient-c -10 \
+  --csv "$WORK/cold.csv" 2>/dev/null
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Rest for 1 s" --ambient-c -10 \
+  --initial-c 20 --csv "$WORK/warm.csv" 2>/dev/null
+if [ "$(sed -n 2p "$WORK/cold.csv" | cut -d, -f9)" = "-10" ] &&
+   [ "$(sed -n 2p "$WORK/warm.csv" | cut -d, -f9)" = "20" ]; then
+  ok "--ambient-c moves the start temperature, --initial-c sets it"
+else
+  not_ok "--ambient-c moves the start temperature, --initial-c sets it" \
+    "$(sed -n 2p "$WORK/cold.csv")" "$(sed -n 2p "$WORK/warm.csv")"
+fi
+printf '{"pack":"lg-m50","initial":{"temperature_c":70},"ambient_c":70}\n' >"$WORK/hot.json"
+expect_bad_input "a scenario that starts over the cell's temperature limit" \
+  --headless --scenario "$WORK/hot.json"
+if grep -q 'hot.json: \$.initial.temperature_c: the cells would start at 70 degrees C, above the upper temperature limit of cell .lg-m50., 60 degrees C' "$WORK/bad.err"; then
+  ok "the refusal names the value and the limit"
+else
+  not_ok "the refusal names the value and the limit" "$(cat "$WORK/bad.err")"
+fi
+expect_bad_input "--initial-c outside the cell's limits" --headless --scenario leaf-2011 --initial-c -40
 
 # ---- bad usage and bad input: exit 2, one line, no file left ----------------------
 expect_bad_input "a bad protocol" --headless --protocol "Discharge at 1X until 3 V" --csv "$WORK/never.csv"
@@ -312,7 +368,7 @@ run_and_signal TERM "$WORK/int/part.csv" --keep-partial
 if [ "$status" -eq 143 ] && [ "$(ls -A "$WORK/int")" = part.csv ] &&
    [ "$(head -n1 "$WORK/int/part.csv")" = "$HEADER" ] &&
    [ "$(tail -c1 "$WORK/int/part.csv" | od -An -c | tr -d ' ')" = '\n' ] &&
-   awk -F, 'NR > 1 && (NF != 13 || $1 != NR - 2) { exit 1 }' "$WORK/int/part.csv" &&
+   awk -F, 'NR > 1 && (NF != 14 || $1 != NR - 2) { exit 1 }' "$WORK/int/part.csv" &&
    grep -q "kept the partial CSV ($(($(wc -l <"$WORK/int/part.csv") - 1)) rows)" "$WORK/sig.err"; then
   ok "SIGTERM with --keep-partial: exit 143 and a valid CSV of whole rows: $(cat "$WORK/sig.err")"
 else
@@ -350,5 +406,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 44 ] || echo "# planned 44 tests, ran $n"
+[ "$n" -eq 51 ] || echo "# planned 51 tests, ran $n"
 exit 0

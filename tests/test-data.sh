@@ -7,6 +7,8 @@
 #                                             appstreamcli validate --no-net, and
 #                                             each screenshot is a committed PNG
 #   test-data.sh schema   SCHEMA_SOURCE_DIR   glib-compile-schemas --strict --dry-run
+#   test-data.sh translations SOURCE_ROOT     po/POTFILES.in is complete, the
+#                                             templates' strings are marked
 #   test-data.sh install  MESON BUILD_DIR PREFIX BINDIR DATADIR APP_ID
 #                                             meson install --destdir into a
 #                                             temporary tree, every file there
@@ -174,7 +176,72 @@ check_install ()
   fi
 }
 
-[ $# -ge 1 ] || { echo "usage: $0 desktop|metainfo|schema|install ARGS..." >&2; exit 2; }
+# check_translations SOURCE_ROOT: po/POTFILES.in names existing files and
+# every template and every C file of app/ and ui/ that marks strings (but
+# app/ps-cli.c, not translated yet); no template has a visible string left
+# unmarked; and xgettext over POTFILES.in finds the widgets' strings.
+check_translations ()
+{
+  root=$1
+  potfiles="$root/po/POTFILES.in"
+  listed=$(grep -v '^#' "$potfiles" | grep -v '^ *$')
+
+  missing=""
+  for f in $listed; do
+    [ -f "$root/$f" ] || missing="$missing $f"
+  done
+  if [ -z "$missing" ]; then
+    ok "every file in po/POTFILES.in exists"
+  else
+    not_ok "po/POTFILES.in names missing files:$missing"
+  fi
+
+  unlisted=""
+  for f in "$root"/app/*.ui "$root"/ui/*.ui $(grep -l '_("' "$root"/app/*.c "$root"/ui/*.c); do
+    rel=${f#"$root"/}
+    [ "$rel" = app/ps-cli.c ] && continue
+    printf '%s\n' "$listed" | grep -qx "$rel" || unlisted="$unlisted $rel"
+  done
+  if [ -z "$unlisted" ]; then
+    ok "every template and every C file with marked strings is in po/POTFILES.in"
+  else
+    not_ok "not in po/POTFILES.in:$unlisted"
+  fi
+
+  # a visible property or menu label with a letter in it and no
+  # translatable="yes" (the program's name, a clock and a unit are not words)
+  unmarked=$(grep -nE '<(property|attribute) name="(label|title|subtitle|tooltip-text|description|placeholder-text|text|accessible-label)">[^<]*[A-Za-z]' \
+               "$root"/app/*.ui "$root"/ui/*.ui |
+             grep -v 'translatable="yes"' |
+             grep -vE '>(Packscope|A)</(property|attribute)>')
+  if [ -z "$unmarked" ]; then
+    ok "no unmarked visible string in the templates"
+  else
+    not_ok "unmarked visible strings in the templates"
+    printf '%s\n' "$unmarked" | sed 's/^/# /'
+  fi
+
+  if command -v xgettext >/dev/null 2>&1; then
+    pot=$(mktemp)
+    (cd "$root" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+       --files-from=po/POTFILES.in --output="$pot") 2>&1 | sed 's/^/# /'
+    absent=""
+    for s in "No pack loaded" "Group Δ" "Pause (Space)" "Pack Layout" "Could not run “%s”: %s"; do
+      grep -qF "msgid \"$s\"" "$pot" || absent="$absent '$s'"
+    done
+    rm -f "$pot"
+    if [ -z "$absent" ]; then
+      ok "xgettext finds the window's and the widgets' strings"
+    else
+      not_ok "xgettext does not find:$absent"
+    fi
+  else
+    echo "ok $((n + 1)) # SKIP xgettext not found (Debian package gettext)"
+    n=$((n + 1))
+  fi
+}
+
+[ $# -ge 1 ] || { echo "usage: $0 desktop|metainfo|schema|install|translations ARGS..." >&2; exit 2; }
 what=$1
 shift
 case $what in
@@ -182,6 +249,7 @@ case $what in
   metainfo) [ $# -ge 1 ] && [ $# -le 2 ] || exit 2; check_metainfo "$@" ;;
   schema) [ $# -eq 1 ] || exit 2; check_schema "$1" ;;
   install) [ $# -eq 6 ] || exit 2; check_install "$@" ;;
+  translations) [ $# -eq 1 ] || exit 2; check_translations "$1" ;;
   *) echo "$0: unknown check '$what'" >&2; exit 2 ;;
 esac
 

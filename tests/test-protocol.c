@@ -125,10 +125,14 @@ test_protocol_separators (void)
   g_assert_cmpuint (copy->n_steps, ==, 4);
   for (guint i = 0; i < 4; i++)
     {
-      g_assert_cmpstr (copy->steps[i].text, ==, p->steps[i].text);
-      g_assert_true (copy->steps[i].text != p->steps[i].text);
+      /* the texts are immutable and shared by reference */
+      g_assert_true (copy->steps[i].text == p->steps[i].text);
       g_assert_cmpint (copy->steps[i].kind, ==, p->steps[i].kind);
     }
+  /* and outlive the protocol they came from */
+  g_clear_pointer (&p, ps_protocol_free);
+  g_assert_cmpstr (copy->steps[0].text, ==, "Charge at 0.5C until 4.2 V");
+  g_assert_cmpstr (copy->steps[3].text, ==, "Discharge at 1C until 3.0 V");
 }
 
 typedef struct

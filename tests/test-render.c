@@ -17,8 +17,15 @@
 
 #include "ps-render.h"
 
-#define GOLDEN_TOLERANCE       40     /* per channel, 0..255 */
-#define GOLDEN_MAX_FRACTION    0.002  /* of the pixels */
+/* Each golden is two references: <name>.png, rendered with text off
+ * (style.hide_text), compared strictly, so a colour 12/256 off or a cell
+ * one cell-width out of place fails; and <name>-text.png, the text alone
+ * (the pixels where the render with text differs from the one without),
+ * compared loosely, so font rendering may drift a little. */
+#define GOLDEN_TOLERANCE       4      /* per channel, 0..255: text off */
+#define GOLDEN_MAX_FRACTION    0.0    /* of the pixels */
+#define TEXT_TOLERANCE         40     /* the text layer */
+#define TEXT_MAX_FRACTION      0.002
 
 /* ---------------------------------------------------------------------- */
 /* hand-made packs                                                         */
@@ -281,8 +288,10 @@ write_failure_image (cairo_surface_t *s,
 }
 
 static void
-assert_golden (cairo_surface_t *s,
-               const char      *name)
+assert_golden_within (cairo_surface_t *s,
+                      const char      *name,
+                      int              tolerance,
+                      double           max_fraction)
 {
   g_autofree char *ref_path = golden_path (name, ".png");
   cairo_surface_t *ref;
@@ -330,7 +339,7 @@ assert_golden (cairo_surface_t *s,
           int d = channel_diff (a, b);
           guint32 *out = (guint32 *) (gpointer) (dd + (gsize) y * ds + 4 * x);
 
-          if (d > GOLDEN_TOLERANCE)
+          if (d > tolerance)
             {
               n_diff++;
               *out = 0xffff0000u;
@@ -345,18 +354,107 @@ assert_golden (cairo_surface_t *s,
         }
     cairo_surface_mark_dirty (diff);
 
-    if (n_diff > GOLDEN_MAX_FRACTION * w * h)
+    if (n_diff > max_fraction * w * h)
       {
         write_failure_image (s, name, ".out.png");
         write_failure_image (diff, name, ".diff.png");
         g_test_fail_printf ("%s: %" G_GSIZE_FORMAT " of %d pixels differ by more than %d "
                             "(at most %.0f allowed); see %s.out.png and %s.diff.png",
-                            name, n_diff, w * h, GOLDEN_TOLERANCE,
-                            GOLDEN_MAX_FRACTION * w * h, name, name);
+                            name, n_diff, w * h, tolerance,
+                            max_fraction * w * h, name, name);
       }
     cairo_surface_destroy (diff);
   }
   cairo_surface_destroy (ref);
+}
+
+/* What a golden test draws; rendered twice (text off, text on) */
+typedef enum
+{
+  SCENE_LAYOUT,
+  SCENE_THERMAL,
+  SCENE_CURVES,
+} SceneKind;
+
+typedef struct
+{
+  SceneKind      kind;
+  const PsFrame *frame;
+  PsRecorder    *recorder;
+  int            width, height;
+} Scene;
+
+static cairo_surface_t *
+render_scene (const Scene         *scene,
+              const PsRenderStyle *style)
+{
+  cairo_surface_t *s = render_surface (scene->width, scene->height);
+  cairo_t *cr = cairo_create (s);
+
+  switch (scene->kind)
+    {
+    case SCENE_LAYOUT:
+      ps_render_layout (cr, scene->frame, style, scene->width, scene->height);
+      break;
+    case SCENE_THERMAL:
+      ps_render_thermal (cr, scene->frame, style, scene->width, scene->height);
+      break;
+    case SCENE_CURVES:
+      ps_render_curves (cr, scene->recorder, scene->frame, style, scene->width, scene->height);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
+/* The text-free render against <name>.png (strict), and the text layer
+ * against <name>-text.png (loose). */
+static void
+assert_golden (const Scene         *scene,
+               const PsRenderStyle *style,
+               const char          *name)
+{
+  PsRenderStyle no_text = *style;
+  cairo_surface_t *with_text, *without_text, *text;
+  g_autofree char *text_name = g_strconcat (name, "-text", NULL);
+  guint8 *td;
+  int ts;
+  gsize n_text = 0;
+
+  no_text.hide_text = TRUE;
+  without_text = render_scene (scene, &no_text);
+  assert_golden_within (without_text, name, GOLDEN_TOLERANCE, GOLDEN_MAX_FRACTION);
+
+  with_text = render_scene (scene, style);
+  text = render_surface (scene->width, scene->height);
+  td = cairo_image_surface_get_data (text);
+  ts = cairo_image_surface_get_stride (text);
+  for (int y = 0; y < scene->height; y++)
+    for (int x = 0; x < scene->width; x++)
+      {
+        guint32 a = pixel_at (with_text, x, y);
+        guint32 *out = (guint32 *) (gpointer) (td + (gsize) y * ts + 4 * x);
+
+        if (a != pixel_at (without_text, x, y))
+          {
+            *out = a;
+            n_text++;
+          }
+        else
+          *out = 0xffffffffu;
+      }
+  cairo_surface_mark_dirty (text);
+  /* a golden with labels has text to check */
+  g_assert_cmpuint (n_text, >, 0);
+  assert_golden_within (text, text_name, TEXT_TOLERANCE, TEXT_MAX_FRACTION);
+
+  cairo_surface_destroy (text);
+  cairo_surface_destroy (with_text);
+  cairo_surface_destroy (without_text);
 }
 
 /* Connected components (4-neighbour) of pixels within tol of colour c,
@@ -469,16 +567,12 @@ test_layout_golden (void)
 {
   g_autoptr(PsPack) pack = make_pack_t ();
   g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  Scene scene = { SCENE_LAYOUT, frame, NULL, 480, 320 };
   PsRenderStyle style;
-  cairo_surface_t *s = render_surface (480, 320);
-  cairo_t *cr = cairo_create (s);
 
   style_for_tests (&style);
   style.selected_cell = 5;
-  ps_render_layout (cr, frame, &style, 480, 320);
-  cairo_destroy (cr);
-  assert_golden (s, "layout-t-soc");
-  cairo_surface_destroy (s);
+  assert_golden (&scene, &style, "layout-t-soc");
 }
 
 static void
@@ -486,16 +580,12 @@ test_layout_golden_pouch_deviation (void)
 {
   g_autoptr(PsPack) pack = make_pack_pouch ();
   g_autoptr(PsFrame) frame = make_frame (pack, 1.0);
+  Scene scene = { SCENE_LAYOUT, frame, NULL, 360, 400 };
   PsRenderStyle style;
-  cairo_surface_t *s = render_surface (360, 400);
-  cairo_t *cr = cairo_create (s);
 
   style_for_tests (&style);
   style.quantity = PS_QUANTITY_DEVIATION;
-  ps_render_layout (cr, frame, &style, 360, 400);
-  cairo_destroy (cr);
-  assert_golden (s, "layout-pouch-deviation");
-  cairo_surface_destroy (s);
+  assert_golden (&scene, &style, "layout-pouch-deviation");
 }
 
 static void
@@ -503,17 +593,13 @@ test_layout_golden_big (void)
 {
   g_autoptr(PsPack) pack = make_pack_big ();
   g_autoptr(PsFrame) frame = make_frame (pack, 0.5);
+  Scene scene = { SCENE_LAYOUT, frame, NULL, 1280, 800 };
   PsRenderStyle style;
-  cairo_surface_t *s = render_surface (1280, 800);
-  cairo_t *cr = cairo_create (s);
 
   style_for_tests (&style);
   style.quantity = PS_QUANTITY_TEMPERATURE;
   style.selected_cell = 4000;
-  ps_render_layout (cr, frame, &style, 1280, 800);
-  cairo_destroy (cr);
-  assert_golden (s, "layout-big-temperature");
-  cairo_surface_destroy (s);
+  assert_golden (&scene, &style, "layout-big-temperature");
 }
 
 /* every cell a separate blob: all cells one value, so every cell is the
@@ -797,16 +883,12 @@ test_thermal_golden (void)
 {
   g_autoptr(PsPack) pack = make_pack_t ();
   g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  Scene scene = { SCENE_THERMAL, frame, NULL, 480, 320 };
   PsRenderStyle style;
-  cairo_surface_t *s = render_surface (480, 320);
-  cairo_t *cr = cairo_create (s);
 
   style_for_tests (&style);
   style.isotherms = TRUE;
-  ps_render_thermal (cr, frame, &style, 480, 320);
-  cairo_destroy (cr);
-  assert_golden (s, "thermal-t");
-  cairo_surface_destroy (s);
+  assert_golden (&scene, &style, "thermal-t");
 }
 
 static void
@@ -814,17 +896,13 @@ test_thermal_golden_big (void)
 {
   g_autoptr(PsPack) pack = make_pack_big ();
   g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  Scene scene = { SCENE_THERMAL, frame, NULL, 1280, 800 };
   PsRenderStyle style;
-  cairo_surface_t *s = render_surface (1280, 800);
-  cairo_t *cr = cairo_create (s);
 
   style_for_tests (&style);
   style.isotherms = TRUE;
   style.temp_unit = PS_TEMP_UNIT_KELVIN;
-  ps_render_thermal (cr, frame, &style, 1280, 800);
-  cairo_destroy (cr);
-  assert_golden (s, "thermal-big-kelvin");
-  cairo_surface_destroy (s);
+  assert_golden (&scene, &style, "thermal-big-kelvin");
 }
 
 /* Point in polygon (even-odd), pack metres */
@@ -1046,17 +1124,13 @@ test_curves_golden (void)
   g_autoptr(PsPack) pack = make_pack_t ();
   g_autoptr(PsRecorder) rec = make_recorder (pack, 3601, 3600.0);
   g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  Scene scene = { SCENE_CURVES, frame, rec, 720, 640 };
   PsRenderStyle style;
-  cairo_surface_t *s = render_surface (720, 640);
-  cairo_t *cr = cairo_create (s);
 
   style_for_tests (&style);
   style.selected_cell = 5;
   style.cursor_time_s = 1500.0;
-  ps_render_curves (cr, rec, frame, &style, 720, 640);
-  cairo_destroy (cr);
-  assert_golden (s, "curves-all");
-  cairo_surface_destroy (s);
+  assert_golden (&scene, &style, "curves-all");
 }
 
 /* Pixel targets are drawn partly straight into their pixels (dense curves'
@@ -1104,9 +1178,8 @@ test_curves_golden_discharge (void)
 {
   g_autoptr(PsPack) pack = make_pack_t ();
   g_autoptr(PsRecorder) rec = make_recorder (pack, 601, 600.0);
+  Scene scene = { SCENE_CURVES, NULL, rec, 900, 360 };
   PsRenderStyle style;
-  cairo_surface_t *s = render_surface (900, 360);
-  cairo_t *cr = cairo_create (s);
 
   style_for_tests (&style);
   style.curves = PS_CURVE_VOLTAGE | PS_CURVE_DISCHARGE;
@@ -1114,10 +1187,7 @@ test_curves_golden_discharge (void)
   /* a window in the past: 2 minutes ending at 5 minutes */
   style.time_end_s = 300.0;
   style.time_window_s = 120.0;
-  ps_render_curves (cr, rec, NULL, &style, 900, 360);
-  cairo_destroy (cr);
-  assert_golden (s, "curves-window-discharge");
-  cairo_surface_destroy (s);
+  assert_golden (&scene, &style, "curves-window-discharge");
 }
 
 static void
@@ -1125,19 +1195,16 @@ test_curves_empty (void)
 {
   g_autoptr(PsPack) pack = make_pack_t ();
   g_autoptr(PsRecorder) rec = ps_recorder_new (pack->n_cells);
+  Scene scene = { SCENE_CURVES, NULL, rec, 480, 360 };
   PsRenderStyle style;
-  cairo_surface_t *s = render_surface (480, 360);
-  cairo_t *cr = cairo_create (s);
+  cairo_surface_t *s;
+  cairo_t *cr;
 
   style_for_tests (&style);
   style.selected_cell = 3;
   style.cursor_time_s = 10.0;
   style.curves |= PS_CURVE_DISCHARGE;
-  ps_render_curves (cr, rec, NULL, &style, 480, 360);
-  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
-  cairo_destroy (cr);
-  assert_golden (s, "curves-empty");
-  cairo_surface_destroy (s);
+  assert_golden (&scene, &style, "curves-empty");
   /* and with no recorder at all */
   s = render_surface (200, 100);
   cr = cairo_create (s);

@@ -477,6 +477,78 @@ scenario_with_protocol (const char *id,
 }
 
 static void
+load_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Loads scenario into runner and waits for the worker's answer. */
+static gboolean
+load_and_wait (PsRunner         *runner,
+               const PsScenario *scenario,
+               GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ps_runner_load_scenario_async (runner, scenario, NULL, load_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return ps_runner_load_scenario_finish (runner, result, error);
+}
+
+/* A scenario the simulation refuses comes back as an error naming the
+ * problem, and the runner goes on with the old one (frame, recorder); a
+ * good one replaces both. */
+static void
+test_runner_load_scenario_answers (void)
+{
+  g_autoptr(PsScenario) first = scenario_with_protocol ("leaf-2011", "Discharge at 1C for 1 hour");
+  g_autoptr(PsScenario) bad = scenario_with_protocol ("lg-m50", NULL);
+  g_autoptr(PsScenario) good = scenario_with_protocol ("lg-m50", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  PsFrame *frame = NULL;
+  PsRecorder *after = NULL;
+
+  runner = ps_runner_new (first, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 60.0);
+  recorder = ps_runner_dup_recorder (runner);
+
+  bad->dt_s = -1.0;
+  g_assert_false (load_and_wait (runner, bad, &error));
+  g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "dt_s"));
+  g_clear_error (&error);
+
+  ps_runner_sync (runner);
+  ps_runner_dup_frame_and_recorder (runner, &frame, &after);
+  g_assert_cmpuint (frame->n_cells, ==, first->pack->n_cells);
+  g_assert_cmpfloat (frame->time_s, >=, 60.0);
+  g_assert_true (after == recorder);
+  g_clear_pointer (&frame, ps_frame_unref);
+  g_clear_pointer (&after, ps_recorder_unref);
+
+  g_assert_true (load_and_wait (runner, good, &error));
+  g_assert_no_error (error);
+  ps_runner_sync (runner);
+  ps_runner_dup_frame_and_recorder (runner, &frame, &after);
+  g_assert_cmpuint (frame->n_cells, ==, good->pack->n_cells);
+  g_assert_cmpfloat (frame->time_s, ==, 0.0);
+  g_assert_true (after != recorder);
+  g_assert_cmpuint (ps_recorder_get_n_cells (after), ==, good->pack->n_cells);
+  ps_frame_unref (frame);
+  ps_recorder_unref (after);
+}
+
+static void
 test_runner_single_step_advances_one_dt (void)
 {
   g_autoptr(PsScenario) scenario =
@@ -519,7 +591,7 @@ test_runner_single_step_advances_one_dt (void)
   g_assert_cmpuint (ps_recorder_get_n_cells (recorder), ==, 192);
 
   /* the runner is gone: what we hold is ours alone */
-  g_clear_pointer (&runner, ps_runner_free);
+  g_clear_pointer (&runner, ps_runner_unref);
   g_assert_true (g_atomic_ref_count_compare (&first->ref_count, 1));
   g_assert_true (g_atomic_ref_count_compare (&third->ref_count, 1));
 }
@@ -611,8 +683,11 @@ test_runner_pauses_when_protocol_finishes (void)
   g_assert_cmpfloat_with_epsilon (frame->time_s, 30.0, 1e-9);
 }
 
-/* At a finite speed, simulated time follows wall time x speed and never
- * runs ahead of it. */
+/* At a finite speed, simulated time follows wall time x speed: never ahead
+ * of it, and not far behind. The lower bound allows a factor of 3 (a loaded
+ * 2-core machine may deschedule the worker, and a lag of more than 0.25 wall
+ * seconds re-anchors the pace), and the window is tried up to three times, so
+ * a stall passes while a runner pacing 10x too slow fails every time. */
 static void
 test_runner_paces_to_wall_time (void)
 {
@@ -623,26 +698,41 @@ test_runner_paces_to_wall_time (void)
   g_autoptr(PsFrame) frame = NULL;
   g_autoptr(PsFrame) later = NULL;
   const double speed = 200.0;
-  gint64 start, elapsed;
+  gboolean kept_pace = FALSE;
 
   runner = ps_runner_new (scenario, &error);
   g_assert_no_error (error);
   ps_runner_set_speed (runner, speed);
   ps_runner_sync (runner);
 
-  start = g_get_monotonic_time ();
-  ps_runner_play (runner);
-  g_usleep (300 * 1000);
-  frame = ps_runner_dup_frame (runner);
-  elapsed = g_get_monotonic_time () - start;
+  for (guint attempt = 0; attempt < 3 && !kept_pace; attempt++)
+    {
+      double sim_start, sim_elapsed, expected;
+      gint64 start, elapsed;
 
-  g_test_message ("%.3f s wall -> %.1f s simulated at %gx",
-                  elapsed / 1e6, frame->time_s, speed);
-  g_assert_cmpfloat (frame->time_s, >, 0.0);
-  g_assert_cmpfloat (frame->time_s, <=, speed * elapsed / 1e6 + scenario->dt_s);
+      g_clear_pointer (&frame, ps_frame_unref);
+      frame = ps_runner_dup_frame (runner);
+      sim_start = frame->time_s;
+      start = g_get_monotonic_time ();
+      ps_runner_play (runner);
+      g_usleep (400 * 1000);
+      g_clear_pointer (&frame, ps_frame_unref);
+      frame = ps_runner_dup_frame (runner);
+      elapsed = g_get_monotonic_time () - start;
+      ps_runner_pause (runner);
+      ps_runner_sync (runner);
+
+      sim_elapsed = frame->time_s - sim_start;
+      expected = speed * elapsed / 1e6;
+      g_test_message ("attempt %u: %.3f s wall -> %.1f s simulated at %gx (%.2f of speed x wall)",
+                      attempt + 1, elapsed / 1e6, sim_elapsed, speed, sim_elapsed / expected);
+      /* never ahead of the wall clock (one step of slack) */
+      g_assert_cmpfloat (sim_elapsed, <=, expected + scenario->dt_s);
+      kept_pace = sim_elapsed >= expected / 3.0;
+    }
+  g_assert_true (kept_pace);
   g_assert_true (frame->time_s < 3600.0);
 
-  ps_runner_pause (runner);
   ps_runner_sync (runner);
   g_clear_pointer (&frame, ps_frame_unref);
   frame = ps_runner_dup_frame (runner);
@@ -805,10 +895,13 @@ storm_reader (gpointer user_data)
 
   while (!g_atomic_int_get (&storm->stop))
     {
-      g_autoptr(PsFrame) frame = ps_runner_dup_frame (storm->runner);
-      g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (storm->runner);
+      g_autoptr(PsFrame) frame = NULL;
+      g_autoptr(PsRecorder) recorder = NULL;
       double buf[64];
-      gsize length;
+      gsize length, n_read;
+
+      /* one call: the frame and the recorder are of the same run */
+      ps_runner_dup_frame_and_recorder (storm->runner, &frame, &recorder);
 
       g_assert_cmpuint (frame->serial, >=, last_serial);
       last_serial = frame->serial;
@@ -818,7 +911,12 @@ storm_reader (gpointer user_data)
 
       length = ps_recorder_get_length (recorder);
       g_assert_cmpuint (length, >=, 1);
-      ps_recorder_read (recorder, PS_SERIES_TIME_S, length > 64 ? length - 64 : 0, 64, buf);
+      n_read = ps_recorder_read (recorder, PS_SERIES_TIME_S, length > 64 ? length - 64 : 0, 64, buf);
+      g_assert_cmpuint (n_read, >=, 1);
+      /* the run's recorder has reached the frame (another run's would be
+       * of another pack, or from a reset, behind it) */
+      g_assert_cmpuint (ps_recorder_get_n_cells (recorder), ==, frame->n_cells);
+      g_assert_cmpfloat (buf[n_read - 1], >=, frame->time_s - 1e-9);
       storm->frames_seen++;
     }
 
@@ -863,12 +961,122 @@ test_runner_survives_command_storms (void)
   ps_runner_set_speed (storm.runner, PS_RUNNER_SPEED_MAX);
   ps_runner_play (storm.runner);
   g_usleep (5000);
-  ps_runner_free (storm.runner);
+  ps_runner_unref (storm.runner);
 
   ps_scenario_free (storm.scenarios[0]);
   ps_scenario_free (storm.scenarios[1]);
   g_cond_clear (&storm.cond);
   g_mutex_clear (&storm.lock);
+}
+
+/* The window's load bar goes through ps_runner_set_load: a manual load obeys
+ * the cells' limits as protocol steps do, and the frame says what happened
+ * (the status the window shows). LG M50: 2.5..4.2 V, 7.3 A discharge and
+ * 3.4 A charge, 60 C. */
+static PsFrame *
+run_manual (PsRunner   *runner,
+            PsLoadMode  mode,
+            double      value,
+            double      seconds)
+{
+  PsLoad load = { mode, value };
+  g_autoptr(PsFrame) before = ps_runner_dup_frame (runner);
+
+  ps_runner_set_load (runner, &load);
+  ps_runner_run_until (runner, before->time_s + seconds);
+  return ps_runner_dup_frame (runner);
+}
+
+static void
+test_runner_manual_load_obeys_limits (void)
+{
+  g_autoptr(PsScenario) scenario = scenario_with_protocol ("lg-m50", "Rest for 1 minute");
+  g_autoptr(PsScenario) hot = scenario_with_protocol ("lg-m50", "Rest for 1 minute");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  const PsCellType *cell = scenario->cell;
+  double finished_at;
+
+  scenario->initial_soc = 0.5;
+  scenario->dt_s = 5.0;
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 1e6);
+  frame = ps_runner_dup_frame (runner);
+  g_assert_true (frame->finished);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_DURATION);
+  finished_at = frame->time_s;
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* after "Finished" a manual charge runs; at 4.2 V it goes on at
+   * constant voltage and the current tapers */
+  frame = run_manual (runner, PS_LOAD_CURRENT, -3.0, 3.0 * 3600.0);
+  g_test_message ("charge: %s; %.4f A at %.4f V, SOC %.4f", frame->end_text,
+                  frame->pack_current_a, frame->cell_voltage_max_v, frame->cell_soc_max);
+  g_assert_cmpfloat (frame->time_s, >, finished_at + 3600.0);
+  g_assert_true (frame->manual_load);
+  g_assert_true (frame->manual_limited);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_VOLTAGE_MAX);
+  g_assert_cmpuint (frame->end_step, ==, 0);
+  g_assert_cmpuint (frame->end_cell, ==, 1);
+  g_assert_nonnull (strstr (frame->end_text, "upper voltage limit, 4.200 V"));
+  g_assert_cmpfloat (frame->cell_voltage_max_v, <=, cell->voltage_max_v + 1e-6);
+  g_assert_cmpfloat (frame->cell_voltage_max_v, >, cell->voltage_max_v - 1e-3);
+  g_assert_cmpfloat (frame->pack_current_a, <=, 0.0);
+  g_assert_cmpfloat (frame->pack_current_a, >, -0.5);
+  g_assert_cmpfloat (frame->cell_soc_max, <=, 1.0101);
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* a discharge stops at the lower limit: rest, and why */
+  frame = run_manual (runner, PS_LOAD_CURRENT, 5.0, 3.0 * 3600.0);
+  g_test_message ("discharge: %s", frame->end_text);
+  g_assert_true (frame->manual_limited);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_VOLTAGE_MIN);
+  g_assert_nonnull (strstr (frame->end_text, "lower voltage limit, 2.500 V"));
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_assert_cmpfloat (frame->cell_voltage_min_v, >=, cell->voltage_min_v - 0.005);
+  g_assert_cmpfloat (frame->cell_soc_min, >=, -0.0101);
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* past the current limits: stopped at once, both ways */
+  frame = run_manual (runner, PS_LOAD_CURRENT, 100.0, 60.0);
+  g_test_message ("over-current discharge: %s", frame->end_text);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_CURRENT_MAX);
+  g_assert_true (frame->end_at_once);
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_assert_nonnull (strstr (frame->end_text, "over its current limit of 7.3 A"));
+  g_clear_pointer (&frame, ps_frame_unref);
+  frame = run_manual (runner, PS_LOAD_POWER, -200.0, 60.0);
+  g_test_message ("over-current charge: %s", frame->end_text);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_CURRENT_MAX);
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* back to the protocol: nothing left to run, no limit shown as active */
+  ps_runner_clear_load (runner);
+  ps_runner_sync (runner);
+  frame = ps_runner_dup_frame (runner);
+  g_assert_false (frame->manual_load);
+  g_assert_false (frame->manual_limited);
+  g_assert_true (frame->finished);
+  g_clear_pointer (&frame, ps_frame_unref);
+  g_clear_pointer (&runner, ps_runner_unref);
+
+  /* a warm cell discharged hard stops at its temperature limit */
+  hot->initial_soc = 1.0;
+  hot->ambient_k = 273.15 + 55.0;
+  hot->initial_temp_k = hot->ambient_k;
+  hot->dt_s = 10.0;
+  runner = ps_runner_new (hot, &error);
+  g_assert_no_error (error);
+  frame = run_manual (runner, PS_LOAD_CURRENT, 7.0, 3600.0);
+  g_test_message ("hot discharge: %s; %.3f C", frame->end_text,
+                  frame->cell_temp_max_k - 273.15);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_TEMP_MAX);
+  g_assert_cmpfloat (frame->cell_temp_max_k, <=, cell->temp_max_k + 0.05);
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_assert_nonnull (strstr (frame->end_text, "temperature limit, 60.0 degrees C"));
 }
 
 int
@@ -888,6 +1096,8 @@ main (int   argc,
   g_test_add_func ("/engine/runner/paces-to-wall-time", test_runner_paces_to_wall_time);
   g_test_add_func ("/engine/runner/publishes-at-most-120-per-second", test_runner_publishes_at_most_120_per_second);
   g_test_add_func ("/engine/runner/survives-command-storms", test_runner_survives_command_storms);
+  g_test_add_func ("/engine/runner/manual-load-obeys-limits", test_runner_manual_load_obeys_limits);
+  g_test_add_func ("/engine/runner/load-scenario-answers", test_runner_load_scenario_answers);
 
   return g_test_run ();
 }

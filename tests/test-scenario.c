@@ -394,6 +394,124 @@ test_validate (void)
   g_assert_nonnull (strstr (error->message, "time step dt_s is 0"));
 }
 
+/* The cells start at the ambient temperature unless the scenario says
+ * otherwise (as in PyBaMM); a start outside the cell's temperature limits,
+ * or an ambient above the upper one, is refused naming the value and the
+ * limit; an explicit start survives a round trip, a default one stays a
+ * default. */
+static void
+test_initial_temperature (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) cold = NULL;
+  g_autoptr(PsScenario) set = NULL;
+  g_autoptr(PsScenario) again = NULL;
+  g_autoptr(PsScenario) hot = NULL;
+  g_autofree char *json = NULL;
+
+  cold = ps_scenario_new_from_data ("{\"pack\": \"leaf-2011\", \"ambient_c\": -10}", -1,
+                                    "cold.json", &error);
+  g_assert_no_error (error);
+  g_assert_false (cold->initial_temp_set);
+  g_assert_cmpfloat_with_epsilon (cold->initial_temp_k, 263.15, 1e-9);
+  json = ps_scenario_to_json (cold);
+  g_assert_null (strstr (json, "temperature_c"));
+
+  set = ps_scenario_new_from_data ("{\"pack\": \"leaf-2011\", \"ambient_c\": -10,"
+                                   " \"initial\": {\"temperature_c\": 20}}", -1,
+                                   "set.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (set->initial_temp_set);
+  g_assert_cmpfloat_with_epsilon (set->initial_temp_k, 293.15, 1e-9);
+  g_clear_pointer (&json, g_free);
+  json = ps_scenario_to_json (set);
+  again = ps_scenario_new_from_data (json, -1, "again.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (again->initial_temp_k, 293.15, 1e-9);
+
+  hot = ps_scenario_new_from_data ("{\"pack\": \"lg-m50\", \"initial\": {\"temperature_c\": 70},"
+                                   " \"ambient_c\": 70}", -1, "hot.json", &error);
+  g_assert_null (hot);
+  g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "hot.json: $.initial.temperature_c: the cells "
+                                            "would start at 70 degrees C, above the upper "
+                                            "temperature limit of cell 'lg-m50', 60 degrees C"));
+  g_clear_error (&error);
+
+  hot = ps_scenario_new_from_data ("{\"pack\": \"lg-m50\", \"initial\": {\"temperature_c\": 25},"
+                                   " \"ambient_c\": 65}", -1, "oven.json", &error);
+  g_assert_null (hot);
+  g_assert_nonnull (strstr (error->message, "oven.json: $.ambient_c: an ambient temperature of "
+                                            "65 degrees C is above the upper temperature limit"));
+}
+
+/* The audit's inputs (issue 8): nesting the old depth guard could not see
+ * (behind a comment json-glib skips, or a quote inside a '...' string)
+ * crashed json-glib; now each is refused with the depth error, while
+ * brackets inside strings and comments do not count. An unpaired UTF-16
+ * surrogate escape (json-glib lets it through as bytes that are not UTF-8)
+ * is refused, naming its path, instead of being written back. */
+static void
+test_hidden_nesting_and_surrogates (void)
+{
+  static const char * const prefixes[] = {
+    "{\"pack\": \"leaf-2011\", \"name\": /* \" */ ",
+    "{\"pack\": \"leaf-2011\", \"name\": '\"', \"protocol\": ",
+    "{\"pack\": \"leaf-2011\", \"name\": \"a\\\"\", \"protocol\": ",
+    "{\"pack\": \"leaf-2011\", \"name\": \"x\", / \" / \"protocol\": ",
+  };
+  static const struct { const char *json, *path; } surrogates[] = {
+    { "{\"pack\": \"lg-m50\", \"name\": \"a\\udc00b\", \"protocol\": \"Rest for 1 s\"}", "$.name" },
+    { "{\"pack\": \"lg-m50\", \"protocol\": [\"Rest for 1 s\", \"\\udfffx\"]}", "$.protocol[1]" },
+    { "{\"pack\": \"lg-m50\", \"n\\udc00x\": 1}", "$: expected member names" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autoptr(GString) json = g_string_new (prefixes[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = NULL;
+
+      for (guint k = 0; k < 100000; k++)
+        g_string_append_c (json, i % 2 ? '[' : '{');
+      scenario = ps_scenario_new_from_data (json->str, json->len, "deep.json", &error);
+      g_assert_null (scenario);
+      g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT);
+      g_assert_cmpstr (error->message, ==, "deep.json: $: expected JSON nested at most 64 levels deep");
+    }
+
+  {
+    g_autoptr(GString) json = g_string_new ("{\"pack\": \"lg-m50\", \"name\": \"");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PsScenario) scenario = NULL;
+
+    for (guint k = 0; k < 200; k++)
+      g_string_append (json, "[{");
+    g_string_append (json, "\", /* [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ */"
+                     " \"protocol\": 'Rest for 1 s [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' }");
+    scenario = ps_scenario_new_from_data (json->str, json->len, "brackets.json", &error);
+    /* not refused for depth (the protocol text itself is not valid) */
+    g_assert_null (scenario);
+    g_assert_false (g_error_matches (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT));
+    g_assert_nonnull (strstr (error->message, "$.protocol"));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (surrogates); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario =
+        ps_scenario_new_from_data (surrogates[i].json, -1, "surrogate.json", &error);
+
+      g_assert_null (scenario);
+      g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "surrogate.json: "));
+      g_assert_nonnull (strstr (error->message, surrogates[i].path));
+      g_assert_nonnull (strstr (error->message, "unpaired UTF-16 surrogate"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -404,10 +522,14 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/bad-files-name-file-path-and-expectation", test_bad_files);
   g_test_add_func ("/engine/scenario/lookup-errors", test_lookup_errors);
   g_test_add_func ("/engine/scenario/size-limit", test_size_limit);
+  g_test_add_func ("/engine/scenario/hidden-nesting-and-surrogates-refused",
+                   test_hidden_nesting_and_surrogates);
   g_test_add_func ("/engine/scenario/overrides", test_overrides);
   g_test_add_func ("/engine/scenario/nul-escape-refused", test_nul_escape_refused);
   g_test_add_func ("/engine/scenario/round-trip-same-simulation", test_round_trip);
   g_test_add_func ("/engine/scenario/validate", test_validate);
+  g_test_add_func ("/engine/scenario/initial-temperature-follows-ambient-within-limits",
+                   test_initial_temperature);
 
   return g_test_run ();
 }

@@ -21,6 +21,8 @@
 #include "ps-render.h"
 #include "ps-screenshot.h"
 #include "ps-window-private.h"
+#include "ps-app-enums.h"
+#include "ps-ui-enums.h"
 
 GResource *ps_ui_get_resource (void);
 
@@ -53,6 +55,41 @@ window_new_painted (const char   *preset,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, WIDTH);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, HEIGHT);
   return window;
+}
+
+/* A later scenario shows once the runner has it (a command, answered on
+ * the main context): iterate until the window shows pack_id. */
+static void
+window_wait_for_pack (PsWindow   *window,
+                      const char *pack_id)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (ps_window_get_scenario (window)->pack->id, pack_id) != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, pack_id);
+}
+
+/* a label anywhere under widget whose text contains needle (a toast's) */
+static GtkWidget *
+find_label_containing (GtkWidget  *widget,
+                       const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_containing (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
 }
 
 static void
@@ -555,7 +592,7 @@ test_window_actions (void)
 
   /* the preset menu replaces the scenario and the runner */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.preset", "s", "volt-2011");
-  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, "volt-2011");
+  window_wait_for_pack (window, "volt-2011");
   /* the same runner, given the new scenario */
   g_assert_true (ps_window_get_runner (window) == runner);
   ps_runner_sync (runner);
@@ -597,8 +634,9 @@ test_window_actions (void)
 }
 
 static GtkShortcut *
-find_shortcut (GtkWidget *widget,
-               guint      keyval)
+find_shortcut_with (GtkWidget       *widget,
+                    guint            keyval,
+                    GdkModifierType  modifiers)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
 
@@ -615,12 +653,106 @@ find_shortcut (GtkWidget *widget,
 
           if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
               gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
             return shortcut;   /* the controller keeps it alive */
         }
     }
 
   return NULL;
+}
+
+static GtkShortcut *
+find_shortcut (GtkWidget *widget,
+               guint      keyval)
+{
+  return find_shortcut_with (widget, keyval, 0);
+}
+
+static void
+activate_shortcut (GtkWidget       *widget,
+                   guint            keyval,
+                   GdkModifierType  modifiers)
+{
+  GtkShortcut *shortcut = find_shortcut_with (widget, keyval, modifiers);
+
+  g_assert_nonnull (shortcut);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                               gtk_shortcut_get_arguments (shortcut)));
+}
+
+/* Enum properties have enum types (gnome.mkenums_simple), so bindings,
+ * GtkBuilder and the inspector see names, not numbers. */
+static void
+test_window_enum_properties (void)
+{
+  g_autoptr(GTypeClass) window_class = g_type_class_ref (PS_TYPE_WINDOW);
+  g_autoptr(GTypeClass) view_class = g_type_class_ref (PS_TYPE_PACK_VIEW);
+  struct { GTypeClass *klass; const char *property; GType type; int value; const char *nick; } cases[] = {
+    { window_class, "enlarged-view", PS_TYPE_WINDOW_VIEW, PS_WINDOW_VIEW_THERMAL, "thermal" },
+    { view_class, "quantity", PS_TYPE_QUANTITY, PS_QUANTITY_DEVIATION, "deviation" },
+    { view_class, "colormap", PS_TYPE_COLORMAP_ID, PS_COLORMAP_AUTO, "auto" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (cases[i].klass), cases[i].property);
+      g_autoptr(GEnumClass) enum_class = NULL;
+      GEnumValue *value;
+
+      g_assert_nonnull (pspec);
+      g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+      g_assert_true (pspec->value_type == cases[i].type);
+      enum_class = g_type_class_ref (cases[i].type);
+      value = g_enum_get_value (enum_class, cases[i].value);
+      g_assert_nonnull (value);
+      g_assert_cmpstr (value->value_nick, ==, cases[i].nick);
+    }
+}
+
+/* The window's shortcuts are its class's bindings: they work in a window
+ * without an application, and reach the actions with their targets. */
+static void
+test_window_shortcuts (void)
+{
+  PsWindow *window;
+  gboolean cooling;
+  double speed;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 0.0, PS_WINDOW_VIEW_NONE);
+  g_assert_null (gtk_window_get_application (GTK_WINDOW (window)));
+
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_2, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_CURVES);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_3, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_THERMAL);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_3, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_enlarged_view (window), ==, PS_WINDOW_VIEW_NONE);
+
+  cooling = ps_window_get_cooling (window);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_k, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_window_get_cooling (window), ==, !cooling);
+
+  speed = ps_window_get_speed (window);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_plus, GDK_CONTROL_MASK);
+  g_assert_cmpfloat (ps_window_get_speed (window), >, speed);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_minus, GDK_CONTROL_MASK);
+  g_assert_cmpfloat (ps_window_get_speed (window), ==, speed);
+
+  /* Ctrl+Shift+E is the CSV export: its chooser opens with "csv" */
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_nonnull (window->chooser);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (window->chooser), "ps-export-what"), ==, "csv");
+  gtk_native_dialog_hide (GTK_NATIVE_DIALOG (window->chooser));
+  g_signal_emit_by_name (window->chooser, "response", GTK_RESPONSE_CANCEL);
+  g_assert_null (window->chooser);
+
+  window_free (window);
 }
 
 /* Space plays and pauses, period steps, except while typing a number into
@@ -712,6 +844,72 @@ test_window_limit_warning (void)
   window_free (window);
 }
 
+/* The summary row that says what runs (the protocol step or the manual load) */
+static const char *
+step_row_text (PsWindow *window)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (window->summary_values); i++)
+    {
+      const char *text;
+
+      if (window->summary_values[i] == NULL)
+        continue;
+      text = gtk_label_get_label (window->summary_values[i]);
+      if (g_str_has_prefix (text, "Manual load") || g_str_has_prefix (text, "Protocol finished"))
+        return text;
+    }
+  return "";
+}
+
+/* The load bar's manual load obeys the cells' limits and the window says
+ * what stopped it; Play after "Finished" says what to do instead. */
+static void
+test_window_manual_load_status (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Rest for 1 minute", &error));
+  scenario->initial_soc = 0.3;
+  window = g_object_ref_sink (ps_window_new (NULL));
+  g_assert_true (ps_window_set_scenario (window, scenario, &error));
+
+  ps_runner_run_until (ps_window_get_runner (window), 3600.0);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_test_message ("finished: %s | %s", gtk_label_get_label (window->status_label),
+                  step_row_text (window));
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Finished");
+  g_assert_nonnull (strstr (step_row_text (window), "its duration of 1 min elapsed"));
+
+  /* Play has nothing to run: the window stays paused */
+  ps_window_set_playing (window, TRUE);
+  g_assert_false (ps_window_get_playing (window));
+
+  /* a 5 A discharge from the bar runs until the lower limit stops it */
+  gtk_drop_down_set_selected (window->load_mode, 0);
+  gtk_drop_down_set_selected (window->load_direction, 0);
+  gtk_adjustment_set_value (window->load_adjustment, 5.0);
+  _ps_window_apply_load (window);
+  ps_runner_run_until (ps_window_get_runner (window), 3.0 * 3600.0);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_test_message ("discharged: %s | %s", gtk_label_get_label (window->status_label),
+                  step_row_text (window));
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), !=, "Finished");
+  g_assert_true (g_str_has_prefix (step_row_text (window), "Manual load stopped: "));
+  g_assert_nonnull (strstr (step_row_text (window), "lower voltage limit, 2.500 V"));
+
+  window_free (window);
+}
+
 static GtkWidget *
 find_message_dialog (void)
 {
@@ -793,6 +991,112 @@ test_window_open_file (void)
   g_rmdir (dir);
 }
 
+/* Closing the window cancels its tasks: an export and a scenario load still
+ * running end quietly (no dialog, no toast on a window that is gone), and
+ * the window is finalized once they have. */
+static void
+test_window_close_cancels (void)
+{
+  g_autoptr(PsScenario) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+  PsWindow *window;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("packscope-close-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "run.csv", NULL);
+  file = g_file_new_for_path (path);
+
+  window = window_new_painted ("model-s-85", 3600.0, PS_WINDOW_VIEW_NONE);
+  cancellable = g_object_ref (window->cancellable);
+  other = ps_scenario_new_from_preset ("volt-2011", &error);
+  g_assert_no_error (error);
+
+  _ps_window_export_to_file (window, "csv", file);
+  g_assert_true (ps_window_set_scenario (window, other, &error));
+  g_assert_false (g_cancellable_is_cancelled (cancellable));
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_object_unref (window);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (window != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (window);
+  g_assert_null (find_message_dialog ());
+
+  g_object_unref (cancellable);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A scenario the runner refuses (its simulation cannot be built) leaves the
+ * old one running: the window keeps its title and scenario and says why in
+ * a toast; a good one after it is shown as usual. */
+static void
+test_window_refused_scenario (void)
+{
+  g_autoptr(PsScenario) bad = NULL;
+  g_autoptr(PsScenario) good = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *toast_label = NULL;
+  PsWindow *window;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 0.0, PS_WINDOW_VIEW_NONE);
+  title = g_strdup (adw_window_title_get_title (window->window_title));
+
+  /* loaded fine, then spoilt behind the loader's back: only the runner's
+   * simulation sees it */
+  bad = ps_scenario_new_from_preset ("volt-2011", &error);
+  g_assert_no_error (error);
+  bad->dt_s = -1.0;
+  g_assert_true (ps_window_set_scenario (window, bad, &error));
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((toast_label = find_label_containing (GTK_WIDGET (window), "dt_s")) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (toast_label);
+  g_test_message ("toast: %s", gtk_label_get_label (GTK_LABEL (toast_label)));
+  g_assert_cmpstr (adw_window_title_get_title (window->window_title), ==, title);
+  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, "leaf-2011");
+  ps_runner_sync (ps_window_get_runner (window));
+  {
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (window));
+
+    g_assert_cmpuint (frame->n_cells, ==, ps_window_get_scenario (window)->pack->n_cells);
+  }
+
+  good = ps_scenario_new_from_preset ("volt-2011", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_window_set_scenario (window, good, &error));
+  window_wait_for_pack (window, "volt-2011");
+  g_assert_cmpstr (adw_window_title_get_title (window->window_title), !=, title);
+
+  window_free (window);
+}
+
 /* The selection is one across the views; properties notify exactly once per
  * change and not at all when set to what they are. */
 static void
@@ -852,6 +1156,12 @@ test_window_selection_notify (void)
   gt_signal_logger_assert_notify_emission_pop (logger, pack_view, "quantity");
   gt_signal_logger_assert_no_emissions (logger);
   g_assert_cmpuint (gtk_drop_down_get_selected (window->quantity_dropdown), ==, 5);
+
+  /* the isotherms button and the thermal map's property are one */
+  gtk_toggle_button_set_active (window->isotherms_toggle, TRUE);
+  g_assert_true (ps_thermal_view_get_isotherms (window->thermal_view));
+  ps_thermal_view_set_isotherms (window->thermal_view, FALSE);
+  g_assert_false (gtk_toggle_button_get_active (window->isotherms_toggle));
 
   window_free (window);
 }
@@ -916,6 +1226,21 @@ test_window_settings (void)
   g_settings_set_string (settings, "temperature-unit", "celsius");
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (window->ambient_adjustment),
                                   scenario->ambient_k - 273.15, 1e-9);
+
+  /* the choices are actions too (the menu's units): activating one with a
+   * target sets the key, and the state is the key */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.temperature-unit", "s", "kelvin"));
+  {
+    g_autofree char *unit = g_settings_get_string (settings, "temperature-unit");
+
+    g_assert_cmpstr (unit, ==, "kelvin");
+  }
+  g_assert_cmpint (ps_thermal_view_get_style (window->thermal_view)->temp_unit, ==, PS_TEMP_UNIT_KELVIN);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.power-unit", "s", "kilowatt"));
+  g_assert_cmpint (ps_curve_view_get_style (window->curve_view)->power_unit, ==, PS_POWER_UNIT_KILOWATT);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.layout-colormap", "s", "viridis"));
+  g_assert_cmpint (ps_pack_view_get_colormap (window->pack_view), ==, PS_COLORMAP_VIRIDIS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.temperature-unit", "s", "celsius"));
 
   /* closing saves the size and the scenario that was open */
   gtk_window_present (GTK_WINDOW (window));
@@ -1268,7 +1593,7 @@ test_export (void)
     /* header + samples + the empty string after the last newline */
     g_assert_cmpuint (g_strv_length (lines), ==, n_samples + 2);
     last = g_strsplit (lines[n_samples], ",", -1);
-    g_assert_cmpuint (g_strv_length (last), ==, 13);
+    g_assert_cmpuint (g_strv_length (last), ==, 14);
     g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, scenario->dt_s);
     g_unlink (path);
   }
@@ -1633,8 +1958,13 @@ main (int   argc,
   g_test_add_func ("/ui/window/thermal-span", test_window_thermal_span);
   g_test_add_func ("/ui/window/actions", test_window_actions);
   g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);
+  g_test_add_func ("/ui/window/shortcuts", test_window_shortcuts);
+  g_test_add_func ("/ui/window/enum-properties", test_window_enum_properties);
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
+  g_test_add_func ("/ui/window/manual-load-status", test_window_manual_load_status);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
+  g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);
+  g_test_add_func ("/ui/window/close-cancels", test_window_close_cancels);
   g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
   g_test_add_func ("/ui/window/settings", test_window_settings);
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);

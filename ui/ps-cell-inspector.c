@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "ps-cell-inspector.h"
@@ -25,7 +26,7 @@ typedef enum
 } Row;
 
 static const char * const row_names[N_ROWS] = {
-  "Voltage", "Current", "SOC", "Temperature", "Heat",
+  N_("Voltage"), N_("Current"), N_("SOC"), N_("Temperature"), N_("Heat"),
 };
 
 struct _PsCellInspector
@@ -43,7 +44,7 @@ struct _PsCellInspector
   GtkLabel      *group_labels[N_ROWS];
   GtkLabel      *pack_labels[N_ROWS];
 
-  PsRunner      *runner;          /* not owned, see ps-pack-view.h */
+  PsRunner      *runner;          /* a reference */
   PsFrame       *frame;
   guint          tick_id;
   gint64         labels_time_us;
@@ -143,9 +144,9 @@ ps_cell_inspector_update_labels (PsCellInspector *self)
   if (frame == NULL || self->cell < 0 || self->cell >= (int) frame->n_cells)
     {
       gtk_label_set_text (self->title_label,
-                          frame == NULL ? "No pack loaded" : "No cell selected");
+                          frame == NULL ? _("No pack loaded") : _("No cell selected"));
       gtk_label_set_text (self->place_label,
-                          "Click a cell in the pack layout to inspect it.");
+                          _("Click a cell in the pack layout to inspect it."));
       gtk_widget_set_visible (GTK_WIDGET (self->grid), FALSE);
       return;
     }
@@ -157,10 +158,11 @@ ps_cell_inspector_update_labels (PsCellInspector *self)
   first = group * n_parallel;
   module = _ps_view_group_module_name (pack, group);
 
-  g_snprintf (buf, sizeof buf, "Cell #%d", self->cell + 1);
+  g_snprintf (buf, sizeof buf, _("Cell #%d"), self->cell + 1);
   gtk_label_set_text (self->title_label, buf);
+  /* Translators: where the cell sits; the module is a name or "–" */
   g_snprintf (buf, sizeof buf,
-              "Series group %u of %u · position %u of %u · module %s",
+              _("Series group %u of %u · position %u of %u · module %s"),
               group + 1, pack->n_series, position + 1, n_parallel,
               module != NULL ? module : "–");
   gtk_label_set_text (self->place_label, buf);
@@ -273,7 +275,7 @@ ps_cell_inspector_dispose (GObject *object)
 {
   PsCellInspector *self = PS_CELL_INSPECTOR (object);
 
-  self->runner = NULL;
+  g_clear_pointer (&self->runner, ps_runner_unref);
   g_clear_pointer (&self->frame, ps_frame_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_CELL_INSPECTOR);
@@ -341,7 +343,7 @@ ps_cell_inspector_class_init (PsCellInspectorClass *klass)
 
   _ps_view_ensure_resources ();
   g_type_ensure (PS_TYPE_CURVE_VIEW);
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ps-cell-inspector.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, UI_RESOURCE_PREFIX "/ps-cell-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, PsCellInspector, box);
   gtk_widget_class_bind_template_child (widget_class, PsCellInspector, title_label);
   gtk_widget_class_bind_template_child (widget_class, PsCellInspector, place_label);
@@ -364,7 +366,7 @@ ps_cell_inspector_init (PsCellInspector *self)
 
   for (row = 0; row < N_ROWS; row++)
     {
-      add_label (self, row_names[row], 0, row + 1, TRUE);
+      add_label (self, _(row_names[row]), 0, row + 1, TRUE);
       self->value_labels[row] = add_label (self, "–", 1, row + 1, FALSE);
       self->group_labels[row] = add_label (self, "–", 2, row + 1, FALSE);
       self->pack_labels[row] = add_label (self, "–", 3, row + 1, FALSE);
@@ -386,7 +388,7 @@ ps_cell_inspector_set_runner (PsCellInspector *self,
   if (self->runner == runner)
     return;
 
-  self->runner = runner;
+  _ps_view_set_runner (&self->runner, runner);
   ps_curve_view_set_runner (self->curve_view, runner);
   g_clear_pointer (&self->frame, ps_frame_unref);
   _ps_view_poll_frame (self->runner, &self->frame);

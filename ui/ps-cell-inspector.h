@@ -4,7 +4,7 @@
  * group and module, its deviation from its group's mean, and its own curves
  * (a small PsCurveView). "cell" is -1 when no cell is selected.
  *
- * The runner is a raw pointer; see ps-pack-view.h.
+ * The inspector holds a reference to its runner; see ps-pack-view.h.
  */
 #pragma once
 
@@ -17,9 +17,12 @@ G_BEGIN_DECLS
 #define PS_TYPE_CELL_INSPECTOR (ps_cell_inspector_get_type ())
 G_DECLARE_FINAL_TYPE (PsCellInspector, ps_cell_inspector, PS, CELL_INSPECTOR, GtkWidget)
 
+/* Returns: (transfer floating) */
 GtkWidget *ps_cell_inspector_new        (void);
+/* runner: (nullable) (transfer none): the inspector takes its own reference */
 void       ps_cell_inspector_set_runner (PsCellInspector *self,
                                          PsRunner        *runner);
+/* Returns: (nullable) (transfer none) */
 PsRunner  *ps_cell_inspector_get_runner (PsCellInspector *self);
 int        ps_cell_inspector_get_cell   (PsCellInspector *self);
 void       ps_cell_inspector_set_cell   (PsCellInspector *self,

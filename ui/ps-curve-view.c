@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "ps-curve-view.h"
@@ -19,7 +20,7 @@ struct _PsCurveView
 {
   GtkWidget      parent_instance;
 
-  PsRunner      *runner;          /* not owned, see ps-pack-view.h */
+  PsRunner      *runner;          /* a reference */
   PsFrame       *frame;
   PsRecorder    *recorder;
   PsViewPacer    pacer;
@@ -101,12 +102,15 @@ ps_curve_view_poll (GtkWidget *widget)
   double old_time = self->frame != NULL ? self->frame->time_s : 0.0;
   PsRecorder *old_recorder = self->recorder;
 
-  if (!_ps_view_poll_frame (self->runner, &self->frame))
-    return FALSE;
-
-  /* the recorder is replaced with the scenario; take it again with each
-   * new frame (a reference, no copy) */
-  self->recorder = self->runner != NULL ? ps_runner_dup_recorder (self->runner) : NULL;
+  /* the recorder is replaced with the scenario: take it with each new
+   * frame, in one call, so the two are of the same run (references, no
+   * copy) */
+  self->recorder = NULL;
+  if (!_ps_view_poll_frame_and_recorder (self->runner, &self->frame, &self->recorder))
+    {
+      self->recorder = old_recorder;
+      return FALSE;
+    }
 
   /* a new run (another scenario, or a reset) starts at t = 0: a frozen
    * right edge from the old one would show nothing */
@@ -152,7 +156,7 @@ ps_curve_view_snapshot (GtkWidget   *widget,
 
   if (self->frame == NULL || self->recorder == NULL)
     {
-      _ps_view_snapshot_empty (widget, snapshot, &self->style, "No run");
+      _ps_view_snapshot_empty (widget, snapshot, &self->style, _("No run"));
     }
   else
     {
@@ -346,7 +350,7 @@ ps_curve_view_dispose (GObject *object)
 {
   PsCurveView *self = PS_CURVE_VIEW (object);
 
-  self->runner = NULL;
+  g_clear_pointer (&self->runner, ps_runner_unref);
   g_clear_pointer (&self->frame, ps_frame_unref);
   g_clear_pointer (&self->recorder, ps_recorder_unref);
   g_clear_pointer (&self->follow_button, gtk_widget_unparent);
@@ -479,15 +483,15 @@ ps_curve_view_init (PsCurveView *self)
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Curves",
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "The run against time",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Curves"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("The run against time"),
                                   -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self), 200, 120);
 
   self->follow_button = gtk_button_new_from_icon_name ("go-last-symbolic");
-  gtk_widget_set_tooltip_text (self->follow_button, "Follow the newest sample (End)");
+  gtk_widget_set_tooltip_text (self->follow_button, _("Follow the newest sample (End)"));
   gtk_widget_add_css_class (self->follow_button, "osd");
   gtk_widget_add_css_class (self->follow_button, "circular");
   gtk_widget_set_halign (self->follow_button, GTK_ALIGN_END);
@@ -535,7 +539,7 @@ ps_curve_view_set_runner (PsCurveView *self,
   if (self->runner == runner)
     return;
 
-  self->runner = runner;
+  _ps_view_set_runner (&self->runner, runner);
   g_clear_pointer (&self->frame, ps_frame_unref);
   g_clear_pointer (&self->recorder, ps_recorder_unref);
   ps_curve_view_poll (GTK_WIDGET (self));

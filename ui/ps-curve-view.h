@@ -7,7 +7,7 @@
  * shows a cursor read-out; ps_curve_view_set_follow (TRUE) or a double-click
  * brings it back.
  *
- * The runner is a raw pointer; see ps-pack-view.h.
+ * The view holds a reference to its runner; see ps-pack-view.h.
  */
 #pragma once
 
@@ -20,9 +20,12 @@ G_BEGIN_DECLS
 #define PS_TYPE_CURVE_VIEW (ps_curve_view_get_type ())
 G_DECLARE_FINAL_TYPE (PsCurveView, ps_curve_view, PS, CURVE_VIEW, GtkWidget)
 
+/* Returns: (transfer floating) */
 GtkWidget           *ps_curve_view_new               (void);
+/* runner: (nullable) (transfer none): the view takes its own reference */
 void                 ps_curve_view_set_runner        (PsCurveView   *self,
                                                       PsRunner      *runner);
+/* Returns: (nullable) (transfer none) */
 PsRunner            *ps_curve_view_get_runner        (PsCurveView   *self);
 
 guint                ps_curve_view_get_curves        (PsCurveView   *self);
@@ -40,7 +43,8 @@ void                 ps_curve_view_set_time_window   (PsCurveView   *self,
 void                 ps_curve_view_set_units         (PsCurveView   *self,
                                                       PsTempUnit     temp_unit,
                                                       PsPowerUnit    power_unit);
-/* The style the view draws with (exports use the same one). */
+/* The style the view draws with (exports use the same one).
+ * Returns: (transfer none): owned by the view, valid until it changes */
 const PsRenderStyle *ps_curve_view_get_style         (PsCurveView   *self);
 
 G_END_DECLS

@@ -5,9 +5,11 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "ps-pack-view.h"
+#include "ps-ui-enums.h"
 #include "ps-view-private.h"
 
 #define ZOOM_MIN        0.5
@@ -20,7 +22,7 @@ struct _PsPackView
 {
   GtkWidget      parent_instance;
 
-  PsRunner      *runner;          /* not owned, see the header */
+  PsRunner      *runner;          /* a reference */
   PsFrame       *frame;           /* the frame drawn */
   PsViewPacer    pacer;
 
@@ -220,7 +222,7 @@ ps_pack_view_snapshot (GtkWidget   *widget,
 
   if (self->frame == NULL)
     {
-      _ps_view_snapshot_empty (widget, snapshot, &self->style, "No pack loaded");
+      _ps_view_snapshot_empty (widget, snapshot, &self->style, _("No pack loaded"));
       return;
     }
 
@@ -423,7 +425,7 @@ ps_pack_view_dispose (GObject *object)
 {
   PsPackView *self = PS_PACK_VIEW (object);
 
-  self->runner = NULL;
+  g_clear_pointer (&self->runner, ps_runner_unref);
   g_clear_pointer (&self->frame, ps_frame_unref);
 
   G_OBJECT_CLASS (ps_pack_view_parent_class)->dispose (object);
@@ -440,11 +442,11 @@ ps_pack_view_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_QUANTITY:
-      g_value_set_int (value, self->style.quantity);
+      g_value_set_enum (value, self->style.quantity);
       break;
 
     case PROP_COLORMAP:
-      g_value_set_int (value, self->style.colormap);
+      g_value_set_enum (value, self->style.colormap);
       break;
 
     case PROP_SELECTED_CELL:
@@ -471,11 +473,11 @@ ps_pack_view_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_QUANTITY:
-      ps_pack_view_set_quantity (self, g_value_get_int (value));
+      ps_pack_view_set_quantity (self, g_value_get_enum (value));
       break;
 
     case PROP_COLORMAP:
-      ps_pack_view_set_colormap (self, g_value_get_int (value));
+      ps_pack_view_set_colormap (self, g_value_get_enum (value));
       break;
 
     case PROP_SELECTED_CELL:
@@ -508,14 +510,14 @@ ps_pack_view_class_init (PsPackViewClass *klass)
   widget_class->css_changed = ps_pack_view_css_changed;
 
   properties[PROP_QUANTITY] =
-    g_param_spec_int ("quantity", NULL, NULL,
-                      0, PS_N_QUANTITIES - 1, PS_QUANTITY_SOC,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+    g_param_spec_enum ("quantity", NULL, NULL,
+                       PS_TYPE_QUANTITY, PS_QUANTITY_SOC,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_COLORMAP] =
-    g_param_spec_int ("colormap", NULL, NULL,
-                      PS_COLORMAP_AUTO, PS_N_COLORMAPS - 1, PS_COLORMAP_AUTO,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+    g_param_spec_enum ("colormap", NULL, NULL,
+                       PS_TYPE_COLORMAP_ID, PS_COLORMAP_AUTO,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_SELECTED_CELL] =
     g_param_spec_int ("selected-cell", NULL, NULL,
@@ -563,8 +565,8 @@ ps_pack_view_init (PsPackView *self)
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Pack layout",
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Every cell of the pack coloured by the chosen quantity",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pack layout"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Every cell of the pack coloured by the chosen quantity"),
                                   -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
@@ -612,7 +614,7 @@ ps_pack_view_set_runner (PsPackView *self,
   if (self->runner == runner)
     return;
 
-  self->runner = runner;
+  _ps_view_set_runner (&self->runner, runner);
   g_clear_pointer (&self->frame, ps_frame_unref);
   self->style.hover_cell = -1;
   ps_pack_view_poll (GTK_WIDGET (self));

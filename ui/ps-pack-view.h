@@ -6,9 +6,9 @@
  *
  * The view draws the latest frame of its runner (ps_runner_dup_frame on the
  * frame clock, redrawing only when the frame's serial changed) with
- * ps_render_layout. The runner is not a GObject: the view keeps a raw
- * pointer, and its owner either keeps the runner alive for the view's whole
- * life or calls ps_pack_view_set_runner (view, NULL) first.
+ * ps_render_layout. The view holds a reference to its runner (the other
+ * views and the cell inspector too), so a runner lives as long as a view
+ * shows it.
  */
 #pragma once
 
@@ -21,9 +21,12 @@ G_BEGIN_DECLS
 #define PS_TYPE_PACK_VIEW (ps_pack_view_get_type ())
 G_DECLARE_FINAL_TYPE (PsPackView, ps_pack_view, PS, PACK_VIEW, GtkWidget)
 
+/* Returns: (transfer floating) */
 GtkWidget           *ps_pack_view_new               (void);
+/* runner: (nullable) (transfer none): the view takes its own reference */
 void                 ps_pack_view_set_runner        (PsPackView    *self,
                                                      PsRunner      *runner);
+/* Returns: (nullable) (transfer none) */
 PsRunner            *ps_pack_view_get_runner        (PsPackView    *self);
 
 PsQuantity           ps_pack_view_get_quantity      (PsPackView    *self);
@@ -45,7 +48,8 @@ void                 ps_pack_view_set_units         (PsPackView    *self,
                                                      PsPowerUnit    power_unit);
 /* The style the view draws with (exports use the same one; its hover_cell
  * is the cell under the pointer, which an export may want to clear in its
- * copy). */
+ * copy).
+ * Returns: (transfer none): owned by the view, valid until it changes */
 const PsRenderStyle *ps_pack_view_get_style         (PsPackView    *self);
 
 G_END_DECLS

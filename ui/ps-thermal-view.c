@@ -24,6 +24,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
@@ -83,7 +84,7 @@ struct _PsThermalView
 
   GtkWidget     *gl_area;
 
-  PsRunner      *runner;          /* not owned, see ps-pack-view.h */
+  PsRunner      *runner;          /* a reference */
   PsFrame       *frame;
   PsViewPacer    pacer;
 
@@ -456,7 +457,7 @@ gl_compile (PsThermalView  *self,
             GLenum          type,
             const char     *name)
 {
-  g_autofree char *resource = g_strconcat (RESOURCE_PREFIX "/shaders/", name, NULL);
+  g_autofree char *resource = g_strconcat (UI_RESOURCE_PREFIX "/shaders/", name, NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   const char *sources[2];
@@ -1083,7 +1084,7 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
 
   if (self->frame == NULL)
     {
-      _ps_view_snapshot_empty (widget, snapshot, &self->style, "No pack loaded");
+      _ps_view_snapshot_empty (widget, snapshot, &self->style, _("No pack loaded"));
       return;
     }
 
@@ -1143,7 +1144,7 @@ ps_thermal_view_dispose (GObject *object)
 {
   PsThermalView *self = PS_THERMAL_VIEW (object);
 
-  self->runner = NULL;
+  g_clear_pointer (&self->runner, ps_runner_unref);
   g_clear_handle_id (&self->gl_fail_idle, g_source_remove);
   g_clear_pointer (&self->gl_area, gtk_widget_unparent);
   g_clear_pointer (&self->frame, ps_frame_unref);
@@ -1254,8 +1255,8 @@ ps_thermal_view_init (PsThermalView *self)
   self->style.colormap = PS_COLORMAP_INFERNO;
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Thermal map",
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "The temperature field over the pack",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Thermal map"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("The temperature field over the pack"),
                                   -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
@@ -1286,7 +1287,7 @@ ps_thermal_view_set_runner (PsThermalView *self,
   if (self->runner == runner)
     return;
 
-  self->runner = runner;
+  _ps_view_set_runner (&self->runner, runner);
   g_clear_pointer (&self->frame, ps_frame_unref);
   ps_thermal_view_poll (GTK_WIDGET (self));
   ps_thermal_view_queue_redraw (self);

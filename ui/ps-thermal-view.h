@@ -7,7 +7,7 @@
  * (GDK_DEBUG=gl-disable, a realize or shader error), the view falls back to
  * the cairo renderer ps_render_thermal; "gl-active" says which path draws.
  *
- * The runner is a raw pointer; see ps-pack-view.h.
+ * The view holds a reference to its runner; see ps-pack-view.h.
  */
 #pragma once
 
@@ -20,9 +20,12 @@ G_BEGIN_DECLS
 #define PS_TYPE_THERMAL_VIEW (ps_thermal_view_get_type ())
 G_DECLARE_FINAL_TYPE (PsThermalView, ps_thermal_view, PS, THERMAL_VIEW, GtkWidget)
 
+/* Returns: (transfer floating) */
 GtkWidget           *ps_thermal_view_new            (void);
+/* runner: (nullable) (transfer none): the view takes its own reference */
 void                 ps_thermal_view_set_runner     (PsThermalView *self,
                                                      PsRunner      *runner);
+/* Returns: (nullable) (transfer none) */
 PsRunner            *ps_thermal_view_get_runner     (PsThermalView *self);
 
 gboolean             ps_thermal_view_get_isotherms  (PsThermalView *self);
@@ -33,7 +36,8 @@ gboolean             ps_thermal_view_get_gl_active  (PsThermalView *self);
 void                 ps_thermal_view_set_units      (PsThermalView *self,
                                                      PsTempUnit     temp_unit,
                                                      PsPowerUnit    power_unit);
-/* The style the view draws with (exports use the same one). */
+/* The style the view draws with (exports use the same one).
+ * Returns: (transfer none): owned by the view, valid until it changes */
 const PsRenderStyle *ps_thermal_view_get_style      (PsThermalView *self);
 
 G_END_DECLS

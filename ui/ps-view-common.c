@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
@@ -187,13 +188,33 @@ _ps_view_pacer_draw_end (PsViewPacer *pacer,
   pacer->cost_us = pacer->cost_us == 0 ? cost : (3 * pacer->cost_us + cost) / 4;
 }
 
+void
+_ps_view_set_runner (PsRunner **slot,
+                     PsRunner  *runner)
+{
+  if (runner != NULL)
+    ps_runner_ref (runner);
+  g_clear_pointer (slot, ps_runner_unref);
+  *slot = runner;
+}
+
 gboolean
 _ps_view_poll_frame (PsRunner  *runner,
                      PsFrame  **frame)
 {
-  PsFrame *latest;
+  return _ps_view_poll_frame_and_recorder (runner, frame, NULL);
+}
+
+gboolean
+_ps_view_poll_frame_and_recorder (PsRunner    *runner,
+                                  PsFrame    **frame,
+                                  PsRecorder **recorder)
+{
+  PsRecorder *latest_recorder = NULL;
+  PsFrame *latest = NULL;
 
   g_assert (frame != NULL);
+  g_assert (recorder == NULL || *recorder == NULL);
 
   if (runner == NULL)
     {
@@ -203,14 +224,9 @@ _ps_view_poll_frame (PsRunner  *runner,
       return TRUE;
     }
 
-  latest = ps_runner_dup_frame (runner);
-  if (latest == NULL)
-    {
-      if (*frame == NULL)
-        return FALSE;
-      g_clear_pointer (frame, ps_frame_unref);
-      return TRUE;
-    }
+  /* a runner always has a published frame */
+  ps_runner_dup_frame_and_recorder (runner, &latest,
+                                    recorder != NULL ? &latest_recorder : NULL);
 
   if (latest == *frame ||
       (*frame != NULL &&
@@ -218,11 +234,14 @@ _ps_view_poll_frame (PsRunner  *runner,
        latest->pack == (*frame)->pack))
     {
       ps_frame_unref (latest);
+      g_clear_pointer (&latest_recorder, ps_recorder_unref);
       return FALSE;
     }
 
   g_clear_pointer (frame, ps_frame_unref);
   *frame = latest;
+  if (recorder != NULL)
+    *recorder = latest_recorder;
   return TRUE;
 }
 
@@ -351,10 +370,12 @@ _ps_view_format_cell (const PsFrame       *frame,
   position = cell % n_parallel;
   module = _ps_view_group_module_name (pack, group);
 
+  /* Translators: a cell's tooltip; the module is a name or "–", then the
+   * temperature's value and unit */
   g_snprintf (buf, size,
-              "Cell #%u · group %u/%u (position %u) · module %s\n"
-              "%.4f V   %+.3f A   SOC %.1f %%\n"
-              "%.2f %s   heat %.3f W",
+              _("Cell #%u · group %u/%u (position %u) · module %s\n"
+                "%.4f V   %+.3f A   SOC %.1f %%\n"
+                "%.2f %s   heat %.3f W"),
               cell + 1, group + 1, pack->n_series, position + 1,
               module != NULL ? module : "–",
               frame->cell_voltage_v[cell],

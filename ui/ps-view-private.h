@@ -20,6 +20,15 @@ void         _ps_view_ensure_resources  (void);
  * reference counts change: nothing is allocated. */
 gboolean     _ps_view_poll_frame        (PsRunner            *runner,
                                          PsFrame            **frame);
+/* The same, and when the frame changed, *recorder (NULL on entry; the
+ * caller keeps what it held) becomes a new reference to the recorder of the
+ * new frame's run, taken together with it. */
+gboolean     _ps_view_poll_frame_and_recorder (PsRunner       *runner,
+                                               PsFrame       **frame,
+                                               PsRecorder    **recorder);
+/* Holds a reference to runner (nullable) in *slot, dropping the old one. */
+void         _ps_view_set_runner        (PsRunner           **slot,
+                                         PsRunner            *runner);
 
 /* Frame pacing shared by the views of a window.
  *

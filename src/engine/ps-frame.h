@@ -29,9 +29,27 @@ typedef struct
   double    time_s;            /* simulated time */
   guint     step;              /* 1-based protocol step, 0 when none */
   guint     n_steps;
-  char     *step_text;         /* the running step as written, or NULL */
+  char     *step_text;         /* the running step as written, or NULL: the
+                                * protocol's GRefString, one reference held
+                                * (set it with g_ref_string_acquire / _new) */
   gboolean  finished;          /* protocol done */
   gboolean  manual_load;       /* a live load overrides the protocol */
+  gboolean  manual_limited;    /* the manual load was held at the upper
+                                * voltage limit or stopped by a limit (see
+                                * the last step end) */
+  /* the last step end (PS_STEP_END_NONE when none yet), as
+   * PsStepEndInfo in ps-simulation.h: reason, step (0 = the manual load),
+   * cell (1-based, 0 = none), time, value reached and its limit; n_step_ends
+   * counts them since the start; end_text says it in a sentence */
+  int       end_reason;
+  guint     end_step;
+  guint     end_cell;
+  double    end_time_s;
+  double    end_value;
+  double    end_limit;
+  gboolean  end_at_once;
+  guint     n_step_ends;
+  char     *end_text;
   double    pack_voltage_v;
   double    pack_current_a;    /* > 0 discharging */
   double    pack_power_w;
@@ -57,8 +75,11 @@ typedef struct
   gboolean  limit_current;
 } PsFrame;
 
-/* A frame with zeroed arrays for pack->n_cells cells. */
+/* A frame with zeroed arrays for pack->n_cells cells.
+ * pack: (transfer none): the frame takes a reference
+ * Returns: (transfer full) */
 PsFrame  *ps_frame_new                (PsPack        *pack);
+/* Returns: (transfer full): frame, with one more reference */
 PsFrame  *ps_frame_ref                (PsFrame       *frame);
 void      ps_frame_unref              (PsFrame       *frame);
 /* Fills the extremes and means from the per-cell arrays. */

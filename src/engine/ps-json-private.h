@@ -41,6 +41,25 @@ gboolean     _ps_json_set_error            (GError             **error,
                                             const char          *format,
                                             ...) G_GNUC_PRINTF (5, 6);
 
+/* How deep the loaders let JSON from outside nest (a scenario with its pack
+ * and cell inline needs 6 levels) */
+#define PS_JSON_MAX_DEPTH 64
+
+/* Nesting deeper than max_depth (counted as json-glib reads the text) is an
+ * error; call before json_parser_load_from_data on text from outside. */
+gboolean     _ps_json_check_depth          (const char          *data,
+                                            gsize                length,
+                                            guint                max_depth,
+                                            const char          *source,
+                                            GError             **error);
+
+/* Every string and member name under node is valid UTF-8 (json-glib lets an
+ * unpaired surrogate escape through); call on a tree parsed from outside. */
+gboolean     _ps_json_check_text           (JsonNode            *node,
+                                            const char          *source,
+                                            const char          *path,
+                                            GError             **error);
+
 char        *_ps_json_member_path          (const char          *path,
                                             const char          *member);
 char        *_ps_json_index_path           (const char          *path,

@@ -615,7 +615,7 @@ ps_protocol_parse (const char  *text,
 
       if (!parse_step (steps->len + 1, stripped, &step, error))
         goto failed;
-      step.text = g_strdup (stripped);
+      step.text = g_ref_string_new (stripped);
       g_array_append_val (steps, step);
     }
 
@@ -633,7 +633,7 @@ ps_protocol_parse (const char  *text,
 
 failed:
   for (guint i = 0; i < steps->len; i++)
-    g_free (g_array_index (steps, PsProtocolStep, i).text);
+    g_ref_string_release (g_array_index (steps, PsProtocolStep, i).text);
   return NULL;
 }
 
@@ -650,7 +650,7 @@ ps_protocol_copy (const PsProtocol *protocol)
   for (guint i = 0; i < protocol->n_steps; i++)
     {
       copy->steps[i] = protocol->steps[i];
-      copy->steps[i].text = g_strdup (protocol->steps[i].text);
+      copy->steps[i].text = g_ref_string_acquire (protocol->steps[i].text);
     }
   return copy;
 }
@@ -662,7 +662,7 @@ ps_protocol_free (PsProtocol *protocol)
     return;
 
   for (guint i = 0; i < protocol->n_steps; i++)
-    g_free (protocol->steps[i].text);
+    g_ref_string_release (protocol->steps[i].text);
   g_free (protocol->steps);
   g_free (protocol);
 }

@@ -84,6 +84,10 @@ struct _PsRecorder
   double         *bin_time_s;      /* [max_bins] start time of each bin */
   float         **bins;            /* [max_bins], each 2 * N_QUANT * n_cells floats */
   guint           n_bins_alloc;    /* blocks allocated so far */
+
+  /* step ends, rare: the samples they are at (ascending) and their text */
+  GArray         *end_sample;      /* gsize */
+  GPtrArray      *end_text;
 };
 
 static gsize
@@ -169,6 +173,11 @@ ps_recorder_free_data (PsRecorder *self)
   self->n_bins = 0;
   self->bin_width = 1;
   self->open_count = 0;
+
+  if (self->end_sample != NULL)
+    g_array_set_size (self->end_sample, 0);
+  if (self->end_text != NULL)
+    g_ptr_array_set_size (self->end_text, 0);
 }
 
 void
@@ -179,6 +188,8 @@ ps_recorder_unref (PsRecorder *self)
   if (g_atomic_ref_count_dec (&self->ref_count))
     {
       ps_recorder_free_data (self);
+      g_clear_pointer (&self->end_sample, g_array_unref);
+      g_clear_pointer (&self->end_text, g_ptr_array_unref);
       g_free (self->ring);
       g_free (self->bins);
       g_free (self->bin_time_s);
@@ -196,6 +207,73 @@ ps_recorder_clear (PsRecorder *self)
   __atomic_store_n (&self->length, 0, __ATOMIC_RELEASE);
   ps_recorder_free_data (self);
   g_mutex_unlock (&self->lock);
+}
+
+void
+ps_recorder_note_step_ends (PsRecorder *self,
+                            const char *text)
+{
+  gsize length;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (text != NULL);
+
+  length = __atomic_load_n (&self->length, __ATOMIC_ACQUIRE);
+  g_return_if_fail (length > 0);
+
+  g_mutex_lock (&self->lock);
+  if (self->end_sample == NULL)
+    {
+      self->end_sample = g_array_new (FALSE, FALSE, sizeof (gsize));
+      self->end_text = g_ptr_array_new_with_free_func (g_free);
+    }
+  if (self->end_sample->len > 0 &&
+      g_array_index (self->end_sample, gsize, self->end_sample->len - 1) == length - 1)
+    {
+      char **last = (char **) &g_ptr_array_index (self->end_text, self->end_text->len - 1);
+      char *joined = g_strconcat (*last, "; ", text, NULL);
+
+      g_free (*last);
+      *last = joined;
+    }
+  else
+    {
+      gsize sample = length - 1;
+
+      g_array_append_val (self->end_sample, sample);
+      g_ptr_array_add (self->end_text, g_strdup (text));
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+char *
+ps_recorder_dup_step_ends (PsRecorder *self,
+                           gsize       sample)
+{
+  char *text = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (self->end_sample != NULL)
+    {
+      guint lo = 0, hi = self->end_sample->len;
+
+      while (lo < hi)
+        {
+          guint mid = (lo + hi) / 2;
+
+          if (g_array_index (self->end_sample, gsize, mid) < sample)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      if (lo < self->end_sample->len && g_array_index (self->end_sample, gsize, lo) == sample)
+        text = g_strdup (g_ptr_array_index (self->end_text, lo));
+    }
+  g_mutex_unlock (&self->lock);
+
+  return text;
 }
 
 static inline double *

@@ -62,11 +62,14 @@ typedef struct _PsRecorder PsRecorder;
 /* Steps kept at full rate (a multiple of the chunk size, 4,096 steps). */
 #define PS_RECORDER_FULL_RATE_SAMPLES ((gsize) 128 * 4096)
 
+/* Returns: (transfer full) */
 PsRecorder *ps_recorder_new          (guint           n_cells);
 /* With a smaller full-rate window (tests): full_rate_samples is rounded up
  * to whole chunks of 4,096 steps, at least one. */
+/* Returns: (transfer full) */
 PsRecorder *ps_recorder_new_full     (guint           n_cells,
                                       gsize           full_rate_samples);
+/* Returns: (transfer full): recorder, with one more reference */
 PsRecorder *ps_recorder_ref          (PsRecorder     *recorder);
 void        ps_recorder_unref        (PsRecorder     *recorder);
 
@@ -74,6 +77,11 @@ void        ps_recorder_unref        (PsRecorder     *recorder);
 void        ps_recorder_append       (PsRecorder     *recorder,
                                       const PsFrame  *frame);
 void        ps_recorder_clear        (PsRecorder     *recorder);
+
+/* Attaches the step ends of the last appended sample, in the CLI's
+ * step_end form (ps_step_end_format_ids); joins with "; " what is there. */
+void        ps_recorder_note_step_ends (PsRecorder   *recorder,
+                                        const char   *text);
 
 /* Reader side. Number of samples (steps) published so far. */
 gsize       ps_recorder_get_length   (PsRecorder     *recorder);
@@ -100,6 +108,9 @@ gsize       ps_recorder_read_cell    (PsRecorder     *recorder,
                                       float          *min_out,
                                       float          *max_out,
                                       gsize           max_bins);
+/* The step ends noted at a sample, or NULL; free with g_free. */
+char       *ps_recorder_dup_step_ends (PsRecorder    *recorder,
+                                       gsize          sample);
 /* Bytes allocated by the recorder, for the memory benchmark. */
 gsize       ps_recorder_get_memory_bytes (PsRecorder *recorder);
 /* The most a recorder of n_cells cells (default window) ever allocates. */

@@ -5,7 +5,8 @@
  * worker owns the PsSimulation and everything it steps.
  *
  * Publishing: the worker fills a frame that nobody else holds, then swaps it
- * in under publish_lock, a mutex held only for that pointer swap (and by
+ * in (with the recorder of its run, so the two always match) under
+ * publish_lock, a mutex held only for that pointer swap (and by
  * readers only for the pointer read and the reference increment), never
  * while stepping or drawing. A replaced frame goes to a small pool; it is
  * filled again only when its reference count shows that the pool holds the
@@ -64,23 +65,26 @@ typedef struct
   double       value;
   PsLoad       load;
   PsScenario  *scenario;
+  GTask       *task;           /* load_scenario's reply, or NULL */
   Waiter      *waiter;
 } Command;
 
 struct _PsRunner
 {
+  gatomicrefcount ref_count;
   GThread      *thread;
   GAsyncQueue  *queue;
 
   /* shared with callers */
   GMutex        publish_lock;
   PsFrame      *frame;          /* published, under publish_lock */
-  PsRecorder   *recorder;       /* under publish_lock */
+  PsRecorder   *recorder;       /* the published frame's run, under publish_lock */
   double        speed;          /* as last set by a caller, under publish_lock */
   int           playing;        /* atomic */
 
   /* the worker's own */
   PsSimulation *sim;
+  PsRecorder   *run_recorder;   /* the present run's, published with the next frame */
   PsFrame      *record_frame;   /* scratch frame for the recorder */
   GPtrArray    *pool;           /* replaced frames, for reuse */
   guint64       serial;
@@ -130,6 +134,11 @@ waiter_signal (Waiter *waiter)
 static void
 command_free (Command *cmd)
 {
+  /* a load nobody applied (the runner went first) */
+  if (cmd->task != NULL)
+    g_task_return_new_error (cmd->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             "The runner stopped before it loaded the scenario");
+  g_clear_object (&cmd->task);
   g_clear_pointer (&cmd->scenario, ps_scenario_free);
   g_free (cmd);
 }
@@ -178,11 +187,28 @@ finish_run_until (PsRunner *self)
   waiter_signal (g_steal_pointer (&self->until_waiter));
 }
 
+/* The step ends of the simulation's last call, noted at the recorder's
+ * last sample (the CSV export's step_end column). */
+static void
+note_step_ends (PsRunner   *self,
+                PsRecorder *recorder)
+{
+  const PsStepEndInfo *ends;
+  guint n_ends;
+  g_autofree char *text = NULL;
+
+  ends = ps_simulation_get_step_ends (self->sim, &n_ends);
+  text = ps_step_end_format_ids (ends, n_ends);
+  if (text != NULL)
+    ps_recorder_note_step_ends (recorder, text);
+}
+
 static void
 record_step (PsRunner *self)
 {
   ps_simulation_fill_frame (self->sim, self->record_frame);
-  ps_recorder_append (self->recorder, self->record_frame);
+  ps_recorder_append (self->run_recorder, self->record_frame);
+  note_step_ends (self, self->run_recorder);
   self->dirty = TRUE;
 }
 
@@ -206,6 +232,7 @@ static void
 publish (PsRunner *self)
 {
   PsFrame *frame = take_free_frame (self);
+  PsRecorder *old_recorder = NULL;
   PsFrame *old;
 
   ps_simulation_fill_frame (self->sim, frame);
@@ -214,7 +241,14 @@ publish (PsRunner *self)
   g_mutex_lock (&self->publish_lock);
   old = self->frame;
   self->frame = frame;
+  if (self->recorder != self->run_recorder)
+    {
+      old_recorder = self->recorder;
+      self->recorder = ps_recorder_ref (self->run_recorder);
+    }
   g_mutex_unlock (&self->publish_lock);
+
+  g_clear_pointer (&old_recorder, ps_recorder_unref);
 
   if (old != NULL)
     {
@@ -228,13 +262,13 @@ publish (PsRunner *self)
   self->dirty = FALSE;
 }
 
-/* A new, empty recorder whose first sample is the present state. */
+/* A new, empty recorder whose first sample is the present state; readers
+ * get it with the next published frame. */
 static void
 replace_recorder (PsRunner *self)
 {
   PsPack *pack = ps_simulation_get_pack (self->sim);
   PsRecorder *recorder = ps_recorder_new (pack->n_cells);
-  PsRecorder *old;
 
   if (self->record_frame == NULL || self->record_frame->pack != pack)
     {
@@ -244,29 +278,34 @@ replace_recorder (PsRunner *self)
 
   ps_simulation_fill_frame (self->sim, self->record_frame);
   ps_recorder_append (recorder, self->record_frame);
+  note_step_ends (self, recorder);
 
-  g_mutex_lock (&self->publish_lock);
-  old = self->recorder;
-  self->recorder = recorder;
-  g_mutex_unlock (&self->publish_lock);
-
-  g_clear_pointer (&old, ps_recorder_unref);
+  g_clear_pointer (&self->run_recorder, ps_recorder_unref);
+  self->run_recorder = recorder;
 }
 
 /* One step of the protocol (or the manual load). FALSE when finished. */
 static gboolean
 step_once (PsRunner *self)
 {
+  /* a last call that ends the protocol without time passing: its step
+   * ends belong to the last row */
   if (!ps_simulation_advance (self->sim, sim_dt (self)))
-    return FALSE;
+    {
+      note_step_ends (self, self->run_recorder);
+      return FALSE;
+    }
 
   record_step (self);
   return TRUE;
 }
 
+/* Replies to the caller through task (if any); a scenario the simulation
+ * refuses leaves the old one running. */
 static void
 load_scenario (PsRunner   *self,
-               PsScenario *scenario)
+               PsScenario *scenario,
+               GTask      *task)
 {
   g_autoptr(GError) error = NULL;
   PsSimulation *sim;
@@ -274,8 +313,10 @@ load_scenario (PsRunner   *self,
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
     {
-      /* the scenario was validated when it was loaded; keep running the old one */
-      g_warning ("Runner could not load scenario %s: %s",
+      if (task != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_debug ("Runner could not load scenario %s: %s",
                  scenario->source_name ? scenario->source_name : "(unnamed)",
                  error->message);
       return;
@@ -287,6 +328,9 @@ load_scenario (PsRunner   *self,
   /* frames of another pack cannot be reused */
   g_ptr_array_set_size (self->pool, 0);
   replace_recorder (self);
+
+  if (task != NULL)
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -340,7 +384,8 @@ apply_command (PsRunner *self,
     case CMD_LOAD_SCENARIO:
       set_worker_playing (self, FALSE);
       finish_run_until (self);
-      load_scenario (self, cmd->scenario);
+      load_scenario (self, cmd->scenario, cmd->task);
+      g_clear_object (&cmd->task);
       break;
 
     case CMD_SYNC:
@@ -351,8 +396,10 @@ apply_command (PsRunner *self,
 
     case CMD_RUN_UNTIL:
       finish_run_until (self);
+      /* (a manual load runs after the protocol finished too) */
       if (ps_simulation_get_time (self->sim) >= cmd->value ||
-          ps_simulation_is_finished (self->sim))
+          (ps_simulation_is_finished (self->sim) &&
+           !ps_simulation_has_manual_load (self->sim)))
         {
           set_worker_playing (self, FALSE);
           publish (self);
@@ -528,6 +575,7 @@ ps_runner_new (const PsScenario  *scenario,
     return NULL;
 
   self = g_new0 (PsRunner, 1);
+  g_atomic_ref_count_init (&self->ref_count);
   g_mutex_init (&self->publish_lock);
   self->queue = g_async_queue_new ();
   self->sim = sim;
@@ -544,12 +592,24 @@ ps_runner_new (const PsScenario  *scenario,
   return self;
 }
 
+PsRunner *
+ps_runner_ref (PsRunner *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+
+  return self;
+}
+
 void
-ps_runner_free (PsRunner *self)
+ps_runner_unref (PsRunner *self)
 {
   Command *cmd;
 
-  if (self == NULL)
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
   send (self, CMD_QUIT, 0.0);
@@ -567,6 +627,7 @@ ps_runner_free (PsRunner *self)
   g_clear_pointer (&self->frame, ps_frame_unref);
   g_clear_pointer (&self->record_frame, ps_frame_unref);
   g_clear_pointer (&self->recorder, ps_recorder_unref);
+  g_clear_pointer (&self->run_recorder, ps_recorder_unref);
   g_clear_pointer (&self->sim, ps_simulation_free);
   g_mutex_clear (&self->publish_lock);
   g_free (self);
@@ -666,20 +727,50 @@ ps_runner_reset (PsRunner *self)
 }
 
 void
-ps_runner_load_scenario (PsRunner         *self,
-                         const PsScenario *scenario)
+ps_runner_load_scenario_async (PsRunner            *self,
+                               const PsScenario    *scenario,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
 {
   Command *cmd;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (scenario != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   g_atomic_int_set (&self->playing, FALSE);
 
   cmd = g_new0 (Command, 1);
   cmd->kind = CMD_LOAD_SCENARIO;
   cmd->scenario = ps_scenario_copy (scenario);
+  if (callback != NULL)
+    {
+      /* the source object stays NULL: a task must not keep the runner alive */
+      cmd->task = g_task_new (NULL, cancellable, callback, user_data);
+      g_task_set_source_tag (cmd->task, ps_runner_load_scenario_async);
+      g_task_set_check_cancellable (cmd->task, TRUE);
+    }
   g_async_queue_push (self->queue, cmd);
+}
+
+gboolean
+ps_runner_load_scenario_finish (PsRunner      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ps_runner_load_scenario_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+ps_runner_load_scenario (PsRunner         *self,
+                         const PsScenario *scenario)
+{
+  ps_runner_load_scenario_async (self, scenario, NULL, NULL, NULL);
 }
 
 PsFrame *
@@ -694,6 +785,21 @@ ps_runner_dup_frame (PsRunner *self)
   g_mutex_unlock (&self->publish_lock);
 
   return frame;
+}
+
+void
+ps_runner_dup_frame_and_recorder (PsRunner    *self,
+                                  PsFrame    **frame,
+                                  PsRecorder **recorder)
+{
+  g_return_if_fail (self != NULL);
+
+  g_mutex_lock (&self->publish_lock);
+  if (frame != NULL)
+    *frame = ps_frame_ref (self->frame);
+  if (recorder != NULL)
+    *recorder = ps_recorder_ref (self->recorder);
+  g_mutex_unlock (&self->publish_lock);
 }
 
 PsRecorder *

@@ -162,12 +162,17 @@ _ps_render_nice_range (double *lo,
   return step;
 }
 
+/* style->hide_text travels with the font on the context: every label is
+ * drawn after _ps_render_set_font, and _ps_render_text takes no style */
+static const cairo_user_data_key_t hide_text_key;
+
 void
 _ps_render_set_font (cairo_t             *cr,
                      const PsRenderStyle *style,
                      double               rel_size,
                      gboolean             bold)
 {
+  cairo_set_user_data (cr, &hide_text_key, style->hide_text ? GINT_TO_POINTER (1) : NULL, NULL);
   cairo_select_font_face (cr,
                           style->font_family ? style->font_family : "DejaVu Sans",
                           CAIRO_FONT_SLANT_NORMAL,
@@ -203,7 +208,8 @@ _ps_render_text (cairo_t    *cr,
   cairo_move_to (cr,
                  x - ax * ext.x_advance,
                  y + 0.78 * fext.ascent * (1.0 - ay));
-  cairo_show_text (cr, text);
+  if (cairo_get_user_data (cr, &hide_text_key) == NULL)
+    cairo_show_text (cr, text);
 }
 
 void

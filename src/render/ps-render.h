@@ -22,7 +22,7 @@ typedef enum
   PS_QUANTITY_TEMPERATURE,
   PS_QUANTITY_DEVIATION,      /* voltage deviation from the pack mean */
   PS_QUANTITY_HEAT,
-  PS_N_QUANTITIES
+  PS_N_QUANTITIES /*< skip >*/
 } PsQuantity;
 
 typedef enum
@@ -84,6 +84,11 @@ typedef struct
    * recording surfaces are otherwise scan-converted directly, which is
    * much faster and draws the same shapes); FALSE by default */
   gboolean      vector_only;
+
+  /* draw no glyphs (every label keeps its place, boxes and leader lines
+   * stay): golden images compare colours and geometry without depending on
+   * font rendering, and check the text apart; FALSE by default */
+  gboolean      hide_text;
 } PsRenderStyle;
 
 void     ps_render_style_init_default (PsRenderStyle       *style);

@@ -943,33 +943,90 @@ test_views_new_scenario (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The layout, the curves, the thermal map (and with n_views 4 the cell
+ * inspector) side by side on runner, shown in a window. */
+static GtkWidget *
+views_show_on (PsRunner   *runner,
+               GtkWidget **views,
+               guint       n_views)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  g_assert (n_views == 3 || n_views == 4);
+  views[0] = ps_pack_view_new ();
+  views[1] = ps_curve_view_new ();
+  views[2] = ps_thermal_view_new ();
+  if (n_views == 4)
+    views[3] = ps_cell_inspector_new ();
+  for (guint i = 0; i < n_views; i++)
+    gtk_box_append (GTK_BOX (box), views[i]);
+  ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), runner);
+  ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), runner);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (views[2]), runner);
+  if (n_views == 4)
+    ps_cell_inspector_set_runner (PS_CELL_INSPECTOR (views[3]), runner);
+
+  return window_show (box);
+}
+
+/* Views hold a reference to their runner: the one who made it may drop
+ * its own, and the views go on showing (and the runner stepping) until
+ * the last view lets go. */
+static void
+test_views_hold_runner (void)
+{
+  GtkWidget *window, *views[4];
+  PsRunner *runner;
+  double t;
+
+  REQUIRE_DISPLAY ();
+
+  runner = runner_new_at ("leaf-2011", 60.0);
+  window = views_show_on (runner, views, 4);
+
+  /* the maker lets go: the views' references keep it */
+  ps_runner_unref (runner);
+  runner = ps_pack_view_get_runner (PS_PACK_VIEW (views[0]));
+  ps_runner_run_until (runner, 120.0);
+  ps_runner_sync (runner);
+  {
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
+
+    t = frame->time_s;
+  }
+  g_assert_cmpfloat (t, >=, 120.0);
+  window_settle (window);
+  g_assert_true (ps_curve_view_get_runner (PS_CURVE_VIEW (views[1])) == runner);
+
+  /* two views let go; the other two still have it */
+  ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), NULL);
+  ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), NULL);
+  ps_runner_single_step (runner);
+  ps_runner_sync (runner);
+  window_settle (window);
+
+  /* destroying the last views stops and frees it */
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Views let go of a runner: after set_runner (NULL) the runner can be freed
  * and the views draw their empty state. */
 static void
 test_views_detach_runner (void)
 {
   PsRunner *runner;
-  GtkWidget *window, *box, *views[3];
+  GtkWidget *window, *views[3];
   cairo_surface_t *shot;
 
   REQUIRE_DISPLAY ();
 
   runner = runner_new_at ("leaf-2011", 60.0);
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  views[0] = ps_pack_view_new ();
-  views[1] = ps_curve_view_new ();
-  views[2] = ps_thermal_view_new ();
-  for (guint i = 0; i < 3; i++)
-    gtk_box_append (GTK_BOX (box), views[i]);
-  ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), runner);
-  ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), runner);
-  ps_thermal_view_set_runner (PS_THERMAL_VIEW (views[2]), runner);
-  window = window_show (box);
+  window = views_show_on (runner, views, 3);
 
   ps_pack_view_set_runner (PS_PACK_VIEW (views[0]), NULL);
   ps_curve_view_set_runner (PS_CURVE_VIEW (views[1]), NULL);
   ps_thermal_view_set_runner (PS_THERMAL_VIEW (views[2]), NULL);
-  ps_runner_free (runner);
+  ps_runner_unref (runner);
   window_settle (window);
 
   for (guint i = 0; i < 3; i++)
@@ -1008,6 +1065,7 @@ main (int   argc,
   g_test_add_func ("/ui/widgets/curve-view/gestures", test_curve_view_gestures);
   g_test_add_func ("/ui/widgets/views/new-scenario", test_views_new_scenario);
   g_test_add_func ("/ui/widgets/views/detach-runner", test_views_detach_runner);
+  g_test_add_func ("/ui/widgets/views/hold-runner", test_views_hold_runner);
 
   return g_test_run ();
 }
