@@ -364,8 +364,14 @@ test_runner_10000_hours_memory_bounded (void)
   /* (a charge may stop at the upper voltage limit a little early) */
   g_assert_cmpuint (length, >, 35990000);
   g_assert_cmpuint (ps_recorder_get_memory_bytes (recorder), <=, bound);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  /* shadow memory and ASan's quarantine of freed frames swell the RSS by
+   * more than the bound itself: the recorder's own count above still holds */
+  g_test_message ("under a sanitizer: RSS not compared with the bound");
+#else
   g_assert_cmpuint (sampler.peak, <, rss_before + bound + 16u * 1000u * 1000u);
   g_assert_cmpuint (sampler.peak, <, 300u * 1000u * 1000u);
+#endif
 
   /* the whole run is still there for the curves: from t = 0 to the end,
    * with the cycles' full swing of SOC in the oldest hours */
