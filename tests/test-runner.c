@@ -266,6 +266,39 @@ test_recorder_history_bounded_keeps_extremes (void)
   g_assert_cmpfloat (fabs (t_min - (double) trough_at), <, 1024.0);
   g_assert_cmpfloat (fabs (t_max - (double) peak_at), <, 1024.0);
   g_assert_cmpuint (ps_recorder_find_time (recorder, (double) trough_at), ==, trough_at);
+
+  /* what a plot reads: a bounded number of points for the whole run (two a
+   * history bin, then the window's samples), in time order, peak and
+   * trough among them */
+  {
+    gsize n_points = 0, covered = 0, reached = 0;
+    double p_min = INFINITY, p_max = -INFINITY;
+
+    t_prev = -1;
+    for (gsize start = 0; start < n_samples; start += covered)
+      {
+        gsize n = ps_recorder_read_points (recorder, PS_SERIES_PACK_VOLTAGE_V, start,
+                                           n_samples - start, t, v, 4096, &covered);
+
+        g_assert_cmpuint (covered, >, 0);
+        g_assert_cmpuint (n, >, 0);
+        for (gsize i = 0; i < n; i++)
+          {
+            g_assert_cmpfloat (t[i], >=, t_prev);
+            t_prev = t[i];
+            p_min = MIN (p_min, v[i]);
+            p_max = MAX (p_max, v[i]);
+          }
+        n_points += n;
+        reached = start + covered;
+      }
+    g_test_message ("a plot of the whole run reads %" G_GSIZE_FORMAT " points", n_points);
+    g_assert_cmpuint (reached, ==, n_samples);
+    g_assert_cmpuint (n_points, <=, 2 * 16384 + (n_samples - full_start));
+    g_assert_cmpfloat (p_min, ==, 100.0);
+    g_assert_cmpfloat (p_max, ==, 500.0);
+    g_assert_cmpfloat (t_prev, ==, (double) (n_samples - 1));
+  }
   g_assert_cmpuint (ps_recorder_find_time (recorder, 1e12), ==, n_samples);
 
   ps_recorder_clear (recorder);
