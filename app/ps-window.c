@@ -165,7 +165,7 @@ ps_window_update_summary (PsWindow      *self,
       ps_runner_get_speed (self->runner) == PS_RUNNER_SPEED_MAX &&
       ps_runner_is_playing (self->runner))
     {
-      double total_s = ps_cli_protocol_duration (self->scenario->protocol);
+      double total_s = ps_cli_protocol_duration (ps_scenario_get_protocol (self->scenario));
 
       if (isfinite (total_s) && total_s > 0)
         g_snprintf (clock + strlen (clock), sizeof clock - strlen (clock), "  %.0f %%",

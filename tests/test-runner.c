@@ -381,7 +381,7 @@ test_runner_10000_hours_memory_bounded (void)
   for (guint i = 0; i < hours / 20; i++)
     g_string_append (protocol, "Discharge at 0.05C for 10 hours; Charge at 0.05C for 10 hours;");
   scenario = scenario_with_protocol ("lg-m50", protocol->str);
-  scenario->dt_s = 1.0;
+  ps_scenario_set_dt_s (scenario, 1.0);
   runner = ps_runner_new (scenario, &error);
   g_assert_no_error (error);
   recorder = ps_runner_dup_recorder (runner);
