@@ -260,6 +260,30 @@ progress_report_free (gpointer p)
   g_free (report);
 }
 
+static gboolean
+progress_sink_idle (gpointer p)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_sink_release (gpointer p)
+{
+  g_atomic_rc_box_release_full (p, progress_sink_clear);
+}
+
+/* The worker's reference goes back to the caller's context, so the sink's
+ * data (a widget, say) is never let go of on the worker thread. */
+static void
+progress_sink_release_on (ProgressSink **sink,
+                          GMainContext  *context)
+{
+  if (*sink == NULL)
+    return;
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, progress_sink_idle,
+                              g_steal_pointer (sink), progress_sink_release);
+}
+
 typedef struct
 {
   ProgressSink *sink;        /* NULL: no reports */
@@ -500,8 +524,10 @@ export_thread (GTask        *task,
   if (job->csv)
     {
       ProgressTarget progress = { job->progress, g_task_get_context (task), 0 };
+      gboolean ok = export_csv_to_file (job->file, job->recorder, &progress, cancellable, &error);
 
-      if (!export_csv_to_file (job->file, job->recorder, &progress, cancellable, &error))
+      progress_sink_release_on (&job->progress, g_task_get_context (task));
+      if (!ok)
         {
           g_autofree char *name = g_file_get_parse_name (job->file);
 
