@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ps-application.h"
+#include "ps-parse.h"
 #include "ps-preferences-window.h"
 #include "ps-screenshot.h"
 #include "ps-window.h"
@@ -34,7 +35,7 @@ static const GOptionEntry main_entries[] = {
     N_("Open this preset id or scenario file"), N_("ID|FILE") },
   { "protocol", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Replace the scenario's protocol, steps separated by ';'"), N_("TEXT") },
-  { "run", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+  { "run", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Screenshot: simulated seconds to run first (default 0)"), N_("SECONDS") },
   { "size", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Screenshot: size of the picture (default 1280x800)"), N_("WxH") },
@@ -293,6 +294,7 @@ ps_application_handle_local_options (GApplication *app,
   PsScreenshotOptions shot = { NULL };
   const char *output = NULL;
   const char *size = NULL;
+  const char *run = NULL;
   g_autoptr(GError) error = NULL;
 
   g_variant_dict_lookup (options, "scenario", "s", &self->scenario);
@@ -315,8 +317,13 @@ ps_application_handle_local_options (GApplication *app,
   shot.protocol = self->protocol;
   shot.width = 1280;
   shot.height = 800;
-  if (!g_variant_dict_lookup (options, "run", "d", &shot.run_s))
-    shot.run_s = 0.0;
+  shot.run_s = 0.0;
+  if (g_variant_dict_lookup (options, "run", "&s", &run) &&
+      !ps_parse_double ("--run", run, 0.0, FALSE, PS_SCREENSHOT_MAX_RUN_S, &shot.run_s, &error))
+    {
+      g_printerr ("packscope: %s\n", error->message);
+      return 2;
+    }
   g_variant_dict_lookup (options, "view", "&s", &shot.view);
   if (g_variant_dict_lookup (options, "size", "&s", &size) &&
       !ps_screenshot_parse_size (size, &shot.width, &shot.height, &error))

@@ -3,17 +3,22 @@
  *   packscope --list-presets
  *   packscope --print-scenario ID
  *   packscope --headless [--scenario ID|FILE] [--protocol TEXT] [--csv FILE]
- *             [--dt S] [--seed N] [--ambient-c C] [--cells]
+ *             [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]
+ *             [--force] [--keep-partial]
  *   packscope --bench
  *
  * Only GLib and the engine: this file never touches GTK, so it runs on a
- * machine without a display. Exit status 0 on success, 2 on bad usage or bad
- * input (one line on stderr naming the problem).
+ * machine without a display. Exit statuses in ps-cli-output.h: 0 on
+ * success, 2 on bad usage or bad input (one line on stderr naming the
+ * problem), 3 when the CSV could not be written, 128 + the signal when
+ * interrupted. The output file, the size estimate, progress and interrupts
+ * live in ps-cli-output.c.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,22 +30,16 @@
 #include "ps-engine.h"
 #include "ps-bench.h"
 #include "ps-cli.h"
+#include "ps-cli-output.h"
+#include "ps-parse.h"
 
-#define PS_CLI_EXIT_OK        0
-#define PS_CLI_EXIT_BAD_INPUT 2
 #define PS_CLI_DEFAULT_PRESET "leaf-2011"
-/* a protocol that never ends must not run forever: at most this many
- * steps, and at most PS_CLI_MAX_CELL_STEPS / n_cells (but never fewer than
- * PS_CLI_MIN_STEP_CAP) */
-#define PS_CLI_MAX_STEPS      G_GUINT64_CONSTANT (20000000)
-#define PS_CLI_MAX_CELL_STEPS G_GUINT64_CONSTANT (4000000000)
-#define PS_CLI_MIN_STEP_CAP   G_GUINT64_CONSTANT (100000)
 #define ZERO_C_IN_K           273.15
 
 static const char *csv_header =
   "time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,"
   "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,"
-  "heat_w,charge_ah,energy_wh";
+  "heat_w,charge_ah,energy_wh,step_end";
 
 typedef struct
 {
@@ -54,7 +53,10 @@ typedef struct
   char     *dt;
   char     *seed;
   char     *ambient_c;
+  char     *initial_c;
   gboolean  cells;
+  gboolean  force;
+  gboolean  keep_partial;
 } CliOptions;
 
 static void
@@ -67,6 +69,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->dt);
   g_free (o->seed);
   g_free (o->ambient_c);
+  g_free (o->initial_c);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
@@ -120,37 +123,6 @@ ps_cli_wants (int    argc,
   return FALSE;
 }
 
-/* Strict number parsing: the whole string, C locale, finite. */
-static gboolean
-parse_double (const char *option,
-              const char *text,
-              double      min,
-              gboolean    min_exclusive,
-              double      max,
-              double     *out)
-{
-  char *end = NULL;
-  double value;
-
-  errno = 0;
-  value = g_ascii_strtod (text, &end);
-  if (text[0] == '\0' || end == NULL || *end != '\0' || errno != 0 || !isfinite (value))
-    {
-      fail ("%s: expected a number, got \"%s\"", option, text);
-      return FALSE;
-    }
-  if ((min_exclusive ? value <= min : value < min) || value > max)
-    {
-      fail ("%s: expected a number %s %g %s %g, got %s",
-            option, min_exclusive ? "above" : "from", min,
-            min_exclusive ? "and at most" : "to", max, text);
-      return FALSE;
-    }
-
-  *out = value;
-  return TRUE;
-}
-
 static int
 list_presets (void)
 {
@@ -186,131 +158,7 @@ print_scenario (const char *id)
   return fflush (stdout) == 0 ? PS_CLI_EXIT_OK : fail ("writing to stdout failed");
 }
 
-/* ---- CSV ---------------------------------------------------------------- */
-
-typedef struct
-{
-  FILE     *out;
-  char     *path;          /* final path, NULL for stdout */
-  char     *tmp_path;      /* written here, renamed to path at the end */
-  gboolean  cells;
-  guint     n_cells;
-  GString  *row;
-} CsvWriter;
-
-static void
-csv_writer_free (CsvWriter *w)
-{
-  if (w == NULL)
-    return;
-
-  if (w->out != NULL && w->out != stdout)
-    fclose (w->out);
-  /* a failed run leaves no half file */
-  if (w->tmp_path != NULL)
-    g_unlink (w->tmp_path);
-  g_free (w->path);
-  g_free (w->tmp_path);
-  if (w->row != NULL)
-    g_string_free (w->row, TRUE);
-  g_free (w);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsvWriter, csv_writer_free)
-
-static CsvWriter *
-csv_writer_open (const char  *path,
-                 gboolean     cells,
-                 guint        n_cells,
-                 GError     **error)
-{
-  g_autoptr(CsvWriter) w = g_new0 (CsvWriter, 1);
-
-  w->cells = cells;
-  w->n_cells = n_cells;
-  w->row = g_string_sized_new (256);
-
-  if (path[0] == '\0')
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   "--csv: expected a file name or '-', got an empty string");
-      return NULL;
-    }
-  else if (g_str_equal (path, "-"))
-    {
-      w->out = stdout;
-    }
-  else if (g_file_test (path, G_FILE_TEST_EXISTS) &&
-           !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      /* a device, a pipe or a directory: write to it as it is, never
-       * replace it with a regular file */
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
-                       "--csv %s: is a directory, expected a file", path);
-          return NULL;
-        }
-      w->out = fopen (path, "w");
-      if (w->out == NULL)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "--csv %s: %s", path, g_strerror (saved));
-          return NULL;
-        }
-      w->path = g_strdup (path);
-    }
-  else
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-      g_autofree char *base = g_path_get_basename (path);
-      int fd;
-
-      w->path = g_strdup (path);
-      w->tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-      fd = g_mkstemp (w->tmp_path);
-      if (fd < 0)
-        {
-          int saved = errno;
-
-          g_clear_pointer (&w->tmp_path, g_free);
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "--csv %s: cannot write in %s: %s", path, dir, g_strerror (saved));
-          return NULL;
-        }
-      /* mkstemp makes the file private; give it the mode any new file gets */
-      {
-        mode_t mask = umask (0);
-
-        umask (mask);
-        if (fchmod (fd, 0666 & ~mask) != 0)
-          {
-            int saved = errno;
-
-            close (fd);
-            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                         "--csv %s: %s", path, g_strerror (saved));
-            return NULL;
-          }
-      }
-      w->out = fdopen (fd, "w");
-      if (w->out == NULL)
-        {
-          int saved = errno;
-
-          close (fd);
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "--csv %s: %s", path, g_strerror (saved));
-          return NULL;
-        }
-    }
-
-  setvbuf (w->out, NULL, _IOFBF, 1 << 20);
-
-  return g_steal_pointer (&w);
-}
+/* ---- CSV rows ------------------------------------------------------------ */
 
 static void
 append_number (GString    *row,
@@ -333,31 +181,49 @@ append_number (GString    *row,
 }
 
 static void
-csv_write_header (CsvWriter *w)
+csv_format_header (GString *row,
+                   gboolean cells,
+                   guint    n_cells)
 {
-  fputs (csv_header, w->out);
+  g_string_assign (row, csv_header);
 
-  if (w->cells)
+  if (cells)
     {
       char digits[16];
       int width;
 
-      g_snprintf (digits, sizeof digits, "%u", w->n_cells);
+      g_snprintf (digits, sizeof digits, "%u", n_cells);
       width = MAX (4, (int) strlen (digits));
 
-      for (guint i = 0; i < w->n_cells; i++)
-        fprintf (w->out, ",cell%0*u_v,cell%0*u_i_a,cell%0*u_soc,cell%0*u_t_c",
-                 width, i + 1, width, i + 1, width, i + 1, width, i + 1);
+      for (guint i = 0; i < n_cells; i++)
+        g_string_append_printf (row, ",cell%0*u_v,cell%0*u_i_a,cell%0*u_soc,cell%0*u_t_c",
+                                width, i + 1, width, i + 1, width, i + 1, width, i + 1);
     }
 
-  fputc ('\n', w->out);
+  g_string_append_c (row, '\n');
+}
+
+/* The step ends at a row, "step 1 until-voltage cell 12; step 2 ..." (no
+ * commas or quotes, so the column needs no quoting); empty when none. */
+static void
+append_step_ends (GString             *row,
+                  const PsStepEndInfo *ends,
+                  guint                n_ends)
+{
+  g_autofree char *text = ps_step_end_format_ids (ends, n_ends);
+
+  g_string_append_c (row, ',');
+  if (text != NULL)
+    g_string_append (row, text);
 }
 
 static void
-csv_write_row (CsvWriter     *w,
-               const PsFrame *f)
+csv_format_row (GString             *row,
+                gboolean             cells,
+                const PsFrame       *f,
+                const PsStepEndInfo *ends,
+                guint                n_ends)
 {
-  GString *row = w->row;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_truncate (row, 0);
@@ -375,8 +241,9 @@ csv_write_row (CsvWriter     *w,
   append_number (row, f->heat_w, "%.6g");
   append_number (row, f->charge_ah, "%.6g");
   append_number (row, f->energy_wh, "%.6g");
+  append_step_ends (row, ends, n_ends);
 
-  if (w->cells)
+  if (cells)
     {
       for (guint i = 0; i < f->n_cells; i++)
         {
@@ -388,48 +255,6 @@ csv_write_row (CsvWriter     *w,
     }
 
   g_string_append_c (row, '\n');
-  fwrite (row->str, 1, row->len, w->out);
-}
-
-static gboolean
-csv_writer_finish (CsvWriter  *w,
-                   GError    **error)
-{
-  const char *name = w->path ? w->path : "stdout";
-
-  if (fflush (w->out) != 0 || ferror (w->out))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
-                   "--csv %s: write failed: %s", name, g_strerror (errno));
-      return FALSE;
-    }
-  if (w->out == stdout)
-    return TRUE;
-
-  if (fclose (w->out) != 0)
-    {
-      w->out = NULL;
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
-                   "--csv %s: write failed: %s", name, g_strerror (errno));
-      return FALSE;
-    }
-  w->out = NULL;
-
-  if (w->tmp_path == NULL)
-    return TRUE;   /* written in place */
-
-  if (g_rename (w->tmp_path, w->path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "--csv %s: cannot rename the finished file into place: %s",
-                   name, g_strerror (saved));
-      return FALSE;
-    }
-  g_clear_pointer (&w->tmp_path, g_free);
-
-  return TRUE;
 }
 
 /* ---- headless run ------------------------------------------------------- */
@@ -447,6 +272,128 @@ format_duration (double seconds)
   return g_strdup_printf ("%g s", seconds);
 }
 
+/* --dt, --seed, --ambient-c and --initial-c over the scenario's own values */
+static gboolean
+apply_numeric_options (CliOptions  *o,
+                       PsScenario  *scenario,
+                       GError     **error)
+{
+  if (o->dt != NULL &&
+      !ps_parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,
+                        &scenario->dt_s, error))
+    return FALSE;
+
+  if (o->seed != NULL)
+    {
+      guint64 seed;
+
+      if (!ps_parse_uint64 ("--seed", o->seed, 0, G_MAXINT64, &seed, error))
+        return FALSE;
+      scenario->seed = seed;
+    }
+
+  if (o->ambient_c != NULL)
+    {
+      double ambient_c;
+
+      if (!ps_parse_double ("--ambient-c", o->ambient_c, -60.0, FALSE, 150.0, &ambient_c, error))
+        return FALSE;
+      scenario->ambient_k = ambient_c + ZERO_C_IN_K;
+      /* cells that start at the ambient temperature still do */
+      if (!scenario->initial_temp_set)
+        scenario->initial_temp_k = scenario->ambient_k;
+    }
+
+  if (o->initial_c != NULL)
+    {
+      double initial_c;
+
+      if (!ps_parse_double ("--initial-c", o->initial_c, -60.0, FALSE, 150.0, &initial_c, error))
+        return FALSE;
+      scenario->initial_temp_k = initial_c + ZERO_C_IN_K;
+      scenario->initial_temp_set = TRUE;
+    }
+
+  if ((o->ambient_c != NULL || o->initial_c != NULL) &&
+      !ps_scenario_check_limits (scenario,
+                                 o->initial_c != NULL ? "--initial-c"
+                                 : !scenario->initial_temp_set ? "--ambient-c"
+                                 : "the scenario's initial temperature",
+                                 o->ambient_c != NULL ? "--ambient-c" : "the scenario's ambient_c",
+                                 error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* The run's size from the protocol, dt and columns, up front: beyond the
+ * limits it needs --force. */
+static gboolean
+check_run_size (CliOptions        *o,
+                const PsScenario  *scenario,
+                guint              n_cells,
+                double             total_s,
+                GError           **error)
+{
+  guint n_columns = 14 + (o->cells ? 4 * n_cells : 0);
+  guint64 rows, bytes;
+  g_autofree char *size = NULL;
+  g_autofree char *limit = NULL;
+
+  if (o->force || !ps_cli_estimate_run (total_s, scenario->dt_s, n_columns, o->csv != NULL,
+                                        &rows, &bytes))
+    return TRUE;
+  if (rows - 1 <= PS_CLI_LIMIT_STEPS && bytes <= PS_CLI_LIMIT_CSV_BYTES)
+    return TRUE;
+
+  size = ps_cli_format_bytes (bytes);
+  limit = ps_cli_format_bytes (PS_CLI_LIMIT_CSV_BYTES);
+  if (o->csv != NULL)
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+                 "this run would take up to %" G_GUINT64_FORMAT " steps of %g s and write about %s "
+                 "of CSV (%u columns a row); the limits are %" G_GUINT64_FORMAT " steps and %s: "
+                 "add --force to run it anyway", rows - 1, scenario->dt_s, size, n_columns,
+                 PS_CLI_LIMIT_STEPS, limit);
+  else
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+                 "this run would take up to %" G_GUINT64_FORMAT " steps of %g s; the limit is %"
+                 G_GUINT64_FORMAT " steps: add --force to run it anyway",
+                 rows - 1, scenario->dt_s, PS_CLI_LIMIT_STEPS);
+  return FALSE;
+}
+
+/* After an interrupt: the partial CSV kept (--keep-partial) or removed. */
+static int
+finish_interrupted (CliOptions  *o,
+                    PsCliOutput *csv,
+                    int          signo,
+                    double       time_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *duration = format_duration (time_s);
+  const char *name = signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal";
+
+  if (csv == NULL)
+    fprintf (stderr, "packscope: interrupted by %s at %s simulated\n", name, duration);
+  else if (o->keep_partial)
+    {
+      if (!ps_cli_output_commit (csv, &error))
+        {
+          fail ("%s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
+      fprintf (stderr, "packscope: interrupted by %s at %s simulated; kept the partial CSV "
+               "(%" G_GUINT64_FORMAT " rows) in %s\n", name, duration,
+               ps_cli_output_get_rows (csv), ps_cli_output_get_name (csv));
+    }
+  else
+    fprintf (stderr, "packscope: interrupted by %s at %s simulated; no CSV written to %s "
+             "(--keep-partial keeps the rows so far)\n", name, duration,
+             ps_cli_output_get_name (csv));
+
+  return PS_CLI_EXIT_INTERRUPTED + signo;
+}
+
 static int
 run_headless (CliOptions *o)
 {
@@ -454,14 +401,17 @@ run_headless (CliOptions *o)
   g_autoptr(PsScenario) scenario = NULL;
   g_autoptr(PsSimulation) sim = NULL;
   g_autoptr(PsFrame) frame = NULL;
-  g_autoptr(CsvWriter) csv = NULL;
+  g_autoptr(PsCliOutput) csv = NULL;
+  g_autoptr(PsCliProgress) progress = NULL;
+  g_autoptr(GString) row = NULL;
+  g_autoptr(GArray) row_ends = NULL;
   g_autofree char *duration = NULL;
   g_autofree char *end_reason = NULL;
   const char *id = o->scenario ? o->scenario : PS_CLI_DEFAULT_PRESET;
   guint64 n_rows = 0;
-  guint64 max_steps;
   gint64 wall_start;
-  double dt;
+  double dt, total_s;
+  int signo = 0;
 
   scenario = ps_scenario_new_lookup (id, &error);
   if (scenario == NULL)
@@ -474,66 +424,95 @@ run_headless (CliOptions *o)
       ps_scenario_name_after_protocol (scenario);
     }
 
-  if (o->dt != NULL &&
-      !parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,
-                     &scenario->dt_s))
-    return PS_CLI_EXIT_BAD_INPUT;
-
-  if (o->seed != NULL)
-    {
-      guint64 seed;
-
-      if (!g_ascii_string_to_unsigned (o->seed, 10, 0, G_MAXINT64, &seed, &error))
-        return fail ("--seed: expected a whole number from 0, got \"%s\"", o->seed);
-      scenario->seed = seed;
-    }
-
-  if (o->ambient_c != NULL)
-    {
-      double ambient_c;
-
-      if (!parse_double ("--ambient-c", o->ambient_c, -60.0, FALSE, 150.0, &ambient_c))
-        return PS_CLI_EXIT_BAD_INPUT;
-      scenario->ambient_k = ambient_c + ZERO_C_IN_K;
-    }
+  if (!apply_numeric_options (o, scenario, &error))
+    return fail ("%s", error->message);
 
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
     return fail ("%s", error->message);
 
   frame = ps_frame_new (ps_simulation_get_pack (sim));
+  total_s = ps_cli_protocol_duration (scenario->protocol);
+  if (!check_run_size (o, scenario, frame->n_cells, total_s, &error))
+    return fail ("%s", error->message);
 
+  row = g_string_sized_new (256);
   if (o->csv != NULL)
     {
-      csv = csv_writer_open (o->csv, o->cells, frame->n_cells, &error);
+      csv = ps_cli_output_open (o->csv, o->force, &error);
       if (csv == NULL)
         return fail ("%s", error->message);
-      csv_write_header (csv);
+      csv_format_header (row, o->cells, frame->n_cells);
+      if (!ps_cli_output_write (csv, row->str, row->len, &error))
+        {
+          fail ("%s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
     }
 
-  max_steps = PS_CLI_MAX_CELL_STEPS / MAX (1u, frame->n_cells);
-  max_steps = CLAMP (max_steps, PS_CLI_MIN_STEP_CAP, PS_CLI_MAX_STEPS);
-
+  ps_cli_interrupts_install ();
+  progress = ps_cli_progress_new (total_s, isatty (STDERR_FILENO));
   wall_start = g_get_monotonic_time ();
   dt = scenario->dt_s;
 
-  /* the row at t = 0, then one row per step */
+  /* the row at t = 0, then one row per output interval or step end; each
+   * row carries the step ends at its time, including those found by a last
+   * call that ended the protocol without time passing */
+  row_ends = g_array_new (FALSE, FALSE, sizeof (PsStepEndInfo));
   for (;;)
     {
-      if (csv != NULL)
-        {
-          ps_simulation_fill_frame (sim, frame);
-          csv_write_row (csv, frame);
-        }
+      const PsStepEndInfo *ends;
+      guint n_ends;
+      gboolean more = FALSE, over_limit;
+
+      ends = ps_simulation_get_step_ends (sim, &n_ends);
+      g_array_append_vals (row_ends, ends, n_ends);
+      ps_simulation_fill_frame (sim, frame);
       n_rows++;
 
-      if (n_rows > max_steps)
+      signo = ps_cli_interrupted ();
+      /* a protocol whose length is unknown (a step that ends only on its
+       * condition) stops at the stated limit unless --force */
+      over_limit = !o->force &&
+                   (n_rows > PS_CLI_LIMIT_STEPS ||
+                    (csv != NULL && ps_cli_output_get_bytes (csv) > PS_CLI_LIMIT_CSV_BYTES));
+      if (signo == 0 && !over_limit)
         {
-          end_reason = g_strdup_printf ("stopped at the limit of %" G_GUINT64_FORMAT
-                                        " steps for %u cells", max_steps, frame->n_cells);
-          break;
+          more = ps_simulation_advance (sim, dt);
+          if (!more)
+            {
+              ends = ps_simulation_get_step_ends (sim, &n_ends);
+              g_array_append_vals (row_ends, ends, n_ends);
+            }
         }
-      if (!ps_simulation_advance (sim, dt))
+
+      if (csv != NULL)
+        {
+          csv_format_row (row, o->cells, frame,
+                          (const PsStepEndInfo *) (gpointer) row_ends->data, row_ends->len);
+          if (!ps_cli_output_write (csv, row->str, row->len, &error))
+            {
+              g_clear_pointer (&progress, ps_cli_progress_free);
+              fail ("%s", error->message);
+              return PS_CLI_EXIT_WRITE_FAILED;
+            }
+          ps_cli_output_add_row (csv);
+        }
+      g_array_set_size (row_ends, 0);
+
+      if (signo != 0)
+        break;
+      if (over_limit)
+        {
+          g_autofree char *limit = ps_cli_format_bytes (PS_CLI_LIMIT_CSV_BYTES);
+
+          g_clear_pointer (&progress, ps_cli_progress_free);
+          return fail ("the run passed the limit of %" G_GUINT64_FORMAT " steps of %g s or %s "
+                       "of CSV without finishing its protocol (a step with no duration ends "
+                       "only on its condition); no CSV written: add --force to run without "
+                       "a limit", PS_CLI_LIMIT_STEPS, dt, limit);
+        }
+      if (!more)
         {
           guint n_steps = scenario->protocol ? scenario->protocol->n_steps : 0;
 
@@ -541,22 +520,37 @@ run_headless (CliOptions *o)
                                         n_steps, n_steps == 1 ? "" : "s");
           break;
         }
+      if (progress != NULL)
+        ps_cli_progress_update (progress, ps_simulation_get_time (sim), n_rows,
+                                csv != NULL ? ps_cli_output_get_bytes (csv) : 0);
     }
 
-  if (csv != NULL && !csv_writer_finish (csv, &error))
-    return fail ("%s", error->message);
-
+  g_clear_pointer (&progress, ps_cli_progress_free);
   ps_simulation_fill_frame (sim, frame);
-  duration = format_duration (frame->time_s);
-  if (frame->limit_voltage_low || frame->limit_voltage_high || frame->limit_temp_high)
+
+  if (signo != 0)
     {
-      char *with_limits = g_strdup_printf ("%s, at the cells' %s limit", end_reason,
-                                           frame->limit_temp_high ? "temperature"
-                                           : frame->limit_voltage_low ? "lower voltage"
-                                           : "upper voltage");
+      int status = finish_interrupted (o, csv, signo, frame->time_s);
+
+      ps_cli_interrupts_remove ();
+      return status;
+    }
+  ps_cli_interrupts_remove ();
+
+  if (csv != NULL && !ps_cli_output_commit (csv, &error))
+    {
+      fail ("%s", error->message);
+      return PS_CLI_EXIT_WRITE_FAILED;
+    }
+
+  duration = format_duration (frame->time_s);
+  if (ps_simulation_get_last_end (sim) != NULL)
+    {
+      g_autofree char *last = ps_step_end_info_describe (ps_simulation_get_last_end (sim));
+      char *with_last = g_strdup_printf ("%s; last step end: %s", end_reason, last);
 
       g_free (end_reason);
-      end_reason = with_limits;
+      end_reason = with_last;
     }
 
   fprintf (stderr,
@@ -596,13 +590,21 @@ ps_cli_main (int    argc,
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv,
       "Write one CSV row per step to FILE ('-' for stdout)", "FILE" },
     { "dt", 0, 0, G_OPTION_ARG_STRING, &o.dt,
-      "Time step in seconds, 0.001..3600 (default: the scenario's)", "S" },
+      "Output interval in seconds, 0.001..3600 (default: the scenario's); the "
+      "engine substeps as accuracy needs, so results do not depend on it", "S" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed,
       "Seed of the cell-to-cell variation (default: the scenario's)", "N" },
     { "ambient-c", 0, 0, G_OPTION_ARG_STRING, &o.ambient_c,
       "Ambient temperature in degrees C, -60..150 (default: the scenario's)", "C" },
+    { "initial-c", 0, 0, G_OPTION_ARG_STRING, &o.initial_c,
+      "Temperature the cells start at in degrees C, within the cell's limits "
+      "(default: the scenario's, else the ambient)", "C" },
     { "cells", 0, 0, G_OPTION_ARG_NONE, &o.cells,
       "Add four columns per cell to the CSV", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+      "Run beyond the size limits; write to a symlink, FIFO or read-only file", NULL },
+    { "keep-partial", 0, 0, G_OPTION_ARG_NONE, &o.keep_partial,
+      "When interrupted (Ctrl+C, SIGTERM), keep the CSV rows written so far", NULL },
     { NULL }
   };
 
@@ -614,7 +616,8 @@ ps_cli_main (int    argc,
     "  packscope --list-presets\n"
     "  packscope --print-scenario ID > my.json\n"
     "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
-    "            [--dt S] [--seed N] [--ambient-c C] [--cells]\n"
+    "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
+    "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "The window itself takes:\n"
     "  packscope [--scenario ID|FILE] [--protocol TEXT]\n"
@@ -629,18 +632,33 @@ ps_cli_main (int    argc,
     "  Rest for <duration>            (durations: 60 s, 10 minutes, 1 hour)\n"
     "Currents and powers are pack-level; voltages are cell-level.\n"
     "\n"
-    "CSV columns, one row per step from t = 0 (current > 0 discharging;\n"
-    "charge_ah and energy_wh cumulative, > 0 discharged):\n"
+    "CSV columns, one row per output interval --dt from t = 0 and one where a\n"
+    "step ends (current > 0 discharging; charge_ah and energy_wh cumulative,\n"
+    "> 0 discharged):\n"
     "  time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,\n"
     "  cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,\n"
-    "  heat_w,charge_ah,energy_wh\n"
-    "step is the 1-based protocol step. With --cells, four columns follow\n"
+    "  heat_w,charge_ah,energy_wh,step_end\n"
+    "step is the 1-based protocol step. step_end is empty except on a row\n"
+    "where steps ended: \"step N REASON [cell K] [at once]\", several joined\n"
+    "by \"; \", REASON one of duration, horizon (24 h without a duration),\n"
+    "until-voltage, until-current, voltage-max, voltage-min, temperature-max,\n"
+    "current-max. With --cells, four columns follow\n"
     "for each cell N (1-based, zero-padded to at least 4 digits): cellNNNN_v\n"
     "(V), cellNNNN_i_a (A), cellNNNN_soc (0..1), cellNNNN_t_c (degrees C).\n"
     "The CSV is written to a temporary file and renamed when the run is\n"
-    "complete. A one-line summary goes to stderr.\n"
+    "complete; a failed or interrupted run leaves no file (with --keep-partial\n"
+    "an interrupted one keeps its complete rows). A symlink, a FIFO, a block\n"
+    "device or a read-only file as --csv needs --force. A one-line summary\n"
+    "goes to stderr, and progress too while it is a terminal.\n"
     "\n"
-    "Exit status: 0 success, 2 bad usage or bad input (one line on stderr).");
+    "Limits: a run whose protocol would take more than 50,000,000 steps or\n"
+    "about 4 GB of CSV (from its durations, --dt and the columns) needs\n"
+    "--force; so does one that passes 50,000,000 steps when a step has no\n"
+    "duration.\n"
+    "\n"
+    "Exit status: 0 success, 2 bad usage or bad input (one line on stderr),\n"
+    "3 the CSV could not be written (disk full, I/O error; no file left),\n"
+    "130 interrupted by SIGINT (Ctrl+C), 143 by SIGTERM.");
 
   /* parse a copy: the strv variant frees what it consumes */
   args = g_new0 (char *, argc + 1);
@@ -658,11 +676,14 @@ ps_cli_main (int    argc,
                  "--print-scenario, --bench (see --help)");
 
   if (!o.headless &&
-      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.cells))
-    return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c and "
-                 "--cells need --headless");
+      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.initial_c ||
+       o.cells || o.force || o.keep_partial))
+    return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --initial-c, "
+                 "--cells, --force and --keep-partial need --headless");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");
+  if (o.keep_partial && o.csv == NULL)
+    return fail ("--keep-partial needs --csv FILE");
 
   if (o.list_presets)
     return list_presets ();

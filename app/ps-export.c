@@ -217,28 +217,117 @@ static const struct {
   { PS_SERIES_ENERGY_WH, FALSE, FALSE },
 };
 
-GBytes *
-ps_export_csv (PsRecorder  *recorder,
-               GError     **error)
+/* Progress reports cross to the caller's main context; the sink is shared
+ * by the job and every report still queued, so its data lives until the
+ * last one has run. */
+typedef struct
+{
+  PsExportProgressFunc func;
+  gpointer             data;
+  GDestroyNotify       destroy;
+} ProgressSink;
+
+static void
+progress_sink_clear (gpointer p)
+{
+  ProgressSink *sink = p;
+
+  if (sink->destroy != NULL)
+    sink->destroy (sink->data);
+}
+
+typedef struct
+{
+  ProgressSink *sink;
+  double        fraction;
+} ProgressReport;
+
+static gboolean
+progress_report_run (gpointer p)
+{
+  ProgressReport *report = p;
+
+  report->sink->func (report->fraction, report->sink->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_report_free (gpointer p)
+{
+  ProgressReport *report = p;
+
+  g_atomic_rc_box_release_full (report->sink, progress_sink_clear);
+  g_free (report);
+}
+
+typedef struct
+{
+  ProgressSink *sink;        /* NULL: no reports */
+  GMainContext *context;
+  gint64        next_report;
+} ProgressTarget;
+
+static void
+progress_maybe_report (ProgressTarget *target,
+                       double          fraction,
+                       gboolean        last)
+{
+  ProgressReport *report;
+  gint64 now;
+
+  if (target == NULL || target->sink == NULL)
+    return;
+  now = g_get_monotonic_time ();
+  if (!last && now < target->next_report)
+    return;
+  target->next_report = now + G_USEC_PER_SEC / 10;
+
+  report = g_new (ProgressReport, 1);
+  report->sink = g_atomic_rc_box_acquire (target->sink);
+  report->fraction = fraction;
+  g_main_context_invoke_full (target->context, G_PRIORITY_DEFAULT,
+                              progress_report_run, report, progress_report_free);
+}
+
+/* Streams the run to out, CSV_CHUNK rows at a time: the memory used does not
+ * grow with the run. Only the full-rate part of a recording is exact, so a
+ * run whose start the recorder keeps decimated is refused. */
+static gboolean
+write_csv (PsRecorder     *recorder,
+           GOutputStream  *out,
+           ProgressTarget *progress,
+           GCancellable   *cancellable,
+           GError        **error)
 {
   g_autofree double *columns = NULL;
+  g_autoptr(GString) text = NULL;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  GString *out;
-  gsize length;
+  gsize length, full_start;
   const guint n_columns = G_N_ELEMENTS (csv_columns);
 
   if (recorder == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "Export: there is no recorded run");
-      return NULL;
+      return FALSE;
     }
 
   /* a consistent prefix: read up to the length published now */
   length = ps_recorder_get_length (recorder);
+  full_start = ps_recorder_get_full_rate_start (recorder);
+  if (full_start > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "Export: the run has %" G_GSIZE_FORMAT " steps, but only the last %"
+                   G_GSIZE_FORMAT " are kept at full rate (longer runs are kept decimated "
+                   "for the curves); write every step of a run this long with "
+                   "packscope --headless --csv FILE", length, length - full_start);
+      return FALSE;
+    }
+
   columns = g_new (double, (gsize) n_columns * CSV_CHUNK);
-  out = g_string_sized_new (128 + length * 120);
-  g_string_append (out, PS_EXPORT_CSV_HEADER "\n");
+  text = g_string_sized_new (CSV_CHUNK * 128);
+  g_string_append (text, PS_EXPORT_CSV_HEADER "\n");
 
   for (gsize start = 0; start < length; start += CSV_CHUNK)
     {
@@ -260,31 +349,111 @@ ps_export_csv (PsRecorder  *recorder,
               double v = columns[(gsize) c * CSV_CHUNK + i];
 
               if (c > 0)
-                g_string_append_c (out, ',');
+                g_string_append_c (text, ',');
               if (!isfinite (v))
                 {
-                  g_string_free (out, TRUE);
                   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                "Export: sample %" G_GSIZE_FORMAT " of the run is not a finite number",
                                start + i);
-                  return NULL;
+                  return FALSE;
                 }
               /* the CLI's formats: time with more digits, then %.6g */
               if (csv_columns[c].integer)
-                g_string_append_printf (out, "%u", (guint) MAX (0.0, v));
+                g_string_append_printf (text, "%u", (guint) MAX (0.0, v));
               else
-                g_string_append (out, g_ascii_formatd (buf, sizeof buf,
-                                                       csv_columns[c].series == PS_SERIES_TIME_S ? "%.10g" : "%.6g",
-                                                       csv_columns[c].kelvin_to_celsius ? v - 273.15 : v));
+                g_string_append (text, g_ascii_formatd (buf, sizeof buf,
+                                                        csv_columns[c].series == PS_SERIES_TIME_S ? "%.10g" : "%.6g",
+                                                        csv_columns[c].kelvin_to_celsius ? v - 273.15 : v));
             }
-          g_string_append_c (out, '\n');
+          /* step_end: why steps ended at this row, if any did */
+          {
+            g_autofree char *ends = ps_recorder_dup_step_ends (recorder, start + i);
+
+            g_string_append_c (text, ',');
+            if (ends != NULL)
+              g_string_append (text, ends);
+          }
+          g_string_append_c (text, '\n');
         }
+
+      if (!g_output_stream_write_all (out, text->str, text->len, NULL, cancellable, error))
+        return FALSE;
+      g_string_truncate (text, 0);
+      progress_maybe_report (progress, (double) (start + n) / (double) length, FALSE);
 
       if (n < MIN (CSV_CHUNK, length - start))
         break;
     }
 
-  return g_string_free_to_bytes (out);
+  if (text->len > 0 &&
+      !g_output_stream_write_all (out, text->str, text->len, NULL, cancellable, error))
+    return FALSE;
+  progress_maybe_report (progress, 1.0, TRUE);
+
+  return TRUE;
+}
+
+GBytes *
+ps_export_csv (PsRecorder  *recorder,
+               GError     **error)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+  if (!write_csv (recorder, out, NULL, NULL, error) ||
+      !g_output_stream_close (out, NULL, error))
+    return NULL;
+
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* The CSV streamed into a hidden temporary file beside the target and moved
+ * over it when complete (a rename for a local file), so the target never
+ * holds a partial run, an existing one stays as it was until the new one is
+ * complete, and a failed export leaves nothing behind. */
+static gboolean
+export_csv_to_file (GFile          *file,
+                    PsRecorder     *recorder,
+                    ProgressTarget *progress,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *base = g_file_get_basename (file);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GFile) tmp = NULL;
+
+  if (parent == NULL || base == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   "Export: expected a file name, not a folder");
+      return FALSE;
+    }
+
+  for (guint attempt = 0; out == NULL; attempt++)
+    {
+      g_autofree char *name = g_strdup_printf (".%s.%06X", base, g_random_int () & 0xFFFFFF);
+      g_autoptr(GError) local_error = NULL;
+
+      g_clear_object (&tmp);
+      tmp = g_file_get_child (parent, name);
+      out = g_file_create (tmp, G_FILE_CREATE_NONE, cancellable, &local_error);
+      if (out == NULL && (attempt >= 16 ||
+                          !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS)))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (write_csv (recorder, G_OUTPUT_STREAM (out), progress, cancellable, error) &&
+      g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error) &&
+      g_file_move (tmp, file, G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
+                   cancellable, NULL, NULL, error))
+    return TRUE;
+
+  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
+  g_file_delete (tmp, NULL, NULL);
+  return FALSE;
 }
 
 /* async: the job carries its own copies and references */
@@ -301,6 +470,7 @@ typedef struct
   int            width;
   int            height;
   PsExportFormat format;
+  ProgressSink  *progress;
 } ExportJob;
 
 static void
@@ -312,6 +482,8 @@ export_job_free (gpointer data)
   g_clear_pointer (&job->frame, ps_frame_unref);
   g_clear_pointer (&job->recorder, ps_recorder_unref);
   g_free (job->font_family);
+  if (job->progress != NULL)
+    g_atomic_rc_box_release_full (job->progress, progress_sink_clear);
   g_free (job);
 }
 
@@ -326,9 +498,23 @@ export_thread (GTask        *task,
   GError *error = NULL;
 
   if (job->csv)
-    bytes = ps_export_csv (job->recorder, &error);
-  else
-    bytes = ps_export_render_view (job->view, job->frame, job->recorder, &job->style,
+    {
+      ProgressTarget progress = { job->progress, g_task_get_context (task), 0 };
+
+      if (!export_csv_to_file (job->file, job->recorder, &progress, cancellable, &error))
+        {
+          g_autofree char *name = g_file_get_parse_name (job->file);
+
+          if (!g_str_has_prefix (error->message, "Export"))
+            g_prefix_error (&error, "Export to %s: ", name);
+          g_task_return_error (task, error);
+          return;
+        }
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  bytes = ps_export_render_view (job->view, job->frame, job->recorder, &job->style,
                                    job->width, job->height, job->format, &error);
 
   if (bytes == NULL)
@@ -399,6 +585,19 @@ ps_export_csv_async (GFile               *file,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
+  ps_export_csv_async_full (file, recorder, NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+void
+ps_export_csv_async_full (GFile                *file,
+                          PsRecorder           *recorder,
+                          PsExportProgressFunc  progress,
+                          gpointer              progress_data,
+                          GDestroyNotify        progress_destroy,
+                          GCancellable         *cancellable,
+                          GAsyncReadyCallback   callback,
+                          gpointer              user_data)
+{
   g_autoptr(GTask) task = NULL;
   ExportJob *job;
 
@@ -409,6 +608,15 @@ ps_export_csv_async (GFile               *file,
   job->csv = TRUE;
   job->format = PS_EXPORT_CSV;
   job->recorder = recorder != NULL ? ps_recorder_ref (recorder) : NULL;
+  if (progress != NULL)
+    {
+      job->progress = g_atomic_rc_box_new0 (ProgressSink);
+      job->progress->func = progress;
+      job->progress->data = progress_data;
+      job->progress->destroy = progress_destroy;
+    }
+  else if (progress_destroy != NULL)
+    progress_destroy (progress_data);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, ps_export_csv_async);

@@ -4,7 +4,11 @@
  * size and with its style. Files are written atomically
  * (g_file_replace_contents: a temporary file renamed over the target), so a
  * failed export leaves no half-written file. The _async functions do the
- * drawing and the writing on a GTask worker thread.
+ * drawing and the writing on a GTask worker thread. The CSV is streamed into
+ * the file a block of rows at a time (never built whole in memory), with the
+ * same bytes as the CLI's --csv; it needs the run kept at full rate (see
+ * ps-recorder.h: the last 524,288 steps), and is refused, with the numbers,
+ * for a longer run.
  */
 #pragma once
 
@@ -33,7 +37,7 @@ typedef enum
 #define PS_EXPORT_CSV_HEADER \
   "time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc," \
   "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c," \
-  "heat_w,charge_ah,energy_wh"
+  "heat_w,charge_ah,energy_wh,step_end"
 
 /* From the file name's extension (case-insensitive); FALSE if unknown. */
 gboolean  ps_export_format_from_name (const char           *name,
@@ -64,8 +68,20 @@ void      ps_export_view_async       (GFile                *file,
                                       GCancellable         *cancellable,
                                       GAsyncReadyCallback   callback,
                                       gpointer              user_data);
+/* Called on the caller's main context with the fraction written, 0..1. */
+typedef void (*PsExportProgressFunc) (double   fraction,
+                                      gpointer user_data);
+
 void      ps_export_csv_async        (GFile                *file,
                                       PsRecorder           *recorder,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+void      ps_export_csv_async_full   (GFile                *file,
+                                      PsRecorder           *recorder,
+                                      PsExportProgressFunc  progress,
+                                      gpointer              progress_data,
+                                      GDestroyNotify        progress_destroy,
                                       GCancellable         *cancellable,
                                       GAsyncReadyCallback   callback,
                                       gpointer              user_data);

@@ -11,11 +11,12 @@
 #include "ps-curve-view.h"
 #include "ps-thermal-view.h"
 #include "ps-screenshot.h"
+#include "ps-parse.h"
 #include "ps-window.h"
 
 #define MIN_SIZE 64
 #define MAX_SIZE 8192
-#define MAX_RUN_S (1000.0 * 3600.0)
+#define MAX_RUN_S PS_SCREENSHOT_MAX_RUN_S
 #define PAINT_TIMEOUT_MS 30000
 
 gboolean
@@ -24,42 +25,26 @@ ps_screenshot_parse_size (const char  *text,
                           int         *height,
                           GError     **error)
 {
+  g_auto(GStrv) parts = NULL;
   guint64 w, h;
-  char *end = NULL;
 
-  if (text == NULL)
-    goto bad;
-
-  if (!g_ascii_isdigit (*text))
-    goto bad;
-  w = g_ascii_strtoull (text, &end, 10);
-  if (end == NULL || (*end != 'x' && *end != 'X'))
-    goto bad;
-  text = end + 1;
-  if (!g_ascii_isdigit (*text))
-    goto bad;
-  h = g_ascii_strtoull (text, &end, 10);
-  if (end == NULL || *end != '\0')
-    goto bad;
-
-  if (w < MIN_SIZE || h < MIN_SIZE || w > MAX_SIZE || h > MAX_SIZE)
+  /* WIDTHxHEIGHT, each part a strict whole number */
+  if (text != NULL)
+    parts = g_strsplit_set (text, "xX", -1);
+  if (parts == NULL || g_strv_length (parts) != 2)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--size: %" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT
-                   " is outside %dx%d..%dx%d",
-                   w, h, MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE);
+                   "--size: expected WIDTHxHEIGHT such as 1280x800, got “%s”",
+                   text != NULL ? text : "");
       return FALSE;
     }
+  if (!ps_parse_uint64 ("--size (width)", parts[0], MIN_SIZE, MAX_SIZE, &w, error) ||
+      !ps_parse_uint64 ("--size (height)", parts[1], MIN_SIZE, MAX_SIZE, &h, error))
+    return FALSE;
 
   *width = (int) w;
   *height = (int) h;
   return TRUE;
-
-bad:
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               "--size: expected WIDTHxHEIGHT such as 1280x800, got “%s”",
-               text != NULL ? text : "");
-  return FALSE;
 }
 
 typedef struct

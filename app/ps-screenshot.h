@@ -14,6 +14,9 @@
 
 G_BEGIN_DECLS
 
+/* the longest --run: 1,000 simulated hours */
+#define PS_SCREENSHOT_MAX_RUN_S (1000.0 * 3600.0)
+
 typedef struct
 {
   const char *output;      /* PNG path */

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "ps-export.h"
@@ -268,6 +270,7 @@ typedef struct
 {
   PsWindow *self;
   GFile    *file;
+  AdwToast *progress;     /* CSV: "Exporting … %" while it runs */
 } ExportDone;
 
 static ExportDone *
@@ -291,6 +294,11 @@ export_done (GObject      *object,
   g_autoptr(GFile) file = done->file;
   g_autoptr(GError) error = NULL;
 
+  if (done->progress != NULL)
+    {
+      adw_toast_dismiss (done->progress);
+      g_object_unref (done->progress);
+    }
   g_free (done);
 
   if (!ps_export_finish (result, &error))
@@ -314,6 +322,21 @@ export_done (GObject      *object,
 
       ps_window_toast (self, message);
     }
+}
+
+static void
+export_progress (double   fraction,
+                 gpointer user_data)
+{
+  AdwToast *toast = user_data;
+  g_autofree char *title = NULL;
+  const char *old = adw_toast_get_title (toast);
+  const char *ellipsis = old != NULL ? strstr (old, "…") : NULL;
+
+  if (ellipsis == NULL)
+    return;
+  title = g_strdup_printf ("%.*s… %.0f %%", (int) (ellipsis - old), old, 100.0 * fraction);
+  adw_toast_set_title (toast, title);
 }
 
 static const char *export_names[] = { "layout", "curves", "thermal" };
@@ -354,7 +377,17 @@ _ps_window_export_to_file (PsWindow   *self,
     {
       g_autoptr(PsRecorder) recorder = ps_runner_dup_recorder (self->runner);
 
-      ps_export_csv_async (file, recorder, self->cancellable, export_done, export_done_new (self, file));
+      ExportDone *done = export_done_new (self, file);
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *title = g_strdup_printf (_("Exporting “%s”…"), name);
+
+      /* a long run takes a while: the toast shows how far it has got */
+      done->progress = adw_toast_new (title);
+      adw_toast_set_timeout (done->progress, 0);
+      ps_window_add_toast (self, done->progress);
+      ps_export_csv_async_full (file, recorder, export_progress,
+                                g_object_ref (done->progress), g_object_unref,
+                                self->cancellable, export_done, done);
     }
   else
     {

@@ -217,8 +217,15 @@ ps_window_update_summary (PsWindow      *self,
       set_row (self, ROW_CELL_T_MEAN, tmean);
     }
 
-  if (frame->manual_load)
+  /* what ran and, when a limit or the protocol's end stopped it, why */
+  if (frame->manual_load && frame->manual_limited && frame->end_text != NULL)
+    s = g_strdup_printf (frame->end_reason == PS_STEP_END_VOLTAGE_MAX
+                         ? _("Manual load: %s") : _("Manual load stopped: %s"),
+                         frame->end_text);
+  else if (frame->manual_load)
     s = g_strdup (_("Manual load"));
+  else if (frame->finished && frame->end_text != NULL)
+    s = g_strdup_printf (_("Protocol finished: %s"), frame->end_text);
   else if (frame->finished)
     s = g_strdup (_("Protocol finished"));
   else if (frame->step > 0 && frame->step_text != NULL)
@@ -271,7 +278,8 @@ ps_window_update_summary (PsWindow      *self,
     g_autofree char *speed = format_speed (self->speed);
     g_autofree char *status = NULL;
 
-    if (frame->finished)
+    /* a manual load runs after the protocol finished too */
+    if (frame->finished && !frame->manual_load)
       status = g_strdup (_("Finished"));
     else
       status = g_strdup_printf ("%s · %s", self->playing ? _("Running") : _("Paused"), speed);
@@ -295,10 +303,11 @@ ps_window_tick (GtkWidget     *widget,
   if (frame == NULL || frame->serial == self->last_serial)
     return G_SOURCE_CONTINUE;
 
-  /* the protocol ended: show the play button as paused */
-  if (frame->finished && !self->was_finished && self->playing)
+  /* the protocol ended (and no manual load runs): show the play button
+   * as paused */
+  if (frame->finished && !frame->manual_load && !self->was_finished && self->playing)
     ps_window_set_playing (self, FALSE);
-  self->was_finished = frame->finished;
+  self->was_finished = frame->finished && !frame->manual_load;
 
   now = gdk_frame_clock_get_frame_time (frame_clock);
   if (self->playing && now - self->last_summary_us < SUMMARY_INTERVAL_US)
@@ -775,6 +784,20 @@ ps_window_set_playing (PsWindow *self,
   if (self->playing == playing)
     return;
 
+  /* Play after the protocol finished has nothing to run: say so, and
+   * what would (a manual load runs, within the cells' limits) */
+  if (playing && self->runner != NULL)
+    {
+      g_autoptr(PsFrame) frame = ps_runner_dup_frame (self->runner);
+
+      if (frame != NULL && frame->finished && !frame->manual_load)
+        {
+          ps_window_toast (self, _("The protocol has finished: reset to run it again, "
+                                   "or apply a manual load"));
+          return;
+        }
+    }
+
   self->playing = playing;
   if (self->runner != NULL)
     {
@@ -849,6 +872,15 @@ ps_window_toast (PsWindow   *self,
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 8);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+ps_window_add_toast (PsWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
 }
 
 /* settings */

@@ -82,5 +82,8 @@ void          ps_window_bind_settings      (PsWindow         *self,
 /* Shows a message in a toast (errors as well as confirmations). */
 void          ps_window_toast              (PsWindow         *self,
                                             const char       *message);
+/* Shows a toast the caller keeps a reference to (to update or dismiss it). */
+void          ps_window_add_toast          (PsWindow         *self,
+                                            AdwToast         *toast);
 
 G_END_DECLS

@@ -18,12 +18,12 @@ BAD="$SRCDIR/data/bad-scenarios"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/packscope-cli.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
-HEADER='time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,heat_w,charge_ah,energy_wh'
+HEADER='time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,heat_w,charge_ah,energy_wh,step_end'
 DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..23"
+echo "1..51"
 
 ok () {
   n=$((n + 1))
@@ -112,9 +112,9 @@ fi
 
 if awk -F, '
   NR == 1 { next }
-  NF != 13 { print "row " NR ": " NF " fields"; bad = 1; exit }
+  NF != 14 { print "row " NR ": " NF " fields"; bad = 1; exit }
   {
-    for (i = 1; i <= NF; i++)
+    for (i = 1; i <= 13; i++)
       if ($i !~ /^-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?$/) { print "row " NR " field " i ": " $i; bad = 1; exit }
     if (NR == 2 && $1 != 0) { print "first row at t = " $1; bad = 1; exit }
     if (NR > 2 && $1 + 0 <= t) { print "time not increasing at row " NR; bad = 1; exit }
@@ -166,7 +166,7 @@ fi
   --csv "$WORK/cells.csv" 2>/dev/null
 fields=$(head -n1 "$WORK/cells.csv" | awk -F, '{ print NF }')
 widths=$(awk -F, '{ print NF }' "$WORK/cells.csv" | sort -u | wc -l)
-if [ "$fields" -eq $((13 + 4 * 192)) ] && [ "$widths" -eq 1 ] &&
+if [ "$fields" -eq $((14 + 4 * 192)) ] && [ "$widths" -eq 1 ] &&
    head -n1 "$WORK/cells.csv" | grep -q ',cell0001_v,cell0001_i_a,cell0001_soc,cell0001_t_c,' &&
    head -n1 "$WORK/cells.csv" | grep -q ',cell0192_t_c$'; then
   ok "--cells adds four columns for each of the 192 cells ($fields columns)"
@@ -181,6 +181,62 @@ if [ -c /dev/null ] &&
 else
   not_ok "--csv /dev/null writes to the device and leaves it a device" "$(ls -l /dev/null)"
 fi
+
+# ---- how steps end ------------------------------------------------------------
+if [ "$(tail -n1 "$WORK/preset.csv" | cut -d, -f14)" = "step 1 duration" ] &&
+   [ "$(awk -F, 'NR > 1 && $14 != "" { n++ } END { print n + 0 }' "$WORK/preset.csv")" -eq 1 ] &&
+   grep -q "step 1 ended at 5 min: its duration of 5 min elapsed" "$WORK/run.err"; then
+  ok "the row where the step ends says why, and so does the summary"
+else
+  not_ok "the row where the step ends says why, and so does the summary" \
+    "$(tail -n1 "$WORK/preset.csv")" "$(cat "$WORK/run.err")"
+fi
+
+# a step that ends at once: one row at t = 0, its reason and the cell
+"$PACKSCOPE" --headless --scenario lg-m50 --protocol "Charge at 1 A until 4.1 V" \
+  --csv "$WORK/once.csv" 2>"$WORK/once.err"
+if [ "$(wc -l <"$WORK/once.csv")" -eq 2 ] &&
+   [ "$(tail -n1 "$WORK/once.csv" | cut -d, -f14)" = "step 1 until-voltage cell 1 at once" ] &&
+   grep -q "step 1 ended at once at 0 s: cell 1 reached 4.100 V" "$WORK/once.err"; then
+  ok "a step that ends at once: one row, its reason, no duplicate"
+else
+  not_ok "a step that ends at once: one row, its reason, no duplicate" \
+    "$(cat "$WORK/once.csv")" "$(cat "$WORK/once.err")"
+fi
+
+# a step cut short by a cell's limit names the limit and the cell, once
+"$PACKSCOPE" --headless --scenario volt-2011 --protocol "Discharge at 3C until 2.5 V" \
+  --dt 60 --csv "$WORK/limit.csv" 2>"$WORK/limit.err"
+if tail -n1 "$WORK/limit.csv" | cut -d, -f14 | grep -q "^step 1 voltage-min cell [0-9]*$" &&
+   [ "$(tail -n2 "$WORK/limit.csv" | cut -d, -f1 | uniq | wc -l)" -eq 2 ] &&
+   grep -q "reached its lower voltage limit, 3.000 V" "$WORK/limit.err"; then
+  ok "a step stopped by a cell's lower limit says so, on one last row"
+else
+  not_ok "a step stopped by a cell's lower limit says so, on one last row" \
+    "$(tail -n2 "$WORK/limit.csv")" "$(cat "$WORK/limit.err")"
+fi
+
+# the cells start at the ambient temperature unless told otherwise
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Rest for 1 s" --ambient-c -10 \
+  --csv "$WORK/cold.csv" 2>/dev/null
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Rest for 1 s" --ambient-c -10 \
+  --initial-c 20 --csv "$WORK/warm.csv" 2>/dev/null
+if [ "$(sed -n 2p "$WORK/cold.csv" | cut -d, -f9)" = "-10" ] &&
+   [ "$(sed -n 2p "$WORK/warm.csv" | cut -d, -f9)" = "20" ]; then
+  ok "--ambient-c moves the start temperature, --initial-c sets it"
+else
+  not_ok "--ambient-c moves the start temperature, --initial-c sets it" \
+    "$(sed -n 2p "$WORK/cold.csv")" "$(sed -n 2p "$WORK/warm.csv")"
+fi
+printf '{"pack":"lg-m50","initial":{"temperature_c":70},"ambient_c":70}\n' >"$WORK/hot.json"
+expect_bad_input "a scenario that starts over the cell's temperature limit" \
+  --headless --scenario "$WORK/hot.json"
+if grep -q 'hot.json: \$.initial.temperature_c: the cells would start at 70 degrees C, above the upper temperature limit of cell .lg-m50., 60 degrees C' "$WORK/bad.err"; then
+  ok "the refusal names the value and the limit"
+else
+  not_ok "the refusal names the value and the limit" "$(cat "$WORK/bad.err")"
+fi
+expect_bad_input "--initial-c outside the cell's limits" --headless --scenario leaf-2011 --initial-c -40
 
 # ---- bad usage and bad input: exit 2, one line, no file left ----------------------
 expect_bad_input "a bad protocol" --headless --protocol "Discharge at 1X until 3 V" --csv "$WORK/never.csv"
@@ -202,6 +258,147 @@ expect_bad_input "a bad --dt" --headless --dt 0 --csv "$WORK/never.csv"
 expect_bad_input "--print-scenario of an unknown preset" --print-scenario leaf-2099
 expect_bad_input "a CSV in a missing directory" --headless --protocol "Rest for 1 s" --csv "$WORK/no/such/dir/out.csv"
 
+# ---- strict numbers: no hex, no spaces, no junk, finite, in range ------------------
+for bad in "--dt=0x10" "--dt= 1" "--dt=1 " "--dt=1e999" "--ambient-c=25C" "--ambient-c=nan" \
+           "--ambient-c=inf" "--seed=-1" "--seed=0x10" "--seed=1e3" "--seed= 7"; do
+  option=${bad%%=*}
+  "$PACKSCOPE" --headless --protocol "Rest for 1 s" "$bad" >/dev/null 2>"$WORK/num.err"
+  status=$?
+  if [ "$status" -eq 2 ] && [ "$(wc -l <"$WORK/num.err")" -eq 1 ] &&
+     grep -q -- "^packscope: $option: expected" "$WORK/num.err"; then
+    ok "\"$bad\" is refused, naming the option: $(cat "$WORK/num.err")"
+  else
+    not_ok "\"$bad\" is refused, naming the option" "exit $status" "$(cat "$WORK/num.err")"
+  fi
+done
+
+# ---- targets that are not a plain writable file ------------------------------------
+mkfifo "$WORK/fifo"
+timeout 20 "$PACKSCOPE" --headless --protocol "Rest for 1 s" --csv "$WORK/fifo" 2>"$WORK/fifo.err"
+status=$?
+if [ "$status" -eq 2 ] && grep -q "FIFO" "$WORK/fifo.err" && [ -p "$WORK/fifo" ]; then
+  ok "a FIFO as --csv is refused at once, not blocked on: $(cat "$WORK/fifo.err")"
+else
+  not_ok "a FIFO as --csv is refused at once" "exit $status" "$(cat "$WORK/fifo.err")"
+fi
+
+echo "precious" >"$WORK/target.csv"
+ln -s target.csv "$WORK/link.csv"
+"$PACKSCOPE" --headless --protocol "Rest for 1 s" --csv "$WORK/link.csv" 2>"$WORK/link.err"
+status=$?
+if [ "$status" -eq 2 ] && [ -L "$WORK/link.csv" ] && [ "$(cat "$WORK/target.csv")" = precious ] &&
+   grep -q "symbolic link" "$WORK/link.err"; then
+  ok "a symlink as --csv is refused and left alone: $(cat "$WORK/link.err")"
+else
+  not_ok "a symlink as --csv is refused and left alone" "exit $status" "$(cat "$WORK/link.err")"
+fi
+
+echo "read only" >"$WORK/ro.csv"
+chmod 444 "$WORK/ro.csv"
+"$PACKSCOPE" --headless --protocol "Rest for 1 s" --csv "$WORK/ro.csv" 2>"$WORK/ro.err"
+status=$?
+if [ "$status" -eq 2 ] && [ "$(cat "$WORK/ro.csv")" = "read only" ] && grep -q "read-only" "$WORK/ro.err" &&
+   "$PACKSCOPE" --headless --protocol "Rest for 1 s" --csv "$WORK/ro.csv" --force 2>/dev/null &&
+   [ "$(head -n1 "$WORK/ro.csv")" = "$HEADER" ] && [ "$(stat -c %a "$WORK/ro.csv")" = 444 ]; then
+  ok "a read-only file is refused, and replaced (keeping its mode) with --force"
+else
+  not_ok "a read-only file is refused, and replaced (keeping its mode) with --force" \
+    "exit $status" "$(cat "$WORK/ro.err")" "$(ls -l "$WORK/ro.csv")"
+fi
+
+# ---- a disk that fills ------------------------------------------------------------------
+"$PACKSCOPE" --headless --protocol "Rest for 100 hours" --csv /dev/full 2>"$WORK/full.err"
+status=$?
+rows=$(sed -n 's/.*write failed after \([0-9]*\) rows.*/\1/p' "$WORK/full.err")
+if [ "$status" -eq 3 ] && [ "$(wc -l <"$WORK/full.err")" -eq 1 ] && [ -n "$rows" ] &&
+   [ "$rows" -lt 10000 ] && grep -q "No space left on device" "$WORK/full.err"; then
+  ok "/dev/full stops the run at once (exit 3): $(cat "$WORK/full.err")"
+else
+  not_ok "/dev/full stops the run at once (exit 3)" "exit $status" "$(cat "$WORK/full.err")"
+fi
+
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$WORK/tmpfs" && mount -t tmpfs -o size=1m tmpfs "$WORK/tmpfs" 2>/dev/null; then
+  "$PACKSCOPE" --headless --protocol "Rest for 10 hours" --csv "$WORK/tmpfs/out.csv" 2>"$WORK/tmpfs.err"
+  status=$?
+  left=$(ls -A "$WORK/tmpfs")
+  umount "$WORK/tmpfs"
+  if [ "$status" -eq 3 ] && [ -z "$left" ] && grep -q "No space left on device" "$WORK/tmpfs.err"; then
+    ok "a full 1 MB tmpfs stops the run (exit 3) and leaves nothing: $(cat "$WORK/tmpfs.err")"
+  else
+    not_ok "a full 1 MB tmpfs stops the run and leaves nothing" "exit $status, left: $left" \
+      "$(cat "$WORK/tmpfs.err")"
+  fi
+else
+  n=$((n + 1))
+  echo "ok $n # SKIP a small tmpfs needs root and mount"
+fi
+
+# ---- interrupts ---------------------------------------------------------------------------
+# run_and_signal SIGNAL CSV [ARGS...]: starts a long run, waits for its
+# temporary file to grow, signals it, and leaves its exit status in $status
+run_and_signal () {
+  sig=$1
+  csv=$2
+  shift 2
+  "$PACKSCOPE" --headless --protocol "Rest for 1000 hours" --csv "$csv" "$@" 2>"$WORK/sig.err" &
+  pid=$!
+  tries=0
+  while [ "$tries" -lt 200 ]; do
+    tmp=$(ls -A "$(dirname "$csv")" | grep "^\.$(basename "$csv")\." | head -n1)
+    if [ -n "$tmp" ] && [ "$(stat -c %s "$(dirname "$csv")/$tmp")" -gt 300000 ]; then
+      break
+    fi
+    sleep 0.05
+    tries=$((tries + 1))
+  done
+  kill "-$sig" "$pid"
+  wait "$pid"
+  status=$?
+}
+
+mkdir "$WORK/int"
+run_and_signal INT "$WORK/int/run.csv"
+if [ "$status" -eq 130 ] && [ -z "$(ls -A "$WORK/int")" ] && grep -q "interrupted by SIGINT" "$WORK/sig.err"; then
+  ok "SIGINT mid-run: exit 130 and no file, not even the temporary one: $(cat "$WORK/sig.err")"
+else
+  not_ok "SIGINT mid-run: exit 130 and no file" "exit $status, left: $(ls -A "$WORK/int")" "$(cat "$WORK/sig.err")"
+fi
+
+run_and_signal TERM "$WORK/int/part.csv" --keep-partial
+if [ "$status" -eq 143 ] && [ "$(ls -A "$WORK/int")" = part.csv ] &&
+   [ "$(head -n1 "$WORK/int/part.csv")" = "$HEADER" ] &&
+   [ "$(tail -c1 "$WORK/int/part.csv" | od -An -c | tr -d ' ')" = '\n' ] &&
+   awk -F, 'NR > 1 && (NF != 14 || $1 != NR - 2) { exit 1 }' "$WORK/int/part.csv" &&
+   grep -q "kept the partial CSV ($(($(wc -l <"$WORK/int/part.csv") - 1)) rows)" "$WORK/sig.err"; then
+  ok "SIGTERM with --keep-partial: exit 143 and a valid CSV of whole rows: $(cat "$WORK/sig.err")"
+else
+  not_ok "SIGTERM with --keep-partial: exit 143 and a valid CSV" "exit $status, left: $(ls -A "$WORK/int")" \
+    "$(cat "$WORK/sig.err")" "$(tail -n2 "$WORK/int/part.csv" 2>/dev/null)"
+fi
+
+# ---- size up front, and progress ---------------------------------------------------------
+expect_bad_input "a run too big for the limits needs --force" --headless --scenario model-s-85 \
+  --protocol "Discharge at 0.1C for 10 hours" --cells --csv "$WORK/huge.csv"
+if grep -q "about .* GB of CSV.*--force" "$WORK/bad.err" && [ ! -e "$WORK/huge.csv" ]; then
+  ok "the size message gives the numbers and names --force"
+else
+  not_ok "the size message gives the numbers and names --force" "$(cat "$WORK/bad.err")"
+fi
+
+if command -v script >/dev/null 2>&1; then
+  script -qec "'$PACKSCOPE' --headless --protocol 'Rest for 100 hours' --csv '$WORK/prog.csv'" /dev/null \
+    >"$WORK/tty.out" 2>&1
+  if grep -q "simulated ([0-9]* % of the protocol), [0-9]* rows, [0-9.]* [kMG]*B written" "$WORK/tty.out" &&
+     grep -q "delivered" "$WORK/tty.out"; then
+    ok "progress on a terminal: $(tr '\r' '\n' <"$WORK/tty.out" | grep "% of the protocol" | tail -n1 | tr -d '\033')"
+  else
+    not_ok "progress on a terminal" "$(tr '\r' '\n' <"$WORK/tty.out" | tail -n3)"
+  fi
+else
+  n=$((n + 1))
+  echo "ok $n # SKIP script(1) is not installed"
+fi
+
 if "$PACKSCOPE" --help >"$WORK/help" 2>&1 && grep -q -- "--headless" "$WORK/help" &&
    grep -q "cellNNNN_v" "$WORK/help"; then
   ok "--help exits 0 and documents --headless and the CSV columns"
@@ -209,5 +406,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 23 ] || echo "# planned 23 tests, ran $n"
+[ "$n" -eq 51 ] || echo "# planned 51 tests, ran $n"
 exit 0

@@ -348,8 +348,14 @@ run_energy_balance (PsCoolingKind cooling,
   g_test_message ("dt %g: loss %.6f J, heat %.6f J, generated %.6f J, accounted %.6f J "
                   "(stored %.3f J)", dt, loss_j, heat_j, generated, accounted, stored);
   g_assert_cmpfloat (generated, >, 1000.0);
-  g_assert_cmpfloat_with_epsilon (loss_j, generated, 1e-9 * generated);
-  g_assert_cmpfloat_with_epsilon (heat_j, generated, 1e-9 * generated);
+  /* the recomputation from the rows holds when every row is one substep of
+   * constant current (dt = 1 s here); longer rows are cut into substeps,
+   * whose balance the engine's own totals below still check */
+  if (dt <= 1.0)
+    {
+      g_assert_cmpfloat_with_epsilon (loss_j, generated, 1e-9 * generated);
+      g_assert_cmpfloat_with_epsilon (heat_j, generated, 1e-9 * generated);
+    }
   g_assert_cmpfloat_with_epsilon (ps_simulation_get_electrical_loss_j (sim), generated,
                                   1e-9 * generated);
   g_assert_cmpfloat_with_epsilon (accounted, generated, 1e-6 * generated);
@@ -472,9 +478,11 @@ test_rc_step_analytic (void)
       PsCellType *cell = make_cell (&spec);
       g_autoptr(PsScenario) scenario = make_scenario (pack, cell, "Rest for 1 s");
       g_autoptr(PsSimulation) sim = NULL;
-      PsLoad load = { PS_LOAD_CURRENT, 10.0 };
+      /* 1 Ah out of 5 Ah from SOC 0.9: the OCV stays the flat table's (a
+       * cell emptied past SOC 0 would meet the OCV's wall there) */
+      PsLoad load = { PS_LOAD_CURRENT, 2.0 };
       PsLoad rest = { PS_LOAD_REST, 0.0 };
-      double dt = dts[d], i_a = 10.0, t_on = 0.0;
+      double dt = dts[d], i_a = 2.0, t_on = 0.0;
       double tau1 = spec.r1 * spec.c1, tau2 = spec.r2 * spec.c2;
       double r_tab;
 
@@ -1031,6 +1039,113 @@ test_nominal_energy (gconstpointer data)
   g_assert_cmpfloat_with_epsilon (energy_kwh, nc->energy_kwh, 0.05 * nc->energy_kwh);
 }
 
+/* The CV hold tapers: PyBaMM's own example "Charge at 1C until 4.2 V; Hold
+ * at 4.2 V until C/50" ends on a real preset, the hold's current falls to
+ * C/50 and no cell leaves [0, 1] by more than the OCV's room past its
+ * table. From full (the charge step ends at once, as in the issue) the
+ * current falls monotonically. From half full (a CC phase at the charger's
+ * current limit first) the RC pairs charged by the CC phase relax during
+ * the hold, and where the OCV is flat (lg-m50's graphite plateau near SOC
+ * 0.9) that lets the current rise by a few tenths of a percent for a
+ * while: the 2-RC model's physics, bounded here by rise. */
+static void
+run_cv_taper (const char *preset,
+              double      initial_soc,
+              double      rise)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = ps_scenario_new_from_preset (preset, &error);
+  g_autoptr(PsSimulation) sim = NULL;
+  double c50, prev = INFINITY, t_hold = NAN;
+  guint hold_rows = 0;
+
+  g_assert_no_error (error);
+  ps_scenario_set_protocol (scenario, "Charge at 1C until 4.2 V; Hold at 4.2 V until C/50",
+                            &error);
+  g_assert_no_error (error);
+  scenario->initial_soc = initial_soc;
+  c50 = scenario->pack->n_parallel * scenario->cell->capacity_ah / 50.0;
+  sim = make_sim (scenario);
+
+  while (ps_simulation_advance (sim, 1.0))
+    {
+      const double *soc = ps_simulation_get_cell_soc (sim);
+      double i = fabs (ps_simulation_get_pack_current (sim));
+
+      for (guint c = 0; c < scenario->pack->n_cells; c++)
+        g_assert_cmpfloat (soc[c], <=, 1.0101);
+      if (ps_simulation_get_step (sim) == 2)
+        {
+          g_assert_cmpfloat (i, <=, prev * (1.0 + rise));
+          prev = i;
+          hold_rows++;
+        }
+      /* ends within a day on its own, never by the default duration */
+      g_assert_cmpfloat (ps_simulation_get_time (sim), <, PS_STEP_DEFAULT_DURATION_S);
+    }
+
+  g_assert_true (ps_simulation_is_finished (sim));
+  g_assert_cmpint (ps_simulation_get_last_end (sim)->reason, ==, PS_STEP_END_UNTIL_CURRENT);
+  g_assert_cmpuint (ps_simulation_get_last_end (sim)->step, ==, 2);
+  t_hold = ps_simulation_get_time (sim);
+  g_test_message ("%s from SOC %.2f: hold ended at %.1f s at %.5f A (C/50 = %.5f A) "
+                  "after %u rows", preset, initial_soc, t_hold, prev, c50, hold_rows);
+  g_assert_cmpuint (hold_rows, >, 10);
+  g_assert_cmpfloat_with_epsilon (fabs (ps_simulation_get_pack_current (sim)), c50, 1e-6 * c50);
+}
+
+static void
+test_cv_taper (void)
+{
+  /* monotone to rounding from full */
+  run_cv_taper ("lg-m50", 1.0, 1e-9);
+  run_cv_taper ("leaf-2011", 1.0, 1e-9);
+  run_cv_taper ("lg-m50", 0.5, 1e-3);
+  run_cv_taper ("leaf-2011", 0.5, 1e-3);
+}
+
+/* The time step is an output interval: the Leaf's 1C discharge to 3.0 V
+ * delivers the same charge (0.5 %) and reaches the same peak temperature
+ * (0.5 K) at dt 1, 10, 60 and 600 s, and ends on its cut-off, not past it. */
+static void
+test_output_interval_convergence (void)
+{
+  const double dts[] = { 1.0, 10.0, 60.0, 600.0 };
+  double ah[4], peak[4];
+
+  for (guint d = 0; d < G_N_ELEMENTS (dts); d++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = ps_scenario_new_from_preset ("leaf-2011", &error);
+      g_autoptr(PsSimulation) sim = NULL;
+      g_autoptr(PsFrame) frame = NULL;
+      double v_min_seen = INFINITY;
+
+      g_assert_no_error (error);
+      ps_scenario_set_protocol (scenario, "Discharge at 1C until 3.0 V", &error);
+      g_assert_no_error (error);
+      sim = make_sim (scenario);
+      frame = ps_frame_new (scenario->pack);
+      peak[d] = -INFINITY;
+      while (ps_simulation_advance (sim, dts[d]))
+        {
+          ps_simulation_fill_frame (sim, frame);
+          peak[d] = MAX (peak[d], frame->cell_temp_max_k);
+          v_min_seen = MIN (v_min_seen, frame->cell_voltage_min_v);
+          /* heat is never negative in a discharge of this cell */
+          g_assert_cmpfloat (frame->heat_w, >, 0.0);
+        }
+      ah[d] = ps_simulation_get_charge_ah (sim);
+      g_test_message ("dt %g s: %.4f Ah, peak %.3f C, end %.1f s, lowest cell %.6f V",
+                      dts[d], ah[d], peak[d] - T_25C + 25.0, ps_simulation_get_time (sim),
+                      v_min_seen);
+      g_assert_cmpint (ps_simulation_get_last_end (sim)->reason, ==, PS_STEP_END_UNTIL_VOLTAGE);
+      g_assert_cmpfloat_with_epsilon (v_min_seen, 3.0, 1e-4);
+      g_assert_cmpfloat_with_epsilon (ah[d], ah[0], 0.005 * ah[0]);
+      g_assert_cmpfloat_with_epsilon (peak[d], peak[0], 0.5);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1046,6 +1161,9 @@ main (int   argc,
   g_test_add_func ("/engine/physics/determinism", test_determinism);
   g_test_add_func ("/engine/physics/power-mode-delivers-power", test_power_mode);
   g_test_add_func ("/engine/physics/cv-mode-holds-highest-cell", test_cv_mode);
+  g_test_add_func ("/engine/physics/cv-hold-tapers-to-its-end-current", test_cv_taper);
+  g_test_add_func ("/engine/physics/output-interval-does-not-change-results",
+                   test_output_interval_convergence);
   g_test_add_func ("/engine/physics/protocol-ends-at-duration-and-limits",
                    test_protocol_limits);
   g_test_add_func ("/engine/physics/thermal-stability-dt-1-10-60", test_thermal_stability);

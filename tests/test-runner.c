@@ -164,6 +164,9 @@ test_recorder_memory_bounded_10h_model_s (void)
   bytes = ps_recorder_get_memory_bytes (recorder);
   g_test_message ("recorder after 10 h of model-s-85 at 1 s: %.1f MB", bytes / 1e6);
   g_assert_cmpuint (bytes, <, 300u * 1000u * 1000u);
+  /* and so does the bound for a run of any length */
+  g_assert_cmpuint (bytes, <=, ps_recorder_get_memory_bound (7104));
+  g_assert_cmpuint (ps_recorder_get_memory_bound (7104), <, 300u * 1000u * 1000u);
   /* and it did keep something for all those cells */
   g_assert_cmpuint (bytes, >, (gsize) n_samples * PS_N_SERIES * sizeof (double));
 
@@ -194,6 +197,193 @@ test_recorder_memory_bounded_10h_model_s (void)
   ps_recorder_unref (recorder);
   ps_frame_unref (frame);
   hand_made_pack_free (pack);
+}
+
+/* Beyond the full-rate window the pack totals live on as a bounded,
+ * decimated history: memory stops growing, every step keeps its index and
+ * time, and a single-step peak and trough deep in the history still show. */
+static void
+test_recorder_history_bounded_keeps_extremes (void)
+{
+  const guint64 n_samples = 3000000;
+  const guint64 trough_at = 1234567, peak_at = 2000001;
+  const gsize window = 2 * 4096;
+  PsPack *pack = hand_made_pack (2, 2);
+  PsFrame *frame = ps_frame_new (pack);
+  PsRecorder *recorder = ps_recorder_new_full (pack->n_cells, window);
+  g_autofree double *t = g_new (double, 4096);
+  g_autofree double *v = g_new (double, 4096);
+  double v_min = INFINITY, v_max = -INFINITY, t_min = -1, t_max = -1, t_prev = -1;
+  gsize bytes_at_1m = 0, full_start;
+
+  for (guint64 s = 0; s < n_samples; s++)
+    {
+      frame->time_s = (double) s;
+      frame->step = 1;
+      frame->pack_voltage_v = s == trough_at ? 100.0 : s == peak_at ? 500.0
+                              : 350.0 - 1e-3 * (double) (s % 1000);
+      frame->charge_ah = 1e-3 * (double) s;
+      ps_recorder_append (recorder, frame);
+      if (s == 1000000)
+        bytes_at_1m = ps_recorder_get_memory_bytes (recorder);
+    }
+
+  g_assert_cmpuint (ps_recorder_get_length (recorder), ==, n_samples);
+  full_start = ps_recorder_get_full_rate_start (recorder);
+  g_test_message ("full rate from step %" G_GSIZE_FORMAT ", %.2f MB",
+                  full_start, ps_recorder_get_memory_bytes (recorder) / 1e6);
+  g_assert_cmpuint (full_start, >, 0);
+  g_assert_cmpuint (full_start, >=, n_samples - window - 4096);
+  g_assert_cmpuint (full_start % 4096, ==, 0);
+  /* bounded: nothing more after the first million steps */
+  g_assert_cmpuint (ps_recorder_get_memory_bytes (recorder), ==, bytes_at_1m);
+
+  for (gsize start = 0; start < n_samples; start += 4096)
+    {
+      gsize n = ps_recorder_read (recorder, PS_SERIES_TIME_S, start, 4096, t);
+
+      g_assert_cmpuint (n, ==, MIN ((gsize) 4096, n_samples - start));
+      g_assert_cmpuint (ps_recorder_read (recorder, PS_SERIES_PACK_VOLTAGE_V, start, 4096, v), ==, n);
+      for (gsize i = 0; i < n; i++)
+        {
+          /* time is the step's own wherever it is kept (uniform dt) */
+          g_assert_cmpfloat (t[i], ==, (double) (start + i));
+          g_assert_cmpfloat (t[i], >=, t_prev);
+          t_prev = t[i];
+          if (v[i] < v_min)
+            v_min = v[i], t_min = t[i];
+          if (v[i] > v_max)
+            v_max = v[i], t_max = t[i];
+          /* the full-rate window is exact */
+          if (start + i >= full_start)
+            g_assert_cmpfloat (v[i], ==, 350.0 - 1e-3 * (double) ((start + i) % 1000));
+        }
+    }
+  g_assert_cmpfloat (v_min, ==, 100.0);
+  g_assert_cmpfloat (v_max, ==, 500.0);
+  g_test_message ("trough read at %.0f s (true %" G_GUINT64_FORMAT "), peak at %.0f s (true %"
+                  G_GUINT64_FORMAT ")", t_min, trough_at, t_max, peak_at);
+  g_assert_cmpfloat (fabs (t_min - (double) trough_at), <, 1024.0);
+  g_assert_cmpfloat (fabs (t_max - (double) peak_at), <, 1024.0);
+  g_assert_cmpuint (ps_recorder_find_time (recorder, (double) trough_at), ==, trough_at);
+  g_assert_cmpuint (ps_recorder_find_time (recorder, 1e12), ==, n_samples);
+
+  ps_recorder_clear (recorder);
+  g_assert_cmpuint (ps_recorder_get_length (recorder), ==, 0);
+  g_assert_cmpuint (ps_recorder_get_full_rate_start (recorder), ==, 0);
+
+  ps_recorder_unref (recorder);
+  ps_frame_unref (frame);
+  hand_made_pack_free (pack);
+}
+
+static PsScenario *scenario_with_protocol (const char *id,
+                                           const char *protocol);
+
+/* VmRSS of this process in bytes, from /proc/self/status (0 if unknown). */
+static gsize
+read_vm_rss (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmRSS:");
+  if (line == NULL)
+    return 0;
+  return (gsize) g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10) * 1024;
+}
+
+typedef struct
+{
+  gint  stop;
+  gsize peak;
+  guint samples;
+} RssSampler;
+
+static gpointer
+rss_sampler (gpointer data)
+{
+  RssSampler *sampler = data;
+
+  while (!g_atomic_int_get (&sampler->stop))
+    {
+      sampler->peak = MAX (sampler->peak, read_vm_rss ());
+      sampler->samples++;
+      g_usleep (20000);
+    }
+  sampler->peak = MAX (sampler->peak, read_vm_rss ());
+  return NULL;
+}
+
+/* 10,000 simulated hours at dt = 1 s (36 million steps) through the runner:
+ * RSS, sampled all along, stays within the recorder's stated bound (the
+ * single-cell pack keeps the test fast; the bench reports Model S), and the
+ * recorder still holds the whole run. */
+static void
+test_runner_10000_hours_memory_bounded (void)
+{
+  g_autoptr(GString) protocol = g_string_new (NULL);
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  RssSampler sampler = { 0 };
+  GThread *thread;
+  gsize rss_before, bound, length, full_start;
+  double soc_min = INFINITY, soc_max = -INFINITY, t_end = 0;
+  g_autofree double *buf = g_new (double, 4096);
+  gint64 wall;
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append (protocol, "Discharge at 0.05C for 10 hours; Charge at 0.05C for 10 hours;");
+  scenario = scenario_with_protocol ("lg-m50", protocol->str);
+  scenario->dt_s = 1.0;
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  recorder = ps_runner_dup_recorder (runner);
+  bound = ps_recorder_get_memory_bound (ps_recorder_get_n_cells (recorder));
+
+  rss_before = read_vm_rss ();
+  g_assert_cmpuint (rss_before, >, 0);
+  thread = g_thread_new ("rss", rss_sampler, &sampler);
+  wall = g_get_monotonic_time ();
+  ps_runner_run_until (runner, 10000.0 * 3600.0);
+  wall = g_get_monotonic_time () - wall;
+  g_atomic_int_set (&sampler.stop, TRUE);
+  g_thread_join (thread);
+
+  length = ps_recorder_get_length (recorder);
+  full_start = ps_recorder_get_full_rate_start (recorder);
+  g_test_message ("10,000 h at 1 s: %" G_GSIZE_FORMAT " steps in %.1f s wall; RSS %.1f MB before, "
+                  "peak %.1f MB (%u samples); recorder %.1f MB, bound %.1f MB; full rate from step %"
+                  G_GSIZE_FORMAT, length, wall / 1e6, rss_before / 1e6, sampler.peak / 1e6,
+                  sampler.samples, ps_recorder_get_memory_bytes (recorder) / 1e6, bound / 1e6,
+                  full_start);
+  /* (a charge may stop at the upper voltage limit a little early) */
+  g_assert_cmpuint (length, >, 35990000);
+  g_assert_cmpuint (ps_recorder_get_memory_bytes (recorder), <=, bound);
+  g_assert_cmpuint (sampler.peak, <, rss_before + bound + 16u * 1000u * 1000u);
+  g_assert_cmpuint (sampler.peak, <, 300u * 1000u * 1000u);
+
+  /* the whole run is still there for the curves: from t = 0 to the end,
+   * with the cycles' full swing of SOC in the oldest hours */
+  g_assert_cmpuint (full_start, >, 0);
+  g_assert_cmpuint (ps_recorder_read (recorder, PS_SERIES_TIME_S, length - 1, 1, &t_end), ==, 1);
+  g_assert_cmpfloat (t_end, >, 9990.0 * 3600.0);
+  for (gsize start = 0; start < 100 * 3600; start += 4096)
+    {
+      gsize n = ps_recorder_read (recorder, PS_SERIES_PACK_SOC, start, 4096, buf);
+
+      for (gsize i = 0; i < n; i++)
+        {
+          soc_min = MIN (soc_min, buf[i]);
+          soc_max = MAX (soc_max, buf[i]);
+        }
+    }
+  g_test_message ("SOC in the first 100 h: %.3f..%.3f", soc_min, soc_max);
+  g_assert_cmpfloat (soc_max - soc_min, >, 0.45);
 }
 
 typedef struct
@@ -284,6 +474,78 @@ scenario_with_protocol (const char *id,
       g_assert_no_error (error);
     }
   return scenario;
+}
+
+static void
+load_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Loads scenario into runner and waits for the worker's answer. */
+static gboolean
+load_and_wait (PsRunner         *runner,
+               const PsScenario *scenario,
+               GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ps_runner_load_scenario_async (runner, scenario, NULL, load_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return ps_runner_load_scenario_finish (runner, result, error);
+}
+
+/* A scenario the simulation refuses comes back as an error naming the
+ * problem, and the runner goes on with the old one (frame, recorder); a
+ * good one replaces both. */
+static void
+test_runner_load_scenario_answers (void)
+{
+  g_autoptr(PsScenario) first = scenario_with_protocol ("leaf-2011", "Discharge at 1C for 1 hour");
+  g_autoptr(PsScenario) bad = scenario_with_protocol ("lg-m50", NULL);
+  g_autoptr(PsScenario) good = scenario_with_protocol ("lg-m50", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  PsFrame *frame = NULL;
+  PsRecorder *after = NULL;
+
+  runner = ps_runner_new (first, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 60.0);
+  recorder = ps_runner_dup_recorder (runner);
+
+  bad->dt_s = -1.0;
+  g_assert_false (load_and_wait (runner, bad, &error));
+  g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "dt_s"));
+  g_clear_error (&error);
+
+  ps_runner_sync (runner);
+  ps_runner_dup_frame_and_recorder (runner, &frame, &after);
+  g_assert_cmpuint (frame->n_cells, ==, first->pack->n_cells);
+  g_assert_cmpfloat (frame->time_s, >=, 60.0);
+  g_assert_true (after == recorder);
+  g_clear_pointer (&frame, ps_frame_unref);
+  g_clear_pointer (&after, ps_recorder_unref);
+
+  g_assert_true (load_and_wait (runner, good, &error));
+  g_assert_no_error (error);
+  ps_runner_sync (runner);
+  ps_runner_dup_frame_and_recorder (runner, &frame, &after);
+  g_assert_cmpuint (frame->n_cells, ==, good->pack->n_cells);
+  g_assert_cmpfloat (frame->time_s, ==, 0.0);
+  g_assert_true (after != recorder);
+  g_assert_cmpuint (ps_recorder_get_n_cells (after), ==, good->pack->n_cells);
+  ps_frame_unref (frame);
+  ps_recorder_unref (after);
 }
 
 static void
@@ -707,6 +969,116 @@ test_runner_survives_command_storms (void)
   g_mutex_clear (&storm.lock);
 }
 
+/* The window's load bar goes through ps_runner_set_load: a manual load obeys
+ * the cells' limits as protocol steps do, and the frame says what happened
+ * (the status the window shows). LG M50: 2.5..4.2 V, 7.3 A discharge and
+ * 3.4 A charge, 60 C. */
+static PsFrame *
+run_manual (PsRunner   *runner,
+            PsLoadMode  mode,
+            double      value,
+            double      seconds)
+{
+  PsLoad load = { mode, value };
+  g_autoptr(PsFrame) before = ps_runner_dup_frame (runner);
+
+  ps_runner_set_load (runner, &load);
+  ps_runner_run_until (runner, before->time_s + seconds);
+  return ps_runner_dup_frame (runner);
+}
+
+static void
+test_runner_manual_load_obeys_limits (void)
+{
+  g_autoptr(PsScenario) scenario = scenario_with_protocol ("lg-m50", "Rest for 1 minute");
+  g_autoptr(PsScenario) hot = scenario_with_protocol ("lg-m50", "Rest for 1 minute");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  const PsCellType *cell = scenario->cell;
+  double finished_at;
+
+  scenario->initial_soc = 0.5;
+  scenario->dt_s = 5.0;
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 1e6);
+  frame = ps_runner_dup_frame (runner);
+  g_assert_true (frame->finished);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_DURATION);
+  finished_at = frame->time_s;
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* after "Finished" a manual charge runs; at 4.2 V it goes on at
+   * constant voltage and the current tapers */
+  frame = run_manual (runner, PS_LOAD_CURRENT, -3.0, 3.0 * 3600.0);
+  g_test_message ("charge: %s; %.4f A at %.4f V, SOC %.4f", frame->end_text,
+                  frame->pack_current_a, frame->cell_voltage_max_v, frame->cell_soc_max);
+  g_assert_cmpfloat (frame->time_s, >, finished_at + 3600.0);
+  g_assert_true (frame->manual_load);
+  g_assert_true (frame->manual_limited);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_VOLTAGE_MAX);
+  g_assert_cmpuint (frame->end_step, ==, 0);
+  g_assert_cmpuint (frame->end_cell, ==, 1);
+  g_assert_nonnull (strstr (frame->end_text, "upper voltage limit, 4.200 V"));
+  g_assert_cmpfloat (frame->cell_voltage_max_v, <=, cell->voltage_max_v + 1e-6);
+  g_assert_cmpfloat (frame->cell_voltage_max_v, >, cell->voltage_max_v - 1e-3);
+  g_assert_cmpfloat (frame->pack_current_a, <=, 0.0);
+  g_assert_cmpfloat (frame->pack_current_a, >, -0.5);
+  g_assert_cmpfloat (frame->cell_soc_max, <=, 1.0101);
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* a discharge stops at the lower limit: rest, and why */
+  frame = run_manual (runner, PS_LOAD_CURRENT, 5.0, 3.0 * 3600.0);
+  g_test_message ("discharge: %s", frame->end_text);
+  g_assert_true (frame->manual_limited);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_VOLTAGE_MIN);
+  g_assert_nonnull (strstr (frame->end_text, "lower voltage limit, 2.500 V"));
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_assert_cmpfloat (frame->cell_voltage_min_v, >=, cell->voltage_min_v - 0.005);
+  g_assert_cmpfloat (frame->cell_soc_min, >=, -0.0101);
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* past the current limits: stopped at once, both ways */
+  frame = run_manual (runner, PS_LOAD_CURRENT, 100.0, 60.0);
+  g_test_message ("over-current discharge: %s", frame->end_text);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_CURRENT_MAX);
+  g_assert_true (frame->end_at_once);
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_assert_nonnull (strstr (frame->end_text, "over its current limit of 7.3 A"));
+  g_clear_pointer (&frame, ps_frame_unref);
+  frame = run_manual (runner, PS_LOAD_POWER, -200.0, 60.0);
+  g_test_message ("over-current charge: %s", frame->end_text);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_CURRENT_MAX);
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_clear_pointer (&frame, ps_frame_unref);
+
+  /* back to the protocol: nothing left to run, no limit shown as active */
+  ps_runner_clear_load (runner);
+  ps_runner_sync (runner);
+  frame = ps_runner_dup_frame (runner);
+  g_assert_false (frame->manual_load);
+  g_assert_false (frame->manual_limited);
+  g_assert_true (frame->finished);
+  g_clear_pointer (&frame, ps_frame_unref);
+  g_clear_pointer (&runner, ps_runner_unref);
+
+  /* a warm cell discharged hard stops at its temperature limit */
+  hot->initial_soc = 1.0;
+  hot->ambient_k = 273.15 + 55.0;
+  hot->initial_temp_k = hot->ambient_k;
+  hot->dt_s = 10.0;
+  runner = ps_runner_new (hot, &error);
+  g_assert_no_error (error);
+  frame = run_manual (runner, PS_LOAD_CURRENT, 7.0, 3600.0);
+  g_test_message ("hot discharge: %s; %.3f C", frame->end_text,
+                  frame->cell_temp_max_k - 273.15);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_TEMP_MAX);
+  g_assert_cmpfloat (frame->cell_temp_max_k, <=, cell->temp_max_k + 0.05);
+  g_assert_cmpfloat (frame->pack_current_a, ==, 0.0);
+  g_assert_nonnull (strstr (frame->end_text, "temperature limit, 60.0 degrees C"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -716,12 +1088,16 @@ main (int   argc,
   g_test_add_func ("/engine/frame/extremes", test_frame_extremes);
   g_test_add_func ("/engine/recorder/memory-bounded-10h-model-s", test_recorder_memory_bounded_10h_model_s);
   g_test_add_func ("/engine/recorder/readers-see-consistent-prefix", test_recorder_readers_see_consistent_prefix);
+  g_test_add_func ("/engine/recorder/history-bounded-keeps-extremes", test_recorder_history_bounded_keeps_extremes);
+  g_test_add_func ("/engine/runner/10000-hours-memory-bounded", test_runner_10000_hours_memory_bounded);
   g_test_add_func ("/engine/runner/single-step-advances-one-dt", test_runner_single_step_advances_one_dt);
   g_test_add_func ("/engine/runner/run-until-reaches-time", test_runner_run_until_reaches_time);
   g_test_add_func ("/engine/runner/pauses-when-protocol-finishes", test_runner_pauses_when_protocol_finishes);
   g_test_add_func ("/engine/runner/paces-to-wall-time", test_runner_paces_to_wall_time);
   g_test_add_func ("/engine/runner/publishes-at-most-120-per-second", test_runner_publishes_at_most_120_per_second);
   g_test_add_func ("/engine/runner/survives-command-storms", test_runner_survives_command_storms);
+  g_test_add_func ("/engine/runner/manual-load-obeys-limits", test_runner_manual_load_obeys_limits);
+  g_test_add_func ("/engine/runner/load-scenario-answers", test_runner_load_scenario_answers);
 
   return g_test_run ();
 }

@@ -156,6 +156,45 @@ test_size_limit (void)
   g_assert_nonnull (strstr (error->message, "big.json: $: expected at most"));
 }
 
+/* json-glib would cut a string at a \u0000 escape (a protocol would lose
+ * its later steps without a word): refused, naming the string's path; an
+ * escaped backslash before "u0000" is only text. */
+static void
+test_nul_escape_refused (void)
+{
+  static const char *cases[][2] = {
+    { "{ \"packscope_scenario\": 1, \"pack\": \"leaf-2011\", "
+      "\"protocol\": [ \"Rest for 1 s\", \"Discharge at 1C for 1 s\\u0000; Rest for 1 hour\" ] }",
+      "nul.json: $.protocol[1]: a \\u0000 (NUL) escape in a string" },
+    { "{ \"packscope_scenario\": 1, \"name\": \"a\\u0000b\", \"pack\": \"leaf-2011\" }",
+      "nul.json: $.name: a \\u0000" },
+    { "{ \"packscope_scenario\": 1, \"pack\": \"leaf-2011\", \"initial\": { \"s\\u0000oc\": 0.5 } }",
+      "nul.json: $.initial: a \\u0000 (NUL) escape in a member name" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = ps_scenario_new_from_data (cases[i][0], -1, "nul.json", &error);
+
+      g_assert_null (scenario);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, cases[i][1]));
+    }
+
+  /* "\\u0000" is a backslash and the text u0000: fine */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PsScenario) scenario =
+      ps_scenario_new_from_data ("{ \"packscope_scenario\": 1, \"name\": \"a\\\\u0000b\", "
+                                 "\"pack\": \"leaf-2011\" }", -1, "ok.json", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (scenario->name, ==, "a\\u0000b");
+  }
+}
+
 static void
 test_overrides (void)
 {
@@ -355,6 +394,58 @@ test_validate (void)
   g_assert_nonnull (strstr (error->message, "time step dt_s is 0"));
 }
 
+/* The cells start at the ambient temperature unless the scenario says
+ * otherwise (as in PyBaMM); a start outside the cell's temperature limits,
+ * or an ambient above the upper one, is refused naming the value and the
+ * limit; an explicit start survives a round trip, a default one stays a
+ * default. */
+static void
+test_initial_temperature (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) cold = NULL;
+  g_autoptr(PsScenario) set = NULL;
+  g_autoptr(PsScenario) again = NULL;
+  g_autoptr(PsScenario) hot = NULL;
+  g_autofree char *json = NULL;
+
+  cold = ps_scenario_new_from_data ("{\"pack\": \"leaf-2011\", \"ambient_c\": -10}", -1,
+                                    "cold.json", &error);
+  g_assert_no_error (error);
+  g_assert_false (cold->initial_temp_set);
+  g_assert_cmpfloat_with_epsilon (cold->initial_temp_k, 263.15, 1e-9);
+  json = ps_scenario_to_json (cold);
+  g_assert_null (strstr (json, "temperature_c"));
+
+  set = ps_scenario_new_from_data ("{\"pack\": \"leaf-2011\", \"ambient_c\": -10,"
+                                   " \"initial\": {\"temperature_c\": 20}}", -1,
+                                   "set.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (set->initial_temp_set);
+  g_assert_cmpfloat_with_epsilon (set->initial_temp_k, 293.15, 1e-9);
+  g_clear_pointer (&json, g_free);
+  json = ps_scenario_to_json (set);
+  again = ps_scenario_new_from_data (json, -1, "again.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (again->initial_temp_k, 293.15, 1e-9);
+
+  hot = ps_scenario_new_from_data ("{\"pack\": \"lg-m50\", \"initial\": {\"temperature_c\": 70},"
+                                   " \"ambient_c\": 70}", -1, "hot.json", &error);
+  g_assert_null (hot);
+  g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "hot.json: $.initial.temperature_c: the cells "
+                                            "would start at 70 degrees C, above the upper "
+                                            "temperature limit of cell 'lg-m50', 60 degrees C"));
+  g_clear_error (&error);
+
+  hot = ps_scenario_new_from_data ("{\"pack\": \"lg-m50\", \"initial\": {\"temperature_c\": 25},"
+                                   " \"ambient_c\": 65}", -1, "oven.json", &error);
+  g_assert_null (hot);
+  g_assert_nonnull (strstr (error->message, "oven.json: $.ambient_c: an ambient temperature of "
+                                            "65 degrees C is above the upper temperature limit"));
+}
+
 /* The audit's inputs (issue 8): nesting the old depth guard could not see
  * (behind a comment json-glib skips, or a quote inside a '...' string)
  * crashed json-glib; now each is refused with the depth error, while
@@ -434,8 +525,11 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/hidden-nesting-and-surrogates-refused",
                    test_hidden_nesting_and_surrogates);
   g_test_add_func ("/engine/scenario/overrides", test_overrides);
+  g_test_add_func ("/engine/scenario/nul-escape-refused", test_nul_escape_refused);
   g_test_add_func ("/engine/scenario/round-trip-same-simulation", test_round_trip);
   g_test_add_func ("/engine/scenario/validate", test_validate);
+  g_test_add_func ("/engine/scenario/initial-temperature-follows-ambient-within-limits",
+                   test_initial_temperature);
 
   return g_test_run ();
 }

@@ -844,6 +844,72 @@ test_window_limit_warning (void)
   window_free (window);
 }
 
+/* The summary row that says what runs (the protocol step or the manual load) */
+static const char *
+step_row_text (PsWindow *window)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (window->summary_values); i++)
+    {
+      const char *text;
+
+      if (window->summary_values[i] == NULL)
+        continue;
+      text = gtk_label_get_label (window->summary_values[i]);
+      if (g_str_has_prefix (text, "Manual load") || g_str_has_prefix (text, "Protocol finished"))
+        return text;
+    }
+  return "";
+}
+
+/* The load bar's manual load obeys the cells' limits and the window says
+ * what stopped it; Play after "Finished" says what to do instead. */
+static void
+test_window_manual_load_status (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Rest for 1 minute", &error));
+  scenario->initial_soc = 0.3;
+  window = g_object_ref_sink (ps_window_new (NULL));
+  g_assert_true (ps_window_set_scenario (window, scenario, &error));
+
+  ps_runner_run_until (ps_window_get_runner (window), 3600.0);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_test_message ("finished: %s | %s", gtk_label_get_label (window->status_label),
+                  step_row_text (window));
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Finished");
+  g_assert_nonnull (strstr (step_row_text (window), "its duration of 1 min elapsed"));
+
+  /* Play has nothing to run: the window stays paused */
+  ps_window_set_playing (window, TRUE);
+  g_assert_false (ps_window_get_playing (window));
+
+  /* a 5 A discharge from the bar runs until the lower limit stops it */
+  gtk_drop_down_set_selected (window->load_mode, 0);
+  gtk_drop_down_set_selected (window->load_direction, 0);
+  gtk_adjustment_set_value (window->load_adjustment, 5.0);
+  _ps_window_apply_load (window);
+  ps_runner_run_until (ps_window_get_runner (window), 3.0 * 3600.0);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_test_message ("discharged: %s | %s", gtk_label_get_label (window->status_label),
+                  step_row_text (window));
+  g_assert_cmpstr (gtk_label_get_label (window->status_label), !=, "Finished");
+  g_assert_true (g_str_has_prefix (step_row_text (window), "Manual load stopped: "));
+  g_assert_nonnull (strstr (step_row_text (window), "lower voltage limit, 2.500 V"));
+
+  window_free (window);
+}
+
 static GtkWidget *
 find_message_dialog (void)
 {
@@ -1483,7 +1549,7 @@ test_export (void)
     /* header + samples + the empty string after the last newline */
     g_assert_cmpuint (g_strv_length (lines), ==, n_samples + 2);
     last = g_strsplit (lines[n_samples], ",", -1);
-    g_assert_cmpuint (g_strv_length (last), ==, 13);
+    g_assert_cmpuint (g_strv_length (last), ==, 14);
     g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, scenario->dt_s);
     g_unlink (path);
   }
@@ -1586,6 +1652,110 @@ test_export_csv_matches_cli (void)
   g_assert_cmpstr (g_bytes_get_data (bytes, NULL), ==, cli);
 
   g_unlink (path);
+  g_rmdir (dir);
+}
+
+typedef struct
+{
+  guint  calls;
+  double last;
+  double previous;
+  gboolean rising;
+  gboolean freed;
+} ProgressSeen;
+
+static void
+progress_seen (double   fraction,
+               gpointer user_data)
+{
+  ProgressSeen *seen = user_data;
+
+  if (seen->calls > 0 && fraction < seen->previous)
+    seen->rising = FALSE;
+  seen->previous = fraction;
+  seen->last = fraction;
+  seen->calls++;
+}
+
+static void
+progress_freed (gpointer user_data)
+{
+  ((ProgressSeen *) user_data)->freed = TRUE;
+}
+
+/* The CSV streams into the file with progress reports that rise to 1 and
+ * the same bytes as the in-memory export; a run whose start the recorder
+ * keeps decimated is refused with the numbers and leaves no file. */
+static void
+test_export_csv_streams_with_progress (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("packscope-stream-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "run.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  ProgressSeen seen = { 0, 0, 0, TRUE, FALSE };
+  AsyncWait wait = { FALSE, FALSE, NULL };
+
+  scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Discharge at 0.5C for 10 hours", &error));
+  scenario->dt_s = 0.5;
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+  ps_runner_run_until (runner, 1.0e6);
+  recorder = ps_runner_dup_recorder (runner);
+  g_assert_cmpuint (ps_recorder_get_length (recorder), >, 3 * 4096);
+
+  ps_export_csv_async_full (file, recorder, progress_seen, &seen, progress_freed,
+                            NULL, export_done, &wait);
+  while (!wait.done || !seen.freed)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+  g_test_message ("%u progress reports, last %.3f", seen.calls, seen.last);
+  g_assert_cmpuint (seen.calls, >=, 1);
+  g_assert_true (seen.rising);
+  g_assert_cmpfloat (seen.last, ==, 1.0);
+
+  bytes = ps_export_csv (recorder, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, ==, g_bytes_get_size (bytes));
+  g_assert_true (memcmp (contents, g_bytes_get_data (bytes, NULL), length) == 0);
+  g_unlink (path);
+
+  /* a recorder that keeps only the last 4,096 steps at full rate */
+  {
+    g_autoptr(PsRecorder) small = ps_recorder_new_full (ps_recorder_get_n_cells (recorder), 4096);
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
+    g_autoptr(GBytes) none = NULL;
+    AsyncWait refused = { FALSE, FALSE, NULL };
+
+    for (guint i = 0; i < 3 * 4096; i++)
+      ps_recorder_append (small, frame);
+    none = ps_export_csv (small, &error);
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "12288 steps"));
+    g_assert_nonnull (strstr (error->message, "--headless --csv"));
+    g_clear_error (&error);
+
+    ps_export_csv_async (file, small, NULL, export_done, &refused);
+    while (!refused.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (refused.ok);
+    g_assert_error (refused.error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_clear_error (&refused.error);
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+
   g_rmdir (dir);
 }
 
@@ -1701,6 +1871,10 @@ test_screenshot_gl_disable (void)
       { "--screenshot", path, "--scenario", "leaf-2011", "--view", "sideways", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--protocol", "Fly at 3 m", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--run", "-5", NULL },
+      /* the strict number parser: no hex, no spaces, no junk */
+      { "--screenshot", path, "--scenario", "leaf-2011", "--run", "0x10", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", " 640x400", NULL },
+      { "--screenshot", path, "--scenario", "leaf-2011", "--size", "640x400px", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", "--size", "320x200", NULL },
       { "--screenshot", path, "--scenario", "leaf-2011", NULL },
     };
@@ -1743,6 +1917,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/ui/window/enum-properties", test_window_enum_properties);
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
+  g_test_add_func ("/ui/window/manual-load-status", test_window_manual_load_status);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
   g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);
   g_test_add_func ("/ui/window/close-cancels", test_window_close_cancels);
@@ -1752,6 +1927,7 @@ main (int   argc,
   g_test_add_func ("/ui/export/formats-and-failures", test_export);
   g_test_add_func ("/ui/export/action", test_window_export_action);
   g_test_add_func ("/ui/export/csv-matches-cli", test_export_csv_matches_cli);
+  g_test_add_func ("/ui/export/csv-streams-with-progress", test_export_csv_streams_with_progress);
   g_test_add_func ("/ui/screenshot/gl-disable", test_screenshot_gl_disable);
 
   return g_test_run ();

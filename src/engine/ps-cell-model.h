@@ -68,6 +68,12 @@ struct _PsCellModelClass
   void          (*save)      (PsCellModel      *model);
   void          (*restore)   (PsCellModel      *model);
 
+  /* how a coulomb through each cell moves its SOC (1/C) and its OCV (V/C)
+   * at the present state: the engine's substeps keep both changes small */
+  void          (*get_charge_sensitivity) (PsCellModel    *model,
+                                           const double  **soc_per_c,
+                                           const double  **ocv_per_c);
+
   const double *(*get_soc)     (PsCellModel    *model);
   const double *(*get_ocv)     (PsCellModel    *model);
   const double *(*get_voltage) (PsCellModel    *model);

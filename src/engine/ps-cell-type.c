@@ -641,7 +641,8 @@ ps_cell_type_new_from_data (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
 
-  if (!_ps_json_check_depth (data, length, PS_JSON_MAX_DEPTH, source, error))
+  if (!_ps_json_check_depth (data, length, PS_JSON_MAX_DEPTH, source, error)
+      || !_ps_json_check_no_nul_escapes (data, length, source, error))
     return NULL;
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {

@@ -12,6 +12,15 @@
  *
  * Heat per cell (Bernardi): q = I (OCV - V) - I T dU/dT, with the OCV
  * averaged over the step.
+ *
+ * Past the ends of the cell's OCV table, by PS_OCV_ROOM (1 % of the
+ * capacity), the electrode runs out of lithium (or of room for it) and the
+ * OCV diverges there as in Nernst's law,
+ *     U = U_end + a ln(1 / (1 - e / room)),  e the SOC past the end,
+ * with a = (the table's end slope) x room, so the OCV and its slope are
+ * continuous at the end. So the OCV is defined up to and a little beyond the
+ * voltage window (a hold above OCV(SOC 1) tapers instead of pumping charge
+ * forever) and no finite voltage drives a cell 1 % past either end.
  */
 #include "config.h"
 
@@ -28,6 +37,12 @@
  * decide which of two mirror-image cells refreshes first). */
 #define PS_CACHE_TEMP_K   0.05
 #define PS_CACHE_SOC      0.002
+/* ... or its OCV by more than this (the slope changes fast on the walls) */
+#define PS_CACHE_OCV_V    0.005
+
+#define PS_OCV_ROOM           0.01
+#define PS_OCV_WALL_MIN_V     0.01    /* a at least, should an end be flat */
+#define PS_OCV_WALL_E_MAX     (1.0 - 1e-12)
 
 /* range of temperatures the Arrhenius factors and the entropic terms are
  * evaluated in (far outside any cell's operating range) */
@@ -51,12 +66,13 @@ enum
   E_CACHE_SOC,
   E_CACHE_TEMP,
   E_OCV_SLOPE,    /* dOCV/dSOC / (3600 Q): OCV change per coulomb, V/C */
+  E_CACHE_OCV,
   N_ECM_ARRAYS
 };
 
 typedef struct
 {
-  double   cache_dt;           /* dt the RC caches were made for, 0 = none */
+  double   cache_dt;           /* dt the RC caches were made for, -1 = none */
   gboolean refresh_pending;    /* some cell drifted from its cache */
 } EcmScalars;
 
@@ -81,7 +97,73 @@ typedef struct
   double           *r;
   double           *u_ref;       /* OCV at t_ref for the SOC at the step start */
   double           *dudt;        /* dU/dT at that SOC */
+
+  /* the OCV's walls past the table */
+  double            ocv_x0, ocv_x1, ocv_y0, ocv_y1, ocv_a0, ocv_a1, ocv_h;
 } PsEcm;
+
+/* The OCV at the table temperature for any SOC: the table inside its range,
+ * the walls outside. */
+static inline double
+ocv_eval (const PsEcm *ecm,
+          double       soc)
+{
+  if (soc > ecm->ocv_x1)
+    {
+      double e = MIN ((soc - ecm->ocv_x1) * (1.0 / PS_OCV_ROOM), PS_OCV_WALL_E_MAX);
+
+      return ecm->ocv_y1 - ecm->ocv_a1 * log1p (-e);
+    }
+  if (soc < ecm->ocv_x0)
+    {
+      double e = MIN ((ecm->ocv_x0 - soc) * (1.0 / PS_OCV_ROOM), PS_OCV_WALL_E_MAX);
+
+      return ecm->ocv_y0 + ecm->ocv_a0 * log1p (-e);
+    }
+  return ps_table_eval (&ecm->cell->ocv, soc);
+}
+
+/* dOCV/dSOC: inside the table the central difference over one LUT interval
+ * (a continuous function of the SOC: the LUT's own slope jumps at every grid
+ * point, which would let rounding-level differences between identical cells
+ * grow into different currents), the walls' own slope beyond it. */
+static double
+ocv_slope_eval (const PsEcm *ecm,
+                double       soc)
+{
+  double h = ecm->ocv_h;
+
+  if (soc > ecm->ocv_x1 + h)
+    {
+      double e = MIN ((soc - ecm->ocv_x1) * (1.0 / PS_OCV_ROOM), PS_OCV_WALL_E_MAX);
+
+      return ecm->ocv_a1 / (PS_OCV_ROOM * (1.0 - e));
+    }
+  if (soc < ecm->ocv_x0 - h)
+    {
+      double e = MIN ((ecm->ocv_x0 - soc) * (1.0 / PS_OCV_ROOM), PS_OCV_WALL_E_MAX);
+
+      return ecm->ocv_a0 / (PS_OCV_ROOM * (1.0 - e));
+    }
+  return (ocv_eval (ecm, soc + h) - ocv_eval (ecm, soc - h)) / (2.0 * h);
+}
+
+static void
+init_ocv_walls (PsEcm *ecm)
+{
+  const PsTable *ocv = &ecm->cell->ocv;
+  guint n = ocv->n_points;
+  double m0 = (ocv->y[1] - ocv->y[0]) / (ocv->x[1] - ocv->x[0]);
+  double m1 = (ocv->y[n - 1] - ocv->y[n - 2]) / (ocv->x[n - 1] - ocv->x[n - 2]);
+
+  ecm->ocv_x0 = ocv->x[0];
+  ecm->ocv_x1 = ocv->x[n - 1];
+  ecm->ocv_y0 = ps_table_eval (ocv, ocv->x[0]);
+  ecm->ocv_y1 = ps_table_eval (ocv, ocv->x[n - 1]);
+  ecm->ocv_a0 = MAX (m0 * PS_OCV_ROOM, PS_OCV_WALL_MIN_V);
+  ecm->ocv_a1 = MAX (m1 * PS_OCV_ROOM, PS_OCV_WALL_MIN_V);
+  ecm->ocv_h = 0.5 / ocv->inv_dx;
+}
 
 static PsCellModel *
 ecm_new (const PsCellType *cell,
@@ -102,6 +184,7 @@ ecm_new (const PsCellType *cell,
   ecm->r = g_new0 (double, n);
   ecm->u_ref = g_new0 (double, n);
   ecm->dudt = g_new0 (double, n);
+  init_ocv_walls (ecm);
 
   return &ecm->parent;
 }
@@ -133,11 +216,12 @@ ecm_reset (PsCellModel  *model,
 
   _ps_state_block_zero (&ecm->block);
   memset (&ecm->sc, 0, sizeof ecm->sc);
+  ecm->sc.cache_dt = -1.0;
 
   for (guint i = 0; i < ecm->n_cells; i++)
     {
       double s0 = soc0[i];
-      double u = ps_table_eval (&cell->ocv, s0)
+      double u = ocv_eval (ecm, s0)
                  + (temp_k - cell->t_ref_k) * ps_table_eval (&cell->dudt, s0);
 
       ecm->inv_capacity_as[i] = 1.0 / (3600.0 * capacity_ah[i]);
@@ -148,19 +232,6 @@ ecm_reset (PsCellModel  *model,
       ecm->s[E_CACHE_SOC][i] = NAN;
       ecm->s[E_CACHE_TEMP][i] = NAN;
     }
-}
-
-/* dy/dx of a table as the central difference over one LUT interval: a
- * continuous function of x (the LUT's own slope jumps at every grid point,
- * which would let rounding-level differences between identical cells grow
- * into different currents). */
-static inline double
-table_slope (const PsTable *table,
-             double         x)
-{
-  double h = 0.5 / table->inv_dx;
-
-  return (ps_table_eval (table, x + h) - ps_table_eval (table, x - h)) * table->inv_dx;
 }
 
 /* Arrhenius factors and exact RC decay factors of cell i for its present SOC
@@ -192,7 +263,8 @@ refresh_cell_cache (PsEcm  *ecm,
   ecm->s[E_B2][i] = r2 * (1.0 - e2);
   ecm->s[E_CACHE_SOC][i] = soc;
   ecm->s[E_CACHE_TEMP][i] = temp_k;
-  ecm->s[E_OCV_SLOPE][i] = table_slope (&cell->ocv, soc) * ecm->inv_capacity_as[i];
+  ecm->s[E_OCV_SLOPE][i] = ocv_slope_eval (ecm, soc) * ecm->inv_capacity_as[i];
+  ecm->s[E_CACHE_OCV][i] = ocv_eval (ecm, soc);
 }
 
 static void
@@ -215,6 +287,7 @@ ecm_linearise (PsCellModel   *model,
   const double *cache_soc = ecm->s[E_CACHE_SOC];
   const double *cache_temp = ecm->s[E_CACHE_TEMP];
   const double *ocv_slope = ecm->s[E_OCV_SLOPE];
+  const double *cache_ocv = ecm->s[E_CACHE_OCV];
   double *ocv = ecm->s[E_OCV];
   double *ec = ecm->e;
   double *rc = ecm->r;
@@ -237,10 +310,11 @@ ecm_linearise (PsCellModel   *model,
       double t = temp[i];
       double u, ro;
 
+      u_ref[i] = ocv_eval (ecm, s);
       drift |= (fabs (s - cache_soc[i]) > PS_CACHE_SOC)
-               | (fabs (t - cache_temp[i]) > PS_CACHE_TEMP_K);
+               | (fabs (t - cache_temp[i]) > PS_CACHE_TEMP_K)
+               | (fabs (u_ref[i] - cache_ocv[i]) > PS_CACHE_OCV_V);
 
-      u_ref[i] = ps_table_eval (&cell->ocv, s);
       dudt[i] = ps_table_eval (&cell->dudt, s);
       /* (temperatures clamped to where the fits mean something, so an
        * absurd load cannot run away through the entropic terms) */
@@ -269,7 +343,6 @@ ecm_commit (PsCellModel      *model,
             PsCellModelPower *power)
 {
   PsEcm *ecm = (PsEcm *) model;
-  const PsCellType *cell = ecm->cell;
   double *soc = ecm->s[E_SOC];
   double *v1 = ecm->s[E_V1];
   double *v2 = ecm->s[E_V2];
@@ -294,7 +367,7 @@ ecm_commit (PsCellModel      *model,
       /* the OCV averaged over the step (trapezoid between the SOC before
        * and after): the chemical energy taken is I OCV_mid dt, the rest
        * of I (OCV_mid - V) dt is heat */
-      double u = ocv[i] + 0.5 * (ps_table_eval (&cell->ocv, s_end) - u_ref[i]);
+      double u = ocv[i] + 0.5 * (ocv_eval (ecm, s_end) - u_ref[i]);
       double entropic = ii * CLAMP (temp[i], PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K) * dudt[i];
 
       voltage[i] = vi;
@@ -335,6 +408,17 @@ ecm_restore (PsCellModel *model)
   ecm->sc = ecm->saved_sc;
 }
 
+static void
+ecm_get_charge_sensitivity (PsCellModel   *model,
+                            const double **soc_per_c,
+                            const double **ocv_per_c)
+{
+  PsEcm *ecm = (PsEcm *) model;
+
+  *soc_per_c = ecm->inv_capacity_as;
+  *ocv_per_c = ecm->s[E_OCV_SLOPE];
+}
+
 static const double *
 ecm_get_soc (PsCellModel *model)
 {
@@ -363,6 +447,7 @@ const PsCellModelClass _ps_ecm_class = {
   .refresh = ecm_refresh,
   .save = ecm_save,
   .restore = ecm_restore,
+  .get_charge_sensitivity = ecm_get_charge_sensitivity,
   .get_soc = ecm_get_soc,
   .get_ocv = ecm_get_ocv,
   .get_voltage = ecm_get_voltage,

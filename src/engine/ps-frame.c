@@ -55,6 +55,7 @@ ps_frame_unref (PsFrame *frame)
   if (g_atomic_ref_count_dec (&frame->ref_count))
     {
       g_clear_pointer (&frame->step_text, g_ref_string_release);
+      g_clear_pointer (&frame->end_text, g_free);
       g_clear_pointer (&frame->pack, ps_pack_unref);
       g_free (frame);
     }

@@ -34,6 +34,22 @@ typedef struct
                                 * (set it with g_ref_string_acquire / _new) */
   gboolean  finished;          /* protocol done */
   gboolean  manual_load;       /* a live load overrides the protocol */
+  gboolean  manual_limited;    /* the manual load was held at the upper
+                                * voltage limit or stopped by a limit (see
+                                * the last step end) */
+  /* the last step end (PS_STEP_END_NONE when none yet), as
+   * PsStepEndInfo in ps-simulation.h: reason, step (0 = the manual load),
+   * cell (1-based, 0 = none), time, value reached and its limit; n_step_ends
+   * counts them since the start; end_text says it in a sentence */
+  int       end_reason;
+  guint     end_step;
+  guint     end_cell;
+  double    end_time_s;
+  double    end_value;
+  double    end_limit;
+  gboolean  end_at_once;
+  guint     n_step_ends;
+  char     *end_text;
   double    pack_voltage_v;
   double    pack_current_a;    /* > 0 discharging */
   double    pack_power_w;

@@ -29,6 +29,11 @@ typedef enum
   PS_JSON_WORDING_PROSE,     /* "expected a number from 0 to 1, got 1.5" */
 } PsJsonWording;
 
+/* Refuses "\u0000" escapes in strings, naming the string's path. */
+gboolean     _ps_json_check_no_nul_escapes (const char          *data,
+                                            gsize                length,
+                                            const char          *source,
+                                            GError             **error);
 gboolean     _ps_json_set_error            (GError             **error,
                                             int                  code,
                                             const char          *source,

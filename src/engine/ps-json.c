@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "ps-error.h"
 #include "ps-json-private.h"
@@ -304,4 +305,124 @@ _ps_json_builder_add_doubles (JsonBuilder  *builder,
   for (guint i = 0; i < n; i++)
     json_builder_add_double_value (builder, values[i] * scale);
   json_builder_end_array (builder);
+}
+
+/* ------------------------------------------------------- NUL in strings */
+
+typedef struct
+{
+  gboolean  array;
+  guint     index;        /* arrays */
+  char     *key;          /* objects: the member being read */
+  gboolean  want_key;     /* objects: the next string is a member name */
+} NulScanFrame;
+
+static char *
+nul_scan_path (GArray *stack)
+{
+  GString *path = g_string_new ("$");
+
+  for (guint i = 0; i < stack->len; i++)
+    {
+      NulScanFrame *f = &g_array_index (stack, NulScanFrame, i);
+
+      if (f->array)
+        g_string_append_printf (path, "[%u]", f->index);
+      else if (f->key != NULL && !f->want_key)
+        g_string_append_printf (path, ".%s", f->key);
+    }
+  return g_string_free (path, FALSE);
+}
+
+static void
+nul_scan_frame_clear (gpointer data)
+{
+  g_free (((NulScanFrame *) data)->key);
+}
+
+/* json-glib turns a "\u0000" escape into a NUL that silently ends the C
+ * string (a protocol would lose everything after it), so such escapes are
+ * refused up front, naming the string's JSON path. Only strings are looked
+ * at; anything malformed is left for the parser to report. */
+gboolean
+_ps_json_check_no_nul_escapes (const char  *data,
+                               gsize        length,
+                               const char  *source,
+                               GError     **error)
+{
+  g_autoptr(GArray) stack = g_array_new (FALSE, TRUE, sizeof (NulScanFrame));
+  gsize i = 0;
+
+  g_array_set_clear_func (stack, nul_scan_frame_clear);
+
+  while (i < length)
+    {
+      NulScanFrame *top = stack->len > 0 ? &g_array_index (stack, NulScanFrame, stack->len - 1) : NULL;
+      char c = data[i];
+
+      if (c == '{' || c == '[')
+        {
+          NulScanFrame f = { c == '[', 0, NULL, c == '{' };
+
+          g_array_append_val (stack, f);
+          i++;
+        }
+      else if (c == '}' || c == ']')
+        {
+          if (stack->len > 0)
+            g_array_set_size (stack, stack->len - 1);
+          i++;
+        }
+      else if (c == ',' && top != NULL)
+        {
+          if (top->array)
+            top->index++;
+          else
+            top->want_key = TRUE;
+          i++;
+        }
+      else if (c == ':' && top != NULL && !top->array)
+        {
+          top->want_key = FALSE;
+          i++;
+        }
+      else if (c == '"')
+        {
+          gsize start = ++i;
+          gboolean has_nul = FALSE;
+
+          while (i < length && data[i] != '"')
+            {
+              if (data[i] == '\\' && i + 1 < length)
+                {
+                  if (data[i + 1] == 'u' && i + 5 < length &&
+                      strncmp (data + i + 2, "0000", 4) == 0)
+                    has_nul = TRUE;
+                  i += 2;
+                }
+              else
+                i++;
+            }
+          if (top != NULL && !top->array && top->want_key)
+            {
+              g_free (top->key);
+              top->key = g_strndup (data + start, i - start);
+            }
+          if (has_nul)
+            {
+              g_autofree char *path = nul_scan_path (stack);
+              gboolean is_key = top != NULL && !top->array && top->want_key;
+
+              return _ps_json_set_error (error, PS_ENGINE_ERROR_PARSE, source, path,
+                                         "a \\u0000 (NUL) escape in %s is not allowed "
+                                         "(it would cut the text short)",
+                                         is_key ? "a member name" : "a string");
+            }
+          i++;
+        }
+      else
+        i++;
+    }
+
+  return TRUE;
 }

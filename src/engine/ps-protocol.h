@@ -21,6 +21,13 @@
 
 G_BEGIN_DECLS
 
+/* A step without "for <duration>" whose end condition is never reached (a
+ * hold whose current cannot fall that low, a discharge whose cut-off lies
+ * below the cell's lower limit, ...) ends after this long, reported as
+ * PS_STEP_END_HORIZON: one day, PyBaMM's default duration of a step
+ * (pybamm.step.BaseStep.default_duration, src/pybamm/experiment/step/base_step.py). */
+#define PS_STEP_DEFAULT_DURATION_S (24.0 * 3600.0)
+
 typedef enum
 {
   PS_STEP_DISCHARGE,
@@ -43,7 +50,8 @@ typedef struct
   PsStepKind  kind;
   PsStepUnit  unit;             /* of value: A, C, W (discharge/charge) or V (hold) */
   double      value;            /* magnitude, always >= 0 */
-  double      duration_s;       /* +inf when not given */
+  double      duration_s;       /* +inf when not given (the engine then
+                                 * ends it after PS_STEP_DEFAULT_DURATION_S) */
   double      until_voltage_v;  /* NaN when not given */
   PsStepUnit  until_current_unit; /* AMPERE or C_RATE for hold, NONE otherwise */
   double      until_current;    /* magnitude in that unit, NaN when not given */

@@ -1,12 +1,22 @@
 /* ps-recorder.h: the history of a run
  *
- * Pack totals are kept at full rate (every step) in append-only chunks.
- * Per-cell series are kept decimated as min/max envelopes: a bounded number of
- * bins per cell whose width doubles (pairs merge) when they fill, so memory is
- * bounded whatever the run length (a 10 h run of the 7,104-cell pack stays
- * well under 300 MB). The envelopes hold at most 2,048 bins per cell and
- * 64 MiB in all: 294 bins per cell for the 7,104-cell pack, 2,048 for packs
- * of up to 1,024 cells; pack totals cost 112 bytes per step.
+ * Pack totals are kept at full rate (every step, 112 bytes a step) for a
+ * recent window of PS_RECORDER_FULL_RATE_SAMPLES steps (the whole run while it
+ * is shorter: 145 h at dt = 1 s). Older steps move into a decimated history:
+ * a bounded number of bins, each with the min and the max of every series
+ * over its steps (and which came first), whose width doubles (pairs merge)
+ * when they fill. Per-cell series are kept decimated the same way from the
+ * start: at most 2,048 bins per cell and 64 MiB in all (294 bins per cell for
+ * the 7,104-cell pack). So memory is bounded whatever the run length and dt:
+ * ps_recorder_get_memory_bound() gives the bound (about 126 MB for the
+ * 7,104-cell pack).
+ *
+ * Samples keep their index for the whole run: a read of steps inside the
+ * history gives, for each step of a bin, the bin's first extreme for the
+ * first half of its steps and its second extreme for the rest (time is
+ * interpolated between the bin's first and last step), so a plot of the
+ * whole run still shows every peak and trough. Only steps from
+ * ps_recorder_get_full_rate_start() on are the exact recorded values.
  *
  * One writer (the runner's worker) and any number of readers on other
  * threads: readers see a consistent prefix (the length is published after the
@@ -49,8 +59,16 @@ typedef enum
 
 typedef struct _PsRecorder PsRecorder;
 
+/* Steps kept at full rate (a multiple of the chunk size, 4,096 steps). */
+#define PS_RECORDER_FULL_RATE_SAMPLES ((gsize) 128 * 4096)
+
 /* Returns: (transfer full) */
 PsRecorder *ps_recorder_new          (guint           n_cells);
+/* With a smaller full-rate window (tests): full_rate_samples is rounded up
+ * to whole chunks of 4,096 steps, at least one. */
+/* Returns: (transfer full) */
+PsRecorder *ps_recorder_new_full     (guint           n_cells,
+                                      gsize           full_rate_samples);
 /* Returns: (transfer full): recorder, with one more reference */
 PsRecorder *ps_recorder_ref          (PsRecorder     *recorder);
 void        ps_recorder_unref        (PsRecorder     *recorder);
@@ -60,8 +78,16 @@ void        ps_recorder_append       (PsRecorder     *recorder,
                                       const PsFrame  *frame);
 void        ps_recorder_clear        (PsRecorder     *recorder);
 
-/* Reader side. Number of full-rate samples published so far. */
+/* Attaches the step ends of the last appended sample, in the CLI's
+ * step_end form (ps_step_end_format_ids); joins with "; " what is there. */
+void        ps_recorder_note_step_ends (PsRecorder   *recorder,
+                                        const char   *text);
+
+/* Reader side. Number of samples (steps) published so far. */
 gsize       ps_recorder_get_length   (PsRecorder     *recorder);
+/* Samples below this index are in the decimated history (0 while the whole
+ * run is kept at full rate). */
+gsize       ps_recorder_get_full_rate_start (PsRecorder *recorder);
 guint       ps_recorder_get_n_cells  (PsRecorder     *recorder);
 /* Copies samples [start, start + n) of one series into out; returns how many
  * were copied (fewer at the end). */
@@ -82,8 +108,13 @@ gsize       ps_recorder_read_cell    (PsRecorder     *recorder,
                                       float          *min_out,
                                       float          *max_out,
                                       gsize           max_bins);
+/* The step ends noted at a sample, or NULL; free with g_free. */
+char       *ps_recorder_dup_step_ends (PsRecorder    *recorder,
+                                       gsize          sample);
 /* Bytes allocated by the recorder, for the memory benchmark. */
 gsize       ps_recorder_get_memory_bytes (PsRecorder *recorder);
+/* The most a recorder of n_cells cells (default window) ever allocates. */
+gsize       ps_recorder_get_memory_bound (guint      n_cells);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsRecorder, ps_recorder_unref)
 

@@ -187,11 +187,28 @@ finish_run_until (PsRunner *self)
   waiter_signal (g_steal_pointer (&self->until_waiter));
 }
 
+/* The step ends of the simulation's last call, noted at the recorder's
+ * last sample (the CSV export's step_end column). */
+static void
+note_step_ends (PsRunner   *self,
+                PsRecorder *recorder)
+{
+  const PsStepEndInfo *ends;
+  guint n_ends;
+  g_autofree char *text = NULL;
+
+  ends = ps_simulation_get_step_ends (self->sim, &n_ends);
+  text = ps_step_end_format_ids (ends, n_ends);
+  if (text != NULL)
+    ps_recorder_note_step_ends (recorder, text);
+}
+
 static void
 record_step (PsRunner *self)
 {
   ps_simulation_fill_frame (self->sim, self->record_frame);
   ps_recorder_append (self->run_recorder, self->record_frame);
+  note_step_ends (self, self->run_recorder);
   self->dirty = TRUE;
 }
 
@@ -261,6 +278,7 @@ replace_recorder (PsRunner *self)
 
   ps_simulation_fill_frame (self->sim, self->record_frame);
   ps_recorder_append (recorder, self->record_frame);
+  note_step_ends (self, recorder);
 
   g_clear_pointer (&self->run_recorder, ps_recorder_unref);
   self->run_recorder = recorder;
@@ -270,8 +288,13 @@ replace_recorder (PsRunner *self)
 static gboolean
 step_once (PsRunner *self)
 {
+  /* a last call that ends the protocol without time passing: its step
+   * ends belong to the last row */
   if (!ps_simulation_advance (self->sim, sim_dt (self)))
-    return FALSE;
+    {
+      note_step_ends (self, self->run_recorder);
+      return FALSE;
+    }
 
   record_step (self);
   return TRUE;
@@ -373,8 +396,10 @@ apply_command (PsRunner *self,
 
     case CMD_RUN_UNTIL:
       finish_run_until (self);
+      /* (a manual load runs after the protocol finished too) */
       if (ps_simulation_get_time (self->sim) >= cmd->value ||
-          ps_simulation_is_finished (self->sim))
+          (ps_simulation_is_finished (self->sim) &&
+           !ps_simulation_has_manual_load (self->sim)))
         {
           set_worker_playing (self, FALSE);
           publish (self);

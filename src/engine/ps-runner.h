@@ -84,7 +84,8 @@ double      ps_runner_get_speed      (PsRunner         *runner);
 /* Blocks until the worker has applied every command sent so far and
  * published a frame (tests and the headless screenshot path only). */
 void        ps_runner_sync           (PsRunner         *runner);
-/* Runs until simulated time t (or the protocol ends), as fast as possible,
+/* Runs until simulated time t (or the protocol ends, unless a manual load
+ * runs), as fast as possible,
  * then pauses; blocks (headless screenshots and tests only). A pause, reset,
  * load_scenario or another run_until sent meanwhile from another thread ends
  * the wait early. */

@@ -44,6 +44,7 @@ typedef struct
   char     *name;
   double    initial_soc;
   double    initial_temp_c;
+  gboolean  initial_temp_set;
   double    ambient_c;
   gboolean  cooling_enabled;
   gboolean  cooling_enabled_set;
@@ -255,6 +256,8 @@ read_settings (JsonObject        *root,
                               TEMP_MIN_C, FALSE, TEMP_MAX_C, "degrees C",
                               &s->initial_temp_c, error))
         return FALSE;
+      if (json_object_has_member (object, "temperature_c"))
+        s->initial_temp_set = TRUE;
     }
 
   if (!get_member_number (root, "ambient_c", source, base,
@@ -380,6 +383,8 @@ parse_json (const char  *data,
       return NULL;
     }
   if (!_ps_json_check_depth (data, length, PS_SCENARIO_MAX_DEPTH, source, error))
+    return NULL;
+  if (!_ps_json_check_no_nul_escapes (data, length, source, error))
     return NULL;
 
   parser = json_parser_new_immutable ();
@@ -791,7 +796,11 @@ scenario_from_root (JsonNode    *root_node,
   self->pack = g_steal_pointer (&pack);
   self->cell = g_steal_pointer (&cell);
   self->initial_soc = settings.initial_soc;
-  self->initial_temp_k = settings.initial_temp_c + ZERO_C_IN_K;
+  /* the cells start at the ambient temperature unless told otherwise, as
+   * in PyBaMM */
+  self->initial_temp_set = settings.initial_temp_set;
+  self->initial_temp_k = (settings.initial_temp_set ? settings.initial_temp_c
+                                                    : settings.ambient_c) + ZERO_C_IN_K;
   self->ambient_k = settings.ambient_c + ZERO_C_IN_K;
   self->cooling_enabled = settings.cooling_enabled;
   self->coolant_inlet_k = (settings.coolant_inlet_set ? settings.coolant_inlet_c
@@ -820,6 +829,14 @@ scenario_from_root (JsonNode    *root_node,
    * pack and cell were built into, and their fit with each other */
   if (!ps_scenario_validate (self, error))
     return NULL;
+
+  if (!ps_scenario_check_limits (self, "$.initial.temperature_c", "$.ambient_c",
+                                 &local_error))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID, "%s: %s",
+                   source, local_error->message);
+      return NULL;
+    }
 
   return g_steal_pointer (&self);
 }
@@ -1011,7 +1028,9 @@ ps_scenario_to_json (const PsScenario *self)
   json_builder_set_member_name (builder, "initial");
   json_builder_begin_object (builder);
   _ps_json_builder_add_double (builder, "soc", self->initial_soc);
-  _ps_json_builder_add_double (builder, "temperature_c", self->initial_temp_k - ZERO_C_IN_K);
+  /* left out when it follows the ambient temperature, so it still does */
+  if (self->initial_temp_set)
+    _ps_json_builder_add_double (builder, "temperature_c", self->initial_temp_k - ZERO_C_IN_K);
   json_builder_end_object (builder);
 
   _ps_json_builder_add_double (builder, "ambient_c", self->ambient_k - ZERO_C_IN_K);
@@ -1055,6 +1074,54 @@ ps_scenario_to_json (const PsScenario *self)
   json_generator_set_root (generator, root);
 
   return json_generator_to_data (generator, NULL);
+}
+
+gboolean
+ps_scenario_check_limits (const PsScenario  *self,
+                          const char        *initial_name,
+                          const char        *ambient_name,
+                          GError           **error)
+{
+  const PsCellType *cell;
+  double t0_c, amb_c, min_c, max_c;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  cell = self->cell;
+  if (cell == NULL)
+    return TRUE;
+
+  t0_c = self->initial_temp_k - ZERO_C_IN_K;
+  amb_c = self->ambient_k - ZERO_C_IN_K;
+  min_c = cell->temp_min_k - ZERO_C_IN_K;
+  max_c = cell->temp_max_k - ZERO_C_IN_K;
+
+  if (t0_c > max_c || t0_c < min_c)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: the cells would start at %g degrees C%s, %s the %s "
+                   "temperature limit of cell '%s', %g degrees C (expected a start "
+                   "from %g to %g degrees C)", initial_name, t0_c,
+                   self->initial_temp_set ? "" : " (the ambient temperature)",
+                   t0_c > max_c ? "above" : "below", t0_c > max_c ? "upper" : "lower",
+                   cell->id ? cell->id : "?", t0_c > max_c ? max_c : min_c,
+                   min_c, max_c);
+      return FALSE;
+    }
+  /* at rest the cells go to the ambient temperature, so an ambient above
+   * the limit would take them past it where no step can stop it */
+  if (amb_c > max_c)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: an ambient temperature of %g degrees C is above the upper "
+                   "temperature limit of cell '%s', %g degrees C (a resting pack "
+                   "would heat past it)", ambient_name, amb_c,
+                   cell->id ? cell->id : "?", max_c);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 PsScenario *

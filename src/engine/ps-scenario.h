@@ -5,7 +5,8 @@
  *   "name": "Leaf 2011, 1C discharge",
  *   "pack": "leaf-2011" | { pack object },
  *   "cell": "aesc-leaf-2011" | { cell object }          (optional: pack's cell)
- *   "initial": { "soc": 1.0, "temperature_c": 25.0 },
+ *   "initial": { "soc": 1.0, "temperature_c": 25.0 },  (temperature: ambient_c
+ *                                                       unless given)
  *   "ambient_c": 25.0,
  *   "cooling": { "enabled": true, "coolant_inlet_c": 25.0 },   (optional)
  *   "variation": { "capacity_rel_sd": 0.01, "resistance_rel_sd": 0.03,
@@ -27,7 +28,9 @@
 
 G_BEGIN_DECLS
 
-/* The time step a scenario may ask for, seconds */
+/* The output interval a scenario may ask for, seconds: the engine substeps
+ * within it as accuracy needs, so any of these gives the same results; the
+ * maximum keeps at least one row per simulated hour. */
 #define PS_SCENARIO_DT_MIN_S  0.001
 #define PS_SCENARIO_DT_MAX_S  3600.0
 
@@ -40,7 +43,8 @@ typedef struct
   PsCellType  *cell;               /* owned */
 
   double       initial_soc;        /* 0..1 */
-  double       initial_temp_k;
+  double       initial_temp_k;     /* = ambient_k unless given */
+  gboolean     initial_temp_set;   /* given explicitly ("initial" member) */
   double       ambient_k;
   gboolean     cooling_enabled;
   double       coolant_inlet_k;
@@ -76,6 +80,14 @@ gboolean    ps_scenario_set_protocol    (PsScenario        *scenario,
 /* Renames the scenario "<pack id>: <steps>" after its protocol, so a title
  * or summary says what runs when --protocol replaced the preset's own. */
 void        ps_scenario_name_after_protocol (PsScenario  *scenario);
+/* FALSE (naming the value, the limit and, by initial_name or ambient_name,
+ * where it came from) when the cells would start outside their temperature
+ * limits or the ambient is above the upper one. Loading checks this; call it
+ * again after changing the temperatures. */
+gboolean    ps_scenario_check_limits    (const PsScenario  *scenario,
+                                         const char        *initial_name,
+                                         const char        *ambient_name,
+                                         GError           **error);
 /* Checks everything a simulation relies on: positive capacity, mass, heat
  * capacity, temperatures and time step, finite tables in their ranges,
  * consistent pack arrays (cells, neighbours, coolant channels). The loaders

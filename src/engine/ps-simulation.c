@@ -18,6 +18,12 @@
  * Thermal network (ps-thermal-network.c): the cells' heat goes into a
  * backward-Euler network of cell-to-cell conductances and cooling.
  *
+ * Time: ps_simulation_advance() is asked for an output interval and cuts it
+ * into substeps as accuracy needs (the SOC and OCV change, the heating, and
+ * the loads whose current follows the state); the substep in which a step's
+ * end condition comes true is bisected so the step ends on it. Results do
+ * not depend on the output interval.
+ *
  * Variation: capacity and resistance factors N(1, sd) and initial SOC
  * N(soc0, sd), drawn cell by cell from the engine's own generator
  * (ps-rng.c), so the bytes do not depend on the GLib version.
@@ -34,8 +40,30 @@
 #include "ps-state-block-private.h"
 #include "ps-thermal-network-private.h"
 
-/* Bisection of the step that crosses a voltage limit */
-#define PS_LIMIT_BISECTIONS 26
+/* Event location: the substep in which a step's end condition comes true
+ * is bisected on its length until the end state lies this close before the
+ * crossing (relative to the substep) or this many times. */
+#define PS_EVENT_BISECTIONS   48
+#define PS_EVENT_REL_TOL      1e-10
+
+/* Substeps: the output interval is cut into substeps so that within each
+ * no cell's SOC moves by more than PS_SUBSTEP_SOC, its OCV by more than
+ * PS_SUBSTEP_OCV_V (the linearisation of the OCV over a substep holds),
+ * no temperature by more than PS_SUBSTEP_TEMP_K (heat and resistances
+ * follow the temperature), and loads whose current follows the state
+ * (power, voltage hold, resistor) are re-solved at least every
+ * PS_SUBSTEP_VARIABLE_S. A substep is never shorter than PS_SUBSTEP_MIN_S
+ * unless the interval is. */
+#define PS_SUBSTEP_SOC        0.005
+#define PS_SUBSTEP_OCV_V      0.005
+#define PS_SUBSTEP_TEMP_K     0.5
+#define PS_SUBSTEP_VARIABLE_S 10.0
+#define PS_SUBSTEP_MIN_S      1e-3
+
+/* A step on cells this close to their temperature limit ends (the substeps
+ * approach the limit halving the distance each time). */
+#define PS_TEMP_LIMIT_MARGIN_K 0.01
+
 
 /* Per-cell arrays that make up the state (copied as one block for the
  * snapshot that limit bisection restores). */
@@ -60,6 +88,8 @@ typedef struct
   double   cell_voltage_max_v;
   gboolean limit_current;
 } PsSimScalars;
+
+static void settle_steps (PsSimulation *sim);
 
 struct _PsSimulation
 {
@@ -86,7 +116,6 @@ struct _PsSimulation
   PsStateBlock     block;
   double           *s[N_STATE_ARRAYS];
   PsSimScalars      sc;
-  PsSimScalars      saved_sc;
 
   /* scratch for one step */
   const double     *ec;          /* cell E (the model's) */
@@ -100,16 +129,29 @@ struct _PsSimulation
   double            ambient_k;
   gboolean          cooling_enabled;
 
+  /* substep rates of the last substep, for choosing the next one */
+  gboolean          rates_valid;
+  double            rate_soc;      /* largest |dSOC/dt|, 1/s */
+  double            rate_ocv;      /* largest |dOCV/dt|, V/s */
+  double            rate_temp;     /* largest |dT/dt|, K/s */
+  double            hold_cap_charge_a;     /* pack current limits of a voltage hold */
+  double            hold_cap_discharge_a;
+
+  /* step ends of the present advance call, and the last one */
+  GArray           *ends;
+  PsStepEndInfo     last_end;
+  guint             n_step_ends;
+
   /* protocol */
   guint             step_index;    /* 0-based, next to run */
   guint             step_shown;    /* 1-based, for frames; 0 = none */
   double            step_elapsed_s;
-  double            last_extreme;         /* limit-side extreme cell voltage */
-  double            last_extreme_change;  /* |its change| in the last step */
-  double            last_dt;
   gboolean          finished;
   gboolean          has_manual_load;
-  PsLoad            manual_load;
+  PsLoad            manual_load;      /* as set */
+  PsLoad            manual_effective; /* as run: held at the upper limit, or rest */
+  double            manual_cap_a;     /* charge current cap of a manual hold */
+  gboolean          manual_limited;
 };
 
 /* ------------------------------------------------------------ electrical */
@@ -224,13 +266,18 @@ solve_pack_current (PsSimulation *sim,
     case PS_LOAD_VOLTAGE_HOLD:
       {
         double current = solve_voltage_hold (sim, value);
-        double max_charge = sim->cell->current_max_charge_a * sim->n_parallel;
 
-        /* a charger holds the voltage within its current limit (CC-CV) */
-        if (max_charge > 0.0 && current < -max_charge)
+        /* a charger holds the voltage within its current limit (CC-CV),
+         * and so does a load that holds it from above */
+        if (current < -sim->hold_cap_charge_a)
           {
             sim->sc.limit_current = TRUE;
-            current = -max_charge;
+            current = -sim->hold_cap_charge_a;
+          }
+        else if (current > sim->hold_cap_discharge_a)
+          {
+            sim->sc.limit_current = TRUE;
+            current = sim->hold_cap_discharge_a;
           }
         return current;
       }
@@ -243,30 +290,117 @@ solve_pack_current (PsSimulation *sim,
     }
 }
 
-/* Advances the electrical and thermal state by dt under the load. */
+/* What the coming substep of length h would do, before anything changes:
+ * the pack current and every cell's voltage and current at its end. */
+typedef struct
+{
+  double   h;
+  double   pack_i;
+  double   pack_r;                /* the pack's resistance to its current, Ohm */
+  double   v_min, v_max;          /* cell voltages at the end of the substep */
+  guint    v_min_cell, v_max_cell; /* 0-based */
+  double   i_ratio;               /* largest |I_i| / the cell's limit */
+  guint    i_cell;
+  double   i_cell_a, i_limit_a;
+  double   d_soc, d_ocv;          /* largest |change| of a cell's SOC and OCV */
+} PsPeek;
+
+/* Linearises every cell for h, solves the load and looks at the result;
+ * leaves the state alone (commit() then takes this substep). */
 static void
-step_internal (PsSimulation *sim,
-               const PsLoad *load,
-               double        dt)
+peek (PsSimulation *sim,
+      const PsLoad *load,
+      double        h,
+      PsPeek       *pk)
+{
+  const double *ec, *rc, *gb = sim->gb;
+  const double *soc_per_c, *ocv_per_c;
+  double i_dis = sim->cell->current_max_discharge_a;
+  double i_chg = sim->cell->current_max_charge_a;
+  double inv_dis = i_dis > 0.0 ? 1.0 / i_dis : 0.0;
+  double inv_chg = i_chg > 0.0 ? 1.0 / i_chg : 0.0;
+  guint np = sim->n_parallel;
+  double pack_e, pack_r, pack_i;
+  double v_min = INFINITY, v_max = -INFINITY, ratio = 0.0, rate_soc = 0.0, rate_ocv = 0.0;
+  guint v_min_cell = 0, v_max_cell = 0, i_cell = 0;
+
+  linearise (sim, h, &pack_e, &pack_r);
+  pack_i = solve_pack_current (sim, load, pack_e, pack_r);
+  ec = sim->ec;
+  rc = sim->rc;
+  sim->model->klass->get_charge_sensitivity (sim->model, &soc_per_c, &ocv_per_c);
+
+  for (guint g = 0; g < sim->n_series; g++)
+    {
+      double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
+
+      for (guint i = g * np; i < (g + 1) * np; i++)
+        {
+          double ii = (ec[i] - vg) * gb[i];
+          double vi = ec[i] - rc[i] * ii;
+          double r = ii > 0.0 ? ii * inv_dis : -ii * inv_chg;
+          double ai = fabs (ii);
+
+          if (vi < v_min)
+            {
+              v_min = vi;
+              v_min_cell = i;
+            }
+          if (vi > v_max)
+            {
+              v_max = vi;
+              v_max_cell = i;
+            }
+          if (r > ratio)
+            {
+              ratio = r;
+              i_cell = i;
+            }
+          rate_soc = MAX (rate_soc, ai * soc_per_c[i]);
+          rate_ocv = MAX (rate_ocv, ai * ocv_per_c[i]);
+        }
+    }
+
+  pk->h = h;
+  pk->pack_i = pack_i;
+  pk->pack_r = pack_r;
+  pk->v_min = v_min;
+  pk->v_max = v_max;
+  pk->v_min_cell = v_min_cell;
+  pk->v_max_cell = v_max_cell;
+  pk->i_ratio = ratio;
+  pk->i_cell = i_cell;
+  {
+    guint g = i_cell / np;
+    double ii = (ec[i_cell] - (sim->group_e[g] - sim->group_r[g] * pack_i)) * gb[i_cell];
+
+    pk->i_cell_a = ii;
+    pk->i_limit_a = ii > 0.0 ? i_dis : i_chg;
+  }
+  pk->d_soc = rate_soc * h;
+  pk->d_ocv = rate_ocv * h;
+}
+
+/* Takes the substep the last peek() looked at. */
+static void
+commit (PsSimulation *sim,
+        const PsPeek *pk)
 {
   PsCellModel *model = sim->model;
   double *current = sim->s[A_CURRENT];
   double *heat = sim->s[A_HEAT];
   const double *voltage;
-  const double *ec, *gb;
+  const double *ec = sim->ec, *gb = sim->gb;
   double r_tab = sim->pack->r_tab_ohm;
   guint np = sim->n_parallel;
-  double pack_e, pack_r, pack_i, pack_v, busbar_share;
+  double dt = pk->h;
+  double pack_i = pk->pack_i, pack_v, busbar_share;
   double sum_heat = 0.0, sum_vg = 0.0;
   double v_min = INFINITY, v_max = -INFINITY;
   PsCellModelPower power;
 
-  linearise (sim, dt, &pack_e, &pack_r);
-  pack_i = solve_pack_current (sim, load, pack_e, pack_r);
   busbar_share = pack_i * pack_i * sim->r_busbar_total / sim->n_cells;
 
-  ec = sim->ec;
-  gb = sim->gb;
   for (guint g = 0; g < sim->n_series; g++)
     {
       double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
@@ -306,6 +440,25 @@ step_internal (PsSimulation *sim,
   sim->sc.time_s += dt;
 
   _ps_thermal_network_step (sim->thermal, heat, dt);
+
+  /* the pace of this substep, to choose the next */
+  sim->rate_soc = pk->d_soc / dt;
+  sim->rate_ocv = pk->d_ocv / dt;
+  sim->rate_temp = _ps_thermal_network_get_change_max (sim->thermal) / dt;
+  sim->rates_valid = TRUE;
+}
+
+/* Advances the electrical and thermal state by dt under the load, in one
+ * substep. */
+static void
+step_internal (PsSimulation *sim,
+               const PsLoad *load,
+               double        dt)
+{
+  PsPeek pk;
+
+  peek (sim, load, dt, &pk);
+  commit (sim, &pk);
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -364,14 +517,20 @@ reset_state (PsSimulation *sim)
     sim->sc.cell_voltage_max_v = v_max;
   }
 
+  sim->rates_valid = FALSE;
+  g_array_set_size (sim->ends, 0);
+  memset (&sim->last_end, 0, sizeof sim->last_end);
+  sim->n_step_ends = 0;
+
   sim->step_index = 0;
   sim->step_elapsed_s = 0.0;
-  sim->last_extreme = 0.0;
-  sim->last_extreme_change = 0.0;
-  sim->last_dt = 0.0;
   sim->finished = (scenario->protocol == NULL || scenario->protocol->n_steps == 0);
   sim->step_shown = sim->finished ? 0 : 1;
   sim->has_manual_load = FALSE;
+  sim->manual_limited = FALSE;
+
+  /* steps that end at once end at t = 0 */
+  settle_steps (sim);
 }
 
 PsSimulation *
@@ -386,7 +545,9 @@ ps_simulation_new (const PsScenario  *scenario,
 
   /* PsScenario, PsPack and PsCellType are open structs that code may build
    * or change after loading, so their invariants are checked again here */
-  if (!ps_scenario_validate (scenario, error))
+  if (!ps_scenario_validate (scenario, error)
+      || !ps_scenario_check_limits (scenario, "the initial temperature",
+                                    "the ambient temperature", error))
     return NULL;
 
   sim = g_new0 (PsSimulation, 1);
@@ -415,6 +576,7 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->thermal = _ps_thermal_network_new (sim->pack, sim->heat_capacity_j_k,
                                           sim->scenario->coolant_inlet_k);
 
+  sim->ends = g_array_new (FALSE, FALSE, sizeof (PsStepEndInfo));
   reset_state (sim);
 
   return sim;
@@ -436,6 +598,7 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->group_e);
   g_free (sim->group_r);
   _ps_thermal_network_free (sim->thermal);
+  g_clear_pointer (&sim->ends, g_array_unref);
   ps_scenario_free (sim->scenario);
   g_free (sim);
 }
@@ -450,33 +613,164 @@ ps_simulation_reset (PsSimulation *sim)
 
 /* -------------------------------------------------------------- protocol */
 
-static void
-save_state (PsSimulation *sim)
+/* What ends the present load: voltage bounds (with the reason each gives),
+ * the cells' current and temperature limits, a hold's end current. */
+typedef struct
 {
-  _ps_state_block_save (&sim->block);
-  sim->saved_sc = sim->sc;
-  sim->model->klass->save (sim->model);
-  _ps_thermal_network_save (sim->thermal);
+  double    v_upper;           /* ends when the highest cell reaches it */
+  PsStepEnd upper_reason;
+  double    v_lower;           /* ends when the lowest cell reaches it */
+  PsStepEnd lower_reason;
+  gboolean  check_current;     /* ends when a cell would pass its limit */
+  double    until_current_a;   /* ends when |pack current| falls to it */
+  gboolean  check_temp;        /* ends when a cell reaches its limit */
+} PsEndCheck;
+
+static void
+end_check_for_load (PsSimulation *sim,
+                    const PsLoad *load,
+                    PsEndCheck   *ec)
+{
+  const PsCellType *cell = sim->cell;
+  gboolean resting = load->mode == PS_LOAD_REST;
+
+  ec->v_upper = resting ? INFINITY : cell->voltage_max_v;
+  ec->upper_reason = PS_STEP_END_VOLTAGE_MAX;
+  ec->v_lower = resting ? -INFINITY : cell->voltage_min_v;
+  ec->lower_reason = PS_STEP_END_VOLTAGE_MIN;
+  ec->check_current = load->mode == PS_LOAD_CURRENT || load->mode == PS_LOAD_POWER
+                      || load->mode == PS_LOAD_RESISTANCE;
+  ec->until_current_a = NAN;
+  ec->check_temp = !resting;
+
+  /* a hold keeps its cell at its voltage itself (within the charger's
+   * current limits): only a hold above the upper limit meets it */
+  if (load->mode == PS_LOAD_VOLTAGE_HOLD && load->value <= cell->voltage_max_v)
+    ec->v_upper = INFINITY;
 }
 
 static void
-restore_state (PsSimulation *sim)
+end_check_for_step (PsSimulation         *sim,
+                    const PsProtocolStep *step,
+                    const PsLoad         *load,
+                    PsEndCheck           *ec)
 {
-  _ps_state_block_restore (&sim->block);
-  sim->sc = sim->saved_sc;
-  sim->model->klass->restore (sim->model);
-  _ps_thermal_network_restore (sim->thermal);
+  end_check_for_load (sim, load, ec);
+
+  if (!isnan (step->until_voltage_v))
+    {
+      if (step->kind == PS_STEP_DISCHARGE && step->until_voltage_v >= ec->v_lower)
+        {
+          ec->v_lower = step->until_voltage_v;
+          ec->lower_reason = PS_STEP_END_UNTIL_VOLTAGE;
+        }
+      else if (step->kind == PS_STEP_CHARGE && step->until_voltage_v <= ec->v_upper)
+        {
+          ec->v_upper = step->until_voltage_v;
+          ec->upper_reason = PS_STEP_END_UNTIL_VOLTAGE;
+        }
+    }
+  if (step->kind == PS_STEP_HOLD && !isnan (step->until_current))
+    ec->until_current_a = step->until_current_unit == PS_STEP_UNIT_C_RATE
+                          ? step->until_current * sim->pack_capacity_ah
+                          : step->until_current;
 }
 
-/* TRUE when the voltage limit of a load step has been reached. */
+/* The end condition a peeked substep meets, if any, with the cell (1-based)
+ * and the value reached. */
+static PsStepEnd
+end_check_peek (const PsEndCheck *ec,
+                const PsPeek     *pk,
+                guint            *cell,
+                double           *value,
+                double           *limit)
+{
+  /* a load past a cell's current limit first: it says most about why */
+  if (ec->check_current && pk->i_ratio > 1.0 + 1e-9)
+    {
+      *cell = pk->i_cell + 1;
+      *value = pk->i_cell_a;
+      *limit = pk->i_limit_a;
+      return PS_STEP_END_CURRENT_MAX;
+    }
+  if (pk->v_max >= ec->v_upper)
+    {
+      *cell = pk->v_max_cell + 1;
+      *value = pk->v_max;
+      *limit = ec->v_upper;
+      return ec->upper_reason;
+    }
+  if (pk->v_min <= ec->v_lower)
+    {
+      *cell = pk->v_min_cell + 1;
+      *value = pk->v_min;
+      *limit = ec->v_lower;
+      return ec->lower_reason;
+    }
+  if (!isnan (ec->until_current_a) && fabs (pk->pack_i) <= ec->until_current_a)
+    {
+      *cell = 0;
+      *value = pk->pack_i;
+      *limit = ec->until_current_a;
+      return PS_STEP_END_UNTIL_CURRENT;
+    }
+  return PS_STEP_END_NONE;
+}
+
+/* TRUE when a peeked substep ended close to an end condition: the state it
+ * leaves may meet it at once (the OCV is exact at the substep's end, not
+ * linearised: a difference of microvolts, which is a large part of a small
+ * hold current), so the next instant is looked at before the row is done. */
 static gboolean
-voltage_limit_reached (PsSimulation   *sim,
-                       PsStepKind      kind,
-                       double          threshold)
+end_check_near (const PsEndCheck *ec,
+                const PsPeek     *pk)
 {
-  if (kind == PS_STEP_DISCHARGE)
-    return sim->sc.cell_voltage_min_v <= threshold;
-  return sim->sc.cell_voltage_max_v >= threshold;
+  return pk->v_max >= ec->v_upper - 0.01 || pk->v_min <= ec->v_lower + 0.01
+         || (ec->check_current && pk->i_ratio > 0.98)
+         || (!isnan (ec->until_current_a)
+             && fabs (pk->pack_i) <= 1.05 * ec->until_current_a + 0.002 / pk->pack_r);
+}
+
+static guint
+hottest_cell (PsSimulation *sim)
+{
+  const double *temp = _ps_thermal_network_get_temp (sim->thermal);
+  guint best = 0;
+
+  for (guint i = 1; i < sim->n_cells; i++)
+    if (temp[i] > temp[best])
+      best = i;
+  return best;
+}
+
+static gboolean
+temp_limit_reached (PsSimulation *sim)
+{
+  return _ps_thermal_network_get_temp_max (sim->thermal)
+         >= sim->cell->temp_max_k - PS_TEMP_LIMIT_MARGIN_K;
+}
+
+static void
+record_end (PsSimulation *sim,
+            PsStepEnd     reason,
+            guint         step,
+            guint         cell,
+            double        value,
+            double        limit,
+            gboolean      at_once)
+{
+  PsStepEndInfo info;
+
+  info.reason = reason;
+  info.step = step;
+  info.cell = cell;
+  info.time_s = sim->sc.time_s;
+  info.value = value;
+  info.limit = limit;
+  info.at_once = at_once;
+  g_array_append_val (sim->ends, info);
+  sim->last_end = info;
+  sim->n_step_ends++;
 }
 
 static void
@@ -514,153 +808,339 @@ step_load (PsSimulation         *sim,
 }
 
 static void
-end_protocol_step (PsSimulation *sim)
+set_hold_caps (PsSimulation *sim,
+               double        charge_cap_a)
 {
+  double i_dis = sim->cell->current_max_discharge_a * sim->n_parallel;
+
+  sim->hold_cap_charge_a = charge_cap_a > 0.0 ? charge_cap_a : INFINITY;
+  sim->hold_cap_discharge_a = i_dis > 0.0 ? i_dis : INFINITY;
+}
+
+static void
+end_protocol_step (PsSimulation *sim,
+                   PsStepEnd     reason,
+                   guint         cell,
+                   double        value,
+                   double        limit)
+{
+  record_end (sim, reason, sim->step_index + 1, cell, value, limit,
+              sim->step_elapsed_s == 0.0);
   sim->step_index++;
   sim->step_elapsed_s = 0.0;
-  sim->last_extreme_change = 0.0;
+  sim->rates_valid = FALSE;
+  /* (the row keeps showing the step that ran up to it) */
   if (sim->step_index >= sim->scenario->protocol->n_steps)
     sim->finished = TRUE;
+}
+
+/* Ends the steps whose end condition holds at their start (PyBaMM skips
+ * such steps too): they take no time and add no row. */
+static void
+settle_steps (PsSimulation *sim)
+{
+  while (!sim->finished && sim->step_elapsed_s == 0.0)
+    {
+      const PsProtocolStep *step = &sim->scenario->protocol->steps[sim->step_index];
+      PsLoad load;
+      PsEndCheck ec;
+      PsPeek pk;
+      PsStepEnd reason;
+      guint cell = 0;
+      double value = 0.0, limit = 0.0;
+
+      step_load (sim, step, &load);
+      end_check_for_step (sim, step, &load, &ec);
+      set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
+
+      if (ec.check_temp && temp_limit_reached (sim))
+        {
+          guint i = hottest_cell (sim);
+
+          end_protocol_step (sim, PS_STEP_END_TEMP_MAX, i + 1, _ps_thermal_network_get_temp (sim->thermal)[i],
+                             sim->cell->temp_max_k);
+          continue;
+        }
+      if (load.mode == PS_LOAD_REST)
+        break;
+
+      /* the instant the load is applied */
+      peek (sim, &load, 0.0, &pk);
+      reason = end_check_peek (&ec, &pk, &cell, &value, &limit);
+      if (reason == PS_STEP_END_NONE)
+        break;
+      end_protocol_step (sim, reason, cell, value, limit);
+    }
+}
+
+/* The longest substep the pace of the last one allows. */
+static double
+substep_bound (PsSimulation     *sim,
+               const PsLoad     *load,
+               const PsEndCheck *ec)
+{
+  double h = INFINITY;
+
+  if (sim->rates_valid)
+    {
+      if (sim->rate_soc > 0.0)
+        h = MIN (h, PS_SUBSTEP_SOC / sim->rate_soc);
+      if (sim->rate_ocv > 0.0)
+        h = MIN (h, PS_SUBSTEP_OCV_V / sim->rate_ocv);
+      if (sim->rate_temp > 0.0)
+        {
+          h = MIN (h, PS_SUBSTEP_TEMP_K / sim->rate_temp);
+          /* approach the temperature limit, halving the distance */
+          if (ec->check_temp)
+            h = MIN (h, 0.5 * (sim->cell->temp_max_k
+                               - _ps_thermal_network_get_temp_max (sim->thermal))
+                        / sim->rate_temp);
+        }
+    }
+  if (load->mode == PS_LOAD_POWER || load->mode == PS_LOAD_VOLTAGE_HOLD
+      || load->mode == PS_LOAD_RESISTANCE)
+    h = MIN (h, PS_SUBSTEP_VARIABLE_S);
+
+  return MAX (h, PS_SUBSTEP_MIN_S);
+}
+
+/* The longest substep, at most h, within which the peeked load keeps the
+ * SOC and OCV changes within bounds. */
+static double
+substep_accurate (const PsPeek *pk)
+{
+  double h = pk->h;
+
+  if (pk->d_soc > PS_SUBSTEP_SOC)
+    h = MIN (h, pk->h * PS_SUBSTEP_SOC / pk->d_soc);
+  if (pk->d_ocv > PS_SUBSTEP_OCV_V)
+    h = MIN (h, pk->h * PS_SUBSTEP_OCV_V / pk->d_ocv);
+  return MAX (h, MIN (pk->h, PS_SUBSTEP_MIN_S));
+}
+
+typedef enum
+{
+  RUN_SPAN_DONE,      /* the span passed without an end */
+  RUN_SPAN_ENDED,     /* an end condition was met (after time > 0 or not) */
+} RunSpan;
+
+/* Runs the load for up to span seconds in substeps; stops early, landing on
+ * the crossing, when an end condition comes true. *ran is the time run. */
+static RunSpan
+run_span (PsSimulation     *sim,
+          const PsLoad     *load,
+          const PsEndCheck *ec,
+          double            span,
+          double           *ran,
+          PsStepEnd        *reason,
+          guint            *cell,
+          double           *value,
+          double           *limit)
+{
+  double left = span;
+
+  *ran = 0.0;
+  while (left > 0.0)
+    {
+      double bound = substep_bound (sim, load, ec);
+      double n = ceil (left / bound * (1.0 - 1e-12));
+      double h = n <= 1.0 ? left : left / n;
+      double accurate;
+      PsPeek pk;
+
+      peek (sim, load, h, &pk);
+      accurate = substep_accurate (&pk);
+      if (accurate < 0.7 * h)
+        {
+          h = accurate;
+          peek (sim, load, h, &pk);
+        }
+
+      *reason = end_check_peek (ec, &pk, cell, value, limit);
+      if (*reason != PS_STEP_END_NONE)
+        {
+          /* event location: the shortest substep that reaches it, so the
+           * row where the step ends shows its end condition met (by far
+           * less than any tolerance: the bisection stops within
+           * PS_EVENT_REL_TOL of the substep); if the condition holds from
+           * the first instant, no time passes */
+          double lo = 0.0, hi = h;
+
+          for (guint k = 0; k < PS_EVENT_BISECTIONS && hi - lo > PS_EVENT_REL_TOL * h; k++)
+            {
+              double mid = 0.5 * (lo + hi);
+              guint c;
+              double v, l;
+
+              peek (sim, load, mid, &pk);
+              if (end_check_peek (ec, &pk, &c, &v, &l) != PS_STEP_END_NONE)
+                {
+                  hi = mid;
+                  *cell = c;
+                  *value = v;
+                  *limit = l;
+                }
+              else
+                lo = mid;
+            }
+          if (lo > 0.0)
+            {
+              peek (sim, load, hi, &pk);
+              commit (sim, &pk);
+              *ran += hi;
+            }
+          return RUN_SPAN_ENDED;
+        }
+
+      commit (sim, &pk);
+      *ran += h;
+      left = h == left ? 0.0 : left - h;
+
+      /* an end that would come at the very start of the next substep
+       * belongs to this moment, not to the next row */
+      if (left == 0.0 && end_check_near (ec, &pk))
+        {
+          PsPeek now;
+
+          peek (sim, load, 0.0, &now);
+          *reason = end_check_peek (ec, &now, cell, value, limit);
+          if (*reason != PS_STEP_END_NONE)
+            return RUN_SPAN_ENDED;
+        }
+
+      if (ec->check_temp && temp_limit_reached (sim))
+        {
+          guint i = hottest_cell (sim);
+
+          *reason = PS_STEP_END_TEMP_MAX;
+          *cell = i + 1;
+          *value = _ps_thermal_network_get_temp (sim->thermal)[i];
+          *limit = sim->cell->temp_max_k;
+          return RUN_SPAN_ENDED;
+        }
+    }
+
+  return RUN_SPAN_DONE;
+}
+
+static gboolean
+advance_manual (PsSimulation *sim,
+                double        dt_s)
+{
+  double t_start = sim->sc.time_s;
+  double left = dt_s;
+
+  while (left > 0.0)
+    {
+      PsLoad *load = &sim->manual_effective;
+      PsEndCheck ec;
+      PsStepEnd reason = PS_STEP_END_NONE;
+      guint cell = 0;
+      double value = 0.0, limit = 0.0, ran;
+
+      end_check_for_load (sim, load, &ec);
+      set_hold_caps (sim, load->mode == PS_LOAD_VOLTAGE_HOLD ? sim->manual_cap_a
+                     : sim->cell->current_max_charge_a * sim->n_parallel);
+
+      if (run_span (sim, load, &ec, left, &ran, &reason, &cell, &value, &limit)
+          == RUN_SPAN_DONE)
+        break;
+      left = ran >= left ? 0.0 : left - ran;
+
+      /* a charge at the upper limit goes on at constant voltage, within
+       * the current it had; every other limit stops the load */
+      record_end (sim, reason, 0, cell, value, limit, ran == 0.0);
+      sim->manual_limited = TRUE;
+      sim->rates_valid = FALSE;
+      if (reason == PS_STEP_END_VOLTAGE_MAX && load->mode != PS_LOAD_VOLTAGE_HOLD
+          && sim->sc.pack_current_a < 0.0)
+        {
+          double cap = sim->cell->current_max_charge_a * sim->n_parallel;
+
+          sim->manual_cap_a = fabs (sim->sc.pack_current_a);
+          if (cap > 0.0)
+            sim->manual_cap_a = MIN (sim->manual_cap_a, cap);
+          if (load->mode == PS_LOAD_CURRENT)
+            sim->manual_cap_a = MIN (sim->manual_cap_a, fabs (load->value));
+          load->mode = PS_LOAD_VOLTAGE_HOLD;
+          load->value = sim->cell->voltage_max_v;
+        }
+      else
+        {
+          load->mode = PS_LOAD_REST;
+          load->value = 0.0;
+        }
+
+      /* a row where the load changed, unless no time passed */
+      if (sim->sc.time_s > t_start)
+        return TRUE;
+    }
+
+  return TRUE;
 }
 
 gboolean
 ps_simulation_advance (PsSimulation *sim,
                        double        dt_s)
 {
-  const PsProtocolStep *step;
-  PsLoad load;
-  double remaining, dt, threshold = NAN;
-  gboolean voltage_end = FALSE, ended = FALSE, saved;
+  double t_start, left;
 
   g_return_val_if_fail (sim != NULL, FALSE);
   g_return_val_if_fail (isfinite (dt_s) && dt_s > 0.0, FALSE);
 
+  g_array_set_size (sim->ends, 0);
+
   /* a manual load runs whatever the protocol's state */
   if (sim->has_manual_load)
-    {
-      step_internal (sim, &sim->manual_load, dt_s);
-      return TRUE;
-    }
+    return advance_manual (sim, dt_s);
 
   if (sim->finished)
     return FALSE;
 
-  step = &sim->scenario->protocol->steps[sim->step_index];
-  sim->step_shown = sim->step_index + 1;
-  step_load (sim, step, &load);
-
-  /* a load step does not start on cells over their temperature limit */
-  if (step->kind != PS_STEP_REST && _ps_thermal_network_get_temp_max (sim->thermal) >= sim->cell->temp_max_k)
+  t_start = sim->sc.time_s;
+  left = dt_s;
+  while (left > 0.0 && !sim->finished)
     {
-      end_protocol_step (sim);
-      return TRUE;
-    }
+      const PsProtocolStep *step = &sim->scenario->protocol->steps[sim->step_index];
+      gboolean has_duration = isfinite (step->duration_s);
+      double duration = has_duration ? step->duration_s : PS_STEP_DEFAULT_DURATION_S;
+      double span = MIN (left, duration - sim->step_elapsed_s);
+      PsLoad load;
+      PsEndCheck ec;
+      PsStepEnd reason = PS_STEP_END_NONE;
+      guint cell = 0;
+      double value = 0.0, limit = 0.0, ran = 0.0;
 
-  remaining = step->duration_s - sim->step_elapsed_s;
-  dt = MIN (dt_s, remaining);
+      sim->step_shown = sim->step_index + 1;
+      step_load (sim, step, &load);
+      end_check_for_step (sim, step, &load, &ec);
+      set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
 
-  if (step->kind == PS_STEP_DISCHARGE)
-    {
-      threshold = sim->cell->voltage_min_v;
-      if (!isnan (step->until_voltage_v))
-        threshold = MAX (threshold, step->until_voltage_v);
-      voltage_end = TRUE;
-    }
-  else if (step->kind == PS_STEP_CHARGE)
-    {
-      threshold = sim->cell->voltage_max_v;
-      if (!isnan (step->until_voltage_v))
-        threshold = MIN (threshold, step->until_voltage_v);
-      voltage_end = TRUE;
-    }
-
-  /* Keep a copy of the state to bisect from only when this step might
-   * reach the limit: at the start of a protocol step (the load changes),
-   * or when the extreme cell is within reach of the threshold at the pace
-   * it moved during the last step. */
-  saved = FALSE;
-  if (voltage_end)
-    {
-      double extreme = step->kind == PS_STEP_DISCHARGE
-                       ? sim->sc.cell_voltage_min_v : sim->sc.cell_voltage_max_v;
-      double distance = fabs (extreme - threshold);
-      double pace = sim->last_extreme_change * dt / MAX (sim->last_dt, 1e-12);
-
-      if (sim->step_elapsed_s == 0.0 || !(distance > 0.02 + 4.0 * pace))
+      if (span > 0.0 &&
+          run_span (sim, &load, &ec, span, &ran, &reason, &cell, &value, &limit)
+          == RUN_SPAN_ENDED)
         {
-          /* near the limit, fresh OCV slopes and resistances every step, so
-           * each step ends where the next begins */
-          sim->model->klass->refresh (sim->model);
-          save_state (sim);
-          saved = TRUE;
+          sim->step_elapsed_s += ran;
+          end_protocol_step (sim, reason, cell, value, limit);
         }
-      sim->last_extreme = extreme;
-    }
-
-  step_internal (sim, &load, dt);
-
-  if (voltage_end)
-    {
-      double extreme = step->kind == PS_STEP_DISCHARGE
-                       ? sim->sc.cell_voltage_min_v : sim->sc.cell_voltage_max_v;
-
-      sim->last_extreme_change = fabs (extreme - sim->last_extreme);
-      sim->last_dt = dt;
-    }
-
-  if (voltage_end && voltage_limit_reached (sim, step->kind, threshold) && !saved)
-    {
-      /* crossed faster than foreseen: end the step here */
-      ended = TRUE;
-    }
-  else if (voltage_end && voltage_limit_reached (sim, step->kind, threshold))
-    {
-      /* find the moment the limit is reached, so the delivered charge does
-       * not depend on the step size */
-      double lo = 0.0, hi = dt;
-
-      for (guint k = 0; k < PS_LIMIT_BISECTIONS; k++)
+      else
         {
-          double mid = 0.5 * (lo + hi);
-
-          restore_state (sim);
-          step_internal (sim, &load, mid);
-          if (voltage_limit_reached (sim, step->kind, threshold))
-            hi = mid;
+          sim->step_elapsed_s += ran;
+          left = ran >= left ? 0.0 : left - ran;
+          if (duration - sim->step_elapsed_s <= 1e-9 * MAX (1.0, duration))
+            end_protocol_step (sim, has_duration ? PS_STEP_END_DURATION : PS_STEP_END_HORIZON,
+                               0, duration, duration);
           else
-            lo = mid;
+            continue;
         }
 
-      restore_state (sim);
-      if (lo > 0.0)
-        step_internal (sim, &load, lo);
-      dt = lo;
-      ended = TRUE;
+      settle_steps (sim);
+      /* one row per step end, unless no time passed since the last row */
+      if (sim->sc.time_s > t_start)
+        return TRUE;
     }
 
-  sim->step_elapsed_s += dt;
-
-  if (isfinite (step->duration_s)
-      && step->duration_s - sim->step_elapsed_s <= 1e-9 * MAX (1.0, step->duration_s))
-    ended = TRUE;
-
-  if (step->kind == PS_STEP_HOLD)
-    {
-      double limit = step->until_current_unit == PS_STEP_UNIT_C_RATE
-                     ? step->until_current * sim->pack_capacity_ah
-                     : step->until_current;
-
-      if (fabs (sim->sc.pack_current_a) <= limit)
-        ended = TRUE;
-    }
-
-  if (step->kind != PS_STEP_REST && _ps_thermal_network_get_temp_max (sim->thermal) >= sim->cell->temp_max_k)
-    ended = TRUE;
-
-  if (ended)
-    end_protocol_step (sim);
-
-  return TRUE;
+  return sim->sc.time_s > t_start;
 }
 
 void
@@ -674,7 +1154,27 @@ ps_simulation_step (PsSimulation *sim,
   g_return_if_fail (isfinite (load->value));
   g_return_if_fail (load->mode != PS_LOAD_RESISTANCE || load->value > 0.0);
 
+  set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
   step_internal (sim, load, dt_s);
+}
+
+const PsStepEndInfo *
+ps_simulation_get_step_ends (PsSimulation *sim,
+                             guint        *n_ends)
+{
+  g_return_val_if_fail (sim != NULL, NULL);
+  g_return_val_if_fail (n_ends != NULL, NULL);
+
+  *n_ends = sim->ends->len;
+  return (const PsStepEndInfo *) (gpointer) sim->ends->data;
+}
+
+const PsStepEndInfo *
+ps_simulation_get_last_end (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, NULL);
+
+  return sim->n_step_ends > 0 ? &sim->last_end : NULL;
 }
 
 /* ----------------------------------------------------------- live control */
@@ -689,7 +1189,10 @@ ps_simulation_set_manual_load (PsSimulation *sim,
   g_return_if_fail (load->mode != PS_LOAD_RESISTANCE || load->value > 0.0);
 
   sim->manual_load = *load;
+  sim->manual_effective = *load;
+  sim->manual_limited = FALSE;
   sim->has_manual_load = TRUE;
+  sim->rates_valid = FALSE;
 }
 
 void
@@ -698,6 +1201,8 @@ ps_simulation_clear_manual_load (PsSimulation *sim)
   g_return_if_fail (sim != NULL);
 
   sim->has_manual_load = FALSE;
+  sim->manual_limited = FALSE;
+  sim->rates_valid = FALSE;
 }
 
 void
@@ -728,6 +1233,13 @@ ps_simulation_is_finished (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, TRUE);
   return sim->finished;
+}
+
+gboolean
+ps_simulation_has_manual_load (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, FALSE);
+  return sim->has_manual_load;
 }
 
 double
@@ -807,6 +1319,28 @@ ps_simulation_fill_frame (PsSimulation *sim,
     }
   frame->finished = sim->finished;
   frame->manual_load = sim->has_manual_load;
+  frame->manual_limited = sim->has_manual_load && sim->manual_limited;
+  {
+    const PsStepEndInfo *e = &sim->last_end;
+
+    /* the sentence is made again only when the end it says changed */
+    if (frame->end_text == NULL || frame->n_step_ends != sim->n_step_ends
+        || frame->end_reason != (int) e->reason || frame->end_step != e->step
+        || frame->end_time_s != e->time_s || frame->end_cell != e->cell)
+      {
+        g_clear_pointer (&frame->end_text, g_free);
+        if (sim->n_step_ends > 0)
+          frame->end_text = ps_step_end_info_describe (e);
+      }
+    frame->n_step_ends = sim->n_step_ends;
+    frame->end_reason = e->reason;
+    frame->end_step = e->step;
+    frame->end_cell = e->cell;
+    frame->end_time_s = e->time_s;
+    frame->end_value = e->value;
+    frame->end_limit = e->limit;
+    frame->end_at_once = e->at_once;
+  }
   frame->pack_voltage_v = sim->sc.pack_voltage_v;
   frame->pack_current_a = sim->sc.pack_current_a;
   frame->pack_power_w = sim->sc.pack_voltage_v * sim->sc.pack_current_a;

@@ -36,6 +36,44 @@ typedef struct
   double     value;
 } PsLoad;
 
+/* Why a protocol step (or a manual load) ended. Every step end has one. */
+typedef enum
+{
+  PS_STEP_END_NONE,
+  PS_STEP_END_DURATION,       /* its "for <duration>" has elapsed */
+  PS_STEP_END_HORIZON,        /* no duration given and its end condition was
+                               * not reached within the default duration,
+                               * PS_STEP_DEFAULT_DURATION_S */
+  PS_STEP_END_UNTIL_VOLTAGE,  /* its "until <x> V" was reached (by cell) */
+  PS_STEP_END_UNTIL_CURRENT,  /* a hold's "until <x> A | C/<n>" was reached */
+  PS_STEP_END_VOLTAGE_MAX,    /* a cell reached its upper voltage limit */
+  PS_STEP_END_VOLTAGE_MIN,    /* a cell reached its lower voltage limit */
+  PS_STEP_END_TEMP_MAX,       /* a cell reached its upper temperature limit */
+  PS_STEP_END_CURRENT_MAX,    /* a cell would pass its current limit */
+} PsStepEnd;
+
+/* One step end: what ended, why, where and when. */
+typedef struct
+{
+  PsStepEnd reason;
+  guint     step;        /* 1-based protocol step, 0 for the manual load */
+  guint     cell;        /* 1-based cell that caused it, 0 when none did */
+  double    time_s;      /* simulated time of the end */
+  double    value;       /* what was reached: V, A (cell), K or s */
+  double    limit;       /* the threshold it was compared with, same unit */
+  gboolean  at_once;     /* the step ended where it started, no time passed */
+} PsStepEndInfo;
+
+/* A short, stable identifier ("until-voltage", "voltage-min", ...) for
+ * files, and a sentence for people ("cell 12 reached its lower voltage
+ * limit, 3.000 V"); free the sentence with g_free. */
+const char   *ps_step_end_to_id              (PsStepEnd            reason);
+/* The ends at one row as the CLI's step_end column writes them, "step 1
+ * until-voltage cell 12; step 2 duration at once"; NULL when n_ends is 0 */
+char         *ps_step_end_format_ids         (const PsStepEndInfo *ends,
+                                              guint                n_ends);
+char         *ps_step_end_info_describe      (const PsStepEndInfo *info);
+
 typedef struct _PsSimulation PsSimulation;
 
 /* scenario: (transfer none): copied
@@ -47,17 +85,36 @@ void          ps_simulation_free             (PsSimulation     *sim);
 /* Back to the scenario's initial state (same seed, same variation). */
 void          ps_simulation_reset            (PsSimulation     *sim);
 
-/* One step of dt_s with the protocol's current load (or the manual load if
- * set). Returns FALSE once the protocol has finished (and does nothing). */
+/* Advances by one output interval of dt_s with the protocol's load (or the
+ * manual load if set), or less when a step ends within it: a step that ends
+ * returns at the moment it ended, so each step end is one row. Steps that
+ * end at once (their end condition holds at their start) take no time and
+ * are passed over within the same call, their ends recorded. Internally
+ * the engine takes as many substeps as accuracy needs (fast RC pairs, OCV
+ * curvature, heating, limit crossings), so dt_s is an output interval and
+ * the results do not depend on it. Time always increases by more than zero.
+ * Returns FALSE once the protocol has finished (and does nothing). */
 gboolean      ps_simulation_advance          (PsSimulation     *sim,
                                               double            dt_s);
+/* The step ends of the last ps_simulation_advance() call, in order (none
+ * when n_ends is 0). Valid until the next call that changes the state. */
+const PsStepEndInfo *ps_simulation_get_step_ends (PsSimulation *sim,
+                                                  guint        *n_ends);
+/* The last step end since the start, or NULL when none yet. */
+const PsStepEndInfo *ps_simulation_get_last_end  (PsSimulation *sim);
 /* One step of dt_s with an explicit load, ignoring the protocol. */
 void          ps_simulation_step             (PsSimulation     *sim,
                                               const PsLoad     *load,
                                               double            dt_s);
 
 /* Live control (the window): a manual load overrides the protocol until
- * cleared; cooling and ambient can change at any time. */
+ * cleared; cooling and ambient can change at any time. A manual load obeys
+ * the cells' limits as protocol steps do: a charge that brings a cell to
+ * its upper voltage limit goes on at constant voltage there (the current
+ * tapers), a discharge that brings a cell to its lower voltage limit, any
+ * load that would pass a cell's current limit and any load that brings a
+ * cell to its temperature limit stop (the manual load turns to rest) with
+ * the reason recorded as a step end of step 0. */
 void          ps_simulation_set_manual_load  (PsSimulation     *sim,
                                               const PsLoad     *load);
 void          ps_simulation_clear_manual_load (PsSimulation    *sim);
@@ -67,6 +124,9 @@ void          ps_simulation_set_cooling      (PsSimulation     *sim,
                                               gboolean          enabled);
 
 gboolean      ps_simulation_is_finished      (PsSimulation     *sim);
+/* TRUE while a manual load overrides the protocol (it runs even after the
+ * protocol finished) */
+gboolean      ps_simulation_has_manual_load  (PsSimulation     *sim);
 double        ps_simulation_get_time         (PsSimulation     *sim);
 guint         ps_simulation_get_step         (PsSimulation     *sim);  /* 1-based, 0 if none */
 /* Returns: (transfer none): the simulation's own (take a reference to keep

@@ -41,6 +41,7 @@ typedef struct
   double heat_removed_j;
   double coolant_outlet_k;
   double temp_max_k;
+  double change_max_k;         /* largest |temperature change| of the last step */
 } ThermalScalars;
 
 struct _PsThermalNetwork
@@ -216,7 +217,7 @@ _ps_thermal_network_step (PsThermalNetwork *net,
   const double *inv_diag = net->inv_diag;
   double c_dt = net->heat_capacity_j_k / dt;
   guint n = net->n_cells;
-  double removed_w = 0.0, t_max;
+  double removed_w = 0.0, t_max, d_max = 0.0;
 
   if (net->thermal_dt != dt)
     {
@@ -298,10 +299,12 @@ _ps_thermal_network_step (PsThermalNetwork *net,
 
       temp[i] = t;
       t_max = MAX (t_max, t);
+      d_max = MAX (d_max, fabs (dtemp[i]));
       removed_w += ha[i] * (t - tf[i]);
     }
   net->sc.heat_removed_j += removed_w * dt;
   net->sc.temp_max_k = t_max;
+  net->sc.change_max_k = d_max;
 }
 
 void
@@ -328,6 +331,12 @@ double
 _ps_thermal_network_get_temp_max (PsThermalNetwork *net)
 {
   return net->sc.temp_max_k;
+}
+
+double
+_ps_thermal_network_get_change_max (PsThermalNetwork *net)
+{
+  return net->sc.change_max_k;
 }
 
 double
