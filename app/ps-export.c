@@ -471,7 +471,15 @@ typedef struct
   int            height;
   PsExportFormat format;
   ProgressSink  *progress;
+  GMainContext  *context;       /* the caller's, for the progress sink */
 } ExportJob;
+
+static gboolean
+progress_sink_release (gpointer p)
+{
+  g_atomic_rc_box_release_full (p, progress_sink_clear);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 export_job_free (gpointer data)
@@ -482,8 +490,14 @@ export_job_free (gpointer data)
   g_clear_pointer (&job->frame, ps_frame_unref);
   g_clear_pointer (&job->recorder, ps_recorder_unref);
   g_free (job->font_family);
+  /* The task may be dropped last by its worker thread: the caller's destroy
+   * notify still runs on the caller's context, and wakes it (a caller that
+   * iterates its context until the notify has run would otherwise wait for
+   * ever, as test-window's streaming export did now and then). */
   if (job->progress != NULL)
-    g_atomic_rc_box_release_full (job->progress, progress_sink_clear);
+    g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT,
+                                progress_sink_release, job->progress, NULL);
+  g_clear_pointer (&job->context, g_main_context_unref);
   g_free (job);
 }
 
@@ -614,6 +628,7 @@ ps_export_csv_async_full (GFile                *file,
       job->progress->func = progress;
       job->progress->data = progress_data;
       job->progress->destroy = progress_destroy;
+      job->context = g_main_context_ref_thread_default ();
     }
   else if (progress_destroy != NULL)
     progress_destroy (progress_data);
