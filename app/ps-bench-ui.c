@@ -1,4 +1,6 @@
-/* ps-bench-ui.c: the real window under a display, ui_frame_interval_p95_ms
+/* ps-bench-ui.c: the real window under a display, ui_frame_interval_p95_ms,
+ * and the thermal view's paints when it switches to a new pack
+ * (ui_thermal_new_pack_*, see bench_thermal_first_frames)
  *
  * Opens the main window on model-s-85 (7,104 cells) with the runner going as
  * fast as possible, and records the wall-clock time of every frame the frame
@@ -13,6 +15,7 @@
 
 #include "ps-bench.h"
 #include "ps-engine.h"
+#include "ps-thermal-view.h"
 #include "ps-window.h"
 
 #include "ps-ui-resources.h"
@@ -58,6 +61,151 @@ compare_double (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* The UI thread's time per paint of a thermal view alone (1280 x 800)
+ * when it switches from leaf-2011 to model-s-85, as when a person picks that
+ * preset (the view's GL is set up on leaf-2011 first, so only the new pack
+ * counts): from the end of the frame clock's layout phase to the end of its
+ * paint, wall clock and the UI thread's CPU time, over the paints until the
+ * field shows and three more; the first and the longest. Computing the
+ * interpolation nodes (now off the UI thread) used to fall in the first. */
+typedef struct
+{
+  gint64   paint_start;
+  double   cpu_start;
+  GArray  *paint_ms;    /* double */
+  GArray  *cpu_ms;      /* double: the UI thread's CPU time */
+} PaintTimes;
+
+static void
+on_layout_done (GdkFrameClock *frame_clock,
+                PaintTimes    *t)
+{
+  t->paint_start = g_get_monotonic_time ();
+  t->cpu_start = 1e3 * ps_bench_thread_cpu_seconds ();
+}
+
+static void
+on_paint_done (GdkFrameClock *frame_clock,
+               PaintTimes    *t)
+{
+  double ms;
+
+  if (t->paint_start == 0)
+    return;
+  ms = (g_get_monotonic_time () - t->paint_start) / 1e3;
+  g_array_append_val (t->paint_ms, ms);
+  ms = 1e3 * ps_bench_thread_cpu_seconds () - t->cpu_start;
+  g_array_append_val (t->cpu_ms, ms);
+  t->paint_start = 0;
+}
+
+static PsRunner *
+bench_runner (const char *preset)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  PsRunner *runner = NULL;
+
+  scenario = ps_scenario_new_from_preset (preset, &error);
+  if (scenario != NULL)
+    runner = ps_runner_new (scenario, &error);
+  if (runner == NULL)
+    {
+      g_printerr ("ps_bench_ui: %s\n", error->message);
+      return NULL;
+    }
+  ps_runner_run_until (runner, 300.0);
+  return runner;
+}
+
+static void
+count_paint (GdkFrameClock *frame_clock,
+             guint         *n_paints)
+{
+  (*n_paints)++;
+}
+
+/* paints until the view shows its field, then three more */
+static void
+paint_until_field (GtkWidget *view)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (view);
+  gint64 start = g_get_monotonic_time ();
+  guint n_paints = 0;
+  gulong handler;
+
+  handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (count_paint), &n_paints);
+  while (n_paints < 3 && g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC)
+    {
+      if (!ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (view)))
+        n_paints = 0;
+      /* a layout phase in every frame: the paint is timed from its end */
+      gtk_widget_queue_resize (view);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (frame_clock, handler);
+}
+
+static void
+bench_thermal_first_frames (void)
+{
+  g_autoptr(PsRunner) warm = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  PaintTimes t = { 0, 0.0, NULL, NULL };
+  GdkFrameClock *frame_clock;
+  GtkWidget *window, *view;
+  gulong h_layout, h_paint;
+  double max_ms = 0.0, max_cpu_ms = 0.0;
+
+  warm = bench_runner ("leaf-2011");
+  runner = bench_runner ("model-s-85");
+  if (warm == NULL || runner == NULL)
+    return;
+
+  view = ps_thermal_view_new ();
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), warm);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  while (gtk_widget_get_frame_clock (window) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  paint_until_field (view);
+
+  frame_clock = gtk_widget_get_frame_clock (window);
+  t.paint_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t.cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  h_layout = g_signal_connect_after (frame_clock, "layout", G_CALLBACK (on_layout_done), &t);
+  h_paint = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_paint_done), &t);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), runner);
+  paint_until_field (view);
+  g_signal_handler_disconnect (frame_clock, h_layout);
+  g_signal_handler_disconnect (frame_clock, h_paint);
+
+  for (guint i = 0; i < t.paint_ms->len; i++)
+    {
+      max_ms = MAX (max_ms, g_array_index (t.paint_ms, double, i));
+      max_cpu_ms = MAX (max_cpu_ms, g_array_index (t.cpu_ms, double, i));
+    }
+  if (t.paint_ms->len > 0)
+    {
+      printf ("ui_thermal_new_pack_first_paint_ms: %.1f\n", g_array_index (t.paint_ms, double, 0));
+      printf ("ui_thermal_new_pack_first_paint_cpu_ms: %.1f\n", g_array_index (t.cpu_ms, double, 0));
+      printf ("ui_thermal_new_pack_max_paint_ms: %.1f\n", max_ms);
+      printf ("ui_thermal_new_pack_max_paint_cpu_ms: %.1f\n", max_cpu_ms);
+      printf ("ui_thermal_new_pack_paints: %u (%s)\n", t.paint_ms->len,
+              ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)) ? "GL" : "cairo");
+      fflush (stdout);
+    }
+
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_array_unref (t.paint_ms);
+  g_array_unref (t.cpu_ms);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
 void
 ps_bench_ui (void)
 {
@@ -74,6 +222,8 @@ ps_bench_ui (void)
     return;
   adw_init ();
   (void) ps_ui_get_resource ();
+
+  bench_thermal_first_frames ();
 
   scenario = ps_scenario_new_from_preset ("model-s-85", &error);
   if (scenario == NULL)

@@ -89,7 +89,7 @@ bench_scenario (const char *preset,
       g_printerr ("bench: %s\n", error->message);
       return NULL;
     }
-  scenario->initial_soc = 1.0;
+  ps_scenario_set_initial_soc (scenario, 1.0);
   if (!ps_scenario_set_protocol (scenario, protocol, &error))
     {
       g_printerr ("bench: %s\n", error->message);
@@ -140,7 +140,7 @@ bench_preset (const char  *preset,
       steps = time_run (sim, hours, &cpu, &wall);
       if (steps == 0 || !(cpu > 0.0) || !(wall > 0.0))
         return FALSE;
-      cell_steps = (double) steps * scenario->pack->n_cells;
+      cell_steps = (double) steps * ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells;
       rate[r] = cell_steps / cpu;
       rate_wall[r] = cell_steps / wall;
       factor[r] = ps_simulation_get_time (sim) / cpu;
@@ -178,9 +178,9 @@ bench_recorder (void)
   while (ps_simulation_advance (sim, BENCH_DT_S))
     ;
 
-  frame = ps_frame_new (scenario->pack);
+  frame = ps_frame_new (ps_scenario_get_pack (scenario));
   ps_simulation_fill_frame (sim, frame);
-  recorder = ps_recorder_new (scenario->pack->n_cells);
+  recorder = ps_recorder_new (ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells);
 
   start = g_get_monotonic_time ();
   for (guint k = 0; k < n_frames; k++)
@@ -207,7 +207,7 @@ bench_recorder (void)
   g_print ("recorder_166h_mb: %.1f\n",
            ps_recorder_get_memory_bytes (recorder) / (1024.0 * 1024.0));
   g_print ("recorder_bound_mb: %.1f\n",
-           ps_recorder_get_memory_bound (scenario->pack->n_cells) / (1024.0 * 1024.0));
+           ps_recorder_get_memory_bound (ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells) / (1024.0 * 1024.0));
 }
 
 /* Resident set size of this process, MiB (Linux /proc; NaN elsewhere) */
@@ -247,7 +247,7 @@ bench_soak (void)
 
   if (scenario == NULL)
     return;
-  scenario->dt_s = BENCH_DT_S;
+  ps_scenario_set_dt_s (scenario, BENCH_DT_S);
   runner = ps_runner_new (scenario, &error);
   if (runner == NULL)
     {

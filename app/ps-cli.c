@@ -132,10 +132,12 @@ list_presets (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(PsPack) pack = ps_pack_new_from_id (ids[i], &error);
+      const char *name;
 
       if (pack == NULL)
         return fail ("%s", error->message);
-      printf ("%s\t%s\n", ids[i], pack->name ? pack->name : "");
+      name = ps_pack_get_info (pack)->name;
+      printf ("%s\t%s\n", ids[i], name ? name : "");
     }
 
   return fflush (stdout) == 0 ? PS_CLI_EXIT_OK : fail ("writing to stdout failed");
@@ -278,10 +280,15 @@ apply_numeric_options (CliOptions  *o,
                        PsScenario  *scenario,
                        GError     **error)
 {
-  if (o->dt != NULL &&
-      !ps_parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,
-                        &scenario->dt_s, error))
-    return FALSE;
+  if (o->dt != NULL)
+    {
+      double dt_s;
+
+      if (!ps_parse_double ("--dt", o->dt, PS_SCENARIO_DT_MIN_S, FALSE, PS_SCENARIO_DT_MAX_S,
+                            &dt_s, error))
+        return FALSE;
+      ps_scenario_set_dt_s (scenario, dt_s);
+    }
 
   if (o->seed != NULL)
     {
@@ -289,7 +296,7 @@ apply_numeric_options (CliOptions  *o,
 
       if (!ps_parse_uint64 ("--seed", o->seed, 0, G_MAXINT64, &seed, error))
         return FALSE;
-      scenario->seed = seed;
+      ps_scenario_set_seed (scenario, seed);
     }
 
   if (o->ambient_c != NULL)
@@ -298,10 +305,8 @@ apply_numeric_options (CliOptions  *o,
 
       if (!ps_parse_double ("--ambient-c", o->ambient_c, -60.0, FALSE, 150.0, &ambient_c, error))
         return FALSE;
-      scenario->ambient_k = ambient_c + ZERO_C_IN_K;
-      /* cells that start at the ambient temperature still do */
-      if (!scenario->initial_temp_set)
-        scenario->initial_temp_k = scenario->ambient_k;
+      /* (cells that start at the ambient temperature still do) */
+      ps_scenario_set_ambient_k (scenario, ambient_c + ZERO_C_IN_K);
     }
 
   if (o->initial_c != NULL)
@@ -310,14 +315,13 @@ apply_numeric_options (CliOptions  *o,
 
       if (!ps_parse_double ("--initial-c", o->initial_c, -60.0, FALSE, 150.0, &initial_c, error))
         return FALSE;
-      scenario->initial_temp_k = initial_c + ZERO_C_IN_K;
-      scenario->initial_temp_set = TRUE;
+      ps_scenario_set_initial_temp_k (scenario, initial_c + ZERO_C_IN_K);
     }
 
   if ((o->ambient_c != NULL || o->initial_c != NULL) &&
       !ps_scenario_check_limits (scenario,
                                  o->initial_c != NULL ? "--initial-c"
-                                 : !scenario->initial_temp_set ? "--ambient-c"
+                                 : !ps_scenario_get_initial_temp_set (scenario) ? "--ambient-c"
                                  : "the scenario's initial temperature",
                                  o->ambient_c != NULL ? "--ambient-c" : "the scenario's ambient_c",
                                  error))
@@ -340,7 +344,7 @@ check_run_size (CliOptions        *o,
   g_autofree char *size = NULL;
   g_autofree char *limit = NULL;
 
-  if (o->force || !ps_cli_estimate_run (total_s, scenario->dt_s, n_columns, o->csv != NULL,
+  if (o->force || !ps_cli_estimate_run (total_s, ps_scenario_get_dt_s (scenario), n_columns, o->csv != NULL,
                                         &rows, &bytes))
     return TRUE;
   if (rows - 1 <= PS_CLI_LIMIT_STEPS && bytes <= PS_CLI_LIMIT_CSV_BYTES)
@@ -352,13 +356,13 @@ check_run_size (CliOptions        *o,
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
                  "this run would take up to %" G_GUINT64_FORMAT " steps of %g s and write about %s "
                  "of CSV (%u columns a row); the limits are %" G_GUINT64_FORMAT " steps and %s: "
-                 "add --force to run it anyway", rows - 1, scenario->dt_s, size, n_columns,
+                 "add --force to run it anyway", rows - 1, ps_scenario_get_dt_s (scenario), size, n_columns,
                  PS_CLI_LIMIT_STEPS, limit);
   else
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
                  "this run would take up to %" G_GUINT64_FORMAT " steps of %g s; the limit is %"
                  G_GUINT64_FORMAT " steps: add --force to run it anyway",
-                 rows - 1, scenario->dt_s, PS_CLI_LIMIT_STEPS);
+                 rows - 1, ps_scenario_get_dt_s (scenario), PS_CLI_LIMIT_STEPS);
   return FALSE;
 }
 
@@ -432,7 +436,7 @@ run_headless (CliOptions *o)
     return fail ("%s", error->message);
 
   frame = ps_frame_new (ps_simulation_get_pack (sim));
-  total_s = ps_cli_protocol_duration (scenario->protocol);
+  total_s = ps_cli_protocol_duration (ps_scenario_get_protocol (scenario));
   if (!check_run_size (o, scenario, frame->n_cells, total_s, &error))
     return fail ("%s", error->message);
 
@@ -453,7 +457,7 @@ run_headless (CliOptions *o)
   ps_cli_interrupts_install ();
   progress = ps_cli_progress_new (total_s, isatty (STDERR_FILENO));
   wall_start = g_get_monotonic_time ();
-  dt = scenario->dt_s;
+  dt = ps_scenario_get_dt_s (scenario);
 
   /* the row at t = 0, then one row per output interval or step end; each
    * row carries the step ends at its time, including those found by a last
@@ -514,7 +518,7 @@ run_headless (CliOptions *o)
         }
       if (!more)
         {
-          guint n_steps = scenario->protocol ? scenario->protocol->n_steps : 0;
+          guint n_steps = ps_scenario_get_protocol (scenario) ? ps_scenario_get_protocol (scenario)->n_steps : 0;
 
           end_reason = g_strdup_printf ("protocol finished (%u step%s)",
                                         n_steps, n_steps == 1 ? "" : "s");
@@ -556,7 +560,7 @@ run_headless (CliOptions *o)
   fprintf (stderr,
            "packscope: %s: delivered %.6g Ah, %.6g Wh in %s simulated "
            "(%" G_GUINT64_FORMAT " steps of %g s, %.3f s wall); end: %s\n",
-           scenario->name ? scenario->name : id,
+           ps_scenario_get_name (scenario) ? ps_scenario_get_name (scenario) : id,
            frame->charge_ah, frame->energy_wh, duration,
            n_rows - 1, dt,
            (g_get_monotonic_time () - wall_start) / (double) G_USEC_PER_SEC,

@@ -132,6 +132,21 @@ ps_screenshot_wait_painted (GtkWidget *widget,
   return data.paints >= n_paints;
 }
 
+/* TRUE when every thermal view under widget has its field (the GL path
+ * computes its interpolation nodes off the UI thread) */
+static gboolean
+thermal_fields_ready (GtkWidget *widget)
+{
+  if (PS_IS_THERMAL_VIEW (widget) &&
+      !ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (widget)))
+    return FALSE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (!thermal_fields_ready (child))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 ps_screenshot_present (GtkWidget  *target,
                        int         width,
@@ -169,6 +184,12 @@ ps_screenshot_present (GtkWidget  *target,
       if (gtk_widget_get_width (target) == width && gtk_widget_get_height (target) == height)
         break;
     }
+
+  /* until the thermal maps have their fields (the GL path computes its
+   * nodes off the UI thread), then a few frames more */
+  for (guint i = 0; i < 1000 && !thermal_fields_ready (target); i++)
+    if (!ps_screenshot_wait_painted (target, 1, timeout_ms))
+      goto timeout;
 
   if (!ps_screenshot_wait_painted (target, 4, timeout_ms))
     goto timeout;

@@ -43,8 +43,9 @@ gboolean    ps_screenshot_wait_painted (GtkWidget                  *widget,
                                         guint                       n_paints,
                                         guint                       timeout_ms);
 /* Presents the target's window undecorated so that the target is
- * width x height, and waits until it has painted at that size; an error if
- * it cannot be that small or never paints. */
+ * width x height, and waits until it has painted at that size (and its
+ * thermal maps their fields); an error if it cannot be that small or never
+ * paints. */
 gboolean    ps_screenshot_present      (GtkWidget                  *target,
                                         int                         width,
                                         int                         height,

@@ -469,7 +469,7 @@ _ps_window_export (PsWindow   *self,
 
   csv = g_str_equal (what, "csv");
   name = g_strdup_printf ("%s-%s%s",
-                          self->scenario != NULL && self->scenario->pack != NULL ? self->scenario->pack->id : "packscope",
+                          self->scenario != NULL ? ps_pack_get_info (ps_scenario_get_pack (self->scenario))->id : "packscope",
                           csv ? "run" : what,
                           csv ? ".csv" : ".png");
 

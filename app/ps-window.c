@@ -124,7 +124,7 @@ format_energy (PsWindow *self,
 
 /* "#57 (group 28, M14)" */
 static char *
-describe_cell (const PsPack *pack,
+describe_cell (const PsPackInfo *pack,
                guint         cell)
 {
   guint group;
@@ -194,10 +194,10 @@ ps_window_update_summary (PsWindow      *self,
 
   if (frame->n_cells > 0)
     {
-      g_autofree char *vmin_cell = describe_cell (frame->pack, frame->cell_voltage_min_idx);
-      g_autofree char *vmax_cell = describe_cell (frame->pack, frame->cell_voltage_max_idx);
-      g_autofree char *tmin_cell = describe_cell (frame->pack, frame->cell_temp_min_idx);
-      g_autofree char *tmax_cell = describe_cell (frame->pack, frame->cell_temp_max_idx);
+      g_autofree char *vmin_cell = describe_cell (ps_pack_get_info (frame->pack), frame->cell_voltage_min_idx);
+      g_autofree char *vmax_cell = describe_cell (ps_pack_get_info (frame->pack), frame->cell_voltage_max_idx);
+      g_autofree char *tmin_cell = describe_cell (ps_pack_get_info (frame->pack), frame->cell_temp_min_idx);
+      g_autofree char *tmax_cell = describe_cell (ps_pack_get_info (frame->pack), frame->cell_temp_max_idx);
       g_autofree char *tmin = format_temp (self, frame->cell_temp_min_k);
       g_autofree char *tmax = format_temp (self, frame->cell_temp_max_k);
       g_autofree char *tmean = format_temp (self, frame->cell_temp_mean_k);
@@ -242,7 +242,7 @@ ps_window_update_summary (PsWindow      *self,
 
     /* the BMS's flags, and the cells' own limits (within 5 mV) from the
      * cell data, so a protocol that stops at the cut-off still says so */
-    const PsCellType *cell = self->scenario != NULL ? self->scenario->cell : NULL;
+    const PsCellType *cell = self->scenario != NULL ? ps_scenario_get_cell (self->scenario) : NULL;
     gboolean low = frame->limit_voltage_low ||
                    (cell != NULL && frame->cell_voltage_min_v <= cell->voltage_min_v + 0.005);
     gboolean high = frame->limit_voltage_high ||
@@ -514,8 +514,9 @@ preset_section (void)
         {
           g_autoptr(PsPack) pack = ps_pack_new_from_id (ids[i], NULL);
           g_autoptr(GMenuItem) item = NULL;
+          const char *name = pack != NULL ? ps_pack_get_info (pack)->name : NULL;
 
-          item = g_menu_item_new (pack != NULL && pack->name != NULL ? pack->name : ids[i], NULL);
+          item = g_menu_item_new (name != NULL ? name : ids[i], NULL);
           g_menu_item_set_action_and_target (item, "win.preset", "s", ids[i]);
           g_menu_append_item (section, item);
         }
@@ -542,12 +543,13 @@ static void
 ps_window_show_scenario (PsWindow         *self,
                          const PsScenario *scenario)
 {
+  const PsPackInfo *pack;
   double one_c;
 
   g_clear_pointer (&self->scenario, ps_scenario_free);
   self->scenario = ps_scenario_copy (scenario);
   g_free (self->scenario_source);
-  self->scenario_source = g_strdup (scenario->source_name);
+  self->scenario_source = g_strdup (ps_scenario_get_source_name (scenario));
 
   self->last_serial = G_MAXUINT64;
   self->was_finished = FALSE;
@@ -555,33 +557,35 @@ ps_window_show_scenario (PsWindow         *self,
   ps_pack_view_reset_view (self->pack_view);
 
   /* the header and the controls show the new scenario */
+  pack = ps_pack_get_info (ps_scenario_get_pack (scenario));
   {
-    const char *pack_name = scenario->pack->name != NULL ? scenario->pack->name : scenario->pack->id;
+    const char *pack_name = pack->name != NULL ? pack->name : pack->id;
+    const char *scenario_name = ps_scenario_get_name (scenario);
     /* Translators: the cell count, then the arrangement, as in "96P2S" */
     g_autofree char *subtitle = g_strdup_printf (ngettext ("%u cell, %uP%uS",
                                                            "%u cells, %uP%uS",
-                                                           scenario->pack->n_cells),
-                                                 scenario->pack->n_cells,
-                                                 scenario->pack->n_parallel,
-                                                 scenario->pack->n_series);
+                                                           pack->n_cells),
+                                                 pack->n_cells,
+                                                 pack->n_parallel,
+                                                 pack->n_series);
 
     gtk_label_set_label (self->preset_label, pack_name);
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->preset_button), pack_name);
     adw_window_title_set_title (self->window_title,
-                                scenario->name != NULL ? scenario->name : pack_name);
+                                scenario_name != NULL ? scenario_name : pack_name);
     adw_window_title_set_subtitle (self->window_title, subtitle);
   }
 
-  one_c = scenario->pack->n_parallel * scenario->cell->capacity_ah;
+  one_c = pack->n_parallel * ps_scenario_get_cell (scenario)->capacity_ah;
   gtk_adjustment_set_upper (self->load_adjustment, MAX (2000.0, 10.0 * one_c));
   self->setting_controls = TRUE;
   gtk_adjustment_set_value (self->load_adjustment, round (one_c));
   self->setting_controls = FALSE;
 
-  ps_window_show_ambient (self, scenario->ambient_k);
-  if (self->cooling != !!scenario->cooling_enabled)
+  ps_window_show_ambient (self, ps_scenario_get_ambient_k (scenario));
+  if (self->cooling != !!ps_scenario_get_cooling_enabled (scenario))
     {
-      self->cooling = !!scenario->cooling_enabled;
+      self->cooling = !!ps_scenario_get_cooling_enabled (scenario);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COOLING]);
     }
 
@@ -626,7 +630,9 @@ scenario_loaded (GObject      *object,
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      name = load->scenario->name != NULL ? load->scenario->name : load->scenario->pack->id;
+      name = ps_scenario_get_name (load->scenario);
+      if (name == NULL)
+        name = ps_pack_get_info (ps_scenario_get_pack (load->scenario))->id;
       /* Translators: a scenario's name, then the engine's reason */
       message = g_strdup_printf (_("Could not run “%s”: %s"), name, error->message);
       ps_window_toast (self, message);

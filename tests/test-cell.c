@@ -13,6 +13,9 @@
 #include <glib/gstdio.h>
 
 #include "ps-engine.h"
+#include "ps-cell-type-private.h"
+#include "ps-pack-private.h"
+#include "ps-scenario-private.h"
 
 /* ------------------------------------------------------------- the loader */
 

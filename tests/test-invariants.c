@@ -29,6 +29,8 @@
 #include <string.h>
 
 #include "ps-engine.h"
+#include "ps-pack-private.h"
+#include "ps-scenario-private.h"
 
 #define PS_TEST_SOC_TOL   0.0101
 #define PS_TEST_V_TOL     0.005

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "ps-error.h"
-#include "ps-pack.h"
+#include "ps-cell-type-private.h"
+#include "ps-pack-private.h"
 
 typedef struct
 {

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "ps-engine.h"
+#include "ps-cell-type-private.h"
+#include "ps-pack-private.h"
+#include "ps-scenario-private.h"
 
 #define T_25C 298.15
 

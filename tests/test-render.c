@@ -16,6 +16,7 @@
 #include <cairo-svg.h>
 
 #include "ps-render.h"
+#include "ps-pack-private.h"   /* hand-made packs */
 
 /* Each golden is two references: <name>.png, rendered with text off
  * (style.hide_text), compared strictly, so a colour 12/256 off or a cell
@@ -81,6 +82,8 @@ pack_set_outline (PsPack       *pack,
       y1 = MAX (y1, xy[2 * i + 1]);
     }
   pack->bounds = (PsRect) { x0, y0, x1 - x0, y1 - y0 };
+  /* every builder sets the outline last */
+  _ps_pack_fill_info (pack);
 }
 
 /* 6S4P of 18 mm cylinders on a 20 mm pitch in a T: the bar is module M1

@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "ps-engine.h"
+#include "ps-cell-type-private.h"
+#include "ps-pack-private.h"
+#include "ps-scenario-private.h"
 
 static const struct
 {

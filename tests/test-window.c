@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "ps-engine.h"
+#include "ps-scenario-private.h"   /* a scenario spoilt behind the loader's back */
 #include "ps-application.h"
 #include "ps-export.h"
 #include "ps-preferences-window.h"
@@ -65,10 +66,10 @@ window_wait_for_pack (PsWindow   *window,
 {
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  while (g_strcmp0 (ps_window_get_scenario (window)->pack->id, pack_id) != 0 &&
+  while (g_strcmp0 (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, pack_id) != 0 &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, pack_id);
+  g_assert_cmpstr (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, ==, pack_id);
 }
 
 /* a label anywhere under widget whose text contains needle (a toast's) */
@@ -320,7 +321,7 @@ test_window_layout_cells (void)
 
   for (guint c = 0; c < frame->n_cells; c++)
     {
-      const PsPack *pack = frame->pack;
+      const PsPackInfo *pack = ps_pack_get_info (frame->pack);
       double cx = b.origin.x + t.offset_x + t.scale * pack->cell_x[c];
       double cy = b.origin.y + t.offset_y - t.scale * pack->cell_y[c];
       /* any pixel of its footprint (renderers inset cells and snap them
@@ -512,7 +513,7 @@ test_window_actions (void)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL);
     ps_runner_sync (runner);
     after = ps_runner_dup_frame (runner);
-    g_assert_cmpfloat_with_epsilon (after->time_s - before->time_s, scenario->dt_s, 1e-9);
+    g_assert_cmpfloat_with_epsilon (after->time_s - before->time_s, ps_scenario_get_dt_s (scenario), 1e-9);
   }
 
   /* reset (ctrl+r) goes back to t = 0 */
@@ -962,11 +963,11 @@ test_window_open_file (void)
 
     _ps_window_load_file (window, file);
     deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-    while (g_strcmp0 (ps_window_get_scenario (window)->source_name, good) != 0 &&
+    while (g_strcmp0 (ps_scenario_get_source_name (ps_window_get_scenario (window)), good) != 0 &&
            g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, TRUE);
-    g_assert_cmpstr (ps_window_get_scenario (window)->source_name, ==, good);
-    g_assert_cmpuint (ps_window_get_scenario (window)->pack->n_cells, ==, preset->pack->n_cells);
+    g_assert_cmpstr (ps_scenario_get_source_name (ps_window_get_scenario (window)), ==, good);
+    g_assert_cmpuint (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->n_cells, ==, ps_pack_get_info (ps_scenario_get_pack (preset))->n_cells);
     g_assert_null (find_message_dialog ());
   }
 
@@ -981,7 +982,7 @@ test_window_open_file (void)
     g_assert_nonnull (dialog);
     g_test_message ("error: %s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
     g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "bad.json"));
-    g_assert_cmpstr (ps_window_get_scenario (window)->source_name, ==, good);
+    g_assert_cmpstr (ps_scenario_get_source_name (ps_window_get_scenario (window)), ==, good);
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
 
@@ -1080,12 +1081,12 @@ test_window_refused_scenario (void)
   g_assert_nonnull (toast_label);
   g_test_message ("toast: %s", gtk_label_get_label (GTK_LABEL (toast_label)));
   g_assert_cmpstr (adw_window_title_get_title (window->window_title), ==, title);
-  g_assert_cmpstr (ps_window_get_scenario (window)->pack->id, ==, "leaf-2011");
+  g_assert_cmpstr (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, ==, "leaf-2011");
   ps_runner_sync (ps_window_get_runner (window));
   {
     g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (window));
 
-    g_assert_cmpuint (frame->n_cells, ==, ps_window_get_scenario (window)->pack->n_cells);
+    g_assert_cmpuint (frame->n_cells, ==, ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->n_cells);
   }
 
   good = ps_scenario_new_from_preset ("volt-2011", &error);
@@ -1219,13 +1220,13 @@ test_window_settings (void)
   g_assert_cmpint (ps_curve_view_get_style (window->curve_view)->temp_unit, ==, PS_TEMP_UNIT_KELVIN);
   /* the ambient control follows: 25 °C is 298.15 K */
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (window->ambient_adjustment),
-                                  scenario->ambient_k, 1e-9);
+                                  ps_scenario_get_ambient_k (scenario), 1e-9);
   g_settings_set_string (settings, "power-unit", "watt");
   g_assert_cmpint (ps_curve_view_get_style (window->curve_view)->power_unit, ==, PS_POWER_UNIT_WATT);
 
   g_settings_set_string (settings, "temperature-unit", "celsius");
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (window->ambient_adjustment),
-                                  scenario->ambient_k - 273.15, 1e-9);
+                                  ps_scenario_get_ambient_k (scenario) - 273.15, 1e-9);
 
   /* the choices are actions too (the menu's units): activating one with a
    * target sets the key, and the state is the key */
@@ -1251,7 +1252,7 @@ test_window_settings (void)
   {
     g_autofree char *last = g_settings_get_string (settings, "last-scenario");
 
-    g_assert_cmpstr (last, ==, scenario->source_name);
+    g_assert_cmpstr (last, ==, ps_scenario_get_source_name (scenario));
   }
 
   g_settings_reset (settings, "layout-colormap");
@@ -1550,7 +1551,7 @@ test_export (void)
     g_assert_cmpuint (g_strv_length (lines), ==, n_samples + 2);
     last = g_strsplit (lines[n_samples], ",", -1);
     g_assert_cmpuint (g_strv_length (last), ==, 14);
-    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, scenario->dt_s);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, ps_scenario_get_dt_s (scenario));
     g_unlink (path);
   }
 
@@ -1705,7 +1706,7 @@ test_export_csv_streams_with_progress (void)
   scenario = ps_scenario_new_from_preset ("lg-m50", &error);
   g_assert_no_error (error);
   g_assert_true (ps_scenario_set_protocol (scenario, "Discharge at 0.5C for 10 hours", &error));
-  scenario->dt_s = 0.5;
+  ps_scenario_set_dt_s (scenario, 0.5);
   runner = ps_runner_new (scenario, &error);
   g_assert_no_error (error);
   ps_runner_run_until (runner, 1.0e6);

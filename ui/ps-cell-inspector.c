@@ -133,7 +133,7 @@ static void
 ps_cell_inspector_update_labels (PsCellInspector *self)
 {
   const PsFrame *frame = self->frame;
-  const PsPack *pack;
+  const PsPackInfo *pack;
   const char *module;
   char buf[256];
   guint n_parallel, group, position, first, i;
@@ -151,7 +151,7 @@ ps_cell_inspector_update_labels (PsCellInspector *self)
       return;
     }
 
-  pack = frame->pack;
+  pack = ps_pack_get_info (frame->pack);
   n_parallel = MAX (pack->n_parallel, 1);
   group = self->cell / n_parallel;
   position = self->cell % n_parallel;

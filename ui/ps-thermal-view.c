@@ -6,8 +6,10 @@
  * Two paths draw the same picture:
  * - GL: a GtkGLArea child. Per pack, a grid of interpolation nodes over the
  *   pack's bounds (each with its six nearest cells, their Franke-Little
- *   weights and an among-cells flag, by the cairo renderer's rules) goes
- *   into two textures, the outline polygon into a vertex buffer. Per frame
+ *   weights and an among-cells flag, from ps_thermal_nodes_new() as the
+ *   cairo renderer's, computed in a GTask off the UI thread) goes into two
+ *   textures, the outline polygon into a vertex buffer. Until the nodes of
+ *   a new pack are ready the view shows the pack without its field. Per frame
  *   only the cell temperatures are uploaded (one float texel per cell).
  *   Pass 1 (shaders/thermal-nodes.frag) evaluates every node into a small
  *   RGBA8 texture; pass 2 (shaders/thermal.frag) blends the four nodes
@@ -34,8 +36,7 @@
 #include "ps-view-private.h"
 
 #define TEMPS_TEX_WIDTH  256
-#define K_NEAREST        6        /* cells per node, as the cairo renderer */
-#define K_SEARCH         (K_NEAREST + 1)
+#define K_NEAREST        PS_THERMAL_NODES_K   /* cells per node */
 #define NODE_SLOTS       8        /* two RGBA texels per node */
 #define GRID_MIN_NODES   256      /* along the longer side */
 #define GRID_MAX_NODES   320
@@ -70,6 +71,8 @@ typedef struct
   GLuint    id;
   GLint     loc[N_UNIFORMS];
 } GlProgram;
+
+typedef struct _GlNodes GlNodes;
 
 typedef struct
 {
@@ -108,6 +111,9 @@ struct _PsThermalView
   GLuint         tex_colormap;
   GLuint         tex_field;
   PsPack        *gl_pack;         /* the pack the geometry was built for */
+  PsPack        *nodes_pack;      /* the pack nodes are (being) computed for */
+  GlNodes       *nodes;           /* ready nodes of nodes_pack, or NULL */
+  GCancellable  *nodes_cancellable;  /* while they are computed */
   guint64        gl_serial;       /* the frame whose temperatures are uploaded */
   const PsFrame *gl_frame;
   gboolean       field_valid;     /* tex_field holds gl_frame on this scale */
@@ -159,187 +165,75 @@ thermal_scale_compute (const PsFrame       *frame,
                        double               height,
                        ThermalScale        *out)
 {
+  const PsRect *bounds;
+
   memset (out, 0, sizeof *out);
   out->offset = style->temp_unit == PS_TEMP_UNIT_KELVIN ? 0.0 : -273.15;
 
   /* what the GL path needs besides a field; without it ps_render_thermal
    * draws (or says what is missing) */
-  if (frame == NULL || frame->pack == NULL ||
-      !(frame->pack->bounds.w > 0) || !(frame->pack->bounds.h > 0) ||
-      !isfinite (frame->pack->bounds.w) || !isfinite (frame->pack->bounds.h))
+  if (frame == NULL || frame->pack == NULL)
+    return;
+  bounds = &ps_pack_get_info (frame->pack)->bounds;
+  if (!(bounds->w > 0) || !(bounds->h > 0) || !isfinite (bounds->w) || !isfinite (bounds->h))
     return;
 
   out->valid = ps_render_thermal_range (frame, style, width, height,
                                         &out->lo, &out->hi, &out->step);
 }
 
-/* Interpolation nodes */
+/* Interpolation nodes: a grid over the pack's bounds with one node of
+ * margin, about a quarter of the cell pitch apart (GRID_MIN_NODES ..
+ * GRID_MAX_NODES along the longer side), whose neighbours, weights and
+ * masks come from ps_thermal_nodes_new() like the cairo renderer's. They
+ * depend only on the pack, so they are computed once per pack, off the UI
+ * thread (38 ms for Model S on one core); until they are ready the view
+ * shows the pack's outline and tint without a field. */
 
-typedef struct
+static void ps_thermal_view_gl_fail (PsThermalView *self,
+                                     gboolean       defer);
+
+struct _GlNodes
 {
-  guint   *start;       /* [nbx * nby + 1] */
-  guint   *cells;       /* [n_cells] */
-  int      nbx, nby;
-  double   x0, y0, size;
-} CellBuckets;
+  int       w, h;
+  double    x0, y0, step;
+  guint32  *cells;      /* [w * h * NODE_SLOTS] as tex_node_cells */
+  float    *weights;    /* [w * h * NODE_SLOTS] as tex_node_weights */
+};
 
 static void
-cell_buckets_init (CellBuckets  *b,
-                   const PsPack *pack,
-                   double        x0,
-                   double        y0,
-                   double        x1,
-                   double        y1,
-                   double        size)
+gl_nodes_free (GlNodes *nodes)
 {
-  guint *fill;
-  guint i;
-  int k;
-
-  b->x0 = x0;
-  b->y0 = y0;
-  b->size = size;
-  b->nbx = CLAMP ((int) ceil ((x1 - x0) / size), 1, 1024);
-  b->nby = CLAMP ((int) ceil ((y1 - y0) / size), 1, 1024);
-  b->start = g_new0 (guint, (gsize) b->nbx * b->nby + 1);
-  b->cells = g_new (guint, MAX (pack->n_cells, 1));
-  fill = g_new0 (guint, (gsize) b->nbx * b->nby);
-
-#define BUCKET_OF(i) \
-  (CLAMP ((int) floor ((pack->cell_y[i] - y0) / size), 0, b->nby - 1) * b->nbx + \
-   CLAMP ((int) floor ((pack->cell_x[i] - x0) / size), 0, b->nbx - 1))
-
-  for (i = 0; i < pack->n_cells; i++)
-    b->start[BUCKET_OF (i) + 1]++;
-  for (k = 0; k < b->nbx * b->nby; k++)
-    b->start[k + 1] += b->start[k];
-  for (i = 0; i < pack->n_cells; i++)
-    {
-      int bucket = BUCKET_OF (i);
-
-      b->cells[b->start[bucket] + fill[bucket]++] = i;
-    }
-
-#undef BUCKET_OF
-
-  g_free (fill);
+  if (nodes == NULL)
+    return;
+  g_free (nodes->cells);
+  g_free (nodes->weights);
+  g_free (nodes);
 }
 
-static void
-cell_buckets_clear (CellBuckets *b)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlNodes, gl_nodes_free)
+
+/* The node textures' data for a pack: per node two texels of cell indices
+ * and two of weights (K_NEAREST cells, the rest weight 0) and, in the last
+ * weight slot, 1 when the field shows there (on or between cells), 0 over
+ * the empty parts of the pack. NULL for a pack without cells or bounds. */
+static GlNodes *
+gl_nodes_compute (PsPack *pack_ref)
 {
-  g_clear_pointer (&b->start, g_free);
-  g_clear_pointer (&b->cells, g_free);
-}
-
-/* The K_SEARCH nearest cells of point (x, y), nearest first: ring search
- * over the buckets. */
-static int
-cell_buckets_nearest (const CellBuckets *b,
-                      const PsPack      *pack,
-                      double             x,
-                      double             y,
-                      guint              best_i[K_SEARCH],
-                      double             best_d2[K_SEARCH])
-{
-  int bx = CLAMP ((int) floor ((x - b->x0) / b->size), 0, b->nbx - 1);
-  int by = CLAMP ((int) floor ((y - b->y0) / b->size), 0, b->nby - 1);
-  int want = (int) MIN (pack->n_cells, K_SEARCH);
-  int found = 0;
-  int r, r_max = MAX (b->nbx, b->nby);
-
-  for (r = 0; r <= r_max; r++)
-    {
-      int i, j;
-
-      for (j = by - r; j <= by + r; j++)
-        {
-          if (j < 0 || j >= b->nby)
-            continue;
-          for (i = bx - r; i <= bx + r; i++)
-            {
-              int bucket;
-              guint p;
-
-              if (i < 0 || i >= b->nbx)
-                continue;
-              /* only the ring's border */
-              if (ABS (i - bx) != r && ABS (j - by) != r)
-                continue;
-
-              bucket = j * b->nbx + i;
-              for (p = b->start[bucket]; p < b->start[bucket + 1]; p++)
-                {
-                  guint c = b->cells[p];
-                  double dx = pack->cell_x[c] - x;
-                  double dy = pack->cell_y[c] - y;
-                  double d2 = dx * dx + dy * dy;
-                  int k;
-
-                  if (found == want && d2 >= best_d2[want - 1])
-                    continue;
-                  k = found < want ? found++ : want - 1;
-                  while (k > 0 && best_d2[k - 1] > d2)
-                    {
-                      best_d2[k] = best_d2[k - 1];
-                      best_i[k] = best_i[k - 1];
-                      k--;
-                    }
-                  best_d2[k] = d2;
-                  best_i[k] = c;
-                }
-            }
-        }
-
-      /* every bucket of ring r + 1 or further is at least r * size away
-       * (the point lies inside its own bucket, or is clamped towards it) */
-      if (found == want)
-        {
-          double bound = r * b->size;
-
-          if (best_d2[want - 1] <= bound * bound)
-            break;
-        }
-    }
-
-  return found;
-}
-
-/* Fills the node textures' data for a pack: a grid over the bounds with one
- * node of margin; per node two texels of cell indices and two of weights
- * (K_NEAREST cells, the rest weight 0) and, in the last weight slot, 1 when
- * the node is on or between cells, 0 over empty parts of the pack. The
- * rules are those of the cairo renderer (ps-render-thermal.c), so both paths
- * draw the same field:
- * - Franke and Little's localised Shepard weights, w_k = ((R - d_k) /
- *   (R d_k))^2, R the distance of the next nearest cell (R. Franke,
- *   "Scattered data interpolation: tests of some methods", Math. Comp. 38
- *   (1982) 181-200): a cell's weight falls to zero exactly when it leaves a
- *   node's nearest set, so there are no seams where the set changes;
- * - "among cells": within max (12 mm, 0.6 x the half footprint) of a nearby
- *   cell's footprint, or inside a module's rectangle (with that margin). */
-static gboolean
-compute_nodes (const PsPack  *pack,
-               int           *out_w,
-               int           *out_h,
-               double        *out_x0,
-               double        *out_y0,
-               double        *out_step,
-               guint32      **out_cells,
-               float        **out_weights)
-{
-  CellBuckets buckets;
+  const PsPackInfo *pack = ps_pack_get_info (pack_ref);
+  g_autoptr(PsThermalNodes) nodes = NULL;
+  g_autofree double *xs = NULL;
+  g_autofree double *ys = NULL;
+  GlNodes *out;
   double bx0, by0, bw, bh, longer, pitch, step;
-  guint32 *cells;
-  float *weights;
-  int gw, gh, i, j;
+  int gw, gh;
 
   bx0 = pack->bounds.x;
   by0 = pack->bounds.y;
   bw = pack->bounds.w;
   bh = pack->bounds.h;
   if (!(bw > 0) || !(bh > 0) || !isfinite (bw) || !isfinite (bh) || pack->n_cells == 0)
-    return FALSE;
+    return NULL;
 
   longer = MAX (bw, bh);
   pitch = sqrt (bw * bh / pack->n_cells);
@@ -351,89 +245,101 @@ compute_nodes (const PsPack  *pack,
   bx0 -= step;
   by0 -= step;
 
-  cell_buckets_init (&buckets, pack, bx0, by0, bx0 + gw * step, by0 + gh * step,
-                     MAX (pitch, step));
+  xs = g_new (double, gw);
+  ys = g_new (double, gh);
+  for (int i = 0; i < gw; i++)
+    xs[i] = bx0 + i * step;
+  for (int j = 0; j < gh; j++)
+    ys[j] = by0 + j * step;
+  nodes = ps_thermal_nodes_new (pack_ref, xs, gw, ys, gh);
 
-  cells = g_new0 (guint32, (gsize) gw * gh * NODE_SLOTS);
-  weights = g_new0 (float, (gsize) gw * gh * NODE_SLOTS);
+  out = g_new0 (GlNodes, 1);
+  out->w = gw;
+  out->h = gh;
+  out->x0 = bx0;
+  out->y0 = by0;
+  out->step = step;
+  out->cells = g_new0 (guint32, (gsize) gw * gh * NODE_SLOTS);
+  out->weights = g_new0 (float, (gsize) gw * gh * NODE_SLOTS);
+  for (gsize p = 0; p < (gsize) gw * gh; p++)
+    {
+      memcpy (&out->cells[p * NODE_SLOTS], &nodes->cells[p * K_NEAREST],
+              sizeof (guint32) * K_NEAREST);
+      memcpy (&out->weights[p * NODE_SLOTS], &nodes->weights[p * K_NEAREST],
+              sizeof (float) * K_NEAREST);
+      out->weights[p * NODE_SLOTS + NODE_SLOTS - 1] =
+        (nodes->flags[p] & PS_THERMAL_NODE_NEAR_CELL) ? 1.0f : 0.0f;
+    }
+  return out;
+}
 
-  for (j = 0; j < gh; j++)
-    for (i = 0; i < gw; i++)
-      {
-        gsize node = ((gsize) j * gw + i) * NODE_SLOTS;
-        double x = bx0 + i * step, y = by0 + j * step;
-        guint best_i[K_SEARCH];
-        double best_d2[K_SEARCH], w[K_NEAREST], sum = 0.0, big_r;
-        double dmin = INFINITY, tol = 0.012;
-        gboolean near = FALSE;
-        int k, found, n_used;
+static void
+gl_nodes_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GlNodes *nodes = gl_nodes_compute (task_data);
 
-        found = cell_buckets_nearest (&buckets, pack, x, y, best_i, best_d2);
-        if (found == 0)
-          continue;
-        n_used = MIN (found, K_NEAREST);
+  if (nodes == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             "pack “%s” has no cells or no bounds",
+                             ps_pack_get_info (task_data)->id);
+  else
+    g_task_return_pointer (task, nodes, (GDestroyNotify) gl_nodes_free);
+}
 
-        /* R: the next nearest cell's distance, or a little beyond the
-         * farthest for packs of few cells */
-        big_r = found == K_SEARCH ? sqrt (best_d2[K_NEAREST])
-                                  : 1.5 * sqrt (best_d2[found - 1]) + 1e-6;
-        for (k = 0; k < n_used; k++)
-          {
-            double d = MAX (sqrt (best_d2[k]), 1e-9);
-            double f = MAX (big_r - d, 0.0) / (big_r * d);
+static void
+gl_nodes_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  PsThermalView *self = PS_THERMAL_VIEW (source);
+  g_autoptr(GError) error = NULL;
+  GlNodes *nodes = g_task_propagate_pointer (G_TASK (result), &error);
 
-            w[k] = f * f;
-            sum += w[k];
-          }
-        if (!(sum > 0.0))
-          {
-            /* all at the same distance as R: equal weights */
-            for (k = 0; k < n_used; k++)
-              w[k] = 1.0;
-            sum = n_used;
-          }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* another pack came, or the view went */
 
-        for (k = 0; k < n_used; k++)
-          {
-            guint c = best_i[k];
-            double hw = 0.5 * pack->cell_w[c], hh = 0.5 * pack->cell_h[c];
-            double dx = fabs (x - pack->cell_x[c]), dy = fabs (y - pack->cell_y[c]);
-            double d;
+  g_clear_object (&self->nodes_cancellable);
+  if (nodes == NULL)
+    {
+      g_free (self->gl_error);
+      self->gl_error = g_strdup (error->message);
+      ps_thermal_view_gl_fail (self, FALSE);
+    }
+  else
+    {
+      g_clear_pointer (&self->nodes, gl_nodes_free);
+      self->nodes = nodes;
+    }
+  ps_thermal_view_queue_redraw (self);
+}
 
-            if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
-              d = MAX (0.0, sqrt (dx * dx + dy * dy) - MIN (hw, hh));
-            else
-              d = hypot (MAX (0.0, dx - hw), MAX (0.0, dy - hh));
-            dmin = MIN (dmin, d);
-            tol = MAX (tol, 0.6 * MIN (hw, hh));
-          }
-        near = dmin <= tol;
-        for (guint m = 0; !near && pack->module_rect != NULL && m < pack->n_modules; m++)
-          {
-            const PsRect *r = &pack->module_rect[m];
+/* Starts computing the nodes of the frame's pack unless they are ready or
+ * on their way; TRUE when they are ready. */
+static gboolean
+gl_nodes_ensure (PsThermalView *self,
+                 PsPack        *pack)
+{
+  g_autoptr(GTask) task = NULL;
 
-            near = x >= r->x - tol && x <= r->x + r->w + tol &&
-                   y >= r->y - tol && y <= r->y + r->h + tol;
-          }
+  if (self->nodes_pack == pack)
+    return self->nodes != NULL;
 
-        for (k = 0; k < n_used; k++)
-          {
-            cells[node + k] = best_i[k];
-            weights[node + k] = (float) (w[k] / sum);
-          }
-        weights[node + NODE_SLOTS - 1] = near ? 1.0f : 0.0f;
-      }
+  if (self->nodes_cancellable != NULL)
+    g_cancellable_cancel (self->nodes_cancellable);
+  g_clear_object (&self->nodes_cancellable);
+  g_clear_pointer (&self->nodes, gl_nodes_free);
+  g_clear_pointer (&self->nodes_pack, ps_pack_unref);
 
-  cell_buckets_clear (&buckets);
-
-  *out_w = gw;
-  *out_h = gh;
-  *out_x0 = bx0;
-  *out_y0 = by0;
-  *out_step = step;
-  *out_cells = cells;
-  *out_weights = weights;
-  return TRUE;
+  self->nodes_pack = ps_pack_ref (pack);
+  self->nodes_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->nodes_cancellable, gl_nodes_done, NULL);
+  g_task_set_source_tag (task, gl_nodes_ensure);
+  g_task_set_task_data (task, ps_pack_ref (pack), (GDestroyNotify) ps_pack_unref);
+  g_task_run_in_thread (task, gl_nodes_thread);
+  return FALSE;
 }
 
 /* GL */
@@ -655,23 +561,21 @@ gl_delete_objects (PsThermalView *self,
  * node textures; the sizes of the temperature and field textures. */
 static gboolean
 gl_upload_pack (PsThermalView *self,
-                PsPack        *pack)
+                PsPack        *pack_ref)
 {
-  g_autofree guint32 *cells = NULL;
-  g_autofree float *weights = NULL;
+  const PsPackInfo *pack = ps_pack_get_info (pack_ref);
+  const GlNodes *nodes = self->nodes;
   g_autofree float *vertices = NULL;
   double x0, y0, x1, y1;
   guint n_outline, i;
   float *v;
 
-  if (!compute_nodes (pack, &self->grid_w, &self->grid_h,
-                      &self->grid_x0, &self->grid_y0, &self->grid_step,
-                      &cells, &weights))
-    {
-      g_free (self->gl_error);
-      self->gl_error = g_strdup_printf ("pack “%s” has no cells or no bounds", pack->id);
-      return FALSE;
-    }
+  g_return_val_if_fail (nodes != NULL && self->nodes_pack == pack_ref, FALSE);
+  self->grid_w = nodes->w;
+  self->grid_h = nodes->h;
+  self->grid_x0 = nodes->x0;
+  self->grid_y0 = nodes->y0;
+  self->grid_step = nodes->step;
 
   /* the outline as a fan for the stencil, the bounds as a strip, and a
    * clip-space strip over the whole target for the node pass */
@@ -696,12 +600,12 @@ gl_upload_pack (PsThermalView *self,
   glBindTexture (GL_TEXTURE_2D, self->tex_node_cells);
   gl_texture_params ();
   glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA32UI, 2 * self->grid_w, self->grid_h, 0,
-                GL_RGBA_INTEGER, GL_UNSIGNED_INT, cells);
+                GL_RGBA_INTEGER, GL_UNSIGNED_INT, nodes->cells);
 
   glBindTexture (GL_TEXTURE_2D, self->tex_node_weights);
   gl_texture_params ();
   glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA32F, 2 * self->grid_w, self->grid_h, 0,
-                GL_RGBA, GL_FLOAT, weights);
+                GL_RGBA, GL_FLOAT, nodes->weights);
 
   self->temps_rows = (pack->n_cells + TEMPS_TEX_WIDTH - 1) / TEMPS_TEX_WIDTH;
   g_free (self->temps);
@@ -727,7 +631,7 @@ gl_upload_pack (PsThermalView *self,
     }
 
   g_clear_pointer (&self->gl_pack, ps_pack_unref);
-  self->gl_pack = ps_pack_ref (pack);
+  self->gl_pack = ps_pack_ref (pack_ref);
   self->gl_frame = NULL;
   self->field_valid = FALSE;
 
@@ -931,10 +835,21 @@ on_gl_render (GtkGLArea     *area,
       return TRUE;
     }
 
-  if (self->gl_pack != frame->pack && !gl_upload_pack (self, frame->pack))
+  if (self->gl_pack != frame->pack)
     {
-      ps_thermal_view_gl_fail (self, TRUE);
-      return TRUE;
+      if (!gl_nodes_ensure (self, frame->pack))
+        {
+          /* no field until the nodes are ready: the tint and the
+           * decorations show meanwhile */
+          glClearColor (0, 0, 0, 0);
+          glClear (GL_COLOR_BUFFER_BIT);
+          return TRUE;
+        }
+      if (!gl_upload_pack (self, frame->pack))
+        {
+          ps_thermal_view_gl_fail (self, TRUE);
+          return TRUE;
+        }
     }
   if (self->gl_frame != frame || self->gl_serial != frame->serial)
     gl_upload_temps (self, frame);
@@ -1100,6 +1015,9 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
       return;
     }
 
+  /* the GL pass needs the pack's nodes: start on them now */
+  gl_nodes_ensure (self, self->frame->pack);
+
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   ps_render_thermal_underlay (cr, self->frame, &self->style, width, height);
   cairo_destroy (cr);
@@ -1149,6 +1067,11 @@ ps_thermal_view_dispose (GObject *object)
   g_clear_pointer (&self->gl_area, gtk_widget_unparent);
   g_clear_pointer (&self->frame, ps_frame_unref);
   g_clear_pointer (&self->gl_pack, ps_pack_unref);
+  if (self->nodes_cancellable != NULL)
+    g_cancellable_cancel (self->nodes_cancellable);
+  g_clear_object (&self->nodes_cancellable);
+  g_clear_pointer (&self->nodes, gl_nodes_free);
+  g_clear_pointer (&self->nodes_pack, ps_pack_unref);
 
   G_OBJECT_CLASS (ps_thermal_view_parent_class)->dispose (object);
 }
@@ -1322,6 +1245,16 @@ ps_thermal_view_set_isotherms (PsThermalView *self,
   self->style.isotherms = isotherms;
   ps_thermal_view_queue_redraw (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ISOTHERMS]);
+}
+
+gboolean
+ps_thermal_view_get_field_ready (PsThermalView *self)
+{
+  g_return_val_if_fail (PS_IS_THERMAL_VIEW (self), TRUE);
+
+  if (!self->gl_active || self->gl_failed || self->frame == NULL || !self->scale.valid)
+    return TRUE;
+  return self->nodes_pack == self->frame->pack && self->nodes != NULL;
 }
 
 gboolean

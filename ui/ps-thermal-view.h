@@ -31,6 +31,10 @@ PsRunner            *ps_thermal_view_get_runner     (PsThermalView *self);
 gboolean             ps_thermal_view_get_isotherms  (PsThermalView *self);
 void                 ps_thermal_view_set_isotherms  (PsThermalView *self,
                                                      gboolean       isotherms);
+/* FALSE while the GL path waits for the interpolation nodes of a new pack
+ * (computed off the UI thread; meanwhile the view shows the pack without
+ * its field); TRUE otherwise */
+gboolean             ps_thermal_view_get_field_ready (PsThermalView *self);
 /* TRUE while the GL path draws (read-only property "gl-active") */
 gboolean             ps_thermal_view_get_gl_active  (PsThermalView *self);
 void                 ps_thermal_view_set_units      (PsThermalView *self,

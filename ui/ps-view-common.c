@@ -333,7 +333,7 @@ _ps_view_temp_unit (const PsRenderStyle *style)
 }
 
 const char *
-_ps_view_group_module_name (const PsPack *pack,
+_ps_view_group_module_name (const PsPackInfo *pack,
                             guint         group)
 {
   guint module;
@@ -355,7 +355,7 @@ _ps_view_format_cell (const PsFrame       *frame,
                       char                *buf,
                       gsize                size)
 {
-  const PsPack *pack = frame->pack;
+  const PsPackInfo *pack = ps_pack_get_info (frame->pack);
   const char *module;
   guint n_parallel, group, position;
 

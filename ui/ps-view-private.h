@@ -86,7 +86,7 @@ double       _ps_view_temp_value        (const PsRenderStyle *style,
 const char  *_ps_view_temp_unit         (const PsRenderStyle *style);
 
 /* The name of the module that holds series group g, or NULL. */
-const char  *_ps_view_group_module_name (const PsPack        *pack,
+const char  *_ps_view_group_module_name (const PsPackInfo    *pack,
                                          guint                group);
 
 /* A tooltip/inspector description of one cell into buf (no allocation). */

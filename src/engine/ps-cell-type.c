@@ -53,7 +53,7 @@
 #include <gio/gio.h>
 
 #include "ps-error.h"
-#include "ps-cell-type.h"
+#include "ps-cell-type-private.h"
 #include "ps-json-private.h"
 
 #define CELLS_RESOURCE_DIR RESOURCE_PREFIX "/cells/"

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include <glib.h>
 
 #include "ps-table.h"
 
@@ -62,10 +62,6 @@ typedef struct
   double       thickness_m;        /* pouch/prismatic thickness; cylinder: diameter */
 } PsCellType;
 
-PsCellType *ps_cell_type_new_from_json_node (JsonNode    *node,
-                                             const char  *source_name,
-                                             const char  *json_path,
-                                             GError     **error);
 PsCellType *ps_cell_type_new_from_file      (const char  *path,
                                              GError     **error);
 /* id of a built-in cell, e.g. "aesc-leaf-2011" */
@@ -75,7 +71,6 @@ PsCellType *ps_cell_type_copy               (const PsCellType *cell);
 void        ps_cell_type_free               (PsCellType  *cell);
 /* NULL-terminated list of built-in cell ids; free with g_strfreev */
 char      **ps_cell_type_list_builtin       (void);
-JsonNode   *ps_cell_type_to_json_node       (const PsCellType *cell);
 
 /* Arrhenius factor exp(Ea/R (1/T - 1/T_ref)) */
 double      ps_cell_type_arrhenius          (double       ea_j_mol,

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "ps-pack-private.h"
 #include "ps-frame.h"
 
 /* arrays start on a 16-byte boundary after the struct */

@@ -1,6 +1,6 @@
 /* ps-json.c: strict-JSON validation helpers shared by the loaders
  *
- * One copy of what ps-cell-type.c, ps-pack.c and ps-scenario.c each need to
+ * One copy of what ps-cell-type.c, ps-pack-json.c and ps-scenario.c each need to
  * validate their input: errors that name the source and JSON path, path
  * building, node kind names, number and member checks. The loaders keep the
  * wording of their own messages where it differs; what is here is worded the

@@ -26,6 +26,8 @@
 #include <math.h>
 
 #include "ps-error.h"
+#include "ps-pack-private.h"
+#include "ps-scenario-private.h"
 #include "ps-runner.h"
 
 #define PS_RUNNER_BATCH_US        4000     /* wall time per batch of steps */

@@ -15,7 +15,9 @@
 
 #include "ps-error.h"
 #include "ps-json-private.h"
-#include "ps-scenario.h"
+#include "ps-pack-private.h"
+#include "ps-cell-type-private.h"
+#include "ps-scenario-private.h"
 
 #define PS_SCENARIO_MAX_BYTES   (64 * 1024 * 1024)
 #define PS_SCENARIO_MAX_DEPTH   PS_JSON_MAX_DEPTH
@@ -1155,4 +1157,138 @@ ps_scenario_free (PsScenario *self)
   g_free (self->protocol_text);
   g_clear_pointer (&self->protocol, ps_protocol_free);
   g_free (self);
+}
+
+/* ------------------------------------------------------------- accessors */
+
+const char *
+ps_scenario_get_name (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return scenario->name;
+}
+
+const char *
+ps_scenario_get_source_name (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return scenario->source_name;
+}
+
+PsPack *
+ps_scenario_get_pack (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return scenario->pack;
+}
+
+const PsCellType *
+ps_scenario_get_cell (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return scenario->cell;
+}
+
+const PsProtocol *
+ps_scenario_get_protocol (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return scenario->protocol;
+}
+
+double
+ps_scenario_get_initial_soc (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NAN);
+  return scenario->initial_soc;
+}
+
+double
+ps_scenario_get_initial_temp_k (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NAN);
+  return scenario->initial_temp_k;
+}
+
+gboolean
+ps_scenario_get_initial_temp_set (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, FALSE);
+  return scenario->initial_temp_set;
+}
+
+double
+ps_scenario_get_ambient_k (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NAN);
+  return scenario->ambient_k;
+}
+
+gboolean
+ps_scenario_get_cooling_enabled (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, FALSE);
+  return scenario->cooling_enabled;
+}
+
+double
+ps_scenario_get_dt_s (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NAN);
+  return scenario->dt_s;
+}
+
+guint64
+ps_scenario_get_seed (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, 0);
+  return scenario->seed;
+}
+
+void
+ps_scenario_set_initial_soc (PsScenario *scenario,
+                             double      soc)
+{
+  g_return_if_fail (scenario != NULL);
+  g_return_if_fail (soc >= 0.0 && soc <= 1.0);
+  scenario->initial_soc = soc;
+}
+
+void
+ps_scenario_set_dt_s (PsScenario *scenario,
+                      double      dt_s)
+{
+  g_return_if_fail (scenario != NULL);
+  g_return_if_fail (dt_s >= PS_SCENARIO_DT_MIN_S && dt_s <= PS_SCENARIO_DT_MAX_S);
+  scenario->dt_s = dt_s;
+}
+
+void
+ps_scenario_set_seed (PsScenario *scenario,
+                      guint64     seed)
+{
+  g_return_if_fail (scenario != NULL);
+  scenario->seed = seed;
+}
+
+void
+ps_scenario_set_initial_temp_k (PsScenario *scenario,
+                                double      temp_k)
+{
+  g_return_if_fail (scenario != NULL);
+  g_return_if_fail (isfinite (temp_k) && temp_k > 0.0);
+  scenario->initial_temp_k = temp_k;
+  scenario->initial_temp_set = TRUE;
+}
+
+void
+ps_scenario_set_ambient_k (PsScenario *scenario,
+                           double      ambient_k)
+{
+  g_return_if_fail (scenario != NULL);
+  g_return_if_fail (isfinite (ambient_k) && ambient_k > 0.0);
+  scenario->ambient_k = ambient_k;
+  /* cells that start at the ambient temperature still do */
+  if (!scenario->initial_temp_set)
+    scenario->initial_temp_k = ambient_k;
 }

@@ -34,31 +34,8 @@ G_BEGIN_DECLS
 #define PS_SCENARIO_DT_MIN_S  0.001
 #define PS_SCENARIO_DT_MAX_S  3600.0
 
-typedef struct
-{
-  char        *name;
-  char        *source_name;        /* file path or preset id, for messages */
-
-  PsPack      *pack;               /* owned reference */
-  PsCellType  *cell;               /* owned */
-
-  double       initial_soc;        /* 0..1 */
-  double       initial_temp_k;     /* = ambient_k unless given */
-  gboolean     initial_temp_set;   /* given explicitly ("initial" member) */
-  double       ambient_k;
-  gboolean     cooling_enabled;
-  double       coolant_inlet_k;
-
-  double       capacity_rel_sd;    /* relative standard deviations */
-  double       resistance_rel_sd;
-  double       soc_sd;             /* absolute, in SOC units */
-
-  char        *protocol_text;      /* steps joined by newlines */
-  PsProtocol  *protocol;           /* parsed */
-
-  double       dt_s;
-  guint64      seed;
-} PsScenario;
+/* Opaque outside the engine: read with the accessors below. */
+typedef struct _PsScenario PsScenario;
 
 /* The loaders return (transfer full) (nullable): NULL with error set.
  * id is a preset id (ps_pack_list_presets) */
@@ -101,6 +78,37 @@ gboolean    ps_scenario_validate        (const PsScenario  *scenario,
 char       *ps_scenario_to_json         (const PsScenario  *scenario);
 /* Returns: (transfer full) */
 PsScenario *ps_scenario_copy            (const PsScenario  *scenario);
+
+/* Read-only accessors; the pointers are owned by the scenario. */
+const char       *ps_scenario_get_name           (const PsScenario *scenario);
+/* the file path or preset id it was loaded from, for messages */
+const char       *ps_scenario_get_source_name    (const PsScenario *scenario);
+PsPack           *ps_scenario_get_pack           (const PsScenario *scenario);
+const PsCellType *ps_scenario_get_cell           (const PsScenario *scenario);
+const PsProtocol *ps_scenario_get_protocol       (const PsScenario *scenario);
+double            ps_scenario_get_initial_soc    (const PsScenario *scenario);
+double            ps_scenario_get_initial_temp_k (const PsScenario *scenario);
+/* TRUE when the initial temperature was given (else it is the ambient) */
+gboolean          ps_scenario_get_initial_temp_set (const PsScenario *scenario);
+double            ps_scenario_get_ambient_k      (const PsScenario *scenario);
+gboolean          ps_scenario_get_cooling_enabled (const PsScenario *scenario);
+double            ps_scenario_get_dt_s           (const PsScenario *scenario);
+guint64           ps_scenario_get_seed           (const PsScenario *scenario);
+
+/* Overrides, as the command line's options give them; a value out of range
+ * is a programming error (callers check their input first). */
+void        ps_scenario_set_initial_soc (PsScenario        *scenario,
+                                         double             soc);
+/* PS_SCENARIO_DT_MIN_S .. PS_SCENARIO_DT_MAX_S */
+void        ps_scenario_set_dt_s        (PsScenario        *scenario,
+                                         double             dt_s);
+void        ps_scenario_set_seed        (PsScenario        *scenario,
+                                         guint64            seed);
+void        ps_scenario_set_initial_temp_k (PsScenario     *scenario,
+                                            double          temp_k);
+/* also the cells' initial temperature when the scenario gives none */
+void        ps_scenario_set_ambient_k   (PsScenario        *scenario,
+                                         double             ambient_k);
 void        ps_scenario_free            (PsScenario        *scenario);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsScenario, ps_scenario_free)

@@ -35,7 +35,9 @@
 
 #include "ps-cell-model.h"
 #include "ps-error.h"
+#include "ps-pack-private.h"
 #include "ps-rng-private.h"
+#include "ps-scenario-private.h"
 #include "ps-simulation.h"
 #include "ps-state-block-private.h"
 #include "ps-thermal-network-private.h"
@@ -298,12 +300,16 @@ typedef struct
   double   pack_i;
   double   pack_r;                /* the pack's resistance to its current, Ohm */
   double   v_min, v_max;          /* cell voltages at the end of the substep */
-  guint    v_min_cell, v_max_cell; /* 0-based */
   double   i_ratio;               /* largest |I_i| / the cell's limit */
-  guint    i_cell;
-  double   i_cell_a, i_limit_a;
   double   d_soc, d_ocv;          /* largest |change| of a cell's SOC and OCV */
 } PsPeek;
+
+typedef enum
+{
+  PEEK_V_MIN,
+  PEEK_V_MAX,
+  PEEK_I_RATIO,
+} PeekExtreme;
 
 /* Linearises every cell for h, solves the load and looks at the result;
  * leaves the state alone (commit() then takes this substep). */
@@ -322,7 +328,6 @@ peek (PsSimulation *sim,
   guint np = sim->n_parallel;
   double pack_e, pack_r, pack_i;
   double v_min = INFINITY, v_max = -INFINITY, ratio = 0.0, rate_soc = 0.0, rate_ocv = 0.0;
-  guint v_min_cell = 0, v_max_cell = 0, i_cell = 0;
 
   linearise (sim, h, &pack_e, &pack_r);
   pack_i = solve_pack_current (sim, load, pack_e, pack_r);
@@ -330,6 +335,8 @@ peek (PsSimulation *sim,
   rc = sim->rc;
   sim->model->klass->get_charge_sensitivity (sim->model, &soc_per_c, &ocv_per_c);
 
+  /* extremes only (branch-free, so it vectorises); which cell, only when
+   * an end needs it (peek_find_cell) */
   for (guint g = 0; g < sim->n_series; g++)
     {
       double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
@@ -338,24 +345,11 @@ peek (PsSimulation *sim,
         {
           double ii = (ec[i] - vg) * gb[i];
           double vi = ec[i] - rc[i] * ii;
-          double r = ii > 0.0 ? ii * inv_dis : -ii * inv_chg;
           double ai = fabs (ii);
 
-          if (vi < v_min)
-            {
-              v_min = vi;
-              v_min_cell = i;
-            }
-          if (vi > v_max)
-            {
-              v_max = vi;
-              v_max_cell = i;
-            }
-          if (r > ratio)
-            {
-              ratio = r;
-              i_cell = i;
-            }
+          v_min = MIN (v_min, vi);
+          v_max = MAX (v_max, vi);
+          ratio = MAX (ratio, MAX (ii * inv_dis, -ii * inv_chg));
           rate_soc = MAX (rate_soc, ai * soc_per_c[i]);
           rate_ocv = MAX (rate_ocv, ai * ocv_per_c[i]);
         }
@@ -366,19 +360,54 @@ peek (PsSimulation *sim,
   pk->pack_r = pack_r;
   pk->v_min = v_min;
   pk->v_max = v_max;
-  pk->v_min_cell = v_min_cell;
-  pk->v_max_cell = v_max_cell;
   pk->i_ratio = ratio;
-  pk->i_cell = i_cell;
-  {
-    guint g = i_cell / np;
-    double ii = (ec[i_cell] - (sim->group_e[g] - sim->group_r[g] * pack_i)) * gb[i_cell];
-
-    pk->i_cell_a = ii;
-    pk->i_limit_a = ii > 0.0 ? i_dis : i_chg;
-  }
   pk->d_soc = rate_soc * h;
   pk->d_ocv = rate_ocv * h;
+}
+
+/* The cell (0-based) at one of the last peek's extremes, and its current
+ * and current limit for PEEK_I_RATIO. */
+static guint
+peek_find_cell (PsSimulation *sim,
+                const PsPeek *pk,
+                PeekExtreme   which,
+                double       *current_a,
+                double       *limit_a)
+{
+  const double *ec = sim->ec, *rc = sim->rc, *gb = sim->gb;
+  double i_dis = sim->cell->current_max_discharge_a;
+  double i_chg = sim->cell->current_max_charge_a;
+  double inv_dis = i_dis > 0.0 ? 1.0 / i_dis : 0.0;
+  double inv_chg = i_chg > 0.0 ? 1.0 / i_chg : 0.0;
+  guint np = sim->n_parallel;
+  double best = -INFINITY, best_i = 0.0;
+  guint cell = 0;
+
+  for (guint g = 0; g < sim->n_series; g++)
+    {
+      double vg = sim->group_e[g] - sim->group_r[g] * pk->pack_i;
+
+      for (guint i = g * np; i < (g + 1) * np; i++)
+        {
+          double ii = (ec[i] - vg) * gb[i];
+          double key = which == PEEK_V_MIN ? -(ec[i] - rc[i] * ii)
+                       : which == PEEK_V_MAX ? ec[i] - rc[i] * ii
+                       : MAX (ii * inv_dis, -ii * inv_chg);
+
+          if (key > best)
+            {
+              best = key;
+              best_i = ii;
+              cell = i;
+            }
+        }
+    }
+
+  if (current_a != NULL)
+    *current_a = best_i;
+  if (limit_a != NULL)
+    *limit_a = best_i > 0.0 ? i_dis : i_chg;
+  return cell;
 }
 
 /* Takes the substep the last peek() looked at. */
@@ -389,14 +418,12 @@ commit (PsSimulation *sim,
   PsCellModel *model = sim->model;
   double *current = sim->s[A_CURRENT];
   double *heat = sim->s[A_HEAT];
-  const double *voltage;
   const double *ec = sim->ec, *gb = sim->gb;
   double r_tab = sim->pack->r_tab_ohm;
   guint np = sim->n_parallel;
   double dt = pk->h;
   double pack_i = pk->pack_i, pack_v, busbar_share;
   double sum_heat = 0.0, sum_vg = 0.0;
-  double v_min = INFINITY, v_max = -INFINITY;
   PsCellModelPower power;
 
   busbar_share = pack_i * pack_i * sim->r_busbar_total / sim->n_cells;
@@ -412,16 +439,13 @@ commit (PsSimulation *sim,
 
   model->klass->commit (model, dt, _ps_thermal_network_get_temp (sim->thermal),
                         current, heat, &power);
-  voltage = model->klass->get_voltage (model);
 
+  /* (the cell voltages are the peek's, V = E - R I: its extremes hold) */
   for (guint i = 0; i < sim->n_cells; i++)
     {
       double ii = current[i];
-      double vi = voltage[i];
       double q = heat[i] + ii * ii * r_tab + busbar_share;
 
-      v_min = MIN (v_min, vi);
-      v_max = MAX (v_max, vi);
       heat[i] = q;
       sum_heat += q;
     }
@@ -430,8 +454,8 @@ commit (PsSimulation *sim,
 
   sim->sc.pack_current_a = pack_i;
   sim->sc.pack_voltage_v = pack_v;
-  sim->sc.cell_voltage_min_v = v_min;
-  sim->sc.cell_voltage_max_v = v_max;
+  sim->sc.cell_voltage_min_v = pk->v_min;
+  sim->sc.cell_voltage_max_v = pk->v_max;
   sim->sc.heat_w = sum_heat;
   sim->sc.charge_as += pack_i * dt;
   sim->sc.energy_j += pack_v * pack_i * dt;
@@ -679,7 +703,8 @@ end_check_for_step (PsSimulation         *sim,
 /* The end condition a peeked substep meets, if any, with the cell (1-based)
  * and the value reached. */
 static PsStepEnd
-end_check_peek (const PsEndCheck *ec,
+end_check_peek (PsSimulation     *sim,
+                const PsEndCheck *ec,
                 const PsPeek     *pk,
                 guint            *cell,
                 double           *value,
@@ -688,21 +713,19 @@ end_check_peek (const PsEndCheck *ec,
   /* a load past a cell's current limit first: it says most about why */
   if (ec->check_current && pk->i_ratio > 1.0 + 1e-9)
     {
-      *cell = pk->i_cell + 1;
-      *value = pk->i_cell_a;
-      *limit = pk->i_limit_a;
+      *cell = peek_find_cell (sim, pk, PEEK_I_RATIO, value, limit) + 1;
       return PS_STEP_END_CURRENT_MAX;
     }
   if (pk->v_max >= ec->v_upper)
     {
-      *cell = pk->v_max_cell + 1;
+      *cell = peek_find_cell (sim, pk, PEEK_V_MAX, NULL, NULL) + 1;
       *value = pk->v_max;
       *limit = ec->v_upper;
       return ec->upper_reason;
     }
   if (pk->v_min <= ec->v_lower)
     {
-      *cell = pk->v_min_cell + 1;
+      *cell = peek_find_cell (sim, pk, PEEK_V_MIN, NULL, NULL) + 1;
       *value = pk->v_min;
       *limit = ec->v_lower;
       return ec->lower_reason;
@@ -866,7 +889,7 @@ settle_steps (PsSimulation *sim)
 
       /* the instant the load is applied */
       peek (sim, &load, 0.0, &pk);
-      reason = end_check_peek (&ec, &pk, &cell, &value, &limit);
+      reason = end_check_peek (sim, &ec, &pk, &cell, &value, &limit);
       if (reason == PS_STEP_END_NONE)
         break;
       end_protocol_step (sim, reason, cell, value, limit);
@@ -956,7 +979,7 @@ run_span (PsSimulation     *sim,
           peek (sim, load, h, &pk);
         }
 
-      *reason = end_check_peek (ec, &pk, cell, value, limit);
+      *reason = end_check_peek (sim, ec, &pk, cell, value, limit);
       if (*reason != PS_STEP_END_NONE)
         {
           /* event location: the shortest substep that reaches it, so the
@@ -973,7 +996,7 @@ run_span (PsSimulation     *sim,
               double v, l;
 
               peek (sim, load, mid, &pk);
-              if (end_check_peek (ec, &pk, &c, &v, &l) != PS_STEP_END_NONE)
+              if (end_check_peek (sim, ec, &pk, &c, &v, &l) != PS_STEP_END_NONE)
                 {
                   hi = mid;
                   *cell = c;
@@ -1003,7 +1026,7 @@ run_span (PsSimulation     *sim,
           PsPeek now;
 
           peek (sim, load, 0.0, &now);
-          *reason = end_check_peek (ec, &now, cell, value, limit);
+          *reason = end_check_peek (sim, ec, &now, cell, value, limit);
           if (*reason != PS_STEP_END_NONE)
             return RUN_SPAN_ENDED;
         }

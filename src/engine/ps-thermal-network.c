@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ps-pack-private.h"
 #include "ps-state-block-private.h"
 #include "ps-thermal-network-private.h"
 

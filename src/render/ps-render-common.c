@@ -77,7 +77,7 @@ _ps_render_layout_cache_slot (void)
 }
 
 double
-_ps_render_geometry_sum (const PsPack *pack)
+_ps_render_geometry_sum (const PsPackInfo *pack)
 {
   double s = 0.0;
 
@@ -308,7 +308,7 @@ _ps_render_colorbar (cairo_t             *cr,
 
 void
 _ps_render_outline_path (cairo_t               *cr,
-                         const PsPack          *pack,
+                         const PsPackInfo      *pack,
                          const PsViewTransform *tr)
 {
   cairo_new_path (cr);

@@ -125,12 +125,13 @@ quantity_values (const PsFrame       *frame,
 }
 
 void
-ps_render_view_transform (const PsPack        *pack,
+ps_render_view_transform (const PsPack        *pack_ref,
                           const PsRenderStyle *style,
                           double               width,
                           double               height,
                           PsViewTransform     *out)
 {
+  const PsPackInfo *pack = ps_pack_get_info (pack_ref);
   double fs = style->font_size > 0 ? style->font_size : 12.0;
   double header = round (fs * 2.0);
   double bw, bh, zoom, fit;
@@ -170,7 +171,7 @@ cell_inset (double size_px)
 
 static void
 cell_path (cairo_t               *cr,
-           const PsPack          *pack,
+           const PsPackInfo      *pack,
            const PsViewTransform *tr,
            guint                  i,
            double                 grow)
@@ -198,7 +199,7 @@ cell_path (cairo_t               *cr,
 }
 
 static gboolean
-cell_in_box (const PsPack          *pack,
+cell_in_box (const PsPackInfo      *pack,
              const PsViewTransform *tr,
              guint                  i,
              double                 x,
@@ -218,7 +219,7 @@ cell_in_box (const PsPack          *pack,
  * modules, only the cells of modules whose outline (plus a cell's size)
  * meets the box are looked at. */
 static gboolean
-box_hides_a_cell (const PsPack          *pack,
+box_hides_a_cell (const PsPackInfo      *pack,
                   const PsViewTransform *tr,
                   double                 x,
                   double                 y,
@@ -266,7 +267,7 @@ box_hides_a_cell (const PsPack          *pack,
  * left out, e.g. for the packed modules of a large pack at full view; it
  * shows when zoomed). */
 static gboolean
-place_module_label (const PsPack          *pack,
+place_module_label (const PsPackInfo      *pack,
                     const PsViewTransform *tr,
                     const PsRect          *r,
                     double                 lw,
@@ -302,7 +303,7 @@ place_module_label (const PsPack          *pack,
 static gboolean
 pack_is_drawable (const PsFrame *frame)
 {
-  const PsPack *pack = frame ? frame->pack : NULL;
+  const PsPackInfo *pack = frame ? ps_pack_get_info (frame->pack) : NULL;
 
   return pack != NULL && pack->n_cells > 0 && frame->n_cells == pack->n_cells &&
          pack->cell_x != NULL && pack->cell_y != NULL &&
@@ -330,7 +331,7 @@ draw_message (cairo_t             *cr,
  * cell's colour. */
 static void
 clip_out_other_cells (cairo_t               *cr,
-                      const PsPack          *pack,
+                      const PsPackInfo      *pack,
                       const PsViewTransform *tr,
                       guint                  cell,
                       double                 reach)
@@ -359,7 +360,7 @@ clip_out_other_cells (cairo_t               *cr,
 static void
 draw_ring (cairo_t               *cr,
            const PsRenderStyle   *style,
-           const PsPack          *pack,
+           const PsPackInfo      *pack,
            const PsViewTransform *tr,
            guint                  cell,
            const double          *rgb,
@@ -398,7 +399,7 @@ draw_ring (cairo_t               *cr,
 static void
 draw_marker (cairo_t               *cr,
              const PsRenderStyle   *style,
-             const PsPack          *pack,
+             const PsPackInfo      *pack,
              const PsViewTransform *tr,
              guint                  cell,
              gboolean               dashed,
@@ -676,7 +677,7 @@ stamp_disc (guint32          *data,
 /* The series path: a thin line through the group centres in series order,
  * under the cells, so it shows in the gaps and never hides a cell */
 static gboolean
-has_series_path (const PsPack *pack)
+has_series_path (const PsPackInfo *pack)
 {
   return pack->n_series > 1 && pack->n_parallel > 0 &&
          pack->n_series * pack->n_parallel == pack->n_cells;
@@ -684,7 +685,7 @@ has_series_path (const PsPack *pack)
 
 static void
 draw_series_path (cairo_t               *cr,
-                  const PsPack          *pack,
+                  const PsPackInfo      *pack,
                   const PsViewTransform *tr,
                   const PsRenderStyle   *style)
 {
@@ -715,7 +716,7 @@ draw_series_path (cairo_t               *cr,
 
 static void
 draw_module_outlines (cairo_t               *cr,
-                      const PsPack          *pack,
+                      const PsPackInfo      *pack,
                       const PsViewTransform *tr,
                       const PsRenderStyle   *style)
 {
@@ -745,7 +746,7 @@ draw_module_outlines (cairo_t               *cr,
 typedef struct
 {
   /* key */
-  const PsPack   *pack;
+  const PsPackInfo *pack;
   guint           n_cells;
   double          geometry_sum;
   PsViewTransform tr;
@@ -783,7 +784,7 @@ compare_u64 (const void *a,
 
 static const LayoutCache *
 layout_cache_get (cairo_t               *cr,
-                  const PsPack          *pack,
+                  const PsPackInfo      *pack,
                   const PsViewTransform *tr,
                   const PsRenderStyle   *style,
                   const PsRasterGeometry *rg)
@@ -882,7 +883,7 @@ composite_layer (guint32             *data,
  * painted once */
 static void
 raster_cells (cairo_t               *cr,
-              const PsPack          *pack,
+              const PsPackInfo      *pack,
               const PsViewTransform *tr,
               const PsRenderStyle   *style,
               const PsRasterGeometry *rg,
@@ -1010,7 +1011,7 @@ ps_render_layout (cairo_t             *cr,
                   double               width,
                   double               height)
 {
-  PsPack *pack;
+  const PsPackInfo *pack;
   PsViewTransform tr;
   PsRasterGeometry rg;
   QuantityInfo info;
@@ -1043,9 +1044,9 @@ ps_render_layout (cairo_t             *cr,
       return;
     }
 
-  pack = frame->pack;
+  pack = ps_pack_get_info (frame->pack);
   n = frame->n_cells;
-  ps_render_view_transform (pack, style, width, height, &tr);
+  ps_render_view_transform (frame->pack, style, width, height, &tr);
   quantity_info (style, style->quantity, &info);
   table = ps_colormap_table (info.map);
 
@@ -1281,7 +1282,7 @@ ps_render_layout_hit_test (const PsFrame       *frame,
                            double               x,
                            double               y)
 {
-  const PsPack *pack;
+  const PsPackInfo *pack;
   PsViewTransform tr;
   double px, py, best = INFINITY;
   int hit = -1;
@@ -1290,8 +1291,8 @@ ps_render_layout_hit_test (const PsFrame       *frame,
 
   if (frame == NULL || !pack_is_drawable (frame))
     return -1;
-  pack = frame->pack;
-  ps_render_view_transform (pack, style, width, height, &tr);
+  pack = ps_pack_get_info (frame->pack);
+  ps_render_view_transform (frame->pack, style, width, height, &tr);
 
   if (x < tr.plot_x || x > tr.plot_x + tr.plot_w ||
       y < tr.plot_y || y > tr.plot_y + tr.plot_h || !(tr.scale > 0))

@@ -39,7 +39,7 @@ gpointer    *_ps_render_layout_cache_slot  (void);
 void         _ps_render_layout_cache_free  (gpointer             cache);
 /* A checksum of the cell centres and module outlines, which tells a cache
  * that a new pack at the same address has another geometry. */
-double       _ps_render_geometry_sum       (const PsPack        *pack);
+double       _ps_render_geometry_sum       (const PsPackInfo    *pack);
 
 /* Round tick step (1-2-5 x 10^n) for a span with at most max_ticks ticks. */
 double       _ps_render_nice_step          (double               span,
@@ -90,7 +90,7 @@ double       _ps_render_colorbar_region    (const PsRenderStyle *style);
 
 /* The pack outline as a closed path in view coordinates (or the bounds). */
 void         _ps_render_outline_path       (cairo_t             *cr,
-                                            const PsPack        *pack,
+                                            const PsPackInfo    *pack,
                                             const PsViewTransform *tr);
 
 static inline double

@@ -1,14 +1,11 @@
 /* ps-render-thermal.c: the temperature field over the pack footprint
  *
  * The field is the modified Shepard interpolation of Franke and Little
- * (weights ((R - d) / (R d))^2 over the K nearest cell centres, R the
- * distance of the next nearest; R. Franke, "Scattered data interpolation:
- * tests of some methods", Math. Comp. 38 (1982) 181), which, unlike plain
- * inverse distance over a fixed neighbour count, stays continuous where
- * the set of nearest cells changes, evaluated on a grid of at most MAX_GRID pixels
- * across the visible part of the pack and scaled up bilinearly. The grid's
- * neighbours and weights depend only on the geometry and the view, so they
- * are cached per thread; a frame then costs K multiply-adds per grid pixel.
+ * (ps-thermal-nodes.c, shared with the GL thermal view), evaluated on a
+ * grid of at most MAX_GRID pixels across the visible part of the pack and
+ * scaled up bilinearly. The grid's neighbours and weights depend only on
+ * the geometry and the view, so they are cached per thread; a frame then
+ * costs K multiply-adds per grid pixel.
  * The result is clipped to the pack outline, coloured with inferno and
  * optionally contoured (marching squares) at the scale's round values.
  */
@@ -19,15 +16,14 @@
 
 #include "ps-render-private.h"
 
-#define K_NEAREST 6
-#define K_SEARCH  (K_NEAREST + 1)
+#define K_NEAREST PS_THERMAL_NODES_K
 #define MAX_GRID  320
 
-/* grid pixel flags: the field is shown only on and between cells (not
- * over empty parts of the pack, where there is nothing to interpolate),
- * and contoured only inside the outline */
-#define PIXEL_NEAR_CELL      1
-#define PIXEL_IN_OUTLINE     2
+/* grid pixel flags (PsThermalNodeFlags): the field is shown only on and
+ * between cells (not over empty parts of the pack, where there is nothing
+ * to interpolate), and contoured only inside the outline */
+#define PIXEL_NEAR_CELL      PS_THERMAL_NODE_NEAR_CELL
+#define PIXEL_IN_OUTLINE     PS_THERMAL_NODE_IN_OUTLINE
 
 /* the neutral tint over the pack's empty parts: the foreground at this alpha */
 #define TINT_ALPHA 0.08
@@ -35,19 +31,16 @@
 typedef struct
 {
   /* key */
-  const PsPack *pack;
+  const PsPackInfo *pack;
   guint         n_cells;
   double        geometry_sum;     /* catches a new pack at the same address */
   double        rx0, ry0, rx1, ry1;  /* the grid's extent, metres */
   int           gw, gh;
 
-  /* per grid pixel: K neighbours and normalised weights */
-  guint32      *nb;
-  float        *w;
+  /* per grid pixel: K neighbours, normalised weights, flags */
+  PsThermalNodes *nodes;
   cairo_surface_t *surface;       /* gw x gh ARGB32 */
   float        *field;            /* gw x gh, display units; NaN outside */
-  guint8       *inside;           /* gw x gh: PIXEL_* flags */
-  double       *wsum;             /* gw x gh: the sum of the K weights */
 } ThermalCache;
 
 void
@@ -57,152 +50,17 @@ _ps_render_thermal_cache_free (gpointer data)
 
   if (c == NULL)
     return;
-  g_free (c->nb);
-  g_free (c->w);
+  ps_thermal_nodes_free (c->nodes);
   g_free (c->field);
-  g_free (c->inside);
-  g_free (c->wsum);
   g_clear_pointer (&c->surface, cairo_surface_destroy);
   g_free (c);
 }
 
-/* A uniform bucket grid over the cell centres for nearest-neighbour queries,
- * built once per cache fill. */
-typedef struct
-{
-  double   x0, y0, size;
-  int      nx, ny;
-  guint   *start;     /* [nx * ny + 1] */
-  guint   *cells;     /* [n_cells] */
-} BucketGrid;
-
-static void
-bucket_grid_init (BucketGrid   *bg,
-                  const PsPack *pack)
-{
-  double bw = MAX (pack->bounds.w, 1e-6), bh = MAX (pack->bounds.h, 1e-6);
-  guint n = pack->n_cells;
-  guint *fill;
-
-  bg->size = sqrt (bw * bh / MAX (n, 1u)) * 1.5;
-  bg->x0 = pack->bounds.x;
-  bg->y0 = pack->bounds.y;
-  bg->nx = CLAMP ((int) ceil (bw / bg->size), 1, 1024);
-  bg->ny = CLAMP ((int) ceil (bh / bg->size), 1, 1024);
-  bg->start = g_new0 (guint, (gsize) bg->nx * bg->ny + 1);
-  bg->cells = g_new (guint, n);
-  fill = g_new0 (guint, (gsize) bg->nx * bg->ny);
-
-  for (guint i = 0; i < n; i++)
-    {
-      int bx = CLAMP ((int) floor ((pack->cell_x[i] - bg->x0) / bg->size), 0, bg->nx - 1);
-      int by = CLAMP ((int) floor ((pack->cell_y[i] - bg->y0) / bg->size), 0, bg->ny - 1);
-
-      bg->start[by * bg->nx + bx + 1]++;
-    }
-  for (int k = 1; k <= bg->nx * bg->ny; k++)
-    bg->start[k] += bg->start[k - 1];
-  for (guint i = 0; i < n; i++)
-    {
-      int bx = CLAMP ((int) floor ((pack->cell_x[i] - bg->x0) / bg->size), 0, bg->nx - 1);
-      int by = CLAMP ((int) floor ((pack->cell_y[i] - bg->y0) / bg->size), 0, bg->ny - 1);
-      int b = by * bg->nx + bx;
-
-      bg->cells[bg->start[b] + fill[b]++] = i;
-    }
-  g_free (fill);
-}
-
-static void
-bucket_grid_clear (BucketGrid *bg)
-{
-  g_free (bg->start);
-  g_free (bg->cells);
-}
-
-/* The K nearest cells to (x, y), nearest first; returns how many were found
- * (fewer than K only for packs with fewer cells). */
-static int
-nearest_cells (const BucketGrid *bg,
-               const PsPack     *pack,
-               double            x,
-               double            y,
-               guint32           idx[K_SEARCH],
-               double            d2[K_SEARCH])
-{
-  int found = 0;
-  int bx = (int) floor ((x - bg->x0) / bg->size);
-  int by = (int) floor ((y - bg->y0) / bg->size);
-  int max_ring = MAX (bg->nx, bg->ny) + MAX (ABS (bx), ABS (by)) + 1;
-
-  for (int ring = 0; ring <= max_ring; ring++)
-    {
-      for (int j = by - ring; j <= by + ring; j++)
-        {
-          if (j < 0 || j >= bg->ny)
-            continue;
-          for (int i = bx - ring; i <= bx + ring; i++)
-            {
-              int b;
-
-              if (i < 0 || i >= bg->nx)
-                continue;
-              if (ABS (i - bx) != ring && ABS (j - by) != ring)
-                continue;   /* inner buckets were done in earlier rings */
-              b = j * bg->nx + i;
-              for (guint k = bg->start[b]; k < bg->start[b + 1]; k++)
-                {
-                  guint c = bg->cells[k];
-                  double dx = pack->cell_x[c] - x, dy = pack->cell_y[c] - y;
-                  double dd = dx * dx + dy * dy;
-                  int pos;
-
-                  if (found == K_SEARCH && dd >= d2[K_SEARCH - 1])
-                    continue;
-                  pos = found < K_SEARCH ? found++ : K_SEARCH - 1;
-                  while (pos > 0 && d2[pos - 1] > dd)
-                    {
-                      d2[pos] = d2[pos - 1];
-                      idx[pos] = idx[pos - 1];
-                      pos--;
-                    }
-                  d2[pos] = dd;
-                  idx[pos] = c;
-                }
-            }
-        }
-      /* cells in the next ring are at least ring * size away */
-      if (found == K_SEARCH && d2[K_SEARCH - 1] <= (ring * bg->size) * (ring * bg->size))
-        break;
-    }
-  return found;
-}
-
-/* even-odd rule; a pack without an outline is its bounds */
-static gboolean
-point_in_outline (const PsPack *pack,
-                  double        x,
-                  double        y)
-{
-  gboolean in = FALSE;
-
-  if (pack->n_outline < 3 || pack->outline_xy == NULL)
-    return TRUE;
-  for (guint i = 0, j = pack->n_outline - 1; i < pack->n_outline; j = i++)
-    {
-      double xi = pack->outline_xy[2 * i], yi = pack->outline_xy[2 * i + 1];
-      double xj = pack->outline_xy[2 * j], yj = pack->outline_xy[2 * j + 1];
-
-      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
-        in = !in;
-    }
-  return in;
-}
-
 static ThermalCache *
-thermal_cache_get (const PsPack          *pack,
+thermal_cache_get (const PsPack          *pack_ref,
                    const PsViewTransform *tr)
 {
+  const PsPackInfo *pack = ps_pack_get_info (pack_ref);
   gpointer *slot = _ps_render_thermal_cache_slot ();
   ThermalCache *c = *slot;
   double gsum = _ps_render_geometry_sum (pack);
@@ -215,7 +73,6 @@ thermal_cache_get (const PsPack          *pack,
   double ry0 = MAX (vy0, pack->bounds.y), ry1 = MIN (vy1, pack->bounds.y + pack->bounds.h);
   double px_w, px_h;
   int gw, gh;
-  BucketGrid bg;
 
   if (!(rx1 > rx0) || !(ry1 > ry0))
     return NULL;
@@ -248,104 +105,20 @@ thermal_cache_get (const PsPack          *pack,
   c->rx0 = rx0; c->rx1 = rx1; c->ry0 = ry0; c->ry1 = ry1;
   c->gw = gw;
   c->gh = gh;
-  c->nb = g_new (guint32, (gsize) gw * gh * K_NEAREST);
-  c->w = g_new (float, (gsize) gw * gh * K_NEAREST);
   c->field = g_new (float, (gsize) gw * gh);
   c->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gw, gh);
 
-  c->inside = g_new (guint8, (gsize) gw * gh);
-  c->wsum = g_new (double, (gsize) gw * gh);
+  /* grid pixel centres; row 0 is the top (largest y) */
+  {
+    g_autofree double *xs = g_new (double, gw);
+    g_autofree double *ys = g_new (double, gh);
 
-  bucket_grid_init (&bg, pack);
-  for (int j = 0; j < gh; j++)
-    {
-      /* row 0 is the top (largest y) */
-      double y = ry1 - (j + 0.5) * (ry1 - ry0) / gh;
-
-      for (int i = 0; i < gw; i++)
-        {
-          double x = rx0 + (i + 0.5) * (rx1 - rx0) / gw;
-          gsize p = ((gsize) j * gw + i) * K_NEAREST;
-          guint32 idx[K_SEARCH];
-          double d2[K_SEARCH], wsum = 0.0, wk[K_NEAREST];
-          int found = nearest_cells (&bg, pack, x, y, idx, d2);
-          /* R: the next nearest cell's distance (or a little beyond the
-           * farthest, for packs with few cells) */
-          double big_r = found == K_SEARCH ? sqrt (d2[K_NEAREST])
-                                           : 1.5 * sqrt (d2[MAX (found - 1, 0)]) + 1e-6;
-
-          for (int k = 0; k < K_NEAREST; k++)
-            {
-              if (k >= found)
-                {
-                  wk[k] = 0.0;
-                  idx[k] = found > 0 ? idx[0] : 0;
-                }
-              else
-                {
-                  double d = MAX (sqrt (d2[k]), 1e-9);
-                  double f = MAX (big_r - d, 0.0) / (big_r * d);
-
-                  wk[k] = f * f;
-                }
-              wsum += wk[k];
-            }
-          if (found > 0 && !(wsum > 0))
-            {
-              /* all at the same distance as R: equal weights */
-              for (int k = 0; k < MIN (found, K_NEAREST); k++)
-                wk[k] = 1.0;
-              wsum = MIN (found, K_NEAREST);
-            }
-          {
-            /* the distance to the nearest footprint among the nearest
-             * centres, against a tolerance that bridges the gaps between
-             * neighbouring cells but not the empty parts of a pack */
-            double dmin = INFINITY, tol = 0.012;
-            guint8 flags = 0;
-
-            for (int k = 0; k < MIN (found, K_NEAREST); k++)
-              {
-                guint cc = idx[k];
-                double hw = 0.5 * pack->cell_w[cc], hh = 0.5 * pack->cell_h[cc];
-                double ddx = fabs (x - pack->cell_x[cc]), ddy = fabs (y - pack->cell_y[cc]);
-                double d;
-
-                if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
-                  d = MAX (0.0, sqrt (ddx * ddx + ddy * ddy) - MIN (hw, hh));
-                else
-                  d = hypot (MAX (0.0, ddx - hw), MAX (0.0, ddy - hh));
-                dmin = MIN (dmin, d);
-                tol = MAX (tol, 0.6 * MIN (hw, hh));
-              }
-            if (dmin <= tol)
-              flags |= PIXEL_NEAR_CELL;
-            /* inside a module (and the same margin around it) counts as
-             * among cells too: modules are solid blocks of cells */
-            for (guint m = 0; m < pack->n_modules && pack->module_rect != NULL &&
-                              !(flags & PIXEL_NEAR_CELL); m++)
-              {
-                const PsRect *r = &pack->module_rect[m];
-
-                if (x >= r->x - tol && x <= r->x + r->w + tol &&
-                    y >= r->y - tol && y <= r->y + r->h + tol)
-                  flags |= PIXEL_NEAR_CELL;
-              }
-            if (point_in_outline (pack, x, y))
-              flags |= PIXEL_IN_OUTLINE;
-            c->inside[p / K_NEAREST] = flags;
-          }
-          c->wsum[p / K_NEAREST] = 0.0;
-          for (int k = 0; k < K_NEAREST; k++)
-            {
-              c->nb[p + k] = idx[k];
-              c->w[p + k] = wsum > 0 ? (float) (wk[k] / wsum) : 0.0f;
-              /* as a frame with every temperature finite sums them */
-              c->wsum[p / K_NEAREST] += c->w[p + k];
-            }
-        }
-    }
-  bucket_grid_clear (&bg);
+    for (int i = 0; i < gw; i++)
+      xs[i] = rx0 + (i + 0.5) * (rx1 - rx0) / gw;
+    for (int j = 0; j < gh; j++)
+      ys[j] = ry1 - (j + 0.5) * (ry1 - ry0) / gh;
+    c->nodes = ps_thermal_nodes_new (pack_ref, xs, gw, ys, gh);
+  }
   return c;
 }
 
@@ -377,8 +150,8 @@ grid_colours (ThermalCache        *c,
     for (int i = 0; i < c->gw; i++)
       {
         gsize p = (gsize) j * c->gw + i;
-        const guint32 *nb = &c->nb[p * K_NEAREST];
-        const float *w = &c->w[p * K_NEAREST];
+        const guint32 *nb = &c->nodes->cells[p * K_NEAREST];
+        const float *w = &c->nodes->weights[p * K_NEAREST];
         double sum = 0.0, wsum = 0.0;
         guint32 *px = &data[(gsize) j * stride + i];
 
@@ -386,16 +159,16 @@ grid_colours (ThermalCache        *c,
           {
             /* away from the cells only the tint shows and no contour
              * runs: no sum needed */
-            if (!(c->inside[p] & PIXEL_NEAR_CELL))
+            if (!(c->nodes->flags[p] & PIXEL_NEAR_CELL))
               {
                 c->field[p] = NAN;
-                *px = c->wsum[p] > 0 ? tint : 0xff999999u;
+                *px = c->nodes->weight_sum[p] > 0 ? tint : 0xff999999u;
                 continue;
               }
             /* the same sums as below, without a test per term */
             for (int k = 0; k < K_NEAREST; k++)
               sum += w[k] * temp[nb[k]];
-            wsum = c->wsum[p];
+            wsum = c->nodes->weight_sum[p];
           }
         else
           for (int k = 0; k < K_NEAREST; k++)
@@ -411,7 +184,7 @@ grid_colours (ThermalCache        *c,
         if (wsum > 0)
           {
             double v = sum / wsum + offset;
-            guint8 flags = c->inside[p];
+            guint8 flags = c->nodes->flags[p];
             int bin = (int) floor ((v - lo) * inv);
 
             /* contours stay inside the outline without a clip */
@@ -605,7 +378,7 @@ contour_level (cairo_t               *cr,
 static gboolean
 thermal_frame_ok (const PsFrame *frame)
 {
-  const PsPack *pack = frame ? frame->pack : NULL;
+  const PsPackInfo *pack = frame ? ps_pack_get_info (frame->pack) : NULL;
 
   return pack != NULL && frame->n_cells > 0 && frame->n_cells == pack->n_cells &&
          pack->cell_x != NULL && pack->cell_y != NULL && pack->cell_w != NULL &&
@@ -685,7 +458,7 @@ thermal_decorations (cairo_t             *cr,
                      gboolean             field_shown,
                      ThermalCache        *iso)
 {
-  const PsPack *pack = frame->pack;
+  const PsPackInfo *pack = ps_pack_get_info (frame->pack);
   const PsViewTransform *tr = &s->tr;
   double fs = s->fs;
   char text[256], hot[64], cold[64];
@@ -809,7 +582,7 @@ ps_render_thermal (cairo_t             *cr,
                    double               width,
                    double               height)
 {
-  const PsPack *pack;
+  const PsPackInfo *pack;
   PsViewTransform *tr;
   ThermalScale s;
   ThermalCache *c;
@@ -828,7 +601,7 @@ ps_render_thermal (cairo_t             *cr,
 
   if (!thermal_frame_ok (frame))
     {
-      pack = frame ? frame->pack : NULL;
+      pack = frame ? ps_pack_get_info (frame->pack) : NULL;
       _ps_render_set_font (cr, style, 1.0, FALSE);
       _ps_render_set_rgba (cr, style->fg, 0.7);
       _ps_render_text (cr, width / 2, height / 2, 0.5, 0.5, pack == NULL ? "No pack" : "No cells");
@@ -836,11 +609,11 @@ ps_render_thermal (cairo_t             *cr,
       return;
     }
 
-  pack = frame->pack;
+  pack = ps_pack_get_info (frame->pack);
   thermal_scale (frame, style, width, height, &s);
   tr = &s.tr;
 
-  c = tr->scale > 0 && isfinite (tr->scale) ? thermal_cache_get (pack, tr) : NULL;
+  c = tr->scale > 0 && isfinite (tr->scale) ? thermal_cache_get (frame->pack, tr) : NULL;
   field_shown = c != NULL && isfinite (s.tmin);
   if (field_shown)
     {
@@ -944,7 +717,7 @@ ps_render_thermal_underlay (cairo_t             *cr,
       ps_render_view_transform (frame->pack, style, width, height, &tr);
       cairo_rectangle (cr, tr.plot_x, tr.plot_y, tr.plot_w, tr.plot_h);
       cairo_clip (cr);
-      _ps_render_outline_path (cr, frame->pack, &tr);
+      _ps_render_outline_path (cr, ps_pack_get_info (frame->pack), &tr);
       cairo_clip (cr);
       _ps_render_set_rgba (cr, style->fg, TINT_ALPHA);
       cairo_paint (cr);

@@ -176,4 +176,38 @@ void     ps_render_view_transform     (const PsPack        *pack,
                                        double               height,
                                        PsViewTransform     *out);
 
+/* The thermal map's interpolation nodes (ps-thermal-nodes.c): for every
+ * point (xs[i], ys[j]) of a grid, in metres, its PS_THERMAL_NODES_K
+ * nearest cells and their normalised Franke-Little weights, and whether
+ * the field shows there. Depends only on the pack's geometry and the
+ * points: a pure function, safe to call on any thread. Both the cairo
+ * renderer and the GL thermal view draw from it. */
+#define PS_THERMAL_NODES_K 6
+
+typedef enum
+{
+  PS_THERMAL_NODE_NEAR_CELL  = 1 << 0,   /* on or between cells: the field shows */
+  PS_THERMAL_NODE_IN_OUTLINE = 1 << 1,   /* inside the pack outline */
+} PsThermalNodeFlags;
+
+typedef struct
+{
+  int       nx, ny;
+  guint32  *cells;        /* [nx * ny * K] nearest first; unused slots
+                           * (packs of fewer cells) repeat the nearest */
+  float    *weights;      /* [nx * ny * K] sum to 1 (0 in unused slots) */
+  double   *weight_sum;   /* [nx * ny] the sum of the K float weights */
+  guint8   *flags;        /* [nx * ny] PsThermalNodeFlags */
+} PsThermalNodes;
+
+/* node (i, j) is (xs[i], ys[j]); (transfer full) */
+PsThermalNodes *ps_thermal_nodes_new  (const PsPack        *pack,
+                                       const double        *xs,
+                                       int                  nx,
+                                       const double        *ys,
+                                       int                  ny);
+void            ps_thermal_nodes_free (PsThermalNodes      *nodes);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsThermalNodes, ps_thermal_nodes_free)
+
 G_END_DECLS

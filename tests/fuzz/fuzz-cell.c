@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "ps-engine.h"
+#include "ps-cell-type-private.h"   /* the JSON round trip */
 #include "fuzz-common.h"
 
 static char *path;

@@ -29,8 +29,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       fuzz_check (g_utf8_validate (error->message, -1, NULL));
       return 0;
     }
-  fuzz_check (scenario->pack->n_cells == scenario->pack->n_series * scenario->pack->n_parallel);
-  fuzz_check (scenario->pack->n_cells >= 1);
+  fuzz_check (ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells == ps_pack_get_info (ps_scenario_get_pack (scenario))->n_series * ps_pack_get_info (ps_scenario_get_pack (scenario))->n_parallel);
+  fuzz_check (ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells >= 1);
   {
     g_autofree char *out = ps_scenario_to_json (scenario);
     g_autoptr(PsScenario) again = ps_scenario_new_from_data (out, -1, "fuzz-pack-again.json", &error);

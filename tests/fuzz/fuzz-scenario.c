@@ -46,9 +46,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (again == NULL)
     g_printerr ("written back and refused: %s\n", error->message);
   fuzz_check (again != NULL);
-  fuzz_check (again->pack->n_cells == scenario->pack->n_cells);
+  fuzz_check (ps_pack_get_info (ps_scenario_get_pack (again))->n_cells == ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells);
 
-  if (scenario->pack->n_cells <= FUZZ_MAX_CELLS_TO_STEP)
+  if (ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells <= FUZZ_MAX_CELLS_TO_STEP)
     {
       g_autoptr(PsSimulation) sim = ps_simulation_new (scenario, &error);
 
@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           fuzz_check (error != NULL && error->domain == PS_ENGINE_ERROR);
           return 0;
         }
-      for (guint i = 0; i < FUZZ_STEPS && ps_simulation_advance (sim, scenario->dt_s); i++)
+      for (guint i = 0; i < FUZZ_STEPS && ps_simulation_advance (sim, ps_scenario_get_dt_s (scenario)); i++)
         {
           fuzz_check (isfinite (ps_simulation_get_pack_voltage (sim)));
           fuzz_check (isfinite (ps_simulation_get_time (sim)));

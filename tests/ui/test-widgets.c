@@ -55,14 +55,42 @@ on_after_paint (GdkFrameClock *clock,
 
 /* Shows widget alone in a window of the test size and waits until the window
  * has painted a few times (the views take their frame on the frame clock). */
+/* a thermal view whose GL path still waits for its nodes */
+static gboolean
+field_pending (GtkWidget *widget)
+{
+  return PS_IS_THERMAL_VIEW (widget) &&
+         !ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (widget));
+}
+
+/* Paints the window until three frames have everything drawn (a thermal
+ * view's field included). */
+static void
+paint_until_drawn (GtkWidget *window,
+                   GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint n_paints = 0;
+  gulong id;
+
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
+  while ((n_paints < 3 || field_pending (widget)) && g_get_monotonic_time () < deadline)
+    {
+      if (field_pending (widget))
+        n_paints = 0;
+      gtk_widget_queue_draw (window);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, id);
+  g_assert_cmpuint (n_paints, >=, 3);
+  g_assert_false (field_pending (widget));
+}
+
 static GtkWidget *
 window_show (GtkWidget *widget)
 {
   GtkWidget *window = gtk_window_new ();
-  GdkFrameClock *clock;
-  guint n_paints = 0;
-  gint64 deadline;
-  gulong id;
 
   gtk_window_set_default_size (GTK_WINDOW (window), VIEW_W, VIEW_H);
   gtk_window_set_child (GTK_WINDOW (window), widget);
@@ -71,17 +99,7 @@ window_show (GtkWidget *widget)
   while (!gtk_widget_get_mapped (widget))
     g_main_context_iteration (NULL, TRUE);
 
-  clock = gtk_widget_get_frame_clock (window);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (n_paints < 3 && g_get_monotonic_time () < deadline)
-    {
-      gtk_widget_queue_draw (window);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-  g_assert_cmpuint (n_paints, >=, 3);
-
+  paint_until_drawn (window, widget);
   return window;
 }
 
@@ -451,8 +469,8 @@ test_pack_view_selection_and_zoom (void)
   save_for_inspection (selected, "widgets-pack-selected.png");
   g_assert_cmpint (st.x1, >=, 0);
   ps_render_view_transform (frame->pack, ps_pack_view_get_style (PS_PACK_VIEW (view)), w, h, &before);
-  vx = before.offset_x + before.scale * frame->pack->cell_x[cell];
-  vy = before.offset_y - before.scale * frame->pack->cell_y[cell];
+  vx = before.offset_x + before.scale * ps_pack_get_info (frame->pack)->cell_x[cell];
+  vy = before.offset_y - before.scale * ps_pack_get_info (frame->pack)->cell_y[cell];
   g_assert_cmpfloat (vx, >=, st.x0 - 2);
   g_assert_cmpfloat (vx, <=, st.x1 + 2);
   g_assert_cmpfloat (vy, >=, st.y0 - 2);
@@ -576,6 +594,61 @@ test_thermal_view_matches_cairo (void)
 
   check_thermal_matches_cairo ("leaf-2011", 1200.0, FALSE);
   check_thermal_matches_cairo ("model-s-85", 900.0, TRUE);
+}
+
+/* A view that switches to another pack draws the new pack's field: on the
+ * GL path it waits (field not ready) for the new pack's nodes, computed off
+ * the UI thread, then matches ps_render_thermal as a fresh view does. */
+static void
+test_thermal_view_switch_pack (void)
+{
+  g_autoptr(PsRunner) first = NULL;
+  g_autoptr(PsRunner) second = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  cairo_surface_t *shot, *reference;
+  GtkWidget *window, *view;
+  DiffStats st;
+  cairo_t *cr;
+  int w, h;
+
+  REQUIRE_DISPLAY ();
+
+  first = runner_new_at ("leaf-2011", 900.0);
+  second = runner_new_at ("model-s-85", 900.0);
+  frame = ps_runner_dup_frame (second);
+
+  view = ps_thermal_view_new ();
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), first);
+  window = window_show (view);
+  g_assert_true (ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (view)));
+
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), second);
+  if (ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)))
+    g_assert_false (ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (view)));
+
+  paint_until_drawn (window, view);
+
+  w = gtk_widget_get_width (view);
+  h = gtk_widget_get_height (view);
+  shot = capture (view);
+  reference = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (reference);
+  ps_render_thermal (cr, frame, ps_thermal_view_get_style (PS_THERMAL_VIEW (view)), w, h);
+  cairo_destroy (cr);
+  cairo_surface_flush (reference);
+  save_for_inspection (shot, "widgets-thermal-switch.png");
+
+  diff_images (shot, reference, &st);
+  g_test_message ("after the switch: thermal view vs ps_render_thermal: mean %.2f, %.4f of pixels > 48",
+                  st.mean, st.frac_big);
+  /* the bounds of check_thermal_matches_cairo's GL path */
+  g_assert_cmpfloat (st.mean, <, 8.0);
+  g_assert_cmpfloat (st.frac_big, <, 0.05);
+
+  cairo_surface_destroy (shot);
+  cairo_surface_destroy (reference);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* Moving the view to another window unrealizes it (GL objects deleted with
@@ -724,7 +797,7 @@ test_tooltip_text (void)
   g_autoptr(PsFrame) frame = NULL;
   g_autofree char *expect_v = NULL, *expect_t = NULL, *expect_k = NULL, *expect_group = NULL;
   PsRenderStyle style;
-  const PsPack *pack;
+  const PsPackInfo *pack;
   const char *module;
   char text[512];
   guint cell, group;
@@ -733,7 +806,7 @@ test_tooltip_text (void)
 
   runner = runner_new_at ("leaf-2011", 300.0);
   frame = ps_runner_dup_frame (runner);
-  pack = frame->pack;
+  pack = ps_pack_get_info (frame->pack);
   cell = pack->n_parallel + 1;          /* second group, second cell */
   group = cell / pack->n_parallel;
   module = _ps_view_group_module_name (pack, group);
@@ -813,8 +886,8 @@ test_pack_view_gestures (void)
   /* hover, then a click, on one cell's centre */
   cell = frame->n_cells / 2 + 1;
   ps_render_view_transform (frame->pack, style, w, h, &before);
-  vx = before.offset_x + before.scale * frame->pack->cell_x[cell];
-  vy = before.offset_y - before.scale * frame->pack->cell_y[cell];
+  vx = before.offset_x + before.scale * ps_pack_get_info (frame->pack)->cell_x[cell];
+  vy = before.offset_y - before.scale * ps_pack_get_info (frame->pack)->cell_y[cell];
   g_signal_emit_by_name (motion, "motion", vx, vy);
   g_assert_cmpint (style->hover_cell, ==, cell);
   g_signal_emit_by_name (drag, "drag-begin", vx, vy);
@@ -1058,6 +1131,7 @@ main (int   argc,
   g_test_add_func ("/ui/widgets/thermal-view/matches-cairo", test_thermal_view_matches_cairo);
   g_test_add_func ("/ui/widgets/thermal-view/gl-disabled", test_thermal_view_gl_disabled);
   g_test_add_func ("/ui/widgets/thermal-view/rerealize", test_thermal_view_rerealize);
+  g_test_add_func ("/ui/widgets/thermal-view/switch-pack", test_thermal_view_switch_pack);
   g_test_add_func ("/ui/widgets/curve-view/draws", test_curve_view_draws);
   g_test_add_func ("/ui/widgets/cell-inspector/shows-cell", test_cell_inspector_shows_cell);
   g_test_add_func ("/ui/widgets/pack-view/tooltip-text", test_tooltip_text);

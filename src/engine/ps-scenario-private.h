@@ -1,0 +1,35 @@
+/* ps-scenario-private.h: the full PsScenario; engine (and engine tests) only
+ */
+#pragma once
+
+#include "ps-scenario.h"
+
+G_BEGIN_DECLS
+
+struct _PsScenario
+{
+  char        *name;
+  char        *source_name;        /* file path or preset id, for messages */
+
+  PsPack      *pack;               /* owned reference */
+  PsCellType  *cell;               /* owned */
+
+  double       initial_soc;        /* 0..1 */
+  double       initial_temp_k;     /* = ambient_k unless given */
+  gboolean     initial_temp_set;   /* given explicitly ("initial" member) */
+  double       ambient_k;
+  gboolean     cooling_enabled;
+  double       coolant_inlet_k;
+
+  double       capacity_rel_sd;    /* relative standard deviations */
+  double       resistance_rel_sd;
+  double       soc_sd;             /* absolute, in SOC units */
+
+  char        *protocol_text;      /* steps joined by newlines */
+  PsProtocol  *protocol;           /* parsed */
+
+  double       dt_s;
+  guint64      seed;
+};
+
+G_END_DECLS
