@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +161,19 @@ bench_preset (const char  *preset,
 /* Memory of the recorder after ten simulated hours of model-s-85 at 1 s:
  * 36,000 appended frames (the recorder's cost depends on the number of
  * appends, not on their values, so the same pack state is appended). */
+/* VmRSS of this process (kB), 0 if unknown */
+static double
+read_vm_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmRSS:")) == NULL)
+    return 0.0;
+  return g_ascii_strtod (line + strlen ("VmRSS:"), NULL);
+}
+
 static void
 bench_recorder (void)
 {
@@ -206,6 +221,7 @@ bench_recorder (void)
     }
   g_print ("recorder_166h_mb: %.1f\n",
            ps_recorder_get_memory_bytes (recorder) / (1024.0 * 1024.0));
+  g_print ("recorder_166h_process_rss_mb: %.1f\n", read_vm_rss_kb () / 1024.0);
   g_print ("recorder_bound_mb: %.1f\n",
            ps_recorder_get_memory_bound (ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells) / (1024.0 * 1024.0));
 }

@@ -260,6 +260,30 @@ progress_report_free (gpointer p)
   g_free (report);
 }
 
+static gboolean
+progress_sink_idle (gpointer p)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_sink_release (gpointer p)
+{
+  g_atomic_rc_box_release_full (p, progress_sink_clear);
+}
+
+/* The worker's reference goes back to the caller's context, so the sink's
+ * data (a widget, say) is never let go of on the worker thread. */
+static void
+progress_sink_release_on (ProgressSink **sink,
+                          GMainContext  *context)
+{
+  if (*sink == NULL)
+    return;
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, progress_sink_idle,
+                              g_steal_pointer (sink), progress_sink_release);
+}
+
 typedef struct
 {
   ProgressSink *sink;        /* NULL: no reports */
@@ -471,15 +495,7 @@ typedef struct
   int            height;
   PsExportFormat format;
   ProgressSink  *progress;
-  GMainContext  *context;       /* the caller's, for the progress sink */
 } ExportJob;
-
-static gboolean
-progress_sink_release (gpointer p)
-{
-  g_atomic_rc_box_release_full (p, progress_sink_clear);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 export_job_free (gpointer data)
@@ -490,14 +506,8 @@ export_job_free (gpointer data)
   g_clear_pointer (&job->frame, ps_frame_unref);
   g_clear_pointer (&job->recorder, ps_recorder_unref);
   g_free (job->font_family);
-  /* The task may be dropped last by its worker thread: the caller's destroy
-   * notify still runs on the caller's context, and wakes it (a caller that
-   * iterates its context until the notify has run would otherwise wait for
-   * ever, as test-window's streaming export did now and then). */
   if (job->progress != NULL)
-    g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT,
-                                progress_sink_release, job->progress, NULL);
-  g_clear_pointer (&job->context, g_main_context_unref);
+    g_atomic_rc_box_release_full (job->progress, progress_sink_clear);
   g_free (job);
 }
 
@@ -514,8 +524,10 @@ export_thread (GTask        *task,
   if (job->csv)
     {
       ProgressTarget progress = { job->progress, g_task_get_context (task), 0 };
+      gboolean ok = export_csv_to_file (job->file, job->recorder, &progress, cancellable, &error);
 
-      if (!export_csv_to_file (job->file, job->recorder, &progress, cancellable, &error))
+      progress_sink_release_on (&job->progress, g_task_get_context (task));
+      if (!ok)
         {
           g_autofree char *name = g_file_get_parse_name (job->file);
 
@@ -628,7 +640,6 @@ ps_export_csv_async_full (GFile                *file,
       job->progress->func = progress;
       job->progress->data = progress_data;
       job->progress->destroy = progress_destroy;
-      job->context = g_main_context_ref_thread_default ();
     }
   else if (progress_destroy != NULL)
     progress_destroy (progress_data);

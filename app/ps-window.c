@@ -19,6 +19,7 @@
 #include "ps-app-enums.h"
 #include "ps-app-resources.h"
 #include "ps-application.h"
+#include "ps-cli-output.h"
 #include "ps-window-private.h"
 
 #define SUMMARY_INTERVAL_US (100 * 1000)
@@ -155,10 +156,21 @@ static void
 ps_window_update_summary (PsWindow      *self,
                           const PsFrame *frame)
 {
-  char clock[32];
+  char clock[64];
   char *s;
 
   format_clock (clock, sizeof clock, frame->time_s);
+  /* fast-forwarding: how far through the protocol (by its durations) */
+  if (self->runner != NULL && self->scenario != NULL &&
+      ps_runner_get_speed (self->runner) == PS_RUNNER_SPEED_MAX &&
+      ps_runner_is_playing (self->runner))
+    {
+      double total_s = ps_cli_protocol_duration (ps_scenario_get_protocol (self->scenario));
+
+      if (isfinite (total_s) && total_s > 0)
+        g_snprintf (clock + strlen (clock), sizeof clock - strlen (clock), "  %.0f %%",
+                    100.0 * CLAMP (frame->time_s / total_s, 0.0, 1.0));
+    }
   gtk_label_set_label (self->clock_label, clock);
 
   s = g_strdup_printf (frame->pack_voltage_v < 20.0 ? "%.3f V" : "%.1f V", frame->pack_voltage_v);

@@ -269,6 +269,39 @@ test_recorder_history_bounded_keeps_extremes (void)
   g_assert_cmpfloat (fabs (t_min - (double) trough_at), <, 1024.0);
   g_assert_cmpfloat (fabs (t_max - (double) peak_at), <, 1024.0);
   g_assert_cmpuint (ps_recorder_find_time (recorder, (double) trough_at), ==, trough_at);
+
+  /* what a plot reads: a bounded number of points for the whole run (two a
+   * history bin, then the window's samples), in time order, peak and
+   * trough among them */
+  {
+    gsize n_points = 0, covered = 0, reached = 0;
+    double p_min = INFINITY, p_max = -INFINITY;
+
+    t_prev = -1;
+    for (gsize start = 0; start < n_samples; start += covered)
+      {
+        gsize n = ps_recorder_read_points (recorder, PS_SERIES_PACK_VOLTAGE_V, start,
+                                           n_samples - start, t, v, 4096, &covered);
+
+        g_assert_cmpuint (covered, >, 0);
+        g_assert_cmpuint (n, >, 0);
+        for (gsize i = 0; i < n; i++)
+          {
+            g_assert_cmpfloat (t[i], >=, t_prev);
+            t_prev = t[i];
+            p_min = MIN (p_min, v[i]);
+            p_max = MAX (p_max, v[i]);
+          }
+        n_points += n;
+        reached = start + covered;
+      }
+    g_test_message ("a plot of the whole run reads %" G_GSIZE_FORMAT " points", n_points);
+    g_assert_cmpuint (reached, ==, n_samples);
+    g_assert_cmpuint (n_points, <=, 2 * 16384 + (n_samples - full_start));
+    g_assert_cmpfloat (p_min, ==, 100.0);
+    g_assert_cmpfloat (p_max, ==, 500.0);
+    g_assert_cmpfloat (t_prev, ==, (double) (n_samples - 1));
+  }
   g_assert_cmpuint (ps_recorder_find_time (recorder, 1e12), ==, n_samples);
 
   ps_recorder_clear (recorder);
@@ -338,11 +371,17 @@ test_runner_10000_hours_memory_bounded (void)
   double soc_min = INFINITY, soc_max = -INFINITY, t_end = 0;
   g_autofree double *buf = g_new (double, 4096);
   gint64 wall;
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  /* 10x slower there: 1,000 h still runs far past the full-rate window */
+  const guint hours = 1000;
+#else
+  const guint hours = 10000;
+#endif
 
-  for (guint i = 0; i < 500; i++)
+  for (guint i = 0; i < hours / 20; i++)
     g_string_append (protocol, "Discharge at 0.05C for 10 hours; Charge at 0.05C for 10 hours;");
   scenario = scenario_with_protocol ("lg-m50", protocol->str);
-  scenario->dt_s = 1.0;
+  ps_scenario_set_dt_s (scenario, 1.0);
   runner = ps_runner_new (scenario, &error);
   g_assert_no_error (error);
   recorder = ps_runner_dup_recorder (runner);
@@ -352,29 +391,35 @@ test_runner_10000_hours_memory_bounded (void)
   g_assert_cmpuint (rss_before, >, 0);
   thread = g_thread_new ("rss", rss_sampler, &sampler);
   wall = g_get_monotonic_time ();
-  ps_runner_run_until (runner, 10000.0 * 3600.0);
+  ps_runner_run_until (runner, hours * 3600.0);
   wall = g_get_monotonic_time () - wall;
   g_atomic_int_set (&sampler.stop, TRUE);
   g_thread_join (thread);
 
   length = ps_recorder_get_length (recorder);
   full_start = ps_recorder_get_full_rate_start (recorder);
-  g_test_message ("10,000 h at 1 s: %" G_GSIZE_FORMAT " steps in %.1f s wall; RSS %.1f MB before, "
+  g_test_message ("%u h at 1 s: %" G_GSIZE_FORMAT " steps in %.1f s wall; RSS %.1f MB before, "
                   "peak %.1f MB (%u samples); recorder %.1f MB, bound %.1f MB; full rate from step %"
-                  G_GSIZE_FORMAT, length, wall / 1e6, rss_before / 1e6, sampler.peak / 1e6,
+                  G_GSIZE_FORMAT, hours, length, wall / 1e6, rss_before / 1e6, sampler.peak / 1e6,
                   sampler.samples, ps_recorder_get_memory_bytes (recorder) / 1e6, bound / 1e6,
                   full_start);
   /* (a charge may stop at the upper voltage limit a little early) */
-  g_assert_cmpuint (length, >, 35990000);
+  g_assert_cmpuint (length, >, hours * 3600u - 10000u);
   g_assert_cmpuint (ps_recorder_get_memory_bytes (recorder), <=, bound);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  /* shadow memory and ASan's quarantine of freed frames swell the RSS by
+   * more than the bound itself: the recorder's own count above still holds */
+  g_test_message ("under a sanitizer: RSS not compared with the bound");
+#else
   g_assert_cmpuint (sampler.peak, <, rss_before + bound + 16u * 1000u * 1000u);
   g_assert_cmpuint (sampler.peak, <, 300u * 1000u * 1000u);
+#endif
 
   /* the whole run is still there for the curves: from t = 0 to the end,
    * with the cycles' full swing of SOC in the oldest hours */
   g_assert_cmpuint (full_start, >, 0);
   g_assert_cmpuint (ps_recorder_read (recorder, PS_SERIES_TIME_S, length - 1, 1, &t_end), ==, 1);
-  g_assert_cmpfloat (t_end, >, 9990.0 * 3600.0);
+  g_assert_cmpfloat (t_end, >, (hours - 10) * 3600.0);
   for (gsize start = 0; start < 100 * 3600; start += 4096)
     {
       gsize n = ps_recorder_read (recorder, PS_SERIES_PACK_SOC, start, 4096, buf);

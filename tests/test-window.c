@@ -1437,6 +1437,50 @@ test_window_export_action (void)
   g_rmdir (dir);
 }
 
+/* Fast-forwarding (speed Max, playing) through a protocol of known length
+ * shows how far it has got beside the clock; at another speed, or paused,
+ * the clock alone. */
+static void
+test_window_fast_forward_progress (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("lg-m50", 0.0, PS_WINDOW_VIEW_NONE);
+  scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Rest for 1000 hours", &error));
+  g_assert_true (ps_window_set_scenario (window, scenario, &error));
+  g_assert_no_error (error);
+
+  ps_runner_set_speed (ps_window_get_runner (window), PS_RUNNER_SPEED_MAX);
+  ps_window_set_playing (window, TRUE);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (strchr (gtk_label_get_label (window->clock_label), '%') == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("fast-forward: %s", gtk_label_get_label (window->clock_label));
+  g_assert_nonnull (strstr (gtk_label_get_label (window->clock_label), " %"));
+
+  ps_window_set_playing (window, FALSE);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (strchr (gtk_label_get_label (window->clock_label), '%') != NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("paused: %s", gtk_label_get_label (window->clock_label));
+  g_assert_null (strchr (gtk_label_get_label (window->clock_label), '%'));
+
+  window_free (window);
+}
+
 /* Exports draw through the renderers into real PNG / SVG / PDF documents;
  * the CSV has the CLI's columns; a failed export leaves nothing behind. */
 typedef struct
@@ -1927,6 +1971,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/dialogs", test_window_dialogs);
   g_test_add_func ("/ui/export/formats-and-failures", test_export);
   g_test_add_func ("/ui/export/action", test_window_export_action);
+  g_test_add_func ("/ui/window/fast-forward-progress", test_window_fast_forward_progress);
   g_test_add_func ("/ui/export/csv-matches-cli", test_export_csv_matches_cli);
   g_test_add_func ("/ui/export/csv-streams-with-progress", test_export_csv_streams_with_progress);
   g_test_add_func ("/ui/screenshot/gl-disable", test_screenshot_gl_disable);

@@ -660,6 +660,80 @@ ps_recorder_read (PsRecorder *self,
 }
 
 gsize
+ps_recorder_read_points (PsRecorder *self,
+                         PsSeries    series,
+                         gsize       start,
+                         gsize       n,
+                         double     *time_s,
+                         double     *values,
+                         gsize       max_points,
+                         gsize      *covered)
+{
+  gsize length, end, n_points = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (series < PS_N_SERIES, 0);
+  g_return_val_if_fail (time_s != NULL && values != NULL && max_points >= 2, 0);
+  g_return_val_if_fail (covered != NULL, 0);
+
+  *covered = 0;
+  g_mutex_lock (&self->lock);
+
+  length = __atomic_load_n (&self->length, __ATOMIC_ACQUIRE);
+  end = MIN (length, start + MIN (n, length));
+  if (start >= end)
+    goto out;
+
+  if (start < self->full_start)
+    {
+      const HistoryBin *bin = history_find (self, start);
+      const HistoryBin *last = self->history + self->n_history;
+      gsize reached = start;
+
+      end = MIN (end, self->full_start);
+      for (; bin < last && bin->first < end && n_points + 2 <= max_points; bin++)
+        {
+          gboolean min_first = (bin->min_first >> series) & 1;
+
+          time_s[n_points] = bin->t_first;
+          time_s[n_points + 1] = bin->t_last;
+          if (series == PS_SERIES_TIME_S)
+            {
+              values[n_points] = bin->t_first;
+              values[n_points + 1] = bin->t_last;
+            }
+          else
+            {
+              values[n_points] = min_first ? bin->min[series] : bin->max[series];
+              values[n_points + 1] = min_first ? bin->max[series] : bin->min[series];
+            }
+          n_points += 2;
+          reached = MIN (end, (gsize) (bin->first + bin->count));
+        }
+      *covered = reached - start;
+    }
+  else
+    {
+      /* one chunk at most per lock, as ps_recorder_read */
+      gsize run = MIN (MIN (end - start, max_points),
+                       PS_RECORDER_CHUNK_SAMPLES - start % PS_RECORDER_CHUNK_SAMPLES);
+      const double *chunk = ring_chunk (self, start);
+
+      memcpy (time_s, series_slot ((double *) chunk, PS_SERIES_TIME_S, start % PS_RECORDER_CHUNK_SAMPLES),
+              run * sizeof (double));
+      memcpy (values, series_slot ((double *) chunk, series, start % PS_RECORDER_CHUNK_SAMPLES),
+              run * sizeof (double));
+      n_points = run;
+      *covered = run;
+    }
+
+out:
+  g_mutex_unlock (&self->lock);
+
+  return n_points;
+}
+
+gsize
 ps_recorder_find_time (PsRecorder *self,
                        double      time_s)
 {

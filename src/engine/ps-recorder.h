@@ -96,6 +96,20 @@ gsize       ps_recorder_read         (PsRecorder     *recorder,
                                       gsize           start,
                                       gsize           n,
                                       double         *out);
+/* The points that draw one series over samples [start, start + n): the
+ * exact samples where the run is kept at full rate, and before that two
+ * points per history bin (its extremes in the order they came, at the bin's
+ * first and last time), so a plot of a long run reads a bounded number of
+ * points. Writes at most max_points (at least 2) times and values; *covered
+ * gets how many samples they stand for (0 at the end of the data). */
+gsize       ps_recorder_read_points  (PsRecorder     *recorder,
+                                      PsSeries        series,
+                                      gsize           start,
+                                      gsize           n,
+                                      double         *time_s,
+                                      double         *values,
+                                      gsize           max_points,
+                                      gsize          *covered);
 /* Index of the first sample with time >= time_s (binary search). */
 gsize       ps_recorder_find_time    (PsRecorder     *recorder,
                                       double          time_s);

@@ -166,12 +166,12 @@ summarise (PsRecorder     *rec,
   for (int c = 0; c < ax->n_cols; c++)
     cols[c].n = 0;
 
-  for (gsize start = ax->i0; start < ax->i1; start += BLOCK)
+  /* the recorder's points: every sample of the full-rate window, two a bin
+   * of a long run's decimated history */
+  for (gsize start = ax->i0, covered = 1; start < ax->i1 && covered > 0; start += covered)
     {
-      gsize want = MIN ((gsize) BLOCK, ax->i1 - start);
-      gsize nt = ps_recorder_read (rec, PS_SERIES_TIME_S, start, want, tbuf);
-      gsize nv = ps_recorder_read (rec, series, start, want, vbuf);
-      gsize n = MIN (nt, nv);
+      gsize n = ps_recorder_read_points (rec, series, start, ax->i1 - start,
+                                         tbuf, vbuf, BLOCK, &covered);
 
       for (gsize k = 0; k < n; k++)
         {
@@ -221,8 +221,6 @@ summarise (PsRecorder     *rec,
           sum->v1 = MAX (sum->v1, v);
           sum->valid = TRUE;
         }
-      if (n < want)
-        break;
     }
 }
 
@@ -1148,6 +1146,25 @@ draw_cursor (cairo_t             *cr,
     _ps_render_text (cr, bx + 4, by + 4 + k * 1.15 * fs, 0.0, 0.0, lines[k]);
 }
 
+/* Charge and voltage points from start on (see ps_recorder_read_points:
+ * both series come in the same points); tb takes the times. */
+static gsize
+read_discharge_points (PsRecorder *rec,
+                       gsize       start,
+                       gsize       n,
+                       double     *qb,
+                       double     *vb,
+                       double     *tb,
+                       gsize      *covered)
+{
+  gsize covered_v = 0;
+  gsize nq = ps_recorder_read_points (rec, PS_SERIES_CHARGE_AH, start, n, tb, qb, BLOCK, covered);
+  gsize nv = ps_recorder_read_points (rec, PS_SERIES_PACK_VOLTAGE_V, start, n, tb, vb, BLOCK, &covered_v);
+
+  *covered = MIN (*covered, covered_v);
+  return MIN (nq, nv);
+}
+
 /* Pack voltage against discharged charge, the classic discharge curve */
 static void
 draw_discharge (cairo_t             *cr,
@@ -1158,8 +1175,8 @@ draw_discharge (cairo_t             *cr,
                 double               height)
 {
   double fs = font_size (style);
-  double *buf = _ps_render_scratch (_PS_SCRATCH_CURVES_BLOCK, 2 * BLOCK * sizeof (double));
-  double *qb = buf, *vb = buf + BLOCK;
+  double *buf = _ps_render_scratch (_PS_SCRATCH_CURVES_BLOCK, 3 * BLOCK * sizeof (double));
+  double *qb = buf, *vb = buf + BLOCK, *tb = buf + 2 * BLOCK;
   gsize len = rec != NULL ? ps_recorder_get_length (rec) : 0;
   double q0 = INFINITY, q1 = -INFINITY, v0 = INFINITY, v1 = -INFINITY;
   double qstep, vstep;
@@ -1172,12 +1189,10 @@ draw_discharge (cairo_t             *cr,
     return;
 
   /* ranges over the whole run */
-  for (gsize start = 0; start < len; start += BLOCK)
+  for (gsize start = 0, covered = 1; start < len && covered > 0; start += covered)
     {
-      gsize n = MIN ((gsize) BLOCK, len - start);
+      gsize n = read_discharge_points (rec, start, len - start, qb, vb, tb, &covered);
 
-      n = MIN (ps_recorder_read (rec, PS_SERIES_CHARGE_AH, start, n, qb),
-               ps_recorder_read (rec, PS_SERIES_PACK_VOLTAGE_V, start, n, vb));
       for (gsize k = 0; k < n; k++)
         if (isfinite (qb[k]) && isfinite (vb[k]))
           {
@@ -1237,12 +1252,10 @@ draw_discharge (cairo_t             *cr,
     double lx = -1e9, ly = -1e9;
     gboolean started = FALSE;
 
-    for (gsize start = 0; start < len; start += BLOCK)
+    for (gsize start = 0, covered = 1; start < len && covered > 0; start += covered)
       {
-        gsize n = MIN ((gsize) BLOCK, len - start);
+        gsize n = read_discharge_points (rec, start, len - start, qb, vb, tb, &covered);
 
-        n = MIN (ps_recorder_read (rec, PS_SERIES_CHARGE_AH, start, n, qb),
-                 ps_recorder_read (rec, PS_SERIES_PACK_VOLTAGE_V, start, n, vb));
         for (gsize k = 0; k < n; k++)
           {
             double x, y;
