@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..52"
+echo "1..53"
 
 ok () {
   n=$((n + 1))
@@ -419,6 +419,20 @@ else
   echo "ok $n # SKIP script(1) is not installed"
 fi
 
+# a pack that cooled below its cells' lower temperature limit carries no load:
+# the discharge ends at once for that reason (issue 7), it does not run at -39 C
+if "$PACKSCOPE" --headless --scenario leaf-2011 --ambient-c -40 --initial-c 0 \
+     --protocol "Rest for 10 hours; Discharge at 1C until 3.0 V" --csv "$WORK/cold.csv" \
+     2>"$WORK/cold.err" &&
+   tail -n1 "$WORK/cold.csv" | grep -q ",step 1 duration; step 2 temperature-min cell [0-9]* at once$" &&
+   [ "$(awk -F, 'NR > 1 && $12 != 0 { print "charge" }' "$WORK/cold.csv" | head -n1)" = "" ] &&
+   grep -q "below its lower temperature limit of -30.0 degrees C" "$WORK/cold.err"; then
+  ok "a load step on cells below their lower temperature limit ends at once: $(tail -c 120 "$WORK/cold.err")"
+else
+  not_ok "a load step on cells below their lower temperature limit ends at once" \
+    "$(tail -n1 "$WORK/cold.csv" | cut -c1-300)" "$(cat "$WORK/cold.err")"
+fi
+
 if "$PACKSCOPE" --help >"$WORK/help" 2>&1 && grep -q -- "--headless" "$WORK/help" &&
    grep -q "cellNNNN_v" "$WORK/help"; then
   ok "--help exits 0 and documents --headless and the CSV columns"
@@ -426,5 +440,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 52 ] || echo "# planned 52 tests, ran $n"
+[ "$n" -eq 53 ] || echo "# planned 53 tests, ran $n"
 exit 0
