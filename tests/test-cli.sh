@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..53"
+echo "1..54"
 
 ok () {
   n=$((n + 1))
@@ -433,6 +433,20 @@ else
     "$(tail -n1 "$WORK/cold.csv" | cut -c1-300)" "$(cat "$WORK/cold.err")"
 fi
 
+# standard output that cannot take the bytes is a failed write too (exit 3)
+if [ -w /dev/full ]; then
+  "$PACKSCOPE" --print-scenario lg-m50 >/dev/full 2>"$WORK/full.err"
+  status=$?
+  if [ "$status" -eq 3 ] && grep -q "writing to stdout failed: No space left on device" "$WORK/full.err"; then
+    ok "--print-scenario into a full disk exits 3 with one line: $(cat "$WORK/full.err")"
+  else
+    not_ok "--print-scenario into a full disk exits 3" "exit $status" "$(cat "$WORK/full.err")"
+  fi
+else
+  n=$((n + 1))
+  echo "ok $n # SKIP /dev/full is not writable"
+fi
+
 if "$PACKSCOPE" --help >"$WORK/help" 2>&1 && grep -q -- "--headless" "$WORK/help" &&
    grep -q "cellNNNN_v" "$WORK/help"; then
   ok "--help exits 0 and documents --headless and the CSV columns"
@@ -440,5 +454,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 53 ] || echo "# planned 53 tests, ran $n"
+[ "$n" -eq 54 ] || echo "# planned 54 tests, ran $n"
 exit 0
