@@ -245,7 +245,6 @@ ps_window_update_summary (PsWindow      *self,
   else
     s = g_strdup ("–");
   set_row (self, ROW_STEP, s);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_values[ROW_STEP]), s);
   g_free (s);
 
   /* limit warnings */
@@ -1036,11 +1035,15 @@ ps_window_build_summary (PsWindow *self)
       gtk_label_set_xalign (GTK_LABEL (value), 0.0);
       if (i == ROW_STEP)
         {
+          /* what ended the step (which cell, which limit) is read in full:
+           * as many lines as it takes. The sidebar keeps its width: its
+           * scrolled window asks only for the label's narrowest wrap. */
           gtk_label_set_wrap (GTK_LABEL (value), TRUE);
           gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
-          gtk_label_set_lines (GTK_LABEL (value), 2);
+          gtk_widget_set_valign (title, GTK_ALIGN_START);
         }
-      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
+      else
+        gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
       gtk_label_set_selectable (GTK_LABEL (value), FALSE);
       gtk_widget_set_hexpand (value, TRUE);
       gtk_widget_add_css_class (value, "numeric");

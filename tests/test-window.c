@@ -846,8 +846,8 @@ test_window_limit_warning (void)
 }
 
 /* The summary row that says what runs (the protocol step or the manual load) */
-static const char *
-step_row_text (PsWindow *window)
+static GtkLabel *
+step_row_label (PsWindow *window)
 {
   for (guint i = 0; i < G_N_ELEMENTS (window->summary_values); i++)
     {
@@ -857,9 +857,50 @@ step_row_text (PsWindow *window)
         continue;
       text = gtk_label_get_label (window->summary_values[i]);
       if (g_str_has_prefix (text, "Manual load") || g_str_has_prefix (text, "Protocol finished"))
-        return text;
+        return window->summary_values[i];
     }
-  return "";
+  return NULL;
+}
+
+static const char *
+step_row_text (PsWindow *window)
+{
+  GtkLabel *label = step_row_label (window);
+
+  return label != NULL ? gtk_label_get_label (label) : "";
+}
+
+/* The step row, as laid out in the window, shows every character of its
+ * text: nothing ellipsized, no line cut off, all of it inside the label's
+ * allocation, which is inside the sidebar */
+static void
+assert_step_row_readable (PsWindow *window)
+{
+  GtkLabel *label = step_row_label (window);
+  PangoLayout *layout;
+  PangoRectangle ink, logical;
+  graphene_rect_t bounds, sidebar_bounds;
+  GtkWidget *sidebar;
+  int layout_chars;
+
+  g_assert_nonnull (label);
+  sidebar = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (sidebar);
+  layout = gtk_label_get_layout (label);
+  pango_layout_get_pixel_extents (layout, &ink, &logical);
+  layout_chars = g_utf8_strlen (pango_layout_get_text (layout), -1);
+  g_test_message ("step row: %d lines, %d x %d px, allocated %d x %d: %s",
+                  pango_layout_get_line_count (layout), logical.width, logical.height,
+                  gtk_widget_get_width (GTK_WIDGET (label)),
+                  gtk_widget_get_height (GTK_WIDGET (label)),
+                  gtk_label_get_label (label));
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  g_assert_cmpint (layout_chars, ==, g_utf8_strlen (gtk_label_get_label (label), -1));
+  g_assert_cmpint (logical.height, <=, gtk_widget_get_height (GTK_WIDGET (label)));
+  g_assert_cmpint (logical.width, <=, gtk_widget_get_width (GTK_WIDGET (label)));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (label), sidebar, &bounds));
+  g_assert_true (gtk_widget_compute_bounds (sidebar, sidebar, &sidebar_bounds));
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, sidebar_bounds.size.width);
 }
 
 /* The load bar's manual load obeys the cells' limits and the window says
@@ -870,6 +911,7 @@ test_window_manual_load_status (void)
   g_autoptr(PsScenario) scenario = NULL;
   g_autoptr(GError) error = NULL;
   PsWindow *window;
+  int sidebar_width;
 
   if (!have_display)
     {
@@ -883,6 +925,9 @@ test_window_manual_load_status (void)
   scenario->initial_soc = 0.3;
   window = g_object_ref_sink (ps_window_new (NULL));
   g_assert_true (ps_window_set_scenario (window, scenario, &error));
+  /* the window at its default size */
+  g_assert_true (ps_screenshot_present (GTK_WIDGET (window), WIDTH, HEIGHT, 30000, &error));
+  g_assert_no_error (error);
 
   ps_runner_run_until (ps_window_get_runner (window), 3600.0);
   g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
@@ -890,6 +935,8 @@ test_window_manual_load_status (void)
                   step_row_text (window));
   g_assert_cmpstr (gtk_label_get_label (window->status_label), ==, "Finished");
   g_assert_nonnull (strstr (step_row_text (window), "its duration of 1 min elapsed"));
+  assert_step_row_readable (window);
+  sidebar_width = gtk_widget_get_width (gtk_widget_get_ancestor (GTK_WIDGET (step_row_label (window)), GTK_TYPE_SCROLLED_WINDOW));
 
   /* Play has nothing to run: the window stays paused */
   ps_window_set_playing (window, TRUE);
@@ -907,6 +954,10 @@ test_window_manual_load_status (void)
   g_assert_cmpstr (gtk_label_get_label (window->status_label), !=, "Finished");
   g_assert_true (g_str_has_prefix (step_row_text (window), "Manual load stopped: "));
   g_assert_nonnull (strstr (step_row_text (window), "lower voltage limit, 2.500 V"));
+  /* the whole reason is in the window, at its default size, and the
+   * sidebar kept its width */
+  assert_step_row_readable (window);
+  g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_ancestor (GTK_WIDGET (step_row_label (window)), GTK_TYPE_SCROLLED_WINDOW)), ==, sidebar_width);
 
   window_free (window);
 }
