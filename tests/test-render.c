@@ -1341,6 +1341,99 @@ test_curves_time_at (void)
     }
 }
 
+/* A 10 min charge whose SOC goes in a straight line from soc0 to soc1 */
+static PsRecorder *
+make_soc_recorder (PsPack *pack,
+                   double  soc0,
+                   double  soc1)
+{
+  PsRecorder *rec = ps_recorder_new (pack->n_cells);
+  g_autoptr(PsFrame) f = ps_frame_new (pack);
+
+  for (guint k = 0; k <= 600; k++)
+    {
+      double soc = soc0 + (soc1 - soc0) * k / 600.0;
+
+      f->time_s = k;
+      f->step = 1;
+      for (guint c = 0; c < pack->n_cells; c++)
+        {
+          f->cell_soc[c] = soc;
+          f->cell_voltage_v[c] = 3.7;
+          f->cell_current_a[c] = -1.0;
+          f->cell_temp_k[c] = 298.15;
+          f->cell_heat_w[c] = 0.0;
+        }
+      ps_frame_update_extremes (f);
+      f->pack_soc = soc;
+      f->pack_voltage_v = 3.7 * pack->n_series;
+      ps_recorder_append (rec, f);
+    }
+  return rec;
+}
+
+/* The rise of the SOC line across the plot, in pixels: the SOC colour's
+ * mean row in a column near each end (the panel's title hides its top
+ * left) */
+static double
+soc_line_rise (PsPack *pack,
+               double  soc0,
+               double  soc1)
+{
+  g_autoptr(PsRecorder) rec = make_soc_recorder (pack, soc0, soc1);
+  const int w = 480, h = 120;
+  cairo_surface_t *s = render_surface (w, h);
+  cairo_t *cr = cairo_create (s);
+  PsRenderStyle style;
+  double y_end[2];
+  int xs[2];
+
+  style_for_tests (&style);
+  style.curves = PS_CURVE_SOC;
+  xs[0] = (int) (style.font_size * 4.6) + 6;
+  xs[1] = w - (int) (style.font_size * 1.2) - 6;
+  ps_render_curves (cr, rec, NULL, &style, w, h);
+  cairo_destroy (cr);
+  for (int e = 0; e < 2; e++)
+    {
+      double sum = 0.0;
+      int n = 0;
+
+      for (int y = 0; y < h; y++)
+        if (channel_diff (pixel_at (s, xs[e], y), 0xff8054b3u) < 40)
+          {
+            sum += y;
+            n++;
+          }
+      g_assert_cmpint (n, >, 0);
+      y_end[e] = sum / n;
+    }
+  cairo_surface_destroy (s);
+  g_test_message ("SOC %.4f -> %.4f: rows %.1f -> %.1f", soc0, soc1, y_end[0], y_end[1]);
+  return fabs (y_end[1] - y_end[0]);
+}
+
+/* The engine lets SOC pass 100 % (and 0 %) by up to 1 %: a charge that
+ * ends at 100.67 % keeps the SOC axis at 0-100 % with a little headroom,
+ * not the next round range (0-150 %), so the line spans nearly as much of
+ * the panel as one that ends at 99 % (0.97 as much at 0-105 %, 0.68 at
+ * 0-150 %); the same below 0 % (against one that ends at 3 %) */
+static void
+test_curves_soc_headroom (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  /* 99 % and 3 %: off the panel's frame, on the 0-100 % axis */
+  double full = soc_line_rise (pack, 0.05, 0.99);
+  double over = soc_line_rise (pack, 0.05, 1.0067);
+  double empty = soc_line_rise (pack, 0.03, 0.95);
+  double under = soc_line_rise (pack, -0.0067, 0.95);
+
+  g_assert_cmpfloat (full, >, 40.0);
+  g_assert_cmpfloat (over / full, >, 0.9);
+  g_assert_cmpfloat (empty, >, 40.0);
+  g_assert_cmpfloat (under / empty, >, 0.9);
+}
+
 /* Bad values never crash or poison a view: NaN cells are drawn grey and
  * left out of the scale; degenerate view sizes draw nothing harmful */
 static void
@@ -1472,6 +1565,7 @@ main (int    argc,
   g_test_add_func ("/render/curves/empty", test_curves_empty);
   g_test_add_func ("/render/curves/thinning-10min-equals-10h", test_curves_thinning);
   g_test_add_func ("/render/curves/time-at-inverts-x", test_curves_time_at);
+  g_test_add_func ("/render/curves/soc-headroom", test_curves_soc_headroom);
   g_test_add_func ("/render/nan-and-tiny-views", test_render_nan_and_tiny_views);
   g_test_add_func ("/render/vector-exports", test_render_vector_exports);
 

@@ -559,7 +559,9 @@ draw_panel_frame (cairo_t             *cr,
 {
   double fs = font_size (style);
   int decimals = _ps_render_step_decimals (p->step);
-  int n = (int) floor ((p->v1 - p->v0) / p->step + 1e-6);
+  /* the first tick: v0 itself, unless a headroom put v0 between ticks */
+  double first = ceil (p->v0 / p->step - 1e-6) * p->step;
+  int n = (int) floor ((p->v1 - first) / p->step + 1e-6);
   int stride;
   char label[64];
 
@@ -569,7 +571,7 @@ draw_panel_frame (cairo_t             *cr,
   cairo_new_path (cr);
   for (int k = 0; k <= n && k <= 50; k++)
     {
-      double y = round (panel_y (p, p->v0 + k * p->step)) + 0.5;
+      double y = round (panel_y (p, first + k * p->step)) + 0.5;
 
       cairo_move_to (cr, ax->x0, y);
       cairo_line_to (cr, ax->x0 + ax->w, y);
@@ -583,7 +585,7 @@ draw_panel_frame (cairo_t             *cr,
     stride = (int) ceil (0.95 * 0.85 * fs / (p->h / n));
   for (int k = 0; k <= n && k <= 50; k++)
     {
-      double v = p->v0 + k * p->step;
+      double v = first + k * p->step;
       double y = round (panel_y (p, v)) + 0.5;
 
       if (k % stride != 0 || (stride > 1 && k == n && n % stride != 0))
@@ -688,6 +690,11 @@ typedef struct
   const char   *title;
   const char   *unit;
   double        scale, offset, min_span;
+  /* a quantity that belongs in [soft_lo, soft_hi] but may pass it a
+   * little (SOC 1 % past its table): data within `headroom` of those
+   * bounds keeps the axis at them plus the headroom, instead of jumping
+   * to the next round range (0-150 %); headroom 0: none */
+  double        soft_lo, soft_hi, headroom;
   PanelSeries   s[3];
   guint         n_series;
   gboolean      band;               /* s[0] .. s[n-1] bounded by a band */
@@ -744,6 +751,9 @@ panel_def (const PsRenderStyle *style,
       d->unit = "%";
       d->scale = 100.0;
       d->min_span = 1.0;
+      d->soft_lo = 0.0;
+      d->soft_hi = 100.0;
+      d->headroom = 5.0;
       d->s[0] = (PanelSeries) { PS_SERIES_PACK_SOC, col_soc, "pack" };
       d->n_series = 1;
       d->cell_quantity = PS_CELL_QUANTITY_SOC;
@@ -804,6 +814,39 @@ read_cell (PsRecorder     *rec,
   *mn = (float *) (gpointer) (buf + CELL_BINS * sizeof (double));
   *mx = *mn + CELL_BINS;
   return ps_recorder_read_cell (rec, cell, q, *time_s, *mn, *mx, CELL_BINS);
+}
+
+/* The panel's value range [*v0, *v1] for data in [lo, hi], and its tick
+ * step: a round range, except that data within a soft bound's headroom
+ * that would push the round range past it (SOC 100.67 % to 0-150 %) gets
+ * the round range of the bounded data and the headroom beyond the bound
+ * it passes (0-105 %, ticks still at 0, 50, 100). */
+static double
+panel_range (const PanelDef *d,
+             double          lo,
+             double          hi,
+             int             max_ticks,
+             double         *v0,
+             double         *v1)
+{
+  double step;
+
+  *v0 = lo;
+  *v1 = hi;
+  step = _ps_render_nice_range (v0, v1, d->min_span, max_ticks);
+  if (d->headroom <= 0.0 || !isfinite (lo) || !isfinite (hi) ||
+      lo < d->soft_lo - d->headroom || hi > d->soft_hi + d->headroom ||
+      (*v0 >= d->soft_lo - d->headroom && *v1 <= d->soft_hi + d->headroom))
+    return step;
+
+  *v0 = CLAMP (lo, d->soft_lo, d->soft_hi);
+  *v1 = CLAMP (hi, d->soft_lo, d->soft_hi);
+  step = _ps_render_nice_range (v0, v1, d->min_span, max_ticks);
+  if (lo < *v0)
+    *v0 = d->soft_lo - d->headroom;
+  if (hi > *v1)
+    *v1 = d->soft_hi + d->headroom;
+  return step;
 }
 
 static void
@@ -877,10 +920,8 @@ draw_time_panels (cairo_t             *cr,
           lo = 0.0;
           hi = d.min_span;
         }
-      p.v0 = lo;
-      p.v1 = hi;
-      p.step = _ps_render_nice_range (&p.v0, &p.v1, d.min_span,
-                                      MAX (2, (int) (p.h / (fs * 1.8))));
+      p.step = panel_range (&d, lo, hi, MAX (2, (int) (p.h / (fs * 1.8))),
+                            &p.v0, &p.v1);
 
       draw_panel_frame (cr, style, ax, &p);
       draw_time_grid (cr, style, ax, p.y, p.y + p.h, k + 1 == n_panels);
