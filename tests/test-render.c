@@ -1434,6 +1434,55 @@ test_curves_soc_headroom (void)
   g_assert_cmpfloat (under / empty, >, 0.9);
 }
 
+/* A protocol that ended at t = 0 (one sample, nothing to plot): the
+ * curves say why, in the plot; one still running at t = 0, or a run that
+ * went on, draws no note */
+static void
+test_curves_ended_at_once (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsRecorder) rec = ps_recorder_new (pack->n_cells);
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  const int w = 600, h = 300;
+  cairo_surface_t *plain = render_surface (w, h);
+  PsRenderStyle style;
+  cairo_t *cr;
+
+  style_for_tests (&style);
+  frame->time_s = 0.0;
+  ps_recorder_append (rec, frame);
+  cr = cairo_create (plain);
+  ps_render_curves (cr, rec, frame, &style, w, h);
+  cairo_destroy (cr);
+
+  frame->finished = TRUE;
+  frame->end_at_once = TRUE;
+  frame->end_text = g_strdup ("step 1 ended at once at 0 s: cell 1 reached 4.100 V, its end voltage");
+  for (int k = 0; k < 3; k++)
+    {
+      cairo_surface_t *s = render_surface (w, h);
+      gsize n_diff = 0;
+
+      /* 0: ended at once; 1: still running at t = 0; 2: ended later */
+      frame->finished = k != 1;
+      frame->time_s = k == 2 ? 60.0 : 0.0;
+      cr = cairo_create (s);
+      ps_render_curves (cr, rec, frame, &style, w, h);
+      cairo_destroy (cr);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          if (channel_diff (pixel_at (s, x, y), pixel_at (plain, x, y)) > 48)
+            n_diff++;
+      g_test_message ("case %d: %" G_GSIZE_FORMAT " pixels differ", k, n_diff);
+      if (k == 0)
+        g_assert_cmpuint (n_diff, >, 1500);
+      else
+        g_assert_cmpuint (n_diff, ==, 0);
+      cairo_surface_destroy (s);
+    }
+  cairo_surface_destroy (plain);
+}
+
 /* Bad values never crash or poison a view: NaN cells are drawn grey and
  * left out of the scale; degenerate view sizes draw nothing harmful */
 static void
@@ -1566,6 +1615,7 @@ main (int    argc,
   g_test_add_func ("/render/curves/thinning-10min-equals-10h", test_curves_thinning);
   g_test_add_func ("/render/curves/time-at-inverts-x", test_curves_time_at);
   g_test_add_func ("/render/curves/soc-headroom", test_curves_soc_headroom);
+  g_test_add_func ("/render/curves/ended-at-once", test_curves_ended_at_once);
   g_test_add_func ("/render/nan-and-tiny-views", test_render_nan_and_tiny_views);
   g_test_add_func ("/render/vector-exports", test_render_vector_exports);
 

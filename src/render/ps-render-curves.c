@@ -1342,6 +1342,59 @@ draw_discharge (cairo_t             *cr,
     }
 }
 
+/* A protocol that ended at t = 0 leaves nothing to plot: the note over
+ * the empty panels says why, word-wrapped to the plot's width */
+static void
+draw_ended_at_once (cairo_t             *cr,
+                    const PsFrame       *frame,
+                    const PsRenderStyle *style,
+                    const TimeAxis      *ax,
+                    double               height)
+{
+  double fs = font_size (style);
+  double pad = round (fs * 0.6), lh = round (fs * 1.35);
+  double max_w = MAX (fs * 4.0, ax->w - 4.0 * pad);
+  g_autofree char *text = g_strdup_printf ("The protocol ended at once: %s", frame->end_text);
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *line = g_string_new (NULL);
+  double box_w = 0.0, box_h, x, y;
+
+  _ps_render_set_font (cr, style, 1.0, FALSE);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      gsize len = line->len;
+
+      if (len > 0)
+        g_string_append_c (line, ' ');
+      g_string_append (line, words[i]);
+      if (len > 0 && _ps_render_text_width (cr, line->str) > max_w)
+        {
+          g_string_truncate (line, len);
+          g_ptr_array_add (lines, g_string_free (line, FALSE));
+          line = g_string_new (words[i]);
+        }
+    }
+  g_ptr_array_add (lines, g_string_free (line, FALSE));
+  for (guint i = 0; i < lines->len; i++)
+    box_w = MAX (box_w, _ps_render_text_width (cr, g_ptr_array_index (lines, i)));
+
+  box_w = round (box_w + 2.0 * pad);
+  box_h = lines->len * lh + 2.0 * pad;
+  x = round (ax->x0 + 0.5 * (ax->w - box_w));
+  y = round (0.5 * (height - box_h));
+  cairo_rectangle (cr, x + 0.5, y + 0.5, box_w, box_h);
+  _ps_render_set_rgba (cr, style->bg, 0.92);
+  cairo_fill_preserve (cr);
+  _ps_render_set_rgba (cr, style->fg, 0.35);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  _ps_render_set_rgba (cr, style->fg, 0.9);
+  for (guint i = 0; i < lines->len; i++)
+    _ps_render_text (cr, x + pad, y + pad + (i + 0.5) * lh, 0.0, 0.5,
+                     g_ptr_array_index (lines, i));
+}
+
 void
 ps_render_curves (cairo_t             *cr,
                   PsRecorder          *recorder,
@@ -1369,6 +1422,9 @@ ps_render_curves (cairo_t             *cr,
     {
       draw_time_panels (cr, recorder, frame, style, &ax, height);
       draw_cursor (cr, recorder, style, &ax, height);
+      if ((style->curves & PS_CURVE_ALL_TIME) != 0 && frame != NULL && frame->finished &&
+          !frame->manual_load && frame->time_s <= 0.0 && frame->end_text != NULL)
+        draw_ended_at_once (cr, frame, style, &ax, height);
     }
   if (style->curves & PS_CURVE_DISCHARGE)
     draw_discharge (cr, recorder, style, tw, width, height);
