@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..54"
+echo "1..55"
 
 ok () {
   n=$((n + 1))
@@ -396,6 +396,30 @@ else
 fi
 rm -f "$WORK/int/stdout.csv"
 
+# a second signal ends the program at once, and still leaves no file: both
+# arrive while it is stopped, so the second one is certain to find the first
+mkdir "$WORK/int2"
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Rest for 100 hours" --cells \
+  --csv "$WORK/int2/run.csv" 2>"$WORK/int2.err" &
+pid=$!
+tries=0
+while [ -z "$(ls -A "$WORK/int2")" ] && [ "$tries" -lt 200 ]; do
+  sleep 0.05
+  tries=$((tries + 1))
+done
+kill -STOP "$pid"
+kill -INT "$pid"
+kill -TERM "$pid"
+kill -CONT "$pid"
+wait "$pid"
+status=$?
+if [ "$tries" -lt 200 ] && [ "$status" -ge 128 ] && [ -z "$(ls -A "$WORK/int2")" ]; then
+  ok "a second signal ends the run at once and leaves no temporary file (exit $status)"
+else
+  not_ok "a second signal ends the run at once and leaves no temporary file" \
+    "exit $status after $tries waits, left: $(ls -A "$WORK/int2")" "$(cat "$WORK/int2.err")"
+fi
+
 # ---- size up front, and progress ---------------------------------------------------------
 expect_bad_input "a run too big for the limits needs --force" --headless --scenario model-s-85 \
   --protocol "Discharge at 0.1C for 10 hours" --cells --csv "$WORK/huge.csv"
@@ -454,5 +478,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 54 ] || echo "# planned 54 tests, ran $n"
+[ "$n" -eq 55 ] || echo "# planned 55 tests, ran $n"
 exit 0
