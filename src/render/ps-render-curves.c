@@ -1100,6 +1100,24 @@ draw_time_panels (cairo_t             *cr,
     }
 }
 
+/* the box behind a note or the cursor's read-out: the background, nearly
+ * opaque, over the plot, with a thin frame */
+static void
+draw_text_box (cairo_t             *cr,
+               const PsRenderStyle *style,
+               double               x,
+               double               y,
+               double               w,
+               double               h)
+{
+  cairo_rectangle (cr, x, y, w, h);
+  _ps_render_set_rgba (cr, style->bg, 0.92);
+  cairo_fill_preserve (cr);
+  _ps_render_set_rgba (cr, style->fg, 0.6);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+}
+
 /* Cursor: a line over all time panels and a read-out of the sample nearest
  * to cursor_time_s */
 static void
@@ -1176,12 +1194,7 @@ draw_cursor (cairo_t             *cr,
   if (bx + bw + 8 > ax->x0 + ax->w)
     bx = x - 8 - bw - 8;
   by = round (fs * 0.5) + 1.4 * fs;
-  cairo_rectangle (cr, bx, by, bw + 8, n_lines * 1.15 * fs + 6);
-  _ps_render_set_rgba (cr, style->bg, 0.92);
-  cairo_fill_preserve (cr);
-  _ps_render_set_rgba (cr, style->fg, 0.6);
-  cairo_set_line_width (cr, 1.0);
-  cairo_stroke (cr);
+  draw_text_box (cr, style, bx, by, bw + 8, n_lines * 1.15 * fs + 6);
   _ps_render_set_rgba (cr, style->fg, 1.0);
   for (guint k = 0; k < n_lines; k++)
     _ps_render_text (cr, bx + 4, by + 4 + k * 1.15 * fs, 0.0, 0.0, lines[k]);
@@ -1383,12 +1396,7 @@ draw_ended_at_once (cairo_t             *cr,
   box_h = lines->len * lh + 2.0 * pad;
   x = round (ax->x0 + 0.5 * (ax->w - box_w));
   y = round (0.5 * (height - box_h));
-  cairo_rectangle (cr, x + 0.5, y + 0.5, box_w, box_h);
-  _ps_render_set_rgba (cr, style->bg, 0.92);
-  cairo_fill_preserve (cr);
-  _ps_render_set_rgba (cr, style->fg, 0.35);
-  cairo_set_line_width (cr, 1.0);
-  cairo_stroke (cr);
+  draw_text_box (cr, style, x + 0.5, y + 0.5, box_w, box_h);
   _ps_render_set_rgba (cr, style->fg, 0.9);
   for (guint i = 0; i < lines->len; i++)
     _ps_render_text (cr, x + pad, y + pad + (i + 0.5) * lh, 0.0, 0.5,
