@@ -45,6 +45,11 @@ set_io_error (GError     **error,
 }
 
 /* mode: the permissions of the file replaced, or 0 for a new file */
+/* The temporary file being written, for a second Ctrl+C: the handler that
+ * ends the program at once removes it first (unlink is async-signal-safe).
+ * Set once the file exists, cleared before it is renamed or freed. */
+static const char *volatile pending_tmp_path;
+
 static gboolean
 open_temporary (PsCliOutput  *out,
                 const char   *path,
@@ -67,6 +72,7 @@ open_temporary (PsCliOutput  *out,
                    "--csv %s: cannot write in %s: %s", path, dir, g_strerror (saved));
       return FALSE;
     }
+  pending_tmp_path = out->tmp_path;
 
   /* mkstemp makes the file private; give it the mode of the file it
    * replaces, or the one any new file gets */
@@ -254,6 +260,7 @@ ps_cli_output_commit (PsCliOutput  *out,
   if (out->tmp_path == NULL)
     return TRUE;   /* written in place */
 
+  pending_tmp_path = NULL;
   if (g_rename (out->tmp_path, out->path) != 0)
     {
       int saved = errno;
@@ -278,7 +285,10 @@ ps_cli_output_free (PsCliOutput *out)
     fclose (out->out);
   /* a failed or interrupted run leaves no half file */
   if (out->tmp_path != NULL)
-    g_unlink (out->tmp_path);
+    {
+      pending_tmp_path = NULL;
+      g_unlink (out->tmp_path);
+    }
   g_free (out->path);
   g_free (out->tmp_path);
   g_free (out);
@@ -344,7 +354,11 @@ on_interrupt (int signo)
 {
   if (interrupted_by != 0)
     {
-      /* a second one: stop now, the default way */
+      /* a second one: stop now, the default way, without the half file */
+      const char *tmp = pending_tmp_path;
+
+      if (tmp != NULL)
+        unlink (tmp);
       signal (signo, SIG_DFL);
       raise (signo);
       return;

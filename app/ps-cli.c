@@ -123,6 +123,21 @@ ps_cli_wants (int    argc,
   return FALSE;
 }
 
+/* Flushes stdout and says whether everything written to it arrived: a full
+ * disk or a closed pipe is a failed write (exit 3), as for --csv. */
+static int
+finish_stdout (void)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      int saved = errno;
+
+      fail ("writing to stdout failed: %s", g_strerror (saved));
+      return PS_CLI_EXIT_WRITE_FAILED;
+    }
+  return PS_CLI_EXIT_OK;
+}
+
 static int
 list_presets (void)
 {
@@ -140,7 +155,7 @@ list_presets (void)
       printf ("%s\t%s\n", ids[i], name ? name : "");
     }
 
-  return fflush (stdout) == 0 ? PS_CLI_EXIT_OK : fail ("writing to stdout failed");
+  return finish_stdout ();
 }
 
 static int
@@ -157,7 +172,7 @@ print_scenario (const char *id)
   fputs (json, stdout);
   fputc ('\n', stdout);
 
-  return fflush (stdout) == 0 ? PS_CLI_EXIT_OK : fail ("writing to stdout failed");
+  return finish_stdout ();
 }
 
 /* ---- CSV rows ------------------------------------------------------------ */
@@ -390,6 +405,14 @@ finish_interrupted (CliOptions  *o,
                "(%" G_GUINT64_FORMAT " rows) in %s\n", name, duration,
                ps_cli_output_get_rows (csv), ps_cli_output_get_name (csv));
     }
+  else if (g_strcmp0 (o->csv, "-") == 0 ||
+           (g_file_test (o->csv, G_FILE_TEST_EXISTS) &&
+            !g_file_test (o->csv, G_FILE_TEST_IS_REGULAR)))
+    /* stdout, a device or a FIFO is written in place: the rows so far are
+     * already out, there is nothing to remove */
+    fprintf (stderr, "packscope: interrupted by %s at %s simulated; the %" G_GUINT64_FORMAT
+             " rows so far went to %s\n", name, duration,
+             ps_cli_output_get_rows (csv), ps_cli_output_get_name (csv));
   else
     fprintf (stderr, "packscope: interrupted by %s at %s simulated; no CSV written to %s "
              "(--keep-partial keeps the rows so far)\n", name, duration,
@@ -698,7 +721,7 @@ ps_cli_main (int    argc,
       ps_bench_engine ();
       ps_bench_render ();
       ps_bench_ui ();
-      return PS_CLI_EXIT_OK;
+      return finish_stdout ();
     }
 
   return run_headless (&o);

@@ -1,7 +1,9 @@
 /* ps-screenshot.c: headless screenshots of the real window through GTK */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <adwaita.h>
@@ -289,6 +291,42 @@ ps_screenshot_save_png (GdkTexture  *texture,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "Screenshot: encoding the PNG for %s failed", path);
       return FALSE;
+    }
+
+  /* A regular file (or a new one) is replaced whole through a temporary
+   * file; anything else that exists (a symbolic link such as /dev/stdout, a
+   * character device, a FIFO) is written in place, never replaced: as root,
+   * a rename over /dev/full or /dev/stdout would put a PNG in their place. */
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) ||
+      (g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_REGULAR)))
+    {
+      FILE *out = fopen (path, "wb");
+      gboolean written;
+      int saved_errno;
+
+      if (out == NULL)
+        {
+          saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Screenshot: cannot open %s: %s", path, g_strerror (saved_errno));
+          return FALSE;
+        }
+      written = fwrite (g_bytes_get_data (png, NULL), 1, g_bytes_get_size (png), out) ==
+                g_bytes_get_size (png);
+      written = fflush (out) == 0 && written;
+      saved_errno = errno;
+      if (fclose (out) != 0 && written)
+        {
+          written = FALSE;
+          saved_errno = errno;
+        }
+      if (!written)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Screenshot: writing %s failed: %s", path, g_strerror (saved_errno));
+          return FALSE;
+        }
+      return TRUE;
     }
 
   if (!g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error))

@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..51"
+echo "1..55"
 
 ok () {
   n=$((n + 1))
@@ -376,6 +376,50 @@ else
     "$(cat "$WORK/sig.err")" "$(tail -n2 "$WORK/int/part.csv" 2>/dev/null)"
 fi
 
+# stdout is written in place: an interrupt cannot take the rows back, and
+# the message says they went out instead of "no CSV written"
+"$PACKSCOPE" --headless --protocol "Rest for 1000 hours" --csv - >"$WORK/int/stdout.csv" 2>"$WORK/sig.err" &
+pid=$!
+tries=0
+while [ "$tries" -lt 200 ] && [ "$(stat -c %s "$WORK/int/stdout.csv")" -lt 300000 ]; do
+  sleep 0.05
+  tries=$((tries + 1))
+done
+kill -INT "$pid"
+wait "$pid"
+status=$?
+if [ "$status" -eq 130 ] && ! grep -q "no CSV written" "$WORK/sig.err" &&
+   grep -q "rows so far went to stdout" "$WORK/sig.err"; then
+  ok "SIGINT while writing to stdout: exit 130, the rows already out are said to be out: $(cat "$WORK/sig.err")"
+else
+  not_ok "SIGINT while writing to stdout: the message says the rows went out" "exit $status" "$(cat "$WORK/sig.err")"
+fi
+rm -f "$WORK/int/stdout.csv"
+
+# a second signal ends the program at once, and still leaves no file: both
+# arrive while it is stopped, so the second one is certain to find the first
+mkdir "$WORK/int2"
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Rest for 100 hours" --cells \
+  --csv "$WORK/int2/run.csv" 2>"$WORK/int2.err" &
+pid=$!
+tries=0
+while [ -z "$(ls -A "$WORK/int2")" ] && [ "$tries" -lt 200 ]; do
+  sleep 0.05
+  tries=$((tries + 1))
+done
+kill -STOP "$pid"
+kill -INT "$pid"
+kill -TERM "$pid"
+kill -CONT "$pid"
+wait "$pid"
+status=$?
+if [ "$tries" -lt 200 ] && [ "$status" -ge 128 ] && [ -z "$(ls -A "$WORK/int2")" ]; then
+  ok "a second signal ends the run at once and leaves no temporary file (exit $status)"
+else
+  not_ok "a second signal ends the run at once and leaves no temporary file" \
+    "exit $status after $tries waits, left: $(ls -A "$WORK/int2")" "$(cat "$WORK/int2.err")"
+fi
+
 # ---- size up front, and progress ---------------------------------------------------------
 expect_bad_input "a run too big for the limits needs --force" --headless --scenario model-s-85 \
   --protocol "Discharge at 0.1C for 10 hours" --cells --csv "$WORK/huge.csv"
@@ -399,6 +443,34 @@ else
   echo "ok $n # SKIP script(1) is not installed"
 fi
 
+# a pack that cooled below its cells' lower temperature limit carries no load:
+# the discharge ends at once for that reason (issue 7), it does not run at -39 C
+if "$PACKSCOPE" --headless --scenario leaf-2011 --ambient-c -40 --initial-c 0 \
+     --protocol "Rest for 10 hours; Discharge at 1C until 3.0 V" --csv "$WORK/cold.csv" \
+     2>"$WORK/cold.err" &&
+   tail -n1 "$WORK/cold.csv" | grep -q ",step 1 duration; step 2 temperature-min cell [0-9]* at once$" &&
+   [ "$(awk -F, 'NR > 1 && $12 != 0 { print "charge" }' "$WORK/cold.csv" | head -n1)" = "" ] &&
+   grep -q "below its lower temperature limit of -30.0 degrees C" "$WORK/cold.err"; then
+  ok "a load step on cells below their lower temperature limit ends at once: $(tail -c 120 "$WORK/cold.err")"
+else
+  not_ok "a load step on cells below their lower temperature limit ends at once" \
+    "$(tail -n1 "$WORK/cold.csv" | cut -c1-300)" "$(cat "$WORK/cold.err")"
+fi
+
+# standard output that cannot take the bytes is a failed write too (exit 3)
+if [ -w /dev/full ]; then
+  "$PACKSCOPE" --print-scenario lg-m50 >/dev/full 2>"$WORK/full.err"
+  status=$?
+  if [ "$status" -eq 3 ] && grep -q "writing to stdout failed: No space left on device" "$WORK/full.err"; then
+    ok "--print-scenario into a full disk exits 3 with one line: $(cat "$WORK/full.err")"
+  else
+    not_ok "--print-scenario into a full disk exits 3" "exit $status" "$(cat "$WORK/full.err")"
+  fi
+else
+  n=$((n + 1))
+  echo "ok $n # SKIP /dev/full is not writable"
+fi
+
 if "$PACKSCOPE" --help >"$WORK/help" 2>&1 && grep -q -- "--headless" "$WORK/help" &&
    grep -q "cellNNNN_v" "$WORK/help"; then
   ok "--help exits 0 and documents --headless and the CSV columns"
@@ -406,5 +478,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 51 ] || echo "# planned 51 tests, ran $n"
+[ "$n" -eq 55 ] || echo "# planned 55 tests, ran $n"
 exit 0

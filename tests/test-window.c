@@ -1940,6 +1940,45 @@ test_screenshot_gl_disable (void)
   g_rmdir (dir);
 }
 
+/* A screenshot never replaces what its path names unless it is a regular
+ * file: through a symbolic link (/dev/stdout is one) the PNG goes to the
+ * link's target and the link stays; a regular file is replaced whole. */
+static void
+test_screenshot_save_targets (void)
+{
+  static const guchar bgra[4 * 4] = { 0 };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (bgra, sizeof bgra);
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (2, 2, GDK_MEMORY_DEFAULT, bytes, 8);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("packscope-save-XXXXXX", &error);
+  g_autofree char *target = g_build_filename (dir, "target.png", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.png", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (target, "old", -1, NULL));
+  g_assert_cmpint (symlink ("target.png", link), ==, 0);
+
+  g_assert_true (ps_screenshot_save_png (texture, link, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_get_contents (target, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8);
+  g_assert_cmpmem (contents, 4, "\x89PNG", 4);
+  g_clear_pointer (&contents, g_free);
+
+  /* a regular file: replaced, still a PNG */
+  g_assert_true (ps_screenshot_save_png (texture, target, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (target, &contents, &length, NULL));
+  g_assert_cmpmem (contents, 4, "\x89PNG", 4);
+
+  g_unlink (link);
+  g_unlink (target);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1975,6 +2014,7 @@ main (int   argc,
   g_test_add_func ("/ui/export/csv-matches-cli", test_export_csv_matches_cli);
   g_test_add_func ("/ui/export/csv-streams-with-progress", test_export_csv_streams_with_progress);
   g_test_add_func ("/ui/screenshot/gl-disable", test_screenshot_gl_disable);
+  g_test_add_func ("/ui/screenshot/save-targets", test_screenshot_save_targets);
 
   return g_test_run ();
 }

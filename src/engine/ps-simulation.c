@@ -766,11 +766,51 @@ hottest_cell (PsSimulation *sim)
   return best;
 }
 
-static gboolean
-temp_limit_reached (PsSimulation *sim)
+static guint
+coldest_cell (PsSimulation *sim)
 {
-  return _ps_thermal_network_get_temp_max (sim->thermal)
-         >= sim->cell->temp_max_k - PS_TEMP_LIMIT_MARGIN_K;
+  const double *temp = _ps_thermal_network_get_temp (sim->thermal);
+  guint best = 0;
+
+  for (guint i = 1; i < sim->n_cells; i++)
+    if (temp[i] < temp[best])
+      best = i;
+  return best;
+}
+
+/* TRUE when a cell under load is at one of its temperature limits: the
+ * upper one (it heats) or the lower one (a cell colder than its data goes
+ * carries no load: a step in the cold ends, a rest lets it warm or cool). */
+static gboolean
+temp_limit_reached (PsSimulation *sim,
+                    PsStepEnd    *reason,
+                    guint        *cell,
+                    double       *value,
+                    double       *limit)
+{
+  const double *temp = _ps_thermal_network_get_temp (sim->thermal);
+  guint i;
+
+  if (_ps_thermal_network_get_temp_max (sim->thermal)
+      >= sim->cell->temp_max_k - PS_TEMP_LIMIT_MARGIN_K)
+    {
+      i = hottest_cell (sim);
+      *reason = PS_STEP_END_TEMP_MAX;
+      *limit = sim->cell->temp_max_k;
+    }
+  else if (_ps_thermal_network_get_temp_min (sim->thermal)
+           <= sim->cell->temp_min_k + PS_TEMP_LIMIT_MARGIN_K)
+    {
+      i = coldest_cell (sim);
+      *reason = PS_STEP_END_TEMP_MIN;
+      *limit = sim->cell->temp_min_k;
+    }
+  else
+    return FALSE;
+
+  *cell = i + 1;
+  *value = temp[i];
+  return TRUE;
 }
 
 static void
@@ -876,12 +916,9 @@ settle_steps (PsSimulation *sim)
       end_check_for_step (sim, step, &load, &ec);
       set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
 
-      if (ec.check_temp && temp_limit_reached (sim))
+      if (ec.check_temp && temp_limit_reached (sim, &reason, &cell, &value, &limit))
         {
-          guint i = hottest_cell (sim);
-
-          end_protocol_step (sim, PS_STEP_END_TEMP_MAX, i + 1, _ps_thermal_network_get_temp (sim->thermal)[i],
-                             sim->cell->temp_max_k);
+          end_protocol_step (sim, reason, cell, value, limit);
           continue;
         }
       if (load.mode == PS_LOAD_REST)
@@ -915,9 +952,14 @@ substep_bound (PsSimulation     *sim,
           h = MIN (h, PS_SUBSTEP_TEMP_K / sim->rate_temp);
           /* approach the temperature limit, halving the distance */
           if (ec->check_temp)
-            h = MIN (h, 0.5 * (sim->cell->temp_max_k
-                               - _ps_thermal_network_get_temp_max (sim->thermal))
-                        / sim->rate_temp);
+            {
+              h = MIN (h, 0.5 * (sim->cell->temp_max_k
+                                 - _ps_thermal_network_get_temp_max (sim->thermal))
+                          / sim->rate_temp);
+              h = MIN (h, 0.5 * (_ps_thermal_network_get_temp_min (sim->thermal)
+                                 - sim->cell->temp_min_k)
+                          / sim->rate_temp);
+            }
         }
     }
   if (load->mode == PS_LOAD_POWER || load->mode == PS_LOAD_VOLTAGE_HOLD
@@ -1031,16 +1073,8 @@ run_span (PsSimulation     *sim,
             return RUN_SPAN_ENDED;
         }
 
-      if (ec->check_temp && temp_limit_reached (sim))
-        {
-          guint i = hottest_cell (sim);
-
-          *reason = PS_STEP_END_TEMP_MAX;
-          *cell = i + 1;
-          *value = _ps_thermal_network_get_temp (sim->thermal)[i];
-          *limit = sim->cell->temp_max_k;
-          return RUN_SPAN_ENDED;
-        }
+      if (ec->check_temp && temp_limit_reached (sim, reason, cell, value, limit))
+        return RUN_SPAN_ENDED;
     }
 
   return RUN_SPAN_DONE;

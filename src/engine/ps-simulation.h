@@ -50,6 +50,8 @@ typedef enum
   PS_STEP_END_VOLTAGE_MIN,    /* a cell reached its lower voltage limit */
   PS_STEP_END_TEMP_MAX,       /* a cell reached its upper temperature limit */
   PS_STEP_END_CURRENT_MAX,    /* a cell would pass its current limit */
+  PS_STEP_END_TEMP_MIN,       /* a cell under load reached its lower
+                               * temperature limit */
 } PsStepEnd;
 
 /* One step end: what ended, why, where and when. */

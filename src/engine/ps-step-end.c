@@ -22,6 +22,7 @@ ps_step_end_to_id (PsStepEnd reason)
     case PS_STEP_END_VOLTAGE_MIN:   return "voltage-min";
     case PS_STEP_END_TEMP_MAX:      return "temperature-max";
     case PS_STEP_END_CURRENT_MAX:   return "current-max";
+    case PS_STEP_END_TEMP_MIN:      return "temperature-min";
     default:                        return "unknown";
     }
 }
@@ -108,6 +109,11 @@ ps_step_end_info_describe (const PsStepEndInfo *info)
     case PS_STEP_END_TEMP_MAX:
       why = g_strdup_printf ("%s reached its temperature limit, %.1f degrees C", cell,
                              info->limit - ZERO_C_IN_K);
+      break;
+    case PS_STEP_END_TEMP_MIN:
+      why = g_strdup_printf ("%s is at %.1f degrees C, at or below its lower temperature "
+                             "limit of %.1f degrees C: too cold to carry a load", cell,
+                             info->value - ZERO_C_IN_K, info->limit - ZERO_C_IN_K);
       break;
     case PS_STEP_END_CURRENT_MAX:
       why = g_strdup_printf ("%s would carry %.4g A, over its current limit of %.4g A",

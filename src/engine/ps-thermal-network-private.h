@@ -39,6 +39,7 @@ void              _ps_thermal_network_restore    (PsThermalNetwork *net);
 
 const double     *_ps_thermal_network_get_temp   (PsThermalNetwork *net);
 double            _ps_thermal_network_get_temp_max (PsThermalNetwork *net);
+double            _ps_thermal_network_get_temp_min (PsThermalNetwork *net);
 /* the largest |temperature change| of any cell in the last step, K */
 double            _ps_thermal_network_get_change_max (PsThermalNetwork *net);
 double            _ps_thermal_network_get_coolant_outlet (PsThermalNetwork *net);

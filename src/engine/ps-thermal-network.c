@@ -42,6 +42,7 @@ typedef struct
   double heat_removed_j;
   double coolant_outlet_k;
   double temp_max_k;
+  double temp_min_k;
   double change_max_k;         /* largest |temperature change| of the last step */
 } ThermalScalars;
 
@@ -169,6 +170,7 @@ _ps_thermal_network_reset (PsThermalNetwork *net,
 
   net->sc.heat_removed_j = 0.0;
   net->sc.temp_max_k = temp_k;
+  net->sc.temp_min_k = temp_k;
   net->sc.coolant_outlet_k = net->pack->cooling == PS_COOLING_COLD_PLATE
                              ? net->coolant_inlet_k : net->ambient_k;
 }
@@ -218,7 +220,7 @@ _ps_thermal_network_step (PsThermalNetwork *net,
   const double *inv_diag = net->inv_diag;
   double c_dt = net->heat_capacity_j_k / dt;
   guint n = net->n_cells;
-  double removed_w = 0.0, t_max, d_max = 0.0;
+  double removed_w = 0.0, t_max, t_min, d_max = 0.0;
 
   if (net->thermal_dt != dt)
     {
@@ -294,17 +296,20 @@ _ps_thermal_network_step (PsThermalNetwork *net,
     }
 
   t_max = -INFINITY;
+  t_min = INFINITY;
   for (guint i = 0; i < n; i++)
     {
       double t = temp[i] + dtemp[i];
 
       temp[i] = t;
       t_max = MAX (t_max, t);
+      t_min = MIN (t_min, t);
       d_max = MAX (d_max, fabs (dtemp[i]));
       removed_w += ha[i] * (t - tf[i]);
     }
   net->sc.heat_removed_j += removed_w * dt;
   net->sc.temp_max_k = t_max;
+  net->sc.temp_min_k = t_min;
   net->sc.change_max_k = d_max;
 }
 
@@ -332,6 +337,12 @@ double
 _ps_thermal_network_get_temp_max (PsThermalNetwork *net)
 {
   return net->sc.temp_max_k;
+}
+
+double
+_ps_thermal_network_get_temp_min (PsThermalNetwork *net)
+{
+  return net->sc.temp_min_k;
 }
 
 double
