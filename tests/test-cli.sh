@@ -343,7 +343,9 @@ run_and_signal () {
   "$PACKSCOPE" --headless --protocol "Rest for 1000 hours" --csv "$csv" "$@" 2>"$WORK/sig.err" &
   pid=$!
   tries=0
-  while [ "$tries" -lt 200 ]; do
+  # (a loaded machine can take seconds to start: signal only a run that
+  # is writing rows, whose handlers are installed)
+  while [ "$tries" -lt 1200 ]; do
     tmp=$(ls -A "$(dirname "$csv")" | grep "^\.$(basename "$csv")\." | head -n1)
     if [ -n "$tmp" ] && [ "$(stat -c %s "$(dirname "$csv")/$tmp")" -gt 300000 ]; then
       break
@@ -381,7 +383,7 @@ fi
 "$PACKSCOPE" --headless --protocol "Rest for 1000 hours" --csv - >"$WORK/int/stdout.csv" 2>"$WORK/sig.err" &
 pid=$!
 tries=0
-while [ "$tries" -lt 200 ] && [ "$(stat -c %s "$WORK/int/stdout.csv")" -lt 300000 ]; do
+while [ "$tries" -lt 1200 ] && [ "$(stat -c %s "$WORK/int/stdout.csv")" -lt 300000 ]; do
   sleep 0.05
   tries=$((tries + 1))
 done
@@ -403,7 +405,11 @@ mkdir "$WORK/int2"
   --csv "$WORK/int2/run.csv" 2>"$WORK/int2.err" &
 pid=$!
 tries=0
-while [ -z "$(ls -A "$WORK/int2")" ] && [ "$tries" -lt 200 ]; do
+while [ "$tries" -lt 1200 ]; do
+  tmp=$(ls -A "$WORK/int2" | head -n1)
+  if [ -n "$tmp" ] && [ "$(stat -c %s "$WORK/int2/$tmp")" -gt 300000 ]; then
+    break
+  fi
   sleep 0.05
   tries=$((tries + 1))
 done
@@ -413,7 +419,7 @@ kill -TERM "$pid"
 kill -CONT "$pid"
 wait "$pid"
 status=$?
-if [ "$tries" -lt 200 ] && [ "$status" -ge 128 ] && [ -z "$(ls -A "$WORK/int2")" ]; then
+if [ "$tries" -lt 1200 ] && [ "$status" -ge 128 ] && [ -z "$(ls -A "$WORK/int2")" ]; then
   ok "a second signal ends the run at once and leaves no temporary file (exit $status)"
 else
   not_ok "a second signal ends the run at once and leaves no temporary file" \

@@ -20,9 +20,13 @@
  *   the render layer itself (ps_render_thermal_underlay/_decorations), and
  *   the colour scale comes from ps_render_thermal_range, so they match the
  *   cairo path (tests/ui/test-widgets.c compares the two).
- * - cairo: ps_render_thermal(), when GL is unavailable (GDK_DEBUG=gl-disable,
- *   no GL 3.2 / GLES 3.0, a shader that does not compile, any GL error).
- *   Falling back is one-way for the life of the widget.
+ * - cairo: ps_render_thermal_with_grid(), when GL is unavailable
+ *   (GDK_DEBUG=gl-disable, no GL 3.2 / GLES 3.0, a shader that does not
+ *   compile, any GL error). Its grid of nodes for the pack at the present
+ *   size (PsThermalGrid) is computed in a GTask off the UI thread too, after
+ *   every new pack, resize or zoom; meanwhile the view shows the pack
+ *   without its field, as the GL path does. Falling back is one-way for the
+ *   life of the widget.
  */
 #include "config.h"
 
@@ -123,6 +127,12 @@ struct _PsThermalView
   guint          n_outline;       /* vertices of the outline fan (0: none) */
   int            grid_w, grid_h;
   double         grid_x0, grid_y0, grid_step;
+
+  /* cairo state: the field's grid for the frame's pack at the present size
+   * (NULL: none asked for, or no part of the pack in view) */
+  PsThermalGrid *cairo_grid;
+  gboolean       cairo_grid_ready;   /* its nodes are computed */
+  GCancellable  *cairo_grid_cancellable;  /* while they are computed */
 };
 
 enum {
@@ -340,6 +350,64 @@ gl_nodes_ensure (PsThermalView *self,
   g_task_set_task_data (task, ps_pack_ref (pack), (GDestroyNotify) ps_pack_unref);
   g_task_run_in_thread (task, gl_nodes_thread);
   return FALSE;
+}
+
+/* cairo: the field's grid, computed off the UI thread */
+
+static void
+cairo_grid_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ps_thermal_grid_compute (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+cairo_grid_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PsThermalView *self = PS_THERMAL_VIEW (source);
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
+      g_task_get_task_data (G_TASK (result)) != self->cairo_grid)
+    return;   /* another pack or size came, or the view went */
+
+  g_clear_object (&self->cairo_grid_cancellable);
+  self->cairo_grid_ready = TRUE;
+  ps_thermal_view_queue_redraw (self);
+}
+
+/* Starts computing the grid of the frame's pack under tr unless it is ready
+ * or on its way; TRUE when it is ready (or there is no field to draw). */
+static gboolean
+cairo_grid_ensure (PsThermalView         *self,
+                   const PsViewTransform *tr)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (!ps_thermal_grid_matches (self->cairo_grid, self->frame->pack, tr))
+    {
+      if (self->cairo_grid_cancellable != NULL)
+        g_cancellable_cancel (self->cairo_grid_cancellable);
+      g_clear_object (&self->cairo_grid_cancellable);
+      g_clear_pointer (&self->cairo_grid, ps_thermal_grid_unref);
+      self->cairo_grid_ready = FALSE;
+
+      self->cairo_grid = ps_thermal_grid_new (self->frame->pack, tr);
+      if (self->cairo_grid != NULL)
+        {
+          self->cairo_grid_cancellable = g_cancellable_new ();
+          task = g_task_new (self, self->cairo_grid_cancellable, cairo_grid_done, NULL);
+          g_task_set_source_tag (task, cairo_grid_ensure);
+          g_task_set_task_data (task, ps_thermal_grid_ref (self->cairo_grid),
+                                (GDestroyNotify) ps_thermal_grid_unref);
+          g_task_run_in_thread (task, cairo_grid_thread);
+        }
+    }
+  return self->cairo_grid == NULL || self->cairo_grid_ready;
 }
 
 /* GL */
@@ -1006,23 +1074,42 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
   begin = _ps_view_pacer_draw_begin (&self->pacer);
   thermal_scale_compute (self->frame, &self->style, width, height, &self->scale);
 
-  if (!self->gl_active || self->gl_failed || !self->scale.valid)
+  if (!self->scale.valid)
     {
+      /* no field to draw (no cells, no finite temperature) */
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      ps_render_thermal (cr, self->frame, &self->style, width, height);
+      ps_render_thermal_with_grid (cr, self->frame, &self->style, width, height, NULL);
       cairo_destroy (cr);
       _ps_view_pacer_draw_end (&self->pacer, begin);
       return;
     }
 
-  /* the GL pass needs the pack's nodes: start on them now */
-  gl_nodes_ensure (self, self->frame->pack);
+  if (!self->gl_active || self->gl_failed)
+    {
+      PsViewTransform tr;
+
+      ps_render_view_transform (self->frame->pack, &self->style, width, height, &tr);
+      if (cairo_grid_ensure (self, &tr))
+        {
+          cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+          ps_render_thermal_with_grid (cr, self->frame, &self->style, width, height,
+                                       self->cairo_grid);
+          cairo_destroy (cr);
+          _ps_view_pacer_draw_end (&self->pacer, begin);
+          return;
+        }
+      /* no field until the grid is ready: the tint and the decorations */
+    }
+  else
+    /* the GL pass needs the pack's nodes: start on them now */
+    gl_nodes_ensure (self, self->frame->pack);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   ps_render_thermal_underlay (cr, self->frame, &self->style, width, height);
   cairo_destroy (cr);
 
-  gtk_widget_snapshot_child (widget, self->gl_area, snapshot);
+  if (self->gl_active && !self->gl_failed)
+    gtk_widget_snapshot_child (widget, self->gl_area, snapshot);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   ps_render_thermal_decorations (cr, self->frame, &self->style, width, height);
@@ -1072,6 +1159,10 @@ ps_thermal_view_dispose (GObject *object)
   g_clear_object (&self->nodes_cancellable);
   g_clear_pointer (&self->nodes, gl_nodes_free);
   g_clear_pointer (&self->nodes_pack, ps_pack_unref);
+  if (self->cairo_grid_cancellable != NULL)
+    g_cancellable_cancel (self->cairo_grid_cancellable);
+  g_clear_object (&self->cairo_grid_cancellable);
+  g_clear_pointer (&self->cairo_grid, ps_thermal_grid_unref);
 
   G_OBJECT_CLASS (ps_thermal_view_parent_class)->dispose (object);
 }
@@ -1252,8 +1343,19 @@ ps_thermal_view_get_field_ready (PsThermalView *self)
 {
   g_return_val_if_fail (PS_IS_THERMAL_VIEW (self), TRUE);
 
-  if (!self->gl_active || self->gl_failed || self->frame == NULL || !self->scale.valid)
+  if (self->frame == NULL || !self->scale.valid)
     return TRUE;
+  if (!self->gl_active || self->gl_failed)
+    {
+      PsViewTransform tr;
+
+      /* the grid of the present size, ready or with nothing to compute */
+      ps_render_view_transform (self->frame->pack, &self->style,
+                                gtk_widget_get_width (GTK_WIDGET (self)),
+                                gtk_widget_get_height (GTK_WIDGET (self)), &tr);
+      return ps_thermal_grid_matches (self->cairo_grid, self->frame->pack, &tr) &&
+             (self->cairo_grid == NULL || self->cairo_grid_ready);
+    }
   return self->nodes_pack == self->frame->pack && self->nodes != NULL;
 }
 

@@ -4,8 +4,9 @@
  * (ps-thermal-nodes.c, shared with the GL thermal view), evaluated on a
  * grid of at most MAX_GRID pixels across the visible part of the pack and
  * scaled up bilinearly. The grid's neighbours and weights depend only on
- * the geometry and the view, so they are cached per thread; a frame then
- * costs K multiply-adds per grid pixel.
+ * the geometry and the view, so they are cached per thread (or, for a view
+ * that computes them off its UI thread, held by the caller: PsThermalGrid);
+ * a frame then costs K multiply-adds per grid pixel.
  * The result is clipped to the pack outline, coloured with inferno and
  * optionally contoured (marching squares) at the scale's round values.
  */
@@ -28,7 +29,7 @@
 /* the neutral tint over the pack's empty parts: the foreground at this alpha */
 #define TINT_ALPHA 0.08
 
-typedef struct
+struct _PsThermalGrid
 {
   /* key */
   const PsPackInfo *pack;
@@ -37,45 +38,71 @@ typedef struct
   double        rx0, ry0, rx1, ry1;  /* the grid's extent, metres */
   int           gw, gh;
 
-  /* per grid pixel: K neighbours, normalised weights, flags */
+  gatomicrefcount ref_count;
+  PsPack       *pack_ref;         /* owned, for ps_thermal_grid_compute; NULL
+                                   * in the per-thread cache */
+
+  /* per grid pixel: K neighbours, normalised weights, flags (NULL until
+   * computed) */
   PsThermalNodes *nodes;
   cairo_surface_t *surface;       /* gw x gh ARGB32 */
   float        *field;            /* gw x gh, display units; NaN outside */
-} ThermalCache;
+};
+
+typedef PsThermalGrid ThermalCache;
 
 void
 _ps_render_thermal_cache_free (gpointer data)
 {
-  ThermalCache *c = data;
-
-  if (c == NULL)
-    return;
-  ps_thermal_nodes_free (c->nodes);
-  g_free (c->field);
-  g_clear_pointer (&c->surface, cairo_surface_destroy);
-  g_free (c);
+  ps_thermal_grid_unref (data);
 }
 
-static ThermalCache *
-thermal_cache_get (const PsPack          *pack_ref,
-                   const PsViewTransform *tr)
+PsThermalGrid *
+ps_thermal_grid_ref (PsThermalGrid *grid)
+{
+  g_return_val_if_fail (grid != NULL, NULL);
+
+  g_atomic_ref_count_inc (&grid->ref_count);
+  return grid;
+}
+
+void
+ps_thermal_grid_unref (PsThermalGrid *grid)
+{
+  if (grid == NULL || !g_atomic_ref_count_dec (&grid->ref_count))
+    return;
+  ps_thermal_nodes_free (grid->nodes);
+  g_free (grid->field);
+  g_clear_pointer (&grid->surface, cairo_surface_destroy);
+  g_clear_pointer (&grid->pack_ref, ps_pack_unref);
+  g_free (grid);
+}
+
+/* The key of the grid for pack under tr: FALSE when the view shows no part
+ * of the pack (no field to draw) */
+static gboolean
+grid_key (const PsPack          *pack_ref,
+          const PsViewTransform *tr,
+          ThermalCache          *key)
 {
   const PsPackInfo *pack = ps_pack_get_info (pack_ref);
-  gpointer *slot = _ps_render_thermal_cache_slot ();
-  ThermalCache *c = *slot;
-  double gsum = _ps_render_geometry_sum (pack);
   /* the visible part of the pack bounds, in metres */
-  double vx0 = (tr->plot_x - tr->offset_x) / tr->scale;
-  double vx1 = (tr->plot_x + tr->plot_w - tr->offset_x) / tr->scale;
-  double vy1 = (tr->offset_y - tr->plot_y) / tr->scale;
-  double vy0 = (tr->offset_y - tr->plot_y - tr->plot_h) / tr->scale;
-  double rx0 = MAX (vx0, pack->bounds.x), rx1 = MIN (vx1, pack->bounds.x + pack->bounds.w);
-  double ry0 = MAX (vy0, pack->bounds.y), ry1 = MIN (vy1, pack->bounds.y + pack->bounds.h);
+  double vx0, vx1, vy0, vy1, rx0, rx1, ry0, ry1;
   double px_w, px_h;
   int gw, gh;
 
+  if (!(tr->scale > 0) || !isfinite (tr->scale))
+    return FALSE;
+  vx0 = (tr->plot_x - tr->offset_x) / tr->scale;
+  vx1 = (tr->plot_x + tr->plot_w - tr->offset_x) / tr->scale;
+  vy1 = (tr->offset_y - tr->plot_y) / tr->scale;
+  vy0 = (tr->offset_y - tr->plot_y - tr->plot_h) / tr->scale;
+  rx0 = MAX (vx0, pack->bounds.x);
+  rx1 = MIN (vx1, pack->bounds.x + pack->bounds.w);
+  ry0 = MAX (vy0, pack->bounds.y);
+  ry1 = MIN (vy1, pack->bounds.y + pack->bounds.h);
   if (!(rx1 > rx0) || !(ry1 > ry0))
-    return NULL;
+    return FALSE;
 
   /* no finer than the view's pixels, no more than MAX_GRID across */
   px_w = (rx1 - rx0) * tr->scale;
@@ -91,35 +118,128 @@ thermal_cache_get (const PsPack          *pack_ref,
       gw = CLAMP ((int) ceil (gh * px_w / px_h), 2, MAX_GRID);
     }
 
-  if (c != NULL && c->pack == pack && c->n_cells == pack->n_cells &&
-      c->geometry_sum == gsum && c->gw == gw && c->gh == gh &&
-      c->rx0 == rx0 && c->rx1 == rx1 && c->ry0 == ry0 && c->ry1 == ry1)
-    return c;
+  key->pack = pack;
+  key->n_cells = pack->n_cells;
+  key->geometry_sum = _ps_render_geometry_sum (pack);
+  key->rx0 = rx0; key->rx1 = rx1; key->ry0 = ry0; key->ry1 = ry1;
+  key->gw = gw;
+  key->gh = gh;
+  return TRUE;
+}
 
-  _ps_render_thermal_cache_free (c);
-  c = g_new0 (ThermalCache, 1);
-  *slot = c;
-  c->pack = pack;
-  c->n_cells = pack->n_cells;
-  c->geometry_sum = gsum;
-  c->rx0 = rx0; c->rx1 = rx1; c->ry0 = ry0; c->ry1 = ry1;
-  c->gw = gw;
-  c->gh = gh;
+static gboolean
+grid_key_equal (const ThermalCache *a,
+                const ThermalCache *b)
+{
+  return a->pack == b->pack && a->n_cells == b->n_cells &&
+         a->geometry_sum == b->geometry_sum && a->gw == b->gw && a->gh == b->gh &&
+         a->rx0 == b->rx0 && a->rx1 == b->rx1 && a->ry0 == b->ry0 && a->ry1 == b->ry1;
+}
+
+static ThermalCache *
+grid_new (const ThermalCache *key)
+{
+  ThermalCache *c = g_new0 (ThermalCache, 1);
+
+  c->pack = key->pack;
+  c->n_cells = key->n_cells;
+  c->geometry_sum = key->geometry_sum;
+  c->rx0 = key->rx0; c->rx1 = key->rx1; c->ry0 = key->ry0; c->ry1 = key->ry1;
+  c->gw = key->gw;
+  c->gh = key->gh;
+  g_atomic_ref_count_init (&c->ref_count);
+  return c;
+}
+
+/* The slow part: the grid's nodes (pack_ref is the grid's pack) */
+static void
+grid_compute (ThermalCache *c,
+              const PsPack *pack_ref)
+{
+  int gw = c->gw, gh = c->gh;
+  g_autofree double *xs = g_new (double, gw);
+  g_autofree double *ys = g_new (double, gh);
+
+  if (c->nodes != NULL)
+    return;
   c->field = g_new (float, (gsize) gw * gh);
   c->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gw, gh);
 
   /* grid pixel centres; row 0 is the top (largest y) */
-  {
-    g_autofree double *xs = g_new (double, gw);
-    g_autofree double *ys = g_new (double, gh);
+  for (int i = 0; i < gw; i++)
+    xs[i] = c->rx0 + (i + 0.5) * (c->rx1 - c->rx0) / gw;
+  for (int j = 0; j < gh; j++)
+    ys[j] = c->ry1 - (j + 0.5) * (c->ry1 - c->ry0) / gh;
+  c->nodes = ps_thermal_nodes_new (pack_ref, xs, gw, ys, gh);
+}
 
-    for (int i = 0; i < gw; i++)
-      xs[i] = rx0 + (i + 0.5) * (rx1 - rx0) / gw;
-    for (int j = 0; j < gh; j++)
-      ys[j] = ry1 - (j + 0.5) * (ry1 - ry0) / gh;
-    c->nodes = ps_thermal_nodes_new (pack_ref, xs, gw, ys, gh);
-  }
+/* The calling thread's grid for pack under tr, computed here if it is not
+ * the last one drawn */
+static ThermalCache *
+thermal_cache_get (const PsPack          *pack_ref,
+                   const PsViewTransform *tr)
+{
+  gpointer *slot = _ps_render_thermal_cache_slot ();
+  ThermalCache *c = *slot;
+  ThermalCache key;
+
+  if (!grid_key (pack_ref, tr, &key))
+    return NULL;
+  if (c != NULL && grid_key_equal (c, &key))
+    return c;
+
+  ps_thermal_grid_unref (c);
+  c = grid_new (&key);
+  *slot = c;
+  grid_compute (c, pack_ref);
   return c;
+}
+
+PsThermalGrid *
+ps_thermal_grid_new (const PsPack          *pack,
+                     const PsViewTransform *tr)
+{
+  ThermalCache key, *c;
+
+  g_return_val_if_fail (pack != NULL, NULL);
+  g_return_val_if_fail (tr != NULL, NULL);
+
+  if (!grid_key (pack, tr, &key))
+    return NULL;
+  c = grid_new (&key);
+  c->pack_ref = ps_pack_ref ((PsPack *) pack);
+  return c;
+}
+
+gboolean
+ps_thermal_grid_matches (const PsThermalGrid   *grid,
+                         const PsPack          *pack,
+                         const PsViewTransform *tr)
+{
+  ThermalCache key;
+
+  g_return_val_if_fail (pack != NULL, FALSE);
+  g_return_val_if_fail (tr != NULL, FALSE);
+
+  if (!grid_key (pack, tr, &key))
+    return grid == NULL;
+  return grid != NULL && grid_key_equal (grid, &key);
+}
+
+void
+ps_thermal_grid_compute (PsThermalGrid *grid)
+{
+  g_return_if_fail (grid != NULL && grid->pack_ref != NULL);
+
+  grid_compute (grid, grid->pack_ref);
+}
+
+gboolean
+ps_thermal_grid_is_computed (const PsThermalGrid *grid)
+{
+  g_return_val_if_fail (grid != NULL, FALSE);
+
+  return grid->nodes != NULL;
 }
 
 /* The field's grid for one frame: per grid pixel the interpolated value
@@ -575,12 +695,16 @@ thermal_decorations (cairo_t             *cr,
   cairo_restore (cr);
 }
 
-void
-ps_render_thermal (cairo_t             *cr,
-                   const PsFrame       *frame,
-                   const PsRenderStyle *style,
-                   double               width,
-                   double               height)
+/* ps_render_thermal with the grid from the calling thread's cache or,
+ * when own_grid, the caller's grid */
+static void
+render_thermal (cairo_t             *cr,
+                const PsFrame       *frame,
+                const PsRenderStyle *style,
+                double               width,
+                double               height,
+                gboolean             own_grid,
+                PsThermalGrid       *grid)
 {
   const PsPackInfo *pack;
   PsViewTransform *tr;
@@ -613,7 +737,15 @@ ps_render_thermal (cairo_t             *cr,
   thermal_scale (frame, style, width, height, &s);
   tr = &s.tr;
 
-  c = tr->scale > 0 && isfinite (tr->scale) ? thermal_cache_get (frame->pack, tr) : NULL;
+  if (!own_grid)
+    c = thermal_cache_get (frame->pack, tr);
+  else if (grid == NULL || ps_thermal_grid_matches (grid, frame->pack, tr))
+    c = grid;
+  else
+    {
+      g_critical ("ps_render_thermal_with_grid: the grid is not the one of the frame's pack at this size");
+      c = NULL;
+    }
   field_shown = c != NULL && isfinite (s.tmin);
   if (field_shown)
     {
@@ -646,6 +778,29 @@ ps_render_thermal (cairo_t             *cr,
 
   thermal_decorations (cr, frame, style, width, &s, field_shown, field_shown ? c : NULL);
   cairo_restore (cr);
+}
+
+void
+ps_render_thermal (cairo_t             *cr,
+                   const PsFrame       *frame,
+                   const PsRenderStyle *style,
+                   double               width,
+                   double               height)
+{
+  render_thermal (cr, frame, style, width, height, FALSE, NULL);
+}
+
+void
+ps_render_thermal_with_grid (cairo_t             *cr,
+                             const PsFrame       *frame,
+                             const PsRenderStyle *style,
+                             double               width,
+                             double               height,
+                             PsThermalGrid       *grid)
+{
+  g_return_if_fail (grid == NULL || grid->nodes != NULL);
+
+  render_thermal (cr, frame, style, width, height, TRUE, grid);
 }
 
 gboolean

@@ -210,4 +210,47 @@ void            ps_thermal_nodes_free (PsThermalNodes      *nodes);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsThermalNodes, ps_thermal_nodes_free)
 
+/* How many node grids ps_thermal_nodes_new has computed on the calling
+ * thread (for tests: a view's UI thread must not compute any). */
+guint           ps_thermal_nodes_count_on_thread (void);
+
+/* The cairo thermal map's grid for one pack and view transform: the visible
+ * part of the pack's bounds sampled at most at the view's pixels (320 across
+ * at most) and the grid's interpolation nodes. ps_render_thermal keeps one
+ * per thread and computes it when the pack or the view changes (tens of ms
+ * for thousands of cells); a view that must not block on that makes its
+ * own: ps_thermal_grid_new (cheap), ps_thermal_grid_compute on another
+ * thread, then ps_render_thermal_with_grid. */
+typedef struct _PsThermalGrid PsThermalGrid;
+
+/* NULL when tr shows no part of the pack (there is no field to draw). The
+ * grid holds a reference to pack. (transfer full) */
+PsThermalGrid *ps_thermal_grid_new         (const PsPack          *pack,
+                                            const PsViewTransform *tr);
+/* TRUE if grid (NULL included) is what ps_thermal_grid_new makes for pack
+ * and tr, computed or not */
+gboolean       ps_thermal_grid_matches     (const PsThermalGrid   *grid,
+                                            const PsPack          *pack,
+                                            const PsViewTransform *tr);
+/* Computes the grid's nodes: a pure function of the grid's pack and
+ * extent, safe on any thread while no other thread uses the grid. */
+void           ps_thermal_grid_compute     (PsThermalGrid         *grid);
+gboolean       ps_thermal_grid_is_computed (const PsThermalGrid   *grid);
+PsThermalGrid *ps_thermal_grid_ref         (PsThermalGrid         *grid);
+void           ps_thermal_grid_unref       (PsThermalGrid         *grid);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsThermalGrid, ps_thermal_grid_unref)
+
+/* ps_render_thermal drawing the field from grid (computed, and what
+ * ps_thermal_grid_new makes for the frame's pack at this style and size)
+ * instead of the thread's cache: the same pixels, and no nodes computed
+ * here. NULL draws no field (what ps_render_thermal draws where
+ * ps_thermal_grid_new gives NULL). */
+void     ps_render_thermal_with_grid  (cairo_t             *cr,
+                                       const PsFrame       *frame,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               height,
+                                       PsThermalGrid       *grid);
+
 G_END_DECLS

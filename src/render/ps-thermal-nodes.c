@@ -250,6 +250,14 @@ node_compute (const BucketGrid *bg,
     }
 }
 
+static GPrivate n_computed_here;
+
+guint
+ps_thermal_nodes_count_on_thread (void)
+{
+  return GPOINTER_TO_UINT (g_private_get (&n_computed_here));
+}
+
 PsThermalNodes *
 ps_thermal_nodes_new (const PsPack *pack,
                       const double *xs,
@@ -265,6 +273,7 @@ ps_thermal_nodes_new (const PsPack *pack,
   g_return_val_if_fail (pack != NULL, NULL);
   g_return_val_if_fail (nx > 0 && ny > 0 && xs != NULL && ys != NULL, NULL);
 
+  g_private_set (&n_computed_here, GUINT_TO_POINTER (ps_thermal_nodes_count_on_thread () + 1));
   info = ps_pack_get_info (pack);
   n = (gsize) nx * ny;
   nodes = g_new0 (PsThermalNodes, 1);

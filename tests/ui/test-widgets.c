@@ -690,14 +690,95 @@ test_thermal_view_rerealize (void)
   g_object_unref (view);
 }
 
-/* With GDK_DEBUG=gl-disable the view falls back to cairo and still draws. */
+/* The field's readiness at the first paint that draws the view */
+typedef struct
+{
+  GtkWidget *view;
+  guint      n_paints;
+  gboolean   ready_at_first;
+} FirstPaint;
+
+static void
+on_first_paint (GdkFrameClock *clock,
+                FirstPaint    *fp)
+{
+  if (!gtk_widget_get_mapped (fp->view) || fp->n_paints++ > 0)
+    return;
+  fp->ready_at_first = ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (fp->view));
+}
+
+/* The thermal view computes its field's interpolation nodes off the UI
+ * thread on either path (run with GDK_DEBUG=gl-disable by gl-disabled):
+ * its first paint of model-s-85 (7,104 cells), and its first paint after
+ * switching from leaf-2011 to model-s-85, show no field yet; the field
+ * comes later, and the UI thread computes no node grid at all. */
+static void
+test_thermal_view_off_thread (void)
+{
+  g_autoptr(PsRunner) leaf = NULL;
+  g_autoptr(PsRunner) model_s = NULL;
+  FirstPaint fp = { NULL, 0, TRUE };
+  GdkFrameClock *clock;
+  GtkWidget *window, *view;
+  guint n_nodes = ps_thermal_nodes_count_on_thread ();
+  gulong id;
+
+  REQUIRE_DISPLAY ();
+
+  leaf = runner_new_at ("leaf-2011", 900.0);
+  model_s = runner_new_at ("model-s-85", 900.0);
+
+  /* a new view */
+  view = ps_thermal_view_new ();
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), model_s);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), VIEW_W, VIEW_H);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_widget_realize (window);
+  clock = gtk_widget_get_frame_clock (window);
+  fp.view = view;
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), &fp);
+  gtk_window_present (GTK_WINDOW (window));
+  while (fp.n_paints == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("thermal view draws with %s",
+                  ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)) ? "GL" : "cairo");
+  if (g_getenv ("PS_TEST_EXPECT_NO_GL") != NULL)
+    g_assert_false (ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)));
+  g_assert_false (fp.ready_at_first);
+  paint_until_drawn (window, view);
+  g_assert_cmpuint (ps_thermal_nodes_count_on_thread (), ==, n_nodes);
+
+  /* a view that switches packs */
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), leaf);
+  paint_until_drawn (window, view);
+  fp.n_paints = 0;
+  fp.ready_at_first = TRUE;
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), model_s);
+  while (fp.n_paints == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (fp.ready_at_first);
+  paint_until_drawn (window, view);
+  g_assert_true (ps_thermal_view_get_field_ready (PS_THERMAL_VIEW (view)));
+  g_assert_cmpuint (ps_thermal_nodes_count_on_thread (), ==, n_nodes);
+
+  g_signal_handler_disconnect (clock, id);
+  ps_thermal_view_set_runner (PS_THERMAL_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* With GDK_DEBUG=gl-disable the view falls back to cairo, still draws and
+ * still computes its field off the UI thread. */
 static void
 test_thermal_view_gl_disabled (void)
 {
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) envp = NULL;
   g_autofree char *out = NULL, *err = NULL;
-  const char *argv[] = { NULL, "-p", "/ui/widgets/thermal-view/matches-cairo", NULL };
+  const char *argv[] = {
+    NULL, "-p", "/ui/widgets/thermal-view/matches-cairo",
+    "-p", "/ui/widgets/thermal-view/off-thread", NULL
+  };
   int status = 0;
 
   REQUIRE_DISPLAY ();
@@ -1132,6 +1213,7 @@ main (int   argc,
   g_test_add_func ("/ui/widgets/thermal-view/gl-disabled", test_thermal_view_gl_disabled);
   g_test_add_func ("/ui/widgets/thermal-view/rerealize", test_thermal_view_rerealize);
   g_test_add_func ("/ui/widgets/thermal-view/switch-pack", test_thermal_view_switch_pack);
+  g_test_add_func ("/ui/widgets/thermal-view/off-thread", test_thermal_view_off_thread);
   g_test_add_func ("/ui/widgets/curve-view/draws", test_curve_view_draws);
   g_test_add_func ("/ui/widgets/cell-inspector/shows-cell", test_cell_inspector_shows_cell);
   g_test_add_func ("/ui/widgets/pack-view/tooltip-text", test_tooltip_text);
