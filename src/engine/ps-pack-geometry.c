@@ -438,6 +438,22 @@ _ps_pack_grid_range (const struct _PsPackLayout *layout,
   *iy1 = (guint) CLAMP (fy1, 0.0, layout->grid_ny - 1.0);
 }
 
+/* The grid buckets cell c's footprint covers. */
+static void
+cell_grid_range (const PsPack                *self,
+                 const struct _PsPackLayout  *layout,
+                 guint                        c,
+                 guint                       *ix0,
+                 guint                       *iy0,
+                 guint                       *ix1,
+                 guint                       *iy1)
+{
+  double hw = 0.5 * self->cell_w[c], hh = 0.5 * self->cell_h[c];
+
+  _ps_pack_grid_range (layout, self->cell_x[c] - hw, self->cell_y[c] - hh,
+                       self->cell_x[c] + hw, self->cell_y[c] + hh, ix0, iy0, ix1, iy1);
+}
+
 void
 _ps_pack_build_grid (PsPack *self)
 {
@@ -462,10 +478,7 @@ _ps_pack_build_grid (PsPack *self)
     {
       guint ix0, iy0, ix1, iy1;
 
-      _ps_pack_grid_range (layout,
-                  self->cell_x[c] - 0.5 * self->cell_w[c], self->cell_y[c] - 0.5 * self->cell_h[c],
-                  self->cell_x[c] + 0.5 * self->cell_w[c], self->cell_y[c] + 0.5 * self->cell_h[c],
-                  &ix0, &iy0, &ix1, &iy1);
+      cell_grid_range (self, layout, c, &ix0, &iy0, &ix1, &iy1);
       for (guint iy = iy0; iy <= iy1; iy++)
         for (guint ix = ix0; ix <= ix1; ix++)
           layout->grid_offset[iy * layout->grid_nx + ix + 1]++;
@@ -481,10 +494,7 @@ _ps_pack_build_grid (PsPack *self)
     {
       guint ix0, iy0, ix1, iy1;
 
-      _ps_pack_grid_range (layout,
-                  self->cell_x[c] - 0.5 * self->cell_w[c], self->cell_y[c] - 0.5 * self->cell_h[c],
-                  self->cell_x[c] + 0.5 * self->cell_w[c], self->cell_y[c] + 0.5 * self->cell_h[c],
-                  &ix0, &iy0, &ix1, &iy1);
+      cell_grid_range (self, layout, c, &ix0, &iy0, &ix1, &iy1);
       for (guint iy = iy0; iy <= iy1; iy++)
         for (guint ix = ix0; ix <= ix1; ix++)
           layout->grid_cells[fill[iy * layout->grid_nx + ix]++] = c;
