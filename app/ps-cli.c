@@ -494,7 +494,9 @@ run_headless (CliOptions *o)
 
       ends = ps_simulation_get_step_ends (sim, &n_ends);
       g_array_append_vals (row_ends, ends, n_ends);
-      ps_simulation_fill_frame (sim, frame);
+      /* (the frame copies every cell: only for a row that is written) */
+      if (csv != NULL)
+        ps_simulation_fill_frame (sim, frame);
       n_rows++;
 
       signo = ps_cli_interrupted ();
