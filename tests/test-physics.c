@@ -189,7 +189,7 @@ make_scenario (PsPack     *pack,
   scenario->pack = pack;
   scenario->cell = cell;
   scenario->initial_soc = 0.9;
-  scenario->initial_temp_k = T_25C;
+  ps_scenario_set_initial_temp_k (scenario, T_25C);
   scenario->ambient_k = T_25C;
   scenario->cooling_enabled = TRUE;
   scenario->coolant_inlet_k = T_25C;
@@ -309,7 +309,7 @@ run_energy_balance (PsCoolingKind cooling,
   double loss_j = 0.0, heat_j = 0.0, generated, accounted, stored = 0.0;
 
   scenario->resistance_rel_sd = 0.05;
-  scenario->initial_temp_k = T_25C + 5.0;
+  ps_scenario_set_initial_temp_k (scenario, T_25C + 5.0);
   sim = make_sim (scenario);
 
   for (;;)
@@ -346,7 +346,7 @@ run_energy_balance (PsCoolingKind cooling,
   accounted = ps_simulation_get_heat_accounted_j (sim);
   for (guint i = 0; i < n; i++)
     stored += cell->mass_kg * cell->cp_j_kg_k
-              * (ps_simulation_get_cell_temp (sim)[i] - scenario->initial_temp_k);
+              * (ps_simulation_get_cell_temp (sim)[i] - ps_scenario_get_initial_temp_k (scenario));
 
   g_test_message ("dt %g: loss %.6f J, heat %.6f J, generated %.6f J, accounted %.6f J "
                   "(stored %.3f J)", dt, loss_j, heat_j, generated, accounted, stored);
@@ -388,7 +388,7 @@ test_thermal_equilibrium (void)
       double prev_max = INFINITY;
 
       scenario->ambient_k = scenario->coolant_inlet_k = T_25C + 10.0;
-      scenario->initial_temp_k = T_25C + 10.0;
+      ps_scenario_set_initial_temp_k (scenario, T_25C + 10.0);
       sim = make_sim (scenario);
       temp = ps_simulation_get_cell_temp (sim);
       for (guint s = 0; s < 1000; s++)
@@ -400,7 +400,7 @@ test_thermal_equilibrium (void)
       g_assert_cmpfloat (fabs (ps_simulation_get_heat_accounted_j (sim)), <, 1e-9);
 
       ps_simulation_free (g_steal_pointer (&sim));
-      scenario->initial_temp_k = T_25C + 30.0;
+      ps_scenario_set_initial_temp_k (scenario, T_25C + 30.0);
       sim = make_sim (scenario);
       temp = ps_simulation_get_cell_temp (sim);
       while (ps_simulation_advance (sim, 30.0))
@@ -1010,7 +1010,7 @@ test_nominal_energy (gconstpointer data)
   g_assert_no_error (error);
 
   scenario->initial_soc = 1.0;
-  scenario->initial_temp_k = T_25C;
+  ps_scenario_set_initial_temp_k (scenario, T_25C);
   scenario->ambient_k = T_25C;
   scenario->coolant_inlet_k = T_25C;
   scenario->capacity_rel_sd = 0.0;

@@ -1114,7 +1114,7 @@ test_runner_manual_load_obeys_limits (void)
   /* a warm cell discharged hard stops at its temperature limit */
   hot->initial_soc = 1.0;
   hot->ambient_k = 273.15 + 55.0;
-  hot->initial_temp_k = hot->ambient_k;
+  ps_scenario_set_initial_temp_k (hot, hot->ambient_k);
   hot->dt_s = 10.0;
   runner = ps_runner_new (hot, &error);
   g_assert_no_error (error);

@@ -225,7 +225,7 @@ test_overrides (void)
   g_assert_cmpstr (scenario->source_name, ==, "warm.json");
   g_assert_cmpuint (scenario->pack->n_cells, ==, 192);
   g_assert_cmpfloat_with_epsilon (scenario->initial_soc, 0.8, 1e-12);
-  g_assert_cmpfloat_with_epsilon (scenario->initial_temp_k, 303.15, 1e-9);
+  g_assert_cmpfloat_with_epsilon (ps_scenario_get_initial_temp_k (scenario), 303.15, 1e-9);
   g_assert_cmpfloat_with_epsilon (scenario->ambient_k, 308.15, 1e-9);
   /* no inlet given: the coolant comes in at ambient */
   g_assert_cmpfloat_with_epsilon (scenario->coolant_inlet_k, 308.15, 1e-9);
@@ -416,7 +416,7 @@ test_initial_temperature (void)
                                     "cold.json", &error);
   g_assert_no_error (error);
   g_assert_false (cold->initial_temp_set);
-  g_assert_cmpfloat_with_epsilon (cold->initial_temp_k, 263.15, 1e-9);
+  g_assert_cmpfloat_with_epsilon (ps_scenario_get_initial_temp_k (cold), 263.15, 1e-9);
   json = ps_scenario_to_json (cold);
   g_assert_null (strstr (json, "temperature_c"));
 
@@ -425,12 +425,12 @@ test_initial_temperature (void)
                                    "set.json", &error);
   g_assert_no_error (error);
   g_assert_true (set->initial_temp_set);
-  g_assert_cmpfloat_with_epsilon (set->initial_temp_k, 293.15, 1e-9);
+  g_assert_cmpfloat_with_epsilon (ps_scenario_get_initial_temp_k (set), 293.15, 1e-9);
   g_clear_pointer (&json, g_free);
   json = ps_scenario_to_json (set);
   again = ps_scenario_new_from_data (json, -1, "again.json", &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat_with_epsilon (again->initial_temp_k, 293.15, 1e-9);
+  g_assert_cmpfloat_with_epsilon (ps_scenario_get_initial_temp_k (again), 293.15, 1e-9);
 
   hot = ps_scenario_new_from_data ("{\"pack\": \"lg-m50\", \"initial\": {\"temperature_c\": 70},"
                                    " \"ambient_c\": 70}", -1, "hot.json", &error);

@@ -15,7 +15,8 @@ struct _PsScenario
   PsCellType  *cell;               /* owned */
 
   double       initial_soc;        /* 0..1 */
-  double       initial_temp_k;     /* = ambient_k unless given */
+  double       initial_temp_k;     /* only when initial_temp_set: else the
+                                    * cells start at ambient_k (the getter) */
   gboolean     initial_temp_set;   /* given explicitly ("initial" member) */
   double       ambient_k;
   gboolean     cooling_enabled;

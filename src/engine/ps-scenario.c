@@ -573,7 +573,7 @@ ps_scenario_validate (const PsScenario  *scenario,
       || !check_positive (scenario, cell->mass_kg, "the cell mass", error)
       || !check_positive (scenario, cell->cp_j_kg_k, "the cell specific heat", error)
       || !check_positive (scenario, cell->t_ref_k, "the cell's table temperature", error)
-      || !check_positive (scenario, scenario->initial_temp_k, "the initial temperature", error)
+      || !check_positive (scenario, ps_scenario_get_initial_temp_k (scenario), "the initial temperature", error)
       || !check_positive (scenario, scenario->ambient_k, "the ambient temperature", error)
       || !check_positive (scenario, scenario->coolant_inlet_k, "the coolant inlet temperature", error))
     return FALSE;
@@ -1094,7 +1094,7 @@ ps_scenario_check_limits (const PsScenario  *self,
   if (cell == NULL)
     return TRUE;
 
-  t0_c = self->initial_temp_k - ZERO_C_IN_K;
+  t0_c = ps_scenario_get_initial_temp_k (self) - ZERO_C_IN_K;
   amb_c = self->ambient_k - ZERO_C_IN_K;
   min_c = cell->temp_min_k - ZERO_C_IN_K;
   max_c = cell->temp_max_k - ZERO_C_IN_K;
@@ -1207,7 +1207,7 @@ double
 ps_scenario_get_initial_temp_k (const PsScenario *scenario)
 {
   g_return_val_if_fail (scenario != NULL, NAN);
-  return scenario->initial_temp_k;
+  return scenario->initial_temp_set ? scenario->initial_temp_k : scenario->ambient_k;
 }
 
 gboolean
@@ -1288,7 +1288,4 @@ ps_scenario_set_ambient_k (PsScenario *scenario,
   g_return_if_fail (scenario != NULL);
   g_return_if_fail (isfinite (ambient_k) && ambient_k > 0.0);
   scenario->ambient_k = ambient_k;
-  /* cells that start at the ambient temperature still do */
-  if (!scenario->initial_temp_set)
-    scenario->initial_temp_k = ambient_k;
 }

@@ -515,11 +515,11 @@ reset_state (PsSimulation *sim)
   memset (&sim->sc, 0, sizeof sim->sc);
 
   sim->model->klass->reset (sim->model, sim->initial_soc, sim->capacity_ah,
-                            sim->resistance_factor, scenario->initial_temp_k);
+                            sim->resistance_factor, ps_scenario_get_initial_temp_k (scenario));
 
   sim->ambient_k = scenario->ambient_k;
   sim->cooling_enabled = scenario->cooling_enabled;
-  _ps_thermal_network_reset (sim->thermal, scenario->initial_temp_k,
+  _ps_thermal_network_reset (sim->thermal, ps_scenario_get_initial_temp_k (scenario),
                              sim->ambient_k, sim->cooling_enabled);
 
   /* at rest before the first step: open-circuit voltages (the mean of each
@@ -1503,7 +1503,7 @@ ps_simulation_get_heat_accounted_j (PsSimulation *sim)
 
   g_return_val_if_fail (sim != NULL, 0.0);
 
-  t0 = sim->scenario->initial_temp_k;
+  t0 = ps_scenario_get_initial_temp_k (sim->scenario);
   temp = _ps_thermal_network_get_temp (sim->thermal);
   for (guint i = 0; i < sim->n_cells; i++)
     stored += temp[i] - t0;
