@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..55"
+echo "1..56"
 
 ok () {
   n=$((n + 1))
@@ -77,6 +77,15 @@ if "$PACKSCOPE" --print-scenario leaf-2011 >"$WORK/leaf.json" 2>"$WORK/print.err
   ok "--print-scenario leaf-2011 prints scenario JSON"
 else
   not_ok "--print-scenario leaf-2011 prints scenario JSON" "$(cat "$WORK/print.err")"
+fi
+
+# numbers in their shortest exact form: 0.0001, not 0.00010000000000000000
+if grep -q '"r_tab_ohm": 0.0001,' "$WORK/leaf.json" &&
+   ! grep -Eq '[0-9]\.[0-9]{15,}' "$WORK/leaf.json"; then
+  ok "--print-scenario writes numbers in their shortest exact form"
+else
+  not_ok "--print-scenario writes numbers in their shortest exact form" \
+    "$(grep -E 'r_tab_ohm|[0-9]\.[0-9]{15,}' "$WORK/leaf.json" | head -n 3)"
 fi
 
 "$PACKSCOPE" --headless --scenario leaf-2011 --protocol "$DISCHARGE" --csv "$WORK/preset.csv" 2>"$WORK/run.err"
@@ -484,5 +493,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 55 ] || echo "# planned 55 tests, ran $n"
+[ "$n" -eq 56 ] || echo "# planned 56 tests, ran $n"
 exit 0

@@ -6,6 +6,7 @@
 
 #include "ps-engine.h"
 #include "ps-cell-type-private.h"
+#include "ps-json-private.h"
 #include "ps-pack-private.h"
 #include "ps-scenario-private.h"
 
@@ -515,6 +516,101 @@ test_hidden_nesting_and_surrogates (void)
     }
 }
 
+
+/* Numbers are written in their shortest exact form: as few significant
+ * digits as read back to the same double, a ".0" on integral values */
+static void
+test_shortest_numbers (void)
+{
+  static const struct
+  {
+    double      value;
+    const char *text;
+  } cases[] = {
+    { 0.0002, "0.0002" },
+    { 1.547, "1.547" },
+    { 0.1 + 0.2, "0.30000000000000004" },
+    { 1.0, "1.0" },
+    { 0.0, "0.0" },
+    { -273.15, "-273.15" },
+    { 3600.0, "3600.0" },
+    { 1e-300, "1e-300" },
+    { 5e-324, "5e-324" },
+    { 1.7976931348623157e308, "1.7976931348623157e+308" },
+    { 2.0 / 3.0, "0.6666666666666666" },
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsScenario) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(GRegex) long_number = g_regex_new ("[0-9]\\.[0-9]{15,}", 0, 0, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      char buf[PS_JSON_DOUBLE_BUF_SIZE];
+
+      _ps_json_format_double (buf, cases[i].value);
+      g_assert_cmpstr (buf, ==, cases[i].text);
+    }
+
+  /* any double, tiny, huge or plain, reads back exactly and no shorter
+   * text would */
+  for (guint i = 0; i < 20000; i++)
+    {
+      char buf[PS_JSON_DOUBLE_BUF_SIZE];
+      char shorter[PS_JSON_DOUBLE_BUF_SIZE];
+      guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      double value;
+      int digits = 0;
+
+      memcpy (&value, &bits, sizeof value);
+      if (!isfinite (value))
+        continue;
+      if (i % 2 == 0)
+        value = g_rand_double_range (rand, -1000.0, 1000.0);
+      _ps_json_format_double (buf, value);
+      g_assert_cmpfloat (g_ascii_strtod (buf, NULL), ==, value);
+
+      for (const char *p = buf; *p != '\0' && *p != 'e'; p++)
+        if (g_ascii_isdigit (*p))
+          digits++;
+      if (digits > 1)
+        {
+          g_autofree char *format = g_strdup_printf ("%%.%dg", digits - 2 > 0 ? digits - 2 : 1);
+
+          /* one digit fewer than written (leading zeros aside) does not
+           * read back: checked with the precision below the one used */
+          g_ascii_formatd (shorter, sizeof shorter, format, value);
+          if (strlen (shorter) < strlen (buf) - 2)
+            g_assert_cmpfloat (g_ascii_strtod (shorter, NULL), !=, value);
+        }
+    }
+
+  /* a scenario's JSON has no 17-digit noise and loads back the same */
+  scenario = ps_scenario_new_from_preset ("leaf-2011", &error);
+  g_assert_no_error (error);
+  json = ps_scenario_to_json (scenario);
+  g_assert_nonnull (strstr (json, "\"r_tab_ohm\": 0.0001,"));
+  g_assert_nonnull (strstr (json, "[1.547, 1.188]"));
+  g_assert_false (g_regex_match (long_number, json, 0, NULL));
+  loaded = ps_scenario_new_from_data (json, -1, "shortest.json", &error);
+  g_assert_no_error (error);
+  again = ps_scenario_to_json (loaded);
+  g_assert_cmpstr (again, ==, json);
+
+  /* numbers the writer converts (mV/K from V/K, Celsius from kelvin) are
+   * the shortest that the loader converts back to the same value */
+  g_assert_nonnull (strstr (json, ", 0.21, "));
+  g_assert_cmpfloat (_ps_json_shortest_converted (0.21e-3, 1e3, 0.0), ==, 0.21);
+  g_assert_cmpfloat (_ps_json_shortest_converted (31.7 + 273.15, 1.0, -273.15), ==, 31.7);
+  ps_scenario_set_ambient_k (loaded, 31.7 + 273.15);
+  g_clear_pointer (&again, g_free);
+  again = ps_scenario_to_json (loaded);
+  g_assert_nonnull (strstr (again, "\"ambient_c\": 31.7,"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -533,6 +629,7 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/validate", test_validate);
   g_test_add_func ("/engine/scenario/initial-temperature-follows-ambient-within-limits",
                    test_initial_temperature);
+  g_test_add_func ("/engine/json/shortest-exact-numbers", test_shortest_numbers);
 
   return g_test_run ();
 }
