@@ -611,6 +611,150 @@ test_shortest_numbers (void)
   g_assert_nonnull (strstr (again, "\"ambient_c\": 31.7,"));
 }
 
+/* The pack builder's design is written as pack JSON and loaded by the pack
+ * loader: every shipped cell builds, the scenario keeps the base's settings,
+ * and its JSON loads back to the same scenario */
+static void
+test_design_builds (void)
+{
+  g_auto(GStrv) cells = ps_cell_type_list_builtin ();
+  g_autoptr(PsScenario) base = NULL;
+  g_autoptr(GError) error = NULL;
+
+  base = ps_scenario_new_from_preset ("leaf-2011", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; cells[i] != NULL; i++)
+    {
+      g_auto(PsPackDesign) design = { 0 };
+      g_autoptr(PsCellType) cell = ps_cell_type_new_from_id (cells[i], &error);
+      g_autoptr(PsScenario) built = NULL;
+      g_autoptr(PsScenario) loaded = NULL;
+      g_autofree char *json = NULL;
+      g_autofree char *again = NULL;
+      PsPackDesignField field = PS_PACK_DESIGN_FIELD_NAME;
+      const PsPackInfo *info;
+
+      g_assert_no_error (error);
+      ps_pack_design_init_from_pack (&design, ps_scenario_get_pack (base));
+      g_assert_cmpuint (design.n_series, ==, 96);
+      g_assert_cmpuint (design.n_parallel, ==, 2);
+      g_assert_cmpuint (design.cells_per_module, ==, 4);
+      design.stacks = 2;
+      design.module_columns = 4;
+      design.module_rows = 6;
+      built = ps_scenario_new_from_design (base, &design, cell, &field, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (field, ==, PS_PACK_DESIGN_FIELD_NONE);
+
+      info = ps_pack_get_info (ps_scenario_get_pack (built));
+      g_assert_cmpuint (info->n_cells, ==, 192);
+      g_assert_cmpuint (info->n_modules, ==, 48);
+      g_assert_cmpstr (ps_scenario_get_cell (built)->id, ==, cells[i]);
+      g_assert_cmpfloat (ps_scenario_get_ambient_k (built), ==, ps_scenario_get_ambient_k (base));
+      g_assert_cmpuint (ps_scenario_get_seed (built), ==, ps_scenario_get_seed (base));
+      g_assert_true (g_str_has_prefix (ps_scenario_get_name (built), "96S2P pack: "));
+      /* the cells lie inside the outline, one module's cells together */
+      for (guint c = 0; c < info->n_cells; c++)
+        {
+          g_assert_cmpfloat (info->cell_x[c] - info->cell_w[c] / 2, >=, info->bounds.x - 1e-9);
+          g_assert_cmpfloat (info->cell_x[c] + info->cell_w[c] / 2, <=, info->bounds.x + info->bounds.w + 1e-9);
+        }
+
+      json = ps_scenario_to_json (built);
+      loaded = ps_scenario_new_from_data (json, -1, "built.json", &error);
+      g_assert_no_error (error);
+      again = ps_scenario_to_json (loaded);
+      g_assert_cmpstr (again, ==, json);
+    }
+}
+
+/* A bad choice is refused with an error naming it, whether the builder or
+ * the pack loader found it */
+static void
+test_design_errors_name_the_field (void)
+{
+  static const struct
+  {
+    const char        *what;
+    PsPackDesignField  field;
+    const char        *words;
+  } cases[] = {
+    { "cells-per-module", PS_PACK_DESIGN_FIELD_CELLS_PER_MODULE, "whole number of parallel groups" },
+    { "groups-split", PS_PACK_DESIGN_FIELD_CELLS_PER_MODULE, "do not split" },
+    { "rows", PS_PACK_DESIGN_FIELD_MODULE_ROWS, "have places for" },
+    { "empty-stack", PS_PACK_DESIGN_FIELD_STACKS, "would be empty" },
+    { "h", PS_PACK_DESIGN_FIELD_H, "$.cooling.h_w_m2k" },
+    { "fraction", PS_PACK_DESIGN_FIELD_AREA_FRACTION, "$.cooling.exposed_area_fraction" },
+    { "flow", PS_PACK_DESIGN_FIELD_COOLANT_FLOW, "$.cooling.coolant_flow_kg_s" },
+    { "name", PS_PACK_DESIGN_FIELD_NAME, "$.name" },
+    { "series", PS_PACK_DESIGN_FIELD_SERIES, "$.n_series" },
+    { "cell-gap", PS_PACK_DESIGN_FIELD_CELL_GAP, "gap between cells" },
+  };
+  g_autoptr(PsScenario) base = ps_scenario_new_from_preset ("lg-m50", NULL);
+  const PsCellType *cell = ps_scenario_get_cell (base);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(PsPackDesign) design = { 0 };
+      g_autoptr(PsScenario) built = NULL;
+      g_autoptr(GError) error = NULL;
+      PsPackDesignField field = PS_PACK_DESIGN_FIELD_NONE;
+      const char *what = cases[i].what;
+
+      ps_pack_design_init_from_pack (&design, ps_scenario_get_pack (base));
+      design.n_series = 12;
+      design.n_parallel = 2;
+      design.cells_per_module = 4;
+      design.module_columns = 3;
+      design.module_rows = 2;
+      if (g_str_equal (what, "cells-per-module"))
+        design.cells_per_module = 3;
+      else if (g_str_equal (what, "groups-split"))
+        design.cells_per_module = 10;
+      else if (g_str_equal (what, "rows"))
+        design.module_rows = 1;
+      else if (g_str_equal (what, "empty-stack"))
+        design.stacks = 2;
+      else if (g_str_equal (what, "h"))
+        design.h_w_m2k = 0.0;
+      else if (g_str_equal (what, "fraction"))
+        {
+          design.cooling = PS_COOLING_AIR;
+          design.area_fraction = 1.5;
+        }
+      else if (g_str_equal (what, "flow"))
+        {
+          design.cooling = PS_COOLING_COLD_PLATE;
+          design.coolant_flow_kg_s = 0.0;
+        }
+      else if (g_str_equal (what, "name"))
+        {
+          g_free (design.name);
+          design.name = g_strdup ("");
+        }
+      else if (g_str_equal (what, "series"))
+        {
+          design.n_series = PS_MAX_SERIES + 1;
+          design.n_parallel = 1;
+          design.cells_per_module = 1;
+          design.module_columns = 200;
+          design.module_rows = 200;
+        }
+      else if (g_str_equal (what, "cell-gap"))
+        design.cell_gap_m = -0.001;
+
+      built = ps_scenario_new_from_design (base, &design, cell, &field, &error);
+      g_test_message ("%s: %s", what, error != NULL ? error->message : "(built)");
+      g_assert_null (built);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == PS_ENGINE_ERROR);
+      g_assert_true (g_str_has_prefix (error->message, "pack builder: "));
+      g_assert_nonnull (strstr (error->message, cases[i].words));
+      g_assert_cmpint (field, ==, cases[i].field);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -630,6 +774,8 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/initial-temperature-follows-ambient-within-limits",
                    test_initial_temperature);
   g_test_add_func ("/engine/json/shortest-exact-numbers", test_shortest_numbers);
+  g_test_add_func ("/engine/pack-design/every-cell-builds-and-round-trips", test_design_builds);
+  g_test_add_func ("/engine/pack-design/errors-name-the-field", test_design_errors_name_the_field);
 
   return g_test_run ();
 }
