@@ -636,7 +636,7 @@ test_design_builds (void)
       const PsPackInfo *info;
 
       g_assert_no_error (error);
-      ps_pack_design_init_from_pack (&design, ps_scenario_get_pack (base));
+      ps_pack_design_init_from_pack (&design, ps_scenario_get_pack (base), cell);
       g_assert_cmpuint (design.n_series, ==, 96);
       g_assert_cmpuint (design.n_parallel, ==, 2);
       g_assert_cmpuint (design.cells_per_module, ==, 4);
@@ -702,7 +702,7 @@ test_design_errors_name_the_field (void)
       PsPackDesignField field = PS_PACK_DESIGN_FIELD_NONE;
       const char *what = cases[i].what;
 
-      ps_pack_design_init_from_pack (&design, ps_scenario_get_pack (base));
+      ps_pack_design_init_from_pack (&design, ps_scenario_get_pack (base), cell);
       design.n_series = 12;
       design.n_parallel = 2;
       design.cells_per_module = 4;

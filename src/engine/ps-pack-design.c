@@ -86,15 +86,60 @@ field_from_message (const char *message)
   return PS_PACK_DESIGN_FIELD_NONE;
 }
 
+/* rounded to 0.1 micrometre, so sums of sizes and gaps read as typed */
+static double
+round_m (double metres)
+{
+  return round (metres * 1e7) / 1e7;
+}
+
+/* The module's own grid (cells centred in it, a wall around): pouch and
+ * prismatic cells on edge in one column, cylindrical cells upright in one
+ * column per series group; cells_per_module a multiple of n_parallel */
+static void
+module_grid (const PsPackDesign *design,
+             const PsCellType   *cell,
+             guint              *columns,
+             guint              *rows,
+             double             *pitch_x,
+             double             *pitch_y,
+             double             *module_w,
+             double             *module_h)
+{
+  gboolean round_cells = cell->shape == PS_CELL_SHAPE_CYLINDRICAL;
+  double cell_w, cell_h;
+
+  if (round_cells)
+    {
+      cell_w = cell_h = cell->width_m;
+      *columns = MAX (design->cells_per_module / MAX (design->n_parallel, 1), 1);
+      *rows = design->n_parallel;
+    }
+  else
+    {
+      cell_w = cell->length_m;
+      cell_h = cell->thickness_m;
+      *columns = 1;
+      *rows = design->cells_per_module;
+    }
+  *pitch_x = round_m (cell_w + (round_cells ? design->cell_gap_m : 0.0));
+  *pitch_y = round_m (cell_h + design->cell_gap_m);
+  *module_w = round_m (cell_w + (*columns - 1) * *pitch_x + 2 * MODULE_WALL_M);
+  *module_h = round_m (cell_h + (*rows - 1) * *pitch_y + 2 * MODULE_WALL_M);
+}
+
 void
-ps_pack_design_init_from_pack (PsPackDesign *design,
-                               const PsPack *pack)
+ps_pack_design_init_from_pack (PsPackDesign     *design,
+                               const PsPack     *pack,
+                               const PsCellType *cell)
 {
   const PsPackInfo *info;
-  guint n_modules;
+  guint n_modules, columns, rows;
+  double pitch_x, pitch_y, module_w, module_h;
 
   g_return_if_fail (design != NULL);
   g_return_if_fail (pack != NULL);
+  g_return_if_fail (cell != NULL);
 
   info = ps_pack_get_info (pack);
   memset (design, 0, sizeof *design);
@@ -110,10 +155,14 @@ ps_pack_design_init_from_pack (PsPackDesign *design,
   n_modules = info->n_series / (design->cells_per_module / info->n_parallel);
 
   design->stacks = 1;
-  design->module_columns = MAX ((guint) ceil (sqrt (n_modules)), 1);
-  design->module_rows = (n_modules + design->module_columns - 1) / design->module_columns;
-  design->cell_gap_m = info->cell_shape == PS_CELL_SHAPE_CYLINDRICAL ? 0.001 : 0.0005;
+  design->cell_gap_m = cell->shape == PS_CELL_SHAPE_CYLINDRICAL ? 0.001 : 0.0005;
   design->module_gap_m = 0.01;
+  /* a stack about half as deep as it is wide, as packs under a car are */
+  module_grid (design, cell, &columns, &rows, &pitch_x, &pitch_y, &module_w, &module_h);
+  design->module_columns = CLAMP ((guint) round (sqrt (2.0 * n_modules * (module_h + design->module_gap_m) /
+                                                       (module_w + design->module_gap_m))),
+                                  1, n_modules);
+  design->module_rows = (n_modules + design->module_columns - 1) / design->module_columns;
 
   design->cooling = info->cooling;
   design->h_w_m2k = pack->layout->h_w_m2k > 0.0 ? pack->layout->h_w_m2k
@@ -151,12 +200,6 @@ add_pair (JsonBuilder *builder,
   add_point (builder, x, y);
 }
 
-/* rounded to 0.1 micrometre, so sums of sizes and gaps read as typed */
-static double
-round_m (double metres)
-{
-  return round (metres * 1e7) / 1e7;
-}
 
 char *
 ps_pack_design_to_json (const PsPackDesign *design,
@@ -169,7 +212,7 @@ ps_pack_design_to_json (const PsPackDesign *design,
   g_autofree char *source = NULL;
   gboolean round_cells;
   guint groups, n_modules, per_stack, columns, rows, module_cols, module_rows_used;
-  double cell_w, cell_h, pitch_x, pitch_y, module_w, module_h, stack_w, width, height;
+  double pitch_x, pitch_y, module_w, module_h, stack_w, width, height;
 
   g_return_val_if_fail (design != NULL, NULL);
   g_return_val_if_fail (cell != NULL, NULL);
@@ -226,25 +269,8 @@ ps_pack_design_to_json (const PsPackDesign *design,
                         "gap between modules: expected 0 to %g mm, got %g mm",
                         MODULE_GAP_MAX_M * 1e3, design->module_gap_m * 1e3), NULL;
 
-  /* the module's own grid, cells centred in it with a wall around */
   round_cells = cell->shape == PS_CELL_SHAPE_CYLINDRICAL;
-  if (round_cells)
-    {
-      cell_w = cell_h = cell->width_m;
-      columns = groups;
-      rows = design->n_parallel;
-    }
-  else
-    {
-      cell_w = cell->length_m;
-      cell_h = cell->thickness_m;
-      columns = 1;
-      rows = design->cells_per_module;
-    }
-  pitch_x = round_m (cell_w + (round_cells ? design->cell_gap_m : 0.0));
-  pitch_y = round_m (cell_h + design->cell_gap_m);
-  module_w = round_m (cell_w + (columns - 1) * pitch_x + 2 * MODULE_WALL_M);
-  module_h = round_m (cell_h + (rows - 1) * pitch_y + 2 * MODULE_WALL_M);
+  module_grid (design, cell, &columns, &rows, &pitch_x, &pitch_y, &module_w, &module_h);
 
   module_cols = design->module_columns;
   module_rows_used = MIN (design->module_rows, (n_modules + module_cols - 1) / module_cols);

@@ -65,10 +65,12 @@ typedef struct
   double          coolant_flow_kg_s;  /* cold plate: per module's channel */
 } PsPackDesign;
 
-/* A design close to pack (its counts, modules and cooling), laid out by
- * the builder's rules; clear with ps_pack_design_clear */
+/* A design close to pack (its counts, modules and cooling) built from
+ * cell, laid out by the builder's rules in a stack about twice as wide as
+ * deep; clear with ps_pack_design_clear */
 void        ps_pack_design_init_from_pack (PsPackDesign      *design,
-                                           const PsPack      *pack);
+                                           const PsPack      *pack,
+                                           const PsCellType  *cell);
 void        ps_pack_design_clear          (PsPackDesign      *design);
 
 /* The pack JSON of design for cell (an object as in resources/packs/),

@@ -1283,3 +1283,11 @@ ps_scenario_set_ambient_k (PsScenario *scenario,
   g_return_if_fail (isfinite (ambient_k) && ambient_k > 0.0);
   scenario->ambient_k = ambient_k;
 }
+
+void
+ps_scenario_set_cooling_enabled (PsScenario *scenario,
+                                 gboolean    enabled)
+{
+  g_return_if_fail (scenario != NULL);
+  scenario->cooling_enabled = !!enabled;
+}
