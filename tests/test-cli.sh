@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..56"
+echo "1..58"
 
 ok () {
   n=$((n + 1))
@@ -493,5 +493,22 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 56 ] || echo "# planned 56 tests, ran $n"
+# the program as a whole: what it does and that it has a window
+if grep -q "watch a lithium-ion battery pack work" "$WORK/help" &&
+   grep -q "opens its window" "$WORK/help" && grep -q -- "--version" "$WORK/help"; then
+  ok "--help describes the whole program (window and headless) and lists --version"
+else
+  not_ok "--help describes the whole program" "$(head -c 600 "$WORK/help")"
+fi
+
+version=$("$PACKSCOPE" --version 2>"$WORK/version.err")
+status=$?
+if [ "$status" -eq 0 ] && echo "$version" | grep -Eqx 'packscope [0-9]+\.[0-9]+\.[0-9]+' &&
+   [ ! -s "$WORK/version.err" ]; then
+  ok "--version prints \"packscope X.Y.Z\" and exits 0: $version"
+else
+  not_ok "--version prints its version" "exit $status: $version $(cat "$WORK/version.err")"
+fi
+
+[ "$n" -eq 58 ] || echo "# planned 58 tests, ran $n"
 exit 0
