@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -613,26 +615,71 @@ export_progress (double   fraction,
 
 static const char *export_names[] = { "layout", "curves", "thermal" };
 
-/* Exports what ("layout", "curves", "thermal" or "csv") to file; a name
- * without a known extension gets the default one. Errors and the result are
- * shown in a toast or a dialog. */
+/* "Leaf 2011: discharge at 1C until 3.0 V, 1 h 02 min 03 s simulated" */
+static char *
+export_caption (PsWindow      *self,
+                const PsFrame *frame)
+{
+  const char *name = self->scenario != NULL ? ps_scenario_get_name (self->scenario) : NULL;
+  guint64 t = frame != NULL && frame->time_s > 0.0 ? (guint64) floor (frame->time_s) : 0;
+  g_autofree char *time = NULL;
+
+  if (t >= 3600)
+    time = g_strdup_printf ("%" G_GUINT64_FORMAT " h %02u min %02u s", t / 3600,
+                            (guint) (t % 3600 / 60), (guint) (t % 60));
+  else if (t >= 60)
+    time = g_strdup_printf ("%u min %02u s", (guint) (t / 60), (guint) (t % 60));
+  else
+    time = g_strdup_printf ("%.1f s", frame != NULL ? frame->time_s : 0.0);
+
+  /* Translators: the scenario's name, then the simulated time */
+  return g_strdup_printf (_("%s, %s simulated"), name != NULL ? name : "Packscope", time);
+}
+
 void
 _ps_window_export_to_file (PsWindow   *self,
                            const char *what,
                            GFile      *chosen)
 {
+  _ps_window_export_to_file_full (self, what, chosen, 0, 0, FALSE);
+}
+
+/* Exports what ("layout", "curves", "thermal" or "csv") to file; a name
+ * without an extension gets the default one, a name with one Packscope does
+ * not write (curves.jpg) is refused, never renamed. A view is drawn at
+ * width x height (0: the view's own size), with a caption line when asked.
+ * Errors and the result are shown in a toast or a dialog. */
+void
+_ps_window_export_to_file_full (PsWindow   *self,
+                                const char *what,
+                                GFile      *chosen,
+                                int         width,
+                                int         height,
+                                gboolean    caption)
+{
   g_autoptr(GFile) file = g_object_ref (chosen);
   g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *extension = ps_export_name_get_extension (basename);
   gboolean csv = g_str_equal (what, "csv");
   PsExportFormat format = csv ? PS_EXPORT_CSV : PS_EXPORT_PNG;
 
-  if (!ps_export_format_from_name (basename, &format))
+  if (extension == NULL)
     {
       g_autoptr(GFile) parent = g_file_get_parent (file);
       g_autofree char *named = g_strconcat (basename, ps_export_format_get_extension (format), NULL);
 
       g_object_unref (file);
       file = parent != NULL ? g_file_get_child (parent, named) : g_file_new_for_path (named);
+    }
+  else if (!ps_export_format_from_name (extension, &format))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: the extension typed, then the ones Packscope writes */
+      message = g_strdup_printf (_("Packscope does not write “%s” files: name it %s"), extension,
+                                 csv ? ".csv" : _(".png, .svg or .pdf"));
+      ps_window_toast (self, message);
+      return;
     }
 
   if (csv != (format == PS_EXPORT_CSV))
@@ -668,7 +715,6 @@ _ps_window_export_to_file (PsWindow   *self,
       const PsRenderStyle *style = NULL;
       GtkWidget *view = NULL;
       PsExportView which = PS_EXPORT_VIEW_LAYOUT;
-      int width, height;
 
       if (g_str_equal (what, "curves"))
         {
@@ -691,17 +737,26 @@ _ps_window_export_to_file (PsWindow   *self,
       /* the frame and the recorder of one run */
       ps_runner_dup_frame_and_recorder (self->runner, &frame, &recorder);
 
-      /* the view's own size; a hidden view exports at a sensible one */
-      width = gtk_widget_get_width (view);
-      height = gtk_widget_get_height (view);
+      /* the chosen size, else the view's own; a hidden view exports at a
+       * sensible one */
+      if (width < 16 || height < 16)
+        {
+          width = gtk_widget_get_width (view);
+          height = gtk_widget_get_height (view);
+        }
       if (width < 16 || height < 16)
         {
           width = 1024;
           height = 768;
         }
 
-      ps_export_view_async (file, which, frame, recorder, style, width, height,
-                            format, self->cancellable, export_done, export_done_new (self, file));
+      {
+        g_autofree char *text = caption ? export_caption (self, frame) : NULL;
+
+        ps_export_view_captioned_async (file, which, frame, recorder, style, width, height,
+                                        format, text, self->cancellable, export_done,
+                                        export_done_new (self, file));
+      }
     }
 }
 
@@ -717,7 +772,16 @@ export_response (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        _ps_window_export_to_file (self, what, file);
+        {
+          const char *size = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "size");
+          const char *caption = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "caption");
+          int width = 0, height = 0;
+
+          if (size == NULL || sscanf (size, "%dx%d", &width, &height) != 2)
+            width = height = 0;
+          _ps_window_export_to_file_full (self, what, file, width, height,
+                                          g_strcmp0 (caption, "true") == 0);
+        }
     }
 
   _ps_window_drop_chooser (self, dialog);
@@ -766,11 +830,23 @@ _ps_window_export (PsWindow   *self,
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
+      const char *size_ids[] = { "view", "1280x800", "1920x1080", "3840x2160", NULL };
+      const char *size_labels[] = { _("As on screen"), _("1280 × 800"), _("1920 × 1080"),
+                                    _("3840 × 2160"), NULL };
+
       gtk_file_filter_set_name (filter, _("Images and documents (*.png, *.svg, *.pdf)"));
       gtk_file_filter_add_pattern (filter, "*.png");
       gtk_file_filter_add_pattern (filter, "*.svg");
       gtk_file_filter_add_pattern (filter, "*.pdf");
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+
+      /* the size of the picture, and a line saying what and when */
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (self->chooser), "size", _("Size"),
+                                   size_ids, size_labels);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (self->chooser), "size", "view");
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (self->chooser), "caption",
+                                   _("Caption with the scenario and simulated time"), NULL, NULL);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (self->chooser), "caption", "true");
     }
 
   g_signal_connect (self->chooser, "response", G_CALLBACK (export_response), self);

@@ -84,6 +84,12 @@ void     _ps_window_export             (PsWindow       *self,
 void     _ps_window_export_to_file     (PsWindow       *self,
                                         const char     *what,
                                         GFile          *file);
+void     _ps_window_export_to_file_full (PsWindow      *self,
+                                         const char    *what,
+                                         GFile         *file,
+                                         int            width,
+                                         int            height,
+                                         gboolean       caption);
 void     _ps_window_open_file          (PsWindow       *self);
 void     _ps_window_load_file          (PsWindow       *self,
                                         GFile          *file);

@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -231,6 +232,258 @@ test_errors_inline (void)
   window_free (window);
 }
 
+
+/* a label anywhere under widget whose text contains needle (a toast's) */
+static GtkWidget *
+find_label_containing (GtkWidget  *widget,
+                       const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_containing (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+wait_for_file (const char *path)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!g_file_test (path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  /* and the toast that says it is done */
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* A typed extension is honoured (curves.SVG is an SVG) or refused
+ * (curves.jpg is neither written nor renamed curves.jpg.png); a name
+ * without one gets the default */
+static void
+test_export_extension (void)
+{
+  PsWindow *window;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *jpg = NULL;
+  g_autofree char *svg = NULL;
+  g_autofree char *bare = NULL;
+  g_autofree char *svg_text = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("needs a display");
+      return;
+    }
+
+  window = window_new_on ("lg-m50", "Discharge at 1C for 60 s");
+  ps_runner_run_until (ps_window_get_runner (window), 60.0);
+  dir = g_dir_make_tmp ("packscope-export-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  jpg = g_build_filename (dir, "curves.jpg", NULL);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (jpg);
+
+    _ps_window_export_to_file (window, "curves", file);
+  }
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (window), "does not write “.jpg” files"));
+  g_assert_false (g_file_test (jpg, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *renamed = g_strconcat (jpg, ".png", NULL);
+
+    g_assert_false (g_file_test (renamed, G_FILE_TEST_EXISTS));
+  }
+
+  svg = g_build_filename (dir, "curves.SVG", NULL);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (svg);
+
+    _ps_window_export_to_file (window, "curves", file);
+  }
+  g_assert_true (wait_for_file (svg));
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+
+  bare = g_build_filename (dir, "layout", NULL);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (bare);
+    g_autofree char *png = g_strconcat (bare, ".png", NULL);
+
+    _ps_window_export_to_file (window, "layout", file);
+    g_assert_true (wait_for_file (png));
+  }
+
+  remove_dir (dir);
+  window_free (window);
+}
+
+static void
+png_size (const char *path,
+          int        *width,
+          int        *height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  *width = cairo_image_surface_get_width (surface);
+  *height = cairo_image_surface_get_height (surface);
+  cairo_surface_destroy (surface);
+}
+
+/* A view exports at the size chosen; the caption takes a strip at the
+ * bottom, the view keeps the rest */
+static void
+test_export_size_and_caption (void)
+{
+  PsWindow *window;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  g_autoptr(GBytes) none = NULL;
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+  PsRenderStyle style;
+  int width = 0, height = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("needs a display");
+      return;
+    }
+
+  window = window_new_on ("lg-m50", "Discharge at 1C for 60 s");
+  ps_runner_run_until (ps_window_get_runner (window), 60.0);
+  dir = g_dir_make_tmp ("packscope-export-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "layout.png", NULL);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    _ps_window_export_to_file_full (window, "layout", file, 640, 480, TRUE);
+  }
+  g_assert_true (wait_for_file (path));
+  png_size (path, &width, &height);
+  g_assert_cmpint (width, ==, 640);
+  g_assert_cmpint (height, ==, 480);
+
+  /* the caption changes only its strip */
+  ps_render_style_init_default (&style);
+  ps_runner_dup_frame_and_recorder (ps_window_get_runner (window), &frame, &recorder);
+  none = ps_export_render_view_captioned (PS_EXPORT_VIEW_CURVES, frame, recorder, &style,
+                                          400, 300, PS_EXPORT_PNG, NULL, &error);
+  g_assert_no_error (error);
+  a = ps_export_render_view_captioned (PS_EXPORT_VIEW_CURVES, frame, recorder, &style,
+                                       400, 300, PS_EXPORT_PNG, "A", &error);
+  g_assert_no_error (error);
+  b = ps_export_render_view_captioned (PS_EXPORT_VIEW_CURVES, frame, recorder, &style,
+                                       400, 300, PS_EXPORT_PNG, "Another caption, 1 min 00 s simulated",
+                                       &error);
+  g_assert_no_error (error);
+  g_assert_false (g_bytes_equal (none, a));
+  g_assert_false (g_bytes_equal (a, b));
+  {
+    g_autofree char *pa = g_build_filename (dir, "a.png", NULL);
+    g_autofree char *pb = g_build_filename (dir, "b.png", NULL);
+    cairo_surface_t *sa, *sb;
+    int stride, strip = (int) ceil (2.2 * style.font_size);
+    gboolean strip_differs = FALSE;
+
+    g_assert_true (g_file_set_contents (pa, g_bytes_get_data (a, NULL), g_bytes_get_size (a), NULL));
+    g_assert_true (g_file_set_contents (pb, g_bytes_get_data (b, NULL), g_bytes_get_size (b), NULL));
+    sa = cairo_image_surface_create_from_png (pa);
+    sb = cairo_image_surface_create_from_png (pb);
+    stride = cairo_image_surface_get_stride (sa);
+    /* above the strip: the same view */
+    g_assert_cmpint (memcmp (cairo_image_surface_get_data (sa), cairo_image_surface_get_data (sb),
+                             (gsize) stride * (300 - strip)), ==, 0);
+    strip_differs = memcmp (cairo_image_surface_get_data (sa) + (gsize) stride * (300 - strip),
+                            cairo_image_surface_get_data (sb) + (gsize) stride * (300 - strip),
+                            (gsize) stride * strip) != 0;
+    g_assert_true (strip_differs);
+    cairo_surface_destroy (sa);
+    cairo_surface_destroy (sb);
+  }
+
+  remove_dir (dir);
+  window_free (window);
+}
+
+/* The window's CSV says where a manual load ran, in the step_end column;
+ * the protocol's rows around it stay as they were */
+static void
+test_csv_marks_manual_load (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsRunner) runner = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  g_autoptr(GBytes) csv = NULL;
+  g_autoptr(GError) error = NULL;
+  PsLoad load = { PS_LOAD_CURRENT, 5.0 };
+  const char *text;
+  const char *on, *off;
+
+  scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Rest for 60 s", &error));
+  runner = ps_runner_new (scenario, &error);
+  g_assert_no_error (error);
+
+  ps_runner_run_until (runner, 10.0);
+  ps_runner_set_load (runner, &load);
+  ps_runner_run_until (runner, 20.0);
+  ps_runner_clear_load (runner);
+  ps_runner_run_until (runner, 1000.0);
+
+  recorder = ps_runner_dup_recorder (runner);
+  csv = ps_export_csv (recorder, &error);
+  g_assert_no_error (error);
+  text = g_bytes_get_data (csv, NULL);
+  on = strstr (text, ",manual load: discharge at 5 A\n");
+  off = strstr (text, ",manual load ended: the protocol again\n");
+  g_assert_nonnull (on);
+  g_assert_nonnull (off);
+  g_assert_true (on < off);
+  /* the first row of the load carries the note: it discharges at 5 A */
+  {
+    const char *row = on;
+
+    while (row > text && row[-1] != '\n')
+      row--;
+    g_assert_nonnull (g_strstr_len (row, on - row, ",5,"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -244,6 +497,9 @@ main (int   argc,
   g_test_add_func ("/ui/builder/built-pack-saved-runs-the-same-in-cli",
                    test_built_pack_saved_runs_the_same_in_cli);
   g_test_add_func ("/ui/builder/errors-inline", test_errors_inline);
+  g_test_add_func ("/ui/export/typed-extension-honoured-or-refused", test_export_extension);
+  g_test_add_func ("/ui/export/size-and-caption", test_export_size_and_caption);
+  g_test_add_func ("/ui/export/csv-marks-manual-load", test_csv_marks_manual_load);
 
   return g_test_run ();
 }
