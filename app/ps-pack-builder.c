@@ -510,6 +510,7 @@ run_action (GtkWidget  *widget,
       return;
     }
   _ps_window_set_scenario_file (self->window, NULL);
+  ps_window_set_playing (self->window, TRUE);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 

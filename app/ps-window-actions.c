@@ -59,7 +59,11 @@ preset_action (GtkWidget  *widget,
   if (!ps_window_open_scenario (self, id, &error))
     ps_window_toast (self, error->message);
   else
-    _ps_window_set_scenario_file (self, NULL);
+    {
+      _ps_window_set_scenario_file (self, NULL);
+      /* a scenario opened plays at once, as the first one at start */
+      ps_window_set_playing (self, TRUE);
+    }
 }
 
 static void
@@ -134,9 +138,17 @@ follow_protocol_action (GtkWidget  *widget,
                         GVariant   *param)
 {
   PsWindow *self = PS_WINDOW (widget);
+  g_autoptr(PsFrame) frame = NULL;
 
-  if (self->runner != NULL)
-    ps_runner_clear_load (self->runner);
+  if (self->runner == NULL)
+    return;
+  ps_runner_clear_load (self->runner);
+
+  /* the load bar goes back to what the protocol runs */
+  frame = ps_runner_dup_frame (self->runner);
+  if (self->scenario != NULL)
+    _ps_window_show_protocol_load (self, self->scenario,
+                                   frame != NULL && frame->step > 0 ? frame->step : 1);
 }
 
 static void
@@ -190,6 +202,8 @@ load_scenario_done (GObject      *object,
 
       /* "Save" writes back to it; it is a recent scenario */
       _ps_window_set_scenario_file (self, file);
+      /* a scenario opened plays at once, as the first one at start */
+      ps_window_set_playing (self, TRUE);
     }
   else
     {
@@ -274,6 +288,93 @@ _ps_window_drop_chooser (PsWindow        *self,
       gtk_native_dialog_destroy (dialog);
       g_clear_object (&self->chooser);
     }
+}
+
+/* the title and the load bar */
+
+void
+_ps_window_describe_scenario (const PsScenario  *scenario,
+                              char             **title,
+                              char             **subtitle,
+                              char             **tooltip)
+{
+  const PsPackInfo *pack = ps_pack_get_info (ps_scenario_get_pack (scenario));
+  const PsProtocol *protocol = ps_scenario_get_protocol (scenario);
+  const char *name = pack->name != NULL && pack->name[0] != '\0' ? pack->name : pack->id;
+  const char *paren = strstr (name, " (");
+  g_autofree char *steps = NULL;
+  g_autofree char *cells = NULL;
+
+  /* "Nissan Leaf 2011 (AESC 24 kWh, 2P96S, passive air)": the name before
+   * its details, which the subtitle gives */
+  *title = paren != NULL && paren > name ? g_strndup (name, paren - name) : g_strdup (name);
+
+  if (protocol == NULL || protocol->n_steps == 0)
+    steps = g_strdup ("");
+  else if (protocol->n_steps == 1)
+    steps = g_strdup (protocol->steps[0].text);
+  else
+    /* Translators: the first protocol step, then how many follow */
+    steps = g_strdup_printf (ngettext ("%s, then %u more step", "%s, then %u more steps",
+                                       protocol->n_steps - 1),
+                             protocol->steps[0].text, protocol->n_steps - 1);
+  /* Translators: the cell count, then the arrangement, as in "2P96S" */
+  cells = g_strdup_printf (ngettext ("%u cell, %uP%uS", "%u cells, %uP%uS", pack->n_cells),
+                           pack->n_cells, pack->n_parallel, pack->n_series);
+  *subtitle = steps[0] != '\0' ? g_strdup_printf ("%s · %s", steps, cells) : g_strdup (cells);
+
+  {
+    GString *text = g_string_new (name);
+
+    for (guint i = 0; protocol != NULL && i < protocol->n_steps; i++)
+      g_string_append_printf (text, "\n%u. %s", i + 1, protocol->steps[i].text);
+    *tooltip = g_string_free (text, FALSE);
+  }
+}
+
+void
+_ps_window_show_protocol_load (PsWindow         *self,
+                               const PsScenario *scenario,
+                               guint             step)
+{
+  const PsProtocol *protocol = ps_scenario_get_protocol (scenario);
+  const PsPackInfo *pack = ps_pack_get_info (ps_scenario_get_pack (scenario));
+  const PsProtocolStep *s;
+  double one_c = pack->n_parallel * ps_scenario_get_cell (scenario)->capacity_ah;
+  double value = 0.0;
+  gboolean power = gtk_drop_down_get_selected (self->load_mode) == 1;
+  gboolean charge = gtk_drop_down_get_selected (self->load_direction) == 1;
+  guint digits = 0;
+
+  self->load_step_shown = step;
+  if (protocol == NULL || step == 0 || step > protocol->n_steps)
+    return;
+
+  s = &protocol->steps[step - 1];
+  if (s->kind == PS_STEP_DISCHARGE || s->kind == PS_STEP_CHARGE)
+    {
+      charge = s->kind == PS_STEP_CHARGE;
+      power = s->unit == PS_STEP_UNIT_WATT;
+      value = s->unit == PS_STEP_UNIT_WATT ? s->value / 1000.0
+              : s->unit == PS_STEP_UNIT_C_RATE ? s->value * one_c
+                                               : s->value;
+    }
+  else if (s->kind == PS_STEP_HOLD)
+    charge = TRUE;
+
+  /* as many decimals as the exact value needs, up to 3 */
+  while (digits < 3 && fabs (value * pow (10.0, digits) - round (value * pow (10.0, digits))) > 1e-9)
+    digits++;
+
+  self->setting_controls = TRUE;
+  gtk_drop_down_set_selected (self->load_direction, charge ? 1 : 0);
+  gtk_drop_down_set_selected (self->load_mode, power ? 1 : 0);
+  gtk_spin_button_set_digits (self->load_value, digits);
+  if (gtk_adjustment_get_upper (self->load_adjustment) < value)
+    gtk_adjustment_set_upper (self->load_adjustment, value);
+  gtk_adjustment_set_value (self->load_adjustment, value);
+  gtk_label_set_label (self->load_unit_label, power ? "kW" : "A");
+  self->setting_controls = FALSE;
 }
 
 /* scenario files: save, save as, recent */
@@ -443,6 +544,8 @@ save_as_response (GtkNativeDialog *dialog,
             {
               if (!ps_window_set_scenario (self, scenario, &error))
                 ps_window_toast (self, error->message);
+              else
+                ps_window_set_playing (self, TRUE);
               gtk_window_destroy (parent);
             }
           _ps_window_set_scenario_file (self, file);

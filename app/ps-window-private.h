@@ -73,6 +73,8 @@ struct _PsWindow
   GtkFileChooserNative *chooser;
   GFile                *scenario_file;     /* where Save writes, or NULL */
   gulong                recent_changed_id;
+  guint                 load_step_shown;   /* protocol step the load bar shows */
+  guint64               replayed_serial;   /* the finished frame a replay left */
 };
 
 void     _ps_window_class_init_actions (GtkWidgetClass *widget_class);
@@ -116,6 +118,19 @@ void     _ps_window_save_scenario_as   (PsWindow       *self,
                                         GtkWindow      *parent);
 /* The "Recent Scenarios" menu section, newest first (a new model) */
 GMenuModel *_ps_window_recent_section  (void);
+
+/* The window's title (the pack's short name), subtitle (a short protocol,
+ * the cells) and tooltip (the whole protocol) for scenario */
+void     _ps_window_describe_scenario  (const PsScenario *scenario,
+                                        char          **title,
+                                        char          **subtitle,
+                                        char          **tooltip);
+/* The load bar shows step (1-based) of scenario's protocol: its direction,
+ * current or power, exactly (a C-rate times the pack's capacity); a hold
+ * or a rest shows 0 */
+void     _ps_window_show_protocol_load (PsWindow       *self,
+                                        const PsScenario *scenario,
+                                        guint           step);
 
 /* speed steps of the speed menu, slowest first; PS_RUNNER_SPEED_MAX last */
 extern const double _ps_window_speeds[];

@@ -11,6 +11,7 @@
 #include "ps-engine.h"
 #include "ps-export.h"
 #include "ps-pack-builder.h"
+#include "ps-screenshot.h"
 #include "ps-window-private.h"
 
 static gboolean have_display;
@@ -484,6 +485,80 @@ test_csv_marks_manual_load (void)
   }
 }
 
+/* The load bar shows what the protocol runs, exactly (0.5C of a 5.0995 Ah
+ * cell is 2.54975 A, not 3 A), follows its steps, and comes back to it on
+ * "Follow protocol" and with a new preset; the title is the pack's name and
+ * a short protocol */
+static void
+test_load_bar_and_title (void)
+{
+  PsWindow *window;
+  g_autoptr(GError) error = NULL;
+  double one_c = 5.0995;
+
+  if (!have_display)
+    {
+      g_test_skip ("needs a display");
+      return;
+    }
+
+  window = window_new_on ("lg-m50", "Discharge at 0.5C for 10 s; Discharge at 3 W for 10 s; "
+                                    "Discharge at 1C for 5 minutes; Charge at 1.25 A for 10 s");
+  g_assert_true (ps_screenshot_present (GTK_WIDGET (window), 1280, 800, 30000, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (adw_window_title_get_title (window->window_title), ==, "LG M50 21700 single cell");
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==,
+                   "Discharge at 0.5C for 10 s, then 3 more steps · 1 cell, 1P1S");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (window->window_title)),
+                            "4. Charge at 1.25 A for 10 s"));
+
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->load_adjustment), ==, 0.5 * one_c);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->load_direction), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->load_mode), ==, 0);
+  g_assert_cmpuint (gtk_spin_button_get_digits (window->load_value), ==, 3);
+
+  /* the second step: 3 W, as power in kW */
+  ps_runner_run_until (ps_window_get_runner (window), 15.0);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->load_adjustment), ==, 0.003);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->load_mode), ==, 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->load_direction), ==, 0);
+
+  /* the fourth: a 1.25 A charge */
+  ps_runner_run_until (ps_window_get_runner (window), 325.0);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->load_adjustment), ==, 1.25);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->load_direction), ==, 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->load_mode), ==, 0);
+
+  /* a manual load of 1 A discharge; Follow protocol brings the bar back */
+  gtk_drop_down_set_selected (window->load_direction, 0);
+  gtk_adjustment_set_value (window->load_adjustment, 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-load", NULL);
+  ps_runner_single_step (ps_window_get_runner (window));
+  ps_runner_sync (ps_window_get_runner (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.follow-protocol", NULL);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->load_adjustment), ==, 1.25);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->load_direction), ==, 1);
+
+  /* a new preset: its first step (Volt: 1C of 3 x 15 Ah cells) */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.preset", "s", "volt-2011");
+  window_wait_for_pack (window, "volt-2011");
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->load_mode), ==, 0);
+  {
+    const PsScenario *volt = ps_window_get_scenario (window);
+    double capacity = 3 * ps_scenario_get_cell (volt)->capacity_ah;
+
+    g_assert_cmpfloat (gtk_adjustment_get_value (window->load_adjustment), ==, capacity);
+  }
+  g_assert_cmpstr (adw_window_title_get_title (window->window_title), ==, "Chevrolet Volt 2011");
+  /* opened from the menu, it plays as the first one did at start */
+  g_assert_true (ps_window_get_playing (window));
+
+  window_free (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -497,6 +572,7 @@ main (int   argc,
   g_test_add_func ("/ui/builder/built-pack-saved-runs-the-same-in-cli",
                    test_built_pack_saved_runs_the_same_in_cli);
   g_test_add_func ("/ui/builder/errors-inline", test_errors_inline);
+  g_test_add_func ("/ui/window/load-bar-follows-protocol-and-title", test_load_bar_and_title);
   g_test_add_func ("/ui/export/typed-extension-honoured-or-refused", test_export_extension);
   g_test_add_func ("/ui/export/size-and-caption", test_export_size_and_caption);
   g_test_add_func ("/ui/export/csv-marks-manual-load", test_csv_marks_manual_load);
