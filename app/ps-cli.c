@@ -47,6 +47,7 @@ typedef struct
   gboolean  list_presets;
   char     *print_scenario;
   gboolean  bench;
+  gboolean  version;
   char     *scenario;
   char     *protocol;
   char     *csv;
@@ -102,7 +103,7 @@ ps_cli_wants (int    argc,
 {
   static const char * const modes[] = {
     "--headless", "--list-presets", "--print-scenario", "--bench",
-    "--help", "-h", "-?", NULL
+    "--version", "--help", "-h", "-?", NULL
   };
 
   for (int i = 1; i < argc; i++)
@@ -612,6 +613,8 @@ ps_cli_main (int    argc,
       "Print a preset's complete scenario JSON (loadable with --scenario)", "ID" },
     { "bench", 0, 0, G_OPTION_ARG_NONE, &o.bench,
       "Run the benchmarks and print \"name: value\" lines", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &o.version,
+      "Print the program's name and version and exit", NULL },
     { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &o.scenario,
       "Preset id or scenario JSON file (default: " PS_CLI_DEFAULT_PRESET ")", "ID|FILE" },
     { "protocol", 0, 0, G_OPTION_ARG_STRING, &o.protocol,
@@ -637,10 +640,18 @@ ps_cli_main (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new ("- the lithium-ion pack lab, headless");
+  context = g_option_context_new ("- watch a lithium-ion battery pack work");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
-    "Without these options Packscope opens its window. With them it runs\n"
+    "Packscope simulates a lithium-ion battery pack (a preset such as the\n"
+    "Nissan Leaf's or a Tesla Model S's, or one you build from cells and\n"
+    "modules) through charges, discharges, holds and rests, and shows it\n"
+    "live: the pack layout coloured cell by cell, voltage, current, SOC and\n"
+    "temperature curves, and a thermal map. Scenarios (pack, cell, protocol,\n"
+    "ambient, cooling, variation) are JSON files the window saves and this\n"
+    "program runs unchanged.\n"
+    "\n"
+    "Without the options below Packscope opens its window. With them it runs\n"
     "without a display:\n"
     "  packscope --list-presets\n"
     "  packscope --print-scenario ID > my.json\n"
@@ -648,10 +659,12 @@ ps_cli_main (int    argc,
     "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
     "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
+    "  packscope --version\n"
     "The window itself takes:\n"
     "  packscope [--scenario ID|FILE] [--protocol TEXT]\n"
     "  packscope --screenshot FILE --scenario ID|FILE [--protocol TEXT]\n"
-    "            [--run SECONDS] [--size WxH] [--view window|layout|curves|thermal]\n"
+    "            [--run SECONDS] [--size WxH]\n"
+    "            [--view window|layout|curves|thermal|builder]\n"
     "            (renders the real window or one view to a PNG; needs a display,\n"
     "            e.g. xvfb-run -a)");
   g_option_context_set_description (context,
@@ -698,6 +711,12 @@ ps_cli_main (int    argc,
     return fail ("%s (see --help)", error->message);
   if (args[0] != NULL && args[1] != NULL)
     return fail ("unexpected argument \"%s\" (see --help)", args[1]);
+
+  if (o.version)
+    {
+      printf ("packscope %s\n", PACKAGE_VERSION);
+      return finish_stdout ();
+    }
 
   n_modes = !!o.headless + !!o.list_presets + (o.print_scenario != NULL) + !!o.bench;
   if (n_modes != 1)

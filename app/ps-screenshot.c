@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "ps-engine.h"
+#include "ps-pack-builder.h"
 #include "ps-pack-view.h"
 #include "ps-curve-view.h"
 #include "ps-thermal-view.h"
@@ -373,9 +374,10 @@ ps_screenshot_run (GtkApplication            *application,
                               options->width, options->height,
                               MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE));
   if (!g_str_equal (view, "window") && !g_str_equal (view, "layout") &&
-      !g_str_equal (view, "curves") && !g_str_equal (view, "thermal"))
+      !g_str_equal (view, "curves") && !g_str_equal (view, "thermal") &&
+      !g_str_equal (view, "builder"))
     return fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                              "--view: expected window, layout, curves or thermal, got “%s”",
+                              "--view: expected window, layout, curves, thermal or builder, got “%s”",
                               view));
 
   /* the same picture whatever the desktop's light or dark preference */
@@ -393,7 +395,7 @@ ps_screenshot_run (GtkApplication            *application,
       ps_scenario_name_after_protocol (scenario);
     }
 
-  if (g_str_equal (view, "window"))
+  if (g_str_equal (view, "window") || g_str_equal (view, "builder"))
     {
       PsWindow *win = ps_window_new (application);
 
@@ -415,6 +417,17 @@ ps_screenshot_run (GtkApplication            *application,
                                           frame->cell_temp_max_idx);
       }
       target = window;
+
+      /* the pack builder over the scenario's window, which is not shown */
+      if (g_str_equal (view, "builder"))
+        {
+          target = GTK_WIDGET (ps_pack_builder_new (win));
+          window = target;
+          gtk_window_set_transient_for (GTK_WINDOW (target), NULL);
+          gtk_window_set_modal (GTK_WINDOW (target), FALSE);
+          g_object_set_data_full (G_OBJECT (target), "ps-screenshot-parent", win,
+                                  (GDestroyNotify) gtk_window_destroy);
+        }
     }
   else
     {
@@ -444,7 +457,8 @@ ps_screenshot_run (GtkApplication            *application,
       gtk_window_set_child (GTK_WINDOW (window), target);
     }
 
-  gtk_window_set_title (GTK_WINDOW (window), "Packscope");
+  if (!PS_IS_PACK_BUILDER (window))
+    gtk_window_set_title (GTK_WINDOW (window), "Packscope");
   if (ps_screenshot_present (target, options->width, options->height, PAINT_TIMEOUT_MS, &error) &&
       (texture = ps_screenshot_render (target, &error)) != NULL)
     ps_screenshot_save_png (texture, options->output, &error);

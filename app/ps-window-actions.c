@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ps-export.h"
+#include "ps-pack-builder.h"
 #include "ps-window-private.h"
 
 static void
@@ -55,6 +56,8 @@ preset_action (GtkWidget  *widget,
 
   if (!ps_window_open_scenario (self, id, &error))
     ps_window_toast (self, error->message);
+  else
+    _ps_window_set_scenario_file (self, NULL);
 }
 
 static void
@@ -179,7 +182,14 @@ load_scenario_done (GObject      *object,
   scenario = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (scenario == NULL || !ps_window_set_scenario (self, scenario, &error))
+  if (scenario != NULL && ps_window_set_scenario (self, scenario, &error))
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (g_task_get_task_data (G_TASK (result)));
+
+      /* "Save" writes back to it; it is a recent scenario */
+      _ps_window_set_scenario_file (self, file);
+    }
+  else
     {
       AdwMessageDialog *dialog;
 
@@ -262,6 +272,268 @@ _ps_window_drop_chooser (PsWindow        *self,
       gtk_native_dialog_destroy (dialog);
       g_clear_object (&self->chooser);
     }
+}
+
+/* scenario files: save, save as, recent */
+
+#define RECENT_GROUP     "packscope-scenario"
+#define RECENT_MAX_ITEMS 6
+
+void
+_ps_window_set_scenario_file (PsWindow *self,
+                              GFile    *file)
+{
+  g_autofree char *uri = NULL;
+  GtkRecentData data = {
+    .mime_type = (char *) "application/json",
+    .app_name = (char *) "Packscope",
+    .app_exec = (char *) "packscope --scenario %f",
+    .groups = (char *[]) { (char *) RECENT_GROUP, NULL },
+  };
+
+  g_set_object (&self->scenario_file, file);
+  if (file == NULL)
+    return;
+
+  uri = g_file_get_uri (file);
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+static int
+recent_newest_first (gconstpointer a,
+                     gconstpointer b)
+{
+  GtkRecentInfo *ia = *(GtkRecentInfo **) a;
+  GtkRecentInfo *ib = *(GtkRecentInfo **) b;
+
+  return g_date_time_compare (gtk_recent_info_get_modified (ib),
+                              gtk_recent_info_get_modified (ia));
+}
+
+GMenuModel *
+_ps_window_recent_section (void)
+{
+  GMenu *section = g_menu_new ();
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  g_autoptr(GPtrArray) ours = g_ptr_array_new ();
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (gtk_recent_info_has_group (l->data, RECENT_GROUP) && gtk_recent_info_exists (l->data))
+      g_ptr_array_add (ours, l->data);
+  g_ptr_array_sort (ours, recent_newest_first);
+
+  for (guint i = 0; i < ours->len && i < RECENT_MAX_ITEMS; i++)
+    {
+      GtkRecentInfo *info = g_ptr_array_index (ours, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s", gtk_recent_info_get_uri (info));
+      g_menu_append_item (section, item);
+    }
+
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  return G_MENU_MODEL (section);
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+
+  _ps_window_load_file (PS_WINDOW (widget), file);
+}
+
+PsScenario *
+_ps_window_dup_running_scenario (PsWindow *self)
+{
+  PsScenario *scenario;
+  double ambient;
+
+  if (self->scenario == NULL)
+    return NULL;
+
+  scenario = ps_scenario_copy (self->scenario);
+  ambient = gtk_adjustment_get_value (self->ambient_adjustment);
+  ps_scenario_set_ambient_k (scenario, self->temp_unit == PS_TEMP_UNIT_KELVIN ? ambient
+                                                                             : ambient + 273.15);
+  ps_scenario_set_cooling_enabled (scenario, self->cooling);
+  return scenario;
+}
+
+gboolean
+_ps_window_write_scenario (const PsScenario  *scenario,
+                           GFile             *file,
+                           GError           **error)
+{
+  g_autofree char *json = NULL;
+
+  /* what the loader would refuse is not written */
+  if (!ps_scenario_check_limits (scenario, _("the initial temperature"),
+                                 _("the ambient temperature"), error))
+    return FALSE;
+
+  json = ps_scenario_to_json (scenario);
+  /* a temporary file renamed over the old one: whole or not at all */
+  return g_file_replace_contents (file, json, strlen (json), NULL, FALSE,
+                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
+}
+
+static void
+show_save_error (GtkWindow  *parent,
+                 GFile      *file,
+                 GError     *error)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *heading = g_strdup_printf (_("Could Not Save “%s”"), name);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+saved_toast (PsWindow *self,
+             GFile    *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *message = g_strdup_printf (_("Saved “%s”"), name);
+
+  ps_window_toast (self, message);
+}
+
+static void
+save_as_response (GtkNativeDialog *dialog,
+                  int              response,
+                  PsWindow        *self)
+{
+  PsScenario *scenario = g_object_get_data (G_OBJECT (dialog), "ps-save-scenario");
+  GtkWindow *parent = g_object_get_data (G_OBJECT (dialog), "ps-save-parent");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+  if (file != NULL)
+    {
+      g_autofree char *basename = g_file_get_basename (file);
+
+      /* a name without an extension is a .json file; one with another
+       * extension is kept as typed (the content is JSON either way) */
+      if (strchr (basename, '.') == NULL)
+        {
+          g_autoptr(GFile) parent_dir = g_file_get_parent (file);
+          g_autofree char *named = g_strconcat (basename, ".json", NULL);
+
+          g_object_unref (file);
+          file = parent_dir != NULL ? g_file_get_child (parent_dir, named) : g_file_new_for_path (named);
+        }
+
+      if (!_ps_window_write_scenario (scenario, file, &error))
+        show_save_error (parent != NULL ? parent : GTK_WINDOW (self), file, error);
+      else
+        {
+          /* the pack builder's scenario runs now */
+          if (parent != NULL && parent != GTK_WINDOW (self))
+            {
+              if (!ps_window_set_scenario (self, scenario, &error))
+                ps_window_toast (self, error->message);
+              gtk_window_destroy (parent);
+            }
+          _ps_window_set_scenario_file (self, file);
+          saved_toast (self, file);
+        }
+    }
+
+  _ps_window_drop_chooser (self, dialog);
+}
+
+void
+_ps_window_save_scenario_as (PsWindow         *self,
+                             const PsScenario *scenario,
+                             GtkWindow        *parent)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL || scenario == NULL)
+    return;
+
+  self->chooser = gtk_file_chooser_native_new (_("Save the Scenario"),
+                                               parent != NULL ? parent : GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Save"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Packscope scenarios (*.json)"));
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+
+  if (self->scenario_file != NULL && (parent == NULL || parent == GTK_WINDOW (self)))
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (self->chooser), self->scenario_file, NULL);
+  else
+    {
+      const PsPackInfo *pack = ps_pack_get_info (ps_scenario_get_pack (scenario));
+      g_autofree char *name = g_strdup_printf ("%s.json", pack->id);
+
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+    }
+
+  g_object_set_data_full (G_OBJECT (self->chooser), "ps-save-scenario",
+                          ps_scenario_copy (scenario), (GDestroyNotify) ps_scenario_free);
+  if (parent != NULL)
+    g_object_set_data_full (G_OBJECT (self->chooser), "ps-save-parent",
+                            g_object_ref (parent), g_object_unref);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (save_as_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  g_autoptr(PsScenario) scenario = _ps_window_dup_running_scenario (self);
+
+  _ps_window_save_scenario_as (self, scenario, GTK_WINDOW (self));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  g_autoptr(PsScenario) scenario = _ps_window_dup_running_scenario (self);
+  g_autoptr(GError) error = NULL;
+
+  if (scenario == NULL)
+    return;
+  if (self->scenario_file == NULL)
+    {
+      _ps_window_save_scenario_as (self, scenario, GTK_WINDOW (self));
+      return;
+    }
+
+  if (!_ps_window_write_scenario (scenario, self->scenario_file, &error))
+    show_save_error (GTK_WINDOW (self), self->scenario_file, error);
+  else
+    saved_toast (self, self->scenario_file);
+}
+
+static void
+build_pack_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  if (self->scenario == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (ps_pack_builder_new (self)));
 }
 
 /* export */
@@ -516,6 +788,9 @@ _ps_window_update_actions (PsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.step", have_runner);
   gtk_widget_action_set_enabled (widget, "win.reset", have_runner);
   gtk_widget_action_set_enabled (widget, "win.export", have_runner);
+  gtk_widget_action_set_enabled (widget, "win.save", self->scenario != NULL);
+  gtk_widget_action_set_enabled (widget, "win.save-as", self->scenario != NULL);
+  gtk_widget_action_set_enabled (widget, "win.build-pack", self->scenario != NULL);
   gtk_widget_action_set_enabled (widget, "win.apply-load", have_runner);
   gtk_widget_action_set_enabled (widget, "win.follow-protocol", have_runner);
   gtk_widget_action_set_enabled (widget, "win.speed-up",
@@ -565,6 +840,10 @@ _ps_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.preset", "s", preset_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.build-pack", NULL, build_pack_action);
   gtk_widget_class_install_action (widget_class, "win.enlarge", "i", enlarge_action);
   gtk_widget_class_install_action (widget_class, "win.speed-up", NULL, speed_up_action);
   gtk_widget_class_install_action (widget_class, "win.speed-down", NULL, speed_down_action);
@@ -577,6 +856,10 @@ _ps_window_class_init_actions (GtkWidgetClass *widget_class)
    * button has taken the key (see _ps_window_init_shortcuts). */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.save-as", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.build-pack", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
                                        "win.export", "s", "current");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

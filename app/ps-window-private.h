@@ -71,6 +71,8 @@ struct _PsWindow
   PsTempUnit            temp_unit;
   PsPowerUnit           power_unit;
   GtkFileChooserNative *chooser;
+  GFile                *scenario_file;     /* where Save writes, or NULL */
+  gulong                recent_changed_id;
 
   /* how the views share the window (ps-window-fit.c) */
   AdwFlap              *flap;
@@ -93,6 +95,28 @@ void     _ps_window_load_file          (PsWindow       *self,
                                         GFile          *file);
 void     _ps_window_drop_chooser       (PsWindow       *self,
                                         GtkNativeDialog *dialog);
+/* scenario files (ps-window-actions.c) */
+/* file: (nullable): where "Save" writes the running scenario; also a
+ * recent scenario */
+void     _ps_window_set_scenario_file  (PsWindow       *self,
+                                        GFile          *file);
+/* The running scenario as it would be saved: the loaded one with the
+ * ambient temperature and cooling the window's controls have now.
+ * Returns: (transfer full) (nullable) */
+PsScenario *_ps_window_dup_running_scenario (PsWindow  *self);
+/* Writes scenario's JSON to file (replaced whole or not at all) */
+gboolean _ps_window_write_scenario     (const PsScenario *scenario,
+                                        GFile          *file,
+                                        GError        **error);
+/* Asks where, writes scenario there and runs it in the window, which then
+ * saves to that file; parent is the chooser's parent, destroyed once saved
+ * when it is not the window (the pack builder) */
+void     _ps_window_save_scenario_as   (PsWindow       *self,
+                                        const PsScenario *scenario,
+                                        GtkWindow      *parent);
+/* The "Recent Scenarios" menu section, newest first (a new model) */
+GMenuModel *_ps_window_recent_section  (void);
+
 /* speed steps of the speed menu, slowest first; PS_RUNNER_SPEED_MAX last */
 extern const double _ps_window_speeds[];
 extern const guint  _ps_window_n_speeds;

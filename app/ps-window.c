@@ -544,8 +544,13 @@ ps_window_build_preset_menu (PsWindow *self)
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenu) file = g_menu_new ();
 
+  g_autoptr(GMenuModel) recent = _ps_window_recent_section ();
+
   g_menu_append_section (menu, _("Pack Presets"), preset_section ());
+  if (g_menu_model_get_n_items (recent) > 0)
+    g_menu_append_section (menu, _("Recent Scenarios"), recent);
   g_menu_append (file, _("Open Scenario File…"), "win.open");
+  g_menu_append (file, _("Build a Pack…"), "win.build-pack");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (file));
   gtk_menu_button_set_menu_model (self->preset_button, G_MENU_MODEL (menu));
 }
@@ -1088,6 +1093,9 @@ ps_window_dispose (GObject *object)
       g_clear_object (&self->settings);
     }
 
+  g_clear_signal_handler (&self->recent_changed_id, gtk_recent_manager_get_default ());
+  g_clear_object (&self->scenario_file);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (ps_window_parent_class)->dispose (object);
@@ -1262,6 +1270,9 @@ ps_window_init (PsWindow *self)
 
   ps_window_build_summary (self);
   ps_window_build_preset_menu (self);
+  /* a scenario saved or opened here or elsewhere joins the recent ones */
+  self->recent_changed_id = g_signal_connect_swapped (gtk_recent_manager_get_default (), "changed",
+                                                      G_CALLBACK (ps_window_build_preset_menu), self);
   ps_window_update_speed_button (self);
   ps_window_update_play_button (self);
   ps_window_update_enlarge_buttons (self);

@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..55"
+echo "1..58"
 
 ok () {
   n=$((n + 1))
@@ -77,6 +77,15 @@ if "$PACKSCOPE" --print-scenario leaf-2011 >"$WORK/leaf.json" 2>"$WORK/print.err
   ok "--print-scenario leaf-2011 prints scenario JSON"
 else
   not_ok "--print-scenario leaf-2011 prints scenario JSON" "$(cat "$WORK/print.err")"
+fi
+
+# numbers in their shortest exact form: 0.0001, not 0.00010000000000000000
+if grep -q '"r_tab_ohm": 0.0001,' "$WORK/leaf.json" &&
+   ! grep -Eq '[0-9]\.[0-9]{15,}' "$WORK/leaf.json"; then
+  ok "--print-scenario writes numbers in their shortest exact form"
+else
+  not_ok "--print-scenario writes numbers in their shortest exact form" \
+    "$(grep -E 'r_tab_ohm|[0-9]\.[0-9]{15,}' "$WORK/leaf.json" | head -n 3)"
 fi
 
 "$PACKSCOPE" --headless --scenario leaf-2011 --protocol "$DISCHARGE" --csv "$WORK/preset.csv" 2>"$WORK/run.err"
@@ -484,5 +493,22 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 55 ] || echo "# planned 55 tests, ran $n"
+# the program as a whole: what it does and that it has a window
+if grep -q "watch a lithium-ion battery pack work" "$WORK/help" &&
+   grep -q "opens its window" "$WORK/help" && grep -q -- "--version" "$WORK/help"; then
+  ok "--help describes the whole program (window and headless) and lists --version"
+else
+  not_ok "--help describes the whole program" "$(head -c 600 "$WORK/help")"
+fi
+
+version=$("$PACKSCOPE" --version 2>"$WORK/version.err")
+status=$?
+if [ "$status" -eq 0 ] && echo "$version" | grep -Eqx 'packscope [0-9]+\.[0-9]+\.[0-9]+' &&
+   [ ! -s "$WORK/version.err" ]; then
+  ok "--version prints \"packscope X.Y.Z\" and exits 0: $version"
+else
+  not_ok "--version prints its version" "exit $status: $version $(cat "$WORK/version.err")"
+fi
+
+[ "$n" -eq 58 ] || echo "# planned 58 tests, ran $n"
 exit 0

@@ -6,6 +6,7 @@
 
 #include "ps-engine.h"
 #include "ps-cell-type-private.h"
+#include "ps-json-private.h"
 #include "ps-pack-private.h"
 #include "ps-scenario-private.h"
 
@@ -515,6 +516,245 @@ test_hidden_nesting_and_surrogates (void)
     }
 }
 
+
+/* Numbers are written in their shortest exact form: as few significant
+ * digits as read back to the same double, a ".0" on integral values */
+static void
+test_shortest_numbers (void)
+{
+  static const struct
+  {
+    double      value;
+    const char *text;
+  } cases[] = {
+    { 0.0002, "0.0002" },
+    { 1.547, "1.547" },
+    { 0.1 + 0.2, "0.30000000000000004" },
+    { 1.0, "1.0" },
+    { 0.0, "0.0" },
+    { -273.15, "-273.15" },
+    { 3600.0, "3600.0" },
+    { 1e-300, "1e-300" },
+    { 5e-324, "5e-324" },
+    { 1.7976931348623157e308, "1.7976931348623157e+308" },
+    { 2.0 / 3.0, "0.6666666666666666" },
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsScenario) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(GRegex) long_number = g_regex_new ("[0-9]\\.[0-9]{15,}", 0, 0, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      char buf[PS_JSON_DOUBLE_BUF_SIZE];
+
+      _ps_json_format_double (buf, cases[i].value);
+      g_assert_cmpstr (buf, ==, cases[i].text);
+    }
+
+  /* any double, tiny, huge or plain, reads back exactly and no shorter
+   * text would */
+  for (guint i = 0; i < 20000; i++)
+    {
+      char buf[PS_JSON_DOUBLE_BUF_SIZE];
+      char shorter[PS_JSON_DOUBLE_BUF_SIZE];
+      guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      double value;
+      int digits = 0;
+
+      memcpy (&value, &bits, sizeof value);
+      if (!isfinite (value))
+        continue;
+      if (i % 2 == 0)
+        value = g_rand_double_range (rand, -1000.0, 1000.0);
+      _ps_json_format_double (buf, value);
+      g_assert_cmpfloat (g_ascii_strtod (buf, NULL), ==, value);
+
+      for (const char *p = buf; *p != '\0' && *p != 'e'; p++)
+        if (g_ascii_isdigit (*p))
+          digits++;
+      if (digits > 1)
+        {
+          g_autofree char *format = g_strdup_printf ("%%.%dg", digits - 2 > 0 ? digits - 2 : 1);
+
+          /* one digit fewer than written (leading zeros aside) does not
+           * read back: checked with the precision below the one used */
+          g_ascii_formatd (shorter, sizeof shorter, format, value);
+          if (strlen (shorter) < strlen (buf) - 2)
+            g_assert_cmpfloat (g_ascii_strtod (shorter, NULL), !=, value);
+        }
+    }
+
+  /* a scenario's JSON has no 17-digit noise and loads back the same */
+  scenario = ps_scenario_new_from_preset ("leaf-2011", &error);
+  g_assert_no_error (error);
+  json = ps_scenario_to_json (scenario);
+  g_assert_nonnull (strstr (json, "\"r_tab_ohm\": 0.0001,"));
+  g_assert_nonnull (strstr (json, "[1.547, 1.188]"));
+  g_assert_false (g_regex_match (long_number, json, 0, NULL));
+  loaded = ps_scenario_new_from_data (json, -1, "shortest.json", &error);
+  g_assert_no_error (error);
+  again = ps_scenario_to_json (loaded);
+  g_assert_cmpstr (again, ==, json);
+
+  /* numbers the writer converts (mV/K from V/K, Celsius from kelvin) are
+   * the shortest that the loader converts back to the same value */
+  g_assert_nonnull (strstr (json, ", 0.21, "));
+  g_assert_cmpfloat (_ps_json_shortest_converted (0.21e-3, 1e3, 0.0), ==, 0.21);
+  g_assert_cmpfloat (_ps_json_shortest_converted (31.7 + 273.15, 1.0, -273.15), ==, 31.7);
+  ps_scenario_set_ambient_k (loaded, 31.7 + 273.15);
+  g_clear_pointer (&again, g_free);
+  again = ps_scenario_to_json (loaded);
+  g_assert_nonnull (strstr (again, "\"ambient_c\": 31.7,"));
+}
+
+/* The pack builder's design is written as pack JSON and loaded by the pack
+ * loader: every shipped cell builds, the scenario keeps the base's settings,
+ * and its JSON loads back to the same scenario */
+static void
+test_design_builds (void)
+{
+  g_auto(GStrv) cells = ps_cell_type_list_builtin ();
+  g_autoptr(PsScenario) base = NULL;
+  g_autoptr(GError) error = NULL;
+
+  base = ps_scenario_new_from_preset ("leaf-2011", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; cells[i] != NULL; i++)
+    {
+      g_auto(PsPackDesign) design = { 0 };
+      g_autoptr(PsCellType) cell = ps_cell_type_new_from_id (cells[i], &error);
+      g_autoptr(PsScenario) built = NULL;
+      g_autoptr(PsScenario) loaded = NULL;
+      g_autofree char *json = NULL;
+      g_autofree char *again = NULL;
+      PsPackDesignField field = PS_PACK_DESIGN_FIELD_NAME;
+      const PsPackInfo *info;
+
+      g_assert_no_error (error);
+      ps_pack_design_init_from_pack (&design, ps_scenario_get_pack (base), cell);
+      g_assert_cmpuint (design.n_series, ==, 96);
+      g_assert_cmpuint (design.n_parallel, ==, 2);
+      g_assert_cmpuint (design.cells_per_module, ==, 4);
+      design.stacks = 2;
+      design.module_columns = 4;
+      design.module_rows = 6;
+      built = ps_scenario_new_from_design (base, &design, cell, &field, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (field, ==, PS_PACK_DESIGN_FIELD_NONE);
+
+      info = ps_pack_get_info (ps_scenario_get_pack (built));
+      g_assert_cmpuint (info->n_cells, ==, 192);
+      g_assert_cmpuint (info->n_modules, ==, 48);
+      g_assert_cmpstr (ps_scenario_get_cell (built)->id, ==, cells[i]);
+      g_assert_cmpfloat (ps_scenario_get_ambient_k (built), ==, ps_scenario_get_ambient_k (base));
+      g_assert_cmpuint (ps_scenario_get_seed (built), ==, ps_scenario_get_seed (base));
+      g_assert_true (g_str_has_prefix (ps_scenario_get_name (built), "96S2P pack: "));
+      /* the cells lie inside the outline, one module's cells together */
+      for (guint c = 0; c < info->n_cells; c++)
+        {
+          g_assert_cmpfloat (info->cell_x[c] - info->cell_w[c] / 2, >=, info->bounds.x - 1e-9);
+          g_assert_cmpfloat (info->cell_x[c] + info->cell_w[c] / 2, <=, info->bounds.x + info->bounds.w + 1e-9);
+        }
+
+      json = ps_scenario_to_json (built);
+      loaded = ps_scenario_new_from_data (json, -1, "built.json", &error);
+      g_assert_no_error (error);
+      again = ps_scenario_to_json (loaded);
+      g_assert_cmpstr (again, ==, json);
+    }
+}
+
+/* A bad choice is refused with an error naming it, whether the builder or
+ * the pack loader found it */
+static void
+test_design_errors_name_the_field (void)
+{
+  static const struct
+  {
+    const char        *what;
+    PsPackDesignField  field;
+    const char        *words;
+  } cases[] = {
+    { "cells-per-module", PS_PACK_DESIGN_FIELD_CELLS_PER_MODULE, "whole number of parallel groups" },
+    { "groups-split", PS_PACK_DESIGN_FIELD_CELLS_PER_MODULE, "do not split" },
+    { "rows", PS_PACK_DESIGN_FIELD_MODULE_ROWS, "have places for" },
+    { "empty-stack", PS_PACK_DESIGN_FIELD_STACKS, "would be empty" },
+    { "h", PS_PACK_DESIGN_FIELD_H, "$.cooling.h_w_m2k" },
+    { "fraction", PS_PACK_DESIGN_FIELD_AREA_FRACTION, "$.cooling.exposed_area_fraction" },
+    { "flow", PS_PACK_DESIGN_FIELD_COOLANT_FLOW, "$.cooling.coolant_flow_kg_s" },
+    { "name", PS_PACK_DESIGN_FIELD_NAME, "$.name" },
+    { "series", PS_PACK_DESIGN_FIELD_SERIES, "$.n_series" },
+    { "cell-gap", PS_PACK_DESIGN_FIELD_CELL_GAP, "gap between cells" },
+  };
+  g_autoptr(PsScenario) base = ps_scenario_new_from_preset ("lg-m50", NULL);
+  const PsCellType *cell = ps_scenario_get_cell (base);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(PsPackDesign) design = { 0 };
+      g_autoptr(PsScenario) built = NULL;
+      g_autoptr(GError) error = NULL;
+      PsPackDesignField field = PS_PACK_DESIGN_FIELD_NONE;
+      const char *what = cases[i].what;
+
+      ps_pack_design_init_from_pack (&design, ps_scenario_get_pack (base), cell);
+      design.n_series = 12;
+      design.n_parallel = 2;
+      design.cells_per_module = 4;
+      design.module_columns = 3;
+      design.module_rows = 2;
+      if (g_str_equal (what, "cells-per-module"))
+        design.cells_per_module = 3;
+      else if (g_str_equal (what, "groups-split"))
+        design.cells_per_module = 10;
+      else if (g_str_equal (what, "rows"))
+        design.module_rows = 1;
+      else if (g_str_equal (what, "empty-stack"))
+        design.stacks = 2;
+      else if (g_str_equal (what, "h"))
+        design.h_w_m2k = 0.0;
+      else if (g_str_equal (what, "fraction"))
+        {
+          design.cooling = PS_COOLING_AIR;
+          design.area_fraction = 1.5;
+        }
+      else if (g_str_equal (what, "flow"))
+        {
+          design.cooling = PS_COOLING_COLD_PLATE;
+          design.coolant_flow_kg_s = 0.0;
+        }
+      else if (g_str_equal (what, "name"))
+        {
+          g_free (design.name);
+          design.name = g_strdup ("");
+        }
+      else if (g_str_equal (what, "series"))
+        {
+          design.n_series = PS_MAX_SERIES + 1;
+          design.n_parallel = 1;
+          design.cells_per_module = 1;
+          design.module_columns = 200;
+          design.module_rows = 200;
+        }
+      else if (g_str_equal (what, "cell-gap"))
+        design.cell_gap_m = -0.001;
+
+      built = ps_scenario_new_from_design (base, &design, cell, &field, &error);
+      g_test_message ("%s: %s", what, error != NULL ? error->message : "(built)");
+      g_assert_null (built);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == PS_ENGINE_ERROR);
+      g_assert_true (g_str_has_prefix (error->message, "pack builder: "));
+      g_assert_nonnull (strstr (error->message, cases[i].words));
+      g_assert_cmpint (field, ==, cases[i].field);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -533,6 +773,9 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/validate", test_validate);
   g_test_add_func ("/engine/scenario/initial-temperature-follows-ambient-within-limits",
                    test_initial_temperature);
+  g_test_add_func ("/engine/json/shortest-exact-numbers", test_shortest_numbers);
+  g_test_add_func ("/engine/pack-design/every-cell-builds-and-round-trips", test_design_builds);
+  g_test_add_func ("/engine/pack-design/errors-name-the-field", test_design_errors_name_the_field);
 
   return g_test_run ();
 }

@@ -840,7 +840,7 @@ ps_cell_type_to_json_node (const PsCellType *cell)
   _ps_json_builder_add_double (builder, "voltage_max_v", cell->voltage_max_v);
   _ps_json_builder_add_double (builder, "current_max_discharge_a", cell->current_max_discharge_a);
   _ps_json_builder_add_double (builder, "current_max_charge_a", cell->current_max_charge_a);
-  _ps_json_builder_add_double (builder, "temperature_ref_c", cell->t_ref_k - KELVIN_OFFSET);
+  _ps_json_builder_add_celsius (builder, "temperature_ref_c", cell->t_ref_k);
 
   json_builder_set_member_name (builder, "ocv");
   json_builder_begin_object (builder);
@@ -875,8 +875,8 @@ ps_cell_type_to_json_node (const PsCellType *cell)
   _ps_json_builder_add_double (builder, "surface_area_m2", cell->surface_area_m2);
   _ps_json_builder_add_double (builder, "k_through_w_mk", cell->k_through_w_mk);
   _ps_json_builder_add_double (builder, "k_in_plane_w_mk", cell->k_in_plane_w_mk);
-  _ps_json_builder_add_double (builder, "temperature_min_c", cell->temp_min_k - KELVIN_OFFSET);
-  _ps_json_builder_add_double (builder, "temperature_max_c", cell->temp_max_k - KELVIN_OFFSET);
+  _ps_json_builder_add_celsius (builder, "temperature_min_c", cell->temp_min_k);
+  _ps_json_builder_add_celsius (builder, "temperature_max_c", cell->temp_max_k);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "geometry");

@@ -7,6 +7,7 @@
 #include "ps-pack.h"
 #include "ps-protocol.h"
 #include "ps-scenario.h"
+#include "ps-pack-design.h"
 #include "ps-frame.h"
 #include "ps-simulation.h"
 #include "ps-recorder.h"

@@ -111,10 +111,27 @@ void         _ps_json_builder_add_int      (JsonBuilder         *builder,
 void         _ps_json_builder_add_string   (JsonBuilder         *builder,
                                             const char          *member,
                                             const char          *value);
+/* the loaders' kelvin = celsius + this */
+#define PS_JSON_ZERO_C_IN_K 273.15
+
+double       _ps_json_shortest_converted   (double               value,
+                                            double               scale,
+                                            double               offset);
+void         _ps_json_builder_add_celsius  (JsonBuilder         *builder,
+                                            const char          *member,
+                                            double               value_k);
 void         _ps_json_builder_add_doubles  (JsonBuilder         *builder,
                                             const char          *member,
                                             const double        *values,
                                             guint                n,
                                             double               scale);
+
+/* Enough for any double _ps_json_format_double writes ("-2.2250738585072014e-308") */
+#define PS_JSON_DOUBLE_BUF_SIZE 32
+
+void         _ps_json_format_double        (char                 buf[PS_JSON_DOUBLE_BUF_SIZE],
+                                            double               value);
+/* Returns: (transfer full): indented JSON with shortest exact numbers */
+char        *_ps_json_to_data              (JsonNode            *root);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ps-error.h"
@@ -292,7 +293,49 @@ _ps_json_builder_add_string (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
-/* member: [values[0] * scale, ...] */
+/* The number to write for value in a unit the loader converts back with
+ * (written - offset) * (1 / scale): of the numbers near value * scale +
+ * offset, the one with the fewest significant digits that converts back to
+ * exactly value. A dU/dT of 0.21 mV/K is stored as 2.1e-4 V/K, and
+ * 2.1e-4 * 1e3 is 0.21000000000000002: "0.21" reads back as the same 2.1e-4,
+ * so that is written. */
+double
+_ps_json_shortest_converted (double value,
+                             double scale,
+                             double offset)
+{
+  double target = value * scale + offset;
+
+  if (!isfinite (target))
+    return target;
+
+  for (int digits = 1; digits <= 17; digits++)
+    {
+      char buf[PS_JSON_DOUBLE_BUF_SIZE];
+      char format[8];
+      double written;
+
+      g_snprintf (format, sizeof format, "%%.%de", digits - 1);
+      g_ascii_formatd (buf, sizeof buf, format, target);
+      written = g_ascii_strtod (buf, NULL);
+      if ((written - offset) * (1.0 / scale) == value)
+        return written;
+    }
+  return target;
+}
+
+/* member: a temperature in degrees Celsius, from kelvin */
+void
+_ps_json_builder_add_celsius (JsonBuilder *builder,
+                              const char  *member,
+                              double       value_k)
+{
+  _ps_json_builder_add_double (builder, member,
+                               _ps_json_shortest_converted (value_k, 1.0, -PS_JSON_ZERO_C_IN_K));
+}
+
+/* member: [values[0] * scale, ...], each read back exactly by a loader
+ * that multiplies by 1 / scale */
 void
 _ps_json_builder_add_doubles (JsonBuilder  *builder,
                               const char   *member,
@@ -303,8 +346,201 @@ _ps_json_builder_add_doubles (JsonBuilder  *builder,
   json_builder_set_member_name (builder, member);
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
-    json_builder_add_double_value (builder, values[i] * scale);
+    json_builder_add_double_value (builder, _ps_json_shortest_converted (values[i], scale, 0.0));
   json_builder_end_array (builder);
+}
+
+/* ------------------------------------------------------------ generating */
+
+/* The shortest text that reads back as exactly value: the fewest significant
+ * digits (1 to 17) whose strtod gives the same double, so 2e-4 is written
+ * "0.0002", not "0.00020000000000000001" as "%.17g" has it. A value that
+ * looks like an integer keeps a ".0", so it stays a double when read. */
+void
+_ps_json_format_double (char   buf[PS_JSON_DOUBLE_BUF_SIZE],
+                        double value)
+{
+  if (!isfinite (value))
+    {
+      /* JSON has no such number; the loaders refuse them, so no writer
+       * gets here with one */
+      g_strlcpy (buf, "null", PS_JSON_DOUBLE_BUF_SIZE);
+      return;
+    }
+
+  char format[8];
+  int digits, exponent;
+
+  for (digits = 1; digits < 17; digits++)
+    {
+      g_snprintf (format, sizeof format, "%%.%de", digits - 1);
+      g_ascii_formatd (buf, PS_JSON_DOUBLE_BUF_SIZE, format, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+
+  /* the same digits without an exponent where that reads better
+   * (3600.0, 0.0002), as "%g" would choose for its precision */
+  g_snprintf (format, sizeof format, "%%.%de", digits - 1);
+  g_ascii_formatd (buf, PS_JSON_DOUBLE_BUF_SIZE, format, value);
+  exponent = atoi (strchr (buf, 'e') + 1);
+  if (exponent >= -5 && exponent < 17)
+    {
+      g_snprintf (format, sizeof format, "%%.%df", MAX (digits - 1 - exponent, 0));
+      g_ascii_formatd (buf, PS_JSON_DOUBLE_BUF_SIZE, format, value);
+    }
+
+  if (strpbrk (buf, ".eE") == NULL)
+    g_strlcat (buf, ".0", PS_JSON_DOUBLE_BUF_SIZE);
+}
+
+static void
+generate_string (GString    *out,
+                 const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      unsigned char c = (unsigned char) *p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static gboolean
+node_is_scalar (JsonNode *node)
+{
+  return node == NULL || !(JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node));
+}
+
+static void
+generate_node (GString  *out,
+               JsonNode *node,
+               guint     depth)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    g_string_append (out, "null");
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      if (members == NULL)
+        {
+          g_string_append (out, "{}");
+          return;
+        }
+      g_string_append (out, "{\n");
+      for (const GList *l = members; l != NULL; l = l->next)
+        {
+          g_string_append_printf (out, "%*s", (int) (2 * (depth + 1)), "");
+          generate_string (out, l->data);
+          g_string_append (out, ": ");
+          generate_node (out, json_object_get_member (object, l->data), depth + 1);
+          g_string_append (out, l->next != NULL ? ",\n" : "\n");
+        }
+      g_string_append_printf (out, "%*s}", (int) (2 * depth), "");
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+      gboolean inline_values = TRUE;
+
+      if (n == 0)
+        {
+          g_string_append (out, "[]");
+          return;
+        }
+      /* numbers, points and tables read best on one line */
+      for (guint i = 0; i < n && inline_values; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          inline_values = node_is_scalar (element) && !_ps_json_node_is_string (element);
+        }
+      if (inline_values)
+        {
+          g_string_append_c (out, '[');
+          for (guint i = 0; i < n; i++)
+            {
+              if (i > 0)
+                g_string_append (out, ", ");
+              generate_node (out, json_array_get_element (array, i), depth + 1);
+            }
+          g_string_append_c (out, ']');
+          return;
+        }
+      g_string_append (out, "[\n");
+      for (guint i = 0; i < n; i++)
+        {
+          g_string_append_printf (out, "%*s", (int) (2 * (depth + 1)), "");
+          generate_node (out, json_array_get_element (array, i), depth + 1);
+          g_string_append (out, i + 1 < n ? ",\n" : "\n");
+        }
+      g_string_append_printf (out, "%*s]", (int) (2 * depth), "");
+    }
+  else
+    {
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buf[PS_JSON_DOUBLE_BUF_SIZE];
+
+            _ps_json_format_double (buf, json_node_get_double (node));
+            g_string_append (out, buf);
+          }
+          break;
+        case G_TYPE_STRING:
+          generate_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+        }
+    }
+}
+
+/* root as indented JSON text ending in a newline, every double in its
+ * shortest exact form (_ps_json_format_double); json-glib's generator
+ * writes 17 significant digits. */
+char *
+_ps_json_to_data (JsonNode *root)
+{
+  GString *out = g_string_new (NULL);
+
+  generate_node (out, root, 0);
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
 }
 
 /* ------------------------------------------------------- NUL in strings */

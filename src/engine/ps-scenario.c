@@ -1011,7 +1011,6 @@ char *
 ps_scenario_to_json (const PsScenario *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_auto(GStrv) lines = NULL;
 
@@ -1032,16 +1031,16 @@ ps_scenario_to_json (const PsScenario *self)
   _ps_json_builder_add_double (builder, "soc", self->initial_soc);
   /* left out when it follows the ambient temperature, so it still does */
   if (self->initial_temp_set)
-    _ps_json_builder_add_double (builder, "temperature_c", self->initial_temp_k - ZERO_C_IN_K);
+    _ps_json_builder_add_celsius (builder, "temperature_c", self->initial_temp_k);
   json_builder_end_object (builder);
 
-  _ps_json_builder_add_double (builder, "ambient_c", self->ambient_k - ZERO_C_IN_K);
+  _ps_json_builder_add_celsius (builder, "ambient_c", self->ambient_k);
 
   json_builder_set_member_name (builder, "cooling");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "enabled");
   json_builder_add_boolean_value (builder, self->cooling_enabled);
-  _ps_json_builder_add_double (builder, "coolant_inlet_c", self->coolant_inlet_k - ZERO_C_IN_K);
+  _ps_json_builder_add_celsius (builder, "coolant_inlet_c", self->coolant_inlet_k);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "variation");
@@ -1070,12 +1069,7 @@ ps_scenario_to_json (const PsScenario *self)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, root);
-
-  return json_generator_to_data (generator, NULL);
+  return _ps_json_to_data (root);
 }
 
 gboolean
@@ -1288,4 +1282,12 @@ ps_scenario_set_ambient_k (PsScenario *scenario,
   g_return_if_fail (scenario != NULL);
   g_return_if_fail (isfinite (ambient_k) && ambient_k > 0.0);
   scenario->ambient_k = ambient_k;
+}
+
+void
+ps_scenario_set_cooling_enabled (PsScenario *scenario,
+                                 gboolean    enabled)
+{
+  g_return_if_fail (scenario != NULL);
+  scenario->cooling_enabled = !!enabled;
 }

@@ -109,6 +109,9 @@ void        ps_scenario_set_initial_temp_k (PsScenario     *scenario,
 /* also the cells' initial temperature when the scenario gives none */
 void        ps_scenario_set_ambient_k   (PsScenario        *scenario,
                                          double             ambient_k);
+/* the pack's cooling works (TRUE) or has failed / is switched off */
+void        ps_scenario_set_cooling_enabled (PsScenario    *scenario,
+                                             gboolean       enabled);
 void        ps_scenario_free            (PsScenario        *scenario);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsScenario, ps_scenario_free)
