@@ -41,7 +41,7 @@ struct _PsWindow
   GtkButton            *thermal_enlarge;
   GtkDropDown          *quantity_dropdown;
   GtkDropDown          *curves_dropdown;
-  GtkToggleButton      *isotherms_toggle;
+  GtkCheckButton       *isotherms_toggle;
   PsPackView           *pack_view;
   PsCurveView          *curve_view;
   PsThermalView        *thermal_view;
@@ -75,9 +75,15 @@ struct _PsWindow
   gulong                recent_changed_id;
   guint                 load_step_shown;   /* protocol step the load bar shows */
   guint64               replayed_serial;   /* the finished frame a replay left */
+
+  /* how the views share the window (ps-window-fit.c) */
+  AdwFlap              *flap;
+  double                split;             /* maps' fraction the user dragged to; < 0: automatic */
+  gboolean              placing_split;     /* the window, not the user, moves the split */
 };
 
 void     _ps_window_class_init_actions (GtkWidgetClass *widget_class);
+void     _ps_window_init_fit           (PsWindow       *self);
 void     _ps_window_init_shortcuts     (PsWindow       *self);
 void     _ps_window_update_actions     (PsWindow       *self);
 void     _ps_window_apply_load         (PsWindow       *self);

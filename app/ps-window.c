@@ -21,6 +21,7 @@
 #include "ps-application.h"
 #include "ps-cli-output.h"
 #include "ps-window-private.h"
+#include "ps-wrap-box.h"
 
 #define SUMMARY_INTERVAL_US (100 * 1000)
 
@@ -1219,6 +1220,7 @@ ps_window_class_init (PsWindowClass *klass)
   g_type_ensure (PS_TYPE_CURVE_VIEW);
   g_type_ensure (PS_TYPE_THERMAL_VIEW);
   g_type_ensure (PS_TYPE_CELL_INSPECTOR);
+  g_type_ensure (PS_TYPE_WRAP_BOX);
 
   /* the template is in the app library's resources: keep them linked */
   (void) ps_app_get_resource ();
@@ -1257,6 +1259,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, cell_inspector);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, summary_grid);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, warning_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, flap);
   gtk_widget_class_bind_template_callback (widget_class, on_load_control_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_ambient_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_quantity_selected);
@@ -1298,6 +1301,7 @@ ps_window_init (PsWindow *self)
   on_curves_selected (self);
 
   _ps_window_init_shortcuts (self);
+  _ps_window_init_fit (self);
 
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), ps_window_tick, NULL, NULL);
 

@@ -954,10 +954,15 @@ test_thermal_masked_to_outline (void)
         double my = (tr.offset_y - (y + 0.5)) / tr.scale;
         double m = 3.0 / tr.scale;   /* 3 px in metres */
         gboolean in = inside_outline (pack, mx, my);
+        /* (diagonally too: a corner's stroke reaches its diagonal) */
         gboolean near = inside_outline (pack, mx + m, my) != in ||
                         inside_outline (pack, mx - m, my) != in ||
                         inside_outline (pack, mx, my + m) != in ||
-                        inside_outline (pack, mx, my - m) != in;
+                        inside_outline (pack, mx, my - m) != in ||
+                        inside_outline (pack, mx + m, my + m) != in ||
+                        inside_outline (pack, mx - m, my - m) != in ||
+                        inside_outline (pack, mx - m, my + m) != in ||
+                        inside_outline (pack, mx + m, my - m) != in;
         gboolean is_bg = channel_diff (pixel_at (s, x, y), 0xffffffffu) == 0;
 
         if (near)
@@ -965,6 +970,8 @@ test_thermal_masked_to_outline (void)
         if (!in)
           {
             n_out++;
+            if (!is_bg)
+              g_test_message ("not background outside the outline at %d,%d", x, y);
             g_assert_true (is_bg);
           }
         else

@@ -22,6 +22,7 @@
 #include "ps-render.h"
 #include "ps-screenshot.h"
 #include "ps-window-private.h"
+#include "ps-wrap-box.h"
 #include "ps-app-enums.h"
 #include "ps-ui-enums.h"
 
@@ -32,11 +33,13 @@ GResource *ps_ui_get_resource (void);
 
 static gboolean have_display;
 
-/* a window on a preset, run to run_s and painted */
+/* a window on a preset, run to run_s and painted at width x height */
 static PsWindow *
-window_new_painted (const char   *preset,
-                    double        run_s,
-                    PsWindowView  enlarged)
+window_new_painted_at (const char   *preset,
+                       double        run_s,
+                       PsWindowView  enlarged,
+                       int           width,
+                       int           height)
 {
   g_autoptr(PsScenario) scenario = NULL;
   g_autoptr(GError) error = NULL;
@@ -51,11 +54,20 @@ window_new_painted (const char   *preset,
   g_assert_no_error (error);
   ps_runner_run_until (ps_window_get_runner (window), run_s);
   ps_window_set_enlarged_view (window, enlarged);
-  g_assert_true (ps_screenshot_present (GTK_WIDGET (window), WIDTH, HEIGHT, 30000, &error));
+  ps_screenshot_present (GTK_WIDGET (window), width, height, 30000, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, WIDTH);
-  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, HEIGHT);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
   return window;
+}
+
+/* the same at the default size */
+static PsWindow *
+window_new_painted (const char   *preset,
+                    double        run_s,
+                    PsWindowView  enlarged)
+{
+  return window_new_painted_at (preset, run_s, enlarged, WIDTH, HEIGHT);
 }
 
 /* A later scenario shows once the runner has it (a command, answered on
@@ -214,8 +226,17 @@ view_bounds (PsWindow        *window,
              graphene_rect_t *bounds)
 {
   GtkWidget *widget = ps_window_get_view (window, view);
+  GtkWidget *scroll = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
 
   g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), bounds));
+  /* of a view in a scrolled window (the curves), the part that shows */
+  if (scroll != NULL)
+    {
+      graphene_rect_t shown;
+
+      g_assert_true (gtk_widget_compute_bounds (scroll, GTK_WIDGET (window), &shown));
+      g_assert_true (graphene_rect_intersection (bounds, &shown, bounds));
+    }
 }
 
 static void
@@ -259,6 +280,275 @@ test_window_views_drawn (void)
     }
 
   g_free (px.data);
+  window_free (window);
+}
+
+/* Every widget under root that shows lies inside the window's width x
+ * height and inside its parent (nothing hangs over an edge that clips it) */
+static void
+assert_shown_whole (GtkWidget *root,
+                    GtkWidget *window,
+                    int        width,
+                    int        height)
+{
+  graphene_rect_t pb;
+
+  g_assert_true (gtk_widget_compute_bounds (root, window, &pb));
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t b;
+
+      if (!gtk_widget_get_mapped (child) || GTK_IS_POPOVER (child))
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (child, window, &b));
+      /* (a header's handle reaches 1 px past the window's edge) */
+      if (b.origin.x < -1.5 || b.origin.y < -1.5 ||
+          b.origin.x + b.size.width > width + 1.5 || b.origin.y + b.size.height > height + 1.5 ||
+          b.origin.x < pb.origin.x - 1.5 || b.origin.y < pb.origin.y - 1.5 ||
+          b.origin.x + b.size.width > pb.origin.x + pb.size.width + 1.5 ||
+          b.origin.y + b.size.height > pb.origin.y + pb.size.height + 1.5)
+        g_error ("%s (%s) at %.0f,%.0f %.0fx%.0f is cut off (parent %.0f,%.0f %.0fx%.0f, window %dx%d)",
+                 G_OBJECT_TYPE_NAME (child), gtk_widget_get_css_name (child),
+                 b.origin.x, b.origin.y, b.size.width, b.size.height,
+                 pb.origin.x, pb.origin.y, pb.size.width, pb.size.height, width, height);
+      assert_shown_whole (child, window, width, height);
+    }
+}
+
+/* The window fits a 1024x600 and an 800x600 screen: presented at that
+ * size (ps_screenshot_present refuses a size under the window's minimum),
+ * every control of the header and the control bar shows whole; at 800 px
+ * the sidebar folds away behind the header's button, at 1280 it shows
+ * beside the views; the views keep a usable size. */
+static void
+test_window_fits_small_screens (void)
+{
+  static const int sizes[][2] = { { 800, 600 }, { 1024, 600 }, { WIDTH, HEIGHT } };
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      int w = sizes[k][0], h = sizes[k][1];
+      PsWindow *window = window_new_painted_at ("leaf-2011", 600.0, PS_WINDOW_VIEW_NONE, w, h);
+      GtkWidget *header = gtk_widget_get_ancestor (GTK_WIDGET (window->play_button), ADW_TYPE_HEADER_BAR);
+      GtkWidget *bar = gtk_widget_get_ancestor (GTK_WIDGET (window->cooling_switch), PS_TYPE_WRAP_BOX);
+      GtkWidget *content;
+      int min_w = 0, min_h = 0;
+
+      g_test_message ("%dx%d: flap %s", w, h, adw_flap_get_folded (window->flap) ? "folded" : "open");
+      /* what the window's content asks for (under the size the screenshot
+       * code requests) is within the smallest screen */
+      content = adw_toast_overlay_get_child (window->toast_overlay);
+      gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+      gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, 800, &min_h, NULL, NULL, NULL);
+      g_test_message ("%dx%d: the content needs at least %dx%d", w, h, min_w, min_h);
+      g_assert_cmpint (min_w, <=, 800);
+      g_assert_cmpint (min_h, <=, 600);
+
+      g_assert_nonnull (header);
+      g_assert_nonnull (bar);
+      assert_shown_whole (header, GTK_WIDGET (window), w, h);
+      assert_shown_whole (bar, GTK_WIDGET (window), w, h);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->cooling_switch)));
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->status_label)));
+
+      if (w <= 1024)
+        g_assert_true (adw_flap_get_folded (window->flap));
+      else
+        {
+          g_assert_false (adw_flap_get_folded (window->flap));
+          g_assert_true (adw_flap_get_reveal_flap (window->flap));
+        }
+
+      /* the three views show, each a real share of the window */
+      for (PsWindowView v = PS_WINDOW_VIEW_LAYOUT; v <= PS_WINDOW_VIEW_THERMAL; v++)
+        {
+          graphene_rect_t b;
+
+          view_bounds (window, v, &b);
+          g_assert_cmpfloat (b.size.width, >=, 0.33 * w);
+          g_assert_cmpfloat (b.size.height, >=, 120.0);
+          g_assert_cmpfloat (b.origin.x + b.size.width, <=, w + 0.5);
+          g_assert_cmpfloat (b.origin.y + b.size.height, <=, h + 0.5);
+        }
+      window_free (window);
+    }
+}
+
+/* the boxes of a curve view's panels as drawn now */
+static guint
+curve_panels (PsCurveView *view,
+              double      *boxes,
+              guint        max_boxes)
+{
+  PsRunner *runner = ps_curve_view_get_runner (view);
+  g_autoptr(PsFrame) frame = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+
+  ps_runner_dup_frame_and_recorder (runner, &frame, &recorder);
+  return ps_render_curves_panels (recorder, frame, ps_curve_view_get_style (view),
+                                  gtk_widget_get_width (GTK_WIDGET (view)),
+                                  gtk_widget_get_height (GTK_WIDGET (view)),
+                                  boxes, max_boxes);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static PsCurveView *
+inspector_curve_view (PsWindow *window)
+{
+  return PS_CURVE_VIEW (find_descendant (GTK_WIDGET (window->cell_inspector), PS_TYPE_CURVE_VIEW));
+}
+
+static void
+assert_panels_tall (PsCurveView *view,
+                    const char  *what)
+{
+  double boxes[4 * 8];
+  guint n = curve_panels (view, boxes, 8);
+
+  g_assert_cmpuint (n, >=, 1);
+  for (guint k = 0; k < MIN (n, 8); k++)
+    {
+      g_test_message ("%s: panel %u at y %.0f, %.0f px tall", what, k, boxes[4 * k + 1], boxes[4 * k + 3]);
+      g_assert_cmpfloat (boxes[4 * k + 3], >=, PS_RENDER_CURVES_MIN_PANEL_H);
+    }
+}
+
+/* At the default size, and at 1024x600, every curve panel the window
+ * shows, for every choice of curves and in the cell inspector, is at least
+ * PS_RENDER_CURVES_MIN_PANEL_H tall (the curves scroll when they need more
+ * than the window has) */
+static void
+test_window_panel_heights (void)
+{
+  static const int sizes[][2] = { { WIDTH, HEIGHT }, { 1024, 600 } };
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      PsWindow *window = window_new_painted_at ("leaf-2011", 600.0, PS_WINDOW_VIEW_NONE,
+                                                sizes[k][0], sizes[k][1]);
+      GListModel *choices = gtk_drop_down_get_model (window->curves_dropdown);
+      PsCurveView *mini = inspector_curve_view (window);
+
+      ps_pack_view_set_selected_cell (window->pack_view, 17);
+      for (guint c = 0; c < g_list_model_get_n_items (choices); c++)
+        {
+          g_autofree char *what = g_strdup_printf ("%dx%d curves %u", sizes[k][0], sizes[k][1], c);
+
+          gtk_drop_down_set_selected (window->curves_dropdown, c);
+          g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 3, 30000));
+          assert_panels_tall (window->curve_view, what);
+        }
+      if (adw_flap_get_folded (window->flap))
+        {
+          adw_flap_set_reveal_flap (window->flap, TRUE);
+          g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 3, 30000));
+        }
+      g_assert_nonnull (mini);
+      assert_panels_tall (mini, "inspector");
+      window_free (window);
+    }
+}
+
+typedef struct
+{
+  graphene_rect_t views[5];
+  double          panels[2][4 * 8];
+  guint           n_panels[2];
+} LayoutSnapshot;
+
+static void
+layout_snapshot (PsWindow       *window,
+                 LayoutSnapshot *l)
+{
+  GtkWidget *widgets[5] = {
+    ps_window_get_view (window, PS_WINDOW_VIEW_LAYOUT),
+    ps_window_get_view (window, PS_WINDOW_VIEW_CURVES),
+    ps_window_get_view (window, PS_WINDOW_VIEW_THERMAL),
+    adw_flap_get_flap (window->flap),
+    GTK_WIDGET (inspector_curve_view (window)),
+  };
+
+  memset (l, 0, sizeof *l);
+  for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
+    g_assert_true (gtk_widget_compute_bounds (widgets[i], GTK_WIDGET (window), &l->views[i]));
+  l->n_panels[0] = curve_panels (window->curve_view, l->panels[0], 8);
+  l->n_panels[1] = curve_panels (inspector_curve_view (window), l->panels[1], 8);
+}
+
+/* Selecting a cell (cells whose numbers and values differ in width, and
+ * none) moves nothing: the views, the sidebar and the curves' panels keep
+ * their places to the pixel, so the pointer stays on the cell it clicked;
+ * from one cell to another the inspector's plot stays put too (with none
+ * it shows a hint instead of the cell's table) */
+static void
+test_window_selection_keeps_layout (void)
+{
+  static const int cells[] = { 0, 191, 8, -1, 113, 57 };
+  PsWindow *window;
+  LayoutSnapshot before, after;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 600.0, PS_WINDOW_VIEW_NONE);
+  ps_pack_view_set_selected_cell (window->pack_view, 99);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 3, 30000));
+  layout_snapshot (window, &before);
+  for (guint k = 0; k < G_N_ELEMENTS (cells); k++)
+    {
+      ps_pack_view_set_selected_cell (window->pack_view, cells[k]);
+      g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 3, 30000));
+      layout_snapshot (window, &after);
+      for (guint i = 0; i < G_N_ELEMENTS (before.views) - (cells[k] < 0 ? 1 : 0); i++)
+        {
+          if (!graphene_rect_equal (&before.views[i], &after.views[i]))
+            g_error ("cell %d moved widget %u from %.0f,%.0f %.0fx%.0f to %.0f,%.0f %.0fx%.0f",
+                     cells[k], i, before.views[i].origin.x, before.views[i].origin.y,
+                     before.views[i].size.width, before.views[i].size.height,
+                     after.views[i].origin.x, after.views[i].origin.y,
+                     after.views[i].size.width, after.views[i].size.height);
+        }
+      for (guint v = 0; v < (cells[k] < 0 ? 1u : 2u); v++)
+        {
+          g_assert_cmpuint (after.n_panels[v], ==, before.n_panels[v]);
+          for (guint j = 0; j < 4 * MIN (before.n_panels[v], 8); j++)
+            if (after.panels[v][j] != before.panels[v][j])
+              g_error ("cell %d moved panel %u of curve view %u (coordinate %u: %.0f to %.0f)",
+                       cells[k], j / 4, v, j % 4, before.panels[v][j], after.panels[v][j]);
+        }
+    }
   window_free (window);
 }
 
@@ -1240,10 +1530,10 @@ test_window_selection_notify (void)
   g_assert_cmpuint (gtk_drop_down_get_selected (window->quantity_dropdown), ==, 5);
 
   /* the isotherms button and the thermal map's property are one */
-  gtk_toggle_button_set_active (window->isotherms_toggle, TRUE);
+  gtk_check_button_set_active (window->isotherms_toggle, TRUE);
   g_assert_true (ps_thermal_view_get_isotherms (window->thermal_view));
   ps_thermal_view_set_isotherms (window->thermal_view, FALSE);
-  g_assert_false (gtk_toggle_button_get_active (window->isotherms_toggle));
+  g_assert_false (gtk_check_button_get_active (window->isotherms_toggle));
 
   window_free (window);
 }
@@ -2076,6 +2366,9 @@ main (int   argc,
 
   g_test_add_func ("/ui/window/views-drawn", test_window_views_drawn);
   g_test_add_func ("/ui/window/layout-cells", test_window_layout_cells);
+  g_test_add_func ("/ui/window/fits-small-screens", test_window_fits_small_screens);
+  g_test_add_func ("/ui/window/panel-heights", test_window_panel_heights);
+  g_test_add_func ("/ui/window/selection-keeps-layout", test_window_selection_keeps_layout);
   g_test_add_func ("/ui/window/thermal-span", test_window_thermal_span);
   g_test_add_func ("/ui/window/actions", test_window_actions);
   g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);

@@ -261,6 +261,11 @@ add_label (PsCellInspector *self,
   gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0.0 : 1.0);
   if (column > 0)
     gtk_label_set_width_chars (GTK_LABEL (label), 10);
+  /* the inspector's width does not follow the cell it shows: whatever
+   * cell is selected, the sidebar (its width set by the window, where
+   * every value fits) keeps its width and nothing beside it moves */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, column > 0);
   if (dim)
     gtk_widget_add_css_class (label, "dim-label");
   gtk_grid_attach (self->grid, label, column, row, 1, 1);

@@ -172,6 +172,63 @@ ps_curve_view_snapshot (GtkWidget   *widget,
   gtk_widget_snapshot_child (widget, self->follow_button, snapshot);
 }
 
+/* Its panels' least height is what it asks for: a view that gets less
+ * (in a scrolled window) scrolls instead of squeezing them */
+static GtkSizeRequestMode
+ps_curve_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+ps_curve_view_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  PsCurveView *self = PS_CURVE_VIEW (widget);
+  int bmin = 0, bnat = 0;
+
+  gtk_widget_measure (self->follow_button, orientation, -1, &bmin, &bnat, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MAX (bmin, 200);
+      *natural = MAX (bnat, 200);
+    }
+  else
+    {
+      /* without a width yet: a narrow one (more legend lines), so the
+       * request is never short */
+      double width = for_size > 0 ? for_size : 300;
+
+      *minimum = (int) ps_render_curves_min_height (self->recorder, self->frame, &self->style,
+                                                    width, PS_RENDER_CURVES_MIN_PANEL_H);
+      *minimum = MAX (*minimum, bmin);
+      *natural = *minimum;
+    }
+}
+
+static void
+ps_curve_view_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  PsCurveView *self = PS_CURVE_VIEW (widget);
+  int bw = 0, bh = 0;
+
+  /* the follow button at the top right, in the room the first title line
+   * keeps free for it (visible or not: the panels never move for it) */
+  gtk_widget_measure (self->follow_button, GTK_ORIENTATION_HORIZONTAL, -1, &bw, NULL, NULL, NULL);
+  gtk_widget_measure (self->follow_button, GTK_ORIENTATION_VERTICAL, bw, &bh, NULL, NULL, NULL);
+  self->style.legend_inset = bw + 12;
+  gtk_widget_size_allocate (self->follow_button,
+                            &(GtkAllocation) { MAX (0, width - bw - 4), 0, bw, bh }, -1);
+}
+
 static void
 ps_curve_view_css_changed (GtkWidget         *widget,
                            GtkCssStyleChange *change)
@@ -181,7 +238,7 @@ ps_curve_view_css_changed (GtkWidget         *widget,
   GTK_WIDGET_CLASS (ps_curve_view_parent_class)->css_changed (widget, change);
 
   _ps_view_apply_theme (widget, &self->style);
-  gtk_widget_queue_draw (widget);
+  gtk_widget_queue_resize (widget);
 }
 
 /* pointer */
@@ -457,7 +514,10 @@ ps_curve_view_class_init (PsCurveViewClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->get_request_mode = ps_curve_view_get_request_mode;
+  widget_class->measure = ps_curve_view_measure;
+  widget_class->size_allocate = ps_curve_view_size_allocate;
+
   gtk_widget_class_set_css_name (widget_class, "curveview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 
@@ -488,16 +548,12 @@ ps_curve_view_init (PsCurveView *self)
                                   -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self), 200, 120);
 
+  /* small, in the first title line (the window's style sizes it) */
   self->follow_button = gtk_button_new_from_icon_name ("go-last-symbolic");
   gtk_widget_set_tooltip_text (self->follow_button, _("Follow the newest sample (End)"));
-  gtk_widget_add_css_class (self->follow_button, "osd");
-  gtk_widget_add_css_class (self->follow_button, "circular");
-  gtk_widget_set_halign (self->follow_button, GTK_ALIGN_END);
-  gtk_widget_set_valign (self->follow_button, GTK_ALIGN_START);
-  gtk_widget_set_margin_top (self->follow_button, 6);
-  gtk_widget_set_margin_end (self->follow_button, 6);
+  gtk_widget_add_css_class (self->follow_button, "flat");
+  gtk_widget_add_css_class (self->follow_button, "follow");
   gtk_widget_set_visible (self->follow_button, FALSE);
   g_signal_connect (self->follow_button, "clicked", G_CALLBACK (on_follow_clicked), self);
   gtk_widget_set_parent (self->follow_button, GTK_WIDGET (self));
@@ -573,7 +629,7 @@ ps_curve_view_set_curves (PsCurveView *self,
     return;
 
   self->style.curves = curves;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURVES]);
 }
 
@@ -670,7 +726,7 @@ ps_curve_view_set_units (PsCurveView *self,
 
   self->style.temp_unit = temp_unit;
   self->style.power_unit = power_unit;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 const PsRenderStyle *

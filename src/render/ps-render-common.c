@@ -561,23 +561,177 @@ _ps_render_format_hms (char   *buf,
               t / 3600, (int) ((t / 60) % 60), (int) (t % 60));
 }
 
-void
-_ps_render_header (cairo_t    *cr,
-                   double      width,
-                   double      font_size,
-                   const char *text)
+/* the best split of parts[] over two lines: the widest line's width */
+static double
+header_two_lines (cairo_t  *cr,
+                  char    **parts,
+                  guint     n,
+                  char    **line1,
+                  char    **line2)
 {
-  g_autofree char *buf = g_strdup (text);
-  double avail = width - 2 * _PS_RENDER_MARGIN;
+  double best = INFINITY;
 
-  /* drop trailing "   " separated parts until it fits */
-  while (_ps_render_text_width (cr, buf) > avail)
+  *line1 = *line2 = NULL;
+  for (guint k = 1; k < n; k++)
     {
-      char *cut = g_strrstr (buf, "   ");
+      g_autofree char *a = NULL, *b = NULL;
+      char *saved = parts[k];
+      double w;
 
-      if (cut == NULL)
-        break;
-      *cut = '\0';
+      parts[k] = NULL;
+      a = g_strjoinv ("   ", parts);
+      parts[k] = saved;
+      b = g_strjoinv ("   ", parts + k);
+      w = MAX (_ps_render_text_width (cr, a), _ps_render_text_width (cr, b));
+      if (w < best)
+        {
+          best = w;
+          g_free (*line1);
+          g_free (*line2);
+          *line1 = g_steal_pointer (&a);
+          *line2 = g_steal_pointer (&b);
+        }
     }
-  _ps_render_text (cr, _PS_RENDER_MARGIN, round (font_size * 0.5), 0.0, 0.0, buf);
+  return best;
+}
+
+void
+_ps_render_header (cairo_t             *cr,
+                   const PsRenderStyle *style,
+                   double               width,
+                   const char          *text)
+{
+  double fs = style->font_size > 0 ? style->font_size : 12.0;
+  double avail = width - 2 * _PS_RENDER_MARGIN;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *compact = NULL;
+  char *line1 = NULL, *line2 = NULL;
+  guint n;
+
+  /* one line at full size */
+  _ps_render_set_font (cr, style, 1.0, FALSE);
+  if (_ps_render_text_width (cr, text) <= avail)
+    {
+      _ps_render_text (cr, _PS_RENDER_MARGIN, round (fs * 0.5), 0.0, 0.0, text);
+      return;
+    }
+
+  /* else two smaller lines, split between the "   " parts; else the same
+   * with the cells shortened ("(cell 126)" to "#126"): every part stays */
+  _ps_render_set_font (cr, style, 0.8, FALSE);
+  parts = g_strsplit (text, "   ", -1);
+  n = g_strv_length (parts);
+  if (n < 2 || header_two_lines (cr, parts, n, &line1, &line2) > avail)
+    {
+      g_autoptr(GRegex) re = g_regex_new (" \\(cell ([0-9]+)\\)", 0, 0, NULL);
+
+      g_clear_pointer (&line1, g_free);
+      g_clear_pointer (&line2, g_free);
+      compact = g_regex_replace (re, text, -1, 0, " #\\1", 0, NULL);
+      g_strfreev (parts);
+      parts = g_strsplit (compact != NULL ? compact : text, "   ", -1);
+      n = g_strv_length (parts);
+      if (n >= 2)
+        header_two_lines (cr, parts, n, &line1, &line2);
+    }
+  if (line1 == NULL)
+    {
+      _ps_render_text (cr, _PS_RENDER_MARGIN, round (fs * 0.5), 0.0, 0.0,
+                       compact != NULL ? compact : text);
+      return;
+    }
+  _ps_render_text (cr, _PS_RENDER_MARGIN, round (fs * 0.15), 0.0, 0.0, line1);
+  _ps_render_text (cr, _PS_RENDER_MARGIN, round (fs * 0.15) + round (fs * 0.95), 0.0, 0.0, line2);
+  g_free (line1);
+  g_free (line2);
+}
+
+double
+_ps_render_legend_row_height (const PsRenderStyle *style)
+{
+  return round ((style->font_size > 0 ? style->font_size : 12.0) * 1.5);
+}
+
+#define LEGEND_SWATCH_W 14.0
+#define LEGEND_GAP      12.0
+
+static double
+legend_row_width (cairo_t             *cr,
+                  const char * const  *labels,
+                  const PsLegendSwatch *swatches,
+                  guint                n)
+{
+  double w = 0.0;
+
+  for (guint i = 0; i < n; i++)
+    w += (swatches[i] != _PS_LEGEND_TEXT ? LEGEND_SWATCH_W + 4.0 : 0.0) +
+         _ps_render_text_width (cr, labels[i]) + (i + 1 < n ? LEGEND_GAP : 0.0);
+  return w;
+}
+
+void
+_ps_render_legend_row (cairo_t             *cr,
+                       const PsRenderStyle *style,
+                       double               x,
+                       double               y,
+                       double               right,
+                       const PsLegendSwatch *swatches,
+                       const char * const  *labels,
+                       guint                n)
+{
+  static const double dash[] = { 3.0, 2.0 };
+  double fs = style->font_size > 0 ? style->font_size : 12.0;
+  double rel = 0.8, cy = y + 0.5 * _ps_render_legend_row_height (style);
+
+  _ps_render_set_font (cr, style, rel, FALSE);
+  while (rel > 0.6 && x + legend_row_width (cr, labels, swatches, n) > right)
+    {
+      rel -= 0.05;
+      _ps_render_set_font (cr, style, rel, FALSE);
+    }
+
+  cairo_save (cr);
+  for (guint i = 0; i < n; i++)
+    {
+      cairo_new_path (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      switch (swatches[i])
+        {
+        case _PS_LEGEND_LINE:
+          cairo_move_to (cr, x, round (cy) + 0.5);
+          cairo_line_to (cr, x + LEGEND_SWATCH_W, round (cy) + 0.5);
+          cairo_set_line_width (cr, 1.0);
+          _ps_render_set_rgba (cr, style->fg, 0.35);
+          cairo_stroke (cr);
+          break;
+        case _PS_LEGEND_RING:
+        case _PS_LEGEND_RING_DASHED:
+          cairo_rectangle (cr, x + 2, round (cy - 0.3 * fs), LEGEND_SWATCH_W - 4, round (0.6 * fs));
+          cairo_set_line_width (cr, 2.0);
+          if (swatches[i] == _PS_LEGEND_RING_DASHED)
+            cairo_set_dash (cr, dash, 2, 0);
+          _ps_render_set_rgba (cr, style->fg, 1.0);
+          cairo_stroke (cr);
+          break;
+        case _PS_LEGEND_ISOTHERM:
+          cairo_rectangle (cr, x, round (cy - 0.35 * fs), LEGEND_SWATCH_W, round (0.7 * fs));
+          cairo_set_source_rgb (cr, 0.55, 0.12, 0.35);
+          cairo_fill (cr);
+          cairo_move_to (cr, x, round (cy) + 0.5);
+          cairo_line_to (cr, x + LEGEND_SWATCH_W, round (cy) + 0.5);
+          cairo_set_line_width (cr, 1.0);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.8);
+          cairo_stroke (cr);
+          break;
+        case _PS_LEGEND_TEXT:
+        default:
+          break;
+        }
+      if (swatches[i] != _PS_LEGEND_TEXT)
+        x += LEGEND_SWATCH_W + 4.0;
+      _ps_render_set_rgba (cr, style->fg, 0.85);
+      _ps_render_text (cr, x, cy, 0.0, 0.5, labels[i]);
+      x += _ps_render_text_width (cr, labels[i]) + LEGEND_GAP;
+    }
+  cairo_restore (cr);
 }

@@ -17,6 +17,8 @@
 #define BLOCK        2048
 #define MAX_COLUMNS  8192
 #define CELL_BINS    2048
+/* the data's margin inside a panel, a fraction of its span */
+#define PANEL_HEADROOM 0.04
 
 typedef struct
 {
@@ -829,10 +831,13 @@ panel_range (const PanelDef *d,
              double         *v0,
              double         *v1)
 {
-  double step;
+  double step, pad;
 
-  *v0 = lo;
-  *v1 = hi;
+  /* headroom: the data stays clear of the box's edges (a current held at
+   * 200 A draws under a 250 A border, not on it) */
+  pad = isfinite (lo) && isfinite (hi) ? PANEL_HEADROOM * MAX (hi - lo, d->min_span) : 0.0;
+  *v0 = lo - pad;
+  *v1 = hi + pad;
   step = _ps_render_nice_range (v0, v1, d->min_span, max_ticks);
   if (d->headroom <= 0.0 || !isfinite (lo) || !isfinite (hi) ||
       lo < d->soft_lo - d->headroom || hi > d->soft_hi + d->headroom ||
@@ -842,11 +847,185 @@ panel_range (const PanelDef *d,
   *v0 = CLAMP (lo, d->soft_lo, d->soft_hi);
   *v1 = CLAMP (hi, d->soft_lo, d->soft_hi);
   step = _ps_render_nice_range (v0, v1, d->min_span, max_ticks);
-  if (lo < *v0)
+  if (lo - pad < *v0)
     *v0 = d->soft_lo - d->headroom;
-  if (hi > *v1)
+  if (hi + pad > *v1)
     *v1 = d->soft_hi + d->headroom;
   return step;
+}
+
+/* A panel's title line(s): the title, then its legend entries, wrapped to
+ * the panel's width above the box, never over the data */
+typedef struct
+{
+  const double *colour;
+  gboolean      band;
+  char          label[96];
+} LegendEntry;
+
+static double
+header_line_height (const PsRenderStyle *style)
+{
+  return round (font_size (style) * 1.2);
+}
+
+/* The selected cell's present value, in the legend: its own precision per
+ * quantity (mV, 0.1 %, 0.1 K), so the legend's width does not follow the
+ * axis */
+static void
+cell_legend_label (const PanelDef *d,
+                   const PsFrame  *frame,
+                   int             sel,
+                   char           *label,
+                   gsize           size)
+{
+  double now = NAN;
+  int decimals = d->cell_quantity == PS_CELL_QUANTITY_VOLTAGE ? 3 : 1;
+
+  if (frame != NULL && sel >= 0 && (guint) sel < frame->n_cells)
+    {
+      const double *arr = d->cell_quantity == PS_CELL_QUANTITY_VOLTAGE ? frame->cell_voltage_v :
+                          d->cell_quantity == PS_CELL_QUANTITY_SOC ? frame->cell_soc :
+                          frame->cell_temp_k;
+      now = arr[sel] * d->scale + d->offset;
+    }
+  if (isfinite (now))
+    g_snprintf (label, size, "cell %d: %.*f %s", sel + 1, decimals, now, d->unit);
+  else
+    g_snprintf (label, size, "cell %d", sel + 1);
+}
+
+/* The panel's legend entries. The selected cell's entry is always listed:
+ * for the layout (measure) its widest form, so selecting a cell or its
+ * values changing never moves a panel; drawn, the real one, or none
+ * without a cell (its place kept). */
+static guint
+panel_legend (const PanelDef *d,
+              const PsFrame  *frame,
+              int             sel,
+              gboolean        measure,
+              LegendEntry     e[5])
+{
+  guint n = 0;
+
+  if (d->n_series > 1)
+    {
+      if (d->band)
+        {
+          e[n].colour = d->s[d->n_series - 1].colour;
+          e[n].band = TRUE;
+          g_strlcpy (e[n++].label, "min–max band", sizeof e[0].label);
+        }
+      for (guint s = 0; s < d->n_series; s++)
+        if (d->s[s].colour != d->s[0].colour || s == 0)
+          {
+            e[n].colour = d->s[s].colour;
+            e[n].band = FALSE;
+            g_strlcpy (e[n++].label, d->s[s].label, sizeof e[0].label);
+          }
+    }
+  if (d->cell_quantity >= 0)
+    {
+      e[n].colour = col_cell;
+      e[n].band = FALSE;
+      if (measure)
+        g_snprintf (e[n].label, sizeof e[0].label, "cell 8888: %s %s",
+                    d->cell_quantity == PS_CELL_QUANTITY_VOLTAGE ? "8.888" : "888.8", d->unit);
+      else
+        cell_legend_label (d, frame, sel, e[n].label, sizeof e[0].label);
+      n++;
+    }
+  return n;
+}
+
+/* Lays out (and with draw, draws) the title and the entries from x0 on,
+ * lines of width w (the first lines keep first_inset free at their right
+ * end, for a view's button); returns the number of lines. An entry wider
+ * than a whole line still gets a line of its own. */
+static int
+panel_header (cairo_t             *cr,
+              const PsRenderStyle *style,
+              const char          *title,
+              const LegendEntry   *e,
+              guint                n,
+              double               x0,
+              double               w,
+              double               first_inset,
+              double               y,
+              gboolean             draw)
+{
+  double lh = header_line_height (style);
+  double x = x0, tw;
+  int line = 0;
+
+  _ps_render_set_font (cr, style, 0.85, TRUE);
+  tw = _ps_render_text_width (cr, title);
+  if (draw)
+    {
+      _ps_render_set_rgba (cr, style->fg, 1.0);
+      _ps_render_text (cr, x, y + 0.5 * lh, 0.0, 0.5, title);
+    }
+  x += tw + 12;
+  _ps_render_set_font (cr, style, 0.8, FALSE);
+  for (guint i = 0; i < n; i++)
+    {
+      double iw = 22 + _ps_render_text_width (cr, e[i].label);
+      double right = x0 + w - (line == 0 ? first_inset : 0.0);
+
+      if (x > x0 && x + iw > right)
+        {
+          line++;
+          x = x0;
+        }
+      if (draw && e[i].colour != NULL)
+        legend_item (cr, style, x, y + line * lh + 0.5 * lh - 0.42 * font_size (style),
+                     e[i].colour, e[i].band, e[i].label);
+      x += iw + 10;
+    }
+  return line + 1;
+}
+
+/* The time panels' vertical layout: each panel's title lines, then its
+ * box; the time axis' labels under the last. */
+typedef struct
+{
+  guint     n;
+  PanelKind kinds[N_PANELS];
+  int       lines[N_PANELS];
+  double    top, bottom_margin, gap, lh, fixed;
+} PanelLayout;
+
+static void
+panel_layout (cairo_t             *cr,
+              PsRecorder          *rec,
+              const PsFrame       *frame,
+              const PsRenderStyle *style,
+              const TimeAxis      *ax,
+              PanelLayout         *l)
+{
+  double fs = font_size (style);
+  int sel = style->selected_cell;
+
+  l->n = list_panels (style, l->kinds);
+  l->top = round (fs * 0.3);
+  l->bottom_margin = round (fs * 2.0);
+  l->gap = round (fs * 0.5);
+  l->lh = header_line_height (style);
+  l->fixed = l->top + l->bottom_margin + (l->n > 0 ? l->gap * (l->n - 1) : 0.0);
+  for (guint k = 0; k < l->n; k++)
+    {
+      PanelDef d;
+      LegendEntry e[5];
+      guint n_e;
+      char title[128];
+
+      panel_def (style, l->kinds[k], &d);
+      n_e = panel_legend (&d, frame, sel, TRUE, e);
+      g_snprintf (title, sizeof title, "%s (%s)", d.title, d.unit);
+      l->lines[k] = panel_header (cr, style, title, e, n_e, ax->x0, ax->w,
+                                  k == 0 ? style->legend_inset : 0.0, 0.0, FALSE);
+      l->fixed += l->lines[k] * l->lh;
+    }
 }
 
 static void
@@ -858,10 +1037,10 @@ draw_time_panels (cairo_t             *cr,
                   double               height)
 {
   double fs = font_size (style);
-  PanelKind kinds[N_PANELS];
-  guint n_panels = list_panels (style, kinds);
-  double top = round (fs * 0.5), bottom = height - round (fs * 2.0);
-  double gap = round (fs * 0.6);
+  PanelLayout layout;
+  guint n_panels;
+  double top, bottom = height - round (fs * 2.0);
+  double y;
   double ph;
   Column *cols = _ps_render_scratch (_PS_SCRATCH_CURVES_COLUMNS,
                                      5 * (gsize) ax->n_cols * sizeof (Column));
@@ -872,12 +1051,16 @@ draw_time_panels (cairo_t             *cr,
   BoxList boxes;
   gboolean cell_ok = rec != NULL && sel >= 0 && (guint) sel < ps_recorder_get_n_cells (rec);
 
+  panel_layout (cr, rec, frame, style, ax, &layout);
+  n_panels = layout.n;
+  top = layout.top;
   if (n_panels == 0)
     return;
-  ph = (bottom - top - gap * (n_panels - 1)) / n_panels;
+  ph = (height - layout.fixed) / n_panels;
   if (ph < fs)
     ph = fs;
 
+  y = top;
   for (guint k = 0; k < n_panels; k++)
     {
       PanelDef d;
@@ -887,13 +1070,17 @@ draw_time_panels (cairo_t             *cr,
       double *ct = NULL;
       float *cmin = NULL, *cmax = NULL;
       gsize n_bins = 0;
-      double lx;
+      double header_y;
+      LegendEntry e[5];
+      guint n_e;
       char label[128];
 
-      panel_def (style, kinds[k], &d);
+      panel_def (style, layout.kinds[k], &d);
       p.title = d.title;
-      p.y = round (top + k * (ph + gap));
+      header_y = round (y);
+      p.y = round (y + layout.lines[k] * layout.lh);
       p.h = round (ph);
+      y += layout.lines[k] * layout.lh + ph + layout.gap;
 
       for (guint s = 0; s < d.n_series && have_data; s++)
         {
@@ -1047,49 +1234,14 @@ draw_time_panels (cairo_t             *cr,
         }
       cairo_restore (cr);
 
-      /* title and legend */
-      _ps_render_set_font (cr, style, 0.85, TRUE);
+      /* title and legend above the box; the cell's entry only with its
+       * curve (its place is kept either way, so nothing moves) */
       g_snprintf (label, sizeof label, "%s (%s)", d.title, d.unit);
-      lx = ax->x0 + 6;
-      {
-        double tw = _ps_render_text_width (cr, label);
-
-        cairo_rectangle (cr, lx - 2, p.y + 3, tw + 6, 0.85 * fs + 3);
-        _ps_render_set_rgba (cr, style->bg, 0.8);
-        cairo_fill (cr);
-        _ps_render_set_rgba (cr, style->fg, 1.0);
-        _ps_render_text (cr, lx, p.y + 4, 0.0, 0.0, label);
-        lx += tw + 12;
-      }
-      _ps_render_set_font (cr, style, 0.8, FALSE);
-      if (d.n_series > 1)
-        {
-          if (d.band)
-            lx = legend_item (cr, style, lx, p.y + 4, d.s[d.n_series - 1].colour, TRUE,
-                              "min–max band");
-          for (guint s = 0; s < d.n_series; s++)
-            if (d.s[s].colour != d.s[0].colour || s == 0)
-              lx = legend_item (cr, style, lx, p.y + 4, d.s[s].colour, FALSE, d.s[s].label);
-        }
-      if (n_bins > 0)
-        {
-          double now = NAN;
-
-          if (frame != NULL && (guint) sel < frame->n_cells)
-            {
-              const double *arr = d.cell_quantity == PS_CELL_QUANTITY_VOLTAGE ? frame->cell_voltage_v :
-                                  d.cell_quantity == PS_CELL_QUANTITY_SOC ? frame->cell_soc :
-                                  frame->cell_temp_k;
-              now = arr[sel] * d.scale + d.offset;
-            }
-          if (isfinite (now))
-            g_snprintf (label, sizeof label, "cell %d: %.*f %s", sel + 1,
-                        _ps_render_step_decimals (p.step) + 1, now, d.unit);
-          else
-            g_snprintf (label, sizeof label, "cell %d", sel + 1);
-          if (lx + 60 < ax->x0 + ax->w)
-            legend_item (cr, style, lx, p.y + 4, col_cell, FALSE, label);
-        }
+      n_e = panel_legend (&d, frame, sel, FALSE, e);
+      if (d.cell_quantity >= 0 && n_bins == 0)
+        e[n_e - 1].colour = NULL;
+      panel_header (cr, style, label, e, n_e, ax->x0, ax->w,
+                    k == 0 ? style->legend_inset : 0.0, header_y, TRUE);
     }
 
   if (!have_data)
@@ -1235,7 +1387,8 @@ draw_discharge (cairo_t             *cr,
   double q0 = INFINITY, q1 = -INFINITY, v0 = INFINITY, v1 = -INFINITY;
   double qstep, vstep;
   double px = x_left + round (fs * 4.6), pw = width - px - round (fs * 1.2);
-  double py = round (fs * 0.5), ph = height - py - round (fs * 2.0);
+  double py = round (fs * 0.3) + header_line_height (style);
+  double ph = height - py - round (fs * 2.0);
   Panel p;
   char label[64];
 
@@ -1265,6 +1418,13 @@ draw_discharge (cairo_t             *cr,
     }
   q0 = MIN (q0, 0.0);
   qstep = _ps_render_nice_range (&q0, &q1, 1.0, MAX (2, (int) (pw / (fs * 5))));
+  {
+    /* headroom, as in the time panels */
+    double pad = PANEL_HEADROOM * MAX (v1 - v0, 1.0);
+
+    v0 -= pad;
+    v1 += pad;
+  }
   vstep = _ps_render_nice_range (&v0, &v1, 1.0, MAX (2, (int) (ph / (fs * 1.8))));
   p.y = py;
   p.h = ph;
@@ -1336,17 +1496,10 @@ draw_discharge (cairo_t             *cr,
   cairo_stroke (cr);
   cairo_restore (cr);
 
-  _ps_render_set_font (cr, style, 0.85, TRUE);
-  {
-    const char *title = "Pack voltage (V) vs discharged charge (Ah)";
-    double tw = _ps_render_text_width (cr, title);
-
-    cairo_rectangle (cr, px + 4, py + 3, tw + 6, 0.85 * fs + 3);
-    _ps_render_set_rgba (cr, style->bg, 0.8);
-    cairo_fill (cr);
-    _ps_render_set_rgba (cr, style->fg, 1.0);
-    _ps_render_text (cr, px + 6, py + 4, 0.0, 0.0, title);
-  }
+  /* the title above the box, as the time panels' */
+  panel_header (cr, style, "Pack voltage (V) vs discharged charge (Ah)", NULL, 0, px, pw,
+                style->legend_inset,
+                round (fs * 0.3), TRUE);
   if (len == 0)
     {
       _ps_render_set_font (cr, style, 1.0, FALSE);
@@ -1460,4 +1613,107 @@ ps_render_curves_time_at (PsRecorder          *recorder,
     return -1.0;
   t = ax.t0 + (x - ax.x0) / ax.w * (ax.t1 - ax.t0);
   return CLAMP (t, ax.t0, ax.t1);
+}
+
+/* a context to measure text on, for the size queries */
+static cairo_t *
+measure_context (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_surface_destroy (surface);
+  return cr;
+}
+
+double
+ps_render_curves_min_height (PsRecorder          *recorder,
+                             const PsFrame       *frame,
+                             const PsRenderStyle *style,
+                             double               width,
+                             double               panel_h)
+{
+  double fs, need = 0.0;
+  TimeAxis ax;
+  cairo_t *cr;
+
+  g_return_val_if_fail (style != NULL, 0.0);
+
+  fs = font_size (style);
+  cr = measure_context ();
+  if (time_axis (recorder, style, width, &ax))
+    {
+      PanelLayout l;
+
+      panel_layout (cr, recorder, frame, style, &ax, &l);
+      if (l.n > 0)
+        need = l.fixed + l.n * panel_h;
+    }
+  if (style->curves & PS_CURVE_DISCHARGE)
+    need = MAX (need, round (fs * 0.3) + header_line_height (style) + panel_h + round (fs * 2.0));
+  cairo_destroy (cr);
+  return ceil (need);
+}
+
+guint
+ps_render_curves_panels (PsRecorder          *recorder,
+                         const PsFrame       *frame,
+                         const PsRenderStyle *style,
+                         double               width,
+                         double               height,
+                         double              *boxes,
+                         guint                max_boxes)
+{
+  double fs;
+  TimeAxis ax;
+  guint n = 0;
+  cairo_t *cr;
+
+  g_return_val_if_fail (style != NULL, 0);
+
+  fs = font_size (style);
+  cr = measure_context ();
+  /* the same arithmetic as draw_time_panels and draw_discharge */
+  if (time_axis (recorder, style, width, &ax))
+    {
+      PanelLayout l;
+      double y, ph;
+
+      panel_layout (cr, recorder, frame, style, &ax, &l);
+      ph = l.n > 0 ? MAX (fs, (height - l.fixed) / l.n) : 0.0;
+      y = l.top;
+      for (guint k = 0; k < l.n; k++)
+        {
+          if (n < max_boxes)
+            {
+              boxes[4 * n + 0] = ax.x0;
+              boxes[4 * n + 1] = round (y + l.lines[k] * l.lh);
+              boxes[4 * n + 2] = ax.w;
+              boxes[4 * n + 3] = round (ph);
+            }
+          n++;
+          y += l.lines[k] * l.lh + ph + l.gap;
+        }
+    }
+  if (style->curves & PS_CURVE_DISCHARGE)
+    {
+      double tw = time_area_width (style, width);
+      double px = tw + round (fs * 4.6), pw = width - px - round (fs * 1.2);
+      double py = round (fs * 0.3) + header_line_height (style);
+      double ph = height - py - round (fs * 2.0);
+
+      if (pw >= 10 && ph >= 10)
+        {
+          if (n < max_boxes)
+            {
+              boxes[4 * n + 0] = px;
+              boxes[4 * n + 1] = py;
+              boxes[4 * n + 2] = pw;
+              boxes[4 * n + 3] = ph;
+            }
+          n++;
+        }
+    }
+  cairo_destroy (cr);
+  return n;
 }

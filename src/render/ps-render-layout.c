@@ -124,6 +124,40 @@ quantity_values (const PsFrame       *frame,
     out[i] = src[i] * scale + offset;   /* NaN stays NaN */
 }
 
+/* The bounding box of the cells and modules: what the view fits to when
+ * the pack's outline (an enclosure around them) would make them small */
+static PsRect
+content_bounds (const PsPackInfo *pack)
+{
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+  PsRect r = pack->bounds;
+
+  for (guint i = 0; i < pack->n_cells; i++)
+    {
+      x0 = MIN (x0, pack->cell_x[i] - 0.5 * pack->cell_w[i]);
+      x1 = MAX (x1, pack->cell_x[i] + 0.5 * pack->cell_w[i]);
+      y0 = MIN (y0, pack->cell_y[i] - 0.5 * pack->cell_h[i]);
+      y1 = MAX (y1, pack->cell_y[i] + 0.5 * pack->cell_h[i]);
+    }
+  for (guint m = 0; m < pack->n_modules; m++)
+    {
+      const PsRect *mr = &pack->module_rect[m];
+
+      x0 = MIN (x0, mr->x);
+      x1 = MAX (x1, mr->x + mr->w);
+      y0 = MIN (y0, mr->y);
+      y1 = MAX (y1, mr->y + mr->h);
+    }
+  if (isfinite (x0) && x1 > x0 && y1 > y0)
+    {
+      r.x = x0;
+      r.y = y0;
+      r.w = x1 - x0;
+      r.h = y1 - y0;
+    }
+  return r;
+}
+
 void
 ps_render_view_transform (const PsPack        *pack_ref,
                           const PsRenderStyle *style,
@@ -133,14 +167,17 @@ ps_render_view_transform (const PsPack        *pack_ref,
 {
   const PsPackInfo *pack = ps_pack_get_info (pack_ref);
   double fs = style->font_size > 0 ? style->font_size : 12.0;
-  double header = round (fs * 2.0);
-  double bw, bh, zoom, fit;
+  double header = round (fs * 2.1);
+  PsRect fit_box;
+  double zoom, fit, fit_all, fit_content;
+  PsRect content;
 
   memset (out, 0, sizeof *out);
   out->plot_x = _PS_RENDER_MARGIN;
   out->plot_y = header;
   out->plot_w = MAX (1.0, width - _ps_render_colorbar_region (style) - _PS_RENDER_MARGIN);
-  out->plot_h = MAX (1.0, height - header - _PS_RENDER_MARGIN);
+  /* under the plot, the legend row (_ps_render_legend_row) */
+  out->plot_h = MAX (1.0, height - header - _ps_render_legend_row_height (style));
 
   if (pack == NULL)
     {
@@ -148,17 +185,33 @@ ps_render_view_transform (const PsPack        *pack_ref,
       return;
     }
 
-  bw = pack->bounds.w > 0 ? pack->bounds.w : 1.0;
-  bh = pack->bounds.h > 0 ? pack->bounds.h : 1.0;
+  /* the whole pack, outline included, unless that shrinks its cells by
+   * more than a fifth: then the cells and modules fill the plot and the
+   * outline runs past its edges */
+  fit_box = pack->bounds;
+  if (fit_box.w <= 0)
+    fit_box.w = 1.0;
+  if (fit_box.h <= 0)
+    fit_box.h = 1.0;
+  fit_all = MIN (out->plot_w / fit_box.w, out->plot_h / fit_box.h);
+  content = content_bounds (pack);
+  fit_content = content.w > 0 && content.h > 0 ?
+                MIN (out->plot_w / content.w, out->plot_h / content.h) : fit_all;
+  fit = fit_all;
+  if (fit_all < 0.8 * fit_content)
+    {
+      fit_box = content;
+      fit = fit_content;
+    }
   zoom = style->zoom > 0 && isfinite (style->zoom) ? style->zoom : 1.0;
-  fit = MIN (out->plot_w / bw, out->plot_h / bh);
   out->scale = fit * zoom;
 
-  /* the centre of the pack at the centre of the plot area, then panned */
+  /* the centre of what is fitted at the centre of the plot area, then
+   * panned */
   out->offset_x = out->plot_x + 0.5 * out->plot_w + style->pan_x
-                  - out->scale * (pack->bounds.x + 0.5 * bw);
+                  - out->scale * (fit_box.x + 0.5 * fit_box.w);
   out->offset_y = out->plot_y + 0.5 * out->plot_h + style->pan_y
-                  + out->scale * (pack->bounds.y + 0.5 * bh);
+                  + out->scale * (fit_box.y + 0.5 * fit_box.h);
 }
 
 /* The inset, in view units, that leaves a background gap between cells that
@@ -262,6 +315,64 @@ box_hides_a_cell (const PsPackInfo      *pack,
   return FALSE;
 }
 
+/* TRUE if the segment (ax, ay)-(bx, by) passes through the box
+ * (Liang-Barsky clipping) */
+static gboolean
+segment_meets_box (double ax,
+                   double ay,
+                   double bx,
+                   double by,
+                   double x,
+                   double y,
+                   double w,
+                   double h)
+{
+  double dx = bx - ax, dy = by - ay, t0 = 0.0, t1 = 1.0;
+  double p[4] = { -dx, dx, -dy, dy };
+  double q[4] = { ax - x, x + w - ax, ay - y, y + h - ay };
+
+  for (guint k = 0; k < 4; k++)
+    {
+      if (p[k] == 0.0)
+        {
+          if (q[k] < 0.0)
+            return FALSE;
+          continue;
+        }
+      if (p[k] < 0.0)
+        t0 = MAX (t0, q[k] / p[k]);
+      else
+        t1 = MIN (t1, q[k] / p[k]);
+      if (t0 > t1)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* TRUE if the pack's outline runs through the view box (a label there
+ * would sit on the line) */
+static gboolean
+box_meets_outline (const PsPackInfo      *pack,
+                   const PsViewTransform *tr,
+                   double                 x,
+                   double                 y,
+                   double                 w,
+                   double                 h)
+{
+  for (guint i = 0; i < pack->n_outline; i++)
+    {
+      guint j = (i + 1) % pack->n_outline;
+
+      if (segment_meets_box (_ps_view_x (tr, pack->outline_xy[2 * i]),
+                             _ps_view_y (tr, pack->outline_xy[2 * i + 1]),
+                             _ps_view_x (tr, pack->outline_xy[2 * j]),
+                             _ps_view_y (tr, pack->outline_xy[2 * j + 1]),
+                             x - 1, y - 1, w + 2, h + 2))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* A place for a module's name that hides no cell: inside its top-left
  * corner, just above it or just below it; FALSE if none (then the name is
  * left out, e.g. for the packed modules of a large pack at full view; it
@@ -291,7 +402,8 @@ place_module_label (const PsPackInfo      *pack,
       if (x < tr->plot_x || y < tr->plot_y ||
           x + lw > tr->plot_x + tr->plot_w || y + lh > tr->plot_y + tr->plot_h)
         continue;
-      if (box_hides_a_cell (pack, tr, x, y, lw, lh))
+      if (box_hides_a_cell (pack, tr, x, y, lw, lh) ||
+          box_meets_outline (pack, tr, x, y, lw, lh))
         continue;
       *lx = x;
       *ly = y;
@@ -1259,7 +1371,38 @@ ps_render_layout (cairo_t             *cr,
                 info.title, info.unit, a, imin + 1, b, imax + 1);
   else
     g_snprintf (header, sizeof header, "%s (%s)   no values", info.title, info.unit);
-  _ps_render_header (cr, width, fs, header);
+  _ps_render_header (cr, style, width, header);
+
+  /* what the marks mean: the series path, the extremes' rings */
+  {
+    PsLegendSwatch sw[3];
+    const char *labels[3];
+    guint n_items = 0;
+
+    if (has_series_path (pack))
+      {
+        sw[n_items] = _PS_LEGEND_LINE;
+        labels[n_items++] = "series order";
+      }
+    if (style->mark_extremes && isfinite (vmin) && vmax > vmin)
+      {
+        /* as draw_marker: solid both on cells too small for dashes */
+        if (MIN (pack->cell_w[imin], pack->cell_h[imin]) * tr.scale < 8.0)
+          {
+            sw[n_items] = _PS_LEGEND_RING;
+            labels[n_items++] = "min and max cell";
+          }
+        else
+          {
+            sw[n_items] = _PS_LEGEND_RING_DASHED;
+            labels[n_items++] = "min cell";
+            sw[n_items] = _PS_LEGEND_RING;
+            labels[n_items++] = "max cell";
+          }
+      }
+    _ps_render_legend_row (cr, style, tr.plot_x, tr.plot_y + tr.plot_h,
+                           width - _PS_RENDER_MARGIN, sw, labels, n_items);
+  }
 
   /* colour bar */
   {

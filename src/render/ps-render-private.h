@@ -197,11 +197,35 @@ _ps_render_over_pixel (guint32 *p,
     *p = o + _ps_render_scale_pixel (*p, 255 - oa);
 }
 
-/* The view's title line at the top left; parts separated by three spaces
- * are dropped from the end until it fits the width. */
+/* The row under the layout's and the thermal map's plot that explains
+ * their marks: its height, and its entries (a swatch and a label each),
+ * drawn from x to right at the row's top y, in a smaller font when they
+ * do not fit at the normal one */
+typedef enum
+{
+  _PS_LEGEND_LINE,          /* a thin line in the foreground colour */
+  _PS_LEGEND_RING,          /* a cell's solid outline ring */
+  _PS_LEGEND_RING_DASHED,   /* a dashed ring */
+  _PS_LEGEND_ISOTHERM,      /* a white line on the map's colours */
+  _PS_LEGEND_TEXT,          /* no swatch */
+} PsLegendSwatch;
+
+double       _ps_render_legend_row_height  (const PsRenderStyle *style);
+void         _ps_render_legend_row         (cairo_t             *cr,
+                                            const PsRenderStyle *style,
+                                            double               x,
+                                            double               y,
+                                            double               right,
+                                            const PsLegendSwatch *swatches,
+                                            const char * const  *labels,
+                                            guint                n);
+
+/* The view's title line at the top left; when it does not fit the width,
+ * its parts (separated by three spaces) go over two smaller lines, never
+ * dropped. */
 void         _ps_render_header             (cairo_t             *cr,
+                                            const PsRenderStyle *style,
                                             double               width,
-                                            double               font_size,
                                             const char          *text);
 
 /* "1:02:03" (h:mm:ss, hours unbounded) */

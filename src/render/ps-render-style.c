@@ -1,6 +1,7 @@
 /* ps-render-style.c: the default look of the renderers */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "ps-render.h"
@@ -29,6 +30,9 @@ ps_render_style_init_default (PsRenderStyle *style)
   style->mark_extremes = TRUE;
 
   style->isotherms = FALSE;
+  style->thermal_min_span = 5.0;
+  style->thermal_lo = NAN;
+  style->thermal_hi = NAN;
 
   style->curves = PS_CURVE_ALL_TIME;
   style->time_window_s = 0.0;     /* the whole run */

@@ -518,6 +518,71 @@ typedef struct
   double          lo, hi, step; /* the colour scale, display units */
 } ThermalScale;
 
+/* Each isotherm's value where it first crosses the field's middle row (or
+ * a row a quarter above or below), on a box of the background, skipped
+ * where it would overlap a label already placed */
+static void
+label_isotherms (cairo_t               *cr,
+                 const PsRenderStyle   *style,
+                 const ThermalCache    *c,
+                 const PsViewTransform *tr,
+                 const ThermalScale    *s)
+{
+  int n = (int) floor ((s->hi - s->lo) / s->step + 1e-6);
+  int decimals = _ps_render_step_decimals (s->step);
+  double placed[64][4];
+  guint n_placed = 0;
+  const int rows[3] = { c->gh / 2, c->gh / 4, (3 * c->gh) / 4 };
+
+  _ps_render_set_font (cr, style, 0.75, FALSE);
+  for (int k = 1; k < n && n_placed < G_N_ELEMENTS (placed); k++)
+    {
+      double level = s->lo + k * s->step;
+      char label[32];
+      double tw, th = 0.75 * s->fs;
+      gboolean done = FALSE;
+
+      g_snprintf (label, sizeof label, "%.*f", decimals, level);
+      tw = _ps_render_text_width (cr, label);
+      for (guint r = 0; r < G_N_ELEMENTS (rows) && !done; r++)
+        {
+          int j = rows[r];
+
+          for (int i = 0; i + 1 < c->gw && !done; i++)
+            {
+              double va = c->field[j * c->gw + i], vb = c->field[j * c->gw + i + 1];
+              double x, y, bx, by;
+              gboolean free_place = TRUE;
+
+              if (!isfinite (va) || !isfinite (vb) || (va >= level) == (vb >= level))
+                continue;
+              edge_point (c, tr, level, j * c->gw + i, &x, &y);
+              bx = round (x - 0.5 * tw - 2);
+              by = round (y - 0.5 * th - 2);
+              if (bx < tr->plot_x || by < tr->plot_y ||
+                  bx + tw + 4 > tr->plot_x + tr->plot_w || by + th + 4 > tr->plot_y + tr->plot_h)
+                continue;
+              for (guint p = 0; p < n_placed && free_place; p++)
+                free_place = bx + tw + 4 < placed[p][0] || bx > placed[p][2] ||
+                             by + th + 4 < placed[p][1] || by > placed[p][3];
+              if (!free_place)
+                continue;
+              placed[n_placed][0] = bx;
+              placed[n_placed][1] = by;
+              placed[n_placed][2] = bx + tw + 4;
+              placed[n_placed][3] = by + th + 4;
+              n_placed++;
+              cairo_rectangle (cr, bx, by, tw + 4, th + 4);
+              _ps_render_set_rgba (cr, style->bg, 0.75);
+              cairo_fill (cr);
+              _ps_render_set_rgba (cr, style->fg, 1.0);
+              _ps_render_text (cr, bx + 2, by + 2, 0.0, 0.0, label);
+              done = TRUE;
+            }
+        }
+    }
+}
+
 static void
 thermal_scale (const PsFrame       *frame,
                const PsRenderStyle *style,
@@ -560,8 +625,16 @@ thermal_scale (const PsFrame       *frame,
   ps_render_view_transform (frame->pack, style, width, height, &s->tr);
   s->lo = s->tmin;
   s->hi = s->tmax;
-  /* at least a 1 K span, so equal cells give one flat colour, not NaN */
-  s->step = _ps_render_nice_range (&s->lo, &s->hi, 1.0,
+  /* at least the style's span (a 0.7 K spread is not a rainbow: cells
+   * within a few kelvin of each other look alike), or the user's range */
+  if (isfinite (style->thermal_lo) && isfinite (style->thermal_hi) &&
+      style->thermal_hi > style->thermal_lo)
+    {
+      s->lo = style->thermal_lo + s->offset;
+      s->hi = style->thermal_hi + s->offset;
+    }
+  s->step = _ps_render_nice_range (&s->lo, &s->hi,
+                                   style->thermal_min_span > 0 ? style->thermal_min_span : 1.0,
                                    MAX (2, (int) (s->tr.plot_h / (s->fs * 3.0))));
 }
 
@@ -622,6 +695,7 @@ thermal_decorations (cairo_t             *cr,
       for (int k = 1; k < n; k++)
         contour_level (cr, iso, tr, links, s->lo + k * s->step);
       cairo_stroke (cr);
+      label_isotherms (cr, style, iso, tr, s);
     }
   _ps_render_outline_path (cr, pack, tr);
   cairo_set_line_width (cr, 1.5);
@@ -686,7 +760,38 @@ thermal_decorations (cairo_t             *cr,
                 s->unit, cold, s->icold + 1, hot, s->ihot + 1);
   else
     g_snprintf (text, sizeof text, "Temperature (%s)   no values", s->unit);
-  _ps_render_header (cr, width, fs, text);
+  _ps_render_header (cr, style, width, text);
+
+  /* what the marks mean */
+  {
+    PsLegendSwatch sw[3];
+    const char *labels[3];
+    char iso_text[96], range_text[96];
+    guint n_items = 0;
+
+    if (isfinite (s->tmax))
+      {
+        sw[n_items] = _PS_LEGEND_RING;
+        labels[n_items++] = "hottest cell";
+      }
+    if (style->isotherms)
+      {
+        g_snprintf (iso_text, sizeof iso_text, "isotherms every %.*f %s",
+                    _ps_render_step_decimals (s->step), s->step, s->unit);
+        sw[n_items] = _PS_LEGEND_ISOTHERM;
+        labels[n_items++] = iso_text;
+      }
+    if (isfinite (style->thermal_lo) && isfinite (style->thermal_hi) &&
+        style->thermal_hi > style->thermal_lo)
+      g_snprintf (range_text, sizeof range_text, "fixed range");
+    else
+      g_snprintf (range_text, sizeof range_text, "range at least %g K",
+                  style->thermal_min_span > 0 ? style->thermal_min_span : 1.0);
+    sw[n_items] = _PS_LEGEND_TEXT;
+    labels[n_items++] = range_text;
+    _ps_render_legend_row (cr, style, tr->plot_x, tr->plot_y + tr->plot_h,
+                           width - _PS_RENDER_MARGIN, sw, labels, n_items);
+  }
 
   _ps_render_colorbar (cr, style, PS_COLORMAP_INFERNO,
                        width - _ps_render_colorbar_region (style) + _PS_RENDER_MARGIN,

@@ -69,12 +69,19 @@ typedef struct
 
   /* thermal view */
   gboolean      isotherms;
+  double        thermal_min_span;   /* K: the automatic colour range spans
+                                     * at least this (default 5) */
+  double        thermal_lo;         /* a fixed colour range, K; NaN */
+  double        thermal_hi;         /* (default): automatic */
 
   /* curves */
   PsCurveSet    curves;
   double        time_window_s;      /* visible span; <= 0 = whole run */
   double        time_end_s;         /* right edge; < 0 = follow the newest sample */
   double        cursor_time_s;      /* < 0 = no cursor */
+  double        legend_inset;       /* width kept free at the right end of
+                                     * the first panel's title line (a
+                                     * view's button sits there); 0 none */
 
   /* units */
   PsTempUnit    temp_unit;
@@ -116,6 +123,27 @@ void     ps_render_curves             (cairo_t             *cr,
                                        const PsRenderStyle *style,
                                        double               width,
                                        double               height);
+/* The least panel height at which a view reads at a glance (px) */
+#define PS_RENDER_CURVES_MIN_PANEL_H 80.0
+
+/* The height ps_render_curves needs at this width for each of its panels
+ * (time panels and the discharge curve) to be at least panel_h tall: the
+ * panels' title and legend lines and the time axis included. */
+double   ps_render_curves_min_height  (PsRecorder          *recorder,
+                                       const PsFrame       *frame,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               panel_h);
+/* The boxes of the panels ps_render_curves draws at this size, top to
+ * bottom (x, y, width, height each; the discharge curve's last): how many
+ * there are, up to max_boxes written. */
+guint    ps_render_curves_panels      (PsRecorder          *recorder,
+                                       const PsFrame       *frame,
+                                       const PsRenderStyle *style,
+                                       double               width,
+                                       double               height,
+                                       double              *boxes,
+                                       guint                max_boxes);
 /* Time under view x for the same style and size (for the cursor read-out). */
 double   ps_render_curves_time_at     (PsRecorder          *recorder,
                                        const PsRenderStyle *style,
