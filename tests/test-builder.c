@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "ps-engine.h"
+#include "ps-app-resources.h"
 #include "ps-export.h"
 #include "ps-pack-builder.h"
 #include "ps-screenshot.h"
@@ -559,6 +560,42 @@ test_load_bar_and_title (void)
   window_free (window);
 }
 
+/* The shortcuts window and the pack builder show without a GTK warning
+ * (G_DEBUG=fatal-warnings makes one fail the test): the shortcuts window
+ * printed "GtkLabel ... min width -3" twice */
+static void
+test_no_gtk_warnings (void)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *overlay;
+  PsWindow *window;
+  PsPackBuilder *pack_builder;
+
+  if (!have_display)
+    {
+      g_test_skip ("needs a display");
+      return;
+    }
+
+  (void) ps_app_get_resource ();
+  builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/gtk/help-overlay.ui");
+  overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_assert_nonnull (overlay);
+  g_assert_true (ps_screenshot_present (overlay, 1280, 800, 30000, &error));
+  g_assert_no_error (error);
+  g_assert_true (ps_screenshot_present (overlay, 800, 600, 30000, &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (overlay));
+
+  window = window_new_on ("leaf-2011", NULL);
+  pack_builder = ps_pack_builder_new (window);
+  g_assert_true (ps_screenshot_present (GTK_WIDGET (pack_builder), 800, 600, 30000, &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (pack_builder));
+  window_free (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -576,6 +613,7 @@ main (int   argc,
   g_test_add_func ("/ui/export/typed-extension-honoured-or-refused", test_export_extension);
   g_test_add_func ("/ui/export/size-and-caption", test_export_size_and_caption);
   g_test_add_func ("/ui/export/csv-marks-manual-load", test_csv_marks_manual_load);
+  g_test_add_func ("/ui/window/no-gtk-warnings", test_no_gtk_warnings);
 
   return g_test_run ();
 }
