@@ -256,17 +256,21 @@ find_label_containing (GtkWidget  *widget,
   return NULL;
 }
 
+/* An export is done when the window says so ("Exported “name”"): a new
+ * file exists before it is complete */
 static gboolean
-wait_for_file (const char *path)
+wait_for_export (PsWindow   *window,
+                 const char *path)
 {
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *done = g_strdup_printf ("Exported “%s”", name);
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  while (!g_file_test (path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+  while (find_label_containing (GTK_WIDGET (window), done) == NULL &&
+         g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
-  /* and the toast that says it is done */
-  for (guint i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-  return g_file_test (path, G_FILE_TEST_EXISTS);
+  return find_label_containing (GTK_WIDGET (window), done) != NULL &&
+         g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
 static void
@@ -331,7 +335,7 @@ test_export_extension (void)
 
     _ps_window_export_to_file (window, "curves", file);
   }
-  g_assert_true (wait_for_file (svg));
+  g_assert_true (wait_for_export (window, svg));
   g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
   g_assert_nonnull (strstr (svg_text, "<svg"));
 
@@ -341,7 +345,7 @@ test_export_extension (void)
     g_autofree char *png = g_strconcat (bare, ".png", NULL);
 
     _ps_window_export_to_file (window, "layout", file);
-    g_assert_true (wait_for_file (png));
+    g_assert_true (wait_for_export (window, png));
   }
 
   remove_dir (dir);
@@ -394,7 +398,7 @@ test_export_size_and_caption (void)
 
     _ps_window_export_to_file_full (window, "layout", file, 640, 480, TRUE);
   }
-  g_assert_true (wait_for_file (path));
+  g_assert_true (wait_for_export (window, path));
   png_size (path, &width, &height);
   g_assert_cmpint (width, ==, 640);
   g_assert_cmpint (height, ==, 480);
