@@ -993,6 +993,71 @@ plain_key_shortcut (GtkWidget *widget,
   return gtk_widget_activate_action (widget, user_data, NULL);
 }
 
+/* Tooltips and open pop-ups: a drop-down's or menu button's tooltip stays
+ * up when its list opens and covers the first item. While the pop-up is
+ * shown its owner has no tooltip. */
+static void
+on_popover_shown (GtkWidget *popover,
+                  GtkWidget *owner)
+{
+  gtk_widget_set_has_tooltip (owner, FALSE);
+  gtk_widget_trigger_tooltip_query (owner);
+}
+
+static void
+on_popover_hidden (GtkWidget *popover,
+                   GtkWidget *owner)
+{
+  gtk_widget_set_has_tooltip (owner, gtk_widget_get_tooltip_text (owner) != NULL);
+}
+
+static void quiet_tooltips_under (GtkWidget *widget);
+
+/* a menu button's pop-up is new with each menu model (the pack menu's
+ * recent scenarios) */
+static void
+on_menu_button_popover (GtkWidget *button)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+
+  if (popover != NULL && g_object_get_data (G_OBJECT (popover), "ps-quiet-tooltip") == NULL)
+    {
+      g_object_set_data (G_OBJECT (popover), "ps-quiet-tooltip", GINT_TO_POINTER (1));
+      g_signal_connect_object (popover, "show", G_CALLBACK (on_popover_shown), button, 0);
+      g_signal_connect_object (popover, "hide", G_CALLBACK (on_popover_hidden), button, 0);
+    }
+}
+
+static void
+quiet_tooltips_under (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      on_menu_button_popover (widget);
+      g_signal_connect (widget, "notify::popover", G_CALLBACK (on_menu_button_popover), NULL);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_DROP_DOWN (widget) && GTK_IS_POPOVER (child))
+        {
+          g_signal_connect_object (child, "show", G_CALLBACK (on_popover_shown), widget, 0);
+          g_signal_connect_object (child, "hide", G_CALLBACK (on_popover_hidden), widget, 0);
+          continue;
+        }
+      quiet_tooltips_under (child);
+    }
+}
+
+void
+_ps_window_init_popover_tooltips (PsWindow *self)
+{
+  quiet_tooltips_under (GTK_WIDGET (self));
+}
+
 void
 _ps_window_init_shortcuts (PsWindow *self)
 {

@@ -85,6 +85,8 @@ struct _PsWindow
 void     _ps_window_class_init_actions (GtkWidgetClass *widget_class);
 void     _ps_window_init_fit           (PsWindow       *self);
 void     _ps_window_init_shortcuts     (PsWindow       *self);
+/* no tooltip over a drop-down's or menu button's open list */
+void     _ps_window_init_popover_tooltips (PsWindow    *self);
 void     _ps_window_update_actions     (PsWindow       *self);
 void     _ps_window_apply_load         (PsWindow       *self);
 void     _ps_window_export             (PsWindow       *self,

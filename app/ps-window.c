@@ -1301,6 +1301,7 @@ ps_window_init (PsWindow *self)
   on_curves_selected (self);
 
   _ps_window_init_shortcuts (self);
+  _ps_window_init_popover_tooltips (self);
   _ps_window_init_fit (self);
 
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), ps_window_tick, NULL, NULL);

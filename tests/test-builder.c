@@ -600,6 +600,62 @@ test_no_gtk_warnings (void)
   window_free (window);
 }
 
+static GtkPopover *
+popover_of (GtkWidget *owner)
+{
+  if (GTK_IS_MENU_BUTTON (owner))
+    return gtk_menu_button_get_popover (GTK_MENU_BUTTON (owner));
+  for (GtkWidget *child = gtk_widget_get_first_child (owner); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      return GTK_POPOVER (child);
+  return NULL;
+}
+
+/* No tooltip over an open drop-down or menu: while the list is shown its
+ * owner has none, and gets it back when the list closes */
+static void
+test_no_tooltip_over_open_list (void)
+{
+  PsWindow *window;
+  g_autoptr(GError) error = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("needs a display");
+      return;
+    }
+
+  window = window_new_on ("lg-m50", NULL);
+  g_assert_true (ps_screenshot_present (GTK_WIDGET (window), 1280, 800, 30000, &error));
+  g_assert_no_error (error);
+
+  {
+    GtkWidget *owners[] = { GTK_WIDGET (window->load_direction), GTK_WIDGET (window->load_mode),
+                            GTK_WIDGET (window->quantity_dropdown),
+                            GTK_WIDGET (window->preset_button) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (owners); i++)
+      {
+        GtkPopover *popover = popover_of (owners[i]);
+
+        g_assert_nonnull (popover);
+        g_assert_true (gtk_widget_get_has_tooltip (owners[i]));
+        gtk_popover_popup (popover);
+        for (guint k = 0; k < 20; k++)
+          g_main_context_iteration (NULL, FALSE);
+        g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+        g_assert_false (gtk_widget_get_has_tooltip (owners[i]));
+        gtk_popover_popdown (popover);
+        for (guint k = 0; k < 20; k++)
+          g_main_context_iteration (NULL, FALSE);
+        g_assert_true (gtk_widget_get_has_tooltip (owners[i]));
+      }
+  }
+
+  window_free (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -618,6 +674,7 @@ main (int   argc,
   g_test_add_func ("/ui/export/size-and-caption", test_export_size_and_caption);
   g_test_add_func ("/ui/export/csv-marks-manual-load", test_csv_marks_manual_load);
   g_test_add_func ("/ui/window/no-gtk-warnings", test_no_gtk_warnings);
+  g_test_add_func ("/ui/window/no-tooltip-over-open-list", test_no_tooltip_over_open_list);
 
   return g_test_run ();
 }
