@@ -41,6 +41,8 @@ static const GOptionEntry main_entries[] = {
     N_("Screenshot: size of the picture (default 1280x800)"), N_("WxH") },
   { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Screenshot: window, layout, curves or thermal (default window)"), N_("VIEW") },
+  { "style", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Screenshot: light or dark (default light)"), N_("STYLE") },
   { NULL }
 };
 
@@ -315,6 +317,7 @@ ps_application_handle_local_options (GApplication *app,
   const char *output = NULL;
   const char *size = NULL;
   const char *run = NULL;
+  const char *style = NULL;
   g_autoptr(GError) error = NULL;
 
   g_variant_dict_lookup (options, "scenario", "s", &self->scenario);
@@ -324,9 +327,10 @@ ps_application_handle_local_options (GApplication *app,
     {
       if (g_variant_dict_contains (options, "run") ||
           g_variant_dict_contains (options, "size") ||
-          g_variant_dict_contains (options, "view"))
+          g_variant_dict_contains (options, "view") ||
+          g_variant_dict_contains (options, "style"))
         {
-          g_printerr ("packscope: --run, --size and --view go with --screenshot FILE\n");
+          g_printerr ("packscope: --run, --size, --view and --style go with --screenshot FILE\n");
           return 2;
         }
       return -1;
@@ -345,6 +349,15 @@ ps_application_handle_local_options (GApplication *app,
       return 2;
     }
   g_variant_dict_lookup (options, "view", "&s", &shot.view);
+  if (g_variant_dict_lookup (options, "style", "&s", &style))
+    {
+      if (!g_str_equal (style, "light") && !g_str_equal (style, "dark"))
+        {
+          g_printerr ("packscope: --style: expected light or dark, got “%s”\n", style);
+          return 2;
+        }
+      shot.dark = g_str_equal (style, "dark");
+    }
   if (g_variant_dict_lookup (options, "size", "&s", &size) &&
       !ps_screenshot_parse_size (size, &shot.width, &shot.height, &error))
     {

@@ -382,7 +382,8 @@ ps_screenshot_run (GtkApplication            *application,
 
   /* the same picture whatever the desktop's light or dark preference */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                      ADW_COLOR_SCHEME_FORCE_LIGHT);
+                                      options->dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                    : ADW_COLOR_SCHEME_FORCE_LIGHT);
 
   scenario = ps_scenario_new_lookup (options->scenario != NULL ? options->scenario : "leaf-2011",
                                      &error);

@@ -2,6 +2,7 @@
  *
  *   packscope --screenshot FILE --scenario ID|FILE [--protocol TEXT]
  *             [--run SECONDS] [--size WxH] [--view window|layout|curves|thermal]
+ *             [--style light|dark]
  *
  * The scenario runs to the given time (blocking, as fast as possible), the
  * window (or a window holding only the one view) is presented at the size,
@@ -26,6 +27,7 @@ typedef struct
   int         width;
   int         height;
   const char *view;        /* "window" (NULL), "layout", "curves", "thermal" */
+  gboolean    dark;        /* the dark style (else the light one) */
 } PsScreenshotOptions;
 
 /* "1280x800" -> 1280, 800; FALSE with an error for anything else */

@@ -5,8 +5,8 @@
  * the control bar wraps (PsWrapBox), and the vertical split between the
  * maps (layout and thermal map) and the curves follows the window: the
  * curves get what their panels need to be PS_RENDER_CURVES_MIN_PANEL_H
- * tall each while the maps keep at least MAPS_MIN_FRACTION of the height,
- * and past that both share it (the curves scroll). A split the user drags
+ * tall each while the maps keep at least MAPS_MIN_FRACTION of the height
+ * and MAPS_MIN_HEIGHT px; past that the curves scroll. A split the user drags
  * to is kept, as a fraction, across resizes.
  *
  * Copyright 2026 The Packscope authors
@@ -16,7 +16,8 @@
 
 #include "ps-window-private.h"
 
-#define MAPS_MIN_FRACTION 0.45
+#define MAPS_MIN_FRACTION 0.33
+#define MAPS_MIN_HEIGHT   220
 
 static void
 ps_window_place_split (PsWindow *self)
@@ -37,7 +38,7 @@ ps_window_place_split (PsWindow *self)
       width = gtk_widget_get_width (GTK_WIDGET (paned));
       gtk_widget_measure (self->curves_card, GTK_ORIENTATION_VERTICAL, width,
                           NULL, &curves, NULL, NULL);
-      position = MAX (max - curves, (int) (MAPS_MIN_FRACTION * max + 0.5));
+      position = MAX (max - curves, MAX ((int) (MAPS_MIN_FRACTION * max + 0.5), MAPS_MIN_HEIGHT));
     }
   position = CLAMP (position, 0, max);
   if (position == gtk_paned_get_position (paned))

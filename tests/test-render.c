@@ -927,6 +927,97 @@ inside_outline (const PsPack *pack,
   return in;
 }
 
+/* Data never touches the panel's box: a current held at exactly 200 A
+ * and a rest at exactly 0 A (round values a plain round range would put
+ * on the box's edges) stay clear of its top and bottom by the headroom */
+static void
+test_curves_headroom (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsRecorder) rec = ps_recorder_new (pack->n_cells);
+  g_autoptr(PsFrame) f = ps_frame_new (pack);
+  PsRenderStyle style;
+  const int w = 600, h = 240;
+  cairo_surface_t *s;
+  cairo_t *cr;
+  double box[4];
+  guint n_near = 0, n_data = 0;
+
+  for (guint k = 0; k < 200; k++)
+    {
+      f->time_s = 10.0 * k;
+      f->pack_current_a = k < 140 ? 200.0 : 0.0;
+      ps_recorder_append (rec, f);
+    }
+  style_for_tests (&style);
+  style.curves = PS_CURVE_CURRENT;
+  s = render_surface (w, h);
+  cr = cairo_create (s);
+  ps_render_curves (cr, rec, f, &style, w, h);
+  cairo_destroy (cr);
+  g_assert_cmpuint (ps_render_curves_panels (rec, f, &style, w, h, box, 1), ==, 1);
+
+  /* the current's orange: red well over blue */
+  for (int y = (int) box[1]; y < (int) (box[1] + box[3]); y++)
+    for (int x = (int) box[0] + 2; x < (int) (box[0] + box[2]) - 2; x++)
+      {
+        guint32 p = pixel_at (s, x, y);
+        int r = (p >> 16) & 0xff, b = p & 0xff;
+
+        if (r - b < 120)
+          continue;
+        n_data++;
+        if (y < box[1] + 4 || y > box[1] + box[3] - 5)
+          n_near++;
+      }
+  g_test_message ("current pixels: %u, within 4 px of the box's top or bottom: %u", n_data, n_near);
+  g_assert_cmpuint (n_data, >, 100);
+  g_assert_cmpuint (n_near, ==, 0);
+  cairo_surface_destroy (s);
+}
+
+/* The thermal map's automatic range spans at least the style's least
+ * span (default 5 K): a 0.7 K spread is not a full rainbow with 0.05 K
+ * ticks; a wide spread gets its own range; a fixed range is kept */
+static void
+test_thermal_range_least_span (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = make_frame (pack, 0.0);
+  PsRenderStyle style;
+  double lo, hi, step;
+
+  style_for_tests (&style);
+  g_assert_cmpfloat (style.thermal_min_span, ==, 5.0);
+
+  /* squeeze the spread to 0.7 K around 30 C */
+  for (guint i = 0; i < frame->n_cells; i++)
+    frame->cell_temp_k[i] = 303.15 + 0.7 * (double) i / (frame->n_cells - 1);
+  ps_frame_update_extremes (frame);
+  g_assert_true (ps_render_thermal_range (frame, &style, 480, 320, &lo, &hi, &step));
+  g_test_message ("0.7 K spread: %g..%g step %g", lo, hi, step);
+  g_assert_cmpfloat (hi - lo, >=, 5.0 - 1e-9);
+  g_assert_cmpfloat (step, >=, 0.5);
+  g_assert_cmpfloat (lo, <=, 30.0);
+  g_assert_cmpfloat (hi, >=, 30.7);
+
+  /* a 20 K spread: its own range */
+  for (guint i = 0; i < frame->n_cells; i++)
+    frame->cell_temp_k[i] = 293.15 + 20.0 * (double) i / (frame->n_cells - 1);
+  ps_frame_update_extremes (frame);
+  g_assert_true (ps_render_thermal_range (frame, &style, 480, 320, &lo, &hi, &step));
+  g_assert_cmpfloat (lo, <=, 20.0);
+  g_assert_cmpfloat (hi, >=, 40.0);
+  g_assert_cmpfloat (hi - lo, <, 30.0);
+
+  /* a fixed range, in kelvin, shown in the display unit */
+  style.thermal_lo = 273.15 + 10.0;
+  style.thermal_hi = 273.15 + 50.0;
+  g_assert_true (ps_render_thermal_range (frame, &style, 480, 320, &lo, &hi, &step));
+  g_assert_cmpfloat (fabs (lo - 10.0), <, 1e-9);
+  g_assert_cmpfloat (fabs (hi - 50.0), <, 1e-9);
+}
+
 /* Outside the T outline (farther than 3 px from it) the map leaves the
  * background; inside, it paints (no background pixels away from labels). */
 static void
@@ -1610,6 +1701,8 @@ main (int    argc,
   g_test_add_func ("/render/layout/zoom-crisp", test_layout_zoom_crisp);
   g_test_add_func ("/render/layout/raster-matches-vector", test_layout_raster_matches_vector);
   g_test_add_func ("/render/layout/recording-replay", test_layout_recording_replay);
+  g_test_add_func ("/render/thermal/range-least-span", test_thermal_range_least_span);
+  g_test_add_func ("/render/curves/headroom", test_curves_headroom);
   g_test_add_func ("/render/thermal/golden-t", test_thermal_golden);
   g_test_add_func ("/render/thermal/golden-big-kelvin", test_thermal_golden_big);
   g_test_add_func ("/render/thermal/masked-to-outline", test_thermal_masked_to_outline);

@@ -147,7 +147,11 @@ ps_cell_inspector_update_labels (PsCellInspector *self)
                           frame == NULL ? _("No pack loaded") : _("No cell selected"));
       gtk_label_set_text (self->place_label,
                           _("Click a cell in the pack layout to inspect it."));
-      gtk_widget_set_visible (GTK_WIDGET (self->grid), FALSE);
+      /* the table keeps its place, unseen: the inspector's size (and
+       * the sidebar's, and the views' beside it) is the same with and
+       * without a cell */
+      gtk_widget_set_opacity (GTK_WIDGET (self->grid), 0.0);
+      gtk_widget_set_can_target (GTK_WIDGET (self->grid), FALSE);
       return;
     }
 
@@ -199,7 +203,8 @@ ps_cell_inspector_update_labels (PsCellInspector *self)
       gtk_label_set_text (self->pack_labels[row], buf);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->grid), TRUE);
+  gtk_widget_set_opacity (GTK_WIDGET (self->grid), 1.0);
+  gtk_widget_set_can_target (GTK_WIDGET (self->grid), TRUE);
 }
 
 static gboolean
@@ -261,11 +266,15 @@ add_label (PsCellInspector *self,
   gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0.0 : 1.0);
   if (column > 0)
     gtk_label_set_width_chars (GTK_LABEL (label), 10);
-  /* the inspector's width does not follow the cell it shows: whatever
-   * cell is selected, the sidebar (its width set by the window, where
-   * every value fits) keeps its width and nothing beside it moves */
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (label, column > 0);
+  /* the inspector's width does not follow the cell it shows (its values
+   * ask for their width-chars, not their text): whatever cell is
+   * selected, the sidebar (its width set by the window, where every value
+   * fits) keeps its width and nothing beside it moves */
+  if (column > 0)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_hexpand (label, TRUE);
+    }
   if (dim)
     gtk_widget_add_css_class (label, "dim-label");
   gtk_grid_attach (self->grid, label, column, row, 1, 1);

@@ -1,7 +1,10 @@
 #!/bin/sh
-# Regenerates the AppStream screenshots: every preset mid-run at 1280x800,
-# rendered by the real window (light style, deterministic: the same build
-# gives the same bytes). Usage: resources/screenshots/update.sh [BUILD_DIR]
+# Regenerates the screenshots: every preset mid-run, rendered by the real
+# window (deterministic: the same build gives the same bytes) at the sizes
+# the window is made for (tests/test-window.c checks them): 1280x800 (the
+# default; <id>.png in light style is the AppStream one), 1024x600 and
+# 800x600, in the light and the dark style (<id>-<size>[-dark].png).
+# Usage: resources/screenshots/update.sh [BUILD_DIR]
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$top/_build}
@@ -11,7 +14,14 @@ for shot in leaf-2011:1800 leaf-2018:1800 model-s-85:1200 volt-2011:1800 \
             forklift-48v:3600 lg-m50:1800; do
   id=${shot%%:*}
   run=${shot#*:}
-  xvfb-run -a "$build/app/packscope" --screenshot "$top/resources/screenshots/$id.png" \
-    --scenario "$id" --run "$run" --size 1280x800
+  for size in 1280x800 1024x600 800x600; do
+    for style in light dark; do
+      name=$id-$size
+      [ "$style" = dark ] && name=$name-dark
+      [ "$name" = "$id-1280x800" ] && name=$id
+      xvfb-run -a "$build/app/packscope" --screenshot "$top/resources/screenshots/$name.png" \
+        --scenario "$id" --run "$run" --size "$size" --style "$style"
+    done
+  done
   echo "$id: ${run} s"
 done
