@@ -14,6 +14,7 @@
 #include "ps-pack-builder.h"
 #include "ps-screenshot.h"
 #include "ps-window-private.h"
+#include "test-ui-common.h"
 
 static gboolean have_display;
 
@@ -43,19 +44,6 @@ window_free (PsWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-}
-
-/* a later scenario shows once the runner has it */
-static void
-window_wait_for_pack (PsWindow   *window,
-                      const char *pack_id)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (g_strcmp0 (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, pack_id) != 0 &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, ==, pack_id);
 }
 
 static gboolean
@@ -234,27 +222,6 @@ test_errors_inline (void)
   window_free (window);
 }
 
-
-/* a label anywhere under widget whose text contains needle (a toast's) */
-static GtkWidget *
-find_label_containing (GtkWidget  *widget,
-                       const char *needle)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label_containing (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 /* An export is done when the window says so ("Exported “name”"): a new
  * file exists before it is complete */
