@@ -234,6 +234,11 @@ show_error (PsPackBuilder *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "builder.run", self->built != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "builder.save", self->built != NULL);
+
+  /* the layout drawn is the last pack that built: dimmed while a choice
+   * is refused, so it does not pass for the one asked for */
+  gtk_widget_set_opacity (self->preview, self->error != NULL ? 0.35 : 1.0);
+  gtk_widget_set_opacity (GTK_WIDGET (self->summary_label), self->error != NULL ? 0.35 : 1.0);
 }
 
 static void
