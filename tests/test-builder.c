@@ -623,6 +623,61 @@ test_no_tooltip_over_open_list (void)
   window_free (window);
 }
 
+/* A cell from a file joins the list and builds; a file that is not a cell
+ * is refused with the loader's error naming the file */
+static void
+test_cell_from_file (void)
+{
+  PsWindow *window;
+  PsPackBuilder *builder;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *srcdir = NULL;
+  char *renamed;
+
+  if (!have_display)
+    {
+      g_test_skip ("needs a display");
+      return;
+    }
+
+  srcdir = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "resources", "cells", "lg-m50.json", NULL);
+  g_assert_true (g_file_get_contents (srcdir, &text, NULL, &error));
+  g_assert_no_error (error);
+  renamed = strstr (text, "\"id\": \"lg-m50\"");
+  g_assert_nonnull (renamed);
+  memcpy (renamed, "\"id\": \"my-m50\"", strlen ("\"id\": \"my-m50\""));
+
+  dir = g_dir_make_tmp ("packscope-cell-XXXXXX", &error);
+  g_assert_no_error (error);
+  good = g_build_filename (dir, "my-m50.json", NULL);
+  bad = g_build_filename (dir, "bad.json", NULL);
+  g_assert_true (g_file_set_contents (good, text, -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "{ \"id\": 3 }", -1, NULL));
+
+  window = window_new_on ("leaf-2011", NULL);
+  builder = g_object_ref (ps_pack_builder_new (window));
+  g_assert_true (ps_pack_builder_add_cell_file (builder, good, &error));
+  g_assert_no_error (error);
+  ps_pack_builder_rebuild (builder);
+  g_assert_null (ps_pack_builder_get_error (builder, NULL));
+  g_assert_cmpstr (ps_scenario_get_cell (ps_pack_builder_get_scenario (builder))->id, ==, "my-m50");
+
+  g_assert_false (ps_pack_builder_add_cell_file (builder, bad, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "bad.json"));
+
+  gtk_window_destroy (GTK_WINDOW (builder));
+  g_object_unref (builder);
+  window_free (window);
+  g_unlink (good);
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -636,6 +691,7 @@ main (int   argc,
   g_test_add_func ("/ui/builder/built-pack-saved-runs-the-same-in-cli",
                    test_built_pack_saved_runs_the_same_in_cli);
   g_test_add_func ("/ui/builder/errors-inline", test_errors_inline);
+  g_test_add_func ("/ui/builder/cell-from-file", test_cell_from_file);
   g_test_add_func ("/ui/window/load-bar-follows-protocol-and-title", test_load_bar_and_title);
   g_test_add_func ("/ui/export/typed-extension-honoured-or-refused", test_export_extension);
   g_test_add_func ("/ui/export/size-and-caption", test_export_size_and_caption);
