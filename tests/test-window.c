@@ -402,6 +402,29 @@ assert_panels_tall (PsCurveView *view,
     }
 }
 
+static void
+assert_button_off_panels (PsCurveView *view)
+{
+  GtkWidget *button = find_descendant (GTK_WIDGET (view), GTK_TYPE_BUTTON);
+  double boxes[4 * 8];
+  guint n = curve_panels (view, boxes, 8);
+  graphene_rect_t b;
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (view), &b));
+  for (guint k = 0; k < MIN (n, 8); k++)
+    {
+      graphene_rect_t p = GRAPHENE_RECT_INIT (boxes[4 * k], boxes[4 * k + 1],
+                                              boxes[4 * k + 2], boxes[4 * k + 3]);
+
+      if (graphene_rect_intersection (&b, &p, NULL))
+        g_error ("the follow button (%.0f,%.0f %.0fx%.0f) covers panel %u (%.0f,%.0f %.0fx%.0f)",
+                 b.origin.x, b.origin.y, b.size.width, b.size.height, k,
+                 p.origin.x, p.origin.y, p.size.width, p.size.height);
+    }
+}
+
 /* At the default size, and at 1024x600, every curve panel the window
  * shows, for every choice of curves and in the cell inspector, is at least
  * PS_RENDER_CURVES_MIN_PANEL_H tall (the curves scroll when they need more
@@ -425,6 +448,9 @@ test_window_panel_heights (void)
       PsCurveView *mini = inspector_curve_view (window);
 
       ps_pack_view_set_selected_cell (window->pack_view, 17);
+      /* the follow button (shown once the view stops following) sits
+       * beside the panels, never on one */
+      ps_curve_view_set_follow (window->curve_view, FALSE);
       for (guint c = 0; c < g_list_model_get_n_items (choices); c++)
         {
           g_autofree char *what = g_strdup_printf ("%dx%d curves %u", sizes[k][0], sizes[k][1], c);
@@ -432,6 +458,7 @@ test_window_panel_heights (void)
           gtk_drop_down_set_selected (window->curves_dropdown, c);
           g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 3, 30000));
           assert_panels_tall (window->curve_view, what);
+          assert_button_off_panels (window->curve_view);
         }
       if (adw_flap_get_folded (window->flap))
         {

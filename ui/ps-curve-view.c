@@ -203,6 +203,13 @@ ps_curve_view_measure (GtkWidget      *widget,
       /* without a width yet: a narrow one (more legend lines), so the
        * request is never short */
       double width = for_size > 0 ? for_size : 300;
+      int bw = 0, bh = 0;
+
+      /* the button's room, as size_allocate will give it */
+      gtk_widget_measure (self->follow_button, GTK_ORIENTATION_HORIZONTAL, -1, &bw, NULL, NULL, NULL);
+      gtk_widget_measure (self->follow_button, GTK_ORIENTATION_VERTICAL, bw, &bh, NULL, NULL, NULL);
+      self->style.legend_inset = bw + 12;
+      self->style.legend_inset_h = bh + 2;
 
       *minimum = (int) ps_render_curves_min_height (self->recorder, self->frame, &self->style,
                                                     width, PS_RENDER_CURVES_MIN_PANEL_H);
@@ -225,6 +232,7 @@ ps_curve_view_size_allocate (GtkWidget *widget,
   gtk_widget_measure (self->follow_button, GTK_ORIENTATION_HORIZONTAL, -1, &bw, NULL, NULL, NULL);
   gtk_widget_measure (self->follow_button, GTK_ORIENTATION_VERTICAL, bw, &bh, NULL, NULL, NULL);
   self->style.legend_inset = bw + 12;
+  self->style.legend_inset_h = bh + 2;
   gtk_widget_size_allocate (self->follow_button,
                             &(GtkAllocation) { MAX (0, width - bw - 4), 0, bw, bh }, -1);
 }
@@ -554,7 +562,9 @@ ps_curve_view_init (PsCurveView *self)
   gtk_widget_set_tooltip_text (self->follow_button, _("Follow the newest sample (End)"));
   gtk_widget_add_css_class (self->follow_button, "flat");
   gtk_widget_add_css_class (self->follow_button, "follow");
-  gtk_widget_set_visible (self->follow_button, FALSE);
+  /* not mapped while following, but measured all the same: its room in
+   * the first title line is kept, so the panels never move for it */
+  gtk_widget_set_child_visible (self->follow_button, FALSE);
   g_signal_connect (self->follow_button, "clicked", G_CALLBACK (on_follow_clicked), self);
   gtk_widget_set_parent (self->follow_button, GTK_WIDGET (self));
 
@@ -685,7 +695,7 @@ ps_curve_view_set_follow (PsCurveView *self,
       self->style.time_end_s = ps_curve_view_newest_time (self);
     }
 
-  gtk_widget_set_visible (self->follow_button, !follow);
+  gtk_widget_set_child_visible (self->follow_button, !follow);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
 }

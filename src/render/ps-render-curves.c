@@ -1026,6 +1026,12 @@ panel_layout (cairo_t             *cr,
                                   k == 0 ? style->legend_inset : 0.0, 0.0, FALSE);
       l->fixed += l->lines[k] * l->lh;
     }
+  /* the first box below a view's button at the top right */
+  if (l->n > 0 && style->legend_inset > 0 && style->legend_inset_h > l->top + l->lines[0] * l->lh)
+    {
+      l->fixed += style->legend_inset_h - (l->top + l->lines[0] * l->lh);
+      l->top = style->legend_inset_h - l->lines[0] * l->lh;
+    }
 }
 
 static void
@@ -1387,7 +1393,8 @@ draw_discharge (cairo_t             *cr,
   double q0 = INFINITY, q1 = -INFINITY, v0 = INFINITY, v1 = -INFINITY;
   double qstep, vstep;
   double px = x_left + round (fs * 4.6), pw = width - px - round (fs * 1.2);
-  double py = round (fs * 0.3) + header_line_height (style);
+  double py = MAX (round (fs * 0.3) + header_line_height (style),
+                   style->legend_inset > 0 ? style->legend_inset_h : 0.0);
   double ph = height - py - round (fs * 2.0);
   Panel p;
   char label[64];
@@ -1499,7 +1506,7 @@ draw_discharge (cairo_t             *cr,
   /* the title above the box, as the time panels' */
   panel_header (cr, style, "Pack voltage (V) vs discharged charge (Ah)", NULL, 0, px, pw,
                 style->legend_inset,
-                round (fs * 0.3), TRUE);
+                py - header_line_height (style), TRUE);
   if (len == 0)
     {
       _ps_render_set_font (cr, style, 1.0, FALSE);
@@ -1650,7 +1657,9 @@ ps_render_curves_min_height (PsRecorder          *recorder,
         need = l.fixed + l.n * panel_h;
     }
   if (style->curves & PS_CURVE_DISCHARGE)
-    need = MAX (need, round (fs * 0.3) + header_line_height (style) + panel_h + round (fs * 2.0));
+    need = MAX (need, MAX (round (fs * 0.3) + header_line_height (style),
+                           style->legend_inset > 0 ? style->legend_inset_h : 0.0) +
+                      panel_h + round (fs * 2.0));
   cairo_destroy (cr);
   return ceil (need);
 }
@@ -1699,7 +1708,8 @@ ps_render_curves_panels (PsRecorder          *recorder,
     {
       double tw = time_area_width (style, width);
       double px = tw + round (fs * 4.6), pw = width - px - round (fs * 1.2);
-      double py = round (fs * 0.3) + header_line_height (style);
+      double py = MAX (round (fs * 0.3) + header_line_height (style),
+                       style->legend_inset > 0 ? style->legend_inset_h : 0.0);
       double ph = height - py - round (fs * 2.0);
 
       if (pw >= 10 && ph >= 10)

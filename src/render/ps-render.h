@@ -82,6 +82,8 @@ typedef struct
   double        legend_inset;       /* width kept free at the right end of
                                      * the first panel's title line (a
                                      * view's button sits there); 0 none */
+  double        legend_inset_h;     /* and its height: the first panel's
+                                     * box starts below it */
 
   /* units */
   PsTempUnit    temp_unit;
