@@ -682,7 +682,14 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = NULL;
+
   g_test_init (&argc, &argv, NULL);
+
+  /* saved scenarios join the recent files: those of a scratch directory,
+   * not the user's */
+  data_home = g_build_filename (g_get_tmp_dir (), "packscope-test-builder-data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   have_display = gtk_init_check ();
   if (have_display)
