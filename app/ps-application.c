@@ -76,14 +76,34 @@ ps_application_get_settings (PsApplication *self)
   return self->settings;
 }
 
+/* TRUE when this program is the one built in PS_BUILD_ROOT (run from the
+ * build tree, not installed) */
+static gboolean
+running_from_build_tree (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *root = g_strconcat (PS_BUILD_ROOT, G_DIR_SEPARATOR_S, NULL);
+
+  return exe != NULL && g_str_has_prefix (exe, root);
+}
+
 static GSettings *
 lookup_settings (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchemaSource) build_source = NULL;
   g_autoptr(GSettingsSchema) schema = NULL;
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  /* not installed: from the build tree, the schema compiled there */
+  if (schema == NULL && running_from_build_tree ())
+    {
+      build_source = g_settings_schema_source_new_from_directory (PS_BUILD_SCHEMA_DIR, source,
+                                                                  FALSE, NULL);
+      if (build_source != NULL)
+        schema = g_settings_schema_source_lookup (build_source, APPLICATION_ID, TRUE);
+    }
   if (schema == NULL)
     {
       g_debug ("GSettings schema %s is not installed: running on defaults", APPLICATION_ID);

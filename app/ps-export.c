@@ -38,6 +38,25 @@ ps_export_format_from_name (const char     *name,
   return FALSE;
 }
 
+char *
+ps_export_name_get_extension (const char *name)
+{
+  const char *base, *dot;
+
+  if (name == NULL)
+    return NULL;
+  base = strrchr (name, '/');
+  base = base != NULL ? base + 1 : name;
+  dot = strrchr (base, '.');
+  /* ".hidden" is a name, "run." has no extension */
+  if (dot == NULL || dot == base || dot[1] == '\0' || strlen (dot) > 6)
+    return NULL;
+  for (const char *p = dot + 1; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return NULL;
+  return g_ascii_strdown (dot, -1);
+}
+
 const char *
 ps_export_format_get_extension (PsExportFormat format)
 {
@@ -104,6 +123,51 @@ draw_view (cairo_t             *cr,
     }
 }
 
+/* The caption's strip under the view: one line of text in the style's
+ * font and colour, made smaller until it fits the width */
+static double
+caption_height (const PsRenderStyle *style)
+{
+  return ceil (2.2 * (style->font_size > 0.0 ? style->font_size : 12.0));
+}
+
+static void
+draw_caption (cairo_t             *cr,
+              const PsRenderStyle *style,
+              const char          *caption,
+              double               width,
+              double               height)
+{
+  double strip = caption_height (style);
+  double size = style->font_size > 0.0 ? style->font_size : 12.0;
+  cairo_text_extents_t extents;
+
+  cairo_save (cr);
+  if (style->bg[3] > 0.0)
+    cairo_set_source_rgba (cr, style->bg[0], style->bg[1], style->bg[2], 1.0);
+  else
+    cairo_set_source_rgb (cr, 1.0, 1.0, 1.0);
+  cairo_rectangle (cr, 0, height - strip, width, strip);
+  cairo_fill (cr);
+
+  cairo_select_font_face (cr, style->font_family != NULL ? style->font_family : "sans-serif",
+                          CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, size);
+  cairo_text_extents (cr, caption, &extents);
+  if (extents.x_advance > width - 16.0 && extents.x_advance > 0.0)
+    {
+      size = MAX (size * (width - 16.0) / extents.x_advance, 4.0);
+      cairo_set_font_size (cr, size);
+    }
+  if (style->fg[3] > 0.0)
+    cairo_set_source_rgba (cr, style->fg[0], style->fg[1], style->fg[2], style->fg[3]);
+  else
+    cairo_set_source_rgb (cr, 0.0, 0.0, 0.0);
+  cairo_move_to (cr, 8.0, height - strip / 2.0 + size * 0.35);
+  cairo_show_text (cr, caption);
+  cairo_restore (cr);
+}
+
 GBytes *
 ps_export_render_view (PsExportView          view,
                        const PsFrame        *frame,
@@ -113,6 +177,21 @@ ps_export_render_view (PsExportView          view,
                        int                   height,
                        PsExportFormat        format,
                        GError              **error)
+{
+  return ps_export_render_view_captioned (view, frame, recorder, style, width, height,
+                                          format, NULL, error);
+}
+
+GBytes *
+ps_export_render_view_captioned (PsExportView          view,
+                                 const PsFrame        *frame,
+                                 PsRecorder           *recorder,
+                                 const PsRenderStyle  *style,
+                                 int                   width,
+                                 int                   height,
+                                 PsExportFormat        format,
+                                 const char           *caption,
+                                 GError              **error)
 {
   g_autoptr(GByteArray) bytes = NULL;
   cairo_surface_t *surface = NULL;
@@ -169,7 +248,19 @@ ps_export_render_view (PsExportView          view,
     }
 
   cr = cairo_create (surface);
-  draw_view (cr, view, frame, recorder, style, width, height);
+  if (caption != NULL && caption[0] != '\0' && height > 2 * caption_height (style))
+    {
+      double strip = caption_height (style);
+
+      cairo_save (cr);
+      cairo_rectangle (cr, 0, 0, width, height - strip);
+      cairo_clip (cr);
+      draw_view (cr, view, frame, recorder, style, width, height - strip);
+      cairo_restore (cr);
+      draw_caption (cr, style, caption, width, height);
+    }
+  else
+    draw_view (cr, view, frame, recorder, style, width, height);
   status = cairo_status (cr);
   cairo_destroy (cr);
 
@@ -494,6 +585,7 @@ typedef struct
   int            width;
   int            height;
   PsExportFormat format;
+  char          *caption;
   ProgressSink  *progress;
 } ExportJob;
 
@@ -506,6 +598,7 @@ export_job_free (gpointer data)
   g_clear_pointer (&job->frame, ps_frame_unref);
   g_clear_pointer (&job->recorder, ps_recorder_unref);
   g_free (job->font_family);
+  g_free (job->caption);
   if (job->progress != NULL)
     g_atomic_rc_box_release_full (job->progress, progress_sink_clear);
   g_free (job);
@@ -540,8 +633,9 @@ export_thread (GTask        *task,
       return;
     }
 
-  bytes = ps_export_render_view (job->view, job->frame, job->recorder, &job->style,
-                                   job->width, job->height, job->format, &error);
+  bytes = ps_export_render_view_captioned (job->view, job->frame, job->recorder, &job->style,
+                                           job->width, job->height, job->format, job->caption,
+                                           &error);
 
   if (bytes == NULL)
     {
@@ -580,6 +674,24 @@ ps_export_view_async (GFile               *file,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
+  ps_export_view_captioned_async (file, view, frame, recorder, style, width, height, format,
+                                  NULL, cancellable, callback, user_data);
+}
+
+void
+ps_export_view_captioned_async (GFile               *file,
+                                PsExportView         view,
+                                PsFrame             *frame,
+                                PsRecorder          *recorder,
+                                const PsRenderStyle *style,
+                                int                  width,
+                                int                  height,
+                                PsExportFormat       format,
+                                const char          *caption,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   ExportJob *job;
 
@@ -597,6 +709,7 @@ ps_export_view_async (GFile               *file,
   job->width = width;
   job->height = height;
   job->format = format;
+  job->caption = g_strdup (caption);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, ps_export_view_async);

@@ -43,6 +43,9 @@ typedef enum
 gboolean  ps_export_format_from_name (const char           *name,
                                       PsExportFormat       *format);
 const char *ps_export_format_get_extension (PsExportFormat format);
+/* The extension a file name ends in, lower case with its dot (".jpg"), or
+ * NULL when it has none ("run", ".hidden", "run.").  Free with g_free. */
+char     *ps_export_name_get_extension (const char         *name);
 
 /* The view drawn into a PNG, SVG or PDF document in memory. */
 GBytes   *ps_export_render_view      (PsExportView          view,
@@ -52,6 +55,17 @@ GBytes   *ps_export_render_view      (PsExportView          view,
                                       int                   width,
                                       int                   height,
                                       PsExportFormat        format,
+                                      GError              **error);
+/* The same with a caption line under the view (the scenario, the
+ * simulated time), in the style's font and colours; caption may be NULL */
+GBytes   *ps_export_render_view_captioned (PsExportView      view,
+                                      const PsFrame        *frame,
+                                      PsRecorder           *recorder,
+                                      const PsRenderStyle  *style,
+                                      int                   width,
+                                      int                   height,
+                                      PsExportFormat        format,
+                                      const char           *caption,
                                       GError              **error);
 /* The whole recorded run, one row per sample, the CLI's columns. */
 GBytes   *ps_export_csv              (PsRecorder           *recorder,
@@ -65,6 +79,18 @@ void      ps_export_view_async       (GFile                *file,
                                       int                   width,
                                       int                   height,
                                       PsExportFormat        format,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+void      ps_export_view_captioned_async (GFile          *file,
+                                      PsExportView          view,
+                                      PsFrame              *frame,
+                                      PsRecorder           *recorder,
+                                      const PsRenderStyle  *style,
+                                      int                   width,
+                                      int                   height,
+                                      PsExportFormat        format,
+                                      const char           *caption,
                                       GCancellable         *cancellable,
                                       GAsyncReadyCallback   callback,
                                       gpointer              user_data);

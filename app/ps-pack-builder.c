@@ -234,6 +234,11 @@ show_error (PsPackBuilder *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "builder.run", self->built != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "builder.save", self->built != NULL);
+
+  /* the layout drawn is the last pack that built: dimmed while a choice
+   * is refused, so it does not pass for the one asked for */
+  gtk_widget_set_opacity (self->preview, self->error != NULL ? 0.35 : 1.0);
+  gtk_widget_set_opacity (GTK_WIDGET (self->summary_label), self->error != NULL ? 0.35 : 1.0);
 }
 
 static void
@@ -510,6 +515,7 @@ run_action (GtkWidget  *widget,
       return;
     }
   _ps_window_set_scenario_file (self->window, NULL);
+  ps_window_set_playing (self->window, TRUE);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 

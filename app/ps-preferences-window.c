@@ -118,7 +118,8 @@ ps_preferences_window_new (GSettings *settings)
     {
       adw_preferences_group_set_description (self->display_group,
         _("The settings schema io.github.packscope.Packscope is not installed, "
-          "so preferences cannot be changed or kept."));
+          "so preferences cannot be changed or kept. Install Packscope (meson install), "
+          "or run it from its build tree, which finds the schema compiled there."));
       gtk_widget_set_sensitive (GTK_WIDGET (self->colormap_row), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->temperature_row), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->power_row), FALSE);

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -57,7 +59,11 @@ preset_action (GtkWidget  *widget,
   if (!ps_window_open_scenario (self, id, &error))
     ps_window_toast (self, error->message);
   else
-    _ps_window_set_scenario_file (self, NULL);
+    {
+      _ps_window_set_scenario_file (self, NULL);
+      /* a scenario opened plays at once, as the first one at start */
+      ps_window_set_playing (self, TRUE);
+    }
 }
 
 static void
@@ -132,9 +138,17 @@ follow_protocol_action (GtkWidget  *widget,
                         GVariant   *param)
 {
   PsWindow *self = PS_WINDOW (widget);
+  g_autoptr(PsFrame) frame = NULL;
 
-  if (self->runner != NULL)
-    ps_runner_clear_load (self->runner);
+  if (self->runner == NULL)
+    return;
+  ps_runner_clear_load (self->runner);
+
+  /* the load bar goes back to what the protocol runs */
+  frame = ps_runner_dup_frame (self->runner);
+  if (self->scenario != NULL)
+    _ps_window_show_protocol_load (self, self->scenario,
+                                   frame != NULL && frame->step > 0 ? frame->step : 1);
 }
 
 static void
@@ -188,6 +202,8 @@ load_scenario_done (GObject      *object,
 
       /* "Save" writes back to it; it is a recent scenario */
       _ps_window_set_scenario_file (self, file);
+      /* a scenario opened plays at once, as the first one at start */
+      ps_window_set_playing (self, TRUE);
     }
   else
     {
@@ -272,6 +288,93 @@ _ps_window_drop_chooser (PsWindow        *self,
       gtk_native_dialog_destroy (dialog);
       g_clear_object (&self->chooser);
     }
+}
+
+/* the title and the load bar */
+
+void
+_ps_window_describe_scenario (const PsScenario  *scenario,
+                              char             **title,
+                              char             **subtitle,
+                              char             **tooltip)
+{
+  const PsPackInfo *pack = ps_pack_get_info (ps_scenario_get_pack (scenario));
+  const PsProtocol *protocol = ps_scenario_get_protocol (scenario);
+  const char *name = pack->name != NULL && pack->name[0] != '\0' ? pack->name : pack->id;
+  const char *paren = strstr (name, " (");
+  g_autofree char *steps = NULL;
+  g_autofree char *cells = NULL;
+
+  /* "Nissan Leaf 2011 (AESC 24 kWh, 2P96S, passive air)": the name before
+   * its details, which the subtitle gives */
+  *title = paren != NULL && paren > name ? g_strndup (name, paren - name) : g_strdup (name);
+
+  if (protocol == NULL || protocol->n_steps == 0)
+    steps = g_strdup ("");
+  else if (protocol->n_steps == 1)
+    steps = g_strdup (protocol->steps[0].text);
+  else
+    /* Translators: the first protocol step, then how many follow */
+    steps = g_strdup_printf (ngettext ("%s, then %u more step", "%s, then %u more steps",
+                                       protocol->n_steps - 1),
+                             protocol->steps[0].text, protocol->n_steps - 1);
+  /* Translators: the cell count, then the arrangement, as in "2P96S" */
+  cells = g_strdup_printf (ngettext ("%u cell, %uP%uS", "%u cells, %uP%uS", pack->n_cells),
+                           pack->n_cells, pack->n_parallel, pack->n_series);
+  *subtitle = steps[0] != '\0' ? g_strdup_printf ("%s · %s", steps, cells) : g_strdup (cells);
+
+  {
+    GString *text = g_string_new (name);
+
+    for (guint i = 0; protocol != NULL && i < protocol->n_steps; i++)
+      g_string_append_printf (text, "\n%u. %s", i + 1, protocol->steps[i].text);
+    *tooltip = g_string_free (text, FALSE);
+  }
+}
+
+void
+_ps_window_show_protocol_load (PsWindow         *self,
+                               const PsScenario *scenario,
+                               guint             step)
+{
+  const PsProtocol *protocol = ps_scenario_get_protocol (scenario);
+  const PsPackInfo *pack = ps_pack_get_info (ps_scenario_get_pack (scenario));
+  const PsProtocolStep *s;
+  double one_c = pack->n_parallel * ps_scenario_get_cell (scenario)->capacity_ah;
+  double value = 0.0;
+  gboolean power = gtk_drop_down_get_selected (self->load_mode) == 1;
+  gboolean charge = gtk_drop_down_get_selected (self->load_direction) == 1;
+  guint digits = 0;
+
+  self->load_step_shown = step;
+  if (protocol == NULL || step == 0 || step > protocol->n_steps)
+    return;
+
+  s = &protocol->steps[step - 1];
+  if (s->kind == PS_STEP_DISCHARGE || s->kind == PS_STEP_CHARGE)
+    {
+      charge = s->kind == PS_STEP_CHARGE;
+      power = s->unit == PS_STEP_UNIT_WATT;
+      value = s->unit == PS_STEP_UNIT_WATT ? s->value / 1000.0
+              : s->unit == PS_STEP_UNIT_C_RATE ? s->value * one_c
+                                               : s->value;
+    }
+  else if (s->kind == PS_STEP_HOLD)
+    charge = TRUE;
+
+  /* as many decimals as the exact value needs, up to 3 */
+  while (digits < 3 && fabs (value * pow (10.0, digits) - round (value * pow (10.0, digits))) > 1e-9)
+    digits++;
+
+  self->setting_controls = TRUE;
+  gtk_drop_down_set_selected (self->load_direction, charge ? 1 : 0);
+  gtk_drop_down_set_selected (self->load_mode, power ? 1 : 0);
+  gtk_spin_button_set_digits (self->load_value, digits);
+  if (gtk_adjustment_get_upper (self->load_adjustment) < value)
+    gtk_adjustment_set_upper (self->load_adjustment, value);
+  gtk_adjustment_set_value (self->load_adjustment, value);
+  gtk_label_set_label (self->load_unit_label, power ? "kW" : "A");
+  self->setting_controls = FALSE;
 }
 
 /* scenario files: save, save as, recent */
@@ -441,6 +544,8 @@ save_as_response (GtkNativeDialog *dialog,
             {
               if (!ps_window_set_scenario (self, scenario, &error))
                 ps_window_toast (self, error->message);
+              else
+                ps_window_set_playing (self, TRUE);
               gtk_window_destroy (parent);
             }
           _ps_window_set_scenario_file (self, file);
@@ -613,26 +718,71 @@ export_progress (double   fraction,
 
 static const char *export_names[] = { "layout", "curves", "thermal" };
 
-/* Exports what ("layout", "curves", "thermal" or "csv") to file; a name
- * without a known extension gets the default one. Errors and the result are
- * shown in a toast or a dialog. */
+/* "Leaf 2011: discharge at 1C until 3.0 V, 1 h 02 min 03 s simulated" */
+static char *
+export_caption (PsWindow      *self,
+                const PsFrame *frame)
+{
+  const char *name = self->scenario != NULL ? ps_scenario_get_name (self->scenario) : NULL;
+  guint64 t = frame != NULL && frame->time_s > 0.0 ? (guint64) floor (frame->time_s) : 0;
+  g_autofree char *time = NULL;
+
+  if (t >= 3600)
+    time = g_strdup_printf ("%" G_GUINT64_FORMAT " h %02u min %02u s", t / 3600,
+                            (guint) (t % 3600 / 60), (guint) (t % 60));
+  else if (t >= 60)
+    time = g_strdup_printf ("%u min %02u s", (guint) (t / 60), (guint) (t % 60));
+  else
+    time = g_strdup_printf ("%.1f s", frame != NULL ? frame->time_s : 0.0);
+
+  /* Translators: the scenario's name, then the simulated time */
+  return g_strdup_printf (_("%s, %s simulated"), name != NULL ? name : "Packscope", time);
+}
+
 void
 _ps_window_export_to_file (PsWindow   *self,
                            const char *what,
                            GFile      *chosen)
 {
+  _ps_window_export_to_file_full (self, what, chosen, 0, 0, FALSE);
+}
+
+/* Exports what ("layout", "curves", "thermal" or "csv") to file; a name
+ * without an extension gets the default one, a name with one Packscope does
+ * not write (curves.jpg) is refused, never renamed. A view is drawn at
+ * width x height (0: the view's own size), with a caption line when asked.
+ * Errors and the result are shown in a toast or a dialog. */
+void
+_ps_window_export_to_file_full (PsWindow   *self,
+                                const char *what,
+                                GFile      *chosen,
+                                int         width,
+                                int         height,
+                                gboolean    caption)
+{
   g_autoptr(GFile) file = g_object_ref (chosen);
   g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *extension = ps_export_name_get_extension (basename);
   gboolean csv = g_str_equal (what, "csv");
   PsExportFormat format = csv ? PS_EXPORT_CSV : PS_EXPORT_PNG;
 
-  if (!ps_export_format_from_name (basename, &format))
+  if (extension == NULL)
     {
       g_autoptr(GFile) parent = g_file_get_parent (file);
       g_autofree char *named = g_strconcat (basename, ps_export_format_get_extension (format), NULL);
 
       g_object_unref (file);
       file = parent != NULL ? g_file_get_child (parent, named) : g_file_new_for_path (named);
+    }
+  else if (!ps_export_format_from_name (extension, &format))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: the extension typed, then the ones Packscope writes */
+      message = g_strdup_printf (_("Packscope does not write “%s” files: name it %s"), extension,
+                                 csv ? ".csv" : _(".png, .svg or .pdf"));
+      ps_window_toast (self, message);
+      return;
     }
 
   if (csv != (format == PS_EXPORT_CSV))
@@ -668,7 +818,6 @@ _ps_window_export_to_file (PsWindow   *self,
       const PsRenderStyle *style = NULL;
       GtkWidget *view = NULL;
       PsExportView which = PS_EXPORT_VIEW_LAYOUT;
-      int width, height;
 
       if (g_str_equal (what, "curves"))
         {
@@ -691,17 +840,26 @@ _ps_window_export_to_file (PsWindow   *self,
       /* the frame and the recorder of one run */
       ps_runner_dup_frame_and_recorder (self->runner, &frame, &recorder);
 
-      /* the view's own size; a hidden view exports at a sensible one */
-      width = gtk_widget_get_width (view);
-      height = gtk_widget_get_height (view);
+      /* the chosen size, else the view's own; a hidden view exports at a
+       * sensible one */
+      if (width < 16 || height < 16)
+        {
+          width = gtk_widget_get_width (view);
+          height = gtk_widget_get_height (view);
+        }
       if (width < 16 || height < 16)
         {
           width = 1024;
           height = 768;
         }
 
-      ps_export_view_async (file, which, frame, recorder, style, width, height,
-                            format, self->cancellable, export_done, export_done_new (self, file));
+      {
+        g_autofree char *text = caption ? export_caption (self, frame) : NULL;
+
+        ps_export_view_captioned_async (file, which, frame, recorder, style, width, height,
+                                        format, text, self->cancellable, export_done,
+                                        export_done_new (self, file));
+      }
     }
 }
 
@@ -717,7 +875,16 @@ export_response (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        _ps_window_export_to_file (self, what, file);
+        {
+          const char *size = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "size");
+          const char *caption = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "caption");
+          int width = 0, height = 0;
+
+          if (size == NULL || sscanf (size, "%dx%d", &width, &height) != 2)
+            width = height = 0;
+          _ps_window_export_to_file_full (self, what, file, width, height,
+                                          g_strcmp0 (caption, "true") == 0);
+        }
     }
 
   _ps_window_drop_chooser (self, dialog);
@@ -766,11 +933,23 @@ _ps_window_export (PsWindow   *self,
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
+      const char *size_ids[] = { "view", "1280x800", "1920x1080", "3840x2160", NULL };
+      const char *size_labels[] = { _("As on screen"), _("1280 × 800"), _("1920 × 1080"),
+                                    _("3840 × 2160"), NULL };
+
       gtk_file_filter_set_name (filter, _("Images and documents (*.png, *.svg, *.pdf)"));
       gtk_file_filter_add_pattern (filter, "*.png");
       gtk_file_filter_add_pattern (filter, "*.svg");
       gtk_file_filter_add_pattern (filter, "*.pdf");
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+
+      /* the size of the picture, and a line saying what and when */
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (self->chooser), "size", _("Size"),
+                                   size_ids, size_labels);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (self->chooser), "size", "view");
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (self->chooser), "caption",
+                                   _("Caption with the scenario and simulated time"), NULL, NULL);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (self->chooser), "caption", "true");
     }
 
   g_signal_connect (self->chooser, "response", G_CALLBACK (export_response), self);
@@ -812,6 +991,71 @@ plain_key_shortcut (GtkWidget *widget,
     return FALSE;
 
   return gtk_widget_activate_action (widget, user_data, NULL);
+}
+
+/* Tooltips and open pop-ups: a drop-down's or menu button's tooltip stays
+ * up when its list opens and covers the first item. While the pop-up is
+ * shown its owner has no tooltip. */
+static void
+on_popover_shown (GtkWidget *popover,
+                  GtkWidget *owner)
+{
+  gtk_widget_set_has_tooltip (owner, FALSE);
+  gtk_widget_trigger_tooltip_query (owner);
+}
+
+static void
+on_popover_hidden (GtkWidget *popover,
+                   GtkWidget *owner)
+{
+  gtk_widget_set_has_tooltip (owner, gtk_widget_get_tooltip_text (owner) != NULL);
+}
+
+static void quiet_tooltips_under (GtkWidget *widget);
+
+/* a menu button's pop-up is new with each menu model (the pack menu's
+ * recent scenarios) */
+static void
+on_menu_button_popover (GtkWidget *button)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+
+  if (popover != NULL && g_object_get_data (G_OBJECT (popover), "ps-quiet-tooltip") == NULL)
+    {
+      g_object_set_data (G_OBJECT (popover), "ps-quiet-tooltip", GINT_TO_POINTER (1));
+      g_signal_connect_object (popover, "show", G_CALLBACK (on_popover_shown), button, 0);
+      g_signal_connect_object (popover, "hide", G_CALLBACK (on_popover_hidden), button, 0);
+    }
+}
+
+static void
+quiet_tooltips_under (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      on_menu_button_popover (widget);
+      g_signal_connect (widget, "notify::popover", G_CALLBACK (on_menu_button_popover), NULL);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_DROP_DOWN (widget) && GTK_IS_POPOVER (child))
+        {
+          g_signal_connect_object (child, "show", G_CALLBACK (on_popover_shown), widget, 0);
+          g_signal_connect_object (child, "hide", G_CALLBACK (on_popover_hidden), widget, 0);
+          continue;
+        }
+      quiet_tooltips_under (child);
+    }
+}
+
+void
+_ps_window_init_popover_tooltips (PsWindow *self)
+{
+  quiet_tooltips_under (GTK_WIDGET (self));
 }
 
 void

@@ -73,6 +73,8 @@ struct _PsWindow
   GtkFileChooserNative *chooser;
   GFile                *scenario_file;     /* where Save writes, or NULL */
   gulong                recent_changed_id;
+  guint                 load_step_shown;   /* protocol step the load bar shows */
+  guint64               replayed_serial;   /* the finished frame a replay left */
 
   /* how the views share the window (ps-window-fit.c) */
   AdwFlap              *flap;
@@ -83,6 +85,8 @@ struct _PsWindow
 void     _ps_window_class_init_actions (GtkWidgetClass *widget_class);
 void     _ps_window_init_fit           (PsWindow       *self);
 void     _ps_window_init_shortcuts     (PsWindow       *self);
+/* no tooltip over a drop-down's or menu button's open list */
+void     _ps_window_init_popover_tooltips (PsWindow    *self);
 void     _ps_window_update_actions     (PsWindow       *self);
 void     _ps_window_apply_load         (PsWindow       *self);
 void     _ps_window_export             (PsWindow       *self,
@@ -90,6 +94,12 @@ void     _ps_window_export             (PsWindow       *self,
 void     _ps_window_export_to_file     (PsWindow       *self,
                                         const char     *what,
                                         GFile          *file);
+void     _ps_window_export_to_file_full (PsWindow      *self,
+                                         const char    *what,
+                                         GFile         *file,
+                                         int            width,
+                                         int            height,
+                                         gboolean       caption);
 void     _ps_window_open_file          (PsWindow       *self);
 void     _ps_window_load_file          (PsWindow       *self,
                                         GFile          *file);
@@ -116,6 +126,19 @@ void     _ps_window_save_scenario_as   (PsWindow       *self,
                                         GtkWindow      *parent);
 /* The "Recent Scenarios" menu section, newest first (a new model) */
 GMenuModel *_ps_window_recent_section  (void);
+
+/* The window's title (the pack's short name), subtitle (a short protocol,
+ * the cells) and tooltip (the whole protocol) for scenario */
+void     _ps_window_describe_scenario  (const PsScenario *scenario,
+                                        char          **title,
+                                        char          **subtitle,
+                                        char          **tooltip);
+/* The load bar shows step (1-based) of scenario's protocol: its direction,
+ * current or power, exactly (a C-rate times the pack's capacity); a hold
+ * or a rest shows 0 */
+void     _ps_window_show_protocol_load (PsWindow       *self,
+                                        const PsScenario *scenario,
+                                        guint           step);
 
 /* speed steps of the speed menu, slowest first; PS_RUNNER_SPEED_MAX last */
 extern const double _ps_window_speeds[];

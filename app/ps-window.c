@@ -299,6 +299,8 @@ ps_window_update_summary (PsWindow      *self,
   }
 }
 
+static void ps_window_update_play_button (PsWindow *self);
+
 static gboolean
 ps_window_tick (GtkWidget     *widget,
                 GdkFrameClock *frame_clock,
@@ -316,10 +318,20 @@ ps_window_tick (GtkWidget     *widget,
     return G_SOURCE_CONTINUE;
 
   /* the protocol ended (and no manual load runs): show the play button
-   * as paused */
+   * as paused (not for the finished frame a replay started from) */
+  if (frame->serial <= self->replayed_serial)
+    return G_SOURCE_CONTINUE;
   if (frame->finished && !frame->manual_load && !self->was_finished && self->playing)
     ps_window_set_playing (self, FALSE);
-  self->was_finished = frame->finished && !frame->manual_load;
+  if (self->was_finished != (frame->finished && !frame->manual_load))
+    {
+      self->was_finished = frame->finished && !frame->manual_load;
+      ps_window_update_play_button (self);
+    }
+  /* the load bar follows the protocol's step while no manual load runs */
+  if (!frame->manual_load && frame->step != 0 && frame->step != self->load_step_shown &&
+      self->scenario != NULL)
+    _ps_window_show_protocol_load (self, self->scenario, frame->step);
 
   now = gdk_frame_clock_get_frame_time (frame_clock);
   if (self->playing && now - self->last_summary_us < SUMMARY_INTERVAL_US)
@@ -343,11 +355,17 @@ ps_window_update_speed_button (PsWindow *self)
 static void
 ps_window_update_play_button (PsWindow *self)
 {
+  /* after the end, Play runs the protocol again, and says so */
+  gboolean replay = !self->playing && self->was_finished;
+
   gtk_button_set_icon_name (self->play_button,
                             self->playing ? "media-playback-pause-symbolic"
-                                          : "media-playback-start-symbolic");
+                            : replay ? "media-playlist-repeat-symbolic"
+                                     : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
-                               self->playing ? _("Pause (Space)") : _("Play (Space)"));
+                               self->playing ? _("Pause (Space)")
+                               : replay ? _("Finished: run the protocol again from the start (Space)")
+                                        : _("Play (Space)"));
 }
 
 static void
@@ -570,6 +588,7 @@ ps_window_show_scenario (PsWindow         *self,
 
   self->last_serial = G_MAXUINT64;
   self->was_finished = FALSE;
+  ps_window_update_play_button (self);
   ps_pack_view_set_selected_cell (self->pack_view, -1);
   ps_pack_view_reset_view (self->pack_view);
 
@@ -577,27 +596,23 @@ ps_window_show_scenario (PsWindow         *self,
   pack = ps_pack_get_info (ps_scenario_get_pack (scenario));
   {
     const char *pack_name = pack->name != NULL ? pack->name : pack->id;
-    const char *scenario_name = ps_scenario_get_name (scenario);
-    /* Translators: the cell count, then the arrangement, as in "96P2S" */
-    g_autofree char *subtitle = g_strdup_printf (ngettext ("%u cell, %uP%uS",
-                                                           "%u cells, %uP%uS",
-                                                           pack->n_cells),
-                                                 pack->n_cells,
-                                                 pack->n_parallel,
-                                                 pack->n_series);
+    g_autofree char *title = NULL;
+    g_autofree char *subtitle = NULL;
+    g_autofree char *tooltip = NULL;
 
     gtk_label_set_label (self->preset_label, pack_name);
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->preset_button), pack_name);
-    adw_window_title_set_title (self->window_title,
-                                scenario_name != NULL ? scenario_name : pack_name);
+    /* the pack's name and a short protocol; the whole one in the tooltip */
+    _ps_window_describe_scenario (scenario, &title, &subtitle, &tooltip);
+    adw_window_title_set_title (self->window_title, title);
     adw_window_title_set_subtitle (self->window_title, subtitle);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), tooltip);
   }
 
   one_c = pack->n_parallel * ps_scenario_get_cell (scenario)->capacity_ah;
   gtk_adjustment_set_upper (self->load_adjustment, MAX (2000.0, 10.0 * one_c));
-  self->setting_controls = TRUE;
-  gtk_adjustment_set_value (self->load_adjustment, round (one_c));
-  self->setting_controls = FALSE;
+  /* the load bar shows the protocol's first step until a manual load */
+  _ps_window_show_protocol_load (self, scenario, 1);
 
   ps_window_show_ambient (self, ps_scenario_get_ambient_k (scenario));
   if (self->cooling != !!ps_scenario_get_cooling_enabled (scenario))
@@ -807,17 +822,19 @@ ps_window_set_playing (PsWindow *self,
   if (self->playing == playing)
     return;
 
-  /* Play after the protocol finished has nothing to run: say so, and
-   * what would (a manual load runs, within the cells' limits) */
+  /* Play after the protocol finished runs it again from the start, as the
+   * button says (a manual load is let go of) */
   if (playing && self->runner != NULL)
     {
       g_autoptr(PsFrame) frame = ps_runner_dup_frame (self->runner);
 
       if (frame != NULL && frame->finished && !frame->manual_load)
         {
-          ps_window_toast (self, _("The protocol has finished: reset to run it again, "
-                                   "or apply a manual load"));
-          return;
+          ps_runner_clear_load (self->runner);
+          ps_runner_reset (self->runner);
+          self->replayed_serial = frame->serial;
+          self->was_finished = FALSE;
+          self->last_serial = G_MAXUINT64;
         }
     }
 
@@ -1284,6 +1301,7 @@ ps_window_init (PsWindow *self)
   on_curves_selected (self);
 
   _ps_window_init_shortcuts (self);
+  _ps_window_init_popover_tooltips (self);
   _ps_window_init_fit (self);
 
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), ps_window_tick, NULL, NULL);

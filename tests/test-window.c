@@ -22,6 +22,7 @@
 #include "ps-render.h"
 #include "ps-screenshot.h"
 #include "ps-window-private.h"
+#include "test-ui-common.h"
 #include "ps-wrap-box.h"
 #include "ps-app-enums.h"
 #include "ps-ui-enums.h"
@@ -68,41 +69,6 @@ window_new_painted (const char   *preset,
                     PsWindowView  enlarged)
 {
   return window_new_painted_at (preset, run_s, enlarged, WIDTH, HEIGHT);
-}
-
-/* A later scenario shows once the runner has it (a command, answered on
- * the main context): iterate until the window shows pack_id. */
-static void
-window_wait_for_pack (PsWindow   *window,
-                      const char *pack_id)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (g_strcmp0 (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, pack_id) != 0 &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (ps_pack_get_info (ps_scenario_get_pack (ps_window_get_scenario (window)))->id, ==, pack_id);
-}
-
-/* a label anywhere under widget whose text contains needle (a toast's) */
-static GtkWidget *
-find_label_containing (GtkWidget  *widget,
-                       const char *needle)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label_containing (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static void
@@ -918,9 +884,28 @@ test_window_actions (void)
 
     g_assert_cmpuint (frame->n_cells, ==, 288);
   }
-  /* the scenario's cooling shows in the window (volt-2011 is liquid cooled) */
+  /* the scenario's cooling shows in the window (volt-2011 is liquid
+   * cooled); a preset opened plays at once, as the first one at start */
+  g_assert_true (ps_window_get_playing (window));
   while (gt_signal_logger_get_n_emissions (logger) > 0)
-    gt_signal_logger_assert_notify_emission_pop (logger, window, "cooling");
+    {
+      g_autofree char *type_name = NULL;
+      g_autofree char *signal_name = NULL;
+      GtSignalLoggerEmission *emission = NULL;
+      gpointer obj = NULL;
+
+      GParamSpec *pspec = NULL;
+
+      g_assert_true (gt_signal_logger_pop_emission (logger, &obj, &type_name, &signal_name, &emission));
+      g_assert_true (obj == window);
+      g_assert_cmpstr (signal_name, ==, "notify");
+      gt_signal_logger_emission_get_params (emission, &pspec);
+      g_assert_true (g_str_equal (pspec->name, "cooling") || g_str_equal (pspec->name, "playing"));
+      g_param_spec_unref (pspec);
+      gt_signal_logger_emission_free (emission);
+    }
+  ps_window_set_playing (window, FALSE);
+  gt_signal_logger_assert_notify_emission_pop (logger, window, "playing");
 
   /* every command of the brief is an action of the window */
   {
@@ -1254,9 +1239,20 @@ test_window_manual_load_status (void)
   assert_step_row_readable (window);
   sidebar_width = gtk_widget_get_width (gtk_widget_get_ancestor (GTK_WIDGET (step_row_label (window)), GTK_TYPE_SCROLLED_WINDOW));
 
-  /* Play has nothing to run: the window stays paused */
+  /* Play after the end says that it runs the protocol again, and does */
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (window->play_button)), ==,
+                   "Finished: run the protocol again from the start (Space)");
   ps_window_set_playing (window, TRUE);
-  g_assert_false (ps_window_get_playing (window));
+  g_assert_true (ps_window_get_playing (window));
+  ps_window_set_playing (window, FALSE);
+  ps_runner_sync (ps_window_get_runner (window));
+  {
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (window));
+
+    g_assert_false (frame->finished);
+    g_assert_cmpfloat (frame->time_s, <, 60.0);
+  }
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (window->play_button)), ==, "Play (Space)");
 
   /* a 5 A discharge from the bar runs until the lower limit stops it */
   gtk_drop_down_set_selected (window->load_mode, 0);

@@ -25,3 +25,13 @@ for shot in leaf-2011:1800 leaf-2018:1800 model-s-85:1200 volt-2011:1800 \
   done
   echo "$id: ${run} s"
 done
+# the pack builder over the Leaf 2011 (builder-<size>[-dark].png)
+for size in 1280x800 1024x600 800x600; do
+  for style in light dark; do
+    name=builder-$size
+    [ "$style" = dark ] && name=$name-dark
+    xvfb-run -a "$build/app/packscope" --screenshot "$top/resources/screenshots/$name.png" \
+      --scenario leaf-2011 --view builder --size "$size" --style "$style"
+  done
+done
+echo "builder"

@@ -99,6 +99,8 @@ struct _PsRunner
   gint64        last_publish_us;
   gboolean      dirty;          /* stepped since the last publish */
   gboolean      quit;
+  char         *load_note;      /* a manual load began or ended: noted at
+                                 * the next sample (the CSV's step_end) */
 };
 
 static void
@@ -211,7 +213,36 @@ record_step (PsRunner *self)
   ps_simulation_fill_frame (self->sim, self->record_frame);
   ps_recorder_append (self->run_recorder, self->record_frame);
   note_step_ends (self, self->run_recorder);
+  /* the window's CSV says where a manual load ran (the CLI never has one) */
+  if (self->load_note != NULL)
+    {
+      ps_recorder_note_step_ends (self->run_recorder, self->load_note);
+      g_clear_pointer (&self->load_note, g_free);
+    }
   self->dirty = TRUE;
+}
+
+/* "manual load: discharge at 20 A", noted at the first sample it makes */
+static char *
+format_load_note (const PsLoad *load)
+{
+  const char *direction = load->value < 0.0 ? "charge" : "discharge";
+  double value = fabs (load->value);
+
+  switch (load->mode)
+    {
+    case PS_LOAD_CURRENT:
+      return g_strdup_printf ("manual load: %s at %g A", direction, value);
+    case PS_LOAD_POWER:
+      return g_strdup_printf ("manual load: %s at %g W", direction, value);
+    case PS_LOAD_VOLTAGE_HOLD:
+      return g_strdup_printf ("manual load: hold at %g V", load->value);
+    case PS_LOAD_RESISTANCE:
+      return g_strdup_printf ("manual load: %g Ohm across the pack", load->value);
+    case PS_LOAD_REST:
+    default:
+      return g_strdup ("manual load: rest");
+    }
 }
 
 static PsFrame *
@@ -362,9 +393,16 @@ apply_command (PsRunner *self,
 
     case CMD_SET_LOAD:
       ps_simulation_set_manual_load (self->sim, &cmd->load);
+      g_free (self->load_note);
+      self->load_note = format_load_note (&cmd->load);
       break;
 
     case CMD_CLEAR_LOAD:
+      if (ps_simulation_has_manual_load (self->sim))
+        {
+          g_free (self->load_note);
+          self->load_note = g_strdup ("manual load ended: the protocol again");
+        }
       ps_simulation_clear_manual_load (self->sim);
       break;
 
@@ -381,6 +419,7 @@ apply_command (PsRunner *self,
       finish_run_until (self);
       ps_simulation_reset (self->sim);
       replace_recorder (self);
+      g_clear_pointer (&self->load_note, g_free);
       break;
 
     case CMD_LOAD_SCENARIO:
@@ -388,6 +427,7 @@ apply_command (PsRunner *self,
       finish_run_until (self);
       load_scenario (self, cmd->scenario, cmd->task);
       g_clear_object (&cmd->task);
+      g_clear_pointer (&self->load_note, g_free);
       break;
 
     case CMD_SYNC:
@@ -631,6 +671,7 @@ ps_runner_unref (PsRunner *self)
   g_clear_pointer (&self->recorder, ps_recorder_unref);
   g_clear_pointer (&self->run_recorder, ps_recorder_unref);
   g_clear_pointer (&self->sim, ps_simulation_free);
+  g_free (self->load_note);
   g_mutex_clear (&self->publish_lock);
   g_free (self);
 }
