@@ -124,6 +124,8 @@ quantity_values (const PsFrame       *frame,
     out[i] = src[i] * scale + offset;   /* NaN stays NaN */
 }
 
+#define CONTENT_MARGIN 6.0
+
 /* The bounding box of the cells and modules: what the view fits to when
  * the pack's outline (an enclosure around them) would make them small */
 static PsRect
@@ -195,8 +197,10 @@ ps_render_view_transform (const PsPack        *pack_ref,
     fit_box.h = 1.0;
   fit_all = MIN (out->plot_w / fit_box.w, out->plot_h / fit_box.h);
   content = content_bounds (pack);
+  /* (a margin round the cells, for their markers and module outlines) */
   fit_content = content.w > 0 && content.h > 0 ?
-                MIN (out->plot_w / content.w, out->plot_h / content.h) : fit_all;
+                MIN (MAX (1.0, out->plot_w - 2 * CONTENT_MARGIN) / content.w,
+                     MAX (1.0, out->plot_h - 2 * CONTENT_MARGIN) / content.h) : fit_all;
   fit = fit_all;
   if (fit_all < 0.8 * fit_content)
     {
