@@ -50,6 +50,7 @@ typedef struct
   char     *scenario;
   char     *protocol;
   char     *csv;
+  char     *events;
   char     *dt;
   char     *seed;
   char     *ambient_c;
@@ -66,6 +67,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->scenario);
   g_free (o->protocol);
   g_free (o->csv);
+  g_free (o->events);
   g_free (o->dt);
   g_free (o->seed);
   g_free (o->ambient_c);
@@ -274,6 +276,33 @@ csv_format_row (GString             *row,
   g_string_append_c (row, '\n');
 }
 
+/* ---- events as JSON lines ---------------------------------------------- */
+
+/* Writes the log's events from *written on, one JSON object a line, and
+ * moves *written past them. */
+static gboolean
+write_events (PsCliOutput  *out,
+              PsEventLog   *log,
+              guint        *written,
+              GString      *line,
+              GError      **error)
+{
+  g_autoptr(GArray) events = ps_event_log_copy (log, *written, G_MAXUINT);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_autofree char *json = ps_event_to_json (&g_array_index (events, PsEvent, i));
+
+      g_string_assign (line, json);
+      g_string_append_c (line, '\n');
+      if (!ps_cli_output_write (out, line->str, line->len, error))
+        return FALSE;
+      ps_cli_output_add_row (out);
+    }
+  *written += events->len;
+  return TRUE;
+}
+
 /* ---- headless run ------------------------------------------------------- */
 
 static char *
@@ -429,6 +458,7 @@ run_headless (CliOptions *o)
   g_autoptr(PsSimulation) sim = NULL;
   g_autoptr(PsFrame) frame = NULL;
   g_autoptr(PsCliOutput) csv = NULL;
+  g_autoptr(PsCliOutput) events_out = NULL;
   g_autoptr(PsCliProgress) progress = NULL;
   g_autoptr(GString) row = NULL;
   g_autoptr(GArray) row_ends = NULL;
@@ -436,6 +466,7 @@ run_headless (CliOptions *o)
   g_autofree char *end_reason = NULL;
   const char *id = o->scenario ? o->scenario : PS_CLI_DEFAULT_PRESET;
   guint64 n_rows = 0;
+  guint n_events_written = 0;
   gint64 wall_start;
   double dt, total_s;
   int signo = 0;
@@ -475,6 +506,15 @@ run_headless (CliOptions *o)
           fail ("%s", error->message);
           return PS_CLI_EXIT_WRITE_FAILED;
         }
+    }
+
+  if (o->events != NULL)
+    {
+      if (g_strcmp0 (o->events, o->csv) == 0 && g_strcmp0 (o->events, "/dev/null") != 0)
+        return fail ("--events and --csv name the same file, %s", o->events);
+      events_out = ps_cli_output_open (o->events, o->force, &error);
+      if (events_out == NULL)
+        return fail ("--events: %s", error->message);
     }
 
   ps_cli_interrupts_install ();
@@ -529,6 +569,14 @@ run_headless (CliOptions *o)
         }
       g_array_set_size (row_ends, 0);
 
+      if (events_out != NULL &&
+          !write_events (events_out, ps_simulation_get_events (sim), &n_events_written, row, &error))
+        {
+          g_clear_pointer (&progress, ps_cli_progress_free);
+          fail ("--events: %s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
+
       if (signo != 0)
         break;
       if (over_limit)
@@ -559,7 +607,15 @@ run_headless (CliOptions *o)
 
   if (signo != 0)
     {
-      int status = finish_interrupted (o, csv, signo, frame->time_s);
+      int status;
+
+      /* the events so far are kept with --keep-partial, as the CSV is */
+      if (events_out != NULL && o->keep_partial && !ps_cli_output_commit (events_out, &error))
+        {
+          fail ("--events: %s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
+      status = finish_interrupted (o, csv, signo, frame->time_s);
 
       ps_cli_interrupts_remove ();
       return status;
@@ -569,6 +625,11 @@ run_headless (CliOptions *o)
   if (csv != NULL && !ps_cli_output_commit (csv, &error))
     {
       fail ("%s", error->message);
+      return PS_CLI_EXIT_WRITE_FAILED;
+    }
+  if (events_out != NULL && !ps_cli_output_commit (events_out, &error))
+    {
+      fail ("--events: %s", error->message);
       return PS_CLI_EXIT_WRITE_FAILED;
     }
 
@@ -618,6 +679,8 @@ ps_cli_main (int    argc,
       "Experiment steps separated by ';' or newlines (default: the scenario's)", "TEXT" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv,
       "Write one CSV row per step to FILE ('-' for stdout)", "FILE" },
+    { "events", 0, 0, G_OPTION_ARG_FILENAME, &o.events,
+      "Write the BMS's and the engine's events to FILE as JSON lines ('-' for stdout)", "FILE" },
     { "dt", 0, 0, G_OPTION_ARG_STRING, &o.dt,
       "Output interval in seconds, 0.001..3600 (default: the scenario's); the "
       "engine substeps as accuracy needs, so results do not depend on it", "S" },
@@ -645,7 +708,7 @@ ps_cli_main (int    argc,
     "  packscope --list-presets\n"
     "  packscope --print-scenario ID > my.json\n"
     "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
-    "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
+    "            [--events FILE] [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
     "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "The window itself takes:\n"
@@ -680,6 +743,13 @@ ps_cli_main (int    argc,
     "device or a read-only file as --csv needs --force. A one-line summary\n"
     "goes to stderr, and progress too while it is a terminal.\n"
     "\n"
+    "--events FILE writes one JSON object a line for each BMS or engine event:\n"
+    "  {\"time_s\":..,\"kind\":..,\"cell\":N|null,[\"reason\":..,]\"message\":..}\n"
+    "kind one of contactor-open (reason over-voltage, under-voltage,\n"
+    "over-current, over-temperature or fault), contactor-close, derate,\n"
+    "derate-end, cv, balance-on, balance-off, charge-power-limit, fault,\n"
+    "warning; cell is 1-based. The file is written and renamed as the CSV is.\n"
+    "\n"
     "Limits: a run whose protocol would take more than 50,000,000 steps or\n"
     "about 4 GB of CSV (from its durations, --dt and the columns) needs\n"
     "--force; so does one that passes 50,000,000 steps when a step has no\n"
@@ -705,9 +775,9 @@ ps_cli_main (int    argc,
                  "--print-scenario, --bench (see --help)");
 
   if (!o.headless &&
-      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.initial_c ||
+      (o.scenario || o.protocol || o.csv || o.events || o.dt || o.seed || o.ambient_c || o.initial_c ||
        o.cells || o.force || o.keep_partial))
-    return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --initial-c, "
+    return fail ("--scenario, --protocol, --csv, --events, --dt, --seed, --ambient-c, --initial-c, "
                  "--cells, --force and --keep-partial need --headless");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");

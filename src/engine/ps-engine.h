@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ps-error.h"
+#include "ps-events.h"
 #include "ps-table.h"
 #include "ps-cell-type.h"
 #include "ps-pack.h"

@@ -57,6 +57,7 @@ ps_frame_unref (PsFrame *frame)
     {
       g_clear_pointer (&frame->step_text, g_ref_string_release);
       g_clear_pointer (&frame->end_text, g_free);
+      g_clear_pointer (&frame->events, ps_event_log_unref);
       g_clear_pointer (&frame->pack, ps_pack_unref);
       g_free (frame);
     }

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "ps-events.h"
 #include "ps-pack.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,10 @@ typedef struct
   gboolean  end_at_once;
   guint     n_step_ends;
   char     *end_text;
+  /* the simulation's event log (a reference, or NULL) and how many of its
+   * events had happened at this frame's time: read [0, n_events) */
+  PsEventLog *events;
+  guint     n_events;
   double    pack_voltage_v;
   double    pack_current_a;    /* > 0 discharging */
   double    pack_power_w;

@@ -35,6 +35,7 @@
 
 #include "ps-cell-model.h"
 #include "ps-error.h"
+#include "ps-events.h"
 #include "ps-pack-private.h"
 #include "ps-rng-private.h"
 #include "ps-scenario-private.h"
@@ -138,6 +139,9 @@ struct _PsSimulation
   double            rate_temp;     /* largest |dT/dt|, K/s */
   double            hold_cap_charge_a;     /* pack current limits of a voltage hold */
   double            hold_cap_discharge_a;
+
+  /* what the BMS and the engine decided, since the last reset */
+  PsEventLog       *events;
 
   /* step ends of the present advance call, and the last one */
   GArray           *ends;
@@ -542,6 +546,9 @@ reset_state (PsSimulation *sim)
   }
 
   sim->rates_valid = FALSE;
+  /* a new log: frames already published keep the old one */
+  g_clear_pointer (&sim->events, ps_event_log_unref);
+  sim->events = ps_event_log_new ();
   g_array_set_size (sim->ends, 0);
   memset (&sim->last_end, 0, sizeof sim->last_end);
   sim->n_step_ends = 0;
@@ -623,6 +630,7 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->group_r);
   _ps_thermal_network_free (sim->thermal);
   g_clear_pointer (&sim->ends, g_array_unref);
+  g_clear_pointer (&sim->events, ps_event_log_unref);
   ps_scenario_free (sim->scenario);
   g_free (sim);
 }
@@ -1226,6 +1234,14 @@ ps_simulation_get_step_ends (PsSimulation *sim,
   return (const PsStepEndInfo *) (gpointer) sim->ends->data;
 }
 
+PsEventLog *
+ps_simulation_get_events (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, NULL);
+
+  return sim->events;
+}
+
 const PsStepEndInfo *
 ps_simulation_get_last_end (PsSimulation *sim)
 {
@@ -1398,6 +1414,12 @@ ps_simulation_fill_frame (PsSimulation *sim,
     frame->end_limit = e->limit;
     frame->end_at_once = e->at_once;
   }
+  if (frame->events != sim->events)
+    {
+      g_clear_pointer (&frame->events, ps_event_log_unref);
+      frame->events = ps_event_log_ref (sim->events);
+    }
+  frame->n_events = ps_event_log_get_length (sim->events);
   frame->pack_voltage_v = sim->sc.pack_voltage_v;
   frame->pack_current_a = sim->sc.pack_current_a;
   frame->pack_power_w = sim->sc.pack_voltage_v * sim->sc.pack_current_a;

@@ -16,6 +16,7 @@
  */
 #pragma once
 
+#include "ps-events.h"
 #include "ps-frame.h"
 #include "ps-scenario.h"
 
@@ -102,6 +103,11 @@ gboolean      ps_simulation_advance          (PsSimulation     *sim,
  * when n_ends is 0). Valid until the next call that changes the state. */
 const PsStepEndInfo *ps_simulation_get_step_ends (PsSimulation *sim,
                                                   guint        *n_ends);
+/* The BMS's and the engine's events since the start (or the last reset,
+ * which starts a new log), in order; append to it (ps_event_log_add) to
+ * record an event of your own at ps_simulation_get_time().
+ * Returns: (transfer none): take a reference to keep it */
+PsEventLog          *ps_simulation_get_events     (PsSimulation *sim);
 /* The last step end since the start, or NULL when none yet. */
 const PsStepEndInfo *ps_simulation_get_last_end  (PsSimulation *sim);
 /* One step of dt_s with an explicit load, ignoring the protocol. */
