@@ -25,6 +25,8 @@ typedef struct
   double   *cell_soc;          /* 0..1 */
   double   *cell_temp_k;
   double   *cell_heat_w;
+  double   *cell_bleed_a;      /* the BMS's balancing current, A (the
+                                * cell's share of its group's bleed) */
 
   /* pack */
   double    time_s;            /* simulated time */
@@ -72,6 +74,11 @@ typedef struct
   double    cell_temp_min_k, cell_temp_max_k, cell_temp_mean_k;
   guint     cell_temp_min_idx, cell_temp_max_idx;
   double    cell_soc_min, cell_soc_max;
+
+  /* the BMS: a PsBmsState (0 = no BMS) and, when open, the
+   * PsContactorReason */
+  int       bms_state;
+  int       bms_reason;
 
   /* BMS limit flags, for warnings */
   gboolean  limit_voltage_low;

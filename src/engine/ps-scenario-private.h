@@ -2,6 +2,7 @@
  */
 #pragma once
 
+#include "ps-bms.h"
 #include "ps-scenario.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,8 @@ struct _PsScenario
 
   double       dt_s;
   guint64      seed;
+
+  PsBmsConfig  bms;                /* resolved against the cell */
 };
 
 G_END_DECLS

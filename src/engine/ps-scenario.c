@@ -32,7 +32,7 @@
 
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
-  "cooling", "variation", "protocol", "dt_s", "seed", NULL
+  "cooling", "variation", "protocol", "dt_s", "seed", "bms", NULL
 };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
 static const char * const cooling_members[] = { "enabled", "coolant_inlet_c", NULL };
@@ -58,6 +58,7 @@ typedef struct
   char     *protocol_text;
   double    dt_s;
   guint64   seed;
+  PsBmsConfig bms;
 } ScenarioSettings;
 
 static void
@@ -355,6 +356,14 @@ read_settings (JsonObject        *root,
       s->seed = (guint64) json_node_get_int (node);
     }
 
+  if ((node = json_object_get_member (root, "bms")) != NULL)
+    {
+      g_autofree char *path = _ps_json_member_path (base, "bms");
+
+      if (!_ps_bms_config_read (&s->bms, node, source, path, error))
+        return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -478,6 +487,7 @@ settings_init_defaults (ScenarioSettings *s)
   s->ambient_c = 25.0;
   s->dt_s = 1.0;
   s->seed = 1;
+  ps_bms_config_init (&s->bms);
 }
 
 /* ------------------------------------------------------------ validation */
@@ -558,6 +568,9 @@ ps_scenario_validate (const PsScenario  *scenario,
                    pack->n_parallel, PS_MAX_CELLS);
       return FALSE;
     }
+
+  if (!ps_bms_config_validate (&scenario->bms, where, error))
+    return FALSE;
 
   if (pack->nb_offset == NULL || pack->cell_ha_w_k == NULL
       || pack->cell_w == NULL || pack->cell_h == NULL)
@@ -812,6 +825,8 @@ scenario_from_root (JsonNode    *root_node,
   self->soc_sd = settings.soc_sd;
   self->dt_s = settings.dt_s;
   self->seed = settings.seed;
+  self->bms = settings.bms;
+  ps_bms_config_resolve (&self->bms, self->cell);
 
   if (settings.protocol_text != NULL)
     self->protocol_text = g_steal_pointer (&settings.protocol_text);
@@ -1066,6 +1081,8 @@ ps_scenario_to_json (const PsScenario *self)
 
   _ps_json_builder_add_double (builder, "dt_s", self->dt_s);
   _ps_json_builder_add_int (builder, "seed", (gint64) self->seed);
+  if (self->bms.enabled)
+    _ps_bms_config_to_json (&self->bms, builder);
 
   json_builder_end_object (builder);
 

@@ -33,6 +33,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ps-bms-private.h"
 #include "ps-cell-model.h"
 #include "ps-error.h"
 #include "ps-events.h"
@@ -143,6 +144,22 @@ struct _PsSimulation
   /* what the BMS and the engine decided, since the last reset */
   PsEventLog       *events;
 
+  /* the BMS (bms_on: the scenario's is enabled); the contactor is there
+   * either way (a fault may open it) */
+  PsBms             bms;
+  gboolean          bms_on;
+  double            bms_charge_a;      /* pack current limits for the next */
+  double            bms_discharge_a;   /* substep, A (+inf without a BMS) */
+  double            bms_fast_w;        /* the fast charger's power limit, W */
+  double            bms_cell_i_max;    /* largest |cell current| of the last substep */
+  guint             bms_cell_i_idx;
+  double           *group_v;           /* [n_series] group voltages of the last substep */
+  PsContactorReason trip_pending;      /* why the last end check found a trip */
+  /* the last solve: the BMS cut the load, or held the voltage (CV) */
+  gboolean          solve_derated;
+  gboolean          solve_cv;
+  double            solve_request_a;
+
   /* step ends of the present advance call, and the last one */
   GArray           *ends;
   PsStepEndInfo     last_end;
@@ -195,7 +212,8 @@ linearise (PsSimulation *sim,
           sum_eg += ec[i] * gi;
         }
 
-      sim->group_e[g] = sum_eg / sum_g;
+      /* a bleed resistor draws its current from the group's node */
+      sim->group_e[g] = (sum_eg - sim->bms.bleed_a[g]) / sum_g;
       sim->group_r[g] = 1.0 / sum_g;
       e_sum += sim->group_e[g];
       r_sum += sim->group_r[g];
@@ -234,8 +252,40 @@ solve_voltage_hold (PsSimulation *sim,
   return best;
 }
 
+static double solve_load_current (PsSimulation *sim,
+                                  const PsLoad *load,
+                                  double        pack_e,
+                                  double        pack_r);
+
+/* The load's current within the BMS's current limits (derating). */
 static double
 solve_pack_current (PsSimulation *sim,
+                    const PsLoad *load,
+                    double        pack_e,
+                    double        pack_r)
+{
+  double current;
+
+  sim->solve_cv = FALSE;
+  current = solve_load_current (sim, load, pack_e, pack_r);
+  sim->solve_request_a = current;
+  sim->solve_derated = FALSE;
+  if (current < -sim->bms_charge_a)
+    {
+      current = -sim->bms_charge_a;
+      sim->solve_derated = TRUE;
+      sim->solve_cv = FALSE;
+    }
+  else if (current > sim->bms_discharge_a)
+    {
+      current = sim->bms_discharge_a;
+      sim->solve_derated = TRUE;
+    }
+  return current;
+}
+
+static double
+solve_load_current (PsSimulation *sim,
                     const PsLoad *load,
                     double        pack_e,
                     double        pack_r)
@@ -291,9 +341,44 @@ solve_pack_current (PsSimulation *sim,
     case PS_LOAD_RESISTANCE:
       return pack_e / (pack_r + value);
 
+    case PS_LOAD_FAST_CHARGE:
+      {
+        /* constant power (the charger's, or the BMS's limit at this
+         * temperature) until the highest cell reaches the charge voltage,
+         * then constant voltage there: the smaller charge current of the two */
+        double power = MIN (value, sim->bms_fast_w);
+        double v_charge = sim->bms_on ? sim->scenario->bms.charge_voltage_v
+                                      : sim->cell->voltage_max_v;
+        double i_power = power > 0.0
+                         ? -2.0 * power / (pack_e + sqrt (pack_e * pack_e + 4.0 * pack_r * power))
+                         : 0.0;
+        double i_cv = solve_voltage_hold (sim, v_charge);
+
+        if (i_cv >= 0.0)
+          {
+            sim->solve_cv = TRUE;
+            return 0.0;
+          }
+        sim->solve_cv = i_cv > i_power;
+        return MAX (i_power, i_cv);
+      }
+
     default:
       g_return_val_if_reached (0.0);
     }
+}
+
+/* The cell (0-based) with the highest voltage now. */
+static guint
+highest_voltage_cell (PsSimulation *sim)
+{
+  const double *v = sim->model->klass->get_voltage (sim->model);
+  guint best = 0;
+
+  for (guint i = 1; i < sim->n_cells; i++)
+    if (v[i] > v[best])
+      best = i;
+  return best;
 }
 
 /* What the coming substep of length h would do, before anything changes:
@@ -414,6 +499,54 @@ peek_find_cell (PsSimulation *sim,
   return cell;
 }
 
+/* The BMS after a substep (or at the start): its decisions as events,
+ * balancing from the group voltages, and the limits for the next substep
+ * from the cells' temperatures and SOCs. */
+static void
+bms_after_substep (PsSimulation *sim,
+                   double        pack_i)
+{
+  const double *soc, *current = sim->s[A_CURRENT];
+  double t = sim->sc.time_s;
+  double soc_min = INFINITY, soc_max = -INFINITY, i_max = 0.0;
+  double temp_min, temp_max;
+  guint i_idx = 0;
+
+  if (!sim->bms_on)
+    return;
+
+  soc = sim->model->klass->get_soc (sim->model);
+  for (guint i = 0; i < sim->n_cells; i++)
+    {
+      double a = fabs (current[i]);
+
+      soc_min = MIN (soc_min, soc[i]);
+      soc_max = MAX (soc_max, soc[i]);
+      if (a > i_max)
+        {
+          i_max = a;
+          i_idx = i;
+        }
+    }
+  sim->bms_cell_i_max = i_max;
+  sim->bms_cell_i_idx = i_idx;
+
+  if (sim->bms.contactor == PS_CONTACTOR_OK)
+    {
+      _ps_bms_note_derate (&sim->bms, t, sim->solve_derated, sim->solve_request_a, pack_i);
+      _ps_bms_note_cv (&sim->bms, t, sim->solve_cv && !sim->solve_derated && pack_i < 0.0,
+                       (int) highest_voltage_cell (sim));
+    }
+  /* balancing while charging or resting */
+  _ps_bms_update_balancing (&sim->bms, t, sim->group_v, pack_i <= 1e-9);
+
+  temp_min = _ps_thermal_network_get_temp_min (sim->thermal);
+  temp_max = _ps_thermal_network_get_temp_max (sim->thermal);
+  _ps_bms_pack_limits (&sim->bms, temp_min, temp_max, soc_min, soc_max,
+                       &sim->bms_charge_a, &sim->bms_discharge_a);
+  sim->bms_fast_w = ps_bms_config_fast_power_w (&sim->scenario->bms, temp_max);
+}
+
 /* Takes the substep the last peek() looked at. */
 static void
 commit (PsSimulation *sim,
@@ -437,6 +570,7 @@ commit (PsSimulation *sim,
       double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
 
       sum_vg += vg;
+      sim->group_v[g] = vg;
       for (guint i = g * np; i < (g + 1) * np; i++)
         current[i] = (ec[i] - vg) * gb[i];
     }
@@ -453,6 +587,17 @@ commit (PsSimulation *sim,
       heat[i] = q;
       sum_heat += q;
     }
+  /* a bleed resistor's heat goes into its group's cells */
+  if (sim->bms.n_bleeding > 0)
+    for (guint g = 0; g < sim->n_series; g++)
+      if (sim->bms.bleed_a[g] > 0.0)
+        {
+          double q = sim->bms.bleed_a[g] * sim->group_v[g] / np;
+
+          for (guint i = g * np; i < (g + 1) * np; i++)
+            heat[i] += q;
+          sum_heat += q * np;
+        }
 
   pack_v = sum_vg - pack_i * sim->r_busbar_total;
 
@@ -474,6 +619,8 @@ commit (PsSimulation *sim,
   sim->rate_ocv = pk->d_ocv / dt;
   sim->rate_temp = _ps_thermal_network_get_change_max (sim->thermal) / dt;
   sim->rates_valid = TRUE;
+
+  bms_after_substep (sim, pack_i);
 }
 
 /* Advances the electrical and thermal state by dt under the load, in one
@@ -549,6 +696,16 @@ reset_state (PsSimulation *sim)
   /* a new log: frames already published keep the old one */
   g_clear_pointer (&sim->events, ps_event_log_unref);
   sim->events = ps_event_log_new ();
+  _ps_bms_reset (&sim->bms, sim->events);
+  sim->bms_on = scenario->bms.enabled;
+  sim->bms_charge_a = INFINITY;
+  sim->bms_discharge_a = INFINITY;
+  sim->bms_fast_w = INFINITY;
+  sim->bms_cell_i_max = 0.0;
+  sim->solve_derated = FALSE;
+  sim->solve_cv = FALSE;
+  memset (sim->group_v, 0, sizeof (double) * sim->n_series);
+  bms_after_substep (sim, 0.0);
   g_array_set_size (sim->ends, 0);
   memset (&sim->last_end, 0, sizeof sim->last_end);
   sim->n_step_ends = 0;
@@ -603,6 +760,8 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->gb = g_new0 (double, n);
   sim->group_e = g_new0 (double, sim->n_series);
   sim->group_r = g_new0 (double, sim->n_series);
+  sim->group_v = g_new0 (double, sim->n_series);
+  _ps_bms_init (&sim->bms, &sim->scenario->bms, sim->n_series, sim->n_parallel);
 
   sim->thermal = _ps_thermal_network_new (sim->pack, sim->heat_capacity_j_k,
                                           sim->scenario->coolant_inlet_k);
@@ -628,6 +787,8 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->gb);
   g_free (sim->group_e);
   g_free (sim->group_r);
+  g_free (sim->group_v);
+  _ps_bms_clear (&sim->bms);
   _ps_thermal_network_free (sim->thermal);
   g_clear_pointer (&sim->ends, g_array_unref);
   g_clear_pointer (&sim->events, ps_event_log_unref);
@@ -676,9 +837,28 @@ end_check_for_load (PsSimulation *sim,
   ec->check_temp = !resting;
 
   /* a hold keeps its cell at its voltage itself (within the charger's
-   * current limits): only a hold above the upper limit meets it */
-  if (load->mode == PS_LOAD_VOLTAGE_HOLD && load->value <= cell->voltage_max_v)
+   * current limits): only a hold above the upper limit meets it; so does
+   * the fast charger (CC-CV at the charge voltage) */
+  if ((load->mode == PS_LOAD_VOLTAGE_HOLD && load->value <= cell->voltage_max_v)
+      || load->mode == PS_LOAD_FAST_CHARGE)
     ec->v_upper = INFINITY;
+
+  /* the BMS's own thresholds open the contactor where they come first */
+  if (sim->bms_on && sim->bms.contactor == PS_CONTACTOR_OK)
+    {
+      const PsBmsConfig *bms = &sim->scenario->bms;
+
+      if (bms->cell_voltage_max_v <= ec->v_upper)
+        {
+          ec->v_upper = bms->cell_voltage_max_v;
+          ec->upper_reason = PS_STEP_END_CONTACTOR_OPEN;
+        }
+      if (bms->cell_voltage_min_v >= ec->v_lower)
+        {
+          ec->v_lower = bms->cell_voltage_min_v;
+          ec->lower_reason = PS_STEP_END_CONTACTOR_OPEN;
+        }
+    }
 }
 
 static void
@@ -729,6 +909,7 @@ end_check_peek (PsSimulation     *sim,
       *cell = peek_find_cell (sim, pk, PEEK_V_MAX, NULL, NULL) + 1;
       *value = pk->v_max;
       *limit = ec->v_upper;
+      sim->trip_pending = PS_CONTACTOR_OVER_VOLTAGE;
       return ec->upper_reason;
     }
   if (pk->v_min <= ec->v_lower)
@@ -736,6 +917,7 @@ end_check_peek (PsSimulation     *sim,
       *cell = peek_find_cell (sim, pk, PEEK_V_MIN, NULL, NULL) + 1;
       *value = pk->v_min;
       *limit = ec->v_lower;
+      sim->trip_pending = PS_CONTACTOR_UNDER_VOLTAGE;
       return ec->lower_reason;
     }
   if (!isnan (ec->until_current_a) && fabs (pk->pack_i) <= ec->until_current_a)
@@ -821,6 +1003,42 @@ temp_limit_reached (PsSimulation *sim,
   return TRUE;
 }
 
+/* TRUE when the BMS opens the contactor after the last substep: a cell at
+ * its over-temperature threshold or past its over-current threshold. */
+static gboolean
+bms_trip_reached (PsSimulation *sim,
+                  PsStepEnd    *reason,
+                  guint        *cell,
+                  double       *value,
+                  double       *limit)
+{
+  const PsBmsConfig *bms = &sim->scenario->bms;
+
+  if (!sim->bms_on || sim->bms.contactor != PS_CONTACTOR_OK)
+    return FALSE;
+  if (_ps_thermal_network_get_temp_max (sim->thermal) >= bms->temp_max_k - PS_TEMP_LIMIT_MARGIN_K)
+    {
+      guint i = hottest_cell (sim);
+
+      *reason = PS_STEP_END_CONTACTOR_OPEN;
+      *cell = i + 1;
+      *value = _ps_thermal_network_get_temp (sim->thermal)[i];
+      *limit = bms->temp_max_k;
+      sim->trip_pending = PS_CONTACTOR_OVER_TEMPERATURE;
+      return TRUE;
+    }
+  if (sim->bms_cell_i_max > bms->cell_current_max_a)
+    {
+      *reason = PS_STEP_END_CONTACTOR_OPEN;
+      *cell = sim->bms_cell_i_idx + 1;
+      *value = sim->s[A_CURRENT][sim->bms_cell_i_idx];
+      *limit = bms->cell_current_max_a;
+      sim->trip_pending = PS_CONTACTOR_OVER_CURRENT;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 record_end (PsSimulation *sim,
             PsStepEnd     reason,
@@ -842,6 +1060,13 @@ record_end (PsSimulation *sim,
   g_array_append_val (sim->ends, info);
   sim->last_end = info;
   sim->n_step_ends++;
+
+  /* a BMS threshold ended it: the contactor opens */
+  if (reason == PS_STEP_END_CONTACTOR_OPEN && sim->bms.contactor == PS_CONTACTOR_OK)
+    {
+      _ps_bms_open (&sim->bms, info.time_s, sim->trip_pending, (int) cell - 1, value, limit);
+      sim->rates_valid = FALSE;
+    }
 }
 
 static void
@@ -850,6 +1075,14 @@ step_load (PsSimulation         *sim,
            PsLoad               *load)
 {
   double sign = step->kind == PS_STEP_CHARGE ? -1.0 : 1.0;
+
+  /* an open contactor carries nothing */
+  if (sim->bms.contactor != PS_CONTACTOR_OK)
+    {
+      load->mode = PS_LOAD_REST;
+      load->value = 0.0;
+      return;
+    }
 
   switch (step->kind)
     {
@@ -920,11 +1153,18 @@ settle_steps (PsSimulation *sim)
       guint cell = 0;
       double value = 0.0, limit = 0.0;
 
+      if (sim->bms.contactor != PS_CONTACTOR_OK && step->kind != PS_STEP_REST)
+        {
+          end_protocol_step (sim, PS_STEP_END_CONTACTOR_OPEN, 0, 0.0, 0.0);
+          continue;
+        }
+
       step_load (sim, step, &load);
       end_check_for_step (sim, step, &load, &ec);
       set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
 
-      if (ec.check_temp && temp_limit_reached (sim, &reason, &cell, &value, &limit))
+      if (bms_trip_reached (sim, &reason, &cell, &value, &limit)
+          || (ec.check_temp && temp_limit_reached (sim, &reason, &cell, &value, &limit)))
         {
           end_protocol_step (sim, reason, cell, value, limit);
           continue;
@@ -968,10 +1208,15 @@ substep_bound (PsSimulation     *sim,
                                  - sim->cell->temp_min_k)
                           / sim->rate_temp);
             }
+          if (sim->bms_on && sim->bms.contactor == PS_CONTACTOR_OK)
+            h = MIN (h, 0.5 * (sim->scenario->bms.temp_max_k
+                               - _ps_thermal_network_get_temp_max (sim->thermal))
+                        / sim->rate_temp);
         }
     }
   if (load->mode == PS_LOAD_POWER || load->mode == PS_LOAD_VOLTAGE_HOLD
-      || load->mode == PS_LOAD_RESISTANCE)
+      || load->mode == PS_LOAD_RESISTANCE || load->mode == PS_LOAD_FAST_CHARGE
+      || sim->bms_on)
     h = MIN (h, PS_SUBSTEP_VARIABLE_S);
 
   return MAX (h, PS_SUBSTEP_MIN_S);
@@ -1081,7 +1326,8 @@ run_span (PsSimulation     *sim,
             return RUN_SPAN_ENDED;
         }
 
-      if (ec->check_temp && temp_limit_reached (sim, reason, cell, value, limit))
+      if (bms_trip_reached (sim, reason, cell, value, limit)
+          || (ec->check_temp && temp_limit_reached (sim, reason, cell, value, limit)))
         return RUN_SPAN_ENDED;
     }
 
@@ -1099,6 +1345,12 @@ advance_manual (PsSimulation *sim,
     {
       PsLoad *load = &sim->manual_effective;
       PsEndCheck ec;
+
+      if (sim->bms.contactor != PS_CONTACTOR_OK)
+        {
+          load->mode = PS_LOAD_REST;
+          load->value = 0.0;
+        }
       PsStepEnd reason = PS_STEP_END_NONE;
       guint cell = 0;
       double value = 0.0, limit = 0.0, ran;
@@ -1177,6 +1429,13 @@ ps_simulation_advance (PsSimulation *sim,
       double value = 0.0, limit = 0.0, ran = 0.0;
 
       sim->step_shown = sim->step_index + 1;
+      if (sim->bms.contactor != PS_CONTACTOR_OK && step->kind != PS_STEP_REST)
+        {
+          /* (the contactor opened between calls, ps_simulation_open_contactor) */
+          end_protocol_step (sim, PS_STEP_END_CONTACTOR_OPEN, 0, 0.0, 0.0);
+          settle_steps (sim);
+          continue;
+        }
       step_load (sim, step, &load);
       end_check_for_step (sim, step, &load, &ec);
       set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
@@ -1232,6 +1491,39 @@ ps_simulation_get_step_ends (PsSimulation *sim,
 
   *n_ends = sim->ends->len;
   return (const PsStepEndInfo *) (gpointer) sim->ends->data;
+}
+
+PsBmsState
+ps_simulation_get_bms_state (PsSimulation      *sim,
+                             PsContactorReason *reason)
+{
+  g_return_val_if_fail (sim != NULL, PS_BMS_STATE_OFF);
+
+  if (reason != NULL)
+    *reason = sim->bms.contactor;
+  if (sim->bms_on)
+    return _ps_bms_get_state (&sim->bms);
+  return sim->bms.contactor != PS_CONTACTOR_OK ? PS_BMS_STATE_OPEN : PS_BMS_STATE_OFF;
+}
+
+void
+ps_simulation_open_contactor (PsSimulation      *sim,
+                              PsContactorReason  reason,
+                              int                cell,
+                              const char        *message)
+{
+  g_return_if_fail (sim != NULL);
+  g_return_if_fail (reason != PS_CONTACTOR_OK && (guint) reason < PS_CONTACTOR_N_REASONS);
+  g_return_if_fail (cell >= -1 && cell < (int) sim->n_cells);
+
+  if (sim->bms.contactor != PS_CONTACTOR_OK)
+    return;
+  sim->bms.contactor = reason;
+  sim->bms.cv = FALSE;
+  sim->bms.derated = FALSE;
+  sim->rates_valid = FALSE;
+  ps_event_log_add (sim->events, sim->sc.time_s, PS_EVENT_CONTACTOR_OPEN, cell, reason,
+                    "contactor opened: %s", message != NULL ? message : "a fault");
 }
 
 PsEventLog *
@@ -1432,6 +1724,13 @@ ps_simulation_fill_frame (PsSimulation *sim,
   frame->coolant_outlet_k = _ps_thermal_network_get_coolant_outlet (sim->thermal);
 
   ps_frame_update_extremes (frame);
+
+  frame->bms_state = sim->bms_on ? (int) _ps_bms_get_state (&sim->bms)
+                  : sim->bms.contactor != PS_CONTACTOR_OK ? PS_BMS_STATE_OPEN : PS_BMS_STATE_OFF;
+  frame->bms_reason = sim->bms.contactor;
+  for (guint g = 0; g < sim->n_series; g++)
+    for (guint i = g * sim->n_parallel; i < (g + 1) * sim->n_parallel; i++)
+      frame->cell_bleed_a[i] = sim->bms.bleed_a[g] / sim->n_parallel;
 
   frame->limit_voltage_low = frame->cell_voltage_min_v <= sim->cell->voltage_min_v;
   frame->limit_voltage_high = frame->cell_voltage_max_v >= sim->cell->voltage_max_v;

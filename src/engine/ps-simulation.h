@@ -16,6 +16,7 @@
  */
 #pragma once
 
+#include "ps-bms.h"
 #include "ps-events.h"
 #include "ps-frame.h"
 #include "ps-scenario.h"
@@ -29,6 +30,11 @@ typedef enum
   PS_LOAD_POWER,           /* value: pack power, W, > 0 discharge */
   PS_LOAD_VOLTAGE_HOLD,    /* value: highest cell voltage held, V (CV charge) */
   PS_LOAD_RESISTANCE,      /* value: external resistance across the pack, Ohm */
+  PS_LOAD_FAST_CHARGE,     /* value: the charger's power, W (> 0 into the
+                            * pack): CC-CV on the highest cell at the BMS's
+                            * charge voltage (the cell's upper limit without
+                            * a BMS), within the BMS's power limit over
+                            * temperature and its current limits */
 } PsLoadMode;
 
 typedef struct
@@ -53,6 +59,8 @@ typedef enum
   PS_STEP_END_CURRENT_MAX,    /* a cell would pass its current limit */
   PS_STEP_END_TEMP_MIN,       /* a cell under load reached its lower
                                * temperature limit */
+  PS_STEP_END_CONTACTOR_OPEN, /* the BMS opened the contactor (or it was
+                               * open: every step but a rest ends at once) */
 } PsStepEnd;
 
 /* One step end: what ended, why, where and when. */
@@ -108,6 +116,18 @@ const PsStepEndInfo *ps_simulation_get_step_ends (PsSimulation *sim,
  * record an event of your own at ps_simulation_get_time().
  * Returns: (transfer none): take a reference to keep it */
 PsEventLog          *ps_simulation_get_events     (PsSimulation *sim);
+/* The BMS (NULL-safe: PS_BMS_STATE_OFF without one): its state now and,
+ * when open, why (a PsContactorReason). */
+PsBmsState           ps_simulation_get_bms_state  (PsSimulation *sim,
+                                                   PsContactorReason *reason);
+/* Opens the contactor now for a fault (issue 11's faults): an event
+ * "contactor-open" with reason "fault" and the message; the step that runs
+ * ends (contactor-open) at the next advance. Works with the BMS off too (a
+ * contactor is always there). cell: 0-based or -1. */
+void                 ps_simulation_open_contactor (PsSimulation *sim,
+                                                   PsContactorReason reason,
+                                                   int           cell,
+                                                   const char   *message);
 /* The last step end since the start, or NULL when none yet. */
 const PsStepEndInfo *ps_simulation_get_last_end  (PsSimulation *sim);
 /* One step of dt_s with an explicit load, ignoring the protocol. */
