@@ -38,9 +38,10 @@ test_protocol_discharge_forms (void)
       g_assert_cmpint (p->steps[0].kind, ==, PS_STEP_DISCHARGE);
       g_assert_cmpint (p->steps[0].unit, ==, PS_STEP_UNIT_C_RATE);
       g_assert_cmpfloat (p->steps[0].value, ==, 1.0);
-      g_assert_cmpfloat (p->steps[0].until_voltage_v, ==, 3.0);
+      g_assert_cmpuint (p->steps[0].n_until, ==, 1);
+      g_assert_cmpint (p->steps[0].until[0].kind, ==, PS_UNTIL_VOLTAGE);
+      g_assert_cmpfloat (p->steps[0].until[0].value, ==, 3.0);
       g_assert_true (isinf (p->steps[0].duration_s));
-      g_assert_cmpint (p->steps[0].until_current_unit, ==, PS_STEP_UNIT_NONE);
       g_assert_cmpstr (p->steps[0].text, ==, forms[i]);
     }
 }
@@ -63,7 +64,7 @@ test_protocol_units (void)
   g_assert_cmpint (p->steps[0].unit, ==, PS_STEP_UNIT_AMPERE);
   g_assert_cmpfloat (p->steps[0].value, ==, 2.0);
   g_assert_cmpfloat (p->steps[0].duration_s, ==, 60.0);
-  g_assert_true (isnan (p->steps[0].until_voltage_v));
+  g_assert_cmpuint (p->steps[0].n_until, ==, 0);
 
   g_assert_cmpint (p->steps[1].kind, ==, PS_STEP_CHARGE);
   g_assert_cmpfloat (p->steps[1].duration_s, ==, 600.0);
@@ -71,7 +72,8 @@ test_protocol_units (void)
   g_assert_cmpint (p->steps[2].unit, ==, PS_STEP_UNIT_WATT);
   g_assert_cmpfloat (p->steps[2].value, ==, 20000.0);
   g_assert_cmpfloat (p->steps[2].duration_s, ==, 3600.0);
-  g_assert_cmpfloat (p->steps[2].until_voltage_v, ==, 2.5);
+  g_assert_cmpuint (p->steps[2].n_until, ==, 1);
+  g_assert_cmpfloat (p->steps[2].until[0].value, ==, 2.5);
 
   g_assert_cmpint (p->steps[3].unit, ==, PS_STEP_UNIT_WATT);
   g_assert_cmpfloat (p->steps[3].value, ==, 500.0);
@@ -100,12 +102,13 @@ test_protocol_hold (void)
   g_assert_cmpint (p->steps[0].kind, ==, PS_STEP_HOLD);
   g_assert_cmpint (p->steps[0].unit, ==, PS_STEP_UNIT_VOLT);
   g_assert_cmpfloat (p->steps[0].value, ==, 4.2);
-  g_assert_cmpint (p->steps[0].until_current_unit, ==, PS_STEP_UNIT_C_RATE);
-  g_assert_cmpfloat (p->steps[0].until_current, ==, 1.0 / 50.0);
-  g_assert_cmpint (p->steps[1].until_current_unit, ==, PS_STEP_UNIT_C_RATE);
-  g_assert_cmpfloat (p->steps[1].until_current, ==, 0.05);
-  g_assert_cmpint (p->steps[2].until_current_unit, ==, PS_STEP_UNIT_AMPERE);
-  g_assert_cmpfloat (p->steps[2].until_current, ==, 1.5);
+  g_assert_cmpint (p->steps[0].until[0].kind, ==, PS_UNTIL_CURRENT);
+  g_assert_cmpint (p->steps[0].until[0].unit, ==, PS_STEP_UNIT_C_RATE);
+  g_assert_cmpfloat (p->steps[0].until[0].value, ==, 1.0 / 50.0);
+  g_assert_cmpint (p->steps[1].until[0].unit, ==, PS_STEP_UNIT_C_RATE);
+  g_assert_cmpfloat (p->steps[1].until[0].value, ==, 0.05);
+  g_assert_cmpint (p->steps[2].until[0].unit, ==, PS_STEP_UNIT_AMPERE);
+  g_assert_cmpfloat (p->steps[2].until[0].value, ==, 1.5);
 }
 
 static void

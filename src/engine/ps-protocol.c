@@ -334,10 +334,16 @@ parse_until_voltage (Parser          *parser,
                      PsProtocolStep  *step,
                      GError         **error)
 {
-  if (!isnan (step->until_voltage_v))
+  PsStepUntil *until;
+
+  if (step->n_until > 0)
     return fail (parser, error, PS_ENGINE_ERROR_PARSE,
                  "'until' is given twice, expected it at most once");
-  return read_cell_voltage (parser, "the end voltage", &step->until_voltage_v, error);
+  until = &step->until[step->n_until++];
+  until->kind = PS_UNTIL_VOLTAGE;
+  until->op = PS_UNTIL_AUTO;
+  until->unit = PS_STEP_UNIT_VOLT;
+  return read_cell_voltage (parser, "the end voltage", &until->value, error);
 }
 
 /* Discharge|Charge at <x> <A|C|W|kW> [for <duration>] [or until <x> V] */
@@ -443,6 +449,7 @@ parse_hold_step (Parser          *parser,
                  GError         **error)
 {
   const Token *token;
+  PsStepUntil *until;
   g_autofree char *found = NULL;
 
   if (!expect_word (parser, "at", error))
@@ -462,24 +469,27 @@ parse_hold_step (Parser          *parser,
                    "found %s", found);
     }
 
+  until = &step->until[step->n_until++];
+  until->kind = PS_UNTIL_CURRENT;
+  until->op = PS_UNTIL_AUTO;
   token = peek (parser);
   if (is_word (token, "c") && parser->pos + 1 < parser->tokens->len
       && ((Token *) g_ptr_array_index (parser->tokens, parser->pos + 1))->kind == TOKEN_SLASH)
     {
       next (parser);
-      step->until_current_unit = PS_STEP_UNIT_C_RATE;
-      if (!read_c_fraction (parser, &step->until_current, error))
+      until->unit = PS_STEP_UNIT_C_RATE;
+      if (!read_c_fraction (parser, &until->value, error))
         return FALSE;
     }
   else
     {
-      if (!read_number (parser, "the end current", &step->until_current, error))
+      if (!read_number (parser, "the end current", &until->value, error))
         return FALSE;
       token = next (parser);
       if (is_word (token, "a"))
-        step->until_current_unit = PS_STEP_UNIT_AMPERE;
+        until->unit = PS_STEP_UNIT_AMPERE;
       else if (is_word (token, "c"))
-        step->until_current_unit = PS_STEP_UNIT_C_RATE;
+        until->unit = PS_STEP_UNIT_C_RATE;
       else
         {
           found = describe (token);
@@ -541,9 +551,10 @@ parse_step (guint            step_no,
   step->value = 0.0;
   step->unit = PS_STEP_UNIT_NONE;
   step->duration_s = INFINITY;
-  step->until_voltage_v = NAN;
-  step->until_current_unit = PS_STEP_UNIT_NONE;
-  step->until_current = NAN;
+  step->period_s = NAN;
+  step->n_until = 0;
+  step->source = NULL;
+  step->repeat = 1;
 
   verb = next (&parser);
   if (is_word (verb, "discharge"))
@@ -616,6 +627,8 @@ ps_protocol_parse (const char  *text,
       if (!parse_step (steps->len + 1, stripped, &step, error))
         goto failed;
       step.text = g_ref_string_new (stripped);
+      step.cycle = steps->len;
+      step.written = steps->len;
       g_array_append_val (steps, step);
     }
 
@@ -628,6 +641,11 @@ ps_protocol_parse (const char  *text,
     }
 
   protocol->n_steps = steps->len;
+  protocol->n_cycles = steps->len;
+  protocol->n_items = steps->len;
+  protocol->items = g_new0 (PsProtocolItem, steps->len);
+  for (guint i = 0; i < steps->len; i++)
+    protocol->items[i].step = i;
   protocol->steps = (PsProtocolStep *) (gpointer) g_array_free (g_steal_pointer (&steps), FALSE);
   return g_steal_pointer (&protocol);
 
@@ -651,7 +669,12 @@ ps_protocol_copy (const PsProtocol *protocol)
     {
       copy->steps[i] = protocol->steps[i];
       copy->steps[i].text = g_ref_string_acquire (protocol->steps[i].text);
+      if (protocol->steps[i].source != NULL)
+        copy->steps[i].source = g_ref_string_acquire (protocol->steps[i].source);
     }
+  copy->n_cycles = protocol->n_cycles;
+  copy->n_items = protocol->n_items;
+  copy->items = g_memdup2 (protocol->items, MAX (protocol->n_items, 1) * sizeof (PsProtocolItem));
   return copy;
 }
 
@@ -662,7 +685,36 @@ ps_protocol_free (PsProtocol *protocol)
     return;
 
   for (guint i = 0; i < protocol->n_steps; i++)
-    g_ref_string_release (protocol->steps[i].text);
+    {
+      g_ref_string_release (protocol->steps[i].text);
+      if (protocol->steps[i].source != NULL)
+        g_ref_string_release (protocol->steps[i].source);
+    }
   g_free (protocol->steps);
+  g_free (protocol->items);
   g_free (protocol);
+}
+
+const char *
+ps_step_kind_to_string (PsStepKind kind)
+{
+  switch (kind)
+    {
+    case PS_STEP_DISCHARGE:   return "Discharge";
+    case PS_STEP_CHARGE:      return "Charge";
+    case PS_STEP_HOLD:        return "Hold";
+    case PS_STEP_REST:        return "Rest";
+    case PS_STEP_DRIVE:       return "Drive";
+    case PS_STEP_FAST_CHARGE: return "Fast charge";
+    case PS_STEP_SET_AMBIENT: return "Set ambient";
+    case PS_STEP_SET_COOLING: return "Set cooling";
+    case PS_STEP_RUN_PROFILE: return "Run";
+    default:                  return "unknown";
+    }
+}
+
+gboolean
+ps_step_kind_is_instant (PsStepKind kind)
+{
+  return kind == PS_STEP_SET_AMBIENT || kind == PS_STEP_SET_COOLING;
 }
