@@ -738,6 +738,20 @@ ps_simulation_new (const PsScenario  *scenario,
                                     "the ambient temperature", error))
     return NULL;
 
+  /* steps the engine does not run yet are refused, not run as something else */
+  for (guint i = 0; scenario->protocol != NULL && i < scenario->protocol->n_steps; i++)
+    {
+      const PsProtocolStep *step = &scenario->protocol->steps[i];
+
+      if (step->kind > PS_STEP_REST)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "protocol step %u '%s': %s steps cannot be run yet",
+                       step->written + 1, step->text, ps_step_kind_to_string (step->kind));
+          return NULL;
+        }
+    }
+
   sim = g_new0 (PsSimulation, 1);
   sim->scenario = ps_scenario_copy (scenario);
   sim->pack = sim->scenario->pack;
@@ -869,23 +883,28 @@ end_check_for_step (PsSimulation         *sim,
 {
   end_check_for_load (sim, load, ec);
 
-  if (!isnan (step->until_voltage_v))
+  for (guint i = 0; i < step->n_until; i++)
     {
-      if (step->kind == PS_STEP_DISCHARGE && step->until_voltage_v >= ec->v_lower)
+      const PsStepUntil *until = &step->until[i];
+
+      if (until->kind == PS_UNTIL_VOLTAGE)
         {
-          ec->v_lower = step->until_voltage_v;
-          ec->lower_reason = PS_STEP_END_UNTIL_VOLTAGE;
+          if (step->kind == PS_STEP_DISCHARGE && until->value >= ec->v_lower)
+            {
+              ec->v_lower = until->value;
+              ec->lower_reason = PS_STEP_END_UNTIL_VOLTAGE;
+            }
+          else if (step->kind == PS_STEP_CHARGE && until->value <= ec->v_upper)
+            {
+              ec->v_upper = until->value;
+              ec->upper_reason = PS_STEP_END_UNTIL_VOLTAGE;
+            }
         }
-      else if (step->kind == PS_STEP_CHARGE && step->until_voltage_v <= ec->v_upper)
-        {
-          ec->v_upper = step->until_voltage_v;
-          ec->upper_reason = PS_STEP_END_UNTIL_VOLTAGE;
-        }
+      else if (until->kind == PS_UNTIL_CURRENT && step->kind == PS_STEP_HOLD)
+        ec->until_current_a = until->unit == PS_STEP_UNIT_C_RATE
+                              ? until->value * sim->pack_capacity_ah
+                              : until->value;
     }
-  if (step->kind == PS_STEP_HOLD && !isnan (step->until_current))
-    ec->until_current_a = step->until_current_unit == PS_STEP_UNIT_C_RATE
-                          ? step->until_current * sim->pack_capacity_ah
-                          : step->until_current;
 }
 
 /* The end condition a peeked substep meets, if any, with the cell (1-based)
