@@ -39,7 +39,7 @@
 static const char *csv_header =
   "time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,"
   "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,"
-  "heat_w,charge_ah,energy_wh,step_end";
+  "heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state";
 
 typedef struct
 {
@@ -261,6 +261,10 @@ csv_format_row (GString             *row,
   append_number (row, f->charge_ah, "%.6g");
   append_number (row, f->energy_wh, "%.6g");
   append_step_ends (row, ends, n_ends);
+  append_number (row, f->speed_mps, "%.6g");
+  append_number (row, f->distance_m, "%.9g");
+  g_string_append_c (row, ',');
+  g_string_append (row, ps_bms_state_to_text (f->bms_state, f->bms_reason));
 
   if (cells)
     {
@@ -383,7 +387,7 @@ check_run_size (CliOptions        *o,
                 double             total_s,
                 GError           **error)
 {
-  guint n_columns = 14 + (o->cells ? 4 * n_cells : 0);
+  guint n_columns = 17 + (o->cells ? 4 * n_cells : 0);
   guint64 rows, bytes;
   g_autofree char *size = NULL;
   g_autofree char *limit = NULL;
@@ -643,6 +647,18 @@ run_headless (CliOptions *o)
       end_reason = with_last;
     }
 
+  /* a run that drove says how far and at what consumption */
+  if (ps_simulation_get_distance (sim) > 0.0)
+    {
+      double km = ps_simulation_get_distance (sim) / 1000.0;
+      char *with_drive = g_strdup_printf ("%s; drove %.4g km at %.4g Wh/km at the pack",
+                                          end_reason, km,
+                                          ps_simulation_get_drive_energy_j (sim) / 3600.0 / km);
+
+      g_free (end_reason);
+      end_reason = with_drive;
+    }
+
   fprintf (stderr,
            "packscope: %s: delivered %.6g Ah, %.6g Wh in %s simulated "
            "(%" G_GUINT64_FORMAT " steps of %g s, %.3f s wall); end: %s\n",
@@ -729,12 +745,16 @@ ps_cli_main (int    argc,
     "> 0 discharged):\n"
     "  time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,\n"
     "  cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,\n"
-    "  heat_w,charge_ah,energy_wh,step_end\n"
+    "  heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state\n"
     "step is the 1-based protocol step. step_end is empty except on a row\n"
     "where steps ended: \"step N REASON [cell K] [at once]\", several joined\n"
     "by \"; \", REASON one of duration, horizon (24 h without a duration),\n"
     "until-voltage, until-current, voltage-max, voltage-min, temperature-max,\n"
-    "current-max. With --cells, four columns follow\n"
+    "current-max, contactor-open. speed_mps and distance_m are the vehicle's on\n"
+    "Drive steps (0 otherwise; distance since the start). bms_state is empty\n"
+    "without a BMS, else ok, derated, cv, balancing or open:REASON (REASON\n"
+    "over-voltage, under-voltage, over-current, over-temperature, fault).\n"
+    "With --cells, four columns follow\n"
     "for each cell N (1-based, zero-padded to at least 4 digits): cellNNNN_v\n"
     "(V), cellNNNN_i_a (A), cellNNNN_soc (0..1), cellNNNN_t_c (degrees C).\n"
     "The CSV is written to a temporary file and renamed when the run is\n"

@@ -32,12 +32,14 @@ void       _ps_bms_clear             (PsBms             *bms);
 void       _ps_bms_reset             (PsBms             *bms,
                                       PsEventLog        *events);
 /* The pack's charge and discharge current limits (>= 0, A) from the cells'
- * extremes. */
+ * extremes; share: the largest fraction of the pack current one cell
+ * carried (0: an even share). */
 void       _ps_bms_pack_limits       (PsBms             *bms,
                                       double             temp_min_k,
                                       double             temp_max_k,
                                       double             soc_min,
                                       double             soc_max,
+                                      double             share,
                                       double            *charge_a,
                                       double            *discharge_a);
 /* Opens the contactor (once) with an event naming the cell (0-based, or

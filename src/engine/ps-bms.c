@@ -334,10 +334,11 @@ void
 ps_bms_config_resolve (PsBmsConfig      *config,
                        const PsCellType *cell)
 {
-  double i_chg = cell->current_max_charge_a > 0.0 ? cell->current_max_charge_a
-                                                  : 1.0 * cell->capacity_ah;
-  double i_dis = cell->current_max_discharge_a > 0.0 ? cell->current_max_discharge_a
-                                                     : 3.0 * cell->capacity_ah;
+  /* 2 % inside the cell's own limits, so the BMS acts before they end a step */
+  double i_chg = 0.98 * (cell->current_max_charge_a > 0.0 ? cell->current_max_charge_a
+                                                          : 1.0 * cell->capacity_ah);
+  double i_dis = 0.98 * (cell->current_max_discharge_a > 0.0 ? cell->current_max_discharge_a
+                                                             : 3.0 * cell->capacity_ah);
 
   if (!(config->set_mask & SET_VMAX))
     config->cell_voltage_max_v = cell->voltage_max_v + 0.05;
@@ -649,6 +650,7 @@ _ps_bms_pack_limits (PsBms        *bms,
                      double        temp_max_k,
                      double        soc_min,
                      double        soc_max,
+                     double        share,
                      double       *charge_a,
                      double       *discharge_a)
 {
@@ -658,8 +660,12 @@ _ps_bms_pack_limits (PsBms        *bms,
   double dis = MIN (ps_bms_config_discharge_limit_a (c, temp_min_k, soc_min),
                     ps_bms_config_discharge_limit_a (c, temp_max_k, soc_min));
 
-  *charge_a = chg * bms->n_parallel;
-  *discharge_a = dis * bms->n_parallel;
+  /* the cell that takes the largest share of the pack current keeps its
+   * limit */
+  if (!(share > 0.0))
+    share = 1.0 / bms->n_parallel;
+  *charge_a = chg / share;
+  *discharge_a = dis / share;
 }
 
 void

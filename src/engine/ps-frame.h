@@ -75,6 +75,11 @@ typedef struct
   guint     cell_temp_min_idx, cell_temp_max_idx;
   double    cell_soc_min, cell_soc_max;
 
+  /* driving: the vehicle's speed (0 when not driving) and the distance
+   * driven since the start */
+  double    speed_mps;
+  double    distance_m;
+
   /* the BMS: a PsBmsState (0 = no BMS) and, when open, the
    * PsContactorReason */
   int       bms_state;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ps-bms.h"
+#include "ps-vehicle.h"
 #include "ps-scenario.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,8 @@ struct _PsScenario
   guint64      seed;
 
   PsBmsConfig  bms;                /* resolved against the cell */
+  PsVehicle    vehicle;            /* for Drive steps, when vehicle_set */
+  gboolean     vehicle_set;
 };
 
 G_END_DECLS

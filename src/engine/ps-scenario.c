@@ -32,7 +32,7 @@
 
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
-  "cooling", "variation", "protocol", "dt_s", "seed", "bms", NULL
+  "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", NULL
 };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
 static const char * const cooling_members[] = { "enabled", "coolant_inlet_c", NULL };
@@ -59,6 +59,8 @@ typedef struct
   double    dt_s;
   guint64   seed;
   PsBmsConfig bms;
+  PsVehicle vehicle;
+  gboolean  vehicle_set;
 } ScenarioSettings;
 
 static void
@@ -356,6 +358,24 @@ read_settings (JsonObject        *root,
       s->seed = (guint64) json_node_get_int (node);
     }
 
+  if ((node = json_object_get_member (root, "vehicle")) != NULL)
+    {
+      g_autofree char *path = _ps_json_member_path (base, "vehicle");
+
+      if (_ps_json_node_is_string (node))
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          if (!ps_vehicle_load_builtin (&s->vehicle, json_node_get_string (node), &local_error))
+            return _ps_json_set_error (error, local_error->code, source, path, "%s",
+                                       local_error->message);
+        }
+      else if (!_ps_vehicle_load_node (&s->vehicle, node, source, path, error) ||
+               !ps_vehicle_validate (&s->vehicle, source, error))
+        return FALSE;
+      s->vehicle_set = TRUE;
+    }
+
   if ((node = json_object_get_member (root, "bms")) != NULL)
     {
       g_autofree char *path = _ps_json_member_path (base, "bms");
@@ -571,6 +591,8 @@ ps_scenario_validate (const PsScenario  *scenario,
 
   if (!ps_bms_config_validate (&scenario->bms, where, error))
     return FALSE;
+  if (scenario->vehicle_set && !ps_vehicle_validate (&scenario->vehicle, where, error))
+    return FALSE;
 
   if (pack->nb_offset == NULL || pack->cell_ha_w_k == NULL
       || pack->cell_w == NULL || pack->cell_h == NULL)
@@ -779,6 +801,10 @@ scenario_from_root (JsonNode    *root_node,
     return NULL;
 
   /* defaults that depend on the pack, then the preset's scenario, then ours */
+  /* a road pack drives its own car unless told otherwise */
+  if (pack->id != NULL && ps_vehicle_load_builtin (&settings.vehicle, pack->id, NULL))
+    settings.vehicle_set = TRUE;
+
   /* the pack's own cooling (air convection or the cold plate) works unless a
    * scenario says it has failed or is switched off */
   settings.cooling_enabled = TRUE;
@@ -826,6 +852,8 @@ scenario_from_root (JsonNode    *root_node,
   self->dt_s = settings.dt_s;
   self->seed = settings.seed;
   self->bms = settings.bms;
+  self->vehicle = settings.vehicle;
+  self->vehicle_set = settings.vehicle_set;
   ps_bms_config_resolve (&self->bms, self->cell);
 
   if (settings.protocol_text != NULL)
@@ -1083,6 +1111,8 @@ ps_scenario_to_json (const PsScenario *self)
   _ps_json_builder_add_int (builder, "seed", (gint64) self->seed);
   if (self->bms.enabled)
     _ps_bms_config_to_json (&self->bms, builder);
+  if (self->vehicle_set)
+    _ps_vehicle_to_json (&self->vehicle, builder);
 
   json_builder_end_object (builder);
 

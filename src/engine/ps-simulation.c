@@ -35,6 +35,7 @@
 
 #include "ps-bms-private.h"
 #include "ps-cell-model.h"
+#include "ps-drive-cycle.h"
 #include "ps-error.h"
 #include "ps-events.h"
 #include "ps-pack-private.h"
@@ -140,6 +141,12 @@ struct _PsSimulation
   double            rate_temp;     /* largest |dT/dt|, K/s */
   double            hold_cap_charge_a;     /* pack current limits of a voltage hold */
   double            hold_cap_discharge_a;
+
+  /* driving: the trace of each Drive step [n_steps] (NULL for others) */
+  PsDriveCycle    **drive_cycles;
+  double            drive_left_s;      /* to the end of the trace's interval */
+  double            distance_m;
+  double            drive_energy_j;
 
   /* what the BMS and the engine decided, since the last reset */
   PsEventLog       *events;
@@ -340,6 +347,26 @@ solve_load_current (PsSimulation *sim,
 
     case PS_LOAD_RESISTANCE:
       return pack_e / (pack_r + value);
+
+    case PS_LOAD_DRIVE:
+      {
+        /* as a power load; braking charges no further than holds the
+         * highest cell at its upper limit */
+        double disc = pack_e * pack_e - 4.0 * pack_r * value;
+        double current;
+
+        if (value == 0.0)
+          return 0.0;
+        if (disc < 0.0)
+          {
+            sim->sc.limit_current = TRUE;
+            return pack_e / (2.0 * pack_r);
+          }
+        current = 2.0 * value / (pack_e + sqrt (disc));
+        if (current < 0.0)
+          current = MIN (0.0, MAX (current, solve_voltage_hold (sim, sim->cell->voltage_max_v)));
+        return current;
+      }
 
     case PS_LOAD_FAST_CHARGE:
       {
@@ -543,6 +570,7 @@ bms_after_substep (PsSimulation *sim,
   temp_min = _ps_thermal_network_get_temp_min (sim->thermal);
   temp_max = _ps_thermal_network_get_temp_max (sim->thermal);
   _ps_bms_pack_limits (&sim->bms, temp_min, temp_max, soc_min, soc_max,
+                       fabs (pack_i) > 1e-6 ? i_max / fabs (pack_i) : 0.0,
                        &sim->bms_charge_a, &sim->bms_discharge_a);
   sim->bms_fast_w = ps_bms_config_fast_power_w (&sim->scenario->bms, temp_max);
 }
@@ -704,6 +732,9 @@ reset_state (PsSimulation *sim)
   sim->bms_cell_i_max = 0.0;
   sim->solve_derated = FALSE;
   sim->solve_cv = FALSE;
+  sim->distance_m = 0.0;
+  sim->drive_energy_j = 0.0;
+  sim->drive_left_s = INFINITY;
   memset (sim->group_v, 0, sizeof (double) * sim->n_series);
   bms_after_substep (sim, 0.0);
   g_array_set_size (sim->ends, 0);
@@ -719,6 +750,56 @@ reset_state (PsSimulation *sim)
 
   /* steps that end at once end at t = 0 */
   settle_steps (sim);
+}
+
+/* The traces of the protocol's Drive steps (one load per distinct source),
+ * and a vehicle to drive them. */
+static gboolean
+load_drive_cycles (PsSimulation  *sim,
+                   GError       **error)
+{
+  const PsProtocol *protocol = sim->scenario->protocol;
+  g_autoptr(GHashTable) loaded = NULL;
+
+  if (protocol == NULL)
+    return TRUE;
+  loaded = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < protocol->n_steps; i++)
+    {
+      const PsProtocolStep *step = &protocol->steps[i];
+      g_autoptr(GError) local_error = NULL;
+      PsDriveCycle *cycle;
+
+      if (step->kind != PS_STEP_DRIVE)
+        continue;
+      if (sim->drive_cycles == NULL)
+        sim->drive_cycles = g_new0 (PsDriveCycle *, protocol->n_steps);
+      if (!sim->scenario->vehicle_set)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "protocol step %u '%s': a Drive step needs a vehicle: the scenario's "
+                       "\"vehicle\" member names one (leaf-2011, leaf-2018, model-s-85, "
+                       "volt-2011) or gives one", step->written + 1, step->text);
+          return FALSE;
+        }
+      cycle = g_hash_table_lookup (loaded, step->source);
+      if (cycle == NULL)
+        {
+          cycle = ps_drive_cycle_lookup (step->source, &local_error);
+          if (cycle == NULL)
+            {
+              g_set_error (error, PS_ENGINE_ERROR, local_error->code,
+                           "protocol step %u '%s': %s", step->written + 1, step->text,
+                           local_error->message);
+              return FALSE;
+            }
+          g_hash_table_insert (loaded, step->source, cycle);
+          sim->drive_cycles[i] = cycle;
+        }
+      else
+        sim->drive_cycles[i] = ps_drive_cycle_ref (cycle);
+    }
+  return TRUE;
 }
 
 PsSimulation *
@@ -743,7 +824,8 @@ ps_simulation_new (const PsScenario  *scenario,
     {
       const PsProtocolStep *step = &scenario->protocol->steps[i];
 
-      if (step->kind > PS_STEP_REST)
+      if (step->kind > PS_STEP_REST && step->kind != PS_STEP_DRIVE
+          && step->kind != PS_STEP_FAST_CHARGE)
         {
           g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
                        "protocol step %u '%s': %s steps cannot be run yet",
@@ -781,6 +863,11 @@ ps_simulation_new (const PsScenario  *scenario,
                                           sim->scenario->coolant_inlet_k);
 
   sim->ends = g_array_new (FALSE, FALSE, sizeof (PsStepEndInfo));
+  if (!load_drive_cycles (sim, error))
+    {
+      ps_simulation_free (sim);
+      return NULL;
+    }
   reset_state (sim);
 
   return sim;
@@ -806,6 +893,9 @@ ps_simulation_free (PsSimulation *sim)
   _ps_thermal_network_free (sim->thermal);
   g_clear_pointer (&sim->ends, g_array_unref);
   g_clear_pointer (&sim->events, ps_event_log_unref);
+  for (guint i = 0; sim->drive_cycles != NULL && i < sim->scenario->protocol->n_steps; i++)
+    g_clear_pointer (&sim->drive_cycles[i], ps_drive_cycle_unref);
+  g_free (sim->drive_cycles);
   ps_scenario_free (sim->scenario);
   g_free (sim);
 }
@@ -846,7 +936,7 @@ end_check_for_load (PsSimulation *sim,
   ec->v_lower = resting ? -INFINITY : cell->voltage_min_v;
   ec->lower_reason = PS_STEP_END_VOLTAGE_MIN;
   ec->check_current = load->mode == PS_LOAD_CURRENT || load->mode == PS_LOAD_POWER
-                      || load->mode == PS_LOAD_RESISTANCE;
+                      || load->mode == PS_LOAD_RESISTANCE || load->mode == PS_LOAD_DRIVE;
   ec->until_current_a = NAN;
   ec->check_temp = !resting;
 
@@ -854,7 +944,7 @@ end_check_for_load (PsSimulation *sim,
    * current limits): only a hold above the upper limit meets it; so does
    * the fast charger (CC-CV at the charge voltage) */
   if ((load->mode == PS_LOAD_VOLTAGE_HOLD && load->value <= cell->voltage_max_v)
-      || load->mode == PS_LOAD_FAST_CHARGE)
+      || load->mode == PS_LOAD_FAST_CHARGE || load->mode == PS_LOAD_DRIVE)
     ec->v_upper = INFINITY;
 
   /* the BMS's own thresholds open the contactor where they come first */
@@ -882,6 +972,10 @@ end_check_for_step (PsSimulation         *sim,
                     PsEndCheck           *ec)
 {
   end_check_for_load (sim, load, ec);
+
+  /* a fast charge is done when its constant-voltage current has tapered */
+  if (step->kind == PS_STEP_FAST_CHARGE)
+    ec->until_current_a = sim->scenario->bms.charge_end_c * sim->pack_capacity_ah;
 
   for (guint i = 0; i < step->n_until; i++)
     {
@@ -1088,6 +1182,70 @@ record_end (PsSimulation *sim,
     }
 }
 
+/* A Drive step's trace time (within one lap), and the lap's length */
+static double
+drive_trace_time (PsSimulation *sim,
+                  double       *lap_s)
+{
+  const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
+  double lap = ps_drive_cycle_get_duration (cycle);
+
+  *lap_s = lap;
+  return sim->step_elapsed_s - floor (sim->step_elapsed_s / lap) * lap;
+}
+
+/* The power over the trace's interval at the step's present time, and the
+ * time left in that interval (the load changes at each point of the trace). */
+static void
+drive_load (PsSimulation *sim,
+            PsLoad       *load)
+{
+  const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
+  double lap, tau = drive_trace_time (sim, &lap);
+  double t = cycle->time_s[0] + tau;
+  guint lo = 0, hi = cycle->n_points - 1;
+
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (cycle->time_s[mid] <= t)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  /* (a time a rounding error short of a point belongs to the next interval) */
+  if (cycle->time_s[hi] - t <= 1e-9 && hi + 1 < cycle->n_points)
+    {
+      lo = hi;
+      hi++;
+    }
+
+  load->mode = PS_LOAD_DRIVE;
+  load->value = ps_vehicle_pack_power_w (&sim->scenario->vehicle, cycle->speed_mps[lo],
+                                         cycle->speed_mps[hi],
+                                         cycle->time_s[hi] - cycle->time_s[lo], cycle->grade[lo]);
+  sim->drive_left_s = MAX (cycle->time_s[hi] - t, 1e-9);
+}
+
+/* Distance and energy of ran seconds of a Drive step that started at
+ * elapsed (within one interval of the trace: the speed is linear there). */
+static void
+drive_account (PsSimulation *sim,
+               double        elapsed,
+               double        ran,
+               double        energy_before_j)
+{
+  const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
+  double lap = ps_drive_cycle_get_duration (cycle);
+  double t0 = elapsed - floor (elapsed / lap) * lap;
+  double v0 = ps_drive_cycle_speed_at (cycle, t0);
+  double v1 = ps_drive_cycle_speed_at (cycle, MIN (t0 + ran, lap));
+
+  sim->distance_m += 0.5 * (v0 + v1) * ran;
+  sim->drive_energy_j += sim->sc.energy_j - energy_before_j;
+}
+
 static void
 step_load (PsSimulation         *sim,
            const PsProtocolStep *step,
@@ -1119,6 +1277,15 @@ step_load (PsSimulation         *sim,
 
     case PS_STEP_HOLD:
       load->mode = PS_LOAD_VOLTAGE_HOLD;
+      load->value = step->value;
+      break;
+
+    case PS_STEP_DRIVE:
+      drive_load (sim, load);
+      break;
+
+    case PS_STEP_FAST_CHARGE:
+      load->mode = PS_LOAD_FAST_CHARGE;
       load->value = step->value;
       break;
 
@@ -1235,7 +1402,7 @@ substep_bound (PsSimulation     *sim,
     }
   if (load->mode == PS_LOAD_POWER || load->mode == PS_LOAD_VOLTAGE_HOLD
       || load->mode == PS_LOAD_RESISTANCE || load->mode == PS_LOAD_FAST_CHARGE
-      || sim->bms_on)
+      || load->mode == PS_LOAD_DRIVE || sim->bms_on)
     h = MIN (h, PS_SUBSTEP_VARIABLE_S);
 
   return MAX (h, PS_SUBSTEP_MIN_S);
@@ -1440,12 +1607,22 @@ ps_simulation_advance (PsSimulation *sim,
       const PsProtocolStep *step = &sim->scenario->protocol->steps[sim->step_index];
       gboolean has_duration = isfinite (step->duration_s);
       double duration = has_duration ? step->duration_s : PS_STEP_DEFAULT_DURATION_S;
-      double span = MIN (left, duration - sim->step_elapsed_s);
+      double span;
+      double elapsed = sim->step_elapsed_s, energy_before = sim->sc.energy_j;
       PsLoad load;
       PsEndCheck ec;
       PsStepEnd reason = PS_STEP_END_NONE;
       guint cell = 0;
       double value = 0.0, limit = 0.0, ran = 0.0;
+
+      /* a drive lasts its laps of the trace unless told less */
+      if (step->kind == PS_STEP_DRIVE
+          && ps_drive_cycle_get_duration (sim->drive_cycles[sim->step_index]) * step->repeat < duration)
+        {
+          duration = ps_drive_cycle_get_duration (sim->drive_cycles[sim->step_index]) * step->repeat;
+          has_duration = TRUE;
+        }
+      span = MIN (left, duration - sim->step_elapsed_s);
 
       sim->step_shown = sim->step_index + 1;
       if (sim->bms.contactor != PS_CONTACTOR_OK && step->kind != PS_STEP_REST)
@@ -1458,16 +1635,23 @@ ps_simulation_advance (PsSimulation *sim,
       step_load (sim, step, &load);
       end_check_for_step (sim, step, &load, &ec);
       set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
+      /* a drive's load changes at every point of its trace */
+      if (step->kind == PS_STEP_DRIVE)
+        span = MIN (span, sim->drive_left_s);
 
       if (span > 0.0 &&
           run_span (sim, &load, &ec, span, &ran, &reason, &cell, &value, &limit)
           == RUN_SPAN_ENDED)
         {
+          if (step->kind == PS_STEP_DRIVE)
+            drive_account (sim, elapsed, ran, energy_before);
           sim->step_elapsed_s += ran;
           end_protocol_step (sim, reason, cell, value, limit);
         }
       else
         {
+          if (step->kind == PS_STEP_DRIVE)
+            drive_account (sim, elapsed, ran, energy_before);
           sim->step_elapsed_s += ran;
           left = ran >= left ? 0.0 : left - ran;
           if (duration - sim->step_elapsed_s <= 1e-9 * MAX (1.0, duration))
@@ -1510,6 +1694,34 @@ ps_simulation_get_step_ends (PsSimulation *sim,
 
   *n_ends = sim->ends->len;
   return (const PsStepEndInfo *) (gpointer) sim->ends->data;
+}
+
+double
+ps_simulation_get_speed (PsSimulation *sim)
+{
+  double lap;
+
+  g_return_val_if_fail (sim != NULL, 0.0);
+
+  if (sim->finished || sim->has_manual_load || sim->drive_cycles == NULL
+      || sim->drive_cycles[sim->step_index] == NULL)
+    return 0.0;
+  return ps_drive_cycle_speed_at (sim->drive_cycles[sim->step_index],
+                                  drive_trace_time (sim, &lap));
+}
+
+double
+ps_simulation_get_distance (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return sim->distance_m;
+}
+
+double
+ps_simulation_get_drive_energy_j (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return sim->drive_energy_j;
 }
 
 PsBmsState
@@ -1744,6 +1956,8 @@ ps_simulation_fill_frame (PsSimulation *sim,
 
   ps_frame_update_extremes (frame);
 
+  frame->speed_mps = ps_simulation_get_speed (sim);
+  frame->distance_m = sim->distance_m;
   frame->bms_state = sim->bms_on ? (int) _ps_bms_get_state (&sim->bms)
                   : sim->bms.contactor != PS_CONTACTOR_OK ? PS_BMS_STATE_OPEN : PS_BMS_STATE_OFF;
   frame->bms_reason = sim->bms.contactor;

@@ -35,6 +35,10 @@ typedef enum
                             * charge voltage (the cell's upper limit without
                             * a BMS), within the BMS's power limit over
                             * temperature and its current limits */
+  PS_LOAD_DRIVE,           /* value: the vehicle's pack power, W (> 0
+                            * discharging); regenerative braking is cut
+                            * back to hold the highest cell at its upper
+                            * voltage limit (a drive does not end there) */
 } PsLoadMode;
 
 typedef struct
@@ -175,6 +179,13 @@ const double *ps_simulation_get_cell_temp    (PsSimulation     *sim);
 const double *ps_simulation_get_cell_heat    (PsSimulation     *sim);
 /* Cell parameters after variation [n_cells] */
 const double *ps_simulation_get_cell_capacity_ah (PsSimulation *sim);
+
+/* Driving (Drive steps): the speed now (0 when not driving), the distance
+ * driven since the start, m, and the pack energy the drives took, J (> 0
+ * discharged; regenerative braking counted off) */
+double        ps_simulation_get_speed        (PsSimulation     *sim);
+double        ps_simulation_get_distance     (PsSimulation     *sim);
+double        ps_simulation_get_drive_energy_j (PsSimulation   *sim);
 
 /* Pack totals of the last step */
 double        ps_simulation_get_pack_voltage (PsSimulation     *sim);
