@@ -156,6 +156,19 @@ list_presets (void)
       name = ps_pack_get_info (pack)->name;
       printf ("%s\t%s\n", ids[i], name ? name : "");
     }
+  {
+    g_auto(GStrv) scenarios = ps_scenario_list_scenario_presets ();
+
+    for (guint i = 0; scenarios[i] != NULL; i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(PsScenario) scenario = ps_scenario_new_lookup (scenarios[i], &error);
+
+        if (scenario == NULL)
+          return fail ("%s", error->message);
+        printf ("%s\t%s\n", scenarios[i], ps_scenario_get_name (scenario));
+      }
+  }
 
   return finish_stdout ();
 }

@@ -32,7 +32,7 @@
 
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
-  "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", NULL
+  "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", "source", NULL
 };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
 static const char * const cooling_members[] = { "enabled", "coolant_inlet_c", NULL };
@@ -356,6 +356,15 @@ read_settings (JsonObject        *root,
           return FALSE;
         }
       s->seed = (guint64) json_node_get_int (node);
+    }
+
+  /* where its numbers come from: for people, not read */
+  if ((node = json_object_get_member (root, "source")) != NULL && !_ps_json_node_is_string (node))
+    {
+      g_autofree char *path = _ps_json_member_path (base, "source");
+
+      return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                                 "expected a string, got %s", _ps_json_node_kind (node));
     }
 
   if ((node = json_object_get_member (root, "vehicle")) != NULL)
@@ -981,6 +990,14 @@ ps_scenario_new_from_file (const char  *path,
   return ps_scenario_new_from_data (data, length, path, error);
 }
 
+static const char * const scenario_presets[] = { "leaf-2018-rapidgate", NULL };
+
+char **
+ps_scenario_list_scenario_presets (void)
+{
+  return g_strdupv ((char **) scenario_presets);
+}
+
 PsScenario *
 ps_scenario_new_lookup (const char  *id_or_path,
                         GError     **error)
@@ -989,6 +1006,19 @@ ps_scenario_new_lookup (const char  *id_or_path,
 
   if (is_preset (id_or_path))
     return ps_scenario_new_from_preset (id_or_path, error);
+
+  /* a whole scenario as a preset (resources/scenarios) */
+  if (g_strv_contains (scenario_presets, id_or_path))
+    {
+      g_autofree char *path = g_strconcat ("/io/github/packscope/Packscope/scenarios/",
+                                           id_or_path, ".json", NULL);
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+
+      if (bytes == NULL)
+        return NULL;
+      return ps_scenario_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                        id_or_path, error);
+    }
 
   if (!g_file_test (id_or_path, G_FILE_TEST_EXISTS) &&
       strchr (id_or_path, '/') == NULL && !g_str_has_suffix (id_or_path, ".json"))
@@ -1109,7 +1139,7 @@ ps_scenario_to_json (const PsScenario *self)
 
   _ps_json_builder_add_double (builder, "dt_s", self->dt_s);
   _ps_json_builder_add_int (builder, "seed", (gint64) self->seed);
-  if (self->bms.enabled)
+  if (self->bms.enabled || self->bms.n_fast > 0)
     _ps_bms_config_to_json (&self->bms, builder);
   if (self->vehicle_set)
     _ps_vehicle_to_json (&self->vehicle, builder);
@@ -1283,6 +1313,20 @@ ps_scenario_get_dt_s (const PsScenario *scenario)
 {
   g_return_val_if_fail (scenario != NULL, NAN);
   return scenario->dt_s;
+}
+
+const PsBmsConfig *
+ps_scenario_get_bms (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return &scenario->bms;
+}
+
+const PsVehicle *
+ps_scenario_get_vehicle (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return scenario->vehicle_set ? &scenario->vehicle : NULL;
 }
 
 guint64

@@ -165,6 +165,8 @@ struct _PsSimulation
   /* the last solve: the BMS cut the load, or held the voltage (CV) */
   gboolean          solve_derated;
   gboolean          solve_cv;
+  PsLoadMode        solve_mode;
+  double            solve_value;
   double            solve_request_a;
 
   /* step ends of the present advance call, and the last one */
@@ -274,6 +276,8 @@ solve_pack_current (PsSimulation *sim,
   double current;
 
   sim->solve_cv = FALSE;
+  sim->solve_mode = load->mode;
+  sim->solve_value = load->value;
   current = solve_load_current (sim, load, pack_e, pack_r);
   sim->solve_request_a = current;
   sim->solve_derated = FALSE;
@@ -526,6 +530,31 @@ peek_find_cell (PsSimulation *sim,
   return cell;
 }
 
+/* The largest fraction of its group's current one cell takes, by its branch
+ * conductance (the split the group's resistances make). */
+static double
+largest_share (PsSimulation *sim)
+{
+  guint np = sim->n_parallel;
+  double share = 1.0 / np;
+
+  if (np == 1 || sim->ec == NULL)
+    return share;
+  for (guint g = 0; g < sim->n_series; g++)
+    {
+      double sum = 0.0, max = 0.0;
+
+      for (guint i = g * np; i < (g + 1) * np; i++)
+        {
+          sum += sim->gb[i];
+          max = MAX (max, sim->gb[i]);
+        }
+      if (sum > 0.0)
+        share = MAX (share, max / sum);
+    }
+  return share;
+}
+
 /* The BMS after a substep (or at the start): its decisions as events,
  * balancing from the group voltages, and the limits for the next substep
  * from the cells' temperatures and SOCs. */
@@ -569,10 +598,13 @@ bms_after_substep (PsSimulation *sim,
 
   temp_min = _ps_thermal_network_get_temp_min (sim->thermal);
   temp_max = _ps_thermal_network_get_temp_max (sim->thermal);
-  _ps_bms_pack_limits (&sim->bms, temp_min, temp_max, soc_min, soc_max,
-                       fabs (pack_i) > 1e-6 ? i_max / fabs (pack_i) : 0.0,
+  _ps_bms_pack_limits (&sim->bms, temp_min, temp_max, soc_min, soc_max, largest_share (sim),
                        &sim->bms_charge_a, &sim->bms_discharge_a);
   sim->bms_fast_w = ps_bms_config_fast_power_w (&sim->scenario->bms, temp_max);
+  /* the fast charger runs at less than it could: say so */
+  if (sim->solve_mode == PS_LOAD_FAST_CHARGE && sim->bms.contactor == PS_CONTACTOR_OK
+      && sim->bms_fast_w < sim->solve_value)
+    _ps_bms_note_fast_power (&sim->bms, t, sim->bms_fast_w, temp_max);
 }
 
 /* Takes the substep the last peek() looked at. */
