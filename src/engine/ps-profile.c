@@ -140,6 +140,15 @@ read_load_header (Reader             *reader,
 {
   g_autofree char *name = NULL;
   g_autofree char *unit = NULL;
+  g_autofree char *lower = g_ascii_strdown (field, -1);
+
+  if (g_strcmp0 (lower, "c_rate") == 0 || g_strcmp0 (lower, "c-rate") == 0
+      || g_strcmp0 (lower, "crate") == 0 || g_strcmp0 (lower, "c rate") == 0)
+    {
+      *quantity = PS_PROFILE_C_RATE;
+      *scale = 1.0;
+      return TRUE;
+    }
 
   split_header (field, &name, &unit);
   if (g_strcmp0 (name, "current") == 0 || g_strcmp0 (name, "i") == 0)
@@ -161,7 +170,7 @@ read_load_header (Reader             *reader,
       return TRUE;
     }
   if (g_strcmp0 (name, "c-rate") == 0 || g_strcmp0 (name, "c rate") == 0
-      || g_strcmp0 (name, "crate") == 0 || (g_strcmp0 (name, "c") == 0 && *unit == '\0'))
+      || g_strcmp0 (name, "crate") == 0)
     {
       *quantity = PS_PROFILE_C_RATE;
       *scale = 1.0;

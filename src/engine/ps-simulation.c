@@ -66,6 +66,10 @@
 /* A step on cells this close to their temperature limit ends (the substeps
  * approach the limit halving the distance each time). */
 #define PS_TEMP_LIMIT_MARGIN_K 0.01
+/* A step's "until <t> C" ends this close to it, approached the same way:
+ * closer than the limits, as a pack cooling at rest nears its end
+ * temperature slowly (at 1e-4 K/s, 1e-4 K is a second). */
+#define PS_UNTIL_TEMP_MARGIN_K 1e-4
 
 
 /* Per-cell arrays that make up the state (copied as one block for the
@@ -1072,7 +1076,8 @@ temp_limit_reached (PsSimulation *sim,
 }
 
 /* TRUE when the hottest cell has reached a step's "until <t> C" (within
- * the margin the substeps approach it by, as for the limits). */
+ * the margin the substeps approach it by, halving the distance, as for the
+ * limits). */
 static gboolean
 until_temp_reached (PsSimulation     *sim,
                     const PsEndCheck *ec,
@@ -1083,9 +1088,9 @@ until_temp_reached (PsSimulation     *sim,
 {
   double t_max = _ps_thermal_network_get_temp_max (sim->thermal);
 
-  if (t_max >= ec->temp_upper - PS_TEMP_LIMIT_MARGIN_K)
+  if (t_max >= ec->temp_upper - PS_UNTIL_TEMP_MARGIN_K)
     *limit = ec->temp_upper;
-  else if (t_max <= ec->temp_lower + PS_TEMP_LIMIT_MARGIN_K)
+  else if (t_max <= ec->temp_lower + PS_UNTIL_TEMP_MARGIN_K)
     *limit = ec->temp_lower;
   else
     return FALSE;
@@ -1316,6 +1321,12 @@ substep_bound (PsSimulation     *sim,
     }
   if (load->mode == PS_LOAD_POWER || load->mode == PS_LOAD_VOLTAGE_HOLD
       || load->mode == PS_LOAD_RESISTANCE)
+    h = MIN (h, PS_SUBSTEP_VARIABLE_S);
+  /* a step that ends on a temperature follows it closely all the way: a
+   * slow approach (a pack cooling at rest) would otherwise take substeps
+   * long against its thermal time constant, and its end would move with
+   * the output interval */
+  if (isfinite (ec->temp_upper) || isfinite (ec->temp_lower))
     h = MIN (h, PS_SUBSTEP_VARIABLE_S);
 
   return MAX (h, PS_SUBSTEP_MIN_S);
