@@ -59,15 +59,15 @@ expect_bad_input () {
 "$PACKSCOPE" --list-presets >"$WORK/presets" 2>"$WORK/presets.err"
 status=$?
 missing=""
-for id in leaf-2011 leaf-2018 model-s-85 volt-2011 forklift-48v lg-m50; do
+for id in leaf-2011 leaf-2018 model-s-85 volt-2011 forklift-48v lg-m50 leaf-2018-rapidgate; do
   cut -f1 "$WORK/presets" | grep -qx "$id" || missing="$missing $id"
 done
-if [ "$status" -eq 0 ] && [ -z "$missing" ] && [ "$(wc -l <"$WORK/presets")" -eq 6 ] &&
+if [ "$status" -eq 0 ] && [ -z "$missing" ] && [ "$(wc -l <"$WORK/presets")" -eq 7 ] &&
    [ "$(head -n1 "$WORK/presets" | cut -f1)" = leaf-2011 ] &&
    awk -F'\t' 'NF != 2 || $2 == "" { exit 1 }' "$WORK/presets"; then
-  ok "--list-presets prints the six ids, each with a name"
+  ok "--list-presets prints the six packs and the rapidgate scenario, each with a name"
 else
-  not_ok "--list-presets prints the six ids, each with a name" "exit $status, missing:$missing" \
+  not_ok "--list-presets prints the six packs and the rapidgate scenario, each with a name" "exit $status, missing:$missing" \
     "$(cat "$WORK/presets" "$WORK/presets.err")"
 fi
 

@@ -95,8 +95,81 @@ get_member_number (JsonObject  *object,
                                        unit, source, path, out, error);
 }
 
-/* Protocol: a string or a non-empty array of strings; each piece is parsed
- * on its own first so an error can name its array index. */
+/* Protocol: a string, or PyBaMM's shape: a non-empty array of steps
+ * (strings) and cycles (arrays of the same, nestable), each string parsed on
+ * its own first so an error can name its array index. An array becomes the
+ * text "(<its items>)", one cycle. */
+static gboolean
+read_protocol_items (JsonArray   *array,
+                     const char  *source,
+                     const char  *path,
+                     guint        depth,
+                     GString     *text,
+                     GError     **error)
+{
+  guint n = json_array_get_length (array);
+
+  if (n == 0)
+    {
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected at least one protocol step, got an empty array");
+      return FALSE;
+    }
+  if (n > PS_MAX_PROTOCOL_STEPS)
+    {
+      _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, path,
+                          "expected at most %d protocol steps, got %u",
+                          PS_MAX_PROTOCOL_STEPS, n);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree char *epath = _ps_json_index_path (path, i);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(PsProtocol) piece = NULL;
+
+      if (i > 0)
+        g_string_append (text, "\n");
+
+      if (JSON_NODE_HOLDS_ARRAY (element))
+        {
+          /* a cycle, as PyBaMM's tuple of steps */
+          if (depth >= 8)
+            {
+              _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, epath,
+                                  "cycles nested more than 8 deep, expected at most 8");
+              return FALSE;
+            }
+          g_string_append_c (text, '(');
+          if (!read_protocol_items (json_node_get_array (element), source, epath,
+                                    depth + 1, text, error))
+            return FALSE;
+          g_string_append_c (text, ')');
+          continue;
+        }
+
+      if (!_ps_json_node_is_string (element))
+        {
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
+                              "expected a protocol step (a string) or a cycle (an array), got %s",
+                              _ps_json_node_kind (element));
+          return FALSE;
+        }
+
+      piece = ps_protocol_parse (json_node_get_string (element), &local_error);
+      if (piece == NULL)
+        {
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath, "%s",
+                              local_error->message);
+          return FALSE;
+        }
+      g_string_append (text, json_node_get_string (element));
+    }
+  return TRUE;
+}
+
 static gboolean
 read_protocol (JsonNode    *node,
                const char  *source,
@@ -105,9 +178,8 @@ read_protocol (JsonNode    *node,
                GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(PsProtocol) protocol = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(GString) text = NULL;
 
   if (_ps_json_node_is_string (node))
     {
@@ -118,12 +190,6 @@ read_protocol (JsonNode    *node,
         {
           _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
                               local_error->message);
-          return FALSE;
-        }
-      if (protocol->n_steps == 0)
-        {
-          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                              "expected at least one protocol step, got none");
           return FALSE;
         }
       *out_text = g_strdup (s);
@@ -138,59 +204,12 @@ read_protocol (JsonNode    *node,
       return FALSE;
     }
 
-  {
-    JsonArray *array = json_node_get_array (node);
-    guint n = json_array_get_length (array);
+  text = g_string_new (NULL);
+  if (!read_protocol_items (json_node_get_array (node), source, path, 0, text, error))
+    return FALSE;
 
-    if (n == 0)
-      {
-        _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                            "expected at least one protocol step, got an empty array");
-        return FALSE;
-      }
-    if (n > PS_MAX_PROTOCOL_STEPS)
-      {
-        _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, path,
-                            "expected at most %d protocol steps, got %u",
-                            PS_MAX_PROTOCOL_STEPS, n);
-        return FALSE;
-      }
-
-    for (guint i = 0; i < n; i++)
-      {
-        JsonNode *element = json_array_get_element (array, i);
-        g_autofree char *epath = _ps_json_index_path (path, i);
-        g_autoptr(PsProtocol) piece = NULL;
-
-        if (!_ps_json_node_is_string (element))
-          {
-            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
-                                "expected a protocol step (a string), got %s",
-                                _ps_json_node_kind (element));
-            return FALSE;
-          }
-
-        piece = ps_protocol_parse (json_node_get_string (element), &local_error);
-        if (piece == NULL)
-          {
-            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath, "%s",
-                                local_error->message);
-            return FALSE;
-          }
-        if (piece->n_steps == 0)
-          {
-            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
-                                "expected a protocol step, got an empty string");
-            return FALSE;
-          }
-        g_ptr_array_add (pieces, g_strdup (json_node_get_string (element)));
-      }
-    g_ptr_array_add (pieces, NULL);
-  }
-
-  text = g_strjoinv ("\n", (char **) pieces->pdata);
   /* the pieces together must still be within the limits */
-  protocol = ps_protocol_parse (text, &local_error);
+  protocol = ps_protocol_parse (text->str, &local_error);
   if (protocol == NULL)
     {
       _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
@@ -198,7 +217,7 @@ read_protocol (JsonNode    *node,
       return FALSE;
     }
 
-  *out_text = g_steal_pointer (&text);
+  *out_text = g_string_free (g_steal_pointer (&text), FALSE);
   return TRUE;
 }
 
@@ -1080,6 +1099,23 @@ ps_scenario_name_after_protocol (PsScenario *scenario)
   scenario->name = g_strdup_printf ("%s: %s", pack, steps);
 }
 
+static gboolean
+protocol_lines_stand_alone (char **lines)
+{
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(PsProtocol) line = NULL;
+      g_autofree char *stripped = g_strstrip (g_strdup (lines[i]));
+
+      if (*stripped == '\0')
+        continue;
+      line = ps_protocol_parse (stripped, NULL);
+      if (line == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 ps_scenario_to_json (const PsScenario *self)
 {
@@ -1124,18 +1160,25 @@ ps_scenario_to_json (const PsScenario *self)
   _ps_json_builder_add_double (builder, "soc_sd", self->soc_sd);
   json_builder_end_object (builder);
 
-  /* one array element per line of the protocol as written */
+  /* one array element per line of the protocol as written, unless a
+   * line does not stand on its own (a cycle over several lines): then the
+   * text as one string */
   json_builder_set_member_name (builder, "protocol");
-  json_builder_begin_array (builder);
   lines = g_strsplit (self->protocol_text ? self->protocol_text : "", "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  if (protocol_lines_stand_alone (lines))
     {
-      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+      json_builder_begin_array (builder);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_autofree char *line = g_strstrip (g_strdup (lines[i]));
 
-      if (line[0] != '\0')
-        json_builder_add_string_value (builder, line);
+          if (line[0] != '\0')
+            json_builder_add_string_value (builder, line);
+        }
+      json_builder_end_array (builder);
     }
-  json_builder_end_array (builder);
+  else
+    json_builder_add_string_value (builder, self->protocol_text);
 
   _ps_json_builder_add_double (builder, "dt_s", self->dt_s);
   _ps_json_builder_add_int (builder, "seed", (gint64) self->seed);
