@@ -614,7 +614,7 @@ test_rapidgate (void)
           /* the charger's power at the pack never passes the BMS's limit
            * at the hottest cell (FACTS.md section 8's table) */
           g_assert_cmpfloat (power, <=, ps_bms_config_fast_power_w (ps_scenario_get_bms (scenario),
-                                                                    t_max - 0.5));
+                                                                    t_max - 0.5) + 1.0);
           sum[step] += power;
           n[step]++;
           peak[step] = MAX (peak[step], power);
@@ -624,9 +624,15 @@ test_rapidgate (void)
     g_test_message ("charge %u: starts at %.1f C, peak %.1f kW, mean %.1f kW", s / 2,
                     temp_start[s] - 273.15, peak[s] / 1000.0, sum[s] / n[s] / 1000.0);
   g_assert_true (has_event (sim, PS_EVENT_CHARGE_POWER_LIMIT, PS_CONTACTOR_OK));
-  /* the pack starts each charge hotter, and the third is throttled */
+  /* the pack starts each charge hotter, the first runs near the charger's
+   * 50 kW and the third is throttled to about 20 kW (FACTS.md section 8:
+   * ~20 kW on the third motorway charge) */
   g_assert_cmpfloat (temp_start[4], >, temp_start[2] + 3.0);
-  g_assert_cmpfloat (peak[6], <, 0.8 * peak[2]);
+  g_assert_cmpfloat (temp_start[6], >, temp_start[4] + 3.0);
+  g_assert_cmpfloat (peak[2], >, 45000.0);
+  g_assert_cmpfloat (sum[6] / n[6], >, 15000.0);
+  g_assert_cmpfloat (sum[6] / n[6], <, 26000.0);
+  g_assert_cmpfloat (peak[6], <, 0.6 * peak[2]);
 }
 
 int
