@@ -1358,6 +1358,14 @@ ps_scenario_get_dt_s (const PsScenario *scenario)
   return scenario->dt_s;
 }
 
+void
+ps_scenario_set_bms_enabled (PsScenario *scenario,
+                             gboolean    enabled)
+{
+  g_return_if_fail (scenario != NULL);
+  scenario->bms.enabled = !!enabled;
+}
+
 const PsBmsConfig *
 ps_scenario_get_bms (const PsScenario *scenario)
 {

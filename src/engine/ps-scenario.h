@@ -119,6 +119,9 @@ void        ps_scenario_set_initial_temp_k (PsScenario     *scenario,
 /* also the cells' initial temperature when the scenario gives none */
 void        ps_scenario_set_ambient_k   (PsScenario        *scenario,
                                          double             ambient_k);
+/* Switches the BMS on or off (its settings stay the scenario's). */
+void        ps_scenario_set_bms_enabled (PsScenario        *scenario,
+                                         gboolean           enabled);
 void        ps_scenario_free            (PsScenario        *scenario);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsScenario, ps_scenario_free)
