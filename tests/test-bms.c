@@ -370,6 +370,40 @@ test_drive_distance_output_interval (void)
   g_assert_cmpfloat_with_epsilon (e[0], e[1], 1e-6 * fabs (e[0]));
 }
 
+static void
+test_drive_distance_partial (void)
+{
+  /* part of a trace, ending between its points: the distance is the
+   * integral of the linear speed, at any output interval */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsDriveCycle) cycle = ps_drive_cycle_lookup ("us06", &error);
+  const double end_s = 150.5;
+  double expected = 0.0;
+
+  for (guint i = 0; cycle->time_s[i + 1] <= end_s; i++)
+    expected += 0.5 * (cycle->speed_mps[i] + cycle->speed_mps[i + 1]);
+  expected += 0.5 * (cycle->speed_mps[150] + ps_drive_cycle_speed_at (cycle, end_s)) * 0.5;
+  g_assert_cmpfloat (fabs (cycle->speed_mps[150] - cycle->speed_mps[151]), >, 0.1);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(PsSimulation) sim = simulation_from_text (
+        "{ \"pack\": \"leaf-2011\", \"protocol\": \"Drive US06 for 150.5 s\" }");
+      g_autoptr(PsFrame) frame = ps_frame_new (ps_simulation_get_pack (sim));
+      double speed_before = 0.0;
+
+      while (ps_simulation_advance (sim, k == 0 ? 0.25 : 7.0))
+        {
+          if (ps_simulation_get_time (sim) < 150.0)
+            speed_before = ps_simulation_get_speed (sim);
+        }
+      g_assert_cmpfloat_with_epsilon (ps_simulation_get_distance (sim), expected, 1e-9 * expected);
+      g_assert_cmpfloat (speed_before, >, 0.0);
+      ps_simulation_fill_frame (sim, frame);
+      g_assert_cmpfloat (frame->distance_m, ==, ps_simulation_get_distance (sim));
+    }
+}
+
 /* ---- the BMS -------------------------------------------------------------- */
 
 static double
@@ -647,6 +681,7 @@ main (int    argc,
   g_test_add_func ("/drive/builtin", test_drive_cycle_builtin);
   g_test_add_func ("/drive/csv", test_drive_cycle_csv);
   g_test_add_func ("/drive/output-interval", test_drive_distance_output_interval);
+  g_test_add_func ("/drive/partial", test_drive_distance_partial);
   g_test_add_func ("/vehicle/power", test_vehicle_power);
   g_test_add_func ("/vehicle/json", test_vehicle_json);
   g_test_add_func ("/vehicle/leaf-consumption", test_leaf_consumption);
