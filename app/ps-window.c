@@ -319,6 +319,7 @@ ps_window_tick (GtkWidget     *widget,
   if (frame->finished && !frame->manual_load && !self->was_finished && self->playing)
     ps_window_set_playing (self, FALSE);
   self->was_finished = frame->finished && !frame->manual_load;
+  _ps_window_take_events (self, frame);
 
   now = gdk_frame_clock_get_frame_time (frame_clock);
   if (self->playing && now - self->last_summary_us < SUMMARY_INTERVAL_US)
@@ -458,6 +459,7 @@ static const PsQuantity quantity_of_row[] = {
   PS_QUANTITY_TEMPERATURE,
   PS_QUANTITY_DEVIATION,
   PS_QUANTITY_HEAT,
+  PS_QUANTITY_BALANCING,
 };
 
 static void
@@ -1099,6 +1101,7 @@ ps_window_finalize (GObject *object)
 
   g_clear_pointer (&self->scenario, ps_scenario_free);
   g_clear_pointer (&self->scenario_source, g_free);
+  g_clear_pointer (&self->events_log, ps_event_log_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
@@ -1201,6 +1204,8 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, preset_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, events_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, events_list);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, preset_label);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, speed_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, play_button);

@@ -1645,7 +1645,7 @@ test_export (void)
     /* header + samples + the empty string after the last newline */
     g_assert_cmpuint (g_strv_length (lines), ==, n_samples + 2);
     last = g_strsplit (lines[n_samples], ",", -1);
-    g_assert_cmpuint (g_strv_length (last), ==, 14);
+    g_assert_cmpuint (g_strv_length (last), ==, 17);
     g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, ps_scenario_get_dt_s (scenario));
     g_unlink (path);
   }

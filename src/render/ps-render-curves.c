@@ -674,6 +674,8 @@ typedef enum
   PANEL_POWER,
   PANEL_SOC,
   PANEL_TEMPERATURE,
+  PANEL_SPEED,
+  PANEL_DISTANCE,
   N_PANELS
 } PanelKind;
 
@@ -758,6 +760,22 @@ panel_def (const PsRenderStyle *style,
       d->n_series = 1;
       d->cell_quantity = PS_CELL_QUANTITY_SOC;
       break;
+    case PANEL_SPEED:
+      d->title = "Vehicle speed";
+      d->unit = "km/h";
+      d->scale = 3.6;
+      d->min_span = 10.0;
+      d->s[0] = (PanelSeries) { PS_SERIES_SPEED_MPS, col_power, "speed" };
+      d->n_series = 1;
+      break;
+    case PANEL_DISTANCE:
+      d->title = "Distance driven";
+      d->unit = "km";
+      d->scale = 1e-3;
+      d->min_span = 1.0;
+      d->s[0] = (PanelSeries) { PS_SERIES_DISTANCE_M, col_soc, "distance" };
+      d->n_series = 1;
+      break;
     case PANEL_TEMPERATURE:
     case N_PANELS:
     default:
@@ -776,9 +794,11 @@ panel_def (const PsRenderStyle *style,
 }
 
 static guint
-list_panels (const PsRenderStyle *style,
+list_panels (PsRecorder          *rec,
+             const PsRenderStyle *style,
              PanelKind            kinds[N_PANELS])
 {
+  gsize len = rec != NULL ? ps_recorder_get_length (rec) : 0;
   guint n = 0;
 
   if (style->curves & PS_CURVE_VOLTAGE)
@@ -794,6 +814,13 @@ list_panels (const PsRenderStyle *style,
     kinds[n++] = PANEL_SOC;
   if (style->curves & PS_CURVE_TEMPERATURE)
     kinds[n++] = PANEL_TEMPERATURE;
+  /* a run that drove shows its speed and distance too */
+  if ((style->curves & PS_CURVE_ALL_TIME) != 0 && len > 0
+      && read_one (rec, PS_SERIES_DISTANCE_M, len - 1) > 0.0)
+    {
+      kinds[n++] = PANEL_SPEED;
+      kinds[n++] = PANEL_DISTANCE;
+    }
   return n;
 }
 
@@ -859,7 +886,7 @@ draw_time_panels (cairo_t             *cr,
 {
   double fs = font_size (style);
   PanelKind kinds[N_PANELS];
-  guint n_panels = list_panels (style, kinds);
+  guint n_panels = list_panels (rec, style, kinds);
   double top = round (fs * 0.5), bottom = height - round (fs * 2.0);
   double gap = round (fs * 0.6);
   double ph;
