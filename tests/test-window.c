@@ -93,6 +93,29 @@ find_label_containing (GtkWidget  *widget,
   return NULL;
 }
 
+/* as find_label_containing, outside popovers (a toast, not a menu's row) */
+static GtkWidget *
+find_label_outside_popovers (GtkWidget  *widget,
+                             const char *needle)
+{
+  if (GTK_IS_POPOVER (widget))
+    return NULL;
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_outside_popovers (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 window_free (PsWindow *window)
 {
@@ -875,8 +898,8 @@ test_window_bms_events (void)
   g_assert_true (ps_screenshot_present (GTK_WIDGET (window), WIDTH, HEIGHT, 30000, &error));
   g_assert_no_error (error);
   g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
-  g_assert_nonnull (find_label_containing (GTK_WIDGET (window->toast_overlay),
-                                           "over-voltage threshold of 4.0000 V"));
+  g_assert_nonnull (find_label_outside_popovers (GTK_WIDGET (window->toast_overlay),
+                                                 "over-voltage threshold of 4.0000 V"));
   g_assert_nonnull (find_label_containing (GTK_WIDGET (window->events_list), "contactor opened"));
 
   window_free (window);
