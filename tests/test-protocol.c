@@ -379,6 +379,9 @@ test_protocol_round_trip (void)
     "Set ambient to -10 C",
     "Set ambient to 300 K",
     "Set ambient at 35 °C",
+    /* no kW or °C number says these exactly: W and K */
+    "Discharge at 5 kW for 30 s; Charge at 1001W for 2 h",
+    "Set ambient to 300.1 K",
     "Set cooling off",
     "Set cooling to on",
     "(Discharge at 1C until 3 V; Rest for 10 minutes) x 2",
