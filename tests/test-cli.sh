@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..58"
+echo "1..69"
 
 ok () {
   n=$((n + 1))
@@ -463,6 +463,94 @@ else
     "$(tail -n1 "$WORK/cold.csv" | cut -c1-300)" "$(cat "$WORK/cold.err")"
 fi
 
+# ---- the experiment language (issue 10) --------------------------------------------
+# the issue's cycle, from a file: four steps, each ending for its reason
+printf '(Discharge at 1C until 3 V; Rest for 10 minutes) x 2\n' >"$WORK/cycle.txt"
+"$PACKSCOPE" --headless --scenario lg-m50 --protocol-file "$WORK/cycle.txt" --dt 60 \
+  --csv "$WORK/cycle.csv" 2>"$WORK/cycle.err"
+ends=$(awk -F, 'NR > 1 && $14 != "" { print $14 }' "$WORK/cycle.csv" | tr '\n' '|')
+if [ "$ends" = "step 1 until-voltage cell 1|step 2 duration|step 3 until-voltage cell 1|step 4 duration|" ] &&
+   awk -F, 'NR > 1 && $7 + 0 < 2.999999 { exit 1 }' "$WORK/cycle.csv" &&
+   grep -q "protocol finished (4 steps)" "$WORK/cycle.err"; then
+  ok "--protocol-file runs a cycle x 2: $ends"
+else
+  not_ok "--protocol-file runs a cycle x 2" "$ends" "$(cat "$WORK/cycle.err")"
+fi
+
+"$PACKSCOPE" --headless --scenario lg-m50 --protocol "Discharge at 1C for 30 min; Charge at 500 mA until 4.1 V" \
+  --dt 60 --csv "$WORK/ma.csv" 2>"$WORK/ma.err"
+if [ "$(tail -n1 "$WORK/ma.csv" | cut -d, -f14)" = "step 2 until-voltage cell 1" ] &&
+   awk -F, 'NR > 1 && $2 == 2 && $4 != "-0.5" { exit 1 }' "$WORK/ma.csv" &&
+   awk -F, 'END { exit !($8 + 0 > 4.0999 && $8 + 0 < 4.1001) }' "$WORK/ma.csv"; then
+  ok "Charge at 500 mA until 4.1 V charges at 0.5 A and ends at 4.1 V"
+else
+  not_ok "Charge at 500 mA until 4.1 V" "$(tail -n2 "$WORK/ma.csv")" "$(cat "$WORK/ma.err")"
+fi
+
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Discharge at 1C until 20% SOC" \
+  --dt 60 --csv "$WORK/soc.csv" 2>"$WORK/soc.err"
+if [ "$(tail -n1 "$WORK/soc.csv" | cut -d, -f6,14)" = "0.2,step 1 until-soc" ] &&
+   grep -q "the pack reached 20.0% SOC, its end SOC" "$WORK/soc.err"; then
+  ok "Discharge at 1C until 20% SOC ends at pack SOC 0.2 (until-soc)"
+else
+  not_ok "Discharge at 1C until 20% SOC" "$(tail -n1 "$WORK/soc.csv")" "$(cat "$WORK/soc.err")"
+fi
+
+"$PACKSCOPE" --headless --scenario leaf-2011 \
+  --protocol "Set ambient to 30 C, Discharge at 2C until 35 C or until 300 V pack; Discharge at 1C until 345 V pack" \
+  --dt 60 --csv "$WORK/temp.csv" 2>"$WORK/temp.err"
+ends=$(awk -F, 'NR > 1 && $14 != "" { print $14 }' "$WORK/temp.csv" | tr '\n' '|')
+if echo "$ends" | grep -q "^step 1 applied at once|step 2 until-temperature cell [0-9]*|step 3 until-pack-voltage|$" &&
+   awk -F, '$14 ~ /until-temperature/ { exit !($10 + 0 > 34.99 && $10 + 0 <= 35.0001) }' "$WORK/temp.csv" &&
+   awk -F, 'END { exit !($3 + 0 > 344.95 && $3 + 0 < 345.05) }' "$WORK/temp.csv"; then
+  ok "Set ambient, until <t> C (hottest cell) and until <x> V pack: $ends"
+else
+  not_ok "Set ambient, until <t> C and until <x> V pack" "$ends" "$(cat "$WORK/temp.err")"
+fi
+
+printf 'time [s], current [A]\n0, 10\n60, 20\n120, -10\n180, 0\n' >"$WORK/profile.csv"
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Run $WORK/profile.csv" --dt 7 \
+  --csv "$WORK/run.csv" 2>"$WORK/runp.err"
+if [ "$(tail -n1 "$WORK/run.csv" | cut -d, -f1,12,14)" = "180,0.25,step 1 duration" ]; then
+  ok "Run <file.csv> runs a current profile: 0.25 Ah in 180 s"
+else
+  not_ok "Run <file.csv> runs a current profile" "$(tail -n1 "$WORK/run.csv")" "$(cat "$WORK/runp.err")"
+fi
+
+printf 'time [s], current [A]\n0, 10\n60, x\n' >"$WORK/bad-profile.csv"
+expect_bad_input "a profile with a bad number" --headless --protocol "Run $WORK/bad-profile.csv" \
+  --csv "$WORK/never.csv"
+if grep -q "bad-profile.csv: line 3, column 5: expected a number for the load, found \"x\"" "$WORK/bad.err"; then
+  ok "the profile's error names the file, line and column"
+else
+  not_ok "the profile's error names the file, line and column" "$(cat "$WORK/bad.err")"
+fi
+
+expect_bad_input "a protocol error names the step and the column" --headless \
+  --protocol "Rest for 1 h; Charge at 1.5 until 4.1 V" --csv "$WORK/never.csv"
+if grep -q 'step 2, column 14: expected a unit (A, mA, C, W, kW, V, Ohm) after "1.5"' "$WORK/bad.err"; then
+  ok "the protocol's error says what was expected after \"1.5\""
+else
+  not_ok "the protocol's error says what was expected" "$(cat "$WORK/bad.err")"
+fi
+
+# PyBaMM's shape in a scenario file: a list of steps and of lists (cycles)
+cat >"$WORK/pybamm.json" <<'EOF'
+{ "packscope_scenario": 1, "pack": "leaf-2011",
+  "protocol": [ [ "Discharge at 1C for 1 min", "Rest for 1 min" ],
+                [ "Discharge at 1C for 1 min", "Rest for 1 min" ], "Rest for 2 min" ] }
+EOF
+"$PACKSCOPE" --headless --scenario "$WORK/pybamm.json" --dt 30 --csv "$WORK/pybamm.csv" 2>"$WORK/pybamm.err"
+if [ "$(tail -n1 "$WORK/pybamm.csv" | cut -d, -f1,2,14)" = "360,5,step 5 duration" ] &&
+   grep -q "protocol finished (5 steps)" "$WORK/pybamm.err"; then
+  ok "a scenario's protocol in PyBaMM's shape (lists are cycles) runs its 5 steps"
+else
+  not_ok "a scenario's protocol in PyBaMM's shape" "$(grep protocol "$WORK/pybamm.json")" \
+    "$(tail -n1 "$WORK/pybamm.csv")" "$(cat "$WORK/pybamm.err")"
+fi
+expect_bad_input "--protocol and --protocol-file together" --headless --protocol "Rest for 1 s" \
+  --protocol-file "$WORK/cycle.txt" --csv "$WORK/never.csv"
+
 # standard output that cannot take the bytes is a failed write too (exit 3)
 if [ -w /dev/full ]; then
   "$PACKSCOPE" --print-scenario lg-m50 >/dev/full 2>"$WORK/full.err"
@@ -524,5 +612,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 58 ] || echo "# planned 58 tests, ran $n"
+[ "$n" -eq 69 ] || echo "# planned 69 tests, ran $n"
 exit 0

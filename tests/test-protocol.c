@@ -379,6 +379,9 @@ test_protocol_round_trip (void)
     "Set ambient to -10 C",
     "Set ambient to 300 K",
     "Set ambient at 35 °C",
+    /* no kW or °C number says these exactly: W and K */
+    "Discharge at 5 kW for 30 s; Charge at 1001W for 2 h",
+    "Set ambient to 300.1 K",
     "Set cooling off",
     "Set cooling to on",
     "(Discharge at 1C until 3 V; Rest for 10 minutes) x 2",
@@ -551,6 +554,57 @@ test_protocol_error_offset (void)
       g_assert_nonnull (error);
       g_assert_cmpuint (offset, ==, cases[i].offset);
     }
+}
+
+/* a scenario keeps its protocol through JSON: PyBaMM's shape in, and a
+ * cycle written over several lines out as one string */
+static void
+test_protocol_in_scenarios (void)
+{
+  static const char *json =
+    "{ \"packscope_scenario\": 1, \"pack\": \"lg-m50\",\n"
+    "  \"protocol\": [ [ \"Discharge at 1C until 3 V\", [ \"Rest for 1 min\", \"Rest for 2 min\" ] ],\n"
+    "                \"Charge at C/2 until 4.1 V\" ] }";
+  const char *texts[] = {
+    "(Discharge at 1C until 3 V\nRest for 10 minutes) x 2\nCharge at C/2 until 4.1 V",
+    "Discharge at 1C until 3 V\nRest for 10 minutes",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = ps_scenario_new_from_data (json, strlen (json), "s.json", &error);
+  const PsProtocol *p;
+
+  g_assert_no_error (error);
+  p = ps_scenario_get_protocol (scenario);
+  g_assert_cmpuint (p->n_steps, ==, 4);
+  g_assert_cmpuint (p->n_cycles, ==, 2);
+  g_assert_cmpstr (p->steps[2].text, ==, "Rest for 2 min");
+  g_assert_cmpuint (p->steps[2].cycle, ==, 0);
+  g_assert_cmpuint (p->steps[3].cycle, ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autoptr(PsScenario) back = NULL;
+
+      g_assert_true (ps_scenario_set_protocol (scenario, texts[i], &error));
+      out = ps_scenario_to_json (scenario);
+      back = ps_scenario_new_from_data (out, strlen (out), "out.json", &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (ps_scenario_get_protocol (back)->n_steps, ==,
+                        ps_scenario_get_protocol (scenario)->n_steps);
+      g_assert_cmpuint (ps_scenario_get_protocol (back)->n_cycles, ==,
+                        ps_scenario_get_protocol (scenario)->n_cycles);
+    }
+
+  /* an array element that is neither a step nor a cycle is named */
+  {
+    static const char *bad = "{ \"pack\": \"lg-m50\", \"protocol\": [ [ \"Rest for 1 s\", 7 ] ] }";
+    g_autoptr(PsScenario) none = ps_scenario_new_from_data (bad, strlen (bad), "b.json", &error);
+
+    g_assert_null (none);
+    g_assert_cmpstr (error->message, ==, "b.json: $.protocol[0][1]: expected a protocol step "
+                     "(a string) or a cycle (an array), got a number");
+  }
 }
 
 static void
@@ -988,6 +1042,7 @@ main (int   argc,
   g_test_add_func ("/engine/protocol/packscope-steps", test_protocol_packscope_steps);
   g_test_add_func ("/engine/protocol/cycles", test_protocol_cycles);
   g_test_add_func ("/engine/protocol/error-offset", test_protocol_error_offset);
+  g_test_add_func ("/engine/protocol/in-scenarios", test_protocol_in_scenarios);
   g_test_add_func ("/engine/protocol/run/issue-examples", test_engine_issue_examples);
   g_test_add_func ("/engine/protocol/run/end-conditions", test_engine_end_conditions);
   g_test_add_func ("/engine/protocol/run/resistor", test_engine_resistor);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ps-error.h"
+#include "ps-input-file-private.h"
 #include "ps-profile.h"
 
 /* profile files larger than this are refused before they are read */
@@ -349,44 +350,14 @@ PsProfile *
 ps_profile_new_from_file (const char  *path,
                           GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  file = g_file_new_for_path (path);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
-  if (info == NULL)
-    {
-      g_set_error (error, PS_ENGINE_ERROR,
-                   g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
-                   ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
-                   "%s: %s", path, local_error->message);
-      return NULL;
-    }
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
-                   "%s: not a regular file, expected a CSV file", path);
-      return NULL;
-    }
-  if (g_file_info_get_size (info) > PS_PROFILE_MAX_FILE_BYTES)
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT,
-                   "%s: %" G_GOFFSET_FORMAT " bytes, expected at most %d", path,
-                   g_file_info_get_size (info), PS_PROFILE_MAX_FILE_BYTES);
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &data, &length, &local_error))
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO, "%s: %s", path,
-                   local_error->message);
-      return NULL;
-    }
+  if (!_ps_input_file_read (path, "profile file", PS_PROFILE_MAX_FILE_BYTES, &data, &length,
+                            error))
+    return NULL;
   return ps_profile_new_from_data (path, data, length, error);
 }
 

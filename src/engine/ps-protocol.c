@@ -1519,7 +1519,50 @@ ps_protocol_parse (const char  *text,
 
 /* The shortest number x that reads back to value the way the parser reads
  * it: value = x * mul / div + offset (kW: mul 1000; %: div 100; °C: offset
- * 273.15). */
+ * 273.15), in at most max_precision digits. FALSE (and nothing appended)
+ * when no such x does. */
+static gboolean
+try_append_number (GString *out,
+                   double   value,
+                   double   mul,
+                   double   div,
+                   double   offset,
+                   int      max_precision)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double x = (value - offset) * div / mul;
+  /* plain digits for the numbers a protocol has, an exponent beyond */
+  gboolean plain = fabs (x) >= 1e-4 && fabs (x) < 1e15;
+
+  for (int precision = 1; precision <= max_precision; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buf, sizeof buf, format, x);
+      if (g_ascii_strtod (buf, NULL) * mul / div + offset == value
+          && (!plain || strchr (buf, 'e') == NULL))
+        {
+          g_string_append (out, buf);
+          return TRUE;
+        }
+    }
+  /* with an exponent, if that is what it takes */
+  for (int precision = 1; precision <= max_precision; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buf, sizeof buf, format, x);
+      if (g_ascii_strtod (buf, NULL) * mul / div + offset == value)
+        {
+          g_string_append (out, buf);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static void
 append_number (GString *out,
                double   value,
@@ -1528,22 +1571,11 @@ append_number (GString *out,
                double   offset)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  double x = (value - offset) * div / mul;
-  /* plain digits for the numbers a protocol has, an exponent beyond */
-  gboolean plain = fabs (x) >= 1e-4 && fabs (x) < 1e15;
 
-  for (int precision = 1; precision <= 17; precision++)
-    {
-      char format[8];
-      double back;
-
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
-      g_ascii_formatd (buf, sizeof buf, format, x);
-      back = g_ascii_strtod (buf, NULL) * mul / div + offset;
-      if (back == value && (!plain || strchr (buf, 'e') == NULL))
-        break;
-    }
-  g_string_append (out, buf);
+  /* a value no x reads back to exactly: the nearest, in full */
+  if (!try_append_number (out, value, mul, div, offset, 17))
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g",
+                                           (value - offset) * div / mul));
 }
 
 static gboolean
@@ -1599,11 +1631,8 @@ append_value (GString    *out,
         }
       break;
     case PS_STEP_UNIT_WATT:
-      if (value >= 1000.0)
-        {
-          append_number (out, value, 1000.0, 1.0, 0.0);
-          g_string_append (out, " kW");
-        }
+      if (value >= 1000.0 && try_append_number (out, value, 1000.0, 1.0, 0.0, 15))
+        g_string_append (out, " kW");
       else
         {
           append_number (out, value, 1.0, 1.0, 0.0);
@@ -1619,8 +1648,14 @@ append_value (GString    *out,
       g_string_append (out, " Ohm");
       break;
     case PS_STEP_UNIT_KELVIN:
-      append_number (out, value, 1.0, 1.0, ZERO_C_IN_K);
-      g_string_append (out, " °C");
+      /* in °C where a short number says it exactly, else in K */
+      if (try_append_number (out, value, 1.0, 1.0, ZERO_C_IN_K, 12))
+        g_string_append (out, " °C");
+      else
+        {
+          append_number (out, value, 1.0, 1.0, 0.0);
+          g_string_append (out, " K");
+        }
       break;
     case PS_STEP_UNIT_NONE:
     default:

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ps-error.h"
+#include "ps-input-file-private.h"
 #include "ps-json-private.h"
 #include "ps-pack-private.h"
 #include "ps-cell-type-private.h"
@@ -961,51 +962,14 @@ PsScenario *
 ps_scenario_new_from_file (const char  *path,
                            GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
   gsize length;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  file = g_file_new_for_path (path);
-  info = g_file_query_info (file,
-                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
-  if (info == NULL)
-    {
-      gboolean missing = g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-
-      g_set_error (error, PS_ENGINE_ERROR,
-                   missing ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
-                   "%s: %s", path,
-                   missing ? "no such file" : local_error->message);
-      return NULL;
-    }
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
-                   "%s: expected a regular file", path);
-      return NULL;
-    }
-  if (g_file_info_get_size (info) > PS_SCENARIO_MAX_BYTES)
-    {
-      _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, path, "$",
-                          "expected at most %d bytes, got %" G_GOFFSET_FORMAT,
-                          PS_SCENARIO_MAX_BYTES, g_file_info_get_size (info));
-      return NULL;
-    }
-
-  if (!g_file_load_contents (file, NULL, &data, &length, NULL, &local_error))
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
-                   "%s: %s", path, local_error->message);
-      return NULL;
-    }
-
+  if (!_ps_input_file_read (path, "scenario file", PS_SCENARIO_MAX_BYTES, &data, &length, error))
+    return NULL;
   return ps_scenario_new_from_data (data, length, path, error);
 }
 
