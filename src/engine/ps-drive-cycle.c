@@ -10,6 +10,7 @@
 
 #include "ps-drive-cycle.h"
 #include "ps-error.h"
+#include "ps-input-file-private.h"
 
 #define PS_DRIVE_CYCLE_RESOURCE_PREFIX "/io/github/packscope/Packscope/drive-cycles/"
 
@@ -418,25 +419,13 @@ ps_drive_cycle_new_from_file (const char  *path,
                               GError     **error)
 {
   g_autofree char *data = NULL;
-  g_autoptr(GError) local_error = NULL;
   gsize length;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
-                   "%s: is a directory, expected a CSV speed trace", path);
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &data, &length, &local_error))
-    {
-      g_set_error (error, PS_ENGINE_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                   ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
-                   "%s", local_error->message);
-      return NULL;
-    }
+  if (!_ps_input_file_read (path, "speed trace", PS_DRIVE_CYCLE_MAX_FILE_BYTES, &data, &length,
+                            error))
+    return NULL;
   return ps_drive_cycle_new_from_data (data, length, path, error);
 }
 

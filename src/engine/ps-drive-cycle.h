@@ -26,6 +26,8 @@ G_BEGIN_DECLS
 
 #define PS_DRIVE_CYCLE_MAX_POINTS 1000000
 #define PS_DRIVE_CYCLE_MAX_SPEED_MPS 150.0
+/* a speed trace file larger than this is refused (a million rows fit) */
+#define PS_DRIVE_CYCLE_MAX_FILE_BYTES (64 * 1024 * 1024)
 
 typedef struct
 {

@@ -819,8 +819,12 @@ reset_state (PsSimulation *sim)
   settle_steps (sim);
 }
 
-/* The traces of the protocol's Drive steps (one load per distinct source),
- * and a vehicle to drive them. */
+static char *find_profile (const PsScenario *scenario,
+                           const char       *name);
+
+/* The traces of the protocol's Drive steps (one load per distinct source;
+ * a file is looked for as a Run step's profile is), and a vehicle to drive
+ * them. */
 static gboolean
 load_drive_cycles (PsSimulation  *sim,
                    GError       **error)
@@ -852,7 +856,9 @@ load_drive_cycles (PsSimulation  *sim,
       cycle = g_hash_table_lookup (loaded, step->source);
       if (cycle == NULL)
         {
-          cycle = ps_drive_cycle_lookup (step->source, &local_error);
+          g_autofree char *path = find_profile (sim->scenario, step->source);
+
+          cycle = ps_drive_cycle_lookup (path, &local_error);
           if (cycle == NULL)
             {
               g_set_error (error, PS_ENGINE_ERROR, local_error->code,
