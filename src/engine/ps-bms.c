@@ -81,16 +81,13 @@ read_member (JsonObject  *object,
              guint        bit,
              GError     **error)
 {
-  g_autofree char *path = NULL;
-  JsonNode *node = json_object_get_member (object, member);
+  gboolean found;
 
-  if (node == NULL)
-    return TRUE;
-  path = _ps_json_member_path (base, member);
-  if (!_ps_json_read_number_between (node, min, min_exclusive, max, PS_JSON_WORDING_PROSE,
-                                     unit, source, path, out, error))
+  if (!_ps_json_read_member_between (object, member, min, min_exclusive, max, unit,
+                                     source, base, out, &found, error))
     return FALSE;
-  *mask |= bit;
+  if (found)
+    *mask |= bit;
   return TRUE;
 }
 

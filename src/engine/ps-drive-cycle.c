@@ -461,19 +461,17 @@ ps_drive_cycle_get_distance (const PsDriveCycle *cycle)
   return d;
 }
 
-double
-ps_drive_cycle_speed_at (const PsDriveCycle *cycle,
-                         double              t_s)
+guint
+ps_drive_cycle_find_interval (const PsDriveCycle *cycle,
+                              double              t_s)
 {
   double t;
   guint lo = 0, hi;
 
-  g_return_val_if_fail (cycle != NULL, 0.0);
+  g_return_val_if_fail (cycle != NULL, 0);
 
   t = cycle->time_s[0] + t_s;
   hi = cycle->n_points - 1;
-  if (!(t >= cycle->time_s[0]) || t > cycle->time_s[hi])
-    return 0.0;
   while (hi - lo > 1)
     {
       guint mid = (lo + hi) / 2;
@@ -483,6 +481,22 @@ ps_drive_cycle_speed_at (const PsDriveCycle *cycle,
       else
         hi = mid;
     }
-  return cycle->speed_mps[lo] + (cycle->speed_mps[hi] - cycle->speed_mps[lo])
-         * (t - cycle->time_s[lo]) / (cycle->time_s[hi] - cycle->time_s[lo]);
+  return lo;
+}
+
+double
+ps_drive_cycle_speed_at (const PsDriveCycle *cycle,
+                         double              t_s)
+{
+  double t;
+  guint lo;
+
+  g_return_val_if_fail (cycle != NULL, 0.0);
+
+  t = cycle->time_s[0] + t_s;
+  if (!(t >= cycle->time_s[0]) || t > cycle->time_s[cycle->n_points - 1])
+    return 0.0;
+  lo = ps_drive_cycle_find_interval (cycle, t_s);
+  return cycle->speed_mps[lo] + (cycle->speed_mps[lo + 1] - cycle->speed_mps[lo])
+         * (t - cycle->time_s[lo]) / (cycle->time_s[lo + 1] - cycle->time_s[lo]);
 }

@@ -62,6 +62,10 @@ void          ps_drive_cycle_unref         (PsDriveCycle *cycle);
 double        ps_drive_cycle_get_duration  (const PsDriveCycle *cycle);
 /* Distance driven over the whole trace (trapezoids), m */
 double        ps_drive_cycle_get_distance  (const PsDriveCycle *cycle);
+/* The interval [time_s[i], time_s[i + 1]) that holds t seconds after the
+ * start (clamped to the first and last intervals) */
+guint         ps_drive_cycle_find_interval (const PsDriveCycle *cycle,
+                                            double              t_s);
 /* Speed at t seconds after the start (linear between points, 0 outside) */
 double        ps_drive_cycle_speed_at      (const PsDriveCycle *cycle,
                                             double              t_s);

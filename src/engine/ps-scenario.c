@@ -85,15 +85,8 @@ get_member_number (JsonObject  *object,
                    double      *out,
                    GError     **error)
 {
-  g_autofree char *path = NULL;
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL)
-    return TRUE;
-
-  path = _ps_json_member_path (base, member);
-  return _ps_json_read_number_between (node, min, min_exclusive, max, PS_JSON_WORDING_PROSE,
-                                       unit, source, path, out, error);
+  return _ps_json_read_member_between (object, member, min, min_exclusive, max, unit,
+                                       source, base, out, NULL, error);
 }
 
 /* Protocol: a string, or PyBaMM's shape: a non-empty array of steps

@@ -1497,17 +1497,8 @@ drive_load (PsSimulation *sim,
   const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
   double lap, tau = drive_trace_time (sim, &lap);
   double t = cycle->time_s[0] + tau;
-  guint lo = 0, hi = cycle->n_points - 1;
+  guint lo = ps_drive_cycle_find_interval (cycle, tau), hi = lo + 1;
 
-  while (hi - lo > 1)
-    {
-      guint mid = (lo + hi) / 2;
-
-      if (cycle->time_s[mid] <= t)
-        lo = mid;
-      else
-        hi = mid;
-    }
   /* (a time a rounding error short of a point belongs to the next interval) */
   if (cycle->time_s[hi] - t <= 1e-9 && hi + 1 < cycle->n_points)
     {

@@ -43,14 +43,15 @@ read_required (JsonObject  *object,
                double      *out,
                GError     **error)
 {
-  g_autofree char *path = _ps_json_member_path (base, member);
-  JsonNode *node = json_object_get_member (object, member);
+  if (!json_object_has_member (object, member))
+    {
+      g_autofree char *path = _ps_json_member_path (base, member);
 
-  if (node == NULL)
-    return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                               "missing member, expected a number%s%s", unit[0] ? " in " : "", unit);
-  return _ps_json_read_number_between (node, min, min_exclusive, max, PS_JSON_WORDING_PROSE,
-                                       unit, source, path, out, error);
+      return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                                 "missing member, expected a number%s%s", unit[0] ? " in " : "", unit);
+    }
+  return _ps_json_read_member_between (object, member, min, min_exclusive, max, unit,
+                                       source, base, out, NULL, error);
 }
 
 static gboolean
