@@ -39,7 +39,7 @@
 static const char *csv_header =
   "time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,"
   "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,"
-  "heat_w,charge_ah,energy_wh,step_end";
+  "heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state";
 
 typedef struct
 {
@@ -50,7 +50,9 @@ typedef struct
   gboolean  version;
   char     *scenario;
   char     *protocol;
+  char     *protocol_file;
   char     *csv;
+  char     *events;
   char     *dt;
   char     *seed;
   char     *ambient_c;
@@ -66,7 +68,9 @@ cli_options_clear (CliOptions *o)
   g_free (o->print_scenario);
   g_free (o->scenario);
   g_free (o->protocol);
+  g_free (o->protocol_file);
   g_free (o->csv);
+  g_free (o->events);
   g_free (o->dt);
   g_free (o->seed);
   g_free (o->ambient_c);
@@ -155,6 +159,19 @@ list_presets (void)
       name = ps_pack_get_info (pack)->name;
       printf ("%s\t%s\n", ids[i], name ? name : "");
     }
+  {
+    g_auto(GStrv) scenarios = ps_scenario_list_scenario_presets ();
+
+    for (guint i = 0; scenarios[i] != NULL; i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(PsScenario) scenario = ps_scenario_new_lookup (scenarios[i], &error);
+
+        if (scenario == NULL)
+          return fail ("%s", error->message);
+        printf ("%s\t%s\n", scenarios[i], ps_scenario_get_name (scenario));
+      }
+  }
 
   return finish_stdout ();
 }
@@ -260,6 +277,10 @@ csv_format_row (GString             *row,
   append_number (row, f->charge_ah, "%.6g");
   append_number (row, f->energy_wh, "%.6g");
   append_step_ends (row, ends, n_ends);
+  append_number (row, f->speed_mps, "%.6g");
+  append_number (row, f->distance_m, "%.9g");
+  g_string_append_c (row, ',');
+  g_string_append (row, ps_bms_state_to_text (f->bms_state, f->bms_reason));
 
   if (cells)
     {
@@ -273,6 +294,33 @@ csv_format_row (GString             *row,
     }
 
   g_string_append_c (row, '\n');
+}
+
+/* ---- events as JSON lines ---------------------------------------------- */
+
+/* Writes the log's events from *written on, one JSON object a line, and
+ * moves *written past them. */
+static gboolean
+write_events (PsCliOutput  *out,
+              PsEventLog   *log,
+              guint        *written,
+              GString      *line,
+              GError      **error)
+{
+  g_autoptr(GArray) events = ps_event_log_copy (log, *written, G_MAXUINT);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_autofree char *json = ps_event_to_json (&g_array_index (events, PsEvent, i));
+
+      g_string_assign (line, json);
+      g_string_append_c (line, '\n');
+      if (!ps_cli_output_write (out, line->str, line->len, error))
+        return FALSE;
+      ps_cli_output_add_row (out);
+    }
+  *written += events->len;
+  return TRUE;
 }
 
 /* ---- headless run ------------------------------------------------------- */
@@ -355,7 +403,7 @@ check_run_size (CliOptions        *o,
                 double             total_s,
                 GError           **error)
 {
-  guint n_columns = 14 + (o->cells ? 4 * n_cells : 0);
+  guint n_columns = 17 + (o->cells ? 4 * n_cells : 0);
   guint64 rows, bytes;
   g_autofree char *size = NULL;
   g_autofree char *limit = NULL;
@@ -430,6 +478,7 @@ run_headless (CliOptions *o)
   g_autoptr(PsSimulation) sim = NULL;
   g_autoptr(PsFrame) frame = NULL;
   g_autoptr(PsCliOutput) csv = NULL;
+  g_autoptr(PsCliOutput) events_out = NULL;
   g_autoptr(PsCliProgress) progress = NULL;
   g_autoptr(GString) row = NULL;
   g_autoptr(GArray) row_ends = NULL;
@@ -437,6 +486,7 @@ run_headless (CliOptions *o)
   g_autofree char *end_reason = NULL;
   const char *id = o->scenario ? o->scenario : PS_CLI_DEFAULT_PRESET;
   guint64 n_rows = 0;
+  guint n_events_written = 0;
   gint64 wall_start;
   double dt, total_s;
   int signo = 0;
@@ -449,6 +499,16 @@ run_headless (CliOptions *o)
     {
       if (!ps_scenario_set_protocol (scenario, o->protocol, &error))
         return fail ("--protocol: %s", error->message);
+      ps_scenario_name_after_protocol (scenario);
+    }
+  if (o->protocol_file != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (!g_file_get_contents (o->protocol_file, &text, NULL, &error))
+        return fail ("--protocol-file: %s", error->message);
+      if (!ps_scenario_set_protocol (scenario, text, &error))
+        return fail ("--protocol-file: %s: %s", o->protocol_file, error->message);
       ps_scenario_name_after_protocol (scenario);
     }
 
@@ -476,6 +536,15 @@ run_headless (CliOptions *o)
           fail ("%s", error->message);
           return PS_CLI_EXIT_WRITE_FAILED;
         }
+    }
+
+  if (o->events != NULL)
+    {
+      if (g_strcmp0 (o->events, o->csv) == 0 && g_strcmp0 (o->events, "/dev/null") != 0)
+        return fail ("--events and --csv name the same file, %s", o->events);
+      events_out = ps_cli_output_open (o->events, o->force, &error);
+      if (events_out == NULL)
+        return fail ("--events: %s", error->message);
     }
 
   ps_cli_interrupts_install ();
@@ -530,6 +599,14 @@ run_headless (CliOptions *o)
         }
       g_array_set_size (row_ends, 0);
 
+      if (events_out != NULL &&
+          !write_events (events_out, ps_simulation_get_events (sim), &n_events_written, row, &error))
+        {
+          g_clear_pointer (&progress, ps_cli_progress_free);
+          fail ("--events: %s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
+
       if (signo != 0)
         break;
       if (over_limit)
@@ -560,7 +637,15 @@ run_headless (CliOptions *o)
 
   if (signo != 0)
     {
-      int status = finish_interrupted (o, csv, signo, frame->time_s);
+      int status;
+
+      /* the events so far are kept with --keep-partial, as the CSV is */
+      if (events_out != NULL && o->keep_partial && !ps_cli_output_commit (events_out, &error))
+        {
+          fail ("--events: %s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
+      status = finish_interrupted (o, csv, signo, frame->time_s);
 
       ps_cli_interrupts_remove ();
       return status;
@@ -572,6 +657,11 @@ run_headless (CliOptions *o)
       fail ("%s", error->message);
       return PS_CLI_EXIT_WRITE_FAILED;
     }
+  if (events_out != NULL && !ps_cli_output_commit (events_out, &error))
+    {
+      fail ("--events: %s", error->message);
+      return PS_CLI_EXIT_WRITE_FAILED;
+    }
 
   duration = format_duration (frame->time_s);
   if (ps_simulation_get_last_end (sim) != NULL)
@@ -581,6 +671,18 @@ run_headless (CliOptions *o)
 
       g_free (end_reason);
       end_reason = with_last;
+    }
+
+  /* a run that drove says how far and at what consumption */
+  if (ps_simulation_get_distance (sim) > 0.0)
+    {
+      double km = ps_simulation_get_distance (sim) / 1000.0;
+      char *with_drive = g_strdup_printf ("%s; drove %.4g km at %.4g Wh/km at the pack",
+                                          end_reason, km,
+                                          ps_simulation_get_drive_energy_j (sim) / 3600.0 / km);
+
+      g_free (end_reason);
+      end_reason = with_drive;
     }
 
   fprintf (stderr,
@@ -619,8 +721,12 @@ ps_cli_main (int    argc,
       "Preset id or scenario JSON file (default: " PS_CLI_DEFAULT_PRESET ")", "ID|FILE" },
     { "protocol", 0, 0, G_OPTION_ARG_STRING, &o.protocol,
       "Experiment steps separated by ';' or newlines (default: the scenario's)", "TEXT" },
+    { "protocol-file", 0, 0, G_OPTION_ARG_FILENAME, &o.protocol_file,
+      "Read the experiment steps from FILE (instead of --protocol)", "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv,
       "Write one CSV row per step to FILE ('-' for stdout)", "FILE" },
+    { "events", 0, 0, G_OPTION_ARG_FILENAME, &o.events,
+      "Write the BMS's and the engine's events to FILE as JSON lines ('-' for stdout)", "FILE" },
     { "dt", 0, 0, G_OPTION_ARG_STRING, &o.dt,
       "Output interval in seconds, 0.001..3600 (default: the scenario's); the "
       "engine substeps as accuracy needs, so results do not depend on it", "S" },
@@ -655,7 +761,8 @@ ps_cli_main (int    argc,
     "without a display:\n"
     "  packscope --list-presets\n"
     "  packscope --print-scenario ID > my.json\n"
-    "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
+    "  packscope --headless --scenario ID|FILE --protocol TEXT|--protocol-file FILE\n"
+    "            --csv FILE [--events FILE]\n"
     "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
     "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
@@ -668,10 +775,18 @@ ps_cli_main (int    argc,
     "            (renders the real window or one view to a PNG; needs a display,\n"
     "            e.g. xvfb-run -a)");
   g_option_context_set_description (context,
-    "Protocol steps (PyBaMM experiment grammar):\n"
-    "  Discharge|Charge at <x> A|C|W|kW [for <duration>] [or until <x> V]\n"
-    "  Hold at <x> V until <x> A|C/<n>\n"
-    "  Rest for <duration>            (durations: 60 s, 10 minutes, 1 hour)\n"
+    "Protocol steps (PyBaMM's experiment strings and more), separated by ';',\n"
+    "',' or newlines; cycles as \"(<step>; <step>) x N\", nestable:\n"
+    "  Discharge|Charge at <x> A|mA|C|C/<n>|W|kW|Ohm [for <duration>]\n"
+    "                                        [or until <condition>]...\n"
+    "  Hold at <x> V [for <duration>] [or until <condition>]...\n"
+    "  Rest for <duration> | Rest until <condition>\n"
+    "  Set ambient to <t> C, Set cooling on|off, Run <file.csv> (time and\n"
+    "  current or power), Drive <cycle>|<file.csv> [x N],\n"
+    "  Fast charge at <x> kW until <n>% SOC\n"
+    "Durations: 60 s, 10 min, 1.5 hours. Conditions: <x> V (a cell), <x> V pack,\n"
+    "<x> A|mA|C/<n> (current falls to), <n>% SOC, <t> C (the hottest cell;\n"
+    "a bare C from 10 up is a temperature, below a C-rate).\n"
     "Currents and powers are pack-level; voltages are cell-level.\n"
     "\n"
     "CSV columns, one row per output interval --dt from t = 0 and one where a\n"
@@ -679,12 +794,18 @@ ps_cli_main (int    argc,
     "> 0 discharged):\n"
     "  time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,\n"
     "  cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,\n"
-    "  heat_w,charge_ah,energy_wh,step_end\n"
+    "  heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state\n"
     "step is the 1-based protocol step. step_end is empty except on a row\n"
     "where steps ended: \"step N REASON [cell K] [at once]\", several joined\n"
     "by \"; \", REASON one of duration, horizon (24 h without a duration),\n"
-    "until-voltage, until-current, voltage-max, voltage-min, temperature-max,\n"
-    "current-max. With --cells, four columns follow\n"
+    "until-voltage, until-current, until-soc, until-temperature,\n"
+    "until-pack-voltage, applied (Set steps), voltage-max, voltage-min,\n"
+    "temperature-max, temperature-min, current-max, contactor-open.\n"
+    "speed_mps and distance_m are the vehicle's on Drive steps (speed 0\n"
+    "otherwise; distance since the start). bms_state is empty without a BMS,\n"
+    "else ok, derated, cv, balancing or open:REASON (REASON over-voltage,\n"
+    "under-voltage, over-current, over-temperature, fault).\n"
+    "With --cells, four columns follow\n"
     "for each cell N (1-based, zero-padded to at least 4 digits): cellNNNN_v\n"
     "(V), cellNNNN_i_a (A), cellNNNN_soc (0..1), cellNNNN_t_c (degrees C).\n"
     "The CSV is written to a temporary file and renamed when the run is\n"
@@ -692,6 +813,13 @@ ps_cli_main (int    argc,
     "an interrupted one keeps its complete rows). A symlink, a FIFO, a block\n"
     "device or a read-only file as --csv needs --force. A one-line summary\n"
     "goes to stderr, and progress too while it is a terminal.\n"
+    "\n"
+    "--events FILE writes one JSON object a line for each BMS or engine event:\n"
+    "  {\"time_s\":..,\"kind\":..,\"cell\":N|null,[\"reason\":..,]\"message\":..}\n"
+    "kind one of contactor-open (reason over-voltage, under-voltage,\n"
+    "over-current, over-temperature or fault), contactor-close, derate,\n"
+    "derate-end, cv, balance-on, balance-off, charge-power-limit, fault,\n"
+    "warning; cell is 1-based. The file is written and renamed as the CSV is.\n"
     "\n"
     "Limits: a run whose protocol would take more than 50,000,000 steps or\n"
     "about 4 GB of CSV (from its durations, --dt and the columns) needs\n"
@@ -724,10 +852,12 @@ ps_cli_main (int    argc,
                  "--print-scenario, --bench (see --help)");
 
   if (!o.headless &&
-      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.initial_c ||
-       o.cells || o.force || o.keep_partial))
-    return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --initial-c, "
-                 "--cells, --force and --keep-partial need --headless");
+      (o.scenario || o.protocol || o.protocol_file || o.csv || o.events || o.dt || o.seed ||
+       o.ambient_c || o.initial_c || o.cells || o.force || o.keep_partial))
+    return fail ("--scenario, --protocol, --protocol-file, --csv, --events, --dt, --seed, "
+                 "--ambient-c, --initial-c, --cells, --force and --keep-partial need --headless");
+  if (o.protocol != NULL && o.protocol_file != NULL)
+    return fail ("--protocol and --protocol-file both given, expected one of them");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");
   if (o.keep_partial && o.csv == NULL)

@@ -308,6 +308,11 @@ static const struct {
   { PS_SERIES_ENERGY_WH, FALSE, FALSE },
 };
 
+/* after step_end: the drive's and the BMS's columns */
+static const PsSeries drive_bms_series[] = {
+  PS_SERIES_SPEED_MPS, PS_SERIES_DISTANCE_M, PS_SERIES_BMS_STATE,
+};
+
 /* Progress reports cross to the caller's main context; the sink is shared
  * by the job and every report still queued, so its data lives until the
  * last one has run. */
@@ -440,7 +445,7 @@ write_csv (PsRecorder     *recorder,
       return FALSE;
     }
 
-  columns = g_new (double, (gsize) n_columns * CSV_CHUNK);
+  columns = g_new (double, (gsize) (n_columns + G_N_ELEMENTS (drive_bms_series)) * CSV_CHUNK);
   text = g_string_sized_new (CSV_CHUNK * 128);
   g_string_append (text, PS_EXPORT_CSV_HEADER "\n");
 
@@ -448,9 +453,10 @@ write_csv (PsRecorder     *recorder,
     {
       gsize n = MIN (CSV_CHUNK, length - start);
 
-      for (guint c = 0; c < n_columns; c++)
+      for (guint c = 0; c < n_columns + G_N_ELEMENTS (drive_bms_series); c++)
         {
-          gsize got = ps_recorder_read (recorder, csv_columns[c].series, start, n,
+          PsSeries series = c < n_columns ? csv_columns[c].series : drive_bms_series[c - n_columns];
+          gsize got = ps_recorder_read (recorder, series, start, n,
                                         columns + (gsize) c * CSV_CHUNK);
 
           if (got < n)
@@ -487,6 +493,19 @@ write_csv (PsRecorder     *recorder,
             g_string_append_c (text, ',');
             if (ends != NULL)
               g_string_append (text, ends);
+          }
+          /* speed_mps, distance_m, bms_state, as the CLI writes them */
+          {
+            double speed = columns[(gsize) n_columns * CSV_CHUNK + i];
+            double distance = columns[(gsize) (n_columns + 1) * CSV_CHUNK + i];
+            int bms = (int) columns[(gsize) (n_columns + 2) * CSV_CHUNK + i];
+
+            g_string_append_c (text, ',');
+            g_string_append (text, g_ascii_formatd (buf, sizeof buf, "%.6g", speed == 0.0 ? 0.0 : speed));
+            g_string_append_c (text, ',');
+            g_string_append (text, g_ascii_formatd (buf, sizeof buf, "%.9g", distance == 0.0 ? 0.0 : distance));
+            g_string_append_c (text, ',');
+            g_string_append (text, ps_bms_state_to_text (bms % 16, bms / 16));
           }
           g_string_append_c (text, '\n');
         }

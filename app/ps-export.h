@@ -37,7 +37,7 @@ typedef enum
 #define PS_EXPORT_CSV_HEADER \
   "time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc," \
   "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c," \
-  "heat_w,charge_ah,energy_wh,step_end"
+  "heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state"
 
 /* From the file name's extension (case-insensitive); FALSE if unknown. */
 gboolean  ps_export_format_from_name (const char           *name,

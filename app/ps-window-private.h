@@ -49,6 +49,8 @@ struct _PsWindow
   GtkGrid              *summary_grid;
   GtkLabel             *warning_label;
   GMenu                *preset_menu;
+  GtkMenuButton        *events_button;
+  GtkListBox           *events_list;
 
   /* summary value labels, in the order of the rows */
   GtkLabel             *summary_values[16];
@@ -80,10 +82,20 @@ struct _PsWindow
   AdwFlap              *flap;
   double                split;             /* maps' fraction the user dragged to; < 0: automatic */
   gboolean              placing_split;     /* the window, not the user, moves the split */
+
+  /* the BMS's events shown so far (ps-window-events.c) */
+  PsEventLog           *events_log;        /* the run's log they came from */
+  guint                 n_events_seen;
+  guint                 n_event_rows;
+  gint64                last_derate_toast_us;
 };
 
 void     _ps_window_class_init_actions (GtkWidgetClass *widget_class);
 void     _ps_window_init_fit           (PsWindow       *self);
+/* New events of the frame's run into the events list; a toast when the
+ * contactor opens or the BMS starts derating. */
+void     _ps_window_take_events        (PsWindow       *self,
+                                        const PsFrame  *frame);
 void     _ps_window_init_shortcuts     (PsWindow       *self);
 /* no tooltip over a drop-down's or menu button's open list */
 void     _ps_window_init_popover_tooltips (PsWindow    *self);

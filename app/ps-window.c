@@ -332,6 +332,7 @@ ps_window_tick (GtkWidget     *widget,
   if (!frame->manual_load && frame->step != 0 && frame->step != self->load_step_shown &&
       self->scenario != NULL)
     _ps_window_show_protocol_load (self, self->scenario, frame->step);
+  _ps_window_take_events (self, frame);
 
   now = gdk_frame_clock_get_frame_time (frame_clock);
   if (self->playing && now - self->last_summary_us < SUMMARY_INTERVAL_US)
@@ -477,6 +478,7 @@ static const PsQuantity quantity_of_row[] = {
   PS_QUANTITY_TEMPERATURE,
   PS_QUANTITY_DEVIATION,
   PS_QUANTITY_HEAT,
+  PS_QUANTITY_BALANCING,
 };
 
 static void
@@ -1125,6 +1127,7 @@ ps_window_finalize (GObject *object)
 
   g_clear_pointer (&self->scenario, ps_scenario_free);
   g_clear_pointer (&self->scenario_source, g_free);
+  g_clear_pointer (&self->events_log, ps_event_log_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
@@ -1228,6 +1231,8 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, preset_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, events_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, events_list);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, preset_label);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, speed_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, play_button);

@@ -71,6 +71,29 @@ window_new_painted (const char   *preset,
   return window_new_painted_at (preset, run_s, enlarged, WIDTH, HEIGHT);
 }
 
+/* as find_label_containing, outside popovers (a toast, not a menu's row) */
+static GtkWidget *
+find_label_outside_popovers (GtkWidget  *widget,
+                             const char *needle)
+{
+  if (GTK_IS_POPOVER (widget))
+    return NULL;
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_outside_popovers (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 window_free (PsWindow *window)
 {
@@ -1146,6 +1169,43 @@ test_window_limit_warning (void)
   window_free (window);
 }
 
+
+/* The BMS's events reach the window: a contactor that opens is a toast and
+ * a row of the events list, and a reset starts the list again */
+static void
+test_window_bms_events (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+  const char *json =
+    "{ \"pack\": \"leaf-2011\", \"initial\": { \"soc\": 0.5 },"
+    "  \"bms\": { \"cell_voltage_max_v\": 4.0 },"
+    "  \"protocol\": [\"Charge at 0.5C for 2 hours\", \"Rest for 10 minutes\"] }";
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  scenario = ps_scenario_new_from_data (json, -1, "ov.json", &error);
+  g_assert_no_error (error);
+  window = g_object_ref_sink (ps_window_new (NULL));
+  g_assert_true (ps_window_set_scenario (window, scenario, &error));
+  g_assert_null (gtk_list_box_get_row_at_index (window->events_list, 0));
+
+  ps_runner_run_until (ps_window_get_runner (window), 7200.0);
+  g_assert_true (ps_screenshot_present (GTK_WIDGET (window), WIDTH, HEIGHT, 30000, &error));
+  g_assert_no_error (error);
+  g_assert_true (ps_screenshot_wait_painted (GTK_WIDGET (window), 4, 30000));
+  g_assert_nonnull (find_label_outside_popovers (GTK_WIDGET (window->toast_overlay),
+                                                 "over-voltage threshold of 4.0000 V"));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (window->events_list), "contactor opened"));
+
+  window_free (window);
+}
+
 /* The summary row that says what runs (the protocol step or the manual load) */
 static GtkLabel *
 step_row_label (PsWindow *window)
@@ -1957,7 +2017,7 @@ test_export (void)
     /* header + samples + the empty string after the last newline */
     g_assert_cmpuint (g_strv_length (lines), ==, n_samples + 2);
     last = g_strsplit (lines[n_samples], ",", -1);
-    g_assert_cmpuint (g_strv_length (last), ==, 14);
+    g_assert_cmpuint (g_strv_length (last), ==, 17);
     g_assert_cmpfloat_with_epsilon (g_ascii_strtod (last[0], NULL), 300.0, ps_scenario_get_dt_s (scenario));
     g_unlink (path);
   }
@@ -2367,6 +2427,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/ui/window/enum-properties", test_window_enum_properties);
   g_test_add_func ("/ui/window/limit-warning", test_window_limit_warning);
+  g_test_add_func ("/ui/window/bms-events", test_window_bms_events);
   g_test_add_func ("/ui/window/manual-load-status", test_window_manual_load_status);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
   g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);

@@ -53,6 +53,7 @@
 #include <gio/gio.h>
 
 #include "ps-error.h"
+#include "ps-input-file-private.h"
 #include "ps-cell-type-private.h"
 #include "ps-json-private.h"
 
@@ -664,41 +665,14 @@ PsCellType *
 ps_cell_type_new_from_file (const char  *path,
                             GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  file = g_file_new_for_path (path);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
-  if (info == NULL)
-    {
-      g_set_error (error, PS_ENGINE_ERROR,
-                   g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
-                   ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
-                   "%s: cannot read the cell file: %s", path, local_error->message);
-      return NULL;
-    }
-  if (g_file_info_get_size (info) > MAX_CELL_FILE_SIZE)
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT,
-                   "%s: expected a cell file of at most %d bytes, got %" G_GINT64_FORMAT,
-                   path, MAX_CELL_FILE_SIZE, (gint64) g_file_info_get_size (info));
-      return NULL;
-    }
-
-  if (!g_file_get_contents (path, &data, &length, &local_error))
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
-                   "%s: cannot read the cell file: %s", path, local_error->message);
-      return NULL;
-    }
-
+  if (!_ps_input_file_read (path, "cell file", MAX_CELL_FILE_SIZE, &data, &length, error))
+    return NULL;
   return ps_cell_type_new_from_data (data, length, path, error);
 }
 

@@ -102,6 +102,21 @@ gboolean     _ps_json_read_number_between  (JsonNode            *node,
                                             double              *out,
                                             GError             **error);
 
+/* The member of object, when it is there, as _ps_json_read_number_between
+ * reads it (prose wording), at the path base.member; *found (may be NULL)
+ * says whether it was there. */
+gboolean     _ps_json_read_member_between  (JsonObject          *object,
+                                            const char          *member,
+                                            double               min,
+                                            gboolean             min_exclusive,
+                                            double               max,
+                                            const char          *unit,
+                                            const char          *source,
+                                            const char          *base,
+                                            double              *out,
+                                            gboolean            *found,
+                                            GError             **error);
+
 void         _ps_json_builder_add_double   (JsonBuilder         *builder,
                                             const char          *member,
                                             double               value);

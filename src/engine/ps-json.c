@@ -662,3 +662,29 @@ _ps_json_check_no_nul_escapes (const char  *data,
 
   return TRUE;
 }
+
+gboolean
+_ps_json_read_member_between (JsonObject  *object,
+                              const char  *member,
+                              double       min,
+                              gboolean     min_exclusive,
+                              double       max,
+                              const char  *unit,
+                              const char  *source,
+                              const char  *base,
+                              double      *out,
+                              gboolean    *found,
+                              GError     **error)
+{
+  g_autofree char *path = NULL;
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (found != NULL)
+    *found = node != NULL;
+  if (node == NULL)
+    return TRUE;
+
+  path = _ps_json_member_path (base, member);
+  return _ps_json_read_number_between (node, min, min_exclusive, max, PS_JSON_WORDING_PROSE,
+                                       unit, source, path, out, error);
+}

@@ -580,6 +580,9 @@ ps_recorder_append (PsRecorder    *self,
   *series_slot (chunk, PS_SERIES_HEAT_W, in_chunk) = frame->heat_w;
   *series_slot (chunk, PS_SERIES_CHARGE_AH, in_chunk) = frame->charge_ah;
   *series_slot (chunk, PS_SERIES_ENERGY_WH, in_chunk) = frame->energy_wh;
+  *series_slot (chunk, PS_SERIES_SPEED_MPS, in_chunk) = frame->speed_mps;
+  *series_slot (chunk, PS_SERIES_DISTANCE_M, in_chunk) = frame->distance_m;
+  *series_slot (chunk, PS_SERIES_BMS_STATE, in_chunk) = frame->bms_state + 16 * frame->bms_reason;
 
   __atomic_store_n (&self->length, length + 1, __ATOMIC_RELEASE);
 }

@@ -45,6 +45,9 @@ typedef enum
   PS_SERIES_HEAT_W,
   PS_SERIES_CHARGE_AH,
   PS_SERIES_ENERGY_WH,
+  PS_SERIES_SPEED_MPS,
+  PS_SERIES_DISTANCE_M,
+  PS_SERIES_BMS_STATE,          /* frame bms_state + 16 x bms_reason */
   PS_N_SERIES
 } PsSeries;
 

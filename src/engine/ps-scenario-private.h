@@ -2,6 +2,8 @@
  */
 #pragma once
 
+#include "ps-bms.h"
+#include "ps-vehicle.h"
 #include "ps-scenario.h"
 
 G_BEGIN_DECLS
@@ -31,6 +33,10 @@ struct _PsScenario
 
   double       dt_s;
   guint64      seed;
+
+  PsBmsConfig  bms;                /* resolved against the cell */
+  PsVehicle    vehicle;            /* for Drive steps, when vehicle_set */
+  gboolean     vehicle_set;
 };
 
 G_END_DECLS

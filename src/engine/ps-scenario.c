@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ps-error.h"
+#include "ps-input-file-private.h"
 #include "ps-json-private.h"
 #include "ps-pack-private.h"
 #include "ps-cell-type-private.h"
@@ -32,7 +33,7 @@
 
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
-  "cooling", "variation", "protocol", "dt_s", "seed", NULL
+  "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", "source", NULL
 };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
 static const char * const cooling_members[] = { "enabled", "coolant_inlet_c", NULL };
@@ -58,6 +59,9 @@ typedef struct
   char     *protocol_text;
   double    dt_s;
   guint64   seed;
+  PsBmsConfig bms;
+  PsVehicle vehicle;
+  gboolean  vehicle_set;
 } ScenarioSettings;
 
 static void
@@ -81,19 +85,85 @@ get_member_number (JsonObject  *object,
                    double      *out,
                    GError     **error)
 {
-  g_autofree char *path = NULL;
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL)
-    return TRUE;
-
-  path = _ps_json_member_path (base, member);
-  return _ps_json_read_number_between (node, min, min_exclusive, max, PS_JSON_WORDING_PROSE,
-                                       unit, source, path, out, error);
+  return _ps_json_read_member_between (object, member, min, min_exclusive, max, unit,
+                                       source, base, out, NULL, error);
 }
 
-/* Protocol: a string or a non-empty array of strings; each piece is parsed
- * on its own first so an error can name its array index. */
+/* Protocol: a string, or PyBaMM's shape: a non-empty array of steps
+ * (strings) and cycles (arrays of the same, nestable), each string parsed on
+ * its own first so an error can name its array index. An array becomes the
+ * text "(<its items>)", one cycle. */
+static gboolean
+read_protocol_items (JsonArray   *array,
+                     const char  *source,
+                     const char  *path,
+                     guint        depth,
+                     GString     *text,
+                     GError     **error)
+{
+  guint n = json_array_get_length (array);
+
+  if (n == 0)
+    {
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected at least one protocol step, got an empty array");
+      return FALSE;
+    }
+  if (n > PS_MAX_PROTOCOL_STEPS)
+    {
+      _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, path,
+                          "expected at most %d protocol steps, got %u",
+                          PS_MAX_PROTOCOL_STEPS, n);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree char *epath = _ps_json_index_path (path, i);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(PsProtocol) piece = NULL;
+
+      if (i > 0)
+        g_string_append (text, "\n");
+
+      if (JSON_NODE_HOLDS_ARRAY (element))
+        {
+          /* a cycle, as PyBaMM's tuple of steps */
+          if (depth >= 8)
+            {
+              _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, epath,
+                                  "cycles nested more than 8 deep, expected at most 8");
+              return FALSE;
+            }
+          g_string_append_c (text, '(');
+          if (!read_protocol_items (json_node_get_array (element), source, epath,
+                                    depth + 1, text, error))
+            return FALSE;
+          g_string_append_c (text, ')');
+          continue;
+        }
+
+      if (!_ps_json_node_is_string (element))
+        {
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
+                              "expected a protocol step (a string) or a cycle (an array), got %s",
+                              _ps_json_node_kind (element));
+          return FALSE;
+        }
+
+      piece = ps_protocol_parse (json_node_get_string (element), &local_error);
+      if (piece == NULL)
+        {
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath, "%s",
+                              local_error->message);
+          return FALSE;
+        }
+      g_string_append (text, json_node_get_string (element));
+    }
+  return TRUE;
+}
+
 static gboolean
 read_protocol (JsonNode    *node,
                const char  *source,
@@ -102,9 +172,8 @@ read_protocol (JsonNode    *node,
                GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(PsProtocol) protocol = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(GString) text = NULL;
 
   if (_ps_json_node_is_string (node))
     {
@@ -115,12 +184,6 @@ read_protocol (JsonNode    *node,
         {
           _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
                               local_error->message);
-          return FALSE;
-        }
-      if (protocol->n_steps == 0)
-        {
-          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                              "expected at least one protocol step, got none");
           return FALSE;
         }
       *out_text = g_strdup (s);
@@ -135,59 +198,12 @@ read_protocol (JsonNode    *node,
       return FALSE;
     }
 
-  {
-    JsonArray *array = json_node_get_array (node);
-    guint n = json_array_get_length (array);
+  text = g_string_new (NULL);
+  if (!read_protocol_items (json_node_get_array (node), source, path, 0, text, error))
+    return FALSE;
 
-    if (n == 0)
-      {
-        _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                            "expected at least one protocol step, got an empty array");
-        return FALSE;
-      }
-    if (n > PS_MAX_PROTOCOL_STEPS)
-      {
-        _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, path,
-                            "expected at most %d protocol steps, got %u",
-                            PS_MAX_PROTOCOL_STEPS, n);
-        return FALSE;
-      }
-
-    for (guint i = 0; i < n; i++)
-      {
-        JsonNode *element = json_array_get_element (array, i);
-        g_autofree char *epath = _ps_json_index_path (path, i);
-        g_autoptr(PsProtocol) piece = NULL;
-
-        if (!_ps_json_node_is_string (element))
-          {
-            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
-                                "expected a protocol step (a string), got %s",
-                                _ps_json_node_kind (element));
-            return FALSE;
-          }
-
-        piece = ps_protocol_parse (json_node_get_string (element), &local_error);
-        if (piece == NULL)
-          {
-            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath, "%s",
-                                local_error->message);
-            return FALSE;
-          }
-        if (piece->n_steps == 0)
-          {
-            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
-                                "expected a protocol step, got an empty string");
-            return FALSE;
-          }
-        g_ptr_array_add (pieces, g_strdup (json_node_get_string (element)));
-      }
-    g_ptr_array_add (pieces, NULL);
-  }
-
-  text = g_strjoinv ("\n", (char **) pieces->pdata);
   /* the pieces together must still be within the limits */
-  protocol = ps_protocol_parse (text, &local_error);
+  protocol = ps_protocol_parse (text->str, &local_error);
   if (protocol == NULL)
     {
       _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
@@ -195,7 +211,7 @@ read_protocol (JsonNode    *node,
       return FALSE;
     }
 
-  *out_text = g_steal_pointer (&text);
+  *out_text = g_string_free (g_steal_pointer (&text), FALSE);
   return TRUE;
 }
 
@@ -355,6 +371,41 @@ read_settings (JsonObject        *root,
       s->seed = (guint64) json_node_get_int (node);
     }
 
+  /* where its numbers come from: for people, not read */
+  if ((node = json_object_get_member (root, "source")) != NULL && !_ps_json_node_is_string (node))
+    {
+      g_autofree char *path = _ps_json_member_path (base, "source");
+
+      return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                                 "expected a string, got %s", _ps_json_node_kind (node));
+    }
+
+  if ((node = json_object_get_member (root, "vehicle")) != NULL)
+    {
+      g_autofree char *path = _ps_json_member_path (base, "vehicle");
+
+      if (_ps_json_node_is_string (node))
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          if (!ps_vehicle_load_builtin (&s->vehicle, json_node_get_string (node), &local_error))
+            return _ps_json_set_error (error, local_error->code, source, path, "%s",
+                                       local_error->message);
+        }
+      else if (!_ps_vehicle_load_node (&s->vehicle, node, source, path, error) ||
+               !ps_vehicle_validate (&s->vehicle, source, error))
+        return FALSE;
+      s->vehicle_set = TRUE;
+    }
+
+  if ((node = json_object_get_member (root, "bms")) != NULL)
+    {
+      g_autofree char *path = _ps_json_member_path (base, "bms");
+
+      if (!_ps_bms_config_read (&s->bms, node, source, path, error))
+        return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -478,6 +529,7 @@ settings_init_defaults (ScenarioSettings *s)
   s->ambient_c = 25.0;
   s->dt_s = 1.0;
   s->seed = 1;
+  ps_bms_config_init (&s->bms);
 }
 
 /* ------------------------------------------------------------ validation */
@@ -558,6 +610,11 @@ ps_scenario_validate (const PsScenario  *scenario,
                    pack->n_parallel, PS_MAX_CELLS);
       return FALSE;
     }
+
+  if (!ps_bms_config_validate (&scenario->bms, where, error))
+    return FALSE;
+  if (scenario->vehicle_set && !ps_vehicle_validate (&scenario->vehicle, where, error))
+    return FALSE;
 
   if (pack->nb_offset == NULL || pack->cell_ha_w_k == NULL
       || pack->cell_w == NULL || pack->cell_h == NULL)
@@ -766,6 +823,10 @@ scenario_from_root (JsonNode    *root_node,
     return NULL;
 
   /* defaults that depend on the pack, then the preset's scenario, then ours */
+  /* a road pack drives its own car unless told otherwise */
+  if (pack->id != NULL && ps_vehicle_load_builtin (&settings.vehicle, pack->id, NULL))
+    settings.vehicle_set = TRUE;
+
   /* the pack's own cooling (air convection or the cold plate) works unless a
    * scenario says it has failed or is switched off */
   settings.cooling_enabled = TRUE;
@@ -812,6 +873,10 @@ scenario_from_root (JsonNode    *root_node,
   self->soc_sd = settings.soc_sd;
   self->dt_s = settings.dt_s;
   self->seed = settings.seed;
+  self->bms = settings.bms;
+  self->vehicle = settings.vehicle;
+  self->vehicle_set = settings.vehicle_set;
+  ps_bms_config_resolve (&self->bms, self->cell);
 
   if (settings.protocol_text != NULL)
     self->protocol_text = g_steal_pointer (&settings.protocol_text);
@@ -890,52 +955,23 @@ PsScenario *
 ps_scenario_new_from_file (const char  *path,
                            GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
   gsize length;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  file = g_file_new_for_path (path);
-  info = g_file_query_info (file,
-                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
-  if (info == NULL)
-    {
-      gboolean missing = g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-
-      g_set_error (error, PS_ENGINE_ERROR,
-                   missing ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
-                   "%s: %s", path,
-                   missing ? "no such file" : local_error->message);
-      return NULL;
-    }
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
-                   "%s: expected a regular file", path);
-      return NULL;
-    }
-  if (g_file_info_get_size (info) > PS_SCENARIO_MAX_BYTES)
-    {
-      _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, path, "$",
-                          "expected at most %d bytes, got %" G_GOFFSET_FORMAT,
-                          PS_SCENARIO_MAX_BYTES, g_file_info_get_size (info));
-      return NULL;
-    }
-
-  if (!g_file_load_contents (file, NULL, &data, &length, NULL, &local_error))
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_IO,
-                   "%s: %s", path, local_error->message);
-      return NULL;
-    }
-
+  if (!_ps_input_file_read (path, "scenario file", PS_SCENARIO_MAX_BYTES, &data, &length, error))
+    return NULL;
   return ps_scenario_new_from_data (data, length, path, error);
+}
+
+static const char * const scenario_presets[] = { "leaf-2018-rapidgate", NULL };
+
+char **
+ps_scenario_list_scenario_presets (void)
+{
+  return g_strdupv ((char **) scenario_presets);
 }
 
 PsScenario *
@@ -946,6 +982,19 @@ ps_scenario_new_lookup (const char  *id_or_path,
 
   if (is_preset (id_or_path))
     return ps_scenario_new_from_preset (id_or_path, error);
+
+  /* a whole scenario as a preset (resources/scenarios) */
+  if (g_strv_contains (scenario_presets, id_or_path))
+    {
+      g_autofree char *path = g_strconcat ("/io/github/packscope/Packscope/scenarios/",
+                                           id_or_path, ".json", NULL);
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+
+      if (bytes == NULL)
+        return NULL;
+      return ps_scenario_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                        id_or_path, error);
+    }
 
   if (!g_file_test (id_or_path, G_FILE_TEST_EXISTS) &&
       strchr (id_or_path, '/') == NULL && !g_str_has_suffix (id_or_path, ".json"))
@@ -1007,6 +1056,23 @@ ps_scenario_name_after_protocol (PsScenario *scenario)
   scenario->name = g_strdup_printf ("%s: %s", pack, steps);
 }
 
+static gboolean
+protocol_lines_stand_alone (char **lines)
+{
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(PsProtocol) line = NULL;
+      g_autofree char *stripped = g_strstrip (g_strdup (lines[i]));
+
+      if (*stripped == '\0')
+        continue;
+      line = ps_protocol_parse (stripped, NULL);
+      if (line == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 ps_scenario_to_json (const PsScenario *self)
 {
@@ -1050,21 +1116,32 @@ ps_scenario_to_json (const PsScenario *self)
   _ps_json_builder_add_double (builder, "soc_sd", self->soc_sd);
   json_builder_end_object (builder);
 
-  /* one array element per line of the protocol as written */
+  /* one array element per line of the protocol as written, unless a
+   * line does not stand on its own (a cycle over several lines): then the
+   * text as one string */
   json_builder_set_member_name (builder, "protocol");
-  json_builder_begin_array (builder);
   lines = g_strsplit (self->protocol_text ? self->protocol_text : "", "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  if (protocol_lines_stand_alone (lines))
     {
-      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+      json_builder_begin_array (builder);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_autofree char *line = g_strstrip (g_strdup (lines[i]));
 
-      if (line[0] != '\0')
-        json_builder_add_string_value (builder, line);
+          if (line[0] != '\0')
+            json_builder_add_string_value (builder, line);
+        }
+      json_builder_end_array (builder);
     }
-  json_builder_end_array (builder);
+  else
+    json_builder_add_string_value (builder, self->protocol_text);
 
   _ps_json_builder_add_double (builder, "dt_s", self->dt_s);
   _ps_json_builder_add_int (builder, "seed", (gint64) self->seed);
+  if (self->bms.enabled || self->bms.n_fast > 0)
+    _ps_bms_config_to_json (&self->bms, builder);
+  if (self->vehicle_set)
+    _ps_vehicle_to_json (&self->vehicle, builder);
 
   json_builder_end_object (builder);
 
@@ -1230,6 +1307,28 @@ ps_scenario_get_dt_s (const PsScenario *scenario)
 {
   g_return_val_if_fail (scenario != NULL, NAN);
   return scenario->dt_s;
+}
+
+void
+ps_scenario_set_bms_enabled (PsScenario *scenario,
+                             gboolean    enabled)
+{
+  g_return_if_fail (scenario != NULL);
+  scenario->bms.enabled = !!enabled;
+}
+
+const PsBmsConfig *
+ps_scenario_get_bms (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return &scenario->bms;
+}
+
+const PsVehicle *
+ps_scenario_get_vehicle (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return scenario->vehicle_set ? &scenario->vehicle : NULL;
 }
 
 guint64

@@ -33,9 +33,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "ps-bms-private.h"
 #include "ps-cell-model.h"
+#include "ps-drive-cycle.h"
 #include "ps-error.h"
+#include "ps-events.h"
 #include "ps-pack-private.h"
+#include "ps-profile.h"
 #include "ps-rng-private.h"
 #include "ps-scenario-private.h"
 #include "ps-simulation.h"
@@ -65,6 +69,10 @@
 /* A step on cells this close to their temperature limit ends (the substeps
  * approach the limit halving the distance each time). */
 #define PS_TEMP_LIMIT_MARGIN_K 0.01
+/* A step's "until <t> C" ends this close to it, approached the same way:
+ * closer than the limits, as a pack cooling at rest nears its end
+ * temperature slowly (at 1e-4 K/s, 1e-4 K is a second). */
+#define PS_UNTIL_TEMP_MARGIN_K 1e-4
 
 
 /* Per-cell arrays that make up the state (copied as one block for the
@@ -139,12 +147,46 @@ struct _PsSimulation
   double            hold_cap_charge_a;     /* pack current limits of a voltage hold */
   double            hold_cap_discharge_a;
 
+  /* driving: the trace of each Drive step [n_steps] (NULL for others) */
+  PsDriveCycle    **drive_cycles;
+  double            drive_left_s;      /* to the end of the trace's interval */
+  double            distance_m;
+  double            drive_energy_j;
+
+  /* what the BMS and the engine decided, since the last reset */
+  PsEventLog       *events;
+
+  /* the BMS (bms_on: the scenario's is enabled); the contactor is there
+   * either way (a fault may open it) */
+  PsBms             bms;
+  gboolean          bms_on;
+  double            bms_charge_a;      /* pack current limits for the next */
+  double            bms_discharge_a;   /* substep, A (+inf without a BMS) */
+  double            bms_fast_w;        /* the fast charger's power limit, W */
+  double            bms_cell_i_max;    /* largest |cell current| of the last substep */
+  guint             bms_cell_i_idx;
+  double           *group_v;           /* [n_series] group voltages of the last substep */
+  PsContactorReason trip_pending;      /* why the last end check found a trip */
+  /* the last solve: the BMS cut the load, or held the voltage (CV) */
+  gboolean          solve_derated;
+  gboolean          solve_cv;
+  PsLoadMode        solve_mode;
+  double            solve_value;
+  double            solve_request_a;
+
   /* step ends of the present advance call, and the last one */
   GArray           *ends;
   PsStepEndInfo     last_end;
   guint             n_step_ends;
 
   /* protocol */
+  PsProfile       **profiles;      /* of Run steps, by step as written */
+  guint             n_profiles;
+  double            total_capacity_ah; /* sum of the cells' capacities */
+  gboolean          need_pack_soc; /* the present step ends on the pack's SOC */
+  PsUntilOp         until_op[PS_STEP_MAX_UNTIL]; /* the present step's
+                                    * conditions, their direction resolved
+                                    * where it started */
   guint             step_index;    /* 0-based, next to run */
   guint             step_shown;    /* 1-based, for frames; 0 = none */
   double            step_elapsed_s;
@@ -191,7 +233,8 @@ linearise (PsSimulation *sim,
           sum_eg += ec[i] * gi;
         }
 
-      sim->group_e[g] = sum_eg / sum_g;
+      /* a bleed resistor draws its current from the group's node */
+      sim->group_e[g] = (sum_eg - sim->bms.bleed_a[g]) / sum_g;
       sim->group_r[g] = 1.0 / sum_g;
       e_sum += sim->group_e[g];
       r_sum += sim->group_r[g];
@@ -230,8 +273,42 @@ solve_voltage_hold (PsSimulation *sim,
   return best;
 }
 
+static double solve_load_current (PsSimulation *sim,
+                                  const PsLoad *load,
+                                  double        pack_e,
+                                  double        pack_r);
+
+/* The load's current within the BMS's current limits (derating). */
 static double
 solve_pack_current (PsSimulation *sim,
+                    const PsLoad *load,
+                    double        pack_e,
+                    double        pack_r)
+{
+  double current;
+
+  sim->solve_cv = FALSE;
+  sim->solve_mode = load->mode;
+  sim->solve_value = load->value;
+  current = solve_load_current (sim, load, pack_e, pack_r);
+  sim->solve_request_a = current;
+  sim->solve_derated = FALSE;
+  if (current < -sim->bms_charge_a)
+    {
+      current = -sim->bms_charge_a;
+      sim->solve_derated = TRUE;
+      sim->solve_cv = FALSE;
+    }
+  else if (current > sim->bms_discharge_a)
+    {
+      current = sim->bms_discharge_a;
+      sim->solve_derated = TRUE;
+    }
+  return current;
+}
+
+static double
+solve_load_current (PsSimulation *sim,
                     const PsLoad *load,
                     double        pack_e,
                     double        pack_r)
@@ -287,9 +364,76 @@ solve_pack_current (PsSimulation *sim,
     case PS_LOAD_RESISTANCE:
       return pack_e / (pack_r + value);
 
+    case PS_LOAD_DRIVE:
+      {
+        /* as a power load; braking charges no further than holds the
+         * highest cell at its upper limit */
+        double disc = pack_e * pack_e - 4.0 * pack_r * value;
+        double current;
+
+        if (value == 0.0)
+          return 0.0;
+        if (disc < 0.0)
+          {
+            sim->sc.limit_current = TRUE;
+            return pack_e / (2.0 * pack_r);
+          }
+        current = 2.0 * value / (pack_e + sqrt (disc));
+        if (current < 0.0)
+          current = MIN (0.0, MAX (current, solve_voltage_hold (sim, sim->cell->voltage_max_v)));
+        return current;
+      }
+
+    case PS_LOAD_FAST_CHARGE:
+      {
+        /* constant power (the charger's, or the BMS's limit at this
+         * temperature) until the highest cell reaches the charge voltage,
+         * then constant voltage there: the smaller charge current of the two */
+        double power = MIN (value, sim->bms_fast_w);
+        double v_charge = sim->bms_on ? sim->scenario->bms.charge_voltage_v
+                                      : sim->cell->voltage_max_v;
+        double i_power = power > 0.0
+                         ? -2.0 * power / (pack_e + sqrt (pack_e * pack_e + 4.0 * pack_r * power))
+                         : 0.0;
+        double i_cv = solve_voltage_hold (sim, v_charge);
+
+        if (i_cv >= 0.0)
+          {
+            sim->solve_cv = TRUE;
+            return 0.0;
+          }
+        sim->solve_cv = i_cv > i_power;
+        return MAX (i_power, i_cv);
+      }
+
     default:
       g_return_val_if_reached (0.0);
     }
+}
+
+/* The cell (0-based) with the highest voltage now. */
+static guint
+highest_voltage_cell (PsSimulation *sim)
+{
+  const double *v = sim->model->klass->get_voltage (sim->model);
+  guint best = 0;
+
+  for (guint i = 1; i < sim->n_cells; i++)
+    if (v[i] > v[best])
+      best = i;
+  return best;
+}
+
+/* The pack's SOC: its cells' charge over their capacity, as frames show it. */
+static double
+pack_soc_now (PsSimulation *sim)
+{
+  const double *soc = sim->model->klass->get_soc (sim->model);
+  double soc_q = 0.0;
+
+  for (guint i = 0; i < sim->n_cells; i++)
+    soc_q += soc[i] * sim->capacity_ah[i];
+  return soc_q / sim->total_capacity_ah;
 }
 
 /* What the coming substep of length h would do, before anything changes:
@@ -302,6 +446,9 @@ typedef struct
   double   v_min, v_max;          /* cell voltages at the end of the substep */
   double   i_ratio;               /* largest |I_i| / the cell's limit */
   double   d_soc, d_ocv;          /* largest |change| of a cell's SOC and OCV */
+  double   pack_v;                /* pack terminal voltage at the end */
+  double   pack_soc;              /* the pack's SOC at the end (only when a
+                                   * step ends on it, else NaN) */
 } PsPeek;
 
 typedef enum
@@ -363,6 +510,12 @@ peek (PsSimulation *sim,
   pk->i_ratio = ratio;
   pk->d_soc = rate_soc * h;
   pk->d_ocv = rate_ocv * h;
+  pk->pack_v = pack_e - pack_r * pack_i;
+  /* every group carries the pack current: the cells' charge falls by
+   * n_series x I h in all */
+  pk->pack_soc = sim->need_pack_soc
+                 ? pack_soc_now (sim) - sim->n_series * pack_i * h / (3600.0 * sim->total_capacity_ah)
+                 : NAN;
 }
 
 /* The cell (0-based) at one of the last peek's extremes, and its current
@@ -410,6 +563,83 @@ peek_find_cell (PsSimulation *sim,
   return cell;
 }
 
+/* The largest fraction of its group's current one cell takes, by its branch
+ * conductance (the split the group's resistances make). */
+static double
+largest_share (PsSimulation *sim)
+{
+  guint np = sim->n_parallel;
+  double share = 1.0 / np;
+
+  if (np == 1 || sim->ec == NULL)
+    return share;
+  for (guint g = 0; g < sim->n_series; g++)
+    {
+      double sum = 0.0, max = 0.0;
+
+      for (guint i = g * np; i < (g + 1) * np; i++)
+        {
+          sum += sim->gb[i];
+          max = MAX (max, sim->gb[i]);
+        }
+      if (sum > 0.0)
+        share = MAX (share, max / sum);
+    }
+  return share;
+}
+
+/* The BMS after a substep (or at the start): its decisions as events,
+ * balancing from the group voltages, and the limits for the next substep
+ * from the cells' temperatures and SOCs. */
+static void
+bms_after_substep (PsSimulation *sim,
+                   double        pack_i)
+{
+  const double *soc, *current = sim->s[A_CURRENT];
+  double t = sim->sc.time_s;
+  double soc_min = INFINITY, soc_max = -INFINITY, i_max = 0.0;
+  double temp_min, temp_max;
+  guint i_idx = 0;
+
+  if (!sim->bms_on)
+    return;
+
+  soc = sim->model->klass->get_soc (sim->model);
+  for (guint i = 0; i < sim->n_cells; i++)
+    {
+      double a = fabs (current[i]);
+
+      soc_min = MIN (soc_min, soc[i]);
+      soc_max = MAX (soc_max, soc[i]);
+      if (a > i_max)
+        {
+          i_max = a;
+          i_idx = i;
+        }
+    }
+  sim->bms_cell_i_max = i_max;
+  sim->bms_cell_i_idx = i_idx;
+
+  if (sim->bms.contactor == PS_CONTACTOR_OK)
+    {
+      _ps_bms_note_derate (&sim->bms, t, sim->solve_derated, sim->solve_request_a, pack_i);
+      _ps_bms_note_cv (&sim->bms, t, sim->solve_cv && !sim->solve_derated && pack_i < 0.0,
+                       (int) highest_voltage_cell (sim));
+    }
+  /* balancing while charging or resting */
+  _ps_bms_update_balancing (&sim->bms, t, sim->group_v, pack_i <= 1e-9);
+
+  temp_min = _ps_thermal_network_get_temp_min (sim->thermal);
+  temp_max = _ps_thermal_network_get_temp_max (sim->thermal);
+  _ps_bms_pack_limits (&sim->bms, temp_min, temp_max, soc_min, soc_max, largest_share (sim),
+                       &sim->bms_charge_a, &sim->bms_discharge_a);
+  sim->bms_fast_w = ps_bms_config_fast_power_w (&sim->scenario->bms, temp_max);
+  /* the fast charger runs at less than it could: say so */
+  if (sim->solve_mode == PS_LOAD_FAST_CHARGE && sim->bms.contactor == PS_CONTACTOR_OK
+      && sim->bms_fast_w < sim->solve_value)
+    _ps_bms_note_fast_power (&sim->bms, t, sim->bms_fast_w, temp_max);
+}
+
 /* Takes the substep the last peek() looked at. */
 static void
 commit (PsSimulation *sim,
@@ -433,6 +663,7 @@ commit (PsSimulation *sim,
       double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
 
       sum_vg += vg;
+      sim->group_v[g] = vg;
       for (guint i = g * np; i < (g + 1) * np; i++)
         current[i] = (ec[i] - vg) * gb[i];
     }
@@ -449,6 +680,17 @@ commit (PsSimulation *sim,
       heat[i] = q;
       sum_heat += q;
     }
+  /* a bleed resistor's heat goes into its group's cells */
+  if (sim->bms.n_bleeding > 0)
+    for (guint g = 0; g < sim->n_series; g++)
+      if (sim->bms.bleed_a[g] > 0.0)
+        {
+          double q = sim->bms.bleed_a[g] * sim->group_v[g] / np;
+
+          for (guint i = g * np; i < (g + 1) * np; i++)
+            heat[i] += q;
+          sum_heat += q * np;
+        }
 
   pack_v = sum_vg - pack_i * sim->r_busbar_total;
 
@@ -470,6 +712,8 @@ commit (PsSimulation *sim,
   sim->rate_ocv = pk->d_ocv / dt;
   sim->rate_temp = _ps_thermal_network_get_change_max (sim->thermal) / dt;
   sim->rates_valid = TRUE;
+
+  bms_after_substep (sim, pack_i);
 }
 
 /* Advances the electrical and thermal state by dt under the load, in one
@@ -494,6 +738,7 @@ reset_state (PsSimulation *sim)
   PsRng rng;
 
   _ps_rng_init (&rng, scenario->seed);
+  sim->total_capacity_ah = 0.0;
 
   /* three draws per cell in cell order, whatever the spreads, so changing
    * one spread leaves the others' draws alone */
@@ -507,6 +752,7 @@ reset_state (PsSimulation *sim)
       double s0 = CLAMP (scenario->initial_soc + scenario->soc_sd * zs, 0.0, 1.0);
 
       sim->capacity_ah[i] = sim->cell->capacity_ah * fc;
+      sim->total_capacity_ah += sim->capacity_ah[i];
       sim->resistance_factor[i] = fr;
       sim->initial_soc[i] = s0;
     }
@@ -542,6 +788,22 @@ reset_state (PsSimulation *sim)
   }
 
   sim->rates_valid = FALSE;
+  /* a new log: frames already published keep the old one */
+  g_clear_pointer (&sim->events, ps_event_log_unref);
+  sim->events = ps_event_log_new ();
+  _ps_bms_reset (&sim->bms, sim->events);
+  sim->bms_on = scenario->bms.enabled;
+  sim->bms_charge_a = INFINITY;
+  sim->bms_discharge_a = INFINITY;
+  sim->bms_fast_w = INFINITY;
+  sim->bms_cell_i_max = 0.0;
+  sim->solve_derated = FALSE;
+  sim->solve_cv = FALSE;
+  sim->distance_m = 0.0;
+  sim->drive_energy_j = 0.0;
+  sim->drive_left_s = INFINITY;
+  memset (sim->group_v, 0, sizeof (double) * sim->n_series);
+  bms_after_substep (sim, 0.0);
   g_array_set_size (sim->ends, 0);
   memset (&sim->last_end, 0, sizeof sim->last_end);
   sim->n_step_ends = 0;
@@ -555,6 +817,141 @@ reset_state (PsSimulation *sim)
 
   /* steps that end at once end at t = 0 */
   settle_steps (sim);
+}
+
+static char *find_profile (const PsScenario *scenario,
+                           const char       *name);
+
+/* The traces of the protocol's Drive steps (one load per distinct source;
+ * a file is looked for as a Run step's profile is), and a vehicle to drive
+ * them. */
+static gboolean
+load_drive_cycles (PsSimulation  *sim,
+                   GError       **error)
+{
+  const PsProtocol *protocol = sim->scenario->protocol;
+  g_autoptr(GHashTable) loaded = NULL;
+
+  if (protocol == NULL)
+    return TRUE;
+  loaded = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < protocol->n_steps; i++)
+    {
+      const PsProtocolStep *step = &protocol->steps[i];
+      g_autoptr(GError) local_error = NULL;
+      PsDriveCycle *cycle;
+
+      if (step->kind != PS_STEP_DRIVE)
+        continue;
+      if (sim->drive_cycles == NULL)
+        sim->drive_cycles = g_new0 (PsDriveCycle *, protocol->n_steps);
+      if (!sim->scenario->vehicle_set)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "protocol step %u '%s': a Drive step needs a vehicle: the scenario's "
+                       "\"vehicle\" member names one (leaf-2011, leaf-2018, model-s-85, "
+                       "volt-2011) or gives one", step->written + 1, step->text);
+          return FALSE;
+        }
+      cycle = g_hash_table_lookup (loaded, step->source);
+      if (cycle == NULL)
+        {
+          g_autofree char *path = find_profile (sim->scenario, step->source);
+
+          cycle = ps_drive_cycle_lookup (path, &local_error);
+          if (cycle == NULL)
+            {
+              g_set_error (error, PS_ENGINE_ERROR, local_error->code,
+                           "protocol step %u '%s': %s", step->written + 1, step->text,
+                           local_error->message);
+              return FALSE;
+            }
+          g_hash_table_insert (loaded, step->source, cycle);
+          sim->drive_cycles[i] = cycle;
+        }
+      else
+        sim->drive_cycles[i] = ps_drive_cycle_ref (cycle);
+    }
+  return TRUE;
+}
+
+/* Steps the engine cannot run are refused here, by name, not run as
+ * something else; an ambient a step sets must be one a resting pack can
+ * stand, as the scenario's own must. */
+static gboolean
+check_protocol (const PsScenario  *scenario,
+                GError           **error)
+{
+  const PsProtocol *protocol = scenario->protocol;
+
+  for (guint i = 0; protocol != NULL && i < protocol->n_steps; i++)
+    {
+      const PsProtocolStep *step = &protocol->steps[i];
+
+      if (step->kind == PS_STEP_SET_AMBIENT && step->value > scenario->cell->temp_max_k)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "protocol step %u '%s': an ambient temperature of %g degrees C is "
+                       "above the upper temperature limit of cell '%s', %g degrees C (a "
+                       "resting pack would heat past it)", step->written + 1, step->text,
+                       step->value - 273.15, scenario->cell->id ? scenario->cell->id : "?",
+                       scenario->cell->temp_max_k - 273.15);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* A profile file named in a protocol: as given (absolute, or relative to
+ * the working directory), else beside the scenario file it came from. */
+static char *
+find_profile (const PsScenario *scenario,
+              const char       *name)
+{
+  const char *source = ps_scenario_get_source_name (scenario);
+
+  if (!g_path_is_absolute (name) && !g_file_test (name, G_FILE_TEST_EXISTS)
+      && source != NULL && g_file_test (source, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *dir = g_path_get_dirname (source);
+      g_autofree char *beside = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (beside, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&beside);
+    }
+  return g_strdup (name);
+}
+
+/* Reads the profile of every Run step, once per step as written. */
+static gboolean
+load_profiles (PsSimulation  *sim,
+               GError       **error)
+{
+  const PsProtocol *protocol = sim->scenario->protocol;
+
+  for (guint i = 0; protocol != NULL && i < protocol->n_steps; i++)
+    sim->n_profiles = MAX (sim->n_profiles, protocol->steps[i].written + 1);
+  sim->profiles = g_new0 (PsProfile *, MAX (sim->n_profiles, 1));
+
+  for (guint i = 0; protocol != NULL && i < protocol->n_steps; i++)
+    {
+      const PsProtocolStep *step = &protocol->steps[i];
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *path = NULL;
+
+      if (step->kind != PS_STEP_RUN_PROFILE || sim->profiles[step->written] != NULL)
+        continue;
+      path = find_profile (sim->scenario, step->source);
+      sim->profiles[step->written] = ps_profile_new_from_file (path, &local_error);
+      if (sim->profiles[step->written] == NULL)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, local_error->code,
+                       "protocol step %u '%s': %s", step->written + 1, step->text,
+                       local_error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 PsSimulation *
@@ -572,6 +969,9 @@ ps_simulation_new (const PsScenario  *scenario,
   if (!ps_scenario_validate (scenario, error)
       || !ps_scenario_check_limits (scenario, "the initial temperature",
                                     "the ambient temperature", error))
+    return NULL;
+
+  if (!check_protocol (scenario, error))
     return NULL;
 
   sim = g_new0 (PsSimulation, 1);
@@ -596,11 +996,18 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->gb = g_new0 (double, n);
   sim->group_e = g_new0 (double, sim->n_series);
   sim->group_r = g_new0 (double, sim->n_series);
+  sim->group_v = g_new0 (double, sim->n_series);
+  _ps_bms_init (&sim->bms, &sim->scenario->bms, sim->n_series, sim->n_parallel);
 
   sim->thermal = _ps_thermal_network_new (sim->pack, sim->heat_capacity_j_k,
                                           sim->scenario->coolant_inlet_k);
 
   sim->ends = g_array_new (FALSE, FALSE, sizeof (PsStepEndInfo));
+  if (!load_drive_cycles (sim, error) || !load_profiles (sim, error))
+    {
+      ps_simulation_free (sim);
+      return NULL;
+    }
   reset_state (sim);
 
   return sim;
@@ -621,8 +1028,17 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->gb);
   g_free (sim->group_e);
   g_free (sim->group_r);
+  g_free (sim->group_v);
+  _ps_bms_clear (&sim->bms);
   _ps_thermal_network_free (sim->thermal);
   g_clear_pointer (&sim->ends, g_array_unref);
+  g_clear_pointer (&sim->events, ps_event_log_unref);
+  for (guint i = 0; sim->drive_cycles != NULL && i < sim->scenario->protocol->n_steps; i++)
+    g_clear_pointer (&sim->drive_cycles[i], ps_drive_cycle_unref);
+  g_free (sim->drive_cycles);
+  for (guint i = 0; i < sim->n_profiles; i++)
+    ps_profile_free (sim->profiles[i]);
+  g_free (sim->profiles);
   ps_scenario_free (sim->scenario);
   g_free (sim);
 }
@@ -647,6 +1063,13 @@ typedef struct
   PsStepEnd lower_reason;
   gboolean  check_current;     /* ends when a cell would pass its limit */
   double    until_current_a;   /* ends when |pack current| falls to it */
+  double    until_current_above_a; /* ... or rises to it */
+  double    pack_v_upper;      /* ends when the pack voltage rises to it */
+  double    pack_v_lower;      /* ... or falls to it */
+  double    soc_upper;         /* ends when the pack's SOC rises to it */
+  double    soc_lower;         /* ... or falls to it */
+  double    temp_upper;        /* ends when the hottest cell rises to it */
+  double    temp_lower;        /* ... or falls to it */
   gboolean  check_temp;        /* ends when a cell reaches its limit */
 } PsEndCheck;
 
@@ -663,14 +1086,95 @@ end_check_for_load (PsSimulation *sim,
   ec->v_lower = resting ? -INFINITY : cell->voltage_min_v;
   ec->lower_reason = PS_STEP_END_VOLTAGE_MIN;
   ec->check_current = load->mode == PS_LOAD_CURRENT || load->mode == PS_LOAD_POWER
-                      || load->mode == PS_LOAD_RESISTANCE;
+                      || load->mode == PS_LOAD_RESISTANCE || load->mode == PS_LOAD_DRIVE;
   ec->until_current_a = NAN;
+  ec->until_current_above_a = NAN;
+  ec->pack_v_upper = INFINITY;
+  ec->pack_v_lower = -INFINITY;
+  ec->soc_upper = INFINITY;
+  ec->soc_lower = -INFINITY;
+  ec->temp_upper = INFINITY;
+  ec->temp_lower = -INFINITY;
   ec->check_temp = !resting;
+  sim->need_pack_soc = FALSE;
 
   /* a hold keeps its cell at its voltage itself (within the charger's
-   * current limits): only a hold above the upper limit meets it */
-  if (load->mode == PS_LOAD_VOLTAGE_HOLD && load->value <= cell->voltage_max_v)
+   * current limits): only a hold above the upper limit meets it; so does
+   * the fast charger (CC-CV at the charge voltage) */
+  if ((load->mode == PS_LOAD_VOLTAGE_HOLD && load->value <= cell->voltage_max_v)
+      || load->mode == PS_LOAD_FAST_CHARGE || load->mode == PS_LOAD_DRIVE)
     ec->v_upper = INFINITY;
+
+  /* the BMS's own thresholds open the contactor where they come first */
+  if (sim->bms_on && sim->bms.contactor == PS_CONTACTOR_OK)
+    {
+      const PsBmsConfig *bms = &sim->scenario->bms;
+
+      if (bms->cell_voltage_max_v <= ec->v_upper)
+        {
+          ec->v_upper = bms->cell_voltage_max_v;
+          ec->upper_reason = PS_STEP_END_CONTACTOR_OPEN;
+        }
+      if (bms->cell_voltage_min_v >= ec->v_lower)
+        {
+          ec->v_lower = bms->cell_voltage_min_v;
+          ec->lower_reason = PS_STEP_END_CONTACTOR_OPEN;
+        }
+    }
+}
+
+/* The direction each of a step's end conditions is reached in, fixed
+ * where the step starts (pk: the instant its load is applied): a cell
+ * voltage, pack voltage or SOC falls on discharge and rises on charge, and
+ * in steps without a direction is reached from the side it starts on; a
+ * current falls to its value; a temperature rises to it, except on a rest,
+ * which may cool to it (see ps-protocol.h). */
+static void
+resolve_until_ops (PsSimulation         *sim,
+                   const PsProtocolStep *step,
+                   const PsPeek         *pk)
+{
+  for (guint i = 0; i < step->n_until; i++)
+    {
+      const PsStepUntil *until = &step->until[i];
+      PsUntilOp op = until->op;
+
+      if (op == PS_UNTIL_AUTO)
+        {
+          double now = 0.0;
+
+          switch (until->kind)
+            {
+            case PS_UNTIL_CURRENT:
+              op = PS_UNTIL_BELOW;
+              break;
+            case PS_UNTIL_TEMPERATURE:
+              op = step->kind == PS_STEP_REST
+                   && _ps_thermal_network_get_temp_max (sim->thermal) > until->value
+                   ? PS_UNTIL_BELOW : PS_UNTIL_ABOVE;
+              break;
+            case PS_UNTIL_VOLTAGE:
+            case PS_UNTIL_PACK_VOLTAGE:
+            case PS_UNTIL_SOC:
+            default:
+              if (step->kind == PS_STEP_DISCHARGE)
+                op = PS_UNTIL_BELOW;
+              else if (step->kind == PS_STEP_CHARGE || step->kind == PS_STEP_FAST_CHARGE)
+                op = PS_UNTIL_ABOVE;
+              else
+                {
+                  /* a cell voltage between the cells' extremes is met
+                   * at once (the highest is at or above it) */
+                  now = until->kind == PS_UNTIL_VOLTAGE ? pk->v_min
+                        : until->kind == PS_UNTIL_SOC ? pack_soc_now (sim)
+                        : pk->pack_v;
+                  op = now > until->value ? PS_UNTIL_BELOW : PS_UNTIL_ABOVE;
+                }
+              break;
+            }
+        }
+      sim->until_op[i] = op;
+    }
 }
 
 static void
@@ -681,23 +1185,63 @@ end_check_for_step (PsSimulation         *sim,
 {
   end_check_for_load (sim, load, ec);
 
-  if (!isnan (step->until_voltage_v))
+  /* a fast charge is done when its constant-voltage current has tapered */
+  if (step->kind == PS_STEP_FAST_CHARGE)
+    ec->until_current_a = sim->scenario->bms.charge_end_c * sim->pack_capacity_ah;
+
+  for (guint i = 0; i < step->n_until; i++)
     {
-      if (step->kind == PS_STEP_DISCHARGE && step->until_voltage_v >= ec->v_lower)
+      const PsStepUntil *until = &step->until[i];
+      gboolean above = sim->until_op[i] == PS_UNTIL_ABOVE;
+      double x = until->value;
+
+      switch (until->kind)
         {
-          ec->v_lower = step->until_voltage_v;
-          ec->lower_reason = PS_STEP_END_UNTIL_VOLTAGE;
-        }
-      else if (step->kind == PS_STEP_CHARGE && step->until_voltage_v <= ec->v_upper)
-        {
-          ec->v_upper = step->until_voltage_v;
-          ec->upper_reason = PS_STEP_END_UNTIL_VOLTAGE;
+        case PS_UNTIL_VOLTAGE:
+          /* a condition past the cell's own limit leaves the limit to end it */
+          if (above && x <= ec->v_upper)
+            {
+              ec->v_upper = x;
+              ec->upper_reason = PS_STEP_END_UNTIL_VOLTAGE;
+            }
+          else if (!above && x >= ec->v_lower)
+            {
+              ec->v_lower = x;
+              ec->lower_reason = PS_STEP_END_UNTIL_VOLTAGE;
+            }
+          break;
+        case PS_UNTIL_CURRENT:
+          if (until->unit == PS_STEP_UNIT_C_RATE)
+            x *= sim->pack_capacity_ah;
+          if (above)
+            ec->until_current_above_a = isnan (ec->until_current_above_a)
+                                        ? x : MIN (ec->until_current_above_a, x);
+          else
+            ec->until_current_a = isnan (ec->until_current_a) ? x : MAX (ec->until_current_a, x);
+          break;
+        case PS_UNTIL_PACK_VOLTAGE:
+          if (above)
+            ec->pack_v_upper = MIN (ec->pack_v_upper, x);
+          else
+            ec->pack_v_lower = MAX (ec->pack_v_lower, x);
+          break;
+        case PS_UNTIL_SOC:
+          if (above)
+            ec->soc_upper = MIN (ec->soc_upper, x);
+          else
+            ec->soc_lower = MAX (ec->soc_lower, x);
+          sim->need_pack_soc = TRUE;
+          break;
+        case PS_UNTIL_TEMPERATURE:
+          if (above)
+            ec->temp_upper = MIN (ec->temp_upper, x);
+          else
+            ec->temp_lower = MAX (ec->temp_lower, x);
+          break;
+        default:
+          break;
         }
     }
-  if (step->kind == PS_STEP_HOLD && !isnan (step->until_current))
-    ec->until_current_a = step->until_current_unit == PS_STEP_UNIT_C_RATE
-                          ? step->until_current * sim->pack_capacity_ah
-                          : step->until_current;
 }
 
 /* The end condition a peeked substep meets, if any, with the cell (1-based)
@@ -721,6 +1265,7 @@ end_check_peek (PsSimulation     *sim,
       *cell = peek_find_cell (sim, pk, PEEK_V_MAX, NULL, NULL) + 1;
       *value = pk->v_max;
       *limit = ec->v_upper;
+      sim->trip_pending = PS_CONTACTOR_OVER_VOLTAGE;
       return ec->upper_reason;
     }
   if (pk->v_min <= ec->v_lower)
@@ -728,6 +1273,7 @@ end_check_peek (PsSimulation     *sim,
       *cell = peek_find_cell (sim, pk, PEEK_V_MIN, NULL, NULL) + 1;
       *value = pk->v_min;
       *limit = ec->v_lower;
+      sim->trip_pending = PS_CONTACTOR_UNDER_VOLTAGE;
       return ec->lower_reason;
     }
   if (!isnan (ec->until_current_a) && fabs (pk->pack_i) <= ec->until_current_a)
@@ -736,6 +1282,27 @@ end_check_peek (PsSimulation     *sim,
       *value = pk->pack_i;
       *limit = ec->until_current_a;
       return PS_STEP_END_UNTIL_CURRENT;
+    }
+  if (!isnan (ec->until_current_above_a) && fabs (pk->pack_i) >= ec->until_current_above_a)
+    {
+      *cell = 0;
+      *value = pk->pack_i;
+      *limit = ec->until_current_above_a;
+      return PS_STEP_END_UNTIL_CURRENT;
+    }
+  if (pk->pack_v >= ec->pack_v_upper || pk->pack_v <= ec->pack_v_lower)
+    {
+      *cell = 0;
+      *value = pk->pack_v;
+      *limit = pk->pack_v >= ec->pack_v_upper ? ec->pack_v_upper : ec->pack_v_lower;
+      return PS_STEP_END_UNTIL_PACK_VOLTAGE;
+    }
+  if (pk->pack_soc >= ec->soc_upper || pk->pack_soc <= ec->soc_lower)
+    {
+      *cell = 0;
+      *value = pk->pack_soc;
+      *limit = pk->pack_soc >= ec->soc_upper ? ec->soc_upper : ec->soc_lower;
+      return PS_STEP_END_UNTIL_SOC;
     }
   return PS_STEP_END_NONE;
 }
@@ -751,7 +1318,11 @@ end_check_near (const PsEndCheck *ec,
   return pk->v_max >= ec->v_upper - 0.01 || pk->v_min <= ec->v_lower + 0.01
          || (ec->check_current && pk->i_ratio > 0.98)
          || (!isnan (ec->until_current_a)
-             && fabs (pk->pack_i) <= 1.05 * ec->until_current_a + 0.002 / pk->pack_r);
+             && fabs (pk->pack_i) <= 1.05 * ec->until_current_a + 0.002 / pk->pack_r)
+         || (!isnan (ec->until_current_above_a)
+             && fabs (pk->pack_i) >= 0.95 * ec->until_current_above_a - 0.002 / pk->pack_r)
+         || pk->pack_v >= ec->pack_v_upper - 0.01 || pk->pack_v <= ec->pack_v_lower + 0.01
+         || pk->pack_soc >= ec->soc_upper - 1e-6 || pk->pack_soc <= ec->soc_lower + 1e-6;
 }
 
 static guint
@@ -813,6 +1384,68 @@ temp_limit_reached (PsSimulation *sim,
   return TRUE;
 }
 
+/* TRUE when the BMS opens the contactor after the last substep: a cell at
+ * its over-temperature threshold or past its over-current threshold. */
+static gboolean
+bms_trip_reached (PsSimulation *sim,
+                  PsStepEnd    *reason,
+                  guint        *cell,
+                  double       *value,
+                  double       *limit)
+{
+  const PsBmsConfig *bms = &sim->scenario->bms;
+
+  if (!sim->bms_on || sim->bms.contactor != PS_CONTACTOR_OK)
+    return FALSE;
+  if (_ps_thermal_network_get_temp_max (sim->thermal) >= bms->temp_max_k - PS_TEMP_LIMIT_MARGIN_K)
+    {
+      guint i = hottest_cell (sim);
+
+      *reason = PS_STEP_END_CONTACTOR_OPEN;
+      *cell = i + 1;
+      *value = _ps_thermal_network_get_temp (sim->thermal)[i];
+      *limit = bms->temp_max_k;
+      sim->trip_pending = PS_CONTACTOR_OVER_TEMPERATURE;
+      return TRUE;
+    }
+  if (sim->bms_cell_i_max > bms->cell_current_max_a)
+    {
+      *reason = PS_STEP_END_CONTACTOR_OPEN;
+      *cell = sim->bms_cell_i_idx + 1;
+      *value = sim->s[A_CURRENT][sim->bms_cell_i_idx];
+      *limit = bms->cell_current_max_a;
+      sim->trip_pending = PS_CONTACTOR_OVER_CURRENT;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* TRUE when the hottest cell has reached a step's "until <t> C" (within
+ * the margin the substeps approach it by, halving the distance, as for the
+ * limits). */
+static gboolean
+until_temp_reached (PsSimulation     *sim,
+                    const PsEndCheck *ec,
+                    PsStepEnd        *reason,
+                    guint            *cell,
+                    double           *value,
+                    double           *limit)
+{
+  double t_max = _ps_thermal_network_get_temp_max (sim->thermal);
+
+  if (t_max >= ec->temp_upper - PS_UNTIL_TEMP_MARGIN_K)
+    *limit = ec->temp_upper;
+  else if (t_max <= ec->temp_lower + PS_UNTIL_TEMP_MARGIN_K)
+    *limit = ec->temp_lower;
+  else
+    return FALSE;
+
+  *reason = PS_STEP_END_UNTIL_TEMPERATURE;
+  *cell = hottest_cell (sim) + 1;
+  *value = t_max;
+  return TRUE;
+}
+
 static void
 record_end (PsSimulation *sim,
             PsStepEnd     reason,
@@ -834,8 +1467,82 @@ record_end (PsSimulation *sim,
   g_array_append_val (sim->ends, info);
   sim->last_end = info;
   sim->n_step_ends++;
+
+  /* a BMS threshold ended it: the contactor opens */
+  if (reason == PS_STEP_END_CONTACTOR_OPEN && sim->bms.contactor == PS_CONTACTOR_OK)
+    {
+      _ps_bms_open (&sim->bms, info.time_s, sim->trip_pending, (int) cell - 1, value, limit);
+      sim->rates_valid = FALSE;
+    }
 }
 
+/* A Drive step's trace time (within one lap), and the lap's length */
+static double
+drive_trace_time (PsSimulation *sim,
+                  double       *lap_s)
+{
+  const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
+  double lap = ps_drive_cycle_get_duration (cycle);
+
+  *lap_s = lap;
+  return sim->step_elapsed_s - floor (sim->step_elapsed_s / lap) * lap;
+}
+
+/* The power over the trace's interval at the step's present time, and the
+ * time left in that interval (the load changes at each point of the trace). */
+static void
+drive_load (PsSimulation *sim,
+            PsLoad       *load)
+{
+  const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
+  double lap, tau = drive_trace_time (sim, &lap);
+  double t = cycle->time_s[0] + tau;
+  guint lo = ps_drive_cycle_find_interval (cycle, tau), hi = lo + 1;
+
+  /* (a time a rounding error short of a point belongs to the next interval) */
+  if (cycle->time_s[hi] - t <= 1e-9 && hi + 1 < cycle->n_points)
+    {
+      lo = hi;
+      hi++;
+    }
+
+  load->mode = PS_LOAD_DRIVE;
+  load->value = ps_vehicle_pack_power_w (&sim->scenario->vehicle, cycle->speed_mps[lo],
+                                         cycle->speed_mps[hi],
+                                         cycle->time_s[hi] - cycle->time_s[lo], cycle->grade[lo]);
+  sim->drive_left_s = MAX (cycle->time_s[hi] - t, 1e-9);
+}
+
+/* Distance and energy of ran seconds of a Drive step that started at
+ * elapsed (within one interval of the trace: the speed is linear there). */
+static void
+drive_account (PsSimulation *sim,
+               double        elapsed,
+               double        ran,
+               double        energy_before_j)
+{
+  const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
+  double lap = ps_drive_cycle_get_duration (cycle);
+  double t0 = elapsed - floor (elapsed / lap) * lap;
+  double v0 = ps_drive_cycle_speed_at (cycle, t0);
+  double v1 = ps_drive_cycle_speed_at (cycle, MIN (t0 + ran, lap));
+
+  sim->distance_m += 0.5 * (v0 + v1) * ran;
+  sim->drive_energy_j += sim->sc.energy_j - energy_before_j;
+}
+
+/* A Run step's profile, and the load of the interval it is in now with
+ * the time (from the step's start) at which that interval ends. */
+static const PsProfile *
+step_profile (PsSimulation         *sim,
+              const PsProtocolStep *step)
+{
+  if (step->kind != PS_STEP_RUN_PROFILE || step->written >= sim->n_profiles)
+    return NULL;
+  return sim->profiles[step->written];
+}
+
+/* The load a protocol step puts on the pack now. */
 static void
 step_load (PsSimulation         *sim,
            const PsProtocolStep *step,
@@ -843,16 +1550,28 @@ step_load (PsSimulation         *sim,
 {
   double sign = step->kind == PS_STEP_CHARGE ? -1.0 : 1.0;
 
+  /* an open contactor carries nothing */
+  if (sim->bms.contactor != PS_CONTACTOR_OK)
+    {
+      load->mode = PS_LOAD_REST;
+      load->value = 0.0;
+      return;
+    }
+
   switch (step->kind)
     {
     case PS_STEP_DISCHARGE:
     case PS_STEP_CHARGE:
       if (step->unit == PS_STEP_UNIT_WATT)
         load->mode = PS_LOAD_POWER;
+      else if (step->unit == PS_STEP_UNIT_OHM)
+        load->mode = PS_LOAD_RESISTANCE;
       else
         load->mode = PS_LOAD_CURRENT;
       if (step->unit == PS_STEP_UNIT_C_RATE)
         load->value = sign * step->value * sim->pack_capacity_ah;
+      else if (step->unit == PS_STEP_UNIT_OHM)
+        load->value = step->value;
       else
         load->value = sign * step->value;
       break;
@@ -862,12 +1581,47 @@ step_load (PsSimulation         *sim,
       load->value = step->value;
       break;
 
+    case PS_STEP_DRIVE:
+      drive_load (sim, load);
+      break;
+
+    case PS_STEP_FAST_CHARGE:
+      load->mode = PS_LOAD_FAST_CHARGE;
+      load->value = step->value;
+      break;
+
+    case PS_STEP_RUN_PROFILE:
+      {
+        const PsProfile *profile = step_profile (sim, step);
+        double x = ps_profile_locate (profile, sim->step_elapsed_s, NULL);
+
+        load->mode = profile->quantity == PS_PROFILE_POWER ? PS_LOAD_POWER : PS_LOAD_CURRENT;
+        load->value = profile->quantity == PS_PROFILE_C_RATE ? x * sim->pack_capacity_ah : x;
+      }
+      break;
+
+    /* instant steps carry no load (settle_steps applies them) */
+    case PS_STEP_SET_AMBIENT:
+    case PS_STEP_SET_COOLING:
     case PS_STEP_REST:
     default:
       load->mode = PS_LOAD_REST;
       load->value = 0.0;
       break;
     }
+}
+
+/* Applies an instant step (it takes no time). */
+static void
+apply_instant_step (PsSimulation         *sim,
+                    const PsProtocolStep *step)
+{
+  if (step->kind == PS_STEP_SET_AMBIENT)
+    sim->ambient_k = step->value;
+  else if (step->kind == PS_STEP_SET_COOLING)
+    sim->cooling_enabled = step->value != 0.0;
+  _ps_thermal_network_set_conditions (sim->thermal, sim->ambient_k, sim->cooling_enabled);
+  sim->rates_valid = FALSE;
 }
 
 static void
@@ -912,20 +1666,40 @@ settle_steps (PsSimulation *sim)
       guint cell = 0;
       double value = 0.0, limit = 0.0;
 
-      step_load (sim, step, &load);
-      end_check_for_step (sim, step, &load, &ec);
-      set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
+      if (ps_step_kind_is_instant (step->kind))
+        {
+          apply_instant_step (sim, step);
+          end_protocol_step (sim, PS_STEP_END_APPLIED, 0, step->value, step->value);
+          continue;
+        }
+      if (sim->bms.contactor != PS_CONTACTOR_OK && step->kind != PS_STEP_REST)
+        {
+          end_protocol_step (sim, PS_STEP_END_CONTACTOR_OPEN, 0, 0.0, 0.0);
+          continue;
+        }
 
-      if (ec.check_temp && temp_limit_reached (sim, &reason, &cell, &value, &limit))
+      step_load (sim, step, &load);
+      set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
+      /* the instant the load is applied fixes the conditions' directions */
+      end_check_for_step (sim, step, &load, &ec);
+      peek (sim, &load, 0.0, &pk);
+      resolve_until_ops (sim, step, &pk);
+      end_check_for_step (sim, step, &load, &ec);
+
+      if (bms_trip_reached (sim, &reason, &cell, &value, &limit)
+          || (ec.check_temp && temp_limit_reached (sim, &reason, &cell, &value, &limit)))
         {
           end_protocol_step (sim, reason, cell, value, limit);
           continue;
         }
-      if (load.mode == PS_LOAD_REST)
+      if (until_temp_reached (sim, &ec, &reason, &cell, &value, &limit))
+        {
+          end_protocol_step (sim, reason, cell, value, limit);
+          continue;
+        }
+      if (load.mode == PS_LOAD_REST && step->n_until == 0)
         break;
 
-      /* the instant the load is applied */
-      peek (sim, &load, 0.0, &pk);
       reason = end_check_peek (sim, &ec, &pk, &cell, &value, &limit);
       if (reason == PS_STEP_END_NONE)
         break;
@@ -960,10 +1734,29 @@ substep_bound (PsSimulation     *sim,
                                  - sim->cell->temp_min_k)
                           / sim->rate_temp);
             }
+          if (sim->bms_on && sim->bms.contactor == PS_CONTACTOR_OK)
+            h = MIN (h, 0.5 * (sim->scenario->bms.temp_max_k
+                               - _ps_thermal_network_get_temp_max (sim->thermal))
+                        / sim->rate_temp);
+          /* and a step's end temperature, the same way */
+          if (isfinite (ec->temp_upper) || isfinite (ec->temp_lower))
+            {
+              double t_max = _ps_thermal_network_get_temp_max (sim->thermal);
+              double gap = MIN (fabs (ec->temp_upper - t_max), fabs (t_max - ec->temp_lower));
+
+              h = MIN (h, 0.5 * gap / sim->rate_temp);
+            }
         }
     }
   if (load->mode == PS_LOAD_POWER || load->mode == PS_LOAD_VOLTAGE_HOLD
-      || load->mode == PS_LOAD_RESISTANCE)
+      || load->mode == PS_LOAD_RESISTANCE || load->mode == PS_LOAD_FAST_CHARGE
+      || load->mode == PS_LOAD_DRIVE || sim->bms_on)
+    h = MIN (h, PS_SUBSTEP_VARIABLE_S);
+  /* a step that ends on a temperature follows it closely all the way: a
+   * slow approach (a pack cooling at rest) would otherwise take substeps
+   * long against its thermal time constant, and its end would move with
+   * the output interval */
+  if (isfinite (ec->temp_upper) || isfinite (ec->temp_lower))
     h = MIN (h, PS_SUBSTEP_VARIABLE_S);
 
   return MAX (h, PS_SUBSTEP_MIN_S);
@@ -1073,7 +1866,10 @@ run_span (PsSimulation     *sim,
             return RUN_SPAN_ENDED;
         }
 
-      if (ec->check_temp && temp_limit_reached (sim, reason, cell, value, limit))
+      if (bms_trip_reached (sim, reason, cell, value, limit)
+          || (ec->check_temp && temp_limit_reached (sim, reason, cell, value, limit)))
+        return RUN_SPAN_ENDED;
+      if (until_temp_reached (sim, ec, reason, cell, value, limit))
         return RUN_SPAN_ENDED;
     }
 
@@ -1091,6 +1887,12 @@ advance_manual (PsSimulation *sim,
     {
       PsLoad *load = &sim->manual_effective;
       PsEndCheck ec;
+
+      if (sim->bms.contactor != PS_CONTACTOR_OK)
+        {
+          load->mode = PS_LOAD_REST;
+          load->value = 0.0;
+        }
       PsStepEnd reason = PS_STEP_END_NONE;
       guint cell = 0;
       double value = 0.0, limit = 0.0, ran;
@@ -1159,29 +1961,66 @@ ps_simulation_advance (PsSimulation *sim,
   while (left > 0.0 && !sim->finished)
     {
       const PsProtocolStep *step = &sim->scenario->protocol->steps[sim->step_index];
-      gboolean has_duration = isfinite (step->duration_s);
-      double duration = has_duration ? step->duration_s : PS_STEP_DEFAULT_DURATION_S;
-      double span = MIN (left, duration - sim->step_elapsed_s);
+      const PsProfile *profile = step_profile (sim, step);
+      /* a Run step without a duration runs its profile once */
+      gboolean has_duration = isfinite (step->duration_s) || profile != NULL;
+      double duration = isfinite (step->duration_s) ? step->duration_s
+                        : profile != NULL ? ps_profile_get_period (profile)
+                        : PS_STEP_DEFAULT_DURATION_S;
+      double span;
+      double elapsed = sim->step_elapsed_s, energy_before = sim->sc.energy_j;
       PsLoad load;
       PsEndCheck ec;
       PsStepEnd reason = PS_STEP_END_NONE;
       guint cell = 0;
       double value = 0.0, limit = 0.0, ran = 0.0;
 
+      /* a drive lasts its laps of the trace unless told less */
+      if (step->kind == PS_STEP_DRIVE
+          && ps_drive_cycle_get_duration (sim->drive_cycles[sim->step_index]) * step->repeat < duration)
+        {
+          duration = ps_drive_cycle_get_duration (sim->drive_cycles[sim->step_index]) * step->repeat;
+          has_duration = TRUE;
+        }
+      span = MIN (left, duration - sim->step_elapsed_s);
+
       sim->step_shown = sim->step_index + 1;
+      if (sim->bms.contactor != PS_CONTACTOR_OK && step->kind != PS_STEP_REST)
+        {
+          /* (the contactor opened between calls, ps_simulation_open_contactor) */
+          end_protocol_step (sim, PS_STEP_END_CONTACTOR_OPEN, 0, 0.0, 0.0);
+          settle_steps (sim);
+          continue;
+        }
       step_load (sim, step, &load);
       end_check_for_step (sim, step, &load, &ec);
       set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
+      /* a drive's load changes at every point of its trace */
+      if (step->kind == PS_STEP_DRIVE)
+        span = MIN (span, sim->drive_left_s);
+      if (profile != NULL)
+        {
+          /* the load is constant within a profile's interval: no substep
+           * crosses into the next */
+          double interval_end = 0.0;
+
+          ps_profile_locate (profile, sim->step_elapsed_s, &interval_end);
+          span = MIN (span, interval_end - sim->step_elapsed_s);
+        }
 
       if (span > 0.0 &&
           run_span (sim, &load, &ec, span, &ran, &reason, &cell, &value, &limit)
           == RUN_SPAN_ENDED)
         {
+          if (step->kind == PS_STEP_DRIVE)
+            drive_account (sim, elapsed, ran, energy_before);
           sim->step_elapsed_s += ran;
           end_protocol_step (sim, reason, cell, value, limit);
         }
       else
         {
+          if (step->kind == PS_STEP_DRIVE)
+            drive_account (sim, elapsed, ran, energy_before);
           sim->step_elapsed_s += ran;
           left = ran >= left ? 0.0 : left - ran;
           if (duration - sim->step_elapsed_s <= 1e-9 * MAX (1.0, duration))
@@ -1224,6 +2063,75 @@ ps_simulation_get_step_ends (PsSimulation *sim,
 
   *n_ends = sim->ends->len;
   return (const PsStepEndInfo *) (gpointer) sim->ends->data;
+}
+
+double
+ps_simulation_get_speed (PsSimulation *sim)
+{
+  double lap;
+
+  g_return_val_if_fail (sim != NULL, 0.0);
+
+  if (sim->finished || sim->has_manual_load || sim->drive_cycles == NULL
+      || sim->drive_cycles[sim->step_index] == NULL)
+    return 0.0;
+  return ps_drive_cycle_speed_at (sim->drive_cycles[sim->step_index],
+                                  drive_trace_time (sim, &lap));
+}
+
+double
+ps_simulation_get_distance (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return sim->distance_m;
+}
+
+double
+ps_simulation_get_drive_energy_j (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return sim->drive_energy_j;
+}
+
+PsBmsState
+ps_simulation_get_bms_state (PsSimulation      *sim,
+                             PsContactorReason *reason)
+{
+  g_return_val_if_fail (sim != NULL, PS_BMS_STATE_OFF);
+
+  if (reason != NULL)
+    *reason = sim->bms.contactor;
+  if (sim->bms_on)
+    return _ps_bms_get_state (&sim->bms);
+  return sim->bms.contactor != PS_CONTACTOR_OK ? PS_BMS_STATE_OPEN : PS_BMS_STATE_OFF;
+}
+
+void
+ps_simulation_open_contactor (PsSimulation      *sim,
+                              PsContactorReason  reason,
+                              int                cell,
+                              const char        *message)
+{
+  g_return_if_fail (sim != NULL);
+  g_return_if_fail (reason != PS_CONTACTOR_OK && (guint) reason < PS_CONTACTOR_N_REASONS);
+  g_return_if_fail (cell >= -1 && cell < (int) sim->n_cells);
+
+  if (sim->bms.contactor != PS_CONTACTOR_OK)
+    return;
+  sim->bms.contactor = reason;
+  sim->bms.cv = FALSE;
+  sim->bms.derated = FALSE;
+  sim->rates_valid = FALSE;
+  ps_event_log_add (sim->events, sim->sc.time_s, PS_EVENT_CONTACTOR_OPEN, cell, reason,
+                    "contactor opened: %s", message != NULL ? message : "a fault");
+}
+
+PsEventLog *
+ps_simulation_get_events (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, NULL);
+
+  return sim->events;
 }
 
 const PsStepEndInfo *
@@ -1398,6 +2306,12 @@ ps_simulation_fill_frame (PsSimulation *sim,
     frame->end_limit = e->limit;
     frame->end_at_once = e->at_once;
   }
+  if (frame->events != sim->events)
+    {
+      g_clear_pointer (&frame->events, ps_event_log_unref);
+      frame->events = ps_event_log_ref (sim->events);
+    }
+  frame->n_events = ps_event_log_get_length (sim->events);
   frame->pack_voltage_v = sim->sc.pack_voltage_v;
   frame->pack_current_a = sim->sc.pack_current_a;
   frame->pack_power_w = sim->sc.pack_voltage_v * sim->sc.pack_current_a;
@@ -1410,6 +2324,15 @@ ps_simulation_fill_frame (PsSimulation *sim,
   frame->coolant_outlet_k = _ps_thermal_network_get_coolant_outlet (sim->thermal);
 
   ps_frame_update_extremes (frame);
+
+  frame->speed_mps = ps_simulation_get_speed (sim);
+  frame->distance_m = sim->distance_m;
+  frame->bms_state = sim->bms_on ? (int) _ps_bms_get_state (&sim->bms)
+                  : sim->bms.contactor != PS_CONTACTOR_OK ? PS_BMS_STATE_OPEN : PS_BMS_STATE_OFF;
+  frame->bms_reason = sim->bms.contactor;
+  for (guint g = 0; g < sim->n_series; g++)
+    for (guint i = g * sim->n_parallel; i < (g + 1) * sim->n_parallel; i++)
+      frame->cell_bleed_a[i] = sim->bms.bleed_a[g] / sim->n_parallel;
 
   frame->limit_voltage_low = frame->cell_voltage_min_v <= sim->cell->voltage_min_v;
   frame->limit_voltage_high = frame->cell_voltage_max_v >= sim->cell->voltage_max_v;

@@ -16,6 +16,8 @@
  */
 #pragma once
 
+#include "ps-bms.h"
+#include "ps-events.h"
 #include "ps-frame.h"
 #include "ps-scenario.h"
 
@@ -28,6 +30,15 @@ typedef enum
   PS_LOAD_POWER,           /* value: pack power, W, > 0 discharge */
   PS_LOAD_VOLTAGE_HOLD,    /* value: highest cell voltage held, V (CV charge) */
   PS_LOAD_RESISTANCE,      /* value: external resistance across the pack, Ohm */
+  PS_LOAD_FAST_CHARGE,     /* value: the charger's power, W (> 0 into the
+                            * pack): CC-CV on the highest cell at the BMS's
+                            * charge voltage (the cell's upper limit without
+                            * a BMS), within the BMS's power limit over
+                            * temperature and its current limits */
+  PS_LOAD_DRIVE,           /* value: the vehicle's pack power, W (> 0
+                            * discharging); regenerative braking is cut
+                            * back to hold the highest cell at its upper
+                            * voltage limit (a drive does not end there) */
 } PsLoadMode;
 
 typedef struct
@@ -45,13 +56,19 @@ typedef enum
                                * not reached within the default duration,
                                * PS_STEP_DEFAULT_DURATION_S */
   PS_STEP_END_UNTIL_VOLTAGE,  /* its "until <x> V" was reached (by cell) */
-  PS_STEP_END_UNTIL_CURRENT,  /* a hold's "until <x> A | C/<n>" was reached */
+  PS_STEP_END_UNTIL_CURRENT,  /* its "until <x> A | C/<n>" was reached */
   PS_STEP_END_VOLTAGE_MAX,    /* a cell reached its upper voltage limit */
   PS_STEP_END_VOLTAGE_MIN,    /* a cell reached its lower voltage limit */
   PS_STEP_END_TEMP_MAX,       /* a cell reached its upper temperature limit */
   PS_STEP_END_CURRENT_MAX,    /* a cell would pass its current limit */
   PS_STEP_END_TEMP_MIN,       /* a cell under load reached its lower
                                * temperature limit */
+  PS_STEP_END_UNTIL_SOC,      /* its "until <x>% SOC" was reached (the pack's) */
+  PS_STEP_END_UNTIL_TEMPERATURE, /* its "until <t> C" was reached (the hottest cell) */
+  PS_STEP_END_UNTIL_PACK_VOLTAGE, /* its "until <x> V pack" was reached */
+  PS_STEP_END_APPLIED,        /* an instant step (Set ambient, Set cooling) was applied */
+  PS_STEP_END_CONTACTOR_OPEN, /* the BMS opened the contactor (or it was
+                               * open: every step but a rest ends at once) */
 } PsStepEnd;
 
 /* One step end: what ended, why, where and when. */
@@ -102,6 +119,23 @@ gboolean      ps_simulation_advance          (PsSimulation     *sim,
  * when n_ends is 0). Valid until the next call that changes the state. */
 const PsStepEndInfo *ps_simulation_get_step_ends (PsSimulation *sim,
                                                   guint        *n_ends);
+/* The BMS's and the engine's events since the start (or the last reset,
+ * which starts a new log), in order; append to it (ps_event_log_add) to
+ * record an event of your own at ps_simulation_get_time().
+ * Returns: (transfer none): take a reference to keep it */
+PsEventLog          *ps_simulation_get_events     (PsSimulation *sim);
+/* The BMS (NULL-safe: PS_BMS_STATE_OFF without one): its state now and,
+ * when open, why (a PsContactorReason). */
+PsBmsState           ps_simulation_get_bms_state  (PsSimulation *sim,
+                                                   PsContactorReason *reason);
+/* Opens the contactor now for a fault (issue 11's faults): an event
+ * "contactor-open" with reason "fault" and the message; the step that runs
+ * ends (contactor-open) at the next advance. Works with the BMS off too (a
+ * contactor is always there). cell: 0-based or -1. */
+void                 ps_simulation_open_contactor (PsSimulation *sim,
+                                                   PsContactorReason reason,
+                                                   int           cell,
+                                                   const char   *message);
 /* The last step end since the start, or NULL when none yet. */
 const PsStepEndInfo *ps_simulation_get_last_end  (PsSimulation *sim);
 /* One step of dt_s with an explicit load, ignoring the protocol. */
@@ -149,6 +183,13 @@ const double *ps_simulation_get_cell_temp    (PsSimulation     *sim);
 const double *ps_simulation_get_cell_heat    (PsSimulation     *sim);
 /* Cell parameters after variation [n_cells] */
 const double *ps_simulation_get_cell_capacity_ah (PsSimulation *sim);
+
+/* Driving (Drive steps): the speed now (0 when not driving), the distance
+ * driven since the start, m, and the pack energy the drives took, J (> 0
+ * discharged; regenerative braking counted off) */
+double        ps_simulation_get_speed        (PsSimulation     *sim);
+double        ps_simulation_get_distance     (PsSimulation     *sim);
+double        ps_simulation_get_drive_energy_j (PsSimulation   *sim);
 
 /* Pack totals of the last step */
 double        ps_simulation_get_pack_voltage (PsSimulation     *sim);

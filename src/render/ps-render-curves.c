@@ -676,6 +676,8 @@ typedef enum
   PANEL_POWER,
   PANEL_SOC,
   PANEL_TEMPERATURE,
+  PANEL_SPEED,
+  PANEL_DISTANCE,
   N_PANELS
 } PanelKind;
 
@@ -760,6 +762,22 @@ panel_def (const PsRenderStyle *style,
       d->n_series = 1;
       d->cell_quantity = PS_CELL_QUANTITY_SOC;
       break;
+    case PANEL_SPEED:
+      d->title = "Vehicle speed";
+      d->unit = "km/h";
+      d->scale = 3.6;
+      d->min_span = 10.0;
+      d->s[0] = (PanelSeries) { PS_SERIES_SPEED_MPS, col_power, "speed" };
+      d->n_series = 1;
+      break;
+    case PANEL_DISTANCE:
+      d->title = "Distance driven";
+      d->unit = "km";
+      d->scale = 1e-3;
+      d->min_span = 1.0;
+      d->s[0] = (PanelSeries) { PS_SERIES_DISTANCE_M, col_soc, "distance" };
+      d->n_series = 1;
+      break;
     case PANEL_TEMPERATURE:
     case N_PANELS:
     default:
@@ -778,9 +796,11 @@ panel_def (const PsRenderStyle *style,
 }
 
 static guint
-list_panels (const PsRenderStyle *style,
+list_panels (PsRecorder          *rec,
+             const PsRenderStyle *style,
              PanelKind            kinds[N_PANELS])
 {
+  gsize len = rec != NULL ? ps_recorder_get_length (rec) : 0;
   guint n = 0;
 
   if (style->curves & PS_CURVE_VOLTAGE)
@@ -796,6 +816,13 @@ list_panels (const PsRenderStyle *style,
     kinds[n++] = PANEL_SOC;
   if (style->curves & PS_CURVE_TEMPERATURE)
     kinds[n++] = PANEL_TEMPERATURE;
+  /* a run that drove shows its speed and distance too */
+  if ((style->curves & PS_CURVE_ALL_TIME) != 0 && len > 0
+      && read_one (rec, PS_SERIES_DISTANCE_M, len - 1) > 0.0)
+    {
+      kinds[n++] = PANEL_SPEED;
+      kinds[n++] = PANEL_DISTANCE;
+    }
   return n;
 }
 
@@ -1006,7 +1033,7 @@ panel_layout (cairo_t             *cr,
   double fs = font_size (style);
   int sel = style->selected_cell;
 
-  l->n = list_panels (style, l->kinds);
+  l->n = list_panels (rec, style, l->kinds);
   l->top = round (fs * 0.3);
   l->bottom_margin = round (fs * 2.0);
   l->gap = round (fs * 0.5);

@@ -51,6 +51,9 @@ quantity_info (const PsRenderStyle *style,
     case PS_QUANTITY_HEAT:
       *info = (QuantityInfo) { "Cell heat generation", "W", 0.01, PS_COLORMAP_INFERNO, FALSE };
       break;
+    case PS_QUANTITY_BALANCING:
+      *info = (QuantityInfo) { "Balancing (bleed) current", "mA", 1.0, PS_COLORMAP_INFERNO, FALSE };
+      break;
     case PS_QUANTITY_SOC:
     case PS_N_QUANTITIES:
     default:
@@ -89,6 +92,10 @@ quantity_values (const PsFrame       *frame,
       break;
     case PS_QUANTITY_HEAT:
       src = frame->cell_heat_w;
+      break;
+    case PS_QUANTITY_BALANCING:
+      src = frame->cell_bleed_a;
+      scale = 1000.0;
       break;
     case PS_QUANTITY_DEVIATION:
       {

@@ -22,6 +22,7 @@ typedef enum
   PS_QUANTITY_TEMPERATURE,
   PS_QUANTITY_DEVIATION,      /* voltage deviation from the pack mean */
   PS_QUANTITY_HEAT,
+  PS_QUANTITY_BALANCING,      /* the BMS's bleed current through the cell */
   PS_N_QUANTITIES /*< skip >*/
 } PsQuantity;
 

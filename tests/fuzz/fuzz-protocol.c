@@ -38,6 +38,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     fuzz_check (copy->n_steps == protocol->n_steps);
     ps_protocol_free (copy);
   }
+  /* it prints back to text that parses to as many steps, and prints the
+   * same again */
+  {
+    g_autofree char *printed = ps_protocol_to_string (protocol);
+    g_autoptr(GError) back_error = NULL;
+    PsProtocol *back = ps_protocol_parse (printed, &back_error);
+    g_autofree char *again = NULL;
+
+    fuzz_check (back != NULL);
+    fuzz_check (back->n_steps == protocol->n_steps && back->n_cycles == protocol->n_cycles);
+    again = ps_protocol_to_string (back);
+    fuzz_check (strcmp (again, printed) == 0);
+    ps_protocol_free (back);
+  }
   ps_protocol_free (protocol);
   return 0;
 }
