@@ -442,8 +442,8 @@ test_csv_marks_manual_load (void)
   csv = ps_export_csv (recorder, &error);
   g_assert_no_error (error);
   text = g_bytes_get_data (csv, NULL);
-  on = strstr (text, ",manual load: discharge at 5 A\n");
-  off = strstr (text, ",manual load ended: the protocol again\n");
+  on = strstr (text, ",manual load: discharge at 5 A,");
+  off = strstr (text, ",manual load ended: the protocol again,");
   g_assert_nonnull (on);
   g_assert_nonnull (off);
   g_assert_true (on < off);
