@@ -31,6 +31,9 @@ struct _PsScenario
 
   double       dt_s;
   guint64      seed;
+
+  GArray      *faults;             /* PsFault, in the order given; never NULL */
+  PsRunawayModel runaway_model;
 };
 
 G_END_DECLS

@@ -35,8 +35,10 @@
 
 #include "ps-cell-model.h"
 #include "ps-error.h"
+#include "ps-fault-private.h"
 #include "ps-pack-private.h"
 #include "ps-rng-private.h"
+#include "ps-runaway.h"
 #include "ps-scenario-private.h"
 #include "ps-simulation.h"
 #include "ps-state-block-private.h"
@@ -154,6 +156,15 @@ struct _PsSimulation
   PsLoad            manual_effective; /* as run: held at the upper limit, or rest */
   double            manual_cap_a;     /* charge current cap of a manual hold */
   gboolean          manual_limited;
+
+  /* faults (ps-fault.h) and thermal runaway (ps-runaway.h, NULL when off) */
+  PsFaultState     *faults;
+  PsRunaway        *runaway;
+  double           *rxn_w;            /* [n_cells] reaction heat of the last substep */
+  guint8           *in_runaway;       /* [n_cells] at or past the runaway stage */
+  guint             n_in_runaway;
+  GArray           *events;           /* PsSimEvent of the present advance call */
+  GArray           *fault_events;     /* PsFaultEvent scratch */
 };
 
 /* ------------------------------------------------------------ electrical */
@@ -175,6 +186,8 @@ linearise (PsSimulation *sim,
   sim->model->klass->linearise (sim->model, dt,
                                 _ps_thermal_network_get_temp (sim->thermal),
                                 &ec, &rc);
+  if (sim->faults->electrical)
+    _ps_fault_state_linearise (sim->faults, ec, rc, &ec, &rc);
   sim->ec = ec;
   sim->rc = rc;
 
@@ -197,6 +210,7 @@ linearise (PsSimulation *sim,
       r_sum += sim->group_r[g];
     }
 
+  _ps_fault_state_short_groups (sim->faults, sim->group_e, sim->group_r, &e_sum, &r_sum);
   *pack_e = e_sum;
   *pack_r = r_sum;
 }
@@ -213,8 +227,11 @@ solve_voltage_hold (PsSimulation *sim,
 
   for (guint g = 0; g < sim->n_series; g++)
     {
-      double eg = sim->group_e[g];
-      double rg = sim->group_r[g];
+      /* the group carries a + b I (an external short: ps-fault.c) */
+      double a = _ps_fault_state_group_current (sim->faults, g, 0.0);
+      double b = _ps_fault_state_group_current (sim->faults, g, 1.0) - a;
+      double eg = sim->group_e[g] - sim->group_r[g] * a;
+      double rg = sim->group_r[g] * b;
 
       for (guint i = g * np; i < (g + 1) * np; i++)
         {
@@ -339,7 +356,8 @@ peek (PsSimulation *sim,
    * an end needs it (peek_find_cell) */
   for (guint g = 0; g < sim->n_series; g++)
     {
-      double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
+      double vg = sim->group_e[g]
+                  - sim->group_r[g] * _ps_fault_state_group_current (sim->faults, g, pack_i);
 
       for (guint i = g * np; i < (g + 1) * np; i++)
         {
@@ -385,7 +403,8 @@ peek_find_cell (PsSimulation *sim,
 
   for (guint g = 0; g < sim->n_series; g++)
     {
-      double vg = sim->group_e[g] - sim->group_r[g] * pk->pack_i;
+      double vg = sim->group_e[g]
+                  - sim->group_r[g] * _ps_fault_state_group_current (sim->faults, g, pk->pack_i);
 
       for (guint i = g * np; i < (g + 1) * np; i++)
         {
@@ -410,13 +429,117 @@ peek_find_cell (PsSimulation *sim,
   return cell;
 }
 
+/* Adds the faults' heat to each cell's (a short's V^2/R_s, heaters); returns
+ * the sum. */
+static double
+fault_heat (PsSimulation *sim,
+            double       *heat)
+{
+  PsFaultState *fs = sim->faults;
+  double sum = 0.0;
+
+  for (guint i = 0; i < sim->n_cells; i++)
+    {
+      double q = fs->extra_w[i];
+
+      if (fs->short_g[i] > 0.0)
+        {
+          double v = sim->ec[i] - sim->rc[i] * sim->s[A_CURRENT][i];
+
+          q += v * v * fs->short_g[i];
+        }
+      heat[i] += q;
+      sum += q;
+    }
+  return sum;
+}
+
+/* Runs the reactions over the substep from the cells' present temperatures
+ * (ps-runaway.c substeps the reacting cells itself) and adds their heat;
+ * returns its sum. Their stage changes become events. */
+static double
+runaway_heat (PsSimulation *sim,
+              double       *heat,
+              double        dt)
+{
+  const PsRunawayEvent *ev;
+  guint n_ev;
+  double sum;
+
+  sum = ps_runaway_step (sim->runaway, sim->sc.time_s,
+                         _ps_thermal_network_get_temp (sim->thermal), heat, dt, sim->rxn_w);
+  if (sum > 0.0)
+    for (guint i = 0; i < sim->n_cells; i++)
+      heat[i] += sim->rxn_w[i];
+
+  ev = ps_runaway_take_events (sim->runaway, &n_ev);
+  for (guint k = 0; k < n_ev; k++)
+    {
+      PsSimEvent se = { ev[k].time_s, PS_SIM_EVENT_ONSET + (ev[k].stage - PS_RUNAWAY_ONSET),
+                        ev[k].cell + 1, 0, ev[k].temp_k };
+
+      g_array_append_val (sim->events, se);
+      if (ev[k].stage == PS_RUNAWAY_RUNAWAY && !sim->in_runaway[ev[k].cell])
+        {
+          sim->in_runaway[ev[k].cell] = 1;
+          sim->n_in_runaway++;
+        }
+    }
+  return sum;
+}
+
+/* The largest temperature change of the last step among the cells whose
+ * electrical state follows it (a cell in runaway carries no current: its
+ * own pace is ps-runaway's business). */
+static double
+change_max (PsSimulation *sim)
+{
+  const double *change;
+  double d = 0.0;
+
+  if (sim->n_in_runaway == 0)
+    return _ps_thermal_network_get_change_max (sim->thermal);
+  change = _ps_thermal_network_get_change (sim->thermal);
+  for (guint i = 0; i < sim->n_cells; i++)
+    if (!sim->in_runaway[i])
+      d = MAX (d, fabs (change[i]));
+  return d;
+}
+
+/* Brings the faults to the present time (at a substep's start). */
+static void
+update_faults (PsSimulation *sim)
+{
+  GArray *fev = sim->fault_events;
+
+  if (sim->faults->faults->len == 0 && sim->n_in_runaway == 0)
+    return;
+  g_array_set_size (fev, 0);
+  if (_ps_fault_state_update (sim->faults, sim->pack, sim->sc.time_s,
+                              sim->n_in_runaway > 0 ? sim->in_runaway : NULL,
+                              sim->heat_capacity_j_k, fev))
+    _ps_thermal_network_set_blocked (sim->thermal,
+                                     sim->faults->cooling ? sim->faults->blocked : NULL);
+  for (guint k = 0; k < fev->len; k++)
+    {
+      const PsFaultEvent *fe = &g_array_index (fev, PsFaultEvent, k);
+      const PsFault *f = &g_array_index (sim->faults->faults, PsFault, fe->fault);
+      PsSimEvent se = { fe->time_s, fe->on ? PS_SIM_EVENT_FAULT_ON : PS_SIM_EVENT_FAULT_OFF,
+                        f->cell, fe->fault + 1, NAN };
+
+      g_array_append_val (sim->events, se);
+    }
+}
+
 /* Takes the substep the last peek() looked at. */
 static void
 commit (PsSimulation *sim,
         const PsPeek *pk)
 {
   PsCellModel *model = sim->model;
+  PsFaultState *fs = sim->faults;
   double *current = sim->s[A_CURRENT];
+  const double *model_i = current;
   double *heat = sim->s[A_HEAT];
   const double *ec = sim->ec, *gb = sim->gb;
   double r_tab = sim->pack->r_tab_ohm;
@@ -430,15 +553,24 @@ commit (PsSimulation *sim,
 
   for (guint g = 0; g < sim->n_series; g++)
     {
-      double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
+      double vg = sim->group_e[g]
+                  - sim->group_r[g] * _ps_fault_state_group_current (fs, g, pack_i);
 
       sum_vg += vg;
       for (guint i = g * np; i < (g + 1) * np; i++)
         current[i] = (ec[i] - vg) * gb[i];
     }
 
+  /* a shorted cell's electrodes carry its terminal current and the short's */
+  if (fs->electrical)
+    {
+      for (guint i = 0; i < sim->n_cells; i++)
+        fs->cell_i[i] = current[i] + (ec[i] - sim->rc[i] * current[i]) * fs->short_g[i];
+      model_i = fs->cell_i;
+    }
+
   model->klass->commit (model, dt, _ps_thermal_network_get_temp (sim->thermal),
-                        current, heat, &power);
+                        model_i, heat, &power);
 
   /* (the cell voltages are the peek's, V = E - R I: its extremes hold) */
   for (guint i = 0; i < sim->n_cells; i++)
@@ -449,6 +581,10 @@ commit (PsSimulation *sim,
       heat[i] = q;
       sum_heat += q;
     }
+  if (fs->heat)
+    sum_heat += fault_heat (sim, heat);
+  if (sim->runaway != NULL)
+    sum_heat += runaway_heat (sim, heat, dt);
 
   pack_v = sum_vg - pack_i * sim->r_busbar_total;
 
@@ -468,7 +604,7 @@ commit (PsSimulation *sim,
   /* the pace of this substep, to choose the next */
   sim->rate_soc = pk->d_soc / dt;
   sim->rate_ocv = pk->d_ocv / dt;
-  sim->rate_temp = _ps_thermal_network_get_change_max (sim->thermal) / dt;
+  sim->rate_temp = change_max (sim) / dt;
   sim->rates_valid = TRUE;
 }
 
@@ -481,6 +617,7 @@ step_internal (PsSimulation *sim,
 {
   PsPeek pk;
 
+  update_faults (sim);
   peek (sim, load, dt, &pk);
   commit (sim, &pk);
 }
@@ -510,6 +647,7 @@ reset_state (PsSimulation *sim)
       sim->resistance_factor[i] = fr;
       sim->initial_soc[i] = s0;
     }
+  _ps_fault_state_apply_weak (sim->faults, sim->capacity_ah, sim->resistance_factor);
 
   _ps_state_block_zero (&sim->block);
   memset (&sim->sc, 0, sizeof sim->sc);
@@ -521,6 +659,15 @@ reset_state (PsSimulation *sim)
   sim->cooling_enabled = scenario->cooling_enabled;
   _ps_thermal_network_reset (sim->thermal, ps_scenario_get_initial_temp_k (scenario),
                              sim->ambient_k, sim->cooling_enabled);
+
+  if (sim->runaway != NULL)
+    ps_runaway_reset (sim->runaway);
+  memset (sim->in_runaway, 0, sim->n_cells);
+  sim->n_in_runaway = 0;
+  memset (sim->faults->on->data, 0, sizeof (gboolean) * sim->faults->on->len);
+  _ps_thermal_network_set_blocked (sim->thermal, NULL);
+  g_array_set_size (sim->events, 0);
+  update_faults (sim);
 
   /* at rest before the first step: open-circuit voltages (the mean of each
    * group, a first look until the first step solves the groups) */
@@ -555,6 +702,39 @@ reset_state (PsSimulation *sim)
 
   /* steps that end at once end at t = 0 */
   settle_steps (sim);
+}
+
+/* The runaway model of the scenario, with the kinetics of its cell's
+ * chemistry (ps-runaway.h); none when it is off. */
+static gboolean
+runaway_new (PsSimulation  *sim,
+             GError       **error)
+{
+  const PsCellType *cell = sim->cell;
+  PsRunawayModel model = ps_scenario_get_runaway_model (sim->scenario);
+  g_autoptr (PsRunawayParams) params = NULL;
+  double volume;
+
+  if (model == PS_RUNAWAY_MODEL_OFF)
+    return TRUE;
+  params = ps_runaway_params_for_chemistry (cell->chemistry, error);
+  if (params == NULL)
+    return FALSE;
+  if (cell->shape == PS_CELL_SHAPE_CYLINDRICAL)
+    volume = G_PI * 0.25 * cell->width_m * cell->width_m * cell->length_m;
+  else
+    volume = cell->length_m * cell->width_m * cell->thickness_m;
+  if (!(volume > 0.0))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "cell '%s': the runaway model needs the cell's volume, got %g m^3",
+                   cell->id ? cell->id : "?", volume);
+      return FALSE;
+    }
+  /* the trigger model's store: the stored electrical energy U Q (section 4) */
+  sim->runaway = ps_runaway_new (model, params, sim->n_cells, volume, sim->heat_capacity_j_k,
+                                 cell->voltage_nominal_v * cell->capacity_ah * 3600.0);
+  return TRUE;
 }
 
 PsSimulation *
@@ -601,6 +781,22 @@ ps_simulation_new (const PsScenario  *scenario,
                                           sim->scenario->coolant_inlet_k);
 
   sim->ends = g_array_new (FALSE, FALSE, sizeof (PsStepEndInfo));
+
+  {
+    guint n_faults;
+    const PsFault *faults = ps_scenario_get_faults (sim->scenario, &n_faults);
+
+    sim->faults = _ps_fault_state_new (sim->pack, faults, n_faults);
+  }
+  sim->rxn_w = g_new0 (double, n);
+  sim->in_runaway = g_new0 (guint8, n);
+  sim->events = g_array_new (FALSE, FALSE, sizeof (PsSimEvent));
+  sim->fault_events = g_array_new (FALSE, FALSE, sizeof (PsFaultEvent));
+  if (!runaway_new (sim, error))
+    {
+      ps_simulation_free (sim);
+      return NULL;
+    }
   reset_state (sim);
 
   return sim;
@@ -623,6 +819,12 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->group_r);
   _ps_thermal_network_free (sim->thermal);
   g_clear_pointer (&sim->ends, g_array_unref);
+  _ps_fault_state_free (sim->faults);
+  ps_runaway_free (sim->runaway);
+  g_free (sim->rxn_w);
+  g_free (sim->in_runaway);
+  g_clear_pointer (&sim->events, g_array_unref);
+  g_clear_pointer (&sim->fault_events, g_array_unref);
   ps_scenario_free (sim->scenario);
   g_free (sim);
 }
@@ -965,6 +1167,12 @@ substep_bound (PsSimulation     *sim,
   if (load->mode == PS_LOAD_POWER || load->mode == PS_LOAD_VOLTAGE_HOLD
       || load->mode == PS_LOAD_RESISTANCE)
     h = MIN (h, PS_SUBSTEP_VARIABLE_S);
+  /* a substep ends where a fault starts or ends, and is short enough for
+   * the neighbours of a cell in runaway */
+  if (sim->faults->next_change_s > sim->sc.time_s)
+    h = MIN (h, MAX (sim->faults->next_change_s - sim->sc.time_s, PS_SUBSTEP_MIN_S));
+  if (sim->runaway != NULL)
+    h = MIN (h, ps_runaway_get_step_bound (sim->runaway));
 
   return MAX (h, PS_SUBSTEP_MIN_S);
 }
@@ -1007,7 +1215,10 @@ run_span (PsSimulation     *sim,
   *ran = 0.0;
   while (left > 0.0)
     {
-      double bound = substep_bound (sim, load, ec);
+      double bound;
+
+      update_faults (sim);
+      bound = substep_bound (sim, load, ec);
       double n = ceil (left / bound * (1.0 - 1e-12));
       double h = n <= 1.0 ? left : left / n;
       double accurate;
@@ -1146,6 +1357,7 @@ ps_simulation_advance (PsSimulation *sim,
   g_return_val_if_fail (isfinite (dt_s) && dt_s > 0.0, FALSE);
 
   g_array_set_size (sim->ends, 0);
+  g_array_set_size (sim->events, 0);
 
   /* a manual load runs whatever the protocol's state */
   if (sim->has_manual_load)
@@ -1515,4 +1727,92 @@ ps_simulation_get_electrical_loss_j (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, 0.0);
   return sim->sc.electrical_loss_j;
+}
+
+/* ---------------------------------------------------- faults and runaway */
+
+const PsSimEvent *
+ps_simulation_get_events (PsSimulation *sim,
+                          guint        *n_events)
+{
+  g_return_val_if_fail (sim != NULL && n_events != NULL, NULL);
+
+  *n_events = sim->events->len;
+  return (const PsSimEvent *) (gpointer) sim->events->data;
+}
+
+const char *
+ps_sim_event_kind_to_string (PsSimEventKind kind)
+{
+  static const char * const names[] = {
+    "fault-start", "fault-end", "onset", "venting", "runaway", "burnt"
+  };
+
+  g_return_val_if_fail (kind < G_N_ELEMENTS (names), NULL);
+  return names[kind];
+}
+
+gboolean
+ps_simulation_add_fault (PsSimulation  *sim,
+                         const PsFault *fault,
+                         GError       **error)
+{
+  PsFault f;
+  gboolean off = FALSE;
+
+  g_return_val_if_fail (sim != NULL && fault != NULL, FALSE);
+
+  if (fault->kind >= PS_FAULT_N_KINDS
+      || !_ps_fault_check (fault, sim->pack, "fault: ", error))
+    {
+      if (fault->kind >= PS_FAULT_N_KINDS)
+        g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID, "fault: kind: unknown");
+      return FALSE;
+    }
+  if (fault->kind == PS_FAULT_WEAK_CELL)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "fault: kind: a weak cell is weak from the start (give it in the scenario)");
+      return FALSE;
+    }
+  off = fault->kind == PS_FAULT_THERMAL_RUNAWAY && sim->runaway == NULL;
+  if (off)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "fault: kind: a thermal_runaway fault needs a runaway model, the scenario's is off");
+      return FALSE;
+    }
+  f = *fault;
+  /* from now on */
+  f.at_s = MAX (f.at_s, sim->sc.time_s);
+  g_array_append_val (sim->faults->faults, f);
+  g_array_set_size (sim->faults->on, sim->faults->faults->len);
+  sim->rates_valid = FALSE;
+  update_faults (sim);
+  return TRUE;
+}
+
+const PsFault *
+ps_simulation_get_faults (PsSimulation *sim,
+                          guint        *n_faults)
+{
+  g_return_val_if_fail (sim != NULL && n_faults != NULL, NULL);
+
+  *n_faults = sim->faults->faults->len;
+  return (const PsFault *) (gpointer) sim->faults->faults->data;
+}
+
+gboolean
+ps_simulation_fault_is_active (PsSimulation *sim,
+                               guint         index)
+{
+  g_return_val_if_fail (sim != NULL && index < sim->faults->on->len, FALSE);
+  return g_array_index (sim->faults->on, gboolean, index);
+}
+
+PsRunaway *
+ps_simulation_get_runaway (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, NULL);
+  return sim->runaway;
 }

@@ -78,6 +78,29 @@ char         *ps_step_end_info_describe      (const PsStepEndInfo *info);
 
 typedef struct _PsSimulation PsSimulation;
 
+/* What happened to a cell or a fault, with its time (within the substep for
+ * the runaway stages). */
+typedef enum
+{
+  PS_SIM_EVENT_FAULT_ON,     /* fault (1-based) started */
+  PS_SIM_EVENT_FAULT_OFF,    /* fault ended (its duration passed) */
+  PS_SIM_EVENT_ONSET,        /* cell self-heating (ps-runaway.h stages) */
+  PS_SIM_EVENT_VENTING,
+  PS_SIM_EVENT_RUNAWAY,
+  PS_SIM_EVENT_BURNT,
+} PsSimEventKind;
+
+typedef struct
+{
+  double         time_s;
+  PsSimEventKind kind;
+  guint          cell;       /* 1-based, 0 = none */
+  guint          fault;      /* 1-based index of the fault, 0 = none */
+  double         temp_k;     /* the cell's, NAN for a fault */
+} PsSimEvent;
+
+const char   *ps_sim_event_kind_to_string    (PsSimEventKind    kind);
+
 /* scenario: (transfer none): copied
  * Returns: (transfer full) (nullable): NULL with error set (the scenario
  * fails ps_scenario_validate) */
@@ -117,6 +140,23 @@ void          ps_simulation_step             (PsSimulation     *sim,
  * load that would pass a cell's current limit and any load that brings a
  * cell to its temperature limit stop (the manual load turns to rest) with
  * the reason recorded as a step end of step 0. */
+/* The events of the last advance call, in time order within each kind of
+ * source. (transfer none) */
+const PsSimEvent *ps_simulation_get_events   (PsSimulation     *sim,
+                                              guint            *n_events);
+/* Injects a fault from now on (its at_s if later); checked against the
+ * pack; weak cells only from a scenario. */
+gboolean      ps_simulation_add_fault        (PsSimulation     *sim,
+                                              const PsFault    *fault,
+                                              GError          **error);
+/* the scenario's faults and those added, in order; (transfer none) */
+const PsFault *ps_simulation_get_faults      (PsSimulation     *sim,
+                                              guint            *n_faults);
+gboolean      ps_simulation_fault_is_active  (PsSimulation     *sim,
+                                              guint             index);
+/* the runaway state, NULL when the scenario's model is off; (transfer none) */
+PsRunaway    *ps_simulation_get_runaway      (PsSimulation     *sim);
+
 void          ps_simulation_set_manual_load  (PsSimulation     *sim,
                                               const PsLoad     *load);
 void          ps_simulation_clear_manual_load (PsSimulation    *sim);
