@@ -62,6 +62,10 @@ typedef struct
   gboolean on;
 } PsFaultEvent;
 
+/* a forced runaway heats its cell at this rate (unless told its power)
+ * until its reactions heat it faster */
+#define PS_FAULT_FORCE_K_S 5.0
+
 PsFaultState *_ps_fault_state_new      (const PsPack   *pack,
                                         const PsFault  *faults,
                                         guint           n_faults);
@@ -70,14 +74,16 @@ void          _ps_fault_state_free     (PsFaultState   *fs);
 void          _ps_fault_state_apply_weak (PsFaultState *fs,
                                         double         *capacity_ah,
                                         double         *resistance_factor);
-/* Makes the per-cell arrays those of time_s; stage (nullable) marks cells
- * in runaway (open, and a forced runaway stops heating); heat_capacity_j_k
+/* Makes the per-cell arrays those of time_s; runaway (nullable) marks cells
+ * in runaway (open), sustained (nullable) those whose reactions heat them
+ * faster than a forced runaway would (its heating stops); heat_capacity_j_k
  * sets the forced runaway's default heating. Appends starts and ends to
  * events. Returns TRUE when the cells whose cooling is lost changed. */
 gboolean      _ps_fault_state_update   (PsFaultState   *fs,
                                         const PsPack   *pack,
                                         double          time_s,
                                         const guint8   *runaway,
+                                        const guint8   *sustained,
                                         double          heat_capacity_j_k,
                                         GArray         *events);
 /* each cell's Thevenin pair (E, R) seen from its terminals, with its short

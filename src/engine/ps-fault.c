@@ -417,9 +417,13 @@ ps_fault_to_text (const PsFault *fault)
     if (have & fields[k].field)
       {
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        double v = field_value (fault, fields[k].field);
 
-        g_string_append_printf (s, ",%s=%s", fields[k].key,
-                                g_ascii_dtostr (buf, sizeof buf, field_value (fault, fields[k].field)));
+        /* the shortest form that reads back the same */
+        g_ascii_formatd (buf, sizeof buf, "%.15g", v);
+        if (g_ascii_strtod (buf, NULL) != v)
+          g_ascii_dtostr (buf, sizeof buf, v);
+        g_string_append_printf (s, ",%s=%s", fields[k].key, buf);
       }
   return g_string_free (s, FALSE);
 }
@@ -503,8 +507,6 @@ ps_fault_is_active (const PsFault *fault,
 
 /* an open tab: this resistance instead of the cell's */
 #define PS_FAULT_OPEN_OHM 1e9
-/* a forced runaway heats its cell at this rate unless told its power */
-#define PS_FAULT_FORCE_K_S 1.0
 
 PsFaultState *
 _ps_fault_state_new (const PsPack  *pack,
@@ -571,6 +573,7 @@ _ps_fault_state_update (PsFaultState *fs,
                         const PsPack *pack,
                         double        time_s,
                         const guint8 *runaway,
+                        const guint8 *sustained,
                         double        heat_capacity_j_k,
                         GArray       *events)
 {
@@ -652,7 +655,7 @@ _ps_fault_state_update (PsFaultState *fs,
           fs->heat = TRUE;
           break;
         case PS_FAULT_THERMAL_RUNAWAY:
-          if (runaway == NULL || !runaway[c])
+          if (sustained == NULL || !sustained[c])
             {
               fs->extra_w[c] += f->power_w > 0.0 ? f->power_w
                                 : heat_capacity_j_k * PS_FAULT_FORCE_K_S;

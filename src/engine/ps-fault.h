@@ -28,7 +28,7 @@
  * thermal_runaway   CELL at_s power_w                    the cell is heated (a nail or
  *                                                        heater trigger, power_w, by
  *                                                        default its heat capacity x
- *                                                        1 K/s) until it runs away
+ *                                                        5 K/s) until it runs away
  *
  * Cells, modules and channels are numbered from 1, as everywhere. Times are
  * seconds of simulated time; duration_s absent means to the end.

@@ -29,7 +29,9 @@
 #define PS_GAS_CONSTANT         8.314462618
 #define PS_RUNAWAY_SUBSTEP_K    0.5     /* largest warming in one substep */
 #define PS_RUNAWAY_SUBSTEP_REL  0.05    /* largest relative move of a or t_sei */
-#define PS_RUNAWAY_SPENT_FRACTION 0.01 /* of the runaway rate: burnt */
+/* burnt: after the runaway, self-heating below this fraction of the runaway
+ * rate (or 1 % of the heat left); what is left still reacts if it warms */
+#define PS_RUNAWAY_SPENT_FRACTION 0.01
 #define PS_RUNAWAY_MAX_SUBSTEPS 1000000 /* per cell and step: a guard */
 /* while a cell runs away, the engine steps at most this long, so the heat
  * its neighbours take up is resolved */
@@ -547,8 +549,9 @@ ps_runaway_step (PsRunaway    *rw,
       double e;
 
       rxn_w[i] = 0.0;
-      if (rw->model == PS_RUNAWAY_MODEL_OFF || rw->stage[i] == PS_RUNAWAY_BURNT
-          || (rw->stage[i] == PS_RUNAWAY_INTACT && temp_k[i] < rw->p.active_k))
+      if (rw->model == PS_RUNAWAY_MODEL_OFF || rw->store_j[i] <= 0.0
+          || (rw->stage[i] != PS_RUNAWAY_ONSET && rw->stage[i] != PS_RUNAWAY_RUNAWAY
+              && temp_k[i] < rw->p.active_k))
         continue;
 
       e = integrate_cell (rw, i, time_s, temp_k[i], heat_w != NULL ? heat_w[i] : 0.0, dt);
@@ -567,6 +570,13 @@ ps_runaway_step (PsRunaway    *rw,
     g_array_sort (rw->events, compare_events);
   g_array_append_vals (rw->events_out, rw->events->data, rw->events->len);
   return sum;
+}
+
+const double *
+ps_runaway_get_self_heating (PsRunaway *rw)
+{
+  g_return_val_if_fail (rw != NULL, NULL);
+  return rw->self_heat_k_s;
 }
 
 double

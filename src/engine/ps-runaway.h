@@ -117,6 +117,9 @@ double           ps_runaway_step                 (PsRunaway              *rw,
  * (INFINITY while no cell is in runaway). */
 double           ps_runaway_get_step_bound       (PsRunaway              *rw);
 
+/* each cell's self-heating rate from its reactions at the end of the last
+ * step, K/s */
+const double    *ps_runaway_get_self_heating     (PsRunaway              *rw);
 PsRunawayModel   ps_runaway_get_model            (PsRunaway              *rw);
 const PsRunawayStage *ps_runaway_get_stage       (PsRunaway              *rw);
 /* time each cell reached each stage, NAN if not (yet) */

@@ -162,6 +162,7 @@ struct _PsSimulation
   PsRunaway        *runaway;
   double           *rxn_w;            /* [n_cells] reaction heat of the last substep */
   guint8           *in_runaway;       /* [n_cells] at or past the runaway stage */
+  guint8           *sustained;        /* [n_cells] reactions past a forced runaway's heating */
   guint             n_in_runaway;
   GArray           *events;           /* PsSimEvent of the present advance call */
   GArray           *fault_events;     /* PsFaultEvent scratch */
@@ -469,8 +470,16 @@ runaway_heat (PsSimulation *sim,
   sum = ps_runaway_step (sim->runaway, sim->sc.time_s,
                          _ps_thermal_network_get_temp (sim->thermal), heat, dt, sim->rxn_w);
   if (sum > 0.0)
-    for (guint i = 0; i < sim->n_cells; i++)
-      heat[i] += sim->rxn_w[i];
+    {
+      const double *self = ps_runaway_get_self_heating (sim->runaway);
+
+      for (guint i = 0; i < sim->n_cells; i++)
+        {
+          heat[i] += sim->rxn_w[i];
+          if (self[i] > PS_FAULT_FORCE_K_S)
+            sim->sustained[i] = 1;
+        }
+    }
 
   ev = ps_runaway_take_events (sim->runaway, &n_ev);
   for (guint k = 0; k < n_ev; k++)
@@ -517,7 +526,7 @@ update_faults (PsSimulation *sim)
   g_array_set_size (fev, 0);
   if (_ps_fault_state_update (sim->faults, sim->pack, sim->sc.time_s,
                               sim->n_in_runaway > 0 ? sim->in_runaway : NULL,
-                              sim->heat_capacity_j_k, fev))
+                              sim->sustained, sim->heat_capacity_j_k, fev))
     _ps_thermal_network_set_blocked (sim->thermal,
                                      sim->faults->cooling ? sim->faults->blocked : NULL);
   for (guint k = 0; k < fev->len; k++)
@@ -663,6 +672,7 @@ reset_state (PsSimulation *sim)
   if (sim->runaway != NULL)
     ps_runaway_reset (sim->runaway);
   memset (sim->in_runaway, 0, sim->n_cells);
+  memset (sim->sustained, 0, sim->n_cells);
   sim->n_in_runaway = 0;
   memset (sim->faults->on->data, 0, sizeof (gboolean) * sim->faults->on->len);
   _ps_thermal_network_set_blocked (sim->thermal, NULL);
@@ -790,6 +800,7 @@ ps_simulation_new (const PsScenario  *scenario,
   }
   sim->rxn_w = g_new0 (double, n);
   sim->in_runaway = g_new0 (guint8, n);
+  sim->sustained = g_new0 (guint8, n);
   sim->events = g_array_new (FALSE, FALSE, sizeof (PsSimEvent));
   sim->fault_events = g_array_new (FALSE, FALSE, sizeof (PsFaultEvent));
   if (!runaway_new (sim, error))
@@ -823,6 +834,7 @@ ps_simulation_free (PsSimulation *sim)
   ps_runaway_free (sim->runaway);
   g_free (sim->rxn_w);
   g_free (sim->in_runaway);
+  g_free (sim->sustained);
   g_clear_pointer (&sim->events, g_array_unref);
   g_clear_pointer (&sim->fault_events, g_array_unref);
   ps_scenario_free (sim->scenario);
