@@ -39,7 +39,7 @@
 static const char *csv_header =
   "time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,"
   "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,"
-  "heat_w,charge_ah,energy_wh,step_end";
+  "heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state";
 
 typedef struct
 {
@@ -50,6 +50,7 @@ typedef struct
   char     *scenario;
   char     *protocol;
   char     *csv;
+  char     *events;
   char     *dt;
   char     *seed;
   char     *ambient_c;
@@ -66,6 +67,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->scenario);
   g_free (o->protocol);
   g_free (o->csv);
+  g_free (o->events);
   g_free (o->dt);
   g_free (o->seed);
   g_free (o->ambient_c);
@@ -259,6 +261,10 @@ csv_format_row (GString             *row,
   append_number (row, f->charge_ah, "%.6g");
   append_number (row, f->energy_wh, "%.6g");
   append_step_ends (row, ends, n_ends);
+  append_number (row, f->speed_mps, "%.6g");
+  append_number (row, f->distance_m, "%.9g");
+  g_string_append_c (row, ',');
+  g_string_append (row, ps_bms_state_to_text (f->bms_state, f->bms_reason));
 
   if (cells)
     {
@@ -272,6 +278,33 @@ csv_format_row (GString             *row,
     }
 
   g_string_append_c (row, '\n');
+}
+
+/* ---- events as JSON lines ---------------------------------------------- */
+
+/* Writes the log's events from *written on, one JSON object a line, and
+ * moves *written past them. */
+static gboolean
+write_events (PsCliOutput  *out,
+              PsEventLog   *log,
+              guint        *written,
+              GString      *line,
+              GError      **error)
+{
+  g_autoptr(GArray) events = ps_event_log_copy (log, *written, G_MAXUINT);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_autofree char *json = ps_event_to_json (&g_array_index (events, PsEvent, i));
+
+      g_string_assign (line, json);
+      g_string_append_c (line, '\n');
+      if (!ps_cli_output_write (out, line->str, line->len, error))
+        return FALSE;
+      ps_cli_output_add_row (out);
+    }
+  *written += events->len;
+  return TRUE;
 }
 
 /* ---- headless run ------------------------------------------------------- */
@@ -354,7 +387,7 @@ check_run_size (CliOptions        *o,
                 double             total_s,
                 GError           **error)
 {
-  guint n_columns = 14 + (o->cells ? 4 * n_cells : 0);
+  guint n_columns = 17 + (o->cells ? 4 * n_cells : 0);
   guint64 rows, bytes;
   g_autofree char *size = NULL;
   g_autofree char *limit = NULL;
@@ -429,6 +462,7 @@ run_headless (CliOptions *o)
   g_autoptr(PsSimulation) sim = NULL;
   g_autoptr(PsFrame) frame = NULL;
   g_autoptr(PsCliOutput) csv = NULL;
+  g_autoptr(PsCliOutput) events_out = NULL;
   g_autoptr(PsCliProgress) progress = NULL;
   g_autoptr(GString) row = NULL;
   g_autoptr(GArray) row_ends = NULL;
@@ -436,6 +470,7 @@ run_headless (CliOptions *o)
   g_autofree char *end_reason = NULL;
   const char *id = o->scenario ? o->scenario : PS_CLI_DEFAULT_PRESET;
   guint64 n_rows = 0;
+  guint n_events_written = 0;
   gint64 wall_start;
   double dt, total_s;
   int signo = 0;
@@ -475,6 +510,15 @@ run_headless (CliOptions *o)
           fail ("%s", error->message);
           return PS_CLI_EXIT_WRITE_FAILED;
         }
+    }
+
+  if (o->events != NULL)
+    {
+      if (g_strcmp0 (o->events, o->csv) == 0 && g_strcmp0 (o->events, "/dev/null") != 0)
+        return fail ("--events and --csv name the same file, %s", o->events);
+      events_out = ps_cli_output_open (o->events, o->force, &error);
+      if (events_out == NULL)
+        return fail ("--events: %s", error->message);
     }
 
   ps_cli_interrupts_install ();
@@ -529,6 +573,14 @@ run_headless (CliOptions *o)
         }
       g_array_set_size (row_ends, 0);
 
+      if (events_out != NULL &&
+          !write_events (events_out, ps_simulation_get_events (sim), &n_events_written, row, &error))
+        {
+          g_clear_pointer (&progress, ps_cli_progress_free);
+          fail ("--events: %s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
+
       if (signo != 0)
         break;
       if (over_limit)
@@ -559,7 +611,15 @@ run_headless (CliOptions *o)
 
   if (signo != 0)
     {
-      int status = finish_interrupted (o, csv, signo, frame->time_s);
+      int status;
+
+      /* the events so far are kept with --keep-partial, as the CSV is */
+      if (events_out != NULL && o->keep_partial && !ps_cli_output_commit (events_out, &error))
+        {
+          fail ("--events: %s", error->message);
+          return PS_CLI_EXIT_WRITE_FAILED;
+        }
+      status = finish_interrupted (o, csv, signo, frame->time_s);
 
       ps_cli_interrupts_remove ();
       return status;
@@ -571,6 +631,11 @@ run_headless (CliOptions *o)
       fail ("%s", error->message);
       return PS_CLI_EXIT_WRITE_FAILED;
     }
+  if (events_out != NULL && !ps_cli_output_commit (events_out, &error))
+    {
+      fail ("--events: %s", error->message);
+      return PS_CLI_EXIT_WRITE_FAILED;
+    }
 
   duration = format_duration (frame->time_s);
   if (ps_simulation_get_last_end (sim) != NULL)
@@ -580,6 +645,18 @@ run_headless (CliOptions *o)
 
       g_free (end_reason);
       end_reason = with_last;
+    }
+
+  /* a run that drove says how far and at what consumption */
+  if (ps_simulation_get_distance (sim) > 0.0)
+    {
+      double km = ps_simulation_get_distance (sim) / 1000.0;
+      char *with_drive = g_strdup_printf ("%s; drove %.4g km at %.4g Wh/km at the pack",
+                                          end_reason, km,
+                                          ps_simulation_get_drive_energy_j (sim) / 3600.0 / km);
+
+      g_free (end_reason);
+      end_reason = with_drive;
     }
 
   fprintf (stderr,
@@ -618,6 +695,8 @@ ps_cli_main (int    argc,
       "Experiment steps separated by ';' or newlines (default: the scenario's)", "TEXT" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv,
       "Write one CSV row per step to FILE ('-' for stdout)", "FILE" },
+    { "events", 0, 0, G_OPTION_ARG_FILENAME, &o.events,
+      "Write the BMS's and the engine's events to FILE as JSON lines ('-' for stdout)", "FILE" },
     { "dt", 0, 0, G_OPTION_ARG_STRING, &o.dt,
       "Output interval in seconds, 0.001..3600 (default: the scenario's); the "
       "engine substeps as accuracy needs, so results do not depend on it", "S" },
@@ -645,7 +724,7 @@ ps_cli_main (int    argc,
     "  packscope --list-presets\n"
     "  packscope --print-scenario ID > my.json\n"
     "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
-    "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
+    "            [--events FILE] [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
     "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "The window itself takes:\n"
@@ -666,12 +745,16 @@ ps_cli_main (int    argc,
     "> 0 discharged):\n"
     "  time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,\n"
     "  cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,\n"
-    "  heat_w,charge_ah,energy_wh,step_end\n"
+    "  heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state\n"
     "step is the 1-based protocol step. step_end is empty except on a row\n"
     "where steps ended: \"step N REASON [cell K] [at once]\", several joined\n"
     "by \"; \", REASON one of duration, horizon (24 h without a duration),\n"
     "until-voltage, until-current, voltage-max, voltage-min, temperature-max,\n"
-    "current-max. With --cells, four columns follow\n"
+    "current-max, contactor-open. speed_mps and distance_m are the vehicle's on\n"
+    "Drive steps (0 otherwise; distance since the start). bms_state is empty\n"
+    "without a BMS, else ok, derated, cv, balancing or open:REASON (REASON\n"
+    "over-voltage, under-voltage, over-current, over-temperature, fault).\n"
+    "With --cells, four columns follow\n"
     "for each cell N (1-based, zero-padded to at least 4 digits): cellNNNN_v\n"
     "(V), cellNNNN_i_a (A), cellNNNN_soc (0..1), cellNNNN_t_c (degrees C).\n"
     "The CSV is written to a temporary file and renamed when the run is\n"
@@ -679,6 +762,13 @@ ps_cli_main (int    argc,
     "an interrupted one keeps its complete rows). A symlink, a FIFO, a block\n"
     "device or a read-only file as --csv needs --force. A one-line summary\n"
     "goes to stderr, and progress too while it is a terminal.\n"
+    "\n"
+    "--events FILE writes one JSON object a line for each BMS or engine event:\n"
+    "  {\"time_s\":..,\"kind\":..,\"cell\":N|null,[\"reason\":..,]\"message\":..}\n"
+    "kind one of contactor-open (reason over-voltage, under-voltage,\n"
+    "over-current, over-temperature or fault), contactor-close, derate,\n"
+    "derate-end, cv, balance-on, balance-off, charge-power-limit, fault,\n"
+    "warning; cell is 1-based. The file is written and renamed as the CSV is.\n"
     "\n"
     "Limits: a run whose protocol would take more than 50,000,000 steps or\n"
     "about 4 GB of CSV (from its durations, --dt and the columns) needs\n"
@@ -705,9 +795,9 @@ ps_cli_main (int    argc,
                  "--print-scenario, --bench (see --help)");
 
   if (!o.headless &&
-      (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.initial_c ||
+      (o.scenario || o.protocol || o.csv || o.events || o.dt || o.seed || o.ambient_c || o.initial_c ||
        o.cells || o.force || o.keep_partial))
-    return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --initial-c, "
+    return fail ("--scenario, --protocol, --csv, --events, --dt, --seed, --ambient-c, --initial-c, "
                  "--cells, --force and --keep-partial need --headless");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");

@@ -18,7 +18,7 @@ BAD="$SRCDIR/data/bad-scenarios"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/packscope-cli.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
-HEADER='time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,heat_w,charge_ah,energy_wh,step_end'
+HEADER='time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state'
 DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
@@ -112,7 +112,7 @@ fi
 
 if awk -F, '
   NR == 1 { next }
-  NF != 14 { print "row " NR ": " NF " fields"; bad = 1; exit }
+  NF != 17 { print "row " NR ": " NF " fields"; bad = 1; exit }
   {
     for (i = 1; i <= 13; i++)
       if ($i !~ /^-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?$/) { print "row " NR " field " i ": " $i; bad = 1; exit }
@@ -166,7 +166,7 @@ fi
   --csv "$WORK/cells.csv" 2>/dev/null
 fields=$(head -n1 "$WORK/cells.csv" | awk -F, '{ print NF }')
 widths=$(awk -F, '{ print NF }' "$WORK/cells.csv" | sort -u | wc -l)
-if [ "$fields" -eq $((14 + 4 * 192)) ] && [ "$widths" -eq 1 ] &&
+if [ "$fields" -eq $((17 + 4 * 192)) ] && [ "$widths" -eq 1 ] &&
    head -n1 "$WORK/cells.csv" | grep -q ',cell0001_v,cell0001_i_a,cell0001_soc,cell0001_t_c,' &&
    head -n1 "$WORK/cells.csv" | grep -q ',cell0192_t_c$'; then
   ok "--cells adds four columns for each of the 192 cells ($fields columns)"
@@ -370,7 +370,7 @@ run_and_signal TERM "$WORK/int/part.csv" --keep-partial
 if [ "$status" -eq 143 ] && [ "$(ls -A "$WORK/int")" = part.csv ] &&
    [ "$(head -n1 "$WORK/int/part.csv")" = "$HEADER" ] &&
    [ "$(tail -c1 "$WORK/int/part.csv" | od -An -c | tr -d ' ')" = '\n' ] &&
-   awk -F, 'NR > 1 && (NF != 14 || $1 != NR - 2) { exit 1 }' "$WORK/int/part.csv" &&
+   awk -F, 'NR > 1 && (NF != 17 || $1 != NR - 2) { exit 1 }' "$WORK/int/part.csv" &&
    grep -q "kept the partial CSV ($(($(wc -l <"$WORK/int/part.csv") - 1)) rows)" "$WORK/sig.err"; then
   ok "SIGTERM with --keep-partial: exit 143 and a valid CSV of whole rows: $(cat "$WORK/sig.err")"
 else
@@ -454,7 +454,7 @@ fi
 if "$PACKSCOPE" --headless --scenario leaf-2011 --ambient-c -40 --initial-c 0 \
      --protocol "Rest for 10 hours; Discharge at 1C until 3.0 V" --csv "$WORK/cold.csv" \
      2>"$WORK/cold.err" &&
-   tail -n1 "$WORK/cold.csv" | grep -q ",step 1 duration; step 2 temperature-min cell [0-9]* at once$" &&
+   tail -n1 "$WORK/cold.csv" | grep -q ",step 1 duration; step 2 temperature-min cell [0-9]* at once,0,0,$" &&
    [ "$(awk -F, 'NR > 1 && $12 != 0 { print "charge" }' "$WORK/cold.csv" | head -n1)" = "" ] &&
    grep -q "below its lower temperature limit of -30.0 degrees C" "$WORK/cold.err"; then
   ok "a load step on cells below their lower temperature limit ends at once: $(tail -c 120 "$WORK/cold.err")"

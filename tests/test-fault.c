@@ -99,19 +99,21 @@ test_open_cell (void)
   double pack_i;
   guint np = ps_pack_get_info (ps_simulation_get_pack (sim))->n_parallel;
   guint ns = ps_pack_get_info (ps_simulation_get_pack (sim))->n_series;
-  guint n_ev;
-  const PsSimEvent *ev;
+  g_autoptr (GArray) ev = NULL;
+  const PsEvent *e0;
 
   g_assert_true (ps_simulation_advance (sim, 50.0));
   current = ps_simulation_get_cell_current (sim);
   g_assert_cmpfloat (fabs (current[2] - current[3]), <, 0.05 * fabs (current[3]));
 
   g_assert_true (ps_simulation_advance (sim, 100.0));
-  ev = ps_simulation_get_events (sim, &n_ev);
-  g_assert_cmpuint (n_ev, ==, 1);
-  g_assert_cmpint (ev[0].kind, ==, PS_SIM_EVENT_FAULT_ON);
-  g_assert_cmpfloat (ev[0].time_s, ==, 100.0);
-  g_assert_cmpuint (ev[0].cell, ==, 3);
+  ev = ps_event_log_copy (ps_simulation_get_events (sim), 0, G_MAXUINT);
+  g_assert_cmpuint (ev->len, ==, 1);
+  e0 = &g_array_index (ev, PsEvent, 0);
+  g_assert_cmpint (e0->kind, ==, PS_EVENT_FAULT);
+  g_assert_cmpfloat (e0->time_s, ==, 100.0);
+  g_assert_cmpint (e0->cell, ==, 2);
+  g_assert_cmpstr (e0->message, ==, "fault 1 starts: open cell 3 at 100 s");
 
   current = ps_simulation_get_cell_current (sim);
   pack_i = ps_simulation_get_pack_current (sim);
@@ -393,7 +395,7 @@ check_preset_runaway (const char *pack,
   PsSimulation *sim = sim_from_json (json);
   PsRunaway *rw;
   guint n = ps_pack_get_info (ps_simulation_get_pack (sim))->n_cells;
-  guint n_runaway_events = 0;
+  guint n_runaway_events;
   double peak = 0.0;
 
   while (ps_simulation_advance (sim, 30.0))
@@ -401,8 +403,6 @@ check_preset_runaway (const char *pack,
       const double *t = ps_simulation_get_cell_temp (sim);
       const double *v = ps_simulation_get_cell_voltage (sim);
       const double *soc = ps_simulation_get_cell_soc (sim);
-      guint n_ev;
-      const PsSimEvent *ev = ps_simulation_get_events (sim, &n_ev);
 
       for (guint i = 0; i < n; i++)
         {
@@ -412,11 +412,10 @@ check_preset_runaway (const char *pack,
           g_assert_true (soc[i] >= -0.01 && soc[i] <= 1.01);
           peak = MAX (peak, t[i]);
         }
-      for (guint k = 0; k < n_ev; k++)
-        n_runaway_events += ev[k].kind == PS_SIM_EVENT_RUNAWAY;
     }
   check_heat_balance (sim);
   rw = ps_simulation_get_runaway (sim);
+  n_runaway_events = ps_event_log_count_kind (ps_simulation_get_events (sim), PS_EVENT_RUNAWAY);
   g_test_message ("%s (%s): peak %.0f C, %u cells ran away, cell %u released %.0f kJ of %.0f kJ",
                   pack, model, peak - 273.15, ps_runaway_count_at_least (rw, PS_RUNAWAY_RUNAWAY),
                   cell, ps_runaway_get_released_j (rw)[cell - 1] / 1e3,

@@ -38,9 +38,10 @@ test_protocol_discharge_forms (void)
       g_assert_cmpint (p->steps[0].kind, ==, PS_STEP_DISCHARGE);
       g_assert_cmpint (p->steps[0].unit, ==, PS_STEP_UNIT_C_RATE);
       g_assert_cmpfloat (p->steps[0].value, ==, 1.0);
-      g_assert_cmpfloat (p->steps[0].until_voltage_v, ==, 3.0);
+      g_assert_cmpuint (p->steps[0].n_until, ==, 1);
+      g_assert_cmpint (p->steps[0].until[0].kind, ==, PS_UNTIL_VOLTAGE);
+      g_assert_cmpfloat (p->steps[0].until[0].value, ==, 3.0);
       g_assert_true (isinf (p->steps[0].duration_s));
-      g_assert_cmpint (p->steps[0].until_current_unit, ==, PS_STEP_UNIT_NONE);
       g_assert_cmpstr (p->steps[0].text, ==, forms[i]);
     }
 }
@@ -63,7 +64,7 @@ test_protocol_units (void)
   g_assert_cmpint (p->steps[0].unit, ==, PS_STEP_UNIT_AMPERE);
   g_assert_cmpfloat (p->steps[0].value, ==, 2.0);
   g_assert_cmpfloat (p->steps[0].duration_s, ==, 60.0);
-  g_assert_true (isnan (p->steps[0].until_voltage_v));
+  g_assert_cmpuint (p->steps[0].n_until, ==, 0);
 
   g_assert_cmpint (p->steps[1].kind, ==, PS_STEP_CHARGE);
   g_assert_cmpfloat (p->steps[1].duration_s, ==, 600.0);
@@ -71,7 +72,8 @@ test_protocol_units (void)
   g_assert_cmpint (p->steps[2].unit, ==, PS_STEP_UNIT_WATT);
   g_assert_cmpfloat (p->steps[2].value, ==, 20000.0);
   g_assert_cmpfloat (p->steps[2].duration_s, ==, 3600.0);
-  g_assert_cmpfloat (p->steps[2].until_voltage_v, ==, 2.5);
+  g_assert_cmpuint (p->steps[2].n_until, ==, 1);
+  g_assert_cmpfloat (p->steps[2].until[0].value, ==, 2.5);
 
   g_assert_cmpint (p->steps[3].unit, ==, PS_STEP_UNIT_WATT);
   g_assert_cmpfloat (p->steps[3].value, ==, 500.0);
@@ -100,12 +102,13 @@ test_protocol_hold (void)
   g_assert_cmpint (p->steps[0].kind, ==, PS_STEP_HOLD);
   g_assert_cmpint (p->steps[0].unit, ==, PS_STEP_UNIT_VOLT);
   g_assert_cmpfloat (p->steps[0].value, ==, 4.2);
-  g_assert_cmpint (p->steps[0].until_current_unit, ==, PS_STEP_UNIT_C_RATE);
-  g_assert_cmpfloat (p->steps[0].until_current, ==, 1.0 / 50.0);
-  g_assert_cmpint (p->steps[1].until_current_unit, ==, PS_STEP_UNIT_C_RATE);
-  g_assert_cmpfloat (p->steps[1].until_current, ==, 0.05);
-  g_assert_cmpint (p->steps[2].until_current_unit, ==, PS_STEP_UNIT_AMPERE);
-  g_assert_cmpfloat (p->steps[2].until_current, ==, 1.5);
+  g_assert_cmpint (p->steps[0].until[0].kind, ==, PS_UNTIL_CURRENT);
+  g_assert_cmpint (p->steps[0].until[0].unit, ==, PS_STEP_UNIT_C_RATE);
+  g_assert_cmpfloat (p->steps[0].until[0].value, ==, 1.0 / 50.0);
+  g_assert_cmpint (p->steps[1].until[0].unit, ==, PS_STEP_UNIT_C_RATE);
+  g_assert_cmpfloat (p->steps[1].until[0].value, ==, 0.05);
+  g_assert_cmpint (p->steps[2].until[0].unit, ==, PS_STEP_UNIT_AMPERE);
+  g_assert_cmpfloat (p->steps[2].until[0].value, ==, 1.5);
 }
 
 static void
@@ -146,64 +149,123 @@ static void
 test_protocol_rejected (void)
 {
   static const BadCase cases[] = {
-    { "Discharge at 1C until 3.0 V; Charge at 1X",
-      PS_ENGINE_ERROR_PARSE,
-      "step 2 'Charge at 1X': unknown unit 'X', expected A, C, W or kW" },
+    { "Discharge at 1C until 3.0 V; Charge at 1X", PS_ENGINE_ERROR_PARSE,
+      "step 2, column 12: unknown unit \"X\" after \"1\", expected one of A, mA, C, W, kW, V, Ohm" },
+    { "Rest for 1 h; Charge at 1.5 until 4.1 V", PS_ENGINE_ERROR_PARSE,
+      "step 2, column 14: expected a unit (A, mA, C, W, kW, V, Ohm) after \"1.5\"" },
     { "", PS_ENGINE_ERROR_INVALID,
       "protocol: no steps, expected at least one such as 'Discharge at 1C until 3.0 V'" },
     { " ;\n; ", PS_ENGINE_ERROR_INVALID,
       "protocol: no steps, expected at least one such as 'Discharge at 1C until 3.0 V'" },
     { "Discharge at -1C until 3.0 V", PS_ENGINE_ERROR_INVALID,
-      "step 1 'Discharge at -1C until 3.0 V': the rate '-1' is negative, expected a "
-      "positive number (the step's verb gives the direction)" },
+      "step 1, column 14: the rate \"-1\" is negative, expected a positive number "
+      "(the step's verb gives the direction)" },
     { "Discharge at 0C until 3.0 V", PS_ENGINE_ERROR_INVALID,
-      "step 1 'Discharge at 0C until 3.0 V': the rate '0' must be greater than zero" },
+      "step 1, column 14: the rate \"0\" must be greater than zero" },
     { "Discharge at 1C until 0 V", PS_ENGINE_ERROR_INVALID,
-      "step 1 'Discharge at 1C until 0 V': the end voltage '0' must be greater than zero" },
+      "step 1, column 23: the end condition \"0\" must be greater than zero" },
     { "Discharge at 1e999C", PS_ENGINE_ERROR_INVALID,
-      "step 1 'Discharge at 1e999C': the rate '1e999' is not a finite number" },
+      "step 1, column 14: the rate \"1e999\" is not a finite number" },
     { "Discharge at inf C", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Discharge at inf C': expected a number for the rate, found 'inf'" },
+      "step 1, column 14: expected a number for the rate, found \"inf\"" },
     { "Discharge at nan A", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Discharge at nan A': expected a number for the rate, found 'nan'" },
+      "step 1, column 14: expected a number for the rate, found \"nan\"" },
+    { "Discharge at 1MW for 1 s", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 15: unknown unit \"MW\" after \"1\", expected one of A, mA, C, W, kW, V, Ohm" },
+    { "Discharge at 4 V", PS_ENGINE_ERROR_INVALID,
+      "step 1, column 16: a voltage is held, not discharged at: expected A, mA, C, W, kW or Ohm "
+      "(\"Hold at <x> V\" holds a voltage)" },
+    { "Charge at 1 Ohm for 1 s", PS_ENGINE_ERROR_INVALID,
+      "step 1, column 13: a resistor can only discharge the pack, expected A, mA, C, W or kW" },
     { "Rest for 10000 hours", PS_ENGINE_ERROR_LIMIT,
-      "step 1 'Rest for 10000 hours': duration of 3.6e+07 s is too long, expected at most 1e+07 s" },
+      "step 1, column 10: a duration of 3.6e+07 s is too long, expected at most 1e+07 s" },
     { "Rest for 0 s", PS_ENGINE_ERROR_INVALID,
-      "step 1 'Rest for 0 s': the duration '0' must be greater than zero" },
+      "step 1, column 10: the duration \"0\" must be greater than zero" },
     { "Rest for 10 fortnights", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Rest for 10 fortnights': unknown time unit 'fortnights', expected s, min or h "
+      "step 1, column 13: unknown time unit \"fortnights\", expected s, min or h "
       "(seconds, minutes, hours)" },
     { "Rest for 10", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Rest for 10': expected a time unit (s, min or h) after the duration, "
-      "found the end of the step" },
+      "step 1, column 12: expected a time unit (s, min or h) after \"10\", found the end of the step" },
     { "Rest", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Rest': expected 'for', found the end of the step" },
+      "step 1, column 5: expected \"for <duration>\" or \"until <condition>\" after \"Rest\", "
+      "found the end of the step" },
     { "Sprint at 1C", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Sprint at 1C': unknown instruction 'Sprint', expected Discharge, Charge, Hold or Rest" },
+      "step 1, column 1: unknown instruction \"Sprint\", expected Discharge, Charge, Hold, Rest, "
+      "Drive, Fast charge, Set or Run" },
     { "Charge at 1C until 4.2", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Charge at 1C until 4.2': expected the unit V after the end voltage, "
-      "found the end of the step" },
+      "step 1, column 23: expected a unit (V, V pack, A, mA, C/<n>, % SOC, °C or K) after \"4.2\"" },
     { "Charge at 1C until 400 V", PS_ENGINE_ERROR_INVALID,
-      "step 1 'Charge at 1C until 400 V': the end voltage of 400 V is not a cell voltage "
-      "(voltages in a protocol are per cell), expected at most 10 V" },
-    { "Charge at 1C until 4.2 V until 4.1 V", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Charge at 1C until 4.2 V until 4.1 V': 'until' is given twice, "
-      "expected it at most once" },
+      "step 1, column 20: the end voltage of 400 V is not a cell voltage (voltages in a protocol "
+      "are per cell; write \"V pack\" for the pack), expected at most 10 V" },
+    { "Charge at 1C for 1 h for 2 h", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 22: \"for\" is given twice, expected it at most once" },
+    { "Discharge at 1C until 3 V until 2.9 V until 2.8V until 2.7V until 2.6V", PS_ENGINE_ERROR_LIMIT,
+      "step 1, column 61: more than 4 end conditions, expected at most 4" },
+    { "Discharge at 1C until 3 V or 2.5 V", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 30: expected \"until\" after \"or\", found \"2.5\"" },
     { "Charge at 1C to 4.2 V", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Charge at 1C to 4.2 V': unexpected 'to', expected 'for <duration>', "
-      "'or until <x> V' or the end of the step" },
+      "step 1, column 14: unexpected \"to\", expected \"for <duration>\", \"or until <condition>\" "
+      "or the end of the step" },
+    { "Discharge at 2C for 1 s at 25oC", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 25: unexpected \"at\": a step's temperature is set by a "
+      "\"Set ambient to <t> C\" step before it" },
     { "Charge at 1", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Charge at 1': expected a unit (A, C, W or kW) after the rate, "
-      "found the end of the step" },
+      "step 1, column 12: expected a unit (A, mA, C, W, kW, V, Ohm) after \"1\"" },
     { "Hold at 4.2 V", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Hold at 4.2 V': expected 'until <x> A' or 'until C/<n>' after the hold "
-      "voltage, found the end of the step" },
+      "step 1, column 14: expected \"for <duration>\" or \"until <condition>\" after the hold voltage" },
     { "Hold at 4.2 V until C/0", PS_ENGINE_ERROR_INVALID,
-      "step 1 'Hold at 4.2 V until C/0': the C-rate divisor '0' must be greater than zero" },
-    { "Hold at 4.2 V until 50 mA", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Hold at 4.2 V until 50 mA': unknown unit 'mA' for the end current, expected A or C" },
-    { "Hold at 4.2 A until C/50", PS_ENGINE_ERROR_PARSE,
-      "step 1 'Hold at 4.2 A until C/50': unknown unit 'A' for the hold voltage, expected V" },
+      "step 1, column 23: the C-rate divisor \"0\" must be greater than zero" },
+    { "Hold at 4.2 A until C/50", PS_ENGINE_ERROR_INVALID,
+      "step 1, column 13: a hold is at a voltage, expected V or mV" },
+    { "Discharge at 1C until 120% SOC", PS_ENGINE_ERROR_INVALID,
+      "step 1, column 23: an SOC of 120% is out of range, expected 0 to 100%" },
+    { "Discharge at 1C until 20% charge", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 27: expected \"SOC\" after \"20%\", found \"charge\"" },
+    { "Discharge at 1C until -5 V", PS_ENGINE_ERROR_INVALID,
+      "step 1, column 24: the end condition \"-5\" is negative, expected a positive number "
+      "(only a temperature may be below zero)" },
+    { "Discharge at 1C until 3 W", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 25: \"W\" is no end condition, expected V, V pack, A, mA, C/<n>, % SOC, °C or K" },
+    { "Discharge at 1C until 500 C", PS_ENGINE_ERROR_INVALID,
+      "step 1, column 23: a temperature of 500 °C is out of range, expected -100 to 300 °C" },
+    { "Set ambient to 25", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 18: expected a temperature unit (C, °C or K) after \"25\", "
+      "found the end of the step" },
+    { "Set cooling maybe", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 13: expected \"on\" or \"off\" after \"Set cooling\", found \"maybe\"" },
+    { "Set fans on", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 5: expected \"ambient\" or \"cooling\" after \"Set\", found \"fans\"" },
+    { "Set ambient to 25 C for 1 h", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 21: unexpected \"for\", expected the end of the step (it takes no time)" },
+    { "Drive", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 6: expected a drive cycle (such as UDDS) or a speed trace file after \"Drive\"" },
+    { "Drive UDDS x 0.5", PS_ENGINE_ERROR_INVALID,
+      "step 1, column 14: the number of times \"0.5\" is not a whole number from 1 to 10000" },
+    { "Run", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 4: expected a profile file (time and current or power) after \"Run\"" },
+    { "Run \"abc", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 5: the quote is not closed, expected a '\"' after the name" },
+    { "Fast charge at 100 A until 80% SOC", PS_ENGINE_ERROR_INVALID,
+      "step 1, column 20: a fast charge is at a power, expected W or kW" },
+    { "Fast charge 50 kW", PS_ENGINE_ERROR_PARSE,
+      "step 1, column 13: expected \"at\" after \"Fast charge\", found \"50\"" },
+    /* the cycle structure: line and column of the whole text */
+    { "Rest for 1 s\n(Rest for 1 s", PS_ENGINE_ERROR_PARSE,
+      "line 2, column 1: this \"(\" is not closed, expected a \")\" after the cycle's steps" },
+    { "(Rest for 1 s) x 0", PS_ENGINE_ERROR_LIMIT,
+      "line 1, column 18: a cycle runs 0 times, expected 1 to 100000" },
+    { "(Rest for 1 s) x", PS_ENGINE_ERROR_PARSE,
+      "line 1, column 17: expected the number of times the cycle runs after \"x\", found the end" },
+    { "(Rest for 1 s) y", PS_ENGINE_ERROR_PARSE,
+      "line 1, column 16: unexpected \"y\" after a cycle, expected \";\", \",\", a new line or \"x <times>\"" },
+    { "()", PS_ENGINE_ERROR_PARSE,
+      "line 1, column 1: the cycle has no steps, expected at least one between \"(\" and \")\"" },
+    { "Rest for 1 s) x 2", PS_ENGINE_ERROR_PARSE,
+      "line 1, column 13: unexpected \")\", no cycle \"(\" is open" },
+    { "((((((((( Rest for 1 s)))))))))", PS_ENGINE_ERROR_LIMIT,
+      "line 1, column 9: cycles nested more than 8 deep, expected at most 8" },
+    { "(Rest for 1 s; (Rest for 1 s) x 1000) x 1000", PS_ENGINE_ERROR_LIMIT,
+      "protocol: its cycles run 1001000 steps, expected at most 100000" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -214,6 +276,277 @@ test_protocol_rejected (void)
       g_assert_null (p);
       g_assert_error (error, PS_ENGINE_ERROR, cases[i].code);
       g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+}
+
+
+/* every field the engine reads; the texts aside */
+static void
+assert_steps_equal (const PsProtocolStep *a,
+                    const PsProtocolStep *b)
+{
+  g_assert_cmpint (a->kind, ==, b->kind);
+  g_assert_cmpint (a->unit, ==, b->unit);
+  g_assert_cmpfloat (a->value, ==, b->value);
+  g_assert_true (a->duration_s == b->duration_s);
+  g_assert_true (a->period_s == b->period_s || (isnan (a->period_s) && isnan (b->period_s)));
+  g_assert_cmpstr (a->source, ==, b->source);
+  g_assert_cmpuint (a->repeat, ==, b->repeat);
+  g_assert_cmpuint (a->cycle, ==, b->cycle);
+  g_assert_cmpuint (a->written, ==, b->written);
+  g_assert_cmpuint (a->n_until, ==, b->n_until);
+  for (guint i = 0; i < a->n_until; i++)
+    {
+      g_assert_cmpint (a->until[i].kind, ==, b->until[i].kind);
+      g_assert_cmpint (a->until[i].op, ==, b->until[i].op);
+      g_assert_cmpint (a->until[i].unit, ==, b->until[i].unit);
+      g_assert_cmpfloat (a->until[i].value, ==, b->until[i].value);
+    }
+}
+
+static void
+assert_protocols_equal (const PsProtocol *a,
+                        const PsProtocol *b)
+{
+  g_assert_cmpuint (a->n_steps, ==, b->n_steps);
+  g_assert_cmpuint (a->n_cycles, ==, b->n_cycles);
+  g_assert_cmpuint (a->n_items, ==, b->n_items);
+  for (guint i = 0; i < a->n_steps; i++)
+    assert_steps_equal (&a->steps[i], &b->steps[i]);
+  for (guint i = 0; i < a->n_items; i++)
+    {
+      g_assert_cmpint (a->items[i].kind, ==, b->items[i].kind);
+      if (a->items[i].kind == PS_PROTOCOL_ITEM_STEP)
+        g_assert_cmpuint (a->items[i].step, ==, b->items[i].step);
+      if (a->items[i].kind == PS_PROTOCOL_ITEM_CLOSE)
+        g_assert_cmpuint (a->items[i].repeat, ==, b->items[i].repeat);
+    }
+}
+
+/* parse, print, parse again: the same protocol; printing it again gives
+ * the same text */
+static void
+test_protocol_round_trip (void)
+{
+  static const char *texts[] = {
+    "Discharge at 1C until 3.0 V",
+    "Discharge at 1C or until 3.0 V",
+    "DISCHARGE AT 1c OR UNTIL 3V",
+    "Discharge at 1C for 0.5 hours",
+    "Discharge at C/20 for 0.5 hours",
+    "Charge at 0.5 C for 45 minutes",
+    "Discharge at 1 A for 0.5 hours",
+    "Charge at 200 mA for 45 minutes",
+    "Discharge at 1W for 0.5 hours",
+    "Charge at 200mW for 45 minutes",
+    "Rest for 10 minutes",
+    "Hold at 1V for 20 seconds",
+    "Charge at 1 C until 4.1V",
+    "Hold at 4.1 V until 50mA",
+    "Hold at 3V until C/50",
+    "Discharge at C/3 for 2 hours or until 2.5 V",
+    "Charge at 200mA for 45 minutes (1 minute period)",
+    "Rest for 10 minutes (5 minute period)",
+    "Discharge at 20 kW for 1 hour or until 2.5 V",
+    "Discharge at 3.3 kW for 90 s",
+    "Discharge at 2.5 Ohm until 300 V pack",
+    "Discharge at 500 mOhm for 1 m",
+    "Charge at 700 mA for 0.7 h or until 4100 mV",
+    "Charge at 1C until 57% SOC",
+    "Discharge at 1C until 20% SOC",
+    "Discharge at 1C until 0% SOC",
+    "Discharge at 2C until 45 C or until 2.8 V or until 280 V pack or until 10% SOC",
+    "Discharge at 2C until 45 °C",
+    "Discharge at 2C until 318.15 K",
+    "Discharge at 2C until 45 degC",
+    "Rest until < 30 C",
+    "Rest for 2 h or until > 3.6 V",
+    "Rest until 3.5 V",
+    "Hold at 4.2 V until C/20 or until 45 C",
+    "Hold at 4.2 V for 2 h or until 0.05C",
+    "Charge at 1 C until > 1.5 A",
+    "Drive UDDS",
+    "Drive US06 x 2 for 20 min (1 s period)",
+    "Drive \"my cycle, v2.csv\" x 3 or until 10% SOC",
+    "Drive cycles/wltc-3b.csv",
+    "Run profile.csv until 45 C",
+    "Run \"a (b).csv\" for 1 h",
+    "Fast charge at 50 kW until 80% SOC",
+    "Fast charge at 45000 W until 80% SOC or until 45 °C",
+    "Set ambient to -10 C",
+    "Set ambient to 300 K",
+    "Set ambient at 35 °C",
+    "Set cooling off",
+    "Set cooling to on",
+    "(Discharge at 1C until 3 V; Rest for 10 minutes) x 2",
+    "(Discharge at 1C until 3 V, Rest for 10 minutes, Charge at C/2 until 4.2 V, "
+      "Hold at 4.2 V until C/50) x 100",
+    "Set ambient to 0 C\n((Discharge at 1C until 3 V; Rest for 1 h) x 2; "
+      "Charge at 0.5C until 4.2V; Hold at 4.2 V until C/50) x 3\nRest for 1 h",
+    "(Rest for 1 s)",
+    "(Rest for 1 s) × 3; (Rest for 2 s)*2; (Rest for 3 s)X4",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(PsProtocol) p = parse_ok (texts[i]);
+      g_autofree char *printed = ps_protocol_to_string (p);
+      g_autoptr(PsProtocol) back = parse_ok (printed);
+      g_autofree char *again = ps_protocol_to_string (back);
+
+      g_test_message ("'%s' -> '%s'", texts[i], printed);
+      assert_protocols_equal (p, back);
+      g_assert_cmpstr (again, ==, printed);
+    }
+}
+
+/* the issue's four examples, and what they mean */
+static void
+test_protocol_issue_examples (void)
+{
+  g_autoptr(PsProtocol) cycle = parse_ok ("(Discharge at 1C until 3 V; Rest for 10 minutes) x 2");
+  g_autoptr(PsProtocol) ma = parse_ok ("Charge at 500 mA until 4.1 V");
+  g_autoptr(PsProtocol) soc = parse_ok ("Discharge at 1C until 20% SOC");
+  g_autoptr(PsProtocol) drive = parse_ok ("Drive UDDS");
+  g_autofree char *printed = ps_protocol_to_string (cycle);
+
+  g_assert_cmpuint (cycle->n_steps, ==, 4);
+  g_assert_cmpuint (cycle->n_cycles, ==, 2);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpint (cycle->steps[i].kind, ==, i % 2 == 0 ? PS_STEP_DISCHARGE : PS_STEP_REST);
+      g_assert_cmpuint (cycle->steps[i].cycle, ==, i / 2);
+      g_assert_cmpuint (cycle->steps[i].written, ==, i % 2);
+    }
+  g_assert_cmpfloat (cycle->steps[3].duration_s, ==, 600.0);
+  g_assert_cmpstr (cycle->steps[2].text, ==, "Discharge at 1C until 3 V");
+  g_assert_cmpstr (printed, ==, "(Discharge at 1 C until 3 V; Rest for 10 min) x 2");
+
+  g_assert_cmpint (ma->steps[0].kind, ==, PS_STEP_CHARGE);
+  g_assert_cmpint (ma->steps[0].unit, ==, PS_STEP_UNIT_AMPERE);
+  g_assert_cmpfloat (ma->steps[0].value, ==, 0.5);
+  g_assert_cmpint (ma->steps[0].until[0].kind, ==, PS_UNTIL_VOLTAGE);
+  g_assert_cmpfloat (ma->steps[0].until[0].value, ==, 4.1);
+
+  g_assert_cmpuint (soc->steps[0].n_until, ==, 1);
+  g_assert_cmpint (soc->steps[0].until[0].kind, ==, PS_UNTIL_SOC);
+  g_assert_cmpfloat (soc->steps[0].until[0].value, ==, 0.2);
+
+  g_assert_cmpint (drive->steps[0].kind, ==, PS_STEP_DRIVE);
+  g_assert_cmpstr (drive->steps[0].source, ==, "UDDS");
+  g_assert_cmpuint (drive->steps[0].repeat, ==, 1);
+  g_assert_true (isinf (drive->steps[0].duration_s));
+}
+
+static void
+test_protocol_conditions (void)
+{
+  g_autoptr(PsProtocol) p = parse_ok ("Discharge at 2C until 45 C or until 0.05C or until 280 V pack "
+                                      "or until < 10% SOC;"
+                                      "Rest until > -5 C;"
+                                      "Hold at 4.2 V until 50 mA or until 318.15 K");
+  const PsStepUntil *u = p->steps[0].until;
+
+  g_assert_cmpuint (p->steps[0].n_until, ==, 4);
+  /* "45 C" a temperature, "0.05C" a C-rate */
+  g_assert_cmpint (u[0].kind, ==, PS_UNTIL_TEMPERATURE);
+  g_assert_cmpfloat_with_epsilon (u[0].value, 318.15, 1e-12);
+  g_assert_cmpint (u[1].kind, ==, PS_UNTIL_CURRENT);
+  g_assert_cmpint (u[1].unit, ==, PS_STEP_UNIT_C_RATE);
+  g_assert_cmpfloat (u[1].value, ==, 0.05);
+  g_assert_cmpint (u[2].kind, ==, PS_UNTIL_PACK_VOLTAGE);
+  g_assert_cmpfloat (u[2].value, ==, 280.0);
+  g_assert_cmpint (u[3].kind, ==, PS_UNTIL_SOC);
+  g_assert_cmpint (u[3].op, ==, PS_UNTIL_BELOW);
+  g_assert_cmpfloat (u[3].value, ==, 0.1);
+
+  g_assert_cmpint (p->steps[1].kind, ==, PS_STEP_REST);
+  g_assert_true (isinf (p->steps[1].duration_s));
+  g_assert_cmpint (p->steps[1].until[0].op, ==, PS_UNTIL_ABOVE);
+  g_assert_cmpfloat_with_epsilon (p->steps[1].until[0].value, 268.15, 1e-12);
+
+  g_assert_cmpint (p->steps[2].until[0].unit, ==, PS_STEP_UNIT_AMPERE);
+  g_assert_cmpfloat (p->steps[2].until[0].value, ==, 0.05);
+  g_assert_cmpint (p->steps[2].until[1].kind, ==, PS_UNTIL_TEMPERATURE);
+}
+
+static void
+test_protocol_packscope_steps (void)
+{
+  g_autoptr(PsProtocol) p = parse_ok ("Set ambient to -10 C\n"
+                                      "Set cooling off\n"
+                                      "Drive \"my trace.csv\" x 3 or until 10% SOC\n"
+                                      "Fast charge at 50 kW until 80% SOC\n"
+                                      "Run data/profile.csv for 1 h\n"
+                                      "Discharge at 2.5 Ohm until 3 V");
+  g_autoptr(PsProtocol) copy = NULL;
+
+  g_assert_cmpuint (p->n_steps, ==, 6);
+  g_assert_cmpint (p->steps[0].kind, ==, PS_STEP_SET_AMBIENT);
+  g_assert_cmpint (p->steps[0].unit, ==, PS_STEP_UNIT_KELVIN);
+  g_assert_cmpfloat_with_epsilon (p->steps[0].value, 263.15, 1e-12);
+  g_assert_true (ps_step_kind_is_instant (p->steps[0].kind));
+  g_assert_cmpint (p->steps[1].kind, ==, PS_STEP_SET_COOLING);
+  g_assert_cmpfloat (p->steps[1].value, ==, 0.0);
+  g_assert_cmpint (p->steps[2].kind, ==, PS_STEP_DRIVE);
+  g_assert_cmpstr (p->steps[2].source, ==, "my trace.csv");
+  g_assert_cmpuint (p->steps[2].repeat, ==, 3);
+  g_assert_cmpint (p->steps[2].until[0].kind, ==, PS_UNTIL_SOC);
+  g_assert_cmpint (p->steps[3].kind, ==, PS_STEP_FAST_CHARGE);
+  g_assert_cmpint (p->steps[3].unit, ==, PS_STEP_UNIT_WATT);
+  g_assert_cmpfloat (p->steps[3].value, ==, 50000.0);
+  g_assert_cmpint (p->steps[4].kind, ==, PS_STEP_RUN_PROFILE);
+  g_assert_cmpstr (p->steps[4].source, ==, "data/profile.csv");
+  g_assert_cmpfloat (p->steps[4].duration_s, ==, 3600.0);
+  g_assert_cmpint (p->steps[5].unit, ==, PS_STEP_UNIT_OHM);
+  g_assert_cmpfloat (p->steps[5].value, ==, 2.5);
+
+  /* sources are shared by copies and outlive the protocol */
+  copy = ps_protocol_copy (p);
+  g_assert_true (copy->steps[2].source == p->steps[2].source);
+  g_clear_pointer (&p, ps_protocol_free);
+  g_assert_cmpstr (copy->steps[2].source, ==, "my trace.csv");
+}
+
+static void
+test_protocol_cycles (void)
+{
+  g_autoptr(PsProtocol) p = parse_ok ("Rest for 1 s\n"
+                                      "((Rest for 2 s, Rest for 3 s) x 2; Rest for 4 s) x 3\n"
+                                      "Rest for 5 s");
+  static const double expected[] = { 1, 2, 3, 2, 3, 4, 2, 3, 2, 3, 4, 2, 3, 2, 3, 4, 5 };
+  static const guint cycles[] = { 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4 };
+
+  g_assert_cmpuint (p->n_steps, ==, G_N_ELEMENTS (expected));
+  g_assert_cmpuint (p->n_cycles, ==, 5);
+  for (guint i = 0; i < p->n_steps; i++)
+    {
+      g_assert_cmpfloat (p->steps[i].duration_s, ==, expected[i]);
+      g_assert_cmpuint (p->steps[i].cycle, ==, cycles[i]);
+      g_assert_cmpuint (p->steps[i].written, ==, (guint) expected[i] - 1);
+    }
+}
+
+/* an error's place in the whole text, for an editor to mark */
+static void
+test_protocol_error_offset (void)
+{
+  static const struct { const char *text; gsize offset; } cases[] = {
+    { "Rest for 1 h; Charge at 1.5 until 4.1 V", 27 },
+    { "Rest for 1 s\n(Rest for 1 s", 13 },
+    { "(Rest for 1 s; Sprint)", 15 },
+    { "Rest for 1 s;\n  Discharge at 1C until 3 W", 40 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize offset = 12345;
+      g_autoptr(PsProtocol) p = ps_protocol_parse_full (cases[i].text, &offset, &error);
+
+      g_assert_null (p);
+      g_assert_nonnull (error);
+      g_assert_cmpuint (offset, ==, cases[i].offset);
     }
 }
 
@@ -250,6 +583,12 @@ main (int   argc,
   g_test_add_func ("/engine/protocol/separators", test_protocol_separators);
   g_test_add_func ("/engine/protocol/rejected", test_protocol_rejected);
   g_test_add_func ("/engine/protocol/too-many-steps", test_protocol_too_many_steps);
+  g_test_add_func ("/engine/protocol/round-trip", test_protocol_round_trip);
+  g_test_add_func ("/engine/protocol/issue-examples", test_protocol_issue_examples);
+  g_test_add_func ("/engine/protocol/conditions", test_protocol_conditions);
+  g_test_add_func ("/engine/protocol/packscope-steps", test_protocol_packscope_steps);
+  g_test_add_func ("/engine/protocol/cycles", test_protocol_cycles);
+  g_test_add_func ("/engine/protocol/error-offset", test_protocol_error_offset);
 
   return g_test_run ();
 }

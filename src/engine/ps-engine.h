@@ -1,7 +1,10 @@
 /* ps-engine.h: the whole engine layer */
 #pragma once
 
+#include "ps-bms.h"
+#include "ps-drive-cycle.h"
 #include "ps-error.h"
+#include "ps-events.h"
 #include "ps-table.h"
 #include "ps-cell-type.h"
 #include "ps-pack.h"
@@ -11,3 +14,4 @@
 #include "ps-simulation.h"
 #include "ps-recorder.h"
 #include "ps-runner.h"
+#include "ps-vehicle.h"

@@ -10,7 +10,7 @@
 
 /* arrays start on a 16-byte boundary after the struct */
 #define PS_FRAME_HEADER_SIZE ((sizeof (PsFrame) + 15) & ~(gsize) 15)
-#define PS_FRAME_N_ARRAYS    5
+#define PS_FRAME_N_ARRAYS    6
 
 PsFrame *
 ps_frame_new (PsPack *pack)
@@ -35,6 +35,7 @@ ps_frame_new (PsPack *pack)
   frame->cell_soc = arrays + 2 * (gsize) n_cells;
   frame->cell_temp_k = arrays + 3 * (gsize) n_cells;
   frame->cell_heat_w = arrays + 4 * (gsize) n_cells;
+  frame->cell_bleed_a = arrays + 5 * (gsize) n_cells;
 
   return frame;
 }
@@ -57,6 +58,7 @@ ps_frame_unref (PsFrame *frame)
     {
       g_clear_pointer (&frame->step_text, g_ref_string_release);
       g_clear_pointer (&frame->end_text, g_free);
+      g_clear_pointer (&frame->events, ps_event_log_unref);
       g_clear_pointer (&frame->pack, ps_pack_unref);
       g_free (frame);
     }

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "ps-events.h"
 #include "ps-pack.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,8 @@ typedef struct
   double   *cell_soc;          /* 0..1 */
   double   *cell_temp_k;
   double   *cell_heat_w;
+  double   *cell_bleed_a;      /* the BMS's balancing current, A (the
+                                * cell's share of its group's bleed) */
 
   /* pack */
   double    time_s;            /* simulated time */
@@ -50,6 +53,10 @@ typedef struct
   gboolean  end_at_once;
   guint     n_step_ends;
   char     *end_text;
+  /* the simulation's event log (a reference, or NULL) and how many of its
+   * events had happened at this frame's time: read [0, n_events) */
+  PsEventLog *events;
+  guint     n_events;
   double    pack_voltage_v;
   double    pack_current_a;    /* > 0 discharging */
   double    pack_power_w;
@@ -67,6 +74,16 @@ typedef struct
   double    cell_temp_min_k, cell_temp_max_k, cell_temp_mean_k;
   guint     cell_temp_min_idx, cell_temp_max_idx;
   double    cell_soc_min, cell_soc_max;
+
+  /* driving: the vehicle's speed (0 when not driving) and the distance
+   * driven since the start */
+  double    speed_mps;
+  double    distance_m;
+
+  /* the BMS: a PsBmsState (0 = no BMS) and, when open, the
+   * PsContactorReason */
+  int       bms_state;
+  int       bms_reason;
 
   /* BMS limit flags, for warnings */
   gboolean  limit_voltage_low;

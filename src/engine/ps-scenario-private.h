@@ -2,6 +2,8 @@
  */
 #pragma once
 
+#include "ps-bms.h"
+#include "ps-vehicle.h"
 #include "ps-scenario.h"
 
 G_BEGIN_DECLS
@@ -34,6 +36,9 @@ struct _PsScenario
 
   GArray      *faults;             /* PsFault, in the order given; never NULL */
   PsRunawayModel runaway_model;
+  PsBmsConfig  bms;                /* resolved against the cell */
+  PsVehicle    vehicle;            /* for Drive steps, when vehicle_set */
+  gboolean     vehicle_set;
 };
 
 G_END_DECLS

@@ -33,7 +33,8 @@
 
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
-  "cooling", "variation", "protocol", "dt_s", "seed", "faults", "runaway", NULL
+  "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", "faults", "runaway",
+  NULL
 };
 static const char * const runaway_members[] = { "model", NULL };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
@@ -60,6 +61,9 @@ typedef struct
   char     *protocol_text;
   double    dt_s;
   guint64   seed;
+  PsBmsConfig bms;
+  PsVehicle vehicle;
+  gboolean  vehicle_set;
 } ScenarioSettings;
 
 static void
@@ -357,6 +361,32 @@ read_settings (JsonObject        *root,
       s->seed = (guint64) json_node_get_int (node);
     }
 
+  if ((node = json_object_get_member (root, "vehicle")) != NULL)
+    {
+      g_autofree char *path = _ps_json_member_path (base, "vehicle");
+
+      if (_ps_json_node_is_string (node))
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          if (!ps_vehicle_load_builtin (&s->vehicle, json_node_get_string (node), &local_error))
+            return _ps_json_set_error (error, local_error->code, source, path, "%s",
+                                       local_error->message);
+        }
+      else if (!_ps_vehicle_load_node (&s->vehicle, node, source, path, error) ||
+               !ps_vehicle_validate (&s->vehicle, source, error))
+        return FALSE;
+      s->vehicle_set = TRUE;
+    }
+
+  if ((node = json_object_get_member (root, "bms")) != NULL)
+    {
+      g_autofree char *path = _ps_json_member_path (base, "bms");
+
+      if (!_ps_bms_config_read (&s->bms, node, source, path, error))
+        return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -480,6 +510,7 @@ settings_init_defaults (ScenarioSettings *s)
   s->ambient_c = 25.0;
   s->dt_s = 1.0;
   s->seed = 1;
+  ps_bms_config_init (&s->bms);
 }
 
 /* ------------------------------------------------------------ validation */
@@ -560,6 +591,11 @@ ps_scenario_validate (const PsScenario  *scenario,
                    pack->n_parallel, PS_MAX_CELLS);
       return FALSE;
     }
+
+  if (!ps_bms_config_validate (&scenario->bms, where, error))
+    return FALSE;
+  if (scenario->vehicle_set && !ps_vehicle_validate (&scenario->vehicle, where, error))
+    return FALSE;
 
   if (pack->nb_offset == NULL || pack->cell_ha_w_k == NULL
       || pack->cell_w == NULL || pack->cell_h == NULL)
@@ -840,6 +876,10 @@ scenario_from_root (JsonNode    *root_node,
     return NULL;
 
   /* defaults that depend on the pack, then the preset's scenario, then ours */
+  /* a road pack drives its own car unless told otherwise */
+  if (pack->id != NULL && ps_vehicle_load_builtin (&settings.vehicle, pack->id, NULL))
+    settings.vehicle_set = TRUE;
+
   /* the pack's own cooling (air convection or the cold plate) works unless a
    * scenario says it has failed or is switched off */
   settings.cooling_enabled = TRUE;
@@ -890,6 +930,10 @@ scenario_from_root (JsonNode    *root_node,
   self->soc_sd = settings.soc_sd;
   self->dt_s = settings.dt_s;
   self->seed = settings.seed;
+  self->bms = settings.bms;
+  self->vehicle = settings.vehicle;
+  self->vehicle_set = settings.vehicle_set;
+  ps_bms_config_resolve (&self->bms, self->cell);
 
   if (settings.protocol_text != NULL)
     self->protocol_text = g_steal_pointer (&settings.protocol_text);
@@ -1144,6 +1188,10 @@ ps_scenario_to_json (const PsScenario *self)
 
   _ps_json_builder_add_double (builder, "dt_s", self->dt_s);
   _ps_json_builder_add_int (builder, "seed", (gint64) self->seed);
+  if (self->bms.enabled)
+    _ps_bms_config_to_json (&self->bms, builder);
+  if (self->vehicle_set)
+    _ps_vehicle_to_json (&self->vehicle, builder);
 
   if (self->faults != NULL && self->faults->len > 0)
     {

@@ -33,9 +33,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "ps-bms-private.h"
 #include "ps-cell-model.h"
+#include "ps-drive-cycle.h"
 #include "ps-error.h"
 #include "ps-fault-private.h"
+#include "ps-events.h"
 #include "ps-pack-private.h"
 #include "ps-rng-private.h"
 #include "ps-runaway.h"
@@ -141,6 +144,31 @@ struct _PsSimulation
   double            hold_cap_charge_a;     /* pack current limits of a voltage hold */
   double            hold_cap_discharge_a;
 
+  /* driving: the trace of each Drive step [n_steps] (NULL for others) */
+  PsDriveCycle    **drive_cycles;
+  double            drive_left_s;      /* to the end of the trace's interval */
+  double            distance_m;
+  double            drive_energy_j;
+
+  /* what the BMS and the engine decided, since the last reset */
+  PsEventLog       *events;
+
+  /* the BMS (bms_on: the scenario's is enabled); the contactor is there
+   * either way (a fault may open it) */
+  PsBms             bms;
+  gboolean          bms_on;
+  double            bms_charge_a;      /* pack current limits for the next */
+  double            bms_discharge_a;   /* substep, A (+inf without a BMS) */
+  double            bms_fast_w;        /* the fast charger's power limit, W */
+  double            bms_cell_i_max;    /* largest |cell current| of the last substep */
+  guint             bms_cell_i_idx;
+  double           *group_v;           /* [n_series] group voltages of the last substep */
+  PsContactorReason trip_pending;      /* why the last end check found a trip */
+  /* the last solve: the BMS cut the load, or held the voltage (CV) */
+  gboolean          solve_derated;
+  gboolean          solve_cv;
+  double            solve_request_a;
+
   /* step ends of the present advance call, and the last one */
   GArray           *ends;
   PsStepEndInfo     last_end;
@@ -164,7 +192,6 @@ struct _PsSimulation
   guint8           *in_runaway;       /* [n_cells] at or past the runaway stage */
   guint8           *sustained;        /* [n_cells] reactions past a forced runaway's heating */
   guint             n_in_runaway;
-  GArray           *events;           /* PsSimEvent of the present advance call */
   GArray           *fault_events;     /* PsFaultEvent scratch */
 };
 
@@ -205,7 +232,8 @@ linearise (PsSimulation *sim,
           sum_eg += ec[i] * gi;
         }
 
-      sim->group_e[g] = sum_eg / sum_g;
+      /* a bleed resistor draws its current from the group's node */
+      sim->group_e[g] = (sum_eg - sim->bms.bleed_a[g]) / sum_g;
       sim->group_r[g] = 1.0 / sum_g;
       e_sum += sim->group_e[g];
       r_sum += sim->group_r[g];
@@ -248,8 +276,40 @@ solve_voltage_hold (PsSimulation *sim,
   return best;
 }
 
+static double solve_load_current (PsSimulation *sim,
+                                  const PsLoad *load,
+                                  double        pack_e,
+                                  double        pack_r);
+
+/* The load's current within the BMS's current limits (derating). */
 static double
 solve_pack_current (PsSimulation *sim,
+                    const PsLoad *load,
+                    double        pack_e,
+                    double        pack_r)
+{
+  double current;
+
+  sim->solve_cv = FALSE;
+  current = solve_load_current (sim, load, pack_e, pack_r);
+  sim->solve_request_a = current;
+  sim->solve_derated = FALSE;
+  if (current < -sim->bms_charge_a)
+    {
+      current = -sim->bms_charge_a;
+      sim->solve_derated = TRUE;
+      sim->solve_cv = FALSE;
+    }
+  else if (current > sim->bms_discharge_a)
+    {
+      current = sim->bms_discharge_a;
+      sim->solve_derated = TRUE;
+    }
+  return current;
+}
+
+static double
+solve_load_current (PsSimulation *sim,
                     const PsLoad *load,
                     double        pack_e,
                     double        pack_r)
@@ -305,9 +365,64 @@ solve_pack_current (PsSimulation *sim,
     case PS_LOAD_RESISTANCE:
       return pack_e / (pack_r + value);
 
+    case PS_LOAD_DRIVE:
+      {
+        /* as a power load; braking charges no further than holds the
+         * highest cell at its upper limit */
+        double disc = pack_e * pack_e - 4.0 * pack_r * value;
+        double current;
+
+        if (value == 0.0)
+          return 0.0;
+        if (disc < 0.0)
+          {
+            sim->sc.limit_current = TRUE;
+            return pack_e / (2.0 * pack_r);
+          }
+        current = 2.0 * value / (pack_e + sqrt (disc));
+        if (current < 0.0)
+          current = MIN (0.0, MAX (current, solve_voltage_hold (sim, sim->cell->voltage_max_v)));
+        return current;
+      }
+
+    case PS_LOAD_FAST_CHARGE:
+      {
+        /* constant power (the charger's, or the BMS's limit at this
+         * temperature) until the highest cell reaches the charge voltage,
+         * then constant voltage there: the smaller charge current of the two */
+        double power = MIN (value, sim->bms_fast_w);
+        double v_charge = sim->bms_on ? sim->scenario->bms.charge_voltage_v
+                                      : sim->cell->voltage_max_v;
+        double i_power = power > 0.0
+                         ? -2.0 * power / (pack_e + sqrt (pack_e * pack_e + 4.0 * pack_r * power))
+                         : 0.0;
+        double i_cv = solve_voltage_hold (sim, v_charge);
+
+        if (i_cv >= 0.0)
+          {
+            sim->solve_cv = TRUE;
+            return 0.0;
+          }
+        sim->solve_cv = i_cv > i_power;
+        return MAX (i_power, i_cv);
+      }
+
     default:
       g_return_val_if_reached (0.0);
     }
+}
+
+/* The cell (0-based) with the highest voltage now. */
+static guint
+highest_voltage_cell (PsSimulation *sim)
+{
+  const double *v = sim->model->klass->get_voltage (sim->model);
+  guint best = 0;
+
+  for (guint i = 1; i < sim->n_cells; i++)
+    if (v[i] > v[best])
+      best = i;
+  return best;
 }
 
 /* What the coming substep of length h would do, before anything changes:
@@ -484,10 +599,10 @@ runaway_heat (PsSimulation *sim,
   ev = ps_runaway_take_events (sim->runaway, &n_ev);
   for (guint k = 0; k < n_ev; k++)
     {
-      PsSimEvent se = { ev[k].time_s, PS_SIM_EVENT_ONSET + (ev[k].stage - PS_RUNAWAY_ONSET),
-                        ev[k].cell + 1, 0, ev[k].temp_k };
-
-      g_array_append_val (sim->events, se);
+      ps_event_log_add (sim->events, ev[k].time_s,
+                        PS_EVENT_ONSET + (ev[k].stage - PS_RUNAWAY_ONSET), (int) ev[k].cell,
+                        PS_CONTACTOR_OK, "cell %u: %s at %.1f degrees C", ev[k].cell + 1,
+                        ps_runaway_stage_to_string (ev[k].stage), ev[k].temp_k - 273.15);
       if (ev[k].stage == PS_RUNAWAY_RUNAWAY && !sim->in_runaway[ev[k].cell])
         {
           sim->in_runaway[ev[k].cell] = 1;
@@ -533,11 +648,61 @@ update_faults (PsSimulation *sim)
     {
       const PsFaultEvent *fe = &g_array_index (fev, PsFaultEvent, k);
       const PsFault *f = &g_array_index (sim->faults->faults, PsFault, fe->fault);
-      PsSimEvent se = { fe->time_s, fe->on ? PS_SIM_EVENT_FAULT_ON : PS_SIM_EVENT_FAULT_OFF,
-                        f->cell, fe->fault + 1, NAN };
+      g_autofree char *text = ps_fault_describe (f);
 
-      g_array_append_val (sim->events, se);
+      ps_event_log_add (sim->events, fe->time_s, fe->on ? PS_EVENT_FAULT : PS_EVENT_FAULT_END,
+                        (int) f->cell - 1, PS_CONTACTOR_OK, "fault %u %s: %s", fe->fault + 1,
+                        fe->on ? "starts" : "ends", text);
     }
+}
+
+/* The BMS after a substep (or at the start): its decisions as events,
+ * balancing from the group voltages, and the limits for the next substep
+ * from the cells' temperatures and SOCs. */
+static void
+bms_after_substep (PsSimulation *sim,
+                   double        pack_i)
+{
+  const double *soc, *current = sim->s[A_CURRENT];
+  double t = sim->sc.time_s;
+  double soc_min = INFINITY, soc_max = -INFINITY, i_max = 0.0;
+  double temp_min, temp_max;
+  guint i_idx = 0;
+
+  if (!sim->bms_on)
+    return;
+
+  soc = sim->model->klass->get_soc (sim->model);
+  for (guint i = 0; i < sim->n_cells; i++)
+    {
+      double a = fabs (current[i]);
+
+      soc_min = MIN (soc_min, soc[i]);
+      soc_max = MAX (soc_max, soc[i]);
+      if (a > i_max)
+        {
+          i_max = a;
+          i_idx = i;
+        }
+    }
+  sim->bms_cell_i_max = i_max;
+  sim->bms_cell_i_idx = i_idx;
+
+  if (sim->bms.contactor == PS_CONTACTOR_OK)
+    {
+      _ps_bms_note_derate (&sim->bms, t, sim->solve_derated, sim->solve_request_a, pack_i);
+      _ps_bms_note_cv (&sim->bms, t, sim->solve_cv && !sim->solve_derated && pack_i < 0.0,
+                       (int) highest_voltage_cell (sim));
+    }
+  /* balancing while charging or resting */
+  _ps_bms_update_balancing (&sim->bms, t, sim->group_v, pack_i <= 1e-9);
+
+  temp_min = _ps_thermal_network_get_temp_min (sim->thermal);
+  temp_max = _ps_thermal_network_get_temp_max (sim->thermal);
+  _ps_bms_pack_limits (&sim->bms, temp_min, temp_max, soc_min, soc_max,
+                       fabs (pack_i) > 1e-6 ? i_max / fabs (pack_i) : 0.0,
+                       &sim->bms_charge_a, &sim->bms_discharge_a);
+  sim->bms_fast_w = ps_bms_config_fast_power_w (&sim->scenario->bms, temp_max);
 }
 
 /* Takes the substep the last peek() looked at. */
@@ -566,6 +731,7 @@ commit (PsSimulation *sim,
                   - sim->group_r[g] * _ps_fault_state_group_current (fs, g, pack_i);
 
       sum_vg += vg;
+      sim->group_v[g] = vg;
       for (guint i = g * np; i < (g + 1) * np; i++)
         current[i] = (ec[i] - vg) * gb[i];
     }
@@ -590,6 +756,17 @@ commit (PsSimulation *sim,
       heat[i] = q;
       sum_heat += q;
     }
+  /* a bleed resistor's heat goes into its group's cells */
+  if (sim->bms.n_bleeding > 0)
+    for (guint g = 0; g < sim->n_series; g++)
+      if (sim->bms.bleed_a[g] > 0.0)
+        {
+          double q = sim->bms.bleed_a[g] * sim->group_v[g] / np;
+
+          for (guint i = g * np; i < (g + 1) * np; i++)
+            heat[i] += q;
+          sum_heat += q * np;
+        }
   if (fs->heat)
     sum_heat += fault_heat (sim, heat);
   if (sim->runaway != NULL)
@@ -615,6 +792,8 @@ commit (PsSimulation *sim,
   sim->rate_ocv = pk->d_ocv / dt;
   sim->rate_temp = change_max (sim) / dt;
   sim->rates_valid = TRUE;
+
+  bms_after_substep (sim, pack_i);
 }
 
 /* Advances the electrical and thermal state by dt under the load, in one
@@ -676,8 +855,6 @@ reset_state (PsSimulation *sim)
   sim->n_in_runaway = 0;
   memset (sim->faults->on->data, 0, sizeof (gboolean) * sim->faults->on->len);
   _ps_thermal_network_set_blocked (sim->thermal, NULL);
-  g_array_set_size (sim->events, 0);
-  update_faults (sim);
 
   /* at rest before the first step: open-circuit voltages (the mean of each
    * group, a first look until the first step solves the groups) */
@@ -699,6 +876,23 @@ reset_state (PsSimulation *sim)
   }
 
   sim->rates_valid = FALSE;
+  /* a new log: frames already published keep the old one */
+  g_clear_pointer (&sim->events, ps_event_log_unref);
+  sim->events = ps_event_log_new ();
+  _ps_bms_reset (&sim->bms, sim->events);
+  update_faults (sim);
+  sim->bms_on = scenario->bms.enabled;
+  sim->bms_charge_a = INFINITY;
+  sim->bms_discharge_a = INFINITY;
+  sim->bms_fast_w = INFINITY;
+  sim->bms_cell_i_max = 0.0;
+  sim->solve_derated = FALSE;
+  sim->solve_cv = FALSE;
+  sim->distance_m = 0.0;
+  sim->drive_energy_j = 0.0;
+  sim->drive_left_s = INFINITY;
+  memset (sim->group_v, 0, sizeof (double) * sim->n_series);
+  bms_after_substep (sim, 0.0);
   g_array_set_size (sim->ends, 0);
   memset (&sim->last_end, 0, sizeof sim->last_end);
   sim->n_step_ends = 0;
@@ -747,6 +941,56 @@ runaway_new (PsSimulation  *sim,
   return TRUE;
 }
 
+/* The traces of the protocol's Drive steps (one load per distinct source),
+ * and a vehicle to drive them. */
+static gboolean
+load_drive_cycles (PsSimulation  *sim,
+                   GError       **error)
+{
+  const PsProtocol *protocol = sim->scenario->protocol;
+  g_autoptr(GHashTable) loaded = NULL;
+
+  if (protocol == NULL)
+    return TRUE;
+  loaded = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < protocol->n_steps; i++)
+    {
+      const PsProtocolStep *step = &protocol->steps[i];
+      g_autoptr(GError) local_error = NULL;
+      PsDriveCycle *cycle;
+
+      if (step->kind != PS_STEP_DRIVE)
+        continue;
+      if (sim->drive_cycles == NULL)
+        sim->drive_cycles = g_new0 (PsDriveCycle *, protocol->n_steps);
+      if (!sim->scenario->vehicle_set)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "protocol step %u '%s': a Drive step needs a vehicle: the scenario's "
+                       "\"vehicle\" member names one (leaf-2011, leaf-2018, model-s-85, "
+                       "volt-2011) or gives one", step->written + 1, step->text);
+          return FALSE;
+        }
+      cycle = g_hash_table_lookup (loaded, step->source);
+      if (cycle == NULL)
+        {
+          cycle = ps_drive_cycle_lookup (step->source, &local_error);
+          if (cycle == NULL)
+            {
+              g_set_error (error, PS_ENGINE_ERROR, local_error->code,
+                           "protocol step %u '%s': %s", step->written + 1, step->text,
+                           local_error->message);
+              return FALSE;
+            }
+          g_hash_table_insert (loaded, step->source, cycle);
+          sim->drive_cycles[i] = cycle;
+        }
+      else
+        sim->drive_cycles[i] = ps_drive_cycle_ref (cycle);
+    }
+  return TRUE;
+}
+
 PsSimulation *
 ps_simulation_new (const PsScenario  *scenario,
                    GError           **error)
@@ -763,6 +1007,21 @@ ps_simulation_new (const PsScenario  *scenario,
       || !ps_scenario_check_limits (scenario, "the initial temperature",
                                     "the ambient temperature", error))
     return NULL;
+
+  /* steps the engine does not run yet are refused, not run as something else */
+  for (guint i = 0; scenario->protocol != NULL && i < scenario->protocol->n_steps; i++)
+    {
+      const PsProtocolStep *step = &scenario->protocol->steps[i];
+
+      if (step->kind > PS_STEP_REST && step->kind != PS_STEP_DRIVE
+          && step->kind != PS_STEP_FAST_CHARGE)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "protocol step %u '%s': %s steps cannot be run yet",
+                       step->written + 1, step->text, ps_step_kind_to_string (step->kind));
+          return NULL;
+        }
+    }
 
   sim = g_new0 (PsSimulation, 1);
   sim->scenario = ps_scenario_copy (scenario);
@@ -786,6 +1045,8 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->gb = g_new0 (double, n);
   sim->group_e = g_new0 (double, sim->n_series);
   sim->group_r = g_new0 (double, sim->n_series);
+  sim->group_v = g_new0 (double, sim->n_series);
+  _ps_bms_init (&sim->bms, &sim->scenario->bms, sim->n_series, sim->n_parallel);
 
   sim->thermal = _ps_thermal_network_new (sim->pack, sim->heat_capacity_j_k,
                                           sim->scenario->coolant_inlet_k);
@@ -801,9 +1062,8 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->rxn_w = g_new0 (double, n);
   sim->in_runaway = g_new0 (guint8, n);
   sim->sustained = g_new0 (guint8, n);
-  sim->events = g_array_new (FALSE, FALSE, sizeof (PsSimEvent));
   sim->fault_events = g_array_new (FALSE, FALSE, sizeof (PsFaultEvent));
-  if (!runaway_new (sim, error))
+  if (!runaway_new (sim, error) || !load_drive_cycles (sim, error))
     {
       ps_simulation_free (sim);
       return NULL;
@@ -828,6 +1088,8 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->gb);
   g_free (sim->group_e);
   g_free (sim->group_r);
+  g_free (sim->group_v);
+  _ps_bms_clear (&sim->bms);
   _ps_thermal_network_free (sim->thermal);
   g_clear_pointer (&sim->ends, g_array_unref);
   _ps_fault_state_free (sim->faults);
@@ -835,8 +1097,11 @@ ps_simulation_free (PsSimulation *sim)
   g_free (sim->rxn_w);
   g_free (sim->in_runaway);
   g_free (sim->sustained);
-  g_clear_pointer (&sim->events, g_array_unref);
   g_clear_pointer (&sim->fault_events, g_array_unref);
+  g_clear_pointer (&sim->events, ps_event_log_unref);
+  for (guint i = 0; sim->drive_cycles != NULL && i < sim->scenario->protocol->n_steps; i++)
+    g_clear_pointer (&sim->drive_cycles[i], ps_drive_cycle_unref);
+  g_free (sim->drive_cycles);
   ps_scenario_free (sim->scenario);
   g_free (sim);
 }
@@ -877,14 +1142,33 @@ end_check_for_load (PsSimulation *sim,
   ec->v_lower = resting ? -INFINITY : cell->voltage_min_v;
   ec->lower_reason = PS_STEP_END_VOLTAGE_MIN;
   ec->check_current = load->mode == PS_LOAD_CURRENT || load->mode == PS_LOAD_POWER
-                      || load->mode == PS_LOAD_RESISTANCE;
+                      || load->mode == PS_LOAD_RESISTANCE || load->mode == PS_LOAD_DRIVE;
   ec->until_current_a = NAN;
   ec->check_temp = !resting;
 
   /* a hold keeps its cell at its voltage itself (within the charger's
-   * current limits): only a hold above the upper limit meets it */
-  if (load->mode == PS_LOAD_VOLTAGE_HOLD && load->value <= cell->voltage_max_v)
+   * current limits): only a hold above the upper limit meets it; so does
+   * the fast charger (CC-CV at the charge voltage) */
+  if ((load->mode == PS_LOAD_VOLTAGE_HOLD && load->value <= cell->voltage_max_v)
+      || load->mode == PS_LOAD_FAST_CHARGE || load->mode == PS_LOAD_DRIVE)
     ec->v_upper = INFINITY;
+
+  /* the BMS's own thresholds open the contactor where they come first */
+  if (sim->bms_on && sim->bms.contactor == PS_CONTACTOR_OK)
+    {
+      const PsBmsConfig *bms = &sim->scenario->bms;
+
+      if (bms->cell_voltage_max_v <= ec->v_upper)
+        {
+          ec->v_upper = bms->cell_voltage_max_v;
+          ec->upper_reason = PS_STEP_END_CONTACTOR_OPEN;
+        }
+      if (bms->cell_voltage_min_v >= ec->v_lower)
+        {
+          ec->v_lower = bms->cell_voltage_min_v;
+          ec->lower_reason = PS_STEP_END_CONTACTOR_OPEN;
+        }
+    }
 }
 
 static void
@@ -895,23 +1179,32 @@ end_check_for_step (PsSimulation         *sim,
 {
   end_check_for_load (sim, load, ec);
 
-  if (!isnan (step->until_voltage_v))
+  /* a fast charge is done when its constant-voltage current has tapered */
+  if (step->kind == PS_STEP_FAST_CHARGE)
+    ec->until_current_a = sim->scenario->bms.charge_end_c * sim->pack_capacity_ah;
+
+  for (guint i = 0; i < step->n_until; i++)
     {
-      if (step->kind == PS_STEP_DISCHARGE && step->until_voltage_v >= ec->v_lower)
+      const PsStepUntil *until = &step->until[i];
+
+      if (until->kind == PS_UNTIL_VOLTAGE)
         {
-          ec->v_lower = step->until_voltage_v;
-          ec->lower_reason = PS_STEP_END_UNTIL_VOLTAGE;
+          if (step->kind == PS_STEP_DISCHARGE && until->value >= ec->v_lower)
+            {
+              ec->v_lower = until->value;
+              ec->lower_reason = PS_STEP_END_UNTIL_VOLTAGE;
+            }
+          else if (step->kind == PS_STEP_CHARGE && until->value <= ec->v_upper)
+            {
+              ec->v_upper = until->value;
+              ec->upper_reason = PS_STEP_END_UNTIL_VOLTAGE;
+            }
         }
-      else if (step->kind == PS_STEP_CHARGE && step->until_voltage_v <= ec->v_upper)
-        {
-          ec->v_upper = step->until_voltage_v;
-          ec->upper_reason = PS_STEP_END_UNTIL_VOLTAGE;
-        }
+      else if (until->kind == PS_UNTIL_CURRENT && step->kind == PS_STEP_HOLD)
+        ec->until_current_a = until->unit == PS_STEP_UNIT_C_RATE
+                              ? until->value * sim->pack_capacity_ah
+                              : until->value;
     }
-  if (step->kind == PS_STEP_HOLD && !isnan (step->until_current))
-    ec->until_current_a = step->until_current_unit == PS_STEP_UNIT_C_RATE
-                          ? step->until_current * sim->pack_capacity_ah
-                          : step->until_current;
 }
 
 /* The end condition a peeked substep meets, if any, with the cell (1-based)
@@ -935,6 +1228,7 @@ end_check_peek (PsSimulation     *sim,
       *cell = peek_find_cell (sim, pk, PEEK_V_MAX, NULL, NULL) + 1;
       *value = pk->v_max;
       *limit = ec->v_upper;
+      sim->trip_pending = PS_CONTACTOR_OVER_VOLTAGE;
       return ec->upper_reason;
     }
   if (pk->v_min <= ec->v_lower)
@@ -942,6 +1236,7 @@ end_check_peek (PsSimulation     *sim,
       *cell = peek_find_cell (sim, pk, PEEK_V_MIN, NULL, NULL) + 1;
       *value = pk->v_min;
       *limit = ec->v_lower;
+      sim->trip_pending = PS_CONTACTOR_UNDER_VOLTAGE;
       return ec->lower_reason;
     }
   if (!isnan (ec->until_current_a) && fabs (pk->pack_i) <= ec->until_current_a)
@@ -1027,6 +1322,42 @@ temp_limit_reached (PsSimulation *sim,
   return TRUE;
 }
 
+/* TRUE when the BMS opens the contactor after the last substep: a cell at
+ * its over-temperature threshold or past its over-current threshold. */
+static gboolean
+bms_trip_reached (PsSimulation *sim,
+                  PsStepEnd    *reason,
+                  guint        *cell,
+                  double       *value,
+                  double       *limit)
+{
+  const PsBmsConfig *bms = &sim->scenario->bms;
+
+  if (!sim->bms_on || sim->bms.contactor != PS_CONTACTOR_OK)
+    return FALSE;
+  if (_ps_thermal_network_get_temp_max (sim->thermal) >= bms->temp_max_k - PS_TEMP_LIMIT_MARGIN_K)
+    {
+      guint i = hottest_cell (sim);
+
+      *reason = PS_STEP_END_CONTACTOR_OPEN;
+      *cell = i + 1;
+      *value = _ps_thermal_network_get_temp (sim->thermal)[i];
+      *limit = bms->temp_max_k;
+      sim->trip_pending = PS_CONTACTOR_OVER_TEMPERATURE;
+      return TRUE;
+    }
+  if (sim->bms_cell_i_max > bms->cell_current_max_a)
+    {
+      *reason = PS_STEP_END_CONTACTOR_OPEN;
+      *cell = sim->bms_cell_i_idx + 1;
+      *value = sim->s[A_CURRENT][sim->bms_cell_i_idx];
+      *limit = bms->cell_current_max_a;
+      sim->trip_pending = PS_CONTACTOR_OVER_CURRENT;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 record_end (PsSimulation *sim,
             PsStepEnd     reason,
@@ -1048,6 +1379,77 @@ record_end (PsSimulation *sim,
   g_array_append_val (sim->ends, info);
   sim->last_end = info;
   sim->n_step_ends++;
+
+  /* a BMS threshold ended it: the contactor opens */
+  if (reason == PS_STEP_END_CONTACTOR_OPEN && sim->bms.contactor == PS_CONTACTOR_OK)
+    {
+      _ps_bms_open (&sim->bms, info.time_s, sim->trip_pending, (int) cell - 1, value, limit);
+      sim->rates_valid = FALSE;
+    }
+}
+
+/* A Drive step's trace time (within one lap), and the lap's length */
+static double
+drive_trace_time (PsSimulation *sim,
+                  double       *lap_s)
+{
+  const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
+  double lap = ps_drive_cycle_get_duration (cycle);
+
+  *lap_s = lap;
+  return sim->step_elapsed_s - floor (sim->step_elapsed_s / lap) * lap;
+}
+
+/* The power over the trace's interval at the step's present time, and the
+ * time left in that interval (the load changes at each point of the trace). */
+static void
+drive_load (PsSimulation *sim,
+            PsLoad       *load)
+{
+  const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
+  double lap, tau = drive_trace_time (sim, &lap);
+  double t = cycle->time_s[0] + tau;
+  guint lo = 0, hi = cycle->n_points - 1;
+
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (cycle->time_s[mid] <= t)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  /* (a time a rounding error short of a point belongs to the next interval) */
+  if (cycle->time_s[hi] - t <= 1e-9 && hi + 1 < cycle->n_points)
+    {
+      lo = hi;
+      hi++;
+    }
+
+  load->mode = PS_LOAD_DRIVE;
+  load->value = ps_vehicle_pack_power_w (&sim->scenario->vehicle, cycle->speed_mps[lo],
+                                         cycle->speed_mps[hi],
+                                         cycle->time_s[hi] - cycle->time_s[lo], cycle->grade[lo]);
+  sim->drive_left_s = MAX (cycle->time_s[hi] - t, 1e-9);
+}
+
+/* Distance and energy of ran seconds of a Drive step that started at
+ * elapsed (within one interval of the trace: the speed is linear there). */
+static void
+drive_account (PsSimulation *sim,
+               double        elapsed,
+               double        ran,
+               double        energy_before_j)
+{
+  const PsDriveCycle *cycle = sim->drive_cycles[sim->step_index];
+  double lap = ps_drive_cycle_get_duration (cycle);
+  double t0 = elapsed - floor (elapsed / lap) * lap;
+  double v0 = ps_drive_cycle_speed_at (cycle, t0);
+  double v1 = ps_drive_cycle_speed_at (cycle, MIN (t0 + ran, lap));
+
+  sim->distance_m += 0.5 * (v0 + v1) * ran;
+  sim->drive_energy_j += sim->sc.energy_j - energy_before_j;
 }
 
 static void
@@ -1056,6 +1458,14 @@ step_load (PsSimulation         *sim,
            PsLoad               *load)
 {
   double sign = step->kind == PS_STEP_CHARGE ? -1.0 : 1.0;
+
+  /* an open contactor carries nothing */
+  if (sim->bms.contactor != PS_CONTACTOR_OK)
+    {
+      load->mode = PS_LOAD_REST;
+      load->value = 0.0;
+      return;
+    }
 
   switch (step->kind)
     {
@@ -1073,6 +1483,15 @@ step_load (PsSimulation         *sim,
 
     case PS_STEP_HOLD:
       load->mode = PS_LOAD_VOLTAGE_HOLD;
+      load->value = step->value;
+      break;
+
+    case PS_STEP_DRIVE:
+      drive_load (sim, load);
+      break;
+
+    case PS_STEP_FAST_CHARGE:
+      load->mode = PS_LOAD_FAST_CHARGE;
       load->value = step->value;
       break;
 
@@ -1126,11 +1545,18 @@ settle_steps (PsSimulation *sim)
       guint cell = 0;
       double value = 0.0, limit = 0.0;
 
+      if (sim->bms.contactor != PS_CONTACTOR_OK && step->kind != PS_STEP_REST)
+        {
+          end_protocol_step (sim, PS_STEP_END_CONTACTOR_OPEN, 0, 0.0, 0.0);
+          continue;
+        }
+
       step_load (sim, step, &load);
       end_check_for_step (sim, step, &load, &ec);
       set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
 
-      if (ec.check_temp && temp_limit_reached (sim, &reason, &cell, &value, &limit))
+      if (bms_trip_reached (sim, &reason, &cell, &value, &limit)
+          || (ec.check_temp && temp_limit_reached (sim, &reason, &cell, &value, &limit)))
         {
           end_protocol_step (sim, reason, cell, value, limit);
           continue;
@@ -1174,10 +1600,15 @@ substep_bound (PsSimulation     *sim,
                                  - sim->cell->temp_min_k)
                           / sim->rate_temp);
             }
+          if (sim->bms_on && sim->bms.contactor == PS_CONTACTOR_OK)
+            h = MIN (h, 0.5 * (sim->scenario->bms.temp_max_k
+                               - _ps_thermal_network_get_temp_max (sim->thermal))
+                        / sim->rate_temp);
         }
     }
   if (load->mode == PS_LOAD_POWER || load->mode == PS_LOAD_VOLTAGE_HOLD
-      || load->mode == PS_LOAD_RESISTANCE)
+      || load->mode == PS_LOAD_RESISTANCE || load->mode == PS_LOAD_FAST_CHARGE
+      || load->mode == PS_LOAD_DRIVE || sim->bms_on)
     h = MIN (h, PS_SUBSTEP_VARIABLE_S);
   /* a substep ends where a fault starts or ends, and is short enough for
    * the neighbours of a cell in runaway */
@@ -1296,7 +1727,8 @@ run_span (PsSimulation     *sim,
             return RUN_SPAN_ENDED;
         }
 
-      if (ec->check_temp && temp_limit_reached (sim, reason, cell, value, limit))
+      if (bms_trip_reached (sim, reason, cell, value, limit)
+          || (ec->check_temp && temp_limit_reached (sim, reason, cell, value, limit)))
         return RUN_SPAN_ENDED;
     }
 
@@ -1314,6 +1746,12 @@ advance_manual (PsSimulation *sim,
     {
       PsLoad *load = &sim->manual_effective;
       PsEndCheck ec;
+
+      if (sim->bms.contactor != PS_CONTACTOR_OK)
+        {
+          load->mode = PS_LOAD_REST;
+          load->value = 0.0;
+        }
       PsStepEnd reason = PS_STEP_END_NONE;
       guint cell = 0;
       double value = 0.0, limit = 0.0, ran;
@@ -1369,7 +1807,6 @@ ps_simulation_advance (PsSimulation *sim,
   g_return_val_if_fail (isfinite (dt_s) && dt_s > 0.0, FALSE);
 
   g_array_set_size (sim->ends, 0);
-  g_array_set_size (sim->events, 0);
 
   /* a manual load runs whatever the protocol's state */
   if (sim->has_manual_load)
@@ -1385,27 +1822,51 @@ ps_simulation_advance (PsSimulation *sim,
       const PsProtocolStep *step = &sim->scenario->protocol->steps[sim->step_index];
       gboolean has_duration = isfinite (step->duration_s);
       double duration = has_duration ? step->duration_s : PS_STEP_DEFAULT_DURATION_S;
-      double span = MIN (left, duration - sim->step_elapsed_s);
+      double span;
+      double elapsed = sim->step_elapsed_s, energy_before = sim->sc.energy_j;
       PsLoad load;
       PsEndCheck ec;
       PsStepEnd reason = PS_STEP_END_NONE;
       guint cell = 0;
       double value = 0.0, limit = 0.0, ran = 0.0;
 
+      /* a drive lasts its laps of the trace unless told less */
+      if (step->kind == PS_STEP_DRIVE
+          && ps_drive_cycle_get_duration (sim->drive_cycles[sim->step_index]) * step->repeat < duration)
+        {
+          duration = ps_drive_cycle_get_duration (sim->drive_cycles[sim->step_index]) * step->repeat;
+          has_duration = TRUE;
+        }
+      span = MIN (left, duration - sim->step_elapsed_s);
+
       sim->step_shown = sim->step_index + 1;
+      if (sim->bms.contactor != PS_CONTACTOR_OK && step->kind != PS_STEP_REST)
+        {
+          /* (the contactor opened between calls, ps_simulation_open_contactor) */
+          end_protocol_step (sim, PS_STEP_END_CONTACTOR_OPEN, 0, 0.0, 0.0);
+          settle_steps (sim);
+          continue;
+        }
       step_load (sim, step, &load);
       end_check_for_step (sim, step, &load, &ec);
       set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
+      /* a drive's load changes at every point of its trace */
+      if (step->kind == PS_STEP_DRIVE)
+        span = MIN (span, sim->drive_left_s);
 
       if (span > 0.0 &&
           run_span (sim, &load, &ec, span, &ran, &reason, &cell, &value, &limit)
           == RUN_SPAN_ENDED)
         {
+          if (step->kind == PS_STEP_DRIVE)
+            drive_account (sim, elapsed, ran, energy_before);
           sim->step_elapsed_s += ran;
           end_protocol_step (sim, reason, cell, value, limit);
         }
       else
         {
+          if (step->kind == PS_STEP_DRIVE)
+            drive_account (sim, elapsed, ran, energy_before);
           sim->step_elapsed_s += ran;
           left = ran >= left ? 0.0 : left - ran;
           if (duration - sim->step_elapsed_s <= 1e-9 * MAX (1.0, duration))
@@ -1448,6 +1909,75 @@ ps_simulation_get_step_ends (PsSimulation *sim,
 
   *n_ends = sim->ends->len;
   return (const PsStepEndInfo *) (gpointer) sim->ends->data;
+}
+
+double
+ps_simulation_get_speed (PsSimulation *sim)
+{
+  double lap;
+
+  g_return_val_if_fail (sim != NULL, 0.0);
+
+  if (sim->finished || sim->has_manual_load || sim->drive_cycles == NULL
+      || sim->drive_cycles[sim->step_index] == NULL)
+    return 0.0;
+  return ps_drive_cycle_speed_at (sim->drive_cycles[sim->step_index],
+                                  drive_trace_time (sim, &lap));
+}
+
+double
+ps_simulation_get_distance (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return sim->distance_m;
+}
+
+double
+ps_simulation_get_drive_energy_j (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return sim->drive_energy_j;
+}
+
+PsBmsState
+ps_simulation_get_bms_state (PsSimulation      *sim,
+                             PsContactorReason *reason)
+{
+  g_return_val_if_fail (sim != NULL, PS_BMS_STATE_OFF);
+
+  if (reason != NULL)
+    *reason = sim->bms.contactor;
+  if (sim->bms_on)
+    return _ps_bms_get_state (&sim->bms);
+  return sim->bms.contactor != PS_CONTACTOR_OK ? PS_BMS_STATE_OPEN : PS_BMS_STATE_OFF;
+}
+
+void
+ps_simulation_open_contactor (PsSimulation      *sim,
+                              PsContactorReason  reason,
+                              int                cell,
+                              const char        *message)
+{
+  g_return_if_fail (sim != NULL);
+  g_return_if_fail (reason != PS_CONTACTOR_OK && (guint) reason < PS_CONTACTOR_N_REASONS);
+  g_return_if_fail (cell >= -1 && cell < (int) sim->n_cells);
+
+  if (sim->bms.contactor != PS_CONTACTOR_OK)
+    return;
+  sim->bms.contactor = reason;
+  sim->bms.cv = FALSE;
+  sim->bms.derated = FALSE;
+  sim->rates_valid = FALSE;
+  ps_event_log_add (sim->events, sim->sc.time_s, PS_EVENT_CONTACTOR_OPEN, cell, reason,
+                    "contactor opened: %s", message != NULL ? message : "a fault");
+}
+
+PsEventLog *
+ps_simulation_get_events (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, NULL);
+
+  return sim->events;
 }
 
 const PsStepEndInfo *
@@ -1622,6 +2152,12 @@ ps_simulation_fill_frame (PsSimulation *sim,
     frame->end_limit = e->limit;
     frame->end_at_once = e->at_once;
   }
+  if (frame->events != sim->events)
+    {
+      g_clear_pointer (&frame->events, ps_event_log_unref);
+      frame->events = ps_event_log_ref (sim->events);
+    }
+  frame->n_events = ps_event_log_get_length (sim->events);
   frame->pack_voltage_v = sim->sc.pack_voltage_v;
   frame->pack_current_a = sim->sc.pack_current_a;
   frame->pack_power_w = sim->sc.pack_voltage_v * sim->sc.pack_current_a;
@@ -1634,6 +2170,15 @@ ps_simulation_fill_frame (PsSimulation *sim,
   frame->coolant_outlet_k = _ps_thermal_network_get_coolant_outlet (sim->thermal);
 
   ps_frame_update_extremes (frame);
+
+  frame->speed_mps = ps_simulation_get_speed (sim);
+  frame->distance_m = sim->distance_m;
+  frame->bms_state = sim->bms_on ? (int) _ps_bms_get_state (&sim->bms)
+                  : sim->bms.contactor != PS_CONTACTOR_OK ? PS_BMS_STATE_OPEN : PS_BMS_STATE_OFF;
+  frame->bms_reason = sim->bms.contactor;
+  for (guint g = 0; g < sim->n_series; g++)
+    for (guint i = g * sim->n_parallel; i < (g + 1) * sim->n_parallel; i++)
+      frame->cell_bleed_a[i] = sim->bms.bleed_a[g] / sim->n_parallel;
 
   frame->limit_voltage_low = frame->cell_voltage_min_v <= sim->cell->voltage_min_v;
   frame->limit_voltage_high = frame->cell_voltage_max_v >= sim->cell->voltage_max_v;
@@ -1742,27 +2287,6 @@ ps_simulation_get_electrical_loss_j (PsSimulation *sim)
 }
 
 /* ---------------------------------------------------- faults and runaway */
-
-const PsSimEvent *
-ps_simulation_get_events (PsSimulation *sim,
-                          guint        *n_events)
-{
-  g_return_val_if_fail (sim != NULL && n_events != NULL, NULL);
-
-  *n_events = sim->events->len;
-  return (const PsSimEvent *) (gpointer) sim->events->data;
-}
-
-const char *
-ps_sim_event_kind_to_string (PsSimEventKind kind)
-{
-  static const char * const names[] = {
-    "fault-start", "fault-end", "onset", "venting", "runaway", "burnt"
-  };
-
-  g_return_val_if_fail (kind < G_N_ELEMENTS (names), NULL);
-  return names[kind];
-}
 
 gboolean
 ps_simulation_add_fault (PsSimulation  *sim,

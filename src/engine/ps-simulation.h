@@ -16,6 +16,8 @@
  */
 #pragma once
 
+#include "ps-bms.h"
+#include "ps-events.h"
 #include "ps-frame.h"
 #include "ps-scenario.h"
 
@@ -28,6 +30,15 @@ typedef enum
   PS_LOAD_POWER,           /* value: pack power, W, > 0 discharge */
   PS_LOAD_VOLTAGE_HOLD,    /* value: highest cell voltage held, V (CV charge) */
   PS_LOAD_RESISTANCE,      /* value: external resistance across the pack, Ohm */
+  PS_LOAD_FAST_CHARGE,     /* value: the charger's power, W (> 0 into the
+                            * pack): CC-CV on the highest cell at the BMS's
+                            * charge voltage (the cell's upper limit without
+                            * a BMS), within the BMS's power limit over
+                            * temperature and its current limits */
+  PS_LOAD_DRIVE,           /* value: the vehicle's pack power, W (> 0
+                            * discharging); regenerative braking is cut
+                            * back to hold the highest cell at its upper
+                            * voltage limit (a drive does not end there) */
 } PsLoadMode;
 
 typedef struct
@@ -52,6 +63,8 @@ typedef enum
   PS_STEP_END_CURRENT_MAX,    /* a cell would pass its current limit */
   PS_STEP_END_TEMP_MIN,       /* a cell under load reached its lower
                                * temperature limit */
+  PS_STEP_END_CONTACTOR_OPEN, /* the BMS opened the contactor (or it was
+                               * open: every step but a rest ends at once) */
 } PsStepEnd;
 
 /* One step end: what ended, why, where and when. */
@@ -78,28 +91,7 @@ char         *ps_step_end_info_describe      (const PsStepEndInfo *info);
 
 typedef struct _PsSimulation PsSimulation;
 
-/* What happened to a cell or a fault, with its time (within the substep for
- * the runaway stages). */
-typedef enum
-{
-  PS_SIM_EVENT_FAULT_ON,     /* fault (1-based) started */
-  PS_SIM_EVENT_FAULT_OFF,    /* fault ended (its duration passed) */
-  PS_SIM_EVENT_ONSET,        /* cell self-heating (ps-runaway.h stages) */
-  PS_SIM_EVENT_VENTING,
-  PS_SIM_EVENT_RUNAWAY,
-  PS_SIM_EVENT_BURNT,
-} PsSimEventKind;
 
-typedef struct
-{
-  double         time_s;
-  PsSimEventKind kind;
-  guint          cell;       /* 1-based, 0 = none */
-  guint          fault;      /* 1-based index of the fault, 0 = none */
-  double         temp_k;     /* the cell's, NAN for a fault */
-} PsSimEvent;
-
-const char   *ps_sim_event_kind_to_string    (PsSimEventKind    kind);
 
 /* scenario: (transfer none): copied
  * Returns: (transfer full) (nullable): NULL with error set (the scenario
@@ -125,6 +117,23 @@ gboolean      ps_simulation_advance          (PsSimulation     *sim,
  * when n_ends is 0). Valid until the next call that changes the state. */
 const PsStepEndInfo *ps_simulation_get_step_ends (PsSimulation *sim,
                                                   guint        *n_ends);
+/* The BMS's and the engine's events since the start (or the last reset,
+ * which starts a new log), in order; append to it (ps_event_log_add) to
+ * record an event of your own at ps_simulation_get_time().
+ * Returns: (transfer none): take a reference to keep it */
+PsEventLog          *ps_simulation_get_events     (PsSimulation *sim);
+/* The BMS (NULL-safe: PS_BMS_STATE_OFF without one): its state now and,
+ * when open, why (a PsContactorReason). */
+PsBmsState           ps_simulation_get_bms_state  (PsSimulation *sim,
+                                                   PsContactorReason *reason);
+/* Opens the contactor now for a fault (issue 11's faults): an event
+ * "contactor-open" with reason "fault" and the message; the step that runs
+ * ends (contactor-open) at the next advance. Works with the BMS off too (a
+ * contactor is always there). cell: 0-based or -1. */
+void                 ps_simulation_open_contactor (PsSimulation *sim,
+                                                   PsContactorReason reason,
+                                                   int           cell,
+                                                   const char   *message);
 /* The last step end since the start, or NULL when none yet. */
 const PsStepEndInfo *ps_simulation_get_last_end  (PsSimulation *sim);
 /* One step of dt_s with an explicit load, ignoring the protocol. */
@@ -140,10 +149,6 @@ void          ps_simulation_step             (PsSimulation     *sim,
  * load that would pass a cell's current limit and any load that brings a
  * cell to its temperature limit stop (the manual load turns to rest) with
  * the reason recorded as a step end of step 0. */
-/* The events of the last advance call, in time order within each kind of
- * source. (transfer none) */
-const PsSimEvent *ps_simulation_get_events   (PsSimulation     *sim,
-                                              guint            *n_events);
 /* Injects a fault from now on (its at_s if later); checked against the
  * pack; weak cells only from a scenario. */
 gboolean      ps_simulation_add_fault        (PsSimulation     *sim,
@@ -189,6 +194,13 @@ const double *ps_simulation_get_cell_temp    (PsSimulation     *sim);
 const double *ps_simulation_get_cell_heat    (PsSimulation     *sim);
 /* Cell parameters after variation [n_cells] */
 const double *ps_simulation_get_cell_capacity_ah (PsSimulation *sim);
+
+/* Driving (Drive steps): the speed now (0 when not driving), the distance
+ * driven since the start, m, and the pack energy the drives took, J (> 0
+ * discharged; regenerative braking counted off) */
+double        ps_simulation_get_speed        (PsSimulation     *sim);
+double        ps_simulation_get_distance     (PsSimulation     *sim);
+double        ps_simulation_get_drive_energy_j (PsSimulation   *sim);
 
 /* Pack totals of the last step */
 double        ps_simulation_get_pack_voltage (PsSimulation     *sim);

@@ -23,6 +23,7 @@ ps_step_end_to_id (PsStepEnd reason)
     case PS_STEP_END_TEMP_MAX:      return "temperature-max";
     case PS_STEP_END_CURRENT_MAX:   return "current-max";
     case PS_STEP_END_TEMP_MIN:      return "temperature-min";
+    case PS_STEP_END_CONTACTOR_OPEN: return "contactor-open";
     default:                        return "unknown";
     }
 }
@@ -118,6 +119,12 @@ ps_step_end_info_describe (const PsStepEndInfo *info)
     case PS_STEP_END_CURRENT_MAX:
       why = g_strdup_printf ("%s would carry %.4g A, over its current limit of %.4g A",
                              cell, fabs (info->value), info->limit);
+      break;
+    case PS_STEP_END_CONTACTOR_OPEN:
+      why = info->cell > 0
+            ? g_strdup_printf ("the BMS opened the contactor (%s at %.4g, its threshold %.4g)",
+                               cell, info->value, info->limit)
+            : g_strdup ("the contactor is open: the pack carries no load");
       break;
     case PS_STEP_END_NONE:
     default:
