@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..55"
+echo "1..58"
 
 ok () {
   n=$((n + 1))
@@ -477,6 +477,25 @@ else
   echo "ok $n # SKIP /dev/full is not writable"
 fi
 
+# ---- faults -----------------------------------------------------------------
+expect_bad_input "--fault without a required field" --headless --fault kind=internal_short,cell=57
+if grep -q "resistance_ohm: missing" "$WORK/bad.err"; then :; else
+  not_ok "--fault names the missing field" "$(cat "$WORK/bad.err")"
+fi
+expect_bad_input "--fault on a cell the pack does not have" --headless --scenario leaf-2011 \
+  --fault kind=open_cell,cell=500
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Rest for 5 min" \
+  --fault kind=thermal_runaway,cell=57 --events "$WORK/tr.jsonl" 2>"$WORK/tr.err"
+status=$?
+if [ "$status" -eq 0 ] && grep -q "thermal runaway: 1 of 192 cells ran away: cell 57 at" "$WORK/tr.err" &&
+   grep -q '"kind":"runaway","cell":57' "$WORK/tr.jsonl" &&
+   grep -q '"kind":"fault","cell":57' "$WORK/tr.jsonl"; then
+  ok "a forced runaway is in the summary and the events: $(tail -c 100 "$WORK/tr.err")"
+else
+  not_ok "a forced runaway is in the summary and the events" "exit $status" "$(cat "$WORK/tr.err")" \
+    "$(head -c 1000 "$WORK/tr.jsonl")"
+fi
+
 if "$PACKSCOPE" --help >"$WORK/help" 2>&1 && grep -q -- "--headless" "$WORK/help" &&
    grep -q "cellNNNN_v" "$WORK/help"; then
   ok "--help exits 0 and documents --headless and the CSV columns"
@@ -484,5 +503,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 55 ] || echo "# planned 55 tests, ran $n"
+[ "$n" -eq 58 ] || echo "# planned 58 tests, ran $n"
 exit 0

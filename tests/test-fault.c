@@ -243,7 +243,7 @@ test_parse (void)
   g_assert_nonnull (strstr (error->message, "kind: unknown kind 'nail'"));
   g_clear_error (&error);
   g_assert_false (ps_fault_parse_text ("kind=open_cell,cell=1,power_w=3", pack, &f, &error));
-  g_assert_nonnull (strstr (error->message, "power_w: not a field of a open_cell fault"));
+  g_assert_nonnull (strstr (error->message, "power_w: not a field of kind open_cell"));
   g_clear_error (&error);
   g_assert_false (ps_fault_parse_text ("kind=cooling_failure,channel=1", pack, &f, &error));
   g_assert_nonnull (strstr (error->message, "channel: pack 'leaf-2011' has no coolant channels"));

@@ -210,9 +210,9 @@ finish (const PsFault *f,
   for (guint b = 1; b <= F_POWER; b <<= 1)
     {
       if ((seen & b) && !(ki->allowed & b))
-        return set_error (error, where, field_key (b), "not a field of a %s fault", ki->name);
+        return set_error (error, where, field_key (b), "not a field of kind %s", ki->name);
       if (!(seen & b) && (ki->required & b))
-        return set_error (error, where, field_key (b), "missing: a %s fault needs it", ki->name);
+        return set_error (error, where, field_key (b), "missing: a fault of kind %s needs it", ki->name);
     }
   return _ps_fault_check (f, pack, where, error);
 }
