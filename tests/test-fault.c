@@ -356,6 +356,10 @@ test_propagation (void)
       guint n = propagate (gaps[k], 5.0, &last);
 
       g_test_message ("gap %.1f mm: %u cells ran away, the last at %.0f s", gaps[k] * 1e3, n, last);
+      /* the reactions' heat reaches the neighbours: all six at the
+       * smallest gap */
+      if (k == 0)
+        g_assert_cmpuint (n, ==, 6);
       g_assert_cmpuint (n, >=, 1);
       /* more spacing: never more cells, never sooner */
       g_assert_cmpuint (n, <=, n_prev);
@@ -372,6 +376,9 @@ test_propagation (void)
       guint n = propagate (0.001, hs[k], &last);
 
       g_test_message ("h %.0f W/m2K: %u cells ran away, the last at %.0f s", hs[k], n, last);
+      /* and enough cooling stops it */
+      if (k == G_N_ELEMENTS (hs) - 1)
+        g_assert_cmpuint (n, <, 6);
       g_assert_cmpuint (n, <=, n_prev);
       if (n == n_prev)
         g_assert_cmpfloat (last, >=, last_prev);
