@@ -15,3 +15,11 @@ for shot in leaf-2011:1800 leaf-2018:1800 model-s-85:1200 volt-2011:1800 \
     --scenario "$id" --run "$run" --size 1280x800
   echo "$id: ${run} s"
 done
+# thermal runaway propagating (scenario files beside the pictures)
+for shot in runaway-leaf-2011:1500 runaway-model-s-85:1500; do
+  id=${shot%%:*}
+  run=${shot#*:}
+  xvfb-run -a "$build/app/packscope" --screenshot "$top/resources/screenshots/$id.png" \
+    --scenario "$top/resources/screenshots/$id.json" --run "$run" --size 1280x800
+  echo "$id: ${run} s"
+done

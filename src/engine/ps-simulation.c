@@ -2106,6 +2106,15 @@ ps_simulation_fill_frame (PsSimulation *sim,
   memcpy (frame->cell_soc, soc, bytes);
   memcpy (frame->cell_temp_k, _ps_thermal_network_get_temp (sim->thermal), bytes);
   memcpy (frame->cell_heat_w, sim->s[A_HEAT], bytes);
+  if (sim->runaway != NULL)
+    {
+      const PsRunawayStage *stage = ps_runaway_get_stage (sim->runaway);
+
+      for (guint i = 0; i < sim->n_cells; i++)
+        frame->cell_runaway[i] = stage[i];
+    }
+  else
+    memset (frame->cell_runaway, 0, sim->n_cells);
 
   for (guint i = 0; i < sim->n_cells; i++)
     {
