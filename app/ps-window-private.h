@@ -74,6 +74,12 @@ struct _PsWindow
 };
 
 void     _ps_window_class_init_actions (GtkWidgetClass *widget_class);
+/* ps-window-faults.c: right-click a cell to inject a fault; the active
+ * faults and the cells that ran away as lines for the warnings */
+void     _ps_window_faults_class_init  (GtkWidgetClass *widget_class);
+void     _ps_window_faults_init        (PsWindow       *self);
+void     _ps_window_faults_describe    (const PsFrame  *frame,
+                                        GString        *out);
 void     _ps_window_init_shortcuts     (PsWindow       *self);
 void     _ps_window_update_actions     (PsWindow       *self);
 void     _ps_window_apply_load         (PsWindow       *self);
