@@ -118,6 +118,15 @@ _ps_window_faults_init (PsWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self->pack_view), GTK_EVENT_CONTROLLER (gesture));
 }
 
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return (x > y) - (x < y);
+}
+
 void
 _ps_window_faults_describe (const PsFrame *frame,
                             GString       *out)
@@ -161,9 +170,24 @@ _ps_window_faults_describe (const PsFrame *frame,
         }
     }
 
-  g_hash_table_iter_init (&iter, active);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_string_append_printf (out, _("Fault: %s\n"), (const char *) value);
+  /* in the order they were given */
+  {
+    g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, active);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        guint number = GPOINTER_TO_UINT (key);
+
+        g_array_append_val (numbers, number);
+      }
+    g_array_sort (numbers, compare_uint);
+    for (guint k = 0; k < numbers->len; k++)
+      g_string_append_printf (out, _("Fault: %s\n"),
+                              (const char *) g_hash_table_lookup (active,
+                                                                  GUINT_TO_POINTER (g_array_index (numbers, guint, k))));
+  }
   if (n_runaway > 0)
     g_string_append_printf (out, ngettext ("Thermal runaway: %u cell (%s%s)\n",
                                            "Thermal runaway: %u cells (%s%s)\n", n_runaway),
