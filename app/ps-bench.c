@@ -111,11 +111,12 @@ typedef struct
 
 /* medians over `runs` runs of one preset */
 static gboolean
-bench_preset (const char  *preset,
-              const char  *protocol,
-              double       hours,
-              guint        runs,
-              BenchResult *result)
+bench_preset_bms (const char  *preset,
+                  const char  *protocol,
+                  double       hours,
+                  guint        runs,
+                  gboolean     bms,
+                  BenchResult *result)
 {
   g_autoptr(PsScenario) scenario = bench_scenario (preset, protocol);
   g_autoptr(PsSimulation) sim = NULL;
@@ -126,6 +127,7 @@ bench_preset (const char  *preset,
 
   if (scenario == NULL)
     return FALSE;
+  ps_scenario_set_bms_enabled (scenario, bms);
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
     {
@@ -156,6 +158,16 @@ bench_preset (const char  *preset,
   result->realtime_factor_wall = ps_bench_median (factor_wall, runs);
   result->step_us = ps_bench_median (step_us, runs);
   return TRUE;
+}
+
+static gboolean
+bench_preset (const char  *preset,
+              const char  *protocol,
+              double       hours,
+              guint        runs,
+              BenchResult *result)
+{
+  return bench_preset_bms (preset, protocol, hours, runs, FALSE, result);
 }
 
 /* Memory of the recorder after ten simulated hours of model-s-85 at 1 s:
@@ -394,6 +406,24 @@ ps_bench_engine (void)
     {
       g_print ("leaf_2011_cell_steps_per_s: %.0f\n", r.cell_steps_per_s);
       g_print ("leaf_2011_realtime_factor: %.0f\n", r.realtime_factor);
+    }
+
+  /* the headline run again under the BMS (derating tables, balancing,
+   * contactor checks every substep, re-solved at least every 10 s) */
+  if (bench_preset_bms (BENCH_PRESET, "Discharge at 0.4C for 3 hours",
+                        BENCH_SIM_HOURS, BENCH_RUNS, TRUE, &r))
+    {
+      g_print ("bms_cell_steps_per_s: %.0f\n", r.cell_steps_per_s);
+      g_print ("bms_realtime_factor: %.0f\n", r.realtime_factor);
+    }
+
+  /* driving: model-s-85 on four WLTC class 3b laps (2 h), the load
+   * re-solved every second of the trace, under the BMS */
+  if (bench_preset_bms (BENCH_PRESET, "Drive wltc-class3b x 4",
+                        BENCH_SIM_HOURS, 3, TRUE, &r))
+    {
+      g_print ("model_s_drive_cell_steps_per_s: %.0f\n", r.cell_steps_per_s);
+      g_print ("model_s_drive_realtime_factor: %.0f\n", r.realtime_factor);
     }
 
   bench_runaway ();

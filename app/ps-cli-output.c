@@ -304,7 +304,8 @@ ps_cli_protocol_duration (const PsProtocol *protocol)
   if (protocol == NULL || protocol->n_steps == 0)
     return INFINITY;
   for (guint i = 0; i < protocol->n_steps; i++)
-    total += protocol->steps[i].duration_s;
+    if (!ps_step_kind_is_instant (protocol->steps[i].kind))
+      total += protocol->steps[i].duration_s;
   return isfinite (total) ? total : INFINITY;
 }
 

@@ -52,6 +52,7 @@ typedef struct
   gboolean  bench;
   char     *scenario;
   char     *protocol;
+  char     *protocol_file;
   char     *csv;
   char     *events;
   char    **faults;
@@ -71,6 +72,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->print_scenario);
   g_free (o->scenario);
   g_free (o->protocol);
+  g_free (o->protocol_file);
   g_free (o->csv);
   g_free (o->events);
   g_strfreev (o->faults);
@@ -163,6 +165,19 @@ list_presets (void)
       name = ps_pack_get_info (pack)->name;
       printf ("%s\t%s\n", ids[i], name ? name : "");
     }
+  {
+    g_auto(GStrv) scenarios = ps_scenario_list_scenario_presets ();
+
+    for (guint i = 0; scenarios[i] != NULL; i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(PsScenario) scenario = ps_scenario_new_lookup (scenarios[i], &error);
+
+        if (scenario == NULL)
+          return fail ("%s", error->message);
+        printf ("%s\t%s\n", scenarios[i], ps_scenario_get_name (scenario));
+      }
+  }
 
   return finish_stdout ();
 }
@@ -569,6 +584,16 @@ run_headless (CliOptions *o)
         return fail ("--protocol: %s", error->message);
       ps_scenario_name_after_protocol (scenario);
     }
+  if (o->protocol_file != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (!g_file_get_contents (o->protocol_file, &text, NULL, &error))
+        return fail ("--protocol-file: %s", error->message);
+      if (!ps_scenario_set_protocol (scenario, text, &error))
+        return fail ("--protocol-file: %s: %s", o->protocol_file, error->message);
+      ps_scenario_name_after_protocol (scenario);
+    }
 
   if (!apply_numeric_options (o, scenario, &error)
       || !apply_fault_options (o, scenario, &error))
@@ -791,6 +816,8 @@ ps_cli_main (int    argc,
       "Preset id or scenario JSON file (default: " PS_CLI_DEFAULT_PRESET ")", "ID|FILE" },
     { "protocol", 0, 0, G_OPTION_ARG_STRING, &o.protocol,
       "Experiment steps separated by ';' or newlines (default: the scenario's)", "TEXT" },
+    { "protocol-file", 0, 0, G_OPTION_ARG_FILENAME, &o.protocol_file,
+      "Read the experiment steps from FILE (instead of --protocol)", "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv,
       "Write one CSV row per step to FILE ('-' for stdout)", "FILE" },
     { "events", 0, 0, G_OPTION_ARG_FILENAME, &o.events,
@@ -826,8 +853,9 @@ ps_cli_main (int    argc,
     "without a display:\n"
     "  packscope --list-presets\n"
     "  packscope --print-scenario ID > my.json\n"
-    "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
-    "            [--events FILE] [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
+    "  packscope --headless --scenario ID|FILE --protocol TEXT|--protocol-file FILE\n"
+    "            --csv FILE [--events FILE]\n"
+    "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
     "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "The window itself takes:\n"
@@ -837,10 +865,18 @@ ps_cli_main (int    argc,
     "            (renders the real window or one view to a PNG; needs a display,\n"
     "            e.g. xvfb-run -a)");
   g_option_context_set_description (context,
-    "Protocol steps (PyBaMM experiment grammar):\n"
-    "  Discharge|Charge at <x> A|C|W|kW [for <duration>] [or until <x> V]\n"
-    "  Hold at <x> V until <x> A|C/<n>\n"
-    "  Rest for <duration>            (durations: 60 s, 10 minutes, 1 hour)\n"
+    "Protocol steps (PyBaMM's experiment strings and more), separated by ';',\n"
+    "',' or newlines; cycles as \"(<step>; <step>) x N\", nestable:\n"
+    "  Discharge|Charge at <x> A|mA|C|C/<n>|W|kW|Ohm [for <duration>]\n"
+    "                                        [or until <condition>]...\n"
+    "  Hold at <x> V [for <duration>] [or until <condition>]...\n"
+    "  Rest for <duration> | Rest until <condition>\n"
+    "  Set ambient to <t> C, Set cooling on|off, Run <file.csv> (time and\n"
+    "  current or power), Drive <cycle>|<file.csv> [x N],\n"
+    "  Fast charge at <x> kW until <n>% SOC\n"
+    "Durations: 60 s, 10 min, 1.5 hours. Conditions: <x> V (a cell), <x> V pack,\n"
+    "<x> A|mA|C/<n> (current falls to), <n>% SOC, <t> C (the hottest cell;\n"
+    "a bare C from 10 up is a temperature, below a C-rate).\n"
     "Currents and powers are pack-level; voltages are cell-level.\n"
     "\n"
     "CSV columns, one row per output interval --dt from t = 0 and one where a\n"
@@ -852,11 +888,13 @@ ps_cli_main (int    argc,
     "step is the 1-based protocol step. step_end is empty except on a row\n"
     "where steps ended: \"step N REASON [cell K] [at once]\", several joined\n"
     "by \"; \", REASON one of duration, horizon (24 h without a duration),\n"
-    "until-voltage, until-current, voltage-max, voltage-min, temperature-max,\n"
-    "current-max, contactor-open. speed_mps and distance_m are the vehicle's on\n"
-    "Drive steps (0 otherwise; distance since the start). bms_state is empty\n"
-    "without a BMS, else ok, derated, cv, balancing or open:REASON (REASON\n"
-    "over-voltage, under-voltage, over-current, over-temperature, fault).\n"
+    "until-voltage, until-current, until-soc, until-temperature,\n"
+    "until-pack-voltage, applied (Set steps), voltage-max, voltage-min,\n"
+    "temperature-max, temperature-min, current-max, contactor-open.\n"
+    "speed_mps and distance_m are the vehicle's on Drive steps (speed 0\n"
+    "otherwise; distance since the start). bms_state is empty without a BMS,\n"
+    "else ok, derated, cv, balancing or open:REASON (REASON over-voltage,\n"
+    "under-voltage, over-current, over-temperature, fault).\n"
     "With --cells, four columns follow\n"
     "for each cell N (1-based, zero-padded to at least 4 digits): cellNNNN_v\n"
     "(V), cellNNNN_i_a (A), cellNNNN_soc (0..1), cellNNNN_t_c (degrees C).\n"
@@ -913,10 +951,14 @@ ps_cli_main (int    argc,
                  "--print-scenario, --bench (see --help)");
 
   if (!o.headless &&
-      (o.scenario || o.protocol || o.csv || o.events || o.faults || o.runaway_model || o.dt ||
-       o.seed || o.ambient_c || o.initial_c || o.cells || o.force || o.keep_partial))
-    return fail ("--scenario, --protocol, --csv, --events, --fault, --runaway-model, --dt, --seed, "
-                 "--ambient-c, --initial-c, --cells, --force and --keep-partial need --headless");
+      (o.scenario || o.protocol || o.protocol_file || o.csv || o.events || o.faults ||
+       o.runaway_model || o.dt || o.seed || o.ambient_c || o.initial_c || o.cells || o.force ||
+       o.keep_partial))
+    return fail ("--scenario, --protocol, --protocol-file, --csv, --events, --fault, "
+                 "--runaway-model, --dt, --seed, --ambient-c, --initial-c, --cells, --force and "
+                 "--keep-partial need --headless");
+  if (o.protocol != NULL && o.protocol_file != NULL)
+    return fail ("--protocol and --protocol-file both given, expected one of them");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");
   if (o.keep_partial && o.csv == NULL)

@@ -23,7 +23,7 @@ DISCHARGE='Discharge at 1C for 5 minutes'
 
 n=0
 failed=0
-echo "1..58"
+echo "1..61"
 
 ok () {
   n=$((n + 1))
@@ -59,15 +59,15 @@ expect_bad_input () {
 "$PACKSCOPE" --list-presets >"$WORK/presets" 2>"$WORK/presets.err"
 status=$?
 missing=""
-for id in leaf-2011 leaf-2018 model-s-85 volt-2011 forklift-48v lg-m50; do
+for id in leaf-2011 leaf-2018 model-s-85 volt-2011 forklift-48v lg-m50 leaf-2018-rapidgate; do
   cut -f1 "$WORK/presets" | grep -qx "$id" || missing="$missing $id"
 done
-if [ "$status" -eq 0 ] && [ -z "$missing" ] && [ "$(wc -l <"$WORK/presets")" -eq 6 ] &&
+if [ "$status" -eq 0 ] && [ -z "$missing" ] && [ "$(wc -l <"$WORK/presets")" -eq 7 ] &&
    [ "$(head -n1 "$WORK/presets" | cut -f1)" = leaf-2011 ] &&
    awk -F'\t' 'NF != 2 || $2 == "" { exit 1 }' "$WORK/presets"; then
-  ok "--list-presets prints the six ids, each with a name"
+  ok "--list-presets prints the six packs and the rapidgate scenario, each with a name"
 else
-  not_ok "--list-presets prints the six ids, each with a name" "exit $status, missing:$missing" \
+  not_ok "--list-presets prints the six packs and the rapidgate scenario, each with a name" "exit $status, missing:$missing" \
     "$(cat "$WORK/presets" "$WORK/presets.err")"
 fi
 
@@ -496,6 +496,46 @@ else
     "$(head -c 1000 "$WORK/tr.jsonl")"
 fi
 
+# the BMS: an injected over-voltage (its threshold at 4.0 V) opens the
+# contactor; the reason is in the events file and in the CSV's bms_state
+cat >"$WORK/ov.json" <<'JSON'
+{ "pack": "leaf-2011", "initial": { "soc": 0.5 }, "bms": { "cell_voltage_max_v": 4.0 },
+  "protocol": ["Charge at 0.5C for 2 hours", "Rest for 10 minutes"] }
+JSON
+if "$PACKSCOPE" --headless --scenario "$WORK/ov.json" --csv "$WORK/ov.csv" --events "$WORK/ov.jsonl" \
+     --dt 60 2>"$WORK/ov.err" &&
+   [ "$(tail -n1 "$WORK/ov.csv" | cut -d, -f17)" = "open:over-voltage" ] &&
+   [ "$(sed -n 2p "$WORK/ov.csv" | cut -d, -f17)" = "ok" ] &&
+   grep -q '"kind":"contactor-open","cell":[0-9]*,"reason":"over-voltage"' "$WORK/ov.jsonl" &&
+   grep -q "step 1 contactor-open cell [0-9]*" "$WORK/ov.csv"; then
+  ok "an injected over-voltage opens the contactor: $(grep contactor-open "$WORK/ov.jsonl" | cut -c1-200)"
+else
+  not_ok "an injected over-voltage opens the contactor" "$(tail -n2 "$WORK/ov.csv")" \
+    "$(cat "$WORK/ov.jsonl" "$WORK/ov.err" | head -c 2000)"
+fi
+
+# a drive: speed and distance in the CSV, the summary gives Wh/km
+if "$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Drive UDDS" --csv "$WORK/drive.csv" \
+     --dt 10 2>"$WORK/drive.err" &&
+   grep -q "drove 11.99 km at [0-9.]* Wh/km at the pack" "$WORK/drive.err" &&
+   awk -F, 'NR > 1 { if ($15 < 0 || $15 > 30 || $16 < last) exit 1; last = $16; if ($15 > 0) moving = 1 }
+            END { exit !(moving && last > 11980 && last < 12000) }' "$WORK/drive.csv"; then
+  ok "Drive UDDS: $(tail -c 160 "$WORK/drive.err")"
+else
+  not_ok "Drive UDDS writes speed and distance and gives Wh/km" "$(tail -n2 "$WORK/drive.csv")" \
+    "$(cat "$WORK/drive.err")"
+fi
+
+# a speed trace the CLI cannot read names the file, the line and the column
+printf 'time_s,speed_kmh\n0,0\n1,fast\n' >"$WORK/trace.csv"
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Drive $WORK/trace.csv" 2>"$WORK/trace.err"
+status=$?
+if [ "$status" -eq 2 ] && grep -q "trace.csv:3:2: expected a speed, got \"fast\"" "$WORK/trace.err"; then
+  ok "a bad speed trace: $(cat "$WORK/trace.err")"
+else
+  not_ok "a bad speed trace exits 2 naming the file, line and column" "exit $status" "$(cat "$WORK/trace.err")"
+fi
+
 if "$PACKSCOPE" --help >"$WORK/help" 2>&1 && grep -q -- "--headless" "$WORK/help" &&
    grep -q "cellNNNN_v" "$WORK/help"; then
   ok "--help exits 0 and documents --headless and the CSV columns"
@@ -503,5 +543,5 @@ else
   not_ok "--help exits 0 and documents --headless and the CSV columns" "$(head -c 1000 "$WORK/help")"
 fi
 
-[ "$n" -eq 58 ] || echo "# planned 58 tests, ran $n"
+[ "$n" -eq 61 ] || echo "# planned 61 tests, ran $n"
 exit 0

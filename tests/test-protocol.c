@@ -3,8 +3,11 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "ps-engine.h"
+#include "ps-pack-private.h"
+#include "ps-scenario-private.h"
 
 static PsProtocol *
 parse_ok (const char *text)
@@ -571,6 +574,402 @@ test_protocol_too_many_steps (void)
   g_assert_nonnull (strstr (error->message, "more than 10000 steps"));
 }
 
+/* ------------------------------------------------------------- in the engine */
+
+typedef struct
+{
+  double t;
+  double pack_v, pack_i, pack_soc;
+  double v_min, v_max, t_max_k;
+  double charge_ah;
+  guint  step;
+} Row;
+
+/* Runs a preset with a protocol at the output interval dt; returns the
+ * rows (and the simulation, for its ends). initial_soc < 0: the preset's. */
+static GArray *
+run_protocol (const char     *preset,
+              const char     *text,
+              double          initial_soc,
+              double          dt,
+              PsSimulation  **out_sim)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = ps_scenario_new_from_preset (preset, &error);
+  PsSimulation *sim;
+  g_autoptr(PsFrame) frame = NULL;
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (Row));
+
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, text, &error));
+  g_assert_no_error (error);
+  if (initial_soc >= 0.0)
+    scenario->initial_soc = initial_soc;
+  sim = ps_simulation_new (scenario, &error);
+  g_assert_no_error (error);
+  frame = ps_frame_new (ps_simulation_get_pack (sim));
+
+  do
+    {
+      Row row;
+
+      ps_simulation_fill_frame (sim, frame);
+      row.t = frame->time_s;
+      row.pack_v = frame->pack_voltage_v;
+      row.pack_i = frame->pack_current_a;
+      row.pack_soc = frame->pack_soc;
+      row.v_min = frame->cell_voltage_min_v;
+      row.v_max = frame->cell_voltage_max_v;
+      row.t_max_k = frame->cell_temp_max_k;
+      row.charge_ah = frame->charge_ah;
+      row.step = frame->step;
+      g_array_append_val (rows, row);
+      g_assert_cmpfloat (frame->time_s, <, 10 * PS_STEP_DEFAULT_DURATION_S);
+    }
+  while (ps_simulation_advance (sim, dt));
+
+  *out_sim = sim;
+  return rows;
+}
+
+static const Row *
+last_row (GArray *rows)
+{
+  return &g_array_index (rows, Row, rows->len - 1);
+}
+
+/* the issue's examples run and end where they say */
+static void
+test_engine_issue_examples (void)
+{
+  g_autoptr(PsSimulation) cycle = NULL;
+  g_autoptr(PsSimulation) ma = NULL;
+  g_autoptr(PsSimulation) soc = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GArray) ma_rows = NULL;
+  g_autoptr(GArray) soc_rows = NULL;
+  guint seen_steps[5] = { 0 };
+
+  rows = run_protocol ("lg-m50", "(Discharge at 1C until 3 V; Rest for 10 minutes) x 2",
+                       -1.0, 60.0, &cycle);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const Row *r = &g_array_index (rows, Row, i);
+
+      seen_steps[MIN (r->step, 4)]++;
+      /* the discharges stop at 3 V, never below it by more than rounding */
+      g_assert_cmpfloat (r->v_min, >=, 3.0 - 1e-6);
+    }
+  for (guint k = 1; k <= 4; k++)
+    g_assert_cmpuint (seen_steps[k], >, 0);
+  g_assert_cmpuint (last_row (rows)->step, ==, 4);
+  g_assert_true (ps_simulation_is_finished (cycle));
+  g_assert_cmpint (ps_simulation_get_last_end (cycle)->reason, ==, PS_STEP_END_DURATION);
+
+  ma_rows = run_protocol ("lg-m50", "Charge at 500 mA until 4.1 V", 0.5, 60.0, &ma);
+  g_assert_cmpfloat_with_epsilon (g_array_index (ma_rows, Row, 1).pack_i, -0.5, 1e-12);
+  g_assert_cmpint (ps_simulation_get_last_end (ma)->reason, ==, PS_STEP_END_UNTIL_VOLTAGE);
+  g_assert_cmpfloat_with_epsilon (last_row (ma_rows)->v_max, 4.1, 1e-6);
+
+  soc_rows = run_protocol ("leaf-2011", "Discharge at 1C until 20% SOC", -1.0, 60.0, &soc);
+  g_assert_cmpint (ps_simulation_get_last_end (soc)->reason, ==, PS_STEP_END_UNTIL_SOC);
+  g_assert_cmpfloat_with_epsilon (last_row (soc_rows)->pack_soc, 0.2, 1e-9);
+  for (guint i = 0; i < soc_rows->len; i++)
+    g_assert_cmpfloat (g_array_index (soc_rows, Row, i).pack_soc, >=, 0.2 - 1e-9);
+}
+
+typedef struct
+{
+  const char *preset;
+  const char *text;
+  double      initial_soc;
+  PsStepEnd   reason;     /* of the last step */
+} EndCase;
+
+/* each end condition ends its step where it is met (to the event location's
+ * tolerance), at any output interval */
+static void
+test_engine_end_conditions (void)
+{
+  static const EndCase cases[] = {
+    { "leaf-2011", "Discharge at 1C until 340 V pack", -1.0, PS_STEP_END_UNTIL_PACK_VOLTAGE },
+    { "leaf-2011", "Charge at C/2 until 390 V pack", 0.3, PS_STEP_END_UNTIL_PACK_VOLTAGE },
+    { "leaf-2011", "Charge at 1C until 80% SOC", 0.3, PS_STEP_END_UNTIL_SOC },
+    { "leaf-2011", "Rest for 1 min; Discharge at 2 Ohm until 40% SOC", -1.0, PS_STEP_END_UNTIL_SOC },
+    { "leaf-2011", "Discharge at 2C until 35 C", -1.0, PS_STEP_END_UNTIL_TEMPERATURE },
+    { "leaf-2011", "Discharge at 2C for 10 min; Rest until 27 C", -1.0, PS_STEP_END_UNTIL_TEMPERATURE },
+    { "lg-m50", "Hold at 4.1 V until C/20", 0.5, PS_STEP_END_UNTIL_CURRENT },
+    { "lg-m50", "Discharge at 10 W until > 3.2 A", -1.0, PS_STEP_END_UNTIL_CURRENT },
+    { "lg-m50", "Discharge at 1C for 10 min; Rest until > 4.05 V", -1.0, PS_STEP_END_UNTIL_VOLTAGE },
+    { "lg-m50", "Discharge at 2 Ohm until 3.5 V", -1.0, PS_STEP_END_UNTIL_VOLTAGE },
+  };
+  const double dts[] = { 7.0, 300.0 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(PsProtocol) protocol = parse_ok (cases[c].text);
+      const PsProtocolStep *step = &protocol->steps[protocol->n_steps - 1];
+      const PsStepUntil *until = &step->until[0];
+      double end_t[2];
+
+      for (guint d = 0; d < G_N_ELEMENTS (dts); d++)
+        {
+          g_autoptr(PsSimulation) sim = NULL;
+          g_autoptr(GArray) rows = run_protocol (cases[c].preset, cases[c].text,
+                                                 cases[c].initial_soc, dts[d], &sim);
+          const PsStepEndInfo *end = ps_simulation_get_last_end (sim);
+          const Row *r = last_row (rows);
+          double reached = 0.0, tol = 0.0;
+
+          g_test_message ("%s at dt %g: %s", cases[c].text, dts[d],
+                          ps_step_end_to_id (end->reason));
+          g_assert_cmpint (end->reason, ==, cases[c].reason);
+          g_assert_cmpuint (end->step, ==, protocol->n_steps);
+          g_assert_false (end->at_once);
+          end_t[d] = r->t;
+
+          switch (until->kind)
+            {
+            case PS_UNTIL_PACK_VOLTAGE: reached = r->pack_v; tol = 1e-6; break;
+            case PS_UNTIL_SOC:          reached = r->pack_soc; tol = 1e-9; break;
+            /* the substeps approach a temperature, halving the distance */
+            case PS_UNTIL_TEMPERATURE:  reached = r->t_max_k; tol = 1.1e-4; break;
+            case PS_UNTIL_VOLTAGE:
+              reached = until->op == PS_UNTIL_ABOVE || step->kind == PS_STEP_REST ? r->v_max : r->v_min;
+              tol = 1e-6;
+              break;
+            case PS_UNTIL_CURRENT:
+              reached = fabs (r->pack_i)
+                        / (until->unit == PS_STEP_UNIT_C_RATE
+                           ? ps_simulation_get_scenario (sim)->pack->n_parallel
+                             * ps_simulation_get_scenario (sim)->cell->capacity_ah
+                           : 1.0);
+              tol = 1e-6 * until->value + 1e-9;
+              break;
+            default:
+              g_assert_not_reached ();
+            }
+          g_assert_cmpfloat_with_epsilon (reached, until->value, tol);
+        }
+      /* the end does not move with the output interval (beyond the
+       * substeps' accuracy, as test-physics's convergence test allows) */
+      g_test_message ("  ends at %.3f s (dt %g) and %.3f s (dt %g)", end_t[0], dts[0],
+                      end_t[1], dts[1]);
+      g_assert_cmpfloat_with_epsilon (end_t[0], end_t[1], 2e-3 * end_t[0] + 0.05);
+    }
+}
+
+/* a resistor step: the pack's terminal voltage is I R */
+static void
+test_engine_resistor (void)
+{
+  g_autoptr(PsSimulation) sim = NULL;
+  g_autoptr(GArray) rows = run_protocol ("leaf-2011", "Discharge at 4 Ohm for 10 min", -1.0, 60.0, &sim);
+
+  g_assert_cmpuint (rows->len, ==, 11);
+  for (guint i = 1; i < rows->len; i++)
+    {
+      const Row *r = &g_array_index (rows, Row, i);
+
+      g_assert_cmpfloat (r->pack_i, >, 0.0);
+      g_assert_cmpfloat_with_epsilon (r->pack_v, 4.0 * r->pack_i, 1e-9 * r->pack_v);
+    }
+}
+
+/* Set ambient and Set cooling take no time and change what follows */
+static void
+test_engine_instant_steps (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = ps_scenario_new_from_preset ("model-s-85", &error);
+  g_autoptr(PsSimulation) sim = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  guint n_ends = 0;
+  const PsStepEndInfo *ends;
+
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Set ambient to 40 C; Set cooling off; "
+                                           "Rest for 10 h; Set ambient to 10 C; Rest for 1 s",
+                                           &error));
+  sim = ps_simulation_new (scenario, &error);
+  g_assert_no_error (error);
+  frame = ps_frame_new (ps_simulation_get_pack (sim));
+
+  /* both applied at t = 0, before any time passed */
+  ps_simulation_fill_frame (sim, frame);
+  g_assert_cmpfloat (frame->time_s, ==, 0.0);
+  g_assert_cmpfloat_with_epsilon (frame->ambient_k, 313.15, 1e-12);
+  g_assert_false (frame->cooling_enabled);
+  g_assert_cmpuint (frame->n_step_ends, ==, 2);
+  g_assert_cmpint (frame->end_reason, ==, PS_STEP_END_APPLIED);
+  g_assert_true (frame->end_at_once);
+
+  g_assert_true (ps_simulation_advance (sim, 36000.0));
+  ends = ps_simulation_get_step_ends (sim, &n_ends);
+  g_assert_cmpuint (n_ends, ==, 2);
+  g_assert_cmpint (ends[0].reason, ==, PS_STEP_END_DURATION);
+  g_assert_cmpint (ends[1].reason, ==, PS_STEP_END_APPLIED);
+  g_assert_cmpuint (ends[1].step, ==, 4);
+  ps_simulation_fill_frame (sim, frame);
+  /* ten hours at 40 C without cooling: the pack has warmed towards it */
+  g_assert_cmpfloat (frame->cell_temp_min_k, >, 273.15 + 30.0);
+  g_assert_cmpfloat_with_epsilon (frame->ambient_k, 283.15, 1e-12);
+
+  /* an ambient a resting pack cannot stand is refused, naming the step */
+  g_clear_pointer (&sim, ps_simulation_free);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Rest for 1 s; Set ambient to 90 C", &error));
+  sim = ps_simulation_new (scenario, &error);
+  g_assert_null (sim);
+  g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "protocol step 2 'Set ambient to 90 C': an ambient "
+                            "temperature of 90 degrees C is above the upper temperature limit"));
+}
+
+/* CC-CV on a pack with cell-to-cell variation: the current tapers
+ * monotonically to its cut-off and no cell passes the hold voltage by more
+ * than 5 mV. (A hold at 4.1 V instead ends near SOC 0.9 and crosses the
+ * Leaf cell's R1 table falling by half from SOC 0.79 to 0.90: there the held
+ * current rises by about 1 %, the fitted tables' doing, as test-physics's
+ * CV taper test notes for flat OCV.) */
+static void
+test_engine_cc_cv (void)
+{
+  g_autoptr(PsSimulation) sim = NULL;
+  g_autoptr(GArray) rows = run_protocol ("leaf-2011",
+                                         "Charge at 1C until 4.2 V; Hold at 4.2 V until C/50",
+                                         0.3, 10.0, &sim);
+  const PsScenario *scenario = ps_simulation_get_scenario (sim);
+  double c50 = scenario->pack->n_parallel * scenario->cell->capacity_ah / 50.0;
+  double prev = INFINITY, over = -INFINITY;
+  guint hold_rows = 0;
+
+  g_assert_cmpfloat (scenario->capacity_rel_sd, >, 0.0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const Row *r = &g_array_index (rows, Row, i);
+
+      over = MAX (over, r->v_max - 4.2);
+      if (r->step == 2)
+        {
+          g_assert_cmpfloat (fabs (r->pack_i), <=, prev * (1.0 + 1e-9));
+          prev = fabs (r->pack_i);
+          hold_rows++;
+        }
+    }
+  g_test_message ("CC-CV: %u hold rows, the highest cell at most %.3g mV over 4.2 V, "
+                  "ended at %.5f A (C/50 = %.5f A)", hold_rows, 1e3 * over, prev, c50);
+  g_assert_cmpuint (hold_rows, >, 10);
+  g_assert_cmpfloat (over, <=, 0.005);
+  g_assert_cmpint (ps_simulation_get_last_end (sim)->reason, ==, PS_STEP_END_UNTIL_CURRENT);
+  g_assert_cmpfloat_with_epsilon (prev, c50, 1e-6 * c50);
+}
+
+/* a current profile runs interval by interval: its charge is the linear
+ * interpolation's, exactly, at any output interval; a longer step runs it
+ * again */
+static void
+test_engine_run_profile (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "ps-test-profile.csv", NULL);
+  g_autofree char *text = g_strdup_printf ("Run %s for 6 min", path);
+  const double dts[] = { 1.0, 7.0, 3600.0 };
+
+  g_assert_true (g_file_set_contents (path, "time [s], current [A]\n"
+                                      "0, 1\n60, 2\n120, -1\n180, 0\n", -1, NULL));
+  for (guint d = 0; d < G_N_ELEMENTS (dts); d++)
+    {
+      g_autoptr(PsSimulation) sim = NULL;
+      g_autoptr(GArray) rows = run_protocol ("lg-m50", text, 0.5, dts[d], &sim);
+
+      /* (1.5 + 0.5 - 0.5) A x 60 s, twice */
+      g_assert_cmpfloat_with_epsilon (last_row (rows)->charge_ah, 2 * 90.0 / 3600.0, 1e-12);
+      g_assert_cmpfloat (last_row (rows)->t, ==, 360.0);
+      g_assert_cmpint (ps_simulation_get_last_end (sim)->reason, ==, PS_STEP_END_DURATION);
+    }
+  {
+    g_autoptr(PsSimulation) sim = NULL;
+    g_autoptr(GArray) rows = NULL;
+    g_autofree char *once = g_strdup_printf ("Run %s", path);
+
+    /* without a duration: once through */
+    rows = run_protocol ("lg-m50", once, 0.5, 30.0, &sim);
+    g_assert_cmpfloat (last_row (rows)->t, ==, 180.0);
+    g_assert_cmpfloat_with_epsilon (g_array_index (rows, Row, 1).pack_i, 1.5, 1e-12);
+    g_assert_cmpfloat_with_epsilon (g_array_index (rows, Row, 3).pack_i, 0.5, 1e-12);
+    g_assert_cmpfloat_with_epsilon (g_array_index (rows, Row, 5).pack_i, -0.5, 1e-12);
+  }
+  g_unlink (path);
+}
+
+typedef struct
+{
+  const char *data;
+  int         code;
+  const char *message;
+} BadProfile;
+
+static void
+test_profile_rejected (void)
+{
+  static const BadProfile cases[] = {
+    { "", PS_ENGINE_ERROR_PARSE,
+      "p.csv: empty, expected a header such as \"time [s], current [A]\" and at least two "
+      "lines of samples" },
+    { "time [s], speed [km/h]\n0, 1\n", PS_ENGINE_ERROR_PARSE,
+      "p.csv: line 1, column 11: expected the second column's name and unit, such as "
+      "\"current [A]\", \"current [C]\" or \"power [kW]\", found \"speed [km/h]\"" },
+    { "time [fortnights], current [A]\n", PS_ENGINE_ERROR_PARSE,
+      "p.csv: line 1, column 1: unknown time unit \"fortnights\" in \"time [fortnights]\", "
+      "expected s, min or h (such as \"time [s]\")" },
+    { "time_s,power_MW\n", PS_ENGINE_ERROR_PARSE,
+      "p.csv: line 1, column 8: unknown power unit \"MW\" in \"power_MW\", expected W or kW" },
+    { "# a comment\ntime [s], current [A]\n0, 1\n10, x1\n", PS_ENGINE_ERROR_PARSE,
+      "p.csv: line 4, column 5: expected a number for the load, found \"x1\"" },
+    { "time [s], current [A]\n0, 1\n10,\n", PS_ENGINE_ERROR_PARSE,
+      "p.csv: line 3, column 4: expected a number for the load, found an empty field" },
+    { "time [s], current [A]\n0, 1\n10, 2\n10, 3\n", PS_ENGINE_ERROR_INVALID,
+      "p.csv: line 4, column 1: the time 10 is not after the line before's, expected "
+      "increasing times" },
+    { "time [s], current [A]\n5, 1\n10, 2\n", PS_ENGINE_ERROR_INVALID,
+      "p.csv: line 2, column 1: the first time is 5, expected 0 (a profile starts with its step)" },
+    { "time [s], current [A]\n0, 1, 7\n", PS_ENGINE_ERROR_PARSE,
+      "p.csv: line 2, column 7: a third column \"7\", expected two (time and the load)" },
+    { "time [s], current [A]\n0, 1\n", PS_ENGINE_ERROR_INVALID,
+      "p.csv: 1 sample, expected at least two (from time 0 on)" },
+    { "time [s], current [A]\n0, 1\n1, inf\n", PS_ENGINE_ERROR_PARSE,
+      "p.csv: line 3, column 4: expected a number for the load, found \"inf\"" },
+    { "time [s], current [A]\n0, 1\n1, 1e999\n", PS_ENGINE_ERROR_INVALID,
+      "p.csv: line 3, column 4: the load \"1e999\" is not a finite number" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsProfile) profile = ps_profile_new_from_data ("p.csv", cases[i].data,
+                                                               strlen (cases[i].data), &error);
+
+      g_assert_null (profile);
+      g_assert_error (error, PS_ENGINE_ERROR, cases[i].code);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+
+  {
+    const char *ok = "t_min;c_rate\n0;0.5\n1;-0.5\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PsProfile) profile = ps_profile_new_from_data ("p.csv", ok, strlen (ok), &error);
+    double end = 0.0;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (profile->quantity, ==, PS_PROFILE_C_RATE);
+    g_assert_cmpfloat (ps_profile_get_period (profile), ==, 60.0);
+    g_assert_cmpfloat (ps_profile_locate (profile, 30.0, &end), ==, 0.0);
+    g_assert_cmpfloat (end, ==, 60.0);
+    /* a second pass */
+    g_assert_cmpfloat (ps_profile_locate (profile, 60.0, &end), ==, 0.0);
+    g_assert_cmpfloat (end, ==, 120.0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -589,6 +988,13 @@ main (int   argc,
   g_test_add_func ("/engine/protocol/packscope-steps", test_protocol_packscope_steps);
   g_test_add_func ("/engine/protocol/cycles", test_protocol_cycles);
   g_test_add_func ("/engine/protocol/error-offset", test_protocol_error_offset);
+  g_test_add_func ("/engine/protocol/run/issue-examples", test_engine_issue_examples);
+  g_test_add_func ("/engine/protocol/run/end-conditions", test_engine_end_conditions);
+  g_test_add_func ("/engine/protocol/run/resistor", test_engine_resistor);
+  g_test_add_func ("/engine/protocol/run/instant-steps", test_engine_instant_steps);
+  g_test_add_func ("/engine/protocol/run/cc-cv", test_engine_cc_cv);
+  g_test_add_func ("/engine/protocol/run/profile", test_engine_run_profile);
+  g_test_add_func ("/engine/protocol/profile-rejected", test_profile_rejected);
 
   return g_test_run ();
 }

@@ -25,6 +25,7 @@ enum
   SET_LIMITS = 1 << 6,
   SET_BAL_R = 1 << 7,
   SET_BAL_V = 1 << 8,
+  SET_BAL_START = 1 << 9,
 };
 
 static const char * const bms_members[] = {
@@ -36,7 +37,7 @@ static const char * const limit_members[] = {
   "temperature_c", "soc", "charge_a", "discharge_a", NULL
 };
 static const char * const balancing_members[] = {
-  "enabled", "resistance_ohm", "threshold_v", NULL
+  "enabled", "resistance_ohm", "threshold_v", "start_voltage_v", NULL
 };
 static const char * const fast_members[] = { "temperature_c", "power_kw", NULL };
 
@@ -292,7 +293,9 @@ _ps_bms_config_read (PsBmsConfig  *config,
       if (!read_member (bal, "resistance_ohm", source, bpath, 0.0, TRUE, 1e6, "Ohm",
                         &config->balance_resistance_ohm, &config->set_mask, SET_BAL_R, error) ||
           !read_member (bal, "threshold_v", source, bpath, 0.0, TRUE, 1.0, "V",
-                        &config->balance_threshold_v, &config->set_mask, SET_BAL_V, error))
+                        &config->balance_threshold_v, &config->set_mask, SET_BAL_V, error) ||
+          !read_member (bal, "start_voltage_v", source, bpath, 0.0, FALSE, 10.0, "V",
+                        &config->balance_start_v, &config->set_mask, SET_BAL_START, error))
         return FALSE;
     }
 
@@ -350,6 +353,9 @@ ps_bms_config_resolve (PsBmsConfig      *config,
     config->temp_max_k = cell->temp_max_k - 5.0;
   if (!(config->set_mask & SET_VCHG))
     config->charge_voltage_v = MIN (cell->voltage_max_v, config->cell_voltage_max_v - 0.02);
+
+  if (!(config->set_mask & SET_BAL_START))
+    config->balance_start_v = cell->voltage_min_v + 0.7 * (cell->voltage_max_v - cell->voltage_min_v);
 
   if (!(config->set_mask & SET_LIMITS))
     {
@@ -476,6 +482,7 @@ _ps_bms_config_to_json (const PsBmsConfig *config,
   json_builder_add_boolean_value (builder, config->balancing);
   _ps_json_builder_add_double (builder, "resistance_ohm", config->balance_resistance_ohm);
   _ps_json_builder_add_double (builder, "threshold_v", config->balance_threshold_v);
+  _ps_json_builder_add_double (builder, "start_voltage_v", config->balance_start_v);
   json_builder_end_object (builder);
 
   if (config->n_fast >= 2)
@@ -792,7 +799,8 @@ _ps_bms_update_balancing (PsBms        *bms,
       gboolean on = bms->bleeding[g];
 
       /* hysteresis: on above the threshold, off below half of it */
-      if (!allowed || !c->balancing || bms->contactor != PS_CONTACTOR_OK)
+      if (!allowed || !c->balancing || bms->contactor != PS_CONTACTOR_OK
+          || mean < c->balance_start_v)
         on = FALSE;
       else if (above > c->balance_threshold_v)
         on = TRUE;

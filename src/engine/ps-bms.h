@@ -30,12 +30,16 @@
  *     "current_limits": { "temperature_c": [..], "soc": [..],
  *                         "charge_a": [[per soc] per temperature],
  *                         "discharge_a": [[..]] },
- *     "balancing": { "enabled": true, "resistance_ohm": 33, "threshold_v": 0.01 },
+ *     "balancing": { "enabled": true, "resistance_ohm": 33, "threshold_v": 0.01,
+ *                    "start_voltage_v": 3.9 },
  *     "fast_charge": { "temperature_c": [..], "power_kw": [..] }
  *   }
  * Unset values follow the cell: trips 50 mV above and 100 mV below its
  * voltage limits, 1.5 x its discharge current limit and 5 K below its upper
- * temperature limit; charge voltage at its upper limit; current limits from
+ * temperature limit; charge voltage at its upper limit (20 mV under the
+ * over-voltage threshold if that is lower); balancing above 70 % of its
+ * voltage window (top balancing: below it the voltages say little about
+ * the SOC); current limits from
  * its maximum currents with generic derating (no charge below 0 C, less
  * above 45 C and above 80 % SOC; less discharge below 10 % SOC and above
  * 50 C).
@@ -76,6 +80,7 @@ typedef struct
   gboolean balancing;
   double   balance_resistance_ohm;
   double   balance_threshold_v;
+  double   balance_start_v;         /* only while the groups' mean is above */
 
   /* DC fast charging power limit over the hottest cell's temperature;
    * n_fast 0: only the charger's own power */

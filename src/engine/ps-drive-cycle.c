@@ -23,6 +23,7 @@ static const struct
   { "us06", "US06", { NULL } },
   { "hwfet", "HWFET", { NULL } },
   { "wltc-class3b", "WLTC class 3b", { "wltc", "wltc3b", NULL } },
+  { "motorway-110", "Motorway at 110 km/h", { NULL } },
 };
 
 char **
@@ -394,8 +395,8 @@ ps_drive_cycle_new_builtin (const char  *id,
   if (i < 0)
     {
       g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_NOT_FOUND,
-                   "unknown drive cycle \"%s\": expected udds, us06, hwfet, wltc-class3b "
-                   "or a CSV file", id);
+                   "unknown drive cycle \"%s\": expected udds, us06, hwfet, wltc-class3b, "
+                   "motorway-110 or a CSV file", id);
       return NULL;
     }
   path = g_strconcat (PS_DRIVE_CYCLE_RESOURCE_PREFIX, builtin[i].id, ".csv", NULL);

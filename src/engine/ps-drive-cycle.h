@@ -6,6 +6,7 @@
  *   us06          EPA US06 (aggressive, high speed), 600 s
  *   hwfet         EPA Highway Fuel Economy Test, 765 s
  *   wltc-class3b  UNECE WLTC class 3b, 1,800 s
+ *   motorway-110  Packscope's own: one hour at 110 km/h with 30 s ramps
  * (ids are case-insensitive; "wltc" and "wltc3b" name the last.)
  *
  * A user's trace is a CSV file: a header row, then rows of numbers. Two

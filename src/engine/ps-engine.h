@@ -9,6 +9,7 @@
 #include "ps-cell-type.h"
 #include "ps-pack.h"
 #include "ps-protocol.h"
+#include "ps-profile.h"
 #include "ps-scenario.h"
 #include "ps-frame.h"
 #include "ps-simulation.h"

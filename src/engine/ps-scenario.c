@@ -33,8 +33,8 @@
 
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
-  "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", "faults", "runaway",
-  NULL
+  "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", "source", "faults",
+  "runaway", NULL
 };
 static const char * const runaway_members[] = { "model", NULL };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
@@ -98,8 +98,81 @@ get_member_number (JsonObject  *object,
                                        unit, source, path, out, error);
 }
 
-/* Protocol: a string or a non-empty array of strings; each piece is parsed
- * on its own first so an error can name its array index. */
+/* Protocol: a string, or PyBaMM's shape: a non-empty array of steps
+ * (strings) and cycles (arrays of the same, nestable), each string parsed on
+ * its own first so an error can name its array index. An array becomes the
+ * text "(<its items>)", one cycle. */
+static gboolean
+read_protocol_items (JsonArray   *array,
+                     const char  *source,
+                     const char  *path,
+                     guint        depth,
+                     GString     *text,
+                     GError     **error)
+{
+  guint n = json_array_get_length (array);
+
+  if (n == 0)
+    {
+      _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                          "expected at least one protocol step, got an empty array");
+      return FALSE;
+    }
+  if (n > PS_MAX_PROTOCOL_STEPS)
+    {
+      _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, path,
+                          "expected at most %d protocol steps, got %u",
+                          PS_MAX_PROTOCOL_STEPS, n);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree char *epath = _ps_json_index_path (path, i);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(PsProtocol) piece = NULL;
+
+      if (i > 0)
+        g_string_append (text, "\n");
+
+      if (JSON_NODE_HOLDS_ARRAY (element))
+        {
+          /* a cycle, as PyBaMM's tuple of steps */
+          if (depth >= 8)
+            {
+              _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, epath,
+                                  "cycles nested more than 8 deep, expected at most 8");
+              return FALSE;
+            }
+          g_string_append_c (text, '(');
+          if (!read_protocol_items (json_node_get_array (element), source, epath,
+                                    depth + 1, text, error))
+            return FALSE;
+          g_string_append_c (text, ')');
+          continue;
+        }
+
+      if (!_ps_json_node_is_string (element))
+        {
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
+                              "expected a protocol step (a string) or a cycle (an array), got %s",
+                              _ps_json_node_kind (element));
+          return FALSE;
+        }
+
+      piece = ps_protocol_parse (json_node_get_string (element), &local_error);
+      if (piece == NULL)
+        {
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath, "%s",
+                              local_error->message);
+          return FALSE;
+        }
+      g_string_append (text, json_node_get_string (element));
+    }
+  return TRUE;
+}
+
 static gboolean
 read_protocol (JsonNode    *node,
                const char  *source,
@@ -108,9 +181,8 @@ read_protocol (JsonNode    *node,
                GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(PsProtocol) protocol = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(GString) text = NULL;
 
   if (_ps_json_node_is_string (node))
     {
@@ -121,12 +193,6 @@ read_protocol (JsonNode    *node,
         {
           _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
                               local_error->message);
-          return FALSE;
-        }
-      if (protocol->n_steps == 0)
-        {
-          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                              "expected at least one protocol step, got none");
           return FALSE;
         }
       *out_text = g_strdup (s);
@@ -141,59 +207,12 @@ read_protocol (JsonNode    *node,
       return FALSE;
     }
 
-  {
-    JsonArray *array = json_node_get_array (node);
-    guint n = json_array_get_length (array);
+  text = g_string_new (NULL);
+  if (!read_protocol_items (json_node_get_array (node), source, path, 0, text, error))
+    return FALSE;
 
-    if (n == 0)
-      {
-        _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
-                            "expected at least one protocol step, got an empty array");
-        return FALSE;
-      }
-    if (n > PS_MAX_PROTOCOL_STEPS)
-      {
-        _ps_json_set_error (error, PS_ENGINE_ERROR_LIMIT, source, path,
-                            "expected at most %d protocol steps, got %u",
-                            PS_MAX_PROTOCOL_STEPS, n);
-        return FALSE;
-      }
-
-    for (guint i = 0; i < n; i++)
-      {
-        JsonNode *element = json_array_get_element (array, i);
-        g_autofree char *epath = _ps_json_index_path (path, i);
-        g_autoptr(PsProtocol) piece = NULL;
-
-        if (!_ps_json_node_is_string (element))
-          {
-            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
-                                "expected a protocol step (a string), got %s",
-                                _ps_json_node_kind (element));
-            return FALSE;
-          }
-
-        piece = ps_protocol_parse (json_node_get_string (element), &local_error);
-        if (piece == NULL)
-          {
-            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath, "%s",
-                                local_error->message);
-            return FALSE;
-          }
-        if (piece->n_steps == 0)
-          {
-            _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, epath,
-                                "expected a protocol step, got an empty string");
-            return FALSE;
-          }
-        g_ptr_array_add (pieces, g_strdup (json_node_get_string (element)));
-      }
-    g_ptr_array_add (pieces, NULL);
-  }
-
-  text = g_strjoinv ("\n", (char **) pieces->pdata);
   /* the pieces together must still be within the limits */
-  protocol = ps_protocol_parse (text, &local_error);
+  protocol = ps_protocol_parse (text->str, &local_error);
   if (protocol == NULL)
     {
       _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path, "%s",
@@ -201,7 +220,7 @@ read_protocol (JsonNode    *node,
       return FALSE;
     }
 
-  *out_text = g_steal_pointer (&text);
+  *out_text = g_string_free (g_steal_pointer (&text), FALSE);
   return TRUE;
 }
 
@@ -359,6 +378,15 @@ read_settings (JsonObject        *root,
           return FALSE;
         }
       s->seed = (guint64) json_node_get_int (node);
+    }
+
+  /* where its numbers come from: for people, not read */
+  if ((node = json_object_get_member (root, "source")) != NULL && !_ps_json_node_is_string (node))
+    {
+      g_autofree char *path = _ps_json_member_path (base, "source");
+
+      return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                                 "expected a string, got %s", _ps_json_node_kind (node));
     }
 
   if ((node = json_object_get_member (root, "vehicle")) != NULL)
@@ -1060,6 +1088,14 @@ ps_scenario_new_from_file (const char  *path,
   return ps_scenario_new_from_data (data, length, path, error);
 }
 
+static const char * const scenario_presets[] = { "leaf-2018-rapidgate", NULL };
+
+char **
+ps_scenario_list_scenario_presets (void)
+{
+  return g_strdupv ((char **) scenario_presets);
+}
+
 PsScenario *
 ps_scenario_new_lookup (const char  *id_or_path,
                         GError     **error)
@@ -1068,6 +1104,19 @@ ps_scenario_new_lookup (const char  *id_or_path,
 
   if (is_preset (id_or_path))
     return ps_scenario_new_from_preset (id_or_path, error);
+
+  /* a whole scenario as a preset (resources/scenarios) */
+  if (g_strv_contains (scenario_presets, id_or_path))
+    {
+      g_autofree char *path = g_strconcat ("/io/github/packscope/Packscope/scenarios/",
+                                           id_or_path, ".json", NULL);
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+
+      if (bytes == NULL)
+        return NULL;
+      return ps_scenario_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                        id_or_path, error);
+    }
 
   if (!g_file_test (id_or_path, G_FILE_TEST_EXISTS) &&
       strchr (id_or_path, '/') == NULL && !g_str_has_suffix (id_or_path, ".json"))
@@ -1129,6 +1178,23 @@ ps_scenario_name_after_protocol (PsScenario *scenario)
   scenario->name = g_strdup_printf ("%s: %s", pack, steps);
 }
 
+static gboolean
+protocol_lines_stand_alone (char **lines)
+{
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(PsProtocol) line = NULL;
+      g_autofree char *stripped = g_strstrip (g_strdup (lines[i]));
+
+      if (*stripped == '\0')
+        continue;
+      line = ps_protocol_parse (stripped, NULL);
+      if (line == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 ps_scenario_to_json (const PsScenario *self)
 {
@@ -1173,22 +1239,29 @@ ps_scenario_to_json (const PsScenario *self)
   _ps_json_builder_add_double (builder, "soc_sd", self->soc_sd);
   json_builder_end_object (builder);
 
-  /* one array element per line of the protocol as written */
+  /* one array element per line of the protocol as written, unless a
+   * line does not stand on its own (a cycle over several lines): then the
+   * text as one string */
   json_builder_set_member_name (builder, "protocol");
-  json_builder_begin_array (builder);
   lines = g_strsplit (self->protocol_text ? self->protocol_text : "", "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  if (protocol_lines_stand_alone (lines))
     {
-      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+      json_builder_begin_array (builder);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_autofree char *line = g_strstrip (g_strdup (lines[i]));
 
-      if (line[0] != '\0')
-        json_builder_add_string_value (builder, line);
+          if (line[0] != '\0')
+            json_builder_add_string_value (builder, line);
+        }
+      json_builder_end_array (builder);
     }
-  json_builder_end_array (builder);
+  else
+    json_builder_add_string_value (builder, self->protocol_text);
 
   _ps_json_builder_add_double (builder, "dt_s", self->dt_s);
   _ps_json_builder_add_int (builder, "seed", (gint64) self->seed);
-  if (self->bms.enabled)
+  if (self->bms.enabled || self->bms.n_fast > 0)
     _ps_bms_config_to_json (&self->bms, builder);
   if (self->vehicle_set)
     _ps_vehicle_to_json (&self->vehicle, builder);
@@ -1382,6 +1455,28 @@ ps_scenario_get_dt_s (const PsScenario *scenario)
 {
   g_return_val_if_fail (scenario != NULL, NAN);
   return scenario->dt_s;
+}
+
+void
+ps_scenario_set_bms_enabled (PsScenario *scenario,
+                             gboolean    enabled)
+{
+  g_return_if_fail (scenario != NULL);
+  scenario->bms.enabled = !!enabled;
+}
+
+const PsBmsConfig *
+ps_scenario_get_bms (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return &scenario->bms;
+}
+
+const PsVehicle *
+ps_scenario_get_vehicle (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, NULL);
+  return scenario->vehicle_set ? &scenario->vehicle : NULL;
 }
 
 guint64

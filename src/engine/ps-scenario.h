@@ -25,11 +25,13 @@
  */
 #pragma once
 
+#include "ps-bms.h"
 #include "ps-cell-type.h"
 #include "ps-pack.h"
 #include "ps-fault.h"
 #include "ps-protocol.h"
 #include "ps-runaway.h"
+#include "ps-vehicle.h"
 
 G_BEGIN_DECLS
 
@@ -52,7 +54,11 @@ PsScenario *ps_scenario_new_from_data   (const char        *data,
                                          gssize             length,
                                          const char        *source_name,
                                          GError           **error);
-/* A preset id if one matches, otherwise a file path. */
+/* Whole scenarios shipped as presets (resources/scenarios), such as
+ * "leaf-2018-rapidgate". Returns: (transfer full) */
+char      **ps_scenario_list_scenario_presets (void);
+/* A preset id (a pack's, or a scenario preset's) if one matches, otherwise
+ * a file path. */
 PsScenario *ps_scenario_new_lookup      (const char        *id_or_path,
                                          GError           **error);
 /* Replaces the protocol; on error the scenario is unchanged. */
@@ -110,6 +116,10 @@ double            ps_scenario_get_ambient_k      (const PsScenario *scenario);
 gboolean          ps_scenario_get_cooling_enabled (const PsScenario *scenario);
 double            ps_scenario_get_dt_s           (const PsScenario *scenario);
 guint64           ps_scenario_get_seed           (const PsScenario *scenario);
+/* the BMS's settings, resolved against the cell (enabled or not) */
+const PsBmsConfig *ps_scenario_get_bms           (const PsScenario *scenario);
+/* the vehicle Drive steps drive, or NULL when there is none */
+const PsVehicle  *ps_scenario_get_vehicle        (const PsScenario *scenario);
 
 /* Overrides, as the command line's options give them; a value out of range
  * is a programming error (callers check their input first). */
@@ -125,6 +135,9 @@ void        ps_scenario_set_initial_temp_k (PsScenario     *scenario,
 /* also the cells' initial temperature when the scenario gives none */
 void        ps_scenario_set_ambient_k   (PsScenario        *scenario,
                                          double             ambient_k);
+/* Switches the BMS on or off (its settings stay the scenario's). */
+void        ps_scenario_set_bms_enabled (PsScenario        *scenario,
+                                         gboolean           enabled);
 void        ps_scenario_free            (PsScenario        *scenario);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsScenario, ps_scenario_free)

@@ -40,6 +40,7 @@
 #include "ps-fault-private.h"
 #include "ps-events.h"
 #include "ps-pack-private.h"
+#include "ps-profile.h"
 #include "ps-rng-private.h"
 #include "ps-runaway.h"
 #include "ps-scenario-private.h"
@@ -70,6 +71,10 @@
 /* A step on cells this close to their temperature limit ends (the substeps
  * approach the limit halving the distance each time). */
 #define PS_TEMP_LIMIT_MARGIN_K 0.01
+/* A step's "until <t> C" ends this close to it, approached the same way:
+ * closer than the limits, as a pack cooling at rest nears its end
+ * temperature slowly (at 1e-4 K/s, 1e-4 K is a second). */
+#define PS_UNTIL_TEMP_MARGIN_K 1e-4
 
 
 /* Per-cell arrays that make up the state (copied as one block for the
@@ -167,6 +172,8 @@ struct _PsSimulation
   /* the last solve: the BMS cut the load, or held the voltage (CV) */
   gboolean          solve_derated;
   gboolean          solve_cv;
+  PsLoadMode        solve_mode;
+  double            solve_value;
   double            solve_request_a;
 
   /* step ends of the present advance call, and the last one */
@@ -175,6 +182,13 @@ struct _PsSimulation
   guint             n_step_ends;
 
   /* protocol */
+  PsProfile       **profiles;      /* of Run steps, by step as written */
+  guint             n_profiles;
+  double            total_capacity_ah; /* sum of the cells' capacities */
+  gboolean          need_pack_soc; /* the present step ends on the pack's SOC */
+  PsUntilOp         until_op[PS_STEP_MAX_UNTIL]; /* the present step's
+                                    * conditions, their direction resolved
+                                    * where it started */
   guint             step_index;    /* 0-based, next to run */
   guint             step_shown;    /* 1-based, for frames; 0 = none */
   double            step_elapsed_s;
@@ -291,6 +305,8 @@ solve_pack_current (PsSimulation *sim,
   double current;
 
   sim->solve_cv = FALSE;
+  sim->solve_mode = load->mode;
+  sim->solve_value = load->value;
   current = solve_load_current (sim, load, pack_e, pack_r);
   sim->solve_request_a = current;
   sim->solve_derated = FALSE;
@@ -425,6 +441,18 @@ highest_voltage_cell (PsSimulation *sim)
   return best;
 }
 
+/* The pack's SOC: its cells' charge over their capacity, as frames show it. */
+static double
+pack_soc_now (PsSimulation *sim)
+{
+  const double *soc = sim->model->klass->get_soc (sim->model);
+  double soc_q = 0.0;
+
+  for (guint i = 0; i < sim->n_cells; i++)
+    soc_q += soc[i] * sim->capacity_ah[i];
+  return soc_q / sim->total_capacity_ah;
+}
+
 /* What the coming substep of length h would do, before anything changes:
  * the pack current and every cell's voltage and current at its end. */
 typedef struct
@@ -435,6 +463,9 @@ typedef struct
   double   v_min, v_max;          /* cell voltages at the end of the substep */
   double   i_ratio;               /* largest |I_i| / the cell's limit */
   double   d_soc, d_ocv;          /* largest |change| of a cell's SOC and OCV */
+  double   pack_v;                /* pack terminal voltage at the end */
+  double   pack_soc;              /* the pack's SOC at the end (only when a
+                                   * step ends on it, else NaN) */
 } PsPeek;
 
 typedef enum
@@ -497,6 +528,12 @@ peek (PsSimulation *sim,
   pk->i_ratio = ratio;
   pk->d_soc = rate_soc * h;
   pk->d_ocv = rate_ocv * h;
+  pk->pack_v = pack_e - pack_r * pack_i;
+  /* every group carries the pack current: the cells' charge falls by
+   * n_series x I h in all */
+  pk->pack_soc = sim->need_pack_soc
+                 ? pack_soc_now (sim) - sim->n_series * pack_i * h / (3600.0 * sim->total_capacity_ah)
+                 : NAN;
 }
 
 /* The cell (0-based) at one of the last peek's extremes, and its current
@@ -656,6 +693,31 @@ update_faults (PsSimulation *sim)
     }
 }
 
+/* The largest fraction of its group's current one cell takes, by its branch
+ * conductance (the split the group's resistances make). */
+static double
+largest_share (PsSimulation *sim)
+{
+  guint np = sim->n_parallel;
+  double share = 1.0 / np;
+
+  if (np == 1 || sim->ec == NULL)
+    return share;
+  for (guint g = 0; g < sim->n_series; g++)
+    {
+      double sum = 0.0, max = 0.0;
+
+      for (guint i = g * np; i < (g + 1) * np; i++)
+        {
+          sum += sim->gb[i];
+          max = MAX (max, sim->gb[i]);
+        }
+      if (sum > 0.0)
+        share = MAX (share, max / sum);
+    }
+  return share;
+}
+
 /* The BMS after a substep (or at the start): its decisions as events,
  * balancing from the group voltages, and the limits for the next substep
  * from the cells' temperatures and SOCs. */
@@ -699,10 +761,13 @@ bms_after_substep (PsSimulation *sim,
 
   temp_min = _ps_thermal_network_get_temp_min (sim->thermal);
   temp_max = _ps_thermal_network_get_temp_max (sim->thermal);
-  _ps_bms_pack_limits (&sim->bms, temp_min, temp_max, soc_min, soc_max,
-                       fabs (pack_i) > 1e-6 ? i_max / fabs (pack_i) : 0.0,
+  _ps_bms_pack_limits (&sim->bms, temp_min, temp_max, soc_min, soc_max, largest_share (sim),
                        &sim->bms_charge_a, &sim->bms_discharge_a);
   sim->bms_fast_w = ps_bms_config_fast_power_w (&sim->scenario->bms, temp_max);
+  /* the fast charger runs at less than it could: say so */
+  if (sim->solve_mode == PS_LOAD_FAST_CHARGE && sim->bms.contactor == PS_CONTACTOR_OK
+      && sim->bms_fast_w < sim->solve_value)
+    _ps_bms_note_fast_power (&sim->bms, t, sim->bms_fast_w, temp_max);
 }
 
 /* Takes the substep the last peek() looked at. */
@@ -819,6 +884,7 @@ reset_state (PsSimulation *sim)
   PsRng rng;
 
   _ps_rng_init (&rng, scenario->seed);
+  sim->total_capacity_ah = 0.0;
 
   /* three draws per cell in cell order, whatever the spreads, so changing
    * one spread leaves the others' draws alone */
@@ -832,6 +898,7 @@ reset_state (PsSimulation *sim)
       double s0 = CLAMP (scenario->initial_soc + scenario->soc_sd * zs, 0.0, 1.0);
 
       sim->capacity_ah[i] = sim->cell->capacity_ah * fc;
+      sim->total_capacity_ah += sim->capacity_ah[i];
       sim->resistance_factor[i] = fr;
       sim->initial_soc[i] = s0;
     }
@@ -991,6 +1058,85 @@ load_drive_cycles (PsSimulation  *sim,
   return TRUE;
 }
 
+/* Steps the engine cannot run are refused here, by name, not run as
+ * something else; an ambient a step sets must be one a resting pack can
+ * stand, as the scenario's own must. */
+static gboolean
+check_protocol (const PsScenario  *scenario,
+                GError           **error)
+{
+  const PsProtocol *protocol = scenario->protocol;
+
+  for (guint i = 0; protocol != NULL && i < protocol->n_steps; i++)
+    {
+      const PsProtocolStep *step = &protocol->steps[i];
+
+      if (step->kind == PS_STEP_SET_AMBIENT && step->value > scenario->cell->temp_max_k)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "protocol step %u '%s': an ambient temperature of %g degrees C is "
+                       "above the upper temperature limit of cell '%s', %g degrees C (a "
+                       "resting pack would heat past it)", step->written + 1, step->text,
+                       step->value - 273.15, scenario->cell->id ? scenario->cell->id : "?",
+                       scenario->cell->temp_max_k - 273.15);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* A profile file named in a protocol: as given (absolute, or relative to
+ * the working directory), else beside the scenario file it came from. */
+static char *
+find_profile (const PsScenario *scenario,
+              const char       *name)
+{
+  const char *source = ps_scenario_get_source_name (scenario);
+
+  if (!g_path_is_absolute (name) && !g_file_test (name, G_FILE_TEST_EXISTS)
+      && source != NULL && g_file_test (source, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *dir = g_path_get_dirname (source);
+      g_autofree char *beside = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (beside, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&beside);
+    }
+  return g_strdup (name);
+}
+
+/* Reads the profile of every Run step, once per step as written. */
+static gboolean
+load_profiles (PsSimulation  *sim,
+               GError       **error)
+{
+  const PsProtocol *protocol = sim->scenario->protocol;
+
+  for (guint i = 0; protocol != NULL && i < protocol->n_steps; i++)
+    sim->n_profiles = MAX (sim->n_profiles, protocol->steps[i].written + 1);
+  sim->profiles = g_new0 (PsProfile *, MAX (sim->n_profiles, 1));
+
+  for (guint i = 0; protocol != NULL && i < protocol->n_steps; i++)
+    {
+      const PsProtocolStep *step = &protocol->steps[i];
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *path = NULL;
+
+      if (step->kind != PS_STEP_RUN_PROFILE || sim->profiles[step->written] != NULL)
+        continue;
+      path = find_profile (sim->scenario, step->source);
+      sim->profiles[step->written] = ps_profile_new_from_file (path, &local_error);
+      if (sim->profiles[step->written] == NULL)
+        {
+          g_set_error (error, PS_ENGINE_ERROR, local_error->code,
+                       "protocol step %u '%s': %s", step->written + 1, step->text,
+                       local_error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 PsSimulation *
 ps_simulation_new (const PsScenario  *scenario,
                    GError           **error)
@@ -1008,20 +1154,8 @@ ps_simulation_new (const PsScenario  *scenario,
                                     "the ambient temperature", error))
     return NULL;
 
-  /* steps the engine does not run yet are refused, not run as something else */
-  for (guint i = 0; scenario->protocol != NULL && i < scenario->protocol->n_steps; i++)
-    {
-      const PsProtocolStep *step = &scenario->protocol->steps[i];
-
-      if (step->kind > PS_STEP_REST && step->kind != PS_STEP_DRIVE
-          && step->kind != PS_STEP_FAST_CHARGE)
-        {
-          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
-                       "protocol step %u '%s': %s steps cannot be run yet",
-                       step->written + 1, step->text, ps_step_kind_to_string (step->kind));
-          return NULL;
-        }
-    }
+  if (!check_protocol (scenario, error))
+    return NULL;
 
   sim = g_new0 (PsSimulation, 1);
   sim->scenario = ps_scenario_copy (scenario);
@@ -1063,7 +1197,8 @@ ps_simulation_new (const PsScenario  *scenario,
   sim->in_runaway = g_new0 (guint8, n);
   sim->sustained = g_new0 (guint8, n);
   sim->fault_events = g_array_new (FALSE, FALSE, sizeof (PsFaultEvent));
-  if (!runaway_new (sim, error) || !load_drive_cycles (sim, error))
+  if (!runaway_new (sim, error) || !load_drive_cycles (sim, error)
+      || !load_profiles (sim, error))
     {
       ps_simulation_free (sim);
       return NULL;
@@ -1102,6 +1237,9 @@ ps_simulation_free (PsSimulation *sim)
   for (guint i = 0; sim->drive_cycles != NULL && i < sim->scenario->protocol->n_steps; i++)
     g_clear_pointer (&sim->drive_cycles[i], ps_drive_cycle_unref);
   g_free (sim->drive_cycles);
+  for (guint i = 0; i < sim->n_profiles; i++)
+    ps_profile_free (sim->profiles[i]);
+  g_free (sim->profiles);
   ps_scenario_free (sim->scenario);
   g_free (sim);
 }
@@ -1126,6 +1264,13 @@ typedef struct
   PsStepEnd lower_reason;
   gboolean  check_current;     /* ends when a cell would pass its limit */
   double    until_current_a;   /* ends when |pack current| falls to it */
+  double    until_current_above_a; /* ... or rises to it */
+  double    pack_v_upper;      /* ends when the pack voltage rises to it */
+  double    pack_v_lower;      /* ... or falls to it */
+  double    soc_upper;         /* ends when the pack's SOC rises to it */
+  double    soc_lower;         /* ... or falls to it */
+  double    temp_upper;        /* ends when the hottest cell rises to it */
+  double    temp_lower;        /* ... or falls to it */
   gboolean  check_temp;        /* ends when a cell reaches its limit */
 } PsEndCheck;
 
@@ -1144,7 +1289,15 @@ end_check_for_load (PsSimulation *sim,
   ec->check_current = load->mode == PS_LOAD_CURRENT || load->mode == PS_LOAD_POWER
                       || load->mode == PS_LOAD_RESISTANCE || load->mode == PS_LOAD_DRIVE;
   ec->until_current_a = NAN;
+  ec->until_current_above_a = NAN;
+  ec->pack_v_upper = INFINITY;
+  ec->pack_v_lower = -INFINITY;
+  ec->soc_upper = INFINITY;
+  ec->soc_lower = -INFINITY;
+  ec->temp_upper = INFINITY;
+  ec->temp_lower = -INFINITY;
   ec->check_temp = !resting;
+  sim->need_pack_soc = FALSE;
 
   /* a hold keeps its cell at its voltage itself (within the charger's
    * current limits): only a hold above the upper limit meets it; so does
@@ -1171,6 +1324,60 @@ end_check_for_load (PsSimulation *sim,
     }
 }
 
+/* The direction each of a step's end conditions is reached in, fixed
+ * where the step starts (pk: the instant its load is applied): a cell
+ * voltage, pack voltage or SOC falls on discharge and rises on charge, and
+ * in steps without a direction is reached from the side it starts on; a
+ * current falls to its value; a temperature rises to it, except on a rest,
+ * which may cool to it (see ps-protocol.h). */
+static void
+resolve_until_ops (PsSimulation         *sim,
+                   const PsProtocolStep *step,
+                   const PsPeek         *pk)
+{
+  for (guint i = 0; i < step->n_until; i++)
+    {
+      const PsStepUntil *until = &step->until[i];
+      PsUntilOp op = until->op;
+
+      if (op == PS_UNTIL_AUTO)
+        {
+          double now = 0.0;
+
+          switch (until->kind)
+            {
+            case PS_UNTIL_CURRENT:
+              op = PS_UNTIL_BELOW;
+              break;
+            case PS_UNTIL_TEMPERATURE:
+              op = step->kind == PS_STEP_REST
+                   && _ps_thermal_network_get_temp_max (sim->thermal) > until->value
+                   ? PS_UNTIL_BELOW : PS_UNTIL_ABOVE;
+              break;
+            case PS_UNTIL_VOLTAGE:
+            case PS_UNTIL_PACK_VOLTAGE:
+            case PS_UNTIL_SOC:
+            default:
+              if (step->kind == PS_STEP_DISCHARGE)
+                op = PS_UNTIL_BELOW;
+              else if (step->kind == PS_STEP_CHARGE || step->kind == PS_STEP_FAST_CHARGE)
+                op = PS_UNTIL_ABOVE;
+              else
+                {
+                  /* a cell voltage between the cells' extremes is met
+                   * at once (the highest is at or above it) */
+                  now = until->kind == PS_UNTIL_VOLTAGE ? pk->v_min
+                        : until->kind == PS_UNTIL_SOC ? pack_soc_now (sim)
+                        : pk->pack_v;
+                  op = now > until->value ? PS_UNTIL_BELOW : PS_UNTIL_ABOVE;
+                }
+              break;
+            }
+        }
+      sim->until_op[i] = op;
+    }
+}
+
 static void
 end_check_for_step (PsSimulation         *sim,
                     const PsProtocolStep *step,
@@ -1186,24 +1393,55 @@ end_check_for_step (PsSimulation         *sim,
   for (guint i = 0; i < step->n_until; i++)
     {
       const PsStepUntil *until = &step->until[i];
+      gboolean above = sim->until_op[i] == PS_UNTIL_ABOVE;
+      double x = until->value;
 
-      if (until->kind == PS_UNTIL_VOLTAGE)
+      switch (until->kind)
         {
-          if (step->kind == PS_STEP_DISCHARGE && until->value >= ec->v_lower)
+        case PS_UNTIL_VOLTAGE:
+          /* a condition past the cell's own limit leaves the limit to end it */
+          if (above && x <= ec->v_upper)
             {
-              ec->v_lower = until->value;
-              ec->lower_reason = PS_STEP_END_UNTIL_VOLTAGE;
-            }
-          else if (step->kind == PS_STEP_CHARGE && until->value <= ec->v_upper)
-            {
-              ec->v_upper = until->value;
+              ec->v_upper = x;
               ec->upper_reason = PS_STEP_END_UNTIL_VOLTAGE;
             }
+          else if (!above && x >= ec->v_lower)
+            {
+              ec->v_lower = x;
+              ec->lower_reason = PS_STEP_END_UNTIL_VOLTAGE;
+            }
+          break;
+        case PS_UNTIL_CURRENT:
+          if (until->unit == PS_STEP_UNIT_C_RATE)
+            x *= sim->pack_capacity_ah;
+          if (above)
+            ec->until_current_above_a = isnan (ec->until_current_above_a)
+                                        ? x : MIN (ec->until_current_above_a, x);
+          else
+            ec->until_current_a = isnan (ec->until_current_a) ? x : MAX (ec->until_current_a, x);
+          break;
+        case PS_UNTIL_PACK_VOLTAGE:
+          if (above)
+            ec->pack_v_upper = MIN (ec->pack_v_upper, x);
+          else
+            ec->pack_v_lower = MAX (ec->pack_v_lower, x);
+          break;
+        case PS_UNTIL_SOC:
+          if (above)
+            ec->soc_upper = MIN (ec->soc_upper, x);
+          else
+            ec->soc_lower = MAX (ec->soc_lower, x);
+          sim->need_pack_soc = TRUE;
+          break;
+        case PS_UNTIL_TEMPERATURE:
+          if (above)
+            ec->temp_upper = MIN (ec->temp_upper, x);
+          else
+            ec->temp_lower = MAX (ec->temp_lower, x);
+          break;
+        default:
+          break;
         }
-      else if (until->kind == PS_UNTIL_CURRENT && step->kind == PS_STEP_HOLD)
-        ec->until_current_a = until->unit == PS_STEP_UNIT_C_RATE
-                              ? until->value * sim->pack_capacity_ah
-                              : until->value;
     }
 }
 
@@ -1246,6 +1484,27 @@ end_check_peek (PsSimulation     *sim,
       *limit = ec->until_current_a;
       return PS_STEP_END_UNTIL_CURRENT;
     }
+  if (!isnan (ec->until_current_above_a) && fabs (pk->pack_i) >= ec->until_current_above_a)
+    {
+      *cell = 0;
+      *value = pk->pack_i;
+      *limit = ec->until_current_above_a;
+      return PS_STEP_END_UNTIL_CURRENT;
+    }
+  if (pk->pack_v >= ec->pack_v_upper || pk->pack_v <= ec->pack_v_lower)
+    {
+      *cell = 0;
+      *value = pk->pack_v;
+      *limit = pk->pack_v >= ec->pack_v_upper ? ec->pack_v_upper : ec->pack_v_lower;
+      return PS_STEP_END_UNTIL_PACK_VOLTAGE;
+    }
+  if (pk->pack_soc >= ec->soc_upper || pk->pack_soc <= ec->soc_lower)
+    {
+      *cell = 0;
+      *value = pk->pack_soc;
+      *limit = pk->pack_soc >= ec->soc_upper ? ec->soc_upper : ec->soc_lower;
+      return PS_STEP_END_UNTIL_SOC;
+    }
   return PS_STEP_END_NONE;
 }
 
@@ -1260,7 +1519,11 @@ end_check_near (const PsEndCheck *ec,
   return pk->v_max >= ec->v_upper - 0.01 || pk->v_min <= ec->v_lower + 0.01
          || (ec->check_current && pk->i_ratio > 0.98)
          || (!isnan (ec->until_current_a)
-             && fabs (pk->pack_i) <= 1.05 * ec->until_current_a + 0.002 / pk->pack_r);
+             && fabs (pk->pack_i) <= 1.05 * ec->until_current_a + 0.002 / pk->pack_r)
+         || (!isnan (ec->until_current_above_a)
+             && fabs (pk->pack_i) >= 0.95 * ec->until_current_above_a - 0.002 / pk->pack_r)
+         || pk->pack_v >= ec->pack_v_upper - 0.01 || pk->pack_v <= ec->pack_v_lower + 0.01
+         || pk->pack_soc >= ec->soc_upper - 1e-6 || pk->pack_soc <= ec->soc_lower + 1e-6;
 }
 
 static guint
@@ -1358,6 +1621,32 @@ bms_trip_reached (PsSimulation *sim,
   return FALSE;
 }
 
+/* TRUE when the hottest cell has reached a step's "until <t> C" (within
+ * the margin the substeps approach it by, halving the distance, as for the
+ * limits). */
+static gboolean
+until_temp_reached (PsSimulation     *sim,
+                    const PsEndCheck *ec,
+                    PsStepEnd        *reason,
+                    guint            *cell,
+                    double           *value,
+                    double           *limit)
+{
+  double t_max = _ps_thermal_network_get_temp_max (sim->thermal);
+
+  if (t_max >= ec->temp_upper - PS_UNTIL_TEMP_MARGIN_K)
+    *limit = ec->temp_upper;
+  else if (t_max <= ec->temp_lower + PS_UNTIL_TEMP_MARGIN_K)
+    *limit = ec->temp_lower;
+  else
+    return FALSE;
+
+  *reason = PS_STEP_END_UNTIL_TEMPERATURE;
+  *cell = hottest_cell (sim) + 1;
+  *value = t_max;
+  return TRUE;
+}
+
 static void
 record_end (PsSimulation *sim,
             PsStepEnd     reason,
@@ -1452,6 +1741,18 @@ drive_account (PsSimulation *sim,
   sim->drive_energy_j += sim->sc.energy_j - energy_before_j;
 }
 
+/* A Run step's profile, and the load of the interval it is in now with
+ * the time (from the step's start) at which that interval ends. */
+static const PsProfile *
+step_profile (PsSimulation         *sim,
+              const PsProtocolStep *step)
+{
+  if (step->kind != PS_STEP_RUN_PROFILE || step->written >= sim->n_profiles)
+    return NULL;
+  return sim->profiles[step->written];
+}
+
+/* The load a protocol step puts on the pack now. */
 static void
 step_load (PsSimulation         *sim,
            const PsProtocolStep *step,
@@ -1473,10 +1774,14 @@ step_load (PsSimulation         *sim,
     case PS_STEP_CHARGE:
       if (step->unit == PS_STEP_UNIT_WATT)
         load->mode = PS_LOAD_POWER;
+      else if (step->unit == PS_STEP_UNIT_OHM)
+        load->mode = PS_LOAD_RESISTANCE;
       else
         load->mode = PS_LOAD_CURRENT;
       if (step->unit == PS_STEP_UNIT_C_RATE)
         load->value = sign * step->value * sim->pack_capacity_ah;
+      else if (step->unit == PS_STEP_UNIT_OHM)
+        load->value = step->value;
       else
         load->value = sign * step->value;
       break;
@@ -1495,12 +1800,38 @@ step_load (PsSimulation         *sim,
       load->value = step->value;
       break;
 
+    case PS_STEP_RUN_PROFILE:
+      {
+        const PsProfile *profile = step_profile (sim, step);
+        double x = ps_profile_locate (profile, sim->step_elapsed_s, NULL);
+
+        load->mode = profile->quantity == PS_PROFILE_POWER ? PS_LOAD_POWER : PS_LOAD_CURRENT;
+        load->value = profile->quantity == PS_PROFILE_C_RATE ? x * sim->pack_capacity_ah : x;
+      }
+      break;
+
+    /* instant steps carry no load (settle_steps applies them) */
+    case PS_STEP_SET_AMBIENT:
+    case PS_STEP_SET_COOLING:
     case PS_STEP_REST:
     default:
       load->mode = PS_LOAD_REST;
       load->value = 0.0;
       break;
     }
+}
+
+/* Applies an instant step (it takes no time). */
+static void
+apply_instant_step (PsSimulation         *sim,
+                    const PsProtocolStep *step)
+{
+  if (step->kind == PS_STEP_SET_AMBIENT)
+    sim->ambient_k = step->value;
+  else if (step->kind == PS_STEP_SET_COOLING)
+    sim->cooling_enabled = step->value != 0.0;
+  _ps_thermal_network_set_conditions (sim->thermal, sim->ambient_k, sim->cooling_enabled);
+  sim->rates_valid = FALSE;
 }
 
 static void
@@ -1545,6 +1876,12 @@ settle_steps (PsSimulation *sim)
       guint cell = 0;
       double value = 0.0, limit = 0.0;
 
+      if (ps_step_kind_is_instant (step->kind))
+        {
+          apply_instant_step (sim, step);
+          end_protocol_step (sim, PS_STEP_END_APPLIED, 0, step->value, step->value);
+          continue;
+        }
       if (sim->bms.contactor != PS_CONTACTOR_OK && step->kind != PS_STEP_REST)
         {
           end_protocol_step (sim, PS_STEP_END_CONTACTOR_OPEN, 0, 0.0, 0.0);
@@ -1552,8 +1889,12 @@ settle_steps (PsSimulation *sim)
         }
 
       step_load (sim, step, &load);
-      end_check_for_step (sim, step, &load, &ec);
       set_hold_caps (sim, sim->cell->current_max_charge_a * sim->n_parallel);
+      /* the instant the load is applied fixes the conditions' directions */
+      end_check_for_step (sim, step, &load, &ec);
+      peek (sim, &load, 0.0, &pk);
+      resolve_until_ops (sim, step, &pk);
+      end_check_for_step (sim, step, &load, &ec);
 
       if (bms_trip_reached (sim, &reason, &cell, &value, &limit)
           || (ec.check_temp && temp_limit_reached (sim, &reason, &cell, &value, &limit)))
@@ -1561,11 +1902,14 @@ settle_steps (PsSimulation *sim)
           end_protocol_step (sim, reason, cell, value, limit);
           continue;
         }
-      if (load.mode == PS_LOAD_REST)
+      if (until_temp_reached (sim, &ec, &reason, &cell, &value, &limit))
+        {
+          end_protocol_step (sim, reason, cell, value, limit);
+          continue;
+        }
+      if (load.mode == PS_LOAD_REST && step->n_until == 0)
         break;
 
-      /* the instant the load is applied */
-      peek (sim, &load, 0.0, &pk);
       reason = end_check_peek (sim, &ec, &pk, &cell, &value, &limit);
       if (reason == PS_STEP_END_NONE)
         break;
@@ -1604,11 +1948,25 @@ substep_bound (PsSimulation     *sim,
             h = MIN (h, 0.5 * (sim->scenario->bms.temp_max_k
                                - _ps_thermal_network_get_temp_max (sim->thermal))
                         / sim->rate_temp);
+          /* and a step's end temperature, the same way */
+          if (isfinite (ec->temp_upper) || isfinite (ec->temp_lower))
+            {
+              double t_max = _ps_thermal_network_get_temp_max (sim->thermal);
+              double gap = MIN (fabs (ec->temp_upper - t_max), fabs (t_max - ec->temp_lower));
+
+              h = MIN (h, 0.5 * gap / sim->rate_temp);
+            }
         }
     }
   if (load->mode == PS_LOAD_POWER || load->mode == PS_LOAD_VOLTAGE_HOLD
       || load->mode == PS_LOAD_RESISTANCE || load->mode == PS_LOAD_FAST_CHARGE
       || load->mode == PS_LOAD_DRIVE || sim->bms_on)
+    h = MIN (h, PS_SUBSTEP_VARIABLE_S);
+  /* a step that ends on a temperature follows it closely all the way: a
+   * slow approach (a pack cooling at rest) would otherwise take substeps
+   * long against its thermal time constant, and its end would move with
+   * the output interval */
+  if (isfinite (ec->temp_upper) || isfinite (ec->temp_lower))
     h = MIN (h, PS_SUBSTEP_VARIABLE_S);
   /* a substep ends where a fault starts or ends, and is short enough for
    * the neighbours of a cell in runaway */
@@ -1730,6 +2088,8 @@ run_span (PsSimulation     *sim,
       if (bms_trip_reached (sim, reason, cell, value, limit)
           || (ec->check_temp && temp_limit_reached (sim, reason, cell, value, limit)))
         return RUN_SPAN_ENDED;
+      if (until_temp_reached (sim, ec, reason, cell, value, limit))
+        return RUN_SPAN_ENDED;
     }
 
   return RUN_SPAN_DONE;
@@ -1820,8 +2180,12 @@ ps_simulation_advance (PsSimulation *sim,
   while (left > 0.0 && !sim->finished)
     {
       const PsProtocolStep *step = &sim->scenario->protocol->steps[sim->step_index];
-      gboolean has_duration = isfinite (step->duration_s);
-      double duration = has_duration ? step->duration_s : PS_STEP_DEFAULT_DURATION_S;
+      const PsProfile *profile = step_profile (sim, step);
+      /* a Run step without a duration runs its profile once */
+      gboolean has_duration = isfinite (step->duration_s) || profile != NULL;
+      double duration = isfinite (step->duration_s) ? step->duration_s
+                        : profile != NULL ? ps_profile_get_period (profile)
+                        : PS_STEP_DEFAULT_DURATION_S;
       double span;
       double elapsed = sim->step_elapsed_s, energy_before = sim->sc.energy_j;
       PsLoad load;
@@ -1853,6 +2217,15 @@ ps_simulation_advance (PsSimulation *sim,
       /* a drive's load changes at every point of its trace */
       if (step->kind == PS_STEP_DRIVE)
         span = MIN (span, sim->drive_left_s);
+      if (profile != NULL)
+        {
+          /* the load is constant within a profile's interval: no substep
+           * crosses into the next */
+          double interval_end = 0.0;
+
+          ps_profile_locate (profile, sim->step_elapsed_s, &interval_end);
+          span = MIN (span, interval_end - sim->step_elapsed_s);
+        }
 
       if (span > 0.0 &&
           run_span (sim, &load, &ec, span, &ran, &reason, &cell, &value, &limit)

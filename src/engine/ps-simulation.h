@@ -56,13 +56,17 @@ typedef enum
                                * not reached within the default duration,
                                * PS_STEP_DEFAULT_DURATION_S */
   PS_STEP_END_UNTIL_VOLTAGE,  /* its "until <x> V" was reached (by cell) */
-  PS_STEP_END_UNTIL_CURRENT,  /* a hold's "until <x> A | C/<n>" was reached */
+  PS_STEP_END_UNTIL_CURRENT,  /* its "until <x> A | C/<n>" was reached */
   PS_STEP_END_VOLTAGE_MAX,    /* a cell reached its upper voltage limit */
   PS_STEP_END_VOLTAGE_MIN,    /* a cell reached its lower voltage limit */
   PS_STEP_END_TEMP_MAX,       /* a cell reached its upper temperature limit */
   PS_STEP_END_CURRENT_MAX,    /* a cell would pass its current limit */
   PS_STEP_END_TEMP_MIN,       /* a cell under load reached its lower
                                * temperature limit */
+  PS_STEP_END_UNTIL_SOC,      /* its "until <x>% SOC" was reached (the pack's) */
+  PS_STEP_END_UNTIL_TEMPERATURE, /* its "until <t> C" was reached (the hottest cell) */
+  PS_STEP_END_UNTIL_PACK_VOLTAGE, /* its "until <x> V pack" was reached */
+  PS_STEP_END_APPLIED,        /* an instant step (Set ambient, Set cooling) was applied */
   PS_STEP_END_CONTACTOR_OPEN, /* the BMS opened the contactor (or it was
                                * open: every step but a rest ends at once) */
 } PsStepEnd;

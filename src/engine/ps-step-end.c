@@ -23,6 +23,10 @@ ps_step_end_to_id (PsStepEnd reason)
     case PS_STEP_END_TEMP_MAX:      return "temperature-max";
     case PS_STEP_END_CURRENT_MAX:   return "current-max";
     case PS_STEP_END_TEMP_MIN:      return "temperature-min";
+    case PS_STEP_END_UNTIL_SOC:     return "until-soc";
+    case PS_STEP_END_UNTIL_TEMPERATURE: return "until-temperature";
+    case PS_STEP_END_UNTIL_PACK_VOLTAGE: return "until-pack-voltage";
+    case PS_STEP_END_APPLIED:       return "applied";
     case PS_STEP_END_CONTACTOR_OPEN: return "contactor-open";
     default:                        return "unknown";
     }
@@ -98,8 +102,22 @@ ps_step_end_info_describe (const PsStepEndInfo *info)
       why = g_strdup_printf ("%s reached %.3f V, its end voltage", cell, info->limit);
       break;
     case PS_STEP_END_UNTIL_CURRENT:
-      why = g_strdup_printf ("the current fell to %.4g A, its end current",
-                             fabs (info->value));
+      why = g_strdup_printf ("the current %s %.4g A, its end current",
+                             fabs (info->value) <= info->limit ? "fell to" : "rose to",
+                             info->limit);
+      break;
+    case PS_STEP_END_UNTIL_SOC:
+      why = g_strdup_printf ("the pack reached %.1f%% SOC, its end SOC", 100.0 * info->limit);
+      break;
+    case PS_STEP_END_UNTIL_TEMPERATURE:
+      why = g_strdup_printf ("%s, the hottest, reached %.1f degrees C, its end temperature",
+                             cell, info->limit - ZERO_C_IN_K);
+      break;
+    case PS_STEP_END_UNTIL_PACK_VOLTAGE:
+      why = g_strdup_printf ("the pack reached %.2f V, its end pack voltage", info->limit);
+      break;
+    case PS_STEP_END_APPLIED:
+      why = g_strdup ("it was applied (it takes no time)");
       break;
     case PS_STEP_END_VOLTAGE_MAX:
       why = g_strdup_printf ("%s reached its upper voltage limit, %.3f V", cell, info->limit);
