@@ -487,7 +487,7 @@ expect_bad_input "--fault on a cell the pack does not have" --headless --scenari
 "$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Rest for 5 min" \
   --fault kind=thermal_runaway,cell=57 --events "$WORK/tr.jsonl" 2>"$WORK/tr.err"
 status=$?
-if [ "$status" -eq 0 ] && grep -q "thermal runaway: 1 of 192 cells ran away: cell 57 at" "$WORK/tr.err" &&
+if [ "$status" -eq 0 ] && grep -q "thermal runaway: [0-9]* of 192 cells ran away: cell 57 at" "$WORK/tr.err" &&
    grep -q '"kind":"runaway","cell":57' "$WORK/tr.jsonl" &&
    grep -q '"kind":"fault","cell":57' "$WORK/tr.jsonl"; then
   ok "a forced runaway is in the summary and the events: $(tail -c 100 "$WORK/tr.err")"

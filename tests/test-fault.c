@@ -436,6 +436,30 @@ check_preset_runaway (const char *pack,
   ps_simulation_free (sim);
 }
 
+/* A runaway outlives the protocol: a discharge ends at the cells'
+ * temperature limit (or the BMS opens the contactor), and the pack rests
+ * while its reactions run out. */
+static void
+test_runaway_after_end (void)
+{
+  PsSimulation *sim = sim_from_json (
+    "{\"pack\": \"leaf-2011\", \"protocol\": \"Discharge at 1C for 10 minutes\", \"bms\": true,"
+    " \"faults\": [{\"kind\": \"thermal_runaway\", \"cell\": 57, \"at_s\": 30}]}");
+  PsRunaway *rw;
+
+  while (ps_simulation_advance (sim, 60.0))
+    ;
+  rw = ps_simulation_get_runaway (sim);
+  g_test_message ("ended at %.0f s", ps_simulation_get_time (sim));
+  g_assert_true (ps_simulation_is_finished (sim));
+  g_assert_cmpuint (ps_runaway_get_stage (rw)[56], ==, PS_RUNAWAY_BURNT);
+  g_assert_false (ps_runaway_is_reacting (rw));
+  g_assert_cmpuint (ps_event_log_count_kind (ps_simulation_get_events (sim),
+                                             PS_EVENT_CONTACTOR_OPEN), ==, 1);
+  check_heat_balance (sim);
+  ps_simulation_free (sim);
+}
+
 static void
 test_runaway_presets (void)
 {
@@ -457,6 +481,7 @@ main (int   argc,
   g_test_add_func ("/fault/heater-weak-cooling", test_heater_weak_cooling);
   g_test_add_func ("/fault/propagation", test_propagation);
   g_test_add_func ("/fault/runaway-presets", test_runaway_presets);
+  g_test_add_func ("/fault/runaway-after-end", test_runaway_after_end);
 
   return g_test_run ();
 }

@@ -48,6 +48,7 @@ typedef struct
   gboolean  electrical;     /* some cell shorted or open */
   gboolean  heat;           /* some cell heated by a fault */
   gboolean  cooling;        /* some cooling lost */
+  gboolean  forcing;        /* a forced runaway heats its cell */
   gboolean  xs_active;      /* an external short across groups [xs_g0, xs_g1) */
   guint     xs_g0, xs_g1;
   double    xs_rx;
@@ -100,6 +101,10 @@ void          _ps_fault_state_short_groups (PsFaultState *fs,
                                         const double   *group_r,
                                         double         *pack_e,
                                         double         *pack_r);
+
+/* TRUE while a forced runaway heats its cell or is yet to start */
+gboolean      _ps_fault_state_forcing  (PsFaultState   *fs,
+                                        double          time_s);
 
 /* The current through series group g when the pack carries pack_i. */
 static inline double

@@ -585,7 +585,7 @@ _ps_fault_state_update (PsFaultState *fs,
   memset (fs->open, 0, n);
   memset (fs->extra_w, 0, sizeof (double) * n);
   memset (fs->blocked, 0, n);
-  fs->electrical = fs->heat = fs->cooling = fs->xs_active = FALSE;
+  fs->electrical = fs->heat = fs->cooling = fs->xs_active = fs->forcing = FALSE;
   fs->next_change_s = INFINITY;
 
   for (guint k = 0; k < fs->faults->len; k++)
@@ -659,7 +659,7 @@ _ps_fault_state_update (PsFaultState *fs,
             {
               fs->extra_w[c] += f->power_w > 0.0 ? f->power_w
                                 : heat_capacity_j_k * PS_FAULT_FORCE_K_S;
-              fs->heat = TRUE;
+              fs->heat = fs->forcing = TRUE;
             }
           break;
         case PS_FAULT_WEAK_CELL:
@@ -732,4 +732,20 @@ _ps_fault_state_short_groups (PsFaultState *fs,
   fs->xs_a = em / (fs->xs_rx + rm);
   *pack_e += em * fs->xs_b - em;
   *pack_r += rm * fs->xs_b - rm;
+}
+
+gboolean
+_ps_fault_state_forcing (PsFaultState *fs,
+                         double        time_s)
+{
+  if (fs->forcing)
+    return TRUE;
+  for (guint k = 0; k < fs->faults->len; k++)
+    {
+      const PsFault *f = &g_array_index (fs->faults, PsFault, k);
+
+      if (f->kind == PS_FAULT_THERMAL_RUNAWAY && f->at_s > time_s)
+        return TRUE;
+    }
+  return FALSE;
 }

@@ -68,6 +68,7 @@ struct _PsRunaway
   GArray         *events;
   GArray         *events_out;
   gboolean        any_running;
+  gboolean        any_reacting;  /* some cell self-heats above the onset rate */
 };
 
 /* -------------------------------------------------------------- params */
@@ -361,6 +362,7 @@ ps_runaway_reset (PsRunaway *rw)
     }
   rw->released_total_j = 0.0;
   rw->any_running = FALSE;
+  rw->any_reacting = FALSE;
   g_array_set_size (rw->events, 0);
   g_array_set_size (rw->events_out, 0);
 }
@@ -538,7 +540,7 @@ ps_runaway_step (PsRunaway    *rw,
                  double       *rxn_w)
 {
   double sum = 0.0;
-  gboolean running = FALSE;
+  gboolean running = FALSE, reacting = FALSE;
 
   g_return_val_if_fail (rw != NULL && temp_k != NULL && rxn_w != NULL, 0.0);
   g_return_val_if_fail (dt > 0.0, 0.0);
@@ -562,8 +564,11 @@ ps_runaway_step (PsRunaway    *rw,
       if (rw->stage[i] >= PS_RUNAWAY_ONSET && rw->stage[i] < PS_RUNAWAY_BURNT
           && rw->self_heat_k_s[i] > rw->p.runaway_k_s)
         running = TRUE;
+      if (rw->self_heat_k_s[i] > rw->p.onset_k_s)
+        reacting = TRUE;
     }
   rw->any_running = running;
+  rw->any_reacting = reacting;
 
   /* the events of all cells in time order */
   if (rw->events->len > 1)
@@ -584,6 +589,13 @@ ps_runaway_get_step_bound (PsRunaway *rw)
 {
   g_return_val_if_fail (rw != NULL, INFINITY);
   return rw->any_running ? PS_RUNAWAY_NEIGHBOUR_STEP_S : INFINITY;
+}
+
+gboolean
+ps_runaway_is_reacting (PsRunaway *rw)
+{
+  g_return_val_if_fail (rw != NULL, FALSE);
+  return rw->any_reacting;
 }
 
 PsRunawayModel

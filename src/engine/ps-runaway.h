@@ -120,6 +120,9 @@ double           ps_runaway_get_step_bound       (PsRunaway              *rw);
 /* each cell's self-heating rate from its reactions at the end of the last
  * step, K/s */
 const double    *ps_runaway_get_self_heating     (PsRunaway              *rw);
+/* TRUE when some cell's reactions heated it above the onset rate in the
+ * last step */
+gboolean         ps_runaway_is_reacting          (PsRunaway              *rw);
 PsRunawayModel   ps_runaway_get_model            (PsRunaway              *rw);
 const PsRunawayStage *ps_runaway_get_stage       (PsRunaway              *rw);
 /* time each cell reached each stage, NAN if not (yet) */

@@ -2157,6 +2157,34 @@ advance_manual (PsSimulation *sim,
   return TRUE;
 }
 
+/* TRUE while the end of the protocol must not end the run: a cell's
+ * reactions heat it (above the onset rate) or a forced runaway still heats
+ * or is yet to start. */
+static gboolean
+runaway_pending (PsSimulation *sim)
+{
+  return sim->runaway != NULL
+         && (ps_runaway_is_reacting (sim->runaway)
+             || _ps_fault_state_forcing (sim->faults, sim->sc.time_s));
+}
+
+/* After the protocol's end, the pack rests (the contactor open) while its
+ * reactions run out; one row per call. */
+static gboolean
+advance_after_end (PsSimulation *sim,
+                   double        dt_s)
+{
+  PsLoad rest = { PS_LOAD_REST, 0.0 };
+  PsEndCheck ec;
+  PsStepEnd reason;
+  guint cell;
+  double value, limit, ran;
+
+  end_check_for_load (sim, &rest, &ec);
+  run_span (sim, &rest, &ec, dt_s, &ran, &reason, &cell, &value, &limit);
+  return ran > 0.0;
+}
+
 gboolean
 ps_simulation_advance (PsSimulation *sim,
                        double        dt_s)
@@ -2173,7 +2201,7 @@ ps_simulation_advance (PsSimulation *sim,
     return advance_manual (sim, dt_s);
 
   if (sim->finished)
-    return FALSE;
+    return runaway_pending (sim) && advance_after_end (sim, dt_s);
 
   t_start = sim->sc.time_s;
   left = dt_s;
