@@ -2444,7 +2444,8 @@ gboolean
 ps_simulation_is_finished (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, TRUE);
-  return sim->finished;
+  /* (a run goes on past its protocol while cells react) */
+  return sim->finished && !runaway_pending (sim);
 }
 
 gboolean
@@ -2538,7 +2539,7 @@ ps_simulation_fill_frame (PsSimulation *sim,
       if (step_text != NULL)
         frame->step_text = g_ref_string_acquire (step_text);
     }
-  frame->finished = sim->finished;
+  frame->finished = sim->finished && !runaway_pending (sim);
   frame->manual_load = sim->has_manual_load;
   frame->manual_limited = sim->has_manual_load && sim->manual_limited;
   {

@@ -174,6 +174,8 @@ void          ps_simulation_set_ambient      (PsSimulation     *sim,
 void          ps_simulation_set_cooling      (PsSimulation     *sim,
                                               gboolean          enabled);
 
+/* TRUE when the protocol finished and no cell's reactions (or forced
+ * runaway) keep the run going */
 gboolean      ps_simulation_is_finished      (PsSimulation     *sim);
 /* TRUE while a manual load overrides the protocol (it runs even after the
  * protocol finished) */
