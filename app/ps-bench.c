@@ -340,6 +340,49 @@ bench_soak (void)
            ps_recorder_get_memory_bytes (recorder) / (1024.0 * 1024.0));
 }
 
+/* model-s-85 at rest with one cell forced into thermal runaway at t = 0
+ * (it runs away after about half a minute and heats its neighbours): the
+ * realtime factor over ten simulated minutes, and that of the slowest
+ * simulated second (while the reactions substep). */
+static void
+bench_runaway (void)
+{
+  g_autoptr(PsScenario) scenario = bench_scenario (BENCH_PRESET, "Rest for 10 minutes");
+  g_autoptr(PsSimulation) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  double cpu_start, worst = INFINITY;
+
+  if (scenario == NULL)
+    return;
+  if (!ps_scenario_add_fault_text (scenario, "kind=thermal_runaway,cell=3000", &error)
+      || (sim = ps_simulation_new (scenario, &error)) == NULL)
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return;
+    }
+
+  cpu_start = ps_bench_thread_cpu_seconds ();
+  for (;;)
+    {
+      double t0 = ps_simulation_get_time (sim), c0 = ps_bench_thread_cpu_seconds ();
+      gboolean more = ps_simulation_advance (sim, BENCH_DT_S);
+      double cpu = ps_bench_thread_cpu_seconds () - c0;
+
+      if (ps_simulation_get_time (sim) > t0 && cpu > 0.0)
+        worst = MIN (worst, (ps_simulation_get_time (sim) - t0) / cpu);
+      if (!more)
+        break;
+    }
+  if (ps_runaway_count_at_least (ps_simulation_get_runaway (sim), PS_RUNAWAY_RUNAWAY) == 0)
+    {
+      g_printerr ("bench: the forced cell did not run away\n");
+      return;
+    }
+  g_print ("runaway_realtime_factor: %.0f\n",
+           ps_simulation_get_time (sim) / (ps_bench_thread_cpu_seconds () - cpu_start));
+  g_print ("runaway_realtime_factor_worst_second: %.1f\n", worst);
+}
+
 void
 ps_bench_engine (void)
 {
@@ -383,6 +426,7 @@ ps_bench_engine (void)
       g_print ("model_s_drive_realtime_factor: %.0f\n", r.realtime_factor);
     }
 
+  bench_runaway ();
   bench_recorder ();
   bench_soak ();
 }

@@ -41,6 +41,9 @@ static const char *csv_header =
   "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,"
   "heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state";
 
+/* the summary names this many cells that ran away, then counts the rest */
+#define PS_CLI_RUNAWAY_LISTED 10
+
 typedef struct
 {
   gboolean  headless;
@@ -53,6 +56,8 @@ typedef struct
   char     *protocol_file;
   char     *csv;
   char     *events;
+  char    **faults;
+  char     *runaway_model;
   char     *dt;
   char     *seed;
   char     *ambient_c;
@@ -71,6 +76,8 @@ cli_options_clear (CliOptions *o)
   g_free (o->protocol_file);
   g_free (o->csv);
   g_free (o->events);
+  g_strfreev (o->faults);
+  g_free (o->runaway_model);
   g_free (o->dt);
   g_free (o->seed);
   g_free (o->ambient_c);
@@ -338,6 +345,83 @@ format_duration (double seconds)
   return g_strdup_printf ("%g s", seconds);
 }
 
+static int
+compare_runaway_time (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      data)
+{
+  PsRunaway *rw = data;
+  double ta = ps_runaway_get_stage_time (rw, *(const guint *) a, PS_RUNAWAY_RUNAWAY);
+  double tb = ps_runaway_get_stage_time (rw, *(const guint *) b, PS_RUNAWAY_RUNAWAY);
+
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
+  return *(const guint *) a < *(const guint *) b ? -1 : 1;
+}
+
+/* --fault (each one line of fields, ps-fault.h) and --runaway-model */
+static gboolean
+apply_fault_options (CliOptions  *o,
+                     PsScenario  *scenario,
+                     GError     **error)
+{
+  if (o->runaway_model != NULL)
+    {
+      PsRunawayModel model;
+
+      if (!ps_runaway_model_from_string (o->runaway_model, &model))
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "--runaway-model: expected arrhenius, trigger or off, got '%s'",
+                       o->runaway_model);
+          return FALSE;
+        }
+      ps_scenario_set_runaway_model (scenario, model);
+    }
+  for (guint i = 0; o->faults != NULL && o->faults[i] != NULL; i++)
+    if (!ps_scenario_add_fault_text (scenario, o->faults[i], error))
+      return FALSE;
+  /* a forced runaway needs a model: checked with the rest */
+  return ps_scenario_validate (scenario, error);
+}
+
+/* "thermal runaway: 3 of 192 cells ran away: cell 57 at 12 min 01 s, ..."
+ * for the summary, or NULL when no cell ran away. */
+static char *
+describe_runaway (PsSimulation *sim)
+{
+  PsRunaway *rw = ps_simulation_get_runaway (sim);
+  guint n_cells = ps_pack_get_info (ps_simulation_get_pack (sim))->n_cells;
+  g_autoptr(GArray) order = NULL;
+  GString *text;
+  guint n;
+
+  if (rw == NULL || (n = ps_runaway_count_at_least (rw, PS_RUNAWAY_RUNAWAY)) == 0)
+    return NULL;
+
+  /* the cells in the order they ran away */
+  order = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < n_cells; i++)
+    if (!isnan (ps_runaway_get_stage_time (rw, i, PS_RUNAWAY_RUNAWAY)))
+      g_array_append_val (order, i);
+  g_array_sort_with_data (order, compare_runaway_time, rw);
+
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "thermal runaway: %u of %u cell%s ran away", n, n_cells,
+                          n_cells == 1 ? "" : "s");
+  for (guint k = 0; k < order->len && k < PS_CLI_RUNAWAY_LISTED; k++)
+    {
+      guint i = g_array_index (order, guint, k);
+      g_autofree char *when = format_duration (ps_runaway_get_stage_time (rw, i, PS_RUNAWAY_RUNAWAY));
+
+      g_string_append_printf (text, "%s cell %u at %s", k == 0 ? ":" : ",", i + 1, when);
+    }
+  if (order->len > PS_CLI_RUNAWAY_LISTED)
+    g_string_append_printf (text, " and %u more", order->len - PS_CLI_RUNAWAY_LISTED);
+  g_string_append_printf (text, "; %u burnt out", ps_runaway_count_at_least (rw, PS_RUNAWAY_BURNT));
+  return g_string_free (text, FALSE);
+}
+
 /* --dt, --seed, --ambient-c and --initial-c over the scenario's own values */
 static gboolean
 apply_numeric_options (CliOptions  *o,
@@ -512,7 +596,8 @@ run_headless (CliOptions *o)
       ps_scenario_name_after_protocol (scenario);
     }
 
-  if (!apply_numeric_options (o, scenario, &error))
+  if (!apply_numeric_options (o, scenario, &error)
+      || !apply_fault_options (o, scenario, &error))
     return fail ("%s", error->message);
 
   sim = ps_simulation_new (scenario, &error);
@@ -685,6 +770,19 @@ run_headless (CliOptions *o)
       end_reason = with_drive;
     }
 
+  /* which cells ran away and when */
+  {
+    g_autofree char *runaway = describe_runaway (sim);
+
+    if (runaway != NULL)
+      {
+        char *with_runaway = g_strdup_printf ("%s; %s", end_reason, runaway);
+
+        g_free (end_reason);
+        end_reason = with_runaway;
+      }
+  }
+
   fprintf (stderr,
            "packscope: %s: delivered %.6g Ah, %.6g Wh in %s simulated "
            "(%" G_GUINT64_FORMAT " steps of %g s, %.3f s wall); end: %s\n",
@@ -727,6 +825,11 @@ ps_cli_main (int    argc,
       "Write one CSV row per step to FILE ('-' for stdout)", "FILE" },
     { "events", 0, 0, G_OPTION_ARG_FILENAME, &o.events,
       "Write the BMS's and the engine's events to FILE as JSON lines ('-' for stdout)", "FILE" },
+    { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults,
+      "Inject a fault, e.g. kind=internal_short,cell=57,at_s=600,resistance_ohm=0.1 "
+      "(repeatable; see below)", "TEXT" },
+    { "runaway-model", 0, 0, G_OPTION_ARG_STRING, &o.runaway_model,
+      "Thermal runaway model: arrhenius (default), trigger or off", "MODEL" },
     { "dt", 0, 0, G_OPTION_ARG_STRING, &o.dt,
       "Output interval in seconds, 0.001..3600 (default: the scenario's); the "
       "engine substeps as accuracy needs, so results do not depend on it", "S" },
@@ -819,7 +922,22 @@ ps_cli_main (int    argc,
     "kind one of contactor-open (reason over-voltage, under-voltage,\n"
     "over-current, over-temperature or fault), contactor-close, derate,\n"
     "derate-end, cv, balance-on, balance-off, charge-power-limit, fault,\n"
-    "warning; cell is 1-based. The file is written and renamed as the CSV is.\n"
+    "warning, fault-end, onset, venting, runaway, burnt (a cell's thermal\n"
+    "runaway stages); cell is 1-based. The file is written and renamed as the\n"
+    "CSV is.\n"
+    "\n"
+    "--fault TEXT (repeatable) injects a fault: comma-separated key=value\n"
+    "fields, the same as a scenario's \"faults\" entries. kind is one of\n"
+    "  internal_short   cell, resistance_ohm, [at_s]\n"
+    "  external_short   resistance_ohm, [module] (default the whole pack),\n"
+    "                   [at_s], [duration_s]\n"
+    "  open_cell        cell, [at_s]\n"
+    "  weak_cell        cell, [capacity_factor], [resistance_factor]\n"
+    "  cooling_failure  [channel] (default all cooling), [at_s], [duration_s]\n"
+    "  heater           cell, power_w, [at_s], [duration_s]\n"
+    "  thermal_runaway  cell, [at_s], [power_w] (the trigger heater)\n"
+    "Cells, modules and channels count from 1; times are seconds. The summary\n"
+    "names the cells that ran away and when."
     "\n"
     "Limits: a run whose protocol would take more than 50,000,000 steps or\n"
     "about 4 GB of CSV (from its durations, --dt and the columns) needs\n"
@@ -852,10 +970,12 @@ ps_cli_main (int    argc,
                  "--print-scenario, --bench (see --help)");
 
   if (!o.headless &&
-      (o.scenario || o.protocol || o.protocol_file || o.csv || o.events || o.dt || o.seed ||
-       o.ambient_c || o.initial_c || o.cells || o.force || o.keep_partial))
-    return fail ("--scenario, --protocol, --protocol-file, --csv, --events, --dt, --seed, "
-                 "--ambient-c, --initial-c, --cells, --force and --keep-partial need --headless");
+      (o.scenario || o.protocol || o.protocol_file || o.csv || o.events || o.faults ||
+       o.runaway_model || o.dt || o.seed || o.ambient_c || o.initial_c || o.cells || o.force ||
+       o.keep_partial))
+    return fail ("--scenario, --protocol, --protocol-file, --csv, --events, --fault, "
+                 "--runaway-model, --dt, --seed, --ambient-c, --initial-c, --cells, --force and "
+                 "--keep-partial need --headless");
   if (o.protocol != NULL && o.protocol_file != NULL)
     return fail ("--protocol and --protocol-file both given, expected one of them");
   if (o.cells && o.csv == NULL)

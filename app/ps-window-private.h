@@ -96,6 +96,12 @@ void     _ps_window_init_fit           (PsWindow       *self);
  * contactor opens or the BMS starts derating. */
 void     _ps_window_take_events        (PsWindow       *self,
                                         const PsFrame  *frame);
+/* ps-window-faults.c: right-click a cell to inject a fault; the active
+ * faults and the cells that ran away as lines for the warnings */
+void     _ps_window_faults_class_init  (GtkWidgetClass *widget_class);
+void     _ps_window_faults_init        (PsWindow       *self);
+void     _ps_window_faults_describe    (const PsFrame  *frame,
+                                        GString        *out);
 void     _ps_window_init_shortcuts     (PsWindow       *self);
 /* no tooltip over a drop-down's or menu button's open list */
 void     _ps_window_init_popover_tooltips (PsWindow    *self);

@@ -279,6 +279,8 @@ ps_window_update_summary (PsWindow      *self,
       }
     if (frame->limit_current)
       g_string_append_printf (w, "%s\n", _("The current is at the cells' limit"));
+    /* active faults and the cells that ran away */
+    _ps_window_faults_describe (frame, w);
     if (w->len > 0)
       g_string_truncate (w, w->len - 1);
     gtk_label_set_label (self->warning_label, w->str);
@@ -1272,6 +1274,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_curves_selected);
 
   _ps_window_class_init_actions (widget_class);
+  _ps_window_faults_class_init (widget_class);
 }
 
 static void
@@ -1308,6 +1311,7 @@ ps_window_init (PsWindow *self)
   _ps_window_init_shortcuts (self);
   _ps_window_init_popover_tooltips (self);
   _ps_window_init_fit (self);
+  _ps_window_faults_init (self);
 
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), ps_window_tick, NULL, NULL);
 

@@ -573,6 +573,25 @@ else
   echo "ok $n # SKIP /dev/full is not writable"
 fi
 
+# ---- faults -----------------------------------------------------------------
+expect_bad_input "--fault without a required field" --headless --fault kind=internal_short,cell=57
+if grep -q "resistance_ohm: missing" "$WORK/bad.err"; then :; else
+  not_ok "--fault names the missing field" "$(cat "$WORK/bad.err")"
+fi
+expect_bad_input "--fault on a cell the pack does not have" --headless --scenario leaf-2011 \
+  --fault kind=open_cell,cell=500
+"$PACKSCOPE" --headless --scenario leaf-2011 --protocol "Rest for 5 min" \
+  --fault kind=thermal_runaway,cell=57 --events "$WORK/tr.jsonl" 2>"$WORK/tr.err"
+status=$?
+if [ "$status" -eq 0 ] && grep -q "thermal runaway: [0-9]* of 192 cells ran away: cell 57 at" "$WORK/tr.err" &&
+   grep -q '"kind":"runaway","cell":57' "$WORK/tr.jsonl" &&
+   grep -q '"kind":"fault","cell":57' "$WORK/tr.jsonl"; then
+  ok "a forced runaway is in the summary and the events: $(tail -c 100 "$WORK/tr.err")"
+else
+  not_ok "a forced runaway is in the summary and the events" "exit $status" "$(cat "$WORK/tr.err")" \
+    "$(head -c 1000 "$WORK/tr.jsonl")"
+fi
+
 # the BMS: an injected over-voltage (its threshold at 4.0 V) opens the
 # contactor; the reason is in the events file and in the CSV's bms_state
 cat >"$WORK/ov.json" <<'JSON'

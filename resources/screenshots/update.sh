@@ -35,3 +35,11 @@ for size in 1280x800 1024x600 800x600; do
   done
 done
 echo "builder"
+# thermal runaway propagating (scenario files beside the pictures)
+for shot in runaway-leaf-2011:1500 runaway-model-s-85:1500; do
+  id=${shot%%:*}
+  run=${shot#*:}
+  xvfb-run -a "$build/app/packscope" --screenshot "$top/resources/screenshots/$id.png" \
+    --scenario "$top/resources/screenshots/$id.json" --run "$run" --size 1280x800
+  echo "$id: ${run} s"
+done

@@ -25,6 +25,11 @@ static const char * const kind_ids[PS_EVENT_N_KINDS] = {
   [PS_EVENT_CHARGE_POWER_LIMIT] = "charge-power-limit",
   [PS_EVENT_FAULT] = "fault",
   [PS_EVENT_WARNING] = "warning",
+  [PS_EVENT_FAULT_END] = "fault-end",
+  [PS_EVENT_ONSET] = "onset",
+  [PS_EVENT_VENTING] = "venting",
+  [PS_EVENT_RUNAWAY] = "runaway",
+  [PS_EVENT_BURNT] = "burnt",
 };
 
 static const char * const reason_ids[PS_CONTACTOR_N_REASONS] = {

@@ -40,6 +40,11 @@ typedef enum
                                * power limit changed with the temperature */
   PS_EVENT_FAULT,             /* "fault": a fault was injected or detected */
   PS_EVENT_WARNING,           /* "warning": anything else worth a line */
+  PS_EVENT_FAULT_END,         /* "fault-end": a fault's duration passed */
+  PS_EVENT_ONSET,             /* "onset": a cell self-heats (ps-runaway.h stages) */
+  PS_EVENT_VENTING,           /* "venting": a cell reached its vent temperature */
+  PS_EVENT_RUNAWAY,           /* "runaway": a cell runs away */
+  PS_EVENT_BURNT,             /* "burnt": a cell's reactions are spent */
   PS_EVENT_N_KINDS
 } PsEventKind;
 

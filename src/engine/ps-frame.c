@@ -1,6 +1,6 @@
 /* ps-frame.c: an immutable, reference-counted picture of the pack at one time
  *
- * The struct and its five per-cell arrays live in one allocation, so making,
+ * The struct and its per-cell arrays live in one allocation, so making,
  * recycling and freeing a frame of a 7,104-cell pack is one malloc/free.
  */
 #include "config.h"
@@ -23,7 +23,8 @@ ps_frame_new (PsPack *pack)
 
   n_cells = pack->n_cells;
   frame = g_malloc0 (PS_FRAME_HEADER_SIZE
-                     + (gsize) PS_FRAME_N_ARRAYS * n_cells * sizeof (double));
+                     + (gsize) PS_FRAME_N_ARRAYS * n_cells * sizeof (double)
+                     + (gsize) n_cells);
   g_atomic_ref_count_init (&frame->ref_count);
 
   frame->pack = ps_pack_ref (pack);
@@ -36,6 +37,7 @@ ps_frame_new (PsPack *pack)
   frame->cell_temp_k = arrays + 3 * (gsize) n_cells;
   frame->cell_heat_w = arrays + 4 * (gsize) n_cells;
   frame->cell_bleed_a = arrays + 5 * (gsize) n_cells;
+  frame->cell_runaway = (guint8 *) (arrays + 6 * (gsize) n_cells);
 
   return frame;
 }

@@ -27,6 +27,9 @@ typedef struct
   double   *cell_heat_w;
   double   *cell_bleed_a;      /* the BMS's balancing current, A (the
                                 * cell's share of its group's bleed) */
+  guint8   *cell_runaway;      /* thermal-runaway stage (PsRunawayStage:
+                                * 0 intact, 1 onset, 2 venting, 3 runaway,
+                                * 4 burnt) */
 
   /* pack */
   double    time_s;            /* simulated time */

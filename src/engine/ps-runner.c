@@ -50,6 +50,7 @@ typedef enum
   CMD_LOAD_SCENARIO,
   CMD_SYNC,
   CMD_RUN_UNTIL,
+  CMD_ADD_FAULT,
   CMD_QUIT,
 } CommandKind;
 
@@ -66,6 +67,7 @@ typedef struct
   CommandKind  kind;
   double       value;
   PsLoad       load;
+  PsFault      fault;
   PsScenario  *scenario;
   GTask       *task;           /* load_scenario's reply, or NULL */
   Waiter      *waiter;
@@ -414,6 +416,18 @@ apply_command (PsRunner *self,
       ps_simulation_set_cooling (self->sim, cmd->value != 0.0);
       break;
 
+    case CMD_ADD_FAULT:
+      {
+        g_autoptr(GError) error = NULL;
+
+        /* (a fault the simulation refuses is a warning in its event log) */
+        if (!ps_simulation_add_fault (self->sim, &cmd->fault, &error))
+          ps_event_log_add (ps_simulation_get_events (self->sim), ps_simulation_get_time (self->sim),
+                            PS_EVENT_WARNING, -1, PS_CONTACTOR_OK, "%s", error->message);
+        publish (self);
+      }
+      break;
+
     case CMD_RESET:
       set_worker_playing (self, FALSE);
       finish_run_until (self);
@@ -730,6 +744,21 @@ ps_runner_set_load (PsRunner     *self,
   cmd = g_new0 (Command, 1);
   cmd->kind = CMD_SET_LOAD;
   cmd->load = *load;
+  g_async_queue_push (self->queue, cmd);
+}
+
+void
+ps_runner_add_fault (PsRunner      *self,
+                     const PsFault *fault)
+{
+  Command *cmd;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (fault != NULL);
+
+  cmd = g_new0 (Command, 1);
+  cmd->kind = CMD_ADD_FAULT;
+  cmd->fault = *fault;
   g_async_queue_push (self->queue, cmd);
 }
 

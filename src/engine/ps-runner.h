@@ -42,6 +42,10 @@ void        ps_runner_set_speed      (PsRunner         *runner,
 void        ps_runner_set_load       (PsRunner         *runner,
                                       const PsLoad     *load);   /* manual, overrides protocol */
 void        ps_runner_clear_load     (PsRunner         *runner);  /* back to the protocol */
+/* Injects a fault from the simulation's present time (ps_simulation_add_fault;
+ * one it refuses becomes a warning event). */
+void        ps_runner_add_fault      (PsRunner         *runner,
+                                      const PsFault    *fault);
 void        ps_runner_set_ambient    (PsRunner         *runner,
                                       double            ambient_k);
 void        ps_runner_set_cooling    (PsRunner         *runner,

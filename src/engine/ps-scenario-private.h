@@ -34,6 +34,8 @@ struct _PsScenario
   double       dt_s;
   guint64      seed;
 
+  GArray      *faults;             /* PsFault, in the order given; never NULL */
+  PsRunawayModel runaway_model;
   PsBmsConfig  bms;                /* resolved against the cell */
   PsVehicle    vehicle;            /* for Drive steps, when vehicle_set */
   gboolean     vehicle_set;

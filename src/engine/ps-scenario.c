@@ -15,6 +15,7 @@
 
 #include "ps-error.h"
 #include "ps-input-file-private.h"
+#include "ps-fault-private.h"
 #include "ps-json-private.h"
 #include "ps-pack-private.h"
 #include "ps-cell-type-private.h"
@@ -33,8 +34,10 @@
 
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
-  "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", "source", NULL
+  "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", "source", "faults",
+  "runaway", NULL
 };
+static const char * const runaway_members[] = { "model", NULL };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
 static const char * const cooling_members[] = { "enabled", "coolant_inlet_c", NULL };
 static const char * const variation_members[] = {
@@ -708,6 +711,78 @@ ps_scenario_validate (const PsScenario  *scenario,
           }
     }
 
+  if (scenario->faults != NULL)
+    for (guint i = 0; i < scenario->faults->len; i++)
+      {
+        const PsFault *f = &g_array_index (scenario->faults, PsFault, i);
+        g_autofree char *fw = g_strdup_printf ("%s: fault %u: ", where, i + 1);
+
+        if (f->kind >= PS_FAULT_N_KINDS || !_ps_fault_check (f, pack, fw, error))
+          {
+            if (f->kind >= PS_FAULT_N_KINDS)
+              g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                           "%skind: not a fault kind", fw);
+            return FALSE;
+          }
+        if (f->kind == PS_FAULT_THERMAL_RUNAWAY && scenario->runaway_model == PS_RUNAWAY_MODEL_OFF)
+          {
+            g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                         "%skind: a thermal_runaway fault needs a runaway model "
+                         "(\"runaway\": {\"model\": \"arrhenius\"} or \"trigger\"), "
+                         "the scenario has \"off\"", fw);
+            return FALSE;
+          }
+      }
+
+  return TRUE;
+}
+
+/* "faults" and "runaway" (the scenario's own: a preset gives none) */
+static gboolean
+read_faults (JsonObject  *root,
+             const PsPack *pack,
+             const char  *source,
+             PsScenario  *self,
+             GError     **error)
+{
+  JsonNode *node;
+
+  if ((node = json_object_get_member (root, "faults")) != NULL)
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.faults",
+                                   "expected an array of faults, got %s",
+                                   _ps_json_node_kind (node));
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *path = _ps_json_index_path ("$.faults", i);
+          PsFault fault;
+
+          if (!_ps_fault_read_json (json_array_get_element (array, i), pack, source, path,
+                                    &fault, error))
+            return FALSE;
+          g_array_append_val (self->faults, fault);
+        }
+    }
+
+  if ((node = json_object_get_member (root, "runaway")) != NULL)
+    {
+      JsonObject *object;
+      JsonNode *model;
+
+      if (!_ps_json_get_object (node, source, "$.runaway", &object, error) ||
+          !_ps_json_check_members (object, runaway_members, source, "$.runaway", error))
+        return FALSE;
+      if ((model = json_object_get_member (object, "model")) != NULL
+          && (!_ps_json_node_is_string (model)
+              || !ps_runaway_model_from_string (json_node_get_string (model),
+                                                &self->runaway_model)))
+        return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, "$.runaway.model",
+                                   "expected \"arrhenius\", \"trigger\" or \"off\"");
+    }
   return TRUE;
 }
 
@@ -854,6 +929,10 @@ scenario_from_root (JsonNode    *root_node,
     return NULL;
 
   self = g_new0 (PsScenario, 1);
+  self->faults = g_array_new (FALSE, FALSE, sizeof (PsFault));
+  self->runaway_model = PS_RUNAWAY_MODEL_ARRHENIUS;
+  if (!read_faults (root, pack, source, self, error))
+    return NULL;
   self->name = g_steal_pointer (&settings.name);
   self->source_name = g_strdup (source);
   self->pack = g_steal_pointer (&pack);
@@ -1143,6 +1222,22 @@ ps_scenario_to_json (const PsScenario *self)
   if (self->vehicle_set)
     _ps_vehicle_to_json (&self->vehicle, builder);
 
+  if (self->faults != NULL && self->faults->len > 0)
+    {
+      json_builder_set_member_name (builder, "faults");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < self->faults->len; i++)
+        _ps_fault_write_json (builder, &g_array_index (self->faults, PsFault, i));
+      json_builder_end_array (builder);
+    }
+  if (self->runaway_model != PS_RUNAWAY_MODEL_ARRHENIUS)
+    {
+      json_builder_set_member_name (builder, "runaway");
+      json_builder_begin_object (builder);
+      _ps_json_builder_add_string (builder, "model", ps_runaway_model_to_string (self->runaway_model));
+      json_builder_end_object (builder);
+    }
+
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -1211,6 +1306,9 @@ ps_scenario_copy (const PsScenario *self)
   copy->cell = self->cell ? ps_cell_type_copy (self->cell) : NULL;
   copy->protocol_text = g_strdup (self->protocol_text);
   copy->protocol = self->protocol ? ps_protocol_copy (self->protocol) : NULL;
+  copy->faults = g_array_new (FALSE, FALSE, sizeof (PsFault));
+  if (self->faults != NULL)
+    g_array_append_vals (copy->faults, self->faults->data, self->faults->len);
 
   return copy;
 }
@@ -1227,6 +1325,7 @@ ps_scenario_free (PsScenario *self)
   g_clear_pointer (&self->cell, ps_cell_type_free);
   g_free (self->protocol_text);
   g_clear_pointer (&self->protocol, ps_protocol_free);
+  g_clear_pointer (&self->faults, g_array_unref);
   g_free (self);
 }
 
@@ -1389,4 +1488,46 @@ ps_scenario_set_cooling_enabled (PsScenario *scenario,
 {
   g_return_if_fail (scenario != NULL);
   scenario->cooling_enabled = !!enabled;
+}
+
+gboolean
+ps_scenario_add_fault_text (PsScenario  *scenario,
+                            const char  *text,
+                            GError     **error)
+{
+  PsFault fault;
+
+  g_return_val_if_fail (scenario != NULL && text != NULL, FALSE);
+
+  if (!ps_fault_parse_text (text, scenario->pack, &fault, error))
+    return FALSE;
+  if (scenario->faults == NULL)
+    scenario->faults = g_array_new (FALSE, FALSE, sizeof (PsFault));
+  g_array_append_val (scenario->faults, fault);
+  return TRUE;
+}
+
+const PsFault *
+ps_scenario_get_faults (const PsScenario *scenario,
+                        guint            *n_faults)
+{
+  g_return_val_if_fail (scenario != NULL && n_faults != NULL, NULL);
+
+  *n_faults = scenario->faults != NULL ? scenario->faults->len : 0;
+  return scenario->faults != NULL ? (const PsFault *) (gpointer) scenario->faults->data : NULL;
+}
+
+PsRunawayModel
+ps_scenario_get_runaway_model (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, PS_RUNAWAY_MODEL_OFF);
+  return scenario->runaway_model;
+}
+
+void
+ps_scenario_set_runaway_model (PsScenario     *scenario,
+                               PsRunawayModel  model)
+{
+  g_return_if_fail (scenario != NULL && model <= PS_RUNAWAY_MODEL_TRIGGER);
+  scenario->runaway_model = model;
 }

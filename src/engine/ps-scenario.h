@@ -13,7 +13,10 @@
  *                  "soc_sd": 0.005 },                          (optional)
  *   "protocol": "Discharge at 1C until 3.0 V" | [ "step", ... ],
  *   "dt_s": 1.0,
- *   "seed": 1
+ *   "seed": 1,
+ *   "faults": [ {"kind": "internal_short", "cell": 57, "at_s": 600,
+ *                "resistance_ohm": 0.1}, ... ],               (optional, ps-fault.h)
+ *   "runaway": { "model": "arrhenius" | "trigger" | "off" }   (optional: arrhenius)
  * }
  *
  * Validation is strict: unknown members, wrong types, non-finite or
@@ -25,7 +28,9 @@
 #include "ps-bms.h"
 #include "ps-cell-type.h"
 #include "ps-pack.h"
+#include "ps-fault.h"
 #include "ps-protocol.h"
+#include "ps-runaway.h"
 #include "ps-vehicle.h"
 
 G_BEGIN_DECLS
@@ -79,6 +84,17 @@ gboolean    ps_scenario_check_limits    (const PsScenario  *scenario,
  * the value. */
 gboolean    ps_scenario_validate        (const PsScenario  *scenario,
                                          GError           **error);
+/* Adds a fault given as one line of text (ps_fault_parse_text); on error the
+ * scenario is unchanged. */
+gboolean    ps_scenario_add_fault_text  (PsScenario        *scenario,
+                                         const char        *text,
+                                         GError           **error);
+/* the faults, in the order given; (transfer none) */
+const PsFault *ps_scenario_get_faults   (const PsScenario  *scenario,
+                                         guint             *n_faults);
+PsRunawayModel ps_scenario_get_runaway_model (const PsScenario *scenario);
+void        ps_scenario_set_runaway_model (PsScenario      *scenario,
+                                         PsRunawayModel     model);
 /* Complete JSON (pack and cell inline), loadable again.
  * Returns: (transfer full): free with g_free */
 char       *ps_scenario_to_json         (const PsScenario  *scenario);

@@ -37,10 +37,12 @@
 #include "ps-cell-model.h"
 #include "ps-drive-cycle.h"
 #include "ps-error.h"
+#include "ps-fault-private.h"
 #include "ps-events.h"
 #include "ps-pack-private.h"
 #include "ps-profile.h"
 #include "ps-rng-private.h"
+#include "ps-runaway.h"
 #include "ps-scenario-private.h"
 #include "ps-simulation.h"
 #include "ps-state-block-private.h"
@@ -196,6 +198,15 @@ struct _PsSimulation
   PsLoad            manual_effective; /* as run: held at the upper limit, or rest */
   double            manual_cap_a;     /* charge current cap of a manual hold */
   gboolean          manual_limited;
+
+  /* faults (ps-fault.h) and thermal runaway (ps-runaway.h, NULL when off) */
+  PsFaultState     *faults;
+  PsRunaway        *runaway;
+  double           *rxn_w;            /* [n_cells] reaction heat of the last substep */
+  guint8           *in_runaway;       /* [n_cells] at or past the runaway stage */
+  guint8           *sustained;        /* [n_cells] reactions past a forced runaway's heating */
+  guint             n_in_runaway;
+  GArray           *fault_events;     /* PsFaultEvent scratch */
 };
 
 /* ------------------------------------------------------------ electrical */
@@ -217,6 +228,8 @@ linearise (PsSimulation *sim,
   sim->model->klass->linearise (sim->model, dt,
                                 _ps_thermal_network_get_temp (sim->thermal),
                                 &ec, &rc);
+  if (sim->faults->electrical)
+    _ps_fault_state_linearise (sim->faults, ec, rc, &ec, &rc);
   sim->ec = ec;
   sim->rc = rc;
 
@@ -240,6 +253,7 @@ linearise (PsSimulation *sim,
       r_sum += sim->group_r[g];
     }
 
+  _ps_fault_state_short_groups (sim->faults, sim->group_e, sim->group_r, &e_sum, &r_sum);
   *pack_e = e_sum;
   *pack_r = r_sum;
 }
@@ -256,8 +270,11 @@ solve_voltage_hold (PsSimulation *sim,
 
   for (guint g = 0; g < sim->n_series; g++)
     {
-      double eg = sim->group_e[g];
-      double rg = sim->group_r[g];
+      /* the group carries a + b I (an external short: ps-fault.c) */
+      double a = _ps_fault_state_group_current (sim->faults, g, 0.0);
+      double b = _ps_fault_state_group_current (sim->faults, g, 1.0) - a;
+      double eg = sim->group_e[g] - sim->group_r[g] * a;
+      double rg = sim->group_r[g] * b;
 
       for (guint i = g * np; i < (g + 1) * np; i++)
         {
@@ -486,7 +503,8 @@ peek (PsSimulation *sim,
    * an end needs it (peek_find_cell) */
   for (guint g = 0; g < sim->n_series; g++)
     {
-      double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
+      double vg = sim->group_e[g]
+                  - sim->group_r[g] * _ps_fault_state_group_current (sim->faults, g, pack_i);
 
       for (guint i = g * np; i < (g + 1) * np; i++)
         {
@@ -538,7 +556,8 @@ peek_find_cell (PsSimulation *sim,
 
   for (guint g = 0; g < sim->n_series; g++)
     {
-      double vg = sim->group_e[g] - sim->group_r[g] * pk->pack_i;
+      double vg = sim->group_e[g]
+                  - sim->group_r[g] * _ps_fault_state_group_current (sim->faults, g, pk->pack_i);
 
       for (guint i = g * np; i < (g + 1) * np; i++)
         {
@@ -561,6 +580,117 @@ peek_find_cell (PsSimulation *sim,
   if (limit_a != NULL)
     *limit_a = best_i > 0.0 ? i_dis : i_chg;
   return cell;
+}
+
+/* Adds the faults' heat to each cell's (a short's V^2/R_s, heaters); returns
+ * the sum. */
+static double
+fault_heat (PsSimulation *sim,
+            double       *heat)
+{
+  PsFaultState *fs = sim->faults;
+  double sum = 0.0;
+
+  for (guint i = 0; i < sim->n_cells; i++)
+    {
+      double q = fs->extra_w[i];
+
+      if (fs->short_g[i] > 0.0)
+        {
+          double v = sim->ec[i] - sim->rc[i] * sim->s[A_CURRENT][i];
+
+          q += v * v * fs->short_g[i];
+        }
+      heat[i] += q;
+      sum += q;
+    }
+  return sum;
+}
+
+/* Runs the reactions over the substep from the cells' present temperatures
+ * (ps-runaway.c substeps the reacting cells itself) and adds their heat;
+ * returns its sum. Their stage changes become events. */
+static double
+runaway_heat (PsSimulation *sim,
+              double       *heat,
+              double        dt)
+{
+  const PsRunawayEvent *ev;
+  guint n_ev;
+  double sum;
+
+  sum = ps_runaway_step (sim->runaway, sim->sc.time_s,
+                         _ps_thermal_network_get_temp (sim->thermal), heat, dt, sim->rxn_w);
+  if (sum > 0.0)
+    {
+      const double *self = ps_runaway_get_self_heating (sim->runaway);
+
+      for (guint i = 0; i < sim->n_cells; i++)
+        {
+          heat[i] += sim->rxn_w[i];
+          if (self[i] > PS_FAULT_FORCE_K_S)
+            sim->sustained[i] = 1;
+        }
+    }
+
+  ev = ps_runaway_take_events (sim->runaway, &n_ev);
+  for (guint k = 0; k < n_ev; k++)
+    {
+      ps_event_log_add (sim->events, ev[k].time_s,
+                        PS_EVENT_ONSET + (ev[k].stage - PS_RUNAWAY_ONSET), (int) ev[k].cell,
+                        PS_CONTACTOR_OK, "cell %u: %s at %.1f degrees C", ev[k].cell + 1,
+                        ps_runaway_stage_to_string (ev[k].stage), ev[k].temp_k - 273.15);
+      if (ev[k].stage == PS_RUNAWAY_RUNAWAY && !sim->in_runaway[ev[k].cell])
+        {
+          sim->in_runaway[ev[k].cell] = 1;
+          sim->n_in_runaway++;
+        }
+    }
+  return sum;
+}
+
+/* The largest temperature change of the last step among the cells whose
+ * electrical state follows it (a cell in runaway carries no current: its
+ * own pace is ps-runaway's business). */
+static double
+change_max (PsSimulation *sim)
+{
+  const double *change;
+  double d = 0.0;
+
+  if (sim->n_in_runaway == 0)
+    return _ps_thermal_network_get_change_max (sim->thermal);
+  change = _ps_thermal_network_get_change (sim->thermal);
+  for (guint i = 0; i < sim->n_cells; i++)
+    if (!sim->in_runaway[i])
+      d = MAX (d, fabs (change[i]));
+  return d;
+}
+
+/* Brings the faults to the present time (at a substep's start). */
+static void
+update_faults (PsSimulation *sim)
+{
+  GArray *fev = sim->fault_events;
+
+  if (sim->faults->faults->len == 0 && sim->n_in_runaway == 0)
+    return;
+  g_array_set_size (fev, 0);
+  if (_ps_fault_state_update (sim->faults, sim->pack, sim->sc.time_s,
+                              sim->n_in_runaway > 0 ? sim->in_runaway : NULL,
+                              sim->sustained, sim->heat_capacity_j_k, fev))
+    _ps_thermal_network_set_blocked (sim->thermal,
+                                     sim->faults->cooling ? sim->faults->blocked : NULL);
+  for (guint k = 0; k < fev->len; k++)
+    {
+      const PsFaultEvent *fe = &g_array_index (fev, PsFaultEvent, k);
+      const PsFault *f = &g_array_index (sim->faults->faults, PsFault, fe->fault);
+      g_autofree char *text = ps_fault_describe (f);
+
+      ps_event_log_add (sim->events, fe->time_s, fe->on ? PS_EVENT_FAULT : PS_EVENT_FAULT_END,
+                        (int) f->cell - 1, PS_CONTACTOR_OK, "fault %u %s: %s", fe->fault + 1,
+                        fe->on ? "starts" : "ends", text);
+    }
 }
 
 /* The largest fraction of its group's current one cell takes, by its branch
@@ -646,7 +776,9 @@ commit (PsSimulation *sim,
         const PsPeek *pk)
 {
   PsCellModel *model = sim->model;
+  PsFaultState *fs = sim->faults;
   double *current = sim->s[A_CURRENT];
+  const double *model_i = current;
   double *heat = sim->s[A_HEAT];
   const double *ec = sim->ec, *gb = sim->gb;
   double r_tab = sim->pack->r_tab_ohm;
@@ -660,7 +792,8 @@ commit (PsSimulation *sim,
 
   for (guint g = 0; g < sim->n_series; g++)
     {
-      double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
+      double vg = sim->group_e[g]
+                  - sim->group_r[g] * _ps_fault_state_group_current (fs, g, pack_i);
 
       sum_vg += vg;
       sim->group_v[g] = vg;
@@ -668,8 +801,16 @@ commit (PsSimulation *sim,
         current[i] = (ec[i] - vg) * gb[i];
     }
 
+  /* a shorted cell's electrodes carry its terminal current and the short's */
+  if (fs->electrical)
+    {
+      for (guint i = 0; i < sim->n_cells; i++)
+        fs->cell_i[i] = current[i] + (ec[i] - sim->rc[i] * current[i]) * fs->short_g[i];
+      model_i = fs->cell_i;
+    }
+
   model->klass->commit (model, dt, _ps_thermal_network_get_temp (sim->thermal),
-                        current, heat, &power);
+                        model_i, heat, &power);
 
   /* (the cell voltages are the peek's, V = E - R I: its extremes hold) */
   for (guint i = 0; i < sim->n_cells; i++)
@@ -691,6 +832,10 @@ commit (PsSimulation *sim,
             heat[i] += q;
           sum_heat += q * np;
         }
+  if (fs->heat)
+    sum_heat += fault_heat (sim, heat);
+  if (sim->runaway != NULL)
+    sum_heat += runaway_heat (sim, heat, dt);
 
   pack_v = sum_vg - pack_i * sim->r_busbar_total;
 
@@ -710,7 +855,7 @@ commit (PsSimulation *sim,
   /* the pace of this substep, to choose the next */
   sim->rate_soc = pk->d_soc / dt;
   sim->rate_ocv = pk->d_ocv / dt;
-  sim->rate_temp = _ps_thermal_network_get_change_max (sim->thermal) / dt;
+  sim->rate_temp = change_max (sim) / dt;
   sim->rates_valid = TRUE;
 
   bms_after_substep (sim, pack_i);
@@ -725,6 +870,7 @@ step_internal (PsSimulation *sim,
 {
   PsPeek pk;
 
+  update_faults (sim);
   peek (sim, load, dt, &pk);
   commit (sim, &pk);
 }
@@ -756,6 +902,7 @@ reset_state (PsSimulation *sim)
       sim->resistance_factor[i] = fr;
       sim->initial_soc[i] = s0;
     }
+  _ps_fault_state_apply_weak (sim->faults, sim->capacity_ah, sim->resistance_factor);
 
   _ps_state_block_zero (&sim->block);
   memset (&sim->sc, 0, sizeof sim->sc);
@@ -767,6 +914,14 @@ reset_state (PsSimulation *sim)
   sim->cooling_enabled = scenario->cooling_enabled;
   _ps_thermal_network_reset (sim->thermal, ps_scenario_get_initial_temp_k (scenario),
                              sim->ambient_k, sim->cooling_enabled);
+
+  if (sim->runaway != NULL)
+    ps_runaway_reset (sim->runaway);
+  memset (sim->in_runaway, 0, sim->n_cells);
+  memset (sim->sustained, 0, sim->n_cells);
+  sim->n_in_runaway = 0;
+  memset (sim->faults->on->data, 0, sizeof (gboolean) * sim->faults->on->len);
+  _ps_thermal_network_set_blocked (sim->thermal, NULL);
 
   /* at rest before the first step: open-circuit voltages (the mean of each
    * group, a first look until the first step solves the groups) */
@@ -792,6 +947,7 @@ reset_state (PsSimulation *sim)
   g_clear_pointer (&sim->events, ps_event_log_unref);
   sim->events = ps_event_log_new ();
   _ps_bms_reset (&sim->bms, sim->events);
+  update_faults (sim);
   sim->bms_on = scenario->bms.enabled;
   sim->bms_charge_a = INFINITY;
   sim->bms_discharge_a = INFINITY;
@@ -817,6 +973,39 @@ reset_state (PsSimulation *sim)
 
   /* steps that end at once end at t = 0 */
   settle_steps (sim);
+}
+
+/* The runaway model of the scenario, with the kinetics of its cell's
+ * chemistry (ps-runaway.h); none when it is off. */
+static gboolean
+runaway_new (PsSimulation  *sim,
+             GError       **error)
+{
+  const PsCellType *cell = sim->cell;
+  PsRunawayModel model = ps_scenario_get_runaway_model (sim->scenario);
+  g_autoptr (PsRunawayParams) params = NULL;
+  double volume;
+
+  if (model == PS_RUNAWAY_MODEL_OFF)
+    return TRUE;
+  params = ps_runaway_params_for_chemistry (cell->chemistry, error);
+  if (params == NULL)
+    return FALSE;
+  if (cell->shape == PS_CELL_SHAPE_CYLINDRICAL)
+    volume = G_PI * 0.25 * cell->width_m * cell->width_m * cell->length_m;
+  else
+    volume = cell->length_m * cell->width_m * cell->thickness_m;
+  if (!(volume > 0.0))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "cell '%s': the runaway model needs the cell's volume, got %g m^3",
+                   cell->id ? cell->id : "?", volume);
+      return FALSE;
+    }
+  /* the trigger model's store: the stored electrical energy U Q (section 4) */
+  sim->runaway = ps_runaway_new (model, params, sim->n_cells, volume, sim->heat_capacity_j_k,
+                                 cell->voltage_nominal_v * cell->capacity_ah * 3600.0);
+  return TRUE;
 }
 
 static char *find_profile (const PsScenario *scenario,
@@ -1003,7 +1192,19 @@ ps_simulation_new (const PsScenario  *scenario,
                                           sim->scenario->coolant_inlet_k);
 
   sim->ends = g_array_new (FALSE, FALSE, sizeof (PsStepEndInfo));
-  if (!load_drive_cycles (sim, error) || !load_profiles (sim, error))
+
+  {
+    guint n_faults;
+    const PsFault *faults = ps_scenario_get_faults (sim->scenario, &n_faults);
+
+    sim->faults = _ps_fault_state_new (sim->pack, faults, n_faults);
+  }
+  sim->rxn_w = g_new0 (double, n);
+  sim->in_runaway = g_new0 (guint8, n);
+  sim->sustained = g_new0 (guint8, n);
+  sim->fault_events = g_array_new (FALSE, FALSE, sizeof (PsFaultEvent));
+  if (!runaway_new (sim, error) || !load_drive_cycles (sim, error)
+      || !load_profiles (sim, error))
     {
       ps_simulation_free (sim);
       return NULL;
@@ -1032,6 +1233,12 @@ ps_simulation_free (PsSimulation *sim)
   _ps_bms_clear (&sim->bms);
   _ps_thermal_network_free (sim->thermal);
   g_clear_pointer (&sim->ends, g_array_unref);
+  _ps_fault_state_free (sim->faults);
+  ps_runaway_free (sim->runaway);
+  g_free (sim->rxn_w);
+  g_free (sim->in_runaway);
+  g_free (sim->sustained);
+  g_clear_pointer (&sim->fault_events, g_array_unref);
   g_clear_pointer (&sim->events, ps_event_log_unref);
   for (guint i = 0; sim->drive_cycles != NULL && i < sim->scenario->protocol->n_steps; i++)
     g_clear_pointer (&sim->drive_cycles[i], ps_drive_cycle_unref);
@@ -1758,6 +1965,12 @@ substep_bound (PsSimulation     *sim,
    * the output interval */
   if (isfinite (ec->temp_upper) || isfinite (ec->temp_lower))
     h = MIN (h, PS_SUBSTEP_VARIABLE_S);
+  /* a substep ends where a fault starts or ends, and is short enough for
+   * the neighbours of a cell in runaway */
+  if (sim->faults->next_change_s > sim->sc.time_s)
+    h = MIN (h, MAX (sim->faults->next_change_s - sim->sc.time_s, PS_SUBSTEP_MIN_S));
+  if (sim->runaway != NULL)
+    h = MIN (h, ps_runaway_get_step_bound (sim->runaway));
 
   return MAX (h, PS_SUBSTEP_MIN_S);
 }
@@ -1800,7 +2013,10 @@ run_span (PsSimulation     *sim,
   *ran = 0.0;
   while (left > 0.0)
     {
-      double bound = substep_bound (sim, load, ec);
+      double bound;
+
+      update_faults (sim);
+      bound = substep_bound (sim, load, ec);
       double n = ceil (left / bound * (1.0 - 1e-12));
       double h = n <= 1.0 ? left : left / n;
       double accurate;
@@ -1938,6 +2154,34 @@ advance_manual (PsSimulation *sim,
   return TRUE;
 }
 
+/* TRUE while the end of the protocol must not end the run: a cell's
+ * reactions heat it (above the onset rate) or a forced runaway still heats
+ * or is yet to start. */
+static gboolean
+runaway_pending (PsSimulation *sim)
+{
+  return sim->runaway != NULL
+         && (ps_runaway_is_reacting (sim->runaway)
+             || _ps_fault_state_forcing (sim->faults, sim->sc.time_s));
+}
+
+/* After the protocol's end, the pack rests (the contactor open) while its
+ * reactions run out; one row per call. */
+static gboolean
+advance_after_end (PsSimulation *sim,
+                   double        dt_s)
+{
+  PsLoad rest = { PS_LOAD_REST, 0.0 };
+  PsEndCheck ec;
+  PsStepEnd reason;
+  guint cell;
+  double value, limit, ran;
+
+  end_check_for_load (sim, &rest, &ec);
+  run_span (sim, &rest, &ec, dt_s, &ran, &reason, &cell, &value, &limit);
+  return ran > 0.0;
+}
+
 gboolean
 ps_simulation_advance (PsSimulation *sim,
                        double        dt_s)
@@ -1954,7 +2198,7 @@ ps_simulation_advance (PsSimulation *sim,
     return advance_manual (sim, dt_s);
 
   if (sim->finished)
-    return FALSE;
+    return runaway_pending (sim) && advance_after_end (sim, dt_s);
 
   t_start = sim->sc.time_s;
   left = dt_s;
@@ -2197,7 +2441,8 @@ gboolean
 ps_simulation_is_finished (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, TRUE);
-  return sim->finished;
+  /* (a run goes on past its protocol while cells react) */
+  return sim->finished && !runaway_pending (sim);
 }
 
 gboolean
@@ -2260,6 +2505,15 @@ ps_simulation_fill_frame (PsSimulation *sim,
   memcpy (frame->cell_soc, soc, bytes);
   memcpy (frame->cell_temp_k, _ps_thermal_network_get_temp (sim->thermal), bytes);
   memcpy (frame->cell_heat_w, sim->s[A_HEAT], bytes);
+  if (sim->runaway != NULL)
+    {
+      const PsRunawayStage *stage = ps_runaway_get_stage (sim->runaway);
+
+      for (guint i = 0; i < sim->n_cells; i++)
+        frame->cell_runaway[i] = stage[i];
+    }
+  else
+    memset (frame->cell_runaway, 0, sim->n_cells);
 
   for (guint i = 0; i < sim->n_cells; i++)
     {
@@ -2282,7 +2536,7 @@ ps_simulation_fill_frame (PsSimulation *sim,
       if (step_text != NULL)
         frame->step_text = g_ref_string_acquire (step_text);
     }
-  frame->finished = sim->finished;
+  frame->finished = sim->finished && !runaway_pending (sim);
   frame->manual_load = sim->has_manual_load;
   frame->manual_limited = sim->has_manual_load && sim->manual_limited;
   {
@@ -2438,4 +2692,71 @@ ps_simulation_get_electrical_loss_j (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, 0.0);
   return sim->sc.electrical_loss_j;
+}
+
+/* ---------------------------------------------------- faults and runaway */
+
+gboolean
+ps_simulation_add_fault (PsSimulation  *sim,
+                         const PsFault *fault,
+                         GError       **error)
+{
+  PsFault f;
+  gboolean off = FALSE;
+
+  g_return_val_if_fail (sim != NULL && fault != NULL, FALSE);
+
+  if (fault->kind >= PS_FAULT_N_KINDS
+      || !_ps_fault_check (fault, sim->pack, "fault: ", error))
+    {
+      if (fault->kind >= PS_FAULT_N_KINDS)
+        g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID, "fault: kind: unknown");
+      return FALSE;
+    }
+  if (fault->kind == PS_FAULT_WEAK_CELL)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "fault: kind: a weak cell is weak from the start (give it in the scenario)");
+      return FALSE;
+    }
+  off = fault->kind == PS_FAULT_THERMAL_RUNAWAY && sim->runaway == NULL;
+  if (off)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "fault: kind: a thermal_runaway fault needs a runaway model, the scenario's is off");
+      return FALSE;
+    }
+  f = *fault;
+  /* from now on */
+  f.at_s = MAX (f.at_s, sim->sc.time_s);
+  g_array_append_val (sim->faults->faults, f);
+  g_array_set_size (sim->faults->on, sim->faults->faults->len);
+  sim->rates_valid = FALSE;
+  update_faults (sim);
+  return TRUE;
+}
+
+const PsFault *
+ps_simulation_get_faults (PsSimulation *sim,
+                          guint        *n_faults)
+{
+  g_return_val_if_fail (sim != NULL && n_faults != NULL, NULL);
+
+  *n_faults = sim->faults->faults->len;
+  return (const PsFault *) (gpointer) sim->faults->faults->data;
+}
+
+gboolean
+ps_simulation_fault_is_active (PsSimulation *sim,
+                               guint         index)
+{
+  g_return_val_if_fail (sim != NULL && index < sim->faults->on->len, FALSE);
+  return g_array_index (sim->faults->on, gboolean, index);
+}
+
+PsRunaway *
+ps_simulation_get_runaway (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, NULL);
+  return sim->runaway;
 }

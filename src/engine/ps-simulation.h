@@ -95,6 +95,8 @@ char         *ps_step_end_info_describe      (const PsStepEndInfo *info);
 
 typedef struct _PsSimulation PsSimulation;
 
+
+
 /* scenario: (transfer none): copied
  * Returns: (transfer full) (nullable): NULL with error set (the scenario
  * fails ps_scenario_validate) */
@@ -151,6 +153,19 @@ void          ps_simulation_step             (PsSimulation     *sim,
  * load that would pass a cell's current limit and any load that brings a
  * cell to its temperature limit stop (the manual load turns to rest) with
  * the reason recorded as a step end of step 0. */
+/* Injects a fault from now on (its at_s if later); checked against the
+ * pack; weak cells only from a scenario. */
+gboolean      ps_simulation_add_fault        (PsSimulation     *sim,
+                                              const PsFault    *fault,
+                                              GError          **error);
+/* the scenario's faults and those added, in order; (transfer none) */
+const PsFault *ps_simulation_get_faults      (PsSimulation     *sim,
+                                              guint            *n_faults);
+gboolean      ps_simulation_fault_is_active  (PsSimulation     *sim,
+                                              guint             index);
+/* the runaway state, NULL when the scenario's model is off; (transfer none) */
+PsRunaway    *ps_simulation_get_runaway      (PsSimulation     *sim);
+
 void          ps_simulation_set_manual_load  (PsSimulation     *sim,
                                               const PsLoad     *load);
 void          ps_simulation_clear_manual_load (PsSimulation    *sim);
@@ -159,6 +174,8 @@ void          ps_simulation_set_ambient      (PsSimulation     *sim,
 void          ps_simulation_set_cooling      (PsSimulation     *sim,
                                               gboolean          enabled);
 
+/* TRUE when the protocol finished and no cell's reactions (or forced
+ * runaway) keep the run going */
 gboolean      ps_simulation_is_finished      (PsSimulation     *sim);
 /* TRUE while a manual load overrides the protocol (it runs even after the
  * protocol finished) */

@@ -29,6 +29,10 @@ void              _ps_thermal_network_reset      (PsThermalNetwork *net,
 void              _ps_thermal_network_set_conditions (PsThermalNetwork *net,
                                                   double            ambient_k,
                                                   gboolean          cooling_enabled);
+/* cells whose cooling is lost (blocked[i] != 0: natural convection to the
+ * ambient, out of their coolant channel); NULL for none. Copied. */
+void              _ps_thermal_network_set_blocked (PsThermalNetwork *net,
+                                                  const guint8     *blocked);
 /* advances the temperatures by dt with each cell generating heat_w[i] */
 void              _ps_thermal_network_step       (PsThermalNetwork *net,
                                                   const double     *heat_w,
@@ -41,6 +45,8 @@ const double     *_ps_thermal_network_get_temp   (PsThermalNetwork *net);
 double            _ps_thermal_network_get_temp_max (PsThermalNetwork *net);
 double            _ps_thermal_network_get_temp_min (PsThermalNetwork *net);
 /* the largest |temperature change| of any cell in the last step, K */
+/* each cell's temperature change in the last step, K */
+const double     *_ps_thermal_network_get_change (PsThermalNetwork *net);
 double            _ps_thermal_network_get_change_max (PsThermalNetwork *net);
 double            _ps_thermal_network_get_coolant_outlet (PsThermalNetwork *net);
 double            _ps_thermal_network_get_heat_removed_j (PsThermalNetwork *net);

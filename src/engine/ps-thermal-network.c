@@ -67,6 +67,7 @@ struct _PsThermalNetwork
   double        ambient_k;
   gboolean      cooling_enabled;
   gboolean      coolant_flows;  /* cold plate with cooling enabled */
+  guint8       *blocked;        /* [n_cells] cooling lost (a fault); NULL = none */
   double        coolant_mcp;    /* m_dot c_p per channel, W/K */
 };
 
@@ -110,6 +111,7 @@ _ps_thermal_network_free (PsThermalNetwork *net)
   g_free (net->g_sum);
   g_free (net->inv_diag);
   g_free (net->rhs);
+  g_free (net->blocked);
   g_free (net);
 }
 
@@ -126,10 +128,11 @@ update_cooling (PsThermalNetwork *net)
     {
       double ha = pack->cell_ha_w_k[i];
 
-      if (!net->cooling_enabled)
+      if (!net->cooling_enabled || (net->blocked != NULL && net->blocked[i]))
         ha = MIN (ha, PS_H_NATURAL_W_M2K * pack->cell_w[i] * pack->cell_h[i]);
       net->ha_eff[i] = ha;
-      net->tf[i] = net->coolant_flows ? net->coolant_inlet_k : net->ambient_k;
+      net->tf[i] = net->coolant_flows && (net->blocked == NULL || !net->blocked[i])
+                   ? net->coolant_inlet_k : net->ambient_k;
     }
 
   if (net->coolant_flows)
@@ -139,6 +142,9 @@ update_cooling (PsThermalNetwork *net)
         {
           guint i = pack->channel_cells[k];
 
+          /* a blocked cell keeps natural convection to the ambient */
+          if (net->blocked != NULL && net->blocked[i])
+            continue;
           net->ha_eff[i] = net->coolant_mcp * -expm1 (-pack->cell_ha_w_k[i] / net->coolant_mcp);
         }
     }
@@ -153,6 +159,21 @@ _ps_thermal_network_set_conditions (PsThermalNetwork *net,
 {
   net->ambient_k = ambient_k;
   net->cooling_enabled = !!cooling_enabled;
+  update_cooling (net);
+}
+
+void
+_ps_thermal_network_set_blocked (PsThermalNetwork *net,
+                                 const guint8     *blocked)
+{
+  if (blocked == NULL)
+    g_clear_pointer (&net->blocked, g_free);
+  else
+    {
+      if (net->blocked == NULL)
+        net->blocked = g_new0 (guint8, net->n_cells);
+      memcpy (net->blocked, blocked, net->n_cells);
+    }
   update_cooling (net);
 }
 
@@ -194,6 +215,8 @@ update_coolant (PsThermalNetwork *net,
         {
           guint i = pack->channel_cells[k];
 
+          if (net->blocked != NULL && net->blocked[i])
+            continue;
           net->tf[i] = t_fluid;
           t_fluid += net->ha_eff[i] * (temp[i] - t_fluid) * inv_mcp;
         }
@@ -343,6 +366,12 @@ double
 _ps_thermal_network_get_temp_min (PsThermalNetwork *net)
 {
   return net->sc.temp_min_k;
+}
+
+const double *
+_ps_thermal_network_get_change (PsThermalNetwork *net)
+{
+  return net->s[T_DTEMP];
 }
 
 double

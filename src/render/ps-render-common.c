@@ -735,3 +735,66 @@ _ps_render_legend_row (cairo_t             *cr,
     }
   cairo_restore (cr);
 }
+
+guint
+_ps_render_runaway_markers (cairo_t               *cr,
+                            const PsFrame         *frame,
+                            const PsPackInfo      *pack,
+                            const PsViewTransform *tr)
+{
+  static const double dash[] = { 3.0, 2.0 };
+  guint n = 0;
+
+  if (frame->cell_runaway == NULL)
+    return 0;
+
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint i = 0; i < frame->n_cells; i++)
+    {
+      guint stage = frame->cell_runaway[i];
+      double x, y, hw, hh;
+
+      if (stage < _PS_RENDER_STAGE_VENTING)
+        continue;
+      x = _ps_view_x (tr, pack->cell_x[i]);
+      y = _ps_view_y (tr, pack->cell_y[i]);
+      hw = MAX (0.5 * pack->cell_w[i] * tr->scale + 1.5, 4.0);
+      hh = MAX (0.5 * pack->cell_h[i] * tr->scale + 1.5, 4.0);
+      cairo_new_path (cr);
+      if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
+        cairo_arc (cr, x, y, MAX (hw, hh), 0, 2 * G_PI);
+      else
+        cairo_rectangle (cr, x - hw, y - hh, 2 * hw, 2 * hh);
+
+      if (stage == _PS_RENDER_STAGE_VENTING)
+        {
+          cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0.0);
+          cairo_set_source_rgb (cr, 1.0, 0.55, 0.0);
+          cairo_set_line_width (cr, 1.5);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0.0);
+          continue;
+        }
+
+      n++;
+      cairo_set_source_rgb (cr, 0.9, 0.0, 0.05);
+      cairo_set_line_width (cr, 2.5);
+      cairo_stroke (cr);
+      /* the cross, inside the cell */
+      hw = MAX (hw - 2.5, 2.5);
+      hh = MAX (hh - 2.5, 2.5);
+      cairo_move_to (cr, x - hw, y - hh);
+      cairo_line_to (cr, x + hw, y + hh);
+      cairo_move_to (cr, x - hw, y + hh);
+      cairo_line_to (cr, x + hw, y - hh);
+      if (stage >= _PS_RENDER_STAGE_BURNT)
+        cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+      else
+        cairo_set_source_rgb (cr, 1.0, 1.0, 1.0);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+  return n;
+}

@@ -1142,7 +1142,7 @@ ps_render_layout (cairo_t             *cr,
   guint *order;
   guint count[N_BINS + 1];
   double vmin = INFINITY, vmax = -INFINITY, step, lo, hi;
-  guint imin = 0, imax = 0, n;
+  guint imin = 0, imax = 0, n, n_runaway = 0;
   int max_ticks;
   double fs = style->font_size > 0 ? style->font_size : 12.0;
   const guint32 *table;
@@ -1182,6 +1182,13 @@ ps_render_layout (cairo_t             *cr,
 
       if (!isfinite (v))
         continue;
+      /* a cell in runaway stays out of the temperature scale (it clamps
+       * to its top and is marked below) */
+      if (style->quantity == PS_QUANTITY_TEMPERATURE && _ps_render_cell_in_runaway (frame, i))
+        {
+          n_runaway++;
+          continue;
+        }
       if (v < vmin)
         {
           vmin = v;
@@ -1341,6 +1348,9 @@ ps_render_layout (cairo_t             *cr,
   _ps_render_set_rgba (cr, style->fg, 1.0);
   cairo_stroke (cr);
 
+  /* cells venting or in runaway, whatever the quantity */
+  _ps_render_runaway_markers (cr, frame, pack, &tr);
+
   /* hover, selection and extremes */
   if (style->hover_cell >= 0 && (guint) style->hover_cell < n)
     draw_ring (cr, style, pack, &tr, style->hover_cell, NULL, 0.7, 1.5, 0.0, FALSE);
@@ -1377,7 +1387,11 @@ ps_render_layout (cairo_t             *cr,
   /* header: what is shown, and the extremes with their cells */
   _ps_render_set_font (cr, style, 1.0, FALSE);
   _ps_render_set_rgba (cr, style->fg, 1.0);
-  if (isfinite (vmin))
+  if (n_runaway > 0 && isfinite (vmin))
+    g_snprintf (header, sizeof header,
+                "%s (%s)   %u in runaway, above the scale   min %s (cell %u)   max %s (cell %u)",
+                info.title, info.unit, n_runaway, a, imin + 1, b, imax + 1);
+  else if (isfinite (vmin))
     g_snprintf (header, sizeof header, "%s (%s)   min %s (cell %u)   max %s (cell %u)",
                 info.title, info.unit, a, imin + 1, b, imax + 1);
   else

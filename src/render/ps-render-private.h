@@ -228,6 +228,28 @@ void         _ps_render_header             (cairo_t             *cr,
                                             double               width,
                                             const char          *text);
 
+/* Thermal runaway in the views: a cell at or past the runaway stage
+ * (frame->cell_runaway, PsRunawayStage) is left out of a temperature
+ * colour scale, so the normal range keeps its colours (the cell clamps to
+ * the top colour), and is marked: a red ring and a cross (white while it
+ * burns, dark once burnt); a venting cell gets an orange dashed ring. */
+#define _PS_RENDER_STAGE_VENTING 2
+#define _PS_RENDER_STAGE_RUNAWAY 3
+#define _PS_RENDER_STAGE_BURNT   4
+
+static inline gboolean
+_ps_render_cell_in_runaway (const PsFrame *frame,
+                            guint          i)
+{
+  return frame->cell_runaway != NULL && frame->cell_runaway[i] >= _PS_RENDER_STAGE_RUNAWAY;
+}
+
+/* Draws the markers; returns how many cells are in runaway (or burnt). */
+guint        _ps_render_runaway_markers    (cairo_t             *cr,
+                                            const PsFrame       *frame,
+                                            const PsPackInfo    *pack,
+                                            const PsViewTransform *tr);
+
 /* "1:02:03" (h:mm:ss, hours unbounded) */
 void         _ps_render_format_hms         (char                *buf,
                                             gsize                len,

@@ -516,6 +516,7 @@ typedef struct
   guint           icold, ihot;
   gboolean        all_finite;
   double          lo, hi, step; /* the colour scale, display units */
+  guint           n_runaway;    /* cells in runaway, left out of the scale */
 } ThermalScale;
 
 /* Each isotherm's value where it first crosses the field's middle row (or
@@ -600,6 +601,7 @@ thermal_scale (const PsFrame       *frame,
   s->tmin = INFINITY;
   s->tmax = -INFINITY;
   s->icold = s->ihot = 0;
+  s->n_runaway = 0;
   for (guint i = 0; i < frame->n_cells; i++)
     {
       double t = temp[i];
@@ -607,6 +609,13 @@ thermal_scale (const PsFrame       *frame,
       if (!isfinite (t))
         continue;
       n_finite++;
+      /* a cell in runaway stays out of the scale (it clamps to its top
+       * and is marked) */
+      if (_ps_render_cell_in_runaway (frame, i))
+        {
+          s->n_runaway++;
+          continue;
+        }
       if (t < s->tmin)
         {
           s->tmin = t;
@@ -706,6 +715,8 @@ thermal_decorations (cairo_t             *cr,
   g_snprintf (hot, sizeof hot, "%.*f %s", decimals, s->tmax, s->unit);
   g_snprintf (cold, sizeof cold, "%.*f %s", decimals, s->tmin, s->unit);
 
+  _ps_render_runaway_markers (cr, frame, pack, tr);
+
   /* hottest cell: a ring with a halo and a label */
   if (isfinite (s->tmax))
     {
@@ -755,7 +766,11 @@ thermal_decorations (cairo_t             *cr,
   /* header and scale bar */
   _ps_render_set_font (cr, style, 1.0, FALSE);
   _ps_render_set_rgba (cr, style->fg, 1.0);
-  if (isfinite (s->tmax))
+  if (isfinite (s->tmax) && s->n_runaway > 0)
+    g_snprintf (text, sizeof text,
+                "Temperature (%s)   %u in runaway, above the scale   min %s (cell %u)   max %s (cell %u)",
+                s->unit, s->n_runaway, cold, s->icold + 1, hot, s->ihot + 1);
+  else if (isfinite (s->tmax))
     g_snprintf (text, sizeof text, "Temperature (%s)   min %s (cell %u)   max %s (cell %u)",
                 s->unit, cold, s->icold + 1, hot, s->ihot + 1);
   else
