@@ -38,7 +38,10 @@
  *     "shape": "pouch" | "prismatic", "length_m", "width_m", "thickness_m"
  *   or
  *     "shape": "cylindrical", "height_m", "diameter_m"      all 0 < x <= 10 m
- *   }
+ *   },
+ *   "electrochem":             "chen2020"         optional: the built-in physics
+ *                                                 parameter set (ps-electrochem.h) that
+ *                                                 lets the cell run as an SPMe or DFN
  * }
  *
  * Inside PsCellType everything is SI: dU/dT in V/K, temperatures in K.
@@ -322,7 +325,7 @@ static const char * const top_members[] = {
   "voltage_min_v", "voltage_nominal_v", "voltage_max_v",
   "current_max_discharge_a", "current_max_charge_a", "temperature_ref_c",
   "ocv", "dudt", "ecm", "ea_r0_j_mol", "ea_rc_j_mol", "thermal", "geometry",
-  NULL
+  "electrochem", NULL
 };
 static const char * const ocv_members[] = { "soc", "voltage_v", NULL };
 static const char * const dudt_members[] = { "soc", "dudt_mv_k", NULL };
@@ -560,6 +563,29 @@ parse_geometry (PsCellType  *cell,
          get_number (object, "thickness_m", source, geometry_path, 0.0, 10.0, TRUE, &cell->thickness_m, error);
 }
 
+/* the optional built-in physics parameter set */
+static gboolean
+parse_electrochem (PsCellType  *cell,
+                   JsonObject  *root,
+                   const char  *source,
+                   const char  *path,
+                   GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!json_object_has_member (root, "electrochem"))
+    return TRUE;
+  if (!get_string (root, "electrochem", source, path, &cell->electrochem_id, error))
+    return FALSE;
+  cell->electrochem = ps_electrochem_new_from_id (cell->electrochem_id, &local_error);
+  if (cell->electrochem != NULL)
+    return TRUE;
+  member_path = _ps_json_member_path (path, "electrochem");
+  return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                             "%s", local_error->message);
+}
+
 PsCellType *
 ps_cell_type_new_from_json_node (JsonNode    *node,
                                  const char  *source_name,
@@ -626,7 +652,8 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
       !get_number (root, "ea_r0_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_r0_j_mol, error) ||
       !get_number (root, "ea_rc_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_rc_j_mol, error) ||
       !parse_thermal (cell, root, source, path, error) ||
-      !parse_geometry (cell, root, source, path, error))
+      !parse_geometry (cell, root, source, path, error) ||
+      !parse_electrochem (cell, root, source, path, error))
     return NULL;
 
   return g_steal_pointer (&cell);
@@ -796,6 +823,9 @@ ps_cell_type_copy (const PsCellType *cell)
   ps_table_copy (&copy->c1, &cell->c1);
   ps_table_copy (&copy->r2, &cell->r2);
   ps_table_copy (&copy->c2, &cell->c2);
+  copy->electrochem_id = g_strdup (cell->electrochem_id);
+  if (cell->electrochem != NULL)
+    copy->electrochem = ps_electrochem_copy (cell->electrochem);
 
   return copy;
 }
@@ -817,6 +847,8 @@ ps_cell_type_free (PsCellType *cell)
   ps_table_clear (&cell->c1);
   ps_table_clear (&cell->r2);
   ps_table_clear (&cell->c2);
+  g_free (cell->electrochem_id);
+  g_clear_pointer (&cell->electrochem, ps_electrochem_free);
   g_free (cell);
 }
 
@@ -899,6 +931,9 @@ ps_cell_type_to_json_node (const PsCellType *cell)
       break;
     }
   json_builder_end_object (builder);
+
+  if (cell->electrochem_id != NULL)
+    _ps_json_builder_add_string (builder, "electrochem", cell->electrochem_id);
 
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
