@@ -20,8 +20,11 @@
 
 #include <glib.h>
 
+#include <cairo.h>
+
 #include "ps-engine.h"
 #include "ps-cell-model.h"
+#include "ps-render.h"
 #include "ps-electrochem.h"
 
 typedef struct
@@ -158,6 +161,63 @@ run_constant_current (const PsCellModelClass *klass,
   klass->free (model);
 }
 
+/* Draws the reference and the model (voltage over the charge delivered)
+ * with the difference below, into <build dir>/<file_name>. */
+static void
+write_comparison_png (const char  *file_name,
+                      const char  *title,
+                      const char  *note,
+                      const Curve *ref,
+                      double       ref_end,
+                      const Curve *sim,
+                      const char  *sim_label,
+                      double       current_a)
+{
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+  g_autofree char *path = g_build_filename (dir ? dir : ".", file_name, NULL);
+  g_autofree double *rx = g_new (double, ref->n);
+  g_autofree double *sx = g_new (double, sim->n);
+  g_autofree double *dx = g_new (double, ref->n);
+  g_autofree double *dy = g_new (double, ref->n);
+  guint n_ref = 0, n_sim = 0;
+  PsPlotSeries series[2], diff[1];
+  PsComparisonPlot plot = { 0 };
+  PsRenderStyle style;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  for (guint i = 0; i < ref->n && ref->t[i] <= ref_end; i++, n_ref++)
+    {
+      rx[i] = current_a * ref->t[i] / 3600.0;
+      dx[i] = rx[i];
+      dy[i] = (curve_at (sim, ref->t[i]) - ref->v[i]) * 1e3;
+    }
+  for (guint i = 0; i < sim->n && sim->t[i] <= ref_end; i++, n_sim++)
+    sx[i] = current_a * sim->t[i] / 3600.0;
+
+  series[0] = (PsPlotSeries) { "COMSOL DFN", rx, ref->v, n_ref, TRUE };
+  series[1] = (PsPlotSeries) { sim_label, sx, sim->v, n_sim, FALSE };
+  diff[0] = (PsPlotSeries) { NULL, dx, dy, n_ref, FALSE };
+  plot.title = title;
+  plot.note = note;
+  plot.x_label = "Discharged [Ah]";
+  plot.y_label = "Voltage [V]";
+  plot.diff_label = "Diff. [mV]";
+  plot.series = series;
+  plot.n_series = 2;
+  plot.diff = diff;
+  plot.n_diff = 1;
+
+  ps_render_style_init_default (&style);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 500);
+  cr = cairo_create (surface);
+  ps_render_comparison (cr, &plot, &style, 800, 500);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_test_message ("plot: %s", path);
+}
+
 typedef struct
 {
   const char *name;
@@ -199,6 +259,15 @@ compare_spme (gconstpointer data)
   g_test_message ("SPMe %s: RMS %.2f mV over %u points; capacity to %.3f V: COMSOL %.4f Ah, SPMe %.4f Ah (%+.2f %%)",
                   cs->name, sqrt (sum2 / n) * 1e3, n, v_star, current * t_ref / 3600.0,
                   current * t_sim / 3600.0, (t_sim / t_ref - 1.0) * 100.0);
+  {
+    g_autofree char *file_name = g_strdup_printf ("validation-spme-comsol-%s.png", cs->name);
+    g_autofree char *title = g_strdup_printf ("SPMe vs COMSOL DFN, Marquis 2019, %s", cs->name);
+    g_autofree char *note = g_strdup_printf ("RMS %.2f mV, capacity %+.2f %%",
+                                             sqrt (sum2 / n) * 1e3, (t_sim / t_ref - 1.0) * 100.0);
+    double end = ref.t[MAX (n, 1) - 1];
+
+    write_comparison_png (file_name, title, note, &ref, end, &sim, "SPMe (Packscope)", current);
+  }
   g_assert_cmpuint (n, >, 50);
   g_assert_cmpfloat (sqrt (sum2 / n), <=, cs->rms_max_v);
   g_assert_cmpfloat (t_ref, >, 0.0);
