@@ -762,59 +762,32 @@ _ps_bpx_cell_new_from_node (JsonNode    *root,
 gboolean
 ps_bpx_file_is_bpx (const char *path)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
 
-  if (path == NULL || !json_parser_load_from_mapped_file (parser, path, NULL))
+  if (path == NULL)
     return FALSE;
-  return _ps_bpx_node_is_bpx (json_parser_get_root (parser));
+  root = _ps_json_load_file (path, MAX_BPX_FILE_SIZE, "BPX file", NULL);
+  return _ps_bpx_node_is_bpx (root);
 }
 
 PsCellType *
 ps_bpx_cell_new_from_file (const char  *path,
                            GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *data = NULL;
-  gsize length = 0;
+  g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!g_file_get_contents (path, &data, &length, &local_error))
-    {
-      g_set_error (error, PS_ENGINE_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                   ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
-                   "%s: cannot read the BPX file: %s", path, local_error->message);
-      return NULL;
-    }
-  if (length > MAX_BPX_FILE_SIZE)
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT,
-                   "%s: expected a BPX file of at most %d bytes, got %" G_GSIZE_FORMAT,
-                   path, MAX_BPX_FILE_SIZE, length);
-      return NULL;
-    }
-  if (!_ps_json_check_depth (data, length, PS_JSON_MAX_DEPTH, path, error)
-      || !_ps_json_check_no_nul_escapes (data, length, path, error))
+  root = _ps_json_load_file (path, MAX_BPX_FILE_SIZE, "BPX file", error);
+  if (root == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
-                   "%s: not valid JSON: %s", path, valid);
-      return NULL;
-    }
-  if (!_ps_json_check_text (json_parser_get_root (parser), path, "$", error))
-    return NULL;
-  if (!_ps_bpx_node_is_bpx (json_parser_get_root (parser)))
+  if (!_ps_bpx_node_is_bpx (root))
     {
       g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
                    "%s: $: expected a BPX file (an object with \"Header\" and "
                    "\"Parameterisation\")", path);
       return NULL;
     }
-  return _ps_bpx_cell_new_from_node (json_parser_get_root (parser), path, error);
+  return _ps_bpx_cell_new_from_node (root, path, error);
 }

@@ -675,26 +675,11 @@ ps_cell_type_new_from_data (const char  *data,
                             const char  *source,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = _ps_json_parse_text (data, length, source, error);
 
-  if (!_ps_json_check_depth (data, length, PS_JSON_MAX_DEPTH, source, error)
-      || !_ps_json_check_no_nul_escapes (data, length, source, error))
+  if (root == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      /* json-glib quotes the text it stopped at, which may hold the bytes of
-       * an unpaired surrogate escape: keep the message valid UTF-8 */
-      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
-                   "%s: not valid JSON: %s", source, valid);
-      return NULL;
-    }
-
-  if (!_ps_json_check_text (json_parser_get_root (parser), source, "$", error))
-    return NULL;
-  return ps_cell_type_new_from_json_node (json_parser_get_root (parser), source, "$", error);
+  return ps_cell_type_new_from_json_node (root, source, "$", error);
 }
 
 PsCellType *

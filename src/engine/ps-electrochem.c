@@ -1234,10 +1234,6 @@ parse_root (JsonObject  *root,
 
 /* ---------------------------------------------------------------- loading */
 
-static JsonNode *parse_data (const char  *data,
-                             gsize        length,
-                             const char  *source,
-                             GError     **error);
 static JsonNode *load_builtin_node (const char  *id,
                                     GError     **error);
 
@@ -1318,31 +1314,6 @@ new_from_node (JsonNode    *node,
   return new_from_node (merged, source, depth + 1, error);
 }
 
-static JsonNode *
-parse_data (const char  *data,
-            gsize        length,
-            const char  *source,
-            GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-
-  if (!_ps_json_check_depth (data, length, PS_JSON_MAX_DEPTH, source, error)
-      || !_ps_json_check_no_nul_escapes (data, length, source, error))
-    return NULL;
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
-                   "%s: not valid JSON: %s", source, valid);
-      return NULL;
-    }
-  if (!_ps_json_check_text (json_parser_get_root (parser), source, "$", error))
-    return NULL;
-  return json_node_copy (json_parser_get_root (parser));
-}
-
 static gboolean
 id_is_valid (const char *id)
 {
@@ -1383,7 +1354,7 @@ load_builtin_node (const char  *id,
       return NULL;
     }
   data = g_bytes_get_data (bytes, &length);
-  return parse_data (data, length, source, error);
+  return _ps_json_parse_text (data, length, source, error);
 }
 
 PsElectrochem *
@@ -1416,30 +1387,12 @@ PsElectrochem *
 ps_electrochem_new_from_file (const char  *path,
                               GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *data = NULL;
-  gsize length = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!g_file_get_contents (path, &data, &length, &local_error))
-    {
-      g_set_error (error, PS_ENGINE_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                   ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
-                   "%s: cannot read the parameter set: %s", path, local_error->message);
-      return NULL;
-    }
-  if (length > MAX_EC_FILE_SIZE)
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT,
-                   "%s: expected a parameter set of at most %d bytes, got %" G_GSIZE_FORMAT,
-                   path, MAX_EC_FILE_SIZE, length);
-      return NULL;
-    }
-  node = parse_data (data, length, path, error);
+  node = _ps_json_load_file (path, MAX_EC_FILE_SIZE, "parameter set", error);
   if (node == NULL)
     return NULL;
   return new_from_node (node, path, 0, error);
