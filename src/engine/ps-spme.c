@@ -134,11 +134,13 @@ typedef struct
 
   /* the linearisation of the coming step (workspace, not state) */
   double                lin_dt;
+  double                cache_dt;             /* dt of decay and gain, -1 none */
   double               *e;
   double               *r;
   double               *decay;                /* 2 x NR x n: e^(-l s dt) */
   double               *gain;                 /* 2 x NR x n: (1 - e^(-l s dt)) / (l s) */
   double               *jscale;               /* 2 x n: j per A of current */
+  double               *decay_key;            /* 2 x n: s dt the decay and gain are for */
   double               *ce0;                  /* NX x n: electrolyte at the end for I = 0 */
   double               *ceg;                  /* NX x n: ... per A */
   double               *tri_c;                /* NX x n: Thomas workspace */
@@ -261,6 +263,22 @@ particle_init (Particle *pt)
   pt->gamma = -3.0 / 8.0 * h;
 }
 
+/* The decomposition is the same for every particle (a unit sphere on the
+ * same shells; D and R scale its rates): made once per process. */
+static const Particle *
+particle_unit_sphere (void)
+{
+  static Particle unit;
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      particle_init (&unit);
+      g_once_init_leave (&done, 1);
+    }
+  return &unit;
+}
+
 /* ---------------------------------------------------------- electrolyte */
 
 static void
@@ -313,7 +331,7 @@ spme_new (const PsCellType *cell,
   spme->ec = cell->electrochem;
   spme->n = n;
 
-  particle_init (&spme->particle[0]);
+  spme->particle[0] = *particle_unit_sphere ();
   spme->particle[1] = spme->particle[0];
   electrolyte_init (spme);
 
@@ -323,11 +341,13 @@ spme_new (const PsCellType *cell,
   _ps_state_block_init (&spme->block, N_SPME_ARRAYS, n, spme->s);
 
   spme->lin_dt = -1.0;
+  spme->cache_dt = -1.0;
   spme->e = g_new0 (double, n);
   spme->r = g_new0 (double, n);
   spme->decay = g_new0 (double, (gsize) 2 * PS_SPME_NR * n);
   spme->gain = g_new0 (double, (gsize) 2 * PS_SPME_NR * n);
   spme->jscale = g_new0 (double, (gsize) 2 * n);
+  spme->decay_key = g_new0 (double, (gsize) 2 * n);
   spme->ce0 = g_new0 (double, (gsize) PS_SPME_NX * n);
   spme->ceg = g_new0 (double, (gsize) PS_SPME_NX * n);
   spme->tri_c = g_new0 (double, (gsize) PS_SPME_NX * n);
@@ -353,6 +373,7 @@ spme_free (PsCellModel *model)
   g_free (spme->decay);
   g_free (spme->gain);
   g_free (spme->jscale);
+  g_free (spme->decay_key);
   g_free (spme->ce0);
   g_free (spme->ceg);
   g_free (spme->tri_c);
@@ -434,6 +455,7 @@ spme_reset (PsCellModel  *model,
 
   _ps_state_block_zero (&spme->block);
   spme->lin_dt = -1.0;
+  spme->cache_dt = -1.0;
 
   for (guint i = 0; i < spme->n; i++)
     {
@@ -675,25 +697,33 @@ cell_lin (PsSpme       *spme,
       /* j per A of cell current (A/m2 of particle surface) */
       double js = (e == PS_ELECTRODE_NEG ? 1.0 : -1.0) * area_inv / (a_spec * el->thickness_m);
       double cs0 = 0.0, csg = 0.0;
+      /* the modes' factors depend on s dt alone (and dt itself for the
+       * steady mode): kept while both stay the same, as they do from step
+       * to step at a steady temperature */
+      gboolean fresh = spme->decay_key[e * n + i] != s * dt || spme->cache_dt != dt;
 
+      spme->decay_key[e * n + i] = s * dt;
       for (guint k = 0; k < PS_SPME_NR; k++)
         {
           double ls = pt->lambda[k] * s;
-          double dec, gn;
           gsize idx = ((gsize) e * PS_SPME_NR + k) * n + i;
+          double dec, gn;
 
-          if (ls > 0.0)
+          if (fresh)
             {
-              dec = exp (-ls * dt);
-              gn = -expm1 (-ls * dt) / ls;
+              if (ls > 0.0)
+                {
+                  spme->decay[idx] = exp (-ls * dt);
+                  spme->gain[idx] = -expm1 (-ls * dt) / ls;
+                }
+              else
+                {
+                  spme->decay[idx] = 1.0;
+                  spme->gain[idx] = dt;
+                }
             }
-          else
-            {
-              dec = 1.0;
-              gn = dt;
-            }
-          spme->decay[idx] = dec;
-          spme->gain[idx] = gn;
+          dec = spme->decay[idx];
+          gn = spme->gain[idx];
           cs0 += pt->surf[k] * dec * modes (spme, e, k)[i];
           /* beta per unit j is per F R */
           csg += pt->surf[k] * gn * pt->beta[k] / (PS_FARADAY * rp);
@@ -749,6 +779,7 @@ spme_linearise (PsCellModel   *model,
       spme->e[i] = v + spme->r[i] * guess[i];
     }
   spme->lin_dt = dt;
+  spme->cache_dt = dt;
   *e_out = spme->e;
   *r_out = spme->r;
 }
