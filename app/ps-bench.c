@@ -109,14 +109,18 @@ typedef struct
   double step_us;                 /* CPU time of one pack step */
 } BenchResult;
 
-/* medians over `runs` runs of one preset */
+/* medians over `runs` runs of one preset; with spme, its cells as SPMe:
+ * the packs' own cells have no published physics parameters, so they get
+ * the Chen2020 (LG M50) electrochemistry sized to their capacity
+ * (ps_scenario_set_cell_electrochem) */
 static gboolean
-bench_preset_bms (const char  *preset,
-                  const char  *protocol,
-                  double       hours,
-                  guint        runs,
-                  gboolean     bms,
-                  BenchResult *result)
+bench_preset_opts (const char  *preset,
+                   const char  *protocol,
+                   double       hours,
+                   guint        runs,
+                   gboolean     bms,
+                   gboolean     spme,
+                   BenchResult *result)
 {
   g_autoptr(PsScenario) scenario = bench_scenario (preset, protocol);
   g_autoptr(PsSimulation) sim = NULL;
@@ -128,6 +132,13 @@ bench_preset_bms (const char  *preset,
   if (scenario == NULL)
     return FALSE;
   ps_scenario_set_bms_enabled (scenario, bms);
+  if (spme
+      && (!ps_scenario_set_cell_electrochem (scenario, "chen2020", &error)
+          || !ps_scenario_set_cell_model (scenario, "spme", &error)))
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return FALSE;
+    }
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
     {
@@ -160,14 +171,28 @@ bench_preset_bms (const char  *preset,
   return TRUE;
 }
 
+/* the same with the BMS on or off (cells as the preset has them) */
+static gboolean
+bench_preset_bms (const char  *preset,
+                  const char  *protocol,
+                  double       hours,
+                  guint        runs,
+                  gboolean     bms,
+                  BenchResult *result)
+{
+  return bench_preset_opts (preset, protocol, hours, runs, bms, FALSE, result);
+}
+
+/* the same without the BMS, the cells as an ECM or (spme) an SPMe */
 static gboolean
 bench_preset (const char  *preset,
               const char  *protocol,
               double       hours,
               guint        runs,
+              gboolean     spme,
               BenchResult *result)
 {
-  return bench_preset_bms (preset, protocol, hours, runs, FALSE, result);
+  return bench_preset_opts (preset, protocol, hours, runs, FALSE, spme, result);
 }
 
 /* Memory of the recorder after ten simulated hours of model-s-85 at 1 s:
@@ -383,13 +408,64 @@ bench_runaway (void)
   g_print ("runaway_realtime_factor_worst_second: %.1f\n", worst);
 }
 
+/* The physics cell model, single cell: one LG M50 (Chen2020) discharge at
+ * 1C to 2.5 V as an SPMe, end to end (scenario to the last row, output every
+ * 60 s, the engine substepping as it needs), median CPU time of 21 runs. */
+static void
+bench_spme_single (void)
+{
+  double ms[21];
+  guint runs = G_N_ELEMENTS (ms);
+  double ah = 0.0;
+
+  for (guint r = 0; r < runs; r++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = NULL;
+      g_autoptr(PsSimulation) sim = NULL;
+      double cpu_start = ps_bench_thread_cpu_seconds ();
+
+      scenario = bench_scenario ("lg-m50", "Discharge at 1C until 2.5 V");
+      if (scenario == NULL)
+        return;
+      ps_scenario_set_dt_s (scenario, 60.0);
+      if (!ps_scenario_set_cell_model (scenario, "spme", &error)
+          || (sim = ps_simulation_new (scenario, &error)) == NULL)
+        {
+          g_printerr ("bench: %s\n", error->message);
+          return;
+        }
+      while (ps_simulation_advance (sim, 60.0))
+        ;
+      ms[r] = (ps_bench_thread_cpu_seconds () - cpu_start) * 1e3;
+      ah = ps_simulation_get_charge_ah (sim);
+    }
+  g_print ("spme_1c_ms: %.2f\n", ps_bench_median (ms, runs));
+  g_print ("spme_1c_ah: %.4f\n", ah);
+}
+
+static void
+bench_spme (void)
+{
+  BenchResult r;
+
+  bench_spme_single ();
+  if (bench_preset ("leaf-2011",
+                    "Discharge at 1C until 3.0 V; Charge at 0.5C until 4.1 V;"
+                    "Hold at 4.1 V until C/20", 4.0, 3, TRUE, &r))
+    g_print ("leaf_spme_realtime_factor: %.0f\n", r.realtime_factor);
+  if (bench_preset (BENCH_PRESET, "Discharge at 0.4C for 3 hours", 0.5, 3, TRUE, &r))
+    g_print ("model_s_spme_realtime_factor: %.1f\n", r.realtime_factor);
+}
+
 void
 ps_bench_engine (void)
 {
   BenchResult r;
 
+  bench_spme ();
   if (bench_preset (BENCH_PRESET, "Discharge at 0.4C for 3 hours",
-                    BENCH_SIM_HOURS, BENCH_RUNS, &r))
+                    BENCH_SIM_HOURS, BENCH_RUNS, FALSE, &r))
     {
       g_print ("cell_steps_per_s: %.0f\n", r.cell_steps_per_s);
       g_print ("realtime_factor: %.0f\n", r.realtime_factor);
@@ -402,7 +478,7 @@ ps_bench_engine (void)
   if (bench_preset ("leaf-2011",
                     "Discharge at 1C until 3.0 V; Charge at 0.5C until 4.1 V;"
                     "Hold at 4.1 V until C/20",
-                    4.0, 3, &r))
+                    4.0, 3, FALSE, &r))
     {
       g_print ("leaf_2011_cell_steps_per_s: %.0f\n", r.cell_steps_per_s);
       g_print ("leaf_2011_realtime_factor: %.0f\n", r.realtime_factor);

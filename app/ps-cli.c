@@ -4,7 +4,7 @@
  *   packscope --print-scenario ID
  *   packscope --headless [--scenario ID|FILE] [--protocol TEXT] [--csv FILE]
  *             [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]
- *             [--force] [--keep-partial]
+ *             [--cell-model ecm|spme|dfn] [--cell FILE] [--force] [--keep-partial]
  *   packscope --bench
  *
  * Only GLib and the engine: this file never touches GTK, so it runs on a
@@ -62,6 +62,8 @@ typedef struct
   char     *seed;
   char     *ambient_c;
   char     *initial_c;
+  char     *cell_model;
+  char     *cell;
   gboolean  cells;
   gboolean  force;
   gboolean  keep_partial;
@@ -82,6 +84,8 @@ cli_options_clear (CliOptions *o)
   g_free (o->seed);
   g_free (o->ambient_c);
   g_free (o->initial_c);
+  g_free (o->cell_model);
+  g_free (o->cell);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
@@ -575,7 +579,20 @@ run_headless (CliOptions *o)
   double dt, total_s;
   int signo = 0;
 
-  scenario = ps_scenario_new_lookup (id, &error);
+  if (o->cell != NULL)
+    {
+      g_autoptr(PsCellType) cell = NULL;
+
+      if (o->scenario != NULL)
+        return fail ("--cell runs the cell alone: it goes without --scenario");
+      cell = ps_bpx_file_is_bpx (o->cell) ? ps_bpx_cell_new_from_file (o->cell, &error)
+                                          : ps_cell_type_new_from_file (o->cell, &error);
+      if (cell == NULL)
+        return fail ("--cell: %s", error->message);
+      scenario = ps_scenario_new_for_cell (cell, o->cell, &error);
+    }
+  else
+    scenario = ps_scenario_new_lookup (id, &error);
   if (scenario == NULL)
     return fail ("%s", error->message);
 
@@ -599,6 +616,9 @@ run_headless (CliOptions *o)
   if (!apply_numeric_options (o, scenario, &error)
       || !apply_fault_options (o, scenario, &error))
     return fail ("%s", error->message);
+
+  if (o->cell_model != NULL && !ps_scenario_set_cell_model (scenario, o->cell_model, &error))
+    return fail ("--cell-model: %s", error->message);
 
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
@@ -840,6 +860,13 @@ ps_cli_main (int    argc,
     { "initial-c", 0, 0, G_OPTION_ARG_STRING, &o.initial_c,
       "Temperature the cells start at in degrees C, within the cell's limits "
       "(default: the scenario's, else the ambient)", "C" },
+    { "cell-model", 0, 0, G_OPTION_ARG_STRING, &o.cell_model,
+      "Cell model: ecm (2-RC circuit), spme (single particle with electrolyte) or "
+      "dfn (Doyle-Fuller-Newman); spme and dfn need a cell with physics "
+      "parameters (default: the scenario's, else ecm)", "ecm|spme|dfn" },
+    { "cell", 0, 0, G_OPTION_ARG_FILENAME, &o.cell,
+      "Run one cell alone (a 1C discharge, as an SPMe when it has physics "
+      "parameters): a BPX file or a cell JSON file", "FILE" },
     { "cells", 0, 0, G_OPTION_ARG_NONE, &o.cells,
       "Add four columns per cell to the CSV", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
@@ -867,7 +894,7 @@ ps_cli_main (int    argc,
     "  packscope --headless --scenario ID|FILE --protocol TEXT|--protocol-file FILE\n"
     "            --csv FILE [--events FILE]\n"
     "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
-    "            [--force] [--keep-partial]\n"
+    "            [--cell-model ecm|spme|dfn] [--cell FILE] [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "  packscope --version\n"
     "The window itself takes:\n"
@@ -971,11 +998,11 @@ ps_cli_main (int    argc,
 
   if (!o.headless &&
       (o.scenario || o.protocol || o.protocol_file || o.csv || o.events || o.faults ||
-       o.runaway_model || o.dt || o.seed || o.ambient_c || o.initial_c || o.cells || o.force ||
-       o.keep_partial))
+       o.runaway_model || o.dt || o.seed || o.ambient_c || o.initial_c || o.cell_model || o.cell ||
+       o.cells || o.force || o.keep_partial))
     return fail ("--scenario, --protocol, --protocol-file, --csv, --events, --fault, "
-                 "--runaway-model, --dt, --seed, --ambient-c, --initial-c, --cells, --force and "
-                 "--keep-partial need --headless");
+                 "--runaway-model, --dt, --seed, --ambient-c, --initial-c, --cell-model, --cell, "
+                 "--cells, --force and --keep-partial need --headless");
   if (o.protocol != NULL && o.protocol_file != NULL)
     return fail ("--protocol and --protocol-file both given, expected one of them");
   if (o.cells && o.csv == NULL)

@@ -2402,6 +2402,70 @@ test_screenshot_save_targets (void)
   g_rmdir (dir);
 }
 
+
+/* The Model drop-down: off for a pack whose cells have no physics
+ * parameters; for lg-m50 it restarts the run as an SPMe; a model the build
+ * or the cell cannot run is refused with a toast and the drop-down goes
+ * back. */
+static void
+window_wait_for_model (PsWindow   *window,
+                       const char *model)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (ps_scenario_get_cell_model (ps_window_get_scenario (window)), model) != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (ps_scenario_get_cell_model (ps_window_get_scenario (window)), ==, model);
+}
+
+static void
+test_window_cell_model (void)
+{
+  g_autoptr(PsScenario) m50 = NULL;
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = window_new_painted ("leaf-2011", 0.0, PS_WINDOW_VIEW_NONE);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->cell_model_dropdown)));
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->cell_model_dropdown), ==, 0);
+
+  m50 = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_window_set_scenario (window, m50, &error));
+  window_wait_for_pack (window, "lg-m50");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->cell_model_dropdown)));
+
+  gtk_drop_down_set_selected (window->cell_model_dropdown, 1);
+  window_wait_for_model (window, "spme");
+  ps_runner_run_until (ps_window_get_runner (window), 600.0);
+  {
+    g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (window));
+
+    g_assert_cmpfloat (frame->time_s, >=, 600.0);
+    g_assert_cmpfloat (frame->cell_voltage_v[0], <, 4.2);
+    g_assert_cmpfloat (frame->cell_voltage_v[0], >, 3.5);
+  }
+
+  gtk_drop_down_set_selected (window->cell_model_dropdown, 2);
+  if (ps_scenario_cell_supports_model (ps_window_get_scenario (window), "dfn"))
+    window_wait_for_model (window, "dfn");
+  else
+    {
+      g_assert_nonnull (find_label_containing (GTK_WIDGET (window), "cell model dfn"));
+      g_assert_cmpuint (gtk_drop_down_get_selected (window->cell_model_dropdown), ==, 1);
+      g_assert_cmpstr (ps_scenario_get_cell_model (ps_window_get_scenario (window)), ==, "spme");
+    }
+
+  window_free (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2431,6 +2495,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/manual-load-status", test_window_manual_load_status);
   g_test_add_func ("/ui/window/open-file", test_window_open_file);
   g_test_add_func ("/ui/window/refused-scenario", test_window_refused_scenario);
+  g_test_add_func ("/ui/window/cell-model", test_window_cell_model);
   g_test_add_func ("/ui/window/close-cancels", test_window_close_cancels);
   g_test_add_func ("/ui/window/selection-notify", test_window_selection_notify);
   g_test_add_func ("/ui/window/settings", test_window_settings);

@@ -67,6 +67,12 @@ struct _PsCellModelClass
   /* one snapshot of the whole state, for the bisection of a limit step */
   void          (*save)      (PsCellModel      *model);
   void          (*restore)   (PsCellModel      *model);
+  /* optional, NULL for a model whose voltage is linear in its current: the
+   * cells' currents the next linearise is to be taken about (the pack
+   * solve's last iterate); returns TRUE when that moved the linearisation
+   * point enough to matter (the pack solve then linearises again) */
+  gboolean      (*set_current_guess) (PsCellModel  *model,
+                                      const double *current_a);
 
   /* how a coulomb through each cell moves its SOC (1/C) and its OCV (V/C)
    * at the present state: the engine's substeps keep both changes small */
@@ -87,5 +93,29 @@ struct _PsCellModel
 
 /* The Thevenin equivalent circuit with two RC pairs (ps-ecm.c). */
 extern const PsCellModelClass _ps_ecm_class;
+/* The single particle model with electrolyte (ps-spme.c); needs the cell's
+ * physics parameter set. */
+extern const PsCellModelClass _ps_spme_class;
+
+/* The cell models a simulation can run (--cell-model, "cell_model"). */
+typedef enum
+{
+  PS_CELL_MODEL_ECM,
+  PS_CELL_MODEL_SPME,   /* single particle model with electrolyte (ps-spme.c) */
+  PS_CELL_MODEL_DFN,    /* Doyle-Fuller-Newman (ps-dfn.c) */
+} PsCellModelKind;
+
+#define PS_CELL_MODEL_N_KINDS 3
+
+/* "ecm", "spme", "dfn" */
+const char             *_ps_cell_model_kind_to_string   (PsCellModelKind   kind);
+gboolean                _ps_cell_model_kind_from_string (const char       *name,
+                                                         PsCellModelKind  *kind);
+/* The class of a kind for a cell type: NULL with an error naming the cell
+ * and the model when the model cannot run that cell (a physics model needs
+ * the cell's physics parameter set) or is not built in. */
+const PsCellModelClass *_ps_cell_model_class_for_kind   (PsCellModelKind   kind,
+                                                         const PsCellType *cell,
+                                                         GError          **error);
 
 G_END_DECLS

@@ -38,7 +38,12 @@
  *     "shape": "pouch" | "prismatic", "length_m", "width_m", "thickness_m"
  *   or
  *     "shape": "cylindrical", "height_m", "diameter_m"      all 0 < x <= 10 m
- *   }
+ *   },
+ *   "electrochem":             "chen2020"         optional: the built-in physics
+ *                                                 parameter set (ps-electrochem.h) that
+ *                                                 lets the cell run as an SPMe or DFN,
+ *                                                 or a whole set as an object (the
+ *                                                 schema of ps-electrochem.c)
  * }
  *
  * Inside PsCellType everything is SI: dU/dT in V/K, temperatures in K.
@@ -56,6 +61,7 @@
 #include "ps-input-file-private.h"
 #include "ps-cell-type-private.h"
 #include "ps-json-private.h"
+#include "ps-electrochem-private.h"
 
 #define CELLS_RESOURCE_DIR RESOURCE_PREFIX "/cells/"
 #define KELVIN_OFFSET      273.15
@@ -323,7 +329,7 @@ static const char * const top_members[] = {
   "voltage_min_v", "voltage_nominal_v", "voltage_max_v",
   "current_max_discharge_a", "current_max_charge_a", "temperature_ref_c",
   "ocv", "dudt", "ecm", "ea_r0_j_mol", "ea_rc_j_mol", "thermal", "geometry",
-  NULL
+  "electrochem", NULL
 };
 static const char * const ocv_members[] = { "soc", "voltage_v", NULL };
 static const char * const dudt_members[] = { "soc", "dudt_mv_k", NULL };
@@ -561,6 +567,36 @@ parse_geometry (PsCellType  *cell,
          get_number (object, "thickness_m", source, geometry_path, 0.0, 10.0, TRUE, &cell->thickness_m, error);
 }
 
+/* the optional built-in physics parameter set */
+static gboolean
+parse_electrochem (PsCellType  *cell,
+                   JsonObject  *root,
+                   const char  *source,
+                   const char  *path,
+                   GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!json_object_has_member (root, "electrochem"))
+    return TRUE;
+  member_path = _ps_json_member_path (path, "electrochem");
+  if (JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "electrochem")))
+    {
+      /* a set of its own (a BPX import written out) */
+      cell->electrochem = _ps_electrochem_new_from_json_node (json_object_get_member (root, "electrochem"),
+                                                              source, member_path, error);
+      return cell->electrochem != NULL;
+    }
+  if (!get_string (root, "electrochem", source, path, &cell->electrochem_id, error))
+    return FALSE;
+  cell->electrochem = ps_electrochem_new_from_id (cell->electrochem_id, &local_error);
+  if (cell->electrochem != NULL)
+    return TRUE;
+  return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
+                             "%s", local_error->message);
+}
+
 PsCellType *
 ps_cell_type_new_from_json_node (JsonNode    *node,
                                  const char  *source_name,
@@ -627,7 +663,8 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
       !get_number (root, "ea_r0_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_r0_j_mol, error) ||
       !get_number (root, "ea_rc_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_rc_j_mol, error) ||
       !parse_thermal (cell, root, source, path, error) ||
-      !parse_geometry (cell, root, source, path, error))
+      !parse_geometry (cell, root, source, path, error) ||
+      !parse_electrochem (cell, root, source, path, error))
     return NULL;
 
   return g_steal_pointer (&cell);
@@ -639,26 +676,11 @@ ps_cell_type_new_from_data (const char  *data,
                             const char  *source,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = _ps_json_parse_text (data, length, source, error);
 
-  if (!_ps_json_check_depth (data, length, PS_JSON_MAX_DEPTH, source, error)
-      || !_ps_json_check_no_nul_escapes (data, length, source, error))
+  if (root == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      /* json-glib quotes the text it stopped at, which may hold the bytes of
-       * an unpaired surrogate escape: keep the message valid UTF-8 */
-      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
-                   "%s: not valid JSON: %s", source, valid);
-      return NULL;
-    }
-
-  if (!_ps_json_check_text (json_parser_get_root (parser), source, "$", error))
-    return NULL;
-  return ps_cell_type_new_from_json_node (json_parser_get_root (parser), source, "$", error);
+  return ps_cell_type_new_from_json_node (root, source, "$", error);
 }
 
 PsCellType *
@@ -770,6 +792,9 @@ ps_cell_type_copy (const PsCellType *cell)
   ps_table_copy (&copy->c1, &cell->c1);
   ps_table_copy (&copy->r2, &cell->r2);
   ps_table_copy (&copy->c2, &cell->c2);
+  copy->electrochem_id = g_strdup (cell->electrochem_id);
+  if (cell->electrochem != NULL)
+    copy->electrochem = ps_electrochem_copy (cell->electrochem);
 
   return copy;
 }
@@ -791,6 +816,8 @@ ps_cell_type_free (PsCellType *cell)
   ps_table_clear (&cell->c1);
   ps_table_clear (&cell->r2);
   ps_table_clear (&cell->c2);
+  g_free (cell->electrochem_id);
+  g_clear_pointer (&cell->electrochem, ps_electrochem_free);
   g_free (cell);
 }
 
@@ -873,6 +900,14 @@ ps_cell_type_to_json_node (const PsCellType *cell)
       break;
     }
   json_builder_end_object (builder);
+
+  if (cell->electrochem_id != NULL)
+    _ps_json_builder_add_string (builder, "electrochem", cell->electrochem_id);
+  else if (cell->electrochem != NULL)
+    {
+      json_builder_set_member_name (builder, "electrochem");
+      json_builder_add_value (builder, _ps_electrochem_to_json_node (cell->electrochem));
+    }
 
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

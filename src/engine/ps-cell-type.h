@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "ps-electrochem.h"
 #include "ps-table.h"
 
 G_BEGIN_DECLS
@@ -60,6 +61,12 @@ typedef struct
   double       length_m;           /* pouch/prismatic: largest face length; cylinder: height */
   double       width_m;            /* pouch/prismatic: face width; cylinder: diameter */
   double       thickness_m;        /* pouch/prismatic thickness; cylinder: diameter */
+
+  /* physics parameters for the SPMe and the DFN (NULL: the cell runs only
+   * as an ECM); electrochem_id names a built-in set ("electrochem" in the
+   * JSON), NULL for a set carried by the cell itself (a BPX import) */
+  char          *electrochem_id;
+  PsElectrochem *electrochem;
 } PsCellType;
 
 PsCellType *ps_cell_type_new_from_file      (const char  *path,

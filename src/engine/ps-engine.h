@@ -7,6 +7,8 @@
 #include "ps-events.h"
 #include "ps-table.h"
 #include "ps-cell-type.h"
+#include "ps-electrochem.h"
+#include "ps-bpx.h"
 #include "ps-pack.h"
 #include "ps-protocol.h"
 #include "ps-profile.h"

@@ -39,6 +39,7 @@ struct _PsScenario
   PsBmsConfig  bms;                /* resolved against the cell */
   PsVehicle    vehicle;            /* for Drive steps, when vehicle_set */
   gboolean     vehicle_set;
+  int          cell_model;         /* PsCellModelKind (ps-cell-model.h) */
 };
 
 G_END_DECLS

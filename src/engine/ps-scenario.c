@@ -20,6 +20,8 @@
 #include "ps-pack-private.h"
 #include "ps-cell-type-private.h"
 #include "ps-scenario-private.h"
+#include "ps-cell-model.h"
+#include "ps-bpx-private.h"
 
 #define PS_SCENARIO_MAX_BYTES   (64 * 1024 * 1024)
 #define PS_SCENARIO_MAX_DEPTH   PS_JSON_MAX_DEPTH
@@ -35,7 +37,7 @@
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
   "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", "source", "faults",
-  "runaway", NULL
+  "runaway", "cell_model", NULL
 };
 static const char * const runaway_members[] = { "model", NULL };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
@@ -65,6 +67,7 @@ typedef struct
   PsBmsConfig bms;
   PsVehicle vehicle;
   gboolean  vehicle_set;
+  int       cell_model;          /* PsCellModelKind */
 } ScenarioSettings;
 
 static void
@@ -409,6 +412,25 @@ read_settings (JsonObject        *root,
         return FALSE;
     }
 
+  if ((node = json_object_get_member (root, "cell_model")) != NULL)
+    {
+      g_autofree char *path = _ps_json_member_path (base, "cell_model");
+      PsCellModelKind kind;
+
+      if (!_ps_json_node_is_string (node)
+          || !_ps_cell_model_kind_from_string (json_node_get_string (node), &kind))
+        {
+          g_autofree char *got = _ps_json_node_is_string (node)
+                                 ? g_strdup_printf ("\"%s\"", json_node_get_string (node))
+                                 : g_strdup (_ps_json_node_kind (node));
+
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                              "expected \"ecm\", \"spme\" or \"dfn\", got %s", got);
+          return FALSE;
+        }
+      s->cell_model = kind;
+    }
+
   return TRUE;
 }
 
@@ -601,6 +623,17 @@ ps_scenario_validate (const PsScenario  *scenario,
                    "%s: the scenario has no %s", where, pack == NULL ? "pack" : "cell");
       return FALSE;
     }
+
+  {
+    g_autoptr(GError) model_error = NULL;
+
+    if (_ps_cell_model_class_for_kind (scenario->cell_model, cell, &model_error) == NULL)
+      {
+        g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID, "%s: %s", where,
+                     model_error->message);
+        return FALSE;
+      }
+  }
 
   if (pack->n_cells == 0 || pack->n_series == 0 || pack->n_parallel == 0
       || pack->n_cells != pack->n_series * pack->n_parallel
@@ -956,6 +989,18 @@ scenario_from_root (JsonNode    *root_node,
   self->vehicle = settings.vehicle;
   self->vehicle_set = settings.vehicle_set;
   ps_bms_config_resolve (&self->bms, self->cell);
+  self->cell_model = settings.cell_model;
+  {
+    const char *model_source = json_object_has_member (root, "cell_model") ? source : pack_source;
+    g_autoptr(GError) model_error = NULL;
+
+    if (_ps_cell_model_class_for_kind (self->cell_model, self->cell, &model_error) == NULL)
+      {
+        _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, model_source, "$.cell_model", "%s",
+                            model_error->message);
+        return NULL;
+      }
+  }
 
   if (settings.protocol_text != NULL)
     self->protocol_text = g_steal_pointer (&settings.protocol_text);
@@ -1009,6 +1054,110 @@ ps_scenario_new_from_preset (const char  *id,
   return scenario_from_root (empty, id, id, error);
 }
 
+/* A scenario root for one cell standing alone in air (a BPX import): a
+ * one-cell pack around its footprint, the SPMe, a 1C discharge to the
+ * cut-off from full. */
+static JsonNode *
+single_cell_root (const PsCellType *cell,
+                  const char       *cell_model)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  gboolean cylinder = cell->shape == PS_CELL_SHAPE_CYLINDRICAL;
+  /* footprint: a pouch lies flat (length x width), a cylinder stands */
+  double fw = cylinder ? cell->width_m : cell->length_m;
+  double fh = cylinder ? cell->width_m : cell->width_m;
+  double margin = 0.2 * MAX (fw, fh);
+  double mw = fw * 1.05, mh = fh * 1.05;
+  double ow = mw + 2.0 * margin, oh = mh + 2.0 * margin;
+  g_autofree char *name = g_strdup_printf ("%s: discharge at 1C", cell->name);
+  g_autofree char *protocol = g_strdup_printf ("Discharge at 1C until %.4g V", cell->voltage_min_v);
+
+  json_builder_begin_object (b);
+  _ps_json_builder_add_int (b, "packscope_scenario", PS_SCENARIO_VERSION);
+  _ps_json_builder_add_string (b, "name", name);
+
+  json_builder_set_member_name (b, "pack");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_string (b, "id", "single-cell");
+  _ps_json_builder_add_string (b, "name", cell->name);
+  _ps_json_builder_add_string (b, "source", "One cell alone in still air, h 10 W/m2K "
+                               "(made for a cell file opened on its own).");
+  _ps_json_builder_add_string (b, "cell", cell->id);
+  _ps_json_builder_add_int (b, "n_series", 1);
+  _ps_json_builder_add_int (b, "n_parallel", 1);
+  _ps_json_builder_add_double (b, "r_tab_ohm", 0.0);
+  _ps_json_builder_add_double (b, "r_busbar_ohm", 0.0);
+  json_builder_set_member_name (b, "outline_m");
+  json_builder_begin_array (b);
+  {
+    const double pts[4][2] = { { 0, 0 }, { ow, 0 }, { ow, oh }, { 0, oh } };
+
+    for (guint i = 0; i < 4; i++)
+      {
+        json_builder_begin_array (b);
+        json_builder_add_double_value (b, pts[i][0]);
+        json_builder_add_double_value (b, pts[i][1]);
+        json_builder_end_array (b);
+      }
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "modules");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  _ps_json_builder_add_string (b, "name", "Cell");
+  _ps_json_builder_add_doubles (b, "origin_m", (double[]) { margin, margin }, 2, 1.0);
+  _ps_json_builder_add_doubles (b, "size_m", (double[]) { mw, mh }, 2, 1.0);
+  _ps_json_builder_add_double (b, "rotation_deg", 0.0);
+  _ps_json_builder_add_string (b, "arrangement", "grid");
+  _ps_json_builder_add_int (b, "columns", 1);
+  _ps_json_builder_add_int (b, "rows", 1);
+  _ps_json_builder_add_doubles (b, "pitch_m", (double[]) { mw, mh }, 2, 1.0);
+  _ps_json_builder_add_string (b, "cell_orientation", cylinder ? "upright" : "flat");
+  _ps_json_builder_add_int (b, "groups", 1);
+  _ps_json_builder_add_string (b, "order", "columns");
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "cooling");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_string (b, "kind", "air");
+  _ps_json_builder_add_double (b, "h_w_m2k", 10.0);
+  _ps_json_builder_add_double (b, "exposed_area_fraction", 1.0);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "conduction");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "contact_w_m2k", 1000.0);
+  _ps_json_builder_add_double (b, "module_contact_w_m2k", 50.0);
+  _ps_json_builder_add_double (b, "filler_k_w_mk", 0.026);
+  _ps_json_builder_add_double (b, "max_gap_m", 0.003);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "cell");
+  json_builder_add_value (b, ps_cell_type_to_json_node (cell));
+  json_builder_set_member_name (b, "initial");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "soc", 1.0);
+  json_builder_end_object (b);
+  _ps_json_builder_add_string (b, "protocol", protocol);
+  _ps_json_builder_add_string (b, "cell_model", cell_model);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+PsScenario *
+ps_scenario_new_for_cell (const PsCellType  *cell,
+                          const char        *source_name,
+                          GError           **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (cell != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  root = single_cell_root (cell, cell->electrochem != NULL ? "spme" : "ecm");
+  return scenario_from_root (root, source_name ? source_name : cell->id, NULL, error);
+}
+
 PsScenario *
 ps_scenario_new_from_data (const char  *data,
                            gssize       length,
@@ -1026,6 +1175,16 @@ ps_scenario_new_from_data (const char  *data,
   root = parse_json (data, length, source_name, error);
   if (root == NULL)
     return NULL;
+
+  /* a BPX file: its cell alone */
+  if (_ps_bpx_node_is_bpx (root))
+    {
+      g_autoptr(PsCellType) cell = _ps_bpx_cell_new_from_node (root, source_name, error);
+
+      if (cell == NULL)
+        return NULL;
+      return ps_scenario_new_for_cell (cell, source_name, error);
+    }
 
   return scenario_from_root (root, source_name, NULL, error);
 }
@@ -1237,6 +1396,9 @@ ps_scenario_to_json (const PsScenario *self)
       _ps_json_builder_add_string (builder, "model", ps_runaway_model_to_string (self->runaway_model));
       json_builder_end_object (builder);
     }
+  if (self->cell_model != PS_CELL_MODEL_ECM)
+    _ps_json_builder_add_string (builder, "cell_model",
+                                 _ps_cell_model_kind_to_string (self->cell_model));
 
   json_builder_end_object (builder);
 
@@ -1428,6 +1590,69 @@ ps_scenario_get_vehicle (const PsScenario *scenario)
 {
   g_return_val_if_fail (scenario != NULL, NULL);
   return scenario->vehicle_set ? &scenario->vehicle : NULL;
+}
+
+const char *
+ps_scenario_get_cell_model (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, "ecm");
+
+  return _ps_cell_model_kind_to_string (scenario->cell_model);
+}
+
+gboolean
+ps_scenario_cell_supports_model (const PsScenario *scenario,
+                                 const char       *model)
+{
+  PsCellModelKind kind;
+
+  g_return_val_if_fail (scenario != NULL, FALSE);
+
+  return _ps_cell_model_kind_from_string (model, &kind)
+         && _ps_cell_model_class_for_kind (kind, scenario->cell, NULL) != NULL;
+}
+
+gboolean
+ps_scenario_set_cell_electrochem (PsScenario  *scenario,
+                                  const char  *set_id,
+                                  GError     **error)
+{
+  PsElectrochem *ec;
+
+  g_return_val_if_fail (scenario != NULL, FALSE);
+  g_return_val_if_fail (set_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ec = ps_electrochem_new_from_id (set_id, error);
+  if (ec == NULL)
+    return FALSE;
+  g_clear_pointer (&scenario->cell->electrochem, ps_electrochem_free);
+  g_free (scenario->cell->electrochem_id);
+  scenario->cell->electrochem = ec;
+  scenario->cell->electrochem_id = g_strdup (set_id);
+  return TRUE;
+}
+
+gboolean
+ps_scenario_set_cell_model (PsScenario  *scenario,
+                            const char  *model,
+                            GError     **error)
+{
+  PsCellModelKind kind;
+
+  g_return_val_if_fail (scenario != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_ps_cell_model_kind_from_string (model, &kind))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "cell model \"%s\": expected ecm, spme or dfn", model ? model : "(null)");
+      return FALSE;
+    }
+  if (_ps_cell_model_class_for_kind (kind, scenario->cell, error) == NULL)
+    return FALSE;
+  scenario->cell_model = kind;
+  return TRUE;
 }
 
 guint64

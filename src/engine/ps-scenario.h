@@ -17,6 +17,9 @@
  *   "faults": [ {"kind": "internal_short", "cell": 57, "at_s": 600,
  *                "resistance_ohm": 0.1}, ... ],               (optional, ps-fault.h)
  *   "runaway": { "model": "arrhenius" | "trigger" | "off" }   (optional: arrhenius)
+ *   "cell_model": "ecm" | "spme" | "dfn"                  (optional: ecm; spme
+ *                                                       and dfn need a cell with
+ *                                                       physics parameters)
  * }
  *
  * Validation is strict: unknown members, wrong types, non-finite or
@@ -57,6 +60,13 @@ PsScenario *ps_scenario_new_from_data   (const char        *data,
 /* Whole scenarios shipped as presets (resources/scenarios), such as
  * "leaf-2018-rapidgate". Returns: (transfer full) */
 char      **ps_scenario_list_scenario_presets (void);
+/* One cell alone in still air (a cell file opened on its own, such as a
+ * BPX import): a one-cell pack, a 1C discharge to the cut-off from full, as
+ * an SPMe when the cell has physics parameters. A scenario file or data
+ * that is a BPX file loads as this too. */
+PsScenario *ps_scenario_new_for_cell    (const PsCellType  *cell,
+                                         const char        *source_name,
+                                         GError           **error);
 /* A preset id (a pack's, or a scenario preset's) if one matches, otherwise
  * a file path. */
 PsScenario *ps_scenario_new_lookup      (const char        *id_or_path,
@@ -120,6 +130,12 @@ guint64           ps_scenario_get_seed           (const PsScenario *scenario);
 const PsBmsConfig *ps_scenario_get_bms           (const PsScenario *scenario);
 /* the vehicle Drive steps drive, or NULL when there is none */
 const PsVehicle  *ps_scenario_get_vehicle        (const PsScenario *scenario);
+/* "ecm", "spme" or "dfn" */
+const char       *ps_scenario_get_cell_model     (const PsScenario *scenario);
+/* TRUE when the scenario's cell can run as that model ("spme" and "dfn"
+ * need the cell's physics parameters) */
+gboolean          ps_scenario_cell_supports_model (const PsScenario *scenario,
+                                                   const char       *model);
 
 /* Overrides, as the command line's options give them; a value out of range
  * is a programming error (callers check their input first). */
@@ -130,6 +146,18 @@ void        ps_scenario_set_dt_s        (PsScenario        *scenario,
                                          double             dt_s);
 void        ps_scenario_set_seed        (PsScenario        *scenario,
                                          guint64            seed);
+/* Gives the scenario's cell the built-in physics parameter set set_id
+ * (ps-electrochem.h), sized to the cell's capacity, so that it can run as
+ * an SPMe or DFN: for packs whose own cells have no published set. FALSE
+ * (the scenario unchanged) with an error naming the set. */
+gboolean    ps_scenario_set_cell_electrochem (PsScenario   *scenario,
+                                              const char   *set_id,
+                                              GError      **error);
+/* "ecm", "spme" or "dfn"; FALSE (the scenario unchanged) with an error that
+ * names the model and the cell when the cell cannot run it */
+gboolean    ps_scenario_set_cell_model  (PsScenario        *scenario,
+                                         const char        *model,
+                                         GError           **error);
 void        ps_scenario_set_initial_temp_k (PsScenario     *scenario,
                                             double          temp_k);
 /* also the cells' initial temperature when the scenario gives none */

@@ -1,0 +1,80 @@
+/* ps-cell-model.c: the cell models by kind (--cell-model, "cell_model")
+ *
+ * The ECM runs every cell type; the physics models (SPMe, DFN) need the
+ * cell's physics parameter set (PsCellType.electrochem).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ps-cell-model.h"
+#include "ps-error.h"
+
+static const char * const kind_names[PS_CELL_MODEL_N_KINDS] = {
+  [PS_CELL_MODEL_ECM] = "ecm",
+  [PS_CELL_MODEL_SPME] = "spme",
+  [PS_CELL_MODEL_DFN] = "dfn",
+};
+
+const char *
+_ps_cell_model_kind_to_string (PsCellModelKind kind)
+{
+  g_return_val_if_fail ((guint) kind < PS_CELL_MODEL_N_KINDS, "ecm");
+  return kind_names[kind];
+}
+
+gboolean
+_ps_cell_model_kind_from_string (const char      *name,
+                                 PsCellModelKind *kind)
+{
+  for (guint i = 0; name != NULL && i < PS_CELL_MODEL_N_KINDS; i++)
+    if (g_str_equal (name, kind_names[i]))
+      {
+        *kind = (PsCellModelKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const PsCellModelClass *
+_ps_cell_model_class_for_kind (PsCellModelKind   kind,
+                               const PsCellType *cell,
+                               GError          **error)
+{
+  const PsCellModelClass *klass = NULL;
+
+  g_return_val_if_fail (cell != NULL, NULL);
+
+  switch (kind)
+    {
+    case PS_CELL_MODEL_ECM:
+      return &_ps_ecm_class;
+    case PS_CELL_MODEL_SPME:
+      klass = &_ps_spme_class;
+      break;
+    case PS_CELL_MODEL_DFN:
+      klass = NULL;   /* ps-dfn.c */
+      break;
+    default:
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "cell model %d: expected ecm, spme or dfn", (int) kind);
+      return NULL;
+    }
+
+  if (cell->electrochem == NULL)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "cell %s: the %s cell model needs the cell's physics parameters "
+                   "(\"electrochem\" in its JSON, or a BPX file), and this cell has none: "
+                   "it runs only as an ecm", cell->id, kind_names[kind]);
+      return NULL;
+    }
+  if (klass == NULL)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "cell model %s: not built into this version of Packscope yet, "
+                   "expected ecm", kind_names[kind]);
+      return NULL;
+    }
+  return klass;
+}
