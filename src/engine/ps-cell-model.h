@@ -87,6 +87,8 @@ struct _PsCellModel
 
 /* The Thevenin equivalent circuit with two RC pairs (ps-ecm.c). */
 extern const PsCellModelClass _ps_ecm_class;
+/* The Doyle-Fuller-Newman model (ps-dfn.c): needs cell->electrochem. */
+extern const PsCellModelClass _ps_dfn_class;
 
 /* The cell models a simulation can run (--cell-model, "cell_model"). */
 typedef enum
