@@ -408,6 +408,157 @@ test_lithium_conservation (void)
   _ps_dfn_cell_free (cell);
 }
 
+/* ------------------------------------------------------------ the model */
+
+/* The LG M50 (Chen2020) behind ps-cell-model.h: two cells (one with 10 %
+ * more capacity and 20 % more resistance) discharged at 1C. The SOC follows
+ * the charge; the voltage the pack solve uses (E - R I) is the cell's own
+ * end-of-step voltage; the heat is ohmic + reaction + reversible, below
+ * Bernardi's I (OCV - V) (dU/dT is 0 in Chen2020: the difference is the
+ * particles' concentration gradients, stored and given back on relaxation,
+ * which the DFN does not count as heat when it is made); the snapshot
+ * restores the state exactly; the larger resistance gives the lower
+ * voltage. */
+static void
+test_model_lg_m50 (void)
+{
+  g_autoptr(GError) error = NULL;
+  PsCellType *type = ps_cell_type_new_from_id ("lg-m50", &error);
+  const PsCellModelClass *klass;
+  PsCellModel *model;
+  const double soc0[2] = { 1.0, 1.0 }, cap[2] = { 5.0, 5.5 }, rf[2] = { 1.0, 1.2 };
+  double temp[2] = { T_REF, T_REF }, cur[2], heat[2];
+  double dt = 10.0, t = 0.0, e_heat = 0.0, e_bern = 0.0;
+  double saved_v = 0.0, saved_soc = 0.0;
+  const double *e, *r, *soc, *v, *ocv;
+  PsCellModelPower power;
+  guint steps = 0;
+
+  g_assert_no_error (error);
+  klass = _ps_cell_model_class_for_kind (PS_CELL_MODEL_DFN, type, &error);
+  g_assert_no_error (error);
+  g_assert_true (klass == &_ps_dfn_class);
+  model = klass->new (type, 2);
+  klass->reset (model, soc0, cap, rf, T_REF);
+  soc = klass->get_soc (model);
+  g_assert_cmpfloat_with_epsilon (soc[0], 1.0, 1e-9);
+  ocv = klass->get_ocv (model);
+  g_assert_cmpfloat_with_epsilon (ocv[0], type->electrochem->voltage_max_v, 1e-6);
+
+  for (;;)
+    {
+      double soc_before[2], ocv_before[2], v_lin[2];
+
+      klass->linearise (model, dt, temp, &e, &r);
+      for (int i = 0; i < 2; i++)
+        {
+          cur[i] = cap[i];     /* 1C each */
+          soc_before[i] = soc[i];
+          ocv_before[i] = klass->get_ocv (model)[i];
+          v_lin[i] = e[i] - r[i] * cur[i];
+          g_assert_cmpfloat (r[i], >, 0.0);
+        }
+      if (steps == 100)
+        {
+          klass->save (model);
+          saved_v = v_lin[0];
+          saved_soc = soc[0];
+        }
+      klass->commit (model, dt, temp, cur, heat, &power);
+      v = klass->get_voltage (model);
+      steps++;
+      t += dt;
+      for (int i = 0; i < 2; i++)
+        {
+          double dsoc = cur[i] * dt / (3600.0 * cap[i]);
+          double ocv_mid = 0.5 * (ocv_before[i] + klass->get_ocv (model)[i]);
+
+          g_assert_cmpfloat (fabs (soc_before[i] - soc[i] - dsoc), <, 1e-9);
+          g_assert_cmpfloat_with_epsilon (v[i], v_lin[i], 1e-12);
+          g_assert_true (isfinite (heat[i]) && heat[i] > 0.0);
+          if (i == 0)
+            {
+              e_heat += heat[i] * dt;
+              /* dU/dT is 0 in Chen2020 */
+              e_bern += cur[i] * (ocv_mid - v[i]) * dt;
+            }
+        }
+      /* every coulomb's energy is accounted for */
+      g_assert_cmpfloat (fabs (power.chemical_w - power.reversible_w
+                               - (cur[0] * v[0] + cur[1] * v[1]) - (heat[0] + heat[1])),
+                         <, 1e-9 * power.chemical_w);
+      g_assert_cmpfloat (v[1], <, v[0]);
+      if (v[0] < type->voltage_min_v || steps > 1000)
+        break;
+    }
+  g_test_message ("lg-m50 DFN 1C: %.0f s to %.3f V, heat %.0f J, Bernardi %.0f J",
+                  t, v[0], e_heat, e_bern);
+  /* about an hour at 1C */
+  g_assert_cmpfloat (t, >, 3000.0);
+  g_assert_cmpfloat (t, <, 3800.0);
+  g_assert_cmpfloat (e_heat, <, e_bern);
+  g_assert_cmpfloat (e_heat, >, 0.4 * e_bern);
+
+  /* back to step 100: the same voltage again */
+  klass->restore (model);
+  g_assert_cmpfloat (klass->get_soc (model)[0], ==, saved_soc);
+  klass->linearise (model, dt, temp, &e, &r);
+  g_assert_cmpfloat (fabs (e[0] - r[0] * cap[0] - saved_v), <, 1e-9);
+
+  klass->free (model);
+  ps_cell_type_free (type);
+}
+
+/* Warmer is faster: at 318 K the 2C voltage is higher (Arrhenius on j0,
+ * D_e, kappa_e, D_s) */
+static void
+test_temperature (void)
+{
+  g_autoptr(PsElectrochem) ec = comsol_set ();
+  PsDfnMesh mesh = PS_DFN_MESH_DEFAULT;
+  PsDfnCell *cold = comsol_cell (ec, &mesh), *warm = comsol_cell (ec, &mesh);
+  double v_cold, v_warm;
+
+  for (int i = 0; i < 60; i++)
+    {
+      g_assert_true (_ps_dfn_cell_step (cold, 10.0, T_REF, 48.0, NULL));
+      g_assert_true (_ps_dfn_cell_step (warm, 10.0, T_REF + 20.0, 48.0, NULL));
+    }
+  v_cold = _ps_dfn_cell_voltage (cold);
+  v_warm = _ps_dfn_cell_voltage (warm);
+  g_test_message ("2C after 600 s: %.4f V at 298 K, %.4f V at 318 K", v_cold, v_warm);
+  g_assert_cmpfloat (v_warm, >, v_cold + 0.005);
+  _ps_dfn_cell_free (cold);
+  _ps_dfn_cell_free (warm);
+}
+
+/* Energy: the power drawn at the particles' surfaces is the terminal power
+ * plus the ohmic and reaction heat, exactly (the discrete fluxes sum by
+ * parts); a heat term with a wrong sign or a missing face breaks it. */
+static void
+test_energy_identity (void)
+{
+  g_autoptr(PsElectrochem) ec = comsol_set ();
+  PsDfnMesh mesh = { 9, 4, 11, 7, 9 };
+  PsDfnCell *cell = comsol_cell (ec, &mesh);
+  const double currents[] = { 72.0, -24.0, 12.0 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (currents); c++)
+    for (int i = 0; i < 20; i++)
+      {
+        PsDfnHeat h;
+        double p_term, bal;
+
+        g_assert_true (_ps_dfn_cell_step (cell, 15.0, T_REF + 10.0, currents[c], &h));
+        p_term = currents[c] * _ps_dfn_cell_voltage (cell);
+        bal = h.surface_w - p_term - h.ohmic_w - h.reaction_w;
+        g_assert_cmpfloat (h.ohmic_w, >, 0.0);
+        g_assert_cmpfloat (h.reaction_w, >, 0.0);
+        g_assert_cmpfloat (fabs (bal), <, 1e-6 * fabs (p_term));
+      }
+  _ps_dfn_cell_free (cell);
+}
+
 static void
 test_bad_mesh (void)
 {
@@ -435,6 +586,9 @@ main (int    argc,
   g_test_add_func ("/validation/dfn/voltage-derivative", test_voltage_derivative);
   g_test_add_func ("/validation/dfn/lithium-conservation", test_lithium_conservation);
   g_test_add_func ("/validation/dfn/bad-mesh", test_bad_mesh);
+  g_test_add_func ("/validation/dfn/energy-identity", test_energy_identity);
+  g_test_add_func ("/validation/dfn/model-lg-m50", test_model_lg_m50);
+  g_test_add_func ("/validation/dfn/temperature", test_temperature);
 
   return g_test_run ();
 }

@@ -40,6 +40,10 @@ typedef struct
   double ohmic_w;       /* solid and electrolyte, i.e and the diffusion potential */
   double reaction_w;    /* a j eta */
   double reversible_w;  /* a j T dU/dT */
+  /* not heat: the power the reaction draws at the particles' surface
+   * equilibrium, -a j U(c_s,surf) (W); it equals the terminal power
+   * I V plus the ohmic and reaction heat (energy conservation) */
+  double surface_w;
 } PsDfnHeat;
 
 /* ec must outlive the cell; area_factor scales the electrode area (a cell of

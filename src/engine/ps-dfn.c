@@ -112,6 +112,11 @@ struct _PsDfnCell
   int       *piv;
   double    *c0;               /* the particles' free responses (as cs) */
   gboolean   c0_valid;
+  /* the last _ps_dfn_cell_solve, for the step that follows it: its
+   * solution in u_try, its derivative with i_app in sens */
+  gboolean   solved;
+  double     solved_dt, solved_temp, solved_i;
+  double    *sens;             /* NV * nx */
   double     i_app;            /* A/m2 of the last solve */
   double     temp_k;
 };
@@ -474,6 +479,7 @@ _ps_dfn_cell_new (const PsElectrochem *ec,
   cell->band = g_new0 (double, (gsize) NB * nx * BW);
   cell->piv = g_new0 (int, (gsize) NB * nx);
   cell->c0 = g_new0 (double, ncs);
+  cell->sens = g_new0 (double, (gsize) NV * nx);
   cell->temp_k = ec->t_ref_k;
   _ps_dfn_cell_set_factors (cell, area_factor, resistance_factor);
 
@@ -488,6 +494,7 @@ _ps_dfn_cell_set_factors (PsDfnCell *cell,
   const PsElectrochem *ec = cell->ec;
 
   g_return_if_fail (area_factor > 0.0 && resistance_factor > 0.0);
+  cell->solved = FALSE;
   cell->area_m2 = ec->area_m2 * MAX (ec->n_electrode_pairs, 1) * area_factor;
   cell->rf = resistance_factor;
   for (guint k = 0; k < cell->nx; k++)
@@ -524,6 +531,7 @@ _ps_dfn_cell_free (PsDfnCell *cell)
   g_free (cell->band);
   g_free (cell->piv);
   g_free (cell->c0);
+  g_free (cell->sens);
   g_free (cell);
 }
 
@@ -573,6 +581,7 @@ _ps_dfn_cell_set_rest (PsDfnCell *cell,
   *cell->dt_prev = 0.0;
   cell->temp_k = temp_k;
   cell->c0_valid = FALSE;
+  cell->solved = FALSE;
 }
 
 /* Electrolyte transport at a node, with derivatives in c_e: D_eff, kappa_eff */
@@ -903,22 +912,30 @@ linear_solve (PsDfnCell *cell)
   return TRUE;
 }
 
-/* Newton on the step from the present state; the solution in u_try. */
+/* Newton on the step from the present state; the solution in u_try. With
+ * have_guess, u_try holds the first guess and the particles are prepared. */
 static gboolean
 newton (PsDfnCell *cell,
         double     dt,
         double     temp_k,
-        double     i_app)
+        double     i_app,
+        gboolean   have_guess)
 {
   const PsElectrochem *ec = cell->ec;
   guint nx = cell->nx, n = NV * nx;
   double c_e0 = ec->electrolyte.c_e0;
 
-  prepare_particles (cell, dt, temp_k);
-  cell->c0_valid = FALSE;
+  cell->solved = FALSE;
+  if (!have_guess)
+    {
+      prepare_particles (cell, dt, temp_k);
+      cell->c0_valid = TRUE;
+    }
 
   /* predictor: the last step's change, scaled to this step */
-  if (*cell->dt_prev > 0.0)
+  if (have_guess)
+    ;
+  else if (*cell->dt_prev > 0.0)
     {
       double f = MIN (dt / *cell->dt_prev, 1.0);
 
@@ -960,15 +977,16 @@ newton (PsDfnCell *cell,
           && dmax_j < NEWTON_TOL_J)
         {
           cell->i_app = i_app;
-          cell->c0_valid = TRUE;
           return TRUE;
         }
     }
+  cell->c0_valid = FALSE;
   return FALSE;
 }
 
-/* dV/di_app at the converged solution (the Jacobian's factors are those of
- * the last iteration: within the tolerance) */
+/* The solution's derivative with i_app into sens and dV/di_app, at the
+ * converged solution (the Jacobian's factors are those of the last
+ * iteration: within the tolerance) */
 static double
 voltage_sensitivity (PsDfnCell *cell)
 {
@@ -979,6 +997,16 @@ voltage_sensitivity (PsDfnCell *cell)
   /* dR/di_app = 1 in the last solid row; J dz = -dR/di */
   d[NB * last + V_PHIS] = -1.0;
   band_solve (cell->band, cell->piv, nb, d);
+  for (guint k = 0; k < nx; k++)
+    {
+      const double *jr = cell->jrow + (gsize) 5 * k;
+      double *sk = cell->sens + (gsize) NV * k;
+
+      sk[V_CE] = d[NB * k + V_CE];
+      sk[V_PHIE] = d[NB * k + V_PHIE];
+      sk[V_PHIS] = d[NB * k + V_PHIS];
+      sk[V_J] = -(jr[0] * sk[V_CE] + jr[1] * sk[V_PHIE] + jr[2] * sk[V_PHIS]) / jr[3];
+    }
   return d[NB * last + V_PHIS] - d[V_PHIS] - terminal_resistance (cell);
 }
 
@@ -992,11 +1020,17 @@ _ps_dfn_cell_solve (PsDfnCell *cell,
 {
   double i_app = current_a / cell->area_m2;
 
-  if (!newton (cell, dt, temp_k, i_app))
+  if (!newton (cell, dt, temp_k, i_app, FALSE))
     return FALSE;
   *voltage_v = terminal_voltage (cell, cell->u_try, i_app);
   if (dv_di != NULL)
-    *dv_di = voltage_sensitivity (cell) / cell->area_m2;
+    {
+      *dv_di = voltage_sensitivity (cell) / cell->area_m2;
+      cell->solved = TRUE;
+      cell->solved_dt = dt;
+      cell->solved_temp = temp_k;
+      cell->solved_i = i_app;
+    }
   return TRUE;
 }
 
@@ -1011,7 +1045,7 @@ step_heat (PsDfnCell *cell,
   double i_app = cell->i_app;
   double rt_f = PS_GAS_CONSTANT * temp_k / PS_FARADAY;
   double chi = 2.0 * (1.0 - ec->electrolyte.t_plus) * ec->electrolyte.thermodynamic_factor * rt_f;
-  double q_ohm = 0.0, q_rxn = 0.0, q_rev = 0.0;
+  double q_ohm = 0.0, q_rxn = 0.0, q_rev = 0.0, p_surf = 0.0;
 
   /* the half volumes at the collectors */
   q_ohm += i_app * i_app * terminal_resistance (cell);
@@ -1042,7 +1076,7 @@ step_heat (PsDfnCell *cell,
       const double *uk = u + (gsize) NV * k;
       PsElectrodeId w;
       const Particle *p;
-      double sto, eta, aj;
+      double sto, eta, aj, uo;
 
       if (node_is_sep (cell, k))
         continue;
@@ -1050,14 +1084,17 @@ step_heat (PsDfnCell *cell,
       p = &cell->part[w];
       sto = particle_surface (p, node_cs (cell, cell->cs, k), uk[V_J]) / p->c_max;
       sto = CLAMP (sto, STO_EPS, 1.0 - STO_EPS);
-      eta = uk[V_PHIS] - uk[V_PHIE] - ocp (cell, w, sto, temp_k);
+      uo = ocp (cell, w, sto, temp_k);
+      eta = uk[V_PHIS] - uk[V_PHIE] - uo;
       aj = cell->a_s[k] * uk[V_J] * cell->dx[k];
       q_rxn += aj * eta;
+      p_surf -= aj * uo;
       q_rev += aj * temp_k * ps_electrochem_dudt (ec, w, sto);
     }
   heat->ohmic_w = q_ohm * cell->area_m2;
   heat->reaction_w = q_rxn * cell->area_m2;
   heat->reversible_w = q_rev * cell->area_m2;
+  heat->surface_w = p_surf * cell->area_m2;
 }
 
 gboolean
@@ -1070,7 +1107,22 @@ _ps_dfn_cell_step (PsDfnCell *cell,
   double i_app = current_a / cell->area_m2;
   guint nx = cell->nx;
 
-  if (!newton (cell, dt, temp_k, i_app))
+  /* after a solve of this step (a linearisation): its solution if the
+   * current is the same, else Newton from its tangent */
+  if (cell->solved && cell->c0_valid && cell->solved_dt == dt && cell->solved_temp == temp_k)
+    {
+      if (i_app != cell->solved_i)
+        {
+          double di = i_app - cell->solved_i;
+
+          for (guint r = 0; r < NV * nx; r++)
+            cell->u_try[r] += di * cell->sens[r];
+          if (!newton (cell, dt, temp_k, i_app, TRUE)
+              && !newton (cell, dt, temp_k, i_app, FALSE))
+            return FALSE;
+        }
+    }
+  else if (!newton (cell, dt, temp_k, i_app, FALSE))
     return FALSE;
 
   /* advance: the particles with their flux, then the x unknowns */
@@ -1090,6 +1142,7 @@ _ps_dfn_cell_step (PsDfnCell *cell,
         c[i] = c0[i] + jj * p->unit[i];
     }
   cell->c0_valid = FALSE;
+  cell->solved = FALSE;
   memcpy (cell->u_prev, cell->u, sizeof (double) * NV * nx);
   memcpy (cell->u, cell->u_try, sizeof (double) * NV * nx);
   *cell->voltage = terminal_voltage (cell, cell->u, i_app);
@@ -1180,6 +1233,8 @@ _ps_dfn_cell_set_state (PsDfnCell    *cell,
                         const double *state)
 {
   memcpy (cell->state, state, sizeof (double) * cell->state_len);
+  cell->c0_valid = FALSE;
+  cell->solved = FALSE;
 }
 
 /* ------------------------------------------------------------ the model */
@@ -1383,6 +1438,7 @@ step_split (PsDfnCell *c,
       *heat = h1;
       return FALSE;
     }
+  heat->surface_w = 0.5 * (h1.surface_w + h2.surface_w);
   heat->ohmic_w = 0.5 * (h1.ohmic_w + h2.ohmic_w);
   heat->reaction_w = 0.5 * (h1.reaction_w + h2.reaction_w);
   heat->reversible_w = 0.5 * (h1.reversible_w + h2.reversible_w);
@@ -1406,7 +1462,7 @@ dfn_commit (PsCellModel      *model,
       double ii = current[i];
       /* the pack solve's voltage (its limits are checked on it) */
       double vi = dfn->e[i] - dfn->r[i] * ii;
-      PsDfnHeat h = { 0.0, 0.0, 0.0 };
+      PsDfnHeat h = { 0.0, 0.0, 0.0, 0.0 };
 
       step_split (c, dt, temp[i], ii, 0, &h);
       dfn->s[D_VOLTAGE][i] = vi;
