@@ -4,7 +4,7 @@
  * (negative electrode, separator, positive electrode) and along the radius of
  * a particle at every node of an electrode; electrolyte concentration and
  * potential, solid potential, Butler-Volmer reaction current; backward Euler
- * in time with Newton's method on the banded system of the x nodes (the
+ * in time with Newton's method on the block-tridiagonal system of the x nodes (the
  * particles, linear in their concentration, are condensed onto their surface
  * concentration before each step). _ps_dfn_class wraps one of these per cell
  * behind ps-cell-model.h; the validation tests drive it directly.

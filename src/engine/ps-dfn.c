@@ -22,8 +22,14 @@
  * old state and once for a unit flux: its surface concentration is then
  * c_surf = alpha_k + beta j_k, and the Newton iteration is on the x nodes
  * alone, four unknowns a node (c_e, phi_e, phi_s, j; phi_s and j are 0 in
- * the separator) and a banded Jacobian (7 below and above the diagonal),
- * LU-factored with partial pivoting. The solid potential's equations are
+ * the separator). j is local to its node and is condensed out; the rest is
+ * block tridiagonal (3 x 3 blocks), factored by block elimination from the
+ * negative collector with partial pivoting inside each block (the
+ * potentials' part is a grounded, diagonally dominant chain, the
+ * concentrations' has the accumulation on its diagonal). Newton's iterate
+ * starts from the last step's change, scaled (a predictor), or, in the step
+ * after a linearisation, from that solution and its tangent in the current.
+ * The solid potential's equations are
  * one too many for its two Neumann ends (the currents balance), so the
  * first one is replaced by the gauge phi_s = 0 at the first node.
  *
@@ -44,16 +50,13 @@
 #include "ps-error.h"
 #include "ps-state-block-private.h"
 
-#define KL 5                    /* band below the diagonal */
-#define KU 5                    /* and above */
-#define BW (2 * KL + KU + 1)    /* stored width (pivoting fills KL more) */
 
 #define NEWTON_MAX_ITER  30
 /* Newton stops when its update is below these (the error left is of their
  * square: quadratic convergence) */
-#define NEWTON_TOL_PHI   1e-7   /* V */
-#define NEWTON_TOL_C     1e-7   /* relative to c_e0 */
-#define NEWTON_TOL_J     1e-7   /* relative to 1 + |j| */
+#define NEWTON_TOL_PHI   1e-5   /* V */
+#define NEWTON_TOL_C     1e-5   /* relative to c_e0 */
+#define NEWTON_TOL_J     1e-5   /* relative to 1 + |j| */
 #define STO_EPS          1e-9
 #define CE_MIN           1e-3   /* mol/m3, the floor the evaluation sees */
 
@@ -108,7 +111,7 @@ struct _PsDfnCell
   double    *jrow;             /* the j rows: 5 per node, d/d(ce, phie, phis, j) and 1 */
   double    *jcol;             /* the j columns of the other rows: 3 per node */
   double    *rhs;              /* NB * nx */
-  double    *band;             /* NB nx x BW */
+  double    *blk;              /* the Jacobian's blocks A, B, C per node */
   int       *piv;
   double    *c0;               /* the particles' free responses (as cs) */
   gboolean   c0_valid;
@@ -121,105 +124,172 @@ struct _PsDfnCell
   double     temp_k;
 };
 
-/* ---------------------------------------------------------------- banded LU */
+/* ------------------------------------------------- block-tridiagonal LU */
 
-/* row i of the band, indexed by the column j (i - KL <= j <= i + KU + KL) */
+/* The Jacobian of the x nodes is block tridiagonal: node k's rows couple
+ * to nodes k - 1 (block A_k), k (B_k) and k + 1 (C_k), NB x NB each, row
+ * major. Block elimination from the first node (the gauge grounds it):
+ *   B'_k = B_k - A_k G_{k-1},  G_k = B'_k^-1 C_k,
+ * each B'_k LU-factored with partial pivoting inside the block. */
+#define BS (NB * NB)
+
 static inline double *
-band_row (double *band,
-          guint   i)
-{
-  return band + (gsize) i * (BW - 1) + KL;
-}
-
+blk_a (double *blk, guint k) { return blk + (gsize) k * 3 * BS; }
 static inline double *
-band_at (double *band,
-         guint   i,
-         guint   j)
-{
-  return band_row (band, i) + j;
-}
+blk_b (double *blk, guint k) { return blk + (gsize) k * 3 * BS + BS; }
+static inline double *
+blk_c (double *blk, guint k) { return blk + (gsize) k * 3 * BS + 2 * BS; }
 
-/* LU with partial pivoting of the N x N band matrix; FALSE if singular */
+/* in-place LU of an NB x NB block with row pivots; FALSE if singular */
 static gboolean
-band_factor (double *band,
-             int    *piv,
-             guint   n)
+lu_small (double *m,
+          int    *piv)
+{
+  for (int k = 0; k < NB; k++)
+    {
+      int p = k;
+      double amax = fabs (m[k * NB + k]);
+
+      for (int i = k + 1; i < NB; i++)
+        if (fabs (m[i * NB + k]) > amax)
+          {
+            amax = fabs (m[i * NB + k]);
+            p = i;
+          }
+      if (!(amax > 0.0) || !isfinite (amax))
+        return FALSE;
+      piv[k] = p;
+      /* (the columns from k on: the multipliers stay where they were made,
+       * and the solve swaps as it goes) */
+      if (p != k)
+        for (int j = k; j < NB; j++)
+          {
+            double t = m[k * NB + j];
+
+            m[k * NB + j] = m[p * NB + j];
+            m[p * NB + j] = t;
+          }
+      for (int i = k + 1; i < NB; i++)
+        {
+          double l = m[i * NB + k] / m[k * NB + k];
+
+          m[i * NB + k] = l;
+          for (int j = k + 1; j < NB; j++)
+            m[i * NB + j] -= l * m[k * NB + j];
+        }
+    }
+  return TRUE;
+}
+
+/* x = M^-1 x with the factors of lu_small; x has a stride (a column of a
+ * block: stride NB) */
+static inline void
+lu_small_solve (const double *m,
+                const int    *piv,
+                double       *x,
+                int           stride)
+{
+  for (int k = 0; k < NB; k++)
+    {
+      if (piv[k] != k)
+        {
+          double t = x[k * stride];
+
+          x[k * stride] = x[piv[k] * stride];
+          x[piv[k] * stride] = t;
+        }
+      for (int i = k + 1; i < NB; i++)
+        x[i * stride] -= m[i * NB + k] * x[k * stride];
+    }
+  for (int k = NB - 1; k >= 0; k--)
+    {
+      double s = x[k * stride];
+
+      for (int j = k + 1; j < NB; j++)
+        s -= m[k * NB + j] * x[j * stride];
+      x[k * stride] = s / m[k * NB + k];
+    }
+}
+
+/* factors the n block rows in place: B_k becomes the LU of B'_k, C_k
+ * becomes G_k */
+static gboolean
+blk_factor (double *blk,
+            int    *piv,
+            guint   n)
 {
   for (guint k = 0; k < n; k++)
     {
-      guint last = MIN (n - 1, k + KL);
-      guint jmax = MIN (n - 1, k + KU + KL);
-      guint p = k;
-      double amax = fabs (*band_at (band, k, k));
-      double pivot;
+      double *bk = blk_b (blk, k);
 
-      for (guint i = k + 1; i <= last; i++)
+      if (k > 0)
         {
-          double v = fabs (*band_at (band, i, k));
+          const double *ak = blk_a (blk, k);
+          const double *g = blk_c (blk, k - 1);
 
-          if (v > amax)
-            {
-              amax = v;
-              p = i;
-            }
+          for (int i = 0; i < NB; i++)
+            for (int j = 0; j < NB; j++)
+              {
+                double s = 0.0;
+
+                for (int l = 0; l < NB; l++)
+                  s += ak[i * NB + l] * g[l * NB + j];
+                bk[i * NB + j] -= s;
+              }
         }
-      if (!(amax > 0.0) || !isfinite (amax))
+      if (!lu_small (bk, piv + NB * k))
         return FALSE;
-      piv[k] = (int) p;
-      if (p != k)
-        for (guint j = k; j <= jmax; j++)
-          {
-            double t = *band_at (band, k, j);
-
-            *band_at (band, k, j) = *band_at (band, p, j);
-            *band_at (band, p, j) = t;
-          }
-      pivot = 1.0 / *band_at (band, k, k);
-      for (guint i = k + 1; i <= last; i++)
+      if (k + 1 < n)
         {
-          double *rowi = band_row (band, i);
-          double l = rowi[k] * pivot;
-          const double *rowk = band_row (band, k);
+          double *ck = blk_c (blk, k);
 
-          if (l == 0.0)
-            continue;
-          rowi[k] = l;
-          for (guint j = k + 1; j <= jmax; j++)
-            rowi[j] -= l * rowk[j];
+          for (int j = 0; j < NB; j++)
+            lu_small_solve (bk, piv + NB * k, ck + j, NB);
         }
     }
   return TRUE;
 }
 
 static void
-band_solve (double       *band,
-            const int    *piv,
-            guint         n,
-            double       *b)
+blk_solve (double    *blk,
+           const int *piv,
+           guint      n,
+           double    *x)
 {
   for (guint k = 0; k < n; k++)
     {
-      guint last = MIN (n - 1, k + KL);
-      guint p = (guint) piv[k];
+      double *xk = x + (gsize) NB * k;
 
-      if (p != k)
+      if (k > 0)
         {
-          double t = b[k];
+          const double *ak = blk_a (blk, k);
+          const double *xp = xk - NB;
 
-          b[k] = b[p];
-          b[p] = t;
+          for (int i = 0; i < NB; i++)
+            {
+              double s = 0.0;
+
+              for (int l = 0; l < NB; l++)
+                s += ak[i * NB + l] * xp[l];
+              xk[i] -= s;
+            }
         }
-      for (guint i = k + 1; i <= last; i++)
-        b[i] -= *band_at (band, i, k) * b[k];
+      lu_small_solve (blk_b (blk, k), piv + NB * k, xk, 1);
     }
-  for (guint k = n; k-- > 0;)
+  for (guint k = n - 1; k-- > 0;)
     {
-      guint jmax = MIN (n - 1, k + KU + KL);
-      double s = b[k];
+      const double *g = blk_c (blk, k);
+      double *xk = x + (gsize) NB * k;
+      const double *xn = xk + NB;
 
-      for (guint j = k + 1; j <= jmax; j++)
-        s -= *band_at (band, k, j) * b[j];
-      b[k] = s / *band_at (band, k, k);
+      for (int i = 0; i < NB; i++)
+        {
+          double s = 0.0;
+
+          for (int l = 0; l < NB; l++)
+            s += g[i * NB + l] * xn[l];
+          xk[i] -= s;
+        }
     }
 }
 
@@ -476,7 +546,7 @@ _ps_dfn_cell_new (const PsElectrochem *ec,
   cell->jrow = g_new0 (double, (gsize) 5 * nx);
   cell->jcol = g_new0 (double, (gsize) 3 * nx);
   cell->rhs = g_new0 (double, (gsize) NB * nx);
-  cell->band = g_new0 (double, (gsize) NB * nx * BW);
+  cell->blk = g_new0 (double, (gsize) 3 * BS * nx);
   cell->piv = g_new0 (int, (gsize) NB * nx);
   cell->c0 = g_new0 (double, ncs);
   cell->sens = g_new0 (double, (gsize) NV * nx);
@@ -528,7 +598,7 @@ _ps_dfn_cell_free (PsDfnCell *cell)
   g_free (cell->jrow);
   g_free (cell->jcol);
   g_free (cell->rhs);
-  g_free (cell->band);
+  g_free (cell->blk);
   g_free (cell->piv);
   g_free (cell->c0);
   g_free (cell->sens);
@@ -628,20 +698,18 @@ assemble (PsDfnCell    *cell,
 {
   const PsElectrochem *ec = cell->ec;
   guint nx = cell->nx;
-  guint nb = NB * nx;
   double *res = cell->res;
-  double *band = cell->band;
+  double *blk = cell->blk;
   double t_plus = ec->electrolyte.t_plus;
   double rt_f = PS_GAS_CONSTANT * temp_k / PS_FARADAY;
   double chi = 2.0 * (1.0 - t_plus) * ec->electrolyte.thermodynamic_factor * rt_f;
   double f_2rt = 0.5 / rt_f;
   NodeTransport tr_prev, tr_cur;
 
-  memset (band, 0, sizeof (double) * nb * BW);
+  memset (blk, 0, sizeof (double) * 3 * BS * nx);
 
 #define RES(k, v) res[NV * (k) + (v)]
-#define ROW(k, v) ((guint) (NB * (k) + (v)))
-#define J(k, v, l, w) (*band_at (band, ROW (k, v), ROW (l, w)))
+#define J(k, v, l, w) (blk[((gsize) (k) * 3 + 1 + (l) - (k)) * BS + (v) * NB + (w)])
 
   /* accumulation, sources and the local equations */
   for (guint k = 0; k < nx; k++)
@@ -778,15 +846,13 @@ assemble (PsDfnCell    *cell,
   /* gauge */
   RES (0, V_PHIS) = u[V_PHIS];
   cell->jcol[2] = 0.0;
-  {
-    guint r = ROW (0, V_PHIS);
-
-    for (guint j = 0; j <= r + KU; j++)
-      *band_at (band, r, j) = 0.0;
-    *band_at (band, r, r) = 1.0;
-  }
+  for (guint w = 0; w < NB; w++)
+    {
+      J (0, V_PHIS, 0, w) = 0.0;
+      J (0, V_PHIS, 1, w) = 0.0;
+    }
+  J (0, V_PHIS, 0, V_PHIS) = 1.0;
 #undef J
-#undef ROW
 #undef RES
 }
 
@@ -872,7 +938,7 @@ prepare_particles (PsDfnCell *cell,
 static gboolean
 linear_solve (PsDfnCell *cell)
 {
-  guint nx = cell->nx, nb = NB * nx;
+  guint nx = cell->nx;
   double *rhs = cell->rhs;
 
   for (guint k = 0; k < nx; k++)
@@ -892,12 +958,12 @@ linear_solve (PsDfnCell *cell)
           rhs[r] = -(cell->res[NV * k + v] - b * rj);
           if (b != 0.0)
             for (guint w = 0; w < NB; w++)
-              *band_at (cell->band, r, NB * k + w) -= b * jr[w];
+              blk_b (cell->blk, k)[v * NB + w] -= b * jr[w];
         }
     }
-  if (!band_factor (cell->band, cell->piv, nb))
+  if (!blk_factor (cell->blk, cell->piv, nx))
     return FALSE;
-  band_solve (cell->band, cell->piv, nb, rhs);
+  blk_solve (cell->blk, cell->piv, nx, rhs);
   for (guint k = 0; k < nx; k++)
     {
       const double *jr = cell->jrow + (gsize) 5 * k;
@@ -996,7 +1062,7 @@ voltage_sensitivity (PsDfnCell *cell)
   memset (d, 0, sizeof (double) * nb);
   /* dR/di_app = 1 in the last solid row; J dz = -dR/di */
   d[NB * last + V_PHIS] = -1.0;
-  band_solve (cell->band, cell->piv, nb, d);
+  blk_solve (cell->blk, cell->piv, nx, d);
   for (guint k = 0; k < nx; k++)
     {
       const double *jr = cell->jrow + (gsize) 5 * k;
