@@ -4,7 +4,7 @@
  *   packscope --print-scenario ID
  *   packscope --headless [--scenario ID|FILE] [--protocol TEXT] [--csv FILE]
  *             [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]
- *             [--force] [--keep-partial]
+ *             [--cell-model ecm|spme|dfn] [--force] [--keep-partial]
  *   packscope --bench
  *
  * Only GLib and the engine: this file never touches GTK, so it runs on a
@@ -54,6 +54,7 @@ typedef struct
   char     *seed;
   char     *ambient_c;
   char     *initial_c;
+  char     *cell_model;
   gboolean  cells;
   gboolean  force;
   gboolean  keep_partial;
@@ -70,6 +71,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->seed);
   g_free (o->ambient_c);
   g_free (o->initial_c);
+  g_free (o->cell_model);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
@@ -454,6 +456,9 @@ run_headless (CliOptions *o)
   if (!apply_numeric_options (o, scenario, &error))
     return fail ("%s", error->message);
 
+  if (o->cell_model != NULL && !ps_scenario_set_cell_model (scenario, o->cell_model, &error))
+    return fail ("--cell-model: %s", error->message);
+
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
     return fail ("%s", error->message);
@@ -628,6 +633,10 @@ ps_cli_main (int    argc,
     { "initial-c", 0, 0, G_OPTION_ARG_STRING, &o.initial_c,
       "Temperature the cells start at in degrees C, within the cell's limits "
       "(default: the scenario's, else the ambient)", "C" },
+    { "cell-model", 0, 0, G_OPTION_ARG_STRING, &o.cell_model,
+      "Cell model: ecm (2-RC circuit), spme (single particle with electrolyte) or "
+      "dfn (Doyle-Fuller-Newman); spme and dfn need a cell with physics "
+      "parameters (default: the scenario's, else ecm)", "ecm|spme|dfn" },
     { "cells", 0, 0, G_OPTION_ARG_NONE, &o.cells,
       "Add four columns per cell to the CSV", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
@@ -646,7 +655,7 @@ ps_cli_main (int    argc,
     "  packscope --print-scenario ID > my.json\n"
     "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
     "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
-    "            [--force] [--keep-partial]\n"
+    "            [--cell-model ecm|spme|dfn] [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "The window itself takes:\n"
     "  packscope [--scenario ID|FILE] [--protocol TEXT]\n"
@@ -706,9 +715,9 @@ ps_cli_main (int    argc,
 
   if (!o.headless &&
       (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.initial_c ||
-       o.cells || o.force || o.keep_partial))
+       o.cell_model || o.cells || o.force || o.keep_partial))
     return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --initial-c, "
-                 "--cells, --force and --keep-partial need --headless");
+                 "--cell-model, --cells, --force and --keep-partial need --headless");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");
   if (o.keep_partial && o.csv == NULL)

@@ -50,7 +50,7 @@ _ps_cell_model_class_for_kind (PsCellModelKind   kind,
     case PS_CELL_MODEL_ECM:
       return &_ps_ecm_class;
     case PS_CELL_MODEL_SPME:
-      klass = NULL;   /* ps-spme.c */
+      klass = &_ps_spme_class;
       break;
     case PS_CELL_MODEL_DFN:
       klass = &_ps_dfn_class;

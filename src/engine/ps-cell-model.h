@@ -67,6 +67,12 @@ struct _PsCellModelClass
   /* one snapshot of the whole state, for the bisection of a limit step */
   void          (*save)      (PsCellModel      *model);
   void          (*restore)   (PsCellModel      *model);
+  /* optional, NULL for a model whose voltage is linear in its current: the
+   * cells' currents the next linearise is to be taken about (the pack
+   * solve's last iterate); returns TRUE when that moved the linearisation
+   * point enough to matter (the pack solve then linearises again) */
+  gboolean      (*set_current_guess) (PsCellModel  *model,
+                                      const double *current_a);
 
   /* how a coulomb through each cell moves its SOC (1/C) and its OCV (V/C)
    * at the present state: the engine's substeps keep both changes small */
@@ -87,6 +93,9 @@ struct _PsCellModel
 
 /* The Thevenin equivalent circuit with two RC pairs (ps-ecm.c). */
 extern const PsCellModelClass _ps_ecm_class;
+/* The single particle model with electrolyte (ps-spme.c); needs the cell's
+ * physics parameter set. */
+extern const PsCellModelClass _ps_spme_class;
 /* The Doyle-Fuller-Newman model (ps-dfn.c): needs cell->electrochem. */
 extern const PsCellModelClass _ps_dfn_class;
 

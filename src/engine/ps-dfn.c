@@ -59,6 +59,7 @@
 #define NEWTON_TOL_J     1e-5   /* relative to 1 + |j| */
 #define STO_EPS          1e-9
 #define CE_MIN           1e-3   /* mol/m3, the floor the evaluation sees */
+#define DT_MIN           1e-9   /* s, the shortest step solved */
 
 /* the unknowns of a node; the band system has the first NB (the reaction
  * current, local to its node, is condensed out before the factorisation) */
@@ -1086,6 +1087,9 @@ _ps_dfn_cell_solve (PsDfnCell *cell,
 {
   double i_app = current_a / cell->area_m2;
 
+  /* a step of no length: the voltage the instant the current flows (the
+   * concentrations stay; a step this short is that to rounding) */
+  dt = MAX (dt, DT_MIN);
   if (!newton (cell, dt, temp_k, i_app, FALSE))
     return FALSE;
   *voltage_v = terminal_voltage (cell, cell->u_try, i_app);
@@ -1173,6 +1177,7 @@ _ps_dfn_cell_step (PsDfnCell *cell,
   double i_app = current_a / cell->area_m2;
   guint nx = cell->nx;
 
+  dt = MAX (dt, DT_MIN);
   /* after a solve of this step (a linearisation): its solution if the
    * current is the same, else Newton from its tangent */
   if (cell->solved && cell->c0_valid && cell->solved_dt == dt && cell->solved_temp == temp_k)
@@ -1316,7 +1321,8 @@ enum
   D_SOC,
   D_OCV,
   D_VOLTAGE,
-  D_CURRENT,     /* the last step's, the next linearisation's guess */
+  D_CURRENT,     /* the next linearisation's point: the last step's
+                  * current, or the pack solve's iterate */
   D_R,           /* the last linearisation's resistance */
   N_DFN_ARRAYS
 };
@@ -1417,6 +1423,9 @@ cell_ocv_per_c (const PsDfn *dfn,
   return fabs (d) / (2.0 * h) * dfn->inv_capacity_as[i];
 }
 
+/* A cell of capacity q_i (of the cell type's rated capacity Q) has the
+ * electrode area A q_i / Q, as in the SPMe; its SOC is that of the
+ * negative electrode's mean stoichiometry in the set's window. */
 static void
 dfn_reset (PsCellModel  *model,
            const double *soc0,
@@ -1427,20 +1436,21 @@ dfn_reset (PsCellModel  *model,
   PsDfn *dfn = (PsDfn *) model;
   const PsElectrochem *ec = dfn->ec;
   const PsElectrode *n = &ec->electrode[PS_ELECTRODE_NEG];
-  /* the capacity of the SOC window at the set's own electrode area */
-  double window_ah = fabs (n->sto_100 - n->sto_0)
-                     * ps_electrochem_electrode_charge (ec, PS_ELECTRODE_NEG) / 3600.0;
+  /* the window's charge at the set's own electrode area, C */
+  double q_window = fabs (n->sto_100 - n->sto_0)
+                    * ps_electrochem_electrode_charge (ec, PS_ELECTRODE_NEG);
 
   _ps_state_block_zero (&dfn->block);
   for (guint i = 0; i < dfn->n_cells; i++)
     {
       PsDfnCell *c = dfn->cells[i];
+      double scale = capacity_ah[i] / dfn->cell->capacity_ah;
       double sn, sp;
 
-      _ps_dfn_cell_set_factors (c, capacity_ah[i] / window_ah, resistance_factor[i]);
+      _ps_dfn_cell_set_factors (c, scale, resistance_factor[i]);
       ps_electrochem_sto_at_soc (ec, soc0[i], &sn, &sp);
       _ps_dfn_cell_set_rest (c, sn, sp, temp_k);
-      dfn->inv_capacity_as[i] = 1.0 / (3600.0 * capacity_ah[i]);
+      dfn->inv_capacity_as[i] = 1.0 / (q_window * scale);
       dfn->s[D_SOC][i] = soc0[i];
       dfn->s[D_OCV][i] = _ps_dfn_cell_ocv (c, temp_k);
       dfn->s[D_VOLTAGE][i] = dfn->s[D_OCV][i];
@@ -1545,6 +1555,26 @@ dfn_commit (PsCellModel      *model,
   power->reversible_w = sum_rev;
 }
 
+/* the pack solve's iterate moved by more than this (x the rated capacity,
+ * A) from where a cell was linearised: linearise again */
+#define GUESS_TOL_C 1e-4
+
+static gboolean
+dfn_set_current_guess (PsCellModel  *model,
+                       const double *current_a)
+{
+  PsDfn *dfn = (PsDfn *) model;
+  double tol = GUESS_TOL_C * dfn->cell->capacity_ah;
+  gboolean moved = FALSE;
+
+  for (guint i = 0; i < dfn->n_cells; i++)
+    {
+      moved |= fabs (current_a[i] - dfn->s[D_CURRENT][i]) > tol;
+      dfn->s[D_CURRENT][i] = current_a[i];
+    }
+  return moved;
+}
+
 static void
 dfn_refresh (PsCellModel *model)
 {
@@ -1610,6 +1640,7 @@ const PsCellModelClass _ps_dfn_class = {
   .refresh = dfn_refresh,
   .save = dfn_save,
   .restore = dfn_restore,
+  .set_current_guess = dfn_set_current_guess,
   .get_charge_sensitivity = dfn_get_charge_sensitivity,
   .get_soc = dfn_get_soc,
   .get_ocv = dfn_get_ocv,

@@ -31,6 +31,8 @@ struct _PsScenario
 
   double       dt_s;
   guint64      seed;
+
+  int          cell_model;         /* PsCellModelKind (ps-cell-model.h) */
 };
 
 G_END_DECLS

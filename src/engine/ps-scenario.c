@@ -18,6 +18,7 @@
 #include "ps-pack-private.h"
 #include "ps-cell-type-private.h"
 #include "ps-scenario-private.h"
+#include "ps-cell-model.h"
 
 #define PS_SCENARIO_MAX_BYTES   (64 * 1024 * 1024)
 #define PS_SCENARIO_MAX_DEPTH   PS_JSON_MAX_DEPTH
@@ -32,7 +33,7 @@
 
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
-  "cooling", "variation", "protocol", "dt_s", "seed", NULL
+  "cooling", "variation", "protocol", "dt_s", "seed", "cell_model", NULL
 };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
 static const char * const cooling_members[] = { "enabled", "coolant_inlet_c", NULL };
@@ -58,6 +59,7 @@ typedef struct
   char     *protocol_text;
   double    dt_s;
   guint64   seed;
+  int       cell_model;          /* PsCellModelKind */
 } ScenarioSettings;
 
 static void
@@ -355,6 +357,25 @@ read_settings (JsonObject        *root,
       s->seed = (guint64) json_node_get_int (node);
     }
 
+  if ((node = json_object_get_member (root, "cell_model")) != NULL)
+    {
+      g_autofree char *path = _ps_json_member_path (base, "cell_model");
+      PsCellModelKind kind;
+
+      if (!_ps_json_node_is_string (node)
+          || !_ps_cell_model_kind_from_string (json_node_get_string (node), &kind))
+        {
+          g_autofree char *got = _ps_json_node_is_string (node)
+                                 ? g_strdup_printf ("\"%s\"", json_node_get_string (node))
+                                 : g_strdup (_ps_json_node_kind (node));
+
+          _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, path,
+                              "expected \"ecm\", \"spme\" or \"dfn\", got %s", got);
+          return FALSE;
+        }
+      s->cell_model = kind;
+    }
+
   return TRUE;
 }
 
@@ -546,6 +567,17 @@ ps_scenario_validate (const PsScenario  *scenario,
                    "%s: the scenario has no %s", where, pack == NULL ? "pack" : "cell");
       return FALSE;
     }
+
+  {
+    g_autoptr(GError) model_error = NULL;
+
+    if (_ps_cell_model_class_for_kind (scenario->cell_model, cell, &model_error) == NULL)
+      {
+        g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID, "%s: %s", where,
+                     model_error->message);
+        return FALSE;
+      }
+  }
 
   if (pack->n_cells == 0 || pack->n_series == 0 || pack->n_parallel == 0
       || pack->n_cells != pack->n_series * pack->n_parallel
@@ -812,6 +844,18 @@ scenario_from_root (JsonNode    *root_node,
   self->soc_sd = settings.soc_sd;
   self->dt_s = settings.dt_s;
   self->seed = settings.seed;
+  self->cell_model = settings.cell_model;
+  {
+    const char *model_source = json_object_has_member (root, "cell_model") ? source : pack_source;
+    g_autoptr(GError) model_error = NULL;
+
+    if (_ps_cell_model_class_for_kind (self->cell_model, self->cell, &model_error) == NULL)
+      {
+        _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, model_source, "$.cell_model", "%s",
+                            model_error->message);
+        return NULL;
+      }
+  }
 
   if (settings.protocol_text != NULL)
     self->protocol_text = g_steal_pointer (&settings.protocol_text);
@@ -1066,6 +1110,9 @@ ps_scenario_to_json (const PsScenario *self)
 
   _ps_json_builder_add_double (builder, "dt_s", self->dt_s);
   _ps_json_builder_add_int (builder, "seed", (gint64) self->seed);
+  if (self->cell_model != PS_CELL_MODEL_ECM)
+    _ps_json_builder_add_string (builder, "cell_model",
+                                 _ps_cell_model_kind_to_string (self->cell_model));
 
   json_builder_end_object (builder);
 
@@ -1236,6 +1283,48 @@ ps_scenario_get_dt_s (const PsScenario *scenario)
 {
   g_return_val_if_fail (scenario != NULL, NAN);
   return scenario->dt_s;
+}
+
+const char *
+ps_scenario_get_cell_model (const PsScenario *scenario)
+{
+  g_return_val_if_fail (scenario != NULL, "ecm");
+
+  return _ps_cell_model_kind_to_string (scenario->cell_model);
+}
+
+gboolean
+ps_scenario_cell_supports_model (const PsScenario *scenario,
+                                 const char       *model)
+{
+  PsCellModelKind kind;
+
+  g_return_val_if_fail (scenario != NULL, FALSE);
+
+  return _ps_cell_model_kind_from_string (model, &kind)
+         && _ps_cell_model_class_for_kind (kind, scenario->cell, NULL) != NULL;
+}
+
+gboolean
+ps_scenario_set_cell_model (PsScenario  *scenario,
+                            const char  *model,
+                            GError     **error)
+{
+  PsCellModelKind kind;
+
+  g_return_val_if_fail (scenario != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_ps_cell_model_kind_from_string (model, &kind))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "cell model \"%s\": expected ecm, spme or dfn", model ? model : "(null)");
+      return FALSE;
+    }
+  if (_ps_cell_model_class_for_kind (kind, scenario->cell, error) == NULL)
+    return FALSE;
+  scenario->cell_model = kind;
+  return TRUE;
 }
 
 guint64

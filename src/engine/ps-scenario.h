@@ -13,7 +13,10 @@
  *                  "soc_sd": 0.005 },                          (optional)
  *   "protocol": "Discharge at 1C until 3.0 V" | [ "step", ... ],
  *   "dt_s": 1.0,
- *   "seed": 1
+ *   "seed": 1,
+ *   "cell_model": "ecm" | "spme" | "dfn"                  (optional: ecm; spme
+ *                                                       and dfn need a cell with
+ *                                                       physics parameters)
  * }
  *
  * Validation is strict: unknown members, wrong types, non-finite or
@@ -94,6 +97,12 @@ double            ps_scenario_get_ambient_k      (const PsScenario *scenario);
 gboolean          ps_scenario_get_cooling_enabled (const PsScenario *scenario);
 double            ps_scenario_get_dt_s           (const PsScenario *scenario);
 guint64           ps_scenario_get_seed           (const PsScenario *scenario);
+/* "ecm", "spme" or "dfn" */
+const char       *ps_scenario_get_cell_model     (const PsScenario *scenario);
+/* TRUE when the scenario's cell can run as that model ("spme" and "dfn"
+ * need the cell's physics parameters) */
+gboolean          ps_scenario_cell_supports_model (const PsScenario *scenario,
+                                                   const char       *model);
 
 /* Overrides, as the command line's options give them; a value out of range
  * is a programming error (callers check their input first). */
@@ -104,6 +113,11 @@ void        ps_scenario_set_dt_s        (PsScenario        *scenario,
                                          double             dt_s);
 void        ps_scenario_set_seed        (PsScenario        *scenario,
                                          guint64            seed);
+/* "ecm", "spme" or "dfn"; FALSE (the scenario unchanged) with an error that
+ * names the model and the cell when the cell cannot run it */
+gboolean    ps_scenario_set_cell_model  (PsScenario        *scenario,
+                                         const char        *model,
+                                         GError           **error);
 void        ps_scenario_set_initial_temp_k (PsScenario     *scenario,
                                             double          temp_k);
 /* also the cells' initial temperature when the scenario gives none */

@@ -66,6 +66,11 @@
  * approach the limit halving the distance each time). */
 #define PS_TEMP_LIMIT_MARGIN_K 0.01
 
+/* Pack solves per substep at most for a cell model that is not linear in
+ * its current (the Newton iteration on the cells' linearisation point
+ * converges in two or three). */
+#define PS_LINEARISE_ITERATIONS 8
+
 
 /* Per-cell arrays that make up the state (copied as one block for the
  * snapshot that limit bisection restores). */
@@ -123,6 +128,7 @@ struct _PsSimulation
   const double     *ec;          /* cell E (the model's) */
   const double     *rc;          /* cell R */
   double           *gb;          /* branch conductance 1 / (R + R_tab) */
+  double           *guess;       /* cell currents of the last pack solve (a non-linear model linearises about them) */
   double           *group_e;     /* [n_series] */
   double           *group_r;
 
@@ -331,6 +337,24 @@ peek (PsSimulation *sim,
 
   linearise (sim, h, &pack_e, &pack_r);
   pack_i = solve_pack_current (sim, load, pack_e, pack_r);
+  /* a model whose voltage is not linear in its current (SPMe, DFN) is
+   * linearised again about the currents the pack solve found, until they
+   * stay put: then E - R I is the model's own voltage */
+  if (sim->model->klass->set_current_guess != NULL)
+    for (guint it = 0; it < PS_LINEARISE_ITERATIONS; it++)
+      {
+        for (guint g = 0; g < sim->n_series; g++)
+          {
+            double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
+
+            for (guint i = g * np; i < (g + 1) * np; i++)
+              sim->guess[i] = (sim->ec[i] - vg) * gb[i];
+          }
+        if (!sim->model->klass->set_current_guess (sim->model, sim->guess))
+          break;
+        linearise (sim, h, &pack_e, &pack_r);
+        pack_i = solve_pack_current (sim, load, pack_e, pack_r);
+      }
   ec = sim->ec;
   rc = sim->rc;
   sim->model->klass->get_charge_sensitivity (sim->model, &soc_per_c, &ocv_per_c);
@@ -592,7 +616,9 @@ ps_simulation_new (const PsScenario  *scenario,
 
   _ps_state_block_init (&sim->block, N_STATE_ARRAYS, n, sim->s);
 
-  sim->model = _ps_ecm_class.new (sim->cell, n);
+  sim->model = _ps_cell_model_class_for_kind (sim->scenario->cell_model, sim->cell,
+                                              NULL)->new (sim->cell, n);
+  sim->guess = g_new0 (double, n);
   sim->gb = g_new0 (double, n);
   sim->group_e = g_new0 (double, sim->n_series);
   sim->group_r = g_new0 (double, sim->n_series);
@@ -619,6 +645,7 @@ ps_simulation_free (PsSimulation *sim)
   if (sim->model != NULL)
     sim->model->klass->free (sim->model);
   g_free (sim->gb);
+  g_free (sim->guess);
   g_free (sim->group_e);
   g_free (sim->group_r);
   _ps_thermal_network_free (sim->thermal);

@@ -122,6 +122,37 @@ double   ps_render_curves_time_at     (PsRecorder          *recorder,
                                        double               width,
                                        double               x);
 
+/* A comparison of models with a reference (the validation reports): the
+ * curves over a shared x axis and, below, each model's difference from the
+ * reference. */
+typedef struct
+{
+  const char   *label;       /* legend entry, NULL for none */
+  const double *x;
+  const double *y;
+  guint         n;
+  gboolean      reference;   /* the reference: drawn wide, under the models */
+} PsPlotSeries;
+
+typedef struct
+{
+  const char         *title;
+  const char         *note;         /* right of the title: the figures */
+  const char         *x_label;      /* with its unit */
+  const char         *y_label;
+  const char         *diff_label;   /* the difference panel's axis */
+  const PsPlotSeries *series;
+  guint               n_series;
+  const PsPlotSeries *diff;         /* model - reference, one per model */
+  guint               n_diff;       /* 0: no difference panel */
+} PsComparisonPlot;
+
+void     ps_render_comparison         (cairo_t                *cr,
+                                       const PsComparisonPlot *plot,
+                                       const PsRenderStyle    *style,
+                                       double                  width,
+                                       double                  height);
+
 /* Thermal map: the temperature field interpolated between cell centres,
  * masked to the pack outline, inferno colour map, scale bar in degrees. */
 void     ps_render_thermal            (cairo_t             *cr,

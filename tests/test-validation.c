@@ -1,0 +1,310 @@
+/* test-validation.c: the physics cell models against reference solutions
+ * (suite "validation")
+ *
+ * SPMe (ps-spme.c) and DFN (ps-dfn.c) with the Marquis2019 parameters and the overrides of the
+ * COMSOL runs (parameter set marquis2019-comsol) against COMSOL's DFN
+ * (shared/data/comsol-marquis2019), isothermal 298.15 K, 24 A per C from the
+ * set's initial concentrations, at 0.1C, 0.5C, 1C and 3C:
+ *   - RMS voltage difference over COMSOL's times down to the cell's cut-off
+ *     (3.105 V; the 3C run goes on to 2.25 V, past any cell's use)
+ *   - delivered capacity: the charge when the voltage first reaches
+ *     V* = max (cut-off, COMSOL's last voltage), against COMSOL's
+ * Each case writes a comparison plot (drawn by src/render) into the build
+ * directory.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include <cairo.h>
+
+#include "ps-engine.h"
+#include "ps-cell-model.h"
+#include "ps-render.h"
+#include "ps-electrochem.h"
+
+typedef struct
+{
+  guint   n;
+  double *t;
+  double *v;
+} Curve;
+
+static void
+curve_clear (Curve *c)
+{
+  g_clear_pointer (&c->t, g_free);
+  g_clear_pointer (&c->v, g_free);
+  c->n = 0;
+}
+
+static gboolean
+read_csv (const char *path,
+          Curve      *c)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GArray *t = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *v = g_array_new (FALSE, FALSE, sizeof (double));
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      double a, b;
+
+      if (sscanf (lines[i], "%lf,%lf", &a, &b) == 2)
+        {
+          g_array_append_val (t, a);
+          g_array_append_val (v, b);
+        }
+    }
+  c->n = t->len;
+  c->t = (double *) g_array_free (t, FALSE);
+  c->v = (double *) g_array_free (v, FALSE);
+  return c->n > 1;
+}
+
+static double
+curve_at (const Curve *c,
+          double       t)
+{
+  if (t <= c->t[0])
+    return c->v[0];
+  for (guint i = 1; i < c->n; i++)
+    if (t <= c->t[i])
+      return c->v[i - 1] + (t - c->t[i - 1]) * (c->v[i] - c->v[i - 1]) / (c->t[i] - c->t[i - 1]);
+  return c->v[c->n - 1];
+}
+
+/* the time a curve first falls to v (linear between samples), or -1 */
+static double
+curve_crossing (const Curve *c,
+                double       v)
+{
+  for (guint i = 1; i < c->n; i++)
+    if (c->v[i] <= v && c->v[i - 1] > v)
+      return c->t[i - 1] + (c->v[i - 1] - v) * (c->t[i] - c->t[i - 1]) / (c->v[i - 1] - c->v[i]);
+  return c->v[c->n - 1] == v ? c->t[c->n - 1] : -1.0;
+}
+
+static const char *
+data_dir (void)
+{
+  const char *d = g_getenv ("PS_SHARED_DATA");
+
+  return d != NULL ? d : "../shared/data";
+}
+
+/* A cell type that is nothing but the parameter set (the model reads its
+ * rated capacity and the set). */
+static PsCellType *
+physics_cell (const char *set_id)
+{
+  g_autoptr(GError) error = NULL;
+  PsCellType *cell = g_new0 (PsCellType, 1);
+
+  cell->id = g_strdup (set_id);
+  cell->electrochem = ps_electrochem_new_from_id (set_id, &error);
+  g_assert_no_error (error);
+  cell->capacity_ah = cell->electrochem->capacity_ah;
+  cell->voltage_min_v = cell->electrochem->voltage_min_v;
+  cell->voltage_max_v = cell->electrochem->voltage_max_v;
+  cell->t_ref_k = 298.15;
+  return cell;
+}
+
+/* Runs a model class on one cell at constant current from the set's initial
+ * concentrations for duration s in steps of dt; fills the curve. */
+static void
+run_constant_current (const PsCellModelClass *klass,
+                      const PsCellType       *cell,
+                      double                  current_a,
+                      double                  duration_s,
+                      double                  dt,
+                      Curve                  *out)
+{
+  const PsElectrochem *ec = cell->electrochem;
+  const PsElectrode *n = &ec->electrode[PS_ELECTRODE_NEG];
+  PsCellModel *model = klass->new (cell, 1);
+  double soc0 = (n->sto_init - n->sto_0) / (n->sto_100 - n->sto_0);
+  double cap = cell->capacity_ah, rf = 1.0, temp = 298.15;
+  guint steps = (guint) ceil (duration_s / dt - 1e-9);
+  const double *e, *r;
+  double heat;
+  PsCellModelPower power;
+
+  out->n = steps + 1;
+  out->t = g_new (double, out->n);
+  out->v = g_new (double, out->n);
+  klass->reset (model, &soc0, &cap, &rf, temp);
+  /* the instant the current starts */
+  if (klass->set_current_guess != NULL)
+    klass->set_current_guess (model, &current_a);
+  klass->linearise (model, 0.0, &temp, &e, &r);
+  out->t[0] = 0.0;
+  out->v[0] = e[0] - r[0] * current_a;
+  for (guint k = 1; k <= steps; k++)
+    {
+      double h = MIN (dt, duration_s - (k - 1) * dt);
+
+      klass->linearise (model, h, &temp, &e, &r);
+      klass->commit (model, h, &temp, &current_a, &heat, &power);
+      out->t[k] = out->t[k - 1] + h;
+      out->v[k] = klass->get_voltage (model)[0];
+    }
+  klass->free (model);
+}
+
+/* Draws the reference and the model (voltage over the charge delivered)
+ * with the difference below, into <build dir>/<file_name>. */
+static void
+write_comparison_png (const char  *file_name,
+                      const char  *title,
+                      const char  *note,
+                      const Curve *ref,
+                      double       ref_end,
+                      const Curve *sim,
+                      const char  *sim_label,
+                      double       current_a)
+{
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+  g_autofree char *path = g_build_filename (dir ? dir : ".", file_name, NULL);
+  g_autofree double *rx = g_new (double, ref->n);
+  g_autofree double *sx = g_new (double, sim->n);
+  g_autofree double *dx = g_new (double, ref->n);
+  g_autofree double *dy = g_new (double, ref->n);
+  guint n_ref = 0, n_sim = 0;
+  PsPlotSeries series[2], diff[1];
+  PsComparisonPlot plot = { 0 };
+  PsRenderStyle style;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  for (guint i = 0; i < ref->n && ref->t[i] <= ref_end; i++, n_ref++)
+    {
+      rx[i] = current_a * ref->t[i] / 3600.0;
+      dx[i] = rx[i];
+      dy[i] = (curve_at (sim, ref->t[i]) - ref->v[i]) * 1e3;
+    }
+  for (guint i = 0; i < sim->n && sim->t[i] <= ref_end; i++, n_sim++)
+    sx[i] = current_a * sim->t[i] / 3600.0;
+
+  series[0] = (PsPlotSeries) { "COMSOL DFN", rx, ref->v, n_ref, TRUE };
+  series[1] = (PsPlotSeries) { sim_label, sx, sim->v, n_sim, FALSE };
+  diff[0] = (PsPlotSeries) { NULL, dx, dy, n_ref, FALSE };
+  plot.title = title;
+  plot.note = note;
+  plot.x_label = "Discharged [Ah]";
+  plot.y_label = "Voltage [V]";
+  plot.diff_label = "Diff. [mV]";
+  plot.series = series;
+  plot.n_series = 2;
+  plot.diff = diff;
+  plot.n_diff = 1;
+
+  ps_render_style_init_default (&style);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 500);
+  cr = cairo_create (surface);
+  ps_render_comparison (cr, &plot, &style, 800, 500);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_test_message ("plot: %s", path);
+}
+
+typedef struct
+{
+  const char             *name;
+  const char             *file;
+  double                  c_rate;
+  double                  rms_max_v;
+  const PsCellModelClass *klass;
+  const char             *model;      /* "SPMe", "DFN" */
+  const char             *model_id;   /* in the plot's file name */
+} Case;
+
+static void
+compare_model (gconstpointer data)
+{
+  const Case *cs = data;
+  g_autofree char *path = g_build_filename (data_dir (), "comsol-marquis2019", cs->file, NULL);
+  g_autoptr(PsCellType) cell = physics_cell ("marquis2019-comsol");
+  Curve ref = { 0 }, sim = { 0 };
+  double current = 24.0 * cs->c_rate;
+  double duration, cutoff = 3.105, sum2 = 0.0, v_star, t_ref, t_sim;
+  guint n = 0;
+
+  g_assert_true (read_csv (path, &ref));
+  /* a little past COMSOL's end, so that the capacity to its last voltage
+   * shows either way */
+  duration = ref.t[ref.n - 1];
+  run_constant_current (cs->klass, cell, current, 1.02 * duration, duration / 400.0, &sim);
+
+  for (guint i = 0; i < ref.n; i++)
+    {
+      double d;
+
+      if (ref.v[i] < cutoff)
+        break;
+      d = curve_at (&sim, ref.t[i]) - ref.v[i];
+      sum2 += d * d;
+      n++;
+    }
+  v_star = MAX (cutoff, ref.v[ref.n - 1]);
+  t_ref = curve_crossing (&ref, v_star);
+  t_sim = curve_crossing (&sim, v_star);
+  g_test_message ("%s %s: RMS %.2f mV over %u points; capacity to %.3f V: COMSOL %.4f Ah, %s %.4f Ah (%+.2f %%)",
+                  cs->model, cs->name, sqrt (sum2 / n) * 1e3, n, v_star, current * t_ref / 3600.0,
+                  cs->model, current * t_sim / 3600.0, (t_sim / t_ref - 1.0) * 100.0);
+  {
+    g_autofree char *file_name = g_strdup_printf ("validation-%s-comsol-%s.png", cs->model_id, cs->name);
+    g_autofree char *title = g_strdup_printf ("%s vs COMSOL DFN, Marquis 2019, %s", cs->model, cs->name);
+    g_autofree char *label = g_strdup_printf ("%s (Packscope)", cs->model);
+    g_autofree char *note = g_strdup_printf ("RMS %.2f mV, capacity %+.2f %%",
+                                             sqrt (sum2 / n) * 1e3, (t_sim / t_ref - 1.0) * 100.0);
+    double end = ref.t[MAX (n, 1) - 1];
+
+    write_comparison_png (file_name, title, note, &ref, end, &sim, label, current);
+  }
+  g_assert_cmpuint (n, >, 50);
+  g_assert_cmpfloat (sqrt (sum2 / n), <=, cs->rms_max_v);
+  g_assert_cmpfloat (t_ref, >, 0.0);
+  g_assert_cmpfloat (t_sim, >, 0.0);
+  g_assert_cmpfloat (fabs (t_sim / t_ref - 1.0), <=, 0.005);
+  curve_clear (&ref);
+  curve_clear (&sim);
+}
+
+static const Case cases[] = {
+  { "0.1C", "comsol_01C_voltage.csv", 0.1, 3.5e-3, &_ps_spme_class, "SPMe", "spme" },
+  { "0.5C", "comsol_05C_voltage.csv", 0.5, 3.5e-3, &_ps_spme_class, "SPMe", "spme" },
+  { "1C",   "comsol_1C_voltage.csv",  1.0, 3.5e-3, &_ps_spme_class, "SPMe", "spme" },
+  { "3C",   "comsol_3C_voltage.csv",  3.0, 15e-3, &_ps_spme_class, "SPMe", "spme" },
+  /* the DFN (its own cases with its profiles and numerics: test-dfn.c) */
+  { "0.1C", "comsol_01C_voltage.csv", 0.1, 1e-3, &_ps_dfn_class, "DFN", "dfn" },
+  { "0.5C", "comsol_05C_voltage.csv", 0.5, 1e-3, &_ps_dfn_class, "DFN", "dfn" },
+  { "1C",   "comsol_1C_voltage.csv",  1.0, 1e-3, &_ps_dfn_class, "DFN", "dfn" },
+  { "3C",   "comsol_3C_voltage.csv",  3.0, 5e-3, &_ps_dfn_class, "DFN", "dfn" },
+};
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/validation/%s/comsol-%s",
+                                               cases[i].model_id, cases[i].name);
+
+      g_test_add_data_func (name, &cases[i], compare_model);
+    }
+  return g_test_run ();
+}
