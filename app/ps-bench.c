@@ -353,6 +353,7 @@ ps_bench_engine (void)
       g_print ("leaf_2011_realtime_factor: %.0f\n", r.realtime_factor);
     }
 
+  ps_bench_dfn ();
   bench_recorder ();
   bench_soak ();
 }

@@ -82,9 +82,9 @@ gboolean   _ps_dfn_cell_step       (PsDfnCell           *cell,
 
 double     _ps_dfn_cell_voltage    (const PsDfnCell     *cell);
 /* equilibrium voltage of the electrodes' mean stoichiometries */
-double     _ps_dfn_cell_ocv        (const PsDfnCell     *cell,
+double     _ps_dfn_cell_ocv        (PsDfnCell           *cell,
                                     double               temp_k);
-void       _ps_dfn_cell_mean_sto   (const PsDfnCell     *cell,
+void       _ps_dfn_cell_mean_sto   (PsDfnCell           *cell,
                                     double              *sto_n,
                                     double              *sto_p);
 guint      _ps_dfn_cell_n_x        (const PsDfnCell     *cell);

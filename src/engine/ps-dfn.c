@@ -57,6 +57,9 @@
 #define NEWTON_TOL_PHI   1e-5   /* V */
 #define NEWTON_TOL_C     1e-5   /* relative to c_e0 */
 #define NEWTON_TOL_J     1e-5   /* relative to 1 + |j| */
+/* Newton's slopes of the material functions are kept from the iteration
+ * before once its update in the potentials was below this */
+#define LAG_MAX_UPDATE_V 1e-4
 #define STO_EPS          1e-9
 #define CE_MIN           1e-3   /* mol/m3, the floor the evaluation sees */
 #define DT_MIN           1e-9   /* s, the shortest step solved */
@@ -115,6 +118,12 @@ struct _PsDfnCell
   double    *blk;              /* the Jacobian's blocks A, B, C per node */
   int       *piv;
   double    *c0;               /* the particles' free responses (as cs) */
+  /* derivatives kept from a step's first Newton iteration (relative:
+   * d ln D_e / dc, d ln kappa / dc; dU/dsto) */
+  double    *lag_dd, *lag_dk, *lag_du;
+  /* the electrodes' mean stoichiometries of the state, once made */
+  double     mean_sto[2];
+  gboolean   mean_valid;
   gboolean   c0_valid;
   /* the last _ps_dfn_cell_solve, for the step that follows it: its
    * solution in u_try, its derivative with i_app in sens */
@@ -551,6 +560,9 @@ _ps_dfn_cell_new (const PsElectrochem *ec,
   cell->piv = g_new0 (int, (gsize) NB * nx);
   cell->c0 = g_new0 (double, ncs);
   cell->sens = g_new0 (double, (gsize) NV * nx);
+  cell->lag_dd = g_new0 (double, nx);
+  cell->lag_dk = g_new0 (double, nx);
+  cell->lag_du = g_new0 (double, nx);
   cell->temp_k = ec->t_ref_k;
   _ps_dfn_cell_set_factors (cell, area_factor, resistance_factor);
 
@@ -603,6 +615,9 @@ _ps_dfn_cell_free (PsDfnCell *cell)
   g_free (cell->piv);
   g_free (cell->c0);
   g_free (cell->sens);
+  g_free (cell->lag_dd);
+  g_free (cell->lag_dk);
+  g_free (cell->lag_du);
   g_free (cell);
 }
 
@@ -653,6 +668,7 @@ _ps_dfn_cell_set_rest (PsDfnCell *cell,
   cell->temp_k = temp_k;
   cell->c0_valid = FALSE;
   cell->solved = FALSE;
+  cell->mean_valid = FALSE;
 }
 
 /* Electrolyte transport at a node, with derivatives in c_e: D_eff, kappa_eff */
@@ -662,27 +678,38 @@ typedef struct
   double k, dk;       /* eps^b kappa_e / rf, d/dc */
 } NodeTransport;
 
+/* how node_transport and assemble come by their derivatives */
+typedef enum
+{
+  DERIV_NONE,    /* values only */
+  DERIV_FRESH,   /* made anew (and kept for the next iterations) */
+  DERIV_LAGGED,  /* those of the step's first iteration, relative */
+} DerivMode;
+
 static void
-node_transport (const PsDfnCell *cell,
-                guint            k,
-                double           c_e,
-                double           temp_k,
-                NodeTransport   *t)
+node_transport (PsDfnCell     *cell,
+                guint          k,
+                double         c_e,
+                double         temp_k,
+                DerivMode      mode,
+                NodeTransport *t)
 {
   const PsElectrochem *ec = cell->ec;
   double f = cell->brug[k];
   double c = MAX (c_e, CE_MIN);
-  double h = 1e-4 * c;
-  double d0 = ps_electrochem_d_e (ec, c, temp_k);
-  double d1 = ps_electrochem_d_e (ec, c + h, temp_k);
-  double k0 = ps_electrochem_kappa_e (ec, c, temp_k);
-  double k1 = ps_electrochem_kappa_e (ec, c + h, temp_k);
   double fk = f / cell->rf;
 
-  t->d = f * d0;
-  t->dd = f * (d1 - d0) / h;
-  t->k = fk * k0;
-  t->dk = fk * (k1 - k0) / h;
+  t->d = f * ps_electrochem_d_e (ec, c, temp_k);
+  t->k = fk * ps_electrochem_kappa_e (ec, c, temp_k);
+  if (mode == DERIV_FRESH)
+    {
+      double h = 1e-4 * c;
+
+      cell->lag_dd[k] = (f * ps_electrochem_d_e (ec, c + h, temp_k) / t->d - 1.0) / h;
+      cell->lag_dk[k] = (fk * ps_electrochem_kappa_e (ec, c + h, temp_k) / t->k - 1.0) / h;
+    }
+  t->dd = mode == DERIV_NONE ? 0.0 : t->d * cell->lag_dd[k];
+  t->dk = mode == DERIV_NONE ? 0.0 : t->k * cell->lag_dk[k];
 }
 
 /* Residual and Jacobian of the step at the unknowns u (alpha holds the
@@ -695,7 +722,8 @@ assemble (PsDfnCell    *cell,
           const double *u_old,
           double        dt,
           double        temp_k,
-          double        i_app)
+          double        i_app,
+          DerivMode     mode)
 {
   const PsElectrochem *ec = cell->ec;
   guint nx = cell->nx;
@@ -763,7 +791,9 @@ assemble (PsDfnCell    *cell,
         RES (k, V_PHIS) = jc[2] * jj;
         RES (k, V_J) = jj - 2.0 * j0 * sh;
 
-        du_dsto = (ocp (cell, w, sto + h, temp_k) - uo) / h;
+        if (mode == DERIV_FRESH)
+          cell->lag_du[k] = (ocp (cell, w, sto + h, temp_k) - uo) / h;
+        du_dsto = cell->lag_du[k];
         dj0_dcs = j0 * (0.5 / cs - 0.5 / (c_max - cs));
         dr_dcs = -2.0 * dj0_dcs * sh + 2.0 * j0 * ch * f_2rt * du_dsto / c_max;
         jr[0] = -2.0 * sh * j0 * 0.5 / ce;
@@ -774,7 +804,7 @@ assemble (PsDfnCell    *cell,
     }
 
   /* the faces between nodes k and k + 1 */
-  node_transport (cell, 0, u[V_CE], temp_k, &tr_prev);
+  node_transport (cell, 0, u[V_CE], temp_k, mode, &tr_prev);
   for (guint k = 0; k + 1 < nx; k++)
     {
       const double *ua = u + (gsize) NV * k;
@@ -784,7 +814,7 @@ assemble (PsDfnCell    *cell,
       double g, flux, kf, x, ie;
       double dg_a, dg_b, dflux_a, dflux_b, dk_a, dk_b, die_a, die_b;
 
-      node_transport (cell, k + 1, ub[V_CE], temp_k, &tr_cur);
+      node_transport (cell, k + 1, ub[V_CE], temp_k, mode, &tr_cur);
 
       /* diffusion: flux into a from b */
       g = 1.0 / (ha / tr_prev.d + hb / tr_cur.d);
@@ -880,9 +910,9 @@ terminal_voltage (const PsDfnCell *cell,
 }
 
 static double
-electrode_mean_sto (const PsDfnCell *cell,
-                    const double    *cs,
-                    PsElectrodeId    w)
+electrode_mean_sto_eval (const PsDfnCell *cell,
+                         const double    *cs,
+                         PsElectrodeId    w)
 {
   const Particle *p = &cell->part[w];
   guint k0 = w == PS_ELECTRODE_NEG ? 0 : cell->nn + cell->ns;
@@ -903,6 +933,19 @@ electrode_mean_sto (const PsDfnCell *cell,
   return sum / (len * p->c_max);
 }
 
+static double
+electrode_mean_sto (PsDfnCell     *cell,
+                    PsElectrodeId  w)
+{
+  if (!cell->mean_valid)
+    {
+      cell->mean_sto[PS_ELECTRODE_NEG] = electrode_mean_sto_eval (cell, cell->cs, PS_ELECTRODE_NEG);
+      cell->mean_sto[PS_ELECTRODE_POS] = electrode_mean_sto_eval (cell, cell->cs, PS_ELECTRODE_POS);
+      cell->mean_valid = TRUE;
+    }
+  return cell->mean_sto[w];
+}
+
 /* The particles' free responses (the profile at j = 0) and their surface
  * concentrations, for the step from the present state. */
 static void
@@ -915,7 +958,7 @@ prepare_particles (PsDfnCell *cell,
   /* D_s at the mean stoichiometry */
   for (int w = 0; w < 2; w++)
     {
-      double sto = electrode_mean_sto (cell, cell->cs, w);
+      double sto = electrode_mean_sto (cell, w);
       double d_s = ps_electrochem_d_s (ec, w, CLAMP (sto, STO_EPS, 1.0 - STO_EPS), temp_k);
 
       particle_prepare (&cell->part[w], dt, d_s);
@@ -991,6 +1034,7 @@ newton (PsDfnCell *cell,
   const PsElectrochem *ec = cell->ec;
   guint nx = cell->nx, n = NV * nx;
   double c_e0 = ec->electrolyte.c_e0;
+  double last_update = 0.0;
 
   cell->solved = FALSE;
   if (!have_guess)
@@ -1016,7 +1060,13 @@ newton (PsDfnCell *cell,
     {
       double dmax_phi = 0.0, dmax_c = 0.0, dmax_j = 0.0, damp = 1.0;
 
-      assemble (cell, cell->u_try, cell->u, dt, temp_k, i_app);
+      last_update = it == 0 ? 0.0 : last_update;
+      /* the material functions' slopes change little once the iterate is
+       * close: made anew while the updates are large, kept from the last
+       * such iteration after (each of those is a third cheaper, and the
+       * Jacobian stays within rounding of exact for dV/dI) */
+      assemble (cell, cell->u_try, cell->u, dt, temp_k, i_app,
+                it == 0 || last_update > LAG_MAX_UPDATE_V ? DERIV_FRESH : DERIV_LAGGED);
       if (!linear_solve (cell))
         return FALSE;
 
@@ -1040,6 +1090,7 @@ newton (PsDfnCell *cell,
         damp = MIN (damp, 0.1 / dmax_phi);
       for (guint r = 0; r < n; r++)
         cell->u_try[r] += damp * cell->du[r];
+      last_update = damp * dmax_phi;
       if (damp == 1.0 && dmax_phi < NEWTON_TOL_PHI && dmax_c < NEWTON_TOL_C * c_e0
           && dmax_j < NEWTON_TOL_J)
         {
@@ -1126,8 +1177,8 @@ step_heat (PsDfnCell *cell,
       NodeTransport ta, tb;
       double kf, ie;
 
-      node_transport (cell, k, ua[V_CE], temp_k, &ta);
-      node_transport (cell, k + 1, ub[V_CE], temp_k, &tb);
+      node_transport (cell, k, ua[V_CE], temp_k, DERIV_NONE, &ta);
+      node_transport (cell, k + 1, ub[V_CE], temp_k, DERIV_NONE, &tb);
       kf = 1.0 / (ha / ta.k + hb / tb.k);
       ie = -kf * ((ub[V_PHIE] - ua[V_PHIE])
                   - chi * (log (MAX (ub[V_CE], CE_MIN)) - log (MAX (ua[V_CE], CE_MIN))));
@@ -1185,11 +1236,27 @@ _ps_dfn_cell_step (PsDfnCell *cell,
       if (i_app != cell->solved_i)
         {
           double di = i_app - cell->solved_i;
+          double c_e0 = cell->ec->electrolyte.c_e0;
+          gboolean small = TRUE;
 
-          for (guint r = 0; r < NV * nx; r++)
-            cell->u_try[r] += di * cell->sens[r];
-          if (!newton (cell, dt, temp_k, i_app, TRUE)
-              && !newton (cell, dt, temp_k, i_app, FALSE))
+          for (guint k = 0; k < nx; k++)
+            {
+              const double *sk = cell->sens + (gsize) NV * k;
+              double *uk = cell->u_try + (gsize) NV * k;
+
+              small &= fabs (di * sk[V_PHIE]) < NEWTON_TOL_PHI
+                       && fabs (di * sk[V_PHIS]) < NEWTON_TOL_PHI
+                       && fabs (di * sk[V_CE]) < NEWTON_TOL_C * c_e0
+                       && fabs (di * sk[V_J]) < NEWTON_TOL_J * (1.0 + fabs (uk[V_J]));
+              for (guint v = 0; v < NV; v++)
+                uk[v] += di * sk[v];
+            }
+          /* a tangent step below Newton's tolerance leaves an error of its
+           * square, as Newton's own last step does: taken as converged */
+          if (small)
+            cell->i_app = i_app;
+          else if (!newton (cell, dt, temp_k, i_app, TRUE)
+                   && !newton (cell, dt, temp_k, i_app, FALSE))
             return FALSE;
         }
     }
@@ -1214,6 +1281,7 @@ _ps_dfn_cell_step (PsDfnCell *cell,
     }
   cell->c0_valid = FALSE;
   cell->solved = FALSE;
+  cell->mean_valid = FALSE;
   memcpy (cell->u_prev, cell->u, sizeof (double) * NV * nx);
   memcpy (cell->u, cell->u_try, sizeof (double) * NV * nx);
   *cell->voltage = terminal_voltage (cell, cell->u, i_app);
@@ -1231,17 +1299,17 @@ _ps_dfn_cell_voltage (const PsDfnCell *cell)
 }
 
 void
-_ps_dfn_cell_mean_sto (const PsDfnCell *cell,
-                       double          *sto_n,
-                       double          *sto_p)
+_ps_dfn_cell_mean_sto (PsDfnCell *cell,
+                       double    *sto_n,
+                       double    *sto_p)
 {
-  *sto_n = electrode_mean_sto (cell, cell->cs, PS_ELECTRODE_NEG);
-  *sto_p = electrode_mean_sto (cell, cell->cs, PS_ELECTRODE_POS);
+  *sto_n = electrode_mean_sto (cell, PS_ELECTRODE_NEG);
+  *sto_p = electrode_mean_sto (cell, PS_ELECTRODE_POS);
 }
 
 double
-_ps_dfn_cell_ocv (const PsDfnCell *cell,
-                  double           temp_k)
+_ps_dfn_cell_ocv (PsDfnCell *cell,
+                  double     temp_k)
 {
   double sn, sp;
 
@@ -1306,6 +1374,7 @@ _ps_dfn_cell_set_state (PsDfnCell    *cell,
   memcpy (cell->state, state, sizeof (double) * cell->state_len);
   cell->c0_valid = FALSE;
   cell->solved = FALSE;
+  cell->mean_valid = FALSE;
 }
 
 /* ------------------------------------------------------------ the model */

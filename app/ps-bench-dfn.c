@@ -1,0 +1,61 @@
+/* ps-bench-dfn.c: `packscope --bench`, the DFN line
+ *
+ * dfn_1c_ms: one LG M50 (Chen2020) discharge at 1C from full to 2.5 V with
+ * the DFN cell model (ps-dfn.c, its default mesh), end to end: the preset
+ * lg-m50 built into a simulation (parameters, mesh, the cell at rest) and
+ * run through the pack solve with an output interval of DFN_BENCH_OUT_S
+ * (the simulation's own substeps inside it: 0.5 % SOC, 5 mV OCV, and the
+ * bisection onto the cut-off); the median of DFN_BENCH_RUNS runs, in CPU
+ * milliseconds of the benchmark thread. dfn_1c_end_s: where the run ended
+ * (the cut-off).
+ */
+#include "config.h"
+
+#include "ps-bench.h"
+#include "ps-engine.h"
+
+#define DFN_BENCH_RUNS   7
+#define DFN_BENCH_OUT_S  60.0
+
+static gboolean
+dfn_1c_run (double *cpu_ms,
+            double *end_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsSimulation) sim = NULL;
+  double start = ps_bench_thread_cpu_seconds ();
+
+  scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  if (scenario == NULL
+      || !ps_scenario_set_protocol (scenario, "Discharge at 1C until 2.5 V", &error)
+      || !ps_scenario_set_cell_model (scenario, "dfn", &error))
+    {
+      g_printerr ("bench: dfn: %s\n", error->message);
+      return FALSE;
+    }
+  ps_scenario_set_initial_soc (scenario, 1.0);
+  sim = ps_simulation_new (scenario, &error);
+  if (sim == NULL)
+    {
+      g_printerr ("bench: dfn: %s\n", error->message);
+      return FALSE;
+    }
+  while (ps_simulation_advance (sim, DFN_BENCH_OUT_S))
+    ;
+  *cpu_ms = (ps_bench_thread_cpu_seconds () - start) * 1e3;
+  *end_s = ps_simulation_get_time (sim);
+  return TRUE;
+}
+
+void
+ps_bench_dfn (void)
+{
+  double ms[DFN_BENCH_RUNS], end_s = 0.0;
+
+  for (guint r = 0; r < DFN_BENCH_RUNS; r++)
+    if (!dfn_1c_run (&ms[r], &end_s))
+      return;
+  g_print ("dfn_1c_ms: %.1f\n", ps_bench_median (ms, DFN_BENCH_RUNS));
+  g_print ("dfn_1c_end_s: %.0f\n", end_s);
+}
