@@ -4,7 +4,8 @@
  *   packscope --print-scenario ID
  *   packscope --headless [--scenario ID|FILE] [--protocol TEXT] [--csv FILE]
  *             [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]
- *             [--cell-model ecm|spme|dfn] [--force] [--keep-partial]
+ *             [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N]
+ *             [--force] [--keep-partial]
  *   packscope --bench
  *
  * Only GLib and the engine: this file never touches GTK, so it runs on a
@@ -55,6 +56,7 @@ typedef struct
   char     *ambient_c;
   char     *initial_c;
   char     *cell_model;
+  char     *dfn_mesh;
   gboolean  cells;
   gboolean  force;
   gboolean  keep_partial;
@@ -72,6 +74,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->ambient_c);
   g_free (o->initial_c);
   g_free (o->cell_model);
+  g_free (o->dfn_mesh);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
@@ -458,6 +461,8 @@ run_headless (CliOptions *o)
 
   if (o->cell_model != NULL && !ps_scenario_set_cell_model (scenario, o->cell_model, &error))
     return fail ("--cell-model: %s", error->message);
+  if (o->dfn_mesh != NULL && !ps_scenario_set_dfn_mesh (scenario, o->dfn_mesh, &error))
+    return fail ("--dfn-mesh: %s", error->message);
 
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
@@ -637,6 +642,10 @@ ps_cli_main (int    argc,
       "Cell model: ecm (2-RC circuit), spme (single particle with electrolyte) or "
       "dfn (Doyle-Fuller-Newman); spme and dfn need a cell with physics "
       "parameters (default: the scenario's, else ecm)", "ecm|spme|dfn" },
+    { "dfn-mesh", 0, 0, G_OPTION_ARG_STRING, &o.dfn_mesh,
+      "The DFN's finite volumes in the negative electrode, separator, positive "
+      "electrode, negative and positive particles, each 1..200 (default: the "
+      "scenario's, else 20,8,20,20,20)", "X_NEG,X_SEP,X_POS,R_NEG,R_POS" },
     { "cells", 0, 0, G_OPTION_ARG_NONE, &o.cells,
       "Add four columns per cell to the CSV", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
@@ -655,7 +664,8 @@ ps_cli_main (int    argc,
     "  packscope --print-scenario ID > my.json\n"
     "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
     "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
-    "            [--cell-model ecm|spme|dfn] [--force] [--keep-partial]\n"
+    "            [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N]\n"
+    "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "The window itself takes:\n"
     "  packscope [--scenario ID|FILE] [--protocol TEXT]\n"
@@ -715,9 +725,9 @@ ps_cli_main (int    argc,
 
   if (!o.headless &&
       (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.initial_c ||
-       o.cell_model || o.cells || o.force || o.keep_partial))
+       o.cell_model || o.dfn_mesh || o.cells || o.force || o.keep_partial))
     return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --initial-c, "
-                 "--cell-model, --cells, --force and --keep-partial need --headless");
+                 "--cell-model, --dfn-mesh, --cells, --force and --keep-partial need --headless");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");
   if (o.keep_partial && o.csv == NULL)

@@ -19,6 +19,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "ps-engine.h"
 #include "ps-cell-model.h"
 #include "ps-dfn-private.h"
 #include "ps-error.h"
@@ -434,6 +435,64 @@ test_energy_identity (void)
   _ps_dfn_cell_free (cell);
 }
 
+/* The mesh is the user's: "dfn_mesh" in a scenario (and back out of it),
+ * errors naming the member; a coarse mesh runs and lands near the default */
+static double
+scenario_voltage_after_20_min (const char *mesh_json)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{ \"packscope_scenario\": 1, \"pack\": \"lg-m50\", \"initial\": { \"soc\": 1.0 },"
+    "  \"protocol\": \"Discharge at 1C for 20 minutes\", \"cell_model\": \"dfn\"%s%s }",
+    mesh_json ? ", \"dfn_mesh\": " : "", mesh_json ? mesh_json : "");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = ps_scenario_new_from_data (json, -1, "test.json", &error);
+  g_autoptr(PsSimulation) sim = NULL;
+  g_autofree char *back = NULL;
+
+  g_assert_no_error (error);
+  back = ps_scenario_to_json (scenario);
+  g_assert_true ((mesh_json != NULL) == (strstr (back, "\"dfn_mesh\"") != NULL));
+  sim = ps_simulation_new (scenario, &error);
+  g_assert_no_error (error);
+  while (ps_simulation_advance (sim, 60.0))
+    ;
+  return ps_simulation_get_cell_voltage (sim)[0];
+}
+
+static void
+test_scenario_mesh (void)
+{
+  const char *bad[][2] = {
+    { "{ \"x_neg\": 0 }", "$.dfn_mesh.x_neg" },
+    { "{ \"r_pos\": 2.5 }", "$.dfn_mesh.r_pos" },
+    { "{ \"x_sep\": 201 }", "$.dfn_mesh.x_sep" },
+    { "{ \"x_middle\": 3 }", "x_middle" },
+    { "[ 10, 5, 10 ]", "$.dfn_mesh" },
+  };
+  double v_default = scenario_voltage_after_20_min (NULL);
+  double v_coarse = scenario_voltage_after_20_min ("{ \"x_neg\": 6, \"x_sep\": 3, "
+                                                   "\"x_pos\": 6, \"r_neg\": 6, \"r_pos\": 6 }");
+
+  g_test_message ("lg-m50 1C after 20 min: %.4f V on the default mesh, %.4f V on 6/3/6/6/6",
+                  v_default, v_coarse);
+  g_assert_cmpfloat (v_coarse, !=, v_default);
+  g_assert_cmpfloat (fabs (v_coarse - v_default), <, 0.02);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{ \"packscope_scenario\": 1, \"pack\": \"lg-m50\", \"cell_model\": \"dfn\","
+        "  \"dfn_mesh\": %s }", bad[i][0]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = ps_scenario_new_from_data (json, -1, "bad.json", &error);
+
+      g_assert_null (scenario);
+      g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, bad[i][1]));
+      g_assert_nonnull (strstr (error->message, "bad.json"));
+    }
+}
+
 static void
 test_bad_mesh (void)
 {
@@ -457,6 +516,7 @@ main (int    argc,
   g_test_add_func ("/validation/dfn/voltage-derivative", test_voltage_derivative);
   g_test_add_func ("/validation/dfn/lithium-conservation", test_lithium_conservation);
   g_test_add_func ("/validation/dfn/bad-mesh", test_bad_mesh);
+  g_test_add_func ("/validation/dfn/scenario-mesh", test_scenario_mesh);
   g_test_add_func ("/validation/dfn/energy-identity", test_energy_identity);
   g_test_add_func ("/validation/dfn/model-lg-m50", test_model_lg_m50);
   g_test_add_func ("/validation/dfn/temperature", test_temperature);

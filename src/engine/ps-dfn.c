@@ -1449,6 +1449,33 @@ dfn_new (const PsCellType *cell,
   return &dfn->parent;
 }
 
+void
+_ps_dfn_model_set_mesh (PsCellModel *model,
+                        const guint *sizes)
+{
+  PsDfn *dfn = (PsDfn *) model;
+  PsDfnMesh def = PS_DFN_MESH_DEFAULT;
+  PsDfnMesh mesh = {
+    sizes[0] ? sizes[0] : def.n_x_neg,
+    sizes[1] ? sizes[1] : def.n_x_sep,
+    sizes[2] ? sizes[2] : def.n_x_pos,
+    sizes[3] ? sizes[3] : def.n_r_neg,
+    sizes[4] ? sizes[4] : def.n_r_pos,
+  };
+
+  g_return_if_fail (model->klass == &_ps_dfn_class);
+  for (guint i = 0; i < dfn->n_cells; i++)
+    {
+      _ps_dfn_cell_free (dfn->cells[i]);
+      dfn->cells[i] = _ps_dfn_cell_new (dfn->ec, &mesh, 1.0, 1.0, NULL);
+      g_return_if_fail (dfn->cells[i] != NULL);
+    }
+  dfn->mesh = mesh;
+  dfn->state_size = dfn->n_cells > 0 ? _ps_dfn_cell_state_size (dfn->cells[0]) : 0;
+  g_free (dfn->saved_states);
+  dfn->saved_states = g_new0 (double, dfn->state_size * dfn->n_cells);
+}
+
 static void
 dfn_free (PsCellModel *model)
 {

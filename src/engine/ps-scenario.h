@@ -17,6 +17,10 @@
  *   "cell_model": "ecm" | "spme" | "dfn"                  (optional: ecm; spme
  *                                                       and dfn need a cell with
  *                                                       physics parameters)
+ *   "dfn_mesh": { "x_neg": 20, "x_sep": 8, "x_pos": 20,   (optional, each 1 to
+ *                 "r_neg": 20, "r_pos": 20 }               200: the DFN's finite
+ *                                                       volumes per region and
+ *                                                       per particle)
  * }
  *
  * Validation is strict: unknown members, wrong types, non-finite or
@@ -117,6 +121,12 @@ void        ps_scenario_set_seed        (PsScenario        *scenario,
  * names the model and the cell when the cell cannot run it */
 gboolean    ps_scenario_set_cell_model  (PsScenario        *scenario,
                                          const char        *model,
+                                         GError           **error);
+/* The DFN's mesh from "X_NEG,X_SEP,X_POS,R_NEG,R_POS" (volumes in the
+ * negative electrode, separator, positive electrode and in each particle,
+ * each 1 to 200). */
+gboolean    ps_scenario_set_dfn_mesh    (PsScenario        *scenario,
+                                         const char        *spec,
                                          GError           **error);
 void        ps_scenario_set_initial_temp_k (PsScenario     *scenario,
                                             double          temp_k);
