@@ -19,11 +19,14 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include <cairo.h>
+
 #include "ps-engine.h"
 #include "ps-cell-model.h"
 #include "ps-dfn-private.h"
 #include "ps-error.h"
 #include "ps-electrochem.h"
+#include "ps-render.h"
 
 #define T_REF 298.15
 
@@ -57,6 +60,55 @@ comsol_cell (const PsElectrochem *ec,
   _ps_dfn_cell_set_rest (cell, ec->electrode[PS_ELECTRODE_NEG].sto_init,
                          ec->electrode[PS_ELECTRODE_POS].sto_init, T_REF);
   return cell;
+}
+
+/* Draws a model against a reference (x, y) with their difference below
+ * (the project's own renderer) into <build dir>/<file_name>. */
+static void
+write_plot (const char   *file_name,
+            const char   *title,
+            const char   *note,
+            const char   *x_label,
+            const char   *y_label,
+            const char   *diff_label,
+            const double *x,
+            const double *y_ref,
+            const double *y_sim,
+            guint         n,
+            double        diff_scale)
+{
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+  g_autofree char *path = g_build_filename (dir ? dir : ".", file_name, NULL);
+  g_autofree double *dy = g_new (double, n);
+  PsPlotSeries series[2], diff[1];
+  PsComparisonPlot plot = { 0 };
+  PsRenderStyle style;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  for (guint i = 0; i < n; i++)
+    dy[i] = (y_sim[i] - y_ref[i]) * diff_scale;
+  series[0] = (PsPlotSeries) { "COMSOL", x, y_ref, n, TRUE };
+  series[1] = (PsPlotSeries) { "DFN (Packscope)", x, y_sim, n, FALSE };
+  diff[0] = (PsPlotSeries) { NULL, x, dy, n, FALSE };
+  plot.title = title;
+  plot.note = note;
+  plot.x_label = x_label;
+  plot.y_label = y_label;
+  plot.diff_label = diff_label;
+  plot.series = series;
+  plot.n_series = 2;
+  plot.diff = diff;
+  plot.n_diff = 1;
+
+  ps_render_style_init_default (&style);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 500);
+  cr = cairo_create (surface);
+  ps_render_comparison (cr, &plot, &style, 800, 500);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_test_message ("plot: %s", path);
 }
 
 /* ---------------------------------------------------------------- profiles */
@@ -146,6 +198,27 @@ test_comsol_1c_profiles (void)
         }
       g_test_message ("1C profiles at %.0f s: c_e max error %.2f mol/m3, phi_e max error %.3f mV",
                       t_ref, worst_c, 1000.0 * worst_phi);
+      if (c + 1 == G_N_ELEMENTS (check_at))
+        {
+          g_autofree double *xu = g_new (double, ncx);
+          g_autofree double *ref = g_new (double, ncx);
+          g_autofree double *sim = g_new (double, ncx);
+          g_autofree char *note = g_strdup_printf ("at %.0f s: max difference %.2f mol/m3",
+                                                   t_ref, worst_c);
+
+          for (guint k = 0; k < ncx; k++)
+            {
+              double xq = json_array_get_double_element (xs, k);
+
+              xu[k] = xq * 1e6;
+              ref[k] = grid_at (ce, k, it);
+              sim[k] = interp (x, c_e, nx, xq);
+            }
+          write_plot ("validation-dfn-comsol-1C-electrolyte.png",
+                      "DFN vs COMSOL, Marquis 2019, 1C: electrolyte concentration",
+                      note, "x [um]", "c_e [mol/m3]", "Diff. [mol/m3]",
+                      xu, ref, sim, ncx, 1.0);
+        }
       /* c_e swings by about 200 mol/m3 across the cell at 1C and phi_e by
        * some 30 mV: within a few per cent of their range (the linear
        * interpolation between node centres and the mesh account for it) */
@@ -408,6 +481,130 @@ test_temperature (void)
     }
 }
 
+/* The 1+1D COMSOL run at 3C with temperature (comsol_1plus1D_3C.json:
+ * Marquis2019 as set, D_s constant, every heat transfer coefficient 10
+ * W/m2/K) against this 1D DFN and a lumped thermal model of the pouch: one
+ * temperature, heat capacity of the layers (current collectors included)
+ * over the cell's volume, h = 10 over its cooling area. The current
+ * collectors' own resistance along the pouch (the "1+1D") is left out: a
+ * few tenths of a milliohm. Volume-averaged temperature within 0.1 K (the
+ * issue asks 0.5 K; the rise is only 1.2 K, so 0.5 K would let a heat term
+ * go missing) and the voltage down to the cut-off within 2 mV RMS. */
+static void
+test_comsol_1plus1d_3c (void)
+{
+  g_autofree char *path = data_path ("comsol_1plus1D_3C.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsElectrochem) ec = ps_electrochem_new_from_id ("marquis2019", &error);
+  PsDfnMesh mesh = PS_DFN_MESH_DEFAULT;
+  PsDfnCell *cell;
+  JsonObject *root;
+  JsonArray *times, *volts, *temps;
+  guint n, n_used = 0;
+  double current = 3.0 * 0.680616, t = 0.0, temp, dt = 2.0;
+  double heat_cap = 0.0, thick = 0.0, ha, worst_t = 0.0, sum2_v = 0.0, worst_v = 0.0;
+  double *ts, *t_ref, *t_sim, *v_ref, *v_sim;
+
+  g_assert_no_error (error);
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  times = member_array (root, "time");
+  volts = member_array (root, "voltage");
+  temps = member_array (root, "volume-averaged temperature");
+  n = json_array_get_length (times);
+  ts = g_new0 (double, n);
+  t_ref = g_new0 (double, n);
+  t_sim = g_new0 (double, n);
+  v_ref = g_new0 (double, n);
+  v_sim = g_new0 (double, n);
+
+  /* the run's D_s are constants */
+  ec->electrode[PS_ELECTRODE_NEG].diffusivity.ea_j_mol = 0.0;
+  ec->electrode[PS_ELECTRODE_POS].diffusivity.ea_j_mol = 0.0;
+  /* heat capacity per electrode area of the five layers, J/(m2 K) */
+  for (int w = 0; w < 2; w++)
+    {
+      const PsElectrode *e = &ec->electrode[w];
+      const PsCurrentCollector *cc = &ec->collector[w];
+
+      heat_cap += e->thickness_m * e->density_kg_m3 * e->cp_j_kg_k
+                  + cc->thickness_m * cc->density_kg_m3 * cc->cp_j_kg_k;
+      thick += e->thickness_m + cc->thickness_m;
+    }
+  heat_cap += ec->separator.thickness_m * ec->separator.density_kg_m3 * ec->separator.cp_j_kg_k;
+  thick += ec->separator.thickness_m;
+  /* to the cell: the cell's volume is its area times the layers */
+  g_assert_cmpfloat (fabs (ec->area_m2 * thick - ec->volume_m3), <, 0.01 * ec->volume_m3);
+  heat_cap *= ec->area_m2;
+  ha = ec->h_w_m2k * ec->cooling_area_m2;
+
+  cell = _ps_dfn_cell_new (ec, &mesh, 1.0, 1.0, &error);
+  g_assert_no_error (error);
+  temp = ec->t_init_k;
+  _ps_dfn_cell_set_rest (cell, ec->electrode[PS_ELECTRODE_NEG].sto_init,
+                         ec->electrode[PS_ELECTRODE_POS].sto_init, temp);
+  g_assert_true (_ps_dfn_cell_solve (cell, 0.0, temp, current, &v_sim[0], NULL));
+  t_sim[0] = temp;
+  for (guint i = 0; i < n; i++)
+    {
+      ts[i] = json_array_get_double_element (times, i);
+      v_ref[i] = json_array_get_double_element (volts, i);
+      t_ref[i] = json_array_get_double_element (temps, i);
+      if (v_ref[i] < ec->voltage_min_v)
+        break;
+      /* steps of about dt up to this sample, the temperature implicit */
+      while (t < ts[i] - 1e-9)
+        {
+          double h = MIN (dt, ts[i] - t);
+          PsDfnHeat q;
+          double q_w;
+
+          g_assert_true (_ps_dfn_cell_step (cell, h, temp, current, &q));
+          q_w = q.ohmic_w + q.reaction_w + q.reversible_w;
+          temp = (temp + h / heat_cap * (q_w + ha * ec->t_init_k)) / (1.0 + h * ha / heat_cap);
+          t += h;
+        }
+      if (i > 0)
+        {
+          v_sim[i] = _ps_dfn_cell_voltage (cell);
+          t_sim[i] = temp;
+        }
+      worst_t = MAX (worst_t, fabs (t_sim[i] - t_ref[i]));
+      worst_v = MAX (worst_v, fabs (v_sim[i] - v_ref[i]));
+      sum2_v += (v_sim[i] - v_ref[i]) * (v_sim[i] - v_ref[i]);
+      n_used++;
+    }
+  g_test_message ("1+1D 3C, lumped: temperature max difference %.3f K (COMSOL rise %.2f K), "
+                  "voltage RMS %.2f mV, max %.2f mV over %u points to %.3f V",
+                  worst_t, t_ref[n_used - 1] - t_ref[0], 1e3 * sqrt (sum2_v / n_used),
+                  1e3 * worst_v, n_used, ec->voltage_min_v);
+  {
+    g_autofree char *note = g_strdup_printf ("max difference %.2f K", worst_t);
+
+    for (guint i = 0; i < n_used; i++)
+      {
+        t_ref[i] -= 273.15;
+        t_sim[i] -= 273.15;
+      }
+    write_plot ("validation-dfn-comsol-1plus1D-3C-temperature.png",
+                "DFN (lumped thermal) vs COMSOL 1+1D, Marquis 2019, 3C",
+                note, "Time [s]", "Mean temperature [C]", "Diff. [K]",
+                ts, t_ref, t_sim, n_used, 1.0);
+  }
+  g_assert_cmpuint (n_used, >, 400);
+  g_assert_cmpfloat (worst_t, <, 0.1);
+  g_assert_cmpfloat (sqrt (sum2_v / n_used), <, 0.002);
+
+  g_free (ts);
+  g_free (t_ref);
+  g_free (t_sim);
+  g_free (v_ref);
+  g_free (v_sim);
+  _ps_dfn_cell_free (cell);
+}
+
 /* Energy: the power drawn at the particles' surfaces is the terminal power
  * plus the ohmic and reaction heat, exactly (the discrete fluxes sum by
  * parts); a heat term with a wrong sign or a missing face breaks it. */
@@ -513,6 +710,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/validation/dfn/comsol-1C-profiles", test_comsol_1c_profiles);
+  g_test_add_func ("/validation/dfn/comsol-1plus1D-3C-thermal", test_comsol_1plus1d_3c);
   g_test_add_func ("/validation/dfn/voltage-derivative", test_voltage_derivative);
   g_test_add_func ("/validation/dfn/lithium-conservation", test_lithium_conservation);
   g_test_add_func ("/validation/dfn/bad-mesh", test_bad_mesh);
