@@ -605,6 +605,55 @@ test_comsol_1plus1d_3c (void)
   _ps_dfn_cell_free (cell);
 }
 
+/* A current the cell cannot carry (the LG M50 at 10C: its electrolyte runs
+ * dry in the positive electrode within a minute) ends with the voltage the
+ * model offers the pack solve falling past the cut-off, never with a state
+ * that stops moving or turns to NaN; the same for a charge. */
+static void
+test_model_depletion (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsCellType) type = ps_cell_type_new_from_id ("lg-m50", &error);
+  const PsCellModelClass *klass = &_ps_dfn_class;
+  const double rates[] = { 10.0, -6.0 };
+
+  g_assert_no_error (error);
+  for (guint c = 0; c < G_N_ELEMENTS (rates); c++)
+    {
+      PsCellModel *model = klass->new (type, 1);
+      double soc0 = rates[c] > 0.0 ? 1.0 : 0.0, cap = type->capacity_ah, rf = 1.0;
+      double temp = T_REF, current = rates[c] * cap, heat;
+      const double *e, *r;
+      PsCellModelPower power;
+      guint steps = 0;
+      gboolean ended = FALSE;
+
+      klass->reset (model, &soc0, &cap, &rf, temp);
+      for (; steps < 200 && !ended; steps++)
+        {
+          double v;
+
+          klass->set_current_guess (model, &current);
+          klass->linearise (model, 5.0, &temp, &e, &r);
+          v = e[0] - r[0] * current;
+          g_assert_true (isfinite (v));
+          if (current > 0.0 ? v < type->voltage_min_v : v > type->voltage_max_v)
+            {
+              ended = TRUE;
+              break;
+            }
+          klass->commit (model, 5.0, &temp, &current, &heat, &power);
+          g_assert_true (isfinite (heat) && heat > 0.0);
+          g_assert_cmpfloat (klass->get_soc (model)[0], >, -0.01);
+          g_assert_cmpfloat (klass->get_soc (model)[0], <, 1.01);
+        }
+      g_test_message ("lg-m50 DFN at %+.0fC: past its limit after %u steps of 5 s (SOC %.3f)",
+                      rates[c], steps, klass->get_soc (model)[0]);
+      g_assert_true (ended);
+      klass->free (model);
+    }
+}
+
 /* Energy: the power drawn at the particles' surfaces is the terminal power
  * plus the ohmic and reaction heat, exactly (the discrete fluxes sum by
  * parts); a heat term with a wrong sign or a missing face breaks it. */
@@ -718,6 +767,7 @@ main (int    argc,
   g_test_add_func ("/validation/dfn/energy-identity", test_energy_identity);
   g_test_add_func ("/validation/dfn/model-lg-m50", test_model_lg_m50);
   g_test_add_func ("/validation/dfn/temperature", test_temperature);
+  g_test_add_func ("/validation/dfn/model-depletion", test_model_depletion);
 
   return g_test_run ();
 }

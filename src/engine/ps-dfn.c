@@ -106,6 +106,7 @@ struct _PsDfnCell
   double    *u_prev;           /* the step before, for the predictor */
   double    *voltage;          /* one */
   double    *dt_prev;          /* one, 0 = none */
+  double    *i_prev;           /* one: the current of the step before, A/m2 */
 
   /* work */
   double    *u_try;            /* NV * nx */
@@ -541,13 +542,14 @@ _ps_dfn_cell_new (const PsElectrochem *ec,
                  ec->electrode[PS_ELECTRODE_POS].c_max);
 
   ncs = (gsize) cell->nn * mesh->n_r_neg + (gsize) cell->np * mesh->n_r_pos;
-  cell->state_len = ncs + (gsize) 2 * NV * nx + 2;
+  cell->state_len = ncs + (gsize) 2 * NV * nx + 3;
   cell->state = g_new0 (double, cell->state_len);
   cell->cs = cell->state;
   cell->u = cell->state + ncs;
   cell->u_prev = cell->u + (gsize) NV * nx;
   cell->voltage = cell->u_prev + (gsize) NV * nx;
   cell->dt_prev = cell->voltage + 1;
+  cell->i_prev = cell->voltage + 2;
 
   cell->u_try = g_new0 (double, (gsize) NV * nx);
   cell->alpha = g_new0 (double, nx);
@@ -1022,14 +1024,21 @@ linear_solve (PsDfnCell *cell)
   return TRUE;
 }
 
-/* Newton on the step from the present state; the solution in u_try. With
- * have_guess, u_try holds the first guess and the particles are prepared. */
+/* Where Newton's iterate starts */
+typedef enum
+{
+  START_GIVEN,     /* u_try holds it (the particles are prepared) */
+  START_PREDICT,   /* the last step's change, scaled, if its current was this one */
+  START_LAST,      /* the last step's solution */
+} NewtonStart;
+
+/* Newton on the step from the present state; the solution in u_try. */
 static gboolean
-newton (PsDfnCell *cell,
-        double     dt,
-        double     temp_k,
-        double     i_app,
-        gboolean   have_guess)
+newton (PsDfnCell   *cell,
+        double       dt,
+        double       temp_k,
+        double       i_app,
+        NewtonStart  start)
 {
   const PsElectrochem *ec = cell->ec;
   guint nx = cell->nx, n = NV * nx;
@@ -1037,23 +1046,22 @@ newton (PsDfnCell *cell,
   double last_update = 0.0;
 
   cell->solved = FALSE;
-  if (!have_guess)
+  if (start != START_GIVEN)
     {
       prepare_particles (cell, dt, temp_k);
       cell->c0_valid = TRUE;
     }
 
-  /* predictor: the last step's change, scaled to this step */
-  if (have_guess)
-    ;
-  else if (*cell->dt_prev > 0.0)
+  /* (a step where the current changed starts from where the last ended:
+   * the change across a switched current is no guide) */
+  if (start == START_PREDICT && *cell->dt_prev > 0.0 && i_app == *cell->i_prev)
     {
       double f = MIN (dt / *cell->dt_prev, 1.0);
 
       for (guint r = 0; r < n; r++)
         cell->u_try[r] = cell->u[r] + f * (cell->u[r] - cell->u_prev[r]);
     }
-  else
+  else if (start != START_GIVEN)
     memcpy (cell->u_try, cell->u, sizeof (double) * n);
 
   for (int it = 0; it < NEWTON_MAX_ITER; it++)
@@ -1102,6 +1110,17 @@ newton (PsDfnCell *cell,
   return FALSE;
 }
 
+/* Newton from the predictor, and from the last solution if that fails */
+static gboolean
+newton_from_state (PsDfnCell *cell,
+                   double     dt,
+                   double     temp_k,
+                   double     i_app)
+{
+  return newton (cell, dt, temp_k, i_app, START_PREDICT)
+         || newton (cell, dt, temp_k, i_app, START_LAST);
+}
+
 /* The solution's derivative with i_app into sens and dV/di_app, at the
  * converged solution (the Jacobian's factors are those of the last
  * iteration: within the tolerance) */
@@ -1141,7 +1160,7 @@ _ps_dfn_cell_solve (PsDfnCell *cell,
   /* a step of no length: the voltage the instant the current flows (the
    * concentrations stay; a step this short is that to rounding) */
   dt = MAX (dt, DT_MIN);
-  if (!newton (cell, dt, temp_k, i_app, FALSE))
+  if (!newton_from_state (cell, dt, temp_k, i_app))
     return FALSE;
   *voltage_v = terminal_voltage (cell, cell->u_try, i_app);
   if (dv_di != NULL)
@@ -1255,12 +1274,12 @@ _ps_dfn_cell_step (PsDfnCell *cell,
            * square, as Newton's own last step does: taken as converged */
           if (small)
             cell->i_app = i_app;
-          else if (!newton (cell, dt, temp_k, i_app, TRUE)
-                   && !newton (cell, dt, temp_k, i_app, FALSE))
+          else if (!newton (cell, dt, temp_k, i_app, START_GIVEN)
+                   && !newton_from_state (cell, dt, temp_k, i_app))
             return FALSE;
         }
     }
-  else if (!newton (cell, dt, temp_k, i_app, FALSE))
+  else if (!newton_from_state (cell, dt, temp_k, i_app))
     return FALSE;
 
   /* advance: the particles with their flux, then the x unknowns */
@@ -1286,6 +1305,7 @@ _ps_dfn_cell_step (PsDfnCell *cell,
   memcpy (cell->u, cell->u_try, sizeof (double) * NV * nx);
   *cell->voltage = terminal_voltage (cell, cell->u, i_app);
   *cell->dt_prev = dt;
+  *cell->i_prev = i_app;
   cell->temp_k = temp_k;
   if (heat != NULL)
     step_heat (cell, temp_k, heat);
@@ -1383,6 +1403,9 @@ _ps_dfn_cell_set_state (PsDfnCell    *cell,
  * most; past that the cell stays where it was (only a load far beyond the
  * cell's limits gets there: the electrode runs out of lithium). */
 #define COMMIT_MAX_SPLITS 8
+
+/* how far a cell's voltage falls (rises) in a step it cannot take */
+#define COLLAPSE_V 10.0
 
 /* Per-cell arrays outside the cells' own states (saved with them) */
 enum
@@ -1573,12 +1596,17 @@ dfn_linearise (PsCellModel   *model,
       dfn->s[D_OCV][i] = _ps_dfn_cell_ocv (c, temp[i]);
       dfn->ocv_per_c[i] = cell_ocv_per_c (dfn, i, dfn->s[D_SOC][i], temp[i]);
       /* the tangent at the last current (the load changes seldom) */
-      if (!_ps_dfn_cell_solve (c, dt, temp[i], i0, &v, &dv_di)
-          && !_ps_dfn_cell_solve (c, dt, temp[i], i0 = 0.0, &v, &dv_di))
+      if (!_ps_dfn_cell_solve (c, dt, temp[i], i0, &v, &dv_di))
         {
-          /* not even at rest: the cell's voltage now, its last resistance */
+          /* no solution at that current over that step: the electrolyte
+           * runs dry (or the particles full or empty) before its end. The
+           * cell cannot carry it: its voltage collapses (rises, charging)
+           * past any limit, so the pack solve ends the step sooner, where
+           * it can */
+          double sign = i0 >= 0.0 ? 1.0 : -1.0;
+
           dfn->r[i] = r_last[i];
-          dfn->e[i] = dfn->s[D_VOLTAGE][i] + r_last[i] * dfn->s[D_CURRENT][i];
+          dfn->e[i] = dfn->s[D_VOLTAGE][i] + r_last[i] * i0 - sign * COLLAPSE_V;
           continue;
         }
       dfn->r[i] = r_last[i] = MAX (-dv_di, 0.0);
