@@ -328,11 +328,101 @@ bench_soak (void)
            ps_recorder_get_memory_bytes (recorder) / (1024.0 * 1024.0));
 }
 
+/* The physics cell model, single cell: one LG M50 (Chen2020) discharge at
+ * 1C to 2.5 V as an SPMe, end to end (scenario to the last row, output every
+ * 60 s, the engine substepping as it needs), median CPU time of 21 runs. */
+static void
+bench_spme_single (void)
+{
+  double ms[21];
+  guint runs = G_N_ELEMENTS (ms);
+  double ah = 0.0;
+
+  for (guint r = 0; r < runs; r++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsScenario) scenario = NULL;
+      g_autoptr(PsSimulation) sim = NULL;
+      double cpu_start = ps_bench_thread_cpu_seconds ();
+
+      scenario = bench_scenario ("lg-m50", "Discharge at 1C until 2.5 V");
+      if (scenario == NULL)
+        return;
+      ps_scenario_set_dt_s (scenario, 60.0);
+      if (!ps_scenario_set_cell_model (scenario, "spme", &error)
+          || (sim = ps_simulation_new (scenario, &error)) == NULL)
+        {
+          g_printerr ("bench: %s\n", error->message);
+          return;
+        }
+      while (ps_simulation_advance (sim, 60.0))
+        ;
+      ms[r] = (ps_bench_thread_cpu_seconds () - cpu_start) * 1e3;
+      ah = ps_simulation_get_charge_ah (sim);
+    }
+  g_print ("spme_1c_ms: %.2f\n", ps_bench_median (ms, runs));
+  g_print ("spme_1c_ah: %.4f\n", ah);
+}
+
+/* Packs of SPMe cells: the Leaf 2011 pack (192 cells) and Model S 85
+ * (7,104) whose own cells have no published physics parameters, so they get
+ * the Chen2020 (LG M50) electrochemistry sized to their capacity
+ * (ps_scenario_set_cell_electrochem); simulated seconds per CPU second. */
+static gboolean
+bench_spme_pack (const char  *preset,
+                 const char  *protocol,
+                 double       hours,
+                 guint        runs,
+                 BenchResult *result)
+{
+  g_autoptr(PsScenario) scenario = bench_scenario (preset, protocol);
+  g_autoptr(PsSimulation) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  double factor[8];
+
+  g_assert (runs <= G_N_ELEMENTS (factor));
+  if (scenario == NULL)
+    return FALSE;
+  if (!ps_scenario_set_cell_electrochem (scenario, "chen2020", &error)
+      || !ps_scenario_set_cell_model (scenario, "spme", &error)
+      || (sim = ps_simulation_new (scenario, &error)) == NULL)
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return FALSE;
+    }
+  for (guint r = 0; r < runs; r++)
+    {
+      double cpu, wall;
+
+      ps_simulation_reset (sim);
+      if (time_run (sim, hours, &cpu, &wall) == 0 || !(cpu > 0.0))
+        return FALSE;
+      factor[r] = ps_simulation_get_time (sim) / cpu;
+    }
+  result->realtime_factor = ps_bench_median (factor, runs);
+  return TRUE;
+}
+
+static void
+bench_spme (void)
+{
+  BenchResult r;
+
+  bench_spme_single ();
+  if (bench_spme_pack ("leaf-2011",
+                       "Discharge at 1C until 3.0 V; Charge at 0.5C until 4.1 V;"
+                       "Hold at 4.1 V until C/20", 4.0, 3, &r))
+    g_print ("leaf_spme_realtime_factor: %.0f\n", r.realtime_factor);
+  if (bench_spme_pack (BENCH_PRESET, "Discharge at 0.4C for 3 hours", 0.5, 3, &r))
+    g_print ("model_s_spme_realtime_factor: %.1f\n", r.realtime_factor);
+}
+
 void
 ps_bench_engine (void)
 {
   BenchResult r;
 
+  bench_spme ();
   if (bench_preset (BENCH_PRESET, "Discharge at 0.4C for 3 hours",
                     BENCH_SIM_HOURS, BENCH_RUNS, &r))
     {

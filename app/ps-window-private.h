@@ -41,6 +41,7 @@ struct _PsWindow
   GtkButton            *thermal_enlarge;
   GtkDropDown          *quantity_dropdown;
   GtkDropDown          *curves_dropdown;
+  GtkDropDown          *cell_model_dropdown;
   GtkToggleButton      *isotherms_toggle;
   PsPackView           *pack_view;
   PsCurveView          *curve_view;

@@ -550,6 +550,52 @@ ps_window_build_preset_menu (PsWindow *self)
 }
 
 /* The runner runs scenario now: the window shows it. */
+static const char * const cell_models[] = { "ecm", "spme", "dfn" };
+
+/* The model drop-down shows the scenario's model; a cell without physics
+ * parameters runs only as an ECM, so the drop-down is off for it. */
+static void
+ps_window_show_cell_model (PsWindow         *self,
+                           const PsScenario *scenario)
+{
+  const char *model = ps_scenario_get_cell_model (scenario);
+  gboolean physics = ps_scenario_cell_supports_model (scenario, "spme");
+
+  self->setting_controls = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (cell_models); i++)
+    if (g_str_equal (model, cell_models[i]))
+      gtk_drop_down_set_selected (self->cell_model_dropdown, i);
+  self->setting_controls = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cell_model_dropdown), physics);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cell_model_dropdown),
+                               physics ? _("Cell model: equivalent circuit, single particle with "
+                                           "electrolyte, or Doyle-Fuller-Newman (restarts the run)")
+                                       : _("This pack's cells have no physics parameters: "
+                                           "they run as an equivalent circuit (ECM) only"));
+}
+
+/* A new model restarts the scenario with it; one the cell cannot run is
+ * refused with a toast that says why. */
+static void
+on_cell_model_changed (PsWindow *self)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(GError) error = NULL;
+  guint row = gtk_drop_down_get_selected (self->cell_model_dropdown);
+
+  if (self->setting_controls || self->scenario == NULL || row >= G_N_ELEMENTS (cell_models)
+      || g_str_equal (ps_scenario_get_cell_model (self->scenario), cell_models[row]))
+    return;
+
+  scenario = ps_scenario_copy (self->scenario);
+  if (!ps_scenario_set_cell_model (scenario, cell_models[row], &error)
+      || !ps_window_set_scenario (self, scenario, &error))
+    {
+      ps_window_toast (self, error->message);
+      ps_window_show_cell_model (self, self->scenario);
+    }
+}
+
 static void
 ps_window_show_scenario (PsWindow         *self,
                          const PsScenario *scenario)
@@ -586,6 +632,8 @@ ps_window_show_scenario (PsWindow         *self,
                                 scenario_name != NULL ? scenario_name : pack_name);
     adw_window_title_set_subtitle (self->window_title, subtitle);
   }
+
+  ps_window_show_cell_model (self, scenario);
 
   one_c = pack->n_parallel * ps_scenario_get_cell (scenario)->capacity_ah;
   gtk_adjustment_set_upper (self->load_adjustment, MAX (2000.0, 10.0 * one_c));
@@ -1225,6 +1273,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, thermal_enlarge);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, quantity_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, curves_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, cell_model_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, isotherms_toggle);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, pack_view);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, curve_view);
@@ -1233,6 +1282,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, summary_grid);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, warning_label);
   gtk_widget_class_bind_template_callback (widget_class, on_load_control_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_cell_model_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_ambient_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_quantity_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_pack_view_quantity);

@@ -217,6 +217,187 @@ test_cell_links_its_set (void)
   g_assert_nonnull (strstr (error->message, "physics parameters"));
 }
 
+
+/* ------------------------------------------------------------------ SPMe */
+
+typedef struct
+{
+  PsCellType        *cell;
+  PsCellModel       *model;
+  guint              n;
+} Spme;
+
+static void
+spme_start (Spme         *m,
+            guint         n,
+            double        soc0,
+            double        temp_k)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree double *soc = g_new (double, n);
+  g_autofree double *cap = g_new (double, n);
+  g_autofree double *rf = g_new (double, n);
+
+  m->cell = ps_cell_type_new_from_id ("lg-m50", &error);
+  g_assert_no_error (error);
+  m->model = _ps_spme_class.new (m->cell, n);
+  m->n = n;
+  for (guint i = 0; i < n; i++)
+    {
+      soc[i] = soc0;
+      cap[i] = m->cell->capacity_ah;
+      rf[i] = 1.0;
+    }
+  _ps_spme_class.reset (m->model, soc, cap, rf, temp_k);
+}
+
+static void
+spme_stop (Spme *m)
+{
+  _ps_spme_class.free (m->model);
+  ps_cell_type_free (m->cell);
+}
+
+/* one step of every cell at current[i] (the guess iterated onto it, as the
+ * pack solve does); returns cell 0's voltage */
+static double
+spme_step (Spme         *m,
+           double        dt,
+           const double *temp,
+           const double *current,
+           double       *heat)
+{
+  const double *e, *r;
+  PsCellModelPower power;
+
+  for (guint it = 0; it < 8 && _ps_spme_class.set_current_guess (m->model, current); it++)
+    ;
+  _ps_spme_class.linearise (m->model, dt, temp, &e, &r);
+  _ps_spme_class.commit (m->model, dt, temp, current, heat, &power);
+  return _ps_spme_class.get_voltage (m->model)[0];
+}
+
+/* The charge through a cell moves its SOC by exactly charge / capacity
+ * (the particles' modes conserve lithium), and after a long rest the
+ * voltage settles on the OCV of that SOC. */
+static void
+test_spme_charge_and_relaxation (void)
+{
+  Spme m;
+  double temp = 298.15, heat, current = 5.0, v_end, soc_end;
+
+  spme_start (&m, 1, 0.9, temp);
+  for (guint k = 0; k < 360; k++)
+    spme_step (&m, 5.0, &temp, &current, &heat);   /* 0.5 h at 5 A */
+  soc_end = _ps_spme_class.get_soc (m.model)[0];
+  g_assert_cmpfloat_with_epsilon (soc_end, 0.9 - 2.5 / m.cell->capacity_ah, 1e-9);
+
+  current = 0.0;
+  for (guint k = 0; k < 200; k++)
+    v_end = spme_step (&m, 600.0, &temp, &current, &heat);
+  g_assert_cmpfloat_with_epsilon (v_end, _ps_spme_class.get_ocv (m.model)[0], 1e-4);
+  g_assert_cmpfloat_with_epsilon (v_end, ps_electrochem_ocv_at_soc (m.cell->electrochem, soc_end, temp),
+                                  1e-4);
+  spme_stop (&m);
+}
+
+/* The step is exact for the particles: one step of 60 s and sixty of 1 s
+ * give the same voltage (to the electrolyte's implicit substeps). */
+static void
+test_spme_step_size (void)
+{
+  Spme a, b;
+  double temp = 298.15, heat, current = 10.0, va = 0.0, vb = 0.0;
+
+  spme_start (&a, 1, 0.8, temp);
+  spme_start (&b, 1, 0.8, temp);
+  for (guint k = 0; k < 10; k++)
+    va = spme_step (&a, 60.0, &temp, &current, &heat);
+  for (guint k = 0; k < 600; k++)
+    vb = spme_step (&b, 1.0, &temp, &current, &heat);
+  g_assert_cmpfloat_with_epsilon (va, vb, 1e-3);
+  g_assert_cmpfloat_with_epsilon (_ps_spme_class.get_soc (a.model)[0],
+                                  _ps_spme_class.get_soc (b.model)[0], 1e-12);
+  spme_stop (&a);
+  spme_stop (&b);
+}
+
+/* save / restore gives back the very same run (the limit bisection relies
+ * on it); heat is the losses: positive on discharge and on charge (Chen2020
+ * has no entropic term); a warmer cell loses less (Arrhenius). */
+static void
+test_spme_save_restore_heat_temperature (void)
+{
+  Spme m;
+  double temp[2] = { 298.15, 318.15 }, heat[2], current[2] = { 5.0, 5.0 };
+  double v1, v2;
+
+  spme_start (&m, 2, 0.7, 298.15);
+  spme_step (&m, 10.0, temp, current, heat);
+  g_assert_cmpfloat (heat[0], >, 0.0);
+  /* the warm cell: less heat for the same current, a higher voltage */
+  g_assert_cmpfloat (heat[1], <, heat[0]);
+  g_assert_cmpfloat (_ps_spme_class.get_voltage (m.model)[1], >,
+                     _ps_spme_class.get_voltage (m.model)[0] + 0.005);
+  _ps_spme_class.save (m.model);
+  v1 = spme_step (&m, 30.0, temp, current, heat);
+  spme_step (&m, 30.0, temp, current, heat);
+  _ps_spme_class.restore (m.model);
+  v2 = spme_step (&m, 30.0, temp, current, heat);
+  g_assert_cmpfloat (v1, ==, v2);
+
+  current[0] = current[1] = -5.0;
+  spme_step (&m, 10.0, temp, current, heat);
+  g_assert_cmpfloat (heat[0], >, 0.0);
+  spme_stop (&m);
+}
+
+/* Through the whole engine: the LG M50 preset as an SPMe discharges at 1C
+ * to 2.5 V with the same charge whatever the output interval, warms up, and
+ * delivers more at 0.5C than at 1C (the diffusion limits the SPMe has and a
+ * constant-capacity cell would not). */
+static double
+run_preset_spme (const char *protocol,
+                 double      dt,
+                 double     *temp_rise)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_autoptr(PsSimulation) sim = NULL;
+  double t0;
+
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, protocol, &error));
+  g_assert_true (ps_scenario_set_cell_model (scenario, "spme", &error));
+  g_assert_cmpstr (ps_scenario_get_cell_model (scenario), ==, "spme");
+  ps_scenario_set_dt_s (scenario, dt);
+  sim = ps_simulation_new (scenario, &error);
+  g_assert_no_error (error);
+  t0 = ps_simulation_get_cell_temp (sim)[0];
+  while (ps_simulation_advance (sim, dt))
+    ;
+  if (temp_rise != NULL)
+    *temp_rise = ps_simulation_get_cell_temp (sim)[0] - t0;
+  g_assert_cmpfloat_with_epsilon (ps_simulation_get_cell_voltage (sim)[0], 2.5, 1e-6);
+  return ps_simulation_get_charge_ah (sim);
+}
+
+static void
+test_spme_in_the_engine (void)
+{
+  double rise, q1 = run_preset_spme ("Discharge at 1C until 2.5 V", 1.0, &rise);
+  double q60 = run_preset_spme ("Discharge at 1C until 2.5 V", 60.0, NULL);
+  double q05 = run_preset_spme ("Discharge at 0.5C until 2.5 V", 10.0, NULL);
+
+  g_test_message ("LG M50 SPMe: 1C %.4f Ah (dt 1 s), %.4f Ah (dt 60 s), 0.5C %.4f Ah, 1C rise %.2f K",
+                  q1, q60, q05, rise);
+  g_assert_cmpfloat_with_epsilon (q1, q60, 1e-3);
+  g_assert_cmpfloat (q1, >, 4.7);
+  g_assert_cmpfloat (q1, <, 5.1);
+  g_assert_cmpfloat (q05, >, q1 + 0.02);
+  g_assert_cmpfloat (rise, >, 1.0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -228,6 +409,11 @@ main (int    argc,
   g_test_add_func ("/electrochem/marquis2019-comsol", test_marquis_comsol);
   g_test_add_func ("/electrochem/errors-name-the-member", test_errors_name_the_member);
   g_test_add_func ("/electrochem/cell-links-its-set", test_cell_links_its_set);
+
+  g_test_add_func ("/spme/charge-and-relaxation", test_spme_charge_and_relaxation);
+  g_test_add_func ("/spme/step-size", test_spme_step_size);
+  g_test_add_func ("/spme/save-restore-heat-temperature", test_spme_save_restore_heat_temperature);
+  g_test_add_func ("/spme/in-the-engine", test_spme_in_the_engine);
 
   return g_test_run ();
 }

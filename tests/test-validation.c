@@ -112,7 +112,8 @@ physics_cell (const char *set_id)
   cell->id = g_strdup (set_id);
   cell->electrochem = ps_electrochem_new_from_id (set_id, &error);
   g_assert_no_error (error);
-  cell->capacity_ah = cell->electrochem->capacity_ah;
+  /* the set as it is: its SOC window is the cell's capacity */
+  cell->capacity_ah = ps_electrochem_window_capacity_ah (cell->electrochem);
   cell->voltage_min_v = cell->electrochem->voltage_min_v;
   cell->voltage_max_v = cell->electrochem->voltage_max_v;
   cell->t_ref_k = 298.15;

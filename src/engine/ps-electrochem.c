@@ -389,6 +389,15 @@ ps_electrochem_electrode_charge (const PsElectrochem *ec,
          * el->thickness_m * el->active_fraction * el->c_max;
 }
 
+double
+ps_electrochem_window_capacity_ah (const PsElectrochem *ec)
+{
+  const PsElectrode *n = &ec->electrode[PS_ELECTRODE_NEG];
+
+  return fabs (n->sto_100 - n->sto_0) * ps_electrochem_electrode_charge (ec, PS_ELECTRODE_NEG)
+         / 3600.0;
+}
+
 void
 ps_electrochem_sto_at_soc (const PsElectrochem *ec,
                            double               soc,

@@ -232,6 +232,9 @@ void     ps_electrochem_sto_at_soc (const PsElectrochem *ec,
 double   ps_electrochem_electrode_charge (const PsElectrochem *ec,
                                           PsElectrodeId        which);
 
+/* the charge between 0 % and 100 % SOC, Ah */
+double   ps_electrochem_window_capacity_ah (const PsElectrochem *ec);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsElectrochem, ps_electrochem_free)
 
 G_END_DECLS

@@ -1350,6 +1350,27 @@ ps_scenario_cell_supports_model (const PsScenario *scenario,
 }
 
 gboolean
+ps_scenario_set_cell_electrochem (PsScenario  *scenario,
+                                  const char  *set_id,
+                                  GError     **error)
+{
+  PsElectrochem *ec;
+
+  g_return_val_if_fail (scenario != NULL, FALSE);
+  g_return_val_if_fail (set_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ec = ps_electrochem_new_from_id (set_id, error);
+  if (ec == NULL)
+    return FALSE;
+  g_clear_pointer (&scenario->cell->electrochem, ps_electrochem_free);
+  g_free (scenario->cell->electrochem_id);
+  scenario->cell->electrochem = ec;
+  scenario->cell->electrochem_id = g_strdup (set_id);
+  return TRUE;
+}
+
+gboolean
 ps_scenario_set_cell_model (PsScenario  *scenario,
                             const char  *model,
                             GError     **error)

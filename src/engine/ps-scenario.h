@@ -117,6 +117,13 @@ void        ps_scenario_set_dt_s        (PsScenario        *scenario,
                                          double             dt_s);
 void        ps_scenario_set_seed        (PsScenario        *scenario,
                                          guint64            seed);
+/* Gives the scenario's cell the built-in physics parameter set set_id
+ * (ps-electrochem.h), sized to the cell's capacity, so that it can run as
+ * an SPMe or DFN: for packs whose own cells have no published set. FALSE
+ * (the scenario unchanged) with an error naming the set. */
+gboolean    ps_scenario_set_cell_electrochem (PsScenario   *scenario,
+                                              const char   *set_id,
+                                              GError      **error);
 /* "ecm", "spme" or "dfn"; FALSE (the scenario unchanged) with an error that
  * names the model and the cell when the cell cannot run it */
 gboolean    ps_scenario_set_cell_model  (PsScenario        *scenario,

@@ -51,8 +51,10 @@
  * heat, with U_bulk the OCV of the particles' mean stoichiometries averaged
  * over the step, so the energy balance closes as the ECM's does.
  *
- * Per-cell variation: a cell with capacity q_i (of the cell type's rated
- * capacity Q) has an electrode area A q_i / Q; the resistance factor
+ * Sizing: a cell is the parameter set's electrochemistry with its electrode
+ * area scaled so that its SOC window (sto_0 .. sto_100, the cut-offs) holds
+ * the cell's capacity q_i (the cell type's rated capacity with the cell's
+ * variation): SOC means the same as in the ECM. The resistance factor
  * multiplies the ohmic resistances and divides the exchange currents.
  */
 #include "config.h"
@@ -427,22 +429,20 @@ spme_reset (PsCellModel  *model,
 {
   PsSpme *spme = (PsSpme *) model;
   const PsElectrochem *ec = spme->ec;
-  const PsElectrode *n = &ec->electrode[PS_ELECTRODE_NEG];
   double area = ec->area_m2 * ec->n_electrode_pairs;
-  double q_window = fabs (n->sto_100 - n->sto_0)
-                    * ps_electrochem_electrode_charge (ec, PS_ELECTRODE_NEG);
+  double q_window_ah = ps_electrochem_window_capacity_ah (ec);
 
   _ps_state_block_zero (&spme->block);
   spme->lin_dt = -1.0;
 
   for (guint i = 0; i < spme->n; i++)
     {
-      double scale = capacity_ah[i] / spme->cell->capacity_ah;
+      double scale = capacity_ah[i] / q_window_ah;
       double sto[2];
 
       spme->inv_area[i] = 1.0 / (area * scale);
       spme->rfac[i] = resistance_factor[i];
-      spme->inv_charge_c[i] = 1.0 / (q_window * scale);
+      spme->inv_charge_c[i] = 1.0 / (3600.0 * capacity_ah[i]);
 
       ps_electrochem_sto_at_soc (ec, soc0[i], &sto[0], &sto[1]);
       for (guint e = 0; e < 2; e++)
