@@ -1542,9 +1542,10 @@ cell_ocv_per_c (const PsDfn *dfn,
   return fabs (d) / (2.0 * h) * dfn->inv_capacity_as[i];
 }
 
-/* A cell of capacity q_i (of the cell type's rated capacity Q) has the
- * electrode area A q_i / Q, as in the SPMe; its SOC is that of the
- * negative electrode's mean stoichiometry in the set's window. */
+/* A cell of capacity q_i has its electrode area scaled so that its SOC
+ * window (ps_electrochem_window_capacity_ah) holds q_i, as the SPMe's, so
+ * its SOC means what the ECM's does; its SOC is that of the negative
+ * electrode's mean stoichiometry in the window. */
 static void
 dfn_reset (PsCellModel  *model,
            const double *soc0,
@@ -1554,22 +1555,18 @@ dfn_reset (PsCellModel  *model,
 {
   PsDfn *dfn = (PsDfn *) model;
   const PsElectrochem *ec = dfn->ec;
-  const PsElectrode *n = &ec->electrode[PS_ELECTRODE_NEG];
-  /* the window's charge at the set's own electrode area, C */
-  double q_window = fabs (n->sto_100 - n->sto_0)
-                    * ps_electrochem_electrode_charge (ec, PS_ELECTRODE_NEG);
+  double q_window_ah = ps_electrochem_window_capacity_ah (ec);
 
   _ps_state_block_zero (&dfn->block);
   for (guint i = 0; i < dfn->n_cells; i++)
     {
       PsDfnCell *c = dfn->cells[i];
-      double scale = capacity_ah[i] / dfn->cell->capacity_ah;
       double sn, sp;
 
-      _ps_dfn_cell_set_factors (c, scale, resistance_factor[i]);
+      _ps_dfn_cell_set_factors (c, capacity_ah[i] / q_window_ah, resistance_factor[i]);
       ps_electrochem_sto_at_soc (ec, soc0[i], &sn, &sp);
       _ps_dfn_cell_set_rest (c, sn, sp, temp_k);
-      dfn->inv_capacity_as[i] = 1.0 / (q_window * scale);
+      dfn->inv_capacity_as[i] = 1.0 / (3600.0 * capacity_ah[i]);
       dfn->s[D_SOC][i] = soc0[i];
       dfn->s[D_OCV][i] = _ps_dfn_cell_ocv (c, temp_k);
       dfn->s[D_VOLTAGE][i] = dfn->s[D_OCV][i];
