@@ -645,7 +645,7 @@ ps_cli_main (int    argc,
     { "dfn-mesh", 0, 0, G_OPTION_ARG_STRING, &o.dfn_mesh,
       "The DFN's finite volumes in the negative electrode, separator, positive "
       "electrode, negative and positive particles, each 1..200 (default: the "
-      "scenario's, else 20,8,20,20,20)", "X_NEG,X_SEP,X_POS,R_NEG,R_POS" },
+      "scenario's, else 16,6,16,16,16)", "X_NEG,X_SEP,X_POS,R_NEG,R_POS" },
     { "cells", 0, 0, G_OPTION_ARG_NONE, &o.cells,
       "Add four columns per cell to the CSV", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,

@@ -122,6 +122,7 @@ struct _PsDfnCell
   /* derivatives kept from a step's first Newton iteration (relative:
    * d ln D_e / dc, d ln kappa / dc; dU/dsto) */
   double    *lag_dd, *lag_dk, *lag_du;
+  double    *lnc;              /* ln c_e per node, of the iterate assembled */
   /* the electrodes' mean stoichiometries of the state, once made */
   double     mean_sto[2];
   gboolean   mean_valid;
@@ -565,6 +566,7 @@ _ps_dfn_cell_new (const PsElectrochem *ec,
   cell->lag_dd = g_new0 (double, nx);
   cell->lag_dk = g_new0 (double, nx);
   cell->lag_du = g_new0 (double, nx);
+  cell->lnc = g_new0 (double, nx);
   cell->temp_k = ec->t_ref_k;
   _ps_dfn_cell_set_factors (cell, area_factor, resistance_factor);
 
@@ -620,6 +622,7 @@ _ps_dfn_cell_free (PsDfnCell *cell)
   g_free (cell->lag_dd);
   g_free (cell->lag_dk);
   g_free (cell->lag_du);
+  g_free (cell->lnc);
   g_free (cell);
 }
 
@@ -750,6 +753,7 @@ assemble (PsDfnCell    *cell,
       double *jr = cell->jrow + (gsize) 5 * k;
       double *jc = cell->jcol + (gsize) 3 * k;
 
+      cell->lnc[k] = log (MAX (uk[V_CE], CE_MIN));
       RES (k, V_CE) = cell->eps[k] * dx * (uk[V_CE] - u_old[NV * k + V_CE]) / dt;
       J (k, V_CE, k, V_CE) = cell->eps[k] * dx / dt;
       RES (k, V_PHIE) = 0.0;
@@ -781,8 +785,14 @@ assemble (PsDfnCell    *cell,
         j0 = ps_electrochem_j0 (ec, w, ce, cs, temp_k) / cell->rf;
         uo = ocp (cell, w, sto, temp_k);
         eta = uk[V_PHIS] - uk[V_PHIE] - uo;
-        sh = sinh (f_2rt * eta);
-        ch = cosh (f_2rt * eta);
+        {
+          /* one exponential for both (the absolute error near eta = 0 is
+           * of rounding, j0 1e-16) */
+          double ex = exp (f_2rt * eta), inv = 1.0 / ex;
+
+          sh = 0.5 * (ex - inv);
+          ch = 0.5 * (ex + inv);
+        }
 
         /* electrolyte source, potential source, solid sink */
         jc[0] = -dx * (1.0 - t_plus) * a / PS_FARADAY;
@@ -826,7 +836,7 @@ assemble (PsDfnCell    *cell,
 
       /* electrolyte current from a to b */
       kf = 1.0 / (ha / tr_prev.k + hb / tr_cur.k);
-      x = (ub[V_PHIE] - ua[V_PHIE]) - chi * (log (cb) - log (ca));
+      x = (ub[V_PHIE] - ua[V_PHIE]) - chi * (cell->lnc[k + 1] - cell->lnc[k]);
       ie = -kf * x;
       RES (k, V_PHIE) += ie;
       RES (k + 1, V_PHIE) -= ie;

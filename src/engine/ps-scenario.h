@@ -17,8 +17,8 @@
  *   "cell_model": "ecm" | "spme" | "dfn"                  (optional: ecm; spme
  *                                                       and dfn need a cell with
  *                                                       physics parameters)
- *   "dfn_mesh": { "x_neg": 20, "x_sep": 8, "x_pos": 20,   (optional, each 1 to
- *                 "r_neg": 20, "r_pos": 20 }               200: the DFN's finite
+ *   "dfn_mesh": { "x_neg": 16, "x_sep": 6, "x_pos": 16,   (optional, each 1 to
+ *                 "r_neg": 16, "r_pos": 16 }               200: the DFN's finite
  *                                                       volumes per region and
  *                                                       per particle)
  * }
