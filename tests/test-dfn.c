@@ -19,14 +19,13 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include <cairo.h>
-
 #include "ps-engine.h"
 #include "ps-cell-model.h"
 #include "ps-dfn-private.h"
 #include "ps-error.h"
 #include "ps-electrochem.h"
 #include "ps-render.h"
+#include "test-plot.h"
 
 #define T_REF 298.15
 
@@ -77,14 +76,9 @@ write_plot (const char   *file_name,
             guint         n,
             double        diff_scale)
 {
-  const char *dir = g_getenv ("G_TEST_BUILDDIR");
-  g_autofree char *path = g_build_filename (dir ? dir : ".", file_name, NULL);
   g_autofree double *dy = g_new (double, n);
   PsPlotSeries series[2], diff[1];
   PsComparisonPlot plot = { 0 };
-  PsRenderStyle style;
-  cairo_surface_t *surface;
-  cairo_t *cr;
 
   for (guint i = 0; i < n; i++)
     dy[i] = (y_sim[i] - y_ref[i]) * diff_scale;
@@ -100,15 +94,7 @@ write_plot (const char   *file_name,
   plot.n_series = 2;
   plot.diff = diff;
   plot.n_diff = 1;
-
-  ps_render_style_init_default (&style);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 500);
-  cr = cairo_create (surface);
-  ps_render_comparison (cr, &plot, &style, 800, 500);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_test_message ("plot: %s", path);
+  test_plot_write_png (file_name, &plot);
 }
 
 /* ---------------------------------------------------------------- profiles */

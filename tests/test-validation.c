@@ -26,6 +26,7 @@
 #include "ps-cell-model.h"
 #include "ps-render.h"
 #include "ps-electrochem.h"
+#include "test-plot.h"
 
 typedef struct
 {
@@ -174,8 +175,6 @@ write_comparison_png (const char  *file_name,
                       const char  *sim_label,
                       double       current_a)
 {
-  const char *dir = g_getenv ("G_TEST_BUILDDIR");
-  g_autofree char *path = g_build_filename (dir ? dir : ".", file_name, NULL);
   g_autofree double *rx = g_new (double, ref->n);
   g_autofree double *sx = g_new (double, sim->n);
   g_autofree double *dx = g_new (double, ref->n);
@@ -183,9 +182,6 @@ write_comparison_png (const char  *file_name,
   guint n_ref = 0, n_sim = 0;
   PsPlotSeries series[2], diff[1];
   PsComparisonPlot plot = { 0 };
-  PsRenderStyle style;
-  cairo_surface_t *surface;
-  cairo_t *cr;
 
   for (guint i = 0; i < ref->n && ref->t[i] <= ref_end; i++, n_ref++)
     {
@@ -208,15 +204,7 @@ write_comparison_png (const char  *file_name,
   plot.n_series = 2;
   plot.diff = diff;
   plot.n_diff = 1;
-
-  ps_render_style_init_default (&style);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 500);
-  cr = cairo_create (surface);
-  ps_render_comparison (cr, &plot, &style, 800, 500);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_test_message ("plot: %s", path);
+  test_plot_write_png (file_name, &plot);
 }
 
 typedef struct
