@@ -1199,14 +1199,15 @@ step_heat (PsDfnCell *cell,
 
   /* the half volumes at the collectors */
   q_ohm += i_app * i_app * terminal_resistance (cell);
-  for (guint k = 0; k + 1 < nx; k++)
+  NodeTransport ta, tb;
+
+  node_transport (cell, 0, u[V_CE], temp_k, DERIV_NONE, &ta);
+  for (guint k = 0; k + 1 < nx; k++, ta = tb)
     {
       const double *ua = u + (gsize) NV * k, *ub = ua + NV;
       double ha = 0.5 * cell->dx[k], hb = 0.5 * cell->dx[k + 1];
-      NodeTransport ta, tb;
       double kf, ie;
 
-      node_transport (cell, k, ua[V_CE], temp_k, DERIV_NONE, &ta);
       node_transport (cell, k + 1, ub[V_CE], temp_k, DERIV_NONE, &tb);
       kf = 1.0 / (ha / ta.k + hb / tb.k);
       ie = -kf * ((ub[V_PHIE] - ua[V_PHIE])
