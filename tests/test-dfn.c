@@ -691,6 +691,49 @@ scenario_voltage_after_20_min (const char *mesh_json)
   return ps_simulation_get_cell_voltage (sim)[0];
 }
 
+/* Through the simulation: the discharge ends on the cut-off (the limit
+ * bisection restores and re-linearises the DFN), no row passes it; the
+ * charge that follows holds 4.2 V without passing it and tapers. */
+static void
+test_simulation_limits (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) scenario = ps_scenario_new_from_preset ("lg-m50", &error);
+  g_autoptr(PsSimulation) sim = NULL;
+  double v_min = INFINITY, v_max = -INFINITY, v_end_dis = 0.0, i_end = 0.0;
+  guint step_prev = 1;
+
+  g_assert_no_error (error);
+  g_assert_true (ps_scenario_set_protocol (scenario, "Discharge at 1C until 2.5 V; "
+                                           "Charge at 1C until 4.2 V; Hold at 4.2 V until C/20",
+                                           &error));
+  g_assert_true (ps_scenario_set_cell_model (scenario, "dfn", &error));
+  ps_scenario_set_initial_soc (scenario, 1.0);
+  sim = ps_simulation_new (scenario, &error);
+  g_assert_no_error (error);
+  while (ps_simulation_advance (sim, 60.0))
+    {
+      double v = ps_simulation_get_cell_voltage (sim)[0];
+
+      g_assert_true (isfinite (v));
+      v_min = MIN (v_min, v);
+      v_max = MAX (v_max, v);
+      if (ps_simulation_get_step (sim) == 1)
+        v_end_dis = v;
+      else if (step_prev == 1)
+        g_assert_cmpfloat (fabs (v_end_dis - 2.5), <, 1e-6);
+      step_prev = ps_simulation_get_step (sim);
+      i_end = ps_simulation_get_pack_current (sim);
+    }
+  g_test_message ("lg-m50 DFN cycle: voltage %.6f .. %.6f V, last current %.3f A",
+                  v_min, v_max, i_end);
+  g_assert_cmpfloat (v_min, >, 2.5 - 1e-6);
+  g_assert_cmpfloat (v_max, <, 4.2 + 1e-6);
+  g_assert_cmpfloat (v_max, >, 4.2 - 1e-6);
+  /* the hold ended at C/20 */
+  g_assert_cmpfloat (fabs (i_end), <, 0.06 * 5.0);
+}
+
 static void
 test_scenario_mesh (void)
 {
@@ -750,6 +793,7 @@ main (int    argc,
   g_test_add_func ("/validation/dfn/lithium-conservation", test_lithium_conservation);
   g_test_add_func ("/validation/dfn/bad-mesh", test_bad_mesh);
   g_test_add_func ("/validation/dfn/scenario-mesh", test_scenario_mesh);
+  g_test_add_func ("/validation/dfn/simulation-limits", test_simulation_limits);
   g_test_add_func ("/validation/dfn/energy-identity", test_energy_identity);
   g_test_add_func ("/validation/dfn/model-lg-m50", test_model_lg_m50);
   g_test_add_func ("/validation/dfn/temperature", test_temperature);
