@@ -732,6 +732,13 @@ test_simulation_limits (void)
   g_assert_cmpfloat (v_max, >, 4.2 - 1e-6);
   /* the hold ended at C/20 */
   g_assert_cmpfloat (fabs (i_end), <, 0.06 * 5.0);
+  /* every joule the DFN reports as heat is one the pack's accounts lost */
+  g_test_message ("heat generated %.1f J, electrical loss %.1f J",
+                  ps_simulation_get_heat_generated_j (sim),
+                  ps_simulation_get_electrical_loss_j (sim));
+  g_assert_cmpfloat (fabs (ps_simulation_get_heat_generated_j (sim)
+                           - ps_simulation_get_electrical_loss_j (sim)),
+                     <, 1e-6 * ps_simulation_get_heat_generated_j (sim));
 }
 
 static void
