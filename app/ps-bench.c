@@ -109,12 +109,16 @@ typedef struct
   double step_us;                 /* CPU time of one pack step */
 } BenchResult;
 
-/* medians over `runs` runs of one preset */
+/* medians over `runs` runs of one preset; with spme, its cells as SPMe:
+ * the packs' own cells have no published physics parameters, so they get
+ * the Chen2020 (LG M50) electrochemistry sized to their capacity
+ * (ps_scenario_set_cell_electrochem) */
 static gboolean
 bench_preset (const char  *preset,
               const char  *protocol,
               double       hours,
               guint        runs,
+              gboolean     spme,
               BenchResult *result)
 {
   g_autoptr(PsScenario) scenario = bench_scenario (preset, protocol);
@@ -126,6 +130,13 @@ bench_preset (const char  *preset,
 
   if (scenario == NULL)
     return FALSE;
+  if (spme
+      && (!ps_scenario_set_cell_electrochem (scenario, "chen2020", &error)
+          || !ps_scenario_set_cell_model (scenario, "spme", &error)))
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return FALSE;
+    }
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
     {
@@ -364,56 +375,17 @@ bench_spme_single (void)
   g_print ("spme_1c_ah: %.4f\n", ah);
 }
 
-/* Packs of SPMe cells: the Leaf 2011 pack (192 cells) and Model S 85
- * (7,104) whose own cells have no published physics parameters, so they get
- * the Chen2020 (LG M50) electrochemistry sized to their capacity
- * (ps_scenario_set_cell_electrochem); simulated seconds per CPU second. */
-static gboolean
-bench_spme_pack (const char  *preset,
-                 const char  *protocol,
-                 double       hours,
-                 guint        runs,
-                 BenchResult *result)
-{
-  g_autoptr(PsScenario) scenario = bench_scenario (preset, protocol);
-  g_autoptr(PsSimulation) sim = NULL;
-  g_autoptr(GError) error = NULL;
-  double factor[8];
-
-  g_assert (runs <= G_N_ELEMENTS (factor));
-  if (scenario == NULL)
-    return FALSE;
-  if (!ps_scenario_set_cell_electrochem (scenario, "chen2020", &error)
-      || !ps_scenario_set_cell_model (scenario, "spme", &error)
-      || (sim = ps_simulation_new (scenario, &error)) == NULL)
-    {
-      g_printerr ("bench: %s\n", error->message);
-      return FALSE;
-    }
-  for (guint r = 0; r < runs; r++)
-    {
-      double cpu, wall;
-
-      ps_simulation_reset (sim);
-      if (time_run (sim, hours, &cpu, &wall) == 0 || !(cpu > 0.0))
-        return FALSE;
-      factor[r] = ps_simulation_get_time (sim) / cpu;
-    }
-  result->realtime_factor = ps_bench_median (factor, runs);
-  return TRUE;
-}
-
 static void
 bench_spme (void)
 {
   BenchResult r;
 
   bench_spme_single ();
-  if (bench_spme_pack ("leaf-2011",
-                       "Discharge at 1C until 3.0 V; Charge at 0.5C until 4.1 V;"
-                       "Hold at 4.1 V until C/20", 4.0, 3, &r))
+  if (bench_preset ("leaf-2011",
+                    "Discharge at 1C until 3.0 V; Charge at 0.5C until 4.1 V;"
+                    "Hold at 4.1 V until C/20", 4.0, 3, TRUE, &r))
     g_print ("leaf_spme_realtime_factor: %.0f\n", r.realtime_factor);
-  if (bench_spme_pack (BENCH_PRESET, "Discharge at 0.4C for 3 hours", 0.5, 3, &r))
+  if (bench_preset (BENCH_PRESET, "Discharge at 0.4C for 3 hours", 0.5, 3, TRUE, &r))
     g_print ("model_s_spme_realtime_factor: %.1f\n", r.realtime_factor);
 }
 
@@ -424,7 +396,7 @@ ps_bench_engine (void)
 
   bench_spme ();
   if (bench_preset (BENCH_PRESET, "Discharge at 0.4C for 3 hours",
-                    BENCH_SIM_HOURS, BENCH_RUNS, &r))
+                    BENCH_SIM_HOURS, BENCH_RUNS, FALSE, &r))
     {
       g_print ("cell_steps_per_s: %.0f\n", r.cell_steps_per_s);
       g_print ("realtime_factor: %.0f\n", r.realtime_factor);
@@ -437,7 +409,7 @@ ps_bench_engine (void)
   if (bench_preset ("leaf-2011",
                     "Discharge at 1C until 3.0 V; Charge at 0.5C until 4.1 V;"
                     "Hold at 4.1 V until C/20",
-                    4.0, 3, &r))
+                    4.0, 3, FALSE, &r))
     {
       g_print ("leaf_2011_cell_steps_per_s: %.0f\n", r.cell_steps_per_s);
       g_print ("leaf_2011_realtime_factor: %.0f\n", r.realtime_factor);

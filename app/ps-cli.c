@@ -4,7 +4,7 @@
  *   packscope --print-scenario ID
  *   packscope --headless [--scenario ID|FILE] [--protocol TEXT] [--csv FILE]
  *             [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]
- *             [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N]
+ *             [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N] [--cell FILE]
  *             [--force] [--keep-partial]
  *   packscope --bench
  *
@@ -57,6 +57,7 @@ typedef struct
   char     *initial_c;
   char     *cell_model;
   char     *dfn_mesh;
+  char     *cell;
   gboolean  cells;
   gboolean  force;
   gboolean  keep_partial;
@@ -75,6 +76,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->initial_c);
   g_free (o->cell_model);
   g_free (o->dfn_mesh);
+  g_free (o->cell);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
@@ -445,7 +447,20 @@ run_headless (CliOptions *o)
   double dt, total_s;
   int signo = 0;
 
-  scenario = ps_scenario_new_lookup (id, &error);
+  if (o->cell != NULL)
+    {
+      g_autoptr(PsCellType) cell = NULL;
+
+      if (o->scenario != NULL)
+        return fail ("--cell runs the cell alone: it goes without --scenario");
+      cell = ps_bpx_file_is_bpx (o->cell) ? ps_bpx_cell_new_from_file (o->cell, &error)
+                                          : ps_cell_type_new_from_file (o->cell, &error);
+      if (cell == NULL)
+        return fail ("--cell: %s", error->message);
+      scenario = ps_scenario_new_for_cell (cell, o->cell, &error);
+    }
+  else
+    scenario = ps_scenario_new_lookup (id, &error);
   if (scenario == NULL)
     return fail ("%s", error->message);
 
@@ -646,6 +661,9 @@ ps_cli_main (int    argc,
       "The DFN's finite volumes in the negative electrode, separator, positive "
       "electrode, negative and positive particles, each 1..200 (default: the "
       "scenario's, else 16,6,16,16,16)", "X_NEG,X_SEP,X_POS,R_NEG,R_POS" },
+    { "cell", 0, 0, G_OPTION_ARG_FILENAME, &o.cell,
+      "Run one cell alone (a 1C discharge, as an SPMe when it has physics "
+      "parameters): a BPX file or a cell JSON file", "FILE" },
     { "cells", 0, 0, G_OPTION_ARG_NONE, &o.cells,
       "Add four columns per cell to the CSV", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
@@ -664,7 +682,7 @@ ps_cli_main (int    argc,
     "  packscope --print-scenario ID > my.json\n"
     "  packscope --headless --scenario ID|FILE --protocol TEXT --csv FILE\n"
     "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
-    "            [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N]\n"
+    "            [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N] [--cell FILE]\n"
     "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "The window itself takes:\n"
@@ -725,9 +743,10 @@ ps_cli_main (int    argc,
 
   if (!o.headless &&
       (o.scenario || o.protocol || o.csv || o.dt || o.seed || o.ambient_c || o.initial_c ||
-       o.cell_model || o.dfn_mesh || o.cells || o.force || o.keep_partial))
+       o.cell_model || o.dfn_mesh || o.cell || o.cells || o.force || o.keep_partial))
     return fail ("--scenario, --protocol, --csv, --dt, --seed, --ambient-c, --initial-c, "
-                 "--cell-model, --dfn-mesh, --cells, --force and --keep-partial need --headless");
+                 "--cell-model, --dfn-mesh, --cell, --cells, --force and --keep-partial "
+                 "need --headless");
   if (o.cells && o.csv == NULL)
     return fail ("--cells needs --csv FILE");
   if (o.keep_partial && o.csv == NULL)

@@ -16,6 +16,8 @@
 #include "ps-engine.h"
 #include "ps-cell-model.h"
 #include "ps-electrochem.h"
+#include "ps-electrochem-private.h"
+#include "ps-bpx.h"
 
 static void
 test_builtin_sets (void)
@@ -398,6 +400,232 @@ test_spme_in_the_engine (void)
   g_assert_cmpfloat (rise, >, 1.0);
 }
 
+
+/* ------------------------------------------------------------------- BPX */
+
+static char *
+bpx_path (const char *rel)
+{
+  const char *d = g_getenv ("PS_SHARED_DATA");
+
+  return g_build_filename (d ? d : "../shared/data", "bpx", "examples", rel, NULL);
+}
+
+/* Every published example loads, or is refused naming the key that is not
+ * supported; the imported functions give BPX.md's golden values. */
+static void
+test_bpx_examples (void)
+{
+  static const struct { const char *file; const char *refused_at; } files[] = {
+    { "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json", NULL },
+    { "FaradayInstitution-BPX/examples/lfp_18650_cell_BPX.json", NULL },
+    { "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX_SPM.json", "$.Header.Model" },
+    { "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX_blended_electrode.json",
+      "$.Parameterisation.Positive electrode.Particle" },
+    { "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX_user-defined_hysteresis.json",
+      "$.Parameterisation.Negative electrode.OCP [V]" },
+    { "About-Energy-BPX-Parameterisation/NMC/nmc_pouch_cell_BPX.json", NULL },
+    { "About-Energy-BPX-Parameterisation/LFP/lfp_18650_cell_BPX.json", NULL },
+    { "PyBaMM-docs-533f3f410/nmc_pouch_cell_BPX.json", NULL },
+    { "pybamm-team-bpx-example/example-params.json", NULL },
+    { "About-Energy-AEPyBaMM/examples/params/AE_gen1_BPX.json", NULL },
+    { "About-Energy-AEPyBaMM/examples/params/example_nmc_BPX.json", NULL },
+    { "About-Energy-AEPyBaMM/examples/params/example_lfp_BPX.json", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = bpx_path (files[i].file);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsCellType) cell = ps_bpx_cell_new_from_file (path, &error);
+
+      if (files[i].refused_at == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (cell->electrochem);
+          /* the derived ECM's OCV ends at the cut-offs (within BPX's few mV) */
+          g_assert_cmpfloat_with_epsilon (ps_table_eval (&cell->ocv, 0.0), cell->voltage_min_v, 0.02);
+          g_assert_cmpfloat_with_epsilon (ps_table_eval (&cell->ocv, 1.0), cell->voltage_max_v, 0.02);
+        }
+      else
+        {
+          g_assert_null (cell);
+          g_assert_nonnull (error);
+          if (strstr (error->message, files[i].refused_at) == NULL)
+            g_error ("expected %s in: %s", files[i].refused_at, error->message);
+        }
+    }
+
+  {
+    g_autofree char *path = bpx_path ("FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PsCellType) cell = ps_bpx_cell_new_from_file (path, &error);
+    const PsElectrochem *ec;
+
+    g_assert_no_error (error);
+    ec = cell->electrochem;
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_kappa_e (ec, 1000, 298.15), 0.948700, 1e-6);
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_d_e (ec, 1000, 298.15), 1.769400e-10, 1e-15);
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_ocp (ec, PS_ELECTRODE_NEG, 0.5, 298.15), 0.116097, 1e-6);
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_ocp (ec, PS_ELECTRODE_POS, 0.5, 298.15), 4.106765, 1e-6);
+    /* the Vmin check of BPX.md: U_p(max) - U_n(min) = 2.69997 V */
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_ocv_at_soc (ec, 0.0, 298.15), 2.69997, 1e-5);
+    /* eps_s = a R / 3, b = ln (te) / ln (eps), m_ref = F k / (c_max sqrt (c_e0)) */
+    g_assert_cmpfloat_with_epsilon (ec->electrode[0].active_fraction, 499522 * 4.12e-6 / 3, 1e-12);
+    g_assert_cmpfloat_with_epsilon (ec->electrode[0].brug_electrolyte, log (0.128) / log (0.253991), 1e-12);
+    g_assert_cmpfloat_with_epsilon (ec->electrode[1].j0_m_ref,
+                                    96485.33212 * 2.305e-05 / (46200 * sqrt (1000.0)), 1e-15);
+    g_assert_cmpfloat_with_epsilon (ec->electrode[1].sto_100, 0.42424, 1e-12);
+  }
+  {
+    g_autofree char *path = bpx_path ("FaradayInstitution-BPX/examples/lfp_18650_cell_BPX.json");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PsCellType) cell = ps_bpx_cell_new_from_file (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_ocp (cell->electrochem, PS_ELECTRODE_POS, 0.5, 298.15), 3.405371, 1e-6);
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_ocp (cell->electrochem, PS_ELECTRODE_NEG, 0.5, 298.15), 0.119017, 1e-6);
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_ocv_at_soc (cell->electrochem, 1.0, 298.15), 3.64856, 1e-5);
+  }
+}
+
+/* a BPX file with one key replaced (value NULL: removed) must be refused
+ * naming that key */
+static void
+check_bpx_edit (const char *group,
+                const char *key,
+                const char *value,
+                const char *expected)
+{
+  g_autofree char *path = bpx_path ("FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsCellType) cell = NULL;
+  g_autofree char *tmp = NULL;
+  JsonObject *o;
+  int fd;
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  o = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                     "Parameterisation");
+  o = json_object_get_object_member (o, group);
+  if (value == NULL)
+    json_object_remove_member (o, key);
+  else
+    {
+      g_autoptr(JsonParser) vp = json_parser_new ();
+
+      g_assert_true (json_parser_load_from_data (vp, value, -1, NULL));
+      json_object_set_member (o, key, json_node_copy (json_parser_get_root (vp)));
+    }
+  fd = g_file_open_tmp ("ps-bpx-XXXXXX.json", &tmp, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (gen, tmp, NULL));
+  cell = ps_bpx_cell_new_from_file (tmp, &error);
+  g_unlink (tmp);
+  g_assert_null (cell);
+  g_assert_nonnull (error);
+  if (strstr (error->message, expected) == NULL)
+    g_error ("expected \"%s\" in: %s", expected, error->message);
+}
+
+static void
+test_bpx_errors_name_the_field (void)
+{
+  check_bpx_edit ("Negative electrode", "Porosity", NULL,
+                  "$.Parameterisation.Negative electrode.Porosity: missing");
+  check_bpx_edit ("Negative electrode", "Porosity", "1.5",
+                  "$.Parameterisation.Negative electrode.Porosity: expected a number from");
+  check_bpx_edit ("Positive electrode", "Transport efficiency", "0.5",
+                  "$.Parameterisation.Positive electrode.Transport efficiency: expected at most the porosity");
+  check_bpx_edit ("Positive electrode", "OCP [V]", "\"4.2 - x^2\"",
+                  "$.Parameterisation.Positive electrode.OCP [V]: expected an operator");
+  check_bpx_edit ("Positive electrode", "OCP [V]", "\"4.2 - log(x)\"",
+                  "one of the functions exp, tanh, cosh");
+  check_bpx_edit ("Electrolyte", "Conductivity [S.m-1]", "{\"x\": [1, 2], \"y\": [1]}",
+                  "$.Parameterisation.Electrolyte.Conductivity [S.m-1]: expected x and y of the same length");
+  check_bpx_edit ("Negative electrode", "Maximum stoichiometry", "0.001",
+                  "$.Parameterisation.Negative electrode.Maximum stoichiometry");
+  check_bpx_edit ("Cell", "Nominal cell capacity [A.h]", NULL,
+                  "$.Parameterisation.Cell.Nominal cell capacity [A.h]: missing");
+  check_bpx_edit ("Separator", "Colour", "1", "$.Parameterisation.Separator.Colour: unknown member");
+}
+
+/* A BPX file opens as a scenario (the window's open dialog, --scenario):
+ * the cell alone as an SPMe; its JSON carries the whole parameter set and
+ * loads again to the same run. */
+static void
+test_bpx_scenario_round_trip (void)
+{
+  g_autofree char *path = bpx_path ("FaradayInstitution-BPX/examples/lfp_18650_cell_BPX.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsScenario) a = ps_scenario_new_from_file (path, &error);
+  g_autoptr(PsScenario) b = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json2 = NULL;
+  double q[2];
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (ps_scenario_get_cell_model (a), ==, "spme");
+  json = ps_scenario_to_json (a);
+  b = ps_scenario_new_from_data (json, -1, "round trip", &error);
+  g_assert_no_error (error);
+  /* (the cell type writes dU/dT in mV/K, so its last digits may move) */
+  json2 = ps_scenario_to_json (b);
+  g_assert_nonnull (strstr (json2, "\"expression\" : \"3.41285712e+00 - 1.49721852e-02 * x"));
+  g_assert_nonnull (strstr (json2, "\"sto_100\" : 0.087499999999999994"));
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(PsSimulation) sim = ps_simulation_new (k ? b : a, &error);
+
+      g_assert_no_error (error);
+      while (ps_simulation_advance (sim, 30.0))
+        ;
+      q[k] = ps_simulation_get_charge_ah (sim);
+    }
+  g_assert_cmpfloat_with_epsilon (q[0], q[1], 1e-9);
+  g_assert_cmpfloat (q[0], >, 1.8);
+}
+
+/* BPX's expressions: precedence and associativity as Python's */
+static void
+test_bpx_expressions (void)
+{
+  static const struct { const char *text; double x; double value; } cases[] = {
+    { "x**2", 3.0, 9.0 },
+    { "-x**2", 3.0, -9.0 },
+    { "2**3**2", 0.0, 512.0 },
+    { "2 ** -1", 0.0, 0.5 },
+    { "1 - 2 - 3", 0.0, -4.0 },
+    { "8 / 4 / 2", 0.0, 1.0 },
+    { "(x / 1000) ** 1.5", 4000.0, 8.0 },
+    { "exp(0) + tanh(0) + cosh(0)", 0.0, 2.0 },
+    { "3.54866018e+14*exp(-395.7*x)", 0.1, 0.0023175641506901806 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      PsEcExpr *e = _ps_ec_expr_compile (cases[i].text, "t", "$", &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (_ps_ec_expr_eval (e, cases[i].x), cases[i].value,
+                                      1e-6 * MAX (1.0, fabs (cases[i].value)));
+      _ps_ec_expr_free (e);
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const bad[] = { "x^2", "2*pi", "y+1", "(x" };
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (_ps_ec_expr_compile (bad[i], "t", "$", &error));
+      g_assert_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -410,6 +638,10 @@ main (int    argc,
   g_test_add_func ("/electrochem/errors-name-the-member", test_errors_name_the_member);
   g_test_add_func ("/electrochem/cell-links-its-set", test_cell_links_its_set);
 
+  g_test_add_func ("/bpx/examples", test_bpx_examples);
+  g_test_add_func ("/bpx/errors-name-the-field", test_bpx_errors_name_the_field);
+  g_test_add_func ("/bpx/scenario-round-trip", test_bpx_scenario_round_trip);
+  g_test_add_func ("/bpx/expressions", test_bpx_expressions);
   g_test_add_func ("/spme/charge-and-relaxation", test_spme_charge_and_relaxation);
   g_test_add_func ("/spme/step-size", test_spme_step_size);
   g_test_add_func ("/spme/save-restore-heat-temperature", test_spme_save_restore_heat_temperature);

@@ -22,6 +22,8 @@
 
 #include <cairo.h>
 
+#include <json-glib/json-glib.h>
+
 #include "ps-engine.h"
 #include "ps-cell-model.h"
 #include "ps-render.h"
@@ -169,6 +171,7 @@ static void
 write_comparison_png (const char  *file_name,
                       const char  *title,
                       const char  *note,
+                      const char  *ref_label,
                       const Curve *ref,
                       double       ref_end,
                       const Curve *sim,
@@ -192,7 +195,7 @@ write_comparison_png (const char  *file_name,
   for (guint i = 0; i < sim->n && sim->t[i] <= ref_end; i++, n_sim++)
     sx[i] = current_a * sim->t[i] / 3600.0;
 
-  series[0] = (PsPlotSeries) { "COMSOL DFN", rx, ref->v, n_ref, TRUE };
+  series[0] = (PsPlotSeries) { ref_label, rx, ref->v, n_ref, TRUE };
   series[1] = (PsPlotSeries) { sim_label, sx, sim->v, n_sim, FALSE };
   diff[0] = (PsPlotSeries) { NULL, dx, dy, n_ref, FALSE };
   plot.title = title;
@@ -259,7 +262,8 @@ compare_model (gconstpointer data)
                                              sqrt (sum2 / n) * 1e3, (t_sim / t_ref - 1.0) * 100.0);
     double end = ref.t[MAX (n, 1) - 1];
 
-    write_comparison_png (file_name, title, note, &ref, end, &sim, label, current);
+    write_comparison_png (file_name, title, note, "COMSOL DFN", &ref, end, &sim,
+                          label, current);
   }
   g_assert_cmpuint (n, >, 50);
   g_assert_cmpfloat (sqrt (sum2 / n), <=, cs->rms_max_v);
@@ -282,6 +286,114 @@ static const Case cases[] = {
   { "3C",   "comsol_3C_voltage.csv",  3.0, 5e-3, &_ps_dfn_class, "DFN", "dfn" },
 };
 
+
+/* A BPX file's own validation data (an About:Energy NMC111 pouch, its
+ * "Validation" section: voltage under a constant discharge at 298.15 K)
+ * against the SPMe of the imported cell, isothermal as the data. */
+typedef struct
+{
+  const char *name;
+  const char *file;
+  const char *run;          /* the Validation entry */
+  double      rms_max_v;
+} BpxCase;
+
+static void
+compare_bpx (gconstpointer data)
+{
+  const BpxCase *cs = data;
+  g_autofree char *path = g_build_filename (data_dir (), "bpx", "examples", cs->file, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsCellType) cell = ps_bpx_cell_new_from_file (path, &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const PsElectrochem *ec;
+  JsonObject *run;
+  JsonArray *ta, *ia, *va;
+  Curve ref = { 0 }, sim = { 0 };
+  double current, sum2 = 0.0, soc0 = 1.0, rf = 1.0, temp = 298.15, cap;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  ec = cell->electrochem;
+  g_assert_nonnull (ec);
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  run = json_object_get_object_member (json_object_get_object_member (
+          json_node_get_object (json_parser_get_root (parser)), "Validation"), cs->run);
+  ta = json_object_get_array_member (run, "Time [s]");
+  ia = json_object_get_array_member (run, "Current [A]");
+  va = json_object_get_array_member (run, "Voltage [V]");
+  ref.n = json_array_get_length (ta);
+  ref.t = g_new (double, ref.n);
+  ref.v = g_new (double, ref.n);
+  for (guint i = 0; i < ref.n; i++)
+    {
+      ref.t[i] = json_array_get_double_element (ta, i);
+      ref.v[i] = json_array_get_double_element (va, i);
+    }
+  /* BPX's validation currents are negative for a discharge */
+  current = -json_array_get_double_element (ia, 0);
+  g_assert_cmpfloat (current, >, 0.0);
+
+  /* full, isothermal, as the data */
+  {
+    PsCellModel *model = _ps_spme_class.new (cell, 1);
+    double dt = ref.t[ref.n - 1] / 1000.0, heat;
+    const double *e, *r;
+    PsCellModelPower power;
+    guint steps = 1000;
+
+    cap = cell->capacity_ah;
+    _ps_spme_class.reset (model, &soc0, &cap, &rf, temp);
+    sim.n = steps + 1;
+    sim.t = g_new (double, sim.n);
+    sim.v = g_new (double, sim.n);
+    _ps_spme_class.set_current_guess (model, &current);
+    _ps_spme_class.linearise (model, 0.0, &temp, &e, &r);
+    sim.t[0] = 0.0;
+    sim.v[0] = e[0] - r[0] * current;
+    for (guint k = 1; k <= steps; k++)
+      {
+        _ps_spme_class.linearise (model, dt, &temp, &e, &r);
+        _ps_spme_class.commit (model, dt, &temp, &current, &heat, &power);
+        sim.t[k] = k * dt;
+        sim.v[k] = MAX (_ps_spme_class.get_voltage (model)[0], 0.0);
+      }
+    _ps_spme_class.free (model);
+  }
+
+  for (guint i = 0; i < ref.n; i++)
+    {
+      double d = curve_at (&sim, ref.t[i]) - ref.v[i];
+
+      if (ref.v[i] < ec->voltage_min_v)
+        break;
+      sum2 += d * d;
+      n++;
+    }
+  g_test_message ("SPMe %s (BPX %s, %s): RMS %.2f mV over %u points", cs->name, cs->file,
+                  cs->run, sqrt (sum2 / n) * 1e3, n);
+  {
+    g_autofree char *file_name = g_strdup_printf ("validation-spme-bpx-%s.png", cs->name);
+    g_autofree char *title = g_strdup_printf ("SPMe of a BPX import vs its validation data, %s",
+                                              cs->run);
+    g_autofree char *note = g_strdup_printf ("RMS %.2f mV", sqrt (sum2 / n) * 1e3);
+
+    write_comparison_png (file_name, title, note, "BPX validation data", &ref, ref.t[n - 1],
+                          &sim, "SPMe (Packscope)", current);
+  }
+  g_assert_cmpuint (n, >, 20);
+  g_assert_cmpfloat (sqrt (sum2 / n), <=, cs->rms_max_v);
+  curve_clear (&ref);
+  curve_clear (&sim);
+}
+
+static const BpxCase bpx_cases[] = {
+  /* (measured 17.4 and 19.7 mV: the data's end falls more steeply than the
+   * imported OCPs; a regression guard, not a target of the issue) */
+  { "nmc-pouch-c20", "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json", "C/20 discharge", 25e-3 },
+  { "nmc-pouch-1c",  "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json", "1C discharge", 30e-3 },
+};
+
 int
 main (int    argc,
       char **argv)
@@ -294,6 +406,12 @@ main (int    argc,
                                                cases[i].model_id, cases[i].name);
 
       g_test_add_data_func (name, &cases[i], compare_model);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bpx_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/validation/spme/bpx-%s", bpx_cases[i].name);
+
+      g_test_add_data_func (name, &bpx_cases[i], compare_bpx);
     }
   return g_test_run ();
 }

@@ -41,7 +41,9 @@
  *   },
  *   "electrochem":             "chen2020"         optional: the built-in physics
  *                                                 parameter set (ps-electrochem.h) that
- *                                                 lets the cell run as an SPMe or DFN
+ *                                                 lets the cell run as an SPMe or DFN,
+ *                                                 or a whole set as an object (the
+ *                                                 schema of ps-electrochem.c)
  * }
  *
  * Inside PsCellType everything is SI: dU/dT in V/K, temperatures in K.
@@ -58,6 +60,7 @@
 #include "ps-error.h"
 #include "ps-cell-type-private.h"
 #include "ps-json-private.h"
+#include "ps-electrochem-private.h"
 
 #define CELLS_RESOURCE_DIR RESOURCE_PREFIX "/cells/"
 #define KELVIN_OFFSET      273.15
@@ -576,12 +579,19 @@ parse_electrochem (PsCellType  *cell,
 
   if (!json_object_has_member (root, "electrochem"))
     return TRUE;
+  member_path = _ps_json_member_path (path, "electrochem");
+  if (JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "electrochem")))
+    {
+      /* a set of its own (a BPX import written out) */
+      cell->electrochem = _ps_electrochem_new_from_json_node (json_object_get_member (root, "electrochem"),
+                                                              source, member_path, error);
+      return cell->electrochem != NULL;
+    }
   if (!get_string (root, "electrochem", source, path, &cell->electrochem_id, error))
     return FALSE;
   cell->electrochem = ps_electrochem_new_from_id (cell->electrochem_id, &local_error);
   if (cell->electrochem != NULL)
     return TRUE;
-  member_path = _ps_json_member_path (path, "electrochem");
   return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member_path,
                              "%s", local_error->message);
 }
@@ -665,26 +675,11 @@ ps_cell_type_new_from_data (const char  *data,
                             const char  *source,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = _ps_json_parse_text (data, length, source, error);
 
-  if (!_ps_json_check_depth (data, length, PS_JSON_MAX_DEPTH, source, error)
-      || !_ps_json_check_no_nul_escapes (data, length, source, error))
+  if (root == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      /* json-glib quotes the text it stopped at, which may hold the bytes of
-       * an unpaired surrogate escape: keep the message valid UTF-8 */
-      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
-                   "%s: not valid JSON: %s", source, valid);
-      return NULL;
-    }
-
-  if (!_ps_json_check_text (json_parser_get_root (parser), source, "$", error))
-    return NULL;
-  return ps_cell_type_new_from_json_node (json_parser_get_root (parser), source, "$", error);
+  return ps_cell_type_new_from_json_node (root, source, "$", error);
 }
 
 PsCellType *
@@ -934,6 +929,11 @@ ps_cell_type_to_json_node (const PsCellType *cell)
 
   if (cell->electrochem_id != NULL)
     _ps_json_builder_add_string (builder, "electrochem", cell->electrochem_id);
+  else if (cell->electrochem != NULL)
+    {
+      json_builder_set_member_name (builder, "electrochem");
+      json_builder_add_value (builder, _ps_electrochem_to_json_node (cell->electrochem));
+    }
 
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

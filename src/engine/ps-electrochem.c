@@ -53,7 +53,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "ps-electrochem.h"
+#include "ps-electrochem-private.h"
 #include "ps-error.h"
 #include "ps-json-private.h"
 
@@ -289,6 +289,9 @@ ps_ec_function_eval (const PsEcFunction *f,
     case PS_EC_FUNC_BUILTIN:
       v = f->value * builtin_eval (f->builtin, x);
       break;
+    case PS_EC_FUNC_EXPRESSION:
+      v = f->value * _ps_ec_expr_eval (f->expr, x);
+      break;
     default:
       g_return_val_if_reached (0.0);
     }
@@ -300,6 +303,7 @@ ps_ec_function_clear (PsEcFunction *f)
 {
   g_clear_pointer (&f->x, g_free);
   g_clear_pointer (&f->y, g_free);
+  g_clear_pointer (&f->expr, _ps_ec_expr_free);
   f->n_points = 0;
 }
 
@@ -312,6 +316,8 @@ ps_ec_function_copy (PsEcFunction       *dest,
     dest->x = g_memdup2 (src->x, src->n_points * sizeof (double));
   if (src->y != NULL)
     dest->y = g_memdup2 (src->y, src->n_points * sizeof (double));
+  if (src->expr != NULL)
+    dest->expr = _ps_ec_expr_copy (src->expr);
 }
 
 /* ------------------------------------------------------------ evaluation */
@@ -557,6 +563,43 @@ derive_soc_window (PsElectrochem *ec,
   return TRUE;
 }
 
+/* A given window: inside (0, 1), not empty, and the OCV at its ends near
+ * the cut-offs (within 0.1 V: BPX files put theirs a few mV off). */
+static gboolean
+check_soc_window (PsElectrochem *ec,
+                  const char    *source,
+                  GError       **error)
+{
+  static const char * const paths[2] = { "$.negative_electrode", "$.positive_electrode" };
+  double v0, v1;
+
+  for (guint e = 0; e < 2; e++)
+    {
+      const PsElectrode *el = &ec->electrode[e];
+
+      if (!(el->sto_0 > 0.0 && el->sto_0 < 1.0 && el->sto_100 > 0.0 && el->sto_100 < 1.0
+            && el->sto_0 != el->sto_100))
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "%s: %s.sto_0, sto_100: expected two different stoichiometries "
+                       "between 0 and 1, got %g and %g", source, paths[e], el->sto_0, el->sto_100);
+          return FALSE;
+        }
+    }
+  v0 = ps_electrochem_ocv_at_soc (ec, 0.0, ec->t_ref_k);
+  v1 = ps_electrochem_ocv_at_soc (ec, 1.0, ec->t_ref_k);
+  if (!(fabs (v0 - ec->voltage_min_v) <= 0.1 && fabs (v1 - ec->voltage_max_v) <= 0.1))
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "%s: $.negative_electrode.sto_0: the open-circuit voltage over the "
+                   "stoichiometry window runs from %.4f to %.4f V, expected the cut-offs "
+                   "%.4g and %.4g V within 0.1 V", source, v0, v1,
+                   ec->voltage_min_v, ec->voltage_max_v);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 check_range (double      value,
              double      min,
@@ -615,6 +658,8 @@ check_function_positive (const PsEcFunction *f,
 
 static gboolean
 check_function_finite (const PsEcFunction *f,
+                       double              x0,
+                       double              x1,
                        double              lo,
                        double              hi,
                        const char         *source,
@@ -623,7 +668,7 @@ check_function_finite (const PsEcFunction *f,
 {
   for (guint i = 0; i <= 64; i++)
     {
-      double x = 0.001 + 0.998 * i / 64.0;
+      double x = x0 + (x1 - x0) * i / 64.0;
       double v = ps_ec_function_eval (f, x, PS_EC_T_REF_K);
 
       if (!isfinite (v) || v < lo || v > hi)
@@ -687,10 +732,17 @@ ps_electrochem_finish (PsElectrochem *ec,
                        source, p_init, el->c_max, el->sto_init * el->c_max);
           return FALSE;
         }
-      if (!check_function_positive (&el->diffusivity, 0.0, 1.0, source, p_ds, error)
-          || !check_function_finite (&el->ocp, -1.0, 10.0, source, p_ocp, error)
-          || !check_function_finite (&el->dudt, -0.01, 0.01, source, p_dudt, error))
-        return FALSE;
+      /* over the stoichiometries the cell uses: a given window, else all
+       * (fits such as BPX's LFP OCP blow up outside their window) */
+      {
+        double x0 = ec->window_given ? MIN (el->sto_0, el->sto_100) : 0.001;
+        double x1 = ec->window_given ? MAX (el->sto_0, el->sto_100) : 0.999;
+
+        if (!check_function_positive (&el->diffusivity, x0, x1, source, p_ds, error)
+            || !check_function_finite (&el->ocp, x0, x1, -1.0, 10.0, source, p_ocp, error)
+            || !check_function_finite (&el->dudt, x0, x1, -0.01, 0.01, source, p_dudt, error))
+          return FALSE;
+      }
     }
   if (!check_positive (ec->separator.thickness_m, 1e-2, source, "$.separator.thickness_m", error)
       || !check_positive (ec->separator.porosity, 1.0, source, "$.separator.porosity", error)
@@ -730,6 +782,8 @@ ps_electrochem_finish (PsElectrochem *ec,
       return FALSE;
     }
   ec->area_m2 = ec->electrode_height_m * ec->electrode_width_m;
+  if (ec->window_given)
+    return check_soc_window (ec, source, error);
   return derive_soc_window (ec, source, error);
 }
 
@@ -759,7 +813,7 @@ get_number (JsonObject  *object,
 }
 
 static const char * const function_members[] = {
-  "value", "fit", "x", "y", "activation_energy_j_mol", "factor", NULL
+  "value", "fit", "x", "y", "expression", "activation_energy_j_mol", "factor", NULL
 };
 
 static double *
@@ -826,10 +880,11 @@ get_function (JsonObject   *parent,
     return FALSE;
 
   n_kinds = json_object_has_member (object, "value") + json_object_has_member (object, "fit")
-            + json_object_has_member (object, "x");
+            + json_object_has_member (object, "x") + json_object_has_member (object, "expression");
   if (n_kinds != 1)
     return _ps_json_set_error (ctx->error, PS_ENGINE_ERROR_INVALID, ctx->source, path,
-                               "expected exactly one of \"value\", \"fit\" or \"x\"/\"y\"");
+                               "expected exactly one of \"value\", \"fit\", \"expression\" "
+                               "or \"x\"/\"y\"");
 
   if (json_object_has_member (object, "activation_energy_j_mol"))
     {
@@ -858,6 +913,18 @@ get_function (JsonObject   *parent,
         return FALSE;
       f->value *= factor;
       return TRUE;
+    }
+  if (json_object_has_member (object, "expression"))
+    {
+      JsonNode *text = json_object_get_member (object, "expression");
+      g_autofree char *p = _ps_json_member_path (path, "expression");
+
+      if (!_ps_json_node_is_string (text))
+        return _ps_json_set_error (ctx->error, PS_ENGINE_ERROR_INVALID, ctx->source, p,
+                                   "expected a string, got %s", _ps_json_node_kind (text));
+      f->kind = PS_EC_FUNC_EXPRESSION;
+      f->expr = _ps_ec_expr_compile (json_node_get_string (text), ctx->source, p, ctx->error);
+      return f->expr != NULL;
     }
   if (json_object_has_member (object, "fit"))
     {
@@ -943,7 +1010,7 @@ static const char * const electrode_members[] = {
   "c_init_mol_m3", "conductivity_s_m", "bruggeman_electrolyte", "bruggeman_electrode",
   "j0_m_ref", "j0_activation_energy_j_mol", "charge_transfer_coefficient",
   "diffusivity_m2_s", "ocp_v", "dudt_v_k", "density_kg_m3", "cp_j_kg_k",
-  "thermal_conductivity_w_mk", NULL
+  "thermal_conductivity_w_mk", "sto_0", "sto_100", NULL
 };
 static const char * const separator_members[] = {
   "thickness_m", "porosity", "bruggeman", "density_kg_m3", "cp_j_kg_k",
@@ -965,6 +1032,29 @@ static const char * const thermal_members[] = {
   "reference_temperature_k", "initial_temperature_k", "heat_transfer_coefficient_w_m2k",
   "cooling_area_m2", "volume_m3", NULL
 };
+
+/* the optional given SOC window: both ends or neither */
+static gboolean
+get_window (JsonObject  *o,
+            const char  *path,
+            const Ctx   *ctx,
+            PsElectrode *el)
+{
+  gboolean has0 = json_object_has_member (o, "sto_0");
+  gboolean has1 = json_object_has_member (o, "sto_100");
+
+  if (!has0 && !has1)
+    return TRUE;
+  if (has0 != has1)
+    {
+      g_autofree char *p = _ps_json_member_path (path, has0 ? "sto_100" : "sto_0");
+
+      return _ps_json_set_error (ctx->error, PS_ENGINE_ERROR_INVALID, ctx->source, p,
+                                 "missing: sto_0 and sto_100 go together");
+    }
+  return get_number (o, path, "sto_0", ctx, &el->sto_0)
+         && get_number (o, path, "sto_100", ctx, &el->sto_100);
+}
 
 static gboolean
 parse_electrode (JsonObject  *root,
@@ -995,7 +1085,8 @@ parse_electrode (JsonObject  *root,
          && get_function (o, path, "dudt_v_k", ctx, &el->dudt)
          && get_number (o, path, "density_kg_m3", ctx, &el->density_kg_m3)
          && get_number (o, path, "cp_j_kg_k", ctx, &el->cp_j_kg_k)
-         && get_number (o, path, "thermal_conductivity_w_mk", ctx, &el->k_w_mk);
+         && get_number (o, path, "thermal_conductivity_w_mk", ctx, &el->k_w_mk)
+         && get_window (o, path, ctx, el);
 }
 
 static gboolean
@@ -1069,6 +1160,21 @@ parse_root (JsonObject  *root,
   if (!parse_electrode (root, "negative_electrode", &ctx, &ec->electrode[PS_ELECTRODE_NEG])
       || !parse_electrode (root, "positive_electrode", &ctx, &ec->electrode[PS_ELECTRODE_POS]))
     return NULL;
+  {
+    JsonObject *n = json_object_get_object_member (root, "negative_electrode");
+    JsonObject *p = json_object_get_object_member (root, "positive_electrode");
+    gboolean wn = json_object_has_member (n, "sto_0");
+    gboolean wp = json_object_has_member (p, "sto_0");
+
+    if (wn != wp)
+      {
+        _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source,
+                            wn ? "$.positive_electrode.sto_0" : "$.negative_electrode.sto_0",
+                            "missing: a given SOC window needs both electrodes' ends");
+        return NULL;
+      }
+    ec->window_given = wn;
+  }
 
   sep = get_section (root, "separator", separator_members, &ctx);
   if (sep == NULL
@@ -1128,10 +1234,6 @@ parse_root (JsonObject  *root,
 
 /* ---------------------------------------------------------------- loading */
 
-static JsonNode *parse_data (const char  *data,
-                             gsize        length,
-                             const char  *source,
-                             GError     **error);
 static JsonNode *load_builtin_node (const char  *id,
                                     GError     **error);
 
@@ -1212,31 +1314,6 @@ new_from_node (JsonNode    *node,
   return new_from_node (merged, source, depth + 1, error);
 }
 
-static JsonNode *
-parse_data (const char  *data,
-            gsize        length,
-            const char  *source,
-            GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-
-  if (!_ps_json_check_depth (data, length, PS_JSON_MAX_DEPTH, source, error)
-      || !_ps_json_check_no_nul_escapes (data, length, source, error))
-    return NULL;
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
-                   "%s: not valid JSON: %s", source, valid);
-      return NULL;
-    }
-  if (!_ps_json_check_text (json_parser_get_root (parser), source, "$", error))
-    return NULL;
-  return json_node_copy (json_parser_get_root (parser));
-}
-
 static gboolean
 id_is_valid (const char *id)
 {
@@ -1277,7 +1354,7 @@ load_builtin_node (const char  *id,
       return NULL;
     }
   data = g_bytes_get_data (bytes, &length);
-  return parse_data (data, length, source, error);
+  return _ps_json_parse_text (data, length, source, error);
 }
 
 PsElectrochem *
@@ -1310,30 +1387,12 @@ PsElectrochem *
 ps_electrochem_new_from_file (const char  *path,
                               GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *data = NULL;
-  gsize length = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!g_file_get_contents (path, &data, &length, &local_error))
-    {
-      g_set_error (error, PS_ENGINE_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                   ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
-                   "%s: cannot read the parameter set: %s", path, local_error->message);
-      return NULL;
-    }
-  if (length > MAX_EC_FILE_SIZE)
-    {
-      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT,
-                   "%s: expected a parameter set of at most %d bytes, got %" G_GSIZE_FORMAT,
-                   path, MAX_EC_FILE_SIZE, length);
-      return NULL;
-    }
-  node = parse_data (data, length, path, error);
+  node = _ps_json_load_file (path, MAX_EC_FILE_SIZE, "parameter set", error);
   if (node == NULL)
     return NULL;
   return new_from_node (node, path, 0, error);
@@ -1359,4 +1418,169 @@ ps_electrochem_list_builtin (void)
   g_ptr_array_sort (ids, compare_strings);
   g_ptr_array_add (ids, NULL);
   return (char **) g_ptr_array_free (ids, FALSE);
+}
+
+/* ------------------------------------------------------------------ write */
+
+PsElectrochem *
+_ps_electrochem_new_from_json_node (JsonNode    *node,
+                                    const char  *source,
+                                    const char  *path,
+                                    GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  PsElectrochem *ec;
+
+  if (path == NULL || g_str_equal (path, "$"))
+    return new_from_node (node, source, 0, error);
+
+  /* a set inside another file: its paths start at the member */
+  ec = new_from_node (node, source, 0, &local_error);
+  if (ec == NULL)
+    {
+      const char *msg = local_error->message;
+      const char *dollar = strstr (msg, ": $");
+
+      if (g_str_has_prefix (msg, source) && dollar != NULL)
+        g_set_error (error, PS_ENGINE_ERROR, local_error->code, "%s: %s%s", source, path,
+                     dollar + 3);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  return ec;
+}
+
+static void
+add_function (JsonBuilder        *b,
+              const char         *member,
+              const PsEcFunction *f)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  switch (f->kind)
+    {
+    case PS_EC_FUNC_CONSTANT:
+      _ps_json_builder_add_double (b, "value", f->value);
+      break;
+    case PS_EC_FUNC_TABLE:
+      _ps_json_builder_add_doubles (b, "x", f->x, f->n_points, 1.0);
+      _ps_json_builder_add_doubles (b, "y", f->y, f->n_points, 1.0);
+      break;
+    case PS_EC_FUNC_BUILTIN:
+      for (guint i = 0; i < G_N_ELEMENTS (builtin_names); i++)
+        if (builtin_names[i].id == f->builtin)
+          _ps_json_builder_add_string (b, "fit", builtin_names[i].name);
+      break;
+    case PS_EC_FUNC_EXPRESSION:
+      _ps_json_builder_add_string (b, "expression", _ps_ec_expr_get_text (f->expr));
+      break;
+    default:
+      break;
+    }
+  if (f->kind != PS_EC_FUNC_CONSTANT && f->value != 1.0)
+    _ps_json_builder_add_double (b, "factor", f->value);
+  if (f->ea_j_mol != 0.0)
+    _ps_json_builder_add_double (b, "activation_energy_j_mol", f->ea_j_mol);
+  json_builder_end_object (b);
+}
+
+static void
+add_electrode (JsonBuilder         *b,
+               const char          *member,
+               const PsElectrochem *ec,
+               const PsElectrode   *el)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "thickness_m", el->thickness_m);
+  _ps_json_builder_add_double (b, "porosity", el->porosity);
+  _ps_json_builder_add_double (b, "active_fraction", el->active_fraction);
+  _ps_json_builder_add_double (b, "particle_radius_m", el->particle_radius_m);
+  _ps_json_builder_add_double (b, "c_max_mol_m3", el->c_max);
+  _ps_json_builder_add_double (b, "c_init_mol_m3", el->sto_init * el->c_max);
+  _ps_json_builder_add_double (b, "conductivity_s_m", el->sigma_s_m);
+  _ps_json_builder_add_double (b, "bruggeman_electrolyte", el->brug_electrolyte);
+  _ps_json_builder_add_double (b, "bruggeman_electrode", el->brug_electrode);
+  _ps_json_builder_add_double (b, "j0_m_ref", el->j0_m_ref);
+  _ps_json_builder_add_double (b, "j0_activation_energy_j_mol", el->j0_ea_j_mol);
+  _ps_json_builder_add_double (b, "charge_transfer_coefficient", el->alpha);
+  add_function (b, "diffusivity_m2_s", &el->diffusivity);
+  add_function (b, "ocp_v", &el->ocp);
+  add_function (b, "dudt_v_k", &el->dudt);
+  _ps_json_builder_add_double (b, "density_kg_m3", el->density_kg_m3);
+  _ps_json_builder_add_double (b, "cp_j_kg_k", el->cp_j_kg_k);
+  _ps_json_builder_add_double (b, "thermal_conductivity_w_mk", el->k_w_mk);
+  if (ec->window_given)
+    {
+      _ps_json_builder_add_double (b, "sto_0", el->sto_0);
+      _ps_json_builder_add_double (b, "sto_100", el->sto_100);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+add_collector (JsonBuilder              *b,
+               const char               *member,
+               const PsCurrentCollector *cc)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "thickness_m", cc->thickness_m);
+  _ps_json_builder_add_double (b, "conductivity_s_m", cc->sigma_s_m);
+  _ps_json_builder_add_double (b, "density_kg_m3", cc->density_kg_m3);
+  _ps_json_builder_add_double (b, "cp_j_kg_k", cc->cp_j_kg_k);
+  _ps_json_builder_add_double (b, "thermal_conductivity_w_mk", cc->k_w_mk);
+  json_builder_end_object (b);
+}
+
+JsonNode *
+_ps_electrochem_to_json_node (const PsElectrochem *ec)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+
+  json_builder_begin_object (b);
+  _ps_json_builder_add_string (b, "id", ec->id);
+  _ps_json_builder_add_string (b, "name", ec->name);
+  _ps_json_builder_add_string (b, "source", ec->source);
+  add_electrode (b, "negative_electrode", ec, &ec->electrode[PS_ELECTRODE_NEG]);
+  json_builder_set_member_name (b, "separator");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "thickness_m", ec->separator.thickness_m);
+  _ps_json_builder_add_double (b, "porosity", ec->separator.porosity);
+  _ps_json_builder_add_double (b, "bruggeman", ec->separator.brug);
+  _ps_json_builder_add_double (b, "density_kg_m3", ec->separator.density_kg_m3);
+  _ps_json_builder_add_double (b, "cp_j_kg_k", ec->separator.cp_j_kg_k);
+  _ps_json_builder_add_double (b, "thermal_conductivity_w_mk", ec->separator.k_w_mk);
+  json_builder_end_object (b);
+  add_electrode (b, "positive_electrode", ec, &ec->electrode[PS_ELECTRODE_POS]);
+  json_builder_set_member_name (b, "electrolyte");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "c_e0_mol_m3", ec->electrolyte.c_e0);
+  _ps_json_builder_add_double (b, "transference_number", ec->electrolyte.t_plus);
+  _ps_json_builder_add_double (b, "thermodynamic_factor", ec->electrolyte.thermodynamic_factor);
+  add_function (b, "diffusivity_m2_s", &ec->electrolyte.diffusivity);
+  add_function (b, "conductivity_s_m", &ec->electrolyte.conductivity);
+  json_builder_end_object (b);
+  add_collector (b, "negative_current_collector", &ec->collector[PS_ELECTRODE_NEG]);
+  add_collector (b, "positive_current_collector", &ec->collector[PS_ELECTRODE_POS]);
+  json_builder_set_member_name (b, "cell");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "electrode_height_m", ec->electrode_height_m);
+  _ps_json_builder_add_double (b, "electrode_width_m", ec->electrode_width_m);
+  _ps_json_builder_add_int (b, "electrode_pairs", ec->n_electrode_pairs);
+  _ps_json_builder_add_double (b, "capacity_ah", ec->capacity_ah);
+  _ps_json_builder_add_double (b, "voltage_min_v", ec->voltage_min_v);
+  _ps_json_builder_add_double (b, "voltage_max_v", ec->voltage_max_v);
+  _ps_json_builder_add_double (b, "contact_resistance_ohm", ec->contact_resistance_ohm);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "thermal");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "reference_temperature_k", ec->t_ref_k);
+  _ps_json_builder_add_double (b, "initial_temperature_k", ec->t_init_k);
+  _ps_json_builder_add_double (b, "heat_transfer_coefficient_w_m2k", ec->h_w_m2k);
+  _ps_json_builder_add_double (b, "cooling_area_m2", ec->cooling_area_m2);
+  _ps_json_builder_add_double (b, "volume_m3", ec->volume_m3);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
 }

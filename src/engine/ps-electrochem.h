@@ -40,6 +40,7 @@ typedef enum
   PS_EC_FUNC_CONSTANT,    /* value */
   PS_EC_FUNC_TABLE,       /* piecewise linear in x, clamped at the ends */
   PS_EC_FUNC_BUILTIN,     /* a published fit, coded in ps-electrochem.c */
+  PS_EC_FUNC_EXPRESSION,  /* a BPX expression in x (ps-electrochem-expr.c) */
 } PsEcFuncKind;
 
 /* The published fits (every coefficient in ps-electrochem.c with its
@@ -60,6 +61,8 @@ typedef enum
   PS_EC_N_BUILTINS
 } PsEcBuiltin;
 
+typedef struct _PsEcExpr PsEcExpr;
+
 typedef struct
 {
   PsEcFuncKind  kind;
@@ -68,6 +71,7 @@ typedef struct
   guint         n_points;     /* TABLE */
   double       *x;
   double       *y;
+  PsEcExpr     *expr;         /* EXPRESSION */
   double        ea_j_mol;     /* Arrhenius on top of it (0 for none) */
 } PsEcFunction;
 
@@ -79,8 +83,8 @@ typedef struct
   double        particle_radius_m;
   double        c_max;                  /* mol/m3 */
   double        sto_init;               /* the set's initial stoichiometry */
-  double        sto_0;                  /* at 0 % SOC (derived: cut-offs, cyclable lithium) */
-  double        sto_100;                /* at 100 % SOC */
+  double        sto_0;                  /* at 0 % SOC (derived: cut-offs, cyclable lithium, */
+  double        sto_100;                /* at 100 % SOC  unless window_given) */
   double        sigma_s_m;              /* electronic conductivity */
   double        brug_electrolyte;
   double        brug_electrode;
@@ -149,6 +153,9 @@ typedef struct
   double              voltage_min_v;
   double              voltage_max_v;
   double              contact_resistance_ohm;
+  /* sto_0 and sto_100 are given (a BPX file's stoichiometry limits), not
+   * derived from the cut-offs */
+  gboolean            window_given;
 
   /* thermal (lumped) */
   double              t_ref_k;

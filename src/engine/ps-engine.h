@@ -4,6 +4,8 @@
 #include "ps-error.h"
 #include "ps-table.h"
 #include "ps-cell-type.h"
+#include "ps-electrochem.h"
+#include "ps-bpx.h"
 #include "ps-pack.h"
 #include "ps-protocol.h"
 #include "ps-scenario.h"

@@ -137,3 +137,58 @@ _ps_json_check_text (JsonNode    *node,
 
   return TRUE;
 }
+
+JsonNode *
+_ps_json_parse_text (const char  *data,
+                     gsize        length,
+                     const char  *source,
+                     GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (!_ps_json_check_depth (data, length, PS_JSON_MAX_DEPTH, source, error)
+      || !_ps_json_check_no_nul_escapes (data, length, source, error))
+    return NULL;
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      /* json-glib quotes the text it stopped at, which may hold the bytes of
+       * an unpaired surrogate escape: keep the message valid UTF-8 */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
+                   "%s: not valid JSON: %s", source, valid);
+      return NULL;
+    }
+  if (!_ps_json_check_text (json_parser_get_root (parser), source, "$", error))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+JsonNode *
+_ps_json_load_file (const char  *path,
+                    gsize        max_size,
+                    const char  *what,
+                    GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &data, &length, &local_error))
+    {
+      g_set_error (error, PS_ENGINE_ERROR,
+                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                   ? PS_ENGINE_ERROR_NOT_FOUND : PS_ENGINE_ERROR_IO,
+                   "%s: cannot read the %s: %s", path, what, local_error->message);
+      return NULL;
+    }
+  if (length > max_size)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_LIMIT,
+                   "%s: expected a %s of at most %" G_GSIZE_FORMAT " bytes, got %" G_GSIZE_FORMAT,
+                   path, what, max_size, length);
+      return NULL;
+    }
+  return _ps_json_parse_text (data, length, path, error);
+}

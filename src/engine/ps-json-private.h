@@ -53,6 +53,19 @@ gboolean     _ps_json_check_depth          (const char          *data,
                                             const char          *source,
                                             GError             **error);
 
+/* The text parsed with every check above (depth, NUL escapes, UTF-8):
+ * a new node, or NULL with an error naming source. */
+JsonNode    *_ps_json_parse_text           (const char          *data,
+                                            gsize                length,
+                                            const char          *source,
+                                            GError             **error);
+/* A file of at most max_size bytes, parsed so; what names it in errors
+ * ("parameter set", "BPX file"). */
+JsonNode    *_ps_json_load_file            (const char          *path,
+                                            gsize                max_size,
+                                            const char          *what,
+                                            GError             **error);
+
 /* Every string and member name under node is valid UTF-8 (json-glib lets an
  * unpaired surrogate escape through); call on a tree parsed from outside. */
 gboolean     _ps_json_check_text           (JsonNode            *node,

@@ -20,6 +20,7 @@
 #include "ps-dfn-private.h"
 #include "ps-scenario-private.h"
 #include "ps-cell-model.h"
+#include "ps-bpx-private.h"
 
 #define PS_SCENARIO_MAX_BYTES   (64 * 1024 * 1024)
 #define PS_SCENARIO_MAX_DEPTH   PS_JSON_MAX_DEPTH
@@ -943,6 +944,110 @@ ps_scenario_new_from_preset (const char  *id,
   return scenario_from_root (empty, id, id, error);
 }
 
+/* A scenario root for one cell standing alone in air (a BPX import): a
+ * one-cell pack around its footprint, the SPMe, a 1C discharge to the
+ * cut-off from full. */
+static JsonNode *
+single_cell_root (const PsCellType *cell,
+                  const char       *cell_model)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  gboolean cylinder = cell->shape == PS_CELL_SHAPE_CYLINDRICAL;
+  /* footprint: a pouch lies flat (length x width), a cylinder stands */
+  double fw = cylinder ? cell->width_m : cell->length_m;
+  double fh = cylinder ? cell->width_m : cell->width_m;
+  double margin = 0.2 * MAX (fw, fh);
+  double mw = fw * 1.05, mh = fh * 1.05;
+  double ow = mw + 2.0 * margin, oh = mh + 2.0 * margin;
+  g_autofree char *name = g_strdup_printf ("%s: discharge at 1C", cell->name);
+  g_autofree char *protocol = g_strdup_printf ("Discharge at 1C until %.4g V", cell->voltage_min_v);
+
+  json_builder_begin_object (b);
+  _ps_json_builder_add_int (b, "packscope_scenario", PS_SCENARIO_VERSION);
+  _ps_json_builder_add_string (b, "name", name);
+
+  json_builder_set_member_name (b, "pack");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_string (b, "id", "single-cell");
+  _ps_json_builder_add_string (b, "name", cell->name);
+  _ps_json_builder_add_string (b, "source", "One cell alone in still air, h 10 W/m2K "
+                               "(made for a cell file opened on its own).");
+  _ps_json_builder_add_string (b, "cell", cell->id);
+  _ps_json_builder_add_int (b, "n_series", 1);
+  _ps_json_builder_add_int (b, "n_parallel", 1);
+  _ps_json_builder_add_double (b, "r_tab_ohm", 0.0);
+  _ps_json_builder_add_double (b, "r_busbar_ohm", 0.0);
+  json_builder_set_member_name (b, "outline_m");
+  json_builder_begin_array (b);
+  {
+    const double pts[4][2] = { { 0, 0 }, { ow, 0 }, { ow, oh }, { 0, oh } };
+
+    for (guint i = 0; i < 4; i++)
+      {
+        json_builder_begin_array (b);
+        json_builder_add_double_value (b, pts[i][0]);
+        json_builder_add_double_value (b, pts[i][1]);
+        json_builder_end_array (b);
+      }
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "modules");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  _ps_json_builder_add_string (b, "name", "Cell");
+  _ps_json_builder_add_doubles (b, "origin_m", (double[]) { margin, margin }, 2, 1.0);
+  _ps_json_builder_add_doubles (b, "size_m", (double[]) { mw, mh }, 2, 1.0);
+  _ps_json_builder_add_double (b, "rotation_deg", 0.0);
+  _ps_json_builder_add_string (b, "arrangement", "grid");
+  _ps_json_builder_add_int (b, "columns", 1);
+  _ps_json_builder_add_int (b, "rows", 1);
+  _ps_json_builder_add_doubles (b, "pitch_m", (double[]) { mw, mh }, 2, 1.0);
+  _ps_json_builder_add_string (b, "cell_orientation", cylinder ? "upright" : "flat");
+  _ps_json_builder_add_int (b, "groups", 1);
+  _ps_json_builder_add_string (b, "order", "columns");
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "cooling");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_string (b, "kind", "air");
+  _ps_json_builder_add_double (b, "h_w_m2k", 10.0);
+  _ps_json_builder_add_double (b, "exposed_area_fraction", 1.0);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "conduction");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "contact_w_m2k", 1000.0);
+  _ps_json_builder_add_double (b, "module_contact_w_m2k", 50.0);
+  _ps_json_builder_add_double (b, "filler_k_w_mk", 0.026);
+  _ps_json_builder_add_double (b, "max_gap_m", 0.003);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "cell");
+  json_builder_add_value (b, ps_cell_type_to_json_node (cell));
+  json_builder_set_member_name (b, "initial");
+  json_builder_begin_object (b);
+  _ps_json_builder_add_double (b, "soc", 1.0);
+  json_builder_end_object (b);
+  _ps_json_builder_add_string (b, "protocol", protocol);
+  _ps_json_builder_add_string (b, "cell_model", cell_model);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+PsScenario *
+ps_scenario_new_for_cell (const PsCellType  *cell,
+                          const char        *source_name,
+                          GError           **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (cell != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  root = single_cell_root (cell, cell->electrochem != NULL ? "spme" : "ecm");
+  return scenario_from_root (root, source_name ? source_name : cell->id, NULL, error);
+}
+
 PsScenario *
 ps_scenario_new_from_data (const char  *data,
                            gssize       length,
@@ -960,6 +1065,16 @@ ps_scenario_new_from_data (const char  *data,
   root = parse_json (data, length, source_name, error);
   if (root == NULL)
     return NULL;
+
+  /* a BPX file: its cell alone */
+  if (_ps_bpx_node_is_bpx (root))
+    {
+      g_autoptr(PsCellType) cell = _ps_bpx_cell_new_from_node (root, source_name, error);
+
+      if (cell == NULL)
+        return NULL;
+      return ps_scenario_new_for_cell (cell, source_name, error);
+    }
 
   return scenario_from_root (root, source_name, NULL, error);
 }

@@ -54,6 +54,13 @@ PsScenario *ps_scenario_new_from_data   (const char        *data,
                                          gssize             length,
                                          const char        *source_name,
                                          GError           **error);
+/* One cell alone in still air (a cell file opened on its own, such as a
+ * BPX import): a one-cell pack, a 1C discharge to the cut-off from full, as
+ * an SPMe when the cell has physics parameters. A scenario file or data
+ * that is a BPX file loads as this too. */
+PsScenario *ps_scenario_new_for_cell    (const PsCellType  *cell,
+                                         const char        *source_name,
+                                         GError           **error);
 /* A preset id if one matches, otherwise a file path. */
 PsScenario *ps_scenario_new_lookup      (const char        *id_or_path,
                                          GError           **error);

@@ -492,8 +492,10 @@ electrolyte_step (PsSpme       *spme,
         double t = clamp_temp (temp[i]);
         double c0 = MAX (spme->s[S_CE + j][i], PS_SPME_CE_MIN);
         double c1 = MAX (spme->s[S_CE + j + 1][i], PS_SPME_CE_MIN);
-        double d0 = spme->tor[j] * ps_electrochem_d_e (ec, c0, t);
-        double d1 = spme->tor[j + 1] * ps_electrochem_d_e (ec, c1, t);
+        /* (a user's diffusivity that is not positive somewhere is held
+         * at a trickle, so the conductances stay finite) */
+        double d0 = spme->tor[j] * MAX (ps_electrochem_d_e (ec, c0, t), 1e-20);
+        double d1 = spme->tor[j + 1] * MAX (ps_electrochem_d_e (ec, c1, t), 1e-20);
 
         g[j * n + i] = 1.0 / (0.5 * spme->dx[j] / d0 + 0.5 * spme->dx[j + 1] / d1);
       }
@@ -667,7 +669,7 @@ cell_lin (PsSpme       *spme,
       const Particle *pt = &spme->particle[e];
       double rp = el->particle_radius_m;
       double sto_mean = clamp_sto (mean_sto (spme, e, i));
-      double d = ps_electrochem_d_s (ec, e, sto_mean, t);
+      double d = MAX (ps_electrochem_d_s (ec, e, sto_mean, t), 1e-30);
       double s = d / (rp * rp);
       double a_spec = 3.0 * el->active_fraction / rp;
       /* j per A of cell current (A/m2 of particle surface) */
@@ -709,7 +711,7 @@ cell_lin (PsSpme       *spme,
   ce_mean /= ec->electrode[0].thickness_m + ec->separator.thickness_m
              + ec->electrode[1].thickness_m;
   cl->ce_mean = ce_mean;
-  kappa = ps_electrochem_kappa_e (ec, MAX (ce_mean, PS_SPME_CE_MIN), t);
+  kappa = MAX (ps_electrochem_kappa_e (ec, MAX (ce_mean, PS_SPME_CE_MIN), t), 1e-9);
   r_ohm = ec->electrode[0].thickness_m / (3.0 * kappa * spme->tor[0])
           + ec->separator.thickness_m / (kappa * spme->tor[PS_SPME_NX_NEG])
           + ec->electrode[1].thickness_m / (3.0 * kappa * spme->tor[PS_SPME_NX - 1]);
