@@ -503,6 +503,8 @@ ps_bench_engine (void)
     }
 
   bench_runaway ();
+
+  ps_bench_dfn ();
   bench_recorder ();
   bench_soak ();
 }

@@ -4,7 +4,8 @@
  *   packscope --print-scenario ID
  *   packscope --headless [--scenario ID|FILE] [--protocol TEXT] [--csv FILE]
  *             [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]
- *             [--cell-model ecm|spme|dfn] [--cell FILE] [--force] [--keep-partial]
+ *             [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N] [--cell FILE]
+ *             [--force] [--keep-partial]
  *   packscope --bench
  *
  * Only GLib and the engine: this file never touches GTK, so it runs on a
@@ -63,6 +64,7 @@ typedef struct
   char     *ambient_c;
   char     *initial_c;
   char     *cell_model;
+  char     *dfn_mesh;
   char     *cell;
   gboolean  cells;
   gboolean  force;
@@ -85,6 +87,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->ambient_c);
   g_free (o->initial_c);
   g_free (o->cell_model);
+  g_free (o->dfn_mesh);
   g_free (o->cell);
 }
 
@@ -619,6 +622,8 @@ run_headless (CliOptions *o)
 
   if (o->cell_model != NULL && !ps_scenario_set_cell_model (scenario, o->cell_model, &error))
     return fail ("--cell-model: %s", error->message);
+  if (o->dfn_mesh != NULL && !ps_scenario_set_dfn_mesh (scenario, o->dfn_mesh, &error))
+    return fail ("--dfn-mesh: %s", error->message);
 
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
@@ -864,6 +869,10 @@ ps_cli_main (int    argc,
       "Cell model: ecm (2-RC circuit), spme (single particle with electrolyte) or "
       "dfn (Doyle-Fuller-Newman); spme and dfn need a cell with physics "
       "parameters (default: the scenario's, else ecm)", "ecm|spme|dfn" },
+    { "dfn-mesh", 0, 0, G_OPTION_ARG_STRING, &o.dfn_mesh,
+      "The DFN's finite volumes in the negative electrode, separator, positive "
+      "electrode, negative and positive particles, each 1..200 (default: the "
+      "scenario's, else 16,6,16,16,16)", "X_NEG,X_SEP,X_POS,R_NEG,R_POS" },
     { "cell", 0, 0, G_OPTION_ARG_FILENAME, &o.cell,
       "Run one cell alone (a 1C discharge, as an SPMe when it has physics "
       "parameters): a BPX file or a cell JSON file", "FILE" },
@@ -894,7 +903,8 @@ ps_cli_main (int    argc,
     "  packscope --headless --scenario ID|FILE --protocol TEXT|--protocol-file FILE\n"
     "            --csv FILE [--events FILE]\n"
     "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
-    "            [--cell-model ecm|spme|dfn] [--cell FILE] [--force] [--keep-partial]\n"
+    "            [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N] [--cell FILE]\n"
+    "            [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "  packscope --version\n"
     "The window itself takes:\n"
@@ -998,11 +1008,11 @@ ps_cli_main (int    argc,
 
   if (!o.headless &&
       (o.scenario || o.protocol || o.protocol_file || o.csv || o.events || o.faults ||
-       o.runaway_model || o.dt || o.seed || o.ambient_c || o.initial_c || o.cell_model || o.cell ||
-       o.cells || o.force || o.keep_partial))
+       o.runaway_model || o.dt || o.seed || o.ambient_c || o.initial_c || o.cell_model ||
+       o.dfn_mesh || o.cell || o.cells || o.force || o.keep_partial))
     return fail ("--scenario, --protocol, --protocol-file, --csv, --events, --fault, "
-                 "--runaway-model, --dt, --seed, --ambient-c, --initial-c, --cell-model, --cell, "
-                 "--cells, --force and --keep-partial need --headless");
+                 "--runaway-model, --dt, --seed, --ambient-c, --initial-c, --cell-model, "
+                 "--dfn-mesh, --cell, --cells, --force and --keep-partial need --headless");
   if (o.protocol != NULL && o.protocol_file != NULL)
     return fail ("--protocol and --protocol-file both given, expected one of them");
   if (o.cells && o.csv == NULL)

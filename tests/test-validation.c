@@ -1,7 +1,7 @@
 /* test-validation.c: the physics cell models against reference solutions
  * (suite "validation")
  *
- * SPMe (ps-spme.c) with the Marquis2019 parameters and the overrides of the
+ * SPMe (ps-spme.c) and DFN (ps-dfn.c) with the Marquis2019 parameters and the overrides of the
  * COMSOL runs (parameter set marquis2019-comsol) against COMSOL's DFN
  * (shared/data/comsol-marquis2019), isothermal 298.15 K, 24 A per C from the
  * set's initial concentrations, at 0.1C, 0.5C, 1C and 3C:
@@ -28,6 +28,7 @@
 #include "ps-cell-model.h"
 #include "ps-render.h"
 #include "ps-electrochem.h"
+#include "test-plot.h"
 
 typedef struct
 {
@@ -177,8 +178,6 @@ write_comparison_png (const char  *file_name,
                       const char  *sim_label,
                       double       current_a)
 {
-  const char *dir = g_getenv ("G_TEST_BUILDDIR");
-  g_autofree char *path = g_build_filename (dir ? dir : ".", file_name, NULL);
   g_autofree double *rx = g_new (double, ref->n);
   g_autofree double *sx = g_new (double, sim->n);
   g_autofree double *dx = g_new (double, ref->n);
@@ -186,9 +185,6 @@ write_comparison_png (const char  *file_name,
   guint n_ref = 0, n_sim = 0;
   PsPlotSeries series[2], diff[1];
   PsComparisonPlot plot = { 0 };
-  PsRenderStyle style;
-  cairo_surface_t *surface;
-  cairo_t *cr;
 
   for (guint i = 0; i < ref->n && ref->t[i] <= ref_end; i++, n_ref++)
     {
@@ -211,27 +207,22 @@ write_comparison_png (const char  *file_name,
   plot.n_series = 2;
   plot.diff = diff;
   plot.n_diff = 1;
-
-  ps_render_style_init_default (&style);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 500);
-  cr = cairo_create (surface);
-  ps_render_comparison (cr, &plot, &style, 800, 500);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_test_message ("plot: %s", path);
+  test_plot_write_png (file_name, &plot);
 }
 
 typedef struct
 {
-  const char *name;
-  const char *file;
-  double      c_rate;
-  double      rms_max_v;
+  const char             *name;
+  const char             *file;
+  double                  c_rate;
+  double                  rms_max_v;
+  const PsCellModelClass *klass;
+  const char             *model;      /* "SPMe", "DFN" */
+  const char             *model_id;   /* in the plot's file name */
 } Case;
 
 static void
-compare_spme (gconstpointer data)
+compare_model (gconstpointer data)
 {
   const Case *cs = data;
   g_autofree char *path = g_build_filename (data_dir (), "comsol-marquis2019", cs->file, NULL);
@@ -245,7 +236,7 @@ compare_spme (gconstpointer data)
   /* a little past COMSOL's end, so that the capacity to its last voltage
    * shows either way */
   duration = ref.t[ref.n - 1];
-  run_constant_current (&_ps_spme_class, cell, current, 1.02 * duration, duration / 400.0, &sim);
+  run_constant_current (cs->klass, cell, current, 1.02 * duration, duration / 400.0, &sim);
 
   for (guint i = 0; i < ref.n; i++)
     {
@@ -260,18 +251,19 @@ compare_spme (gconstpointer data)
   v_star = MAX (cutoff, ref.v[ref.n - 1]);
   t_ref = curve_crossing (&ref, v_star);
   t_sim = curve_crossing (&sim, v_star);
-  g_test_message ("SPMe %s: RMS %.2f mV over %u points; capacity to %.3f V: COMSOL %.4f Ah, SPMe %.4f Ah (%+.2f %%)",
-                  cs->name, sqrt (sum2 / n) * 1e3, n, v_star, current * t_ref / 3600.0,
-                  current * t_sim / 3600.0, (t_sim / t_ref - 1.0) * 100.0);
+  g_test_message ("%s %s: RMS %.2f mV over %u points; capacity to %.3f V: COMSOL %.4f Ah, %s %.4f Ah (%+.2f %%)",
+                  cs->model, cs->name, sqrt (sum2 / n) * 1e3, n, v_star, current * t_ref / 3600.0,
+                  cs->model, current * t_sim / 3600.0, (t_sim / t_ref - 1.0) * 100.0);
   {
-    g_autofree char *file_name = g_strdup_printf ("validation-spme-comsol-%s.png", cs->name);
-    g_autofree char *title = g_strdup_printf ("SPMe vs COMSOL DFN, Marquis 2019, %s", cs->name);
+    g_autofree char *file_name = g_strdup_printf ("validation-%s-comsol-%s.png", cs->model_id, cs->name);
+    g_autofree char *title = g_strdup_printf ("%s vs COMSOL DFN, Marquis 2019, %s", cs->model, cs->name);
+    g_autofree char *label = g_strdup_printf ("%s (Packscope)", cs->model);
     g_autofree char *note = g_strdup_printf ("RMS %.2f mV, capacity %+.2f %%",
                                              sqrt (sum2 / n) * 1e3, (t_sim / t_ref - 1.0) * 100.0);
     double end = ref.t[MAX (n, 1) - 1];
 
     write_comparison_png (file_name, title, note, "COMSOL DFN", &ref, end, &sim,
-                          "SPMe (Packscope)", current);
+                          label, current);
   }
   g_assert_cmpuint (n, >, 50);
   g_assert_cmpfloat (sqrt (sum2 / n), <=, cs->rms_max_v);
@@ -283,10 +275,15 @@ compare_spme (gconstpointer data)
 }
 
 static const Case cases[] = {
-  { "0.1C", "comsol_01C_voltage.csv", 0.1, 3.5e-3 },
-  { "0.5C", "comsol_05C_voltage.csv", 0.5, 3.5e-3 },
-  { "1C",   "comsol_1C_voltage.csv",  1.0, 3.5e-3 },
-  { "3C",   "comsol_3C_voltage.csv",  3.0, 15e-3 },
+  { "0.1C", "comsol_01C_voltage.csv", 0.1, 3.5e-3, &_ps_spme_class, "SPMe", "spme" },
+  { "0.5C", "comsol_05C_voltage.csv", 0.5, 3.5e-3, &_ps_spme_class, "SPMe", "spme" },
+  { "1C",   "comsol_1C_voltage.csv",  1.0, 3.5e-3, &_ps_spme_class, "SPMe", "spme" },
+  { "3C",   "comsol_3C_voltage.csv",  3.0, 15e-3, &_ps_spme_class, "SPMe", "spme" },
+  /* the DFN (its own cases with its profiles and numerics: test-dfn.c) */
+  { "0.1C", "comsol_01C_voltage.csv", 0.1, 1e-3, &_ps_dfn_class, "DFN", "dfn" },
+  { "0.5C", "comsol_05C_voltage.csv", 0.5, 1e-3, &_ps_dfn_class, "DFN", "dfn" },
+  { "1C",   "comsol_1C_voltage.csv",  1.0, 1e-3, &_ps_dfn_class, "DFN", "dfn" },
+  { "3C",   "comsol_3C_voltage.csv",  3.0, 5e-3, &_ps_dfn_class, "DFN", "dfn" },
 };
 
 
@@ -299,6 +296,9 @@ typedef struct
   const char *file;
   const char *run;          /* the Validation entry */
   double      rms_max_v;
+  const PsCellModelClass *klass;
+  const char *model;
+  const char *model_id;
 } BpxCase;
 
 static void
@@ -339,29 +339,29 @@ compare_bpx (gconstpointer data)
 
   /* full, isothermal, as the data */
   {
-    PsCellModel *model = _ps_spme_class.new (cell, 1);
+    PsCellModel *model = cs->klass->new (cell, 1);
     double dt = ref.t[ref.n - 1] / 1000.0, heat;
     const double *e, *r;
     PsCellModelPower power;
     guint steps = 1000;
 
     cap = cell->capacity_ah;
-    _ps_spme_class.reset (model, &soc0, &cap, &rf, temp);
+    cs->klass->reset (model, &soc0, &cap, &rf, temp);
     sim.n = steps + 1;
     sim.t = g_new (double, sim.n);
     sim.v = g_new (double, sim.n);
-    _ps_spme_class.set_current_guess (model, &current);
-    _ps_spme_class.linearise (model, 0.0, &temp, &e, &r);
+    cs->klass->set_current_guess (model, &current);
+    cs->klass->linearise (model, 0.0, &temp, &e, &r);
     sim.t[0] = 0.0;
     sim.v[0] = e[0] - r[0] * current;
     for (guint k = 1; k <= steps; k++)
       {
-        _ps_spme_class.linearise (model, dt, &temp, &e, &r);
-        _ps_spme_class.commit (model, dt, &temp, &current, &heat, &power);
+        cs->klass->linearise (model, dt, &temp, &e, &r);
+        cs->klass->commit (model, dt, &temp, &current, &heat, &power);
         sim.t[k] = k * dt;
-        sim.v[k] = MAX (_ps_spme_class.get_voltage (model)[0], 0.0);
+        sim.v[k] = MAX (cs->klass->get_voltage (model)[0], 0.0);
       }
-    _ps_spme_class.free (model);
+    cs->klass->free (model);
   }
 
   for (guint i = 0; i < ref.n; i++)
@@ -373,16 +373,17 @@ compare_bpx (gconstpointer data)
       sum2 += d * d;
       n++;
     }
-  g_test_message ("SPMe %s (BPX %s, %s): RMS %.2f mV over %u points", cs->name, cs->file,
+  g_test_message ("%s %s (BPX %s, %s): RMS %.2f mV over %u points", cs->model, cs->name, cs->file,
                   cs->run, sqrt (sum2 / n) * 1e3, n);
   {
-    g_autofree char *file_name = g_strdup_printf ("validation-spme-bpx-%s.png", cs->name);
-    g_autofree char *title = g_strdup_printf ("SPMe of a BPX import vs its validation data, %s",
-                                              cs->run);
+    g_autofree char *file_name = g_strdup_printf ("validation-%s-bpx-%s.png", cs->model_id, cs->name);
+    g_autofree char *title = g_strdup_printf ("%s of a BPX import vs its validation data, %s",
+                                              cs->model, cs->run);
+    g_autofree char *label = g_strdup_printf ("%s (Packscope)", cs->model);
     g_autofree char *note = g_strdup_printf ("RMS %.2f mV", sqrt (sum2 / n) * 1e3);
 
     write_comparison_png (file_name, title, note, "BPX validation data", &ref, ref.t[n - 1],
-                          &sim, "SPMe (Packscope)", current);
+                          &sim, label, current);
   }
   g_assert_cmpuint (n, >, 20);
   g_assert_cmpfloat (sqrt (sum2 / n), <=, cs->rms_max_v);
@@ -393,8 +394,15 @@ compare_bpx (gconstpointer data)
 static const BpxCase bpx_cases[] = {
   /* (measured 17.4 and 19.7 mV: the data's end falls more steeply than the
    * imported OCPs; a regression guard, not a target of the issue) */
-  { "nmc-pouch-c20", "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json", "C/20 discharge", 25e-3 },
-  { "nmc-pouch-1c",  "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json", "1C discharge", 30e-3 },
+  { "nmc-pouch-c20", "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json", "C/20 discharge", 25e-3,
+    &_ps_spme_class, "SPMe", "spme" },
+  { "nmc-pouch-1c",  "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json", "1C discharge", 30e-3,
+    &_ps_spme_class, "SPMe", "spme" },
+  /* the DFN of the same import */
+  { "nmc-pouch-c20", "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json", "C/20 discharge", 25e-3,
+    &_ps_dfn_class, "DFN", "dfn" },
+  { "nmc-pouch-1c",  "FaradayInstitution-BPX/examples/nmc_pouch_cell_BPX.json", "1C discharge", 30e-3,
+    &_ps_dfn_class, "DFN", "dfn" },
 };
 
 int
@@ -405,13 +413,15 @@ main (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *name = g_strdup_printf ("/validation/spme/comsol-%s", cases[i].name);
+      g_autofree char *name = g_strdup_printf ("/validation/%s/comsol-%s",
+                                               cases[i].model_id, cases[i].name);
 
-      g_test_add_data_func (name, &cases[i], compare_spme);
+      g_test_add_data_func (name, &cases[i], compare_model);
     }
   for (guint i = 0; i < G_N_ELEMENTS (bpx_cases); i++)
     {
-      g_autofree char *name = g_strdup_printf ("/validation/spme/bpx-%s", bpx_cases[i].name);
+      g_autofree char *name = g_strdup_printf ("/validation/%s/bpx-%s",
+                                               bpx_cases[i].model_id, bpx_cases[i].name);
 
       g_test_add_data_func (name, &bpx_cases[i], compare_bpx);
     }

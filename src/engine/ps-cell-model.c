@@ -53,7 +53,7 @@ _ps_cell_model_class_for_kind (PsCellModelKind   kind,
       klass = &_ps_spme_class;
       break;
     case PS_CELL_MODEL_DFN:
-      klass = NULL;   /* ps-dfn.c */
+      klass = &_ps_dfn_class;
       break;
     default:
       g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,

@@ -96,6 +96,8 @@ extern const PsCellModelClass _ps_ecm_class;
 /* The single particle model with electrolyte (ps-spme.c); needs the cell's
  * physics parameter set. */
 extern const PsCellModelClass _ps_spme_class;
+/* The Doyle-Fuller-Newman model (ps-dfn.c): needs cell->electrochem. */
+extern const PsCellModelClass _ps_dfn_class;
 
 /* The cell models a simulation can run (--cell-model, "cell_model"). */
 typedef enum

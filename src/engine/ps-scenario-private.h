@@ -40,6 +40,9 @@ struct _PsScenario
   PsVehicle    vehicle;            /* for Drive steps, when vehicle_set */
   gboolean     vehicle_set;
   int          cell_model;         /* PsCellModelKind (ps-cell-model.h) */
+  /* the DFN's volumes: negative, separator, positive, negative particle,
+   * positive particle; 0 = the model's default ("dfn_mesh") */
+  guint        dfn_mesh[5];
 };
 
 G_END_DECLS

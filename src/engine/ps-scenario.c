@@ -19,6 +19,7 @@
 #include "ps-json-private.h"
 #include "ps-pack-private.h"
 #include "ps-cell-type-private.h"
+#include "ps-dfn-private.h"
 #include "ps-scenario-private.h"
 #include "ps-cell-model.h"
 #include "ps-bpx-private.h"
@@ -37,7 +38,11 @@
 static const char * const scenario_members[] = {
   "packscope_scenario", "name", "pack", "cell", "initial", "ambient_c",
   "cooling", "variation", "protocol", "dt_s", "seed", "bms", "vehicle", "source", "faults",
-  "runaway", "cell_model", NULL
+  "runaway", "cell_model", "dfn_mesh", NULL
+};
+/* "dfn_mesh" members, in the order of PsScenario.dfn_mesh */
+static const char * const dfn_mesh_members[] = {
+  "x_neg", "x_sep", "x_pos", "r_neg", "r_pos", NULL
 };
 static const char * const runaway_members[] = { "model", NULL };
 static const char * const initial_members[] = { "soc", "temperature_c", NULL };
@@ -68,6 +73,7 @@ typedef struct
   PsVehicle vehicle;
   gboolean  vehicle_set;
   int       cell_model;          /* PsCellModelKind */
+  guint     dfn_mesh[5];
 } ScenarioSettings;
 
 static void
@@ -429,6 +435,33 @@ read_settings (JsonObject        *root,
           return FALSE;
         }
       s->cell_model = kind;
+    }
+
+  if ((node = json_object_get_member (root, "dfn_mesh")) != NULL)
+    {
+      g_autofree char *path = _ps_json_member_path (base, "dfn_mesh");
+      JsonObject *object;
+
+      if (!_ps_json_get_object (node, source, path, &object, error) ||
+          !_ps_json_check_members (object, dfn_mesh_members, source, path, error))
+        return FALSE;
+      for (guint i = 0; dfn_mesh_members[i] != NULL; i++)
+        {
+          double v = 0.0;
+
+          if (!get_member_number (object, dfn_mesh_members[i], source, path,
+                                  1.0, FALSE, PS_DFN_MESH_MAX, "volumes", &v, error))
+            return FALSE;
+          if (v != floor (v))
+            {
+              g_autofree char *member = _ps_json_member_path (path, dfn_mesh_members[i]);
+
+              _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, member,
+                                  "expected a whole number of volumes, got %g", v);
+              return FALSE;
+            }
+          s->dfn_mesh[i] = (guint) v;
+        }
     }
 
   return TRUE;
@@ -990,6 +1023,7 @@ scenario_from_root (JsonNode    *root_node,
   self->vehicle_set = settings.vehicle_set;
   ps_bms_config_resolve (&self->bms, self->cell);
   self->cell_model = settings.cell_model;
+  memcpy (self->dfn_mesh, settings.dfn_mesh, sizeof self->dfn_mesh);
   {
     const char *model_source = json_object_has_member (root, "cell_model") ? source : pack_source;
     g_autoptr(GError) model_error = NULL;
@@ -1399,6 +1433,16 @@ ps_scenario_to_json (const PsScenario *self)
   if (self->cell_model != PS_CELL_MODEL_ECM)
     _ps_json_builder_add_string (builder, "cell_model",
                                  _ps_cell_model_kind_to_string (self->cell_model));
+  if (self->dfn_mesh[0] || self->dfn_mesh[1] || self->dfn_mesh[2]
+      || self->dfn_mesh[3] || self->dfn_mesh[4])
+    {
+      json_builder_set_member_name (builder, "dfn_mesh");
+      json_builder_begin_object (builder);
+      for (guint i = 0; dfn_mesh_members[i] != NULL; i++)
+        if (self->dfn_mesh[i] != 0)
+          _ps_json_builder_add_int (builder, dfn_mesh_members[i], self->dfn_mesh[i]);
+      json_builder_end_object (builder);
+    }
 
   json_builder_end_object (builder);
 
@@ -1652,6 +1696,42 @@ ps_scenario_set_cell_model (PsScenario  *scenario,
   if (_ps_cell_model_class_for_kind (kind, scenario->cell, error) == NULL)
     return FALSE;
   scenario->cell_model = kind;
+  return TRUE;
+}
+
+gboolean
+ps_scenario_set_dfn_mesh (PsScenario  *scenario,
+                          const char  *spec,
+                          GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  guint mesh[5];
+
+  g_return_val_if_fail (scenario != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  parts = g_strsplit (spec != NULL ? spec : "", ",", -1);
+  if (g_strv_length (parts) != 5)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "DFN mesh \"%s\": expected five numbers of volumes, "
+                   "X_NEG,X_SEP,X_POS,R_NEG,R_POS", spec ? spec : "(null)");
+      return FALSE;
+    }
+  for (guint i = 0; i < 5; i++)
+    {
+      guint64 v;
+
+      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, PS_DFN_MESH_MAX, &v, NULL))
+        {
+          g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                       "DFN mesh \"%s\": %s (%s) must be a whole number from 1 to %d",
+                       spec, dfn_mesh_members[i], parts[i], PS_DFN_MESH_MAX);
+          return FALSE;
+        }
+      mesh[i] = (guint) v;
+    }
+  memcpy (scenario->dfn_mesh, mesh, sizeof mesh);
   return TRUE;
 }
 

@@ -20,6 +20,10 @@
  *   "cell_model": "ecm" | "spme" | "dfn"                  (optional: ecm; spme
  *                                                       and dfn need a cell with
  *                                                       physics parameters)
+ *   "dfn_mesh": { "x_neg": 16, "x_sep": 6, "x_pos": 16,   (optional, each 1 to
+ *                 "r_neg": 16, "r_pos": 16 }               200: the DFN's finite
+ *                                                       volumes per region and
+ *                                                       per particle)
  * }
  *
  * Validation is strict: unknown members, wrong types, non-finite or
@@ -157,6 +161,12 @@ gboolean    ps_scenario_set_cell_electrochem (PsScenario   *scenario,
  * names the model and the cell when the cell cannot run it */
 gboolean    ps_scenario_set_cell_model  (PsScenario        *scenario,
                                          const char        *model,
+                                         GError           **error);
+/* The DFN's mesh from "X_NEG,X_SEP,X_POS,R_NEG,R_POS" (volumes in the
+ * negative electrode, separator, positive electrode and in each particle,
+ * each 1 to 200). */
+gboolean    ps_scenario_set_dfn_mesh    (PsScenario        *scenario,
+                                         const char        *spec,
                                          GError           **error);
 void        ps_scenario_set_initial_temp_k (PsScenario     *scenario,
                                             double          temp_k);

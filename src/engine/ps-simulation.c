@@ -43,6 +43,7 @@
 #include "ps-profile.h"
 #include "ps-rng-private.h"
 #include "ps-runaway.h"
+#include "ps-dfn-private.h"
 #include "ps-scenario-private.h"
 #include "ps-simulation.h"
 #include "ps-state-block-private.h"
@@ -1207,6 +1208,8 @@ ps_simulation_new (const PsScenario  *scenario,
 
   sim->model = _ps_cell_model_class_for_kind (sim->scenario->cell_model, sim->cell,
                                               NULL)->new (sim->cell, n);
+  if (sim->scenario->cell_model == PS_CELL_MODEL_DFN)
+    _ps_dfn_model_set_mesh (sim->model, sim->scenario->dfn_mesh);
   sim->guess = g_new0 (double, n);
   sim->gb = g_new0 (double, n);
   sim->group_e = g_new0 (double, sim->n_series);
