@@ -8,6 +8,10 @@
  *   linearise (dt, T)  every cell's end-of-step terminal voltage as a
  *                      Thevenin pair for the coming step, V_i = E_i - R_i I_i
  *                      (the model's own states held at their start values)
+ *   relinearise (I)    (models with a nonlinear term) the currents the pack
+ *                      solve found with the last pair: the model re-forms
+ *                      (E, R) about them and says whether they moved enough
+ *                      for the pack to solve again
  *   commit (dt, T, I)  the step with the currents the pack solve found:
  *                      the model advances its states, sets each cell's
  *                      terminal voltage E_i - R_i I_i and reports its heat
@@ -54,6 +58,11 @@ struct _PsCellModelClass
                               const double     *temp_k,
                               const double    **e,
                               const double    **r);
+  /* NULL, or re-forms the pair *e, *r (same arrays) about current_a;
+   * returns TRUE when some cell's pair moved by more than the model's
+   * tolerance (then the pack solves again) */
+  gboolean      (*relinearise) (PsCellModel    *model,
+                                const double   *current_a);
   /* heat_w[i] receives cell i's own heat over the step (W) */
   void          (*commit)    (PsCellModel      *model,
                               double            dt,
@@ -83,6 +92,8 @@ struct _PsCellModelClass
 struct _PsCellModel
 {
   const PsCellModelClass *klass;
+  /* (E, R) depends on the current: the pack solve iterates relinearise */
+  gboolean                nonlinear;
 };
 
 /* The Thevenin equivalent circuit with two RC pairs (ps-ecm.c). */

@@ -13,6 +13,36 @@
  * Heat per cell (Bernardi): q = I (OCV - V) - I T dU/dT, with the OCV
  * averaged over the step.
  *
+ * Two optional elements (a cell's "diffusion" and "charge_transfer"):
+ *
+ * Solid diffusion. The lithium leaves the particles through their surface,
+ * so under load the surface runs ahead of the mean: the electrode's
+ * potential is the OCV at the surface SOC, s - d, where the lag d obeys
+ *     dd/dt = I / (3600 Q) - d / tau_d,
+ * the first-order (volume-averaged, parabolic-profile) reduction of Fick's
+ * law in a sphere, tau_d = R_p^2 / (15 D_s) (Subramanian et al. 2005): at
+ * a constant current d settles at tau_d I / (3600 Q). Its voltage is
+ * OCV(s) - OCV(s - d): small where the OCV is flat, large on the knee, so
+ * a high rate reaches the cut-off sooner and delivers less charge, as the
+ * measured cells do. tau_d(SOC) over the mean SOC, Arrhenius in 1/D. Over
+ * a step at a constant I it advances exactly,
+ *     d(t + dt) = d e^(-dt/tau_d) + tau_d (1 - e^(-dt/tau_d)) I / (3600 Q),
+ * so the surface SOC at the step's end is linear in I and joins (E, R)
+ * through the OCV's slope as the mean SOC's change does. The charge and
+ * the energy stay the mean SOC's: the heat is I (OCV(s) - V), the
+ * diffusion overpotential included.
+ *
+ * Butler-Volmer charge transfer (symmetric, alpha 0.5): an overpotential
+ *     eta(I) = (2 R T / F) asinh (I / (2 i0)),
+ * i0 the exchange current (A, over SOC, Arrhenius, divided by the cell's
+ * resistance factor), on top of R0; per amp it falls with the current. It
+ * is linearised about the current the cell is expected to carry,
+ *     eta(I) ~ eta(I*) + eta'(I*) (I - I*),
+ * I* the last step's current; the pack solve then calls relinearise with
+ * the currents it found and solves again until eta at the solved current
+ * matches its linearisation (Newton on the pack, PS_ECM_BV_TOL_V), so the
+ * step's answer does not depend on where the iteration started.
+ *
  * Past the ends of the cell's OCV table, by PS_OCV_ROOM (1 % of the
  * capacity), the electrode runs out of lithium (or of room for it) and the
  * OCV diverges there as in Nernst's law,
@@ -39,6 +69,12 @@
 #define PS_CACHE_SOC      0.002
 /* ... or its OCV by more than this (the slope changes fast on the walls) */
 #define PS_CACHE_OCV_V    0.005
+
+/* a Butler-Volmer linearisation holds when it is off by less than this at
+ * the solved current */
+#define PS_ECM_BV_TOL_V       1e-9
+#define PS_FARADAY            96485.33212     /* C/mol, CODATA 2018 exact */
+#define PS_GAS_CONSTANT       8.314462618     /* J/(mol K) */
 
 #define PS_OCV_ROOM           0.01
 #define PS_OCV_WALL_MIN_V     0.01    /* a at least, should an end be flat */
@@ -67,6 +103,14 @@ enum
   E_CACHE_TEMP,
   E_OCV_SLOPE,    /* dOCV/dSOC / (3600 Q): OCV change per coulomb, V/C */
   E_CACHE_OCV,
+  E_DIFF,         /* d: the surface SOC's lag behind the mean SOC */
+  E_ED,           /* e^(-dt/tau_d) */
+  E_BD,           /* tau_d (1 - e^(-dt/tau_d)) / (3600 Q): d per amp over a step, 1/A */
+  E_R_DIFF,       /* dOCV/dSOC (at the surface) x E_BD: Ohm */
+  E_SENS,         /* how fast the surface OCV may move per coulomb, V/C */
+  E_I_LAST,       /* the current of the last committed step, A */
+  E_I0,           /* exchange current x Arrhenius / resistance factor, A */
+  E_BV_B,         /* 2 R T / F, V */
   N_ECM_ARRAYS
 };
 
@@ -97,6 +141,13 @@ typedef struct
   double           *r;
   double           *u_ref;       /* OCV at t_ref for the SOC at the step start */
   double           *dudt;        /* dU/dT at that SOC */
+  /* the Butler-Volmer term of (E, R): about which current, its share */
+  double           *i_lin;
+  double           *ct_e;        /* eta(I*) - eta'(I*) I*, taken off E */
+  double           *ct_r;        /* eta'(I*), added to R */
+
+  gboolean          has_diffusion;
+  gboolean          has_kinetics;
 
   /* the OCV's walls past the table */
   double            ocv_x0, ocv_x1, ocv_y0, ocv_y1, ocv_a0, ocv_a1, ocv_h;
@@ -184,6 +235,12 @@ ecm_new (const PsCellType *cell,
   ecm->r = g_new0 (double, n);
   ecm->u_ref = g_new0 (double, n);
   ecm->dudt = g_new0 (double, n);
+  ecm->i_lin = g_new0 (double, n);
+  ecm->ct_e = g_new0 (double, n);
+  ecm->ct_r = g_new0 (double, n);
+  ecm->has_diffusion = cell->tau_diffusion.n_points > 0;
+  ecm->has_kinetics = cell->i0.n_points > 0;
+  ecm->parent.nonlinear = ecm->has_kinetics;
   init_ocv_walls (ecm);
 
   return &ecm->parent;
@@ -201,6 +258,9 @@ ecm_free (PsCellModel *model)
   g_free (ecm->r);
   g_free (ecm->u_ref);
   g_free (ecm->dudt);
+  g_free (ecm->i_lin);
+  g_free (ecm->ct_e);
+  g_free (ecm->ct_r);
   g_free (ecm);
 }
 
@@ -263,8 +323,56 @@ refresh_cell_cache (PsEcm  *ecm,
   ecm->s[E_B2][i] = r2 * (1.0 - e2);
   ecm->s[E_CACHE_SOC][i] = soc;
   ecm->s[E_CACHE_TEMP][i] = temp_k;
-  ecm->s[E_OCV_SLOPE][i] = ocv_slope_eval (ecm, soc) * ecm->inv_capacity_as[i];
-  ecm->s[E_CACHE_OCV][i] = ocv_eval (ecm, soc);
+
+  if (ecm->has_diffusion)
+    {
+      /* the slope where the electrode's potential is: at the surface SOC
+       * the step would end on at zero current */
+      double tau_d = ps_table_eval (&cell->tau_diffusion, soc)
+                     * ps_cell_type_arrhenius (cell->ea_diffusion_j_mol, cell->t_ref_k, t);
+      double ed = exp (-dt / tau_d);
+      double bd = tau_d * (1.0 - ed) * ecm->inv_capacity_as[i];
+      double surf = soc - ecm->s[E_DIFF][i] * ed;
+      double slope = ocv_slope_eval (ecm, surf);
+
+      ecm->s[E_ED][i] = ed;
+      ecm->s[E_BD][i] = bd;
+      ecm->s[E_R_DIFF][i] = slope * bd;
+      ecm->s[E_OCV_SLOPE][i] = slope * ecm->inv_capacity_as[i];
+      /* the surface moves up to twice as fast as the mean (d builds up
+       * at the rate the mean falls) */
+      ecm->s[E_SENS][i] = 2.0 * ecm->s[E_OCV_SLOPE][i];
+      ecm->s[E_CACHE_OCV][i] = ocv_eval (ecm, surf);
+    }
+  else
+    {
+      ecm->s[E_OCV_SLOPE][i] = ocv_slope_eval (ecm, soc) * ecm->inv_capacity_as[i];
+      ecm->s[E_SENS][i] = ecm->s[E_OCV_SLOPE][i];
+      ecm->s[E_CACHE_OCV][i] = ocv_eval (ecm, soc);
+    }
+
+  if (ecm->has_kinetics)
+    {
+      ecm->s[E_I0][i] = ps_table_eval (&cell->i0, soc)
+                        / (rf * ps_cell_type_arrhenius (cell->ea_i0_j_mol, cell->t_ref_k, t));
+      ecm->s[E_BV_B][i] = 2.0 * PS_GAS_CONSTANT * t / PS_FARADAY;
+    }
+}
+
+/* The Butler-Volmer overpotential of cell i linearised about the current
+ * i_lin: its shares of E and R. */
+static inline void
+kinetics_linearise (PsEcm  *ecm,
+                    guint   i,
+                    double  i_lin)
+{
+  double i0 = ecm->s[E_I0][i];
+  double b = ecm->s[E_BV_B][i];
+  double r_ct = b / sqrt (4.0 * i0 * i0 + i_lin * i_lin);
+
+  ecm->i_lin[i] = i_lin;
+  ecm->ct_r[i] = r_ct;
+  ecm->ct_e[i] = b * asinh (i_lin / (2.0 * i0)) - r_ct * i_lin;
 }
 
 static void
@@ -288,6 +396,10 @@ ecm_linearise (PsCellModel   *model,
   const double *cache_temp = ecm->s[E_CACHE_TEMP];
   const double *ocv_slope = ecm->s[E_OCV_SLOPE];
   const double *cache_ocv = ecm->s[E_CACHE_OCV];
+  const double *diff = ecm->s[E_DIFF];
+  const double *ed = ecm->s[E_ED];
+  const double *r_diff = ecm->s[E_R_DIFF];
+  const double *i_last = ecm->s[E_I_LAST];
   double *ocv = ecm->s[E_OCV];
   double *ec = ecm->e;
   double *rc = ecm->r;
@@ -308,25 +420,39 @@ ecm_linearise (PsCellModel   *model,
     {
       double s = soc[i];
       double t = temp[i];
-      double u, ro;
+      double u, ro, u_surf;
 
       u_ref[i] = ocv_eval (ecm, s);
+      u_surf = u_ref[i];
+      /* the OCV moves with the charge passed during the step:
+       * OCV(SOC - I dt / 3600 Q) = OCV - (dOCV/dSOC) (dt / 3600 Q) I,
+       * which is linear in I, so it joins R (end-of-step voltage) */
+      ro = ocv_slope[i] * dt;
+      if (ecm->has_diffusion)
+        {
+          /* the surface SOC at the step's end: s - d e_d at zero current,
+           * less (dt / 3600 Q + b_d) I */
+          u_surf = ocv_eval (ecm, s - diff[i] * ed[i]);
+          ro += r_diff[i];
+        }
       drift |= (fabs (s - cache_soc[i]) > PS_CACHE_SOC)
                | (fabs (t - cache_temp[i]) > PS_CACHE_TEMP_K)
-               | (fabs (u_ref[i] - cache_ocv[i]) > PS_CACHE_OCV_V);
+               | (fabs (u_surf - cache_ocv[i]) > PS_CACHE_OCV_V);
 
       dudt[i] = ps_table_eval (&cell->dudt, s);
       /* (temperatures clamped to where the fits mean something, so an
        * absurd load cannot run away through the entropic terms) */
       t = CLAMP (t, PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K);
       u = u_ref[i] + (t - t_ref) * dudt[i];
-      /* the OCV moves with the charge passed during the step:
-       * OCV(SOC - I dt / 3600 Q) = OCV - (dOCV/dSOC) (dt / 3600 Q) I,
-       * which is linear in I, so it joins R (end-of-step voltage) */
-      ro = ocv_slope[i] * dt;
       ocv[i] = u;
-      ec[i] = u - v1[i] * e1[i] - v2[i] * e2[i];
+      ec[i] = u_surf + (t - t_ref) * dudt[i] - v1[i] * e1[i] - v2[i] * e2[i];
       rc[i] = ps_table_eval (&cell->r0, s) * arr_r0[i] + b1[i] + b2[i] + ro;
+      if (ecm->has_kinetics)
+        {
+          kinetics_linearise (ecm, i, i_last[i]);
+          ec[i] -= ecm->ct_e[i];
+          rc[i] += ecm->ct_r[i];
+        }
     }
 
   ecm->sc.refresh_pending = drift;
@@ -347,6 +473,10 @@ ecm_commit (PsCellModel      *model,
   double *v1 = ecm->s[E_V1];
   double *v2 = ecm->s[E_V2];
   double *voltage = ecm->s[E_VOLTAGE];
+  double *diff = ecm->s[E_DIFF];
+  double *i_last = ecm->s[E_I_LAST];
+  const double *ed = ecm->s[E_ED];
+  const double *bd = ecm->s[E_BD];
   const double *ocv = ecm->s[E_OCV];
   const double *e1 = ecm->s[E_E1];
   const double *b1 = ecm->s[E_B1];
@@ -374,6 +504,8 @@ ecm_commit (PsCellModel      *model,
       heat[i] = ii * (u - vi) - entropic;
       v1[i] = v1[i] * e1[i] + b1[i] * ii;
       v2[i] = v2[i] * e2[i] + b2[i] * ii;
+      diff[i] = diff[i] * ed[i] + bd[i] * ii;
+      i_last[i] = ii;
       soc[i] = s_end;
 
       sum_i_ocv += ii * u;
@@ -382,6 +514,37 @@ ecm_commit (PsCellModel      *model,
 
   power->chemical_w = sum_i_ocv;
   power->reversible_w = sum_entropic;
+}
+
+static gboolean
+ecm_relinearise (PsCellModel  *model,
+                 const double *current)
+{
+  PsEcm *ecm = (PsEcm *) model;
+  double *ec = ecm->e;
+  double *rc = ecm->r;
+  gboolean again = FALSE;
+
+  if (!ecm->has_kinetics)
+    return FALSE;
+
+  for (guint i = 0; i < ecm->n_cells; i++)
+    {
+      double ii = current[i];
+      double i0 = ecm->s[E_I0][i];
+      double eta = ecm->s[E_BV_B][i] * asinh (ii / (2.0 * i0));
+
+      if (fabs (eta - (ecm->ct_e[i] + ecm->ct_r[i] * ii)) <= PS_ECM_BV_TOL_V)
+        continue;
+      ec[i] += ecm->ct_e[i];
+      rc[i] -= ecm->ct_r[i];
+      kinetics_linearise (ecm, i, ii);
+      ec[i] -= ecm->ct_e[i];
+      rc[i] += ecm->ct_r[i];
+      again = TRUE;
+    }
+
+  return again;
 }
 
 static void
@@ -416,7 +579,7 @@ ecm_get_charge_sensitivity (PsCellModel   *model,
   PsEcm *ecm = (PsEcm *) model;
 
   *soc_per_c = ecm->inv_capacity_as;
-  *ocv_per_c = ecm->s[E_OCV_SLOPE];
+  *ocv_per_c = ecm->s[E_SENS];
 }
 
 static const double *
@@ -444,6 +607,7 @@ const PsCellModelClass _ps_ecm_class = {
   .reset = ecm_reset,
   .linearise = ecm_linearise,
   .commit = ecm_commit,
+  .relinearise = ecm_relinearise,
   .refresh = ecm_refresh,
   .save = ecm_save,
   .restore = ecm_restore,
