@@ -31,6 +31,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -40,7 +41,7 @@
 
 #include "ornl-leaf.h"
 
-#define N_PARAMS      10
+#define N_PARAMS      14
 #define N_TAU         6
 #define PULSE_A       30.0
 #define FARADAY       96485.33212
@@ -56,7 +57,11 @@
 #define I0_MAX_A      1e4
 #define EA_MAX_J_MOL  60000.0
 #define CP_MIN        900.0
-#define CP_MAX        1500.0
+#define CP_MAX        2200.0
+/* the electrolyte's 2 R T (1 - t+) / F: 0.032 V for t+ 0.38; a lumped
+ * cell may stand for a deeper profile, so up to 3x that */
+#define SCALE_MIN_V   0.01
+#define SCALE_MAX_V   0.1
 
 static const char * const rates[] = { "1c", "2c", "3c" };
 static const double rms_target_v[] = { 0.015, 0.020, 0.030 };
@@ -77,6 +82,20 @@ bv_eta (double i,
         double t_k)
 {
   return 2.0 * GAS_CONSTANT * t_k / FARADAY * asinh (i / (2.0 * i0));
+}
+
+/* one pass of a (1/4, 1/2, 1/4) filter over a table's interior points */
+static void
+smooth_table (PsTable *table)
+{
+  guint n = table->n_points;
+  g_autofree double *x = g_memdup2 (table->x, sizeof (double) * n);
+  g_autofree double *y = g_memdup2 (table->y, sizeof (double) * n);
+
+  for (guint k = 1; k + 1 < n; k++)
+    y[k] = 0.25 * table->y[k - 1] + 0.5 * table->y[k] + 0.25 * table->y[k + 1];
+  ps_table_clear (table);
+  g_assert_true (ps_table_init (table, x, y, n));
 }
 
 static char *
@@ -107,6 +126,21 @@ candidate_json (const Fit    *fit,
     g_assert_true (ps_table_init (&cell->r0, x, r0, n));
   }
   cell->cp_j_kg_k = CLAMP (exp (p[N_TAU + 1]), CP_MIN, CP_MAX);
+  if (g_getenv ("FIT_EA_SCALE") != NULL)
+    {
+      cell->ea_rc_j_mol *= g_ascii_strtod (g_getenv ("FIT_EA_SCALE"), NULL);
+      cell->ea_r0_j_mol *= g_ascii_strtod (g_getenv ("FIT_EA_SCALE"), NULL);
+    }
+  if (g_getenv ("FIT_SMOOTH") != NULL)
+    for (int pass = 0; pass < atoi (g_getenv ("FIT_SMOOTH")); pass++)
+      {
+        smooth_table (&cell->r1);
+        smooth_table (&cell->r2);
+      }
+  cell->electrolyte_i_lim_a = CLAMP (exp (p[N_TAU + 4]), 10.0, 1e4);
+  cell->electrolyte_tau_s = CLAMP (exp (p[N_TAU + 5]), TAU_MIN_S, TAU_MAX_S);
+  cell->electrolyte_scale_v = CLAMP (exp (p[N_TAU + 6]), SCALE_MIN_V, SCALE_MAX_V);
+  cell->ea_electrolyte_j_mol = CLAMP (p[N_TAU + 7] * 1e4, 0.0, EA_MAX_J_MOL);
   node = ps_cell_type_to_json_node (cell);
   return json_to_string (node, FALSE);
 }
@@ -131,7 +165,7 @@ evaluate (Fit          *fit,
           return INFINITY;
         }
       j += pow (r.rms_v / rms_target_v[c], 2.0)
-           + pow ((r.peak_model_c - r.peak_measured_c) / 0.5, 2.0);
+           + pow ((r.peak_model_c - r.peak_measured_c) / 0.7, 2.0);
       if (report)
         g_print ("  %s: RMS %.1f mV (first 90 %% %.1f mV), %.2f Ah simulated vs %.2f measured, "
                  "peak %.2f C simulated vs %.2f C measured\n",
@@ -143,6 +177,20 @@ evaluate (Fit          *fit,
   j += pow (r.rms_v / 0.0035, 2.0) + pow (r.rms_part_v / 0.0045, 2.0);
   if (report)
     g_print ("  HPPC 25 C: RMS %.2f mV (pulses %.2f mV)\n", r.rms_v * 1e3, r.rms_part_v * 1e3);
+  if (report)
+    {
+      const char *files[] = { "cell-low-current-hppc-10c.csv", "cell-low-current-hppc-40c-1.csv" };
+      const double temps[] = { 10.0, 40.0 };
+
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autoptr(OrnlRecord) h = ornl_hppc_load (files[k], temps[k]);
+
+          if (h != NULL && ornl_record_run (h, json, FALSE, &r, NULL))
+            g_print ("  HPPC %.0f C: RMS %.2f mV (pulses %.2f mV)\n", temps[k],
+                     r.rms_v * 1e3, r.rms_part_v * 1e3);
+        }
+    }
   return j;
 }
 
@@ -249,14 +297,32 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(PsCellType) shipped = NULL;
   const char *write_path = NULL;
+  gboolean from = FALSE;
+  guint max_evals = 4000;
   Fit fit = { 0 };
   /* start: tau_d 60 s above SOC 0.25, 300 s at 0.1, 600 s at 0; i0 50 A */
   double p[N_PARAMS] = { log (200.0), log (200.0), log (200.0), log (200.0), log (200.0),
-                         log (200.0), log (50.0), log (1420.0), 2.5, 1.3 };
+                         log (200.0), log (50.0), log (1420.0), 2.5, 1.3,
+                         log (120.0), log (300.0), log (0.032), 1.7 };
   double j;
 
-  if (argc == 3 && g_str_equal (argv[1], "--write"))
+  if (argc >= 3 && g_str_equal (argv[1], "--write"))
     write_path = argv[2];
+  if (argc == 2 + 2 * (write_path != NULL) + N_PARAMS
+      && g_str_equal (argv[1 + 2 * (write_path != NULL)], "--from"))
+    {
+      /* start from these (natural units: tau_d x N_TAU s, i0 A, cp J/kgK,
+       * Ea_d, Ea_i0 J/mol, I_lim A, tau_e s, scale V, Ea_e J/mol) */
+      char **v = argv + 2 + 2 * (write_path != NULL);
+
+      for (guint k = 0; k < N_PARAMS; k++)
+        {
+          double x = g_ascii_strtod (v[k], NULL);
+
+          p[k] = (k == N_TAU + 2 || k == N_TAU + 3 || k == N_TAU + 7) ? x * 1e-4 : log (x);
+        }
+      from = TRUE;
+    }
   else if (argc == 3 && g_str_equal (argv[1], "--trace"))
     {
       /* the shipped cell against one record: time, current, measured and
@@ -276,7 +342,7 @@ main (int argc, char **argv)
         }
       return 0;
     }
-  else if (argc != 1)
+  else if (argc != 1 && !from && !(argc == 3 && write_path != NULL))
     {
       g_printerr ("usage: fit-leaf-ecm [--write leaf-ecm-fit.json]\n");
       return 2;
@@ -322,17 +388,42 @@ main (int argc, char **argv)
 
   g_print ("start:\n");
   evaluate (&fit, p, TRUE);
-  j = nelder_mead (&fit, p, 0.5, 1500);
-  j = nelder_mead (&fit, p, 0.2, 3000);
-  j = nelder_mead (&fit, p, 0.1, 4000);
+  if (g_getenv ("FIT_MAX_EVALS") != NULL)
+    max_evals = atoi (g_getenv ("FIT_MAX_EVALS"));
+  j = nelder_mead (&fit, p, 0.3, max_evals / 2);
+  j = nelder_mead (&fit, p, 0.1, max_evals);
   g_print ("fit after %u evaluations, objective %.4f:\n", fit.n_evals, j);
   g_print ("  tau_d");
   for (guint k = 0; k < N_TAU; k++)
     g_print (" %.1f s (SOC %.2f)", CLAMP (exp (p[k]), TAU_MIN_S, TAU_MAX_S), tau_soc[k]);
+  g_print ("\n  electrolyte I_lim %.1f A, tau %.1f s, scale %.4f V, Ea %.0f J/mol",
+           CLAMP (exp (p[N_TAU + 4]), 10.0, 1e4), CLAMP (exp (p[N_TAU + 5]), TAU_MIN_S, TAU_MAX_S),
+           CLAMP (exp (p[N_TAU + 6]), SCALE_MIN_V, SCALE_MAX_V),
+           CLAMP (p[N_TAU + 7] * 1e4, 0.0, EA_MAX_J_MOL));
   g_print ("; Ea %.0f J/mol\n  i0 %.2f A, Ea %.0f J/mol; cp %.0f J/kgK\n",
            CLAMP (p[N_TAU + 2] * 1e4, 0.0, EA_MAX_J_MOL), CLAMP (exp (p[N_TAU]), I0_MIN_A, I0_MAX_A),
            CLAMP (p[N_TAU + 3] * 1e4, 0.0, EA_MAX_J_MOL), CLAMP (exp (p[N_TAU + 1]), CP_MIN, CP_MAX));
   evaluate (&fit, p, TRUE);
+
+  if (g_getenv ("FIT_TRACE") != NULL)
+    {
+      /* the fitted cell against one record: time, current, measured and
+       * simulated voltage */
+      g_autoptr(OrnlRecord) record = ornl_discharge_load (g_getenv ("FIT_TRACE"));
+      g_autofree char *json = candidate_json (&fit, p);
+      g_autofree double *v = NULL;
+
+      g_assert_nonnull (record);
+      v = g_new (double, ornl_record_n_rows (record));
+      g_assert_true (ornl_record_trace (record, json, v, &error));
+      for (guint k = 0; k < ornl_record_n_rows (record); k += k < 60 ? 10 : 1)
+        {
+          double t, i, vm;
+
+          ornl_record_row (record, k, &t, &i, &vm);
+          g_print ("%.0f %.2f %.4f %.4f %+.1f\n", t, i, vm, v[k], (v[k] - vm) * 1e3);
+        }
+    }
 
   if (write_path != NULL)
     {
@@ -346,11 +437,17 @@ main (int argc, char **argv)
         g_string_append_printf (text, "%s%.1f", k ? ", " : "", CLAMP (exp (p[k]), TAU_MIN_S, TAU_MAX_S));
       g_string_append_printf (text, "],\n  \"ea_diffusion_j_mol\": %.0f,\n"
                               "  \"i0_a\": %.2f,\n  \"ea_i0_j_mol\": %.0f,\n"
-                              "  \"r0_pulse_a\": %g,\n  \"cp_j_kg_k\": %.0f\n}\n",
+                              "  \"r0_pulse_a\": %g,\n  \"cp_j_kg_k\": %.0f,\n",
                               CLAMP (p[N_TAU + 2] * 1e4, 0.0, EA_MAX_J_MOL),
                               CLAMP (exp (p[N_TAU]), I0_MIN_A, I0_MAX_A),
                               CLAMP (p[N_TAU + 3] * 1e4, 0.0, EA_MAX_J_MOL), PULSE_A,
                               CLAMP (exp (p[N_TAU + 1]), CP_MIN, CP_MAX));
+      g_string_append_printf (text, "  \"electrolyte\": { \"limiting_current_a\": %.2f, "
+                              "\"tau_s\": %.1f, \"voltage_scale_v\": %.5f, \"ea_j_mol\": %.0f }\n}\n",
+                              CLAMP (exp (p[N_TAU + 4]), 10.0, 1e4),
+                              CLAMP (exp (p[N_TAU + 5]), TAU_MIN_S, TAU_MAX_S),
+                              CLAMP (exp (p[N_TAU + 6]), SCALE_MIN_V, SCALE_MAX_V),
+                              CLAMP (p[N_TAU + 7] * 1e4, 0.0, EA_MAX_J_MOL));
       if (!g_file_set_contents (write_path, text->str, -1, &error))
         {
           g_printerr ("%s\n", error->message);

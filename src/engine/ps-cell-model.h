@@ -8,10 +8,6 @@
  *   linearise (dt, T)  every cell's end-of-step terminal voltage as a
  *                      Thevenin pair for the coming step, V_i = E_i - R_i I_i
  *                      (the model's own states held at their start values)
- *   relinearise (I)    (models with a nonlinear term) the currents the pack
- *                      solve found with the last pair: the model re-forms
- *                      (E, R) about them and says whether they moved enough
- *                      for the pack to solve again
  *   commit (dt, T, I)  the step with the currents the pack solve found:
  *                      the model advances its states, sets each cell's
  *                      terminal voltage E_i - R_i I_i and reports its heat
@@ -58,11 +54,6 @@ struct _PsCellModelClass
                               const double     *temp_k,
                               const double    **e,
                               const double    **r);
-  /* NULL, or re-forms the pair *e, *r (same arrays) about current_a;
-   * returns TRUE when some cell's pair moved by more than the model's
-   * tolerance (then the pack solves again) */
-  gboolean      (*relinearise) (PsCellModel    *model,
-                                const double   *current_a);
   /* heat_w[i] receives cell i's own heat over the step (W) */
   void          (*commit)    (PsCellModel      *model,
                               double            dt,
@@ -76,6 +67,12 @@ struct _PsCellModelClass
   /* one snapshot of the whole state, for the bisection of a limit step */
   void          (*save)      (PsCellModel      *model);
   void          (*restore)   (PsCellModel      *model);
+  /* optional, NULL for a model whose voltage is linear in its current: the
+   * cells' currents the next linearise is to be taken about (the pack
+   * solve's last iterate); returns TRUE when that moved the linearisation
+   * point enough to matter (the pack solve then linearises again) */
+  gboolean      (*set_current_guess) (PsCellModel  *model,
+                                      const double *current_a);
 
   /* how a coulomb through each cell moves its SOC (1/C) and its OCV (V/C)
    * at the present state: the engine's substeps keep both changes small */
@@ -92,8 +89,6 @@ struct _PsCellModelClass
 struct _PsCellModel
 {
   const PsCellModelClass *klass;
-  /* (E, R) depends on the current: the pack solve iterates relinearise */
-  gboolean                nonlinear;
 };
 
 /* The Thevenin equivalent circuit with two RC pairs (ps-ecm.c). */

@@ -34,6 +34,14 @@
  *     "soc": [...], "i0_a": [...],    exchange current, 0 < i0 <= 1e6 A, at
  *                                     temperature_ref_c
  *     "ea_j_mol": 30000 },            its activation energy, 0..200000
+ *   "electrolyte": {                  optional: concentration polarisation (ps-ecm.c)
+ *     "limiting_current_a": 100,      steady current that empties the electrolyte
+ *                                     at one electrode, 0 < I <= 1e6 A
+ *     "tau_s": 300,                   time constant of the concentration profile,
+ *                                     0 < tau <= 1e6 s
+ *     "voltage_scale_v": 0.032,       2 R T (1 - t+) / F at temperature_ref_c
+ *                                     (0.032 V at 25 C, t+ 0.38), 0 < x <= 1
+ *     "ea_j_mol": 17000 },            activation energy of the diffusivity, 0..200000
  *   "thermal": {
  *     "mass_kg":               0.799              0 < m <= 1000
  *     "cp_j_kg_k":             1100               100 .. 5000
@@ -331,13 +339,16 @@ static const char * const top_members[] = {
   "voltage_min_v", "voltage_nominal_v", "voltage_max_v",
   "current_max_discharge_a", "current_max_charge_a", "temperature_ref_c",
   "ocv", "dudt", "ecm", "ea_r0_j_mol", "ea_rc_j_mol", "diffusion", "charge_transfer",
-  "thermal", "geometry", NULL
+  "electrolyte", "thermal", "geometry", NULL
 };
 static const char * const ocv_members[] = { "soc", "voltage_v", NULL };
 static const char * const dudt_members[] = { "soc", "dudt_mv_k", NULL };
 static const char * const ecm_members[] = { "soc", "r0_ohm", "r1_ohm", "c1_f", "r2_ohm", "c2_f", NULL };
 static const char * const diffusion_members[] = { "soc", "tau_s", "ea_j_mol", NULL };
 static const char * const charge_transfer_members[] = { "soc", "i0_a", "ea_j_mol", NULL };
+static const char * const electrolyte_members[] = {
+  "limiting_current_a", "tau_s", "voltage_scale_v", "ea_j_mol", NULL
+};
 static const char * const thermal_members[] = {
   "mass_kg", "cp_j_kg_k", "surface_area_m2", "k_through_w_mk", "k_in_plane_w_mk",
   "temperature_min_c", "temperature_max_c", NULL
@@ -518,6 +529,30 @@ parse_optional_element (JsonObject         *root,
 }
 
 static gboolean
+parse_electrolyte (PsCellType  *cell,
+                   JsonObject  *root,
+                   const char  *source,
+                   const char  *path,
+                   GError     **error)
+{
+  g_autofree char *object_path = _ps_json_member_path (path, "electrolyte");
+  JsonObject *object;
+
+  if (!json_object_has_member (root, "electrolyte"))
+    return TRUE;
+  return (object = get_object (root, "electrolyte", source, path, error)) &&
+         check_members (object, source, object_path, electrolyte_members, error) &&
+         get_number (object, "limiting_current_a", source, object_path, 0.0, 1e6, TRUE,
+                     &cell->electrolyte_i_lim_a, error) &&
+         get_number (object, "tau_s", source, object_path, 0.0, 1e6, TRUE,
+                     &cell->electrolyte_tau_s, error) &&
+         get_number (object, "voltage_scale_v", source, object_path, 0.0, 1.0, TRUE,
+                     &cell->electrolyte_scale_v, error) &&
+         get_number (object, "ea_j_mol", source, object_path, 0.0, 200000.0, FALSE,
+                     &cell->ea_electrolyte_j_mol, error);
+}
+
+static gboolean
 parse_thermal (PsCellType  *cell,
                JsonObject  *root,
                const char  *source,
@@ -671,6 +706,7 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
                                &cell->tau_diffusion, &cell->ea_diffusion_j_mol, error) ||
       !parse_optional_element (root, "charge_transfer", charge_transfer_members, "i0_a", 1e6,
                                source, path, &cell->i0, &cell->ea_i0_j_mol, error) ||
+      !parse_electrolyte (cell, root, source, path, error) ||
       !parse_thermal (cell, root, source, path, error) ||
       !parse_geometry (cell, root, source, path, error))
     return NULL;
@@ -937,6 +973,16 @@ ps_cell_type_to_json_node (const PsCellType *cell)
   add_optional_element (builder, "diffusion", "tau_s", &cell->tau_diffusion,
                         cell->ea_diffusion_j_mol);
   add_optional_element (builder, "charge_transfer", "i0_a", &cell->i0, cell->ea_i0_j_mol);
+  if (cell->electrolyte_i_lim_a > 0.0)
+    {
+      json_builder_set_member_name (builder, "electrolyte");
+      json_builder_begin_object (builder);
+      _ps_json_builder_add_double (builder, "limiting_current_a", cell->electrolyte_i_lim_a);
+      _ps_json_builder_add_double (builder, "tau_s", cell->electrolyte_tau_s);
+      _ps_json_builder_add_double (builder, "voltage_scale_v", cell->electrolyte_scale_v);
+      _ps_json_builder_add_double (builder, "ea_j_mol", cell->ea_electrolyte_j_mol);
+      json_builder_end_object (builder);
+    }
 
   json_builder_set_member_name (builder, "thermal");
   json_builder_begin_object (builder);

@@ -53,6 +53,13 @@ typedef struct
   double       ea_diffusion_j_mol;
   PsTable      i0;
   double       ea_i0_j_mol;
+  /* optional electrolyte concentration polarisation (limiting current 0
+   * when the cell has none): limiting current (A), time constant (s) and
+   * voltage scale (V) at t_ref_k, activation energy of the diffusivity */
+  double       electrolyte_i_lim_a;
+  double       electrolyte_tau_s;
+  double       electrolyte_scale_v;
+  double       ea_electrolyte_j_mol;
 
   /* thermal */
   double       mass_kg;

@@ -39,10 +39,28 @@
  * resistance factor), on top of R0; per amp it falls with the current. It
  * is linearised about the current the cell is expected to carry,
  *     eta(I) ~ eta(I*) + eta'(I*) (I - I*),
- * I* the last step's current; the pack solve then calls relinearise with
- * the currents it found and solves again until eta at the solved current
- * matches its linearisation (Newton on the pack, PS_ECM_BV_TOL_V), so the
- * step's answer does not depend on where the iteration started.
+ * I* the last step's current; the pack solve then passes the currents it
+ * found to set_current_guess and linearises and solves again until eta at
+ * the solved current matches its linearisation (Newton on the pack, to
+ * PS_ECM_NONLINEAR_TOL_V), so the step's answer does not depend on where
+ * the iteration started.
+ *
+ * Electrolyte concentration polarisation: under a current the salt piles
+ * up at one electrode and empties at the other; with a linear profile of
+ * relative amplitude c the concentration overpotential is
+ *     eta_e = B (T / T_ref) ln ((1 + c) / (1 - c)),
+ * B = 2 R T_ref (1 - t+) / F (0.032 V at 25 C for t+ 0.38), and c relaxes
+ * towards I / I_lim, I_lim the limiting current (the steady current that
+ * would empty the electrolyte at one electrode), with time constant tau_e:
+ *     c(t + dt) = c e^(-dt/tau_e) + (1 - e^(-dt/tau_e)) I / I_lim,
+ * exact for a constant I. eta_e is convex in the current: little at low
+ * rates, steeply more near I_lim, and a current above it empties the
+ * electrolyte after a while (Sand's time) and the voltage collapses; so
+ * the apparent resistance grows with the rate and through a high-rate
+ * discharge, as the measured cells' does. c is held within 1 - 1e-6 of
+ * +-1 (a concentration cannot fall below zero). The diffusivity follows
+ * Arrhenius: tau_e / f, I_lim f. eta_e(c(end of step)) is linearised in
+ * I with the Butler-Volmer term, about the same current.
  *
  * Past the ends of the cell's OCV table, by PS_OCV_ROOM (1 % of the
  * capacity), the electrode runs out of lithium (or of room for it) and the
@@ -71,9 +89,11 @@
 /* ... or its OCV by more than this (the slope changes fast on the walls) */
 #define PS_CACHE_OCV_V    0.005
 
-/* a Butler-Volmer linearisation holds when it is off by less than this at
+/* the linearisation of the nonlinear overpotentials holds when it is off by
+ * less than this at
  * the solved current */
-#define PS_ECM_BV_TOL_V       1e-9
+#define PS_ECM_NONLINEAR_TOL_V 1e-9
+#define PS_ELECTROLYTE_C_MAX  (1.0 - 1e-6)
 #define PS_FARADAY            96485.33212     /* C/mol, CODATA 2018 exact */
 #define PS_GAS_CONSTANT       8.314462618     /* J/(mol K) */
 
@@ -109,9 +129,14 @@ enum
   E_BD,           /* tau_d (1 - e^(-dt/tau_d)) / (3600 Q): d per amp over a step, 1/A */
   E_R_DIFF,       /* dOCV/dSOC (at the surface) x E_BD: Ohm */
   E_SENS,         /* how fast the surface OCV may move per coulomb, V/C */
-  E_I_LAST,       /* the current of the last committed step, A */
+  E_I_LAST,       /* the current the nonlinear terms are linearised about:
+                   * the last step's, or the pack solve's guess, A */
   E_I0,           /* exchange current x Arrhenius / resistance factor, A */
   E_BV_B,         /* 2 R T / F, V */
+  E_C,            /* electrolyte: the concentration profile's amplitude */
+  E_CE,           /* e^(-dt/tau_e) */
+  E_CB,           /* (1 - e^(-dt/tau_e)) / I_lim, 1/A */
+  E_CV,           /* B T / T_ref, V */
   N_ECM_ARRAYS
 };
 
@@ -149,6 +174,8 @@ typedef struct
 
   gboolean          has_diffusion;
   gboolean          has_kinetics;
+  gboolean          has_electrolyte;
+  gboolean          nonlinear;         /* either of the two */
 
   /* the OCV's walls past the table */
   double            ocv_x0, ocv_x1, ocv_y0, ocv_y1, ocv_a0, ocv_a1, ocv_h;
@@ -228,6 +255,11 @@ init_ocv_walls (PsEcm *ecm)
   ecm->ocv_h = 0.5 / ocv->inv_dx;
 }
 
+/* a cell with current-dependent overpotentials (Butler-Volmer, electrolyte)
+ * gets the same model with set_current_guess: the linear one is spared
+ * the pack solve's iteration */
+static const PsCellModelClass ps_ecm_nonlinear_class;
+
 static PsCellModel *
 ecm_new (const PsCellType *cell,
          guint             n)
@@ -252,7 +284,10 @@ ecm_new (const PsCellType *cell,
   ecm->ct_r = g_new0 (double, n);
   ecm->has_diffusion = cell->tau_diffusion.n_points > 0;
   ecm->has_kinetics = cell->i0.n_points > 0;
-  ecm->parent.nonlinear = ecm->has_kinetics;
+  ecm->has_electrolyte = cell->electrolyte_i_lim_a > 0.0;
+  ecm->nonlinear = ecm->has_kinetics || ecm->has_electrolyte;
+  if (ecm->nonlinear)
+    ecm->parent.klass = &ps_ecm_nonlinear_class;
   init_ocv_walls (ecm);
 
   return &ecm->parent;
@@ -369,22 +404,65 @@ refresh_cell_cache (PsEcm  *ecm,
                         / (rf * ps_cell_type_arrhenius (cell->ea_i0_j_mol, cell->t_ref_k, t));
       ecm->s[E_BV_B][i] = 2.0 * PS_GAS_CONSTANT * t / PS_FARADAY;
     }
+
+  if (ecm->has_electrolyte)
+    {
+      double f = 1.0 / ps_cell_type_arrhenius (cell->ea_electrolyte_j_mol, cell->t_ref_k, t);
+      double ce = exp (-dt * f / cell->electrolyte_tau_s);
+
+      ecm->s[E_CE][i] = ce;
+      ecm->s[E_CB][i] = (1.0 - ce) / (cell->electrolyte_i_lim_a * f);
+      ecm->s[E_CV][i] = cell->electrolyte_scale_v * t / cell->t_ref_k;
+    }
 }
 
-/* The Butler-Volmer overpotential of cell i linearised about the current
- * i_lin: its shares of E and R. */
-static inline void
-kinetics_linearise (PsEcm  *ecm,
-                    guint   i,
-                    double  i_lin)
+/* The current-dependent overpotentials of cell i (Butler-Volmer,
+ * electrolyte) at the end of the step for the current ii, and their slope
+ * in ii. */
+static inline double
+nonlinear_eta (const PsEcm *ecm,
+               guint        i,
+               double       ii,
+               double      *slope)
 {
-  double i0 = ecm->s[E_I0][i];
-  double b = ecm->s[E_BV_B][i];
-  double r_ct = b / sqrt (4.0 * i0 * i0 + i_lin * i_lin);
+  double eta = 0.0, d = 0.0;
+
+  if (ecm->has_kinetics)
+    {
+      double i0 = ecm->s[E_I0][i];
+      double b = ecm->s[E_BV_B][i];
+
+      eta += b * asinh (ii / (2.0 * i0));
+      d += b / sqrt (4.0 * i0 * i0 + ii * ii);
+    }
+  if (ecm->has_electrolyte)
+    {
+      double c = ecm->s[E_C][i] * ecm->s[E_CE][i] + ecm->s[E_CB][i] * ii;
+      double v = ecm->s[E_CV][i];
+
+      if (c > PS_ELECTROLYTE_C_MAX || c < -PS_ELECTROLYTE_C_MAX)
+        c = copysign (PS_ELECTROLYTE_C_MAX, c);
+      else
+        d += v * 2.0 / (1.0 - c * c) * ecm->s[E_CB][i];
+      eta += v * (log1p (c) - log1p (-c));
+    }
+  *slope = d;
+  return eta;
+}
+
+/* The nonlinear overpotentials of cell i linearised about the current
+ * i_lin: their shares of E and R. */
+static inline void
+nonlinear_linearise (PsEcm  *ecm,
+                     guint   i,
+                     double  i_lin)
+{
+  double slope;
+  double eta = nonlinear_eta (ecm, i, i_lin, &slope);
 
   ecm->i_lin[i] = i_lin;
-  ecm->ct_r[i] = r_ct;
-  ecm->ct_e[i] = b * asinh (i_lin / (2.0 * i0)) - r_ct * i_lin;
+  ecm->ct_r[i] = slope;
+  ecm->ct_e[i] = eta - slope * i_lin;
 }
 
 static void
@@ -459,9 +537,9 @@ ecm_linearise (PsCellModel   *model,
       ocv[i] = u;
       ec[i] = u_surf + (t - t_ref) * dudt[i] - v1[i] * e1[i] - v2[i] * e2[i];
       rc[i] = ps_table_eval (&cell->r0, s) * arr_r0[i] + b1[i] + b2[i] + ro;
-      if (ecm->has_kinetics)
+      if (ecm->nonlinear)
         {
-          kinetics_linearise (ecm, i, i_last[i]);
+          nonlinear_linearise (ecm, i, i_last[i]);
           ec[i] -= ecm->ct_e[i];
           rc[i] += ecm->ct_r[i];
         }
@@ -486,6 +564,8 @@ ecm_commit (PsCellModel      *model,
   double *v2 = ecm->s[E_V2];
   double *voltage = ecm->s[E_VOLTAGE];
   double *diff = ecm->s[E_DIFF];
+  double *conc = ecm->s[E_C];
+  gboolean has_electrolyte = ecm->has_electrolyte;
   double *i_last = ecm->s[E_I_LAST];
   const double *ed = ecm->s[E_ED];
   const double *bd = ecm->s[E_BD];
@@ -517,6 +597,9 @@ ecm_commit (PsCellModel      *model,
       v1[i] = v1[i] * e1[i] + b1[i] * ii;
       v2[i] = v2[i] * e2[i] + b2[i] * ii;
       diff[i] = diff[i] * ed[i] + bd[i] * ii;
+      if (has_electrolyte)
+        conc[i] = CLAMP (conc[i] * ecm->s[E_CE][i] + ecm->s[E_CB][i] * ii,
+                         -PS_ELECTROLYTE_C_MAX, PS_ELECTROLYTE_C_MAX);
       i_last[i] = ii;
       soc[i] = s_end;
 
@@ -528,32 +611,28 @@ ecm_commit (PsCellModel      *model,
   power->reversible_w = sum_entropic;
 }
 
+/* The pack solve's currents: a cell whose overpotentials at its current
+ * are off their linearisation by more than PS_ECM_NONLINEAR_TOL_V takes
+ * that current as its next linearisation point. */
 static gboolean
-ecm_relinearise (PsCellModel  *model,
-                 const double *current)
+ecm_set_current_guess (PsCellModel  *model,
+                       const double *current)
 {
   PsEcm *ecm = (PsEcm *) model;
-  double *ec = ecm->e;
-  double *rc = ecm->r;
+  double *i_lin = ecm->s[E_I_LAST];
   gboolean again = FALSE;
-
-  if (!ecm->has_kinetics)
-    return FALSE;
 
   for (guint i = 0; i < ecm->n_cells; i++)
     {
       double ii = current[i];
-      double i0 = ecm->s[E_I0][i];
-      double eta = ecm->s[E_BV_B][i] * asinh (ii / (2.0 * i0));
+      double slope;
+      double eta = nonlinear_eta (ecm, i, ii, &slope);
 
-      if (fabs (eta - (ecm->ct_e[i] + ecm->ct_r[i] * ii)) <= PS_ECM_BV_TOL_V)
-        continue;
-      ec[i] += ecm->ct_e[i];
-      rc[i] -= ecm->ct_r[i];
-      kinetics_linearise (ecm, i, ii);
-      ec[i] -= ecm->ct_e[i];
-      rc[i] += ecm->ct_r[i];
-      again = TRUE;
+      if (fabs (eta - (ecm->ct_e[i] + ecm->ct_r[i] * ii)) > PS_ECM_NONLINEAR_TOL_V)
+        {
+          i_lin[i] = ii;
+          again = TRUE;
+        }
     }
 
   return again;
@@ -619,10 +698,26 @@ const PsCellModelClass _ps_ecm_class = {
   .reset = ecm_reset,
   .linearise = ecm_linearise,
   .commit = ecm_commit,
-  .relinearise = ecm_relinearise,
   .refresh = ecm_refresh,
   .save = ecm_save,
   .restore = ecm_restore,
+  .get_charge_sensitivity = ecm_get_charge_sensitivity,
+  .get_soc = ecm_get_soc,
+  .get_ocv = ecm_get_ocv,
+  .get_voltage = ecm_get_voltage,
+};
+
+static const PsCellModelClass ps_ecm_nonlinear_class = {
+  .name = "ecm-2rc",
+  .new = ecm_new,
+  .free = ecm_free,
+  .reset = ecm_reset,
+  .linearise = ecm_linearise,
+  .commit = ecm_commit,
+  .refresh = ecm_refresh,
+  .save = ecm_save,
+  .restore = ecm_restore,
+  .set_current_guess = ecm_set_current_guess,
   .get_charge_sensitivity = ecm_get_charge_sensitivity,
   .get_soc = ecm_get_soc,
   .get_ocv = ecm_get_ocv,

@@ -48,11 +48,6 @@
 #define PS_EVENT_BISECTIONS   48
 #define PS_EVENT_REL_TOL      1e-10
 
-/* A cell model with a nonlinear term (ps-cell-model.h) is re-linearised
- * about the solved currents at most this many times a substep (Newton: two
- * or three suffice, from a standing start to the cell's maximum current) */
-#define PS_RELINEARISE_MAX    16
-
 /* Substeps: the output interval is cut into substeps so that within each
  * no cell's SOC moves by more than PS_SUBSTEP_SOC, its OCV by more than
  * PS_SUBSTEP_OCV_V (the linearisation of the OCV over a substep holds),
@@ -70,6 +65,11 @@
 /* A step on cells this close to their temperature limit ends (the substeps
  * approach the limit halving the distance each time). */
 #define PS_TEMP_LIMIT_MARGIN_K 0.01
+
+/* Pack solves per substep at most for a cell model that is not linear in
+ * its current (the Newton iteration on the cells' linearisation point
+ * converges in two or three). */
+#define PS_LINEARISE_ITERATIONS 8
 
 
 /* Per-cell arrays that make up the state (copied as one block for the
@@ -128,7 +128,7 @@ struct _PsSimulation
   const double     *ec;          /* cell E (the model's) */
   const double     *rc;          /* cell R */
   double           *gb;          /* branch conductance 1 / (R + R_tab) */
-  double           *i_scratch;   /* cell currents of a re-linearisation */
+  double           *guess;       /* cell currents of the last pack solve (a non-linear model linearises about them) */
   double           *group_e;     /* [n_series] */
   double           *group_r;
 
@@ -164,18 +164,25 @@ struct _PsSimulation
 
 /* ------------------------------------------------------------ electrical */
 
-/* The groups' and the pack's Thevenin equivalents of the cells' pairs
- * (sim->ec, sim->rc); returns the pack's (E, R) through out-parameters. */
+/* Forms every cell's Thevenin pair (E, R) for the coming step and the groups'
+ * equivalents; returns the pack's (E, R) through out-parameters. */
 static void
-group_pairs (PsSimulation *sim,
-             double       *pack_e,
-             double       *pack_r)
+linearise (PsSimulation *sim,
+           double        dt,
+           double       *pack_e,
+           double       *pack_r)
 {
-  const double *ec = sim->ec, *rc = sim->rc;
+  const double *ec, *rc;
   double *gb = sim->gb;
   double r_tab = sim->pack->r_tab_ohm;
   guint np = sim->n_parallel;
   double e_sum = 0.0, r_sum = sim->r_busbar_total;
+
+  sim->model->klass->linearise (sim->model, dt,
+                                _ps_thermal_network_get_temp (sim->thermal),
+                                &ec, &rc);
+  sim->ec = ec;
+  sim->rc = rc;
 
   for (guint g = 0; g < sim->n_series; g++)
     {
@@ -198,20 +205,6 @@ group_pairs (PsSimulation *sim,
 
   *pack_e = e_sum;
   *pack_r = r_sum;
-}
-
-/* Forms every cell's Thevenin pair (E, R) for the coming step and the groups'
- * equivalents; returns the pack's (E, R) through out-parameters. */
-static void
-linearise (PsSimulation *sim,
-           double        dt,
-           double       *pack_e,
-           double       *pack_r)
-{
-  sim->model->klass->linearise (sim->model, dt,
-                                _ps_thermal_network_get_temp (sim->thermal),
-                                &sim->ec, &sim->rc);
-  group_pairs (sim, pack_e, pack_r);
 }
 
 /* Pack current (> 0 discharging) that holds the highest cell at v_target:
@@ -344,24 +337,24 @@ peek (PsSimulation *sim,
 
   linearise (sim, h, &pack_e, &pack_r);
   pack_i = solve_pack_current (sim, load, pack_e, pack_r);
-  /* a model whose pairs depend on the current re-forms them about the
-   * currents just found, until they hold (Newton on the pack) */
-  for (guint k = 0; sim->model->nonlinear && k < PS_RELINEARISE_MAX; k++)
-    {
-      double *current = sim->i_scratch;
+  /* a model whose voltage is not linear in its current (SPMe, DFN) is
+   * linearised again about the currents the pack solve found, until they
+   * stay put: then E - R I is the model's own voltage */
+  if (sim->model->klass->set_current_guess != NULL)
+    for (guint it = 0; it < PS_LINEARISE_ITERATIONS; it++)
+      {
+        for (guint g = 0; g < sim->n_series; g++)
+          {
+            double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
 
-      for (guint g = 0; g < sim->n_series; g++)
-        {
-          double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
-
-          for (guint i = g * np; i < (g + 1) * np; i++)
-            current[i] = (sim->ec[i] - vg) * gb[i];
-        }
-      if (!sim->model->klass->relinearise (sim->model, current))
-        break;
-      group_pairs (sim, &pack_e, &pack_r);
-      pack_i = solve_pack_current (sim, load, pack_e, pack_r);
-    }
+            for (guint i = g * np; i < (g + 1) * np; i++)
+              sim->guess[i] = (sim->ec[i] - vg) * gb[i];
+          }
+        if (!sim->model->klass->set_current_guess (sim->model, sim->guess))
+          break;
+        linearise (sim, h, &pack_e, &pack_r);
+        pack_i = solve_pack_current (sim, load, pack_e, pack_r);
+      }
   ec = sim->ec;
   rc = sim->rc;
   sim->model->klass->get_charge_sensitivity (sim->model, &soc_per_c, &ocv_per_c);
@@ -624,8 +617,8 @@ ps_simulation_new (const PsScenario  *scenario,
   _ps_state_block_init (&sim->block, N_STATE_ARRAYS, n, sim->s);
 
   sim->model = _ps_ecm_class.new (sim->cell, n);
+  sim->guess = g_new0 (double, n);
   sim->gb = g_new0 (double, n);
-  sim->i_scratch = g_new0 (double, n);
   sim->group_e = g_new0 (double, sim->n_series);
   sim->group_r = g_new0 (double, sim->n_series);
 
@@ -651,7 +644,7 @@ ps_simulation_free (PsSimulation *sim)
   if (sim->model != NULL)
     sim->model->klass->free (sim->model);
   g_free (sim->gb);
-  g_free (sim->i_scratch);
+  g_free (sim->guess);
   g_free (sim->group_e);
   g_free (sim->group_r);
   _ps_thermal_network_free (sim->thermal);
