@@ -19,6 +19,12 @@ typedef struct
   gboolean in_part;         /* counts in rms_part_v */
 } OrnlRow;
 
+typedef struct
+{
+  double sum_sq;
+  double time;
+} TimeRms;
+
 struct _OrnlRecord
 {
   GArray  *rows;            /* OrnlRow */
@@ -28,7 +34,15 @@ struct _OrnlRecord
   double   temp0_c;
   double   ambient_c;
   double   peak_measured_c;  /* -INFINITY when not measured */
+  /* discharges: the surface temperature (mean of the three thermocouples)
+   * from the start to PS_ORNL_REST_S after the end, every 3 s */
+  GArray  *surface_c;
+  double   rest_s;
 };
+
+/* the rest after a discharge the temperatures are compared over */
+#define PS_ORNL_REST_S 2400.0
+#define PS_ORNL_LVM_DT 3.0
 
 void
 ornl_record_free (OrnlRecord *record)
@@ -36,6 +50,7 @@ ornl_record_free (OrnlRecord *record)
   if (record == NULL)
     return;
   g_array_unref (record->rows);
+  g_array_unref (record->surface_c);
   g_free (record);
 }
 
@@ -177,6 +192,7 @@ record_new (gboolean discharge)
   OrnlRecord *r = g_new0 (OrnlRecord, 1);
 
   r->rows = g_array_new (FALSE, FALSE, sizeof (OrnlRow));
+  r->surface_c = g_array_new (FALSE, FALSE, sizeof (double));
   r->discharge = discharge;
   r->peak_measured_c = -INFINITY;
   return r;
@@ -236,6 +252,12 @@ ornl_discharge_load (const char *c_rate)
           r->temp0_c += (row[0] + row[1] + row[2]) / 3.0;
           n_before++;
         }
+      if (t >= t0 && t <= t_end + PS_ORNL_REST_S)
+        {
+          double mean = (row[0] + row[1] + row[2]) / 3.0;
+
+          g_array_append_val (r->surface_c, mean);
+        }
       if (t >= t0 && t <= t_end + 900.0)
         {
           r->ambient_c += row[3];
@@ -257,6 +279,7 @@ ornl_discharge_load (const char *c_rate)
     }
   r->temp0_c /= n_before;
   r->ambient_c /= n_during;
+  r->rest_s = PS_ORNL_REST_S;
   return r;
 }
 
@@ -297,11 +320,19 @@ ornl_hppc_load (const char *file,
   return r;
 }
 
+static double h_override = 0.0;
+
+void
+ornl_set_h (double h_w_m2k)
+{
+  h_override = h_w_m2k;
+}
+
 PsSimulation *
 ornl_one_cell_simulation (const char  *cell_json,
-                     double       initial_temp_c,
-                     double       ambient_c,
-                     GError     **error)
+                          double       initial_temp_c,
+                          double       ambient_c,
+                          GError     **error)
 {
   g_autofree char *pack_path = test_data_path ("ornl-one-cell-pack.json");
   g_autofree char *pack_json = NULL;
@@ -312,6 +343,23 @@ ornl_one_cell_simulation (const char  *cell_json,
 
   if (!g_file_get_contents (pack_path, &pack_json, NULL, error))
     return NULL;
+  if (h_override > 0.0)
+    {
+      /* the chamber's h replaced (the fit) */
+      char *at = strstr (pack_json, "\"h_w_m2k\":");
+      char *end, hv[G_ASCII_DTOSTR_BUF_SIZE];
+      char *patched;
+
+      g_assert_nonnull (at);
+      at += strlen ("\"h_w_m2k\":");
+      end = strchr (at, ',');
+      g_assert_nonnull (end);
+      g_ascii_dtostr (hv, sizeof hv, h_override);
+      *at = '\0';
+      patched = g_strconcat (pack_json, " ", hv, end, NULL);
+      g_free (pack_json);
+      pack_json = patched;
+    }
   g_ascii_dtostr (t0, sizeof t0, initial_temp_c);
   g_ascii_dtostr (ta, sizeof ta, ambient_c);
   cell_member = cell_json != NULL ? g_strdup_printf ("\"cell\": %s,", cell_json) : g_strdup ("");
@@ -344,12 +392,6 @@ ornl_one_cell_step (PsSimulation *sim,
 }
 
 /* RMS over time: each error weighted by the interval it closes */
-typedef struct
-{
-  double sum_sq;
-  double time;
-} TimeRms;
-
 static void
 time_rms_add (TimeRms *r,
               double   err,
@@ -395,6 +437,25 @@ record_run (const OrnlRecord *record,
             double           *model_v,
             GError          **error);
 
+/* the model's temperature at t (s from the start) against the measured
+ * surface's, weighted by dt */
+static void
+record_temp (const OrnlRecord *record,
+             TimeRms          *temp,
+             double            t,
+             double            dt,
+             double            model_c)
+{
+  guint k = (guint) (t / PS_ORNL_LVM_DT + 0.5);
+  double err;
+
+  if (k >= record->surface_c->len)
+    return;
+  err = model_c - g_array_index (record->surface_c, double, k);
+  temp->sum_sq += err * err * dt;
+  temp->time += dt;
+}
+
 gboolean
 ornl_record_trace (const OrnlRecord *record,
                    const char       *cell_json,
@@ -426,7 +487,8 @@ record_run (const OrnlRecord *record,
 {
   g_autoptr(PsSimulation) sim = ornl_one_cell_simulation (cell_json, record->temp0_c,
                                                           record->ambient_c, error);
-  TimeRms all = { 0 }, part = { 0 };
+  TimeRms all = { 0 }, part = { 0 }, temp = { 0 };
+  double t = 0.0;
 
   if (sim == NULL)
     return FALSE;
@@ -447,7 +509,24 @@ record_run (const OrnlRecord *record,
       result->max_err_v = MAX (result->max_err_v, fabs (err));
       result->peak_model_c = MAX (result->peak_model_c,
                                   ps_simulation_get_cell_temp (sim)[0] - 273.15);
+      t += row->dt;
+      record_temp (record, &temp, t, row->dt, ps_simulation_get_cell_temp (sim)[0] - 273.15);
     }
+  /* and the rest after it, in minutes */
+  if (record->surface_c->len > 0)
+    {
+      double t_end = t;
+
+      while (t < t_end + record->rest_s - 1.0)
+        {
+          ornl_one_cell_step (sim, 0.0, 60.0);
+          t += 60.0;
+          result->peak_model_c = MAX (result->peak_model_c,
+                                      ps_simulation_get_cell_temp (sim)[0] - 273.15);
+          record_temp (record, &temp, t, 60.0, ps_simulation_get_cell_temp (sim)[0] - 273.15);
+        }
+    }
+  result->temp_rms_k = time_rms (&temp);
 
   result->rms_v = time_rms (&all);
   result->rms_part_v = time_rms (&part);
@@ -465,17 +544,17 @@ record_run (const OrnlRecord *record,
       g_autoptr(PsSimulation) cap = ornl_one_cell_simulation (cell_json, record->temp0_c,
                                                          record->ambient_c, error);
       const PsScenario *scenario;
-      double t = 0.0, i = record->mean_current_a;
+      double t_cap = 0.0, i = record->mean_current_a;
 
       if (cap == NULL)
         return FALSE;
       scenario = ps_simulation_get_scenario (cap);
       while (ornl_one_cell_step (cap, i, 1.0) > scenario->cell->voltage_min_v)
         {
-          t += 1.0;
-          g_assert_cmpfloat (t, <, 4.0 * 3600.0 * scenario->cell->capacity_ah / i);
+          t_cap += 1.0;
+          g_assert_cmpfloat (t_cap, <, 4.0 * 3600.0 * scenario->cell->capacity_ah / i);
         }
-      result->ah_model = i * (t + 1.0) / 3600.0;
+      result->ah_model = i * (t_cap + 1.0) / 3600.0;
     }
   return TRUE;
 }

@@ -33,6 +33,9 @@ typedef struct
   double ambient_c;
   double peak_measured_c;   /* hottest of three surface thermocouples */
   double peak_model_c;
+  double temp_rms_k;        /* discharges: surface temperature RMS over time
+                             * against the mean of the thermocouples, over
+                             * the discharge and 40 min of rest after it */
 } OrnlResult;
 
 /* "1c", "2c", "3c": the first constant-current discharge of that file, from
@@ -73,6 +76,8 @@ PsSimulation *ornl_one_cell_simulation (const char  *cell_json,
                                         double       initial_temp_c,
                                         double       ambient_c,
                                         GError     **error);
+/* the fit: the chamber's h in place of the fixture's (0: the fixture's) */
+void          ornl_set_h               (double        h_w_m2k);
 /* dt at a constant current (A, > 0 discharging); the cell's voltage after */
 double        ornl_one_cell_step       (PsSimulation *sim,
                                         double        current_a,

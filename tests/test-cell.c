@@ -657,39 +657,49 @@ test_ornl_leaf_discharge (gconstpointer data)
   g_assert_cmpfloat (r.ah_model - r.ah_measured, >, dc->ah_excess_min);
   g_assert_cmpfloat (r.ah_model - r.ah_measured, <, dc->ah_excess_max);
 
-  /* Temperature: the one cell in free air (h 9.5 W/m2K, ORNL's chamber)
-   * against the hottest of three surface thermocouples, which themselves
-   * spread by 1-2 K at 2C-3C (e.g. 41.0-43.0 C at 3C); cp is the only thermal
-   * parameter fitted. 1.5 K is inside that spread and about a tenth of the
-   * 3C rise, and a cp or h off by 20 % would break it at 3C. */
-  g_assert_cmpfloat (fabs (r.peak_model_c - r.peak_measured_c), <, 1.5);
+  /* Temperature: the one cell in ORNL's chamber (h 18.5 W/m2K and cp
+   * fitted together to the surface temperatures over the discharge and the
+   * 40 min of rest after it, tests/data/ornl-one-cell-pack.json): the peak
+   * against the hottest of three surface thermocouples (which spread by 1-2
+   * K at 2C-3C) within 1 K (today -0.8 / -0.3 / -0.4 K), and the whole
+   * trajectory against their mean within 1 K RMS (today 0.60 / 0.76 / 0.72
+   * K; ORNL's h 9.5 W/m2K with cp 1420 gave 1.3 / 2.7 / 3.6 K: it cools
+   * twice as slowly as the cell) */
+  g_test_message ("  surface temperature RMS over the discharge and 40 min of rest %.2f K",
+                  r.temp_rms_k);
+  g_assert_cmpfloat (fabs (r.peak_model_c - r.peak_measured_c), <, 1.0);
+  g_assert_cmpfloat (r.temp_rms_k, <, 1.0);
 }
 
 /* The limits are ~1.25x what the shipped cell gives in the engine today
- * (HPPC 25 C: 3.2 mV over the record, 4.0 mV over the pulses; 10 C: 7.6 /
- * 14.0 mV), so a regression in the data, the loader or the engine fails. At
- * 10 C every resistance carries its Arrhenius factor (x1.3 for R0, x1.7 for
- * R1 and R2 at 13 / 26 kJ/mol): a factor computed the wrong way round is
- * tens of mV on the 30 A pulses. */
+ * (HPPC 25 C: 4.0 mV over the record, 4.3 mV over the pulses; 10 C: 8.6 /
+ * 9.7 mV), so a regression in the data, the loader or the engine fails. At
+ * 10 C every resistance carries its Arrhenius factor (R0 at 13 kJ/mol, R1
+ * and R2 at 26, the charge transfer's i0 at 29): a factor computed the wrong
+ * way round is tens of mV on the 30 A pulses. (Before the diffusion and
+ * charge-transfer elements: 3.2 / 4.0 and 7.6 / 14.0 mV.) */
 static const HppcCase hppc_cases[] = {
-  { "cell-low-current-hppc-25c-2.csv", 25.0, 0.0045, 0.0055 },
-  { "cell-low-current-hppc-10c.csv", 10.0, 0.0095, 0.0175 },
+  { "cell-low-current-hppc-25c-2.csv", 25.0, 0.0050, 0.0055 },
+  { "cell-low-current-hppc-10c.csv", 10.0, 0.0105, 0.0120 },
 };
 
-/* A 2-RC model has no rate-dependent capacity: the ORNL cell delivers 30.5 Ah
- * at 10 A but 30.3 / 30.0 / 28.6 Ah at 1C / 2C / 3C, so at 3C the shipped
- * cell gives 1.0 Ah too much and its voltage stays up to ~0.3 V above the
- * collapsing measured voltage over the last few per cent. The whole-discharge
- * limits allow for that tail; the first-90 % limits check the body of the
- * curve. Today's figures (RMS over time, whole / first 90 %): 1C 14.6 / 12.7,
- * 2C 50.7 / 36.0, 3C 136.9 / 94.3 mV; charge to 3.0 V -0.17 / -0.09 / +1.04 Ah
- * against the measurement. The limits are ~1.2x the voltage figures and
- * +-0.35 Ah around the charge (a 33.1 Ah cell gives +2.1 to +3.3 Ah and
- * fails; so does a resistance 10 % off at 1C: 31 A x 0.4 mOhm = 12 mV). */
+/* The ORNL cell delivers 30.5 Ah at 10 A but 30.3 / 30.0 / 28.6 Ah at 1C /
+ * 2C / 3C. The shipped cell's solid-diffusion element (tests/fit-leaf-ecm.c)
+ * gives that fall: -0.07 / -0.11 / -0.32 Ah against the measurement (a 2-RC
+ * cell without it gave -0.17 / -0.09 / +1.04 and stayed up to 0.3 V high
+ * through the 3C knee). Today's figures (RMS over time, whole / first 90 %):
+ * 1C 16.4 / 16.1, 2C 26.7 / 22.8, 3C 63.3 / 56.2 mV (the 2-RC cell: 14.6 /
+ * 12.7, 50.7 / 36.0, 136.9 / 94.3 mV). The issue's targets, 15 / 20 / 30 mV,
+ * are not met: the measured apparent resistance at 3C grows by 75 % through
+ * the discharge while the cell warms, which none of the fitted elements
+ * reproduces without spoiling 1C (resources/cells/fit/README.md). The
+ * limits are ~1.2x the voltage figures and +-0.35 Ah around the charge (a
+ * cell without the diffusion gives +1.04 Ah at 3C and fails; so does a
+ * resistance 10 % off at 2C: 61 A x 0.45 mOhm = 27 mV). */
 static const DischargeCase discharge_cases[] = {
-  { "1c", 0.018, 0.016, -0.52, 0.18 },
-  { "2c", 0.062, 0.045, -0.44, 0.26 },
-  { "3c", 0.165, 0.115, 0.69, 1.39 },
+  { "1c", 0.020, 0.020, -0.42, 0.28 },
+  { "2c", 0.032, 0.028, -0.46, 0.24 },
+  { "3c", 0.076, 0.068, -0.67, 0.03 },
 };
 
 int

@@ -25,8 +25,11 @@
  * OCV(s) - OCV(s - d): small where the OCV is flat, large on the knee, so
  * a high rate reaches the cut-off sooner and delivers less charge, as the
  * measured cells do. tau_d over the mean SOC (the mean diffusivity
- * changes with the lithium content), Arrhenius in 1/D. The surface SOC is held inside the OCV table (the mean SOC alone meets
- * the walls past its ends). Over a step at a constant I it advances exactly,
+ * changes with the lithium content), Arrhenius in 1/D. Past the table's
+ * ends the surface meets the OCV's walls, as the mean SOC did without the
+ * element: a charge held at the top voltage tapers as the surface fills
+ * (the mean SOC stays behind it), and a current forced through an emptied
+ * surface finds a collapsing voltage. Over a step at a constant I it advances exactly,
  *     d(t + dt) = d e^(-dt/tau_d) + tau_d (1 - e^(-dt/tau_d)) I / (3600 Q),
  * so the surface SOC at the step's end is linear in I and joins (E, R)
  * through the OCV's slope as the mean SOC's change does. The charge and
@@ -227,17 +230,6 @@ ocv_slope_eval (const PsEcm *ecm,
   return (ocv_eval (ecm, soc + h) - ocv_eval (ecm, soc - h)) / (2.0 * h);
 }
 
-/* The surface SOC the electrode's potential is taken at: inside the OCV
- * table (a surface cannot be emptier than empty or fuller than full; the
- * mean SOC alone meets the walls past the table's ends), so the diffusion
- * overpotential is at most OCV(s) - OCV(table end). */
-static inline double
-surface_soc (const PsEcm *ecm,
-             double       surf)
-{
-  return CLAMP (surf, ecm->ocv_x0, ecm->ocv_x1);
-}
-
 static void
 init_ocv_walls (PsEcm *ecm)
 {
@@ -379,7 +371,7 @@ refresh_cell_cache (PsEcm  *ecm,
                      * ps_cell_type_arrhenius (cell->ea_diffusion_j_mol, cell->t_ref_k, t);
       double ed = exp (-dt / tau_d);
       double bd = tau_d * (1.0 - ed) * ecm->inv_capacity_as[i];
-      double surf = surface_soc (ecm, soc - ecm->s[E_DIFF][i] * ed);
+      double surf = soc - ecm->s[E_DIFF][i] * ed;
       double slope = ocv_slope_eval (ecm, surf);
 
       ecm->s[E_ED][i] = ed;
@@ -522,7 +514,7 @@ ecm_linearise (PsCellModel   *model,
         {
           /* the surface SOC at the step's end: s - d e_d at zero current,
            * less (dt / 3600 Q + b_d) I */
-          u_surf = ocv_eval (ecm, surface_soc (ecm, s - diff[i] * ed[i]));
+          u_surf = ocv_eval (ecm, s - diff[i] * ed[i]);
           ro += r_diff[i];
         }
       drift |= (fabs (s - cache_soc[i]) > PS_CACHE_SOC)
