@@ -93,9 +93,9 @@
 #define PS_CACHE_OCV_V    0.005
 
 /* the linearisation of the nonlinear overpotentials holds when it is off by
- * less than this at
- * the solved current */
+ * less than this at the solved current */
 #define PS_ECM_NONLINEAR_TOL_V 1e-9
+#define PS_ECM_SAME_CURRENT_A  1e-6
 #define PS_ELECTROLYTE_C_MAX  (1.0 - 1e-6)
 #define PS_FARADAY            96485.33212     /* C/mol, CODATA 2018 exact */
 #define PS_GAS_CONSTANT       8.314462618     /* J/(mol K) */
@@ -617,9 +617,14 @@ ecm_set_current_guess (PsCellModel  *model,
   for (guint i = 0; i < ecm->n_cells; i++)
     {
       double ii = current[i];
-      double slope;
-      double eta = nonlinear_eta (ecm, i, ii, &slope);
+      double slope, eta;
 
+      /* at (nearly) the current it is linearised about the pair is exact
+       * (the error is second order: under 1e-12 V here), as in every step
+       * of a steady load */
+      if (fabs (ii - i_lin[i]) <= PS_ECM_SAME_CURRENT_A)
+        continue;
+      eta = nonlinear_eta (ecm, i, ii, &slope);
       if (fabs (eta - (ecm->ct_e[i] + ecm->ct_r[i] * ii)) > PS_ECM_NONLINEAR_TOL_V)
         {
           i_lin[i] = ii;
