@@ -320,6 +320,29 @@ nelder_mead (Fit    *fit,
   }
 }
 
+/* A cell (NULL: the shipped one) against one discharge record: time,
+ * current, measured and simulated voltage, and the error in mV; every row
+ * after the first minute's 1 s rows, every 10th of those */
+static void
+print_trace (const char *c_rate,
+             const char *cell_json)
+{
+  g_autoptr(OrnlRecord) record = ornl_discharge_load (c_rate);
+  g_autoptr(GError) error = NULL;
+  g_autofree double *v = NULL;
+
+  g_assert_nonnull (record);
+  v = g_new (double, ornl_record_n_rows (record));
+  g_assert_true (ornl_record_trace (record, cell_json, v, &error));
+  for (guint k = 0; k < ornl_record_n_rows (record); k += k < 60 ? 10 : 1)
+    {
+      double t, i, vm;
+
+      ornl_record_row (record, k, &t, &i, &vm);
+      g_print ("%.0f %.2f %.4f %.4f %+.1f\n", t, i, vm, v[k], (v[k] - vm) * 1e3);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -354,21 +377,7 @@ main (int argc, char **argv)
     }
   else if (argc == 3 && g_str_equal (argv[1], "--trace"))
     {
-      /* the shipped cell against one record: time, current, measured and
-       * simulated voltage, every 10th row */
-      g_autoptr(OrnlRecord) record = ornl_discharge_load (argv[2]);
-      g_autofree double *v = NULL;
-
-      g_assert_nonnull (record);
-      v = g_new (double, ornl_record_n_rows (record));
-      g_assert_true (ornl_record_trace (record, NULL, v, &error));
-      for (guint k = 0; k < ornl_record_n_rows (record); k += k < 60 ? 10 : 1)
-        {
-          double t, i, vm;
-
-          ornl_record_row (record, k, &t, &i, &vm);
-          g_print ("%.0f %.2f %.4f %.4f\n", t, i, vm, v[k]);
-        }
+      print_trace (argv[2], NULL);
       return 0;
     }
   else if (argc != 1 && !from && !(argc == 3 && write_path != NULL))
@@ -458,22 +467,9 @@ main (int argc, char **argv)
 
   if (g_getenv ("FIT_TRACE") != NULL)
     {
-      /* the fitted cell against one record: time, current, measured and
-       * simulated voltage */
-      g_autoptr(OrnlRecord) record = ornl_discharge_load (g_getenv ("FIT_TRACE"));
       g_autofree char *json = candidate_json (&fit, p);
-      g_autofree double *v = NULL;
 
-      g_assert_nonnull (record);
-      v = g_new (double, ornl_record_n_rows (record));
-      g_assert_true (ornl_record_trace (record, json, v, &error));
-      for (guint k = 0; k < ornl_record_n_rows (record); k += k < 60 ? 10 : 1)
-        {
-          double t, i, vm;
-
-          ornl_record_row (record, k, &t, &i, &vm);
-          g_print ("%.0f %.2f %.4f %.4f %+.1f\n", t, i, vm, v[k], (v[k] - vm) * 1e3);
-        }
+      print_trace (g_getenv ("FIT_TRACE"), json);
     }
 
   if (write_path != NULL)

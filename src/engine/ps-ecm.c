@@ -688,35 +688,26 @@ ecm_get_voltage (PsCellModel *model)
   return ((PsEcm *) model)->s[E_VOLTAGE];
 }
 
+#define PS_ECM_CLASS_MEMBERS                           \
+  .name = "ecm-2rc",                                   \
+  .new = ecm_new,                                      \
+  .free = ecm_free,                                    \
+  .reset = ecm_reset,                                  \
+  .linearise = ecm_linearise,                          \
+  .commit = ecm_commit,                                \
+  .refresh = ecm_refresh,                              \
+  .save = ecm_save,                                    \
+  .restore = ecm_restore,                              \
+  .get_charge_sensitivity = ecm_get_charge_sensitivity, \
+  .get_soc = ecm_get_soc,                              \
+  .get_ocv = ecm_get_ocv,                              \
+  .get_voltage = ecm_get_voltage
+
 const PsCellModelClass _ps_ecm_class = {
-  .name = "ecm-2rc",
-  .new = ecm_new,
-  .free = ecm_free,
-  .reset = ecm_reset,
-  .linearise = ecm_linearise,
-  .commit = ecm_commit,
-  .refresh = ecm_refresh,
-  .save = ecm_save,
-  .restore = ecm_restore,
-  .get_charge_sensitivity = ecm_get_charge_sensitivity,
-  .get_soc = ecm_get_soc,
-  .get_ocv = ecm_get_ocv,
-  .get_voltage = ecm_get_voltage,
+  PS_ECM_CLASS_MEMBERS,
 };
 
 static const PsCellModelClass ps_ecm_nonlinear_class = {
-  .name = "ecm-2rc",
-  .new = ecm_new,
-  .free = ecm_free,
-  .reset = ecm_reset,
-  .linearise = ecm_linearise,
-  .commit = ecm_commit,
-  .refresh = ecm_refresh,
-  .save = ecm_save,
-  .restore = ecm_restore,
+  PS_ECM_CLASS_MEMBERS,
   .set_current_guess = ecm_set_current_guess,
-  .get_charge_sensitivity = ecm_get_charge_sensitivity,
-  .get_soc = ecm_get_soc,
-  .get_ocv = ecm_get_ocv,
-  .get_voltage = ecm_get_voltage,
 };
