@@ -96,6 +96,8 @@
  * less than this at the solved current */
 #define PS_ECM_NONLINEAR_TOL_V 1e-9
 #define PS_ECM_SAME_CURRENT_A  1e-6
+/* max over I of |d2/dI2 asinh (I / 2 i0)| x i0^2 = sqrt(2) / 6^1.5 */
+#define PS_BV_CURVATURE_MAX    0.096225044864937627
 #define PS_ELECTROLYTE_C_MAX  (1.0 - 1e-6)
 #define PS_FARADAY            96485.33212     /* C/mol, CODATA 2018 exact */
 #define PS_GAS_CONSTANT       8.314462618     /* J/(mol K) */
@@ -624,6 +626,18 @@ ecm_set_current_guess (PsCellModel  *model,
        * of a steady load */
       if (fabs (ii - i_lin[i]) <= PS_ECM_SAME_CURRENT_A)
         continue;
+      /* Butler-Volmer alone: the linearisation is off by at most
+       * |eta''|max (I - I*)^2 / 2, |eta''| <= PS_BV_CURVATURE_MAX b / i0^2
+       * (at I = sqrt(2) i0), so a small move needs no asinh */
+      if (!ecm->has_electrolyte)
+        {
+          double i0 = ecm->s[E_I0][i];
+          double d = ii - i_lin[i];
+
+          if (0.5 * PS_BV_CURVATURE_MAX * ecm->s[E_BV_B][i] / (i0 * i0) * d * d
+              <= PS_ECM_NONLINEAR_TOL_V)
+            continue;
+        }
       eta = nonlinear_eta (ecm, i, ii, &slope);
       if (fabs (eta - (ecm->ct_e[i] + ecm->ct_r[i] * ii)) > PS_ECM_NONLINEAR_TOL_V)
         {
