@@ -1,22 +1,27 @@
-/* fit-leaf-ecm.c: fits the Leaf cell's solid-diffusion and Butler-Volmer
- * elements (and its cp) to ORNL's 1C / 2C / 3C discharges of that very cell
+/* fit-leaf-ecm.c: fits the Leaf cell's solid-diffusion, Butler-Volmer and
+ * electrolyte elements, its knee resistances and the thermal pair (cp, the
+ * chamber's h) to ORNL's records of that very cell
  *
  * Not a test: run by hand, from the build directory,
  *
  *   G_TEST_SRCDIR=../tests tests/fit-leaf-ecm [--write ../resources/cells/fit/leaf-ecm-fit.json]
+ *                                             [--from P1 ... P17]
  *
  * then resources/cells/fit/make-cells.py puts the result into the cell
  * (resources/cells/fit/README.md). Every candidate is the shipped
  * aesc-leaf-2011 cell with the elements replaced, replayed through the
  * engine itself (ornl-leaf.c), so what is fitted is what the engine does.
  *
- * Parameters (Nelder-Mead on their logarithms):
- *   tau_d at SOC >= 0.25, at 0.10 and at 0    the diffusion time constant
- *                                             over the mean SOC (interpolated
- *                                             linearly between)
- *   i0                                        the exchange current (one for
- *                                             all SOC)
- *   cp                                        the heat capacity
+ * Parameters (Nelder-Mead, on logarithms but for the activation energies;
+ * each held within its physical range, see the bounds below):
+ *   tau_d at mean SOC 0 / 0.1 / 0.25 / 0.5 / 0.75 / 1   diffusion time constants
+ *   i0                         the exchange current (one for all SOC)
+ *   cp                         the heat capacity
+ *   Ea of tau_d and of i0
+ *   I_lim, tau_e, B, Ea        the electrolyte element (switched off when
+ *                              I_lim reaches its upper bound)
+ *   h                          ORNL's chamber (tests/data/ornl-one-cell-pack.json)
+ *   R1, R2 at the first ECM grid point (the knee), as factors
  * R0 is the HPPC fit's instantaneous resistance at ORNL's 30 A pulses, which
  * holds the charge-transfer overpotential there: the cell's R0 becomes
  * R0_HPPC - eta(30 A) / 30 A, so the 30 A pulses keep their 1 s drop.
@@ -26,8 +31,12 @@
  * the 25 C HPPC record's (RMS / 3.5 mV)^2 + (pulse RMS / 4.5 mV)^2 and the
  * 10 C record's (RMS / 7.5 mV)^2 + (pulse RMS / 14 mV)^2, so the pulses
  * and the temperature dependence stay fitted.
- * Activation energies are not fitted (the discharges barely leave 25-43 C):
- * diffusion takes the cell's R1/R2 energy, charge transfer R0's.
+ *
+ * Options: --from followed by the 17 parameters in natural units starts
+ * there (FIT_MAX_EVALS=0 only evaluates it), --write FILE writes the result,
+ * --trace 1c|2c|3c prints the shipped cell against a record, FIT_TRACE=3c
+ * the fitted one; FIT_SMOOTH=N and FIT_EA_SCALE=x were experiments (smoothed
+ * R1/R2 tables, scaled activation energies) left in for the next fit.
  */
 #include "config.h"
 
