@@ -17,6 +17,8 @@
 #include "ps-pack-private.h"
 #include "ps-scenario-private.h"
 
+#include "ornl-leaf.h"
+
 /* ------------------------------------------------------------- the loader */
 
 static const char * const expected_builtin[] = {
@@ -420,247 +422,235 @@ test_arrhenius (void)
   g_assert_cmpfloat (ps_cell_type_arrhenius (0.0, 298.15, 250.0), ==, 1.0);
 }
 
-/* ------------------------------------------- validation against ORNL data */
+/* ------------------------------------------ the optional ECM elements */
 
-/* The shipped cell (resources/cells/aesc-leaf-2011.json, as the engine loads
- * it) driven through the engine itself: a PsSimulation of a one-cell pack
- * (tests/data/ornl-one-cell-pack.json: no tab or link resistance, free air at
- * ORNL's h = 9.5 W/m2K) with the measured current, row by row. Errors are
- * reported the way the field does: RMS over time (each sample weighted by the
- * interval it closes), not over log rows. */
+static char *leaf_with_all_elements (gboolean diffusion,
+                                     gboolean kinetics,
+                                     gboolean electrolyte,
+                                     gboolean no_arrhenius);
+
+/* The shipped Leaf cell with a diffusion element (tau_d 100 s everywhere),
+ * Butler-Volmer kinetics (i0 20 A) and an electrolyte element (I_lim 100 A,
+ * tau_e 100 s, B 0.032 V, no activation energy), or without, as JSON for a
+ * scenario. */
 static char *
-test_data_path (const char *name)
+leaf_with_elements (gboolean diffusion,
+                    gboolean kinetics)
 {
-  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
-
-  return g_build_filename (srcdir != NULL ? srcdir : ".", "data", name, NULL);
+  return leaf_with_all_elements (diffusion, kinetics, FALSE, FALSE);
 }
 
-static PsSimulation *
-one_cell_simulation (double initial_temp_c,
-                     double ambient_c)
+static char *
+leaf_with_all_elements (gboolean diffusion,
+                        gboolean kinetics,
+                        gboolean electrolyte,
+                        gboolean no_arrhenius)
 {
-  g_autofree char *pack_path = test_data_path ("ornl-one-cell-pack.json");
-  g_autofree char *pack_json = NULL;
-  g_autofree char *json = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PsScenario) scenario = NULL;
-  char t0[G_ASCII_DTOSTR_BUF_SIZE], ta[G_ASCII_DTOSTR_BUF_SIZE];
-  PsSimulation *sim;
+  g_autoptr(PsCellType) cell = ps_cell_type_new_from_id ("aesc-leaf-2011", &error);
+  g_autoptr(JsonNode) node = NULL;
+  const double soc[] = { 0.0, 1.0 }, tau[] = { 100.0, 100.0 }, i0[] = { 20.0, 20.0 };
 
-  g_assert_true (g_file_get_contents (pack_path, &pack_json, NULL, &error));
   g_assert_no_error (error);
-  g_ascii_dtostr (t0, sizeof t0, initial_temp_c);
-  g_ascii_dtostr (ta, sizeof ta, ambient_c);
-  json = g_strdup_printf ("{ \"packscope_scenario\": 1, \"name\": \"ORNL Leaf cell\","
-                          "  \"pack\": %s,"
-                          "  \"initial\": { \"soc\": 1.0, \"temperature_c\": %s },"
-                          "  \"ambient_c\": %s, \"cooling\": { \"enabled\": true },"
-                          "  \"variation\": { \"capacity_rel_sd\": 0, \"resistance_rel_sd\": 0,"
-                          "                   \"soc_sd\": 0 },"
-                          "  \"protocol\": \"Rest for 1 hour\", \"dt_s\": 1, \"seed\": 1 }",
-                          pack_json, t0, ta);
-  scenario = ps_scenario_new_from_data (json, -1, "ornl-one-cell.json", &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (scenario->cell->id, ==, "aesc-leaf-2011");
-  g_assert_cmpuint (scenario->pack->n_cells, ==, 1);
-  sim = ps_simulation_new (scenario, &error);
-  g_assert_no_error (error);
-  return sim;
+  ps_table_clear (&cell->tau_diffusion);
+  ps_table_clear (&cell->i0);
+  if (diffusion)
+    g_assert_true (ps_table_init (&cell->tau_diffusion, soc, tau, 2));
+  if (kinetics)
+    g_assert_true (ps_table_init (&cell->i0, soc, i0, 2));
+  cell->ea_diffusion_j_mol = 30000.0;
+  cell->ea_i0_j_mol = 20000.0;
+  cell->electrolyte_i_lim_a = electrolyte ? 100.0 : 0.0;
+  cell->electrolyte_tau_s = 100.0;
+  cell->electrolyte_scale_v = 0.032;
+  cell->ea_electrolyte_j_mol = 0.0;
+  if (no_arrhenius)
+    {
+      cell->ea_r0_j_mol = 0.0;
+      cell->ea_rc_j_mol = 0.0;
+    }
+  node = ps_cell_type_to_json_node (cell);
+  return json_to_string (node, FALSE);
 }
 
-/* one interval of dt at the measured current; the cell's voltage at its end */
-static double
-one_cell_step (PsSimulation *sim,
-               double        current_a,
-               double        dt)
+static void
+test_elements_round_trip (void)
 {
-  PsLoad load = { PS_LOAD_CURRENT, current_a };
+  g_autofree char *json = leaf_with_all_elements (TRUE, TRUE, TRUE, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsCellType) cell = cell_from_text (json, "$", &error);
+  g_autoptr(PsCellType) copy = NULL;
+  g_autoptr(PsCellType) again = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *bad = NULL;
+  g_autoptr(PsCellType) refused = NULL;
 
-  ps_simulation_step (sim, &load, dt);
-  return ps_simulation_get_cell_voltage (sim)[0];
+  g_assert_no_error (error);
+  g_assert_cmpuint (cell->tau_diffusion.n_points, ==, 2);
+  g_assert_cmpfloat (ps_table_eval (&cell->i0, 0.5), ==, 20.0);
+  g_assert_cmpfloat (cell->ea_diffusion_j_mol, ==, 30000.0);
+  copy = ps_cell_type_copy (cell);
+  g_assert_true (copy->i0.x != cell->i0.x);
+  assert_tables_equal (&copy->tau_diffusion, &cell->tau_diffusion);
+  node = ps_cell_type_to_json_node (cell);
+  again = ps_cell_type_new_from_json_node (node, "round trip", "$", &error);
+  g_assert_no_error (error);
+  assert_tables_equal (&again->tau_diffusion, &cell->tau_diffusion);
+  assert_tables_equal (&again->i0, &cell->i0);
+  g_assert_cmpfloat (again->ea_i0_j_mol, ==, cell->ea_i0_j_mol);
+  g_assert_cmpfloat (again->electrolyte_i_lim_a, ==, 100.0);
+  g_assert_cmpfloat (again->electrolyte_scale_v, ==, 0.032);
+
+  /* a zero time constant is refused by name */
+  bad = replace_once (json, "\"tau_s\":[100.0,100.0]", "\"tau_s\":[100.0,0]");
+  refused = cell_from_text (bad, "$", &error);
+  g_assert_null (refused);
+  g_assert_nonnull (strstr (error->message, "$.diffusion.tau_s[1]: expected a number in (0"));
 }
 
-/* Charge the simulated cell delivers from full to its cut-off at a constant
- * current, 1 s steps, Ah. */
+/* Charge to 3.0 V at a constant current from full, 1 s steps */
 static double
-one_cell_capacity_ah (double current_a,
-                      double initial_temp_c,
-                      double ambient_c)
+capacity_to_cut_off (const char *cell_json,
+                     double      current_a)
 {
-  g_autoptr(PsSimulation) sim = one_cell_simulation (initial_temp_c, ambient_c);
-  const PsScenario *scenario = ps_simulation_get_scenario (sim);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSimulation) sim = ornl_one_cell_simulation (cell_json, 25.0, 25.0, &error);
   double t = 0.0;
 
-  while (one_cell_step (sim, current_a, 1.0) > scenario->cell->voltage_min_v)
-    {
-      t += 1.0;
-      g_assert_cmpfloat (t, <, 4.0 * 3600.0 * scenario->cell->capacity_ah / current_a);
-    }
+  g_assert_no_error (error);
+  while (ornl_one_cell_step (sim, current_a, 1.0) > 3.0)
+    t += 1.0;
   return current_a * (t + 1.0) / 3600.0;
 }
 
-typedef struct
-{
-  GArray *time_s;
-  GArray *current_a;            /* positive on discharge */
-  GArray *voltage_v;
-  GArray *step;
-  GPtrArray *mode;
-} Bitrode;
-
+/* Solid diffusion: the delivered charge falls with the rate (the surface
+ * runs ahead of the mean by about tau_d I / 3600 Q, a few per cent at 3C)
+ * and not at a low rate. */
 static void
-bitrode_free (Bitrode *b)
+test_diffusion_rate_capacity (void)
 {
-  g_array_unref (b->time_s);
-  g_array_unref (b->current_a);
-  g_array_unref (b->voltage_v);
-  g_array_unref (b->step);
-  g_ptr_array_unref (b->mode);
-  g_free (b);
+  g_autofree char *plain = leaf_with_elements (FALSE, FALSE);
+  g_autofree char *diff = leaf_with_elements (TRUE, FALSE);
+  double q_plain_3c = capacity_to_cut_off (plain, 92.0);
+  double q_diff_3c = capacity_to_cut_off (diff, 92.0);
+  double q_plain_low = capacity_to_cut_off (plain, 3.0);
+  double q_diff_low = capacity_to_cut_off (diff, 3.0);
+
+  g_test_message ("diffusion tau_d 100 s: 3C %.3f Ah (without %.3f), C/10 %.3f Ah (without %.3f)",
+                  q_diff_3c, q_plain_3c, q_diff_low, q_plain_low);
+  /* tau_d I / 3600 Q at 3C: 100 x 92 / 3600 / 30.8 = 8 % of the charge
+   * at most; on the Leaf's knee the surface reaches the cut-off some
+   * 0.3-2 Ah before the mean */
+  g_assert_cmpfloat (q_diff_3c, <, q_plain_3c - 0.3);
+  g_assert_cmpfloat (q_diff_3c, >, q_plain_3c - 2.5);
+  g_assert_cmpfloat (fabs (q_diff_low - q_plain_low), <, 0.1);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Bitrode, bitrode_free)
-
-/* The measurements are committed under tests/data/ornl-leaf-cell (a copy of
- * shared/data/experimental/ornl-leaf-cell), so a clean checkout checks them;
- * PS_SHARED_DATA is the fallback when the copy is missing. */
-static char *
-ornl_path (const char *name)
+/* Butler-Volmer: the 1 s drop from rest per amp falls with the current and
+ * exceeds the linear cell's by exactly (2RT/F) asinh (I / 2 i0); a long
+ * step gives the answer of many short ones (the pack solve re-linearises
+ * about the current it finds, whatever it started from). */
+static void
+test_butler_volmer (void)
 {
-  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
-  const char *shared = g_getenv ("PS_SHARED_DATA");
+  g_autofree char *plain = leaf_with_elements (FALSE, FALSE);
+  g_autofree char *bv = leaf_with_elements (FALSE, TRUE);
+  const double currents[] = { 10.0, 30.0, 90.0 };
+  double previous = INFINITY;
 
-  if (srcdir != NULL)
+  for (guint k = 0; k < G_N_ELEMENTS (currents); k++)
     {
-      char *path = g_build_filename (srcdir, "data", "ornl-leaf-cell", name, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsSimulation) a = ornl_one_cell_simulation (plain, 25.0, 25.0, &error);
+      g_autoptr(PsSimulation) b = ornl_one_cell_simulation (bv, 25.0, 25.0, &error);
+      g_autoptr(PsSimulation) c = ornl_one_cell_simulation (bv, 25.0, 25.0, &error);
+      double i = currents[k];
+      double v0 = ps_simulation_get_cell_voltage (b)[0];
+      double va = ornl_one_cell_step (a, i, 1.0);
+      double vb = ornl_one_cell_step (b, i, 1.0);
+      double eta = 2.0 * 8.314462618 * 298.15 / 96485.33212 * asinh (i / 40.0);
+      double per_amp = (v0 - vb) / i;
+      double v_long, v_short;
 
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return path;
-      g_free (path);
+      g_assert_no_error (error);
+      g_test_message ("Butler-Volmer i0 20 A: %.0f A, 1 s drop %.2f mOhm, eta %.1f mV "
+                      "(linear cell %.1f mV less)", i, per_amp * 1e3, eta * 1e3, (va - vb) * 1e3);
+      /* (the cell warms by far less than a millikelvin in 1 s) */
+      g_assert_cmpfloat (fabs ((va - vb) - eta), <, 2e-5);
+      g_assert_cmpfloat (per_amp, <, previous);
+      previous = per_amp;
+
+      /* one 60 s step against sixty 1 s steps, with and without the
+       * kinetics: the OCV's linearisation over a step differs between the
+       * two by a fraction of a millivolt in either cell; the kinetics add
+       * nothing to that */
+      {
+        g_autoptr(PsSimulation) d = ornl_one_cell_simulation (bv, 25.0, 25.0, &error);
+        g_autoptr(PsSimulation) e = ornl_one_cell_simulation (plain, 25.0, 25.0, &error);
+        g_autoptr(PsSimulation) f = ornl_one_cell_simulation (plain, 25.0, 25.0, &error);
+        double v_plain_long = ornl_one_cell_step (e, i, 60.0), v_plain_short = 0.0;
+
+        v_long = ornl_one_cell_step (c, i, 60.0);
+        for (guint s = 0; s < 60; s++)
+          {
+            v_short = ornl_one_cell_step (d, i, 1.0);
+            v_plain_short = ornl_one_cell_step (f, i, 1.0);
+          }
+        g_test_message ("  60 s at %.0f A: one step vs sixty %+.3f mV (linear cell %+.3f mV)",
+                        i, (v_long - v_short) * 1e3, (v_plain_long - v_plain_short) * 1e3);
+        /* one long step from rest: eta at the current found, not at the
+         * current it was first linearised about (zero: 3 mV more at 30 A) */
+        g_assert_cmpfloat (fabs ((v_plain_long - v_long) - eta), <, 2e-5);
+        /* the step-length dependence is the linear cell's (the kinetics
+         * take the step's starting temperature, as R0 does) */
+        g_assert_cmpfloat (fabs ((v_long - v_short) - (v_plain_long - v_plain_short)), <,
+                           0.1 * fabs (v_plain_long - v_plain_short) + 1e-5);
+      }
     }
-  if (shared == NULL)
-    return NULL;
-  return g_build_filename (shared, "experimental", "ornl-leaf-cell", name, NULL);
 }
 
-/* Bitrode CSV: Exclude,Time(s),Cycle,Loop,Loop,Loop,Step,StepTime(s),
- * Current(A),Voltage(V),Power(W),Capacity(Ah),Energy(Wh),Mode,Data */
-static Bitrode *
-bitrode_load (const char *name)
+/* Electrolyte polarisation: after t at a constant I the cell sits
+ * B (T/T_ref) ln ((1 + c) / (1 - c)) below the same cell without it, c =
+ * (I / I_lim) (1 - e^(-t/tau_e)); per amp that grows with the current (the
+ * other terms' step-length dependence cancels in the difference). */
+static void
+test_electrolyte (void)
 {
-  g_autofree char *path = ornl_path (name);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  Bitrode *b;
+  /* (no Arrhenius: the cell with the element warms more, by about a
+   * kelvin at 90 A, which would lower its resistances) */
+  g_autofree char *plain = leaf_with_all_elements (FALSE, FALSE, FALSE, TRUE);
+  g_autofree char *elec = leaf_with_all_elements (FALSE, FALSE, TRUE, TRUE);
+  const double currents[] = { 30.0, 90.0 };
+  double per_amp[2];
 
-  if (path == NULL || !g_file_get_contents (path, &text, NULL, NULL))
-    return NULL;
-
-  b = g_new0 (Bitrode, 1);
-  b->time_s = g_array_new (FALSE, FALSE, sizeof (double));
-  b->current_a = g_array_new (FALSE, FALSE, sizeof (double));
-  b->voltage_v = g_array_new (FALSE, FALSE, sizeof (double));
-  b->step = g_array_new (FALSE, FALSE, sizeof (int));
-  b->mode = g_ptr_array_new_with_free_func (g_free);
-
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 1; lines[i] != NULL; i++)
+  for (guint k = 0; k < G_N_ELEMENTS (currents); k++)
     {
-      g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
-      double t, current, voltage;
-      int step;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PsSimulation) a = ornl_one_cell_simulation (plain, 25.0, 25.0, &error);
+      g_autoptr(PsSimulation) b = ornl_one_cell_simulation (elec, 25.0, 25.0, &error);
+      double i = currents[k], va = 0.0, vb = 0.0, c, eta;
 
-      if (g_strv_length (f) < 14)
-        continue;
-      t = g_ascii_strtod (f[1], NULL);
-      step = atoi (f[6]);
-      current = -g_ascii_strtod (f[8], NULL);
-      voltage = g_ascii_strtod (f[9], NULL);
-      g_array_append_val (b->time_s, t);
-      g_array_append_val (b->current_a, current);
-      g_array_append_val (b->voltage_v, voltage);
-      g_array_append_val (b->step, step);
-      g_ptr_array_add (b->mode, g_strdup (f[13]));
-    }
-  return b;
-}
-
-#define B_T(b, k) g_array_index ((b)->time_s, double, (k))
-#define B_I(b, k) g_array_index ((b)->current_a, double, (k))
-#define B_V(b, k) g_array_index ((b)->voltage_v, double, (k))
-#define B_STEP(b, k) g_array_index ((b)->step, int, (k))
-#define B_MODE(b, k) ((const char *) g_ptr_array_index ((b)->mode, (k)))
-
-/* lvm: tab-separated rows every 3 s on the Bitrode's clock; columns 1-3 on the
- * cell surface, column 4 ambient, degrees C */
-static GArray *
-lvm_load (const char *name)
-{
-  g_autofree char *path = ornl_path (name);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  GArray *rows;
-
-  if (path == NULL || !g_file_get_contents (path, &text, NULL, NULL))
-    return NULL;
-
-  rows = g_array_new (FALSE, FALSE, sizeof (double) * 4);
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      double row[4];
-      char *p = lines[i];
-      guint n = 0;
-
-      while (n < 4)
+      g_assert_no_error (error);
+      for (guint s = 0; s < 300; s++)
         {
-          char *end;
-
-          row[n] = g_ascii_strtod (p, &end);
-          if (end == p)
-            break;
-          p = end;
-          n++;
+          va = ornl_one_cell_step (a, i, 1.0);
+          vb = ornl_one_cell_step (b, i, 1.0);
         }
-      if (n == 4)
-        g_array_append_vals (rows, row, 1);
+      c = i / 100.0 * (1.0 - exp (-300.0 / 100.0));
+      eta = 0.032 * ps_simulation_get_cell_temp (b)[0] / 298.15 * log ((1.0 + c) / (1.0 - c));
+      g_test_message ("electrolyte, 300 s at %.0f A: %.2f mV below the cell without it "
+                      "(B ln((1+c)/(1-c)) %.2f mV)", i, (va - vb) * 1e3, eta * 1e3);
+      /* (the entropic term of that warming is a fraction of a millivolt) */
+      g_assert_cmpfloat (fabs ((va - vb) - eta), <, 0.01 * eta);
+      per_amp[k] = (va - vb) / i;
     }
-  return rows;
+  g_assert_cmpfloat (per_amp[1], >, 1.3 * per_amp[0]);
 }
 
-/* RMS over time: each error weighted by the interval it closes */
-typedef struct
-{
-  double sum_sq;
-  double time;
-} TimeRms;
+/* ------------------------------------------- validation against ORNL data */
 
-static void
-time_rms_add (TimeRms *r,
-              double   err,
-              double   dt)
-{
-  r->sum_sq += err * err * dt;
-  r->time += dt;
-}
-
-static double
-time_rms (const TimeRms *r)
-{
-  return sqrt (r->sum_sq / r->time);
-}
-
-static guint
-hppc_first_pulse (const Bitrode *b)
-{
-  guint k0 = 0;
-
-  while (k0 < b->time_s->len && B_STEP (b, k0) != 6)
-    k0++;
-  g_assert_cmpuint (k0, <, b->time_s->len);
-  return k0;
-}
+/* The shipped cell (resources/cells/aesc-leaf-2011.json, as the engine loads
+ * it) replayed through the engine against the ORNL records (ornl-leaf.c). */
 
 typedef struct
 {
@@ -670,49 +660,29 @@ typedef struct
   double      rms_pulse_limit_v;
 } HppcCase;
 
-/* HPPC (30 A pulses, 10 A steps of 3 Ah, 1 h rests, from full to 3.0 V): the
- * whole record, the voltage error over time and over the pulses alone. */
+/* HPPC: the whole record, the voltage error over time and over the pulses
+ * alone. */
 static void
 test_ornl_leaf_hppc (gconstpointer data)
 {
   const HppcCase *hc = data;
-  g_autoptr(Bitrode) b = bitrode_load (hc->file);
-  g_autoptr(PsSimulation) sim = NULL;
-  TimeRms all = { 0 }, pulses = { 0 };
-  double max_err = 0.0, ah = 0.0, rms, rms_pulse;
-  guint first;
+  g_autoptr(OrnlRecord) record = ornl_hppc_load (hc->file, hc->temp_c);
+  g_autoptr(GError) error = NULL;
+  OrnlResult r;
 
-  g_assert_nonnull (b);         /* committed under tests/data/ornl-leaf-cell */
-  first = hppc_first_pulse (b);
-  sim = one_cell_simulation (hc->temp_c, hc->temp_c);
+  g_assert_nonnull (record);    /* committed under tests/data/ornl-leaf-cell */
+  g_assert_true (ornl_record_run (record, NULL, FALSE, &r, &error));
+  g_assert_no_error (error);
 
-  for (guint k = first + 1; k < b->time_s->len; k++)
-    {
-      double dt = B_T (b, k) - B_T (b, k - 1);
-      double err;
-
-      if (dt <= 0.0)
-        continue;
-      err = one_cell_step (sim, B_I (b, k), dt) - B_V (b, k);
-      ah += B_I (b, k) * dt / 3600.0;
-      time_rms_add (&all, err, dt);
-      max_err = MAX (max_err, fabs (err));
-      /* steps 6-8: 30 A pulse, 40 s rest, charge pulse */
-      if (B_STEP (b, k) >= 6 && B_STEP (b, k) <= 8)
-        time_rms_add (&pulses, err, dt);
-    }
-  rms = time_rms (&all);
-  rms_pulse = time_rms (&pulses);
-
-  g_test_message ("ORNL Leaf cell, HPPC %.0f C, shipped cell (%.2f Ah) in the engine: "
+  g_test_message ("ORNL Leaf cell, HPPC %.0f C, shipped cell in the engine: "
                   "%.2f Ah measured to 3.0 V over %.1f h; voltage RMS over time %.1f mV "
                   "(pulses %.1f mV), max %.0f mV",
-                  hc->temp_c, ps_simulation_get_scenario (sim)->cell->capacity_ah,
-                  ah, all.time / 3600.0, rms * 1e3, rms_pulse * 1e3, max_err * 1e3);
+                  hc->temp_c, r.ah_measured, r.duration_s / 3600.0, r.rms_v * 1e3,
+                  r.rms_part_v * 1e3, r.max_err_v * 1e3);
 
-  g_assert_cmpfloat (all.time, >, 10.0 * 3600.0);
-  g_assert_cmpfloat (rms, <, hc->rms_limit_v);
-  g_assert_cmpfloat (rms_pulse, <, hc->rms_pulse_limit_v);
+  g_assert_cmpfloat (r.duration_s, >, 10.0 * 3600.0);
+  g_assert_cmpfloat (r.rms_v, <, hc->rms_limit_v);
+  g_assert_cmpfloat (r.rms_part_v, <, hc->rms_pulse_limit_v);
 }
 
 typedef struct
@@ -727,137 +697,75 @@ typedef struct
 /* First constant-current discharge of each file, from full to 3.0 V, current
  * as measured; surface temperatures from the lvm on the same clock. */
 static void
-run_ornl_discharge (const DischargeCase *dc)
+test_ornl_leaf_discharge (gconstpointer data)
 {
-  g_autofree char *csv = g_strdup_printf ("cell-discharge-bitrode-%s.csv", dc->c_rate);
-  g_autofree char *lvm_name = g_strdup_printf ("cell-discharge-temperature-%s.lvm", dc->c_rate);
-  g_autoptr(Bitrode) b = bitrode_load (csv);
-  g_autoptr(GArray) lvm = lvm_load (lvm_name);
-  g_autoptr(PsSimulation) sim = NULL;
-  guint a = 0, end;
-  double t0, t_end, temp0 = 0.0, ambient = 0.0, peak_measured = -1e9, peak_model = -1e9;
-  TimeRms all = { 0 }, first90 = { 0 };
-  double ah = 0.0, ah_total = 0.0, rms, rms90, mean_current, ah_model;
-  guint n_before = 0, n_during = 0;
+  const DischargeCase *dc = data;
+  g_autoptr(OrnlRecord) record = ornl_discharge_load (dc->c_rate);
+  g_autoptr(GError) error = NULL;
+  OrnlResult r;
 
-  g_assert_nonnull (b);
-  g_assert_nonnull (lvm);
-
-  while (a < b->time_s->len && !g_str_equal (B_MODE (b, a), "DCHG"))
-    a++;
-  end = a;
-  while (end < b->time_s->len && g_str_equal (B_MODE (b, end), "DCHG"))
-    end++;
-  g_assert_cmpuint (end, >, a + 50);
-
-  /* the current flows in the interval before the first DCHG row */
-  t0 = B_T (b, a) - 1.0;
-  t_end = B_T (b, end - 1);
-  for (guint k = a; k < end; k++)
-    ah_total += B_I (b, k) * (B_T (b, k) - (k == a ? t0 : B_T (b, k - 1))) / 3600.0;
-  mean_current = ah_total * 3600.0 / (t_end - t0);
-
-  for (guint r = 0; r < lvm->len; r++)
-    {
-      const double *row = &g_array_index (lvm, double, 4 * r);
-      double t = 3.0 * r;
-
-      if (t >= t0 - 600.0 && t < t0)
-        {
-          temp0 += (row[0] + row[1] + row[2]) / 3.0;
-          n_before++;
-        }
-      if (t >= t0 && t <= t_end + 900.0)
-        {
-          ambient += row[3];
-          n_during++;
-          peak_measured = MAX (peak_measured, MAX (row[0], MAX (row[1], row[2])));
-        }
-    }
-  if (n_before == 0)
-    {
-      const double *row = &g_array_index (lvm, double, 0);
-
-      temp0 = (row[0] + row[1] + row[2]) / 3.0;
-      n_before = 1;
-    }
-  g_assert_cmpuint (n_during, >, 10);
-  temp0 /= n_before;
-  ambient /= n_during;
-
-  sim = one_cell_simulation (temp0, ambient);
-  for (guint k = a; k < end; k++)
-    {
-      double dt = B_T (b, k) - (k == a ? t0 : B_T (b, k - 1));
-      double err;
-
-      if (dt <= 0.0)
-        continue;
-      err = one_cell_step (sim, B_I (b, k), dt) - B_V (b, k);
-      ah += B_I (b, k) * dt / 3600.0;
-      time_rms_add (&all, err, dt);
-      if (ah <= 0.9 * ah_total)
-        time_rms_add (&first90, err, dt);
-      peak_model = MAX (peak_model, ps_simulation_get_cell_temp (sim)[0] - 273.15);
-    }
-  /* after the discharge the cell only cools */
-  rms = time_rms (&all);
-  rms90 = time_rms (&first90);
-  ah_model = one_cell_capacity_ah (mean_current, temp0, ambient);
+  g_assert_nonnull (record);
+  g_assert_true (ornl_record_run (record, NULL, TRUE, &r, &error));
+  g_assert_no_error (error);
 
   g_test_message ("ORNL Leaf cell, %s discharge at %.1f A, shipped cell in the engine: "
                   "%.2f Ah measured, %.2f Ah simulated to 3.0 V (%+.2f Ah); voltage RMS over "
                   "time %.1f mV (first 90 %% of the charge %.1f mV); peak surface %.1f C "
                   "measured (hottest of three thermocouples), %.1f C simulated (start %.1f C, "
                   "ambient %.1f C)",
-                  dc->c_rate, mean_current, ah_total, ah_model, ah_model - ah_total,
-                  rms * 1e3, rms90 * 1e3, peak_measured, peak_model, temp0, ambient);
+                  dc->c_rate, r.mean_current_a, r.ah_measured, r.ah_model,
+                  r.ah_model - r.ah_measured, r.rms_v * 1e3, r.rms_part_v * 1e3,
+                  r.peak_measured_c, r.peak_model_c, r.temp0_c, r.ambient_c);
 
-  g_assert_cmpfloat (rms, <, dc->rms_limit_v);
-  g_assert_cmpfloat (rms90, <, dc->rms90_limit_v);
-  g_assert_cmpfloat (ah_model - ah_total, >, dc->ah_excess_min);
-  g_assert_cmpfloat (ah_model - ah_total, <, dc->ah_excess_max);
+  g_assert_cmpfloat (r.rms_v, <, dc->rms_limit_v);
+  g_assert_cmpfloat (r.rms_part_v, <, dc->rms90_limit_v);
+  g_assert_cmpfloat (r.ah_model - r.ah_measured, >, dc->ah_excess_min);
+  g_assert_cmpfloat (r.ah_model - r.ah_measured, <, dc->ah_excess_max);
 
-  /* Temperature: the one cell in free air (h 9.5 W/m2K, ORNL's chamber)
-   * against the hottest of three surface thermocouples, which themselves
-   * spread by 1-2 K at 2C-3C (e.g. 41.0-43.0 C at 3C); cp is the only thermal
-   * parameter fitted. 1.5 K is inside that spread and about a tenth of the
-   * 3C rise, and a cp or h off by 20 % would break it at 3C. */
-  g_assert_cmpfloat (fabs (peak_model - peak_measured), <, 1.5);
+  /* Temperature: the one cell in ORNL's chamber (h 18.5 W/m2K and cp
+   * fitted together to the surface temperatures over the discharge and the
+   * 40 min of rest after it, tests/data/ornl-one-cell-pack.json): the peak
+   * against the hottest of three surface thermocouples (which spread by 1-2
+   * K at 2C-3C) within 1 K (today -0.8 / -0.3 / -0.4 K), and the whole
+   * trajectory against their mean within 1 K RMS (today 0.60 / 0.76 / 0.72
+   * K; ORNL's h 9.5 W/m2K with cp 1420 gave 1.3 / 2.7 / 3.6 K: it cools
+   * twice as slowly as the cell) */
+  g_test_message ("  surface temperature RMS over the discharge and 40 min of rest %.2f K",
+                  r.temp_rms_k);
+  g_assert_cmpfloat (fabs (r.peak_model_c - r.peak_measured_c), <, 1.0);
+  g_assert_cmpfloat (r.temp_rms_k, <, 1.0);
 }
 
 /* The limits are ~1.25x what the shipped cell gives in the engine today
- * (HPPC 25 C: 3.2 mV over the record, 4.0 mV over the pulses; 10 C: 7.6 /
- * 14.0 mV), so a regression in the data, the loader or the engine fails. At
- * 10 C every resistance carries its Arrhenius factor (x1.3 for R0, x1.7 for
- * R1 and R2 at 13 / 26 kJ/mol): a factor computed the wrong way round is
- * tens of mV on the 30 A pulses. */
+ * (HPPC 25 C: 4.0 mV over the record, 4.3 mV over the pulses; 10 C: 8.6 /
+ * 9.7 mV), so a regression in the data, the loader or the engine fails. At
+ * 10 C every resistance carries its Arrhenius factor (R0 at 13 kJ/mol, R1
+ * and R2 at 26, the charge transfer's i0 at 29): a factor computed the wrong
+ * way round is tens of mV on the 30 A pulses. (Before the diffusion and
+ * charge-transfer elements: 3.2 / 4.0 and 7.6 / 14.0 mV.) */
 static const HppcCase hppc_cases[] = {
-  { "cell-low-current-hppc-25c-2.csv", 25.0, 0.0045, 0.0055 },
-  { "cell-low-current-hppc-10c.csv", 10.0, 0.0095, 0.0175 },
+  { "cell-low-current-hppc-25c-2.csv", 25.0, 0.0050, 0.0055 },
+  { "cell-low-current-hppc-10c.csv", 10.0, 0.0105, 0.0120 },
 };
 
-/* A 2-RC model has no rate-dependent capacity: the ORNL cell delivers 30.5 Ah
- * at 10 A but 30.3 / 30.0 / 28.6 Ah at 1C / 2C / 3C, so at 3C the shipped
- * cell gives 1.0 Ah too much and its voltage stays up to ~0.3 V above the
- * collapsing measured voltage over the last few per cent. The whole-discharge
- * limits allow for that tail; the first-90 % limits check the body of the
- * curve. Today's figures (RMS over time, whole / first 90 %): 1C 14.6 / 12.7,
- * 2C 50.7 / 36.0, 3C 136.9 / 94.3 mV; charge to 3.0 V -0.17 / -0.09 / +1.04 Ah
- * against the measurement. The limits are ~1.2x the voltage figures and
- * +-0.35 Ah around the charge (a 33.1 Ah cell gives +2.1 to +3.3 Ah and
- * fails; so does a resistance 10 % off at 1C: 31 A x 0.4 mOhm = 12 mV). */
+/* The ORNL cell delivers 30.5 Ah at 10 A but 30.3 / 30.0 / 28.6 Ah at 1C /
+ * 2C / 3C. The shipped cell's solid-diffusion element (tests/fit-leaf-ecm.c)
+ * gives that fall: -0.07 / -0.11 / -0.32 Ah against the measurement (a 2-RC
+ * cell without it gave -0.17 / -0.09 / +1.04 and stayed up to 0.3 V high
+ * through the 3C knee). Today's figures (RMS over time, whole / first 90 %):
+ * 1C 16.4 / 16.1, 2C 26.7 / 22.8, 3C 63.3 / 56.2 mV (the 2-RC cell: 14.6 /
+ * 12.7, 50.7 / 36.0, 136.9 / 94.3 mV). The issue's targets, 15 / 20 / 30 mV,
+ * are not met: the measured apparent resistance at 3C grows by 75 % through
+ * the discharge while the cell warms, which none of the fitted elements
+ * reproduces without spoiling 1C (resources/cells/fit/README.md). The
+ * limits are ~1.2x the voltage figures and +-0.35 Ah around the charge (a
+ * cell without the diffusion gives +1.04 Ah at 3C and fails; so does a
+ * resistance 10 % off at 2C: 61 A x 0.45 mOhm = 27 mV). */
 static const DischargeCase discharge_cases[] = {
-  { "1c", 0.018, 0.016, -0.52, 0.18 },
-  { "2c", 0.062, 0.045, -0.44, 0.26 },
-  { "3c", 0.165, 0.115, 0.69, 1.39 },
+  { "1c", 0.020, 0.020, -0.42, 0.28 },
+  { "2c", 0.032, 0.028, -0.46, 0.24 },
+  { "3c", 0.076, 0.068, -0.67, 0.03 },
 };
-
-static void
-test_ornl_leaf_discharge (gconstpointer data)
-{
-  run_ornl_discharge (data);
-}
 
 int
 main (int argc, char **argv)
@@ -870,6 +778,10 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/cell/malformed-limits-and-sources", test_malformed_limits_and_sources);
   g_test_add_func ("/engine/cell/table-lut-interpolation", test_table_lut);
   g_test_add_func ("/engine/cell/arrhenius-factor", test_arrhenius);
+  g_test_add_func ("/engine/cell/ecm-elements-round-trip", test_elements_round_trip);
+  g_test_add_func ("/engine/cell/ecm-diffusion-capacity-falls-with-rate", test_diffusion_rate_capacity);
+  g_test_add_func ("/engine/cell/ecm-butler-volmer-drop-and-step-length", test_butler_volmer);
+  g_test_add_func ("/engine/cell/ecm-electrolyte-polarisation", test_electrolyte);
   for (guint i = 0; i < G_N_ELEMENTS (hppc_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/engine/cell/ornl-leaf-hppc-%.0fc-voltage",

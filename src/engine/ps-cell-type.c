@@ -25,6 +25,23 @@
  *             "c1_f": [...],   "c2_f": [...] },                   0 < C <= 1e9 F
  *   "ea_r0_j_mol":             24000              Arrhenius activation energy of R0, 0..200000
  *   "ea_rc_j_mol":             21000              ... of R1 and R2
+ *   "diffusion": {                    optional: solid diffusion (ps-ecm.c)
+ *     "soc": [...], "tau_s": [...],   time constant of the surface SOC's lag
+ *                                     behind the mean, 0 < tau <= 1e6 s, at
+ *                                     temperature_ref_c, over the mean SOC
+ *     "ea_j_mol": 30000 },            its activation energy, 0..200000
+ *   "charge_transfer": {              optional: Butler-Volmer kinetics (ps-ecm.c)
+ *     "soc": [...], "i0_a": [...],    exchange current, 0 < i0 <= 1e6 A, at
+ *                                     temperature_ref_c
+ *     "ea_j_mol": 30000 },            its activation energy, 0..200000
+ *   "electrolyte": {                  optional: concentration polarisation (ps-ecm.c)
+ *     "limiting_current_a": 100,      steady current that empties the electrolyte
+ *                                     at one electrode, 0 < I <= 1e6 A
+ *     "tau_s": 300,                   time constant of the concentration profile,
+ *                                     0 < tau <= 1e6 s
+ *     "voltage_scale_v": 0.032,       2 R T (1 - t+) / F at temperature_ref_c
+ *                                     (0.032 V at 25 C, t+ 0.38), 0 < x <= 1
+ *     "ea_j_mol": 17000 },            activation energy of the diffusivity, 0..200000
  *   "thermal": {
  *     "mass_kg":               0.799              0 < m <= 1000
  *     "cp_j_kg_k":             1100               100 .. 5000
@@ -328,12 +345,17 @@ static const char * const top_members[] = {
   "id", "name", "chemistry", "source", "capacity_ah",
   "voltage_min_v", "voltage_nominal_v", "voltage_max_v",
   "current_max_discharge_a", "current_max_charge_a", "temperature_ref_c",
-  "ocv", "dudt", "ecm", "ea_r0_j_mol", "ea_rc_j_mol", "thermal", "geometry",
-  "electrochem", NULL
+  "ocv", "dudt", "ecm", "ea_r0_j_mol", "ea_rc_j_mol", "diffusion", "charge_transfer",
+  "electrolyte", "thermal", "geometry", "electrochem", NULL
 };
 static const char * const ocv_members[] = { "soc", "voltage_v", NULL };
 static const char * const dudt_members[] = { "soc", "dudt_mv_k", NULL };
 static const char * const ecm_members[] = { "soc", "r0_ohm", "r1_ohm", "c1_f", "r2_ohm", "c2_f", NULL };
+static const char * const diffusion_members[] = { "soc", "tau_s", "ea_j_mol", NULL };
+static const char * const charge_transfer_members[] = { "soc", "i0_a", "ea_j_mol", NULL };
+static const char * const electrolyte_members[] = {
+  "limiting_current_a", "tau_s", "voltage_scale_v", "ea_j_mol", NULL
+};
 static const char * const thermal_members[] = {
   "mass_kg", "cp_j_kg_k", "surface_area_m2", "k_through_w_mk", "k_in_plane_w_mk",
   "temperature_min_c", "temperature_max_c", NULL
@@ -480,6 +502,61 @@ parse_ecm (PsCellType  *cell,
          get_table (object, "c1_f", soc, n, soc_path, source, ecm_path, 0.0, 1e9, TRUE, 1.0, &cell->c1, error) &&
          get_table (object, "r2_ohm", soc, n, soc_path, source, ecm_path, 0.0, 10.0, TRUE, 1.0, &cell->r2, error) &&
          get_table (object, "c2_f", soc, n, soc_path, source, ecm_path, 0.0, 1e9, TRUE, 1.0, &cell->c2, error);
+}
+
+/* An optional object of one SOC table and its activation energy: absent, the
+ * table stays empty. */
+static gboolean
+parse_optional_element (JsonObject         *root,
+                        const char         *member,
+                        const char * const *members,
+                        const char         *table_member,
+                        double              max,
+                        const char         *source,
+                        const char         *path,
+                        PsTable            *table,
+                        double             *ea_j_mol,
+                        GError            **error)
+{
+  g_autofree char *object_path = _ps_json_member_path (path, member);
+  g_autofree char *soc_path = _ps_json_member_path (object_path, "soc");
+  g_autofree double *soc = NULL;
+  JsonObject *object;
+  guint n = 0;
+
+  if (!json_object_has_member (root, member))
+    return TRUE;
+  return (object = get_object (root, member, source, path, error)) &&
+         check_members (object, source, object_path, members, error) &&
+         (soc = get_soc_grid (object, source, object_path, FALSE, &n, error)) &&
+         get_table (object, table_member, soc, n, soc_path, source, object_path,
+                    0.0, max, TRUE, 1.0, table, error) &&
+         get_number (object, "ea_j_mol", source, object_path, 0.0, 200000.0, FALSE,
+                     ea_j_mol, error);
+}
+
+static gboolean
+parse_electrolyte (PsCellType  *cell,
+                   JsonObject  *root,
+                   const char  *source,
+                   const char  *path,
+                   GError     **error)
+{
+  g_autofree char *object_path = _ps_json_member_path (path, "electrolyte");
+  JsonObject *object;
+
+  if (!json_object_has_member (root, "electrolyte"))
+    return TRUE;
+  return (object = get_object (root, "electrolyte", source, path, error)) &&
+         check_members (object, source, object_path, electrolyte_members, error) &&
+         get_number (object, "limiting_current_a", source, object_path, 0.0, 1e6, TRUE,
+                     &cell->electrolyte_i_lim_a, error) &&
+         get_number (object, "tau_s", source, object_path, 0.0, 1e6, TRUE,
+                     &cell->electrolyte_tau_s, error) &&
+         get_number (object, "voltage_scale_v", source, object_path, 0.0, 1.0, TRUE,
+                     &cell->electrolyte_scale_v, error) &&
+         get_number (object, "ea_j_mol", source, object_path, 0.0, 200000.0, FALSE,
+                     &cell->ea_electrolyte_j_mol, error);
 }
 
 static gboolean
@@ -662,6 +739,11 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
       !parse_ecm (cell, root, source, path, error) ||
       !get_number (root, "ea_r0_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_r0_j_mol, error) ||
       !get_number (root, "ea_rc_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_rc_j_mol, error) ||
+      !parse_optional_element (root, "diffusion", diffusion_members, "tau_s", 1e6, source, path,
+                               &cell->tau_diffusion, &cell->ea_diffusion_j_mol, error) ||
+      !parse_optional_element (root, "charge_transfer", charge_transfer_members, "i0_a", 1e6,
+                               source, path, &cell->i0, &cell->ea_i0_j_mol, error) ||
+      !parse_electrolyte (cell, root, source, path, error) ||
       !parse_thermal (cell, root, source, path, error) ||
       !parse_geometry (cell, root, source, path, error) ||
       !parse_electrochem (cell, root, source, path, error))
@@ -795,6 +877,8 @@ ps_cell_type_copy (const PsCellType *cell)
   copy->electrochem_id = g_strdup (cell->electrochem_id);
   if (cell->electrochem != NULL)
     copy->electrochem = ps_electrochem_copy (cell->electrochem);
+  ps_table_copy (&copy->tau_diffusion, &cell->tau_diffusion);
+  ps_table_copy (&copy->i0, &cell->i0);
 
   return copy;
 }
@@ -818,10 +902,29 @@ ps_cell_type_free (PsCellType *cell)
   ps_table_clear (&cell->c2);
   g_free (cell->electrochem_id);
   g_clear_pointer (&cell->electrochem, ps_electrochem_free);
+  ps_table_clear (&cell->tau_diffusion);
+  ps_table_clear (&cell->i0);
   g_free (cell);
 }
 
 /* ------------------------------------------------------------------ write */
+
+static void
+add_optional_element (JsonBuilder   *builder,
+                      const char    *member,
+                      const char    *table_member,
+                      const PsTable *table,
+                      double         ea_j_mol)
+{
+  if (table->n_points == 0)
+    return;
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  _ps_json_builder_add_doubles (builder, "soc", table->x, table->n_points, 1.0);
+  _ps_json_builder_add_doubles (builder, table_member, table->y, table->n_points, 1.0);
+  _ps_json_builder_add_double (builder, "ea_j_mol", ea_j_mol);
+  json_builder_end_object (builder);
+}
 
 JsonNode *
 ps_cell_type_to_json_node (const PsCellType *cell)
@@ -868,6 +971,19 @@ ps_cell_type_to_json_node (const PsCellType *cell)
 
   _ps_json_builder_add_double (builder, "ea_r0_j_mol", cell->ea_r0_j_mol);
   _ps_json_builder_add_double (builder, "ea_rc_j_mol", cell->ea_rc_j_mol);
+  add_optional_element (builder, "diffusion", "tau_s", &cell->tau_diffusion,
+                        cell->ea_diffusion_j_mol);
+  add_optional_element (builder, "charge_transfer", "i0_a", &cell->i0, cell->ea_i0_j_mol);
+  if (cell->electrolyte_i_lim_a > 0.0)
+    {
+      json_builder_set_member_name (builder, "electrolyte");
+      json_builder_begin_object (builder);
+      _ps_json_builder_add_double (builder, "limiting_current_a", cell->electrolyte_i_lim_a);
+      _ps_json_builder_add_double (builder, "tau_s", cell->electrolyte_tau_s);
+      _ps_json_builder_add_double (builder, "voltage_scale_v", cell->electrolyte_scale_v);
+      _ps_json_builder_add_double (builder, "ea_j_mol", cell->ea_electrolyte_j_mol);
+      json_builder_end_object (builder);
+    }
 
   json_builder_set_member_name (builder, "thermal");
   json_builder_begin_object (builder);

@@ -46,6 +46,21 @@ typedef struct
   double       t_ref_k;            /* temperature of the tables */
   double       ea_r0_j_mol;        /* Arrhenius activation energy of R0 */
   double       ea_rc_j_mol;        /* ... of R1 and R2 */
+  /* optional ECM elements (tables with n_points 0 when the cell has none):
+   * solid diffusion, the time constant of the surface SOC's lag behind the
+   * mean SOC (s, at t_ref_k), and Butler-Volmer charge transfer, the
+   * exchange current (A, at t_ref_k); each with its activation energy */
+  PsTable      tau_diffusion;
+  double       ea_diffusion_j_mol;
+  PsTable      i0;
+  double       ea_i0_j_mol;
+  /* optional electrolyte concentration polarisation (limiting current 0
+   * when the cell has none): limiting current (A), time constant (s) and
+   * voltage scale (V) at t_ref_k, activation energy of the diffusivity */
+  double       electrolyte_i_lim_a;
+  double       electrolyte_tau_s;
+  double       electrolyte_scale_v;
+  double       ea_electrolyte_j_mol;
 
   /* thermal */
   double       mass_kg;

@@ -82,6 +82,11 @@
  * converges in two or three). */
 #define PS_LINEARISE_ITERATIONS 8
 
+/* Pack solves per substep at most for a cell model that is not linear in
+ * its current (the Newton iteration on the cells' linearisation point
+ * converges in two or three). */
+#define PS_LINEARISE_ITERATIONS 8
+
 
 /* Per-cell arrays that make up the state (copied as one block for the
  * snapshot that limit bisection restores). */

@@ -46,12 +46,15 @@ KNEE_EXTENSION = 0.01
 # What tests/test-cell.c last printed for the shipped aesc-leaf-2011 cell
 # (copy its g_test_message figures here when the cell changes).
 ENGINE_CHECK = (
-    "HPPC 25 C 3.2 mV over the 12 h record (pulses 4.0 mV), HPPC 10 C 7.6 mV (pulses 14.0 mV); "
-    "1C / 2C / 3C discharges 14.6 / 50.7 / 136.9 mV (first 90 % of the charge 12.7 / 36.0 / 94.3 mV), "
-    "charge to 3.0 V 30.17 / 29.87 / 29.66 Ah simulated against 30.33 / 29.96 / 28.62 Ah measured "
-    "(a 2-RC cell has no rate-dependent capacity, so at 3C it delivers 1.0 Ah too much and its voltage "
-    "stays high through the knee); peak surface 29.4 / 36.6 / 43.3 C simulated against 29.1 / 35.3 / "
-    "43.0 C measured (hottest thermocouple).")
+    "HPPC 25 C 4.0 mV over the 12 h record (pulses 4.3 mV), HPPC 10 C 8.6 mV (pulses 9.7 mV); "
+    "1C / 2C / 3C discharges 16.4 / 26.7 / 63.3 mV (first 90 % of the charge 16.1 / 22.7 / 56.2 mV), "
+    "charge to 3.0 V 30.27 / 29.85 / 28.30 Ah simulated against 30.33 / 29.96 / 28.62 Ah measured "
+    "(the diffusion element makes the charge fall with the rate; a 2-RC cell gave 30.17 / 29.87 / 29.66 Ah); "
+    "peak surface 28.3 / 35.0 / 42.5 C simulated against 29.1 / 35.3 / 43.0 C measured (hottest "
+    "thermocouple), surface temperature 0.60 / 0.76 / 0.72 K RMS over the discharge and 40 min of rest "
+    "(mean of three thermocouples). The issue's 15 / 20 / 30 mV targets are not met (1C is 1.4 mV over): the "
+    "measured apparent resistance grows through a 3C discharge as the cell warms (3.3 to 5.8 mOhm), which "
+    "none of the fitted elements reproduces without spoiling 1C.")
 
 
 def leaf_soc(soc):
@@ -210,6 +213,21 @@ def pulse_resistance(fit, soc, seconds):
             + e["r2_ohm"] * (1 - math.exp(-seconds / (e["r2_ohm"] * e["c2_f"]))))
 
 
+def leaf_ecm_fit():
+    """The Leaf cell's diffusion and kinetics as tests/fit-leaf-ecm.c fitted
+    them (leaf-ecm-fit.json), or None before that fit exists."""
+    path = os.path.join(HERE, "leaf-ecm-fit.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def bv_eta(current_a, i0_a, t_k=298.15):
+    """Symmetric Butler-Volmer overpotential, V (ps-ecm.c)."""
+    return 2.0 * 8.314462618 * t_k / 96485.33212 * math.asinh(current_a / (2.0 * i0_a))
+
+
 def make_leaf_2011(fit):
     ocv_soc, ocv_v = leaf_ocv(fit)
     dudt_soc, ecm_soc = leaf_tables(fit)
@@ -257,18 +275,56 @@ def make_leaf_2011(fit):
         "Current limits: 130 A discharge ~ 80 kW motor / ~330 V / 2 parallel; 70 A charge ~ 50 kW CHAdeMO / "
         "360 V / 2 (FACTS sections 2, 9) [derived].",
         "Temperature limits -30..60 C: typical Li-ion operating window [assumption].",
-        "Checked as shipped, in the engine (tests/test-cell.c: a one-cell pack at ORNL's h 9.5 W/m2K driven "
-        "with the measured current; voltage RMS over time, not over log rows): " + ENGINE_CHECK,
+        "Checked as shipped, in the engine (tests/test-cell.c: a one-cell pack in ORNL's chamber, "
+        "tests/data/ornl-one-cell-pack.json, driven with the measured current; voltage RMS over time, not "
+        "over log rows): " + ENGINE_CHECK,
     ]
-    return cell_json(
+    ecm = leaf_ecm_fit()
+    r0 = np.array(fit["r0_ohm"], dtype=float)
+    r1 = np.array(fit["r1_ohm"], dtype=float)
+    r2 = np.array(fit["r2_ohm"], dtype=float)
+    cp = fit["cp_j_kg_k"]
+    if ecm:
+        # the 30 A pulses' 1 s drop held the charge-transfer overpotential:
+        # R0 keeps the rest (tests/fit-leaf-ecm.c does the same)
+        r0 = r0 - bv_eta(ecm["r0_pulse_a"], ecm["i0_a"]) / ecm["r0_pulse_a"]
+        r1[0] *= ecm["knee_r1_scale"]
+        r2[0] *= ecm["knee_r2_scale"]
+        cp = ecm["cp_j_kg_k"]
+        source.insert(-1, (
+            "Solid diffusion, Butler-Volmer charge transfer, R1/R2 on the knee (the first ECM point), cp and "
+            "the chamber's h: fitted in tests/fit-leaf-ecm.c (Nelder-Mead through the engine itself) to ORNL's "
+            "1C/2C/3C discharges of that cell (voltage over time, surface temperature over the discharge and "
+            "40 min of rest after it) and its 25 C and 10 C HPPC records (shared/data/experimental/"
+            "ornl-leaf-cell): tau_d %s s at mean SOC %s (Ea %.0f J/mol), i0 %.2f A (Ea %.0f J/mol) with R0 "
+            "less eta(%g A) / %g A = %.3f mOhm, knee R1 x%.3f and R2 x%.3f, cp %.0f J/kgK. The cool-down "
+            "after the discharges (time constant about 900 s) asks for h = %.1f W/m2K in ORNL's chamber "
+            "(natural convection with radiation and the support; ORNL's own model used 9.5 with a fitted cp "
+            "of 1600), which tests/data/ornl-one-cell-pack.json carries; the electrolyte element was tried "
+            "and left out by the fit." % (
+                " / ".join("%g" % t for t in ecm["tau_s"]),
+                " / ".join("%g" % x for x in ecm["tau_soc"]), ecm["ea_diffusion_j_mol"],
+                ecm["i0_a"], ecm["ea_i0_j_mol"], ecm["r0_pulse_a"], ecm["r0_pulse_a"],
+                bv_eta(ecm["r0_pulse_a"], ecm["i0_a"]) / ecm["r0_pulse_a"] * 1e3,
+                ecm["knee_r1_scale"], ecm["knee_r2_scale"], ecm["cp_j_kg_k"],
+                ecm["chamber_h_w_m2k"])))
+    d = cell_json(
         "aesc-leaf-2011", "AESC Nissan Leaf 2011 cell (33 Ah rated, 30.8 Ah measured, LMO pouch)",
         "LMO-LNO/graphite",
         source, capacity, 3.0, 3.78, 4.2, 130.0, 70.0,
         ocv_soc, ocv_v, dudt_soc, fit["dudt_mv_k"], ecm_soc,
-        fit["r0_ohm"], fit["r1_ohm"], fit["c1_f"], fit["r2_ohm"], fit["c2_f"],
-        fit["ea_r0_j_mol"], fit["ea_rc_j_mol"], 0.799, fit["cp_j_kg_k"], 0.067569,
+        r0, r1, fit["c1_f"], r2, fit["c2_f"],
+        fit["ea_r0_j_mol"], fit["ea_rc_j_mol"], 0.799, cp, 0.067569,
         0.52, 26.6, -30.0, 60.0,
         {"shape": "pouch", "length_m": 0.290, "width_m": 0.216, "thickness_m": 0.0061})
+    if ecm:
+        d["diffusion"] = {"soc": ecm["tau_soc"], "tau_s": ecm["tau_s"],
+                          "ea_j_mol": ecm["ea_diffusion_j_mol"]}
+        d["charge_transfer"] = {"soc": [0.0, 1.0], "i0_a": [ecm["i0_a"], ecm["i0_a"]],
+                                "ea_j_mol": ecm["ea_i0_j_mol"]}
+        if ecm.get("electrolyte"):
+            d["electrolyte"] = ecm["electrolyte"]
+    return d
 
 
 def make_leaf_2018(fit):
