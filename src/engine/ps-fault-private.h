@@ -94,6 +94,15 @@ void          _ps_fault_state_linearise (PsFaultState  *fs,
                                         const double   *rc,
                                         const double  **ec_out,
                                         const double  **rc_out);
+/* the current through each cell's electrodes, from its terminal current
+ * and the terminal Thevenin pair of _ps_fault_state_linearise: a shorted
+ * cell's electrodes carry the short's current V g_s too (out may be
+ * terminal) */
+void          _ps_fault_state_electrode_currents (const PsFaultState *fs,
+                                                  const double       *ec,
+                                                  const double       *rc,
+                                                  const double       *terminal,
+                                                  double             *out);
 /* the external short: the pack's (E, R) with the shorted groups' part
  * replaced by what the short leaves of it */
 void          _ps_fault_state_short_groups (PsFaultState *fs,

@@ -712,6 +712,17 @@ _ps_fault_state_linearise (PsFaultState  *fs,
 }
 
 void
+_ps_fault_state_electrode_currents (const PsFaultState *fs,
+                                    const double       *ec,
+                                    const double       *rc,
+                                    const double       *terminal,
+                                    double             *out)
+{
+  for (guint i = 0; i < fs->n_cells; i++)
+    out[i] = terminal[i] + (ec[i] - rc[i] * terminal[i]) * fs->short_g[i];
+}
+
+void
 _ps_fault_state_short_groups (PsFaultState *fs,
                               const double *group_e,
                               const double *group_r,

@@ -82,11 +82,6 @@
  * converges in two or three). */
 #define PS_LINEARISE_ITERATIONS 8
 
-/* Pack solves per substep at most for a cell model that is not linear in
- * its current (the Newton iteration on the cells' linearisation point
- * converges in two or three). */
-#define PS_LINEARISE_ITERATIONS 8
-
 
 /* Per-cell arrays that make up the state (copied as one block for the
  * snapshot that limit bisection restores). */
@@ -515,11 +510,17 @@ peek (PsSimulation *sim,
       {
         for (guint g = 0; g < sim->n_series; g++)
           {
-            double vg = sim->group_e[g] - sim->group_r[g] * pack_i;
+            double vg = sim->group_e[g]
+                        - sim->group_r[g] * _ps_fault_state_group_current (sim->faults, g, pack_i);
 
             for (guint i = g * np; i < (g + 1) * np; i++)
               sim->guess[i] = (sim->ec[i] - vg) * gb[i];
           }
+        /* the model carries what its electrodes carry: a shorted cell's
+         * terminal current and its short's, as commit gives it */
+        if (sim->faults->electrical)
+          _ps_fault_state_electrode_currents (sim->faults, sim->ec, sim->rc, sim->guess,
+                                              sim->guess);
         if (!sim->model->klass->set_current_guess (sim->model, sim->guess))
           break;
         linearise (sim, h, &pack_e, &pack_r);
@@ -834,8 +835,7 @@ commit (PsSimulation *sim,
   /* a shorted cell's electrodes carry its terminal current and the short's */
   if (fs->electrical)
     {
-      for (guint i = 0; i < sim->n_cells; i++)
-        fs->cell_i[i] = current[i] + (ec[i] - sim->rc[i] * current[i]) * fs->short_g[i];
+      _ps_fault_state_electrode_currents (fs, ec, sim->rc, current, fs->cell_i);
       model_i = fs->cell_i;
     }
 
@@ -2062,6 +2062,16 @@ run_span (PsSimulation     *sim,
       if (accurate < 0.7 * h)
         {
           h = accurate;
+          peek (sim, load, h, &pk);
+        }
+
+      /* the substep that ends the span may leave the step at an end that
+       * comes true at the next instant (below): its linearisation is made
+       * exact (no factors cached from earlier substeps) so the row shows
+       * the state that instant starts from */
+      if (h == left && end_check_near (ec, &pk))
+        {
+          sim->model->klass->refresh (sim->model);
           peek (sim, load, h, &pk);
         }
 
