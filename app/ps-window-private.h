@@ -6,6 +6,7 @@
 #include "ps-curve-view.h"
 #include "ps-thermal-view.h"
 #include "ps-cell-inspector.h"
+#include "ps-protocol-editor.h"
 
 G_BEGIN_DECLS
 
@@ -52,6 +53,8 @@ struct _PsWindow
   GMenu                *preset_menu;
   GtkMenuButton        *events_button;
   GtkListBox           *events_list;
+  GtkMenuButton        *protocol_button;
+  PsProtocolEditor     *protocol_editor;
 
   /* summary value labels, in the order of the rows */
   GtkLabel             *summary_values[16];

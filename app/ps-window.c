@@ -335,6 +335,7 @@ ps_window_tick (GtkWidget     *widget,
       self->scenario != NULL)
     _ps_window_show_protocol_load (self, self->scenario, frame->step);
   _ps_window_take_events (self, frame);
+  ps_protocol_editor_show_step (self->protocol_editor, frame->step);
 
   now = gdk_frame_clock_get_frame_time (frame_clock);
   if (self->playing && now - self->last_summary_us < SUMMARY_INTERVAL_US)
@@ -624,6 +625,32 @@ on_cell_model_changed (PsWindow *self)
     }
 }
 
+/* The protocol editor's text restarts the run, the window's ambient and
+ * cooling kept, as --protocol does in the CLI; the engine's refusal (a file
+ * a step names cannot be read, ...) in a toast. */
+static void
+on_protocol_apply (PsWindow   *self,
+                   const char *text)
+{
+  g_autoptr(PsScenario) scenario = _ps_window_dup_running_scenario (self);
+  g_autoptr(GError) error = NULL;
+
+  if (scenario == NULL)
+    return;
+  if (!ps_scenario_set_protocol (scenario, text, &error))
+    {
+      ps_window_toast (self, error->message);
+      return;
+    }
+  ps_scenario_name_after_protocol (scenario);
+  if (!ps_window_set_scenario (self, scenario, &error))
+    {
+      ps_window_toast (self, error->message);
+      return;
+    }
+  gtk_menu_button_popdown (self->protocol_button);
+}
+
 static void
 ps_window_show_scenario (PsWindow         *self,
                          const PsScenario *scenario)
@@ -660,6 +687,7 @@ ps_window_show_scenario (PsWindow         *self,
   }
 
   ps_window_show_cell_model (self, scenario);
+  ps_protocol_editor_set_protocol (self->protocol_editor, ps_scenario_get_protocol (scenario));
 
   one_c = pack->n_parallel * ps_scenario_get_cell (scenario)->capacity_ah;
   gtk_adjustment_set_upper (self->load_adjustment, MAX (2000.0, 10.0 * one_c));
@@ -1274,6 +1302,7 @@ ps_window_class_init (PsWindowClass *klass)
   g_type_ensure (PS_TYPE_THERMAL_VIEW);
   g_type_ensure (PS_TYPE_CELL_INSPECTOR);
   g_type_ensure (PS_TYPE_WRAP_BOX);
+  g_type_ensure (PS_TYPE_PROTOCOL_EDITOR);
 
   /* the template is in the app library's resources: keep them linked */
   (void) ps_app_get_resource ();
@@ -1283,6 +1312,8 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, preset_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, events_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, events_list);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, protocol_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, protocol_editor);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, preset_label);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, speed_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, play_button);
@@ -1318,6 +1349,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, flap);
   gtk_widget_class_bind_template_callback (widget_class, on_load_control_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_cell_model_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_protocol_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_ambient_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_quantity_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_pack_view_quantity);
