@@ -10,6 +10,7 @@
 
 #include "ps-engine.h"
 #include "ps-pack-builder.h"
+#include "ps-window-private.h"
 #include "ps-pack-view.h"
 #include "ps-curve-view.h"
 #include "ps-thermal-view.h"
@@ -347,6 +348,51 @@ fail (GError *error)
   return 2;
 }
 
+/* The window with its protocol editor open: the popover is a surface of
+ * its own, drawn over the window's picture where the display put it. */
+static GdkTexture *
+render_with_protocol_editor (PsWindow  *window,
+                             GError   **error)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (window->protocol_button));
+  g_autoptr(GdkTexture) under = NULL;
+  g_autoptr(GdkTexture) over = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+  GdkSurface *surface;
+  double win_x, win_y, pop_x, pop_y;
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  gtk_menu_button_popup (window->protocol_button);
+  if (!ps_screenshot_wait_painted (popover, 4, PAINT_TIMEOUT_MS) ||
+      !ps_screenshot_wait_painted (GTK_WIDGET (window), 2, PAINT_TIMEOUT_MS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "Screenshot: the protocol editor did not draw");
+      return NULL;
+    }
+  under = ps_screenshot_render (GTK_WIDGET (window), error);
+  if (under == NULL || (over = ps_screenshot_render (popover, error)) == NULL)
+    return NULL;
+
+  /* the popup's place on its parent surface, both surfaces' margins off */
+  surface = gtk_native_get_surface (GTK_NATIVE (popover));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &win_x, &win_y);
+  gtk_native_get_surface_transform (GTK_NATIVE (popover), &pop_x, &pop_y);
+  snapshot = gtk_snapshot_new ();
+  gtk_snapshot_append_texture (snapshot, under, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_append_texture (snapshot, over,
+                               &GRAPHENE_RECT_INIT (gdk_popup_get_position_x (GDK_POPUP (surface)) + pop_x - win_x,
+                                                    gdk_popup_get_position_y (GDK_POPUP (surface)) + pop_y - win_y,
+                                                    gdk_texture_get_width (over),
+                                                    gdk_texture_get_height (over)));
+  node = gtk_snapshot_free_to_node (snapshot);
+  gtk_menu_button_popdown (window->protocol_button);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
 int
 ps_screenshot_run (GtkApplication            *application,
                    const PsScreenshotOptions *options)
@@ -375,9 +421,9 @@ ps_screenshot_run (GtkApplication            *application,
                               MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE));
   if (!g_str_equal (view, "window") && !g_str_equal (view, "layout") &&
       !g_str_equal (view, "curves") && !g_str_equal (view, "thermal") &&
-      !g_str_equal (view, "builder"))
+      !g_str_equal (view, "builder") && !g_str_equal (view, "editor"))
     return fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                              "--view: expected window, layout, curves, thermal or builder, got “%s”",
+                              "--view: expected window, layout, curves, thermal, builder or editor, got “%s”",
                               view));
 
   /* the same picture whatever the desktop's light or dark preference */
@@ -396,7 +442,7 @@ ps_screenshot_run (GtkApplication            *application,
       ps_scenario_name_after_protocol (scenario);
     }
 
-  if (g_str_equal (view, "window") || g_str_equal (view, "builder"))
+  if (g_str_equal (view, "window") || g_str_equal (view, "builder") || g_str_equal (view, "editor"))
     {
       PsWindow *win = ps_window_new (application);
 
@@ -461,7 +507,8 @@ ps_screenshot_run (GtkApplication            *application,
   if (!PS_IS_PACK_BUILDER (window))
     gtk_window_set_title (GTK_WINDOW (window), "Packscope");
   if (ps_screenshot_present (target, options->width, options->height, PAINT_TIMEOUT_MS, &error) &&
-      (texture = ps_screenshot_render (target, &error)) != NULL)
+      (texture = g_str_equal (view, "editor") ? render_with_protocol_editor (PS_WINDOW (target), &error)
+                                              : ps_screenshot_render (target, &error)) != NULL)
     ps_screenshot_save_png (texture, options->output, &error);
 
   if (error != NULL)
