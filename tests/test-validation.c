@@ -405,6 +405,74 @@ static const BpxCase bpx_cases[] = {
     &_ps_dfn_class, "DFN", "dfn" },
 };
 
+/* The lg-m50 ECM as shipped (its Butler-Volmer, diffusion and electrolyte
+ * elements fitted by tests/fit-m50-ecm.c) against the same cell's DFN:
+ * constant current from full, isothermal 25 C, 5 s steps, RMS over the
+ * DFN's times until it reaches 2.5 V (an ECM that gets there first counts
+ * as 2.5 V after); the issue's targets 10 mV at <= 1C and 25 mV at 2C. The
+ * models are driven directly, so 2C runs past the cell's 7.3 A limit. */
+typedef struct
+{
+  const char *name;
+  double      c_rate;
+  double      rms_max_v;
+} EcmCase;
+
+static const EcmCase ecm_cases[] = {
+  { "0.5C", 0.5, 10e-3 },
+  { "1C",   1.0, 10e-3 },
+  { "2C",   2.0, 25e-3 },
+};
+
+static void
+compare_m50_ecm (gconstpointer data)
+{
+  const EcmCase *cs = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsCellType) cell = ps_cell_type_new_from_id ("lg-m50", &error);
+  Curve dfn = { 0 }, ecm = { 0 };
+  double current, sum2 = 0.0, rms;
+  gboolean ecm_ended = FALSE;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  /* the shipped cell carries the elements (not a plain 2-RC) */
+  g_assert_cmpuint (cell->i0.n_points, >, 0);
+  g_assert_cmpuint (cell->tau_diffusion.n_points, >, 0);
+  current = cs->c_rate * cell->capacity_ah;
+  run_constant_current (&_ps_dfn_class, cell, current, 1.1 * 3600.0 / cs->c_rate, 5.0, &dfn);
+  run_constant_current (&_ps_ecm_class, cell, current, 1.1 * 3600.0 / cs->c_rate, 5.0, &ecm);
+  /* from the first step (the instant the current starts is the 2-RC
+   * linearisation's, not a state) */
+  for (guint k = 1; k < dfn.n && dfn.v[k] >= cell->voltage_min_v; k++)
+    {
+      double v = ecm_ended ? cell->voltage_min_v : ecm.v[k];
+
+      if (!ecm_ended && !(v >= cell->voltage_min_v))
+        {
+          ecm_ended = TRUE;
+          v = cell->voltage_min_v;
+        }
+      sum2 += (v - dfn.v[k]) * (v - dfn.v[k]);
+      n++;
+    }
+  rms = sqrt (sum2 / MAX (n, 1));
+  g_test_message ("lg-m50 ECM vs DFN %s: RMS %.2f mV over %u steps (%.0f s, DFN to 2.5 V)",
+                  cs->name, rms * 1e3, n, n * 5.0);
+  {
+    g_autofree char *file_name = g_strdup_printf ("validation-ecm-dfn-lg-m50-%s.png", cs->name);
+    g_autofree char *title = g_strdup_printf ("LG M50 ECM vs its DFN, %s", cs->name);
+    g_autofree char *note = g_strdup_printf ("RMS %.2f mV", rms * 1e3);
+
+    write_comparison_png (file_name, title, note, "DFN (Packscope)", &dfn, n * 5.0, &ecm,
+                          "ECM (Packscope)", current);
+  }
+  g_assert_cmpuint (n, >, 100);
+  g_assert_cmpfloat (rms, <=, cs->rms_max_v);
+  curve_clear (&dfn);
+  curve_clear (&ecm);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -424,6 +492,12 @@ main (int    argc,
                                                bpx_cases[i].model_id, bpx_cases[i].name);
 
       g_test_add_data_func (name, &bpx_cases[i], compare_bpx);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (ecm_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/validation/ecm/dfn-lg-m50-%s", ecm_cases[i].name);
+
+      g_test_add_data_func (name, &ecm_cases[i], compare_m50_ecm);
     }
   return g_test_run ();
 }
