@@ -57,6 +57,7 @@ ENGINE_CHECK = (
     "none of the fitted elements reproduces without spoiling 1C.")
 
 
+M50_SHIP_FIT = False
 # what tests/test-validation.c prints for the shipped lg-m50 ECM against its DFN
 M50_ENGINE_CHECK = "0.5C / 1C / 2C 9.1 / 8.3 / 16.6 mV (2-RC before: 11.0 / 27.5 / 52.2 mV)"
 
@@ -529,7 +530,13 @@ def make_lg_m50():
     d["electrochem"] = "chen2020"
     ah, wh, _h = cm.c3_discharge(cm.Cell(d))
     d["voltage_nominal_v"] = round(wh / ah, 2)
-    fit = m50_ecm_fit()
+    # not shipped yet: with the Butler-Volmer and electrolyte elements a
+    # voltage hold's "until C/20" ends up to 8e-4 (relative) past its current
+    # (tests/test-protocol.c, end conditions, dt 300), so the cell keeps its
+    # derived 2-RC tables and tests/test-validation.c holds the fit itself;
+    # M50_SHIP_FIT = True ships it once the engine's end location is exact
+    # for non-linear cells
+    fit = m50_ecm_fit() if M50_SHIP_FIT else None
     if fit:
         # the fitted elements carry what the derived tables linearised (the
         # nominal voltage above stays the derived 2-RC cell's: the C/3 check
