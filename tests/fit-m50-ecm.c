@@ -8,8 +8,9 @@
  *
  * tests/test-validation.c asserts the result (the lg-m50 cell with it);
  * resources/cells/fit/make-cells.py puts it into lg-m50.json when its
- * M50_SHIP_FIT is set (resources/cells/fit/README.md says why not yet). Both models are driven through their PsCellModelClass, as the
- * pack solver drives them, isothermal at 25 C, from full (the Chen2020
+ * M50_SHIP_FIT is set (resources/cells/fit/README.md says why not yet).
+ * Both models are driven through their PsCellModelClass, as the pack
+ * solver drives them, isothermal at 25 C, from full (the Chen2020
  * set's initial concentrations, SOC 1), at constant current with 5 s steps
  * (the cell's 7.3 A discharge limit is the simulation's, not the model's,
  * so 2C runs here).
