@@ -46,6 +46,8 @@
 #include "ps-cell-model.h"
 #include "ps-cell-type-private.h"
 
+#include "fit-nelder-mead.h"
+
 #define N_PARAMS   12
 #define N_TAU      5
 #define N_RATES    3
@@ -219,95 +221,27 @@ evaluate (Fit          *fit,
   r = rms (&fit->dfn_pulse, &sim);
   j += pow (r / pulse_target_v, 2.0);
   if (report)
-    g_print ("  2C pulse at SOC 0.5 (30 s + 5 min rest): RMS %.2f mV, 1 s... end of pulse ECM %.4f V vs DFN %.4f V\n",
+    g_print ("  2C pulse at SOC 0.5 (30 s + 5 min rest): RMS %.2f mV, at the end of the pulse ECM %.4f V vs DFN %.4f V\n",
              r * 1e3, sim.v[5], fit->dfn_pulse.v[5]);
   g_free (sim.v);
   return isfinite (j) ? j : INFINITY;
 }
 
-/* Nelder-Mead (standard coefficients) from x0 with steps step */
+static double
+objective (const double *x,
+          gpointer      data)
+{
+  return evaluate (data, x, FALSE);
+}
+
+/* Nelder-Mead (fit-nelder-mead.c) from x0 with steps step */
 static double
 nelder_mead (Fit    *fit,
              double *x0,
              double  step,
              guint   max_evals)
 {
-  double x[N_PARAMS + 1][N_PARAMS], f[N_PARAMS + 1];
-  guint n = N_PARAMS;
-
-  for (guint i = 0; i <= n; i++)
-    {
-      memcpy (x[i], x0, sizeof x[i]);
-      if (i > 0)
-        x[i][i - 1] += step;
-      f[i] = evaluate (fit, x[i], FALSE);
-    }
-  while (fit->n_evals < max_evals)
-    {
-      double c[N_PARAMS] = { 0 }, xr[N_PARAMS], xe[N_PARAMS], xc[N_PARAMS], fr, fe, fc;
-      guint best = 0, worst = 0, second;
-
-      for (guint i = 0; i <= n; i++)
-        {
-          if (f[i] < f[best])
-            best = i;
-          if (f[i] > f[worst])
-            worst = i;
-        }
-      second = best;
-      for (guint i = 0; i <= n; i++)
-        if (i != worst && f[i] > f[second])
-          second = i;
-      if (f[worst] - f[best] < 1e-6 * (1.0 + fabs (f[best])))
-        break;
-      for (guint i = 0; i <= n; i++)
-        if (i != worst)
-          for (guint k = 0; k < n; k++)
-            c[k] += x[i][k] / n;
-      for (guint k = 0; k < n; k++)
-        xr[k] = c[k] + (c[k] - x[worst][k]);
-      fr = evaluate (fit, xr, FALSE);
-      if (fr < f[best])
-        {
-          for (guint k = 0; k < n; k++)
-            xe[k] = c[k] + 2.0 * (c[k] - x[worst][k]);
-          fe = evaluate (fit, xe, FALSE);
-          memcpy (x[worst], fe < fr ? xe : xr, sizeof xe);
-          f[worst] = MIN (fe, fr);
-          continue;
-        }
-      if (fr < f[second])
-        {
-          memcpy (x[worst], xr, sizeof xr);
-          f[worst] = fr;
-          continue;
-        }
-      for (guint k = 0; k < n; k++)
-        xc[k] = c[k] + 0.5 * (x[worst][k] - c[k]);
-      fc = evaluate (fit, xc, FALSE);
-      if (fc < f[worst])
-        {
-          memcpy (x[worst], xc, sizeof xc);
-          f[worst] = fc;
-          continue;
-        }
-      for (guint i = 0; i <= n; i++)
-        if (i != best)
-          {
-            for (guint k = 0; k < n; k++)
-              x[i][k] = x[best][k] + 0.5 * (x[i][k] - x[best][k]);
-            f[i] = evaluate (fit, x[i], FALSE);
-          }
-    }
-  {
-    guint best = 0;
-
-    for (guint i = 1; i <= n; i++)
-      if (f[i] < f[best])
-        best = i;
-    memcpy (x0, x[best], sizeof x[best]);
-    return f[best];
-  }
+  return fit_nelder_mead (objective, fit, N_PARAMS, x0, step, 1e-6, max_evals, &fit->n_evals);
 }
 
 static void
