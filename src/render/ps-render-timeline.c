@@ -345,7 +345,7 @@ ps_render_runaway_timeline (cairo_t                 *cr,
       g_snprintf (buf, sizeof buf, "%.*f", _ps_render_step_decimals (step), m);
       _ps_render_text (cr, xm, g.plot_y + g.plot_h + 3.0, 0.5, 0.0, buf);
     }
-  _ps_render_text (cr, _PS_RENDER_MARGIN, g.plot_y + g.plot_h + 3.0, 0.0, 0.0, "time (min)");
+  _ps_render_text (cr, _PS_RENDER_MARGIN, g.plot_y + g.plot_h + 3.0, 0.0, 0.0, "min");
 
   /* the rows: a span per stage reached, to the next stage or the frame's time */
   label_every = ceil ((fs * 0.9) / g.row_h);
