@@ -243,7 +243,7 @@ time_range (const PsRunawayTimeline *tl,
   if (isfinite (now))
     last = MAX (last, now);
   if (!isfinite (first))
-    first = isfinite (now) ? now : 0.0;
+    first = 0.0;    /* no rows: the run so far */
   if (!isfinite (last))
     last = first;
   /* in minutes, at least one minute across, rounded out to the ticks */
