@@ -14,8 +14,16 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "ps-view-private.h"
 #include "ps-window-private.h"
+
+/* the panel's height: rows TIMELINE_ROW_H tall, within these bounds (the
+ * rows shrink past them) */
+#define TIMELINE_MIN_H 120
+#define TIMELINE_MAX_H 180
+#define TIMELINE_ROW_H 11.0
 
 static void
 draw_timeline (GtkDrawingArea *area,
@@ -42,7 +50,7 @@ _ps_window_init_timeline (PsWindow *self)
 
   self->timeline = ps_runaway_timeline_new ();
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_timeline, self, NULL);
-  gtk_widget_set_size_request (area, -1, (int) PS_RENDER_TIMELINE_HEIGHT);
+  gtk_widget_set_size_request (area, -1, TIMELINE_MIN_H);
   gtk_widget_set_hexpand (area, TRUE);
   gtk_widget_set_vexpand (area, FALSE);
   gtk_widget_set_margin_top (area, 3);
@@ -67,6 +75,16 @@ _ps_window_take_timeline (PsWindow      *self,
   self->timeline_frame = ps_frame_ref ((PsFrame *) frame);
 
   show = ps_runaway_timeline_get_n_rows (self->timeline) > 0;
+  if (changed)
+    {
+      PsRenderStyle style;
+      double h;
+
+      ps_render_style_init_default (&style);
+      h = ps_render_runaway_timeline_height (self->timeline, &style, TIMELINE_ROW_H);
+      gtk_widget_set_size_request (self->timeline_area, -1,
+                                   CLAMP ((int) ceil (h), TIMELINE_MIN_H, TIMELINE_MAX_H));
+    }
   if (gtk_widget_get_visible (self->timeline_area) != show)
     gtk_widget_set_visible (self->timeline_area, show);
   if (show && (changed || before != frame->time_s))

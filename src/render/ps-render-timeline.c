@@ -219,6 +219,18 @@ ps_render_runaway_timeline_geometry (const PsRunawayTimeline *tl,
   g->n_shown = MIN (n, (guint) floor (g->plot_h / row_h));
 }
 
+double
+ps_render_runaway_timeline_height (const PsRunawayTimeline *tl,
+                                   const PsRenderStyle     *style,
+                                   double                   row_h)
+{
+  PsTimelineGeometry g;
+  double h = 200.0;
+
+  ps_render_runaway_timeline_geometry (tl, style, 100.0, h, &g);
+  return h - g.plot_h + (tl != NULL ? tl->order->len : 0) * row_h;
+}
+
 /* the time axis: [t0, t1] in seconds for the rows and the frame's time */
 static void
 time_range (const PsRunawayTimeline *tl,

@@ -371,7 +371,9 @@ double   ps_render_runaway_timeline_x (const PsRunawayTimeline *tl,
                                        double                   width,
                                        double                   height,
                                        double                   time_s);
-/* The height the timeline wants (px) */
-#define PS_RENDER_TIMELINE_HEIGHT 160.0
+/* The height at which every row is row_h tall (px) */
+double   ps_render_runaway_timeline_height (const PsRunawayTimeline *tl,
+                                            const PsRenderStyle     *style,
+                                            double                   row_h);
 
 G_END_DECLS
