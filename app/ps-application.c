@@ -40,7 +40,7 @@ static const GOptionEntry main_entries[] = {
   { "size", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Screenshot: size of the picture (default 1280x800)"), N_("WxH") },
   { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Screenshot: window, layout, curves, thermal, builder or editor (default window)"), N_("VIEW") },
+    N_("Screenshot: window, layout, curves, thermal, timeline, builder or editor (default window)"), N_("VIEW") },
   { "style", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Screenshot: light or dark (default light)"), N_("STYLE") },
   { NULL }

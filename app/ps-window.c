@@ -336,6 +336,7 @@ ps_window_tick (GtkWidget     *widget,
     _ps_window_show_protocol_load (self, self->scenario, frame->step);
   _ps_window_take_events (self, frame);
   ps_protocol_editor_show_step (self->protocol_editor, frame->step);
+  _ps_window_take_timeline (self, frame);
 
   now = gdk_frame_clock_get_frame_time (frame_clock);
   if (self->playing && now - self->last_summary_us < SUMMARY_INTERVAL_US)
@@ -1206,6 +1207,7 @@ ps_window_finalize (GObject *object)
   g_clear_pointer (&self->scenario, ps_scenario_free);
   g_clear_pointer (&self->scenario_source, g_free);
   g_clear_pointer (&self->events_log, ps_event_log_unref);
+  _ps_window_finalize_timeline (self);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
@@ -1393,6 +1395,7 @@ ps_window_init (PsWindow *self)
   _ps_window_init_shortcuts (self);
   _ps_window_init_popover_tooltips (self);
   _ps_window_init_fit (self);
+  _ps_window_init_timeline (self);
   _ps_window_faults_init (self);
 
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), ps_window_tick, NULL, NULL);
