@@ -14,34 +14,6 @@
 
 static gboolean have_display;
 
-static PsWindow *
-window_new_on (const char *preset,
-               const char *protocol)
-{
-  g_autoptr(PsScenario) scenario = NULL;
-  g_autoptr(GError) error = NULL;
-  PsWindow *window;
-
-  scenario = ps_scenario_new_from_preset (preset, &error);
-  g_assert_no_error (error);
-  if (protocol != NULL)
-    g_assert_true (ps_scenario_set_protocol (scenario, protocol, &error));
-
-  window = ps_window_new (NULL);
-  g_object_ref_sink (window);
-  ps_window_set_playing (window, FALSE);
-  g_assert_true (ps_window_set_scenario (window, scenario, &error));
-  g_assert_no_error (error);
-  return window;
-}
-
-static void
-window_free (PsWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-}
-
 static gboolean
 wake (gpointer user_data)
 {

@@ -94,14 +94,6 @@ find_label_outside_popovers (GtkWidget  *widget,
   return NULL;
 }
 
-static void
-window_free (PsWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
 
 typedef struct
 {
