@@ -35,6 +35,11 @@ for size in 1280x800 1024x600 800x600; do
   done
 done
 echo "builder"
+# the protocol editor over an LG M50 cycling run, a cycle's charge running
+xvfb-run -a "$build/app/packscope" --screenshot "$top/resources/screenshots/editor-1280x800.png" \
+  --scenario lg-m50 --run 9000 --size 1280x800 --view editor --protocol "Rest for 10 min
+(Discharge at 1C until 3.0 V; Rest for 30 min; Charge at 0.5C until 4.2 V; Hold at 4.2 V until C/20; Rest for 30 min) x 3"
+echo "editor"
 # thermal runaway propagating (scenario files beside the pictures)
 for shot in runaway-leaf-2011:1500 runaway-model-s-85:1500; do
   id=${shot%%:*}
