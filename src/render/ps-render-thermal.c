@@ -564,18 +564,6 @@ hot_marker (cairo_t             *cr,
     m->ly = m->y + r + 2;
 }
 
-/* A context to measure text on, the same for every surface drawn on (so
- * the cairo and GL views place the labels alike) */
-static cairo_t *
-measure_context (void)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-  cairo_t *cr = cairo_create (surface);
-
-  cairo_surface_destroy (surface);
-  return cr;
-}
-
 /* Each isotherm's value where it first crosses the field's middle row (or
  * a row a quarter above or below), boxed, skipped where it would overlap
  * a label already placed or the hottest cell's marker and label. The
@@ -593,7 +581,7 @@ isotherm_labels (const PsFrame       *frame,
   double placed[66][4];
   guint n_placed = 0;
   const int rows[3] = { c->gh / 2, c->gh / 4, (3 * c->gh) / 4 };
-  cairo_t *cr = measure_context ();
+  cairo_t *cr = _ps_render_measure_context ();
 
   if (isfinite (s->tmax))
     {
@@ -1035,25 +1023,6 @@ ps_render_thermal_range (const PsFrame       *frame,
   return TRUE;
 }
 
-void
-ps_render_thermal_decorations (cairo_t             *cr,
-                               const PsFrame       *frame,
-                               const PsRenderStyle *style,
-                               double               width,
-                               double               height)
-{
-  ThermalScale s;
-
-  g_return_if_fail (cr != NULL);
-  g_return_if_fail (style != NULL);
-
-  if (!thermal_frame_ok (frame))
-    return;
-  thermal_scale (frame, style, width, height, &s);
-  thermal_decorations (cr, frame, style, width, &s,
-                       s.tr.scale > 0 && isfinite (s.tr.scale) && isfinite (s.tmin), NULL, FALSE);
-}
-
 /* The frame's values into the grid's field, for the labels: NULL when the
  * grid is not the frame's at this size or there is no field */
 static ThermalCache *
@@ -1089,6 +1058,16 @@ ps_render_thermal_decorations_with_grid (cairo_t             *cr,
   thermal_decorations (cr, frame, style, width, &s,
                        s.tr.scale > 0 && isfinite (s.tr.scale) && isfinite (s.tmin),
                        labels_grid (frame, style, grid, &s), FALSE);
+}
+
+void
+ps_render_thermal_decorations (cairo_t             *cr,
+                               const PsFrame       *frame,
+                               const PsRenderStyle *style,
+                               double               width,
+                               double               height)
+{
+  ps_render_thermal_decorations_with_grid (cr, frame, style, width, height, NULL);
 }
 
 GArray *
@@ -1131,7 +1110,7 @@ ps_render_thermal_hottest_marker (const PsFrame       *frame,
   thermal_scale (frame, style, width, height, &s);
   if (!isfinite (s.tmax))
     return FALSE;
-  cr = measure_context ();
+  cr = _ps_render_measure_context ();
   hot_marker (cr, ps_pack_get_info (frame->pack), style, &s, &m);
   cairo_destroy (cr);
   ring[0] = m.x - m.hw;
