@@ -59,6 +59,55 @@ fill_frame (PsFrame *f,
   f->heat_w = 0.12 * f->n_cells;
 }
 
+/* The runaway timeline panel (880 x 160) per frame: reading the frame's new
+ * events and drawing, the window's cost while a runaway propagates. A log
+ * of 400 cells of the pack passing onset, venting, runaway and burnt a
+ * few seconds apart (more rows than the panel shows), revealed a frame's
+ * worth at a time; the median over the frames. */
+#define TIMELINE_CELLS 400
+#define TIMELINE_W     880
+#define TIMELINE_H     160
+
+static double
+bench_runaway_timeline (PsPack              *pack,
+                        const PsRenderStyle *style)
+{
+  g_autoptr(PsFrame) frame = ps_frame_new (pack);
+  g_autoptr(PsRunawayTimeline) tl = ps_runaway_timeline_new ();
+  guint n_cells = MIN (TIMELINE_CELLS, ps_pack_get_info (pack)->n_cells);
+  double ms[BENCH_FRAMES];
+  cairo_surface_t *surface;
+  guint n;
+
+  frame->events = ps_event_log_new ();
+  /* cell k reaches onset at 5 k s, then a stage every 40 s */
+  for (guint step = 0; step < n_cells + 12; step++)
+    for (guint s = 0; s < 4; s++)
+      if (step >= 8 * s && step - 8 * s < n_cells)
+        ps_event_log_add (frame->events, 5.0 * step, PS_EVENT_ONSET + s,
+                          (int) ((step - 8 * s) * 17 % ps_pack_get_info (pack)->n_cells),
+                          PS_CONTACTOR_OK, "stage %u", s);
+  n = ps_event_log_get_length (frame->events);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TIMELINE_W, TIMELINE_H);
+  for (guint k = 0; k < BENCH_FRAMES; k++)
+    {
+      gint64 t0;
+      cairo_t *cr;
+
+      frame->n_events = (guint) ((guint64) n * (k + 1) / BENCH_FRAMES);
+      frame->time_s = 5.0 * (n_cells + 12) * (k + 1) / BENCH_FRAMES;
+      t0 = g_get_monotonic_time ();
+      ps_runaway_timeline_update (tl, frame);
+      cr = cairo_create (surface);
+      ps_render_runaway_timeline (cr, tl, frame, style, TIMELINE_W, TIMELINE_H);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      ms[k] = (g_get_monotonic_time () - t0) / 1e3;
+    }
+  cairo_surface_destroy (surface);
+  return ps_bench_median (ms, BENCH_FRAMES);
+}
+
 void
 ps_bench_render (void)
 {
@@ -157,5 +206,6 @@ ps_bench_render (void)
   printf ("render_thermal_ms: %.2f\n", ps_bench_median (thermal, BENCH_FRAMES));
   printf ("render_first_frame_ms: %.2f\n", first_frame_ms);
   printf ("render_thermal_first_ms: %.2f\n", first_thermal_ms);
+  printf ("render_runaway_timeline_ms: %.2f\n", bench_runaway_timeline (pack, &style));
   fflush (stdout);
 }

@@ -6,7 +6,11 @@
  * fast as possible, and records the wall-clock time of every frame the frame
  * clock paints ("after-paint") for about five seconds. Prints the 95th
  * percentile of the intervals between painted frames; the target is at most
- * 33 ms (30 frames per second). Without a display it prints nothing.
+ * 33 ms (30 frames per second). Then the same with three cells forced
+ * into thermal runaway and the cooling off (runaway_ui_frame_ms_p95: the
+ * reactions' substeps running and the propagation timeline drawn; the
+ * claim is 60 frames per second, 16.7 ms). Without a display it prints
+ * nothing.
  */
 #include "config.h"
 
@@ -206,10 +210,17 @@ bench_thermal_first_frames (void)
     g_main_context_iteration (NULL, FALSE);
 }
 
-void
-ps_bench_ui (void)
+/* Opens the window on scenario with the runner going as fast as possible
+ * and measures the intervals between painted frames after the warm-up:
+ * their 95th percentile and how many frames were painted; *n_onset, when
+ * not NULL, how many cells had reached onset at the end. FALSE (and a
+ * message) when the window could not run. */
+static gboolean
+measure_window (PsScenario *scenario,
+                double     *p95_ms,
+                guint      *n_painted,
+                guint      *n_onset)
 {
-  g_autoptr(PsScenario) scenario = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) intervals = NULL;
   GdkFrameClock *frame_clock;
@@ -217,20 +228,7 @@ ps_bench_ui (void)
   gulong handler;
   gint64 start;
   guint n_after_warmup = 0;
-
-  if (!gtk_init_check ())
-    return;
-  adw_init ();
-  (void) ps_ui_get_resource ();
-
-  bench_thermal_first_frames ();
-
-  scenario = ps_scenario_new_from_preset ("model-s-85", &error);
-  if (scenario == NULL)
-    {
-      g_printerr ("ps_bench_ui: %s\n", error->message);
-      return;
-    }
+  gboolean ok = FALSE;
 
   data.paint_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   data.window = g_object_ref_sink (ps_window_new (NULL));
@@ -239,10 +237,7 @@ ps_bench_ui (void)
   if (!ps_window_set_scenario (data.window, scenario, &error))
     {
       g_printerr ("ps_bench_ui: %s\n", error->message);
-      gtk_window_destroy (GTK_WINDOW (data.window));
-      g_object_unref (data.window);
-      g_array_unref (data.paint_us);
-      return;
+      goto out;
     }
 
   gtk_window_set_default_size (GTK_WINDOW (data.window), 1280, 800);
@@ -257,10 +252,7 @@ ps_bench_ui (void)
   if (frame_clock == NULL)
     {
       g_printerr ("ps_bench_ui: the window was never mapped\n");
-      gtk_window_destroy (GTK_WINDOW (data.window));
-      g_object_unref (data.window);
-      g_array_unref (data.paint_us);
-      return;
+      goto out;
     }
 
   handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint), &data);
@@ -290,11 +282,19 @@ ps_bench_ui (void)
 
       g_array_sort (intervals, compare_double);
       idx = (guint) (0.95 * (intervals->len - 1) + 0.5);
-      printf ("ui_frame_interval_p95_ms: %.1f\n", g_array_index (intervals, double, idx));
-      printf ("ui_frames_painted: %u\n", n_after_warmup + 1);
-      fflush (stdout);
+      *p95_ms = g_array_index (intervals, double, idx);
+      *n_painted = n_after_warmup + 1;
+      ok = TRUE;
+    }
+  if (n_onset != NULL)
+    {
+      g_autoptr(PsFrame) frame = ps_runner_dup_frame (ps_window_get_runner (data.window));
+
+      *n_onset = frame != NULL && frame->events != NULL
+                 ? ps_event_log_count_kind (frame->events, PS_EVENT_ONSET) : 0;
     }
 
+out:
   ps_window_set_playing (data.window, FALSE);
   gtk_window_destroy (GTK_WINDOW (data.window));
   g_object_unref (data.window);
@@ -302,4 +302,55 @@ ps_bench_ui (void)
 
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
+  return ok;
+}
+
+void
+ps_bench_ui (void)
+{
+  g_autoptr(PsScenario) scenario = NULL;
+  g_autoptr(PsScenario) runaway = NULL;
+  g_autoptr(GError) error = NULL;
+  double p95_ms;
+  guint n_painted, n_onset;
+
+  if (!gtk_init_check ())
+    return;
+  adw_init ();
+  (void) ps_ui_get_resource ();
+
+  bench_thermal_first_frames ();
+
+  scenario = ps_scenario_new_from_preset ("model-s-85", &error);
+  if (scenario == NULL)
+    {
+      g_printerr ("ps_bench_ui: %s\n", error->message);
+      return;
+    }
+  if (measure_window (scenario, &p95_ms, &n_painted, NULL))
+    {
+      printf ("ui_frame_interval_p95_ms: %.1f\n", p95_ms);
+      printf ("ui_frames_painted: %u\n", n_painted);
+      fflush (stdout);
+    }
+
+  /* the same with three cells forced into runaway and the cooling off (the
+   * runaway-model-s-85 screenshot): the reactions' substeps run, and the
+   * propagation timeline shows under the curves */
+  runaway = ps_scenario_copy (scenario);
+  if (!ps_scenario_add_fault_text (runaway, "kind=thermal_runaway,cell=3000", &error) ||
+      !ps_scenario_add_fault_text (runaway, "kind=thermal_runaway,cell=3001", &error) ||
+      !ps_scenario_add_fault_text (runaway, "kind=thermal_runaway,cell=3002", &error) ||
+      !ps_scenario_add_fault_text (runaway, "kind=cooling_failure", &error))
+    {
+      g_printerr ("ps_bench_ui: %s\n", error->message);
+      return;
+    }
+  if (measure_window (runaway, &p95_ms, &n_painted, &n_onset))
+    {
+      printf ("runaway_ui_frame_ms_p95: %.1f\n", p95_ms);
+      printf ("runaway_ui_frames_painted: %u\n", n_painted);
+      printf ("runaway_ui_cells_past_onset: %u\n", n_onset);
+      fflush (stdout);
+    }
 }

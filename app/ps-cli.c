@@ -911,7 +911,7 @@ ps_cli_main (int    argc,
     "  packscope [--scenario ID|FILE] [--protocol TEXT]\n"
     "  packscope --screenshot FILE --scenario ID|FILE [--protocol TEXT]\n"
     "            [--run SECONDS] [--size WxH]\n"
-    "            [--view window|layout|curves|thermal|builder] [--style light|dark]\n"
+    "            [--view window|layout|curves|thermal|timeline|builder] [--style light|dark]\n"
     "            (renders the real window or one view to a PNG; needs a display,\n"
     "            e.g. xvfb-run -a)");
   g_option_context_set_description (context,

@@ -347,6 +347,47 @@ fail (GError *error)
   return 2;
 }
 
+static int
+save_timeline (PsRunner                  *runner,
+               const PsScreenshotOptions *options)
+{
+  g_autoptr(PsFrame) frame = ps_runner_dup_frame (runner);
+  g_autoptr(PsRunawayTimeline) tl = ps_runaway_timeline_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_surface_t *surface;
+  PsRenderStyle style;
+  GError *error = NULL;
+  cairo_t *cr;
+
+  if (frame == NULL)
+    return fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                              "--view timeline: the run made no frame"));
+  ps_runaway_timeline_update (tl, frame);
+  ps_render_style_init_default (&style);
+  style.draw_background = TRUE;
+  if (options->dark)
+    for (guint k = 0; k < 3; k++)
+      {
+        style.fg[k] = 1.0;
+        style.bg[k] = 0x1e / 255.0;
+      }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, options->width, options->height);
+  cr = cairo_create (surface);
+  ps_render_runaway_timeline (cr, tl, frame, &style, options->width, options->height);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  /* through the window's PNG writer: a whole file or none */
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * options->height);
+  texture = gdk_memory_texture_new (options->width, options->height, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+  if (!ps_screenshot_save_png (texture, options->output, &error))
+    return fail (error);
+  return 0;
+}
+
 int
 ps_screenshot_run (GtkApplication            *application,
                    const PsScreenshotOptions *options)
@@ -375,9 +416,9 @@ ps_screenshot_run (GtkApplication            *application,
                               MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE));
   if (!g_str_equal (view, "window") && !g_str_equal (view, "layout") &&
       !g_str_equal (view, "curves") && !g_str_equal (view, "thermal") &&
-      !g_str_equal (view, "builder"))
+      !g_str_equal (view, "builder") && !g_str_equal (view, "timeline"))
     return fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                              "--view: expected window, layout, curves, thermal or builder, got “%s”",
+                              "--view: expected window, layout, curves, thermal, timeline or builder, got “%s”",
                               view));
 
   /* the same picture whatever the desktop's light or dark preference */
@@ -436,6 +477,11 @@ ps_screenshot_run (GtkApplication            *application,
       if (own_runner == NULL)
         return fail (error);
       ps_runner_run_until (own_runner, options->run_s);
+
+      /* the runaway timeline is the window's panel's renderer alone: drawn
+       * straight into the PNG, in the chosen style's colours */
+      if (g_str_equal (view, "timeline"))
+        return save_timeline (own_runner, options);
 
       if (g_str_equal (view, "layout"))
         {

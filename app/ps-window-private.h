@@ -89,6 +89,11 @@ struct _PsWindow
   guint                 n_events_seen;
   guint                 n_event_rows;
   gint64                last_derate_toast_us;
+
+  /* thermal runaway's propagation under the curves (ps-window-timeline.c) */
+  GtkWidget            *timeline_area;
+  PsRunawayTimeline    *timeline;
+  PsFrame              *timeline_frame;    /* the frame it shows */
 };
 
 void     _ps_window_class_init_actions (GtkWidgetClass *widget_class);
@@ -97,6 +102,12 @@ void     _ps_window_init_fit           (PsWindow       *self);
  * contactor opens or the BMS starts derating. */
 void     _ps_window_take_events        (PsWindow       *self,
                                         const PsFrame  *frame);
+/* ps-window-timeline.c: the propagation timeline, shown under the curves
+ * once a cell of the run reached onset */
+void     _ps_window_init_timeline      (PsWindow       *self);
+void     _ps_window_take_timeline      (PsWindow       *self,
+                                        const PsFrame  *frame);
+void     _ps_window_finalize_timeline  (PsWindow       *self);
 /* ps-window-faults.c: right-click a cell to inject a fault; the active
  * faults and the cells that ran away as lines for the warnings */
 void     _ps_window_faults_class_init  (GtkWidgetClass *widget_class);

@@ -335,6 +335,7 @@ ps_window_tick (GtkWidget     *widget,
       self->scenario != NULL)
     _ps_window_show_protocol_load (self, self->scenario, frame->step);
   _ps_window_take_events (self, frame);
+  _ps_window_take_timeline (self, frame);
 
   now = gdk_frame_clock_get_frame_time (frame_clock);
   if (self->playing && now - self->last_summary_us < SUMMARY_INTERVAL_US)
@@ -1178,6 +1179,7 @@ ps_window_finalize (GObject *object)
   g_clear_pointer (&self->scenario, ps_scenario_free);
   g_clear_pointer (&self->scenario_source, g_free);
   g_clear_pointer (&self->events_log, ps_event_log_unref);
+  _ps_window_finalize_timeline (self);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
@@ -1361,6 +1363,7 @@ ps_window_init (PsWindow *self)
   _ps_window_init_shortcuts (self);
   _ps_window_init_popover_tooltips (self);
   _ps_window_init_fit (self);
+  _ps_window_init_timeline (self);
   _ps_window_faults_init (self);
 
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), ps_window_tick, NULL, NULL);

@@ -50,6 +50,8 @@
 #include "ps-engine.h"
 #include "ps-cell-type-private.h"
 
+#include "fit-nelder-mead.h"
+
 #include "ornl-leaf.h"
 
 #define N_PARAMS      17
@@ -232,101 +234,21 @@ evaluate (Fit          *fit,
   return j;
 }
 
-/* Nelder-Mead (standard coefficients) from x0 with steps step */
+static double
+objective (const double *x,
+          gpointer      data)
+{
+  return evaluate (data, x, FALSE);
+}
+
+/* Nelder-Mead (fit-nelder-mead.c) from x0 with steps step */
 static double
 nelder_mead (Fit    *fit,
              double *x0,
              double  step,
              guint   max_evals)
 {
-  double x[N_PARAMS + 1][N_PARAMS], f[N_PARAMS + 1];
-  guint n = N_PARAMS;
-
-  for (guint i = 0; i <= n; i++)
-    {
-      memcpy (x[i], x0, sizeof x[i]);
-      if (i > 0)
-        x[i][i - 1] += step;
-      f[i] = evaluate (fit, x[i], FALSE);
-    }
-
-  while (fit->n_evals < max_evals)
-    {
-      double c[N_PARAMS] = { 0 }, xr[N_PARAMS], xe[N_PARAMS], xc[N_PARAMS], fr, fe, fc;
-      guint best = 0, worst = 0, second = 0;
-
-      for (guint i = 0; i <= n; i++)
-        {
-          if (f[i] < f[best])
-            best = i;
-          if (f[i] > f[worst])
-            worst = i;
-        }
-      second = best;
-      for (guint i = 0; i <= n; i++)
-        if (i != worst && f[i] > f[second])
-          second = i;
-      if (f[worst] - f[best] < 1e-4 * (1.0 + fabs (f[best])))
-        break;
-
-      for (guint i = 0; i <= n; i++)
-        if (i != worst)
-          for (guint k = 0; k < n; k++)
-            c[k] += x[i][k] / n;
-      for (guint k = 0; k < n; k++)
-        xr[k] = c[k] + (c[k] - x[worst][k]);
-      fr = evaluate (fit, xr, FALSE);
-      if (fr < f[best])
-        {
-          for (guint k = 0; k < n; k++)
-            xe[k] = c[k] + 2.0 * (c[k] - x[worst][k]);
-          fe = evaluate (fit, xe, FALSE);
-          if (fe < fr)
-            {
-              memcpy (x[worst], xe, sizeof xe);
-              f[worst] = fe;
-            }
-          else
-            {
-              memcpy (x[worst], xr, sizeof xr);
-              f[worst] = fr;
-            }
-          continue;
-        }
-      if (fr < f[second])
-        {
-          memcpy (x[worst], xr, sizeof xr);
-          f[worst] = fr;
-          continue;
-        }
-      for (guint k = 0; k < n; k++)
-        xc[k] = c[k] + 0.5 * (x[worst][k] - c[k]);
-      fc = evaluate (fit, xc, FALSE);
-      if (fc < f[worst])
-        {
-          memcpy (x[worst], xc, sizeof xc);
-          f[worst] = fc;
-          continue;
-        }
-      /* shrink towards the best */
-      for (guint i = 0; i <= n; i++)
-        if (i != best)
-          {
-            for (guint k = 0; k < n; k++)
-              x[i][k] = x[best][k] + 0.5 * (x[i][k] - x[best][k]);
-            f[i] = evaluate (fit, x[i], FALSE);
-          }
-    }
-
-  {
-    guint best = 0;
-
-    for (guint i = 1; i <= n; i++)
-      if (f[i] < f[best])
-        best = i;
-    memcpy (x0, x[best], sizeof x[best]);
-    return f[best];
-  }
+  return fit_nelder_mead (objective, fit, N_PARAMS, x0, step, 1e-4, max_evals, &fit->n_evals);
 }
 
 /* A cell (NULL: the shipped one) against one discharge record: time,

@@ -1791,6 +1791,135 @@ test_render_vector_exports (void)
     }
 }
 
+/* ---------------------------------------------------------------------- */
+/* the thermal-runaway timeline                                            */
+
+static guint32
+opaque_pixel (const double rgb[3])
+{
+  return 0xff000000u | ((guint32) lround (rgb[0] * 255) << 16) |
+         ((guint32) lround (rgb[1] * 255) << 8) | (guint32) lround (rgb[2] * 255);
+}
+
+/* cells 3, 5 and 2 (0-based 2, 4, 1) reach onset in that order, out of
+ * their index order; cell 3 runs through every stage, cell 5 to runaway,
+ * cell 2 only to onset; a fault event and a contactor event are not
+ * stages */
+static PsFrame *
+make_runaway_frame (PsPack *pack,
+                    guint   n_events)
+{
+  static const struct { double t; PsEventKind kind; int cell; } ev[] = {
+    {   0.0, PS_EVENT_FAULT,    2 },
+    {  30.0, PS_EVENT_ONSET,    2 },
+    {  60.0, PS_EVENT_ONSET,    4 },
+    {  90.0, PS_EVENT_VENTING,  2 },
+    { 120.0, PS_EVENT_ONSET,    1 },
+    { 150.0, PS_EVENT_RUNAWAY,  2 },
+    { 200.0, PS_EVENT_VENTING,  4 },
+    { 210.0, PS_EVENT_CONTACTOR_OPEN, -1 },
+    { 260.0, PS_EVENT_RUNAWAY,  4 },
+    { 300.0, PS_EVENT_BURNT,    2 },
+  };
+  PsFrame *f = make_frame (pack, 0.0);
+
+  f->events = ps_event_log_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (ev); i++)
+    ps_event_log_add (f->events, ev[i].t, ev[i].kind, ev[i].cell,
+                      ev[i].kind == PS_EVENT_CONTACTOR_OPEN ? PS_CONTACTOR_FAULT : PS_CONTACTOR_OK,
+                      "event %u", i);
+  f->n_events = MIN (n_events, G_N_ELEMENTS (ev));
+  f->time_s = 400.0;
+  return f;
+}
+
+/* The rows in onset order, each stage's colour over its span, nothing
+ * before the onset, the frame's time as a line; read in two goes as the
+ * window does, and started again for another run's log. */
+static void
+test_runaway_timeline (void)
+{
+  /* each row's spans: stage, from, to (s); the frame's time is 400 s */
+  static const struct { guint cell; struct { int stage; double a, b; } span[4]; } rows[] = {
+    { 2, { { 0, 30, 90 }, { 1, 90, 150 }, { 2, 150, 300 }, { 3, 300, 400 } } },
+    { 4, { { 0, 60, 200 }, { 1, 200, 260 }, { 2, 260, 400 }, { -1, 0, 0 } } },
+    { 1, { { 0, 120, 400 }, { -1, 0, 0 }, { -1, 0, 0 }, { -1, 0, 0 } } },
+  };
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) part = make_runaway_frame (pack, 4);
+  g_autoptr(PsFrame) frame = make_runaway_frame (pack, 100);
+  g_autoptr(PsFrame) other = make_runaway_frame (pack, 2);
+  g_autoptr(PsRunawayTimeline) tl = ps_runaway_timeline_new ();
+  PsRenderStyle style;
+  PsTimelineGeometry g;
+  cairo_surface_t *s;
+  cairo_t *cr;
+  const int w = 640, h = 170;
+  const guint32 bg = 0xffffffffu;
+  double x;
+
+  g_assert_true (ps_runaway_timeline_update (tl, part));
+  g_assert_cmpuint (ps_runaway_timeline_get_n_rows (tl), ==, 2);
+  g_assert_true (ps_runaway_timeline_update (tl, frame));
+  g_assert_false (ps_runaway_timeline_update (tl, frame));
+  g_assert_cmpuint (ps_runaway_timeline_get_n_rows (tl), ==, G_N_ELEMENTS (rows));
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    {
+      guint cell;
+      double t[4];
+
+      g_assert_true (ps_runaway_timeline_get_row (tl, r, &cell, t));
+      g_assert_cmpuint (cell, ==, rows[r].cell);
+      g_assert_cmpfloat (t[0], ==, rows[r].span[0].a);
+    }
+  g_assert_false (ps_runaway_timeline_get_row (tl, G_N_ELEMENTS (rows), NULL, NULL));
+
+  ps_render_style_init_default (&style);
+  style.font_family = "DejaVu Sans";
+  style.draw_background = TRUE;
+  style.bg[0] = style.bg[1] = style.bg[2] = style.bg[3] = 1.0;
+  s = render_surface (w, h);
+  cr = cairo_create (s);
+  ps_render_runaway_timeline (cr, tl, frame, &style, w, h);
+  cairo_destroy (cr);
+
+  ps_render_runaway_timeline_geometry (tl, &style, w, h, &g);
+  g_assert_cmpuint (g.n_shown, ==, G_N_ELEMENTS (rows));
+  g_assert_cmpfloat (g.row_h, >=, 4.0);
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    {
+      int y = (int) (g.plot_y + (r + 0.5) * g.row_h);
+
+      for (guint k = 0; k < 4 && rows[r].span[k].stage >= 0; k++)
+        {
+          double mid = 0.5 * (rows[r].span[k].a + rows[r].span[k].b);
+          guint32 want = opaque_pixel (ps_runaway_timeline_colours[rows[r].span[k].stage]);
+          guint32 got;
+
+          x = ps_render_runaway_timeline_x (tl, frame, &style, w, h, mid);
+          got = pixel_at (s, (int) x, y);
+          if (channel_diff (got, want) > 2)
+            {
+              write_failure_image (s, "runaway-timeline", ".out.png");
+              g_error ("row %u (cell %u), stage %d at %.0f s (x %.0f, y %d): 0x%08x, not 0x%08x",
+                       r, rows[r].cell + 1, rows[r].span[k].stage, mid, x, y, got, want);
+            }
+        }
+      /* nothing before the row's onset */
+      x = ps_render_runaway_timeline_x (tl, frame, &style, w, h, rows[r].span[0].a) - 3.0;
+      if (x > g.plot_x + 2.0)
+        g_assert_cmphex (pixel_at (s, (int) x, y), ==, bg);
+    }
+  /* the frame's time: a dark line down the plot, below the rows too */
+  x = ps_render_runaway_timeline_x (tl, frame, &style, w, h, frame->time_s);
+  g_assert_cmpint (channel_diff (pixel_at (s, (int) lround (x), (int) (g.plot_y + g.plot_h - 3)), 0xff000000u), <, 60);
+  cairo_surface_destroy (s);
+
+  /* another run's log: the rows start again */
+  g_assert_true (ps_runaway_timeline_update (tl, other));
+  g_assert_cmpuint (ps_runaway_timeline_get_n_rows (tl), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1826,6 +1955,7 @@ main (int    argc,
   g_test_add_func ("/render/curves/ended-at-once", test_curves_ended_at_once);
   g_test_add_func ("/render/nan-and-tiny-views", test_render_nan_and_tiny_views);
   g_test_add_func ("/render/vector-exports", test_render_vector_exports);
+  g_test_add_func ("/render/runaway-timeline", test_runaway_timeline);
 
   return g_test_run ();
 }

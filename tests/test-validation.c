@@ -405,6 +405,139 @@ static const BpxCase bpx_cases[] = {
     &_ps_dfn_class, "DFN", "dfn" },
 };
 
+/* The lg-m50 ECM with its Butler-Volmer, diffusion and electrolyte
+ * elements fitted by tests/fit-m50-ecm.c against the same cell's DFN:
+ * constant current from full, isothermal 25 C, 5 s steps, RMS over the
+ * DFN's times until it reaches 2.5 V (an ECM that gets there first counts
+ * as 2.5 V after); the issue's targets 10 mV at <= 1C and 25 mV at 2C. The
+ * models are driven directly, so 2C runs past the cell's 7.3 A limit. */
+typedef struct
+{
+  const char *name;
+  double      c_rate;
+  double      rms_max_v;
+} EcmCase;
+
+static const EcmCase ecm_cases[] = {
+  { "0.5C", 0.5, 10e-3 },
+  { "1C",   1.0, 10e-3 },
+  { "2C",   2.0, 25e-3 },
+};
+
+static void
+set_table_from_array (PsTable    *table,
+                      JsonObject *o,
+                      const char *x_member,
+                      const char *y_member,
+                      double      y_repeat)
+{
+  JsonArray *xa = json_object_get_array_member (o, x_member);
+  guint n = json_array_get_length (xa);
+  g_autofree double *x = g_new (double, n);
+  g_autofree double *y = g_new (double, n);
+
+  for (guint k = 0; k < n; k++)
+    {
+      x[k] = json_array_get_double_element (xa, k);
+      y[k] = y_member != NULL
+             ? json_array_get_double_element (json_object_get_array_member (o, y_member), k)
+             : y_repeat;
+    }
+  ps_table_clear (table);
+  g_assert_true (ps_table_init (table, x, y, n));
+}
+
+static void
+scale_table_y (PsTable *table,
+               double   factor)
+{
+  g_autofree double *x = g_memdup2 (table->x, sizeof (double) * table->n_points);
+  g_autofree double *y = g_memdup2 (table->y, sizeof (double) * table->n_points);
+  guint n = table->n_points;
+
+  for (guint k = 0; k < n; k++)
+    y[k] *= factor;
+  ps_table_clear (table);
+  g_assert_true (ps_table_init (table, x, y, n));
+}
+
+/* the lg-m50 cell with what tests/fit-m50-ecm.c found
+ * (resources/cells/fit/m50-ecm-fit.json; not in the shipped cell yet, see
+ * make-cells.py's M50_SHIP_FIT) */
+static PsCellType *
+m50_fitted_cell (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "resources", "cells",
+                                            "fit", "m50-ecm-fit.json", NULL);
+  PsCellType *cell = ps_cell_type_new_from_id ("lg-m50", &error);
+  JsonObject *o, *e;
+
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  scale_table_y (&cell->r0, json_object_get_double_member (o, "r0_scale"));
+  scale_table_y (&cell->r1, json_object_get_double_member (o, "r1_scale"));
+  scale_table_y (&cell->r2, json_object_get_double_member (o, "r2_scale"));
+  set_table_from_array (&cell->tau_diffusion, o, "tau_soc", "tau_s", 0.0);
+  cell->ea_diffusion_j_mol = 0.0;
+  /* one exchange current for all SOC */
+  set_table_from_array (&cell->i0, o, "tau_soc", NULL, json_object_get_double_member (o, "i0_a"));
+  cell->ea_i0_j_mol = cell->ea_r0_j_mol;
+  e = json_object_get_object_member (o, "electrolyte");
+  cell->electrolyte_i_lim_a = json_object_get_double_member (e, "limiting_current_a");
+  cell->electrolyte_tau_s = json_object_get_double_member (e, "tau_s");
+  cell->electrolyte_scale_v = json_object_get_double_member (e, "voltage_scale_v");
+  cell->ea_electrolyte_j_mol = json_object_get_double_member (e, "ea_j_mol");
+  return cell;
+}
+
+static void
+compare_m50_ecm (gconstpointer data)
+{
+  const EcmCase *cs = data;
+  g_autoptr(PsCellType) cell = m50_fitted_cell ();
+  Curve dfn = { 0 }, ecm = { 0 };
+  double current, sum2 = 0.0, rms;
+  gboolean ecm_ended = FALSE;
+  guint n = 0;
+
+  current = cs->c_rate * cell->capacity_ah;
+  run_constant_current (&_ps_dfn_class, cell, current, 1.1 * 3600.0 / cs->c_rate, 5.0, &dfn);
+  run_constant_current (&_ps_ecm_class, cell, current, 1.1 * 3600.0 / cs->c_rate, 5.0, &ecm);
+  /* from the first step (the instant the current starts is the 2-RC
+   * linearisation's, not a state) */
+  for (guint k = 1; k < dfn.n && dfn.v[k] >= cell->voltage_min_v; k++)
+    {
+      double v = ecm_ended ? cell->voltage_min_v : ecm.v[k];
+
+      if (!ecm_ended && !(v >= cell->voltage_min_v))
+        {
+          ecm_ended = TRUE;
+          v = cell->voltage_min_v;
+        }
+      sum2 += (v - dfn.v[k]) * (v - dfn.v[k]);
+      n++;
+    }
+  rms = sqrt (sum2 / MAX (n, 1));
+  g_test_message ("lg-m50 ECM vs DFN %s: RMS %.2f mV over %u steps (%.0f s, DFN to 2.5 V)",
+                  cs->name, rms * 1e3, n, n * 5.0);
+  {
+    g_autofree char *file_name = g_strdup_printf ("validation-ecm-dfn-lg-m50-%s.png", cs->name);
+    g_autofree char *title = g_strdup_printf ("LG M50 ECM vs its DFN, %s", cs->name);
+    g_autofree char *note = g_strdup_printf ("RMS %.2f mV", rms * 1e3);
+
+    write_comparison_png (file_name, title, note, "DFN (Packscope)", &dfn, n * 5.0, &ecm,
+                          "ECM (Packscope)", current);
+  }
+  g_assert_cmpuint (n, >, 100);
+  g_assert_cmpfloat (rms, <=, cs->rms_max_v);
+  curve_clear (&dfn);
+  curve_clear (&ecm);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -424,6 +557,12 @@ main (int    argc,
                                                bpx_cases[i].model_id, bpx_cases[i].name);
 
       g_test_add_data_func (name, &bpx_cases[i], compare_bpx);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (ecm_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/validation/ecm/dfn-lg-m50-%s", ecm_cases[i].name);
+
+      g_test_add_data_func (name, &ecm_cases[i], compare_m50_ecm);
     }
   return g_test_run ();
 }

@@ -2331,6 +2331,22 @@ test_screenshot_gl_disable (void)
     g_unlink (path);
   }
 
+  /* the runaway timeline alone, at its panel's size */
+  {
+    const char *args[] = { "--screenshot", path, "--scenario", "leaf-2011",
+                           "--run", "60", "--size", "600x160", "--view", "timeline", NULL };
+    g_autoptr(GdkTexture) t = NULL;
+
+    g_clear_pointer (&err, g_free);
+    run_packscope (args, "gl-disable", FALSE, &status, &err);
+    g_assert_cmpint (status, ==, 0);
+    t = gdk_texture_new_from_filename (path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (gdk_texture_get_width (t), ==, 600);
+    g_assert_cmpint (gdk_texture_get_height (t), ==, 160);
+    g_unlink (path);
+  }
+
   /* bad input: exit 2, one line on stderr, no file */
   {
     const char *bad[][10] = {

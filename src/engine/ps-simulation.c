@@ -950,7 +950,8 @@ reset_state (PsSimulation *sim)
   memset (sim->in_runaway, 0, sim->n_cells);
   memset (sim->sustained, 0, sim->n_cells);
   sim->n_in_runaway = 0;
-  memset (sim->faults->on->data, 0, sizeof (gboolean) * sim->faults->on->len);
+  if (sim->faults->on->len > 0)
+    memset (sim->faults->on->data, 0, sizeof (gboolean) * sim->faults->on->len);
   _ps_thermal_network_set_blocked (sim->thermal, NULL);
 
   /* at rest before the first step: open-circuit voltages (the mean of each

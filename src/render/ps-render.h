@@ -354,4 +354,65 @@ gboolean ps_render_thermal_hottest_marker  (const PsFrame       *frame,
                                             double               ring[4],
                                             double               label[4]);
 
+/* Thermal runaway over time (ps-render-timeline.c): a row per cell that
+ * left the intact stage, ordered by when it did (its onset), earliest at
+ * the top; onset, venting, runaway and burnt as spans in
+ * ps_runaway_timeline_colours, the frame's time as a line, the axis in
+ * minutes. Made for a panel 120-200 px tall: rows shrink to 2 px, and the
+ * earliest rows that fit are drawn (the header says how many of how many).
+ *
+ * A PsRunawayTimeline holds each cell's stage times read from a frame's
+ * event log; _update reads the events it has not read yet (a new log, or a
+ * frame from before what it read, starts it again) and says whether the
+ * rows changed. One per view; not thread-safe. */
+typedef struct _PsRunawayTimeline PsRunawayTimeline;
+
+/* onset, venting, runaway, burnt (RGB 0..1) */
+extern const double ps_runaway_timeline_colours[4][3];
+
+PsRunawayTimeline *ps_runaway_timeline_new      (void);
+void               ps_runaway_timeline_free     (PsRunawayTimeline       *tl);
+gboolean           ps_runaway_timeline_update   (PsRunawayTimeline       *tl,
+                                                 const PsFrame           *frame);
+guint              ps_runaway_timeline_get_n_rows (const PsRunawayTimeline *tl);
+/* row's cell (0-based) and its 4 stage times (s, NaN when not reached);
+ * FALSE past the last row */
+gboolean           ps_runaway_timeline_get_row  (const PsRunawayTimeline *tl,
+                                                 guint                    row,
+                                                 guint                   *cell,
+                                                 double                  *times);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsRunawayTimeline, ps_runaway_timeline_free)
+
+typedef struct
+{
+  double plot_x, plot_y, plot_w, plot_h;   /* the rows' area */
+  double row_h;                            /* row r spans [plot_y + r row_h,
+                                            * plot_y + (r + 1) row_h) */
+  guint  n_shown;                          /* rows drawn */
+} PsTimelineGeometry;
+
+void     ps_render_runaway_timeline   (cairo_t                 *cr,
+                                       const PsRunawayTimeline *tl,
+                                       const PsFrame           *frame,
+                                       const PsRenderStyle     *style,
+                                       double                   width,
+                                       double                   height);
+void     ps_render_runaway_timeline_geometry (const PsRunawayTimeline *tl,
+                                              const PsRenderStyle     *style,
+                                              double                   width,
+                                              double                   height,
+                                              PsTimelineGeometry      *g);
+/* view x of a simulated time, as ps_render_runaway_timeline draws it */
+double   ps_render_runaway_timeline_x (const PsRunawayTimeline *tl,
+                                       const PsFrame           *frame,
+                                       const PsRenderStyle     *style,
+                                       double                   width,
+                                       double                   height,
+                                       double                   time_s);
+/* The height at which every row is row_h tall (px) */
+double   ps_render_runaway_timeline_height (const PsRunawayTimeline *tl,
+                                            const PsRenderStyle     *style,
+                                            double                   row_h);
+
 G_END_DECLS
