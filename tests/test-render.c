@@ -1137,6 +1137,113 @@ test_thermal_hottest_marker (void)
     }
 }
 
+static gboolean
+boxes_overlap (double ax0, double ay0, double ax1, double ay1,
+               double bx0, double by0, double bx1, double by1)
+{
+  return ax0 < bx1 && bx0 < ax1 && ay0 < by1 && by0 < ay1;
+}
+
+/* The isotherm labels (ps_render_thermal_isotherm_labels, what both the
+ * cairo map and the GL view draw): on a field rising 20 K from left to
+ * right, a label per isotherm inside the spread (but where no label fits),
+ * each reading its
+ * isotherm's value where that isotherm runs, inside the plot, none over
+ * another or over the hottest cell's marker or its label */
+static void
+test_thermal_isotherm_labels (void)
+{
+  g_autoptr(PsPack) pack = make_pack_t ();
+  g_autoptr(PsFrame) frame = ps_frame_new (pack);
+  g_autoptr(PsThermalGrid) grid = NULL;
+  g_autoptr(GArray) labels = NULL;
+  g_autoptr(GArray) none = NULL;
+  const PsPackInfo *info = ps_pack_get_info (pack);
+  const int w = 480, h = 320;
+  double xmin = INFINITY, xmax = -INFINITY, lo, hi, step, ring[4], hot[4];
+  guint n_inside = 0;
+  PsRenderStyle style;
+  PsViewTransform tr;
+
+  for (guint i = 0; i < info->n_cells; i++)
+    {
+      xmin = MIN (xmin, info->cell_x[i]);
+      xmax = MAX (xmax, info->cell_x[i]);
+    }
+  for (guint i = 0; i < info->n_cells; i++)
+    frame->cell_temp_k[i] = 300.0 + 20.0 * (info->cell_x[i] - xmin) / (xmax - xmin);
+  ps_frame_update_extremes (frame);
+  style_for_tests (&style);
+  style.isotherms = TRUE;
+  ps_render_view_transform (pack, &style, w, h, &tr);
+  grid = ps_thermal_grid_new (pack, &tr);
+  g_assert_nonnull (grid);
+
+  /* no labels before the grid's nodes are computed, nor without isotherms */
+  none = ps_render_thermal_isotherm_labels (frame, &style, w, h, grid);
+  g_assert_cmpuint (none->len, ==, 0);
+  ps_thermal_grid_compute (grid);
+  style.isotherms = FALSE;
+  g_clear_pointer (&none, g_array_unref);
+  none = ps_render_thermal_isotherm_labels (frame, &style, w, h, grid);
+  g_assert_cmpuint (none->len, ==, 0);
+  style.isotherms = TRUE;
+
+  g_assert_true (ps_render_thermal_range (frame, &style, w, h, &lo, &hi, &step));
+  g_assert_true (ps_render_thermal_hottest_marker (frame, &style, w, h, ring, hot));
+  labels = ps_render_thermal_isotherm_labels (frame, &style, w, h, grid);
+  for (int k = 1; lo + k * step < hi - 1e-9; k++)
+    {
+      double level = lo + k * step;
+
+      if (level > 300.0 - 273.15 + 0.25 * step && level < 320.0 - 273.15 - 0.25 * step)
+        n_inside++;
+    }
+  g_test_message ("scale %g..%g step %g: %u labels, %u isotherms inside the spread",
+                  lo, hi, step, labels->len, n_inside);
+  g_assert_cmpuint (n_inside, >=, 3);
+
+  for (guint k = 0; k < labels->len; k++)
+    {
+      const PsThermalLabel *l = &g_array_index (labels, PsThermalLabel, k);
+      double steps = (l->value - lo) / step;
+      /* where the value lies on the left-to-right rise, in view units */
+      double t = (l->value + 273.15 - 300.0) / 20.0;
+      double x_expected = tr.offset_x + tr.scale * (xmin + t * (xmax - xmin));
+      g_autofree char *text = g_strdup_printf ("%.0f", l->value);
+
+      g_test_message ("label %s at %.0f,%.0f %.0fx%.0f (isotherm at x %.0f)",
+                      l->text, l->x, l->y, l->width, l->height, x_expected);
+      /* an isotherm of the scale, each once, in rising order */
+      g_assert_cmpfloat (fabs (steps - round (steps)), <, 1e-6);
+      if (k > 0)
+        g_assert_cmpfloat (l->value, >, g_array_index (labels, PsThermalLabel, k - 1).value);
+      g_assert_cmpstr (l->text, ==, text);
+      /* on its isotherm: within a cell pitch (20 mm) of where it runs */
+      g_assert_cmpfloat (fabs (l->x + 0.5 * l->width - x_expected), <, 0.020 * tr.scale);
+      /* inside the plot */
+      g_assert_cmpfloat (l->x, >=, tr.plot_x);
+      g_assert_cmpfloat (l->y, >=, tr.plot_y);
+      g_assert_cmpfloat (l->x + l->width, <=, tr.plot_x + tr.plot_w);
+      g_assert_cmpfloat (l->y + l->height, <=, tr.plot_y + tr.plot_h);
+      /* over nothing else the map labels */
+      g_assert_false (boxes_overlap (l->x, l->y, l->x + l->width, l->y + l->height,
+                                     ring[0], ring[1], ring[2], ring[3]));
+      g_assert_false (boxes_overlap (l->x, l->y, l->x + l->width, l->y + l->height,
+                                     hot[0], hot[1], hot[2], hot[3]));
+      for (guint m = 0; m < k; m++)
+        {
+          const PsThermalLabel *o = &g_array_index (labels, PsThermalLabel, m);
+
+          g_assert_false (boxes_overlap (l->x, l->y, l->x + l->width, l->y + l->height,
+                                         o->x, o->y, o->x + o->width, o->y + o->height));
+        }
+    }
+  /* on this small T the 45 C isotherm runs between the hottest cell's
+   * ring and its label, where no label fits: it alone goes unlabelled */
+  g_assert_cmpuint (labels->len, >=, n_inside - 1);
+}
+
 /* all cells at one temperature: a flat field, a 1 K scale, no NaN */
 static void
 test_thermal_uniform (void)
@@ -1837,6 +1944,7 @@ main (int    argc,
   g_test_add_func ("/render/thermal/masked-to-outline", test_thermal_masked_to_outline);
   g_test_add_func ("/render/thermal/hottest-marker", test_thermal_hottest_marker);
   g_test_add_func ("/render/thermal/uniform", test_thermal_uniform);
+  g_test_add_func ("/render/thermal/isotherm-labels", test_thermal_isotherm_labels);
   g_test_add_func ("/render/curves/golden-all", test_curves_golden);
   g_test_add_func ("/render/curves/golden-window-discharge", test_curves_golden_discharge);
   g_test_add_func ("/render/curves/recording-replay", test_curves_recording_replay);

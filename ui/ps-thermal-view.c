@@ -1101,8 +1101,17 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
       /* no field until the grid is ready: the tint and the decorations */
     }
   else
-    /* the GL pass needs the pack's nodes: start on them now */
-    gl_nodes_ensure (self, self->frame->pack);
+    {
+      PsViewTransform tr;
+
+      /* the GL pass needs the pack's nodes: start on them now; the
+       * isotherm labels come from the cairo map's grid, so they sit where
+       * the cairo map puts them */
+      gl_nodes_ensure (self, self->frame->pack);
+      ps_render_view_transform (self->frame->pack, &self->style, width, height, &tr);
+      if (self->style.isotherms)
+        cairo_grid_ensure (self, &tr);
+    }
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   ps_render_thermal_underlay (cr, self->frame, &self->style, width, height);
@@ -1112,7 +1121,11 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
     gtk_widget_snapshot_child (widget, self->gl_area, snapshot);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  ps_render_thermal_decorations (cr, self->frame, &self->style, width, height);
+  if (self->gl_active && !self->gl_failed && self->style.isotherms && self->cairo_grid_ready)
+    ps_render_thermal_decorations_with_grid (cr, self->frame, &self->style, width, height,
+                                             self->cairo_grid);
+  else
+    ps_render_thermal_decorations (cr, self->frame, &self->style, width, height);
   cairo_destroy (cr);
   _ps_view_pacer_draw_end (&self->pacer, begin);
 }
@@ -1345,16 +1358,20 @@ ps_thermal_view_get_field_ready (PsThermalView *self)
 
   if (self->frame == NULL || !self->scale.valid)
     return TRUE;
-  if (!self->gl_active || self->gl_failed)
+  if (!self->gl_active || self->gl_failed || self->style.isotherms)
     {
       PsViewTransform tr;
 
-      /* the grid of the present size, ready or with nothing to compute */
+      /* the grid of the present size (the GL path's isotherm labels come
+       * from it too), ready or with nothing to compute */
       ps_render_view_transform (self->frame->pack, &self->style,
                                 gtk_widget_get_width (GTK_WIDGET (self)),
                                 gtk_widget_get_height (GTK_WIDGET (self)), &tr);
-      return ps_thermal_grid_matches (self->cairo_grid, self->frame->pack, &tr) &&
-             (self->cairo_grid == NULL || self->cairo_grid_ready);
+      if (!ps_thermal_grid_matches (self->cairo_grid, self->frame->pack, &tr) ||
+          !(self->cairo_grid == NULL || self->cairo_grid_ready))
+        return FALSE;
+      if (!self->gl_active || self->gl_failed)
+        return TRUE;
     }
   return self->nodes_pack == self->frame->pack && self->nodes != NULL;
 }

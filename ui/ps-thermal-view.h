@@ -31,9 +31,11 @@ PsRunner            *ps_thermal_view_get_runner     (PsThermalView *self);
 gboolean             ps_thermal_view_get_isotherms  (PsThermalView *self);
 void                 ps_thermal_view_set_isotherms  (PsThermalView *self,
                                                      gboolean       isotherms);
-/* FALSE while the GL path waits for the interpolation nodes of a new pack
- * (computed off the UI thread; meanwhile the view shows the pack without
- * its field); TRUE otherwise */
+/* FALSE while the view waits for what it draws the field from, computed
+ * off the UI thread (the GL path's interpolation nodes of a new pack and,
+ * with isotherms, the grid their labels come from; the cairo path's grid);
+ * meanwhile the view shows the pack without its field or labels. TRUE
+ * otherwise */
 gboolean             ps_thermal_view_get_field_ready (PsThermalView *self);
 /* TRUE while the GL path draws (read-only property "gl-active") */
 gboolean             ps_thermal_view_get_gl_active  (PsThermalView *self);

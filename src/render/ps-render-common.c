@@ -166,6 +166,16 @@ _ps_render_nice_range (double *lo,
  * drawn after _ps_render_set_font, and _ps_render_text takes no style */
 static const cairo_user_data_key_t hide_text_key;
 
+cairo_t *
+_ps_render_measure_context (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_surface_destroy (surface);
+  return cr;
+}
+
 void
 _ps_render_set_font (cairo_t             *cr,
                      const PsRenderStyle *style,

@@ -1649,17 +1649,6 @@ ps_render_curves_time_at (PsRecorder          *recorder,
   return CLAMP (t, ax.t0, ax.t1);
 }
 
-/* a context to measure text on, for the size queries */
-static cairo_t *
-measure_context (void)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-  cairo_t *cr = cairo_create (surface);
-
-  cairo_surface_destroy (surface);
-  return cr;
-}
-
 double
 ps_render_curves_min_height (PsRecorder          *recorder,
                              const PsFrame       *frame,
@@ -1674,7 +1663,7 @@ ps_render_curves_min_height (PsRecorder          *recorder,
   g_return_val_if_fail (style != NULL, 0.0);
 
   fs = font_size (style);
-  cr = measure_context ();
+  cr = _ps_render_measure_context ();
   if (time_axis (recorder, style, width, &ax))
     {
       PanelLayout l;
@@ -1708,7 +1697,7 @@ ps_render_curves_panels (PsRecorder          *recorder,
   g_return_val_if_fail (style != NULL, 0);
 
   fs = font_size (style);
-  cr = measure_context ();
+  cr = _ps_render_measure_context ();
   /* the same arithmetic as draw_time_panels and draw_discharge */
   if (time_axis (recorder, style, width, &ax))
     {

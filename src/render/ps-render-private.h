@@ -54,6 +54,10 @@ double       _ps_render_nice_range         (double              *lo,
                                             double               min_span,
                                             int                  max_ticks);
 
+/* A context to measure text on (a 1x1 image surface): the same metrics
+ * whatever surface is drawn on; (transfer full) */
+cairo_t     *_ps_render_measure_context    (void);
+
 void         _ps_render_set_font           (cairo_t             *cr,
                                             const PsRenderStyle *style,
                                             double               rel_size,

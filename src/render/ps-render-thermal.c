@@ -519,32 +519,97 @@ typedef struct
   guint           n_runaway;    /* cells in runaway, left out of the scale */
 } ThermalScale;
 
-/* Each isotherm's value where it first crosses the field's middle row (or
- * a row a quarter above or below), on a box of the background, skipped
- * where it would overlap a label already placed */
-static void
-label_isotherms (cairo_t               *cr,
-                 const PsRenderStyle   *style,
-                 const ThermalCache    *c,
-                 const PsViewTransform *tr,
-                 const ThermalScale    *s)
+/* The hottest cell's marker: its centre, the ring's (or the cell
+ * rectangle's) half sizes and the box of its label, text at (lx, ly) */
+typedef struct
 {
+  double x, y, hw, hh;
+  gboolean round;
+  double lx, ly, tw, th;
+  char text[64];
+} HotMarker;
+
+static void
+hot_marker (cairo_t             *cr,
+            const PsPackInfo    *pack,
+            const PsRenderStyle *style,
+            const ThermalScale  *s,
+            HotMarker           *m)
+{
+  const PsViewTransform *tr = &s->tr;
+  double cell_px = MAX (pack->cell_w[s->ihot], pack->cell_h[s->ihot]) * tr->scale;
+  double r = MAX (6.0, 0.5 * cell_px + 2.0);
+
+  m->x = _ps_view_x (tr, pack->cell_x[s->ihot]);
+  m->y = _ps_view_y (tr, pack->cell_y[s->ihot]);
+  m->round = pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL;
+  m->hw = m->hh = r;
+  if (!m->round)
+    {
+      /* the cell's own rectangle, 2 px out */
+      m->hw = MAX (0.5 * pack->cell_w[s->ihot] * tr->scale + 2.0, 4.0);
+      m->hh = MAX (0.5 * pack->cell_h[s->ihot] * tr->scale + 2.0, 4.0);
+      r = m->hh;
+    }
+  g_snprintf (m->text, sizeof m->text, "%.*f %s",
+              MIN (_ps_render_step_decimals (s->step) + 1, 3), s->tmax, s->unit);
+  _ps_render_set_font (cr, style, 0.85, TRUE);
+  m->tw = _ps_render_text_width (cr, m->text);
+  m->th = 0.85 * s->fs;
+  m->lx = m->x + r + 4;
+  m->ly = m->y - r - s->fs;
+  if (m->lx + m->tw + 4 > tr->plot_x + tr->plot_w)
+    m->lx = m->x - r - 4 - m->tw;
+  if (m->ly < tr->plot_y)
+    m->ly = m->y + r + 2;
+}
+
+/* Each isotherm's value where it first crosses the field's middle row (or
+ * a row a quarter above or below), boxed, skipped where it would overlap
+ * a label already placed or the hottest cell's marker and label. The
+ * field must hold the frame's values (grid_colours). */
+static GArray *
+isotherm_labels (const PsFrame       *frame,
+                 const PsRenderStyle *style,
+                 const ThermalCache  *c,
+                 const ThermalScale  *s)
+{
+  const PsViewTransform *tr = &s->tr;
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (PsThermalLabel));
   int n = (int) floor ((s->hi - s->lo) / s->step + 1e-6);
   int decimals = _ps_render_step_decimals (s->step);
-  double placed[64][4];
+  double placed[66][4];
   guint n_placed = 0;
   const int rows[3] = { c->gh / 2, c->gh / 4, (3 * c->gh) / 4 };
+  cairo_t *cr = _ps_render_measure_context ();
+
+  if (isfinite (s->tmax))
+    {
+      HotMarker m;
+
+      hot_marker (cr, ps_pack_get_info (frame->pack), style, s, &m);
+      placed[n_placed][0] = m.x - m.hw - 2;
+      placed[n_placed][1] = m.y - m.hh - 2;
+      placed[n_placed][2] = m.x + m.hw + 2;
+      placed[n_placed][3] = m.y + m.hh + 2;
+      n_placed++;
+      placed[n_placed][0] = m.lx - 2;
+      placed[n_placed][1] = m.ly - 2;
+      placed[n_placed][2] = m.lx + m.tw + 2;
+      placed[n_placed][3] = m.ly + m.th + 2;
+      n_placed++;
+    }
 
   _ps_render_set_font (cr, style, 0.75, FALSE);
   for (int k = 1; k < n && n_placed < G_N_ELEMENTS (placed); k++)
     {
       double level = s->lo + k * s->step;
-      char label[32];
+      PsThermalLabel label = { 0 };
       double tw, th = 0.75 * s->fs;
       gboolean done = FALSE;
 
-      g_snprintf (label, sizeof label, "%.*f", decimals, level);
-      tw = _ps_render_text_width (cr, label);
+      g_snprintf (label.text, sizeof label.text, "%.*f", decimals, level);
+      tw = _ps_render_text_width (cr, label.text);
       for (guint r = 0; r < G_N_ELEMENTS (rows) && !done; r++)
         {
           int j = rows[r];
@@ -573,14 +638,36 @@ label_isotherms (cairo_t               *cr,
               placed[n_placed][2] = bx + tw + 4;
               placed[n_placed][3] = by + th + 4;
               n_placed++;
-              cairo_rectangle (cr, bx, by, tw + 4, th + 4);
-              _ps_render_set_rgba (cr, style->bg, 0.75);
-              cairo_fill (cr);
-              _ps_render_set_rgba (cr, style->fg, 1.0);
-              _ps_render_text (cr, bx + 2, by + 2, 0.0, 0.0, label);
+              label.value = level;
+              label.x = bx;
+              label.y = by;
+              label.width = tw + 4;
+              label.height = th + 4;
+              g_array_append_val (out, label);
               done = TRUE;
             }
         }
+    }
+  cairo_destroy (cr);
+  return out;
+}
+
+/* The labels on a box of the background */
+static void
+draw_isotherm_labels (cairo_t             *cr,
+                      const PsRenderStyle *style,
+                      GArray              *labels)
+{
+  _ps_render_set_font (cr, style, 0.75, FALSE);
+  for (guint k = 0; k < labels->len; k++)
+    {
+      const PsThermalLabel *l = &g_array_index (labels, PsThermalLabel, k);
+
+      cairo_rectangle (cr, l->x, l->y, l->width, l->height);
+      _ps_render_set_rgba (cr, style->bg, 0.75);
+      cairo_fill (cr);
+      _ps_render_set_rgba (cr, style->fg, 1.0);
+      _ps_render_text (cr, l->x + 2, l->y + 2, 0.0, 0.0, l->text);
     }
 }
 
@@ -658,7 +745,8 @@ thermal_decorations (cairo_t             *cr,
                      double               width,
                      const ThermalScale  *s,
                      gboolean             field_shown,
-                     ThermalCache        *iso)
+                     ThermalCache        *iso,
+                     gboolean             contours)
 {
   const PsPackInfo *pack = ps_pack_get_info (frame->pack);
   const PsViewTransform *tr = &s->tr;
@@ -698,13 +786,18 @@ thermal_decorations (cairo_t             *cr,
       int n = (int) floor ((s->hi - s->lo) / s->step + 1e-6);
       gint32 *links;
 
-      cairo_set_line_width (cr, 1.0);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.6);
-      links = contour_buffers (iso);
-      for (int k = 1; k < n; k++)
-        contour_level (cr, iso, tr, links, s->lo + k * s->step);
-      cairo_stroke (cr);
-      label_isotherms (cr, style, iso, tr, s);
+      g_autoptr(GArray) labels = isotherm_labels (frame, style, iso, s);
+
+      if (contours)
+        {
+          cairo_set_line_width (cr, 1.0);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.6);
+          links = contour_buffers (iso);
+          for (int k = 1; k < n; k++)
+            contour_level (cr, iso, tr, links, s->lo + k * s->step);
+          cairo_stroke (cr);
+        }
+      draw_isotherm_labels (cr, style, labels);
     }
   _ps_render_outline_path (cr, pack, tr);
   cairo_set_line_width (cr, 1.5);
@@ -720,26 +813,14 @@ thermal_decorations (cairo_t             *cr,
   /* hottest cell: a ring with a halo and a label */
   if (isfinite (s->tmax))
     {
-      double x = _ps_view_x (tr, pack->cell_x[s->ihot]);
-      double y = _ps_view_y (tr, pack->cell_y[s->ihot]);
-      double cell_px = MAX (pack->cell_w[s->ihot], pack->cell_h[s->ihot]) * tr->scale;
-      double r = MAX (6.0, 0.5 * cell_px + 2.0);
-      double tw, lx, ly;
+      HotMarker m;
 
+      hot_marker (cr, pack, style, s, &m);
       cairo_new_path (cr);
-      if (pack->cell_shape == PS_CELL_SHAPE_CYLINDRICAL)
-        cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      if (m.round)
+        cairo_arc (cr, m.x, m.y, m.hw, 0, 2 * G_PI);
       else
-        {
-          /* the cell's own rectangle, 2 px out */
-          double hw = 0.5 * pack->cell_w[s->ihot] * tr->scale + 2.0;
-          double hh = 0.5 * pack->cell_h[s->ihot] * tr->scale + 2.0;
-
-          hw = MAX (hw, 4.0);
-          hh = MAX (hh, 4.0);
-          cairo_rectangle (cr, x - hw, y - hh, 2 * hw, 2 * hh);
-          r = hh;
-        }
+        cairo_rectangle (cr, m.x - m.hw, m.y - m.hh, 2 * m.hw, 2 * m.hh);
       _ps_render_set_rgba (cr, style->bg, 1.0);
       cairo_set_line_width (cr, 5.0);
       cairo_stroke_preserve (cr);
@@ -747,19 +828,11 @@ thermal_decorations (cairo_t             *cr,
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
 
-      _ps_render_set_font (cr, style, 0.85, TRUE);
-      tw = _ps_render_text_width (cr, hot);
-      lx = x + r + 4;
-      ly = y - r - fs;
-      if (lx + tw + 4 > tr->plot_x + tr->plot_w)
-        lx = x - r - 4 - tw;
-      if (ly < tr->plot_y)
-        ly = y + r + 2;
-      cairo_rectangle (cr, lx - 2, ly - 2, tw + 4, 0.85 * fs + 4);
+      cairo_rectangle (cr, m.lx - 2, m.ly - 2, m.tw + 4, m.th + 4);
       _ps_render_set_rgba (cr, style->bg, 0.8);
       cairo_fill (cr);
       _ps_render_set_rgba (cr, style->fg, 1.0);
-      _ps_render_text (cr, lx, ly, 0.0, 0.0, hot);
+      _ps_render_text (cr, m.lx, m.ly, 0.0, 0.0, m.text);
     }
   cairo_restore (cr);
 
@@ -896,7 +969,7 @@ render_thermal (cairo_t             *cr,
       cairo_restore (cr);
     }
 
-  thermal_decorations (cr, frame, style, width, &s, field_shown, field_shown ? c : NULL);
+  thermal_decorations (cr, frame, style, width, &s, field_shown, field_shown ? c : NULL, TRUE);
   cairo_restore (cr);
 }
 
@@ -950,12 +1023,29 @@ ps_render_thermal_range (const PsFrame       *frame,
   return TRUE;
 }
 
+/* The frame's values into the grid's field, for the labels: NULL when the
+ * grid is not the frame's at this size or there is no field */
+static ThermalCache *
+labels_grid (const PsFrame       *frame,
+             const PsRenderStyle *style,
+             PsThermalGrid       *grid,
+             const ThermalScale  *s)
+{
+  if (grid == NULL || grid->nodes == NULL || !isfinite (s->tmin) ||
+      !ps_thermal_grid_matches (grid, frame->pack, &s->tr))
+    return NULL;
+  grid_colours (grid, frame->cell_temp_k, s->all_finite, s->offset, s->lo, s->hi,
+                ps_colormap_table (PS_COLORMAP_INFERNO), style);
+  return grid;
+}
+
 void
-ps_render_thermal_decorations (cairo_t             *cr,
-                               const PsFrame       *frame,
-                               const PsRenderStyle *style,
-                               double               width,
-                               double               height)
+ps_render_thermal_decorations_with_grid (cairo_t             *cr,
+                                         const PsFrame       *frame,
+                                         const PsRenderStyle *style,
+                                         double               width,
+                                         double               height,
+                                         PsThermalGrid       *grid)
 {
   ThermalScale s;
 
@@ -966,7 +1056,72 @@ ps_render_thermal_decorations (cairo_t             *cr,
     return;
   thermal_scale (frame, style, width, height, &s);
   thermal_decorations (cr, frame, style, width, &s,
-                       s.tr.scale > 0 && isfinite (s.tr.scale) && isfinite (s.tmin), NULL);
+                       s.tr.scale > 0 && isfinite (s.tr.scale) && isfinite (s.tmin),
+                       labels_grid (frame, style, grid, &s), FALSE);
+}
+
+void
+ps_render_thermal_decorations (cairo_t             *cr,
+                               const PsFrame       *frame,
+                               const PsRenderStyle *style,
+                               double               width,
+                               double               height)
+{
+  ps_render_thermal_decorations_with_grid (cr, frame, style, width, height, NULL);
+}
+
+GArray *
+ps_render_thermal_isotherm_labels (const PsFrame       *frame,
+                                   const PsRenderStyle *style,
+                                   double               width,
+                                   double               height,
+                                   PsThermalGrid       *grid)
+{
+  ThermalScale s;
+  ThermalCache *c;
+
+  g_return_val_if_fail (style != NULL, NULL);
+
+  if (!style->isotherms || !thermal_frame_ok (frame))
+    return g_array_new (FALSE, TRUE, sizeof (PsThermalLabel));
+  thermal_scale (frame, style, width, height, &s);
+  c = labels_grid (frame, style, grid, &s);
+  if (c == NULL)
+    return g_array_new (FALSE, TRUE, sizeof (PsThermalLabel));
+  return isotherm_labels (frame, style, c, &s);
+}
+
+gboolean
+ps_render_thermal_hottest_marker (const PsFrame       *frame,
+                                  const PsRenderStyle *style,
+                                  double               width,
+                                  double               height,
+                                  double               ring[4],
+                                  double               label[4])
+{
+  ThermalScale s;
+  HotMarker m;
+  cairo_t *cr;
+
+  g_return_val_if_fail (style != NULL, FALSE);
+
+  if (!thermal_frame_ok (frame))
+    return FALSE;
+  thermal_scale (frame, style, width, height, &s);
+  if (!isfinite (s.tmax))
+    return FALSE;
+  cr = _ps_render_measure_context ();
+  hot_marker (cr, ps_pack_get_info (frame->pack), style, &s, &m);
+  cairo_destroy (cr);
+  ring[0] = m.x - m.hw;
+  ring[1] = m.y - m.hh;
+  ring[2] = m.x + m.hw;
+  ring[3] = m.y + m.hh;
+  label[0] = m.lx - 2;
+  label[1] = m.ly - 2;
+  label[2] = m.lx + m.tw + 2;
+  label[3] = m.ly + m.th + 2;
+  return TRUE;
 }
 
 void

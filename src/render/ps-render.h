@@ -315,6 +315,45 @@ void     ps_render_thermal_with_grid  (cairo_t             *cr,
                                        double               height,
                                        PsThermalGrid       *grid);
 
+/* ps_render_thermal_decorations with, from grid (as for
+ * ps_render_thermal_with_grid), the isotherms' value labels when
+ * style->isotherms, placed and drawn as ps_render_thermal draws them: for
+ * a view that draws the field and its isotherm lines itself. A NULL,
+ * uncomputed or mismatched grid draws no labels. */
+void     ps_render_thermal_decorations_with_grid (cairo_t             *cr,
+                                                  const PsFrame       *frame,
+                                                  const PsRenderStyle *style,
+                                                  double               width,
+                                                  double               height,
+                                                  PsThermalGrid       *grid);
+
+/* An isotherm's value label: its box in view units and its text */
+typedef struct
+{
+  double x, y, width, height;
+  double value;                 /* the isotherm, in style->temp_unit */
+  char   text[32];
+} PsThermalLabel;
+
+/* The isotherm labels ps_render_thermal draws over the frame's field at
+ * width x height with grid (as for ps_render_thermal_with_grid): one per
+ * isotherm at most, none overlapping another or the hottest cell's marker
+ * or its label. Empty without isotherms or a computed, matching grid.
+ * (transfer full) (element-type PsThermalLabel) */
+GArray  *ps_render_thermal_isotherm_labels (const PsFrame       *frame,
+                                            const PsRenderStyle *style,
+                                            double               width,
+                                            double               height,
+                                            PsThermalGrid       *grid);
+/* The hottest cell's marker and its label's box, each x0, y0, x1, y1 in
+ * view units; FALSE when there is none */
+gboolean ps_render_thermal_hottest_marker  (const PsFrame       *frame,
+                                            const PsRenderStyle *style,
+                                            double               width,
+                                            double               height,
+                                            double               ring[4],
+                                            double               label[4]);
+
 /* Thermal runaway over time (ps-render-timeline.c): a row per cell that
  * left the intact stage, ordered by when it did (its onset), earliest at
  * the top; onset, venting, runaway and burnt as spans in

@@ -569,6 +569,43 @@ check_thermal_matches_cairo (const char *preset,
       g_assert_cmpfloat (st.frac_big, <, 0.001);
     }
 
+  /* the isotherms' value labels: where ps_render_thermal puts them, the
+   * same boxes and texts on either path (a label missing from the GL
+   * path leaves the field there: most pixels of the box differ by more
+   * than 48) */
+  if (isotherms)
+    {
+      g_autoptr(PsThermalGrid) grid = NULL;
+      g_autoptr(GArray) labels = NULL;
+      PsViewTransform tr;
+
+      ps_render_view_transform (frame->pack, ps_thermal_view_get_style (PS_THERMAL_VIEW (view)),
+                                w, h, &tr);
+      grid = ps_thermal_grid_new (frame->pack, &tr);
+      g_assert_nonnull (grid);
+      ps_thermal_grid_compute (grid);
+      labels = ps_render_thermal_isotherm_labels (frame,
+                                                  ps_thermal_view_get_style (PS_THERMAL_VIEW (view)),
+                                                  w, h, grid);
+      g_test_message ("%s: %u isotherm labels", preset, labels->len);
+      g_assert_cmpuint (labels->len, >=, 1);
+      for (guint k = 0; k < labels->len; k++)
+        {
+          const PsThermalLabel *l = &g_array_index (labels, PsThermalLabel, k);
+          guint n = 0, big = 0;
+
+          for (int y = (int) l->y; y < (int) (l->y + l->height); y++)
+            for (int x = (int) l->x; x < (int) (l->x + l->width); x++)
+              {
+                n++;
+                big += pixel_diff (pixel (shot, x, y), pixel (reference, x, y)) > 48;
+              }
+          g_test_message ("label %s at %.0f,%.0f: %u of %u pixels differ by > 48",
+                          l->text, l->x, l->y, big, n);
+          g_assert_cmpuint (big, <=, n / 20);
+        }
+    }
+
   /* isotherms reach the picture (or leave it) on either path */
   ps_thermal_view_set_isotherms (PS_THERMAL_VIEW (view), !isotherms);
   window_settle (window);
