@@ -51,6 +51,7 @@ typedef struct
   gboolean  list_presets;
   char     *print_scenario;
   gboolean  bench;
+  char     *bench_only;
   gboolean  version;
   char     *scenario;
   char     *protocol;
@@ -838,6 +839,8 @@ ps_cli_main (int    argc,
       "Print a preset's complete scenario JSON (loadable with --scenario)", "ID" },
     { "bench", 0, 0, G_OPTION_ARG_NONE, &o.bench,
       "Run the benchmarks and print \"name: value\" lines", NULL },
+    { "bench-only", 0, 0, G_OPTION_ARG_STRING, &o.bench_only,
+      "With --bench: only the engine, render or ui benchmarks", "PART" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o.version,
       "Print the program's name and version and exit", NULL },
     { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &o.scenario,
@@ -1024,11 +1027,21 @@ ps_cli_main (int    argc,
     return list_presets ();
   if (o.print_scenario != NULL)
     return print_scenario (o.print_scenario);
+  if (o.bench_only != NULL && !o.bench)
+    return fail ("--bench-only needs --bench");
   if (o.bench)
     {
-      ps_bench_engine ();
-      ps_bench_render ();
-      ps_bench_ui ();
+      const char *only = o.bench_only;
+
+      if (only != NULL && strcmp (only, "engine") != 0 && strcmp (only, "render") != 0
+          && strcmp (only, "ui") != 0)
+        return fail ("--bench-only: expected engine, render or ui, got \"%s\"", only);
+      if (only == NULL || strcmp (only, "engine") == 0)
+        ps_bench_engine ();
+      if (only == NULL || strcmp (only, "render") == 0)
+        ps_bench_render ();
+      if (only == NULL || strcmp (only, "ui") == 0)
+        ps_bench_ui ();
       return finish_stdout ();
     }
 

@@ -656,6 +656,16 @@ else
   not_ok "--version prints its version" "exit $status: $version $(cat "$WORK/version.err")"
 fi
 
+# --bench-only names its part, or is refused before any benchmark runs
+out=$("$PACKSCOPE" --bench --bench-only nope 2>&1)
+status=$?
+if [ "$status" -eq 2 ] && echo "$out" | grep -q 'expected engine, render or ui, got "nope"' &&
+   ! echo "$out" | grep -q ':.*[0-9]$'; then
+  ok "--bench-only refuses an unknown part before running anything"
+else
+  not_ok "--bench-only refuses an unknown part" "exit $status: $out"
+fi
+
 # the plan comes last (TAP allows it): a run that stops early has none and fails
 echo "1..$n"
 exit 0
