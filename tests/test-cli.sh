@@ -666,6 +666,17 @@ else
   not_ok "--bench-only refuses an unknown part" "exit $status: $out"
 fi
 
+# an empty or blank cell file is refused by name (json-glib reads it as a
+# document without a root: it crashed the cell loader)
+: > "$WORK/empty-cell.json"
+out=$("$PACKSCOPE" --headless --cell "$WORK/empty-cell.json" 2>&1)
+status=$?
+if [ "$status" -eq 2 ] && echo "$out" | grep -q 'empty-cell.json: \$: expected a JSON object, got an empty document'; then
+  ok "an empty cell file is refused, naming the file"
+else
+  not_ok "an empty cell file is refused" "exit $status: $out"
+fi
+
 # the plan comes last (TAP allows it): a run that stops early has none and fails
 echo "1..$n"
 exit 0

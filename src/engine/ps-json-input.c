@@ -160,6 +160,13 @@ _ps_json_parse_text (const char  *data,
                    "%s: not valid JSON: %s", source, valid);
       return NULL;
     }
+  /* (json-glib reads an empty or blank text as a document without a root) */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_PARSE,
+                   "%s: $: expected a JSON object, got an empty document", source);
+      return NULL;
+    }
   if (!_ps_json_check_text (json_parser_get_root (parser), source, "$", error))
     return NULL;
   return json_node_copy (json_parser_get_root (parser));
