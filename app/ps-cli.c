@@ -76,6 +76,7 @@ static void
 cli_options_clear (CliOptions *o)
 {
   g_free (o->print_scenario);
+  g_free (o->bench_only);
   g_free (o->scenario);
   g_free (o->protocol);
   g_free (o->protocol_file);
