@@ -30,6 +30,7 @@
 
 #include "ps-engine.h"
 #include "ps-bench.h"
+#include "ps-export.h"
 #include "ps-cli.h"
 #include "ps-cli-output.h"
 #include "ps-parse.h"
@@ -37,10 +38,8 @@
 #define PS_CLI_DEFAULT_PRESET "leaf-2011"
 #define ZERO_C_IN_K           273.15
 
-static const char *csv_header =
-  "time_s,step,pack_voltage_v,pack_current_a,pack_power_w,pack_soc,"
-  "cell_voltage_min_v,cell_voltage_max_v,cell_temp_min_c,cell_temp_max_c,"
-  "heat_w,charge_ah,energy_wh,step_end,speed_mps,distance_m,bms_state";
+/* one header for the CLI and the window's export (ps-export.h) */
+static const char *csv_header = PS_EXPORT_CSV_HEADER;
 
 /* the summary names this many cells that ran away, then counts the rest */
 #define PS_CLI_RUNAWAY_LISTED 10
