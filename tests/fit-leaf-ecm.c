@@ -22,6 +22,10 @@
  *                              I_lim reaches its upper bound)
  *   h                          ORNL's chamber (tests/data/ornl-one-cell-pack.json)
  *   R1, R2 at the first ECM grid point (the knee), as factors
+ *   x                          every activation energy times x above 25 C
+ *                              (the cell's "ea_scale_above_ref")
+ *   R1, R2 over all SOC, as factors (the HPPC's pairs held part of the
+ *                              particles' diffusion the element carries)
  * R0 is the HPPC fit's instantaneous resistance at ORNL's 30 A pulses, which
  * holds the charge-transfer overpotential there: the cell's R0 becomes
  * R0_HPPC - eta(30 A) / 30 A, so the 30 A pulses keep their 1 s drop.
@@ -29,10 +33,12 @@
  * 15 / 20 / 30 mV, (peak surface temperature error / 0.7 K)^2 and (surface
  * temperature RMS over the discharge and 40 min of rest / 0.5 K)^2, plus
  * the 25 C HPPC record's (RMS / 3.5 mV)^2 + (pulse RMS / 4.5 mV)^2 and the
- * 10 C record's (RMS / 7.5 mV)^2 + (pulse RMS / 14 mV)^2, so the pulses
- * and the temperature dependence stay fitted.
+ * 10 C record's (RMS / 7.5 mV)^2 + (pulse RMS / 14 mV)^2 and the 40 C
+ * one's (RMS / 9 mV)^2 + (pulse RMS / 9 mV)^2, so the pulses and the
+ * temperature dependence stay fitted. The records are replayed at the
+ * scenario's 1 s steps (ornl-leaf.c).
  *
- * Options: --from followed by the 17 parameters in natural units starts
+ * Options: --from followed by the 20 parameters in natural units starts
  * there (FIT_MAX_EVALS=0 only evaluates it), --write FILE writes the result,
  * --trace 1c|2c|3c prints the shipped cell against a record, FIT_TRACE=3c
  * the fitted one; FIT_SMOOTH=N and FIT_EA_SCALE=x were experiments (smoothed
@@ -54,7 +60,7 @@
 
 #include "ornl-leaf.h"
 
-#define N_PARAMS      17
+#define N_PARAMS      20
 #define N_TAU         6
 #define PULSE_A       30.0
 #define FARADAY       96485.33212
@@ -76,8 +82,16 @@
 /* natural convection and radiation in a chamber: 5-25 W/m2K */
 #define H_MIN         5.0
 #define H_MAX         25.0
+/* the salt's profile across the cell forms in about L^2 / D_e: 100 um
+ * and 3e-10 m2/s give 30 s; a few minutes at most */
+#define TAU_E_MAX_S   300.0
 #define SCALE_MIN_V   0.01
 #define SCALE_MAX_V   0.1
+/* the activation energies above 25 C as a share of those below */
+#define EA_SCALE_MAX  1.5
+/* R1 and R2 over all SOC, as factors on the HPPC fit's */
+#define RC_SCALE_MIN  0.05
+#define RC_SCALE_MAX  2.0
 
 static const char * const rates[] = { "1c", "2c", "3c" };
 static const double rms_target_v[] = { 0.015, 0.020, 0.030 };
@@ -89,6 +103,7 @@ typedef struct
   OrnlRecord *discharge[3];
   OrnlRecord *hppc;
   OrnlRecord *hppc_cold;
+  OrnlRecord *hppc_hot;
   guint       n_evals;
 } Fit;
 
@@ -110,6 +125,20 @@ scale_first_point (PsTable *table,
   g_autofree double *y = g_memdup2 (table->y, sizeof (double) * n);
 
   y[0] *= factor;
+  ps_table_clear (table);
+  g_assert_true (ps_table_init (table, x, y, n));
+}
+
+static void
+scale_all_points (PsTable *table,
+                  double   factor)
+{
+  guint n = table->n_points;
+  g_autofree double *x = g_memdup2 (table->x, sizeof (double) * n);
+  g_autofree double *y = g_memdup2 (table->y, sizeof (double) * n);
+
+  for (guint k = 0; k < n; k++)
+    y[k] *= factor;
   ps_table_clear (table);
   g_assert_true (ps_table_init (table, x, y, n));
 }
@@ -161,6 +190,10 @@ candidate_json (const Fit    *fit,
    * again with the diffusion element beside them */
   scale_first_point (&cell->r1, CLAMP (exp (p[N_TAU + 9]), 0.05, 2.0));
   scale_first_point (&cell->r2, CLAMP (exp (p[N_TAU + 10]), 0.05, 2.0));
+  /* the HPPC's slower RC pair stood for the particles' diffusion the
+   * element now carries: both pairs scaled over all SOC */
+  scale_all_points (&cell->r1, CLAMP (exp (p[N_TAU + 12]), RC_SCALE_MIN, RC_SCALE_MAX));
+  scale_all_points (&cell->r2, CLAMP (exp (p[N_TAU + 13]), RC_SCALE_MIN, RC_SCALE_MAX));
   if (g_getenv ("FIT_EA_SCALE") != NULL)
     {
       cell->ea_rc_j_mol *= g_ascii_strtod (g_getenv ("FIT_EA_SCALE"), NULL);
@@ -173,9 +206,11 @@ candidate_json (const Fit    *fit,
         smooth_table (&cell->r2);
       }
   cell->electrolyte_i_lim_a = CLAMP (exp (p[N_TAU + 4]), 10.0, 1e4);
-  cell->electrolyte_tau_s = CLAMP (exp (p[N_TAU + 5]), TAU_MIN_S, TAU_MAX_S);
+  cell->electrolyte_tau_s = CLAMP (exp (p[N_TAU + 5]), TAU_MIN_S, TAU_E_MAX_S);
   cell->electrolyte_scale_v = CLAMP (exp (p[N_TAU + 6]), SCALE_MIN_V, SCALE_MAX_V);
   cell->ea_electrolyte_j_mol = CLAMP (p[N_TAU + 7] * 1e4, 0.0, EA_MAX_J_MOL);
+  cell->has_ea_scale_above_ref = TRUE;
+  cell->ea_scale_above_ref = CLAMP (p[N_TAU + 11], 0.0, EA_SCALE_MAX);
   node = ps_cell_type_to_json_node (cell);
   return json_to_string (node, FALSE);
 }
@@ -217,19 +252,18 @@ evaluate (Fit          *fit,
   if (!ornl_record_run (fit->hppc_cold, json, FALSE, &r, &error))
     return INFINITY;
   j += pow (r.rms_v / 0.0075, 2.0) + pow (r.rms_part_v / 0.014, 2.0);
+  if (!ornl_record_run (fit->hppc_hot, json, FALSE, &r, &error))
+    return INFINITY;
+  j += pow (r.rms_v / 0.009, 2.0) + pow (r.rms_part_v / 0.009, 2.0);
   if (report)
     {
-      const char *files[] = { "cell-low-current-hppc-10c.csv", "cell-low-current-hppc-40c-1.csv" };
+      const OrnlRecord *records[] = { fit->hppc_cold, fit->hppc_hot };
       const double temps[] = { 10.0, 40.0 };
 
       for (guint k = 0; k < 2; k++)
-        {
-          g_autoptr(OrnlRecord) h = ornl_hppc_load (files[k], temps[k]);
-
-          if (h != NULL && ornl_record_run (h, json, FALSE, &r, NULL))
-            g_print ("  HPPC %.0f C: RMS %.2f mV (pulses %.2f mV)\n", temps[k],
-                     r.rms_v * 1e3, r.rms_part_v * 1e3);
-        }
+        if (ornl_record_run (records[k], json, FALSE, &r, NULL))
+          g_print ("  HPPC %.0f C: RMS %.2f mV (pulses %.2f mV)\n", temps[k],
+                   r.rms_v * 1e3, r.rms_part_v * 1e3);
     }
   return j;
 }
@@ -286,7 +320,7 @@ main (int argc, char **argv)
   /* start: tau_d 60 s above SOC 0.25, 300 s at 0.1, 600 s at 0; i0 50 A */
   double p[N_PARAMS] = { log (200.0), log (200.0), log (200.0), log (200.0), log (200.0),
                          log (200.0), log (50.0), log (1420.0), 2.5, 1.3,
-                         log (120.0), log (300.0), log (0.032), 1.7, log (9.5), 0.0, 0.0 };
+                         log (120.0), log (300.0), log (0.032), 1.7, log (9.5), 0.0, 0.0, 1.0, 0.0, 0.0 };
   double j;
 
   if (argc >= 3 && g_str_equal (argv[1], "--write"))
@@ -295,14 +329,17 @@ main (int argc, char **argv)
       && g_str_equal (argv[1 + 2 * (write_path != NULL)], "--from"))
     {
       /* start from these (natural units: tau_d x N_TAU s, i0 A, cp J/kgK,
-       * Ea_d, Ea_i0 J/mol, I_lim A, tau_e s, scale V, Ea_e J/mol) */
+       * Ea_d, Ea_i0 J/mol, I_lim A, tau_e s, scale V, Ea_e J/mol, h W/m2K,
+       * knee R1 and R2 factors, the activation energies' scale above 25 C,
+       * R1 and R2 factors over all SOC) */
       char **v = argv + 2 + 2 * (write_path != NULL);
 
       for (guint k = 0; k < N_PARAMS; k++)
         {
           double x = g_ascii_strtod (v[k], NULL);
 
-          p[k] = (k == N_TAU + 2 || k == N_TAU + 3 || k == N_TAU + 7) ? x * 1e-4 : log (x);
+          p[k] = (k == N_TAU + 2 || k == N_TAU + 3 || k == N_TAU + 7) ? x * 1e-4
+                 : k == N_TAU + 11 ? x : log (x);
         }
       from = TRUE;
     }
@@ -350,6 +387,11 @@ main (int argc, char **argv)
       o = json_node_get_object (json_parser_get_root (parser));
       scale_first_point (&fit.base->r1, 1.0 / json_object_get_double_member (o, "knee_r1_scale"));
       scale_first_point (&fit.base->r2, 1.0 / json_object_get_double_member (o, "knee_r2_scale"));
+      if (json_object_has_member (o, "r1_scale"))
+        {
+          scale_all_points (&fit.base->r1, 1.0 / json_object_get_double_member (o, "r1_scale"));
+          scale_all_points (&fit.base->r2, 1.0 / json_object_get_double_member (o, "r2_scale"));
+        }
     }
 
   for (guint c = 0; c < 3; c++)
@@ -361,6 +403,8 @@ main (int argc, char **argv)
   g_assert_nonnull (fit.hppc);
   fit.hppc_cold = ornl_hppc_load ("cell-low-current-hppc-10c.csv", 10.0);
   g_assert_nonnull (fit.hppc_cold);
+  fit.hppc_hot = ornl_hppc_load ("cell-low-current-hppc-40c-1.csv", 40.0);
+  g_assert_nonnull (fit.hppc_hot);
 
   ornl_set_h (0.0);
   g_print ("shipped cell:\n");
@@ -386,11 +430,14 @@ main (int argc, char **argv)
   for (guint k = 0; k < N_TAU; k++)
     g_print (" %.1f s (SOC %.2f)", CLAMP (exp (p[k]), TAU_MIN_S, TAU_MAX_S), tau_soc[k]);
   g_print ("\n  electrolyte I_lim %.1f A, tau %.1f s, scale %.4f V, Ea %.0f J/mol",
-           CLAMP (exp (p[N_TAU + 4]), 10.0, 1e4), CLAMP (exp (p[N_TAU + 5]), TAU_MIN_S, TAU_MAX_S),
+           CLAMP (exp (p[N_TAU + 4]), 10.0, 1e4), CLAMP (exp (p[N_TAU + 5]), TAU_MIN_S, TAU_E_MAX_S),
            CLAMP (exp (p[N_TAU + 6]), SCALE_MIN_V, SCALE_MAX_V),
            CLAMP (p[N_TAU + 7] * 1e4, 0.0, EA_MAX_J_MOL));
   g_print ("; h %.2f W/m2K; knee R1 x%.3f, R2 x%.3f", CLAMP (exp (p[N_TAU + 8]), H_MIN, H_MAX),
            CLAMP (exp (p[N_TAU + 9]), 0.05, 2.0), CLAMP (exp (p[N_TAU + 10]), 0.05, 2.0));
+  g_print ("; Ea above 25 C x%.3f; R1 x%.3f, R2 x%.3f", CLAMP (p[N_TAU + 11], 0.0, EA_SCALE_MAX),
+           CLAMP (exp (p[N_TAU + 12]), RC_SCALE_MIN, RC_SCALE_MAX),
+           CLAMP (exp (p[N_TAU + 13]), RC_SCALE_MIN, RC_SCALE_MAX));
   g_print ("; Ea %.0f J/mol\n  i0 %.2f A, Ea %.0f J/mol; cp %.0f J/kgK\n",
            CLAMP (p[N_TAU + 2] * 1e4, 0.0, EA_MAX_J_MOL), CLAMP (exp (p[N_TAU]), I0_MIN_A, I0_MAX_A),
            CLAMP (p[N_TAU + 3] * 1e4, 0.0, EA_MAX_J_MOL), CLAMP (exp (p[N_TAU + 1]), CP_MIN, CP_MAX));
@@ -405,7 +452,7 @@ main (int argc, char **argv)
 
   if (write_path != NULL)
     {
-      g_autoptr(GString) text = g_string_new ("{\n  \"comment\": \"written by tests/fit-leaf-ecm.c from ORNL's 1C/2C/3C discharges (voltage, surface temperature) and 25 C / 10 C HPPC of the Leaf cell\",\n");
+      g_autoptr(GString) text = g_string_new ("{\n  \"comment\": \"written by tests/fit-leaf-ecm.c from ORNL's 1C/2C/3C discharges (voltage, surface temperature) and 25 C / 10 C / 40 C HPPC of the Leaf cell\",\n");
 
       g_string_append (text, "  \"tau_soc\": [");
       for (guint k = 0; k < N_TAU; k++)
@@ -423,6 +470,11 @@ main (int argc, char **argv)
       g_string_append_printf (text, "  \"chamber_h_w_m2k\": %.2f,\n", CLAMP (exp (p[N_TAU + 8]), H_MIN, H_MAX));
       g_string_append_printf (text, "  \"knee_r1_scale\": %.4f,\n  \"knee_r2_scale\": %.4f,\n",
                               CLAMP (exp (p[N_TAU + 9]), 0.05, 2.0), CLAMP (exp (p[N_TAU + 10]), 0.05, 2.0));
+      g_string_append_printf (text, "  \"ea_scale_above_ref\": %.3f,\n",
+                              CLAMP (p[N_TAU + 11], 0.0, EA_SCALE_MAX));
+      g_string_append_printf (text, "  \"r1_scale\": %.4f,\n  \"r2_scale\": %.4f,\n",
+                              CLAMP (exp (p[N_TAU + 12]), RC_SCALE_MIN, RC_SCALE_MAX),
+                              CLAMP (exp (p[N_TAU + 13]), RC_SCALE_MIN, RC_SCALE_MAX));
       /* at its upper bound the limiting current leaves the element
        * nothing to do: the fit switched it off */
       if (exp (p[N_TAU + 4]) >= 1e4)
@@ -431,7 +483,7 @@ main (int argc, char **argv)
         g_string_append_printf (text, "  \"electrolyte\": { \"limiting_current_a\": %.2f, "
                               "\"tau_s\": %.1f, \"voltage_scale_v\": %.5f, \"ea_j_mol\": %.0f }\n}\n",
                               CLAMP (exp (p[N_TAU + 4]), 10.0, 1e4),
-                              CLAMP (exp (p[N_TAU + 5]), TAU_MIN_S, TAU_MAX_S),
+                              CLAMP (exp (p[N_TAU + 5]), TAU_MIN_S, TAU_E_MAX_S),
                               CLAMP (exp (p[N_TAU + 6]), SCALE_MIN_V, SCALE_MAX_V),
                               CLAMP (p[N_TAU + 7] * 1e4, 0.0, EA_MAX_J_MOL));
       if (!g_file_set_contents (write_path, text->str, -1, &error))

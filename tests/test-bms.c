@@ -433,9 +433,11 @@ test_balancing (void)
 
   /* without bleeding nothing narrows the spread; bleeding the groups above
    * the mean brings the upper half down to it (the lower half stays: a
-   * passive balancer only takes charge away), about a third less spread
-   * (0.0549 -> 0.0384 when written) */
-  g_assert_cmpfloat (on, <, 0.75 * off);
+   * passive balancer only takes charge away), a quarter to a third less
+   * spread (0.0549 -> 0.0384 when written; 0.0423 with the Leaf cell
+   * refitted with its activation energies above 25 C, R1/R2 scales and
+   * electrolyte term, tests/fit-leaf-ecm.c) */
+  g_assert_cmpfloat (on, <, 0.85 * off);
 }
 
 static void

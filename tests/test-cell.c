@@ -647,6 +647,102 @@ test_electrolyte (void)
   g_assert_cmpfloat (per_amp[1], >, 1.3 * per_amp[0]);
 }
 
+/* The shipped Leaf cell as a linear 2-RC cell (no elements), its
+ * activation energies scaled above 25 C by scale, or not at all (has
+ * FALSE) */
+static char *
+leaf_with_ea_scale (gboolean has,
+                    double   scale)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsCellType) cell = ps_cell_type_new_from_id ("aesc-leaf-2011", &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_no_error (error);
+  ps_table_clear (&cell->tau_diffusion);
+  ps_table_clear (&cell->i0);
+  cell->electrolyte_i_lim_a = 0.0;
+  cell->has_ea_scale_above_ref = has;
+  cell->ea_scale_above_ref = scale;
+  node = ps_cell_type_to_json_node (cell);
+  return json_to_string (node, FALSE);
+}
+
+/* the drop over the first second at current_a from rest at temp_c */
+static double
+first_second_drop (const char *cell_json,
+                   double      temp_c,
+                   double      current_a)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSimulation) sim = ornl_one_cell_simulation (cell_json, temp_c, temp_c, &error);
+  double v0;
+
+  g_assert_no_error (error);
+  v0 = ps_simulation_get_cell_voltage (sim)[0];
+  return v0 - ornl_one_cell_step (sim, current_a, 1.0);
+}
+
+/* Activation energies scaled above the reference temperature
+ * ("ea_scale_above_ref"): below it the plain Arrhenius factor, above it
+ * that of x Ea; through the engine a cell with x = 0 drops at 40 C exactly
+ * as at 25 C (its resistances stay the reference's), at 10 C exactly as the
+ * cell without the member, and the cell without it drops less at 40 C.
+ * Round trip, and an out-of-range value refused by name. */
+static void
+test_ea_scale_above_ref (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsCellType) cell = ps_cell_type_new_from_id ("aesc-leaf-2011", &error);
+  g_autofree char *flat = leaf_with_ea_scale (TRUE, 0.0);
+  g_autofree char *plain = leaf_with_ea_scale (FALSE, 0.0);
+  g_autofree char *half = leaf_with_ea_scale (TRUE, 0.5);
+  g_autofree char *bad = NULL;
+  g_autoptr(PsCellType) again = NULL;
+  g_autoptr(PsCellType) refused = NULL;
+  double t_ref, d25, d40, p40, d10, p10;
+
+  g_assert_no_error (error);
+  t_ref = cell->t_ref_k;
+  cell->has_ea_scale_above_ref = TRUE;
+  cell->ea_scale_above_ref = 0.25;
+  g_assert_cmpfloat (ps_cell_type_arrhenius_cell (cell, 20000.0, 283.15), ==,
+                     ps_cell_type_arrhenius (20000.0, t_ref, 283.15));
+  g_assert_cmpfloat_with_epsilon (ps_cell_type_arrhenius_cell (cell, 20000.0, 313.15),
+                                  ps_cell_type_arrhenius (5000.0, t_ref, 313.15), 1e-15);
+  cell->has_ea_scale_above_ref = FALSE;
+  g_assert_cmpfloat (ps_cell_type_arrhenius_cell (cell, 20000.0, 313.15), ==,
+                     ps_cell_type_arrhenius (20000.0, t_ref, 313.15));
+
+  d25 = first_second_drop (flat, 25.0, 30.0);
+  d40 = first_second_drop (flat, 40.0, 30.0);
+  p40 = first_second_drop (plain, 40.0, 30.0);
+  d10 = first_second_drop (flat, 10.0, 30.0);
+  p10 = first_second_drop (plain, 10.0, 30.0);
+  g_test_message ("1 s drop at 30 A: 25 C %.3f mV; 40 C %.3f mV with Ea x0 above 25 C, %.3f mV "
+                  "without; 10 C %.3f / %.3f mV", d25 * 1e3, d40 * 1e3, p40 * 1e3, d10 * 1e3,
+                  p10 * 1e3);
+  /* (the cell warms by about a millikelvin in that second) */
+  g_assert_cmpfloat (fabs (d40 - d25), <, 1e-6);
+  g_assert_cmpfloat (p40, <, 0.9 * d40);
+  g_assert_cmpfloat (fabs (d10 - p10), <, 1e-9);
+  g_assert_cmpfloat (d10, >, 1.1 * d25);
+
+  g_assert_nonnull (strstr (half, "\"ea_scale_above_ref\":0.5"));
+  again = cell_from_text (plain, "$", &error);
+  g_assert_no_error (error);
+  g_assert_false (again->has_ea_scale_above_ref);
+  g_clear_pointer (&again, ps_cell_type_free);
+  again = cell_from_text (half, "$", &error);
+  g_assert_no_error (error);
+  g_assert_true (again->has_ea_scale_above_ref);
+  g_assert_cmpfloat (again->ea_scale_above_ref, ==, 0.5);
+  bad = replace_once (half, "\"ea_scale_above_ref\":0.5", "\"ea_scale_above_ref\":7");
+  refused = cell_from_text (bad, "$", &error);
+  g_assert_null (refused);
+  g_assert_nonnull (strstr (error->message, "$.ea_scale_above_ref: expected a number in [0"));
+}
+
 /* ------------------------------------------- validation against ORNL data */
 
 /* The shipped cell (resources/cells/aesc-leaf-2011.json, as the engine loads
@@ -722,12 +818,12 @@ test_ornl_leaf_discharge (gconstpointer data)
   g_assert_cmpfloat (r.ah_model - r.ah_measured, >, dc->ah_excess_min);
   g_assert_cmpfloat (r.ah_model - r.ah_measured, <, dc->ah_excess_max);
 
-  /* Temperature: the one cell in ORNL's chamber (h 18.5 W/m2K and cp
+  /* Temperature: the one cell in ORNL's chamber (h 17.9 W/m2K and cp
    * fitted together to the surface temperatures over the discharge and the
    * 40 min of rest after it, tests/data/ornl-one-cell-pack.json): the peak
    * against the hottest of three surface thermocouples (which spread by 1-2
-   * K at 2C-3C) within 1 K (today -0.8 / -0.3 / -0.4 K), and the whole
-   * trajectory against their mean within 1 K RMS (today 0.60 / 0.76 / 0.72
+   * K at 2C-3C) within 1 K (today -0.97 / -0.60 / -0.29 K), and the whole
+   * trajectory against their mean within 1 K RMS (today 0.60 / 0.58 / 0.68
    * K; ORNL's h 9.5 W/m2K with cp 1420 gave 1.3 / 2.7 / 3.6 K: it cools
    * twice as slowly as the cell) */
   g_test_message ("  surface temperature RMS over the discharge and 40 min of rest %.2f K",
@@ -736,35 +832,46 @@ test_ornl_leaf_discharge (gconstpointer data)
   g_assert_cmpfloat (r.temp_rms_k, <, 1.0);
 }
 
-/* The limits are ~1.25x what the shipped cell gives in the engine today
- * (HPPC 25 C: 4.0 mV over the record, 4.3 mV over the pulses; 10 C: 8.6 /
- * 9.7 mV), so a regression in the data, the loader or the engine fails. At
- * 10 C every resistance carries its Arrhenius factor (R0 at 13 kJ/mol, R1
- * and R2 at 26, the charge transfer's i0 at 29): a factor computed the wrong
- * way round is tens of mV on the 30 A pulses. (Before the diffusion and
- * charge-transfer elements: 3.2 / 4.0 and 7.6 / 14.0 mV.) */
+/* The limits are ~1.1-1.3x what the shipped cell gives in the engine today
+ * (HPPC 25 C: 2.7 mV over the record, 2.9 mV over the pulses; 10 C: 7.6 /
+ * 8.2 mV; 40 C: 8.7 / 5.7 mV), so a regression in the data, the loader or
+ * the engine fails; the cell shipped before (4.0 / 4.3, 8.6 / 9.7 and 8.9 /
+ * 9.5 mV) fails all three. At 10 C every resistance carries its Arrhenius
+ * factor (R0 at 13 kJ/mol, R1 and R2 at 26, the charge transfer's i0 at 35,
+ * the diffusion at 28): a factor computed the wrong way round is tens of mV
+ * on the 30 A pulses. At 40 C the activation energies are x0.495
+ * (ea_scale_above_ref): the cell's pulses lose little resistance above 25 C
+ * (1 s: 1.60 mOhm at 25 and at 40 C mid-SOC, 2.7 at 10 C); with one energy
+ * over all temperatures the 40 C pulses are 10.0 mV off. (Before the
+ * diffusion and charge-transfer elements: 3.2 / 4.0 and 7.6 / 14.0 mV.) */
 static const HppcCase hppc_cases[] = {
-  { "cell-low-current-hppc-25c-2.csv", 25.0, 0.0050, 0.0055 },
-  { "cell-low-current-hppc-10c.csv", 10.0, 0.0105, 0.0120 },
+  { "cell-low-current-hppc-25c-2.csv", 25.0, 0.0035, 0.0037 },
+  { "cell-low-current-hppc-10c.csv", 10.0, 0.0085, 0.0095 },
+  { "cell-low-current-hppc-40c-1.csv", 40.0, 0.0098, 0.0070 },
 };
 
 /* The ORNL cell delivers 30.5 Ah at 10 A but 30.3 / 30.0 / 28.6 Ah at 1C /
  * 2C / 3C. The shipped cell's solid-diffusion element (tests/fit-leaf-ecm.c)
- * gives that fall: -0.07 / -0.11 / -0.32 Ah against the measurement (a 2-RC
+ * gives that fall: -0.03 / -0.09 / +0.35 Ah against the measurement (a 2-RC
  * cell without it gave -0.17 / -0.09 / +1.04 and stayed up to 0.3 V high
- * through the 3C knee). Today's figures (RMS over time, whole / first 90 %):
- * 1C 16.4 / 16.1, 2C 26.7 / 22.8, 3C 63.3 / 56.2 mV (the 2-RC cell: 14.6 /
- * 12.7, 50.7 / 36.0, 136.9 / 94.3 mV). The issue's targets, 15 / 20 / 30 mV,
- * are not met: the measured apparent resistance at 3C grows by 75 % through
- * the discharge while the cell warms, which none of the fitted elements
- * reproduces without spoiling 1C (resources/cells/fit/README.md). The
- * limits are ~1.2x the voltage figures and +-0.35 Ah around the charge (a
- * cell without the diffusion gives +1.04 Ah at 3C and fails; so does a
+ * through the 3C knee). Today's figures (RMS over time, whole / first 90 %,
+ * the logged 60 s intervals stepped at the scenario's 1 s, ornl-leaf.c):
+ * 1C 10.7 / 7.9, 2C 21.6 / 17.0, 3C 32.1 / 33.3 mV. The cell shipped before
+ * (one activation energy over all temperatures, R1 and R2 as the HPPC fit
+ * gave them beside the diffusion) gives 16.0 / 14.1, 24.3 / 20.0, 49.3 /
+ * 43.5 mV here and fails every voltage limit (stepped in one 60 s step per
+ * logged row, as the replay did before: 16.4 / 26.7 / 63.3 mV). The issue's
+ * targets, 15 / 20 / 30 mV, are met at 1C only: through a 3C discharge the
+ * cell warms by 18 K while its apparent resistance grows from 3.3 to 5.8
+ * mOhm, and at mid-SOC its 3C resistance is still that of 2C 3-5 K cooler,
+ * which the fitted elements give only in part (resources/cells/fit/README.md).
+ * The limits are ~1.1x the voltage figures and +-0.35 Ah around the charge
+ * (a cell without the diffusion gives +1.04 Ah at 3C and fails; so does a
  * resistance 10 % off at 2C: 61 A x 0.45 mOhm = 27 mV). */
 static const DischargeCase discharge_cases[] = {
-  { "1c", 0.020, 0.020, -0.42, 0.28 },
-  { "2c", 0.032, 0.028, -0.46, 0.24 },
-  { "3c", 0.076, 0.068, -0.67, 0.03 },
+  { "1c", 0.0125, 0.0095, -0.38, 0.32 },
+  { "2c", 0.0235, 0.0190, -0.46, 0.24 },
+  { "3c", 0.0350, 0.0365, 0.00, 0.70 },
 };
 
 int
@@ -782,6 +889,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/cell/ecm-diffusion-capacity-falls-with-rate", test_diffusion_rate_capacity);
   g_test_add_func ("/engine/cell/ecm-butler-volmer-drop-and-step-length", test_butler_volmer);
   g_test_add_func ("/engine/cell/ecm-electrolyte-polarisation", test_electrolyte);
+  g_test_add_func ("/engine/cell/ecm-activation-energy-above-reference", test_ea_scale_above_ref);
   for (guint i = 0; i < G_N_ELEMENTS (hppc_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/engine/cell/ornl-leaf-hppc-%.0fc-voltage",

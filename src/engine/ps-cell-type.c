@@ -25,6 +25,11 @@
  *             "c1_f": [...],   "c2_f": [...] },                   0 < C <= 1e9 F
  *   "ea_r0_j_mol":             24000              Arrhenius activation energy of R0, 0..200000
  *   "ea_rc_j_mol":             21000              ... of R1 and R2
+ *   "ea_scale_above_ref":      0.2                optional (default 1): every activation
+ *                                                 energy of the cell (R0, RC and the
+ *                                                 elements below) times this above
+ *                                                 temperature_ref_c, 0..5: the apparent
+ *                                                 energy of a warmer HPPC
  *   "diffusion": {                    optional: solid diffusion (ps-ecm.c)
  *     "soc": [...], "tau_s": [...],   time constant of the surface SOC's lag
  *                                     behind the mean, 0 < tau <= 1e6 s, at
@@ -345,7 +350,8 @@ static const char * const top_members[] = {
   "id", "name", "chemistry", "source", "capacity_ah",
   "voltage_min_v", "voltage_nominal_v", "voltage_max_v",
   "current_max_discharge_a", "current_max_charge_a", "temperature_ref_c",
-  "ocv", "dudt", "ecm", "ea_r0_j_mol", "ea_rc_j_mol", "diffusion", "charge_transfer",
+  "ocv", "dudt", "ecm", "ea_r0_j_mol", "ea_rc_j_mol", "ea_scale_above_ref", "diffusion",
+  "charge_transfer",
   "electrolyte", "thermal", "geometry", "electrochem", NULL
 };
 static const char * const ocv_members[] = { "soc", "voltage_v", NULL };
@@ -533,6 +539,20 @@ parse_optional_element (JsonObject         *root,
                     0.0, max, TRUE, 1.0, table, error) &&
          get_number (object, "ea_j_mol", source, object_path, 0.0, 200000.0, FALSE,
                      ea_j_mol, error);
+}
+
+static gboolean
+parse_ea_scale_above_ref (PsCellType  *cell,
+                          JsonObject  *root,
+                          const char  *source,
+                          const char  *path,
+                          GError     **error)
+{
+  if (!json_object_has_member (root, "ea_scale_above_ref"))
+    return TRUE;
+  cell->has_ea_scale_above_ref = TRUE;
+  return get_number (root, "ea_scale_above_ref", source, path, 0.0, 5.0, FALSE,
+                     &cell->ea_scale_above_ref, error);
 }
 
 static gboolean
@@ -739,6 +759,7 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
       !parse_ecm (cell, root, source, path, error) ||
       !get_number (root, "ea_r0_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_r0_j_mol, error) ||
       !get_number (root, "ea_rc_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_rc_j_mol, error) ||
+      !parse_ea_scale_above_ref (cell, root, source, path, error) ||
       !parse_optional_element (root, "diffusion", diffusion_members, "tau_s", 1e6, source, path,
                                &cell->tau_diffusion, &cell->ea_diffusion_j_mol, error) ||
       !parse_optional_element (root, "charge_transfer", charge_transfer_members, "i0_a", 1e6,
@@ -971,6 +992,8 @@ ps_cell_type_to_json_node (const PsCellType *cell)
 
   _ps_json_builder_add_double (builder, "ea_r0_j_mol", cell->ea_r0_j_mol);
   _ps_json_builder_add_double (builder, "ea_rc_j_mol", cell->ea_rc_j_mol);
+  if (cell->has_ea_scale_above_ref)
+    _ps_json_builder_add_double (builder, "ea_scale_above_ref", cell->ea_scale_above_ref);
   add_optional_element (builder, "diffusion", "tau_s", &cell->tau_diffusion,
                         cell->ea_diffusion_j_mol);
   add_optional_element (builder, "charge_transfer", "i0_a", &cell->i0, cell->ea_i0_j_mol);
@@ -1035,4 +1058,14 @@ ps_cell_type_arrhenius (double ea_j_mol,
                         double temp_k)
 {
   return exp (ea_j_mol / GAS_CONSTANT * (1.0 / temp_k - 1.0 / t_ref_k));
+}
+
+double
+ps_cell_type_arrhenius_cell (const PsCellType *cell,
+                             double            ea_j_mol,
+                             double            temp_k)
+{
+  if (cell->has_ea_scale_above_ref && temp_k > cell->t_ref_k)
+    ea_j_mol *= cell->ea_scale_above_ref;
+  return ps_cell_type_arrhenius (ea_j_mol, cell->t_ref_k, temp_k);
 }

@@ -46,6 +46,12 @@ typedef struct
   double       t_ref_k;            /* temperature of the tables */
   double       ea_r0_j_mol;        /* Arrhenius activation energy of R0 */
   double       ea_rc_j_mol;        /* ... of R1 and R2 */
+  /* optional: every activation energy of the cell (R0, RC, diffusion,
+   * charge transfer, electrolyte) times ea_scale_above_ref above t_ref_k
+   * (the apparent activation energy measured between the reference and a
+   * warmer HPPC); without it (FALSE, as zero-filled) one energy over all */
+  gboolean     has_ea_scale_above_ref;
+  double       ea_scale_above_ref;
   /* optional ECM elements (tables with n_points 0 when the cell has none):
    * solid diffusion, the time constant of the surface SOC's lag behind the
    * mean SOC (s, at t_ref_k), and Butler-Volmer charge transfer, the
@@ -97,6 +103,11 @@ char      **ps_cell_type_list_builtin       (void);
 /* Arrhenius factor exp(Ea/R (1/T - 1/T_ref)) */
 double      ps_cell_type_arrhenius          (double       ea_j_mol,
                                              double       t_ref_k,
+                                             double       temp_k);
+/* the same for the cell's reference temperature, with its activation
+ * energies scaled above it (ea_scale_above_ref) */
+double      ps_cell_type_arrhenius_cell     (const PsCellType *cell,
+                                             double       ea_j_mol,
                                              double       temp_k);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsCellType, ps_cell_type_free)

@@ -8,7 +8,9 @@
  *                   R = R0 + sum_k R_k (1 - e^(-dt/tau_k)) + R_ocv,
  * where R_ocv = dOCV/dSOC dt / (3600 Q) carries the OCV's move with the
  * charge passed. OCV(SOC, T) = OCV(SOC, T_ref) + (T - T_ref) dU/dT(SOC);
- * R0 and the RC resistances follow Arrhenius (ps_cell_type_arrhenius).
+ * R0 and the RC resistances follow Arrhenius (ps_cell_type_arrhenius_cell:
+ * a cell may scale its activation energies above the reference temperature,
+ * as its HPPC at a warmer temperature measured them).
  *
  * Heat per cell (Bernardi): q = I (OCV - V) - I T dU/dT, with the OCV
  * averaged over the step.
@@ -349,7 +351,7 @@ refresh_cell_cache (PsEcm  *ecm,
    * absurd manual load from turning temperatures into inf or NaN */
   double t = CLAMP (temp_k, PS_ARRHENIUS_MIN_K, PS_ARRHENIUS_MAX_K);
   double rf = ecm->resistance_factor[i];
-  double arc = rf * ps_cell_type_arrhenius (cell->ea_rc_j_mol, cell->t_ref_k, t);
+  double arc = rf * ps_cell_type_arrhenius_cell (cell, cell->ea_rc_j_mol, t);
   double r1 = ps_table_eval (&cell->r1, soc) * arc;
   double r2 = ps_table_eval (&cell->r2, soc) * arc;
   double tau1 = r1 * ps_table_eval (&cell->c1, soc);
@@ -357,7 +359,7 @@ refresh_cell_cache (PsEcm  *ecm,
   double e1 = tau1 > 0.0 ? exp (-dt / tau1) : 0.0;
   double e2 = tau2 > 0.0 ? exp (-dt / tau2) : 0.0;
 
-  ecm->s[E_ARR_R0][i] = rf * ps_cell_type_arrhenius (cell->ea_r0_j_mol, cell->t_ref_k, t);
+  ecm->s[E_ARR_R0][i] = rf * ps_cell_type_arrhenius_cell (cell, cell->ea_r0_j_mol, t);
   ecm->s[E_E1][i] = e1;
   ecm->s[E_B1][i] = r1 * (1.0 - e1);
   ecm->s[E_E2][i] = e2;
@@ -370,7 +372,7 @@ refresh_cell_cache (PsEcm  *ecm,
       /* the slope where the electrode's potential is: at the surface SOC
        * the step would end on at zero current */
       double tau_d = ps_table_eval (&cell->tau_diffusion, soc)
-                     * ps_cell_type_arrhenius (cell->ea_diffusion_j_mol, cell->t_ref_k, t);
+                     * ps_cell_type_arrhenius_cell (cell, cell->ea_diffusion_j_mol, t);
       double ed = exp (-dt / tau_d);
       double bd = tau_d * (1.0 - ed) * ecm->inv_capacity_as[i];
       double surf = soc - ecm->s[E_DIFF][i] * ed;
@@ -395,13 +397,13 @@ refresh_cell_cache (PsEcm  *ecm,
   if (ecm->has_kinetics)
     {
       ecm->s[E_I0][i] = ps_table_eval (&cell->i0, soc)
-                        / (rf * ps_cell_type_arrhenius (cell->ea_i0_j_mol, cell->t_ref_k, t));
+                        / (rf * ps_cell_type_arrhenius_cell (cell, cell->ea_i0_j_mol, t));
       ecm->s[E_BV_B][i] = 2.0 * PS_GAS_CONSTANT * t / PS_FARADAY;
     }
 
   if (ecm->has_electrolyte)
     {
-      double f = 1.0 / ps_cell_type_arrhenius (cell->ea_electrolyte_j_mol, cell->t_ref_k, t);
+      double f = 1.0 / ps_cell_type_arrhenius_cell (cell, cell->ea_electrolyte_j_mol, t);
       double ce = exp (-dt * f / cell->electrolyte_tau_s);
 
       ecm->s[E_CE][i] = ce;

@@ -46,15 +46,17 @@ KNEE_EXTENSION = 0.01
 # What tests/test-cell.c last printed for the shipped aesc-leaf-2011 cell
 # (copy its g_test_message figures here when the cell changes).
 ENGINE_CHECK = (
-    "HPPC 25 C 4.0 mV over the 12 h record (pulses 4.3 mV), HPPC 10 C 8.6 mV (pulses 9.7 mV); "
-    "1C / 2C / 3C discharges 16.4 / 26.7 / 63.3 mV (first 90 % of the charge 16.1 / 22.7 / 56.2 mV), "
-    "charge to 3.0 V 30.27 / 29.85 / 28.30 Ah simulated against 30.33 / 29.96 / 28.62 Ah measured "
+    "HPPC 25 C 2.7 mV over the 12 h record (pulses 2.9 mV), HPPC 10 C 7.6 mV (pulses 8.2 mV), "
+    "HPPC 40 C 8.7 mV (pulses 5.7 mV); "
+    "1C / 2C / 3C discharges 10.7 / 21.6 / 32.1 mV (first 90 % of the charge 7.9 / 17.0 / 33.3 mV), "
+    "charge to 3.0 V 30.30 / 29.87 / 28.97 Ah simulated against 30.33 / 29.96 / 28.62 Ah measured "
     "(the diffusion element makes the charge fall with the rate; a 2-RC cell gave 30.17 / 29.87 / 29.66 Ah); "
-    "peak surface 28.3 / 35.0 / 42.5 C simulated against 29.1 / 35.3 / 43.0 C measured (hottest "
-    "thermocouple), surface temperature 0.60 / 0.76 / 0.72 K RMS over the discharge and 40 min of rest "
-    "(mean of three thermocouples). The issue's 15 / 20 / 30 mV targets are not met (1C is 1.4 mV over): the "
-    "measured apparent resistance grows through a 3C discharge as the cell warms (3.3 to 5.8 mOhm), which "
-    "none of the fitted elements reproduces without spoiling 1C.")
+    "peak surface 28.2 / 34.7 / 42.7 C simulated against 29.1 / 35.3 / 43.0 C measured (hottest "
+    "thermocouple), surface temperature 0.60 / 0.58 / 0.68 K RMS over the discharge and 40 min of rest "
+    "(mean of three thermocouples). The issue's 15 / 20 / 30 mV targets are met at 1C only: through a 3C "
+    "discharge the cell warms by 18 K while its apparent resistance grows from 3.3 to 5.8 mOhm, and at "
+    "mid-SOC its 3C resistance is still that of 2C 3-5 K cooler, which the fitted elements give only in "
+    "part.")
 
 
 M50_SHIP_FIT = False
@@ -305,24 +307,37 @@ def make_leaf_2011(fit):
         r0 = r0 - bv_eta(ecm["r0_pulse_a"], ecm["i0_a"]) / ecm["r0_pulse_a"]
         r1[0] *= ecm["knee_r1_scale"]
         r2[0] *= ecm["knee_r2_scale"]
+        # the HPPC's RC pairs held some of what the diffusion element
+        # carries now: both scaled over all SOC by the same fit
+        r1 *= ecm.get("r1_scale", 1.0)
+        r2 *= ecm.get("r2_scale", 1.0)
         cp = ecm["cp_j_kg_k"]
         source.insert(-1, (
-            "Solid diffusion, Butler-Volmer charge transfer, R1/R2 on the knee (the first ECM point), cp and "
+            "Solid diffusion, Butler-Volmer charge transfer, electrolyte polarisation, R1/R2 (over all SOC and on the "
+            "knee, the first ECM point), the activation energies above 25 C, cp and "
             "the chamber's h: fitted in tests/fit-leaf-ecm.c (Nelder-Mead through the engine itself) to ORNL's "
             "1C/2C/3C discharges of that cell (voltage over time, surface temperature over the discharge and "
-            "40 min of rest after it) and its 25 C and 10 C HPPC records (shared/data/experimental/"
+            "40 min of rest after it) and its 25 C, 10 C and 40 C HPPC records (shared/data/experimental/"
             "ornl-leaf-cell): tau_d %s s at mean SOC %s (Ea %.0f J/mol), i0 %.2f A (Ea %.0f J/mol) with R0 "
-            "less eta(%g A) / %g A = %.3f mOhm, knee R1 x%.3f and R2 x%.3f, cp %.0f J/kgK. The cool-down "
+            "less eta(%g A) / %g A = %.3f mOhm, R1 x%.3f and R2 x%.3f over all SOC (the HPPC's pairs held "
+            "part of the particles' diffusion), knee R1 x%.3f and R2 x%.3f more, cp %.0f J/kgK. Every "
+            "activation energy x%.3f above 25 C (ea_scale_above_ref): the 40 C HPPC's pulses lose little "
+            "resistance against 25 C (1 s: 1.60 mOhm at both mid-SOC, 2.7 at 10 C), and through the 3C "
+            "discharge, warming 18 K, the cell's resistance does not fall. The cool-down "
             "after the discharges (time constant about 900 s) asks for h = %.1f W/m2K in ORNL's chamber "
             "(natural convection with radiation and the support; ORNL's own model used 9.5 with a fitted cp "
-            "of 1600), which tests/data/ornl-one-cell-pack.json carries; the electrolyte element was tried "
-            "and left out by the fit." % (
+            "of 1600), which tests/data/ornl-one-cell-pack.json carries; %s." % (
                 " / ".join("%g" % t for t in ecm["tau_s"]),
                 " / ".join("%g" % x for x in ecm["tau_soc"]), ecm["ea_diffusion_j_mol"],
                 ecm["i0_a"], ecm["ea_i0_j_mol"], ecm["r0_pulse_a"], ecm["r0_pulse_a"],
                 bv_eta(ecm["r0_pulse_a"], ecm["i0_a"]) / ecm["r0_pulse_a"] * 1e3,
+                ecm.get("r1_scale", 1.0), ecm.get("r2_scale", 1.0),
                 ecm["knee_r1_scale"], ecm["knee_r2_scale"], ecm["cp_j_kg_k"],
-                ecm["chamber_h_w_m2k"])))
+                ecm.get("ea_scale_above_ref", 1.0), ecm["chamber_h_w_m2k"],
+                ("electrolyte polarisation with I_lim %.0f A, tau %.0f s, scale %.3f V (Ea %.0f J/mol)" % (
+                    ecm["electrolyte"]["limiting_current_a"], ecm["electrolyte"]["tau_s"],
+                    ecm["electrolyte"]["voltage_scale_v"], ecm["electrolyte"]["ea_j_mol"]))
+                if ecm.get("electrolyte") else "the electrolyte element was tried and left out by the fit")))
     d = cell_json(
         "aesc-leaf-2011", "AESC Nissan Leaf 2011 cell (33 Ah rated, 30.8 Ah measured, LMO pouch)",
         "LMO-LNO/graphite",
@@ -339,6 +354,8 @@ def make_leaf_2011(fit):
                                 "ea_j_mol": ecm["ea_i0_j_mol"]}
         if ecm.get("electrolyte"):
             d["electrolyte"] = ecm["electrolyte"]
+        if "ea_scale_above_ref" in ecm:
+            d["ea_scale_above_ref"] = ecm["ea_scale_above_ref"]
     return d
 
 
