@@ -628,18 +628,36 @@ ecm_set_current_guess (PsCellModel  *model,
        * of a steady load */
       if (fabs (ii - i_lin[i]) <= PS_ECM_SAME_CURRENT_A)
         continue;
-      /* Butler-Volmer alone: the linearisation is off by at most
-       * |eta''|max (I - I*)^2 / 2, |eta''| <= PS_BV_CURVATURE_MAX b / i0^2
-       * (at I = sqrt(2) i0), so a small move needs no asinh */
-      if (!ecm->has_electrolyte)
-        {
-          double i0 = ecm->s[E_I0][i];
-          double d = ii - i_lin[i];
+      /* the linearisation is off by at most |eta''|max (I - I*)^2 / 2
+       * between the two currents, so a small move needs no asinh or log:
+       * Butler-Volmer's |eta''| <= PS_BV_CURVATURE_MAX b / i0^2 (at I =
+       * sqrt(2) i0); the electrolyte's is v c_b^2 4 c / (1 - c^2)^2, which
+       * grows with |c|, so at most its value at the end of the move where
+       * |c| is larger */
+      {
+        double d = ii - i_lin[i];
+        double curvature = 0.0;
 
-          if (0.5 * PS_BV_CURVATURE_MAX * ecm->s[E_BV_B][i] / (i0 * i0) * d * d
-              <= PS_ECM_NONLINEAR_TOL_V)
-            continue;
-        }
+        if (ecm->has_kinetics)
+          {
+            double i0 = ecm->s[E_I0][i];
+
+            curvature += PS_BV_CURVATURE_MAX * ecm->s[E_BV_B][i] / (i0 * i0);
+          }
+        if (ecm->has_electrolyte)
+          {
+            double cb = ecm->s[E_CB][i];
+            double c1 = ecm->s[E_C][i] * ecm->s[E_CE][i] + cb * i_lin[i];
+            double cm = MAX (fabs (c1), fabs (c1 + cb * d));
+            double q = 1.0 - cm * cm;
+
+            curvature = cm < PS_ELECTROLYTE_C_MAX
+                        ? curvature + ecm->s[E_CV][i] * cb * cb * 4.0 * cm / (q * q)
+                        : INFINITY;
+          }
+        if (0.5 * curvature * d * d <= PS_ECM_NONLINEAR_TOL_V)
+          continue;
+      }
       eta = nonlinear_eta (ecm, i, ii, &slope);
       if (fabs (eta - (ecm->ct_e[i] + ecm->ct_r[i] * ii)) > PS_ECM_NONLINEAR_TOL_V)
         {
