@@ -614,6 +614,34 @@ measure_thermal_alone (PsScenario *scenario,
   return ok;
 }
 
+/* what a frame costs: "<prefix>_cpu_ms_per_frame: ..." and so on */
+static void
+print_costs (const char       *prefix,
+             const BenchStats *stats)
+{
+  printf ("%s_cpu_ms_per_frame: %.1f\n", prefix, stats->cpu_ms);
+  printf ("%s_ui_thread_cpu_ms_per_frame: %.1f\n", prefix, stats->ui_cpu_ms);
+  printf ("%s_phases_ms: update %.1f layout %.1f paint %.1f\n",
+          prefix, stats->update_ms, stats->layout_ms, stats->paint_ms);
+}
+
+/* a measurement with the runaway under way */
+static void
+print_runaway (const char       *prefix,
+               const BenchStats *stats)
+{
+  printf ("%s_frame_ms_p50: %.1f\n", prefix, stats->p50_ms);
+  printf ("%s_frame_ms_p95: %.1f\n", prefix, stats->p95_ms);
+  printf ("%s_frames_painted: %u\n", prefix, stats->n_frames + 1);
+  print_costs (prefix, stats);
+  if (stats->n_map > 0)
+    {
+      printf ("%s_map_interval_ms_p50: %.1f\n", prefix, stats->map_p50_ms);
+      printf ("%s_map_interval_ms_p95: %.1f\n", prefix, stats->map_p95_ms);
+    }
+  printf ("%s_cells_reacting: %u\n", prefix, stats->n_reacting);
+}
+
 void
 ps_bench_ui (void)
 {
@@ -643,10 +671,7 @@ ps_bench_ui (void)
       printf ("ui_frame_interval_p50_ms: %.1f\n", stats.p50_ms);
       printf ("ui_frame_interval_p95_ms: %.1f\n", stats.p95_ms);
       printf ("ui_frames_painted: %u\n", stats.n_frames + 1);
-      printf ("ui_cpu_ms_per_frame: %.1f\n", stats.cpu_ms);
-      printf ("ui_ui_thread_cpu_ms_per_frame: %.1f\n", stats.ui_cpu_ms);
-      printf ("ui_phases_ms: update %.1f layout %.1f paint %.1f\n",
-              stats.update_ms, stats.layout_ms, stats.paint_ms);
+      print_costs ("ui", &stats);
       fflush (stdout);
     }
 
@@ -670,19 +695,7 @@ ps_bench_ui (void)
   ps_scenario_set_dt_s (runaway, BENCH_RUNAWAY_DT_S);
   if (measure_window (runaway, BENCH_RUNAWAY_FROM_S, BENCH_RUNAWAY_SPEED, &stats, &map_w, &map_h))
     {
-      printf ("runaway_ui_frame_ms_p50: %.1f\n", stats.p50_ms);
-      printf ("runaway_ui_frame_ms_p95: %.1f\n", stats.p95_ms);
-      printf ("runaway_ui_frames_painted: %u\n", stats.n_frames + 1);
-      printf ("runaway_ui_cpu_ms_per_frame: %.1f\n", stats.cpu_ms);
-      printf ("runaway_ui_ui_thread_cpu_ms_per_frame: %.1f\n", stats.ui_cpu_ms);
-      printf ("runaway_ui_phases_ms: update %.1f layout %.1f paint %.1f\n",
-              stats.update_ms, stats.layout_ms, stats.paint_ms);
-      if (stats.n_map > 0)
-        {
-          printf ("runaway_ui_map_interval_ms_p50: %.1f\n", stats.map_p50_ms);
-          printf ("runaway_ui_map_interval_ms_p95: %.1f\n", stats.map_p95_ms);
-        }
-      printf ("runaway_ui_cells_reacting: %u\n", stats.n_reacting);
+      print_runaway ("runaway_ui", &stats);
       printf ("runaway_ui_renderer: %s, thermal map %s\n", stats.renderer,
               stats.map_gl ? "GL" : "cairo");
       printf ("runaway_ui_sim_start_s: %.0f\n", stats.sim_start_s);
@@ -694,18 +707,7 @@ ps_bench_ui (void)
                              map_w, map_h, &stats))
     {
       printf ("runaway_map_alone_size: %dx%d\n", map_w, map_h);
-      printf ("runaway_map_alone_frame_ms_p50: %.1f\n", stats.p50_ms);
-      printf ("runaway_map_alone_frame_ms_p95: %.1f\n", stats.p95_ms);
-      printf ("runaway_map_alone_cpu_ms_per_frame: %.1f\n", stats.cpu_ms);
-      printf ("runaway_map_alone_ui_thread_cpu_ms_per_frame: %.1f\n", stats.ui_cpu_ms);
-      printf ("runaway_map_alone_phases_ms: update %.1f layout %.1f paint %.1f\n",
-              stats.update_ms, stats.layout_ms, stats.paint_ms);
-      if (stats.n_map > 0)
-        {
-          printf ("runaway_map_alone_interval_ms_p50: %.1f\n", stats.map_p50_ms);
-          printf ("runaway_map_alone_interval_ms_p95: %.1f\n", stats.map_p95_ms);
-        }
-      printf ("runaway_map_alone_cells_reacting: %u\n", stats.n_reacting);
+      print_runaway ("runaway_map_alone", &stats);
       fflush (stdout);
     }
 }
