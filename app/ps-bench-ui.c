@@ -26,12 +26,14 @@
  * cycle's update, layout and paint phases. Without a display it prints
  * nothing.
  */
+#define _GNU_SOURCE   /* RUSAGE_THREAD */
 #include "config.h"
 
 #include <adwaita.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "ps-bench.h"
@@ -74,6 +76,10 @@ typedef struct
    * paint (snapshots and the renderer) */
   gint64     cycle_us, update_us, layout_us, paint_us_end;
   double     phase_ms[3];
+  double     update_max_ms, update_max_cpu_ms;
+  double     cycle_cpu_ms, update_cpu_ms;   /* the UI thread's CPU time */
+  long       cycle_vcsw, update_vcsw;       /* its voluntary context switches */
+  long       update_max_vcsw;
   guint      n_cycles;
 } BenchData;
 
@@ -89,6 +95,16 @@ typedef struct
                                   * rasterizer's threads) */
   double   ui_cpu_ms;            /* per cycle: the UI thread alone */
   double   update_ms, layout_ms, paint_ms;   /* per cycle, UI thread wall */
+  double   update_max_ms;        /* the longest update phase: the views and
+                                  * the window taking the runner's frames,
+                                  * events and recorder (a UI waiting on the
+                                  * worker would show here: wall time
+                                  * without the CPU time) */
+  double   update_max_cpu_ms;
+  long     update_max_vcsw;      /* times the UI thread slept in it: a
+                                  * contended mutex or a round trip to the
+                                  * display server is one, being preempted
+                                  * by other processes is not */
   guint    n_reacting;           /* distinct cells reacting during them */
   const char *renderer;          /* the window's GskRenderer */
   gboolean map_gl;               /* the thermal map drew with GL */
@@ -117,11 +133,26 @@ bench_data_clear (BenchData *data)
   g_clear_pointer (&data->reacting, g_free);
 }
 
+/* The UI thread's voluntary context switches so far (0 where unknown). */
+static long
+thread_voluntary_switches (void)
+{
+#ifdef RUSAGE_THREAD
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_THREAD, &usage) == 0)
+    return usage.ru_nvcsw;
+#endif
+  return 0;
+}
+
 static void
 on_before_paint (GdkFrameClock *frame_clock,
                  BenchData     *data)
 {
   data->cycle_us = g_get_monotonic_time ();
+  data->cycle_cpu_ms = 1e3 * ps_bench_thread_cpu_seconds ();
+  data->cycle_vcsw = thread_voluntary_switches ();
   data->update_us = data->layout_us = data->paint_us_end = 0;
 }
 
@@ -131,6 +162,8 @@ on_update_done (GdkFrameClock *frame_clock,
                 BenchData     *data)
 {
   data->update_us = g_get_monotonic_time ();
+  data->update_cpu_ms = 1e3 * ps_bench_thread_cpu_seconds ();
+  data->update_vcsw = thread_voluntary_switches ();
 }
 
 static void
@@ -170,6 +203,12 @@ on_after_paint (GdkFrameClock *frame_clock,
       if (data->update_us != 0)
         {
           data->phase_ms[0] += (data->update_us - t) / 1e3;
+          if ((data->update_us - t) / 1e3 > data->update_max_ms)
+            {
+              data->update_max_ms = (data->update_us - t) / 1e3;
+              data->update_max_cpu_ms = data->update_cpu_ms - data->cycle_cpu_ms;
+              data->update_max_vcsw = data->update_vcsw - data->cycle_vcsw;
+            }
           t = data->update_us;
         }
       if (data->layout_us != 0)
@@ -364,6 +403,9 @@ bench_measure (GtkWidget  *toplevel,
       stats->update_ms = data->phase_ms[0] / data->n_cycles;
       stats->layout_ms = data->phase_ms[1] / data->n_cycles;
       stats->paint_ms = data->phase_ms[2] / data->n_cycles;
+      stats->update_max_ms = data->update_max_ms;
+      stats->update_max_cpu_ms = data->update_max_cpu_ms;
+      stats->update_max_vcsw = data->update_max_vcsw;
     }
   stats->sim_start_s = data->sim_start_s;
   stats->sim_end_s = data->sim_end_s;
@@ -623,6 +665,8 @@ print_costs (const char       *prefix,
   printf ("%s_ui_thread_cpu_ms_per_frame: %.1f\n", prefix, stats->ui_cpu_ms);
   printf ("%s_phases_ms: update %.1f layout %.1f paint %.1f\n",
           prefix, stats->update_ms, stats->layout_ms, stats->paint_ms);
+  printf ("%s_update_ms_max: %.1f (UI thread CPU %.1f, slept %ld times)\n", prefix,
+          stats->update_max_ms, stats->update_max_cpu_ms, stats->update_max_vcsw);
 }
 
 /* a measurement with the runaway under way */
