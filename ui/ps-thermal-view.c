@@ -24,8 +24,9 @@
  *   (GDK_DEBUG=gl-disable, no GL 3.2 / GLES 3.0, a shader that does not
  *   compile, any GL error) or a software rasterizer such as llvmpipe,
  *   where the shaders cost twice the CPU of this path (ps-gl-probe.h;
- *   PACKSCOPE_SOFTWARE_GL=1 keeps GL there). Its grid of nodes for the pack at the present
- *   size (PsThermalGrid) is computed in a GTask off the UI thread too, after
+ *   PACKSCOPE_SOFTWARE_GL=1 keeps GL there). Its grid of nodes for the
+ *   pack at the present size (PsThermalGrid) is computed in a GTask off
+ *   the UI thread too, after
  *   every new pack, resize or zoom; meanwhile the view shows the pack
  *   without its field, as the GL path does. Falling back is one-way for the
  *   life of the widget.
