@@ -28,62 +28,8 @@
 #include "ps-cell-model.h"
 #include "ps-render.h"
 #include "ps-electrochem.h"
+#include "test-curve.h"
 #include "test-plot.h"
-
-typedef struct
-{
-  guint   n;
-  double *t;
-  double *v;
-} Curve;
-
-static void
-curve_clear (Curve *c)
-{
-  g_clear_pointer (&c->t, g_free);
-  g_clear_pointer (&c->v, g_free);
-  c->n = 0;
-}
-
-static gboolean
-read_csv (const char *path,
-          Curve      *c)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  GArray *t = g_array_new (FALSE, FALSE, sizeof (double));
-  GArray *v = g_array_new (FALSE, FALSE, sizeof (double));
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return FALSE;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      double a, b;
-
-      if (sscanf (lines[i], "%lf,%lf", &a, &b) == 2)
-        {
-          g_array_append_val (t, a);
-          g_array_append_val (v, b);
-        }
-    }
-  c->n = t->len;
-  c->t = (double *) g_array_free (t, FALSE);
-  c->v = (double *) g_array_free (v, FALSE);
-  return c->n > 1;
-}
-
-static double
-curve_at (const Curve *c,
-          double       t)
-{
-  if (t <= c->t[0])
-    return c->v[0];
-  for (guint i = 1; i < c->n; i++)
-    if (t <= c->t[i])
-      return c->v[i - 1] + (t - c->t[i - 1]) * (c->v[i] - c->v[i - 1]) / (c->t[i] - c->t[i - 1]);
-  return c->v[c->n - 1];
-}
 
 /* the time a curve first falls to v (linear between samples), or -1 */
 static double
@@ -232,7 +178,7 @@ compare_model (gconstpointer data)
   double duration, cutoff = 3.105, sum2 = 0.0, v_star, t_ref, t_sim;
   guint n = 0;
 
-  g_assert_true (read_csv (path, &ref));
+  g_assert_true (curve_read (path, &ref));
   /* a little past COMSOL's end, so that the capacity to its last voltage
    * shows either way */
   duration = ref.t[ref.n - 1];

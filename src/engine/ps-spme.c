@@ -418,6 +418,21 @@ mean_sto (PsSpme *spme,
   return c / spme->ec->electrode[e].c_max;
 }
 
+/* the surface stoichiometry of electrode e of cell i at zero flux (the
+ * shells' profile extrapolated) */
+static double
+surface_sto (PsSpme *spme,
+             guint   e,
+             guint   i)
+{
+  const Particle *pt = &spme->particle[e];
+  double c = 0.0;
+
+  for (guint k = 0; k < PS_SPME_NR; k++)
+    c += pt->surf[k] * modes (spme, e, k)[i];
+  return c / spme->ec->electrode[e].c_max;
+}
+
 /* the OCV of the mean stoichiometries, its SOC and dOCV/dSOC */
 static void
 update_bulk (PsSpme *spme,
@@ -691,7 +706,9 @@ cell_lin (PsSpme       *spme,
       const Particle *pt = &spme->particle[e];
       double rp = el->particle_radius_m;
       double sto_mean = clamp_sto (mean_sto (spme, e, i));
-      double d = MAX (ps_electrochem_d_s (ec, e, sto_mean, t), 1e-30);
+      /* D_s(c) over the particle's profile, from its surface to its mean */
+      double d = MAX (ps_electrochem_d_s_between (ec, e, clamp_sto (surface_sto (spme, e, i)),
+                                                  sto_mean, t), 1e-30);
       double s = d / (rp * rp);
       double a_spec = 3.0 * el->active_fraction / rp;
       /* j per A of cell current (A/m2 of particle surface) */
