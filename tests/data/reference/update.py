@@ -38,7 +38,8 @@ for name, keys in subsets.items():
         json.dump({k: data[k] for k in keys}, f, separators=(",", ":"))
         f.write("\n")
 
-for name in ("graphite_LGM50_ocp_Chen2020.csv", "nmc_LGM50_ocp_Chen2020.csv"):
+for name in ("graphite_LGM50_ocp_Chen2020.csv", "nmc_LGM50_ocp_Chen2020.csv",
+             "lico2_ocp_Ai2020.csv"):
     copy(os.path.join("parameters", name))
 
 # measurements of the Enertech (Ai 2020) and Kokam (Ecker 2015) cells that
