@@ -40,18 +40,10 @@
 #include "ps-cell-model.h"
 #include "ps-render.h"
 #include "ps-electrochem.h"
-#include "test-curve.h"
+#include "test-validation-common.h"
 #include "test-plot.h"
 
 #define T_AMBIENT_K  298.15
-
-static const char *
-data_dir (void)
-{
-  const char *d = g_getenv ("PS_SHARED_DATA");
-
-  return d != NULL ? d : "../shared/data";
-}
 
 /* heat capacity of the cell, J/K: the layers' thickness-weighted rho c_p
  * over the cell's volume */
@@ -283,8 +275,8 @@ compare_enertech (gconstpointer data)
   const EnertechCase *cs = data;
   g_autofree char *t_file = g_strdup_printf ("%s_discharge_T.txt", cs->name);
   g_autofree char *u_file = g_strdup_printf ("%s_discharge_U.txt", cs->name);
-  g_autofree char *t_path = g_build_filename (data_dir (), "experimental", "enertech-ai2020", t_file, NULL);
-  g_autofree char *u_path = g_build_filename (data_dir (), "experimental", "enertech-ai2020", u_file, NULL);
+  g_autofree char *t_path = g_build_filename (validation_data_dir (), "experimental", "enertech-ai2020", t_file, NULL);
+  g_autofree char *u_path = g_build_filename (validation_data_dir (), "experimental", "enertech-ai2020", u_file, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PsCellType) cell = ps_cell_type_new_from_id ("enertech-lco-pouch", &error);
   const PsElectrochem *ec;
@@ -379,29 +371,12 @@ static const EckerCase ecker_cases[] = {
   { "5C", "Ecker_5C.csv", 5.0, { 70e-3, 74e-3 } },
 };
 
-/* a cell type that is the set itself (its SOC window its capacity) */
-static PsCellType *
-set_cell (const char *set_id)
-{
-  g_autoptr(GError) error = NULL;
-  PsCellType *cell = g_new0 (PsCellType, 1);
-
-  cell->id = g_strdup (set_id);
-  cell->electrochem = ps_electrochem_new_from_id (set_id, &error);
-  g_assert_no_error (error);
-  cell->capacity_ah = ps_electrochem_window_capacity_ah (cell->electrochem);
-  cell->voltage_min_v = cell->electrochem->voltage_min_v;
-  cell->voltage_max_v = cell->electrochem->voltage_max_v;
-  cell->t_ref_k = T_AMBIENT_K;
-  return cell;
-}
-
 static void
 compare_ecker (gconstpointer data)
 {
   const EckerCase *cs = data;
-  g_autofree char *path = g_build_filename (data_dir (), "experimental", "ecker2015", cs->file, NULL);
-  g_autoptr(PsCellType) cell = set_cell ("ecker2015");
+  g_autofree char *path = g_build_filename (validation_data_dir (), "experimental", "ecker2015", cs->file, NULL);
+  g_autoptr(PsCellType) cell = validation_set_cell ("ecker2015");
   /* PyBaMM's "Current function [A]" of the set: 1C of the pair */
   double current = 0.15652 * cs->c_rate;
   Curve meas = { 0 }, sim[N_MODELS];

@@ -28,7 +28,7 @@
 #include "ps-cell-model.h"
 #include "ps-render.h"
 #include "ps-electrochem.h"
-#include "test-curve.h"
+#include "test-validation-common.h"
 #include "test-plot.h"
 
 /* the time a curve first falls to v (linear between samples), or -1 */
@@ -40,33 +40,6 @@ curve_crossing (const Curve *c,
     if (c->v[i] <= v && c->v[i - 1] > v)
       return c->t[i - 1] + (c->v[i - 1] - v) * (c->t[i] - c->t[i - 1]) / (c->v[i - 1] - c->v[i]);
   return c->v[c->n - 1] == v ? c->t[c->n - 1] : -1.0;
-}
-
-static const char *
-data_dir (void)
-{
-  const char *d = g_getenv ("PS_SHARED_DATA");
-
-  return d != NULL ? d : "../shared/data";
-}
-
-/* A cell type that is nothing but the parameter set (the model reads its
- * rated capacity and the set). */
-static PsCellType *
-physics_cell (const char *set_id)
-{
-  g_autoptr(GError) error = NULL;
-  PsCellType *cell = g_new0 (PsCellType, 1);
-
-  cell->id = g_strdup (set_id);
-  cell->electrochem = ps_electrochem_new_from_id (set_id, &error);
-  g_assert_no_error (error);
-  /* the set as it is: its SOC window is the cell's capacity */
-  cell->capacity_ah = ps_electrochem_window_capacity_ah (cell->electrochem);
-  cell->voltage_min_v = cell->electrochem->voltage_min_v;
-  cell->voltage_max_v = cell->electrochem->voltage_max_v;
-  cell->t_ref_k = 298.15;
-  return cell;
 }
 
 /* Runs a model class on one cell at constant current from the set's initial
@@ -171,8 +144,8 @@ static void
 compare_model (gconstpointer data)
 {
   const Case *cs = data;
-  g_autofree char *path = g_build_filename (data_dir (), "comsol-marquis2019", cs->file, NULL);
-  g_autoptr(PsCellType) cell = physics_cell ("marquis2019-comsol");
+  g_autofree char *path = g_build_filename (validation_data_dir (), "comsol-marquis2019", cs->file, NULL);
+  g_autoptr(PsCellType) cell = validation_set_cell ("marquis2019-comsol");
   Curve ref = { 0 }, sim = { 0 };
   double current = 24.0 * cs->c_rate;
   double duration, cutoff = 3.105, sum2 = 0.0, v_star, t_ref, t_sim;
@@ -251,7 +224,7 @@ static void
 compare_bpx (gconstpointer data)
 {
   const BpxCase *cs = data;
-  g_autofree char *path = g_build_filename (data_dir (), "bpx", "examples", cs->file, NULL);
+  g_autofree char *path = g_build_filename (validation_data_dir (), "bpx", "examples", cs->file, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PsCellType) cell = ps_bpx_cell_new_from_file (path, &error);
   g_autoptr(JsonParser) parser = json_parser_new ();

@@ -404,18 +404,28 @@ clamp_temp (double t)
   return CLAMP (t, PS_SPME_T_MIN_K, PS_SPME_T_MAX_K);
 }
 
+/* a stoichiometry of electrode e of cell i: the modes weighted by w (each
+ * mode's mean or surface concentration) */
+static double
+modal_sto (PsSpme       *spme,
+           guint         e,
+           guint         i,
+           const double *w)
+{
+  double c = 0.0;
+
+  for (guint k = 0; k < PS_SPME_NR; k++)
+    c += w[k] * modes (spme, e, k)[i];
+  return c / spme->ec->electrode[e].c_max;
+}
+
 /* the mean stoichiometry of electrode e of cell i */
 static double
 mean_sto (PsSpme *spme,
           guint   e,
           guint   i)
 {
-  const Particle *pt = &spme->particle[e];
-  double c = 0.0;
-
-  for (guint k = 0; k < PS_SPME_NR; k++)
-    c += pt->mean[k] * modes (spme, e, k)[i];
-  return c / spme->ec->electrode[e].c_max;
+  return modal_sto (spme, e, i, spme->particle[e].mean);
 }
 
 /* the surface stoichiometry of electrode e of cell i at zero flux (the
@@ -425,12 +435,7 @@ surface_sto (PsSpme *spme,
              guint   e,
              guint   i)
 {
-  const Particle *pt = &spme->particle[e];
-  double c = 0.0;
-
-  for (guint k = 0; k < PS_SPME_NR; k++)
-    c += pt->surf[k] * modes (spme, e, k)[i];
-  return c / spme->ec->electrode[e].c_max;
+  return modal_sto (spme, e, i, spme->particle[e].surf);
 }
 
 /* the OCV of the mean stoichiometries, its SOC and dOCV/dSOC */

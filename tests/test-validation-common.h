@@ -1,11 +1,44 @@
-/* test-curve.h: measured and simulated curves of the validation tests, y(t)
- * sampled at ascending times, read from the reference data's text files */
+/* test-validation-common.h: what the validation tests share: the reference
+ * data's folder, a cell that is a parameter set itself, and curves y(t)
+ * sampled at ascending times, read from the data's text files */
 #pragma once
 
 #include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
+
+#include "ps-cell-type.h"
+#include "ps-electrochem.h"
+
+/* PS_SHARED_DATA (tests/meson.build: tests/data/reference), else the shared
+ * data beside the checkout */
+static inline const char *
+validation_data_dir (void)
+{
+  const char *d = g_getenv ("PS_SHARED_DATA");
+
+  return d != NULL ? d : "../shared/data";
+}
+
+/* A cell type that is nothing but the built-in parameter set set_id (the
+ * models read its rated capacity and the set): its SOC window is the cell's
+ * capacity, 25 C its table temperature. */
+static inline PsCellType *
+validation_set_cell (const char *set_id)
+{
+  g_autoptr(GError) error = NULL;
+  PsCellType *cell = g_new0 (PsCellType, 1);
+
+  cell->id = g_strdup (set_id);
+  cell->electrochem = ps_electrochem_new_from_id (set_id, &error);
+  g_assert_no_error (error);
+  cell->capacity_ah = ps_electrochem_window_capacity_ah (cell->electrochem);
+  cell->voltage_min_v = cell->electrochem->voltage_min_v;
+  cell->voltage_max_v = cell->electrochem->voltage_max_v;
+  cell->t_ref_k = 298.15;
+  return cell;
+}
 
 typedef struct
 {
