@@ -994,7 +994,8 @@ prepare_particles (PsDfnCell *cell,
   for (int w = 0; w < 2; w++)
     {
       double sto = CLAMP (electrode_mean_sto (cell, w), STO_EPS, 1.0 - STO_EPS);
-      double sto_s = CLAMP (electrode_surface_sto (cell, w), STO_EPS, 1.0 - STO_EPS);
+      double sto_s = ec->electrode[w].diffusivity.kind == PS_EC_FUNC_CONSTANT
+                     ? sto : CLAMP (electrode_surface_sto (cell, w), STO_EPS, 1.0 - STO_EPS);
       double d_s = ps_electrochem_d_s_between (ec, w, sto_s, sto, temp_k);
 
       particle_prepare (&cell->part[w], dt, d_s);

@@ -711,9 +711,11 @@ cell_lin (PsSpme       *spme,
       const Particle *pt = &spme->particle[e];
       double rp = el->particle_radius_m;
       double sto_mean = clamp_sto (mean_sto (spme, e, i));
-      /* D_s(c) over the particle's profile, from its surface to its mean */
-      double d = MAX (ps_electrochem_d_s_between (ec, e, clamp_sto (surface_sto (spme, e, i)),
-                                                  sto_mean, t), 1e-30);
+      /* D_s(c) over the particle's profile, from its surface to its mean
+       * (a constant needs no surface) */
+      double sto_surf = el->diffusivity.kind == PS_EC_FUNC_CONSTANT
+                        ? sto_mean : clamp_sto (surface_sto (spme, e, i));
+      double d = MAX (ps_electrochem_d_s_between (ec, e, sto_surf, sto_mean, t), 1e-30);
       double s = d / (rp * rp);
       double a_spec = 3.0 * el->active_fraction / rp;
       /* j per A of cell current (A/m2 of particle surface) */
