@@ -116,31 +116,34 @@ bv_eta (double i,
   return 2.0 * GAS_CONSTANT * t_k / FARADAY * asinh (i / (2.0 * i0));
 }
 
+/* the table's first n_scaled points (0: all) times factor */
 static void
-scale_first_point (PsTable *table,
-                   double   factor)
+scale_points (PsTable *table,
+              double   factor,
+              guint    n_scaled)
 {
   guint n = table->n_points;
   g_autofree double *x = g_memdup2 (table->x, sizeof (double) * n);
   g_autofree double *y = g_memdup2 (table->y, sizeof (double) * n);
 
-  y[0] *= factor;
+  for (guint k = 0; k < (n_scaled > 0 ? MIN (n_scaled, n) : n); k++)
+    y[k] *= factor;
   ps_table_clear (table);
   g_assert_true (ps_table_init (table, x, y, n));
+}
+
+static void
+scale_first_point (PsTable *table,
+                   double   factor)
+{
+  scale_points (table, factor, 1);
 }
 
 static void
 scale_all_points (PsTable *table,
                   double   factor)
 {
-  guint n = table->n_points;
-  g_autofree double *x = g_memdup2 (table->x, sizeof (double) * n);
-  g_autofree double *y = g_memdup2 (table->y, sizeof (double) * n);
-
-  for (guint k = 0; k < n; k++)
-    y[k] *= factor;
-  ps_table_clear (table);
-  g_assert_true (ps_table_init (table, x, y, n));
+  scale_points (table, factor, 0);
 }
 
 /* one pass of a (1/4, 1/2, 1/4) filter over a table's interior points */
@@ -423,8 +426,15 @@ main (int argc, char **argv)
   evaluate (&fit, p, TRUE);
   if (g_getenv ("FIT_MAX_EVALS") != NULL)
     max_evals = atoi (g_getenv ("FIT_MAX_EVALS"));
-  j = nelder_mead (&fit, p, 0.3, max_evals / 2);
-  j = nelder_mead (&fit, p, 0.1, max_evals);
+  /* (FIT_MAX_EVALS=0 only evaluates the start: Nelder-Mead would still
+   * move to the best vertex of its first simplex) */
+  if (max_evals > 0)
+    {
+      j = nelder_mead (&fit, p, 0.3, max_evals / 2);
+      j = nelder_mead (&fit, p, 0.1, max_evals);
+    }
+  else
+    j = evaluate (&fit, p, FALSE);
   g_print ("fit after %u evaluations, objective %.4f:\n", fit.n_evals, j);
   g_print ("  tau_d");
   for (guint k = 0; k < N_TAU; k++)
