@@ -36,6 +36,19 @@ _ps_cell_model_kind_from_string (const char      *name,
   return FALSE;
 }
 
+guint
+_ps_cell_model_cells_per_thread (PsCellModelKind kind)
+{
+  static const guint cells[PS_CELL_MODEL_N_KINDS] = {
+    [PS_CELL_MODEL_ECM] = 2048,
+    [PS_CELL_MODEL_SPME] = 32,
+    [PS_CELL_MODEL_DFN] = 2,
+  };
+
+  g_return_val_if_fail ((guint) kind < PS_CELL_MODEL_N_KINDS, G_MAXUINT);
+  return cells[kind];
+}
+
 const PsCellModelClass *
 _ps_cell_model_class_for_kind (PsCellModelKind   kind,
                                const PsCellType *cell,
