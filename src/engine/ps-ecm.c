@@ -474,7 +474,7 @@ typedef struct
   const double *current;
   double       *heat;
   gboolean      refresh;                  /* linearise: remake the caches */
-  gboolean      drift[PS_WORKERS_MAX];    /* linearise: a cell of the block drifted */
+  gboolean      drift[PS_WORKERS_MAX_BLOCKS]; /* linearise: a cell of the block drifted */
 } StepJob;
 
 static void

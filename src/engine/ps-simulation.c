@@ -1248,8 +1248,10 @@ ps_simulation_new (const PsScenario  *scenario,
       ps_simulation_free (sim);
       return NULL;
     }
-  ps_simulation_set_threads (sim, 0, NULL);
   reset_state (sim);
+  /* (after the first reset, which runs on this thread: the threads start
+   * at the first step, once the caller has set their number) */
+  ps_simulation_set_threads (sim, 0, NULL);
 
   return sim;
 }
@@ -2845,4 +2847,11 @@ ps_simulation_get_threads (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, 1);
   return _ps_workers_get_n_threads (sim->workers);
+}
+
+double
+ps_simulation_get_shared_seconds (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return _ps_workers_get_job_us (sim->workers) / 1e6;
 }

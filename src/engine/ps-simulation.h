@@ -182,6 +182,10 @@ gboolean      ps_simulation_set_threads      (PsSimulation     *sim,
                                               GError          **error);
 /* the threads a step runs on (1: the caller's alone) */
 guint         ps_simulation_get_threads      (PsSimulation     *sim);
+/* wall-clock seconds the steps spent in the work they share over the
+ * threads, since the threads were last set (the rest of a step runs on
+ * one thread whatever their number: the benchmark's serial part) */
+double        ps_simulation_get_shared_seconds (PsSimulation   *sim);
 
 void          ps_simulation_set_manual_load  (PsSimulation     *sim,
                                               const PsLoad     *load);

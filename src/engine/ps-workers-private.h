@@ -2,17 +2,20 @@
  *
  * A simulation owns one PsWorkers: a fixed set of threads that share the
  * per-cell work of a step (the cell models' linearise and commit, the
- * thermal network's right-hand side). A job over n cells is cut into one
- * contiguous block of cells per thread, block k = [n k / T, n (k + 1) / T);
- * the caller runs block 0 and waits for the others. Each cell's arithmetic
- * is the same in every block, so what a job writes per cell does not depend
- * on the number of threads; sums, extremes and decisions over the cells
- * are made by the caller afterwards, in cell order (what a block may give
- * back for the caller to combine is exact whatever the order: a flag).
+ * thermal network's right-hand side). A job over n cells is cut into B
+ * contiguous blocks of cells, block k = [n k / B, n (k + 1) / B), a few per
+ * thread; the caller and the workers take blocks until none is left, and
+ * the caller returns when all are done. Each cell's arithmetic is its own,
+ * the same in any block on any thread, so what a job writes per cell does
+ * not depend on the number of threads; sums, extremes and decisions over
+ * the cells are made by the caller afterwards, in cell order (what a block
+ * may give back for the caller to combine must be exact whatever the
+ * order and the partition: a flag to or).
  *
  * The threads start at the first job and are joined by _ps_workers_free;
  * between jobs they wait on a condition variable. A job's function runs
- * on several threads at once: it writes only its cells' entries.
+ * on several threads at once: it writes only its cells' entries (and its
+ * block's).
  */
 #pragma once
 
@@ -20,12 +23,14 @@
 
 G_BEGIN_DECLS
 
-/* the most threads a simulation uses */
-#define PS_WORKERS_MAX 64
+/* the most threads a simulation uses, and blocks a job is cut into */
+#define PS_WORKERS_MAX        64
+#define PS_WORKERS_MAX_BLOCKS (4 * PS_WORKERS_MAX)
 
 typedef struct _PsWorkers PsWorkers;
 
-/* Cells [start, end) of a job, block `block` of the partition. */
+/* Cells [start, end) of a job, block `block` (< PS_WORKERS_MAX_BLOCKS) of
+ * its partition. */
 typedef void (*PsWorkFunc) (gpointer data,
                             guint    block,
                             guint    start,
@@ -41,14 +46,18 @@ guint      _ps_workers_auto_count    (guint       n_cells,
                                       guint       min_cells);
 /* how many blocks a job is cut into (1 for NULL) */
 guint      _ps_workers_get_n_threads (PsWorkers  *workers);
-/* Runs func over cells [0, n) in contiguous blocks, one per thread, block 0
- * on the calling thread; returns when every block is done. workers may be
+/* Runs func over cells [0, n) in contiguous blocks shared by the threads,
+ * the caller's included; returns when every block is done. workers may be
  * NULL (one block, on the caller). Not reentrant: a job's function must not
  * start another job on the same workers. */
 void       _ps_workers_run           (PsWorkers  *workers,
                                       guint       n,
                                       PsWorkFunc  func,
                                       gpointer    data);
+
+/* wall-clock microseconds spent in jobs since the workers were made (the
+ * part of a step that is shared: Amdahl's parallel part) */
+gint64     _ps_workers_get_job_us    (PsWorkers  *workers);
 
 /* Block k of n cells cut into n_blocks: [n k / n_blocks, n (k + 1) / n_blocks). */
 static inline void

@@ -1,30 +1,42 @@
 /* ps-workers.c: the pack step's worker threads (ps-workers-private.h)
  *
- * One mutex guards the job (its function, data and size), its serial
- * number and the count of blocks still running. A job is posted under the
- * lock with a new serial and a broadcast; each worker takes it under the
- * lock, runs its block unlocked, and counts itself out under the lock; the
- * last one wakes the caller. The lock's release and acquire order every
- * cell a block wrote before the caller reads it, and the caller's writes
- * before the job before the blocks read them.
+ * A job over n cells is cut into blocks of contiguous cells (a few per
+ * thread); the caller and the workers take the blocks one at a time until
+ * none is left, and the caller returns when every block is done. Which
+ * thread runs a block changes from job to job, what the block computes
+ * does not: each cell's arithmetic is its own.
  *
- * Waiting blocks in the kernel (no spinning): the machine may be shared,
- * and a spinning thread would take the core another needs.
+ * One mutex guards the job (its function, data, size and blocks), its
+ * serial number, the next block to take and the count of blocks done. A
+ * job is posted under the lock with a new serial and a broadcast; a block
+ * is taken under the lock, run unlocked and counted done under the lock;
+ * the worker that finishes the last block wakes the caller. The lock's
+ * release and acquire order every cell a block wrote before the caller
+ * reads it, and the caller's writes before the job before any block reads
+ * them.
+ *
+ * The caller never waits for a worker to wake: a worker the system has not
+ * run yet (the machine may be shared) finds the blocks taken, and the
+ * caller waits only for blocks already running. Waiting blocks in the
+ * kernel (no spinning), so a waiting thread leaves its core to others.
  */
 #include "config.h"
 
 #include "ps-workers-private.h"
 
+/* blocks per thread and job: the caller can take over the blocks of a
+ * worker the system is late to run */
+#define BLOCKS_PER_THREAD (PS_WORKERS_MAX_BLOCKS / PS_WORKERS_MAX)
+
 typedef struct
 {
   PsWorkers *workers;
-  guint      index;        /* the block this thread runs, 1.. */
   GThread   *thread;
 } Worker;
 
 struct _PsWorkers
 {
-  guint       n_threads;   /* blocks per job, the caller's included */
+  guint       n_threads;   /* the caller's included */
   Worker     *worker;      /* [n_threads - 1] */
   gboolean    started;
 
@@ -32,11 +44,15 @@ struct _PsWorkers
   GCond       job_posted;  /* a new job, or quit */
   GCond       job_done;    /* the last block of the job finished */
   guint64     job_serial;
-  guint       pending;     /* worker blocks of the job still running */
   gboolean    quit;
   PsWorkFunc  func;
   gpointer    data;
   guint       n;
+  guint       n_blocks;
+  guint       next_block;  /* the next block to take */
+  guint       done_blocks;
+
+  gint64      job_us;      /* wall time in jobs, the caller's clock */
 };
 
 static inline void
@@ -53,6 +69,28 @@ run_block (PsWorkFunc func,
     func (data, k, start, end);
 }
 
+/* Takes and runs the job's blocks while there are any; called and returns
+ * with the lock held. TRUE when this thread finished the job's last block. */
+static gboolean
+take_blocks (PsWorkers *w)
+{
+  gboolean last = FALSE;
+
+  while (w->next_block < w->n_blocks)
+    {
+      PsWorkFunc func = w->func;
+      gpointer data = w->data;
+      guint n = w->n, n_blocks = w->n_blocks;
+      guint k = w->next_block++;
+
+      g_mutex_unlock (&w->lock);
+      run_block (func, data, n, n_blocks, k);
+      g_mutex_lock (&w->lock);
+      last = ++w->done_blocks == w->n_blocks;
+    }
+  return last;
+}
+
 static gpointer
 worker_main (gpointer user_data)
 {
@@ -63,24 +101,12 @@ worker_main (gpointer user_data)
   g_mutex_lock (&w->lock);
   for (;;)
     {
-      PsWorkFunc func;
-      gpointer data;
-      guint n;
-
       while (w->job_serial == seen && !w->quit)
         g_cond_wait (&w->job_posted, &w->lock);
       if (w->quit)
         break;
       seen = w->job_serial;
-      func = w->func;
-      data = w->data;
-      n = w->n;
-      g_mutex_unlock (&w->lock);
-
-      run_block (func, data, n, w->n_threads, self->index);
-
-      g_mutex_lock (&w->lock);
-      if (--w->pending == 0)
+      if (take_blocks (w))
         g_cond_signal (&w->job_done);
     }
   g_mutex_unlock (&w->lock);
@@ -104,8 +130,7 @@ _ps_workers_new (guint n_threads)
 }
 
 /* The threads, at the first job (a simulation that never steps starts
- * none). A thread the system refuses leaves the jobs to fewer blocks: the
- * partition changes, the results do not. */
+ * none). A thread the system refuses leaves the jobs to fewer threads. */
 static void
 start_threads (PsWorkers *w)
 {
@@ -120,7 +145,6 @@ start_threads (PsWorkers *w)
 
       g_snprintf (name, sizeof name, "ps-step-%u", k);
       self->workers = w;
-      self->index = started;
       self->thread = g_thread_try_new (name, worker_main, self, &error);
       if (self->thread == NULL)
         {
@@ -130,11 +154,7 @@ start_threads (PsWorkers *w)
         }
       started++;
     }
-  /* (no worker has taken a job yet: each reads n_threads only after the
-   * first job is posted under the lock) */
-  g_mutex_lock (&w->lock);
   w->n_threads = started;
-  g_mutex_unlock (&w->lock);
 }
 
 void
@@ -172,40 +192,56 @@ _ps_workers_get_n_threads (PsWorkers *w)
   return w != NULL ? w->n_threads : 1;
 }
 
+gint64
+_ps_workers_get_job_us (PsWorkers *w)
+{
+  return w != NULL ? w->job_us : 0;
+}
+
+/* a job over the threads: posted, blocks taken here too, the last one
+ * waited for */
+static void
+run_shared (PsWorkers  *w,
+            guint       n,
+            PsWorkFunc  func,
+            gpointer    data)
+{
+  g_mutex_lock (&w->lock);
+  w->func = func;
+  w->data = data;
+  w->n = n;
+  w->n_blocks = MIN (n, w->n_threads * BLOCKS_PER_THREAD);
+  w->next_block = 0;
+  w->done_blocks = 0;
+  w->job_serial++;
+  g_cond_broadcast (&w->job_posted);
+
+  take_blocks (w);
+  while (w->done_blocks < w->n_blocks)
+    g_cond_wait (&w->job_done, &w->lock);
+  g_mutex_unlock (&w->lock);
+}
+
 void
 _ps_workers_run (PsWorkers  *w,
                  guint       n,
                  PsWorkFunc  func,
                  gpointer    data)
 {
-  if (w == NULL || w->n_threads == 1 || n < 2)
+  gint64 start;
+
+  if (w == NULL)
     {
       run_block (func, data, n, 1, 0);
       return;
     }
-  if (!w->started)
-    {
-      start_threads (w);
-      if (w->n_threads == 1)
-        {
-          run_block (func, data, n, 1, 0);
-          return;
-        }
-    }
 
-  g_mutex_lock (&w->lock);
-  w->func = func;
-  w->data = data;
-  w->n = n;
-  w->pending = w->n_threads - 1;
-  w->job_serial++;
-  g_cond_broadcast (&w->job_posted);
-  g_mutex_unlock (&w->lock);
-
-  run_block (func, data, n, w->n_threads, 0);
-
-  g_mutex_lock (&w->lock);
-  while (w->pending > 0)
-    g_cond_wait (&w->job_done, &w->lock);
-  g_mutex_unlock (&w->lock);
+  start = g_get_monotonic_time ();
+  if (!w->started && w->n_threads > 1 && n >= 2)
+    start_threads (w);
+  if (w->n_threads == 1 || n < 2)
+    run_block (func, data, n, 1, 0);
+  else
+    run_shared (w, n, func, data);
+  w->job_us += g_get_monotonic_time () - start;
 }
