@@ -36,6 +36,23 @@ _ps_cell_model_kind_from_string (const char      *name,
   return FALSE;
 }
 
+void
+_ps_cell_model_sum_power (const double     *chemical_w,
+                          const double     *reversible_w,
+                          guint             n_cells,
+                          PsCellModelPower *power)
+{
+  double chemical = 0.0, reversible = 0.0;
+
+  for (guint i = 0; i < n_cells; i++)
+    {
+      chemical += chemical_w[i];
+      reversible += reversible_w[i];
+    }
+  power->chemical_w = chemical;
+  power->reversible_w = reversible;
+}
+
 guint
 _ps_cell_model_cells_per_thread (PsCellModelKind kind)
 {

@@ -98,6 +98,13 @@ struct _PsCellModel
   PsWorkers              *workers;
 };
 
+/* A commit's powers summed over the cells, in cell order whatever threads
+ * computed them: chemical_w[i] and reversible_w[i] are cell i's shares. */
+void _ps_cell_model_sum_power (const double     *chemical_w,
+                               const double     *reversible_w,
+                               guint             n_cells,
+                               PsCellModelPower *power);
+
 /* The Thevenin equivalent circuit with two RC pairs (ps-ecm.c). */
 extern const PsCellModelClass _ps_ecm_class;
 /* The single particle model with electrolyte (ps-spme.c); needs the cell's

@@ -1713,7 +1713,7 @@ commit_cells (gpointer data,
       /* the energy drawn from the chemistry: the electrical work and the
        * irreversible heat; the reversible heat is the entropy's share */
       dfn->chem_w[i] = ii * vi + h.ohmic_w + h.reaction_w;
-      dfn->rev_w[i] = h.reversible_w;
+      dfn->rev_w[i] = -h.reversible_w;
     }
 }
 
@@ -1727,17 +1727,9 @@ dfn_commit (PsCellModel      *model,
 {
   PsDfn *dfn = (PsDfn *) model;
   StepJob job = { dfn, dt, temp, current, heat };
-  double sum_chem = 0.0, sum_rev = 0.0;
 
   _ps_workers_run (model->workers, dfn->n_cells, commit_cells, &job);
-  /* the sums in cell order, whatever the threads */
-  for (guint i = 0; i < dfn->n_cells; i++)
-    {
-      sum_chem += dfn->chem_w[i];
-      sum_rev -= dfn->rev_w[i];
-    }
-  power->chemical_w = sum_chem;
-  power->reversible_w = sum_rev;
+  _ps_cell_model_sum_power (dfn->chem_w, dfn->rev_w, dfn->n_cells, power);
 }
 
 /* the pack solve's iterate moved by more than this (x the rated capacity,

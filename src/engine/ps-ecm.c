@@ -651,18 +651,9 @@ ecm_commit (PsCellModel      *model,
 {
   PsEcm *ecm = (PsEcm *) model;
   StepJob job = { ecm, dt, temp, current, heat, FALSE, { FALSE } };
-  double sum_i_ocv = 0.0, sum_entropic = 0.0;
 
   _ps_workers_run (model->workers, ecm->n_cells, commit_cells, &job);
-  /* the sums in cell order, whatever the threads */
-  for (guint i = 0; i < ecm->n_cells; i++)
-    {
-      sum_i_ocv += ecm->chem_w[i];
-      sum_entropic += ecm->rev_w[i];
-    }
-
-  power->chemical_w = sum_i_ocv;
-  power->reversible_w = sum_entropic;
+  _ps_cell_model_sum_power (ecm->chem_w, ecm->rev_w, ecm->n_cells, power);
 }
 
 /* The pack solve's currents: a cell whose overpotentials at its current

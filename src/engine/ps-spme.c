@@ -883,7 +883,6 @@ spme_commit (PsCellModel      *model,
 {
   PsSpme *spme = (PsSpme *) model;
   StepJob job = { spme, dt, temp, current, heat };
-  double sum_i_ocv = 0.0, sum_entropic = 0.0;
 
   /* the responses must be those of this step */
   if (spme->lin_dt != dt)
@@ -894,16 +893,8 @@ spme_commit (PsCellModel      *model,
     }
 
   _ps_workers_run (model->workers, spme->n, commit_cells, &job);
-  /* the sums in cell order, whatever the threads */
-  for (guint i = 0; i < spme->n; i++)
-    {
-      sum_i_ocv += spme->chem_w[i];
-      sum_entropic += spme->rev_w[i];
-    }
-
+  _ps_cell_model_sum_power (spme->chem_w, spme->rev_w, spme->n, power);
   spme->lin_dt = -1.0;
-  power->chemical_w = sum_i_ocv;
-  power->reversible_w = sum_entropic;
 }
 
 static gboolean
