@@ -46,6 +46,19 @@ ps_bench_median (double *values,
   return (n % 2) ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
+/* the CPU time of every thread of the process, s */
+static double
+process_cpu_seconds (void)
+{
+#ifdef CLOCK_PROCESS_CPUTIME_ID
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) == 0)
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+#endif
+  return g_get_monotonic_time () / 1e6;
+}
+
 double
 ps_bench_thread_cpu_seconds (void)
 {
@@ -478,7 +491,10 @@ bench_spme (void)
 /* The pack step on one thread and on two (ps_simulation_set_threads), in
  * wall-clock time: `runs` pairs of runs, one thread then two, so that a
  * machine shared with other work slows both of a pair alike; medians of
- * the realtime factors and of each pair's ratio. parallel_fraction is the
+ * the realtime factors and of each pair's ratio; cpu_ratio_2t is the
+ * process's CPU time on two threads over that on one (what sharing costs
+ * in handing work over and waiting, whatever else the machine runs).
+ * parallel_fraction is the
  * share p of a one-thread run's wall time spent in the per-cell work the
  * threads share (the rest, the pack solve, the sums over cells and the
  * thermal sweeps, stays on one thread), and amdahl_Nt the speed-up that
@@ -493,7 +509,7 @@ bench_threads_preset (const char *label,
 {
   g_autoptr(PsSimulation) sim1 = bench_simulation (preset, protocol, FALSE, spme, 1);
   g_autoptr(PsSimulation) sim2 = bench_simulation (preset, protocol, FALSE, spme, 2);
-  double factor1[8], factor2[8], ratio[8], shared[8], p;
+  double factor1[8], factor2[8], ratio[8], cpu_ratio[8], shared[8], p;
 
   g_assert (runs <= G_N_ELEMENTS (ratio));
   if (sim1 == NULL || sim2 == NULL)
@@ -501,30 +517,36 @@ bench_threads_preset (const char *label,
 
   for (guint r = 0; r < runs; r++)
     {
-      double cpu, wall1, wall2, shared0 = ps_simulation_get_shared_seconds (sim1);
+      double cpu, wall1, wall2, cpu1, cpu2, shared0 = ps_simulation_get_shared_seconds (sim1);
 
       ps_simulation_reset (sim1);
+      cpu1 = process_cpu_seconds ();
       if (time_run (sim1, hours, &cpu, &wall1) == 0 || !(wall1 > 0.0))
         return;
+      cpu1 = process_cpu_seconds () - cpu1;
       shared[r] = (ps_simulation_get_shared_seconds (sim1) - shared0) / wall1;
       factor1[r] = ps_simulation_get_time (sim1) / wall1;
       ps_simulation_reset (sim2);
+      cpu2 = process_cpu_seconds ();
       if (time_run (sim2, hours, &cpu, &wall2) == 0 || !(wall2 > 0.0))
         return;
+      cpu2 = process_cpu_seconds () - cpu2;
       factor2[r] = ps_simulation_get_time (sim2) / wall2;
       ratio[r] = wall1 / wall2;
+      cpu_ratio[r] = cpu2 / cpu1;
     }
   p = ps_bench_median (shared, runs);
   g_print ("threads_%s_realtime_factor_wall_1t: %.1f\n", label, ps_bench_median (factor1, runs));
   g_print ("threads_%s_realtime_factor_wall_2t: %.1f\n", label, ps_bench_median (factor2, runs));
   g_print ("threads_%s_speedup_2t: %.2f\n", label, ps_bench_median (ratio, runs));
+  g_print ("threads_%s_cpu_ratio_2t: %.2f\n", label, ps_bench_median (cpu_ratio, runs));
   g_print ("threads_%s_parallel_fraction: %.3f\n", label, p);
   g_print ("threads_%s_amdahl_2t: %.2f\n", label, 1.0 / (1.0 - p + p / 2.0));
   g_print ("threads_%s_amdahl_8t: %.2f\n", label, 1.0 / (1.0 - p + p / 8.0));
 }
 
-static void
-bench_threads (void)
+void
+ps_bench_threads (void)
 {
   g_print ("threads_processors: %u\n", g_get_num_processors ());
   /* 7,104 SPMe cells (the headline of the threaded step) */
@@ -546,7 +568,7 @@ ps_bench_engine (void)
 {
   BenchResult r;
 
-  bench_threads ();
+  ps_bench_threads ();
   bench_spme ();
   if (bench_preset (BENCH_PRESET, "Discharge at 0.4C for 3 hours",
                     BENCH_SIM_HOURS, BENCH_RUNS, FALSE, &r))

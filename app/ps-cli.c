@@ -852,7 +852,8 @@ ps_cli_main (int    argc,
     { "bench", 0, 0, G_OPTION_ARG_NONE, &o.bench,
       "Run the benchmarks and print \"name: value\" lines", NULL },
     { "bench-only", 0, 0, G_OPTION_ARG_STRING, &o.bench_only,
-      "With --bench: only the engine, render or ui benchmarks", "PART" },
+      "With --bench: only the engine, render or ui benchmarks, or threads (the "
+      "pack step on one and two threads, part of engine)", "PART" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o.version,
       "Print the program's name and version and exit", NULL },
     { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &o.scenario,
@@ -1050,11 +1051,13 @@ ps_cli_main (int    argc,
     {
       const char *only = o.bench_only;
 
-      if (only != NULL && strcmp (only, "engine") != 0 && strcmp (only, "render") != 0
-          && strcmp (only, "ui") != 0)
-        return fail ("--bench-only: expected engine, render or ui, got \"%s\"", only);
+      if (only != NULL && strcmp (only, "engine") != 0 && strcmp (only, "threads") != 0
+          && strcmp (only, "render") != 0 && strcmp (only, "ui") != 0)
+        return fail ("--bench-only: expected engine, threads, render or ui, got \"%s\"", only);
       if (only == NULL || strcmp (only, "engine") == 0)
         ps_bench_engine ();
+      if (only != NULL && strcmp (only, "threads") == 0)
+        ps_bench_threads ();
       if (only == NULL || strcmp (only, "render") == 0)
         ps_bench_render ();
       if (only == NULL || strcmp (only, "ui") == 0)

@@ -659,7 +659,7 @@ fi
 # --bench-only names its part, or is refused before any benchmark runs
 out=$("$PACKSCOPE" --bench --bench-only nope 2>&1)
 status=$?
-if [ "$status" -eq 2 ] && echo "$out" | grep -q 'expected engine, render or ui, got "nope"' &&
+if [ "$status" -eq 2 ] && echo "$out" | grep -q 'expected engine, threads, render or ui, got "nope"' &&
    ! echo "$out" | grep -q ':.*[0-9]$'; then
   ok "--bench-only refuses an unknown part before running anything"
 else

@@ -261,6 +261,13 @@ test_setting (void)
     g_assert_no_error (error);
     auto_threads = ps_simulation_get_threads (big);
     g_assert_cmpuint (auto_threads, ==, MIN (g_get_num_processors (), PS_SIMULATION_THREADS_MAX));
+    /* and Model S as ECM cells stays on one (its step is half pack solve
+     * and thermal sweeps) */
+    ps_simulation_free (g_steal_pointer (&big));
+    g_assert_true (ps_scenario_set_cell_model (ms, "ecm", &error));
+    big = ps_simulation_new (ms, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ps_simulation_get_threads (big), ==, 1);
   }
 }
 

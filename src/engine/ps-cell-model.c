@@ -53,13 +53,22 @@ _ps_cell_model_sum_power (const double     *chemical_w,
   power->reversible_w = reversible;
 }
 
+/* The cells a thread must have before sharing pays, by model (2-core CI
+ * machine, `packscope --bench --bench-only threads`): handing a job to a
+ * second thread costs about 10 us of CPU and, on a busy machine, the wait
+ * for that thread to run. An SPMe cell's share of a job is about 1 us (the
+ * Leaf's 192 cells on two threads: 7 % more CPU, 98 % of the step shared),
+ * a DFN cell's about 25 us; an ECM cell's is under 0.1 us, and its step is
+ * half pack solve and thermal sweeps, which stay on one thread (Model S's
+ * 7,104 cells on two threads: 22 % more CPU for at most 1.3 times the
+ * speed), so an ECM pack shares from 16,384 cells. */
 guint
 _ps_cell_model_cells_per_thread (PsCellModelKind kind)
 {
   static const guint cells[PS_CELL_MODEL_N_KINDS] = {
-    [PS_CELL_MODEL_ECM] = 2048,
-    [PS_CELL_MODEL_SPME] = 32,
-    [PS_CELL_MODEL_DFN] = 2,
+    [PS_CELL_MODEL_ECM] = 8192,
+    [PS_CELL_MODEL_SPME] = 64,
+    [PS_CELL_MODEL_DFN] = 4,
   };
 
   g_return_val_if_fail ((guint) kind < PS_CELL_MODEL_N_KINDS, G_MAXUINT);
