@@ -17,8 +17,10 @@
  *
  * The caller never waits for a worker to wake: a worker the system has not
  * run yet (the machine may be shared) finds the blocks taken, and the
- * caller waits only for blocks already running. Waiting blocks in the
- * kernel (no spinning), so a waiting thread leaves its core to others.
+ * caller waits only for blocks already running: awake for about as long
+ * as a block takes (asleep it would need waking, and on a busy machine a
+ * woken thread waits for a core), then asleep. A worker waits for the next
+ * job asleep, leaving its core to others.
  */
 #include "config.h"
 
@@ -27,6 +29,9 @@
 /* blocks per thread and job: the caller can take over the blocks of a
  * worker the system is late to run */
 #define BLOCKS_PER_THREAD (PS_WORKERS_MAX_BLOCKS / PS_WORKERS_MAX)
+/* the caller waits awake for the workers' last blocks at most twice as long
+ * as its own longest block took, and never more than this */
+#define SPIN_MAX_US 2000
 
 typedef struct
 {
@@ -50,7 +55,8 @@ struct _PsWorkers
   guint       n;
   guint       n_blocks;
   guint       next_block;  /* the next block to take */
-  guint       done_blocks;
+  gint        done_blocks; /* changed under the lock, atomically (the
+                            * caller may read it without) */
 
   gint64      job_us;      /* wall time in jobs, the caller's clock */
 };
@@ -70,9 +76,11 @@ run_block (PsWorkFunc func,
 }
 
 /* Takes and runs the job's blocks while there are any; called and returns
- * with the lock held. TRUE when this thread finished the job's last block. */
+ * with the lock held. TRUE when this thread finished the job's last block.
+ * longest_us (or NULL): the longest block it ran. */
 static gboolean
-take_blocks (PsWorkers *w)
+take_blocks (PsWorkers *w,
+             gint64    *longest_us)
 {
   gboolean last = FALSE;
 
@@ -82,11 +90,15 @@ take_blocks (PsWorkers *w)
       gpointer data = w->data;
       guint n = w->n, n_blocks = w->n_blocks;
       guint k = w->next_block++;
+      gint64 start = longest_us != NULL ? g_get_monotonic_time () : 0;
 
       g_mutex_unlock (&w->lock);
       run_block (func, data, n, n_blocks, k);
+      if (longest_us != NULL)
+        *longest_us = MAX (*longest_us, g_get_monotonic_time () - start);
       g_mutex_lock (&w->lock);
-      last = ++w->done_blocks == w->n_blocks;
+      g_atomic_int_inc (&w->done_blocks);
+      last = (guint) w->done_blocks == w->n_blocks;
     }
   return last;
 }
@@ -106,7 +118,7 @@ worker_main (gpointer user_data)
       if (w->quit)
         break;
       seen = w->job_serial;
-      if (take_blocks (w))
+      if (take_blocks (w, NULL))
         g_cond_signal (&w->job_done);
     }
   g_mutex_unlock (&w->lock);
@@ -206,6 +218,8 @@ run_shared (PsWorkers  *w,
             PsWorkFunc  func,
             gpointer    data)
 {
+  gint64 longest = 0;
+
   g_mutex_lock (&w->lock);
   w->func = func;
   w->data = data;
@@ -216,9 +230,20 @@ run_shared (PsWorkers  *w,
   w->job_serial++;
   g_cond_broadcast (&w->job_posted);
 
-  take_blocks (w);
-  while (w->done_blocks < w->n_blocks)
-    g_cond_wait (&w->job_done, &w->lock);
+  take_blocks (w, &longest);
+  if ((guint) w->done_blocks < w->n_blocks)
+    {
+      gint n_blocks = (gint) w->n_blocks;
+      gint64 until = g_get_monotonic_time () + MIN (2 * longest, SPIN_MAX_US);
+
+      g_mutex_unlock (&w->lock);
+      while (g_atomic_int_get (&w->done_blocks) < n_blocks && g_get_monotonic_time () < until)
+        ;
+      /* (the lock orders what the last block wrote before what comes next) */
+      g_mutex_lock (&w->lock);
+      while ((guint) w->done_blocks < w->n_blocks)
+        g_cond_wait (&w->job_done, &w->lock);
+    }
   g_mutex_unlock (&w->lock);
 }
 
