@@ -736,6 +736,22 @@ else
   not_ok "--threads 0 (one per processor) runs" "$(cat "$WORK/threads-auto.csv")"
 fi
 
+# the cells whose ECM comes from their physics sets (Ai 2020, Ecker 2015) run
+# as each model, a 1C discharge to their cut-off
+for cell in enertech-lco-pouch kokam-slpb75106100; do
+  for model in ecm spme dfn; do
+    out=$("$PACKSCOPE" --headless --cell "$SRCDIR/../resources/cells/$cell.json" --cell-model $model \
+          --csv "$WORK/$cell-$model.csv" 2>&1)
+    status=$?
+    if [ "$status" -eq 0 ] && echo "$out" | grep -q 'delivered [0-9.]* Ah' \
+       && echo "$out" | grep -q 'reached [0-9.]* V, its end voltage'; then
+      ok "--cell $cell --cell-model $model: $(echo "$out" | grep -o 'delivered [0-9.]* Ah')"
+    else
+      not_ok "--cell $cell --cell-model $model" "exit $status: $out"
+    fi
+  done
+done
+
 # the plan comes last (TAP allows it): a run that stops early has none and fails
 echo "1..$n"
 exit 0

@@ -18,6 +18,7 @@
 #include "ps-electrochem.h"
 #include "ps-electrochem-private.h"
 #include "ps-bpx.h"
+#include "ps-cell-type-private.h"
 
 static void
 test_builtin_sets (void)
@@ -187,6 +188,118 @@ test_errors_name_the_member (void)
                   "$.negative_electrode.diffusivity_m2_s");
   check_bad_file ("{\"id\": \"x\", \"base\": \"nothing\"}", "no built-in set");
   check_bad_file ("{\"id\": \"x\"}", "$.negative_electrode");
+}
+
+/* The Ai 2020 and Ecker 2015 sets: their fits of (c_e, T), the Arrhenius
+ * factors about the set's own reference temperatures, D_s(c) over a
+ * particle's profile, the errors of the members they added, and the cells
+ * whose ECM is derived from them. */
+static void
+test_ai2020_ecker2015 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsElectrochem) ai = ps_electrochem_new_from_id ("ai2020", &error);
+  g_autoptr(PsElectrochem) ecker = NULL;
+  g_autoptr(PsCellType) enertech = NULL;
+  g_autoptr(PsCellType) kokam = NULL;
+  const double r = PS_GAS_CONSTANT;
+  double d, mean;
+
+  g_assert_no_error (error);
+  ecker = ps_electrochem_new_from_id ("ecker2015", &error);
+  g_assert_no_error (error);
+
+  /* Valoen-Reimers at 1 mol/L, 25 C: D_e in m2/s (their cm2/s x 1e-4) */
+  d = 1e-4 * pow (10.0, -4.43 - 54.0 / (298.15 - 229.0 - 5.0) - 0.22);
+  g_assert_cmpfloat_with_epsilon (ps_electrochem_d_e (ai, 1000.0, 298.15), d, 1e-12 * d);
+  g_assert_cmpfloat (ps_electrochem_d_e (ai, 1000.0, 298.15), <, 1e-9);
+  g_assert_cmpfloat_with_epsilon (ps_electrochem_kappa_e (ai, 1000.0, 298.15), 1.194, 0.001);
+  /* warmer, faster */
+  g_assert_cmpfloat (ps_electrochem_d_e (ai, 1000.0, 318.15), >, 1.3 * d);
+  /* the OCP tables are the measured points */
+  check_ocp_against_csv (ai, PS_ELECTRODE_POS, "lico2_ocp_Ai2020.csv");
+  /* LiCoO2's entropic fit is meant for its window only */
+  g_assert_cmpfloat (fabs (ps_electrochem_dudt (ai, PS_ELECTRODE_POS, 0.05)), >, 0.01);
+
+  /* Ecker: j0 and D_s are the fits at their reference temperatures, the
+   * Arrhenius factor about 296.15 and 296 K elsewhere */
+  {
+    const PsElectrode *n = &ecker->electrode[PS_ELECTRODE_NEG];
+    double cs = 0.5 * n->c_max;
+    double j0_ref = n->j0_m_ref * sqrt (1000.0 * cs * (n->c_max - cs));
+
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_j0 (ecker, PS_ELECTRODE_NEG, 1000.0, cs, 296.15),
+                                    j0_ref, 1e-12 * j0_ref);
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_j0 (ecker, PS_ELECTRODE_NEG, 1000.0, cs, 298.15),
+                                    j0_ref * exp (53400.0 / r * (1.0 / 296.15 - 1.0 / 298.15)),
+                                    1e-12 * j0_ref);
+    d = 8.4e-13 * exp (-11.3 * 0.5) + 8.2e-15;
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_d_s (ecker, PS_ELECTRODE_NEG, 0.5, 296.0), d,
+                                    1e-12 * d);
+    /* D_s(c) between two stoichiometries: its mean (exact integral) */
+    mean = (8.4e-13 / 11.3 * (exp (-11.3 * 0.2) - exp (-11.3 * 0.8)) + 8.2e-15 * 0.6) / 0.6;
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_d_s_between (ecker, PS_ELECTRODE_NEG, 0.2, 0.8, 296.0),
+                                    mean, 2e-3 * mean);
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_d_s_between (ecker, PS_ELECTRODE_NEG, 0.8, 0.2, 296.0),
+                                    mean, 2e-3 * mean);
+    /* a constant D_s stays itself */
+    g_assert_cmpfloat (ps_electrochem_d_s_between (ai, PS_ELECTRODE_NEG, 0.2, 0.8, 298.15), ==, 3.9e-14);
+    /* Nernst-Einstein between the electrolyte's fits */
+    g_assert_cmpfloat_with_epsilon (ps_electrochem_d_e (ecker, 1000.0, 298.15),
+                                    1.380649e-23 / (PS_FARADAY * 1.602176634e-19)
+                                    * ps_electrochem_kappa_e (ecker, 1000.0, 298.15) * 298.15 / 1000.0,
+                                    1e-22);
+  }
+
+  /* the members these sets added name themselves in errors */
+  check_bad_file ("{\"id\": \"x\", \"base\": \"ecker2015\", \"negative_electrode\": "
+                  "{\"diffusivity_m2_s\": {\"fit\": \"graphite-diffusivity-ecker2015\", "
+                  "\"activation_energy_j_mol\": 30300, \"reference_temperature_k\": 20}}}",
+                  "$.negative_electrode.diffusivity_m2_s.reference_temperature_k: expected a temperature");
+  check_bad_file ("{\"id\": \"x\", \"base\": \"ecker2015\", \"positive_electrode\": "
+                  "{\"j0_reference_temperature_k\": 1000}}",
+                  "$.positive_electrode.j0_reference_temperature_k");
+  check_bad_file ("{\"id\": \"x\", \"base\": \"ecker2015\", \"electrolyte\": "
+                  "{\"conductivity_s_m\": {\"fit\": \"electrolyte-conductivity-ecker2016\"}}}",
+                  "$.electrolyte.conductivity_s_m.fit");
+
+  /* the cells run on an ECM derived from their sets */
+  enertech = ps_cell_type_new_from_id ("enertech-lco-pouch", &error);
+  g_assert_no_error (error);
+  kokam = ps_cell_type_new_from_id ("kokam-slpb75106100", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (enertech->ocv.n_points, ==, 101);
+  g_assert_cmpfloat_with_epsilon (ps_table_eval (&enertech->ocv, 0.0), 3.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (ps_table_eval (&enertech->ocv, 1.0), 4.2, 1e-9);
+  g_assert_cmpfloat_with_epsilon (enertech->capacity_ah,
+                                  ps_electrochem_window_capacity_ah (enertech->electrochem), 1e-4);
+  g_assert_cmpfloat_with_epsilon (kokam->capacity_ah,
+                                  ps_electrochem_window_capacity_ah (kokam->electrochem), 1e-4);
+  g_assert_cmpuint (kokam->electrochem->n_electrode_pairs, ==, 48);
+  g_assert_cmpfloat (ps_table_eval (&enertech->r0, 0.5), >, 0.0);
+  /* 25 C to 45 C: R0 falls by the set's j0 energy (5 kJ/mol) */
+  g_assert_cmpfloat (enertech->ea_r0_j_mol, ==, 5000.0);
+  /* tables given in part are an error, not a derivation */
+  {
+    g_autoptr(PsCellType) bad = NULL;
+    const char *text = "{\"id\": \"x\", \"name\": \"x\", \"chemistry\": \"x\", \"source\": \"x\", "
+                       "\"capacity_ah\": 2.4662, \"voltage_min_v\": 3, \"voltage_nominal_v\": 3.7, "
+                       "\"voltage_max_v\": 4.2, \"current_max_discharge_a\": 5, "
+                       "\"current_max_charge_a\": 2, \"temperature_ref_c\": 25, "
+                       "\"ocv\": {\"soc\": [0, 1], \"voltage_v\": [3, 4.2]}, "
+                       "\"thermal\": {\"mass_kg\": 0.04, \"cp_j_kg_k\": 950, \"surface_area_m2\": 0.006, "
+                       "\"k_through_w_mk\": 0.5, \"k_in_plane_w_mk\": 20, \"temperature_min_c\": -20, "
+                       "\"temperature_max_c\": 60}, "
+                       "\"geometry\": {\"shape\": \"pouch\", \"length_m\": 0.05, \"width_m\": 0.05, "
+                       "\"thickness_m\": 0.006}, \"electrochem\": \"ai2020\"}";
+    g_autoptr(JsonParser) parser = json_parser_new ();
+
+    g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+    bad = ps_cell_type_new_from_json_node (json_parser_get_root (parser), "x.json", "$", &error);
+    g_assert_null (bad);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "dudt"));
+  }
 }
 
 static void
@@ -637,6 +750,7 @@ main (int    argc,
   g_test_add_func ("/electrochem/marquis2019-comsol", test_marquis_comsol);
   g_test_add_func ("/electrochem/errors-name-the-member", test_errors_name_the_member);
   g_test_add_func ("/electrochem/cell-links-its-set", test_cell_links_its_set);
+  g_test_add_func ("/electrochem/ai2020-ecker2015", test_ai2020_ecker2015);
 
   g_test_add_func ("/bpx/examples", test_bpx_examples);
   g_test_add_func ("/bpx/errors-name-the-field", test_bpx_errors_name_the_field);

@@ -615,62 +615,8 @@ _ps_bpx_cell_new_from_node (JsonNode    *root,
   if (!ps_electrochem_finish (ec, source, error))
     return NULL;
 
-  /* the derived ECM: OCV over the window; R0 = ohmic + linearised charge
-   * transfer (both electrodes, at 1C's electrolyte-free state); R1 C1 and
-   * R2 C2 = the negative and positive particles' diffusion, R = |dU/dc| R_p /
-   * (5 F D a L A), tau = R_p^2 / (20.19 D) (the first mode of a sphere) */
-  {
-    double a_tot = ec->area_m2 * ec->n_electrode_pairs;
-    double kappa = ps_electrochem_kappa_e (ec, c_e0, t_ref);
-    double r_ohm = 0.0;
-    const PsElectrode *n = &ec->electrode[PS_ELECTRODE_NEG];
-    const PsElectrode *p = &ec->electrode[PS_ELECTRODE_POS];
-
-    r_ohm = (n->thickness_m / (3.0 * kappa * pow (n->porosity, n->brug_electrolyte))
-             + ec->separator.thickness_m / (kappa * pow (ec->separator.porosity, ec->separator.brug))
-             + p->thickness_m / (3.0 * kappa * pow (p->porosity, p->brug_electrolyte))
-             + n->thickness_m / (3.0 * n->sigma_s_m) + p->thickness_m / (3.0 * p->sigma_s_m))
-            / a_tot;
-    for (guint i = 0; i < BPX_SOC_POINTS; i++)
-      {
-        double s = (double) i / (BPX_SOC_POINTS - 1);
-        double sto[2], r_ct = 0.0, r_d[2], tau[2];
-
-        ps_electrochem_sto_at_soc (ec, s, &sto[0], &sto[1]);
-        for (guint e = 0; e < 2; e++)
-          {
-            const PsElectrode *el = &ec->electrode[e];
-            double a = 3.0 * el->active_fraction / el->particle_radius_m;
-            double cs = sto[e] * el->c_max;
-            double j0 = ps_electrochem_j0 (ec, e, c_e0, cs, t_ref);
-            double d = ps_electrochem_d_s (ec, e, sto[e], t_ref);
-            double h_sto = 1e-4;
-            double du = fabs (ps_electrochem_ocp (ec, e, MIN (sto[e] + h_sto, 1.0 - 1e-9), t_ref)
-                              - ps_electrochem_ocp (ec, e, MAX (sto[e] - h_sto, 1e-9), t_ref))
-                        / (2.0 * h_sto);
-
-            r_ct += PS_GAS_CONSTANT * t_ref / (PS_FARADAY * MAX (j0, 1e-12) * a * el->thickness_m * a_tot);
-            r_d[e] = du / el->c_max * el->particle_radius_m
-                     / (5.0 * PS_FARADAY * d * a * el->thickness_m * a_tot);
-            tau[e] = el->particle_radius_m * el->particle_radius_m / (20.19 * d);
-          }
-        soc[i] = s;
-        ocv[i] = ps_electrochem_ocv_at_soc (ec, s, t_ref);
-        /* the cell type's OCV must not fall as the SOC rises (a measured
-         * OCP may wiggle on a plateau by a fraction of a mV) */
-        if (i > 0 && ocv[i] < ocv[i - 1])
-          ocv[i] = ocv[i - 1];
-        dudt[i] = 1e3 * (ps_electrochem_dudt (ec, PS_ELECTRODE_POS, sto[1])
-                         - ps_electrochem_dudt (ec, PS_ELECTRODE_NEG, sto[0]));
-        r0[i] = CLAMP (r_ohm + r_ct, 1e-6, 10.0);
-        r1[i] = CLAMP (r_d[0], 1e-6, 10.0);
-        c1[i] = CLAMP (tau[0] / r1[i], 1e-3, 1e9);
-        r2[i] = CLAMP (r_d[1], 1e-6, 10.0);
-        c2[i] = CLAMP (tau[1] / r2[i], 1e-3, 1e9);
-        if (i > 0)
-          energy += 0.5 * (ocv[i] + ocv[i - 1]) / (BPX_SOC_POINTS - 1);
-      }
-  }
+  /* the derived ECM (the same a cell type without tables gets) */
+  energy = _ps_electrochem_derive_ecm (ec, BPX_SOC_POINTS, soc, ocv, dudt, r0, r1, c1, r2, c2);
   if (!(ocv[0] < energy && energy < ocv[BPX_SOC_POINTS - 1]))
     {
       _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source,

@@ -60,8 +60,13 @@
  *                                                 parameter set (ps-electrochem.h) that
  *                                                 lets the cell run as an SPMe or DFN,
  *                                                 or a whole set as an object (the
- *                                                 schema of ps-electrochem.c)
+ *                                                 schema of ps-electrochem.c, "base"
+ *                                                 allowed)
  * }
+ *
+ * A cell with "electrochem" may leave out "ocv", "dudt" and "ecm" (all three):
+ * its ECM is then derived from the set (_ps_electrochem_derive_ecm, 101 SOC
+ * points), and "ea_r0_j_mol" / "ea_rc_j_mol" become optional.
  *
  * Inside PsCellType everything is SI: dU/dT in V/K, temperatures in K.
  * Errors name the source ("cell aesc-leaf-2011" or a file name), the JSON path
@@ -504,6 +509,61 @@ parse_ecm (PsCellType  *cell,
          get_table (object, "c2_f", soc, n, soc_path, source, ecm_path, 0.0, 1e9, TRUE, 1.0, &cell->c2, error);
 }
 
+/* A cell with a physics set and no "ocv", "dudt" and "ecm" of its own runs
+ * as an ECM derived from that set (_ps_electrochem_derive_ecm, as a BPX
+ * import does); "ea_r0_j_mol" and "ea_rc_j_mol", when absent, are the mean
+ * of the electrodes' j0 activation energies and the negative particles'
+ * diffusivity's. */
+#define DERIVED_ECM_POINTS 101
+
+static gboolean
+derive_ecm (PsCellType  *cell,
+            JsonObject  *root,
+            const char  *source,
+            const char  *path,
+            GError     **error)
+{
+  const PsElectrochem *ec = cell->electrochem;
+  double soc[DERIVED_ECM_POINTS], ocv[DERIVED_ECM_POINTS], dudt[DERIVED_ECM_POINTS];
+  double r0[DERIVED_ECM_POINTS], r1[DERIVED_ECM_POINTS], c1[DERIVED_ECM_POINTS];
+  double r2[DERIVED_ECM_POINTS], c2[DERIVED_ECM_POINTS];
+
+  _ps_electrochem_derive_ecm (ec, DERIVED_ECM_POINTS, soc, ocv, dudt, r0, r1, c1, r2, c2);
+  /* in V/K as a table of mV/K read from JSON gives it (6 digits), so that
+   * the cell written out and read again is the same cell */
+  for (guint i = 0; i < DERIVED_ECM_POINTS; i++)
+    {
+      char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+      dudt[i] = g_ascii_strtod (g_ascii_formatd (text, sizeof text, "%.6g", dudt[i]), NULL) * 1e-3;
+    }
+  if (!(ocv[0] < ocv[DERIVED_ECM_POINTS - 1]))
+    {
+      g_autofree char *p = _ps_json_member_path (path, "electrochem");
+
+      return _ps_json_set_error (error, PS_ENGINE_ERROR_INVALID, source, p,
+                                 "the set's open-circuit voltage does not rise over its "
+                                 "window (%.4f to %.4f V), no ECM can be derived from it",
+                                 ocv[0], ocv[DERIVED_ECM_POINTS - 1]);
+    }
+  ps_table_init (&cell->ocv, soc, ocv, DERIVED_ECM_POINTS);
+  ps_table_init (&cell->dudt, soc, dudt, DERIVED_ECM_POINTS);
+  ps_table_init (&cell->r0, soc, r0, DERIVED_ECM_POINTS);
+  ps_table_init (&cell->r1, soc, r1, DERIVED_ECM_POINTS);
+  ps_table_init (&cell->c1, soc, c1, DERIVED_ECM_POINTS);
+  ps_table_init (&cell->r2, soc, r2, DERIVED_ECM_POINTS);
+  ps_table_init (&cell->c2, soc, c2, DERIVED_ECM_POINTS);
+  cell->ea_r0_j_mol = 0.5 * (ec->electrode[PS_ELECTRODE_NEG].j0_ea_j_mol
+                             + ec->electrode[PS_ELECTRODE_POS].j0_ea_j_mol);
+  cell->ea_rc_j_mol = ec->electrode[PS_ELECTRODE_NEG].diffusivity.ea_j_mol;
+  return (!json_object_has_member (root, "ea_r0_j_mol")
+          || get_number (root, "ea_r0_j_mol", source, path, 0.0, 200000.0, FALSE,
+                         &cell->ea_r0_j_mol, error))
+         && (!json_object_has_member (root, "ea_rc_j_mol")
+             || get_number (root, "ea_rc_j_mol", source, path, 0.0, 200000.0, FALSE,
+                            &cell->ea_rc_j_mol, error));
+}
+
 /* An optional object of one SOC table and its activation energy: absent, the
  * table stays empty. */
 static gboolean
@@ -734,19 +794,29 @@ ps_cell_type_new_from_json_node (JsonNode    *node,
     }
   cell->t_ref_k = temp_ref_c + KELVIN_OFFSET;
 
-  if (!parse_ocv (cell, root, source, path, error) ||
-      !parse_dudt (cell, root, source, path, error) ||
-      !parse_ecm (cell, root, source, path, error) ||
-      !get_number (root, "ea_r0_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_r0_j_mol, error) ||
-      !get_number (root, "ea_rc_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_rc_j_mol, error) ||
-      !parse_optional_element (root, "diffusion", diffusion_members, "tau_s", 1e6, source, path,
+  if (json_object_has_member (root, "electrochem") && !json_object_has_member (root, "ocv")
+      && !json_object_has_member (root, "dudt") && !json_object_has_member (root, "ecm"))
+    {
+      /* the ECM from the physics */
+      if (!parse_electrochem (cell, root, source, path, error) ||
+          !derive_ecm (cell, root, source, path, error))
+        return NULL;
+    }
+  else if (!parse_ocv (cell, root, source, path, error) ||
+           !parse_dudt (cell, root, source, path, error) ||
+           !parse_ecm (cell, root, source, path, error) ||
+           !get_number (root, "ea_r0_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_r0_j_mol, error) ||
+           !get_number (root, "ea_rc_j_mol", source, path, 0.0, 200000.0, FALSE, &cell->ea_rc_j_mol, error))
+    return NULL;
+
+  if (!parse_optional_element (root, "diffusion", diffusion_members, "tau_s", 1e6, source, path,
                                &cell->tau_diffusion, &cell->ea_diffusion_j_mol, error) ||
       !parse_optional_element (root, "charge_transfer", charge_transfer_members, "i0_a", 1e6,
                                source, path, &cell->i0, &cell->ea_i0_j_mol, error) ||
       !parse_electrolyte (cell, root, source, path, error) ||
       !parse_thermal (cell, root, source, path, error) ||
       !parse_geometry (cell, root, source, path, error) ||
-      !parse_electrochem (cell, root, source, path, error))
+      (cell->electrochem == NULL && !parse_electrochem (cell, root, source, path, error)))
     return NULL;
 
   return g_steal_pointer (&cell);

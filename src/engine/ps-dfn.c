@@ -958,6 +958,28 @@ electrode_mean_sto (PsDfnCell     *cell,
   return cell->mean_sto[w];
 }
 
+/* the electrode's mean surface stoichiometry at zero flux (each node's
+ * profile extrapolated to its surface, averaged over the electrode) */
+static double
+electrode_surface_sto (PsDfnCell     *cell,
+                       PsElectrodeId  w)
+{
+  const Particle *p = &cell->part[w];
+  guint k0 = w == PS_ELECTRODE_NEG ? 0 : cell->nn + cell->ns;
+  guint k1 = w == PS_ELECTRODE_NEG ? cell->nn : cell->nx;
+  double sum = 0.0, len = 0.0;
+
+  for (guint k = k0; k < k1; k++)
+    {
+      const double *c = node_cs (cell, cell->cs, k);
+
+      /* particle_surface at j = 0 (before D_s is known) */
+      sum += cell->dx[k] * (p->nr == 1 ? c[0] : 1.125 * c[p->nr - 1] - 0.125 * c[p->nr - 2]);
+      len += cell->dx[k];
+    }
+  return sum / (len * p->c_max);
+}
+
 /* The particles' free responses (the profile at j = 0) and their surface
  * concentrations, for the step from the present state. */
 static void
@@ -967,11 +989,14 @@ prepare_particles (PsDfnCell *cell,
 {
   const PsElectrochem *ec = cell->ec;
 
-  /* D_s at the mean stoichiometry */
+  /* D_s(c) over the particles' profiles: its mean from the surface to the
+   * mean stoichiometry (ps_electrochem_d_s_between) */
   for (int w = 0; w < 2; w++)
     {
-      double sto = electrode_mean_sto (cell, w);
-      double d_s = ps_electrochem_d_s (ec, w, CLAMP (sto, STO_EPS, 1.0 - STO_EPS), temp_k);
+      double sto = CLAMP (electrode_mean_sto (cell, w), STO_EPS, 1.0 - STO_EPS);
+      double sto_s = ec->electrode[w].diffusivity.kind == PS_EC_FUNC_CONSTANT
+                     ? sto : CLAMP (electrode_surface_sto (cell, w), STO_EPS, 1.0 - STO_EPS);
+      double d_s = ps_electrochem_d_s_between (ec, w, sto_s, sto, temp_k);
 
       particle_prepare (&cell->part[w], dt, d_s);
     }

@@ -14,6 +14,8 @@
  *     "c_max_mol_m3", "c_init_mol_m3", "conductivity_s_m",
  *     "bruggeman_electrolyte", "bruggeman_electrode",
  *     "j0_m_ref", "j0_activation_energy_j_mol", "charge_transfer_coefficient",
+ *     "j0_reference_temperature_k" (optional: the Arrhenius reference of
+ *                                   j0, default 298.15 K),
  *     "diffusivity_m2_s": FUNCTION of (sto, T),
  *     "ocp_v": FUNCTION of sto, "dudt_v_k": FUNCTION of sto,
  *     "density_kg_m3", "cp_j_kg_k", "thermal_conductivity_w_mk" },
@@ -37,8 +39,11 @@
  *   { "value": 3.3e-14 }                          a constant
  *   { "fit": "graphite-chen2020" }                a published fit (below)
  *   { "x": [...], "y": [...] }                    a table, linear in x
+ *   { "expression": "..." }                       a BPX expression in x
  * each with an optional "activation_energy_j_mol" (Arrhenius on top, about
- * T_ref = 298.15 K) and an optional "factor".
+ * "reference_temperature_k", default 298.15 K) and an optional "factor".
+ * The fits of (c_e, T) (valoen2005, ecker2015 electrolytes) carry their own
+ * temperature dependence.
  *
  * sto_0 and sto_100 (the stoichiometries at 0 % and 100 % SOC) are derived as
  * PyBaMM's electrode state-of-health solver does: the cyclable lithium of the
@@ -196,6 +201,139 @@ kappa_capiglia1999 (double c_e)
   return 0.0911 + 1.9101 * c - 1.052 * c * c + 0.1554 * c * c * c;
 }
 
+/* Graphite entropic change of the Enertech cell, Ai et al. J. Electrochem.
+ * Soc. 167 (2020) 013512: a ratio of two polynomials of degree 8 in x, in
+ * mV/K (PyBaMM's graphite_entropy_Enertech_Ai2020_function, which scales it
+ * by 1e-3 to V/K). */
+static double
+dudt_graphite_ai2020 (double x)
+{
+  static const double num[9] = {
+    0.005269056, 3.299265709, -91.79325798, 1004.911008, -5812.278127,
+    19329.7549, -37147.8947, 38379.18127, -16515.05308
+  };
+  static const double den[9] = {
+    1.0, -48.09287227, 1017.234804, -10481.80419, 59431.3,
+    -195881.6488, 374577.3152, -385821.1607, 165705.8597
+  };
+  double a = 0.0, b = 0.0;
+
+  for (int k = 8; k >= 0; k--)
+    {
+      a = a * x + num[k];
+      b = b * x + den[k];
+    }
+  return 1e-3 * a / b;
+}
+
+/* LiCoO2 entropic change of the same cell (Ai 2020): a polynomial of degree
+ * 7 in y, V/K; meant for the cell's window (y about 0.43 to 0.99: below
+ * y = 0.15 it exceeds 10 mV/K) */
+static double
+dudt_lico2_ai2020 (double y)
+{
+  static const double c[8] = {
+    0.109667298, -1.30382445, 6.54799331, -17.992018,
+    29.1744564, -27.9047599, 14.5719049, -3.20392657
+  };
+  double v = 0.0;
+
+  for (int k = 7; k >= 0; k--)
+    v = v * y + c[k];
+  return v;
+}
+
+/* LiPF6 in EC:DMC, Valoen and Reimers, J. Electrochem. Soc. 152 (2005)
+ * A882, as used by Ai 2020 (c in mol/L inside). Their diffusivity is in
+ * cm2/s: 1e-4 m2/s per cm2/s here (PyBaMM's electrolyte_diffusivity_Ai2020
+ * leaves that factor out, so its D_e is 1e4 times too large, about 3e-6
+ * m2/s; PyBaMM pull request 3635). */
+static double
+de_valoen2005 (double c_e,
+               double temp_k)
+{
+  double c = c_e / 1000.0;
+
+  return 1e-4 * pow (10.0, -4.43 - 54.0 / (temp_k - 229.0 - 5.0 * c) - 0.22 * c);
+}
+
+/* conductivity, S/m: c (mol/L) times a quadratic in c and T, squared, in
+ * mS/cm (0.1 S/m per mS/cm) */
+static double
+kappa_valoen2005 (double c_e,
+                  double temp_k)
+{
+  double c = c_e / 1000.0, t = temp_k;
+  double q = (-10.5 + 0.668 * c + 0.494 * c * c)
+             + (0.074 - 0.0178 * c - 8.86e-4 * c * c) * t
+             + (-6.96e-5 + 2.8e-5 * c) * t * t;
+
+  return 0.1 * c * q * q;
+}
+
+/* Graphite OCP of the Kokam cell, Ecker et al. J. Electrochem. Soc. 162
+ * (2015) A1836, as the analytic fit of Richardson et al., Electrochim. Acta
+ * 339 (2020) 135862 (S. O'Kane; PyBaMM's graphite_ocp_Ecker2015) */
+static double
+ocp_graphite_ecker2015 (double x)
+{
+  return 0.716502 * exp (-369.028 * x) + 0.12193 * exp (-35.6478 * (x - 0.0530947))
+         - 0.0189193 * tanh (21.1967 * (x - 0.196176))
+         - 0.0169644 * tanh (27.1365 * (x - 0.312832))
+         - 0.0199313 * tanh (28.5697 * (x - 0.614221))
+         - 0.931153 * exp (36.328 * (x - 1.10743)) + 0.140031;
+}
+
+/* NCO (LiNiCoO2) OCP of the same cell and fit (PyBaMM's nco_ocp_Ecker2015) */
+static double
+ocp_nco_ecker2015 (double y)
+{
+  return -2.35211 * y - 0.0747061 * tanh (31.886 * (y - 0.0219921))
+         + 6.34984 * tanh (2.66395 * (y - 0.174352))
+         - 0.640243 * tanh (5.48623 * (y - 0.439245))
+         - 3.82383 * tanh (4.12167 * (y - 0.176187))
+         - 0.0542123 * tanh (18.2919 * (y - 0.762272)) + 4.23285;
+}
+
+/* Solid diffusivities of the Ecker cell at its reference temperature (the
+ * Arrhenius factors, about 296 K and 296.15 K, are in the set's JSON) */
+static double
+ds_graphite_ecker2015 (double x)
+{
+  return 8.4e-13 * exp (-11.3 * x) + 8.2e-15;
+}
+
+static double
+ds_nco_ecker2015 (double y)
+{
+  return 3.7e-13 - 3.4e-13 * exp (-12.0 * (y - 0.62) * (y - 0.62));
+}
+
+/* LiPF6 in EC:DMC of the Ecker cell: a cubic in c (mol/L) at 296 K, with
+ * kappa T Arrhenius-like about 296 K (E = 17.1 kJ/mol) */
+static double
+kappa_ecker2015 (double c_e,
+                 double temp_k)
+{
+  double c = c_e / 1000.0;
+  double k296 = ((0.2667 * c - 1.2983) * c + 1.7919) * c + 0.1726;
+
+  return k296 * (296.0 / temp_k) * exp (17100.0 / PS_GAS_CONSTANT * (1.0 / 296.0 - 1.0 / temp_k));
+}
+
+/* its diffusivity from the conductivity, Nernst-Einstein: D = k_B T kappa /
+ * (F q_e c) */
+static double
+de_ecker2015 (double c_e,
+              double temp_k)
+{
+  const double k_b = 1.380649e-23, q_e = 1.602176634e-19;
+
+  if (c_e <= 0.0)
+    return 0.0;
+  return k_b / (PS_FARADAY * q_e) * kappa_ecker2015 (c_e, temp_k) * temp_k / c_e;
+}
+
 static const struct
 {
   const char  *name;
@@ -211,11 +349,23 @@ static const struct
   { "electrolyte-conductivity-nyman2008",    PS_EC_BUILTIN_KAPPA_NYMAN2008 },
   { "electrolyte-diffusivity-capiglia1999",  PS_EC_BUILTIN_DE_CAPIGLIA1999 },
   { "electrolyte-conductivity-capiglia1999", PS_EC_BUILTIN_KAPPA_CAPIGLIA1999 },
+  { "graphite-entropic-ai2020",   PS_EC_BUILTIN_DUDT_GRAPHITE_AI2020 },
+  { "lico2-entropic-ai2020",      PS_EC_BUILTIN_DUDT_LICO2_AI2020 },
+  { "electrolyte-diffusivity-valoen2005",    PS_EC_BUILTIN_DE_VALOEN2005 },
+  { "electrolyte-conductivity-valoen2005",   PS_EC_BUILTIN_KAPPA_VALOEN2005 },
+  { "graphite-ecker2015",         PS_EC_BUILTIN_OCP_GRAPHITE_ECKER2015 },
+  { "nco-ecker2015",              PS_EC_BUILTIN_OCP_NCO_ECKER2015 },
+  { "graphite-diffusivity-ecker2015", PS_EC_BUILTIN_DS_GRAPHITE_ECKER2015 },
+  { "nco-diffusivity-ecker2015",  PS_EC_BUILTIN_DS_NCO_ECKER2015 },
+  { "electrolyte-diffusivity-ecker2015",     PS_EC_BUILTIN_DE_ECKER2015 },
+  { "electrolyte-conductivity-ecker2015",    PS_EC_BUILTIN_KAPPA_ECKER2015 },
 };
 
+/* x the stoichiometry or c_e; the fits of (c_e, T) read temp_k */
 static double
 builtin_eval (PsEcBuiltin id,
-              double      x)
+              double      x,
+              double      temp_k)
 {
   switch (id)
     {
@@ -239,6 +389,26 @@ builtin_eval (PsEcBuiltin id,
       return de_capiglia1999 (x);
     case PS_EC_BUILTIN_KAPPA_CAPIGLIA1999:
       return kappa_capiglia1999 (x);
+    case PS_EC_BUILTIN_DUDT_GRAPHITE_AI2020:
+      return dudt_graphite_ai2020 (x);
+    case PS_EC_BUILTIN_DUDT_LICO2_AI2020:
+      return dudt_lico2_ai2020 (x);
+    case PS_EC_BUILTIN_DE_VALOEN2005:
+      return de_valoen2005 (x, temp_k);
+    case PS_EC_BUILTIN_KAPPA_VALOEN2005:
+      return kappa_valoen2005 (x, temp_k);
+    case PS_EC_BUILTIN_OCP_GRAPHITE_ECKER2015:
+      return ocp_graphite_ecker2015 (x);
+    case PS_EC_BUILTIN_OCP_NCO_ECKER2015:
+      return ocp_nco_ecker2015 (x);
+    case PS_EC_BUILTIN_DS_GRAPHITE_ECKER2015:
+      return ds_graphite_ecker2015 (x);
+    case PS_EC_BUILTIN_DS_NCO_ECKER2015:
+      return ds_nco_ecker2015 (x);
+    case PS_EC_BUILTIN_DE_ECKER2015:
+      return de_ecker2015 (x, temp_k);
+    case PS_EC_BUILTIN_KAPPA_ECKER2015:
+      return kappa_ecker2015 (x, temp_k);
     case PS_EC_BUILTIN_NONE:
     case PS_EC_N_BUILTINS:
     default:
@@ -287,7 +457,7 @@ ps_ec_function_eval (const PsEcFunction *f,
       v = f->value * table_eval (f, x);
       break;
     case PS_EC_FUNC_BUILTIN:
-      v = f->value * builtin_eval (f->builtin, x);
+      v = f->value * builtin_eval (f->builtin, x, temp_k);
       break;
     case PS_EC_FUNC_EXPRESSION:
       v = f->value * _ps_ec_expr_eval (f->expr, x);
@@ -295,7 +465,7 @@ ps_ec_function_eval (const PsEcFunction *f,
     default:
       g_return_val_if_reached (0.0);
     }
-  return v * ps_electrochem_arrhenius (f->ea_j_mol, temp_k);
+  return v * ps_electrochem_arrhenius_about (f->ea_j_mol, f->t_ref_k, temp_k);
 }
 
 void
@@ -356,7 +526,7 @@ ps_electrochem_j0 (const PsElectrochem *ec,
 
   if (c_e <= 0.0 || c_s <= 0.0 || room <= 0.0)
     return 0.0;
-  return el->j0_m_ref * ps_electrochem_arrhenius (el->j0_ea_j_mol, temp_k)
+  return el->j0_m_ref * ps_electrochem_arrhenius_about (el->j0_ea_j_mol, el->j0_t_ref_k, temp_k)
          * sqrt (c_e * c_s * room);
 }
 
@@ -367,6 +537,26 @@ ps_electrochem_d_s (const PsElectrochem *ec,
                     double               temp_k)
 {
   return ps_ec_function_eval (&ec->electrode[which].diffusivity, sto, temp_k);
+}
+
+double
+ps_electrochem_d_s_between (const PsElectrochem *ec,
+                            PsElectrodeId        which,
+                            double               sto_a,
+                            double               sto_b,
+                            double               temp_k)
+{
+  const PsEcFunction *f = &ec->electrode[which].diffusivity;
+  double h, sum;
+
+  if (f->kind == PS_EC_FUNC_CONSTANT || fabs (sto_b - sto_a) < 1e-6)
+    return ps_electrochem_d_s (ec, which, 0.5 * (sto_a + sto_b), temp_k);
+  /* Simpson over 8 intervals */
+  h = (sto_b - sto_a) / 8.0;
+  sum = ps_electrochem_d_s (ec, which, sto_a, temp_k) + ps_electrochem_d_s (ec, which, sto_b, temp_k);
+  for (guint k = 1; k < 8; k++)
+    sum += (k % 2 ? 4.0 : 2.0) * ps_electrochem_d_s (ec, which, sto_a + k * h, temp_k);
+  return sum / 24.0;
 }
 
 double
@@ -427,6 +617,78 @@ ps_electrochem_ocv_at_soc (const PsElectrochem *ec,
   ps_electrochem_sto_at_soc (ec, soc, &x, &y);
   return ps_electrochem_ocp (ec, PS_ELECTRODE_POS, y, temp_k)
          - ps_electrochem_ocp (ec, PS_ELECTRODE_NEG, x, temp_k);
+}
+
+/* ------------------------------------------------- the derived circuit */
+
+double
+_ps_electrochem_derive_ecm (const PsElectrochem *ec,
+                            guint                n,
+                            double              *soc,
+                            double              *ocv,
+                            double              *dudt_mv_k,
+                            double              *r0,
+                            double              *r1,
+                            double              *c1,
+                            double              *r2,
+                            double              *c2)
+{
+  const PsElectrode *neg = &ec->electrode[PS_ELECTRODE_NEG];
+  const PsElectrode *pos = &ec->electrode[PS_ELECTRODE_POS];
+  double t_ref = ec->t_ref_k, c_e0 = ec->electrolyte.c_e0;
+  double a_tot = ec->area_m2 * ec->n_electrode_pairs;
+  double kappa = ps_electrochem_kappa_e (ec, c_e0, t_ref);
+  double r_ohm, mean = 0.0;
+
+  g_return_val_if_fail (n >= 2, 0.0);
+
+  /* electrolyte over a third of each electrode and the separator, and the
+   * electrodes' solid phase */
+  r_ohm = (neg->thickness_m / (3.0 * kappa * pow (neg->porosity, neg->brug_electrolyte))
+           + ec->separator.thickness_m / (kappa * pow (ec->separator.porosity, ec->separator.brug))
+           + pos->thickness_m / (3.0 * kappa * pow (pos->porosity, pos->brug_electrolyte))
+           + neg->thickness_m / (3.0 * neg->sigma_s_m) + pos->thickness_m / (3.0 * pos->sigma_s_m))
+          / a_tot;
+  for (guint i = 0; i < n; i++)
+    {
+      double s = (double) i / (n - 1);
+      double sto[2], r_ct = 0.0, r_d[2], tau[2];
+
+      ps_electrochem_sto_at_soc (ec, s, &sto[0], &sto[1]);
+      for (guint e = 0; e < 2; e++)
+        {
+          const PsElectrode *el = &ec->electrode[e];
+          double a = 3.0 * el->active_fraction / el->particle_radius_m;
+          double j0 = ps_electrochem_j0 (ec, e, c_e0, sto[e] * el->c_max, t_ref);
+          double d = ps_electrochem_d_s (ec, e, sto[e], t_ref);
+          double h_sto = 1e-4;
+          double du = fabs (ps_electrochem_ocp (ec, e, MIN (sto[e] + h_sto, 1.0 - 1e-9), t_ref)
+                            - ps_electrochem_ocp (ec, e, MAX (sto[e] - h_sto, 1e-9), t_ref))
+                      / (2.0 * h_sto);
+
+          r_ct += PS_GAS_CONSTANT * t_ref
+                  / (PS_FARADAY * MAX (j0, 1e-12) * a * el->thickness_m * a_tot);
+          r_d[e] = du / el->c_max * el->particle_radius_m
+                   / (5.0 * PS_FARADAY * d * a * el->thickness_m * a_tot);
+          tau[e] = el->particle_radius_m * el->particle_radius_m / (20.19 * d);
+        }
+      soc[i] = s;
+      ocv[i] = ps_electrochem_ocv_at_soc (ec, s, t_ref);
+      /* a cell type's OCV must not fall as the SOC rises (a measured OCP
+       * may wiggle on a plateau by a fraction of a mV) */
+      if (i > 0 && ocv[i] < ocv[i - 1])
+        ocv[i] = ocv[i - 1];
+      dudt_mv_k[i] = 1e3 * (ps_electrochem_dudt (ec, PS_ELECTRODE_POS, sto[1])
+                            - ps_electrochem_dudt (ec, PS_ELECTRODE_NEG, sto[0]));
+      r0[i] = CLAMP (r_ohm + r_ct, 1e-6, 10.0);
+      r1[i] = CLAMP (r_d[0], 1e-6, 10.0);
+      c1[i] = CLAMP (tau[0] / r1[i], 1e-3, 1e9);
+      r2[i] = CLAMP (r_d[1], 1e-6, 10.0);
+      c2[i] = CLAMP (tau[1] / r2[i], 1e-3, 1e9);
+      if (i > 0)
+        mean += 0.5 * (ocv[i] + ocv[i - 1]) / (n - 1);
+    }
+  return mean;
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -705,6 +967,7 @@ ps_electrochem_finish (PsElectrochem *ec,
       g_autofree char *p_ocp = g_strconcat (el_names[i], ".ocp_v", NULL);
       g_autofree char *p_dudt = g_strconcat (el_names[i], ".dudt_v_k", NULL);
       g_autofree char *p_alpha = g_strconcat (el_names[i], ".charge_transfer_coefficient", NULL);
+      g_autofree char *p_j0t = g_strconcat (el_names[i], ".j0_reference_temperature_k", NULL);
 
       if (!check_positive (el->thickness_m, 1e-2, source, p_l, error)
           || !check_positive (el->porosity, 1.0, source, p_eps, error)
@@ -716,7 +979,9 @@ ps_electrochem_finish (PsElectrochem *ec,
           || !check_range (el->alpha, 0.5, 0.5, source, p_alpha, error)
           || !check_range (el->brug_electrolyte, 0.0, 10.0, source, "bruggeman_electrolyte", error)
           || !check_range (el->brug_electrode, 0.0, 10.0, source, "bruggeman_electrode", error)
-          || !check_range (el->j0_ea_j_mol, 0.0, 5e5, source, "j0_activation_energy_j_mol", error))
+          || !check_range (el->j0_ea_j_mol, 0.0, 5e5, source, "j0_activation_energy_j_mol", error)
+          || (el->j0_t_ref_k != 0.0
+              && !check_range (el->j0_t_ref_k, 173.15, 473.15, source, p_j0t, error)))
         return FALSE;
       if (el->porosity + el->active_fraction > 1.0 + 1e-9)
         {
@@ -739,8 +1004,7 @@ ps_electrochem_finish (PsElectrochem *ec,
         double x1 = ec->window_given ? MAX (el->sto_0, el->sto_100) : 0.999;
 
         if (!check_function_positive (&el->diffusivity, x0, x1, source, p_ds, error)
-            || !check_function_finite (&el->ocp, x0, x1, -1.0, 10.0, source, p_ocp, error)
-            || !check_function_finite (&el->dudt, x0, x1, -0.01, 0.01, source, p_dudt, error))
+            || !check_function_finite (&el->ocp, x0, x1, -1.0, 10.0, source, p_ocp, error))
           return FALSE;
       }
     }
@@ -782,9 +1046,23 @@ ps_electrochem_finish (PsElectrochem *ec,
       return FALSE;
     }
   ec->area_m2 = ec->electrode_height_m * ec->electrode_width_m;
-  if (ec->window_given)
-    return check_soc_window (ec, source, error);
-  return derive_soc_window (ec, source, error);
+  if (ec->window_given ? !check_soc_window (ec, source, error)
+                       : !derive_soc_window (ec, source, error))
+    return FALSE;
+  /* the entropic change over the stoichiometries the cell uses (its window
+   * and its initial state): published fits such as Ai 2020's LiCoO2 one
+   * hold only there */
+  for (guint i = 0; i < 2; i++)
+    {
+      const PsElectrode *el = &ec->electrode[i];
+      g_autofree char *p_dudt = g_strconcat (el_names[i], ".dudt_v_k", NULL);
+      double x0 = MIN (MIN (el->sto_0, el->sto_100), el->sto_init);
+      double x1 = MAX (MAX (el->sto_0, el->sto_100), el->sto_init);
+
+      if (!check_function_finite (&el->dudt, x0, x1, -0.01, 0.01, source, p_dudt, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -813,7 +1091,8 @@ get_number (JsonObject  *object,
 }
 
 static const char * const function_members[] = {
-  "value", "fit", "x", "y", "expression", "activation_energy_j_mol", "factor", NULL
+  "value", "fit", "x", "y", "expression", "activation_energy_j_mol", "reference_temperature_k",
+  "factor", NULL
 };
 
 static double *
@@ -894,6 +1173,18 @@ get_function (JsonObject   *parent,
                                  PS_JSON_RANGE_NON_NEGATIVE, ctx->source, p, &f->ea_j_mol,
                                  ctx->error))
         return FALSE;
+    }
+  if (json_object_has_member (object, "reference_temperature_k"))
+    {
+      g_autofree char *p = _ps_json_member_path (path, "reference_temperature_k");
+
+      if (!_ps_json_read_number (json_object_get_member (object, "reference_temperature_k"),
+                                 PS_JSON_RANGE_POSITIVE, ctx->source, p, &f->t_ref_k, ctx->error))
+        return FALSE;
+      if (!(f->t_ref_k >= 173.15 && f->t_ref_k <= 473.15))
+        return _ps_json_set_error (ctx->error, PS_ENGINE_ERROR_INVALID, ctx->source, p,
+                                   "expected a temperature from 173.15 to 473.15 K, got %g",
+                                   f->t_ref_k);
     }
   if (json_object_has_member (object, "factor"))
     {
@@ -1008,9 +1299,9 @@ static const char * const top_members[] = {
 static const char * const electrode_members[] = {
   "thickness_m", "porosity", "active_fraction", "particle_radius_m", "c_max_mol_m3",
   "c_init_mol_m3", "conductivity_s_m", "bruggeman_electrolyte", "bruggeman_electrode",
-  "j0_m_ref", "j0_activation_energy_j_mol", "charge_transfer_coefficient",
-  "diffusivity_m2_s", "ocp_v", "dudt_v_k", "density_kg_m3", "cp_j_kg_k",
-  "thermal_conductivity_w_mk", "sto_0", "sto_100", NULL
+  "j0_m_ref", "j0_activation_energy_j_mol", "j0_reference_temperature_k",
+  "charge_transfer_coefficient", "diffusivity_m2_s", "ocp_v", "dudt_v_k", "density_kg_m3",
+  "cp_j_kg_k", "thermal_conductivity_w_mk", "sto_0", "sto_100", NULL
 };
 static const char * const separator_members[] = {
   "thickness_m", "porosity", "bruggeman", "density_kg_m3", "cp_j_kg_k",
@@ -1079,6 +1370,8 @@ parse_electrode (JsonObject  *root,
          && get_number (o, path, "bruggeman_electrode", ctx, &el->brug_electrode)
          && get_number (o, path, "j0_m_ref", ctx, &el->j0_m_ref)
          && get_number (o, path, "j0_activation_energy_j_mol", ctx, &el->j0_ea_j_mol)
+         && (!json_object_has_member (o, "j0_reference_temperature_k")
+             || get_number (o, path, "j0_reference_temperature_k", ctx, &el->j0_t_ref_k))
          && get_number (o, path, "charge_transfer_coefficient", ctx, &el->alpha)
          && get_function (o, path, "diffusivity_m2_s", ctx, &el->diffusivity)
          && get_function (o, path, "ocp_v", ctx, &el->ocp)
@@ -1481,6 +1774,8 @@ add_function (JsonBuilder        *b,
     _ps_json_builder_add_double (b, "factor", f->value);
   if (f->ea_j_mol != 0.0)
     _ps_json_builder_add_double (b, "activation_energy_j_mol", f->ea_j_mol);
+  if (f->ea_j_mol != 0.0 && f->t_ref_k != 0.0)
+    _ps_json_builder_add_double (b, "reference_temperature_k", f->t_ref_k);
   json_builder_end_object (b);
 }
 
@@ -1503,6 +1798,8 @@ add_electrode (JsonBuilder         *b,
   _ps_json_builder_add_double (b, "bruggeman_electrode", el->brug_electrode);
   _ps_json_builder_add_double (b, "j0_m_ref", el->j0_m_ref);
   _ps_json_builder_add_double (b, "j0_activation_energy_j_mol", el->j0_ea_j_mol);
+  if (el->j0_t_ref_k != 0.0)
+    _ps_json_builder_add_double (b, "j0_reference_temperature_k", el->j0_t_ref_k);
   _ps_json_builder_add_double (b, "charge_transfer_coefficient", el->alpha);
   add_function (b, "diffusivity_m2_s", &el->diffusivity);
   add_function (b, "ocp_v", &el->ocp);

@@ -58,6 +58,16 @@ typedef enum
   PS_EC_BUILTIN_KAPPA_NYMAN2008,
   PS_EC_BUILTIN_DE_CAPIGLIA1999,
   PS_EC_BUILTIN_KAPPA_CAPIGLIA1999,
+  PS_EC_BUILTIN_DUDT_GRAPHITE_AI2020,
+  PS_EC_BUILTIN_DUDT_LICO2_AI2020,
+  PS_EC_BUILTIN_DE_VALOEN2005,      /* of (c_e, T): no Arrhenius on top */
+  PS_EC_BUILTIN_KAPPA_VALOEN2005,   /* of (c_e, T) */
+  PS_EC_BUILTIN_OCP_GRAPHITE_ECKER2015,
+  PS_EC_BUILTIN_OCP_NCO_ECKER2015,
+  PS_EC_BUILTIN_DS_GRAPHITE_ECKER2015,
+  PS_EC_BUILTIN_DS_NCO_ECKER2015,
+  PS_EC_BUILTIN_DE_ECKER2015,       /* of (c_e, T) */
+  PS_EC_BUILTIN_KAPPA_ECKER2015,    /* of (c_e, T) */
   PS_EC_N_BUILTINS
 } PsEcBuiltin;
 
@@ -73,6 +83,7 @@ typedef struct
   double       *y;
   PsEcExpr     *expr;         /* EXPRESSION */
   double        ea_j_mol;     /* Arrhenius on top of it (0 for none) */
+  double        t_ref_k;      /* ... about this temperature (0: PS_EC_T_REF_K) */
 } PsEcFunction;
 
 typedef struct
@@ -90,6 +101,7 @@ typedef struct
   double        brug_electrode;
   double        j0_m_ref;               /* (A/m2)(m3/mol)^1.5 */
   double        j0_ea_j_mol;
+  double        j0_t_ref_k;             /* the Arrhenius reference of j0 (0: PS_EC_T_REF_K) */
   double        alpha;                  /* charge transfer coefficient */
   PsEcFunction  diffusivity;            /* D_s(sto, T), m2/s */
   PsEcFunction  ocp;                    /* U(sto), V at T_ref */
@@ -184,13 +196,25 @@ gboolean       ps_electrochem_finish        (PsElectrochem        *ec,
 
 /* ---- evaluation ---- */
 
+/* about a reference temperature of its own (0: PS_EC_T_REF_K; Ecker 2015's
+ * fits are about 296 K) */
+static inline double
+ps_electrochem_arrhenius_about (double ea_j_mol,
+                                double t_ref_k,
+                                double temp_k)
+{
+  if (ea_j_mol == 0.0)
+    return 1.0;
+  if (t_ref_k == 0.0)
+    t_ref_k = PS_EC_T_REF_K;
+  return exp (ea_j_mol / PS_GAS_CONSTANT * (1.0 / t_ref_k - 1.0 / temp_k));
+}
+
 static inline double
 ps_electrochem_arrhenius (double ea_j_mol,
                           double temp_k)
 {
-  if (ea_j_mol == 0.0)
-    return 1.0;
-  return exp (ea_j_mol / PS_GAS_CONSTANT * (1.0 / PS_EC_T_REF_K - 1.0 / temp_k));
+  return ps_electrochem_arrhenius_about (ea_j_mol, PS_EC_T_REF_K, temp_k);
 }
 
 double   ps_ec_function_eval  (const PsEcFunction *f,
@@ -218,6 +242,16 @@ double   ps_electrochem_d_s   (const PsElectrochem *ec,
                                PsElectrodeId        which,
                                double               sto,
                                double               temp_k);
+/* the mean of D_s over the stoichiometries from sto_a to sto_b (a
+ * particle's surface and its mean): a particle whose diffusion is taken
+ * linear over a step then carries, for the difference b - a, the flux of
+ * Fick's law with D_s(c) (Kirchhoff's transformation of the quasi-steady
+ * profile), not the far smaller or larger one of D_s at either end */
+double   ps_electrochem_d_s_between (const PsElectrochem *ec,
+                                     PsElectrodeId        which,
+                                     double               sto_a,
+                                     double               sto_b,
+                                     double               temp_k);
 double   ps_electrochem_d_e   (const PsElectrochem *ec,
                                double               c_e,
                                double               temp_k);

@@ -157,6 +157,10 @@ struct _PsSimulation
   double            rate_soc;      /* largest |dSOC/dt|, 1/s */
   double            rate_ocv;      /* largest |dOCV/dt|, V/s */
   double            rate_temp;     /* largest |dT/dt|, K/s */
+  double            rate_current;  /* d|I|/dt of the pack current from the
+                                    * substep before, A/s (0: unknown) */
+  gboolean          near_end;      /* the last substep ended near an end
+                                    * condition of its step */
   double            hold_cap_charge_a;     /* pack current limits of a voltage hold */
   double            hold_cap_discharge_a;
 
@@ -873,6 +877,13 @@ commit (PsSimulation *sim,
 
   pack_v = sum_vg - pack_i * sim->r_busbar_total;
 
+  /* (the currents are the substeps' ends': the change from the last one
+   * is the change over this one; a sliver of a substep, what rounding
+   * leaves of a span, says nothing about the pace) */
+  if (!sim->rates_valid)
+    sim->rate_current = 0.0;
+  else if (dt >= PS_SUBSTEP_MIN_S)
+    sim->rate_current = (fabs (pack_i) - fabs (sim->sc.pack_current_a)) / dt;
   sim->sc.pack_current_a = pack_i;
   sim->sc.pack_voltage_v = pack_v;
   sim->sc.cell_voltage_min_v = pk->v_min;
@@ -978,6 +989,8 @@ reset_state (PsSimulation *sim)
   }
 
   sim->rates_valid = FALSE;
+  sim->rate_current = 0.0;
+  sim->near_end = FALSE;
   /* a new log: frames already published keep the old one */
   g_clear_pointer (&sim->events, ps_event_log_unref);
   sim->events = ps_event_log_new ();
@@ -1958,16 +1971,46 @@ settle_steps (PsSimulation *sim)
     }
 }
 
-/* The longest substep the pace of the last one allows. */
+/* The longest substep the pace of the last one allows; *approach says
+ * whether a step's end current bounds it. */
 static double
 substep_bound (PsSimulation     *sim,
                const PsLoad     *load,
-               const PsEndCheck *ec)
+               const PsEndCheck *ec,
+               gboolean         *approach)
 {
   double h = INFINITY;
 
+  *approach = FALSE;
   if (sim->rates_valid)
     {
+      /* a step's end current is approached halving the distance (at the
+       * pace of the last substep): each substep's linearisation is made
+       * at the state it starts from, so the current jumps a little from
+       * one substep to the next (the resistances' and the OCV's move over
+       * the substep, the temperature's), by about the substep's length
+       * times the pace of those changes. Halving the substeps towards the
+       * end keeps the jumps far smaller than the distance left, so the end
+       * falls inside a substep, where the bisection places it exactly,
+       * not between two (where the row would show the current before the
+       * jump, short of the end by up to a jump) */
+      if (sim->rate_current != 0.0)
+        {
+          double i = fabs (sim->sc.pack_current_a);
+          double h_i = INFINITY;
+
+          if (!isnan (ec->until_current_a) && sim->rate_current < 0.0
+              && i > ec->until_current_a)
+            h_i = 0.5 * (i - ec->until_current_a) / -sim->rate_current;
+          if (!isnan (ec->until_current_above_a) && sim->rate_current > 0.0
+              && i < ec->until_current_above_a)
+            h_i = MIN (h_i, 0.5 * (ec->until_current_above_a - i) / sim->rate_current);
+          if (h_i < PS_SUBSTEP_VARIABLE_S)
+            {
+              h = h_i;
+              *approach = TRUE;
+            }
+        }
       if (sim->rate_soc > 0.0)
         h = MIN (h, PS_SUBSTEP_SOC / sim->rate_soc);
       if (sim->rate_ocv > 0.0)
@@ -2058,14 +2101,25 @@ run_span (PsSimulation     *sim,
   while (left > 0.0)
     {
       double bound;
+      gboolean approach, fresh;
 
       update_faults (sim);
-      bound = substep_bound (sim, load, ec);
+      bound = substep_bound (sim, load, ec, &approach);
       double n = ceil (left / bound * (1.0 - 1e-12));
-      double h = n <= 1.0 ? left : left / n;
+      /* (approaching an end current, the substeps follow its pace, not an
+       * even cut of the span: the output interval does not move them) */
+      double h = approach ? MIN (bound, left) : n <= 1.0 ? left : left / n;
       double accurate;
       PsPeek pk;
 
+      /* near an end (the last substep was), every substep's linearisation
+       * is made exact for the state it starts from (no factors cached from
+       * earlier substeps), whatever the output interval: the jump to the
+       * next substep is then that substep's own, and the last substep
+       * before an end is the same at every output interval */
+      fresh = approach || (sim->rates_valid && sim->near_end);
+      if (fresh)
+        sim->model->klass->refresh (sim->model);
       peek (sim, load, h, &pk);
       accurate = substep_accurate (&pk);
       if (accurate < 0.7 * h)
@@ -2074,11 +2128,11 @@ run_span (PsSimulation     *sim,
           peek (sim, load, h, &pk);
         }
 
-      /* the substep that ends the span may leave the step at an end that
-       * comes true at the next instant (below): its linearisation is made
-       * exact (no factors cached from earlier substeps) so the row shows
-       * the state that instant starts from */
-      if (h == left && end_check_near (ec, &pk))
+      /* a substep that comes near an end (the first) is made exact too:
+       * the one that ends the span may leave the step at an end that comes
+       * true at the next instant (below), and the row then shows the state
+       * that instant starts from */
+      if (!fresh && end_check_near (ec, &pk))
         {
           sim->model->klass->refresh (sim->model);
           peek (sim, load, h, &pk);
@@ -2121,6 +2175,7 @@ run_span (PsSimulation     *sim,
         }
 
       commit (sim, &pk);
+      sim->near_end = end_check_near (ec, &pk);
       *ran += h;
       left = h == left ? 0.0 : left - h;
 

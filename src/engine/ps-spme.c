@@ -410,18 +410,38 @@ clamp_temp (double t)
   return CLAMP (t, PS_SPME_T_MIN_K, PS_SPME_T_MAX_K);
 }
 
+/* a stoichiometry of electrode e of cell i: the modes weighted by w (each
+ * mode's mean or surface concentration) */
+static double
+modal_sto (PsSpme       *spme,
+           guint         e,
+           guint         i,
+           const double *w)
+{
+  double c = 0.0;
+
+  for (guint k = 0; k < PS_SPME_NR; k++)
+    c += w[k] * modes (spme, e, k)[i];
+  return c / spme->ec->electrode[e].c_max;
+}
+
 /* the mean stoichiometry of electrode e of cell i */
 static double
 mean_sto (PsSpme *spme,
           guint   e,
           guint   i)
 {
-  const Particle *pt = &spme->particle[e];
-  double c = 0.0;
+  return modal_sto (spme, e, i, spme->particle[e].mean);
+}
 
-  for (guint k = 0; k < PS_SPME_NR; k++)
-    c += pt->mean[k] * modes (spme, e, k)[i];
-  return c / spme->ec->electrode[e].c_max;
+/* the surface stoichiometry of electrode e of cell i at zero flux (the
+ * shells' profile extrapolated) */
+static double
+surface_sto (PsSpme *spme,
+             guint   e,
+             guint   i)
+{
+  return modal_sto (spme, e, i, spme->particle[e].surf);
 }
 
 /* the OCV of the mean stoichiometries, its SOC and dOCV/dSOC */
@@ -700,7 +720,11 @@ cell_lin (PsSpme       *spme,
       const Particle *pt = &spme->particle[e];
       double rp = el->particle_radius_m;
       double sto_mean = clamp_sto (mean_sto (spme, e, i));
-      double d = MAX (ps_electrochem_d_s (ec, e, sto_mean, t), 1e-30);
+      /* D_s(c) over the particle's profile, from its surface to its mean
+       * (a constant needs no surface) */
+      double sto_surf = el->diffusivity.kind == PS_EC_FUNC_CONSTANT
+                        ? sto_mean : clamp_sto (surface_sto (spme, e, i));
+      double d = MAX (ps_electrochem_d_s_between (ec, e, sto_surf, sto_mean, t), 1e-30);
       double s = d / (rp * rp);
       double a_spec = 3.0 * el->active_fraction / rp;
       /* j per A of cell current (A/m2 of particle surface) */

@@ -57,7 +57,7 @@ ENGINE_CHECK = (
     "none of the fitted elements reproduces without spoiling 1C.")
 
 
-M50_SHIP_FIT = False
+M50_SHIP_FIT = True
 # what tests/test-validation.c prints for the shipped lg-m50 ECM against its DFN
 M50_ENGINE_CHECK = "0.5C / 1C / 2C 9.0 / 8.3 / 16.0 mV (2-RC before: 11.0 / 27.5 / 52.2 mV, fit-m50-ecm.c)"
 
@@ -530,12 +530,9 @@ def make_lg_m50():
     d["electrochem"] = "chen2020"
     ah, wh, _h = cm.c3_discharge(cm.Cell(d))
     d["voltage_nominal_v"] = round(wh / ah, 2)
-    # not shipped yet: with the Butler-Volmer and electrolyte elements a
-    # voltage hold's "until C/20" ends up to 8e-4 (relative) past its current
-    # (tests/test-protocol.c, end conditions, dt 300), so the cell keeps its
-    # derived 2-RC tables and tests/test-validation.c holds the fit itself;
-    # M50_SHIP_FIT = True ships it once the engine's end location is exact
-    # for non-linear cells
+    # M50_SHIP_FIT = False writes the derived 2-RC cell alone (before the
+    # engine placed a voltage hold's end current exactly for a cell whose
+    # voltage is not linear in its current, the fit could not ship)
     fit = m50_ecm_fit() if M50_SHIP_FIT else None
     if fit:
         # the fitted elements carry what the derived tables linearised (the

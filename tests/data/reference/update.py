@@ -38,8 +38,17 @@ for name, keys in subsets.items():
         json.dump({k: data[k] for k in keys}, f, separators=(",", ":"))
         f.write("\n")
 
-for name in ("graphite_LGM50_ocp_Chen2020.csv", "nmc_LGM50_ocp_Chen2020.csv"):
+for name in ("graphite_LGM50_ocp_Chen2020.csv", "nmc_LGM50_ocp_Chen2020.csv",
+             "lico2_ocp_Ai2020.csv"):
     copy(os.path.join("parameters", name))
+
+# measurements of the Enertech (Ai 2020) and Kokam (Ecker 2015) cells that
+# tests/test-validation-cells.c compares with, and their READMEs
+for name in ("1C_discharge_T.txt", "1C_discharge_U.txt", "2C_discharge_T.txt",
+             "2C_discharge_U.txt", "README.md"):
+    copy(os.path.join("experimental", "enertech-ai2020", name))
+for name in ("Ecker_1C.csv", "Ecker_5C.csv", "README.md"):
+    copy(os.path.join("experimental", "ecker2015", name))
 
 bpx = os.path.join(shared, "bpx", "examples")
 for root, _dirs, files in os.walk(bpx):
