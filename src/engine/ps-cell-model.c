@@ -55,8 +55,8 @@ _ps_cell_model_sum_power (const double     *chemical_w,
 
 /* The cells a thread must have before sharing pays, by model (2-core CI
  * machine, `packscope --bench --bench-only threads`): handing a job to a
- * second thread costs about 10 us of CPU and, on a busy machine, the wait
- * for that thread to run. An SPMe cell's share of a job is about 1 us (the
+ * second thread costs a few microseconds of CPU and, on a busy machine,
+ * the wait for that thread to run. An SPMe cell's share of a job is about 1 us (the
  * Leaf's 192 cells on two threads: 7 % more CPU, 98 % of the step shared),
  * a DFN cell's about 25 us; an ECM cell's is under 0.1 us, and its step is
  * half pack solve and thermal sweeps, which stay on one thread (Model S's
