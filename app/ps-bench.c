@@ -46,14 +46,15 @@ ps_bench_median (double *values,
   return (n % 2) ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
-/* the CPU time of every thread of the process, s */
+/* the CPU time of this thread or (whole_process) of all the process's
+ * threads, s; wall time where the clock is missing */
 static double
-process_cpu_seconds (void)
+cpu_seconds (gboolean whole_process)
 {
-#ifdef CLOCK_PROCESS_CPUTIME_ID
+#if defined (CLOCK_THREAD_CPUTIME_ID) && defined (CLOCK_PROCESS_CPUTIME_ID)
   struct timespec ts;
 
-  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) == 0)
+  if (clock_gettime (whole_process ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 #endif
   return g_get_monotonic_time () / 1e6;
@@ -62,13 +63,7 @@ process_cpu_seconds (void)
 double
 ps_bench_thread_cpu_seconds (void)
 {
-#ifdef CLOCK_THREAD_CPUTIME_ID
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-#endif
-  return g_get_monotonic_time () / 1e6;
+  return cpu_seconds (FALSE);
 }
 
 /* Runs `hours` of the protocol (or until it ends); returns the number of
@@ -520,17 +515,17 @@ bench_threads_preset (const char *label,
       double cpu, wall1, wall2, cpu1, cpu2, shared0 = ps_simulation_get_shared_seconds (sim1);
 
       ps_simulation_reset (sim1);
-      cpu1 = process_cpu_seconds ();
+      cpu1 = cpu_seconds (TRUE);
       if (time_run (sim1, hours, &cpu, &wall1) == 0 || !(wall1 > 0.0))
         return;
-      cpu1 = process_cpu_seconds () - cpu1;
+      cpu1 = cpu_seconds (TRUE) - cpu1;
       shared[r] = (ps_simulation_get_shared_seconds (sim1) - shared0) / wall1;
       factor1[r] = ps_simulation_get_time (sim1) / wall1;
       ps_simulation_reset (sim2);
-      cpu2 = process_cpu_seconds ();
+      cpu2 = cpu_seconds (TRUE);
       if (time_run (sim2, hours, &cpu, &wall2) == 0 || !(wall2 > 0.0))
         return;
-      cpu2 = process_cpu_seconds () - cpu2;
+      cpu2 = cpu_seconds (TRUE) - cpu2;
       factor2[r] = ps_simulation_get_time (sim2) / wall2;
       ratio[r] = wall1 / wall2;
       cpu_ratio[r] = cpu2 / cpu1;
