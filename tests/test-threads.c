@@ -253,14 +253,18 @@ test_setting (void)
   g_assert_true (ps_simulation_set_threads (one, 8, &error));
   g_assert_cmpuint (ps_simulation_get_threads (one), ==, 1);
 
-  /* Model S as SPMe: one per processor */
+  /* the Leaf as SPMe cells stays on one; Model S as SPMe cells takes one
+   * per processor (up to one per 512 cells) */
   {
+    g_autoptr(PsScenario) leaf_spme = scenario_new ("leaf-2011", "Rest for 1 s", "chen2020", "spme", NULL);
     g_autoptr(PsScenario) ms = scenario_new ("model-s-85", "Rest for 1 s", "chen2020", "spme", NULL);
+    g_autoptr(PsSimulation) small = ps_simulation_new (leaf_spme, &error);
     g_autoptr(PsSimulation) big = ps_simulation_new (ms, &error);
 
     g_assert_no_error (error);
+    g_assert_cmpuint (ps_simulation_get_threads (small), ==, 1);
     auto_threads = ps_simulation_get_threads (big);
-    g_assert_cmpuint (auto_threads, ==, MIN (g_get_num_processors (), PS_SIMULATION_THREADS_MAX));
+    g_assert_cmpuint (auto_threads, ==, MIN (g_get_num_processors (), 7104 / 512));
     /* and Model S as ECM cells stays on one (its step is half pack solve
      * and thermal sweeps) */
     ps_simulation_free (g_steal_pointer (&big));
