@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ps-application.h"
+#include "ps-gl-probe.h"
 #include "ps-parse.h"
 #include "ps-preferences-window.h"
 #include "ps-screenshot.h"
@@ -224,6 +225,10 @@ ps_application_startup (GApplication *app)
   (void) ps_app_get_resource ();
 
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
+
+  /* on a software rasterizer GTK's cairo renderer draws the windows for a
+   * fraction of the CPU (ps-gl-probe.h); before the first window */
+  ps_gl_choose_renderer (gdk_display_get_default ());
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <epoxy/gl.h>
 #include <glib/gstdio.h>
 #include <libglib-testing/signal-logger.h>
 #include <math.h>
@@ -18,6 +19,7 @@
 #include "ps-scenario-private.h"   /* a scenario spoilt behind the loader's back */
 #include "ps-application.h"
 #include "ps-export.h"
+#include "ps-gl-probe.h"
 #include "ps-preferences-window.h"
 #include "ps-render.h"
 #include "ps-screenshot.h"
@@ -737,6 +739,81 @@ test_window_layout_cells (void)
 
   g_free (px.data);
   window_free (window);
+}
+
+/* On a software rasterizer (Xvfb's llvmpipe) the thermal map draws with
+ * cairo, half the CPU there, and the program picks GTK's cairo renderer for
+ * its windows; on a GPU both keep GL; PACKSCOPE_SOFTWARE_GL=1 keeps GL
+ * anyway, and a GSK_RENDERER the user set always wins (ui/ps-gl-probe.h). */
+static void
+test_window_software_gl (void)
+{
+  g_autoptr(GdkGLContext) context = NULL;
+  g_autofree char *gsk = g_strdup (g_getenv ("GSK_RENDERER"));
+  g_autofree char *renderer = NULL;
+  GdkDisplay *display;
+  PsWindow *window;
+  gboolean software;
+
+  g_assert_true (ps_gl_renderer_is_software ("llvmpipe (LLVM 15.0.6, 256 bits)"));
+  g_assert_true (ps_gl_renderer_is_software ("softpipe"));
+  g_assert_true (ps_gl_renderer_is_software ("Software Rasterizer"));
+  g_assert_false (ps_gl_renderer_is_software ("Mesa Intel(R) UHD Graphics 620 (KBL GT2)"));
+  g_assert_false (ps_gl_renderer_is_software ("AMD Radeon RX 6600 (navi23, LLVM 15.0.6, DRM 3.49)"));
+  g_assert_false (ps_gl_renderer_is_software (NULL));
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  display = gdk_display_get_default ();
+  context = gdk_display_create_gl_context (display, NULL);
+  if (context == NULL || !gdk_gl_context_realize (context, NULL))
+    {
+      g_test_skip ("no OpenGL on this display");
+      return;
+    }
+  gdk_gl_context_make_current (context);
+  renderer = g_strdup ((const char *) glGetString (GL_RENDERER));
+  gdk_gl_context_clear_current ();
+  software = ps_gl_renderer_is_software (renderer);
+  g_test_message ("OpenGL: %s (%s)", renderer, software ? "software" : "a GPU");
+
+  /* the window's thermal map, and the frame it drew its field from (what
+   * the frame pacing benchmark counts by) on either path */
+  for (guint keep = 0; keep < 2; keep++)
+    {
+      g_autoptr(PsFrame) frame = NULL;
+      GtkWidget *view;
+
+      if (keep)
+        g_setenv ("PACKSCOPE_SOFTWARE_GL", "1", TRUE);
+      else
+        g_unsetenv ("PACKSCOPE_SOFTWARE_GL");
+      window = window_new_painted ("leaf-2011", 600.0, PS_WINDOW_VIEW_NONE);
+      view = ps_window_get_view (window, PS_WINDOW_VIEW_THERMAL);
+      g_assert_cmpint (ps_thermal_view_get_gl_active (PS_THERMAL_VIEW (view)), ==, keep || !software);
+      frame = ps_runner_dup_frame (ps_window_get_runner (window));
+      g_assert_cmpuint (ps_thermal_view_get_drawn_serial (PS_THERMAL_VIEW (view)), ==, frame->serial);
+      window_free (window);
+    }
+
+  /* the windows' renderer (GTK read GSK_RENDERER when the first window
+   * came: changing it now only shows what the program would choose) */
+  g_assert_false (ps_gl_choose_renderer (display));
+  g_unsetenv ("PACKSCOPE_SOFTWARE_GL");
+  g_setenv ("GSK_RENDERER", "gl", TRUE);
+  g_assert_false (ps_gl_choose_renderer (display));
+  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
+  g_unsetenv ("GSK_RENDERER");
+  g_assert_cmpint (ps_gl_choose_renderer (display), ==, software);
+  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, software ? "cairo" : NULL);
+
+  if (gsk != NULL)
+    g_setenv ("GSK_RENDERER", gsk, TRUE);
+  else
+    g_unsetenv ("GSK_RENDERER");
 }
 
 static void
@@ -2494,6 +2571,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/panel-heights", test_window_panel_heights);
   g_test_add_func ("/ui/window/selection-keeps-layout", test_window_selection_keeps_layout);
   g_test_add_func ("/ui/window/thermal-span", test_window_thermal_span);
+  g_test_add_func ("/ui/window/software-gl", test_window_software_gl);
   g_test_add_func ("/ui/window/actions", test_window_actions);
   g_test_add_func ("/ui/window/plain-keys", test_window_plain_keys);
   g_test_add_func ("/ui/window/shortcuts", test_window_shortcuts);

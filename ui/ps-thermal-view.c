@@ -22,8 +22,11 @@
  *   cairo path (tests/ui/test-widgets.c compares the two).
  * - cairo: ps_render_thermal_with_grid(), when GL is unavailable
  *   (GDK_DEBUG=gl-disable, no GL 3.2 / GLES 3.0, a shader that does not
- *   compile, any GL error). Its grid of nodes for the pack at the present
- *   size (PsThermalGrid) is computed in a GTask off the UI thread too, after
+ *   compile, any GL error) or a software rasterizer such as llvmpipe,
+ *   where the shaders cost twice the CPU of this path (ps-gl-probe.h;
+ *   PACKSCOPE_SOFTWARE_GL=1 keeps GL there). Its grid of nodes for the
+ *   pack at the present size (PsThermalGrid) is computed in a GTask off
+ *   the UI thread too, after
  *   every new pack, resize or zoom; meanwhile the view shows the pack
  *   without its field, as the GL path does. Falling back is one-way for the
  *   life of the widget.
@@ -36,6 +39,7 @@
 
 #include <epoxy/gl.h>
 
+#include "ps-gl-probe.h"
 #include "ps-thermal-view.h"
 #include "ps-view-private.h"
 
@@ -94,6 +98,7 @@ struct _PsThermalView
   PsRunner      *runner;          /* a reference */
   PsFrame       *frame;
   PsViewPacer    pacer;
+  guint64        drawn_serial;    /* the frame whose field was drawn last */
 
   PsRenderStyle  style;
   ThermalScale   scale;           /* of self->frame at the present size */
@@ -851,6 +856,19 @@ on_gl_realize (GtkGLArea     *area,
       return;
     }
 
+  /* on a CPU rasterizer the cairo path draws the same map for half the
+   * CPU (see ps-gl-probe.h) */
+  if (ps_gl_renderer_is_software ((const char *) glGetString (GL_RENDERER)) &&
+      !ps_gl_keep_software ())
+    {
+      g_free (self->gl_error);
+      self->gl_error = g_strdup_printf ("OpenGL is %s, a software rasterizer: "
+                                        "the cairo path costs less",
+                                        (const char *) glGetString (GL_RENDERER));
+      ps_thermal_view_gl_fail (self, FALSE);
+      return;
+    }
+
   /* a stale error from before must not count against us */
   while (glGetError () != GL_NO_ERROR)
     ;
@@ -1095,6 +1113,7 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
           ps_render_thermal_with_grid (cr, self->frame, &self->style, width, height,
                                        self->cairo_grid);
           cairo_destroy (cr);
+          self->drawn_serial = self->frame->serial;
           _ps_view_pacer_draw_end (&self->pacer, begin);
           return;
         }
@@ -1118,7 +1137,11 @@ ps_thermal_view_snapshot (GtkWidget   *widget,
   cairo_destroy (cr);
 
   if (self->gl_active && !self->gl_failed)
-    gtk_widget_snapshot_child (widget, self->gl_area, snapshot);
+    {
+      gtk_widget_snapshot_child (widget, self->gl_area, snapshot);
+      if (self->nodes_pack == self->frame->pack && self->nodes != NULL)
+        self->drawn_serial = self->frame->serial;
+    }
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->gl_active && !self->gl_failed && self->style.isotherms && self->cairo_grid_ready)
@@ -1405,4 +1428,12 @@ ps_thermal_view_get_style (PsThermalView *self)
   g_return_val_if_fail (PS_IS_THERMAL_VIEW (self), NULL);
 
   return &self->style;
+}
+
+guint64
+ps_thermal_view_get_drawn_serial (PsThermalView *self)
+{
+  g_return_val_if_fail (PS_IS_THERMAL_VIEW (self), 0);
+
+  return self->drawn_serial;
 }

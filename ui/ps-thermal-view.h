@@ -39,6 +39,9 @@ void                 ps_thermal_view_set_isotherms  (PsThermalView *self,
 gboolean             ps_thermal_view_get_field_ready (PsThermalView *self);
 /* TRUE while the GL path draws (read-only property "gl-active") */
 gboolean             ps_thermal_view_get_gl_active  (PsThermalView *self);
+/* The serial of the runner's frame the view last drew its field from (0:
+ * none yet); the frame pacing benchmark counts the map's new pictures by it */
+guint64              ps_thermal_view_get_drawn_serial (PsThermalView *self);
 void                 ps_thermal_view_set_units      (PsThermalView *self,
                                                      PsTempUnit     temp_unit,
                                                      PsPowerUnit    power_unit);
