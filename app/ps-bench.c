@@ -7,8 +7,9 @@
  * work of one core, which does not depend on what else the machine runs)
  * and per second of wall-clock time (the _wall lines). The soak_ lines are
  * 24 simulated hours of model-s-85 through the runner and its recorder, with
- * the RSS sampled. ps_bench_render and ps_bench_ui live in ps-bench-render.c
- * and ps-bench-ui.c.
+ * the RSS sampled. The threads_ lines are the pack step shared over one
+ * and two threads (wall-clock time). ps_bench_render and ps_bench_ui live in
+ * ps-bench-render.c and ps-bench-ui.c.
  */
 #include "config.h"
 
@@ -45,16 +46,24 @@ ps_bench_median (double *values,
   return (n % 2) ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
-double
-ps_bench_thread_cpu_seconds (void)
+/* the CPU time of this thread or (whole_process) of all the process's
+ * threads, s; wall time where the clock is missing */
+static double
+cpu_seconds (gboolean whole_process)
 {
-#ifdef CLOCK_THREAD_CPUTIME_ID
+#if defined (CLOCK_THREAD_CPUTIME_ID) && defined (CLOCK_PROCESS_CPUTIME_ID)
   struct timespec ts;
 
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+  if (clock_gettime (whole_process ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 #endif
   return g_get_monotonic_time () / 1e6;
+}
+
+double
+ps_bench_thread_cpu_seconds (void)
+{
+  return cpu_seconds (FALSE);
 }
 
 /* Runs `hours` of the protocol (or until it ends); returns the number of
@@ -109,10 +118,38 @@ typedef struct
   double step_us;                 /* CPU time of one pack step */
 } BenchResult;
 
-/* medians over `runs` runs of one preset; with spme, its cells as SPMe:
- * the packs' own cells have no published physics parameters, so they get
- * the Chen2020 (LG M50) electrochemistry sized to their capacity
- * (ps_scenario_set_cell_electrochem) */
+/* medians over `runs` runs of one preset on one thread */
+/* A simulation of the preset under the protocol on n_threads threads (the
+ * CPU-time figures are one thread's: 1), the BMS on or off, the cells as
+ * the preset has them or (spme) as SPMe cells: the packs' own cells have no
+ * published physics parameters, so they get the Chen2020 (LG M50)
+ * electrochemistry sized to their capacity (ps_scenario_set_cell_electrochem). */
+static PsSimulation *
+bench_simulation (const char *preset,
+                  const char *protocol,
+                  gboolean    bms,
+                  gboolean    spme,
+                  guint       n_threads)
+{
+  g_autoptr(PsScenario) scenario = bench_scenario (preset, protocol);
+  g_autoptr(PsSimulation) sim = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (scenario == NULL)
+    return NULL;
+  ps_scenario_set_bms_enabled (scenario, bms);
+  if ((spme
+       && (!ps_scenario_set_cell_electrochem (scenario, "chen2020", &error)
+           || !ps_scenario_set_cell_model (scenario, "spme", &error)))
+      || (sim = ps_simulation_new (scenario, &error)) == NULL
+      || !ps_simulation_set_threads (sim, n_threads, &error))
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&sim);
+}
+
 static gboolean
 bench_preset_opts (const char  *preset,
                    const char  *protocol,
@@ -122,29 +159,15 @@ bench_preset_opts (const char  *preset,
                    gboolean     spme,
                    BenchResult *result)
 {
-  g_autoptr(PsScenario) scenario = bench_scenario (preset, protocol);
-  g_autoptr(PsSimulation) sim = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSimulation) sim = bench_simulation (preset, protocol, bms, spme, 1);
   double rate[16], rate_wall[16], factor[16], factor_wall[16], step_us[16];
+  guint n_cells;
 
   g_assert (runs <= G_N_ELEMENTS (rate));
 
-  if (scenario == NULL)
-    return FALSE;
-  ps_scenario_set_bms_enabled (scenario, bms);
-  if (spme
-      && (!ps_scenario_set_cell_electrochem (scenario, "chen2020", &error)
-          || !ps_scenario_set_cell_model (scenario, "spme", &error)))
-    {
-      g_printerr ("bench: %s\n", error->message);
-      return FALSE;
-    }
-  sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
-    {
-      g_printerr ("bench: %s\n", error->message);
-      return FALSE;
-    }
+    return FALSE;
+  n_cells = ps_pack_get_info (ps_simulation_get_pack (sim))->n_cells;
 
   for (guint r = 0; r < runs; r++)
     {
@@ -155,7 +178,7 @@ bench_preset_opts (const char  *preset,
       steps = time_run (sim, hours, &cpu, &wall);
       if (steps == 0 || !(cpu > 0.0) || !(wall > 0.0))
         return FALSE;
-      cell_steps = (double) steps * ps_pack_get_info (ps_scenario_get_pack (scenario))->n_cells;
+      cell_steps = (double) steps * n_cells;
       rate[r] = cell_steps / cpu;
       rate_wall[r] = cell_steps / wall;
       factor[r] = ps_simulation_get_time (sim) / cpu;
@@ -380,7 +403,8 @@ bench_runaway (void)
   if (scenario == NULL)
     return;
   if (!ps_scenario_add_fault_text (scenario, "kind=thermal_runaway,cell=3000", &error)
-      || (sim = ps_simulation_new (scenario, &error)) == NULL)
+      || (sim = ps_simulation_new (scenario, &error)) == NULL
+      || !ps_simulation_set_threads (sim, 1, &error))
     {
       g_printerr ("bench: %s\n", error->message);
       return;
@@ -430,7 +454,8 @@ bench_spme_single (void)
         return;
       ps_scenario_set_dt_s (scenario, 60.0);
       if (!ps_scenario_set_cell_model (scenario, "spme", &error)
-          || (sim = ps_simulation_new (scenario, &error)) == NULL)
+          || (sim = ps_simulation_new (scenario, &error)) == NULL
+          || !ps_simulation_set_threads (sim, 1, &error))
         {
           g_printerr ("bench: %s\n", error->message);
           return;
@@ -458,11 +483,87 @@ bench_spme (void)
     g_print ("model_s_spme_realtime_factor: %.1f\n", r.realtime_factor);
 }
 
+/* The pack step on one thread and on two (ps_simulation_set_threads), in
+ * wall-clock time: `runs` pairs of runs, one thread then two, so that a
+ * machine shared with other work slows both of a pair alike; medians of
+ * the realtime factors and of each pair's ratio; cpu_ratio_2t is the
+ * process's CPU time on two threads over that on one (what sharing costs
+ * in handing work over and waiting, whatever else the machine runs).
+ * parallel_fraction is the
+ * share p of a one-thread run's wall time spent in the per-cell work the
+ * threads share (the rest, the pack solve, the sums over cells and the
+ * thermal sweeps, stays on one thread), and amdahl_Nt the speed-up that
+ * allows on N cores, 1 / (1 - p + p / N). */
+static void
+bench_threads_preset (const char *label,
+                      const char *preset,
+                      const char *protocol,
+                      double      hours,
+                      guint       runs,
+                      gboolean    spme)
+{
+  g_autoptr(PsSimulation) sim1 = bench_simulation (preset, protocol, FALSE, spme, 1);
+  g_autoptr(PsSimulation) sim2 = bench_simulation (preset, protocol, FALSE, spme, 2);
+  double factor1[8], factor2[8], ratio[8], cpu_ratio[8], shared[8], p;
+
+  g_assert (runs <= G_N_ELEMENTS (ratio));
+  if (sim1 == NULL || sim2 == NULL)
+    return;
+
+  for (guint r = 0; r < runs; r++)
+    {
+      double cpu, wall1, wall2, cpu1, cpu2, shared0 = ps_simulation_get_shared_seconds (sim1);
+
+      ps_simulation_reset (sim1);
+      cpu1 = cpu_seconds (TRUE);
+      if (time_run (sim1, hours, &cpu, &wall1) == 0 || !(wall1 > 0.0))
+        return;
+      cpu1 = cpu_seconds (TRUE) - cpu1;
+      shared[r] = (ps_simulation_get_shared_seconds (sim1) - shared0) / wall1;
+      factor1[r] = ps_simulation_get_time (sim1) / wall1;
+      ps_simulation_reset (sim2);
+      cpu2 = cpu_seconds (TRUE);
+      if (time_run (sim2, hours, &cpu, &wall2) == 0 || !(wall2 > 0.0))
+        return;
+      cpu2 = cpu_seconds (TRUE) - cpu2;
+      factor2[r] = ps_simulation_get_time (sim2) / wall2;
+      ratio[r] = wall1 / wall2;
+      cpu_ratio[r] = cpu2 / cpu1;
+    }
+  p = ps_bench_median (shared, runs);
+  g_print ("threads_%s_realtime_factor_wall_1t: %.1f\n", label, ps_bench_median (factor1, runs));
+  g_print ("threads_%s_realtime_factor_wall_2t: %.1f\n", label, ps_bench_median (factor2, runs));
+  g_print ("threads_%s_speedup_2t: %.2f\n", label, ps_bench_median (ratio, runs));
+  g_print ("threads_%s_cpu_ratio_2t: %.2f\n", label, ps_bench_median (cpu_ratio, runs));
+  g_print ("threads_%s_parallel_fraction: %.3f\n", label, p);
+  g_print ("threads_%s_amdahl_2t: %.2f\n", label, 1.0 / (1.0 - p + p / 2.0));
+  g_print ("threads_%s_amdahl_8t: %.2f\n", label, 1.0 / (1.0 - p + p / 8.0));
+}
+
+void
+ps_bench_threads (void)
+{
+  g_print ("threads_processors: %u\n", g_get_num_processors ());
+  /* 7,104 SPMe cells (the headline of the threaded step) */
+  bench_threads_preset ("model_s_spme", BENCH_PRESET, "Discharge at 0.4C for 3 hours",
+                        5.0 / 60.0, 3, TRUE);
+  /* 192 SPMe cells */
+  bench_threads_preset ("leaf_spme", "leaf-2011", "Discharge at 1C until 3.0 V",
+                        0.25, 3, TRUE);
+  /* 7,104 ECM cells: the thermal sweeps and the pack solve weigh more */
+  bench_threads_preset ("model_s_ecm", BENCH_PRESET, "Discharge at 0.4C for 3 hours",
+                        0.25, 3, FALSE);
+  /* 192 ECM cells: too few to share (one thread unless asked) */
+  bench_threads_preset ("leaf_ecm", "leaf-2011", "Discharge at 1C until 3.0 V",
+                        0.5, 3, FALSE);
+}
+
 void
 ps_bench_engine (void)
 {
   BenchResult r;
 
+  ps_bench_threads ();
   bench_spme ();
   if (bench_preset (BENCH_PRESET, "Discharge at 0.4C for 3 hours",
                     BENCH_SIM_HOURS, BENCH_RUNS, FALSE, &r))

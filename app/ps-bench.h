@@ -8,6 +8,8 @@ G_BEGIN_DECLS
 /* engine: cell_steps_per_s, realtime_factor, recorder_10h_mb, ... */
 void ps_bench_engine (void);
 void ps_bench_dfn    (void);
+/* the pack step on one and two threads: threads_* (part of the engine's) */
+void ps_bench_threads (void);
 /* renderers: render_frame_ms (app/ps-bench-render.c) */
 void ps_bench_render (void);
 /* the real window under a display: ui_frame_interval_p95_ms

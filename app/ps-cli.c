@@ -5,6 +5,7 @@
  *   packscope --headless [--scenario ID|FILE] [--protocol TEXT] [--csv FILE]
  *             [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]
  *             [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N] [--cell FILE]
+ *             [--threads N]
  *             [--force] [--keep-partial]
  *   packscope --bench
  *
@@ -66,6 +67,7 @@ typedef struct
   char     *cell_model;
   char     *dfn_mesh;
   char     *cell;
+  char     *threads;
   gboolean  cells;
   gboolean  force;
   gboolean  keep_partial;
@@ -90,6 +92,7 @@ cli_options_clear (CliOptions *o)
   g_free (o->cell_model);
   g_free (o->dfn_mesh);
   g_free (o->cell);
+  g_free (o->threads);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
@@ -629,6 +632,15 @@ run_headless (CliOptions *o)
   sim = ps_simulation_new (scenario, &error);
   if (sim == NULL)
     return fail ("%s", error->message);
+  if (o->threads != NULL)
+    {
+      guint64 n_threads;
+
+      if (!ps_parse_uint64 ("--threads", o->threads, 0, PS_SIMULATION_THREADS_MAX,
+                            &n_threads, &error)
+          || !ps_simulation_set_threads (sim, (guint) n_threads, &error))
+        return fail ("%s", error->message);
+    }
 
   frame = ps_frame_new (ps_simulation_get_pack (sim));
   total_s = ps_cli_protocol_duration (ps_scenario_get_protocol (scenario));
@@ -840,7 +852,8 @@ ps_cli_main (int    argc,
     { "bench", 0, 0, G_OPTION_ARG_NONE, &o.bench,
       "Run the benchmarks and print \"name: value\" lines", NULL },
     { "bench-only", 0, 0, G_OPTION_ARG_STRING, &o.bench_only,
-      "With --bench: only the engine, render or ui benchmarks", "PART" },
+      "With --bench: only the engine, render or ui benchmarks, or threads (the "
+      "pack step on one and two threads, part of engine)", "PART" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o.version,
       "Print the program's name and version and exit", NULL },
     { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &o.scenario,
@@ -879,6 +892,10 @@ ps_cli_main (int    argc,
     { "cell", 0, 0, G_OPTION_ARG_FILENAME, &o.cell,
       "Run one cell alone (a 1C discharge, as an SPMe when it has physics "
       "parameters): a BPX file or a cell JSON file", "FILE" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &o.threads,
+      "Threads the pack step shares its cells over, 1..64, or 0 for one per "
+      "processor (fewer for a small pack); the results are the same to the "
+      "last bit whatever the number (default: 0)", "N" },
     { "cells", 0, 0, G_OPTION_ARG_NONE, &o.cells,
       "Add four columns per cell to the CSV", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
@@ -907,7 +924,7 @@ ps_cli_main (int    argc,
     "            --csv FILE [--events FILE]\n"
     "            [--dt S] [--seed N] [--ambient-c C] [--initial-c C] [--cells]\n"
     "            [--cell-model ecm|spme|dfn] [--dfn-mesh N,N,N,N,N] [--cell FILE]\n"
-    "            [--force] [--keep-partial]\n"
+    "            [--threads N] [--force] [--keep-partial]\n"
     "  packscope --bench\n"
     "  packscope --version\n"
     "The window itself takes:\n"
@@ -1012,10 +1029,11 @@ ps_cli_main (int    argc,
   if (!o.headless &&
       (o.scenario || o.protocol || o.protocol_file || o.csv || o.events || o.faults ||
        o.runaway_model || o.dt || o.seed || o.ambient_c || o.initial_c || o.cell_model ||
-       o.dfn_mesh || o.cell || o.cells || o.force || o.keep_partial))
+       o.dfn_mesh || o.cell || o.threads || o.cells || o.force || o.keep_partial))
     return fail ("--scenario, --protocol, --protocol-file, --csv, --events, --fault, "
                  "--runaway-model, --dt, --seed, --ambient-c, --initial-c, --cell-model, "
-                 "--dfn-mesh, --cell, --cells, --force and --keep-partial need --headless");
+                 "--dfn-mesh, --cell, --threads, --cells, --force and --keep-partial "
+                 "need --headless");
   if (o.protocol != NULL && o.protocol_file != NULL)
     return fail ("--protocol and --protocol-file both given, expected one of them");
   if (o.cells && o.csv == NULL)
@@ -1033,11 +1051,13 @@ ps_cli_main (int    argc,
     {
       const char *only = o.bench_only;
 
-      if (only != NULL && strcmp (only, "engine") != 0 && strcmp (only, "render") != 0
-          && strcmp (only, "ui") != 0)
-        return fail ("--bench-only: expected engine, render or ui, got \"%s\"", only);
+      if (only != NULL && strcmp (only, "engine") != 0 && strcmp (only, "threads") != 0
+          && strcmp (only, "render") != 0 && strcmp (only, "ui") != 0)
+        return fail ("--bench-only: expected engine, threads, render or ui, got \"%s\"", only);
       if (only == NULL || strcmp (only, "engine") == 0)
         ps_bench_engine ();
+      if (only != NULL && strcmp (only, "threads") == 0)
+        ps_bench_threads ();
       if (only == NULL || strcmp (only, "render") == 0)
         ps_bench_render ();
       if (only == NULL || strcmp (only, "ui") == 0)

@@ -659,7 +659,7 @@ fi
 # --bench-only names its part, or is refused before any benchmark runs
 out=$("$PACKSCOPE" --bench --bench-only nope 2>&1)
 status=$?
-if [ "$status" -eq 2 ] && echo "$out" | grep -q 'expected engine, render or ui, got "nope"' &&
+if [ "$status" -eq 2 ] && echo "$out" | grep -q 'expected engine, threads, render or ui, got "nope"' &&
    ! echo "$out" | grep -q ':.*[0-9]$'; then
   ok "--bench-only refuses an unknown part before running anything"
 else
@@ -675,6 +675,65 @@ if [ "$status" -eq 2 ] && echo "$out" | grep -q 'empty-cell.json: \$: expected a
   ok "an empty cell file is refused, naming the file"
 else
   not_ok "an empty cell file is refused" "exit $status: $out"
+fi
+
+# ---- --threads: the same bytes on any number of threads ------------------------
+# The Leaf pack (192 ECM cells) on a drive, a discharge to its voltage limit
+# and a charge, with an internal short and a heater, every cell's columns and
+# the events; Model S (7,104 cells) as SPMe cells for a few seconds.
+THREADS_PROTOCOL='Drive us06; Discharge at 2C until 3.2 V; Charge at 1C until 4.1 V'
+for t in 1 2 3 8; do
+  "$PACKSCOPE" --headless --scenario leaf-2011 --protocol "$THREADS_PROTOCOL" --threads "$t" \
+    --fault kind=internal_short,cell=57,at_s=300,resistance_ohm=0.5 \
+    --fault kind=heater,cell=100,power_w=20,at_s=100,duration_s=400 \
+    --dt 5 --cells --csv "$WORK/threads-$t.csv" --events "$WORK/threads-$t.events" 2>/dev/null
+done
+if [ "$(wc -l <"$WORK/threads-1.csv")" -gt 100 ] && [ -s "$WORK/threads-1.events" ] &&
+   cmp -s "$WORK/threads-1.csv" "$WORK/threads-2.csv" &&
+   cmp -s "$WORK/threads-1.csv" "$WORK/threads-3.csv" &&
+   cmp -s "$WORK/threads-1.csv" "$WORK/threads-8.csv" &&
+   cmp -s "$WORK/threads-1.events" "$WORK/threads-8.events"; then
+  ok "--threads 1, 2, 3 and 8 write the same CSV and events (Leaf, ECM, drive and faults)"
+else
+  not_ok "--threads 1, 2, 3 and 8 write the same CSV and events (Leaf, ECM, drive and faults)" \
+    "$(cmp "$WORK/threads-1.csv" "$WORK/threads-2.csv" 2>&1)" \
+    "$(cmp "$WORK/threads-1.csv" "$WORK/threads-3.csv" 2>&1)" \
+    "$(cmp "$WORK/threads-1.csv" "$WORK/threads-8.csv" 2>&1)"
+fi
+
+"$PACKSCOPE" --print-scenario model-s-85 \
+  | sed 's/"id": "panasonic-ncr18650b",/&\n    "electrochem": "chen2020",/' >"$WORK/model-s-spme.json"
+for t in 1 2 3 8; do
+  "$PACKSCOPE" --headless --scenario "$WORK/model-s-spme.json" --cell-model spme --threads "$t" \
+    --protocol "Discharge at 1C for 4 s; Rest for 2 s" --cells --csv "$WORK/ms-threads-$t.csv" \
+    2>"$WORK/ms-threads-$t.err"
+done
+if [ "$(wc -l <"$WORK/ms-threads-1.csv")" -eq 8 ] &&
+   cmp -s "$WORK/ms-threads-1.csv" "$WORK/ms-threads-2.csv" &&
+   cmp -s "$WORK/ms-threads-1.csv" "$WORK/ms-threads-3.csv" &&
+   cmp -s "$WORK/ms-threads-1.csv" "$WORK/ms-threads-8.csv"; then
+  ok "--threads 1, 2, 3 and 8 write the same CSV (Model S, 7,104 SPMe cells)"
+else
+  not_ok "--threads 1, 2, 3 and 8 write the same CSV (Model S, 7,104 SPMe cells)" \
+    "$(wc -l <"$WORK/ms-threads-1.csv") rows" "$(cat "$WORK/ms-threads-1.err")" \
+    "$(cmp "$WORK/ms-threads-1.csv" "$WORK/ms-threads-2.csv" 2>&1)" \
+    "$(cmp "$WORK/ms-threads-1.csv" "$WORK/ms-threads-8.csv" 2>&1)"
+fi
+
+expect_bad_input "--threads past the maximum" --headless --threads 65 --protocol "Rest for 1 s"
+if grep -q -- '--threads' "$WORK/bad.err" && grep -q '64' "$WORK/bad.err"; then
+  ok "the refusal names --threads and its range"
+else
+  not_ok "the refusal names --threads and its range" "$(cat "$WORK/bad.err")"
+fi
+expect_bad_input "--threads negative" --headless --threads -1 --protocol "Rest for 1 s"
+expect_bad_input "--threads not a number" --headless --threads two --protocol "Rest for 1 s"
+expect_bad_input "--threads without --headless" --threads 2
+"$PACKSCOPE" --headless --threads 0 --protocol "Rest for 2 s" --csv "$WORK/threads-auto.csv" 2>/dev/null
+if [ "$(wc -l <"$WORK/threads-auto.csv")" -eq 4 ]; then
+  ok "--threads 0 (one per processor) runs"
+else
+  not_ok "--threads 0 (one per processor) runs" "$(cat "$WORK/threads-auto.csv")"
 fi
 
 # the cells whose ECM comes from their physics sets (Ai 2020, Ecker 2015) run

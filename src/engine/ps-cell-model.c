@@ -36,6 +36,46 @@ _ps_cell_model_kind_from_string (const char      *name,
   return FALSE;
 }
 
+void
+_ps_cell_model_sum_power (const double     *chemical_w,
+                          const double     *reversible_w,
+                          guint             n_cells,
+                          PsCellModelPower *power)
+{
+  double chemical = 0.0, reversible = 0.0;
+
+  for (guint i = 0; i < n_cells; i++)
+    {
+      chemical += chemical_w[i];
+      reversible += reversible_w[i];
+    }
+  power->chemical_w = chemical;
+  power->reversible_w = reversible;
+}
+
+/* The cells a thread must have before sharing pays, by model (2-core CI
+ * machine, `packscope --bench --bench-only threads`): handing a job to a
+ * second thread costs a few microseconds of CPU and the wait for that
+ * thread to run, tens of microseconds on a virtual machine, more when it is
+ * busy. An SPMe cell's share of a job is about 1 us: Model S's 7,104 cells
+ * ran 1.5 times as fast on two threads, the Leaf's 192 (jobs of 0.2 ms)
+ * slower; a DFN cell's is about 25 us. An ECM cell's is under 0.1 us and
+ * half of its step (pack solve, thermal sweeps) stays on one thread (Model
+ * S's 7,104 cells on two threads: 12 to 22 % more CPU for at most 1.4
+ * times the speed), so an ECM pack shares from 16,384 cells. */
+guint
+_ps_cell_model_cells_per_thread (PsCellModelKind kind)
+{
+  static const guint cells[PS_CELL_MODEL_N_KINDS] = {
+    [PS_CELL_MODEL_ECM] = 8192,
+    [PS_CELL_MODEL_SPME] = 512,
+    [PS_CELL_MODEL_DFN] = 16,
+  };
+
+  g_return_val_if_fail ((guint) kind < PS_CELL_MODEL_N_KINDS, G_MAXUINT);
+  return cells[kind];
+}
+
 const PsCellModelClass *
 _ps_cell_model_class_for_kind (PsCellModelKind   kind,
                                const PsCellType *cell,

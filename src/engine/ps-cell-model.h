@@ -13,13 +13,16 @@
  *                      terminal voltage E_i - R_i I_i and reports its heat
  *
  * Currents are > 0 discharging, per cell (A); temperatures K, held by the
- * thermal network and constant over the step. Internal to the engine.
+ * thermal network and constant over the step. linearise and commit may
+ * share the cells over the model's workers; every other call runs on the
+ * caller's thread. Internal to the engine.
  */
 #pragma once
 
 #include <glib.h>
 
 #include "ps-cell-type.h"
+#include "ps-workers-private.h"
 
 G_BEGIN_DECLS
 
@@ -89,7 +92,18 @@ struct _PsCellModelClass
 struct _PsCellModel
 {
   const PsCellModelClass *klass;
+  /* the threads linearise and commit share the cells over (the
+   * simulation's; NULL: all on the caller's); each cell's arithmetic must
+   * not depend on them (ps-workers-private.h) */
+  PsWorkers              *workers;
 };
+
+/* A commit's powers summed over the cells, in cell order whatever threads
+ * computed them: chemical_w[i] and reversible_w[i] are cell i's shares. */
+void _ps_cell_model_sum_power (const double     *chemical_w,
+                               const double     *reversible_w,
+                               guint             n_cells,
+                               PsCellModelPower *power);
 
 /* The Thevenin equivalent circuit with two RC pairs (ps-ecm.c). */
 extern const PsCellModelClass _ps_ecm_class;
@@ -113,6 +127,10 @@ typedef enum
 const char             *_ps_cell_model_kind_to_string   (PsCellModelKind   kind);
 gboolean                _ps_cell_model_kind_from_string (const char       *name,
                                                          PsCellModelKind  *kind);
+/* How many cells a thread of the pack step should have at least for the
+ * kind (its step per cell against the cost of handing work to a thread,
+ * measured: ps-cell-model.c). */
+guint                   _ps_cell_model_cells_per_thread (PsCellModelKind kind);
 /* The class of a kind for a cell type: NULL with an error naming the cell
  * and the model when the model cannot run that cell (a physics model needs
  * the cell's physics parameter set) or is not built in. */

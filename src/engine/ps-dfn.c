@@ -1475,6 +1475,8 @@ typedef struct
 
   double              *e;
   double              *r;
+  double              *chem_w;         /* each cell's powers in the last */
+  double              *rev_w;          /* commit, summed in cell order */
 } PsDfn;
 
 static PsCellModel *
@@ -1505,6 +1507,8 @@ dfn_new (const PsCellType *cell,
   _ps_state_block_init (&dfn->block, N_DFN_ARRAYS, n, dfn->s);
   dfn->e = g_new0 (double, n);
   dfn->r = g_new0 (double, n);
+  dfn->chem_w = g_new0 (double, n);
+  dfn->rev_w = g_new0 (double, n);
   return &dfn->parent;
 }
 
@@ -1549,6 +1553,8 @@ dfn_free (PsCellModel *model)
   _ps_state_block_clear (&dfn->block);
   g_free (dfn->e);
   g_free (dfn->r);
+  g_free (dfn->chem_w);
+  g_free (dfn->rev_w);
   g_free (dfn);
 }
 
@@ -1610,17 +1616,29 @@ dfn_reset (PsCellModel  *model,
     }
 }
 
-static void
-dfn_linearise (PsCellModel   *model,
-               double         dt,
-               const double  *temp,
-               const double **e_out,
-               const double **r_out)
+/* a step's dt, temperatures and currents, for the cells' jobs */
+typedef struct
 {
-  PsDfn *dfn = (PsDfn *) model;
+  PsDfn        *dfn;
+  double        dt;
+  const double *temp;
+  const double *current;
+  double       *heat;
+} StepJob;
+
+static void
+linearise_cells (gpointer data,
+                 guint    block,
+                 guint    start,
+                 guint    end)
+{
+  const StepJob *job = data;
+  PsDfn *dfn = job->dfn;
+  double dt = job->dt;
+  const double *temp = job->temp;
   double *r_last = dfn->s[D_R];
 
-  for (guint i = 0; i < dfn->n_cells; i++)
+  for (guint i = start; i < end; i++)
     {
       PsDfnCell *c = dfn->cells[i];
       double i0 = dfn->s[D_CURRENT][i];
@@ -1645,6 +1663,19 @@ dfn_linearise (PsCellModel   *model,
       dfn->r[i] = r_last[i] = MAX (-dv_di, 0.0);
       dfn->e[i] = v + dfn->r[i] * i0;
     }
+}
+
+static void
+dfn_linearise (PsCellModel   *model,
+               double         dt,
+               const double  *temp,
+               const double **e_out,
+               const double **r_out)
+{
+  PsDfn *dfn = (PsDfn *) model;
+  StepJob job = { dfn, dt, temp, NULL, NULL };
+
+  _ps_workers_run (model->workers, dfn->n_cells, linearise_cells, &job);
   *e_out = dfn->e;
   *r_out = dfn->r;
 }
@@ -1679,17 +1710,18 @@ step_split (PsDfnCell *c,
 }
 
 static void
-dfn_commit (PsCellModel      *model,
-            double            dt,
-            const double     *temp,
-            const double     *current,
-            double           *heat,
-            PsCellModelPower *power)
+commit_cells (gpointer data,
+              guint    block,
+              guint    start,
+              guint    end)
 {
-  PsDfn *dfn = (PsDfn *) model;
-  double sum_chem = 0.0, sum_rev = 0.0;
+  const StepJob *job = data;
+  PsDfn *dfn = job->dfn;
+  double dt = job->dt;
+  const double *temp = job->temp, *current = job->current;
+  double *heat = job->heat;
 
-  for (guint i = 0; i < dfn->n_cells; i++)
+  for (guint i = start; i < end; i++)
     {
       PsDfnCell *c = dfn->cells[i];
       double ii = current[i];
@@ -1705,11 +1737,24 @@ dfn_commit (PsCellModel      *model,
       heat[i] = h.ohmic_w + h.reaction_w + h.reversible_w;
       /* the energy drawn from the chemistry: the electrical work and the
        * irreversible heat; the reversible heat is the entropy's share */
-      sum_chem += ii * vi + h.ohmic_w + h.reaction_w;
-      sum_rev -= h.reversible_w;
+      dfn->chem_w[i] = ii * vi + h.ohmic_w + h.reaction_w;
+      dfn->rev_w[i] = -h.reversible_w;
     }
-  power->chemical_w = sum_chem;
-  power->reversible_w = sum_rev;
+}
+
+static void
+dfn_commit (PsCellModel      *model,
+            double            dt,
+            const double     *temp,
+            const double     *current,
+            double           *heat,
+            PsCellModelPower *power)
+{
+  PsDfn *dfn = (PsDfn *) model;
+  StepJob job = { dfn, dt, temp, current, heat };
+
+  _ps_workers_run (model->workers, dfn->n_cells, commit_cells, &job);
+  _ps_cell_model_sum_power (dfn->chem_w, dfn->rev_w, dfn->n_cells, power);
 }
 
 /* the pack solve's iterate moved by more than this (x the rated capacity,

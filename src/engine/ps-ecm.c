@@ -178,6 +178,8 @@ typedef struct
   double           *i_lin;
   double           *ct_e;        /* eta(I*) - eta'(I*) I*, taken off E */
   double           *ct_r;        /* eta'(I*), added to R */
+  double           *chem_w;      /* each cell's I U and I T dU/dT in the */
+  double           *rev_w;       /* last commit, summed in cell order */
 
   gboolean          has_diffusion;
   gboolean          has_kinetics;
@@ -278,6 +280,8 @@ ecm_new (const PsCellType *cell,
   ecm->i_lin = g_new0 (double, n);
   ecm->ct_e = g_new0 (double, n);
   ecm->ct_r = g_new0 (double, n);
+  ecm->chem_w = g_new0 (double, n);
+  ecm->rev_w = g_new0 (double, n);
   ecm->has_diffusion = cell->tau_diffusion.n_points > 0;
   ecm->has_kinetics = cell->i0.n_points > 0;
   ecm->has_electrolyte = cell->electrolyte_i_lim_a > 0.0;
@@ -304,6 +308,8 @@ ecm_free (PsCellModel *model)
   g_free (ecm->i_lin);
   g_free (ecm->ct_e);
   g_free (ecm->ct_r);
+  g_free (ecm->chem_w);
+  g_free (ecm->rev_w);
   g_free (ecm);
 }
 
@@ -461,14 +467,28 @@ nonlinear_linearise (PsEcm  *ecm,
   ecm->ct_e[i] = eta - slope * i_lin;
 }
 
-static void
-ecm_linearise (PsCellModel   *model,
-               double         dt,
-               const double  *temp,
-               const double **e_out,
-               const double **r_out)
+/* a step's dt, temperatures and currents, for the cells' jobs */
+typedef struct
 {
-  PsEcm *ecm = (PsEcm *) model;
+  PsEcm        *ecm;
+  double        dt;
+  const double *temp;
+  const double *current;
+  double       *heat;
+  gboolean      refresh;                  /* linearise: remake the caches */
+  gboolean      drift[PS_WORKERS_MAX_BLOCKS]; /* linearise: a cell of the block drifted */
+} StepJob;
+
+static void
+linearise_cells (gpointer data,
+                 guint    block,
+                 guint    i0,
+                 guint    i1)
+{
+  StepJob *job = data;
+  PsEcm *ecm = job->ecm;
+  double dt = job->dt;
+  const double *temp = job->temp;
   const PsCellType *cell = ecm->cell;
   const double *soc = ecm->s[E_SOC];
   const double *v1 = ecm->s[E_V1];
@@ -492,17 +512,13 @@ ecm_linearise (PsCellModel   *model,
   double *u_ref = ecm->u_ref;
   double *dudt = ecm->dudt;
   double t_ref = cell->t_ref_k;
-  guint n = ecm->n_cells;
   gboolean drift = FALSE;
 
-  if (ecm->sc.cache_dt != dt || ecm->sc.refresh_pending)
-    {
-      for (guint i = 0; i < n; i++)
-        refresh_cell_cache (ecm, i, soc[i], temp[i], dt);
-      ecm->sc.cache_dt = dt;
-    }
+  if (job->refresh)
+    for (guint i = i0; i < i1; i++)
+      refresh_cell_cache (ecm, i, soc[i], temp[i], dt);
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = i0; i < i1; i++)
     {
       double s = soc[i];
       double t = temp[i];
@@ -541,20 +557,44 @@ ecm_linearise (PsCellModel   *model,
         }
     }
 
-  ecm->sc.refresh_pending = drift;
-  *e_out = ec;
-  *r_out = rc;
+  job->drift[block] = drift;
 }
 
 static void
-ecm_commit (PsCellModel      *model,
-            double            dt,
-            const double     *temp,
-            const double     *current,
-            double           *heat,
-            PsCellModelPower *power)
+ecm_linearise (PsCellModel   *model,
+               double         dt,
+               const double  *temp,
+               const double **e_out,
+               const double **r_out)
 {
   PsEcm *ecm = (PsEcm *) model;
+  StepJob job = { ecm, dt, temp, NULL, NULL, FALSE, { FALSE } };
+  gboolean drift = FALSE;
+
+  job.refresh = ecm->sc.cache_dt != dt || ecm->sc.refresh_pending;
+  _ps_workers_run (model->workers, ecm->n_cells, linearise_cells, &job);
+  if (job.refresh)
+    ecm->sc.cache_dt = dt;
+  /* (an or over the blocks: the same whatever the partition) */
+  for (guint k = 0; k < G_N_ELEMENTS (job.drift); k++)
+    drift |= job.drift[k];
+
+  ecm->sc.refresh_pending = drift;
+  *e_out = ecm->e;
+  *r_out = ecm->r;
+}
+
+static void
+commit_cells (gpointer data,
+              guint    block,
+              guint    i0,
+              guint    i1)
+{
+  const StepJob *job = data;
+  PsEcm *ecm = job->ecm;
+  double dt = job->dt;
+  const double *temp = job->temp, *current = job->current;
+  double *heat = job->heat;
   double *soc = ecm->s[E_SOC];
   double *v1 = ecm->s[E_V1];
   double *v2 = ecm->s[E_V2];
@@ -575,9 +615,8 @@ ecm_commit (PsCellModel      *model,
   const double *u_ref = ecm->u_ref;
   const double *dudt = ecm->dudt;
   const double *inv_cap = ecm->inv_capacity_as;
-  double sum_i_ocv = 0.0, sum_entropic = 0.0;
 
-  for (guint i = 0; i < ecm->n_cells; i++)
+  for (guint i = i0; i < i1; i++)
     {
       double ii = current[i];
       double vi = ec[i] - rc[i] * ii;
@@ -599,12 +638,24 @@ ecm_commit (PsCellModel      *model,
       i_last[i] = ii;
       soc[i] = s_end;
 
-      sum_i_ocv += ii * u;
-      sum_entropic += entropic;
+      ecm->chem_w[i] = ii * u;
+      ecm->rev_w[i] = entropic;
     }
+}
 
-  power->chemical_w = sum_i_ocv;
-  power->reversible_w = sum_entropic;
+static void
+ecm_commit (PsCellModel      *model,
+            double            dt,
+            const double     *temp,
+            const double     *current,
+            double           *heat,
+            PsCellModelPower *power)
+{
+  PsEcm *ecm = (PsEcm *) model;
+  StepJob job = { ecm, dt, temp, current, heat, FALSE, { FALSE } };
+
+  _ps_workers_run (model->workers, ecm->n_cells, commit_cells, &job);
+  _ps_cell_model_sum_power (ecm->chem_w, ecm->rev_w, ecm->n_cells, power);
 }
 
 /* The pack solve's currents: a cell whose overpotentials at its current

@@ -48,6 +48,7 @@
 #include "ps-simulation.h"
 #include "ps-state-block-private.h"
 #include "ps-thermal-network-private.h"
+#include "ps-workers-private.h"
 
 /* Event location: the substep in which a step's end condition comes true
  * is bisected on its length until the end state lies this close before the
@@ -129,6 +130,9 @@ struct _PsSimulation
 
   /* the cells' electrochemistry */
   PsCellModel      *model;
+  /* the threads a step shares its cells over (the model's and the thermal
+   * network's per-cell work; every sum and decision stays on this one) */
+  PsWorkers        *workers;
 
   /* state, one block of N_STATE_ARRAYS x n_cells, and its snapshot */
   PsStateBlock     block;
@@ -1258,6 +1262,9 @@ ps_simulation_new (const PsScenario  *scenario,
       return NULL;
     }
   reset_state (sim);
+  /* (after the first reset, which runs on this thread: the threads start
+   * at the first step, once the caller has set their number) */
+  ps_simulation_set_threads (sim, 0, NULL);
 
   return sim;
 }
@@ -1274,6 +1281,7 @@ ps_simulation_free (PsSimulation *sim)
   _ps_state_block_clear (&sim->block);
   if (sim->model != NULL)
     sim->model->klass->free (sim->model);
+  _ps_workers_free (sim->workers);
   g_free (sim->gb);
   g_free (sim->guess);
   g_free (sim->group_e);
@@ -2860,4 +2868,45 @@ ps_simulation_get_runaway (PsSimulation *sim)
 {
   g_return_val_if_fail (sim != NULL, NULL);
   return sim->runaway;
+}
+
+gboolean
+ps_simulation_set_threads (PsSimulation  *sim,
+                           guint          n_threads,
+                           GError       **error)
+{
+  guint n;
+
+  g_return_val_if_fail (sim != NULL, FALSE);
+
+  if (n_threads > PS_SIMULATION_THREADS_MAX)
+    {
+      g_set_error (error, PS_ENGINE_ERROR, PS_ENGINE_ERROR_INVALID,
+                   "threads: expected 0 (one per processor) to %u, got %u",
+                   PS_SIMULATION_THREADS_MAX, n_threads);
+      return FALSE;
+    }
+  n = n_threads > 0 ? MIN (n_threads, MAX (sim->n_cells, 1))
+                    : _ps_workers_auto_count (sim->n_cells,
+                                              _ps_cell_model_cells_per_thread (sim->scenario->cell_model));
+  /* (the threads start at the first step that shares its cells) */
+  g_clear_pointer (&sim->workers, _ps_workers_free);
+  sim->workers = _ps_workers_new (n);
+  sim->model->workers = sim->workers;
+  _ps_thermal_network_set_workers (sim->thermal, sim->workers);
+  return TRUE;
+}
+
+guint
+ps_simulation_get_threads (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, 1);
+  return _ps_workers_get_n_threads (sim->workers);
+}
+
+double
+ps_simulation_get_shared_seconds (PsSimulation *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return _ps_workers_get_job_us (sim->workers) / 1e6;
 }

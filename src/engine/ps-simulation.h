@@ -13,6 +13,9 @@
  * current, and the cells' own limits), and moves to the next step.
  *
  * Not thread safe: one thread (the runner's worker, or the CLI) owns it.
+ * A step may share its cells' work over threads of its own
+ * (ps_simulation_set_threads); the results are the same to the last bit
+ * whatever their number.
  */
 #pragma once
 
@@ -165,6 +168,24 @@ gboolean      ps_simulation_fault_is_active  (PsSimulation     *sim,
                                               guint             index);
 /* the runaway state, NULL when the scenario's model is off; (transfer none) */
 PsRunaway    *ps_simulation_get_runaway      (PsSimulation     *sim);
+
+#define PS_SIMULATION_THREADS_MAX 64
+
+/* The threads a step shares its cells over (the calling thread counts as
+ * one): n_threads 1 .. PS_SIMULATION_THREADS_MAX, at most one per cell; 0
+ * (as a new simulation has it) for one per processor, fewer for a pack
+ * whose step is too short to share. The results do not depend on it, to
+ * the last bit. The threads start at the first step and end with the
+ * simulation. FALSE with an error past the maximum. */
+gboolean      ps_simulation_set_threads      (PsSimulation     *sim,
+                                              guint             n_threads,
+                                              GError          **error);
+/* the threads a step runs on (1: the caller's alone) */
+guint         ps_simulation_get_threads      (PsSimulation     *sim);
+/* wall-clock seconds the steps spent in the work they share over the
+ * threads, since the threads were last set (the rest of a step runs on
+ * one thread whatever their number: the benchmark's serial part) */
+double        ps_simulation_get_shared_seconds (PsSimulation   *sim);
 
 void          ps_simulation_set_manual_load  (PsSimulation     *sim,
                                               const PsLoad     *load);

@@ -148,6 +148,8 @@ typedef struct
   double               *face_g;               /* (NX - 1) x n */
   double               *u_bulk0;              /* bulk OCV at the step start */
   double               *dudt;                 /* dU/dT at the step start */
+  double               *chem_w;               /* each cell's I U and I T dU/dT in the */
+  double               *rev_w;                /* last commit, summed in cell order */
 } PsSpme;
 
 /* ------------------------------------------------------------ particles */
@@ -355,6 +357,8 @@ spme_new (const PsCellType *cell,
   spme->face_g = g_new0 (double, (gsize) PS_SPME_NX * n);
   spme->u_bulk0 = g_new0 (double, n);
   spme->dudt = g_new0 (double, n);
+  spme->chem_w = g_new0 (double, n);
+  spme->rev_w = g_new0 (double, n);
 
   return &spme->parent;
 }
@@ -381,6 +385,8 @@ spme_free (PsCellModel *model)
   g_free (spme->face_g);
   g_free (spme->u_bulk0);
   g_free (spme->dudt);
+  g_free (spme->chem_w);
+  g_free (spme->rev_w);
   g_free (spme);
 }
 
@@ -505,12 +511,15 @@ spme_reset (PsCellModel  *model,
 
 /* --------------------------------------------------------- the step */
 
-/* Electrolyte over the step for cell i: ce0 (no current) and ceg (per A),
- * backward Euler in substeps with the conductances of the step start. */
+/* Electrolyte over the step for cells [i0, i1): ce0 (no current) and ceg
+ * (per A), backward Euler in substeps with the conductances of the step
+ * start. */
 static void
 electrolyte_step (PsSpme       *spme,
                   double        dt,
-                  const double *temp)
+                  const double *temp,
+                  guint         i0,
+                  guint         i1)
 {
   const PsElectrochem *ec = spme->ec;
   guint n = spme->n;
@@ -519,7 +528,7 @@ electrolyte_step (PsSpme       *spme,
   double *cc = spme->tri_c, *dd = spme->tri_d, *g = spme->face_g;
 
   for (guint j = 0; j < PS_SPME_NX; j++)
-    for (guint i = 0; i < n; i++)
+    for (guint i = i0; i < i1; i++)
       {
         spme->ce0[j * n + i] = spme->s[S_CE + j][i];
         spme->ceg[j * n + i] = 0.0;
@@ -529,7 +538,7 @@ electrolyte_step (PsSpme       *spme,
 
   /* face conductances eps^b D_e / distance, harmonic across the face */
   for (guint j = 0; j + 1 < PS_SPME_NX; j++)
-    for (guint i = 0; i < n; i++)
+    for (guint i = i0; i < i1; i++)
       {
         double t = clamp_temp (temp[i]);
         double c0 = MAX (spme->s[S_CE + j][i], PS_SPME_CE_MIN);
@@ -544,7 +553,7 @@ electrolyte_step (PsSpme       *spme,
 
   /* Thomas: forward elimination (the same matrix for every substep) */
   for (guint j = 0; j < PS_SPME_NX; j++)
-    for (guint i = 0; i < n; i++)
+    for (guint i = i0; i < i1; i++)
       {
         double gl = j > 0 ? g[(j - 1) * n + i] : 0.0;
         double gr = j + 1 < PS_SPME_NX ? g[j * n + i] : 0.0;
@@ -560,7 +569,7 @@ electrolyte_step (PsSpme       *spme,
     {
       /* forward substitution of both right-hand sides, in place */
       for (guint j = 0; j < PS_SPME_NX; j++)
-        for (guint i = 0; i < n; i++)
+        for (guint i = i0; i < i1; i++)
           {
             double w = spme->eps[j] * spme->dx[j] / h;
             double r0 = w * spme->ce0[j * n + i];
@@ -577,7 +586,7 @@ electrolyte_step (PsSpme       *spme,
             spme->ceg[j * n + i] = rg * dd[j * n + i];
           }
       for (guint j = PS_SPME_NX - 1; j-- > 0;)
-        for (guint i = 0; i < n; i++)
+        for (guint i = i0; i < i1; i++)
           {
             spme->ce0[j * n + i] -= cc[j * n + i] * spme->ce0[(j + 1) * n + i];
             spme->ceg[j * n + i] -= cc[j * n + i] * spme->ceg[(j + 1) * n + i];
@@ -779,6 +788,41 @@ cell_lin (PsSpme       *spme,
   cl->kappa_r = cl->rf * (r_ohm * area_inv + ec->contact_resistance_ohm);
 }
 
+/* a step's dt, temperatures and currents, for the cells' jobs */
+typedef struct
+{
+  PsSpme       *spme;
+  double        dt;
+  const double *temp;
+  const double *current;
+  double       *heat;
+} StepJob;
+
+static void
+linearise_cells (gpointer data,
+                 guint    block,
+                 guint    i0,
+                 guint    i1)
+{
+  const StepJob *job = data;
+  PsSpme *spme = job->spme;
+  const double *guess = spme->s[S_I_GUESS];
+
+  electrolyte_step (spme, job->dt, job->temp, i0, i1);
+  for (guint i = i0; i < i1; i++)
+    {
+      CellLin cl;
+      double dv, v;
+
+      cell_lin (spme, i, job->dt, job->temp[i], &cl);
+      v = cell_voltage (spme, &cl, guess[i], &dv);
+      /* V falls with the discharge current; a tangent that does not (at a
+       * guess far past a limit) is kept resistive */
+      spme->r[i] = MAX (-dv, 1e-9);
+      spme->e[i] = v + spme->r[i] * guess[i];
+    }
+}
+
 static void
 spme_linearise (PsCellModel   *model,
                 double         dt,
@@ -787,21 +831,9 @@ spme_linearise (PsCellModel   *model,
                 const double **r_out)
 {
   PsSpme *spme = (PsSpme *) model;
-  const double *guess = spme->s[S_I_GUESS];
+  StepJob job = { spme, dt, temp, NULL, NULL };
 
-  electrolyte_step (spme, dt, temp);
-  for (guint i = 0; i < spme->n; i++)
-    {
-      CellLin cl;
-      double dv, v;
-
-      cell_lin (spme, i, dt, temp[i], &cl);
-      v = cell_voltage (spme, &cl, guess[i], &dv);
-      /* V falls with the discharge current; a tangent that does not (at a
-       * guess far past a limit) is kept resistive */
-      spme->r[i] = MAX (-dv, 1e-9);
-      spme->e[i] = v + spme->r[i] * guess[i];
-    }
+  _ps_workers_run (model->workers, spme->n, linearise_cells, &job);
   spme->lin_dt = dt;
   spme->cache_dt = dt;
   *e_out = spme->e;
@@ -809,27 +841,19 @@ spme_linearise (PsCellModel   *model,
 }
 
 static void
-spme_commit (PsCellModel      *model,
-             double            dt,
-             const double     *temp,
-             const double     *current,
-             double           *heat,
-             PsCellModelPower *power)
+commit_cells (gpointer data,
+              guint    block,
+              guint    i0,
+              guint    i1)
 {
-  PsSpme *spme = (PsSpme *) model;
+  const StepJob *job = data;
+  PsSpme *spme = job->spme;
   const PsElectrochem *ec = spme->ec;
+  const double *temp = job->temp, *current = job->current;
+  double *heat = job->heat;
   guint n = spme->n;
-  double sum_i_ocv = 0.0, sum_entropic = 0.0;
 
-  /* the responses must be those of this step */
-  if (spme->lin_dt != dt)
-    {
-      const double *e, *r;
-
-      spme_linearise (model, dt, temp, &e, &r);
-    }
-
-  for (guint i = 0; i < n; i++)
+  for (guint i = i0; i < i1; i++)
     {
       double ii = current[i];
       double t = clamp_temp (temp[i]);
@@ -868,13 +892,33 @@ spme_commit (PsCellModel      *model,
       spme->s[S_VOLTAGE][i] = vi;
       spme->s[S_I_GUESS][i] = ii;
       heat[i] = ii * (u - vi) - entropic;
-      sum_i_ocv += ii * u;
-      sum_entropic += entropic;
+      spme->chem_w[i] = ii * u;
+      spme->rev_w[i] = entropic;
+    }
+}
+
+static void
+spme_commit (PsCellModel      *model,
+             double            dt,
+             const double     *temp,
+             const double     *current,
+             double           *heat,
+             PsCellModelPower *power)
+{
+  PsSpme *spme = (PsSpme *) model;
+  StepJob job = { spme, dt, temp, current, heat };
+
+  /* the responses must be those of this step */
+  if (spme->lin_dt != dt)
+    {
+      const double *e, *r;
+
+      spme_linearise (model, dt, temp, &e, &r);
     }
 
+  _ps_workers_run (model->workers, spme->n, commit_cells, &job);
+  _ps_cell_model_sum_power (spme->chem_w, spme->rev_w, spme->n, power);
   spme->lin_dt = -1.0;
-  power->chemical_w = sum_i_ocv;
-  power->reversible_w = sum_entropic;
 }
 
 static gboolean

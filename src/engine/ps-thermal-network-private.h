@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "ps-pack.h"
+#include "ps-workers-private.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,10 @@ void              _ps_thermal_network_set_conditions (PsThermalNetwork *net,
  * ambient, out of their coolant channel); NULL for none. Copied. */
 void              _ps_thermal_network_set_blocked (PsThermalNetwork *net,
                                                   const guint8     *blocked);
+/* the threads the right-hand side of a step is shared over (NULL: none;
+ * not owned; the results do not depend on them) */
+void              _ps_thermal_network_set_workers (PsThermalNetwork *net,
+                                                  PsWorkers        *workers);
 /* advances the temperatures by dt with each cell generating heat_w[i] */
 void              _ps_thermal_network_step       (PsThermalNetwork *net,
                                                   const double     *heat_w,

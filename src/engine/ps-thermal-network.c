@@ -16,6 +16,7 @@
 #include "ps-pack-private.h"
 #include "ps-state-block-private.h"
 #include "ps-thermal-network-private.h"
+#include "ps-workers-private.h"
 
 /* Gauss-Seidel: stop when no cell's temperature change moved by more than
  * this in a sweep, or after this many sweeps. */
@@ -69,6 +70,7 @@ struct _PsThermalNetwork
   gboolean      coolant_flows;  /* cold plate with cooling enabled */
   guint8       *blocked;        /* [n_cells] cooling lost (a fault); NULL = none */
   double        coolant_mcp;    /* m_dot c_p per channel, W/K */
+  PsWorkers    *workers;        /* the simulation's, for the right-hand side; NULL = none */
 };
 
 PsThermalNetwork *
@@ -227,6 +229,56 @@ update_coolant (PsThermalNetwork *net,
 }
 
 void
+_ps_thermal_network_set_workers (PsThermalNetwork *net,
+                                 PsWorkers        *workers)
+{
+  net->workers = workers;
+}
+
+typedef struct
+{
+  PsThermalNetwork *net;
+  const double     *heat;
+} RhsJob;
+
+/* The right-hand side of cells [i0, i1), at the start of the step:
+ *   q_i + sum_j G_ij (T_j - T_i) + ha_i (T_f,i - T_i)
+ * (each cell's own sum, so the same whatever the threads). Two
+ * accumulators, as the neighbour sums are latency bound. */
+static void
+rhs_cells (gpointer data,
+           guint    block,
+           guint    i0,
+           guint    i1)
+{
+  const RhsJob *job = data;
+  PsThermalNetwork *net = job->net;
+  const PsPack *pack = net->pack;
+  const guint *nb_offset = pack->nb_offset;
+  const guint *nb_index = pack->nb_index;
+  const double *nb_g = pack->nb_g_w_k;
+  const double *temp = net->s[T_TEMP];
+  const double *heat = job->heat;
+
+  for (guint i = i0; i < i1; i++)
+    {
+      guint k = nb_offset[i], end = nb_offset[i + 1];
+      double t = temp[i];
+      double r = heat[i] + net->ha_eff[i] * (net->tf[i] - t);
+      double c2 = 0.0;
+
+      for (; k + 1 < end; k += 2)
+        {
+          r += nb_g[k] * (temp[nb_index[k]] - t);
+          c2 += nb_g[k + 1] * (temp[nb_index[k + 1]] - t);
+        }
+      if (k < end)
+        r += nb_g[k] * (temp[nb_index[k]] - t);
+      net->rhs[i] = r + c2;
+    }
+}
+
+void
 _ps_thermal_network_step (PsThermalNetwork *net,
                           const double     *heat,
                           double            dt)
@@ -244,6 +296,7 @@ _ps_thermal_network_step (PsThermalNetwork *net,
   double c_dt = net->heat_capacity_j_k / dt;
   guint n = net->n_cells;
   double removed_w = 0.0, t_max, t_min, d_max = 0.0;
+  RhsJob job = { net, heat };
 
   if (net->thermal_dt != dt)
     {
@@ -270,9 +323,11 @@ _ps_thermal_network_step (PsThermalNetwork *net,
    * fluid temperature stays there to the last bit. Gauss-Seidel sweeps (the
    * matrix is symmetric and diagonally dominant, so they converge for every
    * dt), starting from the last step's change, which the temperatures'
-   * smooth evolution makes a close guess; the first sweep also forms the
-   * right-hand side. Two accumulators, as the neighbour sums are latency
+   * smooth evolution makes a close guess. The right-hand side is each
+   * cell's own (shared over the threads); the sweeps run on this one, in
+   * cell order. Two accumulators, as the neighbour sums are latency
    * bound. */
+  _ps_workers_run (net->workers, n, rhs_cells, &job);
   for (guint sweep = 0; sweep < PS_THERMAL_MAX_SWEEPS; sweep++)
     {
       double max_change = 0.0;
@@ -280,27 +335,7 @@ _ps_thermal_network_step (PsThermalNetwork *net,
       for (guint i = 0; i < n; i++)
         {
           guint k = nb_offset[i], end = nb_offset[i + 1];
-          double r, r2 = 0.0, d;
-
-          if (sweep == 0)
-            {
-              double t = temp[i];
-              double c2 = 0.0;
-
-              r = heat[i] + ha[i] * (tf[i] - t);
-              for (; k + 1 < end; k += 2)
-                {
-                  r += nb_g[k] * (temp[nb_index[k]] - t);
-                  c2 += nb_g[k + 1] * (temp[nb_index[k + 1]] - t);
-                }
-              if (k < end)
-                r += nb_g[k] * (temp[nb_index[k]] - t);
-              r += c2;
-              rhs[i] = r;
-              k = nb_offset[i];
-            }
-          else
-            r = rhs[i];
+          double r = rhs[i], r2 = 0.0, d;
 
           for (; k + 1 < end; k += 2)
             {
