@@ -35,8 +35,14 @@
  * the 25 C HPPC record's (RMS / 3.5 mV)^2 + (pulse RMS / 4.5 mV)^2 and the
  * 10 C record's (RMS / 7.5 mV)^2 + (pulse RMS / 14 mV)^2 and the 40 C
  * one's (RMS / 9 mV)^2 + (pulse RMS / 9 mV)^2, so the pulses and the
- * temperature dependence stay fitted. The records are replayed at the
- * scenario's 1 s steps (ornl-leaf.c).
+ * temperature dependence stay fitted. A sum of squares trades one target
+ * against another (it shipped 10.7 / 21.6 / 32.1 mV: 1C well inside, 2C
+ * and 3C outside), so each bound the issue sets is also a hinge,
+ * HINGE_WEIGHT x (ratio - limit)^2 past its limit: each rate's RMS over
+ * 0.97 x its target, each peak's error over 0.85 K (the issue: 1 K), and
+ * each HPPC record's pulse RMS over about 1.1 x what the cell had before
+ * the hinges (FIT_HINGE=0 gives the plain sum). The records are replayed
+ * at the scenario's 1 s steps (ornl-leaf.c).
  *
  * Options: --from followed by the 20 parameters in natural units starts
  * there (FIT_MAX_EVALS=0 only evaluates it), --write FILE writes the result,
@@ -95,6 +101,15 @@
 
 static const char * const rates[] = { "1c", "2c", "3c" };
 static const double rms_target_v[] = { 0.015, 0.020, 0.030 };
+/* the issue's bounds, as hinges the sum of squares alone does not keep:
+ * each rate's RMS within RMS_MARGIN of its target, each peak within
+ * PEAK_MARGIN_K of the hottest thermocouple (the issue allows 1 K), and
+ * the HPPC pulses at 25 / 10 / 40 C no more than about 10 % above those of
+ * the cell the hinges were first fitted from (2.95 / 8.22 / 5.66 mV) */
+#define HINGE_WEIGHT  1000.0
+#define RMS_MARGIN    0.97
+#define PEAK_MARGIN_K 0.85
+static const double hppc_pulse_bound_v[] = { 0.00325, 0.0090, 0.0062 };
 static const double tau_soc[N_TAU] = { 0.0, 0.10, 0.25, 0.5, 0.75, 1.0 };
 
 typedef struct
@@ -218,6 +233,21 @@ candidate_json (const Fit    *fit,
   return json_to_string (node, FALSE);
 }
 
+/* the penalty past a bound: HINGE_WEIGHT (FIT_HINGE overrides it, 0
+ * leaves the plain sum of squares) times the squared excess of ratio over
+ * limit */
+static double
+hinge (double ratio,
+       double limit)
+{
+  static double weight = -1.0;
+
+  if (weight < 0.0)
+    weight = g_getenv ("FIT_HINGE") != NULL ? g_ascii_strtod (g_getenv ("FIT_HINGE"), NULL)
+                                            : HINGE_WEIGHT;
+  return ratio > limit ? weight * pow (ratio - limit, 2.0) : 0.0;
+}
+
 static double
 evaluate (Fit          *fit,
           const double *p,
@@ -240,7 +270,9 @@ evaluate (Fit          *fit,
         }
       j += pow (r.rms_v / rms_target_v[c], 2.0)
            + pow ((r.peak_model_c - r.peak_measured_c) / 0.7, 2.0)
-           + pow (r.temp_rms_k / 0.5, 2.0);
+           + pow (r.temp_rms_k / 0.5, 2.0)
+           + hinge (r.rms_v / rms_target_v[c], RMS_MARGIN)
+           + hinge (fabs (r.peak_model_c - r.peak_measured_c) / PEAK_MARGIN_K, 1.0);
       if (report)
         g_print ("  %s: RMS %.1f mV (first 90 %% %.1f mV), %.2f Ah simulated vs %.2f measured, "
                  "peak %.2f C simulated vs %.2f C measured, surface RMS %.2f K\n",
@@ -249,15 +281,18 @@ evaluate (Fit          *fit,
     }
   if (!ornl_record_run (fit->hppc, json, FALSE, &r, &error))
     return INFINITY;
-  j += pow (r.rms_v / 0.0035, 2.0) + pow (r.rms_part_v / 0.0045, 2.0);
+  j += pow (r.rms_v / 0.0035, 2.0) + pow (r.rms_part_v / 0.0045, 2.0)
+       + hinge (r.rms_part_v / hppc_pulse_bound_v[0], 1.0);
   if (report)
     g_print ("  HPPC 25 C: RMS %.2f mV (pulses %.2f mV)\n", r.rms_v * 1e3, r.rms_part_v * 1e3);
   if (!ornl_record_run (fit->hppc_cold, json, FALSE, &r, &error))
     return INFINITY;
-  j += pow (r.rms_v / 0.0075, 2.0) + pow (r.rms_part_v / 0.014, 2.0);
+  j += pow (r.rms_v / 0.0075, 2.0) + pow (r.rms_part_v / 0.014, 2.0)
+       + hinge (r.rms_part_v / hppc_pulse_bound_v[1], 1.0);
   if (!ornl_record_run (fit->hppc_hot, json, FALSE, &r, &error))
     return INFINITY;
-  j += pow (r.rms_v / 0.009, 2.0) + pow (r.rms_part_v / 0.009, 2.0);
+  j += pow (r.rms_v / 0.009, 2.0) + pow (r.rms_part_v / 0.009, 2.0)
+       + hinge (r.rms_part_v / hppc_pulse_bound_v[2], 1.0);
   if (report)
     {
       const OrnlRecord *records[] = { fit->hppc_cold, fit->hppc_hot };

@@ -835,28 +835,29 @@ test_ornl_leaf_discharge (gconstpointer data)
   g_assert_cmpfloat (r.ah_model - r.ah_measured, >, dc->ah_excess_min);
   g_assert_cmpfloat (r.ah_model - r.ah_measured, <, dc->ah_excess_max);
 
-  /* Temperature: the one cell in ORNL's chamber (h 17.9 W/m2K and cp
+  /* Temperature: the one cell in ORNL's chamber (h 17.5 W/m2K and cp
    * fitted together to the surface temperatures over the discharge and the
    * 40 min of rest after it, tests/data/ornl-one-cell-pack.json): the peak
    * against the hottest of three surface thermocouples (which spread by 1-2
-   * K at 2C-3C) within 1 K (today -0.97 / -0.60 / -0.29 K), and the whole
-   * trajectory against their mean within 1 K RMS (today 0.60 / 0.58 / 0.68
-   * K; ORNL's h 9.5 W/m2K with cp 1420 gave 1.3 / 2.7 / 3.6 K: it cools
-   * twice as slowly as the cell) */
+   * K at 2C-3C) within the issue's 1 K less a margin, 0.9 K (today -0.85 /
+   * -0.54 / -0.15 K; the cell shipped before was -0.97 K at 1C), and the
+   * whole trajectory against their mean within 1 K RMS (today 0.63 / 0.69 /
+   * 0.82 K; ORNL's h 9.5 W/m2K with cp 1420 gave 1.3 / 2.7 / 3.6 K: it
+   * cools twice as slowly as the cell) */
   g_test_message ("  surface temperature RMS over the discharge and 40 min of rest %.2f K",
                   r.temp_rms_k);
-  g_assert_cmpfloat (fabs (r.peak_model_c - r.peak_measured_c), <, 1.0);
+  g_assert_cmpfloat (fabs (r.peak_model_c - r.peak_measured_c), <, 0.9);
   g_assert_cmpfloat (r.temp_rms_k, <, 1.0);
 }
 
 /* The limits are ~1.1-1.3x what the shipped cell gives in the engine today
- * (HPPC 25 C: 2.7 mV over the record, 2.9 mV over the pulses; 10 C: 7.6 /
- * 8.2 mV; 40 C: 8.7 / 5.7 mV), so a regression in the data, the loader or
+ * (HPPC 25 C: 2.6 mV over the record, 3.0 mV over the pulses; 10 C: 7.8 /
+ * 8.4 mV; 40 C: 8.7 / 5.6 mV), so a regression in the data, the loader or
  * the engine fails; the cell shipped before (4.0 / 4.3, 8.6 / 9.7 and 8.9 /
  * 9.5 mV) fails all three. At 10 C every resistance carries its Arrhenius
  * factor (R0 at 13 kJ/mol, R1 and R2 at 26, the charge transfer's i0 at 35,
  * the diffusion at 28): a factor computed the wrong way round is tens of mV
- * on the 30 A pulses. At 40 C the activation energies are x0.495
+ * on the 30 A pulses. At 40 C the activation energies are x0.501
  * (ea_scale_above_ref): the cell's pulses lose little resistance above 25 C
  * (1 s: 1.60 mOhm at 25 and at 40 C mid-SOC, 2.7 at 10 C); with one energy
  * over all temperatures the 40 C pulses are 10.0 mV off. (Before the
@@ -869,26 +870,25 @@ static const HppcCase hppc_cases[] = {
 
 /* The ORNL cell delivers 30.5 Ah at 10 A but 30.3 / 30.0 / 28.6 Ah at 1C /
  * 2C / 3C. The shipped cell's solid-diffusion element (tests/fit-leaf-ecm.c)
- * gives that fall: -0.03 / -0.09 / +0.35 Ah against the measurement (a 2-RC
+ * gives that fall: -0.02 / -0.06 / +0.50 Ah against the measurement (a 2-RC
  * cell without it gave -0.17 / -0.09 / +1.04 and stayed up to 0.3 V high
  * through the 3C knee). Today's figures (RMS over time, whole / first 90 %,
  * the logged 60 s intervals stepped at the scenario's 1 s, ornl-leaf.c):
- * 1C 10.7 / 7.9, 2C 21.6 / 17.0, 3C 32.1 / 33.3 mV. The cell shipped before
- * (one activation energy over all temperatures, R1 and R2 as the HPPC fit
- * gave them beside the diffusion) gives 16.0 / 14.1, 24.3 / 20.0, 49.3 /
- * 43.5 mV here and fails every voltage limit (stepped in one 60 s step per
- * logged row, as the replay did before: 16.4 / 26.7 / 63.3 mV). The issue's
- * targets, 15 / 20 / 30 mV, are met at 1C only: through a 3C discharge the
- * cell warms by 18 K while its apparent resistance grows from 3.3 to 5.8
- * mOhm, and at mid-SOC its 3C resistance is still that of 2C 3-5 K cooler,
- * which the fitted elements give only in part (resources/cells/fit/README.md).
- * The limits are ~1.1x the voltage figures and +-0.35 Ah around the charge
- * (a cell without the diffusion gives +1.04 Ah at 3C and fails; so does a
- * resistance 10 % off at 2C: 61 A x 0.45 mOhm = 27 mV). */
+ * 1C 11.7 / 10.2, 2C 19.4 / 16.9, 3C 29.2 / 28.9 mV: the issue's targets,
+ * 15 / 20 / 30 mV, are met at all three rates, and at 2C and 3C they are
+ * the limits. The cell fitted before the fit's hinges on those targets
+ * (tests/fit-leaf-ecm.c) gave 10.7 / 7.9, 21.6 / 17.0, 32.1 / 33.3 mV and
+ * fails at 2C and 3C (and its 1C peak, 0.97 K low); the cell shipped before
+ * the elements' activation energies were scaled above 25 C (R1 and R2 as
+ * the HPPC fit gave them beside the diffusion) gives 16.0 / 14.1, 24.3 /
+ * 20.0, 49.3 / 43.5 mV here and fails every voltage limit. The other limits
+ * are ~1.07x the voltage figures and +-0.35 Ah around the charge (+0.20
+ * above it at 3C: a cell without the diffusion gives +1.04 Ah there and
+ * fails; so does a resistance 10 % off at 2C: 61 A x 0.45 mOhm = 27 mV). */
 static const DischargeCase discharge_cases[] = {
-  { "1c", 0.0125, 0.0095, -0.38, 0.32 },
-  { "2c", 0.0235, 0.0190, -0.46, 0.24 },
-  { "3c", 0.0350, 0.0365, 0.00, 0.70 },
+  { "1c", 0.0125, 0.0110, -0.38, 0.32 },
+  { "2c", 0.0200, 0.0180, -0.41, 0.29 },
+  { "3c", 0.0300, 0.0310, 0.15, 0.70 },
 };
 
 int

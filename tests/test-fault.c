@@ -129,7 +129,10 @@ test_internal_short (void)
   g_assert_cmpfloat (ps_simulation_get_cell_temp (sim)[0], >, ps_simulation_get_cell_temp (sim)[2] + 0.5);
   g_assert_cmpfloat (ps_simulation_get_cell_soc (sim)[1], <, soc);
   g_assert_cmpfloat (ps_simulation_get_cell_soc (sim)[0], <, ps_simulation_get_cell_soc (sim)[1]);
-  g_assert_cmpfloat (ps_simulation_get_cell_soc (sim)[2], ==, soc);
+  /* the next group stays at rest: its cells' currents are the rounding of
+   * their group's mean EMF (2.4e-13 A with the Leaf cell's elements), not a
+   * path from the short */
+  g_assert_cmpfloat_with_epsilon (ps_simulation_get_cell_soc (sim)[2], soc, 1e-12);
   ps_simulation_free (sim);
 }
 
