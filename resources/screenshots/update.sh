@@ -48,3 +48,15 @@ for shot in runaway-leaf-2011:1500 runaway-model-s-85:1500; do
     --scenario "$top/resources/screenshots/$id.json" --run "$run" --size 1280x800
   echo "$id: ${run} s"
 done
+# the Leaf pack with 192 SPMe cells (resources/examples/leaf-2011-spme.json)
+xvfb-run -a "$build/app/packscope" --screenshot "$top/resources/screenshots/leaf-2011-spme.png" \
+  --scenario "$top/resources/examples/leaf-2011-spme.json" --run 1800 --size 1280x800
+echo "leaf-2011-spme"
+# a drive: the Leaf 2011 through UDDS, HWFET and US06, 40 min in
+xvfb-run -a "$build/app/packscope" --screenshot "$top/resources/screenshots/leaf-2011-drive.png" \
+  --scenario leaf-2011 --protocol "Drive UDDS; Drive HWFET; Drive US06" --run 2400 --size 1280x800
+echo "leaf-2011-drive"
+# the rapidgate scenario in its third fast charge
+xvfb-run -a "$build/app/packscope" --screenshot "$top/resources/screenshots/leaf-2018-rapidgate.png" \
+  --scenario leaf-2018-rapidgate --run 16000 --size 1280x800
+echo "leaf-2018-rapidgate"
