@@ -16,6 +16,7 @@
 #include <cairo-svg.h>
 
 #include "ps-render.h"
+#include "ps-render-private.h"
 #include "ps-pack-private.h"   /* hand-made packs */
 
 /* Each golden is two references: <name>.png, rendered with text off
@@ -974,6 +975,51 @@ test_curves_headroom (void)
   g_assert_cmpuint (n_data, >, 100);
   g_assert_cmpuint (n_near, ==, 0);
   cairo_surface_destroy (s);
+}
+
+/* The layout's colour bar for a state of charge stays within 0..100 %:
+ * when its cells are: a pack at 99.52-99.97 % (a runaway screenshot) read
+ * 99.0-100.5 %, a state no cell was in; a nearly empty one must not read
+ * below 0 */
+static void
+test_layout_soc_scale_bounds (void)
+{
+  static const double cases[][2] = {
+    { 99.52, 99.97 }, { 99.9, 100.0 }, { 0.0, 0.3 }, { 0.02, 0.4 }, { 40.0, 60.0 },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    for (int max_ticks = 2; max_ticks <= 12; max_ticks++)
+      {
+        double lo, hi, step;
+
+        step = _ps_render_layout_scale (PS_QUANTITY_SOC, cases[k][0], cases[k][1],
+                                        1.0, max_ticks, &lo, &hi);
+        g_assert_cmpfloat (lo, >=, 0.0);
+        g_assert_cmpfloat (hi, <=, 100.0);
+        g_assert_cmpfloat (lo, <=, cases[k][0]);
+        g_assert_cmpfloat (hi, >=, cases[k][1]);
+        g_assert_cmpfloat (hi - lo, >=, 1.0 - 1e-9);
+        /* both ends on the tick steps */
+        g_assert_cmpfloat (fabs (lo / step - round (lo / step)), <, 1e-9);
+        g_assert_cmpfloat (fabs (hi / step - round (hi / step)), <, 1e-9);
+      }
+  /* a cell past full (overcharged by a warmer parallel neighbour) is shown
+   * on the scale, not clamped away */
+  {
+    double lo, hi;
+
+    _ps_render_layout_scale (PS_QUANTITY_SOC, 99.12, 100.04, 1.0, 4, &lo, &hi);
+    g_assert_cmpfloat (hi, >=, 100.04);
+    g_assert_cmpfloat (lo, <=, 99.12);
+  }
+  /* a temperature has no such bound */
+  {
+    double lo, hi;
+
+    _ps_render_layout_scale (PS_QUANTITY_TEMPERATURE, 99.6, 100.0, 1.0, 4, &lo, &hi);
+    g_assert_cmpfloat (hi, >, 100.0);
+  }
 }
 
 /* The thermal map's automatic range spans at least the style's least
@@ -1937,6 +1983,7 @@ main (int    argc,
   g_test_add_func ("/render/layout/zoom-crisp", test_layout_zoom_crisp);
   g_test_add_func ("/render/layout/raster-matches-vector", test_layout_raster_matches_vector);
   g_test_add_func ("/render/layout/recording-replay", test_layout_recording_replay);
+  g_test_add_func ("/render/layout/soc-scale-bounds", test_layout_soc_scale_bounds);
   g_test_add_func ("/render/thermal/range-least-span", test_thermal_range_least_span);
   g_test_add_func ("/render/curves/headroom", test_curves_headroom);
   g_test_add_func ("/render/thermal/golden-t", test_thermal_golden);

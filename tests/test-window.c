@@ -2363,6 +2363,26 @@ test_screenshot_gl_disable (void)
     g_assert_cmpint (status, ==, 0);
   }
 
+  /* the smallest screen the window is made for, through the program
+   * itself (its header carries the application's window controls, which
+   * the in-process windows above may lay out narrower) */
+  {
+    g_autofree char *small = g_build_filename (dir, "small.png", NULL);
+    g_autoptr(GdkTexture) small_texture = NULL;
+    g_autofree char *small_err = NULL;
+    const char *args[] = { "--screenshot", small, "--scenario", "leaf-2011",
+                           "--run", "600", "--size", "800x600", NULL };
+
+    run_packscope (args, NULL, FALSE, &status, &small_err);
+    g_test_message ("stderr: %s", small_err);
+    g_assert_cmpint (status, ==, 0);
+    small_texture = gdk_texture_new_from_filename (small, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (gdk_texture_get_width (small_texture), ==, 800);
+    g_assert_cmpint (gdk_texture_get_height (small_texture), ==, 600);
+    g_unlink (small);
+  }
+
   texture = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_texture_get_width (texture), ==, 1152);

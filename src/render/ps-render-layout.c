@@ -1127,6 +1127,44 @@ raster_cells (cairo_t               *cr,
     _ps_render_paint_buffer (cr, data, rg);
 }
 
+/* The colour bar's range for values vmin..vmax of a quantity that is not
+ * centred on 0: nice ticks, at least min_span. A state of charge has no
+ * colour past 0 and 100 % that no cell has: a scale reading 100.5 % for a
+ * pack at 99.5-99.97 % would show a state no cell is in, so the range
+ * slides inside (both ends stay on the tick steps, 0 and 100 being
+ * multiples of any nice step). A cell that is past an end (overcharged by
+ * a warmer parallel neighbour, say: the OCV's walls allow 1 %) keeps its
+ * true colour and the scale reaches it. Returns the step. */
+double
+_ps_render_layout_scale (PsQuantity quantity,
+                         double     vmin,
+                         double     vmax,
+                         double     min_span,
+                         int        max_ticks,
+                         double    *lo,
+                         double    *hi)
+{
+  double step;
+
+  *lo = vmin;
+  *hi = vmax;
+  step = _ps_render_nice_range (lo, hi, min_span, max_ticks);
+  if (quantity == PS_QUANTITY_SOC)
+    {
+      if (*hi > 100.0 && vmax <= 100.0)
+        {
+          *lo = MAX (0.0, *lo - (*hi - 100.0));
+          *hi = 100.0;
+        }
+      if (*lo < 0.0 && vmin >= 0.0)
+        {
+          *hi = *hi > 100.0 ? *hi : MIN (100.0, *hi - *lo);
+          *lo = 0.0;
+        }
+    }
+  return step;
+}
+
 void
 ps_render_layout (cairo_t             *cr,
                   const PsFrame       *frame,
@@ -1217,11 +1255,8 @@ ps_render_layout (cairo_t             *cr,
       hi = m;
     }
   else
-    {
-      lo = vmin;
-      hi = vmax;
-      step = _ps_render_nice_range (&lo, &hi, info.min_span, max_ticks);
-    }
+    step = _ps_render_layout_scale (style->quantity, vmin, vmax, info.min_span,
+                                    max_ticks, &lo, &hi);
 
   /* bucket the cells by colour: count, prefix sums, scatter */
   order = _ps_render_scratch (_PS_SCRATCH_LAYOUT_ORDER, (n + 1) * sizeof (guint));

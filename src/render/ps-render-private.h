@@ -53,6 +53,16 @@ double       _ps_render_nice_range         (double              *lo,
                                             double              *hi,
                                             double               min_span,
                                             int                  max_ticks);
+/* The layout's colour-bar range for vmin..vmax (a quantity not centred on
+ * 0): _ps_render_nice_range, kept within 0..100 % for a state of charge
+ * unless a cell is past an end. */
+double       _ps_render_layout_scale       (PsQuantity           quantity,
+                                            double               vmin,
+                                            double               vmax,
+                                            double               min_span,
+                                            int                  max_ticks,
+                                            double              *lo,
+                                            double              *hi);
 
 /* A context to measure text on (a 1x1 image surface): the same metrics
  * whatever surface is drawn on; (transfer full) */
