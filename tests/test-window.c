@@ -2329,6 +2329,30 @@ run_packscope (const char * const *args,
   *exit_status = WEXITSTATUS (wait_status);
 }
 
+/* Runs the program's --screenshot with args (GDK_DEBUG gdk_debug, or
+ * none), expects exit 0 and a PNG of width x height at path; returns it */
+static GdkTexture *
+screenshot_of_size (const char * const *args,
+                    const char         *gdk_debug,
+                    const char         *path,
+                    int                 width,
+                    int                 height)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkTexture *texture;
+  int status = -1;
+
+  run_packscope (args, gdk_debug, FALSE, &status, &err);
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (status, ==, 0);
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+  return texture;
+}
+
 static void
 test_screenshot_gl_disable (void)
 {
@@ -2358,9 +2382,7 @@ test_screenshot_gl_disable (void)
     const char *args[] = { "--screenshot", path, "--scenario", "leaf-2011",
                            "--run", "900", "--size", "1152x720", "--view", "window", NULL };
 
-    run_packscope (args, "gl-disable", FALSE, &status, &err);
-    g_test_message ("stderr: %s", err);
-    g_assert_cmpint (status, ==, 0);
+    texture = screenshot_of_size (args, "gl-disable", path, 1152, 720);
   }
 
   /* the smallest screen the window is made for, through the program
@@ -2368,25 +2390,13 @@ test_screenshot_gl_disable (void)
    * the in-process windows above may lay out narrower) */
   {
     g_autofree char *small = g_build_filename (dir, "small.png", NULL);
-    g_autoptr(GdkTexture) small_texture = NULL;
-    g_autofree char *small_err = NULL;
     const char *args[] = { "--screenshot", small, "--scenario", "leaf-2011",
                            "--run", "600", "--size", "800x600", NULL };
 
-    run_packscope (args, NULL, FALSE, &status, &small_err);
-    g_test_message ("stderr: %s", small_err);
-    g_assert_cmpint (status, ==, 0);
-    small_texture = gdk_texture_new_from_filename (small, &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (gdk_texture_get_width (small_texture), ==, 800);
-    g_assert_cmpint (gdk_texture_get_height (small_texture), ==, 600);
+    g_object_unref (screenshot_of_size (args, NULL, small, 800, 600));
     g_unlink (small);
   }
 
-  texture = gdk_texture_new_from_filename (path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, 1152);
-  g_assert_cmpint (gdk_texture_get_height (texture), ==, 720);
   {
     Pixels px;
     RegionStats s;
@@ -2408,15 +2418,8 @@ test_screenshot_gl_disable (void)
   {
     const char *args[] = { "--screenshot", path, "--scenario", "model-s-85",
                            "--run", "300", "--size", "640x400", "--view", "thermal", NULL };
-    g_autoptr(GdkTexture) t = NULL;
 
-    g_clear_pointer (&err, g_free);
-    run_packscope (args, "gl-disable", FALSE, &status, &err);
-    g_assert_cmpint (status, ==, 0);
-    t = gdk_texture_new_from_filename (path, &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (gdk_texture_get_width (t), ==, 640);
-    g_assert_cmpint (gdk_texture_get_height (t), ==, 400);
+    g_object_unref (screenshot_of_size (args, "gl-disable", path, 640, 400));
     g_unlink (path);
   }
 
@@ -2424,15 +2427,8 @@ test_screenshot_gl_disable (void)
   {
     const char *args[] = { "--screenshot", path, "--scenario", "leaf-2011",
                            "--run", "60", "--size", "600x160", "--view", "timeline", NULL };
-    g_autoptr(GdkTexture) t = NULL;
 
-    g_clear_pointer (&err, g_free);
-    run_packscope (args, "gl-disable", FALSE, &status, &err);
-    g_assert_cmpint (status, ==, 0);
-    t = gdk_texture_new_from_filename (path, &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (gdk_texture_get_width (t), ==, 600);
-    g_assert_cmpint (gdk_texture_get_height (t), ==, 160);
+    g_object_unref (screenshot_of_size (args, "gl-disable", path, 600, 160));
     g_unlink (path);
   }
 
